@@ -1,0 +1,319 @@
+//! Builds command lines: imaplib's quoting rules (§1.3), literals, injection checks, and the
+//! redacted form of each line for tracing.
+
+use super::ProtoError;
+
+/// One argument of a command, with the rule that turns it into wire bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Arg {
+    /// Sent verbatim (search criteria, sequence sets, STORE's operation, xatom arguments).
+    Raw(Vec<u8>),
+    /// imaplib's `_astring`: atom if it can be, else a quoted string.
+    Astring(Vec<u8>),
+    /// imaplib's `_list_mailbox`: like `Astring` but `%` and `*` stay unquoted.
+    ListMailbox(Vec<u8>),
+    /// imaplib's `_quote`: always a quoted string (the LOGIN password).
+    Quoted(Vec<u8>),
+    /// imaplib's `_set_quote`: wrapped in parentheses unless it already is.
+    List(Vec<u8>),
+    /// imaplib's `_fetch_parts`: `ALL`, `FULL`, `FAST` as they are, else like `List`.
+    FetchParts(Vec<u8>),
+    /// A synchronising literal `{N}`: the client waits for `+` before sending the bytes.
+    Literal(Vec<u8>),
+}
+
+/// A command ready to be tagged and encoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Command {
+    /// The command name as sent (upper case; may contain a space, as in `UID FETCH`).
+    pub name: String,
+    pub args: Vec<Arg>,
+    /// Arguments are secrets: the trace shows `<redacted>` instead of them.
+    pub secret: bool,
+}
+
+impl Command {
+    pub fn new(name: impl Into<String>, args: Vec<Arg>) -> Self {
+        Command { name: name.into(), args, secret: false }
+    }
+}
+
+/// What goes on the wire, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    /// Bytes to write, CRLF included. If the next piece is a literal, this line ends with
+    /// `{N}` and the client must wait for a continuation before sending it.
+    Line(Vec<u8>),
+    /// Literal bytes, sent after the server's `+`.
+    Literal(Vec<u8>),
+}
+
+/// An encoded command: the pieces to send and, for each line piece, its trace text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Encoded {
+    pub pieces: Vec<Piece>,
+    /// The first line as it may appear in a trace (secrets replaced).
+    pub trace: Vec<u8>,
+}
+
+const REDACTED: &[u8] = b"<redacted>";
+
+/// The message every rejected control character gets (imaplib's wording).
+pub const CONTROL_MESSAGE: &str = "NUL, CR and LF not allowed in commands";
+
+/// Rejects NUL, CR and LF: such an argument could end the command and start another.
+pub fn check_line_safe(arg: &[u8]) -> Result<(), ProtoError> {
+    if arg.iter().any(|&b| b == 0 || b == b'\r' || b == b'\n') {
+        return Err(ProtoError::InvalidArgument(CONTROL_MESSAGE.into()));
+    }
+    Ok(())
+}
+
+/// `_quote`: `\` → `\\`, `"` → `\"`, wrapped in double quotes.
+pub fn quote(x: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(x.len() + 2);
+    out.push(b'"');
+    for &b in x {
+        if b == b'\\' || b == b'"' {
+            out.push(b'\\');
+        }
+        out.push(b);
+    }
+    out.push(b'"');
+    out
+}
+
+/// Whether `x` is a well-formed quoted string `"(?:[^"\\]|\\.)*"` (callers that quote
+/// themselves are passed through).
+fn is_quoted(x: &[u8]) -> bool {
+    if x.len() < 2 || x[0] != b'"' || x[x.len() - 1] != b'"' {
+        return false;
+    }
+    let inner = &x[1..x.len() - 1];
+    let mut i = 0;
+    while i < inner.len() {
+        match inner[i] {
+            b'"' => return false,
+            b'\\' if i + 1 == inner.len() => return false,
+            b'\\' => i += 2,
+            _ => i += 1,
+        }
+    }
+    true
+}
+
+fn needs_quotes(x: &[u8], wildcards_ok: bool) -> bool {
+    x.is_empty()
+        || x.iter().any(|&b| match b {
+            b'%' | b'*' => !wildcards_ok,
+            b'(' | b')' | b'{' | b' ' | b'\\' | b'"' => true,
+            0x00..=0x1f | 0x7f..=0xff => true,
+            _ => false,
+        })
+}
+
+/// `_astring`.
+pub fn astring(x: &[u8]) -> Vec<u8> {
+    if is_quoted(x) || !needs_quotes(x, false) {
+        x.to_vec()
+    } else {
+        quote(x)
+    }
+}
+
+/// `_list_mailbox`.
+pub fn list_mailbox(x: &[u8]) -> Vec<u8> {
+    if is_quoted(x) || !needs_quotes(x, true) {
+        x.to_vec()
+    } else {
+        quote(x)
+    }
+}
+
+/// `_set_quote`.
+pub fn set_quote(x: &[u8]) -> Vec<u8> {
+    if x.len() >= 2 && x[0] == b'(' && x[x.len() - 1] == b')' {
+        x.to_vec()
+    } else {
+        [b"(".as_ref(), x, b")"].concat()
+    }
+}
+
+/// `_fetch_parts`.
+pub fn fetch_parts(x: &[u8]) -> Vec<u8> {
+    if [&b"ALL"[..], b"FULL", b"FAST"].iter().any(|m| x.eq_ignore_ascii_case(m)) {
+        x.to_vec()
+    } else {
+        set_quote(x)
+    }
+}
+
+/// Encodes `cmd` under `tag`. Every argument that reaches a line is checked for NUL, CR and
+/// LF first, so nothing is produced for an unsafe command.
+pub fn encode(tag: &[u8], cmd: &Command) -> Result<Encoded, ProtoError> {
+    check_line_safe(tag)?;
+    check_line_safe(cmd.name.as_bytes())?;
+    let mut pieces = Vec::new();
+    let mut line = [tag, b" ", cmd.name.as_bytes()].concat();
+    let mut trace = line.clone();
+    let mut literals = 0;
+    for arg in &cmd.args {
+        let wire = match arg {
+            Arg::Literal(bytes) => {
+                let head = format!(" {{{}}}", bytes.len());
+                line.extend_from_slice(head.as_bytes());
+                trace.extend_from_slice(head.as_bytes());
+                line.extend_from_slice(b"\r\n");
+                pieces.push(Piece::Line(std::mem::take(&mut line)));
+                pieces.push(Piece::Literal(bytes.clone()));
+                literals += 1;
+                continue;
+            }
+            Arg::Raw(x) => {
+                check_line_safe(x)?;
+                x.clone()
+            }
+            Arg::Astring(x) => {
+                check_line_safe(x)?;
+                astring(x)
+            }
+            Arg::ListMailbox(x) => {
+                check_line_safe(x)?;
+                list_mailbox(x)
+            }
+            Arg::Quoted(x) => {
+                check_line_safe(x)?;
+                quote(x)
+            }
+            Arg::List(x) => {
+                check_line_safe(x)?;
+                set_quote(x)
+            }
+            Arg::FetchParts(x) => {
+                check_line_safe(x)?;
+                fetch_parts(x)
+            }
+        };
+        line.push(b' ');
+        line.extend_from_slice(&wire);
+        if literals == 0 && !cmd.secret {
+            trace.push(b' ');
+            trace.extend_from_slice(&wire);
+        }
+    }
+    if cmd.secret && !cmd.args.is_empty() {
+        trace.push(b' ');
+        trace.extend_from_slice(REDACTED);
+    }
+    line.extend_from_slice(b"\r\n");
+    pieces.push(Piece::Line(line));
+    Ok(Encoded { pieces, trace })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wire(cmd: &Command) -> Vec<u8> {
+        encode(b"T1", cmd)
+            .unwrap()
+            .pieces
+            .into_iter()
+            .flat_map(|p| match p {
+                Piece::Line(l) | Piece::Literal(l) => l,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn astring_vectors() {
+        let cases: &[(&[u8], &[u8])] = &[
+            (b"INBOX", b"INBOX"),
+            (b"New folder", b"\"New folder\""),
+            (b"a\"b", b"\"a\\\"b\""),
+            (b"a\\b", b"\"a\\\\b\""),
+            (b"", b"\"\""),
+            (b"*", b"\"*\""),
+            (b"\"New folder\"", b"\"New folder\""),
+            (b"\"a\" SELECT evil \"", b"\"\\\"a\\\" SELECT evil \\\"\""),
+            (b"\"", b"\"\\\"\""),
+            (b"a\tb", b"\"a\tb\""),
+            (b"Entw\xc3\xbcrfe", b"\"Entw\xc3\xbcrfe\""),
+            (b"owatagusiam/", b"owatagusiam/"),
+            (b"#news.comp.mail.mime", b"#news.comp.mail.mime"),
+            (b"a]b[~/&+!", b"a]b[~/&+!"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(astring(input), *want, "{:?}", String::from_utf8_lossy(input));
+            assert_eq!(astring(&astring(input)), *want, "not idempotent");
+        }
+    }
+
+    #[test]
+    fn list_mailbox_and_set_quote_vectors() {
+        assert_eq!(list_mailbox(b"*"), b"*");
+        assert_eq!(list_mailbox(b"%"), b"%");
+        assert_eq!(list_mailbox(b"foo/%"), b"foo/%");
+        assert_eq!(list_mailbox(b"My Folder"), b"\"My Folder\"");
+        assert_eq!(set_quote(b""), b"()");
+        assert_eq!(set_quote(b"\\Seen"), b"(\\Seen)");
+        assert_eq!(set_quote(b"(\\Seen \\Draft)"), b"(\\Seen \\Draft)");
+        assert_eq!(fetch_parts(b"fast"), b"fast");
+        assert_eq!(fetch_parts(b"FLAGS"), b"(FLAGS)");
+        assert_eq!(fetch_parts(b"(BODY[HEADER.FIELDS (DATE FROM)])"), b"(BODY[HEADER.FIELDS (DATE FROM)])");
+        assert_eq!(quote(b"p\"a\\ss"), b"\"p\\\"a\\\\ss\"");
+    }
+
+    #[test]
+    fn commands_match_imaplib_wire() {
+        let login = Command {
+            name: "LOGIN".into(),
+            args: vec![Arg::Astring(b"us er".to_vec()), Arg::Quoted(b"p\"a\\ss".to_vec())],
+            secret: true,
+        };
+        assert_eq!(wire(&login), b"T1 LOGIN \"us er\" \"p\\\"a\\\\ss\"\r\n");
+        assert_eq!(encode(b"T1", &login).unwrap().trace, b"T1 LOGIN <redacted>");
+        let append = Command::new(
+            "APPEND",
+            vec![
+                Arg::Astring(b"Sent Items".to_vec()),
+                Arg::List(b"(\\Seen \\Draft)".to_vec()),
+                Arg::Literal(b"x".to_vec()),
+            ],
+        );
+        let enc = encode(b"T1", &append).unwrap();
+        assert_eq!(
+            enc.pieces,
+            vec![
+                Piece::Line(b"T1 APPEND \"Sent Items\" (\\Seen \\Draft) {1}\r\n".to_vec()),
+                Piece::Literal(b"x".to_vec()),
+                Piece::Line(b"\r\n".to_vec())
+            ]
+        );
+        assert_eq!(enc.trace, b"T1 APPEND \"Sent Items\" (\\Seen \\Draft) {1}");
+        let status = Command::new("STATUS", vec![Arg::Astring(b"INBOX".to_vec()), Arg::List(b"MESSAGES UNSEEN".to_vec())]);
+        assert_eq!(wire(&status), b"T1 STATUS INBOX (MESSAGES UNSEEN)\r\n");
+    }
+
+    #[test]
+    fn every_argument_kind_rejects_control_characters() {
+        for bad in [&b"a\rb"[..], b"a\nb", b"a\0b", b"\r\n"] {
+            for arg in [
+                Arg::Raw(bad.to_vec()),
+                Arg::Astring(bad.to_vec()),
+                Arg::ListMailbox(bad.to_vec()),
+                Arg::Quoted(bad.to_vec()),
+                Arg::List(bad.to_vec()),
+                Arg::FetchParts(bad.to_vec()),
+            ] {
+                let cmd = Command::new("X", vec![Arg::Raw(b"ok".to_vec()), arg]);
+                assert_eq!(
+                    encode(b"T1", &cmd),
+                    Err(ProtoError::InvalidArgument(CONTROL_MESSAGE.into()))
+                );
+            }
+        }
+        // Literal bytes may contain anything: they are counted, not parsed.
+        assert!(encode(b"T1", &Command::new("APPEND", vec![Arg::Literal(b"\r\n\0".to_vec())])).is_ok());
+    }
+}

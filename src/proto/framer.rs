@@ -1,0 +1,354 @@
+//! Cuts the server's byte stream into lines and literals.
+//!
+//! Input arrives in arbitrary chunks through [`Framer::feed`]. [`Framer::next`] hands out one
+//! fragment at a time: a line (CRLF removed, literal announcement noted) or the end of a literal.
+//! Literal bytes never sit in the framer: they are pushed to the caller's [`LiteralSink`] as they
+//! arrive, so a streaming sink keeps memory constant whatever the literal's size.
+
+use super::ProtoError;
+
+/// Where the bytes of a literal go.
+pub trait LiteralSink {
+    /// A literal of `size` bytes begins. Refuse sizes you cannot take here, before any byte
+    /// arrives; never allocate `size` bytes up front.
+    fn begin(&mut self, size: u64) -> Result<(), ProtoError>;
+    /// The next chunk of the literal.
+    fn write(&mut self, chunk: &[u8]) -> Result<(), ProtoError>;
+    /// The literal is complete.
+    fn finish(&mut self) -> Result<LiteralData, ProtoError>;
+}
+
+/// A finished literal, as its sink kept it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LiteralData {
+    /// The sink buffered the bytes.
+    Bytes(Vec<u8>),
+    /// The sink passed the bytes on elsewhere; only the size is left here.
+    Streamed(u64),
+}
+
+/// The default sink: buffers each literal, up to `max` bytes.
+#[derive(Debug)]
+pub struct BufferSink {
+    max: u64,
+    buf: Vec<u8>,
+}
+
+impl BufferSink {
+    pub fn new(max: u64) -> Self {
+        BufferSink { max, buf: Vec::new() }
+    }
+}
+
+impl LiteralSink for BufferSink {
+    fn begin(&mut self, size: u64) -> Result<(), ProtoError> {
+        if size > self.max {
+            return Err(ProtoError::Limit(format!(
+                "literal of {size} bytes exceeds the limit of {} bytes",
+                self.max
+            )));
+        }
+        // Grow as bytes arrive; a lying size must not reserve memory.
+        self.buf = Vec::with_capacity(size.min(64 * 1024) as usize);
+        Ok(())
+    }
+
+    fn write(&mut self, chunk: &[u8]) -> Result<(), ProtoError> {
+        self.buf.extend_from_slice(chunk);
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<LiteralData, ProtoError> {
+        Ok(LiteralData::Bytes(std::mem::take(&mut self.buf)))
+    }
+}
+
+/// One piece of the stream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fragment {
+    /// A line without its CRLF. `literal` is the size announced at its end (`{N}` or `~{N}`);
+    /// the literal's bytes follow through the sink, then [`Fragment::LiteralEnd`].
+    Line { text: Vec<u8>, literal: Option<u64> },
+    /// The literal announced by the previous line is complete.
+    LiteralEnd(LiteralData),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Expecting a line. `continues` is true right after a literal: the line belongs to the same
+    /// response, so it may announce another literal whatever it starts with.
+    Line { continues: bool },
+    Literal { remaining: u64 },
+}
+
+/// See the module documentation.
+#[derive(Debug)]
+pub struct Framer {
+    buf: Vec<u8>,
+    pos: usize,
+    /// Bytes of `buf[pos..]` already searched for LF, so a long line is scanned once.
+    scanned: usize,
+    state: State,
+    max_line: usize,
+}
+
+impl Framer {
+    pub fn new(max_line: usize) -> Self {
+        Framer {
+            buf: Vec::new(),
+            pos: 0,
+            scanned: 0,
+            state: State::Line { continues: false },
+            max_line,
+        }
+    }
+
+    pub fn set_max_line(&mut self, max_line: usize) {
+        self.max_line = max_line;
+    }
+
+    /// Appends bytes received from the server.
+    pub fn feed(&mut self, data: &[u8]) {
+        if self.pos > 0 && self.pos >= self.buf.len() / 2 {
+            self.buf.drain(..self.pos);
+            self.pos = 0;
+        }
+        self.buf.extend_from_slice(data);
+    }
+
+    /// Bytes received but not yet handed out.
+    pub fn buffered(&self) -> usize {
+        self.buf.len() - self.pos
+    }
+
+    /// True between responses: no partial line, no literal in progress.
+    pub fn at_boundary(&self) -> bool {
+        self.state == State::Line { continues: false } && self.buffered() == 0
+    }
+
+    /// Takes up to `max` raw bytes, bypassing framing (for the raw-I/O calls of a later issue).
+    pub fn take_raw(&mut self, max: usize) -> Vec<u8> {
+        let n = max.min(self.buffered());
+        let out = self.buf[self.pos..self.pos + n].to_vec();
+        self.pos += n;
+        self.scanned = 0;
+        out
+    }
+
+    /// The next fragment, or `None` when more input is needed.
+    pub fn next(&mut self, sink: &mut dyn LiteralSink) -> Result<Option<Fragment>, ProtoError> {
+        match self.state {
+            State::Literal { remaining } => {
+                let take = (self.buffered() as u64).min(remaining) as usize;
+                if take > 0 {
+                    sink.write(&self.buf[self.pos..self.pos + take])?;
+                    self.pos += take;
+                }
+                let remaining = remaining - take as u64;
+                if remaining > 0 {
+                    self.state = State::Literal { remaining };
+                    return Ok(None);
+                }
+                self.state = State::Line { continues: true };
+                Ok(Some(Fragment::LiteralEnd(sink.finish()?)))
+            }
+            State::Line { continues } => {
+                let avail = &self.buf[self.pos..];
+                let lf = match avail[self.scanned..].iter().position(|&b| b == b'\n') {
+                    Some(i) => self.scanned + i,
+                    None => {
+                        self.scanned = avail.len();
+                        if avail.len() > self.max_line {
+                            return Err(line_too_long(self.max_line));
+                        }
+                        return Ok(None);
+                    }
+                };
+                if lf + 1 > self.max_line {
+                    return Err(line_too_long(self.max_line));
+                }
+                if lf == 0 || avail[lf - 1] != b'\r' {
+                    return Err(ProtoError::Protocol(format!(
+                        "line not terminated by CRLF: '{}'",
+                        super::show(&avail[..(lf + 1).min(200)])
+                    )));
+                }
+                let text = avail[..lf - 1].to_vec();
+                self.pos += lf + 1;
+                self.scanned = 0;
+                if let Some(bad) = text.iter().position(|&b| b == 0 || b == b'\r') {
+                    let what = if text[bad] == 0 { "NUL" } else { "bare CR" };
+                    return Err(ProtoError::Protocol(format!(
+                        "{what} in a response line: '{}'",
+                        super::show(&text[..text.len().min(200)])
+                    )));
+                }
+                // Tagged and continuation lines never carry literals; untagged lines and the
+                // lines that follow a literal may.
+                let literal = if continues || text.first() == Some(&b'*') {
+                    literal_size(&text)?
+                } else {
+                    None
+                };
+                match literal {
+                    Some(size) => {
+                        sink.begin(size)?;
+                        self.state = State::Literal { remaining: size };
+                    }
+                    None => self.state = State::Line { continues: false },
+                }
+                Ok(Some(Fragment::Line { text, literal }))
+            }
+        }
+    }
+}
+
+fn line_too_long(max: usize) -> ProtoError {
+    ProtoError::Limit(format!("got more than {max} bytes in a line"))
+}
+
+/// The size announced by `{N}` or `~{N}` at the end of a line, if any. Sizes that do not fit in
+/// 63 bits, empty sizes and non-synchronising `{N+}` from a server are protocol errors.
+pub fn literal_size(line: &[u8]) -> Result<Option<u64>, ProtoError> {
+    if line.last() != Some(&b'}') {
+        return Ok(None);
+    }
+    let Some(open) = line.iter().rposition(|&b| b == b'{') else {
+        return Ok(None);
+    };
+    let inner = &line[open + 1..line.len() - 1];
+    if !inner
+        .iter()
+        .all(|&b| b.is_ascii_digit() || b == b'+' || b == b'-')
+    {
+        return Ok(None); // ordinary text that happens to end with braces
+    }
+    let bad = || {
+        ProtoError::Protocol(format!(
+            "invalid literal size '{{{}}}'",
+            super::show(&inner[..inner.len().min(40)])
+        ))
+    };
+    if inner.is_empty() || !inner.iter().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let mut n: u64 = 0;
+    for &d in inner {
+        n = n
+            .checked_mul(10)
+            .and_then(|n| n.checked_add(u64::from(d - b'0')))
+            .filter(|&n| n <= i64::MAX as u64)
+            .ok_or_else(bad)?;
+    }
+    Ok(Some(n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frames(input: &[u8], chunk: usize) -> Result<Vec<Fragment>, ProtoError> {
+        let mut f = Framer::new(1000);
+        let mut sink = BufferSink::new(1 << 20);
+        let mut out = Vec::new();
+        for piece in input.chunks(chunk.max(1)) {
+            f.feed(piece);
+            while let Some(fr) = f.next(&mut sink)? {
+                out.push(fr);
+            }
+        }
+        Ok(out)
+    }
+
+    fn both(input: &[u8]) -> Vec<Fragment> {
+        let whole = frames(input, input.len()).unwrap();
+        assert_eq!(whole, frames(input, 1).unwrap(), "byte-at-a-time differs");
+        assert_eq!(whole, frames(input, 7).unwrap(), "7-byte chunks differ");
+        whole
+    }
+
+    fn line(t: &[u8], literal: Option<u64>) -> Fragment {
+        Fragment::Line { text: t.to_vec(), literal }
+    }
+
+    #[test]
+    fn lines_and_literals() {
+        let got = both(b"* 1 FETCH (UID 10 RFC822 {5}\r\nhello)\r\nA1 OK done\r\n");
+        assert_eq!(
+            got,
+            vec![
+                line(b"* 1 FETCH (UID 10 RFC822 {5}", Some(5)),
+                Fragment::LiteralEnd(LiteralData::Bytes(b"hello".to_vec())),
+                line(b")", None),
+                line(b"A1 OK done", None),
+            ]
+        );
+    }
+
+    #[test]
+    fn literal_containing_crlf_and_tag_is_data() {
+        let got = both(b"* 1 FETCH (BODY[] {14}\r\nA1 OK fake\r\n\r\n)\r\n");
+        assert_eq!(
+            got[1],
+            Fragment::LiteralEnd(LiteralData::Bytes(b"A1 OK fake\r\n\r\n".to_vec()))
+        );
+        assert_eq!(got[2], line(b")", None));
+    }
+
+    #[test]
+    fn empty_literal_and_literal8() {
+        let got = both(b"* 1 FETCH (BODY[] {0}\r\n BINARY[] ~{2}\r\nab)\r\n");
+        assert_eq!(got[0], line(b"* 1 FETCH (BODY[] {0}", Some(0)));
+        assert_eq!(got[1], Fragment::LiteralEnd(LiteralData::Bytes(vec![])));
+        assert_eq!(got[2], line(b" BINARY[] ~{2}", Some(2)));
+        assert_eq!(got[3], Fragment::LiteralEnd(LiteralData::Bytes(b"ab".to_vec())));
+    }
+
+    #[test]
+    fn tagged_and_continuation_lines_carry_no_literal() {
+        let got = both(b"A1 NO text {5}\r\n+ go {3}\r\n");
+        assert_eq!(got, vec![line(b"A1 NO text {5}", None), line(b"+ go {3}", None)]);
+    }
+
+    #[test]
+    fn bare_lf_nul_and_bare_cr_are_protocol_errors() {
+        for bad in [&b"* OK hi\n"[..], b"* OK h\0i\r\n", b"* OK a\rb\r\n", b"\n"] {
+            assert!(matches!(frames(bad, 100), Err(ProtoError::Protocol(_))), "{bad:?}");
+            assert!(matches!(frames(bad, 1), Err(ProtoError::Protocol(_))), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn line_limit_is_exact() {
+        // 1000 bytes including CRLF is accepted, 1001 is not, with or without its LF yet.
+        let ok = [b"* ".as_ref(), &[b'x'; 996], b"\r\n"].concat();
+        assert_eq!(ok.len(), 1000);
+        assert_eq!(both(&ok).len(), 1);
+        let long = [b"* ".as_ref(), &[b'x'; 997], b"\r\n"].concat();
+        assert!(matches!(frames(&long, 1), Err(ProtoError::Limit(_))));
+        assert!(matches!(frames(&long[..1001], 1), Err(ProtoError::Limit(_))));
+    }
+
+    #[test]
+    fn literal_sizes() {
+        assert_eq!(literal_size(b"* X {12}").unwrap(), Some(12));
+        assert_eq!(literal_size(b"* X ~{0}").unwrap(), Some(0));
+        assert_eq!(literal_size(b"* OK {braces} in text").unwrap(), None);
+        assert_eq!(literal_size(b"* OK {abc}").unwrap(), None);
+        for bad in [&b"* X {}"[..], b"* X {5+}", b"* X {-1}", b"* X {9223372036854775808}"] {
+            assert!(literal_size(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(
+            literal_size(b"* X {9223372036854775807}").unwrap(),
+            Some(i64::MAX as u64)
+        );
+    }
+
+    #[test]
+    fn huge_literal_is_refused_before_any_allocation() {
+        let mut f = Framer::new(1000);
+        let mut sink = BufferSink::new(1024);
+        f.feed(b"* 1 FETCH (BODY[] {2000000000}\r\n");
+        assert!(matches!(f.next(&mut sink), Err(ProtoError::Limit(_))));
+    }
+}

@@ -1,0 +1,80 @@
+//! The protocol core. It does no I/O at all: bytes in, typed responses out; commands in, bytes out.
+//!
+//! - [`framer`] cuts the server's byte stream into lines and literals under limits;
+//! - [`response`] assembles those fragments into whole responses (lines plus literals);
+//! - [`parse`] classifies a response (tagged, untagged, continuation) and reads response codes;
+//! - [`encode`] builds command lines with imaplib's quoting rules and literals;
+//! - [`util`] holds pure helpers (tag prefixes, CRLF normalisation).
+
+pub mod encode;
+pub mod framer;
+pub mod parse;
+pub mod response;
+pub mod util;
+
+use std::fmt;
+
+/// What the protocol core can reject. Every variant is fatal for the connection except
+/// [`ProtoError::InvalidArgument`], which is raised before anything is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProtoError {
+    /// The server broke the protocol (bare LF, NUL, bad literal size, unexpected response...).
+    Protocol(String),
+    /// A configured limit (line, literal, response size) was exceeded.
+    Limit(String),
+    /// A caller-supplied argument cannot be sent (NUL, CR or LF in it, for instance).
+    InvalidArgument(String),
+}
+
+impl fmt::Display for ProtoError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProtoError::Protocol(m) | ProtoError::Limit(m) | ProtoError::InvalidArgument(m) => {
+                f.write_str(m)
+            }
+        }
+    }
+}
+
+impl std::error::Error for ProtoError {}
+
+/// Limits on what the server may make us hold in memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Longest line, CRLF included (imaplib's `_MAXLINE`).
+    pub max_line: usize,
+    /// Largest literal a buffering sink accepts.
+    pub max_literal: u64,
+    /// Largest whole response (all its lines and buffered literals).
+    pub max_response: u64,
+    /// Most bytes kept in the store of untagged responses.
+    pub max_untagged: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_line: 1_000_000,
+            max_literal: 64 << 20,
+            max_response: 256 << 20,
+            max_untagged: 256 << 20,
+        }
+    }
+}
+
+/// Shows bytes the way imaplib's debug output does (`b'...'` without the `b`), escaping
+/// everything that is not printable ASCII.
+pub fn show(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len());
+    for &b in bytes {
+        match b {
+            b'\\' => s.push_str("\\\\"),
+            b'\r' => s.push_str("\\r"),
+            b'\n' => s.push_str("\\n"),
+            b'\t' => s.push_str("\\t"),
+            0x20..=0x7e => s.push(b as char),
+            _ => s.push_str(&format!("\\x{b:02x}")),
+        }
+    }
+    s
+}

@@ -1,0 +1,771 @@
+//! The session: owns the transport, the tag generator, the state machine, the store of
+//! untagged responses, capabilities, limits, timeouts and tracing. Every command goes through
+//! one path: [`Session::start`] sends it (waiting for `+` before a literal) and
+//! [`Session::complete`] collects its tagged result; the commands themselves are small entries in
+//! [`commands`].
+//!
+//! Several commands may be in flight: tags are matched against the set of pending commands and
+//! results that arrive for another tag are kept until asked for, so pipelining is `start` N
+//! times, then `complete` N times.
+
+mod commands;
+mod error;
+mod store;
+mod trace;
+
+pub use commands::{allowed_states, ResultFrom};
+pub use error::{Error, ErrorKind, Result};
+pub use store::UntaggedStore;
+pub use trace::TraceFn;
+
+use crate::proto::encode::{self, Command, Piece};
+use crate::proto::framer::{BufferSink, LiteralData, LiteralSink};
+use crate::proto::parse::{self, Code, Line};
+use crate::proto::response::{Assembler, Item, RawResponse};
+use crate::proto::{show, util, Limits};
+use crate::transport::{self, Interrupter, Stream, TlsConfig};
+use std::collections::HashMap;
+use std::io;
+use std::sync::Arc;
+use std::time::Duration;
+use trace::Tracer;
+
+/// imaplib's connection states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum State {
+    Logout,
+    NonAuth,
+    Auth,
+    Selected,
+}
+
+impl State {
+    pub fn name(self) -> &'static str {
+        match self {
+            State::Logout => "LOGOUT",
+            State::NonAuth => "NONAUTH",
+            State::Auth => "AUTH",
+            State::Selected => "SELECTED",
+        }
+    }
+}
+
+/// How to secure the connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TlsMode {
+    /// Plain TCP (imaplib `IMAP4`).
+    None,
+    /// TLS from the first byte (imaplib `IMAP4_SSL`).
+    Implicit,
+    /// Plain TCP, then STARTTLS before anything else; fails closed.
+    StartTls,
+}
+
+/// Connection settings; every wait is finite by default.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub connect_timeout: Duration,
+    pub io_timeout: Duration,
+    pub limits: Limits,
+    pub tls: TlsConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            connect_timeout: Duration::from_secs(30),
+            io_timeout: Duration::from_secs(60),
+            limits: Limits::default(),
+            tls: TlsConfig::default(),
+        }
+    }
+}
+
+/// A tagged completion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tagged {
+    pub status: String,
+    pub text: Vec<u8>,
+}
+
+/// The result of a command, mirroring imaplib's `(typ, data)`, plus the tagged text and its
+/// response code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// `OK`, `NO`, `BYE` (logout), or the name asked of `response()`.
+    pub typ: String,
+    pub data: Vec<Item>,
+    /// The tagged completion, when the call sent a command.
+    pub tagged: Option<Tagged>,
+}
+
+impl Outcome {
+    pub fn is_ok(&self) -> bool {
+        self.typ == "OK"
+    }
+
+    /// The response code of the tagged text (`[APPENDUID 1 2]`, `[READ-WRITE]`, ...).
+    pub fn code(&self) -> Option<Code> {
+        self.tagged.as_ref().and_then(|t| parse::response_code(&t.text))
+    }
+
+    fn from_tagged(t: Tagged, data: Vec<Item>) -> Self {
+        Outcome { typ: t.status.clone(), data, tagged: Some(t) }
+    }
+}
+
+/// See the module documentation.
+pub struct Session {
+    config: Config,
+    stream: Option<Stream>,
+    asm: Assembler,
+    sink: Box<dyn LiteralSink + Send>,
+    readbuf: Vec<u8>,
+    interrupter: Arc<Interrupter>,
+    call_depth: u32,
+    tag_prefix: Vec<u8>,
+    tagnum: u64,
+    state: State,
+    store: UntaggedStore,
+    capabilities: Vec<String>,
+    protocol_version: Option<&'static str>,
+    welcome: Vec<u8>,
+    readonly: bool,
+    host: String,
+    pending: Vec<Vec<u8>>,
+    completed: HashMap<Vec<u8>, Tagged>,
+    continuation: Option<Option<Vec<u8>>>,
+    bye: Option<Vec<u8>>,
+    /// TLS was asked for and is not up yet: untagged data other than CAPABILITY is dropped.
+    pre_tls: bool,
+    /// TLS was asked for: credentials may only travel over TLS.
+    tls_required: bool,
+    /// Names registered by `xatom`, with the state they were first used in (imaplib).
+    extra_commands: HashMap<String, State>,
+    tracer: Tracer,
+    closed: Option<String>,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Session::new(Config::default())
+    }
+}
+
+fn random_u64() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0));
+    h.finish()
+}
+
+impl Session {
+    pub fn new(config: Config) -> Self {
+        let limits = config.limits;
+        Session {
+            asm: Assembler::new(&limits),
+            sink: Box::new(BufferSink::new(limits.max_literal)),
+            store: UntaggedStore::new(limits.max_untagged),
+            config,
+            stream: None,
+            readbuf: vec![0; 64 * 1024],
+            interrupter: Arc::new(Interrupter::default()),
+            call_depth: 0,
+            tag_prefix: util::int2ap(4096 + random_u64() % (65536 - 4096)),
+            tagnum: 0,
+            state: State::Logout,
+            capabilities: Vec::new(),
+            protocol_version: None,
+            welcome: Vec::new(),
+            readonly: false,
+            host: String::new(),
+            pending: Vec::new(),
+            completed: HashMap::new(),
+            continuation: None,
+            bye: None,
+            pre_tls: false,
+            tls_required: false,
+            extra_commands: HashMap::new(),
+            tracer: Tracer::default(),
+            closed: Some("not connected".into()),
+        }
+    }
+
+    // ----- accessors -------------------------------------------------------------------------
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Changes settings; limits and timeouts apply from the next read.
+    pub fn set_config(&mut self, config: Config) {
+        self.asm.set_limits(&config.limits);
+        self.store.set_max(config.limits.max_untagged);
+        self.sink = Box::new(BufferSink::new(config.limits.max_literal));
+        if let Some(s) = &self.stream {
+            let _ = s.set_timeout(Some(config.io_timeout));
+        }
+        self.config = config;
+    }
+
+    pub fn state(&self) -> State {
+        self.state
+    }
+
+    pub fn capabilities(&self) -> &[String] {
+        &self.capabilities
+    }
+
+    pub fn has_capability(&self, cap: &str) -> bool {
+        self.capabilities.iter().any(|c| c.eq_ignore_ascii_case(cap))
+    }
+
+    pub fn protocol_version(&self) -> Option<&'static str> {
+        self.protocol_version
+    }
+
+    /// The greeting line, without CRLF.
+    pub fn welcome(&self) -> &[u8] {
+        &self.welcome
+    }
+
+    pub fn is_readonly(&self) -> bool {
+        self.readonly
+    }
+
+    pub fn is_tls(&self) -> bool {
+        self.stream.as_ref().is_some_and(Stream::is_tls)
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.closed.is_none()
+    }
+
+    pub fn tag_prefix(&self) -> &[u8] {
+        &self.tag_prefix
+    }
+
+    pub fn untagged(&self) -> &UntaggedStore {
+        &self.store
+    }
+
+    /// The handle another thread may use to interrupt a blocked call.
+    pub fn interrupter(&self) -> Arc<Interrupter> {
+        Arc::clone(&self.interrupter)
+    }
+
+    pub fn set_debug(&mut self, level: u8) {
+        self.tracer.level = level;
+    }
+
+    pub fn debug(&self) -> u8 {
+        self.tracer.level
+    }
+
+    pub fn set_trace_sink(&mut self, sink: Option<TraceFn>) {
+        self.tracer.set_sink(sink);
+    }
+
+    /// Replaces the sink literals flow into (a streaming sink, for instance). The default
+    /// buffers each literal up to the literal limit.
+    pub fn set_literal_sink(&mut self, sink: Option<Box<dyn LiteralSink + Send>>) {
+        self.sink = sink.unwrap_or_else(|| Box::new(BufferSink::new(self.config.limits.max_literal)));
+    }
+
+    // ----- the call boundary -----------------------------------------------------------------
+
+    /// Runs one public call: marks it interruptible and turns an interrupt into
+    /// [`ErrorKind::Interrupted`] with the connection closed. Nested calls share the outer mark.
+    fn guarded<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        if self.call_depth > 0 {
+            return f(self);
+        }
+        self.interrupter.begin();
+        self.call_depth += 1;
+        let result = f(self);
+        self.call_depth -= 1;
+        if self.interrupter.end() {
+            self.close("interrupted");
+            return match result {
+                Ok(v) => Ok(v),
+                Err(_) => Err(Error::new(ErrorKind::Interrupted, "interrupted by imap_interrupt")),
+            };
+        }
+        result
+    }
+
+    /// Records a failure; fatal kinds close the connection.
+    fn fail(&mut self, e: Error) -> Error {
+        if e.kind.is_fatal() && self.closed.is_none() {
+            self.tracer.log(1, || format!("connection closed: {}", e.message));
+            self.close(&e.message.clone());
+        }
+        e
+    }
+
+    /// Closes the connection without LOGOUT.
+    pub fn close(&mut self, reason: &str) {
+        if let Some(mut s) = self.stream.take() {
+            s.shutdown();
+        }
+        self.interrupter.set_socket(None);
+        self.pending.clear();
+        self.completed.clear();
+        if self.closed.is_none() {
+            self.closed = Some(reason.to_string());
+        }
+    }
+
+    fn check_open(&self) -> Result<()> {
+        match &self.closed {
+            None => Ok(()),
+            Some(why) => Err(Error::new(ErrorKind::Closed, format!("connection is closed ({why})"))),
+        }
+    }
+
+    // ----- connecting ------------------------------------------------------------------------
+
+    /// Connects, reads the greeting and learns the capabilities. `port` 0 means 143, or 993
+    /// for implicit TLS. With [`TlsMode::StartTls`], STARTTLS runs before this returns, and any
+    /// failure of it closes the connection.
+    pub fn open(&mut self, host: &str, port: u16, mode: TlsMode) -> Result<()> {
+        if self.closed.is_none() {
+            return Err(Error::new(ErrorKind::IllegalState, "already connected"));
+        }
+        self.guarded(|s| s.open_inner(host, port, mode).map_err(|e| s.fail(e)))
+    }
+
+    fn open_inner(&mut self, host: &str, port: u16, mode: TlsMode) -> Result<()> {
+        let port = match (port, mode) {
+            (0, TlsMode::Implicit) => 993,
+            (0, _) => 143,
+            (p, _) => p,
+        };
+        self.host = host.to_string();
+        self.tracer.log(1, || format!("new IMAP4 connection, tag={}", show(&self.tag_prefix)));
+        let tcp = transport::connect(host, port, self.config.connect_timeout, &self.interrupter)?;
+        let stream = Stream::Tcp(tcp);
+        stream
+            .set_timeout(Some(self.config.io_timeout))
+            .map_err(|e| Error::new(ErrorKind::Connect, format!("socket setup failed: {e}")))?;
+        self.attach(stream)?;
+        if mode == TlsMode::Implicit {
+            self.upgrade_tls()?;
+        }
+        self.closed = None;
+        self.tls_required = mode != TlsMode::None;
+        self.pre_tls = mode == TlsMode::StartTls;
+        self.read_greeting()?;
+        if mode == TlsMode::StartTls {
+            if self.state != State::NonAuth {
+                return Err(Error::new(ErrorKind::Tls, "server greeted with PREAUTH before TLS; refusing (STARTTLS required)"));
+            }
+            self.starttls_inner()?;
+        } else {
+            self.learn_capabilities_after_greeting()?;
+        }
+        Ok(())
+    }
+
+    /// Installs a stream and gives the interrupter a way to wake it.
+    fn attach(&mut self, stream: Stream) -> Result<()> {
+        let waker = match &stream {
+            Stream::Tcp(t) => t.try_clone(),
+            Stream::Tls(t) => t.get_ref().try_clone(),
+        }
+        .map_err(|e| Error::new(ErrorKind::Connect, format!("socket setup failed: {e}")))?;
+        self.interrupter.set_socket(Some(waker));
+        self.stream = Some(stream);
+        Ok(())
+    }
+
+    fn upgrade_tls(&mut self) -> Result<()> {
+        let stream = self.stream.take().ok_or_else(|| Error::new(ErrorKind::Closed, "connection is closed"))?;
+        let tls = stream.start_tls(&self.host, &self.config.tls)?;
+        self.stream = Some(tls);
+        Ok(())
+    }
+
+    fn read_greeting(&mut self) -> Result<()> {
+        let resp = self.read_response()?;
+        let line = resp.first_line().to_vec();
+        self.welcome = line.clone();
+        let invalid = || Error::new(ErrorKind::Abort, format!("invalid greeting: {}", String::from_utf8_lossy(&line)));
+        match resp.classify().map_err(|_| invalid())? {
+            Line::Untagged { name, data } if name == "OK" || name == "PREAUTH" => {
+                self.state = if name == "OK" { State::NonAuth } else { State::Auth };
+                self.store_untagged(&name, data, resp)?;
+                Ok(())
+            }
+            _ => Err(invalid()),
+        }
+    }
+
+    /// imaplib 3.15: the greeting's `[CAPABILITY ...]` code if present, else a CAPABILITY command.
+    fn learn_capabilities_after_greeting(&mut self) -> Result<()> {
+        match self.store.pop("CAPABILITY") {
+            Some(items) => self.set_capabilities(items),
+            None => self.query_capabilities(),
+        }
+    }
+
+    fn query_capabilities(&mut self) -> Result<()> {
+        let out = self.run(Command::new("CAPABILITY", vec![]), "CAPABILITY", ResultFrom::Untagged("CAPABILITY"))?;
+        if !out.is_ok() {
+            return Err(Error::new(ErrorKind::Abort, "no CAPABILITY response from server"));
+        }
+        self.set_capabilities(out.data)
+    }
+
+    fn set_capabilities(&mut self, items: Vec<Item>) -> Result<()> {
+        let last = match items.into_iter().last() {
+            Some(Item::Line(l)) => l,
+            _ => return Err(Error::new(ErrorKind::Abort, "no CAPABILITY response from server")),
+        };
+        self.capabilities = String::from_utf8_lossy(&last).to_ascii_uppercase().split_whitespace().map(String::from).collect();
+        self.protocol_version = ["IMAP4REV1", "IMAP4"].into_iter().find(|v| self.capabilities.iter().any(|c| c == v));
+        let caps = self.capabilities.join(" ");
+        self.tracer.log(3, || format!("CAPABILITIES: {caps}"));
+        if self.protocol_version.is_none() {
+            return Err(Error::new(ErrorKind::Abort, "server not IMAP4 compliant"));
+        }
+        Ok(())
+    }
+
+    /// After LOGIN (and AUTHENTICATE): a CAPABILITY seen during the command, else ask.
+    fn refresh_capabilities_after_auth(&mut self) -> Result<()> {
+        match self.store.get("CAPABILITY").cloned() {
+            Some(items) => self.set_capabilities(items),
+            None => self.query_capabilities(),
+        }
+    }
+
+    /// STARTTLS, strictly: refused or tampered with means the connection is closed; bytes that
+    /// followed the OK before the handshake are an injection attempt; everything learnt before
+    /// TLS is forgotten and capabilities are read again over TLS.
+    fn starttls_inner(&mut self) -> Result<Outcome> {
+        if self.is_tls() {
+            return Err(Error::new(ErrorKind::IllegalState, "TLS session already established"));
+        }
+        self.pre_tls = true;
+        self.tls_required = true;
+        if self.capabilities.is_empty() {
+            if let Some(items) = self.store.pop("CAPABILITY") {
+                self.set_capabilities(items)?;
+            } else {
+                self.query_capabilities()?;
+            }
+        }
+        if !self.has_capability("STARTTLS") {
+            return Err(self.fail(Error::new(ErrorKind::Tls, "TLS not supported by server (no STARTTLS capability)")));
+        }
+        let tag = self.start(Command::new("STARTTLS", vec![]), "STARTTLS")?;
+        let t = self.complete_inner(&tag, false, true)?;
+        if t.status != "OK" {
+            return Err(self.fail(Error::new(
+                ErrorKind::Tls,
+                format!("Couldn't establish TLS session: server answered {} {}", t.status, String::from_utf8_lossy(&t.text)),
+            )));
+        }
+        if self.asm.buffered() > 0 || !self.asm.idle() {
+            return Err(self.fail(Error::new(
+                ErrorKind::Tls,
+                "server sent data after the STARTTLS OK before the TLS handshake; refusing (possible injection)",
+            )));
+        }
+        self.upgrade_tls().map_err(|e| self.fail(e))?;
+        self.pre_tls = false;
+        self.store.clear();
+        self.capabilities.clear();
+        self.protocol_version = None;
+        self.query_capabilities().map_err(|e| self.fail(e))?;
+        Ok(Outcome::from_tagged(t, vec![Item::None]))
+    }
+
+    /// imaplib `starttls()`: upgrade a plain connection (strict, see [`Session::open`]).
+    pub fn starttls(&mut self) -> Result<Outcome> {
+        self.guarded(|s| {
+            s.check_open()?;
+            s.check_state("STARTTLS")?;
+            s.starttls_inner()
+        })
+    }
+
+    // ----- the generic command path ----------------------------------------------------------
+
+    fn next_tag(&mut self) -> Vec<u8> {
+        let tag = [self.tag_prefix.as_slice(), self.tagnum.to_string().as_bytes()].concat();
+        self.tagnum += 1;
+        tag
+    }
+
+    fn check_state(&self, name: &str) -> Result<()> {
+        let allowed: Vec<State> = match allowed_states(name) {
+            Some(states) => states.to_vec(),
+            None => match self.extra_commands.get(name) {
+                Some(s) => vec![*s],
+                None => return Err(Error::invalid(format!("unknown command {name}"))),
+            },
+        };
+        if allowed.contains(&self.state) {
+            return Ok(());
+        }
+        let names: Vec<&str> = allowed.iter().map(|s| s.name()).collect();
+        Err(Error::new(
+            ErrorKind::IllegalState,
+            format!("command {name} illegal in state {}, only allowed in states {}", self.state.name(), names.join(", ")),
+        ))
+    }
+
+    /// Sends `cmd`, checked against the allowed states of `table_name`. A literal is sent only
+    /// after the server's `+`; if the tagged result comes first, the literal is dropped and that
+    /// result stands. Returns the tag, for [`Session::complete`].
+    pub fn start(&mut self, cmd: Command, table_name: &str) -> Result<Vec<u8>> {
+        self.check_open()?;
+        self.check_state(table_name)?;
+        for name in ["OK", "NO", "BAD"] {
+            self.store.pop(name);
+        }
+        if self.store.contains("READ-ONLY") && !self.readonly {
+            return Err(Error::new(ErrorKind::ReadOnly, "mailbox status changed to READ-ONLY"));
+        }
+        let tag = self.next_tag();
+        let enc = encode::encode(&tag, &cmd)?;
+        self.continuation = None;
+        self.tracer.log(4, || format!("> {}", show(&enc.trace)));
+        self.pending.push(tag.clone());
+        let mut pieces = enc.pieces.into_iter().peekable();
+        while let Some(piece) = pieces.next() {
+            match piece {
+                Piece::Line(bytes) => {
+                    self.write(&bytes)?;
+                    if matches!(pieces.peek(), Some(Piece::Literal(_))) && !self.wait_continuation(&tag)? {
+                        break;
+                    }
+                }
+                Piece::Literal(bytes) => {
+                    self.tracer.log(4, || format!("write literal size {}", bytes.len()));
+                    self.write(&bytes)?;
+                }
+            }
+        }
+        Ok(tag)
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        let stream = self.stream.as_mut().ok_or_else(|| Error::new(ErrorKind::Closed, "connection is closed"))?;
+        if let Err(e) = stream.write_all(bytes) {
+            let err = self.io_error(e, "socket error");
+            return Err(self.fail(err));
+        }
+        Ok(())
+    }
+
+    /// Waits for a continuation; `false` if the command completed first.
+    fn wait_continuation(&mut self, tag: &[u8]) -> Result<bool> {
+        loop {
+            if self.completed.contains_key(tag) {
+                return Ok(false);
+            }
+            if self.continuation.take().is_some() {
+                return Ok(true);
+            }
+            self.check_bye()?;
+            self.pump()?;
+        }
+    }
+
+    /// Collects the tagged result of `tag`, handling responses to other commands meanwhile.
+    pub fn complete(&mut self, tag: &[u8]) -> Result<Tagged> {
+        self.complete_inner(tag, false, false)
+    }
+
+    fn complete_inner(&mut self, tag: &[u8], logout: bool, no_continuation: bool) -> Result<Tagged> {
+        loop {
+            if let Some(t) = self.completed.remove(tag) {
+                return Ok(t);
+            }
+            if logout && self.bye.is_some() {
+                return Ok(Tagged { status: "BYE".into(), text: self.bye.clone().unwrap_or_default() });
+            }
+            self.check_bye()?;
+            if no_continuation && self.continuation.is_some() {
+                return Err(self.fail(Error::new(ErrorKind::Tls, "server answered STARTTLS with a continuation; refusing")));
+            }
+            self.pump()?;
+        }
+    }
+
+    fn check_bye(&mut self) -> Result<()> {
+        if let Some(text) = self.bye.take() {
+            let msg = String::from_utf8_lossy(&text).into_owned();
+            return Err(self.fail(Error::new(ErrorKind::Abort, msg)));
+        }
+        Ok(())
+    }
+
+    /// Reads one response and files it.
+    fn pump(&mut self) -> Result<()> {
+        let resp = self.read_response()?;
+        self.dispatch(resp).map_err(|e| self.fail(e))
+    }
+
+    fn io_error(&self, e: io::Error, what: &str) -> Error {
+        if self.interrupter.fired() {
+            return Error::new(ErrorKind::Interrupted, "interrupted by imap_interrupt");
+        }
+        match e.kind() {
+            io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => Error::new(
+                ErrorKind::Timeout,
+                format!("no data from the server for {} ms", self.config.io_timeout.as_millis()),
+            ),
+            _ => Error::new(ErrorKind::Abort, format!("{what}: {e}")),
+        }
+    }
+
+    /// The next whole response from the server.
+    fn read_response(&mut self) -> Result<RawResponse> {
+        loop {
+            match self.asm.next(&mut *self.sink) {
+                Ok(Some(resp)) => {
+                    self.trace_response(&resp);
+                    return Ok(resp);
+                }
+                Ok(None) => {}
+                Err(e) => return Err(self.fail(e.into())),
+            }
+            let stream = self.stream.as_mut().ok_or_else(|| Error::new(ErrorKind::Closed, "connection is closed"))?;
+            let n = match stream.read(&mut self.readbuf) {
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    let err = self.io_error(e, "socket error");
+                    return Err(self.fail(err));
+                }
+            };
+            if n == 0 {
+                let err = if self.interrupter.fired() {
+                    Error::new(ErrorKind::Interrupted, "interrupted by imap_interrupt")
+                } else if self.asm.idle() {
+                    Error::new(ErrorKind::Abort, "socket error: EOF")
+                } else {
+                    Error::new(ErrorKind::Abort, "socket error: EOF in the middle of a response")
+                };
+                return Err(self.fail(err));
+            }
+            self.asm.feed(&self.readbuf[..n]);
+        }
+    }
+
+    fn trace_response(&mut self, resp: &RawResponse) {
+        if !self.tracer.enabled(4) {
+            return;
+        }
+        for seg in &resp.segments {
+            let line = show(&seg.line);
+            self.tracer.log(4, || format!("< {line}"));
+            if let Some(lit) = &seg.literal {
+                let n = match lit {
+                    LiteralData::Bytes(b) => b.len() as u64,
+                    LiteralData::Streamed(n) => *n,
+                };
+                self.tracer.log(4, || format!("read literal size {n}"));
+            }
+        }
+    }
+
+    /// Files a response: a tagged one under its pending command, a continuation for the
+    /// literal sender, an untagged one in the store.
+    fn dispatch(&mut self, resp: RawResponse) -> Result<()> {
+        match resp.classify()? {
+            Line::Tagged { tag, status, text } => {
+                let ours = tag.starts_with(&self.tag_prefix)
+                    && tag.len() > self.tag_prefix.len()
+                    && tag[self.tag_prefix.len()..].iter().all(u8::is_ascii_digit);
+                if !ours {
+                    return Err(Error::new(ErrorKind::Abort, format!("unexpected response: '{}'", show(resp.first_line()))));
+                }
+                let Some(i) = self.pending.iter().position(|p| *p == tag) else {
+                    return Err(Error::new(ErrorKind::Abort, format!("unexpected tagged response: '{}'", show(resp.first_line()))));
+                };
+                self.pending.remove(i);
+                if matches!(status.as_str(), "OK" | "NO" | "BAD") && !self.pre_tls {
+                    self.store_code(&text)?;
+                }
+                if status != "OK" {
+                    let t = String::from_utf8_lossy(&text).into_owned();
+                    self.tracer.log(1, || format!("{status} response: {t}"));
+                }
+                self.completed.insert(tag, Tagged { status, text });
+            }
+            Line::Continuation { text } => self.continuation = Some(text),
+            Line::Untagged { name, data } => {
+                if name == "BYE" {
+                    self.bye = Some(data.clone());
+                }
+                if self.pre_tls && name != "CAPABILITY" {
+                    self.tracer.log(4, || format!("dropped untagged {name} received before TLS"));
+                    return Ok(());
+                }
+                self.store_untagged(&name, data, resp)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn store_code(&mut self, text: &[u8]) -> Result<()> {
+        if let Some(code) = parse::response_code(text) {
+            self.store.push(&code.name, vec![Item::Line(code.data.unwrap_or_default())])?;
+        }
+        Ok(())
+    }
+
+    fn store_untagged(&mut self, name: &str, data: Vec<u8>, resp: RawResponse) -> Result<()> {
+        if matches!(name, "OK" | "NO" | "BAD") {
+            self.store_code(&data)?;
+        }
+        if matches!(name, "NO" | "BAD" | "BYE") {
+            let t = String::from_utf8_lossy(&data).into_owned();
+            self.tracer.log(1, || format!("{name} response: {t}"));
+        }
+        let items = resp.into_items(data);
+        self.tracer.log(5, || format!("untagged_responses[{name}] += {} item(s)", items.len()));
+        Ok(self.store.push(name, items)?)
+    }
+
+    /// Sends a command and builds its outcome: the generic path every command entry uses.
+    pub fn run(&mut self, cmd: Command, table_name: &str, from: ResultFrom) -> Result<Outcome> {
+        self.guarded(|s| {
+            let name = cmd.name.clone();
+            let tag = s.start(cmd, table_name)?;
+            let t = s.complete(&tag)?;
+            s.outcome(&name, t, from)
+        })
+    }
+
+    /// Turns a tagged completion into imaplib's return shape. NO is returned, BAD is an error.
+    fn outcome(&mut self, name: &str, t: Tagged, from: ResultFrom) -> Result<Outcome> {
+        match t.status.as_str() {
+            "OK" => {
+                let data = match from {
+                    ResultFrom::Tagged => vec![Item::Line(t.text.clone())],
+                    ResultFrom::Untagged(n) => self.store.pop(n).unwrap_or_else(|| vec![Item::None]),
+                };
+                Ok(Outcome::from_tagged(t, data))
+            }
+            "NO" => {
+                let data = vec![Item::Line(t.text.clone())];
+                Ok(Outcome::from_tagged(t, data))
+            }
+            status => {
+                let text = String::from_utf8_lossy(&t.text).into_owned();
+                let data = vec![Item::Line(t.text.clone())];
+                Err(Error {
+                    kind: ErrorKind::Bad,
+                    message: format!("{name} command error: {status} [{text}]"),
+                    outcome: Some(Outcome::from_tagged(t, data)),
+                })
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! TLS through native-tls (OpenSSL on Linux). Certificate and hostname verification are on
+//! unless the caller turns them off explicitly.
+
+use super::TransportError;
+use native_tls::{Certificate, HandshakeError, Identity, TlsConnector};
+use std::net::TcpStream;
+use std::path::PathBuf;
+
+/// TLS settings of a client.
+#[derive(Debug, Clone, Default)]
+pub struct TlsConfig {
+    /// Skip certificate and hostname verification (tests only).
+    pub insecure: bool,
+    /// Extra trusted CA certificates (PEM file).
+    pub ca_file: Option<PathBuf>,
+    /// Client certificate and its PKCS#8 private key (PEM files): imaplib's certfile/keyfile.
+    pub client_cert: Option<(PathBuf, PathBuf)>,
+}
+
+fn read(path: &PathBuf, what: &str) -> Result<Vec<u8>, TransportError> {
+    std::fs::read(path).map_err(|e| TransportError::Tls(format!("cannot read {what} {}: {e}", path.display())))
+}
+
+impl TlsConfig {
+    fn connector(&self) -> Result<TlsConnector, TransportError> {
+        let mut b = TlsConnector::builder();
+        if let Some(ca) = &self.ca_file {
+            let pem = read(ca, "CA file")?;
+            let cert = Certificate::from_pem(&pem)
+                .map_err(|e| TransportError::Tls(format!("invalid CA file {}: {e}", ca.display())))?;
+            b.add_root_certificate(cert);
+        }
+        if let Some((cert, key)) = &self.client_cert {
+            let id = Identity::from_pkcs8(&read(cert, "certificate")?, &read(key, "key")?)
+                .map_err(|e| TransportError::Tls(format!("invalid client certificate or key: {e}")))?;
+            b.identity(id);
+        }
+        if self.insecure {
+            b.danger_accept_invalid_certs(true).danger_accept_invalid_hostnames(true);
+        }
+        b.build().map_err(|e| TransportError::Tls(format!("TLS setup failed: {e}")))
+    }
+}
+
+pub(super) fn handshake(
+    tcp: TcpStream,
+    host: &str,
+    cfg: &TlsConfig,
+) -> Result<native_tls::TlsStream<TcpStream>, TransportError> {
+    let host = if host.is_empty() { "localhost" } else { host };
+    match cfg.connector()?.connect(host, tcp) {
+        Ok(s) => Ok(s),
+        Err(HandshakeError::Failure(e)) => Err(TransportError::Tls(format!("TLS handshake with {host} failed: {e}"))),
+        Err(HandshakeError::WouldBlock(_)) => Err(TransportError::Timeout(format!("TLS handshake with {host} timed out"))),
+    }
+}
