@@ -34,7 +34,11 @@ pub struct Command {
 
 impl Command {
     pub fn new(name: impl Into<String>, args: Vec<Arg>) -> Self {
-        Command { name: name.into(), args, secret: false }
+        Command {
+            name: name.into(),
+            args,
+            secret: false,
+        }
     }
 }
 
@@ -141,7 +145,10 @@ pub fn set_quote(x: &[u8]) -> Vec<u8> {
 
 /// `_fetch_parts`.
 pub fn fetch_parts(x: &[u8]) -> Vec<u8> {
-    if [&b"ALL"[..], b"FULL", b"FAST"].iter().any(|m| x.eq_ignore_ascii_case(m)) {
+    if [&b"ALL"[..], b"FULL", b"FAST"]
+        .iter()
+        .any(|m| x.eq_ignore_ascii_case(m))
+    {
         x.to_vec()
     } else {
         set_quote(x)
@@ -244,7 +251,12 @@ mod tests {
             (b"a]b[~/&+!", b"a]b[~/&+!"),
         ];
         for (input, want) in cases {
-            assert_eq!(astring(input), *want, "{:?}", String::from_utf8_lossy(input));
+            assert_eq!(
+                astring(input),
+                *want,
+                "{:?}",
+                String::from_utf8_lossy(input)
+            );
             assert_eq!(astring(&astring(input)), *want, "not idempotent");
         }
     }
@@ -260,7 +272,10 @@ mod tests {
         assert_eq!(set_quote(b"(\\Seen \\Draft)"), b"(\\Seen \\Draft)");
         assert_eq!(fetch_parts(b"fast"), b"fast");
         assert_eq!(fetch_parts(b"FLAGS"), b"(FLAGS)");
-        assert_eq!(fetch_parts(b"(BODY[HEADER.FIELDS (DATE FROM)])"), b"(BODY[HEADER.FIELDS (DATE FROM)])");
+        assert_eq!(
+            fetch_parts(b"(BODY[HEADER.FIELDS (DATE FROM)])"),
+            b"(BODY[HEADER.FIELDS (DATE FROM)])"
+        );
         assert_eq!(quote(b"p\"a\\ss"), b"\"p\\\"a\\\\ss\"");
     }
 
@@ -268,7 +283,10 @@ mod tests {
     fn commands_match_imaplib_wire() {
         let login = Command {
             name: "LOGIN".into(),
-            args: vec![Arg::Astring(b"us er".to_vec()), Arg::Quoted(b"p\"a\\ss".to_vec())],
+            args: vec![
+                Arg::Astring(b"us er".to_vec()),
+                Arg::Quoted(b"p\"a\\ss".to_vec()),
+            ],
             secret: true,
         };
         assert_eq!(wire(&login), b"T1 LOGIN \"us er\" \"p\\\"a\\\\ss\"\r\n");
@@ -291,7 +309,13 @@ mod tests {
             ]
         );
         assert_eq!(enc.trace, b"T1 APPEND \"Sent Items\" (\\Seen \\Draft) {1}");
-        let status = Command::new("STATUS", vec![Arg::Astring(b"INBOX".to_vec()), Arg::List(b"MESSAGES UNSEEN".to_vec())]);
+        let status = Command::new(
+            "STATUS",
+            vec![
+                Arg::Astring(b"INBOX".to_vec()),
+                Arg::List(b"MESSAGES UNSEEN".to_vec()),
+            ],
+        );
         assert_eq!(wire(&status), b"T1 STATUS INBOX (MESSAGES UNSEEN)\r\n");
     }
 
@@ -314,6 +338,10 @@ mod tests {
             }
         }
         // Literal bytes may contain anything: they are counted, not parsed.
-        assert!(encode(b"T1", &Command::new("APPEND", vec![Arg::Literal(b"\r\n\0".to_vec())])).is_ok());
+        assert!(encode(
+            b"T1",
+            &Command::new("APPEND", vec![Arg::Literal(b"\r\n\0".to_vec())])
+        )
+        .is_ok());
     }
 }

@@ -36,7 +36,10 @@ pub struct BufferSink {
 
 impl BufferSink {
     pub fn new(max: u64) -> Self {
-        BufferSink { max, buf: Vec::new() }
+        BufferSink {
+            max,
+            buf: Vec::new(),
+        }
     }
 }
 
@@ -77,8 +80,12 @@ pub enum Fragment {
 enum State {
     /// Expecting a line. `continues` is true right after a literal: the line belongs to the same
     /// response, so it may announce another literal whatever it starts with.
-    Line { continues: bool },
-    Literal { remaining: u64 },
+    Line {
+        continues: bool,
+    },
+    Literal {
+        remaining: u64,
+    },
 }
 
 /// See the module documentation.
@@ -268,7 +275,10 @@ mod tests {
     }
 
     fn line(t: &[u8], literal: Option<u64>) -> Fragment {
-        Fragment::Line { text: t.to_vec(), literal }
+        Fragment::Line {
+            text: t.to_vec(),
+            literal,
+        }
     }
 
     #[test]
@@ -301,20 +311,32 @@ mod tests {
         assert_eq!(got[0], line(b"* 1 FETCH (BODY[] {0}", Some(0)));
         assert_eq!(got[1], Fragment::LiteralEnd(LiteralData::Bytes(vec![])));
         assert_eq!(got[2], line(b" BINARY[] ~{2}", Some(2)));
-        assert_eq!(got[3], Fragment::LiteralEnd(LiteralData::Bytes(b"ab".to_vec())));
+        assert_eq!(
+            got[3],
+            Fragment::LiteralEnd(LiteralData::Bytes(b"ab".to_vec()))
+        );
     }
 
     #[test]
     fn tagged_and_continuation_lines_carry_no_literal() {
         let got = both(b"A1 NO text {5}\r\n+ go {3}\r\n");
-        assert_eq!(got, vec![line(b"A1 NO text {5}", None), line(b"+ go {3}", None)]);
+        assert_eq!(
+            got,
+            vec![line(b"A1 NO text {5}", None), line(b"+ go {3}", None)]
+        );
     }
 
     #[test]
     fn bare_lf_nul_and_bare_cr_are_protocol_errors() {
         for bad in [&b"* OK hi\n"[..], b"* OK h\0i\r\n", b"* OK a\rb\r\n", b"\n"] {
-            assert!(matches!(frames(bad, 100), Err(ProtoError::Protocol(_))), "{bad:?}");
-            assert!(matches!(frames(bad, 1), Err(ProtoError::Protocol(_))), "{bad:?}");
+            assert!(
+                matches!(frames(bad, 100), Err(ProtoError::Protocol(_))),
+                "{bad:?}"
+            );
+            assert!(
+                matches!(frames(bad, 1), Err(ProtoError::Protocol(_))),
+                "{bad:?}"
+            );
         }
     }
 
@@ -326,7 +348,10 @@ mod tests {
         assert_eq!(both(&ok).len(), 1);
         let long = [b"* ".as_ref(), &[b'x'; 997], b"\r\n"].concat();
         assert!(matches!(frames(&long, 1), Err(ProtoError::Limit(_))));
-        assert!(matches!(frames(&long[..1001], 1), Err(ProtoError::Limit(_))));
+        assert!(matches!(
+            frames(&long[..1001], 1),
+            Err(ProtoError::Limit(_))
+        ));
     }
 
     #[test]
@@ -335,7 +360,12 @@ mod tests {
         assert_eq!(literal_size(b"* X ~{0}").unwrap(), Some(0));
         assert_eq!(literal_size(b"* OK {braces} in text").unwrap(), None);
         assert_eq!(literal_size(b"* OK {abc}").unwrap(), None);
-        for bad in [&b"* X {}"[..], b"* X {5+}", b"* X {-1}", b"* X {9223372036854775808}"] {
+        for bad in [
+            &b"* X {}"[..],
+            b"* X {5+}",
+            b"* X {-1}",
+            b"* X {9223372036854775808}",
+        ] {
             assert!(literal_size(bad).is_err(), "{bad:?}");
         }
         assert_eq!(

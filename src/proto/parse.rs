@@ -6,7 +6,11 @@ use super::ProtoError;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Line {
     /// `TAG STATUS text`. `status` is upper-cased (`OK`, `NO`, `BAD`, ...).
-    Tagged { tag: Vec<u8>, status: String, text: Vec<u8> },
+    Tagged {
+        tag: Vec<u8>,
+        status: String,
+        text: Vec<u8>,
+    },
     /// `* NAME data` or `* N NAME [data]`. `name` is upper-cased; `data` is what imaplib stores:
     /// the text after the name, or for the numeric form `N` / `N data`.
     Untagged { name: String, data: Vec<u8> },
@@ -56,7 +60,9 @@ pub fn classify(line: &[u8]) -> Result<Line, ProtoError> {
     if let Some(after) = line.strip_prefix(b"+") {
         return match after.first() {
             None => Ok(Line::Continuation { text: None }),
-            Some(b' ') => Ok(Line::Continuation { text: Some(after[1..].to_vec()) }),
+            Some(b' ') => Ok(Line::Continuation {
+                text: Some(after[1..].to_vec()),
+            }),
             Some(_) => Err(unexpected(line)),
         };
     }
@@ -64,7 +70,9 @@ pub fn classify(line: &[u8]) -> Result<Line, ProtoError> {
         let digits = after.iter().take_while(|b| b.is_ascii_digit()).count();
         if digits > 0 {
             let num = &after[..digits];
-            let tail = after[digits..].strip_prefix(b" ").ok_or_else(|| unexpected(line))?;
+            let tail = after[digits..]
+                .strip_prefix(b" ")
+                .ok_or_else(|| unexpected(line))?;
             let (n, after_name) = name(tail);
             if n.is_empty() {
                 return Err(unexpected(line));
@@ -75,15 +83,24 @@ pub fn classify(line: &[u8]) -> Result<Line, ProtoError> {
                 data.push(b' ');
                 data.extend_from_slice(more);
             }
-            return Ok(Line::Untagged { name: upper(n), data });
+            return Ok(Line::Untagged {
+                name: upper(n),
+                data,
+            });
         }
         let (n, after_name) = name(after);
         if n.is_empty() {
             return Err(unexpected(line));
         }
-        return Ok(Line::Untagged { name: upper(n), data: rest(line, after_name)?.to_vec() });
+        return Ok(Line::Untagged {
+            name: upper(n),
+            data: rest(line, after_name)?.to_vec(),
+        });
     }
-    let sp = line.iter().position(|&b| b == b' ').ok_or_else(|| unexpected(line))?;
+    let sp = line
+        .iter()
+        .position(|&b| b == b' ')
+        .ok_or_else(|| unexpected(line))?;
     let (tag, after) = (&line[..sp], &line[sp + 1..]);
     if tag.is_empty() || tag == b"*" || !tag.iter().all(|b| b.is_ascii_graphic()) {
         return Err(unexpected(line));
@@ -125,7 +142,10 @@ pub fn response_code(text: &[u8]) -> Option<Code> {
         Some(b' ') => Some(after[1..close].to_vec()),
         _ => return None,
     };
-    Some(Code { name: upper(n), data })
+    Some(Code {
+        name: upper(n),
+        data,
+    })
 }
 
 #[cfg(test)]
@@ -133,7 +153,10 @@ mod tests {
     use super::*;
 
     fn untagged(name: &str, data: &[u8]) -> Line {
-        Line::Untagged { name: name.into(), data: data.to_vec() }
+        Line::Untagged {
+            name: name.into(),
+            data: data.to_vec(),
+        }
     }
 
     #[test]
@@ -144,7 +167,10 @@ mod tests {
             untagged("FETCH", b"1 (FLAGS (\\Seen))")
         );
         assert_eq!(classify(b"* SEARCH").unwrap(), untagged("SEARCH", b""));
-        assert_eq!(classify(b"* SEARCH 2 84 882").unwrap(), untagged("SEARCH", b"2 84 882"));
+        assert_eq!(
+            classify(b"* SEARCH 2 84 882").unwrap(),
+            untagged("SEARCH", b"2 84 882")
+        );
         assert_eq!(
             classify(b"* OK [UIDVALIDITY 42] x").unwrap(),
             untagged("OK", b"[UIDVALIDITY 42] x")
@@ -152,23 +178,46 @@ mod tests {
         assert_eq!(classify(b"* ok hi").unwrap(), untagged("OK", b"hi"));
         assert_eq!(
             classify(b"A1 OK LOGIN completed").unwrap(),
-            Line::Tagged { tag: b"A1".to_vec(), status: "OK".into(), text: b"LOGIN completed".to_vec() }
+            Line::Tagged {
+                tag: b"A1".to_vec(),
+                status: "OK".into(),
+                text: b"LOGIN completed".to_vec()
+            }
         );
         assert_eq!(
             classify(b"A1 OK").unwrap(),
-            Line::Tagged { tag: b"A1".to_vec(), status: "OK".into(), text: vec![] }
+            Line::Tagged {
+                tag: b"A1".to_vec(),
+                status: "OK".into(),
+                text: vec![]
+            }
         );
         assert_eq!(classify(b"+").unwrap(), Line::Continuation { text: None });
-        assert_eq!(classify(b"+ ").unwrap(), Line::Continuation { text: Some(vec![]) });
+        assert_eq!(
+            classify(b"+ ").unwrap(),
+            Line::Continuation { text: Some(vec![]) }
+        );
         assert_eq!(
             classify(b"+ idling").unwrap(),
-            Line::Continuation { text: Some(b"idling".to_vec()) }
+            Line::Continuation {
+                text: Some(b"idling".to_vec())
+            }
         );
     }
 
     #[test]
     fn rejects_garbage() {
-        for bad in [&b"*"[..], b"* ", b"* 12", b"* 12 ", b"*x", b"+OK POP3", b"garbage", b"A1 123", b"* OK[x]"] {
+        for bad in [
+            &b"*"[..],
+            b"* ",
+            b"* 12",
+            b"* 12 ",
+            b"*x",
+            b"+OK POP3",
+            b"garbage",
+            b"A1 123",
+            b"* OK[x]",
+        ] {
             assert!(classify(bad).is_err(), "{:?}", String::from_utf8_lossy(bad));
         }
     }

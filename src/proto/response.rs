@@ -136,11 +136,16 @@ impl Assembler {
                     }
                     self.grow(text.len())?;
                     self.depth += paren_delta(&text);
-                    self.partial.push(Segment { line: text, literal: None });
+                    self.partial.push(Segment {
+                        line: text,
+                        literal: None,
+                    });
                     if literal.is_none() {
                         self.size = 0;
                         self.depth = 0;
-                        return Ok(Some(RawResponse { segments: std::mem::take(&mut self.partial) }));
+                        return Ok(Some(RawResponse {
+                            segments: std::mem::take(&mut self.partial),
+                        }));
                     }
                 }
                 Fragment::LiteralEnd(data) => {
@@ -186,7 +191,11 @@ mod tests {
     use crate::proto::framer::BufferSink;
 
     fn assemble(input: &[u8], chunk: usize) -> Result<Vec<RawResponse>, ProtoError> {
-        let limits = Limits { max_line: 1000, max_response: 10_000, ..Limits::default() };
+        let limits = Limits {
+            max_line: 1000,
+            max_response: 10_000,
+            ..Limits::default()
+        };
         let mut a = Assembler::new(&limits);
         let mut sink = BufferSink::new(limits.max_literal);
         let mut out = Vec::new();
@@ -250,13 +259,21 @@ mod tests {
         assert_eq!(got[0], vec![Item::Line(b"2".to_vec())]);
         assert_eq!(
             got[1],
-            vec![Item::Literal(b"1 (RFC822 {2}".to_vec(), bytes(b"hi")), Item::Line(b")".to_vec())]
+            vec![
+                Item::Literal(b"1 (RFC822 {2}".to_vec(), bytes(b"hi")),
+                Item::Line(b")".to_vec())
+            ]
         );
     }
 
     #[test]
     fn response_limit() {
-        let big = [b"* 1 FETCH (A {900}\r\n".as_ref(), &[b'x'; 900], b" B {900}\r\n"].concat();
+        let big = [
+            b"* 1 FETCH (A {900}\r\n".as_ref(),
+            &[b'x'; 900],
+            b" B {900}\r\n",
+        ]
+        .concat();
         let mut input = big.clone();
         for _ in 0..12 {
             input.extend_from_slice(&[b'y'; 900]);

@@ -96,7 +96,10 @@ impl Session {
     /// is not up.
     pub fn login(&mut self, user: &str, password: &str) -> Result<Outcome> {
         if self.tls_required && !self.is_tls() {
-            return Err(Error::new(ErrorKind::Tls, "refusing to send credentials: TLS was requested and is not active"));
+            return Err(Error::new(
+                ErrorKind::Tls,
+                "refusing to send credentials: TLS was requested and is not active",
+            ));
         }
         self.guarded(|s| {
             let cmd = Command {
@@ -136,8 +139,15 @@ impl Session {
             let t = s.complete_inner(&tag, true, false)?;
             if t.status == "BYE" {
                 s.bye = None;
-                let data = s.store.pop("BYE").unwrap_or_else(|| vec![Item::Line(t.text.clone())]);
-                return Ok(Outcome { typ: "BYE".into(), data, tagged: None });
+                let data = s
+                    .store
+                    .pop("BYE")
+                    .unwrap_or_else(|| vec![Item::Line(t.text.clone())]);
+                return Ok(Outcome {
+                    typ: "BYE".into(),
+                    data,
+                    tagged: None,
+                });
             }
             s.outcome("LOGOUT", t, ResultFrom::Tagged)
         });
@@ -160,11 +170,15 @@ impl Session {
                 return Ok(out);
             }
             s.state = State::Selected;
-            let data = s.store.get("EXISTS").cloned().unwrap_or_else(|| vec![Item::None]);
+            let data = s
+                .store
+                .get("EXISTS")
+                .cloned()
+                .unwrap_or_else(|| vec![Item::None]);
             let out = Outcome { data, ..out };
             if s.store.contains("READ-ONLY") && !readonly {
                 let mut e = Error::new(ErrorKind::ReadOnly, format!("'{mailbox}' is not writable"));
-                e.outcome = Some(out);
+                e.outcome = Some(Box::new(out));
                 return Err(e);
             }
             Ok(out)
@@ -172,7 +186,11 @@ impl Session {
     }
 
     pub fn status(&mut self, mailbox: &str, names: &str) -> Result<Outcome> {
-        self.simple("STATUS", vec![Arg::Astring(b(mailbox)), Arg::List(b(names))], ResultFrom::Untagged("STATUS"))
+        self.simple(
+            "STATUS",
+            vec![Arg::Astring(b(mailbox)), Arg::List(b(names))],
+            ResultFrom::Untagged("STATUS"),
+        )
     }
 
     pub fn list(&mut self, directory: &str, pattern: &str) -> Result<Outcome> {
@@ -194,27 +212,51 @@ impl Session {
     }
 
     pub fn rename(&mut self, old: &str, new: &str) -> Result<Outcome> {
-        self.simple("RENAME", vec![Arg::Astring(b(old)), Arg::Astring(b(new))], ResultFrom::Tagged)
+        self.simple(
+            "RENAME",
+            vec![Arg::Astring(b(old)), Arg::Astring(b(new))],
+            ResultFrom::Tagged,
+        )
     }
 
     pub fn subscribe(&mut self, mailbox: &str) -> Result<Outcome> {
-        self.simple("SUBSCRIBE", vec![Arg::Astring(b(mailbox))], ResultFrom::Tagged)
+        self.simple(
+            "SUBSCRIBE",
+            vec![Arg::Astring(b(mailbox))],
+            ResultFrom::Tagged,
+        )
     }
 
     pub fn unsubscribe(&mut self, mailbox: &str) -> Result<Outcome> {
-        self.simple("UNSUBSCRIBE", vec![Arg::Astring(b(mailbox))], ResultFrom::Tagged)
+        self.simple(
+            "UNSUBSCRIBE",
+            vec![Arg::Astring(b(mailbox))],
+            ResultFrom::Tagged,
+        )
     }
 
     /// APPEND `message` (line endings normalised to CRLF) as a literal. `flags` and `date_time`
     /// are optional; a date not already in double quotes is quoted.
-    pub fn append(&mut self, mailbox: Option<&str>, flags: Option<&str>, date_time: Option<&str>, message: &[u8]) -> Result<Outcome> {
-        let mut args = vec![Arg::Astring(b(mailbox.filter(|m| !m.is_empty()).unwrap_or("INBOX")))];
+    pub fn append(
+        &mut self,
+        mailbox: Option<&str>,
+        flags: Option<&str>,
+        date_time: Option<&str>,
+        message: &[u8],
+    ) -> Result<Outcome> {
+        let mut args = vec![Arg::Astring(b(mailbox
+            .filter(|m| !m.is_empty())
+            .unwrap_or("INBOX")))];
         if let Some(f) = flags.filter(|f| !f.is_empty()) {
             args.push(Arg::List(b(f)));
         }
         if let Some(d) = date_time.filter(|d| !d.is_empty()) {
             let quoted = d.len() >= 2 && d.starts_with('"') && d.ends_with('"');
-            args.push(if quoted { Arg::Raw(b(d)) } else { Arg::Quoted(b(d)) });
+            args.push(if quoted {
+                Arg::Raw(b(d))
+            } else {
+                Arg::Quoted(b(d))
+            });
         }
         args.push(Arg::Literal(normalize_crlf(message)));
         self.simple("APPEND", args, ResultFrom::Tagged)
@@ -258,7 +300,11 @@ impl Session {
     }
 
     pub fn fetch(&mut self, set: &str, parts: &str) -> Result<Outcome> {
-        self.simple("FETCH", vec![Arg::Raw(b(set)), Arg::FetchParts(b(parts))], ResultFrom::Untagged("FETCH"))
+        self.simple(
+            "FETCH",
+            vec![Arg::Raw(b(set)), Arg::FetchParts(b(parts))],
+            ResultFrom::Untagged("FETCH"),
+        )
     }
 
     pub fn store_flags(&mut self, set: &str, command: &str, flags: &str) -> Result<Outcome> {
@@ -267,12 +313,20 @@ impl Session {
     }
 
     pub fn copy(&mut self, set: &str, mailbox: &str) -> Result<Outcome> {
-        self.simple("COPY", vec![Arg::Raw(b(set)), Arg::Astring(b(mailbox))], ResultFrom::Tagged)
+        self.simple(
+            "COPY",
+            vec![Arg::Raw(b(set)), Arg::Astring(b(mailbox))],
+            ResultFrom::Tagged,
+        )
     }
 
     /// MOVE (RFC 6851), as imaplib's newest `move()`.
     pub fn move_messages(&mut self, set: &str, mailbox: &str) -> Result<Outcome> {
-        self.simple("MOVE", vec![Arg::Raw(b(set)), Arg::Astring(b(mailbox))], ResultFrom::Tagged)
+        self.simple(
+            "MOVE",
+            vec![Arg::Raw(b(set)), Arg::Astring(b(mailbox))],
+            ResultFrom::Tagged,
+        )
     }
 
     /// `UID <command> args...`, with imaplib's per-sub-command quoting. SEARCH, SORT and
@@ -281,7 +335,9 @@ impl Session {
     pub fn uid(&mut self, command: &str, args: &[&str]) -> Result<Outcome> {
         let sub = command.to_ascii_uppercase();
         if allowed_states(&sub).is_none() {
-            return Err(Error::invalid(format!("Unknown IMAP4 UID command: '{command}'")));
+            return Err(Error::invalid(format!(
+                "Unknown IMAP4 UID command: '{command}'"
+            )));
         }
         self.check_open()?;
         self.check_state(&sub)?;
@@ -297,14 +353,24 @@ impl Session {
                 wire.extend(rest_from(2));
             }
             "STORE" if args.len() == 3 => {
-                wire.extend([Arg::Raw(b(args[0])), Arg::Raw(b(args[1])), Arg::List(b(args[2]))]);
+                wire.extend([
+                    Arg::Raw(b(args[0])),
+                    Arg::Raw(b(args[1])),
+                    Arg::List(b(args[2])),
+                ]);
             }
             "SORT" if args.len() >= 2 => {
-                wire.extend([Arg::List(arg(0).unwrap_or_default()), Arg::Astring(arg(1).unwrap_or_default())]);
+                wire.extend([
+                    Arg::List(arg(0).unwrap_or_default()),
+                    Arg::Astring(arg(1).unwrap_or_default()),
+                ]);
                 wire.extend(rest_from(2));
             }
             "THREAD" if args.len() >= 2 => {
-                wire.extend([Arg::Raw(arg(0).unwrap_or_default()), Arg::Astring(arg(1).unwrap_or_default())]);
+                wire.extend([
+                    Arg::Raw(arg(0).unwrap_or_default()),
+                    Arg::Astring(arg(1).unwrap_or_default()),
+                ]);
                 wire.extend(rest_from(2));
             }
             _ => wire.extend(raw(args)),
@@ -324,15 +390,26 @@ impl Session {
 
     /// imaplib `response(code)`: pops the untagged responses (or response codes) of that name.
     pub fn response(&mut self, code: &str) -> Outcome {
-        let data = self.store.pop(&code.to_ascii_uppercase()).unwrap_or_else(|| vec![Item::None]);
-        Outcome { typ: code.to_string(), data, tagged: None }
+        let data = self
+            .store
+            .pop(&code.to_ascii_uppercase())
+            .unwrap_or_else(|| vec![Item::None]);
+        Outcome {
+            typ: code.to_string(),
+            data,
+            tagged: None,
+        }
     }
 
     /// imaplib `recent()`: the RECENT responses received so far, or a NOOP's.
     pub fn recent(&mut self) -> Result<Outcome> {
         if let Some(items) = self.store.pop("RECENT") {
             if matches!(items.last(), Some(Item::Line(l)) if !l.is_empty()) {
-                return Ok(Outcome { typ: "OK".into(), data: items, tagged: None });
+                return Ok(Outcome {
+                    typ: "OK".into(),
+                    data: items,
+                    tagged: None,
+                });
             }
         }
         let out = self.noop()?;

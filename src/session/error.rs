@@ -54,14 +54,18 @@ impl ErrorKind {
 pub struct Error {
     pub kind: ErrorKind,
     pub message: String,
-    pub outcome: Option<Outcome>,
+    pub outcome: Option<Box<Outcome>>,
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
 
 impl Error {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error { kind, message: message.into(), outcome: None }
+        Error {
+            kind,
+            message: message.into(),
+            outcome: None,
+        }
     }
 
     pub fn invalid(message: impl Into<String>) -> Self {

@@ -106,11 +106,17 @@ impl Outcome {
 
     /// The response code of the tagged text (`[APPENDUID 1 2]`, `[READ-WRITE]`, ...).
     pub fn code(&self) -> Option<Code> {
-        self.tagged.as_ref().and_then(|t| parse::response_code(&t.text))
+        self.tagged
+            .as_ref()
+            .and_then(|t| parse::response_code(&t.text))
     }
 
     fn from_tagged(t: Tagged, data: Vec<Item>) -> Self {
-        Outcome { typ: t.status.clone(), data, tagged: Some(t) }
+        Outcome {
+            typ: t.status.clone(),
+            data,
+            tagged: Some(t),
+        }
     }
 }
 
@@ -155,7 +161,12 @@ impl Default for Session {
 fn random_u64() -> u64 {
     use std::hash::{BuildHasher, Hasher};
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0));
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0),
+    );
     h.finish()
 }
 
@@ -217,7 +228,9 @@ impl Session {
     }
 
     pub fn has_capability(&self, cap: &str) -> bool {
-        self.capabilities.iter().any(|c| c.eq_ignore_ascii_case(cap))
+        self.capabilities
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(cap))
     }
 
     pub fn protocol_version(&self) -> Option<&'static str> {
@@ -269,7 +282,8 @@ impl Session {
     /// Replaces the sink literals flow into (a streaming sink, for instance). The default
     /// buffers each literal up to the literal limit.
     pub fn set_literal_sink(&mut self, sink: Option<Box<dyn LiteralSink + Send>>) {
-        self.sink = sink.unwrap_or_else(|| Box::new(BufferSink::new(self.config.limits.max_literal)));
+        self.sink =
+            sink.unwrap_or_else(|| Box::new(BufferSink::new(self.config.limits.max_literal)));
     }
 
     // ----- the call boundary -----------------------------------------------------------------
@@ -288,7 +302,10 @@ impl Session {
             self.close("interrupted");
             return match result {
                 Ok(v) => Ok(v),
-                Err(_) => Err(Error::new(ErrorKind::Interrupted, "interrupted by imap_interrupt")),
+                Err(_) => Err(Error::new(
+                    ErrorKind::Interrupted,
+                    "interrupted by imap_interrupt",
+                )),
             };
         }
         result
@@ -297,7 +314,8 @@ impl Session {
     /// Records a failure; fatal kinds close the connection.
     fn fail(&mut self, e: Error) -> Error {
         if e.kind.is_fatal() && self.closed.is_none() {
-            self.tracer.log(1, || format!("connection closed: {}", e.message));
+            self.tracer
+                .log(1, || format!("connection closed: {}", e.message));
             self.close(&e.message.clone());
         }
         e
@@ -319,7 +337,10 @@ impl Session {
     fn check_open(&self) -> Result<()> {
         match &self.closed {
             None => Ok(()),
-            Some(why) => Err(Error::new(ErrorKind::Closed, format!("connection is closed ({why})"))),
+            Some(why) => Err(Error::new(
+                ErrorKind::Closed,
+                format!("connection is closed ({why})"),
+            )),
         }
     }
 
@@ -342,7 +363,9 @@ impl Session {
             (p, _) => p,
         };
         self.host = host.to_string();
-        self.tracer.log(1, || format!("new IMAP4 connection, tag={}", show(&self.tag_prefix)));
+        self.tracer.log(1, || {
+            format!("new IMAP4 connection, tag={}", show(&self.tag_prefix))
+        });
         let tcp = transport::connect(host, port, self.config.connect_timeout, &self.interrupter)?;
         let stream = Stream::Tcp(tcp);
         stream
@@ -358,7 +381,10 @@ impl Session {
         self.read_greeting()?;
         if mode == TlsMode::StartTls {
             if self.state != State::NonAuth {
-                return Err(Error::new(ErrorKind::Tls, "server greeted with PREAUTH before TLS; refusing (STARTTLS required)"));
+                return Err(Error::new(
+                    ErrorKind::Tls,
+                    "server greeted with PREAUTH before TLS; refusing (STARTTLS required)",
+                ));
             }
             self.starttls_inner()?;
         } else {
@@ -380,7 +406,10 @@ impl Session {
     }
 
     fn upgrade_tls(&mut self) -> Result<()> {
-        let stream = self.stream.take().ok_or_else(|| Error::new(ErrorKind::Closed, "connection is closed"))?;
+        let stream = self
+            .stream
+            .take()
+            .ok_or_else(|| Error::new(ErrorKind::Closed, "connection is closed"))?;
         let tls = stream.start_tls(&self.host, &self.config.tls)?;
         self.stream = Some(tls);
         Ok(())
@@ -390,10 +419,19 @@ impl Session {
         let resp = self.read_response()?;
         let line = resp.first_line().to_vec();
         self.welcome = line.clone();
-        let invalid = || Error::new(ErrorKind::Abort, format!("invalid greeting: {}", String::from_utf8_lossy(&line)));
+        let invalid = || {
+            Error::new(
+                ErrorKind::Abort,
+                format!("invalid greeting: {}", String::from_utf8_lossy(&line)),
+            )
+        };
         match resp.classify().map_err(|_| invalid())? {
             Line::Untagged { name, data } if name == "OK" || name == "PREAUTH" => {
-                self.state = if name == "OK" { State::NonAuth } else { State::Auth };
+                self.state = if name == "OK" {
+                    State::NonAuth
+                } else {
+                    State::Auth
+                };
                 self.store_untagged(&name, data, resp)?;
                 Ok(())
             }
@@ -410,9 +448,16 @@ impl Session {
     }
 
     fn query_capabilities(&mut self) -> Result<()> {
-        let out = self.run(Command::new("CAPABILITY", vec![]), "CAPABILITY", ResultFrom::Untagged("CAPABILITY"))?;
+        let out = self.run(
+            Command::new("CAPABILITY", vec![]),
+            "CAPABILITY",
+            ResultFrom::Untagged("CAPABILITY"),
+        )?;
         if !out.is_ok() {
-            return Err(Error::new(ErrorKind::Abort, "no CAPABILITY response from server"));
+            return Err(Error::new(
+                ErrorKind::Abort,
+                "no CAPABILITY response from server",
+            ));
         }
         self.set_capabilities(out.data)
     }
@@ -420,10 +465,21 @@ impl Session {
     fn set_capabilities(&mut self, items: Vec<Item>) -> Result<()> {
         let last = match items.into_iter().last() {
             Some(Item::Line(l)) => l,
-            _ => return Err(Error::new(ErrorKind::Abort, "no CAPABILITY response from server")),
+            _ => {
+                return Err(Error::new(
+                    ErrorKind::Abort,
+                    "no CAPABILITY response from server",
+                ))
+            }
         };
-        self.capabilities = String::from_utf8_lossy(&last).to_ascii_uppercase().split_whitespace().map(String::from).collect();
-        self.protocol_version = ["IMAP4REV1", "IMAP4"].into_iter().find(|v| self.capabilities.iter().any(|c| c == v));
+        self.capabilities = String::from_utf8_lossy(&last)
+            .to_ascii_uppercase()
+            .split_whitespace()
+            .map(String::from)
+            .collect();
+        self.protocol_version = ["IMAP4REV1", "IMAP4"]
+            .into_iter()
+            .find(|v| self.capabilities.iter().any(|c| c == v));
         let caps = self.capabilities.join(" ");
         self.tracer.log(3, || format!("CAPABILITIES: {caps}"));
         if self.protocol_version.is_none() {
@@ -445,7 +501,10 @@ impl Session {
     /// TLS is forgotten and capabilities are read again over TLS.
     fn starttls_inner(&mut self) -> Result<Outcome> {
         if self.is_tls() {
-            return Err(Error::new(ErrorKind::IllegalState, "TLS session already established"));
+            return Err(Error::new(
+                ErrorKind::IllegalState,
+                "TLS session already established",
+            ));
         }
         self.pre_tls = true;
         self.tls_required = true;
@@ -457,14 +516,21 @@ impl Session {
             }
         }
         if !self.has_capability("STARTTLS") {
-            return Err(self.fail(Error::new(ErrorKind::Tls, "TLS not supported by server (no STARTTLS capability)")));
+            return Err(self.fail(Error::new(
+                ErrorKind::Tls,
+                "TLS not supported by server (no STARTTLS capability)",
+            )));
         }
         let tag = self.start(Command::new("STARTTLS", vec![]), "STARTTLS")?;
         let t = self.complete_inner(&tag, false, true)?;
         if t.status != "OK" {
             return Err(self.fail(Error::new(
                 ErrorKind::Tls,
-                format!("Couldn't establish TLS session: server answered {} {}", t.status, String::from_utf8_lossy(&t.text)),
+                format!(
+                    "Couldn't establish TLS session: server answered {} {}",
+                    t.status,
+                    String::from_utf8_lossy(&t.text)
+                ),
             )));
         }
         if self.asm.buffered() > 0 || !self.asm.idle() {
@@ -494,7 +560,11 @@ impl Session {
     // ----- the generic command path ----------------------------------------------------------
 
     fn next_tag(&mut self) -> Vec<u8> {
-        let tag = [self.tag_prefix.as_slice(), self.tagnum.to_string().as_bytes()].concat();
+        let tag = [
+            self.tag_prefix.as_slice(),
+            self.tagnum.to_string().as_bytes(),
+        ]
+        .concat();
         self.tagnum += 1;
         tag
     }
@@ -513,7 +583,11 @@ impl Session {
         let names: Vec<&str> = allowed.iter().map(|s| s.name()).collect();
         Err(Error::new(
             ErrorKind::IllegalState,
-            format!("command {name} illegal in state {}, only allowed in states {}", self.state.name(), names.join(", ")),
+            format!(
+                "command {name} illegal in state {}, only allowed in states {}",
+                self.state.name(),
+                names.join(", ")
+            ),
         ))
     }
 
@@ -527,7 +601,10 @@ impl Session {
             self.store.pop(name);
         }
         if self.store.contains("READ-ONLY") && !self.readonly {
-            return Err(Error::new(ErrorKind::ReadOnly, "mailbox status changed to READ-ONLY"));
+            return Err(Error::new(
+                ErrorKind::ReadOnly,
+                "mailbox status changed to READ-ONLY",
+            ));
         }
         let tag = self.next_tag();
         let enc = encode::encode(&tag, &cmd)?;
@@ -539,12 +616,15 @@ impl Session {
             match piece {
                 Piece::Line(bytes) => {
                     self.write(&bytes)?;
-                    if matches!(pieces.peek(), Some(Piece::Literal(_))) && !self.wait_continuation(&tag)? {
+                    if matches!(pieces.peek(), Some(Piece::Literal(_)))
+                        && !self.wait_continuation(&tag)?
+                    {
                         break;
                     }
                 }
                 Piece::Literal(bytes) => {
-                    self.tracer.log(4, || format!("write literal size {}", bytes.len()));
+                    self.tracer
+                        .log(4, || format!("write literal size {}", bytes.len()));
                     self.write(&bytes)?;
                 }
             }
@@ -553,7 +633,10 @@ impl Session {
     }
 
     fn write(&mut self, bytes: &[u8]) -> Result<()> {
-        let stream = self.stream.as_mut().ok_or_else(|| Error::new(ErrorKind::Closed, "connection is closed"))?;
+        let stream = self
+            .stream
+            .as_mut()
+            .ok_or_else(|| Error::new(ErrorKind::Closed, "connection is closed"))?;
         if let Err(e) = stream.write_all(bytes) {
             let err = self.io_error(e, "socket error");
             return Err(self.fail(err));
@@ -580,17 +663,28 @@ impl Session {
         self.complete_inner(tag, false, false)
     }
 
-    fn complete_inner(&mut self, tag: &[u8], logout: bool, no_continuation: bool) -> Result<Tagged> {
+    fn complete_inner(
+        &mut self,
+        tag: &[u8],
+        logout: bool,
+        no_continuation: bool,
+    ) -> Result<Tagged> {
         loop {
             if let Some(t) = self.completed.remove(tag) {
                 return Ok(t);
             }
             if logout && self.bye.is_some() {
-                return Ok(Tagged { status: "BYE".into(), text: self.bye.clone().unwrap_or_default() });
+                return Ok(Tagged {
+                    status: "BYE".into(),
+                    text: self.bye.clone().unwrap_or_default(),
+                });
             }
             self.check_bye()?;
             if no_continuation && self.continuation.is_some() {
-                return Err(self.fail(Error::new(ErrorKind::Tls, "server answered STARTTLS with a continuation; refusing")));
+                return Err(self.fail(Error::new(
+                    ErrorKind::Tls,
+                    "server answered STARTTLS with a continuation; refusing",
+                )));
             }
             self.pump()?;
         }
@@ -617,7 +711,10 @@ impl Session {
         match e.kind() {
             io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => Error::new(
                 ErrorKind::Timeout,
-                format!("no data from the server for {} ms", self.config.io_timeout.as_millis()),
+                format!(
+                    "no data from the server for {} ms",
+                    self.config.io_timeout.as_millis()
+                ),
             ),
             _ => Error::new(ErrorKind::Abort, format!("{what}: {e}")),
         }
@@ -634,7 +731,10 @@ impl Session {
                 Ok(None) => {}
                 Err(e) => return Err(self.fail(e.into())),
             }
-            let stream = self.stream.as_mut().ok_or_else(|| Error::new(ErrorKind::Closed, "connection is closed"))?;
+            let stream = self
+                .stream
+                .as_mut()
+                .ok_or_else(|| Error::new(ErrorKind::Closed, "connection is closed"))?;
             let n = match stream.read(&mut self.readbuf) {
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -649,7 +749,10 @@ impl Session {
                 } else if self.asm.idle() {
                     Error::new(ErrorKind::Abort, "socket error: EOF")
                 } else {
-                    Error::new(ErrorKind::Abort, "socket error: EOF in the middle of a response")
+                    Error::new(
+                        ErrorKind::Abort,
+                        "socket error: EOF in the middle of a response",
+                    )
                 };
                 return Err(self.fail(err));
             }
@@ -683,10 +786,16 @@ impl Session {
                     && tag.len() > self.tag_prefix.len()
                     && tag[self.tag_prefix.len()..].iter().all(u8::is_ascii_digit);
                 if !ours {
-                    return Err(Error::new(ErrorKind::Abort, format!("unexpected response: '{}'", show(resp.first_line()))));
+                    return Err(Error::new(
+                        ErrorKind::Abort,
+                        format!("unexpected response: '{}'", show(resp.first_line())),
+                    ));
                 }
                 let Some(i) = self.pending.iter().position(|p| *p == tag) else {
-                    return Err(Error::new(ErrorKind::Abort, format!("unexpected tagged response: '{}'", show(resp.first_line()))));
+                    return Err(Error::new(
+                        ErrorKind::Abort,
+                        format!("unexpected tagged response: '{}'", show(resp.first_line())),
+                    ));
                 };
                 self.pending.remove(i);
                 if matches!(status.as_str(), "OK" | "NO" | "BAD") && !self.pre_tls {
@@ -704,7 +813,8 @@ impl Session {
                     self.bye = Some(data.clone());
                 }
                 if self.pre_tls && name != "CAPABILITY" {
-                    self.tracer.log(4, || format!("dropped untagged {name} received before TLS"));
+                    self.tracer
+                        .log(4, || format!("dropped untagged {name} received before TLS"));
                     return Ok(());
                 }
                 self.store_untagged(&name, data, resp)?;
@@ -715,7 +825,8 @@ impl Session {
 
     fn store_code(&mut self, text: &[u8]) -> Result<()> {
         if let Some(code) = parse::response_code(text) {
-            self.store.push(&code.name, vec![Item::Line(code.data.unwrap_or_default())])?;
+            self.store
+                .push(&code.name, vec![Item::Line(code.data.unwrap_or_default())])?;
         }
         Ok(())
     }
@@ -729,7 +840,9 @@ impl Session {
             self.tracer.log(1, || format!("{name} response: {t}"));
         }
         let items = resp.into_items(data);
-        self.tracer.log(5, || format!("untagged_responses[{name}] += {} item(s)", items.len()));
+        self.tracer.log(5, || {
+            format!("untagged_responses[{name}] += {} item(s)", items.len())
+        });
         Ok(self.store.push(name, items)?)
     }
 
@@ -749,7 +862,9 @@ impl Session {
             "OK" => {
                 let data = match from {
                     ResultFrom::Tagged => vec![Item::Line(t.text.clone())],
-                    ResultFrom::Untagged(n) => self.store.pop(n).unwrap_or_else(|| vec![Item::None]),
+                    ResultFrom::Untagged(n) => {
+                        self.store.pop(n).unwrap_or_else(|| vec![Item::None])
+                    }
                 };
                 Ok(Outcome::from_tagged(t, data))
             }
@@ -763,7 +878,7 @@ impl Session {
                 Err(Error {
                     kind: ErrorKind::Bad,
                     message: format!("{name} command error: {status} [{text}]"),
-                    outcome: Some(Outcome::from_tagged(t, data)),
+                    outcome: Some(Box::new(Outcome::from_tagged(t, data))),
                 })
             }
         }

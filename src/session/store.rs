@@ -18,7 +18,10 @@ fn weigh(items: &[Item]) -> u64 {
 
 impl UntaggedStore {
     pub fn new(max: u64) -> Self {
-        UntaggedStore { max, ..Default::default() }
+        UntaggedStore {
+            max,
+            ..Default::default()
+        }
     }
 
     pub fn set_max(&mut self, max: u64) {

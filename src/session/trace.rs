@@ -15,7 +15,11 @@ pub struct Tracer {
 
 impl Default for Tracer {
     fn default() -> Self {
-        Tracer { level: 0, sink: None, start: Instant::now() }
+        Tracer {
+            level: 0,
+            sink: None,
+            start: Instant::now(),
+        }
     }
 }
 

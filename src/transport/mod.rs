@@ -78,7 +78,9 @@ impl Stream {
     pub fn start_tls(self, host: &str, cfg: &TlsConfig) -> Result<Stream, TransportError> {
         match self {
             Stream::Tcp(tcp) => Ok(Stream::Tls(Box::new(tls::handshake(tcp, host, cfg)?))),
-            Stream::Tls(_) => Err(TransportError::Tls("TLS session already established".into())),
+            Stream::Tls(_) => Err(TransportError::Tls(
+                "TLS session already established".into(),
+            )),
         }
     }
 }
@@ -118,7 +120,8 @@ fn connect_one(
 ) -> Result<TcpStream, TransportError> {
     use socket2::{Domain, Protocol, Socket, Type};
     let io = |e: io::Error| TransportError::Connect(format!("connect to {addr}: {e}"));
-    let sock = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP)).map_err(io)?;
+    let sock =
+        Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP)).map_err(io)?;
     sock.set_nonblocking(true).map_err(io)?;
     match sock.connect(&addr.into()) {
         Ok(()) => {}
@@ -128,10 +131,16 @@ fn connect_one(
             }
             let now = Instant::now();
             if now >= deadline {
-                return Err(TransportError::Timeout(format!("connect to {addr} timed out")));
+                return Err(TransportError::Timeout(format!(
+                    "connect to {addr} timed out"
+                )));
             }
             let wait = (deadline - now).min(POLL_SLICE);
-            let mut pfd = libc::pollfd { fd: sock.as_raw_fd(), events: libc::POLLOUT, revents: 0 };
+            let mut pfd = libc::pollfd {
+                fd: sock.as_raw_fd(),
+                events: libc::POLLOUT,
+                revents: 0,
+            };
             // SAFETY: one valid pollfd, count 1.
             let n = unsafe { libc::poll(&mut pfd, 1, wait.as_millis().max(1) as libc::c_int) };
             if n < 0 {

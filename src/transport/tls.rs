@@ -18,7 +18,8 @@ pub struct TlsConfig {
 }
 
 fn read(path: &PathBuf, what: &str) -> Result<Vec<u8>, TransportError> {
-    std::fs::read(path).map_err(|e| TransportError::Tls(format!("cannot read {what} {}: {e}", path.display())))
+    std::fs::read(path)
+        .map_err(|e| TransportError::Tls(format!("cannot read {what} {}: {e}", path.display())))
 }
 
 impl TlsConfig {
@@ -26,19 +27,24 @@ impl TlsConfig {
         let mut b = TlsConnector::builder();
         if let Some(ca) = &self.ca_file {
             let pem = read(ca, "CA file")?;
-            let cert = Certificate::from_pem(&pem)
-                .map_err(|e| TransportError::Tls(format!("invalid CA file {}: {e}", ca.display())))?;
+            let cert = Certificate::from_pem(&pem).map_err(|e| {
+                TransportError::Tls(format!("invalid CA file {}: {e}", ca.display()))
+            })?;
             b.add_root_certificate(cert);
         }
         if let Some((cert, key)) = &self.client_cert {
             let id = Identity::from_pkcs8(&read(cert, "certificate")?, &read(key, "key")?)
-                .map_err(|e| TransportError::Tls(format!("invalid client certificate or key: {e}")))?;
+                .map_err(|e| {
+                    TransportError::Tls(format!("invalid client certificate or key: {e}"))
+                })?;
             b.identity(id);
         }
         if self.insecure {
-            b.danger_accept_invalid_certs(true).danger_accept_invalid_hostnames(true);
+            b.danger_accept_invalid_certs(true)
+                .danger_accept_invalid_hostnames(true);
         }
-        b.build().map_err(|e| TransportError::Tls(format!("TLS setup failed: {e}")))
+        b.build()
+            .map_err(|e| TransportError::Tls(format!("TLS setup failed: {e}")))
     }
 }
 
@@ -50,7 +56,11 @@ pub(super) fn handshake(
     let host = if host.is_empty() { "localhost" } else { host };
     match cfg.connector()?.connect(host, tcp) {
         Ok(s) => Ok(s),
-        Err(HandshakeError::Failure(e)) => Err(TransportError::Tls(format!("TLS handshake with {host} failed: {e}"))),
-        Err(HandshakeError::WouldBlock(_)) => Err(TransportError::Timeout(format!("TLS handshake with {host} timed out"))),
+        Err(HandshakeError::Failure(e)) => Err(TransportError::Tls(format!(
+            "TLS handshake with {host} failed: {e}"
+        ))),
+        Err(HandshakeError::WouldBlock(_)) => Err(TransportError::Timeout(format!(
+            "TLS handshake with {host} timed out"
+        ))),
     }
 }

@@ -1,0 +1,565 @@
+//! `imap_client`: the handle, its settings, accessors, last error, and interrupt.
+
+use super::code::ImapCode;
+use super::result::ImapResult;
+use super::{opt_text, panic_message, text};
+use crate::session::{Error, Outcome, Result, Session, State, TlsMode};
+use crate::transport::Interrupter;
+use std::ffi::{c_char, c_void, CString};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+/// Opaque client handle. Create with `imap_client_new`, free with `imap_client_free`.
+/// Calls on one handle are serialized; only `imap_interrupt` runs alongside another call.
+pub struct ImapClient {
+    session: Mutex<Session>,
+    interrupter: Arc<Interrupter>,
+    last_error: Mutex<CString>,
+}
+
+/// How `imap_open` secures the connection.
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImapTlsMode {
+    /// Plain TCP (imaplib `IMAP4`, port 143).
+    None = 0,
+    /// TLS from the first byte (imaplib `IMAP4_SSL`, port 993).
+    Implicit = 1,
+    /// Plain TCP, then STARTTLS before `imap_open` returns; any failure closes the connection.
+    Starttls = 2,
+}
+
+/// imaplib's states.
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImapState {
+    Logout = 0,
+    Nonauth = 1,
+    Auth = 2,
+    Selected = 3,
+}
+
+/// Trace callback: `level` (1..5) and one NUL-terminated message, valid during the call.
+/// Called only on the thread making the libimap call, during that call.
+pub type ImapTraceFn =
+    Option<unsafe extern "C" fn(user_data: *mut c_void, level: i32, message: *const c_char)>;
+
+struct TraceTarget {
+    f: unsafe extern "C" fn(*mut c_void, i32, *const c_char),
+    user_data: *mut c_void,
+}
+
+impl TraceTarget {
+    fn emit(&self, level: u8, msg: &str) {
+        let c = CString::new(msg.replace('\0', "")).unwrap_or_default();
+        // SAFETY: the caller registered a callback with this signature.
+        unsafe { (self.f)(self.user_data, i32::from(level), c.as_ptr()) }
+    }
+}
+
+// SAFETY: the callback is only ever invoked on the thread of the call in progress, which
+// holds the session lock; the caller promised the pointer is usable for the handle's life.
+unsafe impl Send for TraceTarget {}
+
+impl ImapClient {
+    fn lock(&self) -> MutexGuard<'_, Session> {
+        match self.session.lock() {
+            Ok(g) => g,
+            Err(poisoned) => {
+                // A panic left the session in an unknown state: close it, keep the handle usable.
+                let mut g = poisoned.into_inner();
+                g.close("internal error");
+                self.session.clear_poison();
+                g
+            }
+        }
+    }
+
+    fn set_error(&self, msg: &str) {
+        let c = CString::new(msg.replace('\0', "")).unwrap_or_default();
+        *self.last_error.lock().unwrap_or_else(|p| p.into_inner()) = c;
+    }
+
+    /// Maps a session result to a code and an out-result.
+    fn finish(&self, r: Result<Outcome>, out: *mut *mut ImapResult) -> ImapCode {
+        let (code, outcome) = match r {
+            Ok(o) if o.typ == "NO" => {
+                let t = o
+                    .tagged
+                    .as_ref()
+                    .map(|t| String::from_utf8_lossy(&t.text).into_owned())
+                    .unwrap_or_default();
+                self.set_error(&format!("NO: {t}"));
+                (ImapCode::No, Some(o))
+            }
+            Ok(o) => (ImapCode::Ok, Some(o)),
+            Err(e) => {
+                self.set_error(&e.message);
+                (ImapCode::from(e.kind), e.outcome.map(|o| *o))
+            }
+        };
+        if let (Some(o), false) = (outcome, out.is_null()) {
+            // SAFETY: checked non-NULL; the caller passed a writable pointer.
+            unsafe { *out = Box::into_raw(ImapResult::new(o)) };
+        }
+        code
+    }
+}
+
+/// The panic boundary for calls on a handle.
+pub(crate) fn guard(
+    client: *const ImapClient,
+    f: impl FnOnce(&ImapClient) -> ImapCode,
+) -> ImapCode {
+    // SAFETY: the caller passes NULL or a live handle.
+    let Some(c) = (unsafe { client.as_ref() }) else {
+        return ImapCode::InvalidArgument;
+    };
+    match catch_unwind(AssertUnwindSafe(|| f(c))) {
+        Ok(code) => code,
+        Err(p) => {
+            c.set_error(&format!("internal error: {}", panic_message(&*p)));
+            if let Ok(mut s) = c.session.try_lock() {
+                s.close("internal error");
+            }
+            ImapCode::Internal
+        }
+    }
+}
+
+/// Runs a command on the session and delivers its result: the shared body of every command
+/// function.
+pub(crate) fn run(
+    client: *mut ImapClient,
+    out: *mut *mut ImapResult,
+    f: impl FnOnce(&mut Session) -> Result<Outcome>,
+) -> ImapCode {
+    if !out.is_null() {
+        // SAFETY: non-NULL out-parameters are writable by contract.
+        unsafe { *out = ptr::null_mut() };
+    }
+    guard(client, |c| {
+        let r = f(&mut c.lock());
+        c.finish(r, out)
+    })
+}
+
+/// Runs a setting or accessor that produces no result.
+fn configure(client: *mut ImapClient, f: impl FnOnce(&mut Session) -> Result<()>) -> ImapCode {
+    guard(client, |c| match f(&mut c.lock()) {
+        Ok(()) => ImapCode::Ok,
+        Err(e) => {
+            c.set_error(&e.message);
+            ImapCode::from(e.kind)
+        }
+    })
+}
+
+/// Creates an unconnected handle with default settings (30 s connect timeout, 60 s I/O
+/// timeout, certificate verification on, imaplib's 1,000,000-byte line limit) in `*out`.
+/// Free it with `imap_client_free`.
+///
+/// # Safety
+/// `out` is a writable pointer.
+#[no_mangle]
+pub unsafe extern "C" fn imap_client_new(out: *mut *mut ImapClient) -> ImapCode {
+    if out.is_null() {
+        return ImapCode::InvalidArgument;
+    }
+    *out = ptr::null_mut();
+    match catch_unwind(|| {
+        let session = Session::default();
+        let interrupter = session.interrupter();
+        Box::new(ImapClient {
+            session: Mutex::new(session),
+            interrupter,
+            last_error: Mutex::new(CString::default()),
+        })
+    }) {
+        Ok(c) => {
+            *out = Box::into_raw(c);
+            ImapCode::Ok
+        }
+        Err(_) => ImapCode::Internal,
+    }
+}
+
+/// Closes the connection without LOGOUT (if open) and frees the handle. NULL is ignored.
+/// No other call on the handle may be in progress or follow.
+///
+/// # Safety
+/// `client` is NULL or a handle not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn imap_client_free(client: *mut ImapClient) {
+    if client.is_null() {
+        return;
+    }
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        let c = Box::from_raw(client);
+        c.lock().close("freed");
+    }));
+}
+
+/// Connects to `host` (NULL or "" means localhost) on `port` (0: 143, or 993 for
+/// `IMAP_TLS_MODE_IMPLICIT`), reads the greeting and learns the capabilities (imaplib's
+/// `IMAP4(host, port)` / `IMAP4_SSL` / `open`). With `IMAP_TLS_MODE_STARTTLS`, STARTTLS is done
+/// before this returns and any failure of it closes the connection (`IMAP_CODE_TLS`).
+///
+/// # Safety
+/// `client` is a live handle; `host` is NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn imap_open(
+    client: *mut ImapClient,
+    host: *const c_char,
+    port: u16,
+    tls_mode: i32,
+) -> ImapCode {
+    configure(client, |s| {
+        let host = opt_text(host, "host")?.unwrap_or("");
+        let mode = match tls_mode {
+            0 => TlsMode::None,
+            1 => TlsMode::Implicit,
+            2 => TlsMode::StartTls,
+            m => return Err(Error::invalid(format!("unknown TLS mode {m}"))),
+        };
+        s.open(host, port, mode)
+    })
+}
+
+/// Closes the connection without LOGOUT (imaplib's `shutdown`). The handle stays valid;
+/// later commands return `IMAP_CODE_CLOSED`.
+///
+/// # Safety
+/// `client` is a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn imap_shutdown(client: *mut ImapClient) -> ImapCode {
+    configure(client, |s| {
+        s.close("shut down by the caller");
+        Ok(())
+    })
+}
+
+/// Interrupts the call in progress on `client` from any thread: it returns promptly with
+/// `IMAP_CODE_INTERRUPTED` and the connection is closed (the server's view of the interrupted
+/// command is unknown). Returns `IMAP_CODE_OK` if a call was interrupted,
+/// `IMAP_CODE_ILLEGAL_STATE` if none was running.
+///
+/// # Safety
+/// `client` is a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn imap_interrupt(client: *mut ImapClient) -> ImapCode {
+    match client.as_ref() {
+        None => ImapCode::InvalidArgument,
+        Some(c) => match catch_unwind(AssertUnwindSafe(|| c.interrupter.interrupt())) {
+            Ok(true) => ImapCode::Ok,
+            Ok(false) => ImapCode::IllegalState,
+            Err(_) => ImapCode::Internal,
+        },
+    }
+}
+
+/// The message of the last failure on the handle ("" if none). Never contains a password.
+/// Valid until the next call on the handle.
+///
+/// # Safety
+/// `client` is NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn imap_last_error(client: *const ImapClient) -> *const c_char {
+    match client.as_ref() {
+        None => c"client is NULL".as_ptr(),
+        Some(c) => c
+            .last_error
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ptr(),
+    }
+}
+
+/// Sets the connect timeout and the timeout of every read and write, in milliseconds.
+/// Both must be positive. Defaults: 30000 and 60000.
+///
+/// # Safety
+/// `client` is a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn imap_set_timeouts(
+    client: *mut ImapClient,
+    connect_ms: u32,
+    io_ms: u32,
+) -> ImapCode {
+    configure(client, |s| {
+        if connect_ms == 0 || io_ms == 0 {
+            return Err(Error::invalid("timeouts must be positive"));
+        }
+        let mut cfg = s.config().clone();
+        cfg.connect_timeout = Duration::from_millis(connect_ms.into());
+        cfg.io_timeout = Duration::from_millis(io_ms.into());
+        s.set_config(cfg);
+        Ok(())
+    })
+}
+
+/// Sets memory limits; 0 keeps a value unchanged. `max_line`: longest response line, CRLF
+/// included (default 1,000,000); `max_literal`: largest literal (64 MiB); `max_response`:
+/// largest response (256 MiB); `max_untagged`: bytes of untagged responses kept (256 MiB).
+/// Exceeding one returns `IMAP_CODE_LIMIT` and closes the connection.
+///
+/// # Safety
+/// `client` is a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn imap_set_limits(
+    client: *mut ImapClient,
+    max_line: u64,
+    max_literal: u64,
+    max_response: u64,
+    max_untagged: u64,
+) -> ImapCode {
+    configure(client, |s| {
+        let mut cfg = s.config().clone();
+        let l = &mut cfg.limits;
+        if max_line != 0 {
+            l.max_line =
+                usize::try_from(max_line).map_err(|_| Error::invalid("max_line too large"))?;
+        }
+        for (field, v) in [
+            (&mut l.max_literal, max_literal),
+            (&mut l.max_response, max_response),
+            (&mut l.max_untagged, max_untagged),
+        ] {
+            if v != 0 {
+                *field = v;
+            }
+        }
+        s.set_config(cfg);
+        Ok(())
+    })
+}
+
+/// Turns certificate and hostname verification off (`verify` = 0) or on (default). Off is
+/// for tests only.
+///
+/// # Safety
+/// `client` is a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn imap_set_tls_verify(client: *mut ImapClient, verify: i32) -> ImapCode {
+    configure(client, |s| {
+        let mut cfg = s.config().clone();
+        cfg.tls.insecure = verify == 0;
+        s.set_config(cfg);
+        Ok(())
+    })
+}
+
+/// Trusts the CA certificates of a PEM file, besides the system's (NULL: none).
+///
+/// # Safety
+/// `client` is a live handle; `path` is NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn imap_set_ca_file(
+    client: *mut ImapClient,
+    path: *const c_char,
+) -> ImapCode {
+    configure(client, |s| {
+        let mut cfg = s.config().clone();
+        cfg.tls.ca_file = opt_text(path, "path")?.map(Into::into);
+        s.set_config(cfg);
+        Ok(())
+    })
+}
+
+/// Presents a client certificate (PEM) with its PKCS#8 private key (PEM): imaplib's
+/// certfile/keyfile. Both NULL: none.
+///
+/// # Safety
+/// `client` is a live handle; the paths are NULL or NUL-terminated strings.
+#[no_mangle]
+pub unsafe extern "C" fn imap_set_client_cert(
+    client: *mut ImapClient,
+    certfile: *const c_char,
+    keyfile: *const c_char,
+) -> ImapCode {
+    configure(client, |s| {
+        let mut cfg = s.config().clone();
+        cfg.tls.client_cert = match (
+            opt_text(certfile, "certfile")?,
+            opt_text(keyfile, "keyfile")?,
+        ) {
+            (Some(c), Some(k)) => Some((c.into(), k.into())),
+            (None, None) => None,
+            _ => return Err(Error::invalid("certfile and keyfile go together")),
+        };
+        s.set_config(cfg);
+        Ok(())
+    })
+}
+
+/// Sets the debug level (imaplib's `debug`): 0 silent, 1 connection events and NO/BAD/BYE,
+/// 3 capabilities, 4 every line sent and received, 5 more. LOGIN and AUTHENTICATE payloads are
+/// always redacted. Output goes to stderr unless a trace callback is set.
+///
+/// # Safety
+/// `client` is a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn imap_set_debug(client: *mut ImapClient, level: i32) -> ImapCode {
+    configure(client, |s| {
+        s.set_debug(level.clamp(0, 255) as u8);
+        Ok(())
+    })
+}
+
+/// Sends trace output to `callback` instead of stderr (NULL: back to stderr). The callback
+/// runs on the calling thread, during libimap calls on this handle; `user_data` is passed
+/// back unchanged and must stay valid while the callback is set.
+///
+/// # Safety
+/// `client` is a live handle; `callback` is NULL or a function safe to call as documented.
+#[no_mangle]
+pub unsafe extern "C" fn imap_set_trace_callback(
+    client: *mut ImapClient,
+    callback: ImapTraceFn,
+    user_data: *mut c_void,
+) -> ImapCode {
+    configure(client, |s| {
+        let sink = callback.map(|f| {
+            let target = TraceTarget { f, user_data };
+            Box::new(move |level: u8, msg: &str| target.emit(level, msg)) as crate::session::TraceFn
+        });
+        s.set_trace_sink(sink);
+        Ok(())
+    })
+}
+
+/// The handle's state (an `imap_state` value); `IMAP_STATE_LOGOUT` for NULL.
+///
+/// # Safety
+/// `client` is NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn imap_client_state(client: *mut ImapClient) -> i32 {
+    let mut state = ImapState::Logout;
+    guard(client, |c| {
+        state = match c.lock().state() {
+            State::Logout => ImapState::Logout,
+            State::NonAuth => ImapState::Nonauth,
+            State::Auth => ImapState::Auth,
+            State::Selected => ImapState::Selected,
+        };
+        ImapCode::Ok
+    });
+    state as i32
+}
+
+fn owned_string(
+    client: *mut ImapClient,
+    f: impl FnOnce(&Session) -> Option<Vec<u8>>,
+) -> *mut c_char {
+    let mut out = ptr::null_mut();
+    guard(client, |c| {
+        if let Some(bytes) = f(&c.lock()) {
+            out = CString::new(bytes.into_iter().filter(|&b| b != 0).collect::<Vec<u8>>())
+                .unwrap_or_default()
+                .into_raw();
+        }
+        ImapCode::Ok
+    });
+    out
+}
+
+/// The capabilities, upper-cased and separated by single spaces (imaplib's
+/// `capabilities`); "" before the greeting. Free with `imap_string_free`.
+///
+/// # Safety
+/// `client` is a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn imap_client_capabilities(client: *mut ImapClient) -> *mut c_char {
+    owned_string(client, |s| Some(s.capabilities().join(" ").into_bytes()))
+}
+
+/// 1 if the server advertised `capability` (case-insensitive), else 0.
+///
+/// # Safety
+/// `client` is a live handle; `capability` is a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn imap_client_has_capability(
+    client: *mut ImapClient,
+    capability: *const c_char,
+) -> i32 {
+    let mut yes = 0;
+    guard(client, |c| {
+        if let Ok(cap) = text(capability, "capability") {
+            yes = i32::from(c.lock().has_capability(cap));
+        }
+        ImapCode::Ok
+    });
+    yes
+}
+
+/// imaplib's `PROTOCOL_VERSION`: "IMAP4REV1" or "IMAP4"; NULL before the capabilities are
+/// known. Static string; never free it.
+///
+/// # Safety
+/// `client` is a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn imap_client_protocol_version(client: *mut ImapClient) -> *const c_char {
+    let mut v: *const c_char = ptr::null();
+    guard(client, |c| {
+        v = match c.lock().protocol_version() {
+            Some("IMAP4REV1") => c"IMAP4REV1".as_ptr(),
+            Some(_) => c"IMAP4".as_ptr(),
+            None => ptr::null(),
+        };
+        ImapCode::Ok
+    });
+    v
+}
+
+/// The greeting line without CRLF (imaplib's `welcome`); NULL before connecting. Free with
+/// `imap_string_free`.
+///
+/// # Safety
+/// `client` is a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn imap_client_welcome(client: *mut ImapClient) -> *mut c_char {
+    owned_string(client, |s| {
+        (!s.welcome().is_empty()).then(|| s.welcome().to_vec())
+    })
+}
+
+/// 1 if the selected mailbox was opened read-only (imaplib's `is_readonly`), else 0.
+///
+/// # Safety
+/// `client` is a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn imap_client_is_readonly(client: *mut ImapClient) -> i32 {
+    let mut v = 0;
+    guard(client, |c| {
+        v = i32::from(c.lock().is_readonly());
+        ImapCode::Ok
+    });
+    v
+}
+
+/// 1 if the connection is protected by TLS, else 0.
+///
+/// # Safety
+/// `client` is a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn imap_client_is_tls(client: *mut ImapClient) -> i32 {
+    let mut v = 0;
+    guard(client, |c| {
+        v = i32::from(c.lock().is_tls());
+        ImapCode::Ok
+    });
+    v
+}
+
+/// Frees a string returned by libimap. NULL is ignored.
+///
+/// # Safety
+/// `s` is NULL or a string from libimap not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn imap_string_free(s: *mut c_char) {
+    if !s.is_null() {
+        drop(CString::from_raw(s));
+    }
+}

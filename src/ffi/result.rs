@@ -1,0 +1,194 @@
+//! `imap_result`: imaplib's `(typ, data)` as an owned, opaque object, freed by one call.
+
+use crate::proto::framer::LiteralData;
+use crate::proto::response::Item;
+use crate::session::Outcome;
+use std::ffi::{c_char, CString};
+use std::ptr;
+
+/// What an `imap_item` holds.
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImapItemKind {
+    /// imaplib's `None`: no response of the kind asked for. `data` is NULL.
+    None = 0,
+    /// A line of bytes in `data`/`len`.
+    Line = 1,
+    /// A `(header, literal)` pair: the line that announced the literal in `data`/`len`, the
+    /// literal in `literal`/`literal_len`.
+    Literal = 2,
+}
+
+/// One element of a result's data. Pointers stay valid until the result is freed; bytes are
+/// not NUL-terminated and may contain NUL.
+#[repr(C)]
+pub struct ImapItem {
+    pub kind: ImapItemKind,
+    pub data: *const u8,
+    pub len: usize,
+    pub literal: *const u8,
+    pub literal_len: usize,
+}
+
+/// The result of a command. Opaque; read it with the `imap_result_*` functions and free it
+/// with `imap_result_free`.
+pub struct ImapResult {
+    typ: CString,
+    status: Option<CString>,
+    text: Vec<u8>,
+    code: Option<CString>,
+    code_data: Vec<u8>,
+    items: Vec<ImapItem>,
+    _data: Vec<Item>,
+}
+
+fn cstring(s: &str) -> CString {
+    CString::new(s.replace('\0', "")).unwrap_or_default()
+}
+
+impl ImapResult {
+    pub(crate) fn new(out: Outcome) -> Box<ImapResult> {
+        let code = out.code();
+        let items = out
+            .data
+            .iter()
+            .map(|item| {
+                let (kind, data, lit): (_, &[u8], &[u8]) = match item {
+                    Item::None => (ImapItemKind::None, &[], &[]),
+                    Item::Line(l) => (ImapItemKind::Line, l, &[]),
+                    Item::Literal(h, LiteralData::Bytes(b)) => (ImapItemKind::Literal, h, b),
+                    Item::Literal(h, LiteralData::Streamed(_)) => (ImapItemKind::Literal, h, &[]),
+                };
+                ImapItem {
+                    kind,
+                    data: if kind == ImapItemKind::None {
+                        ptr::null()
+                    } else {
+                        data.as_ptr()
+                    },
+                    len: data.len(),
+                    literal: if kind == ImapItemKind::Literal {
+                        lit.as_ptr()
+                    } else {
+                        ptr::null()
+                    },
+                    literal_len: lit.len(),
+                }
+            })
+            .collect();
+        Box::new(ImapResult {
+            typ: cstring(&out.typ),
+            status: out.tagged.as_ref().map(|t| cstring(&t.status)),
+            text: out.tagged.map(|t| t.text).unwrap_or_default(),
+            code: code.as_ref().map(|c| cstring(&c.name)),
+            code_data: code.and_then(|c| c.data).unwrap_or_default(),
+            items,
+            _data: out.data,
+        })
+    }
+}
+
+/// imaplib's `typ`: `"OK"`, `"NO"`, `"BAD"`, `"BYE"` (logout), or the name given to
+/// `imap_response`. Valid until the result is freed. NULL if `result` is NULL.
+///
+/// # Safety
+/// `result` is NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn imap_result_type(result: *const ImapResult) -> *const c_char {
+    result.as_ref().map_or(ptr::null(), |r| r.typ.as_ptr())
+}
+
+/// Number of items in the result's data (imaplib's `len(data)`; `[None]` counts 1).
+///
+/// # Safety
+/// `result` is NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn imap_result_count(result: *const ImapResult) -> usize {
+    result.as_ref().map_or(0, |r| r.items.len())
+}
+
+/// Item `index` of the data, or NULL when out of range. Valid until the result is freed.
+///
+/// # Safety
+/// `result` is NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn imap_result_item(
+    result: *const ImapResult,
+    index: usize,
+) -> *const ImapItem {
+    result
+        .as_ref()
+        .and_then(|r| r.items.get(index))
+        .map_or(ptr::null(), |i| i as *const ImapItem)
+}
+
+/// The tagged status (`"OK"`, `"NO"`, `"BAD"`), or NULL when the call sent no command or got
+/// no tagged reply (`imap_response`, LOGOUT answered by BYE).
+///
+/// # Safety
+/// `result` is NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn imap_result_status(result: *const ImapResult) -> *const c_char {
+    result
+        .as_ref()
+        .and_then(|r| r.status.as_ref())
+        .map_or(ptr::null(), |s| s.as_ptr())
+}
+
+/// The tagged text (`"[READ-WRITE] Select completed"`): pointer and, in `*len`, its length
+/// (0 when none). Not NUL-terminated.
+///
+/// # Safety
+/// `result` is NULL or a live result; `len` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn imap_result_text(result: *const ImapResult, len: *mut usize) -> *const u8 {
+    let (p, n) = result
+        .as_ref()
+        .map_or((ptr::null(), 0), |r| (r.text.as_ptr(), r.text.len()));
+    if let Some(l) = len.as_mut() {
+        *l = n;
+    }
+    p
+}
+
+/// The response code name of the tagged text (`"APPENDUID"`, `"READ-WRITE"`), or NULL.
+///
+/// # Safety
+/// `result` is NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn imap_result_code(result: *const ImapResult) -> *const c_char {
+    result
+        .as_ref()
+        .and_then(|r| r.code.as_ref())
+        .map_or(ptr::null(), |s| s.as_ptr())
+}
+
+/// The response code's data (`"38505 3955"` for `[APPENDUID 38505 3955]`), length in `*len`
+/// (0 when none). Not NUL-terminated.
+///
+/// # Safety
+/// `result` is NULL or a live result; `len` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn imap_result_code_data(
+    result: *const ImapResult,
+    len: *mut usize,
+) -> *const u8 {
+    let (p, n) = result.as_ref().map_or((ptr::null(), 0), |r| {
+        (r.code_data.as_ptr(), r.code_data.len())
+    });
+    if let Some(l) = len.as_mut() {
+        *l = n;
+    }
+    p
+}
+
+/// Frees a result and everything it points to. NULL is ignored.
+///
+/// # Safety
+/// `result` is NULL or a result not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn imap_result_free(result: *mut ImapResult) {
+    if !result.is_null() {
+        drop(Box::from_raw(result));
+    }
+}
