@@ -287,7 +287,7 @@ start() {
   ensure_setup
   rm -f "$PIDFILE" "$ROOT/run/master.pid"
   local t0; t0=$(date +%s.%N)
-  setsid dovecot -F -c "$CONF" >>"$LOG" 2>&1 </dev/null &
+  setsid dovecot -F -c "$CONF" >>"$LOG" 2>&1 </dev/null 9>&- &
   echo $! > "$PIDFILE"
   wait_ready
   log "ready in $(echo "$(date +%s.%N) - $t0" | bc)s (pid $(cat "$PIDFILE"))"

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs every test: lint, Rust unit and integration tests, C tests under ctest (plain and under
+# valgrind), all against a throwaway Dovecot on 127.0.0.1 that this script starts and stops.
+# Usage: bash scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT_DIR=$(pwd)
+
+step() { printf '\n== %s\n' "$*" >&2; }
+
+step "dependencies"
+bash scripts/deps.sh
+
+step "format and lint"
+cargo fmt --all -- --check
+cargo clippy --all-targets --locked -- -D warnings
+
+step "test Dovecot"
+export DOVECOT_SEED=20
+bash tests/server/dovecot-up.sh start >/dev/null
+trap 'bash "$ROOT_DIR/tests/server/dovecot-up.sh" stop >/dev/null 2>&1 || true' EXIT
+
+step "Rust tests"
+cargo test --locked
+
+step "C tests (ctest, with valgrind)"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Debug >/dev/null
+cmake --build build -j2
+(cd build && ctest --output-on-failure -j2)
+
+step "all tests passed"
