@@ -44,9 +44,17 @@ impl Interrupter {
         self.lock().fired
     }
 
-    /// The socket to shut down on interrupt (`None` once closed).
+    /// The socket to shut down on interrupt (`None` once closed). A socket registered after the
+    /// running call was interrupted (the interrupt landed while connecting) is shut down at
+    /// once, so the interrupt is not lost until the I/O timeout.
     pub fn set_socket(&self, socket: Option<TcpStream>) {
-        self.lock().socket = socket;
+        let mut i = self.lock();
+        if i.busy && i.fired {
+            if let Some(s) = &socket {
+                let _ = s.shutdown(std::net::Shutdown::Both);
+            }
+        }
+        i.socket = socket;
     }
 
     /// Interrupts the call in progress, if any. Returns whether one was running.

@@ -1,0 +1,350 @@
+//! A scripted fake IMAP server for hostile-server tests: it replays exact server bytes, checks
+//! the client's command lines, and records every byte the client sent.
+//!
+//! A script is a list of [`Step`]s run on one accepted connection on 127.0.0.1. `{tag}` in sent
+//! bytes stands for the tag of the last command line read by an [`Step::Expect`]. When the
+//! script ends (or breaks), the server keeps reading until the client closes its side, so the
+//! transcript holds everything the client ever sent.
+#![allow(dead_code)]
+
+use native_tls::{Identity, TlsAcceptor, TlsStream};
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+use std::thread::{self, JoinHandle};
+use std::time::Duration;
+
+/// How long the server waits for the client at any point; bounds every test.
+const SERVER_WAIT: Duration = Duration::from_secs(10);
+
+/// One action of the server.
+#[derive(Debug, Clone)]
+pub enum Step {
+    /// Write these bytes in one write (`{tag}` substituted).
+    Send(Vec<u8>),
+    /// Write these bytes one at a time, flushing each (`{tag}` substituted).
+    Trickle(Vec<u8>),
+    /// Read one command line; it must be `<tag> <this>`. The tag is remembered for `{tag}`.
+    Expect(String),
+    Sleep(Duration),
+    /// Stop writing (FIN); the client sees EOF.
+    Close,
+    /// Run the server side of a TLS handshake; later steps go over TLS. If the client rejects
+    /// it, the script stops and the transcript says why.
+    StartTls,
+}
+
+pub fn send(bytes: impl AsRef<[u8]>) -> Step {
+    Step::Send(bytes.as_ref().to_vec())
+}
+
+pub fn trickle(bytes: impl AsRef<[u8]>) -> Step {
+    Step::Trickle(bytes.as_ref().to_vec())
+}
+
+pub fn expect(command: &str) -> Step {
+    Step::Expect(command.to_string())
+}
+
+/// What the client did on the connection.
+#[derive(Debug, Default)]
+pub struct Transcript {
+    /// Bytes the client sent in plaintext.
+    pub plain: Vec<u8>,
+    /// Bytes the client sent over TLS (decrypted).
+    pub tls: Vec<u8>,
+    /// The client closed the connection (EOF or reset) before the server gave up waiting.
+    pub client_closed: bool,
+    /// The client rejected the TLS handshake of [`Step::StartTls`] (the script stops there).
+    pub handshake_error: Option<String>,
+    /// Why the script stopped early, if it did.
+    pub error: Option<String>,
+}
+
+impl Transcript {
+    /// Everything the client sent, plaintext then TLS.
+    pub fn all(&self) -> Vec<u8> {
+        [self.plain.as_slice(), &self.tls].concat()
+    }
+
+    pub fn sent(&self, needle: &str) -> bool {
+        let all = self.all();
+        all.windows(needle.len()).any(|w| w == needle.as_bytes())
+    }
+}
+
+/// The server thread; [`FakeServer::finish`] returns its transcript.
+pub struct FakeServer {
+    pub port: u16,
+    handle: JoinHandle<Transcript>,
+}
+
+impl FakeServer {
+    pub fn start(script: Vec<Step>) -> FakeServer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        let port = listener.local_addr().expect("local addr").port();
+        let handle = thread::spawn(move || serve(listener, script));
+        FakeServer { port, handle }
+    }
+
+    /// Waits for the client to close (at most [`SERVER_WAIT`]) and returns the transcript.
+    /// Panics if the client did not follow the script.
+    pub fn finish(self) -> Transcript {
+        let t = self.handle.join().expect("fake server thread panicked");
+        if let Some(e) = &t.error {
+            panic!(
+                "fake server script failed: {e}\nTLS handshake: {:?}\nclient sent: {:?}",
+                t.handshake_error,
+                String::from_utf8_lossy(&t.all())
+            );
+        }
+        t
+    }
+}
+
+enum Conn {
+    Plain(TcpStream),
+    Tls(Box<TlsStream<TcpStream>>),
+    Gone,
+}
+
+struct Server {
+    conn: Conn,
+    /// Client bytes read but not yet consumed by an `Expect`.
+    pending: Vec<u8>,
+    tag: Vec<u8>,
+    t: Transcript,
+}
+
+fn serve(listener: TcpListener, script: Vec<Step>) -> Transcript {
+    let mut t = Transcript::default();
+    let tcp = match accept(&listener) {
+        Ok(tcp) => tcp,
+        Err(e) => {
+            t.error = Some(format!("no client connected: {e}"));
+            return t;
+        }
+    };
+    let mut server = Server {
+        conn: Conn::Plain(tcp),
+        pending: Vec::new(),
+        tag: Vec::new(),
+        t,
+    };
+    for (i, step) in script.into_iter().enumerate() {
+        if server.t.handshake_error.is_some() {
+            break;
+        }
+        if let Err(e) = server.run(&step) {
+            server.t.error = Some(format!("step {i} {step:?}: {e}"));
+            let _ = server.run(&Step::Close); // let the client fail fast
+            break;
+        }
+    }
+    server.drain();
+    server.t
+}
+
+/// Accepts one client, giving up after [`SERVER_WAIT`].
+fn accept(listener: &TcpListener) -> io::Result<TcpStream> {
+    listener.set_nonblocking(true)?;
+    let deadline = std::time::Instant::now() + SERVER_WAIT;
+    loop {
+        match listener.accept() {
+            Ok((tcp, _)) => {
+                tcp.set_nonblocking(false)?;
+                tcp.set_nodelay(true)?;
+                tcp.set_read_timeout(Some(SERVER_WAIT))?;
+                tcp.set_write_timeout(Some(SERVER_WAIT))?;
+                return Ok(tcp);
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                if std::time::Instant::now() > deadline {
+                    return Err(e);
+                }
+                thread::sleep(Duration::from_millis(5));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+fn substitute(bytes: &[u8], tag: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i..].starts_with(b"{tag}") {
+            out.extend_from_slice(tag);
+            i += 5;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+impl Server {
+    fn run(&mut self, step: &Step) -> Result<(), String> {
+        match step {
+            Step::Send(bytes) => {
+                let bytes = substitute(bytes, &self.tag);
+                self.write(&bytes).map_err(|e| format!("write failed: {e}"))
+            }
+            Step::Trickle(bytes) => {
+                for b in substitute(bytes, &self.tag) {
+                    self.write(&[b]).map_err(|e| format!("write failed: {e}"))?;
+                    thread::sleep(Duration::from_micros(200));
+                }
+                Ok(())
+            }
+            Step::Expect(want) => self.expect(want),
+            Step::Sleep(d) => {
+                thread::sleep(*d);
+                Ok(())
+            }
+            Step::Close => {
+                match &mut self.conn {
+                    Conn::Plain(s) => {
+                        let _ = s.shutdown(Shutdown::Write);
+                    }
+                    Conn::Tls(s) => {
+                        let _ = s.shutdown();
+                        let _ = s.get_ref().shutdown(Shutdown::Write);
+                    }
+                    Conn::Gone => {}
+                }
+                Ok(())
+            }
+            Step::StartTls => self.start_tls(),
+        }
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
+        match &mut self.conn {
+            Conn::Plain(s) => s.write_all(bytes).and_then(|_| s.flush()),
+            Conn::Tls(s) => s.write_all(bytes).and_then(|_| s.flush()),
+            Conn::Gone => Err(io::ErrorKind::NotConnected.into()),
+        }
+    }
+
+    /// Reads some client bytes into `pending` and the transcript; `Ok(0)` at EOF.
+    fn fill(&mut self) -> io::Result<usize> {
+        let mut buf = [0u8; 16 * 1024];
+        let (n, record) = match &mut self.conn {
+            Conn::Plain(s) => (s.read(&mut buf)?, &mut self.t.plain),
+            Conn::Tls(s) => (s.read(&mut buf)?, &mut self.t.tls),
+            Conn::Gone => return Ok(0),
+        };
+        record.extend_from_slice(&buf[..n]);
+        self.pending.extend_from_slice(&buf[..n]);
+        Ok(n)
+    }
+
+    fn expect(&mut self, want: &str) -> Result<(), String> {
+        let line = loop {
+            if let Some(i) = self.pending.windows(2).position(|w| w == b"\r\n") {
+                let line: Vec<u8> = self.pending.drain(..i + 2).collect();
+                break line[..i].to_vec();
+            }
+            match self.fill() {
+                Ok(0) => return Err("client closed the connection".into()),
+                Ok(_) => {}
+                Err(e) => return Err(format!("read failed: {e}")),
+            }
+        };
+        let sp = line.iter().position(|&b| b == b' ').unwrap_or(line.len());
+        let (tag, rest) = line.split_at(sp);
+        if rest.strip_prefix(b" ") != Some(want.as_bytes()) {
+            return Err(format!(
+                "expected '<tag> {want}', got '{}'",
+                String::from_utf8_lossy(&line)
+            ));
+        }
+        self.tag = tag.to_vec();
+        Ok(())
+    }
+
+    fn start_tls(&mut self) -> Result<(), String> {
+        if !self.pending.is_empty() {
+            return Err("client sent bytes before the TLS handshake".into());
+        }
+        let Conn::Plain(tcp) = std::mem::replace(&mut self.conn, Conn::Gone) else {
+            return Err("not a plaintext connection".into());
+        };
+        match acceptor().accept(tcp) {
+            Ok(tls) => self.conn = Conn::Tls(Box::new(tls)),
+            Err(e) => self.t.handshake_error = Some(e.to_string()),
+        }
+        Ok(())
+    }
+
+    /// Records what the client sends until it closes or [`SERVER_WAIT`] passes.
+    fn drain(&mut self) {
+        loop {
+            match self.fill() {
+                Ok(0) => {
+                    self.t.client_closed = !matches!(self.conn, Conn::Gone);
+                    return;
+                }
+                Ok(_) => {}
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.t.client_closed = !matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                    );
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// The self-signed certificate of the fake server (for `localhost` and 127.0.0.1), created
+/// once per test binary with the `openssl` command; returns (cert.pem, key.pem).
+pub fn certificate() -> &'static (PathBuf, PathBuf) {
+    static CERT: OnceLock<(PathBuf, PathBuf)> = OnceLock::new();
+    CERT.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("libimap-fake-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("create cert dir");
+        let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+        let status = Command::new("openssl")
+            .args(["req", "-x509", "-newkey", "ec"])
+            .args([
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+                "-days",
+                "2",
+            ])
+            .args(["-subj", "/CN=localhost"])
+            .args(["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
+            .arg("-keyout")
+            .arg(&key)
+            .arg("-out")
+            .arg(&cert)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .expect("run openssl");
+        assert!(status.success(), "openssl req failed");
+        (cert, key)
+    })
+}
+
+fn read(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+}
+
+fn acceptor() -> TlsAcceptor {
+    static ACCEPTOR: OnceLock<TlsAcceptor> = OnceLock::new();
+    ACCEPTOR
+        .get_or_init(|| {
+            let (cert, key) = certificate();
+            let id = Identity::from_pkcs8(&read(cert), &read(key)).expect("server identity");
+            TlsAcceptor::new(id).expect("TLS acceptor")
+        })
+        .clone()
+}
