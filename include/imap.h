@@ -82,6 +82,11 @@ enum imap_code
    * An internal error (a bug); the connection is closed.
    */
   IMAP_CODE_INTERNAL = 18,
+  /**
+   * The server does not offer what was asked (an AUTH= mechanism, IDLE, ENABLE); nothing
+   * was sent. The connection is still usable.
+   */
+  IMAP_CODE_UNSUPPORTED = 19,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -162,6 +167,10 @@ enum imap_state
   IMAP_STATE_NONAUTH = 1,
   IMAP_STATE_AUTH = 2,
   IMAP_STATE_SELECTED = 3,
+  /**
+   * Between `imap_idle_start` and `imap_idle_done` (imaplib's `IDLING`).
+   */
+  IMAP_STATE_IDLING = 4,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -184,6 +193,15 @@ typedef struct imap_client imap_client;
 typedef struct imap_result imap_result;
 
 /**
+ * SASL callback for `imap_authenticate`: receives the decoded challenge and either sets
+ * `*response`/`*response_len` to the bytes to send (unencoded; the library base64-encodes
+ * them) and returns 0, or returns non-zero to abort the exchange (the client sends `*`). The
+ * response memory belongs to the callback and must stay valid until the callback is called
+ * again or `imap_authenticate` returns. Called only on the calling thread, during the call.
+ */
+typedef int32_t (*imap_sasl_fn)(void *user_data, const uint8_t *challenge, size_t challenge_len, const uint8_t **response, size_t *response_len);
+
+/**
  * Trace callback: `level` (1..5) and one NUL-terminated message, valid during the call.
  * Called only on the thread making the libimap call, during that call.
  */
@@ -201,9 +219,163 @@ typedef struct imap_item {
   size_t literal_len;
 } imap_item;
 
+/**
+ * A broken-down date and time at a UTC offset (as in an IMAP date): `month` 1..12, `day`
+ * 1..31, `hour` 0..23, `minute` and `second` 0..59, `offset_seconds` east of UTC
+ * (`+0200` is 7200).
+ */
+typedef struct imap_tm {
+  int32_t year;
+  int32_t month;
+  int32_t day;
+  int32_t hour;
+  int32_t minute;
+  int32_t second;
+  int32_t offset_seconds;
+} imap_tm;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * AUTHENTICATE `mechanism` with `callback` answering each challenge (imaplib's
+ * `authenticate(mechanism, authobject)`; as there, the mechanism is not checked against the
+ * capabilities). `initial`/`initial_len` is an initial response sent on the command line
+ * (SASL-IR); pass NULL for none. Success moves to AUTH and refreshes the capabilities; a
+ * rejection gives `IMAP_CODE_NO`. The exchange never appears in a trace. On a connection where
+ * TLS was asked for and is not up, nothing is sent (`IMAP_CODE_TLS`).
+ *
+ * # Safety
+ * `client` is a live handle; `mechanism` is NUL-terminated; `initial` is NULL or points to
+ * `initial_len` bytes; `callback` follows `imap_sasl_fn`'s contract; `out` is NULL or writable.
+ */
+imap_code imap_authenticate(struct imap_client *client, const char *mechanism, const uint8_t *initial, size_t initial_len, imap_sasl_fn callback, void *user_data, struct imap_result **out);
+
+/**
+ * AUTHENTICATE PLAIN (RFC 4616) as `user` with `password`, acting as `authzid` if not NULL
+ * (a master-user login: authenticate as the master, act as `authzid`). The credentials go on
+ * the command line when the server offers SASL-IR. Only if the current capabilities list
+ * `AUTH=PLAIN` (after TLS when TLS is on): otherwise `IMAP_CODE_UNSUPPORTED` and nothing is
+ * sent. Same results as `imap_authenticate`.
+ *
+ * # Safety
+ * `client` is a live handle; strings are NUL-terminated (`authzid` may be NULL); `out` is NULL
+ * or writable.
+ */
+imap_code imap_login_plain(struct imap_client *client, const char *authzid, const char *user, const char *password, struct imap_result **out);
+
+/**
+ * AUTHENTICATE LOGIN: the user name, then the password, each answering a challenge. Requires
+ * `AUTH=LOGIN` (else `IMAP_CODE_UNSUPPORTED`, nothing sent).
+ *
+ * # Safety
+ * As `imap_login_plain`.
+ */
+imap_code imap_login_sasl_login(struct imap_client *client, const char *user, const char *password, struct imap_result **out);
+
+/**
+ * imaplib's `login_cram_md5(user, password)`: AUTHENTICATE CRAM-MD5 (RFC 2195), answering the
+ * challenge with the user name and the HMAC-MD5 of the challenge keyed by the password.
+ * Requires `AUTH=CRAM-MD5` (else `IMAP_CODE_UNSUPPORTED`, nothing sent).
+ *
+ * # Safety
+ * As `imap_login_plain`.
+ */
+imap_code imap_login_cram_md5(struct imap_client *client, const char *user, const char *password, struct imap_result **out);
+
+/**
+ * AUTHENTICATE XOAUTH2 with an OAuth 2.0 bearer `token` obtained by the caller. Requires
+ * `AUTH=XOAUTH2` (else `IMAP_CODE_UNSUPPORTED`, nothing sent). A rejected token gives
+ * `IMAP_CODE_NO` with the server's text.
+ *
+ * # Safety
+ * As `imap_login_plain`.
+ */
+imap_code imap_login_xoauth2(struct imap_client *client, const char *user, const char *token, struct imap_result **out);
+
+/**
+ * AUTHENTICATE OAUTHBEARER (RFC 7628) with a bearer `token`; the host and port sent are the
+ * ones connected to. Requires `AUTH=OAUTHBEARER` (else `IMAP_CODE_UNSUPPORTED`).
+ *
+ * # Safety
+ * As `imap_login_plain`.
+ */
+imap_code imap_login_oauthbearer(struct imap_client *client, const char *user, const char *token, struct imap_result **out);
+
+/**
+ * Starts IDLE (imaplib 3.14's `idle()`): sends IDLE and waits for the server's `+`. Data: the
+ * continuation text. The state becomes `IMAP_STATE_IDLING`: only `imap_idle_wait`,
+ * `imap_idle_done`, `imap_interrupt` and accessors are allowed until `imap_idle_done`.
+ * Without the IDLE capability: `IMAP_CODE_UNSUPPORTED`, nothing sent. Refused by the server:
+ * `IMAP_CODE_NO`.
+ *
+ * # Safety
+ * `client` is a live handle; `out` is NULL or writable.
+ */
+imap_code imap_idle_start(struct imap_client *client, struct imap_result **out);
+
+/**
+ * Waits up to `timeout_ms` for the next response during IDLE. If one arrives: `IMAP_CODE_OK`
+ * and `*out` holds it, its type the response name (`"EXISTS"`, `"FETCH"`, and for a response
+ * code such as `[ALERT]` first the `"OK"` response, then the code) and its data imaplib's items.
+ * If the time passes first: `IMAP_CODE_OK` and `*out` is NULL; the connection stays usable.
+ * imaplib's `burst(interval)` is one wait, then waits of `interval` until one gives NULL.
+ *
+ * # Safety
+ * `client` is a live handle; `out` is NULL or writable.
+ */
+imap_code imap_idle_wait(struct imap_client *client, uint32_t timeout_ms, struct imap_result **out);
+
+/**
+ * Ends IDLE: sends DONE and waits for the tagged reply; the state returns to what it was.
+ * Responses not taken by `imap_idle_wait` go to the untagged store (`imap_response`).
+ *
+ * # Safety
+ * `client` is a live handle; `out` is NULL or writable.
+ */
+imap_code imap_idle_done(struct imap_client *client, struct imap_result **out);
+
+/**
+ * imaplib's `IMAP4_stream(command)`: runs `command` with `/bin/sh -c` and speaks IMAP over its
+ * stdin and stdout (for example a local `imap` binary started with a user). A PREAUTH greeting
+ * puts the handle in `IMAP_STATE_AUTH`. Timeouts and `imap_interrupt` work as on TCP. The
+ * child is reaped when the connection closes (`imap_logout`, `imap_shutdown`,
+ * `imap_client_free`).
+ *
+ * # Safety
+ * `client` is a live handle; `command` is NUL-terminated.
+ */
+imap_code imap_open_stream(struct imap_client *client, const char *command);
+
+/**
+ * imaplib's `send`: sends one raw line (CRLF is added). CR, LF or NUL in `line` gives
+ * `IMAP_CODE_INVALID_ARGUMENT` and nothing is sent. Not allowed during IDLE.
+ *
+ * # Safety
+ * `client` is a live handle; `line` points to `len` bytes.
+ */
+imap_code imap_send_line(struct imap_client *client, const uint8_t *line, size_t len);
+
+/**
+ * imaplib's `readline`, made safe: the next whole response, unparsed, within `timeout_ms`.
+ * `*out` holds one item per line (a line followed by a literal is a LITERAL item); its type is
+ * `"RAW"`. If the time passes first: `IMAP_CODE_OK` with `*out` NULL. The session's framing
+ * and limits apply; responses read this way do not reach the untagged store.
+ *
+ * # Safety
+ * `client` is a live handle; `out` is NULL or writable.
+ */
+imap_code imap_read_response(struct imap_client *client, uint32_t timeout_ms, struct imap_result **out);
+
+/**
+ * imaplib's `socket()`: the connection's file descriptor, for poll/select only (reading or
+ * writing it directly corrupts the session); -1 if closed or `client` is NULL.
+ *
+ * # Safety
+ * `client` is NULL or a live handle.
+ */
+int32_t imap_client_fd(struct imap_client *client);
 
 /**
  * Creates an unconnected handle with default settings (30 s connect timeout, 60 s I/O
@@ -388,6 +560,16 @@ int32_t imap_client_is_readonly(struct imap_client *client);
  * `client` is a live handle.
  */
 int32_t imap_client_is_tls(struct imap_client *client);
+
+/**
+ * 1 if the connection is open, else 0 (never opened, logged out, shut down, or closed by a
+ * failure such as `IMAP_CODE_ABORT`). As in imaplib, `imap_client_state` keeps its last value
+ * when the connection closes; this tells whether it is still usable.
+ *
+ * # Safety
+ * `client` is a live handle.
+ */
+int32_t imap_client_is_open(struct imap_client *client);
 
 /**
  * Frees a string returned by libimap. NULL is ignored.
@@ -663,6 +845,199 @@ imap_code imap_recent(struct imap_client *client, struct imap_result **out);
 imap_code imap_xatom(struct imap_client *client, const char *name, const char *const *args, size_t nargs, struct imap_result **out);
 
 /**
+ * GETACL `mailbox`. Data: the untagged ACL lines (`INBOX user1 lrwstipekxacd`).
+ *
+ * # Safety
+ * `client` is a live handle; `mailbox` is NUL-terminated; `out` is NULL or writable.
+ */
+imap_code imap_getacl(struct imap_client *client, const char *mailbox, struct imap_result **out);
+
+/**
+ * SETACL `mailbox` `who` `what` (each quoted if needed: `"John Doe"`). Data: the tagged text.
+ *
+ * # Safety
+ * `client` is a live handle; strings are NUL-terminated; `out` is NULL or writable.
+ */
+imap_code imap_setacl(struct imap_client *client, const char *mailbox, const char *who, const char *what, struct imap_result **out);
+
+/**
+ * DELETEACL `mailbox` `who`. Data: the tagged text.
+ *
+ * # Safety
+ * `client` is a live handle; strings are NUL-terminated; `out` is NULL or writable.
+ */
+imap_code imap_deleteacl(struct imap_client *client, const char *mailbox, const char *who, struct imap_result **out);
+
+/**
+ * MYRIGHTS `mailbox`. Data: the untagged MYRIGHTS lines (`INBOX lrwstipekxacd`).
+ *
+ * # Safety
+ * `client` is a live handle; `mailbox` is NUL-terminated; `out` is NULL or writable.
+ */
+imap_code imap_myrights(struct imap_client *client, const char *mailbox, struct imap_result **out);
+
+/**
+ * LISTRIGHTS `mailbox` `identifier` (RFC 4314; imaplib has no method for it). Data: the
+ * untagged LISTRIGHTS lines (`box user2 "" l r w s ...`).
+ *
+ * # Safety
+ * `client` is a live handle; strings are NUL-terminated; `out` is NULL or writable.
+ */
+imap_code imap_listrights(struct imap_client *client, const char *mailbox, const char *identifier, struct imap_result **out);
+
+/**
+ * GETQUOTA `root` (`""` or `"\"\""` for the empty root; a root with a space is quoted).
+ * Data: the untagged QUOTA lines (`"User quota" (STORAGE 10 512)`).
+ *
+ * # Safety
+ * `client` is a live handle; `root` is NUL-terminated; `out` is NULL or writable.
+ */
+imap_code imap_getquota(struct imap_client *client, const char *root, struct imap_result **out);
+
+/**
+ * GETQUOTAROOT `mailbox`. imaplib returns `[quotaroot data, quota data]`; here they are two
+ * results: `*out_quotaroot` holds the QUOTAROOT lines (`INBOX "User quota"`), `*out_quota`
+ * the QUOTA lines. Both carry the same type and tagged text; on `IMAP_CODE_NO` both hold the
+ * server's text, on `IMAP_CODE_BAD` both hold the BAD result. Each out-parameter may be NULL;
+ * each result delivered must be freed with `imap_result_free`.
+ *
+ * # Safety
+ * `client` is a live handle; `mailbox` is NUL-terminated; the out-parameters are NULL or
+ * writable.
+ */
+imap_code imap_getquotaroot(struct imap_client *client, const char *mailbox, struct imap_result **out_quotaroot, struct imap_result **out_quota);
+
+/**
+ * SETQUOTA `root` `limits` (`"STORAGE 512"` or `"(STORAGE 512)"`). Data: the untagged QUOTA
+ * lines (usually one NONE item). Servers allow it to administrators only.
+ *
+ * # Safety
+ * `client` is a live handle; strings are NUL-terminated; `out` is NULL or writable.
+ */
+imap_code imap_setquota(struct imap_client *client, const char *root, const char *limits, struct imap_result **out);
+
+/**
+ * GETANNOTATION `mailbox` `entry` `attribute` (ANNOTATEMORE; entry and attribute are sent
+ * verbatim, as imaplib: `"/comment"`, `"value.shared"`). Data: the untagged ANNOTATION lines.
+ *
+ * # Safety
+ * `client` is a live handle; strings are NUL-terminated; `out` is NULL or writable.
+ */
+imap_code imap_getannotation(struct imap_client *client, const char *mailbox, const char *entry, const char *attribute, struct imap_result **out);
+
+/**
+ * SETANNOTATION with `nargs` arguments (imaplib's `setannotation(*args)`): `args[0]` is the
+ * mailbox (quoted if needed), the others are sent verbatim
+ * (`"/comment"`, `"(\"value.shared\" \"My comment\")"`). Data: the untagged ANNOTATION
+ * lines (usually one NONE item).
+ *
+ * # Safety
+ * `client` is a live handle; `args` points to `nargs` NUL-terminated strings (or is NULL
+ * with `nargs` 0); `out` is NULL or writable.
+ */
+imap_code imap_setannotation(struct imap_client *client, const char *const *args, size_t nargs, struct imap_result **out);
+
+/**
+ * GETMETADATA (RFC 5464) of the `nentries` entries (`"/private/comment"`; at least one) of
+ * `mailbox` (`""`: server entries), with optional `options` (`"DEPTH 1"`, `"MAXSIZE 1024"`;
+ * NULL: none). Data: the untagged METADATA responses; a value sent as a literal comes as an
+ * `IMAP_ITEM_KIND_LITERAL` item (header line + value), as FETCH data does.
+ *
+ * # Safety
+ * `client` is a live handle; `mailbox` is NUL-terminated; `entries` points to `nentries`
+ * NUL-terminated strings; `options` is NULL or NUL-terminated; `out` is NULL or writable.
+ */
+imap_code imap_getmetadata(struct imap_client *client, const char *mailbox, const char *const *entries, size_t nentries, const char *options, struct imap_result **out);
+
+/**
+ * SETMETADATA (RFC 5464) on `mailbox` (`""`: the server): `count` entries from the parallel
+ * arrays `entries` and `values`; `values[i]` NULL sends NIL (removes the entry), else a
+ * quoted string. At least one entry. Data: the untagged METADATA lines (usually one NONE
+ * item).
+ *
+ * # Safety
+ * `client` is a live handle; `mailbox` is NUL-terminated; `entries` points to `count`
+ * NUL-terminated strings and `values` to `count` pointers, each NULL or NUL-terminated;
+ * `out` is NULL or writable.
+ */
+imap_code imap_setmetadata(struct imap_client *client, const char *mailbox, const char *const *entries, const char *const *values, size_t count, struct imap_result **out);
+
+/**
+ * PROXYAUTH `user` (AUTH state only). Data: the tagged text; the state does not change.
+ *
+ * # Safety
+ * `client` is a live handle; `user` is NUL-terminated; `out` is NULL or writable.
+ */
+imap_code imap_proxyauth(struct imap_client *client, const char *user, struct imap_result **out);
+
+/**
+ * PARTIAL `message_num` `message_part` `start` `length` (IMAP2bis; all sent verbatim, as
+ * imaplib, which takes them as strings too). Data: the untagged FETCH responses.
+ *
+ * # Safety
+ * `client` is a live handle; strings are NUL-terminated; `out` is NULL or writable.
+ */
+imap_code imap_partial(struct imap_client *client, const char *message_num, const char *message_part, const char *start, const char *length, struct imap_result **out);
+
+/**
+ * SORT `sort_criteria` (wrapped in parentheses unless it is) `charset` (NULL: omitted)
+ * followed by the `ncriteria` search criteria, verbatim (imaplib's `sort(sort_criteria,
+ * charset, *search_criteria)`). Data: the untagged SORT lines (`2 84 882`).
+ *
+ * # Safety
+ * `client` is a live handle; `sort_criteria` is NUL-terminated; `charset` is NULL or
+ * NUL-terminated; `search_criteria` points to `ncriteria` NUL-terminated strings; `out` is
+ * NULL or writable.
+ */
+imap_code imap_sort(struct imap_client *client, const char *sort_criteria, const char *charset, const char *const *search_criteria, size_t ncriteria, struct imap_result **out);
+
+/**
+ * THREAD `threading_algorithm` (`"REFERENCES"`) `charset` (NULL: omitted) followed by the
+ * `ncriteria` search criteria, verbatim. Data: the untagged THREAD lines
+ * (`(2)(3 6 (4 23)(44 7 96))`).
+ *
+ * # Safety
+ * `client` is a live handle; `threading_algorithm` is NUL-terminated; `charset` is NULL or
+ * NUL-terminated; `search_criteria` points to `ncriteria` NUL-terminated strings; `out` is
+ * NULL or writable.
+ */
+imap_code imap_thread(struct imap_client *client, const char *threading_algorithm, const char *charset, const char *const *search_criteria, size_t ncriteria, struct imap_result **out);
+
+/**
+ * ENABLE `capability` (sent verbatim: `"CONDSTORE QRESYNC"` enables both; AUTH state only).
+ * `IMAP_CODE_UNSUPPORTED` if the server does not advertise ENABLE (nothing is sent). Data:
+ * the tagged text; the `* ENABLED` data stays for `imap_response(client, "ENABLED", ...)`.
+ * UTF-8 mode (see `imap_client_utf8_enabled`) starts only if the server confirmed
+ * UTF8=ACCEPT with an untagged ENABLED; a bare OK does not start it (imaplib's would).
+ *
+ * # Safety
+ * `client` is a live handle; `capability` is NUL-terminated; `out` is NULL or writable.
+ */
+imap_code imap_enable(struct imap_client *client, const char *capability, struct imap_result **out);
+
+/**
+ * ID (RFC 2971) with `count` fields from the parallel arrays `names` and `values`
+ * (`values[i]` NULL sends NIL), sent as `("name" "value" ...)`; `count` 0 (arrays may be
+ * NULL) sends `ID NIL`. Allowed before login. Data: the untagged ID lines
+ * (`("name" "Dovecot")`, or `NIL`).
+ *
+ * # Safety
+ * `client` is a live handle; `names` points to `count` NUL-terminated strings and `values`
+ * to `count` pointers, each NULL or NUL-terminated; `out` is NULL or writable.
+ */
+imap_code imap_id(struct imap_client *client, const char *const *names, const char *const *values, size_t count, struct imap_result **out);
+
+/**
+ * 1 if the connection is in UTF-8 mode (imaplib's `utf8_enabled`: the server confirmed
+ * `ENABLE UTF8=ACCEPT`), else 0 (also for NULL or a closed connection). In UTF-8 mode
+ * `imap_append` sends the message as `UTF8 (~{N}...)` and `imap_search` refuses a charset.
+ *
+ * # Safety
+ * `client` is NULL or a live handle.
+ */
+int32_t imap_client_utf8_enabled(struct imap_client *client);
+
+/**
  * imaplib's `typ`: `"OK"`, `"NO"`, `"BAD"`, `"BYE"` (logout), or the name given to
  * `imap_response`. Valid until the result is freed. NULL if `result` is NULL.
  *
@@ -729,6 +1104,67 @@ const uint8_t *imap_result_code_data(const struct imap_result *result, size_t *l
  * `result` is NULL or a result not yet freed.
  */
 void imap_result_free(struct imap_result *result);
+
+/**
+ * imaplib's `Int2AP(num)`: the base-16 digits of |`num`| written with the letters `A`..`P`
+ * (`4096` gives `"BAAA"`, `0` gives `""`). `*out` receives a new string to free with
+ * `imap_string_free`.
+ *
+ * # Safety
+ * `out` is a writable pointer.
+ */
+imap_code imap_int2ap(int64_t num, char **out);
+
+/**
+ * imaplib's `ParseFlags(resp)`: the flags of the last `FLAGS (...)` (or
+ * `PERMANENTFLAGS (...)`) in the `len` bytes at `resp`. `*out` receives a result of type
+ * `"FLAGS"` with one `IMAP_ITEM_KIND_LINE` item per flag (`\Seen`), none if there is no flag
+ * list (imaplib's `()`); free it with `imap_result_free`.
+ *
+ * # Safety
+ * `resp` points to `len` readable bytes (or `len` is 0); `out` is a writable pointer.
+ */
+imap_code imap_parse_flags(const uint8_t *resp, size_t len, struct imap_result **out);
+
+/**
+ * imaplib's `Internaldate2tuple(resp)`: finds the last `INTERNALDATE "DD-Mon-YYYY HH:MM:SS
+ * +HHMM"` in the `len` bytes at `resp`. If there is one, `*found` is 1, `*utc_seconds` the
+ * instant (seconds since 1970-01-01 UTC), `*offset_seconds` the zone written in the date
+ * (seconds east of UTC) and `*tm` the date as written (normalised), at that offset. If there
+ * is none, `*found` is 0 (imaplib's `None`) and the other outputs are zeroed. Returns
+ * `IMAP_CODE_INVALID_ARGUMENT` for a date of the right shape with an unknown month (imaplib's
+ * `KeyError`) or year 0. Every output pointer may be NULL when not wanted.
+ *
+ * Unlike imaplib, the broken-down time is not converted to the process's local time zone.
+ *
+ * # Safety
+ * `resp` points to `len` readable bytes (or `len` is 0); the outputs are NULL or writable.
+ */
+imap_code imap_internaldate2tuple(const uint8_t *resp, size_t len, int32_t *found, int64_t *utc_seconds, int32_t *offset_seconds, struct imap_tm *tm);
+
+/**
+ * imaplib's `Time2Internaldate` for an instant: `utc_seconds` (since 1970-01-01 UTC) shown
+ * at `offset_seconds` east of UTC (imaplib uses the process's local zone instead).
+ * `*out` receives `"\"DD-Mon-YYYY HH:MM:SS +HHMM\""` (double quotes included, ready for
+ * `imap_append`), to free with `imap_string_free`. `IMAP_CODE_INVALID_ARGUMENT` for an
+ * offset that is not whole minutes within ±24 hours, or a year outside 1..9999.
+ *
+ * # Safety
+ * `out` is a writable pointer.
+ */
+imap_code imap_time2internaldate(int64_t utc_seconds, int32_t offset_seconds, char **out);
+
+/**
+ * imaplib's `Time2Internaldate` for a broken-down time: the fields of `*tm` taken as the
+ * wall-clock time at `tm->offset_seconds`. `*out` receives the quoted IMAP date, to free
+ * with `imap_string_free`. `IMAP_CODE_INVALID_ARGUMENT` for an invalid field (month 13,
+ * 30 February, second 60...), a year outside 1..9999 or an offset that is not whole
+ * minutes within ±24 hours.
+ *
+ * # Safety
+ * `tm` is NULL or readable; `out` is a writable pointer.
+ */
+imap_code imap_time2internaldate_tm(const struct imap_tm *tm, char **out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -39,6 +39,8 @@ pub enum ImapState {
     Nonauth = 1,
     Auth = 2,
     Selected = 3,
+    /// Between `imap_idle_start` and `imap_idle_done` (imaplib's `IDLING`).
+    Idling = 4,
 }
 
 /// Trace callback: `level` (1..5) and one NUL-terminated message, valid during the call.
@@ -146,8 +148,38 @@ pub(crate) fn run(
     })
 }
 
+/// As [`run`], for calls that may have nothing to deliver: `Ok(None)` is `IMAP_CODE_OK` with
+/// `*out` left NULL.
+pub(crate) fn run_opt(
+    client: *mut ImapClient,
+    out: *mut *mut ImapResult,
+    f: impl FnOnce(&mut Session) -> Result<Option<Outcome>>,
+) -> ImapCode {
+    let code = run(client, out, |s| {
+        f(s).map(|o| {
+            o.unwrap_or(Outcome {
+                typ: String::new(),
+                data: Vec::new(),
+                tagged: None,
+            })
+        })
+    });
+    if !out.is_null() {
+        // SAFETY: `run` stored NULL or a result it allocated; an empty type marks "nothing".
+        unsafe {
+            if let Some(r) = (*out).as_ref() {
+                if r.is_nothing() {
+                    drop(Box::from_raw(*out));
+                    *out = ptr::null_mut();
+                }
+            }
+        }
+    }
+    code
+}
+
 /// Runs a setting or accessor that produces no result.
-fn configure(client: *mut ImapClient, f: impl FnOnce(&mut Session) -> Result<()>) -> ImapCode {
+pub(crate) fn configure(client: *mut ImapClient, f: impl FnOnce(&mut Session) -> Result<()>) -> ImapCode {
     guard(client, |c| match f(&mut c.lock()) {
         Ok(()) => ImapCode::Ok,
         Err(e) => {
@@ -443,6 +475,7 @@ pub unsafe extern "C" fn imap_client_state(client: *mut ImapClient) -> i32 {
             State::NonAuth => ImapState::Nonauth,
             State::Auth => ImapState::Auth,
             State::Selected => ImapState::Selected,
+            State::Idling => ImapState::Idling,
         };
         ImapCode::Ok
     });
@@ -548,6 +581,22 @@ pub unsafe extern "C" fn imap_client_is_tls(client: *mut ImapClient) -> i32 {
     let mut v = 0;
     guard(client, |c| {
         v = i32::from(c.lock().is_tls());
+        ImapCode::Ok
+    });
+    v
+}
+
+/// 1 if the connection is open, else 0 (never opened, logged out, shut down, or closed by a
+/// failure such as `IMAP_CODE_ABORT`). As in imaplib, `imap_client_state` keeps its last value
+/// when the connection closes; this tells whether it is still usable.
+///
+/// # Safety
+/// `client` is a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn imap_client_is_open(client: *mut ImapClient) -> i32 {
+    let mut v = 0;
+    guard(client, |c| {
+        v = i32::from(c.lock().is_open());
         ImapCode::Ok
     });
     v

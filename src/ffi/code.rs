@@ -35,6 +35,9 @@ pub enum ImapCode {
     Connect = 17,
     /// An internal error (a bug); the connection is closed.
     Internal = 18,
+    /// The server does not offer what was asked (an AUTH= mechanism, IDLE, ENABLE); nothing
+    /// was sent. The connection is still usable.
+    Unsupported = 19,
 }
 
 impl From<ErrorKind> for ImapCode {
@@ -52,6 +55,7 @@ impl From<ErrorKind> for ImapCode {
             ErrorKind::Limit => ImapCode::Limit,
             ErrorKind::Closed => ImapCode::Closed,
             ErrorKind::Connect => ImapCode::Connect,
+            ErrorKind::Unsupported => ImapCode::Unsupported,
         }
     }
 }
@@ -74,6 +78,7 @@ impl ImapCode {
             ImapCode::Limit => (c"IMAP_CODE_LIMIT", c"limit exceeded"),
             ImapCode::Closed => (c"IMAP_CODE_CLOSED", c"connection closed"),
             ImapCode::Connect => (c"IMAP_CODE_CONNECT", c"cannot connect"),
+            ImapCode::Unsupported => (c"IMAP_CODE_UNSUPPORTED", c"not supported by the server"),
             ImapCode::Internal => (c"IMAP_CODE_INTERNAL", c"internal error"),
         }
     }
@@ -95,6 +100,7 @@ impl ImapCode {
             Closed,
             Connect,
             Internal,
+            Unsupported,
         ]
         .into_iter()
         .find(|c| *c as i32 == code)

@@ -6,10 +6,13 @@
 //! last; what the library allocates, the library frees (`imap_result_free`,
 //! `imap_string_free`, `imap_client_free`).
 
+pub mod auth;
 pub mod client;
 pub mod code;
 pub mod commands;
+pub mod extensions;
 pub mod result;
+pub mod util;
 
 use crate::session::{Error, ErrorKind};
 use std::ffi::{c_char, CStr};

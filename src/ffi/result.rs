@@ -42,6 +42,13 @@ pub struct ImapResult {
     _data: Vec<Item>,
 }
 
+impl ImapResult {
+    /// The placeholder of a call that had nothing to deliver.
+    pub(crate) fn is_nothing(&self) -> bool {
+        self.typ.is_empty() && self.items.is_empty() && self.status.is_none()
+    }
+}
+
 fn cstring(s: &str) -> CString {
     CString::new(s.replace('\0', "")).unwrap_or_default()
 }

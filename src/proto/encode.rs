@@ -20,6 +20,9 @@ pub enum Arg {
     FetchParts(Vec<u8>),
     /// A synchronising literal `{N}`: the client waits for `+` before sending the bytes.
     Literal(Vec<u8>),
+    /// imaplib's UTF-8 mode APPEND message (RFC 6855): `UTF8 (~{N}`, then after `+` the
+    /// bytes followed by `)`.
+    Utf8Literal(Vec<u8>),
 }
 
 /// A command ready to be tagged and encoded.
@@ -166,13 +169,21 @@ pub fn encode(tag: &[u8], cmd: &Command) -> Result<Encoded, ProtoError> {
     let mut literals = 0;
     for arg in &cmd.args {
         let wire = match arg {
-            Arg::Literal(bytes) => {
-                let head = format!(" {{{}}}", bytes.len());
+            Arg::Literal(bytes) | Arg::Utf8Literal(bytes) => {
+                let utf8 = matches!(arg, Arg::Utf8Literal(_));
+                let head = if utf8 {
+                    format!(" UTF8 (~{{{}}}", bytes.len())
+                } else {
+                    format!(" {{{}}}", bytes.len())
+                };
                 line.extend_from_slice(head.as_bytes());
                 trace.extend_from_slice(head.as_bytes());
                 line.extend_from_slice(b"\r\n");
                 pieces.push(Piece::Line(std::mem::take(&mut line)));
                 pieces.push(Piece::Literal(bytes.clone()));
+                if utf8 {
+                    line.push(b')');
+                }
                 literals += 1;
                 continue;
             }

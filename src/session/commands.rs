@@ -35,10 +35,13 @@ const TABLE: &[(&str, &[State])] = &[
     ("GETACL", &[A, S]),
     ("GETANNOTATION", &[A, S]),
     ("GETQUOTA", &[A, S]),
+    ("GETMETADATA", &[A, S]),
     ("GETQUOTAROOT", &[A, S]),
+    ("ID", &[N, A, S]),
     ("IDLE", &[A, S]),
     ("MYRIGHTS", &[A, S]),
     ("LIST", &[A, S]),
+    ("LISTRIGHTS", &[A, S]),
     ("LOGIN", &[N]),
     ("LOGOUT", &[N, A, S, L]),
     ("LSUB", &[A, S]),
@@ -52,6 +55,7 @@ const TABLE: &[(&str, &[State])] = &[
     ("SELECT", &[A, S]),
     ("SETACL", &[A, S]),
     ("SETANNOTATION", &[A, S]),
+    ("SETMETADATA", &[A, S]),
     ("SETQUOTA", &[A, S]),
     ("SORT", &[S]),
     ("STARTTLS", &[N]),
@@ -95,6 +99,7 @@ impl Session {
     /// after success. Refused (an invalid argument) on a connection where TLS was asked for and
     /// is not up.
     pub fn login(&mut self, user: &str, password: &str) -> Result<Outcome> {
+        self.check_open()?;
         if self.tls_required && !self.is_tls() {
             return Err(Error::new(
                 ErrorKind::Tls,
@@ -258,7 +263,12 @@ impl Session {
                 Arg::Quoted(b(d))
             });
         }
-        args.push(Arg::Literal(normalize_crlf(message)));
+        let message = normalize_crlf(message);
+        args.push(if self.utf8_enabled {
+            Arg::Utf8Literal(message)
+        } else {
+            Arg::Literal(message)
+        });
         self.simple("APPEND", args, ResultFrom::Tagged)
     }
 
@@ -292,6 +302,9 @@ impl Session {
     pub fn search(&mut self, charset: Option<&str>, criteria: &[&str]) -> Result<Outcome> {
         let mut args = Vec::new();
         if let Some(cs) = charset {
+            if self.utf8_enabled {
+                return Err(Error::invalid("Non-None charset not valid in UTF8 mode"));
+            }
             args.push(Arg::Raw(b("CHARSET")));
             args.push(Arg::Astring(b(cs)));
         }

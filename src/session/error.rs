@@ -31,6 +31,8 @@ pub enum ErrorKind {
     Closed,
     /// The TCP connection could not be made (resolution, refused, unreachable).
     Connect,
+    /// The server does not offer the mechanism or extension asked for; nothing was sent.
+    Unsupported,
 }
 
 impl ErrorKind {

@@ -8,13 +8,19 @@
 //! results that arrive for another tag are kept until asked for, so pipelining is `start` N
 //! times, then `complete` N times.
 
+mod auth;
 mod commands;
+mod extensions;
+mod idle;
+mod raw;
 mod error;
 mod store;
 mod trace;
 
+pub use auth::{cram_md5_digest, Mechanism, SaslStep};
 pub use commands::{allowed_states, ResultFrom};
 pub use error::{Error, ErrorKind, Result};
+pub use extensions::QuotaRoot;
 pub use store::UntaggedStore;
 pub use trace::TraceFn;
 
@@ -27,7 +33,7 @@ use crate::transport::{self, Interrupter, Stream, TlsConfig};
 use std::collections::HashMap;
 use std::io;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use trace::Tracer;
 
 /// imaplib's connection states.
@@ -37,6 +43,9 @@ pub enum State {
     NonAuth,
     Auth,
     Selected,
+    /// IDLE is running (imaplib's `IDLING`): only [`Session::idle_wait`] and
+    /// [`Session::idle_done`] are allowed.
+    Idling,
 }
 
 impl State {
@@ -46,6 +55,7 @@ impl State {
             State::NonAuth => "NONAUTH",
             State::Auth => "AUTH",
             State::Selected => "SELECTED",
+            State::Idling => "IDLING",
         }
     }
 }
@@ -138,6 +148,11 @@ pub struct Session {
     welcome: Vec<u8>,
     readonly: bool,
     host: String,
+    port: u16,
+    /// The tag of the running IDLE and the state to return to.
+    idle: Option<(Vec<u8>, State)>,
+    /// A SASL exchange is running: continuation lines are not traced.
+    sasl: bool,
     pending: Vec<Vec<u8>>,
     completed: HashMap<Vec<u8>, Tagged>,
     continuation: Option<Option<Vec<u8>>>,
@@ -150,6 +165,8 @@ pub struct Session {
     extra_commands: HashMap<String, State>,
     tracer: Tracer,
     closed: Option<String>,
+    /// ENABLE UTF8=ACCEPT was confirmed by the server (imaplib's `utf8_enabled`).
+    utf8_enabled: bool,
 }
 
 impl Default for Session {
@@ -190,6 +207,9 @@ impl Session {
             welcome: Vec::new(),
             readonly: false,
             host: String::new(),
+            port: 0,
+            sasl: false,
+            idle: None,
             pending: Vec::new(),
             completed: HashMap::new(),
             continuation: None,
@@ -199,6 +219,7 @@ impl Session {
             extra_commands: HashMap::new(),
             tracer: Tracer::default(),
             closed: Some("not connected".into()),
+            utf8_enabled: false,
         }
     }
 
@@ -327,6 +348,11 @@ impl Session {
             s.shutdown();
         }
         self.interrupter.set_socket(None);
+        self.utf8_enabled = false;
+        if let Some((_, previous)) = self.idle.take() {
+            self.state = previous;
+        }
+        self.store.stop_capture();
         self.pending.clear();
         self.completed.clear();
         if self.closed.is_none() {
@@ -356,6 +382,36 @@ impl Session {
         self.guarded(|s| s.open_inner(host, port, mode).map_err(|e| s.fail(e)))
     }
 
+    /// imaplib's `IMAP4_stream(command)`: runs `command` through `/bin/sh -c` and speaks IMAP
+    /// over its stdin and stdout. A PREAUTH greeting puts the session in AUTH. The child is
+    /// reaped when the connection closes. Timeouts and interrupts work as on TCP.
+    pub fn open_stream(&mut self, command: &str) -> Result<()> {
+        if self.closed.is_none() {
+            return Err(Error::new(ErrorKind::IllegalState, "already connected"));
+        }
+        if command.contains('\0') {
+            return Err(Error::invalid("command contains NUL"));
+        }
+        self.guarded(|s| {
+            s.host.clear();
+            s.port = 0;
+            s.tracer.log(1, || {
+                format!("new IMAP4_stream connection, tag={}", show(&s.tag_prefix))
+            });
+            let stream = transport::spawn(command)?;
+            stream
+                .set_timeout(Some(s.config.io_timeout))
+                .map_err(|e| Error::new(ErrorKind::Connect, format!("stream setup failed: {e}")))?;
+            s.attach(stream)?;
+            s.closed = None;
+            s.tls_required = false;
+            s.pre_tls = false;
+            s.read_greeting()?;
+            s.learn_capabilities_after_greeting()
+        })
+        .map_err(|e| self.fail(e))
+    }
+
     fn open_inner(&mut self, host: &str, port: u16, mode: TlsMode) -> Result<()> {
         let port = match (port, mode) {
             (0, TlsMode::Implicit) => 993,
@@ -363,6 +419,7 @@ impl Session {
             (p, _) => p,
         };
         self.host = host.to_string();
+        self.port = port;
         self.tracer.log(1, || {
             format!("new IMAP4 connection, tag={}", show(&self.tag_prefix))
         });
@@ -395,11 +452,9 @@ impl Session {
 
     /// Installs a stream and gives the interrupter a way to wake it.
     fn attach(&mut self, stream: Stream) -> Result<()> {
-        let waker = match &stream {
-            Stream::Tcp(t) => t.try_clone(),
-            Stream::Tls(t) => t.get_ref().try_clone(),
-        }
-        .map_err(|e| Error::new(ErrorKind::Connect, format!("socket setup failed: {e}")))?;
+        let waker = stream
+            .waker()
+            .map_err(|e| Error::new(ErrorKind::Connect, format!("socket setup failed: {e}")))?;
         self.interrupter.set_socket(Some(waker));
         self.stream = Some(stream);
         Ok(())
@@ -722,11 +777,31 @@ impl Session {
 
     /// The next whole response from the server.
     fn read_response(&mut self) -> Result<RawResponse> {
+        match self.read_response_until(None)? {
+            Some(resp) => Ok(resp),
+            None => Err(Error::new(ErrorKind::Timeout, "timed out")),
+        }
+    }
+
+    /// The next whole response, or `None` if `deadline` passes first. A deadline replaces the
+    /// I/O timeout for this wait and leaves the connection usable (a partial response stays
+    /// buffered).
+    fn read_response_until(&mut self, deadline: Option<Instant>) -> Result<Option<RawResponse>> {
+        let r = self.read_until_inner(deadline);
+        if deadline.is_some() {
+            if let Some(s) = &self.stream {
+                let _ = s.set_timeout(Some(self.config.io_timeout));
+            }
+        }
+        r
+    }
+
+    fn read_until_inner(&mut self, deadline: Option<Instant>) -> Result<Option<RawResponse>> {
         loop {
             match self.asm.next(&mut *self.sink) {
                 Ok(Some(resp)) => {
                     self.trace_response(&resp);
-                    return Ok(resp);
+                    return Ok(Some(resp));
                 }
                 Ok(None) => {}
                 Err(e) => return Err(self.fail(e.into())),
@@ -735,9 +810,26 @@ impl Session {
                 .stream
                 .as_mut()
                 .ok_or_else(|| Error::new(ErrorKind::Closed, "connection is closed"))?;
+            if let Some(d) = deadline {
+                let left = d.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    return Ok(None);
+                }
+                let _ = stream.set_timeout(Some(left));
+            }
             let n = match stream.read(&mut self.readbuf) {
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e)
+                    if deadline.is_some()
+                        && !self.interrupter.fired()
+                        && matches!(
+                            e.kind(),
+                            io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                        ) =>
+                {
+                    continue
+                }
                 Err(e) => {
                     let err = self.io_error(e, "socket error");
                     return Err(self.fail(err));
@@ -765,6 +857,10 @@ impl Session {
             return;
         }
         for seg in &resp.segments {
+            if self.sasl && seg.line.starts_with(b"+") {
+                self.tracer.log(4, || "< + <redacted SASL challenge>".into());
+                continue;
+            }
             let line = show(&seg.line);
             self.tracer.log(4, || format!("< {line}"));
             if let Some(lit) = &seg.literal {

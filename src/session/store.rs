@@ -3,13 +3,15 @@
 
 use crate::proto::response::Item;
 use crate::proto::ProtoError;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 #[derive(Debug, Default)]
 pub struct UntaggedStore {
     map: HashMap<String, Vec<Item>>,
     weight: u64,
     max: u64,
+    /// While IDLE runs, responses queue here in arrival order instead (imaplib's Idler).
+    capture: Option<VecDeque<(String, Vec<Item>)>>,
 }
 
 fn weigh(items: &[Item]) -> u64 {
@@ -39,8 +41,30 @@ impl UntaggedStore {
             )));
         }
         self.weight += w;
-        self.map.entry(name.to_string()).or_default().extend(items);
+        match &mut self.capture {
+            Some(q) => q.push_back((name.to_string(), items)),
+            None => self.map.entry(name.to_string()).or_default().extend(items),
+        }
         Ok(())
+    }
+
+    /// From now on responses queue in arrival order (see [`UntaggedStore::next_captured`]).
+    pub fn start_capture(&mut self) {
+        self.capture.get_or_insert_with(VecDeque::new);
+    }
+
+    /// The oldest queued response, while capturing.
+    pub fn next_captured(&mut self) -> Option<(String, Vec<Item>)> {
+        let (name, items) = self.capture.as_mut()?.pop_front()?;
+        self.weight -= weigh(&items);
+        Some((name, items))
+    }
+
+    /// Stops capturing; responses not taken move into the store, in order.
+    pub fn stop_capture(&mut self) {
+        for (name, items) in self.capture.take().unwrap_or_default() {
+            self.map.entry(name).or_default().extend(items);
+        }
     }
 
     pub fn pop(&mut self, name: &str) -> Option<Vec<Item>> {
@@ -59,6 +83,7 @@ impl UntaggedStore {
 
     pub fn clear(&mut self) {
         self.map.clear();
+        self.capture = None;
         self.weight = 0;
     }
 }

@@ -5,14 +5,33 @@
 //! TLS). The connection is closed by that: the server's view of the interrupted command is
 //! unknown, so the handle must not carry on as if nothing happened.
 
-use std::net::TcpStream;
+use std::net::{Shutdown, TcpStream};
+use super::child::PipeWaker;
 use std::sync::Mutex;
+
+/// A clone of the connection's socket, to shut down from another thread.
+pub enum Waker {
+    Tcp(TcpStream),
+    Pipe(PipeWaker),
+}
+
+impl Waker {
+    fn wake(&self) {
+        let _ = match self {
+            Waker::Tcp(s) => s.shutdown(Shutdown::Both),
+            Waker::Pipe(p) => {
+                p.wake();
+                Ok(())
+            }
+        };
+    }
+}
 
 #[derive(Default)]
 struct Inner {
     busy: bool,
     fired: bool,
-    socket: Option<TcpStream>,
+    socket: Option<Waker>,
 }
 
 /// See the module documentation.
@@ -47,11 +66,11 @@ impl Interrupter {
     /// The socket to shut down on interrupt (`None` once closed). A socket registered after the
     /// running call was interrupted (the interrupt landed while connecting) is shut down at
     /// once, so the interrupt is not lost until the I/O timeout.
-    pub fn set_socket(&self, socket: Option<TcpStream>) {
+    pub fn set_socket(&self, socket: Option<Waker>) {
         let mut i = self.lock();
         if i.busy && i.fired {
             if let Some(s) = &socket {
-                let _ = s.shutdown(std::net::Shutdown::Both);
+                s.wake();
             }
         }
         i.socket = socket;
@@ -65,7 +84,7 @@ impl Interrupter {
         }
         i.fired = true;
         if let Some(s) = &i.socket {
-            let _ = s.shutdown(std::net::Shutdown::Both);
+            s.wake();
         }
         true
     }

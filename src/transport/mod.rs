@@ -1,10 +1,12 @@
 //! Byte transports: TCP, TLS over TCP (implicit or after STARTTLS), and the interrupter that
 //! lets another thread wake a blocked call.
 
+mod child;
 mod interrupt;
 mod tls;
 
-pub use interrupt::Interrupter;
+pub use child::ChildStream;
+pub use interrupt::{Interrupter, Waker};
 pub use tls::TlsConfig;
 
 use std::io::{self, Read, Write};
@@ -27,14 +29,23 @@ pub enum TransportError {
 pub enum Stream {
     Tcp(TcpStream),
     Tls(Box<native_tls::TlsStream<TcpStream>>),
+    /// A command's stdin and stdout (imaplib `IMAP4_stream`), over a socket pair.
+    Child(Box<ChildStream>),
+}
+
+/// Runs `command` through `/bin/sh -c` with its stdin and stdout connected to us.
+pub fn spawn(command: &str) -> Result<Stream, TransportError> {
+    Ok(Stream::Child(Box::new(child::spawn(command)?)))
 }
 
 impl Stream {
-    fn tcp(&self) -> &TcpStream {
-        match self {
-            Stream::Tcp(s) => s,
-            Stream::Tls(s) => s.get_ref(),
-        }
+    /// A handle that shuts the connection down from another thread.
+    pub fn waker(&self) -> io::Result<Waker> {
+        Ok(match self {
+            Stream::Tcp(s) => Waker::Tcp(s.try_clone()?),
+            Stream::Tls(s) => Waker::Tcp(s.get_ref().try_clone()?),
+            Stream::Child(c) => Waker::Pipe(c.waker()?),
+        })
     }
 
     pub fn is_tls(&self) -> bool {
@@ -43,19 +54,33 @@ impl Stream {
 
     /// The socket's file descriptor.
     pub fn raw_fd(&self) -> i32 {
-        self.tcp().as_raw_fd()
+        match self {
+            Stream::Tcp(s) => s.as_raw_fd(),
+            Stream::Tls(s) => s.get_ref().as_raw_fd(),
+            Stream::Child(c) => c.raw_fd(),
+        }
     }
 
     /// Sets the read and write timeout (`None` waits forever).
     pub fn set_timeout(&self, t: Option<Duration>) -> io::Result<()> {
-        self.tcp().set_read_timeout(t)?;
-        self.tcp().set_write_timeout(t)
+        match self {
+            Stream::Tcp(s) => s.set_read_timeout(t).and_then(|_| s.set_write_timeout(t)),
+            Stream::Tls(s) => {
+                let s = s.get_ref();
+                s.set_read_timeout(t).and_then(|_| s.set_write_timeout(t))
+            }
+            Stream::Child(c) => {
+                c.set_timeout(t);
+                Ok(())
+            }
+        }
     }
 
     pub fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         match self {
             Stream::Tcp(s) => s.read(buf),
             Stream::Tls(s) => s.read(buf),
+            Stream::Child(c) => c.read(buf),
         }
     }
 
@@ -63,15 +88,23 @@ impl Stream {
         match self {
             Stream::Tcp(s) => s.write_all(data).and_then(|_| s.flush()),
             Stream::Tls(s) => s.write_all(data).and_then(|_| s.flush()),
+            Stream::Child(c) => c.write_all(data),
         }
     }
 
     /// Closes both directions without a goodbye.
     pub fn shutdown(&mut self) {
-        if let Stream::Tls(s) = self {
-            let _ = s.shutdown();
-        }
-        let _ = self.tcp().shutdown(std::net::Shutdown::Both);
+        let _ = match self {
+            Stream::Tcp(s) => s.shutdown(std::net::Shutdown::Both),
+            Stream::Tls(s) => {
+                let _ = s.shutdown();
+                s.get_ref().shutdown(std::net::Shutdown::Both)
+            }
+            Stream::Child(c) => {
+                c.shutdown();
+                Ok(())
+            }
+        };
     }
 
     /// Upgrades a plain stream to TLS (STARTTLS).
@@ -80,6 +113,9 @@ impl Stream {
             Stream::Tcp(tcp) => Ok(Stream::Tls(Box::new(tls::handshake(tcp, host, cfg)?))),
             Stream::Tls(_) => Err(TransportError::Tls(
                 "TLS session already established".into(),
+            )),
+            Stream::Child(_) => Err(TransportError::Tls(
+                "TLS is not available on a stream connection".into(),
             )),
         }
     }

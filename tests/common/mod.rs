@@ -43,7 +43,11 @@ pub fn dovecot() -> &'static Dovecot {
             .env("DOVECOT_SEED", "20")
             .output()
             .expect("run dovecot-up.sh");
-        assert!(out.status.success(), "dovecot-up.sh failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "dovecot-up.sh failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let env = String::from_utf8_lossy(&out.stdout)
             .lines()
             .filter_map(|l| l.split_once('='))
@@ -81,5 +85,9 @@ pub fn login(user: &str) -> Session {
 pub fn unique_mailbox(prefix: &str) -> String {
     use std::sync::atomic::{AtomicU32, Ordering};
     static N: AtomicU32 = AtomicU32::new(0);
-    format!("{prefix}-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed))
+    format!(
+        "{prefix}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
 }

@@ -28,6 +28,10 @@ pub enum Step {
     Trickle(Vec<u8>),
     /// Read one command line; it must be `<tag> <this>`. The tag is remembered for `{tag}`.
     Expect(String),
+    /// Read one line; it must be exactly this (a SASL response, `DONE`).
+    ExpectLine(String),
+    /// Read one line, whatever it is (check it in the transcript).
+    AnyLine,
     Sleep(Duration),
     /// Stop writing (FIN); the client sees EOF.
     Close,
@@ -46,6 +50,10 @@ pub fn trickle(bytes: impl AsRef<[u8]>) -> Step {
 
 pub fn expect(command: &str) -> Step {
     Step::Expect(command.to_string())
+}
+
+pub fn expect_line(line: &str) -> Step {
+    Step::ExpectLine(line.to_string())
 }
 
 /// What the client did on the connection.
@@ -201,6 +209,14 @@ impl Server {
                 Ok(())
             }
             Step::Expect(want) => self.expect(want),
+            Step::AnyLine => self.line().map(drop),
+            Step::ExpectLine(want) => match self.line()? {
+                l if l == want.as_bytes() => Ok(()),
+                l => Err(format!(
+                    "expected line '{want}', got '{}'",
+                    String::from_utf8_lossy(&l)
+                )),
+            },
             Step::Sleep(d) => {
                 thread::sleep(*d);
                 Ok(())
@@ -243,18 +259,23 @@ impl Server {
         Ok(n)
     }
 
-    fn expect(&mut self, want: &str) -> Result<(), String> {
-        let line = loop {
+    /// The next client line, without CRLF.
+    fn line(&mut self) -> Result<Vec<u8>, String> {
+        loop {
             if let Some(i) = self.pending.windows(2).position(|w| w == b"\r\n") {
                 let line: Vec<u8> = self.pending.drain(..i + 2).collect();
-                break line[..i].to_vec();
+                return Ok(line[..i].to_vec());
             }
             match self.fill() {
                 Ok(0) => return Err("client closed the connection".into()),
                 Ok(_) => {}
                 Err(e) => return Err(format!("read failed: {e}")),
             }
-        };
+        }
+    }
+
+    fn expect(&mut self, want: &str) -> Result<(), String> {
+        let line = self.line()?;
         let sp = line.iter().position(|&b| b == b' ').unwrap_or(line.len());
         let (tag, rest) = line.split_at(sp);
         if rest.strip_prefix(b" ") != Some(want.as_bytes()) {

@@ -1,0 +1,315 @@
+//! Authentication (AUTHENTICATE with a callback or a built-in mechanism), IDLE, stream
+//! connections (imaplib `IMAP4_stream`) and raw I/O.
+
+use super::client::{configure, run, run_opt, ImapClient};
+use super::code::ImapCode;
+use super::result::ImapResult;
+use super::{bytes, opt_text, text};
+use crate::session::{Error, Mechanism, Outcome};
+use std::ffi::{c_char, c_void};
+use std::time::Duration;
+
+/// SASL callback for `imap_authenticate`: receives the decoded challenge and either sets
+/// `*response`/`*response_len` to the bytes to send (unencoded; the library base64-encodes
+/// them) and returns 0, or returns non-zero to abort the exchange (the client sends `*`). The
+/// response memory belongs to the callback and must stay valid until the callback is called
+/// again or `imap_authenticate` returns. Called only on the calling thread, during the call.
+pub type ImapSaslFn = Option<
+    unsafe extern "C" fn(
+        user_data: *mut c_void,
+        challenge: *const u8,
+        challenge_len: usize,
+        response: *mut *const u8,
+        response_len: *mut usize,
+    ) -> i32,
+>;
+
+/// AUTHENTICATE `mechanism` with `callback` answering each challenge (imaplib's
+/// `authenticate(mechanism, authobject)`; as there, the mechanism is not checked against the
+/// capabilities). `initial`/`initial_len` is an initial response sent on the command line
+/// (SASL-IR); pass NULL for none. Success moves to AUTH and refreshes the capabilities; a
+/// rejection gives `IMAP_CODE_NO`. The exchange never appears in a trace. On a connection where
+/// TLS was asked for and is not up, nothing is sent (`IMAP_CODE_TLS`).
+///
+/// # Safety
+/// `client` is a live handle; `mechanism` is NUL-terminated; `initial` is NULL or points to
+/// `initial_len` bytes; `callback` follows `imap_sasl_fn`'s contract; `out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn imap_authenticate(
+    client: *mut ImapClient,
+    mechanism: *const c_char,
+    initial: *const u8,
+    initial_len: usize,
+    callback: ImapSaslFn,
+    user_data: *mut c_void,
+    out: *mut *mut ImapResult,
+) -> ImapCode {
+    run(client, out, |s| {
+        let mechanism = text(mechanism, "mechanism")?;
+        let initial = if initial.is_null() {
+            None
+        } else {
+            Some(bytes(initial, initial_len, "initial")?)
+        };
+        let cb = callback.ok_or_else(|| Error::invalid("callback is NULL"))?;
+        let mut step = |challenge: &[u8]| {
+            let mut resp: *const u8 = std::ptr::null();
+            let mut len = 0usize;
+            // SAFETY: the caller's callback, with pointers valid for the call.
+            let rc = unsafe {
+                cb(
+                    user_data,
+                    challenge.as_ptr(),
+                    challenge.len(),
+                    &mut resp,
+                    &mut len,
+                )
+            };
+            match (rc, resp.is_null()) {
+                (0, true) => Some(Vec::new()),
+                // SAFETY: the callback promised `len` readable bytes at `resp`.
+                (0, false) => Some(unsafe { std::slice::from_raw_parts(resp, len) }.to_vec()),
+                _ => None,
+            }
+        };
+        s.authenticate(mechanism, initial, &mut step)
+    })
+}
+
+/// Runs a built-in mechanism; see `imap_login_plain`.
+unsafe fn login_with(
+    client: *mut ImapClient,
+    out: *mut *mut ImapResult,
+    make: impl FnOnce() -> Result<Mechanism<'static>, Error>,
+) -> ImapCode {
+    run(client, out, |s| s.login_with(make()?))
+}
+
+/// AUTHENTICATE PLAIN (RFC 4616) as `user` with `password`, acting as `authzid` if not NULL
+/// (a master-user login: authenticate as the master, act as `authzid`). The credentials go on
+/// the command line when the server offers SASL-IR. Only if the current capabilities list
+/// `AUTH=PLAIN` (after TLS when TLS is on): otherwise `IMAP_CODE_UNSUPPORTED` and nothing is
+/// sent. Same results as `imap_authenticate`.
+///
+/// # Safety
+/// `client` is a live handle; strings are NUL-terminated (`authzid` may be NULL); `out` is NULL
+/// or writable.
+#[no_mangle]
+pub unsafe extern "C" fn imap_login_plain(
+    client: *mut ImapClient,
+    authzid: *const c_char,
+    user: *const c_char,
+    password: *const c_char,
+    out: *mut *mut ImapResult,
+) -> ImapCode {
+    login_with(client, out, || {
+        Ok(Mechanism::Plain {
+            authzid: opt_text(authzid, "authzid")?,
+            user: text(user, "user")?,
+            password: text(password, "password")?,
+        })
+    })
+}
+
+/// AUTHENTICATE LOGIN: the user name, then the password, each answering a challenge. Requires
+/// `AUTH=LOGIN` (else `IMAP_CODE_UNSUPPORTED`, nothing sent).
+///
+/// # Safety
+/// As `imap_login_plain`.
+#[no_mangle]
+pub unsafe extern "C" fn imap_login_sasl_login(
+    client: *mut ImapClient,
+    user: *const c_char,
+    password: *const c_char,
+    out: *mut *mut ImapResult,
+) -> ImapCode {
+    login_with(client, out, || {
+        Ok(Mechanism::Login {
+            user: text(user, "user")?,
+            password: text(password, "password")?,
+        })
+    })
+}
+
+/// imaplib's `login_cram_md5(user, password)`: AUTHENTICATE CRAM-MD5 (RFC 2195), answering the
+/// challenge with the user name and the HMAC-MD5 of the challenge keyed by the password.
+/// Requires `AUTH=CRAM-MD5` (else `IMAP_CODE_UNSUPPORTED`, nothing sent).
+///
+/// # Safety
+/// As `imap_login_plain`.
+#[no_mangle]
+pub unsafe extern "C" fn imap_login_cram_md5(
+    client: *mut ImapClient,
+    user: *const c_char,
+    password: *const c_char,
+    out: *mut *mut ImapResult,
+) -> ImapCode {
+    login_with(client, out, || {
+        Ok(Mechanism::CramMd5 {
+            user: text(user, "user")?,
+            password: text(password, "password")?,
+        })
+    })
+}
+
+/// AUTHENTICATE XOAUTH2 with an OAuth 2.0 bearer `token` obtained by the caller. Requires
+/// `AUTH=XOAUTH2` (else `IMAP_CODE_UNSUPPORTED`, nothing sent). A rejected token gives
+/// `IMAP_CODE_NO` with the server's text.
+///
+/// # Safety
+/// As `imap_login_plain`.
+#[no_mangle]
+pub unsafe extern "C" fn imap_login_xoauth2(
+    client: *mut ImapClient,
+    user: *const c_char,
+    token: *const c_char,
+    out: *mut *mut ImapResult,
+) -> ImapCode {
+    login_with(client, out, || {
+        Ok(Mechanism::XOAuth2 {
+            user: text(user, "user")?,
+            token: text(token, "token")?,
+        })
+    })
+}
+
+/// AUTHENTICATE OAUTHBEARER (RFC 7628) with a bearer `token`; the host and port sent are the
+/// ones connected to. Requires `AUTH=OAUTHBEARER` (else `IMAP_CODE_UNSUPPORTED`).
+///
+/// # Safety
+/// As `imap_login_plain`.
+#[no_mangle]
+pub unsafe extern "C" fn imap_login_oauthbearer(
+    client: *mut ImapClient,
+    user: *const c_char,
+    token: *const c_char,
+    out: *mut *mut ImapResult,
+) -> ImapCode {
+    login_with(client, out, || {
+        Ok(Mechanism::OAuthBearer {
+            user: text(user, "user")?,
+            token: text(token, "token")?,
+        })
+    })
+}
+
+/// Starts IDLE (imaplib 3.14's `idle()`): sends IDLE and waits for the server's `+`. Data: the
+/// continuation text. The state becomes `IMAP_STATE_IDLING`: only `imap_idle_wait`,
+/// `imap_idle_done`, `imap_interrupt` and accessors are allowed until `imap_idle_done`.
+/// Without the IDLE capability: `IMAP_CODE_UNSUPPORTED`, nothing sent. Refused by the server:
+/// `IMAP_CODE_NO`.
+///
+/// # Safety
+/// `client` is a live handle; `out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn imap_idle_start(
+    client: *mut ImapClient,
+    out: *mut *mut ImapResult,
+) -> ImapCode {
+    run(client, out, |s| s.idle_start())
+}
+
+/// Waits up to `timeout_ms` for the next response during IDLE. If one arrives: `IMAP_CODE_OK`
+/// and `*out` holds it, its type the response name (`"EXISTS"`, `"FETCH"`, and for a response
+/// code such as `[ALERT]` first the `"OK"` response, then the code) and its data imaplib's items.
+/// If the time passes first: `IMAP_CODE_OK` and `*out` is NULL; the connection stays usable.
+/// imaplib's `burst(interval)` is one wait, then waits of `interval` until one gives NULL.
+///
+/// # Safety
+/// `client` is a live handle; `out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn imap_idle_wait(
+    client: *mut ImapClient,
+    timeout_ms: u32,
+    out: *mut *mut ImapResult,
+) -> ImapCode {
+    run_opt(client, out, |s| {
+        let got = s.idle_wait(Duration::from_millis(u64::from(timeout_ms)))?;
+        Ok(got.map(|(typ, data)| Outcome {
+            typ,
+            data,
+            tagged: None,
+        }))
+    })
+}
+
+/// Ends IDLE: sends DONE and waits for the tagged reply; the state returns to what it was.
+/// Responses not taken by `imap_idle_wait` go to the untagged store (`imap_response`).
+///
+/// # Safety
+/// `client` is a live handle; `out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn imap_idle_done(
+    client: *mut ImapClient,
+    out: *mut *mut ImapResult,
+) -> ImapCode {
+    run(client, out, |s| s.idle_done())
+}
+
+/// imaplib's `IMAP4_stream(command)`: runs `command` with `/bin/sh -c` and speaks IMAP over its
+/// stdin and stdout (for example a local `imap` binary started with a user). A PREAUTH greeting
+/// puts the handle in `IMAP_STATE_AUTH`. Timeouts and `imap_interrupt` work as on TCP. The
+/// child is reaped when the connection closes (`imap_logout`, `imap_shutdown`,
+/// `imap_client_free`).
+///
+/// # Safety
+/// `client` is a live handle; `command` is NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn imap_open_stream(
+    client: *mut ImapClient,
+    command: *const c_char,
+) -> ImapCode {
+    configure(client, |s| s.open_stream(text(command, "command")?))
+}
+
+/// imaplib's `send`: sends one raw line (CRLF is added). CR, LF or NUL in `line` gives
+/// `IMAP_CODE_INVALID_ARGUMENT` and nothing is sent. Not allowed during IDLE.
+///
+/// # Safety
+/// `client` is a live handle; `line` points to `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn imap_send_line(
+    client: *mut ImapClient,
+    line: *const u8,
+    len: usize,
+) -> ImapCode {
+    configure(client, |s| s.send_line(bytes(line, len, "line")?))
+}
+
+/// imaplib's `readline`, made safe: the next whole response, unparsed, within `timeout_ms`.
+/// `*out` holds one item per line (a line followed by a literal is a LITERAL item); its type is
+/// `"RAW"`. If the time passes first: `IMAP_CODE_OK` with `*out` NULL. The session's framing
+/// and limits apply; responses read this way do not reach the untagged store.
+///
+/// # Safety
+/// `client` is a live handle; `out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn imap_read_response(
+    client: *mut ImapClient,
+    timeout_ms: u32,
+    out: *mut *mut ImapResult,
+) -> ImapCode {
+    run_opt(client, out, |s| {
+        let got = s.read_raw(Duration::from_millis(u64::from(timeout_ms)))?;
+        Ok(got.map(|data| Outcome {
+            typ: "RAW".into(),
+            data,
+            tagged: None,
+        }))
+    })
+}
+
+/// imaplib's `socket()`: the connection's file descriptor, for poll/select only (reading or
+/// writing it directly corrupts the session); -1 if closed or `client` is NULL.
+///
+/// # Safety
+/// `client` is NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn imap_client_fd(client: *mut ImapClient) -> i32 {
+    let mut fd = -1;
+    configure(client, |s| {
+        fd = s.socket_fd();
+        Ok(())
+    });
+    fd
+}

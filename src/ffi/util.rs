@@ -1,0 +1,225 @@
+//! C functions for imaplib's module utilities (`Int2AP`, `ParseFlags`,
+//! `Internaldate2tuple`, `Time2Internaldate`). They need no handle, keep no state and may be
+//! called from any thread at any time. Malformed input gives `IMAP_CODE_INVALID_ARGUMENT`
+//! (there is no handle, so no `imap_last_error` message).
+
+use super::bytes;
+use super::code::ImapCode;
+use super::result::ImapResult;
+use crate::proto::response::Item;
+use crate::session::Outcome;
+use crate::util::{self, DateTime, Tm};
+use std::ffi::{c_char, CString};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr;
+
+/// A broken-down date and time at a UTC offset (as in an IMAP date): `month` 1..12, `day`
+/// 1..31, `hour` 0..23, `minute` and `second` 0..59, `offset_seconds` east of UTC
+/// (`+0200` is 7200).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImapTm {
+    pub year: i32,
+    pub month: i32,
+    pub day: i32,
+    pub hour: i32,
+    pub minute: i32,
+    pub second: i32,
+    pub offset_seconds: i32,
+}
+
+impl From<Tm> for ImapTm {
+    fn from(t: Tm) -> Self {
+        ImapTm {
+            year: t.year,
+            month: t.month,
+            day: t.day,
+            hour: t.hour,
+            minute: t.minute,
+            second: t.second,
+            offset_seconds: t.offset_seconds,
+        }
+    }
+}
+
+impl From<ImapTm> for Tm {
+    fn from(t: ImapTm) -> Self {
+        Tm {
+            year: t.year,
+            month: t.month,
+            day: t.day,
+            hour: t.hour,
+            minute: t.minute,
+            second: t.second,
+            offset_seconds: t.offset_seconds,
+        }
+    }
+}
+
+/// The panic boundary for functions without a handle.
+fn guard(f: impl FnOnce() -> ImapCode) -> ImapCode {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or(ImapCode::Internal)
+}
+
+/// Stores `s` in `*out` as a string the caller frees with `imap_string_free`.
+///
+/// # Safety
+/// `out` is writable.
+unsafe fn give_string(s: Vec<u8>, out: *mut *mut c_char) -> ImapCode {
+    match CString::new(s) {
+        Ok(c) => {
+            *out = c.into_raw();
+            ImapCode::Ok
+        }
+        Err(_) => ImapCode::InvalidArgument,
+    }
+}
+
+/// imaplib's `Int2AP(num)`: the base-16 digits of |`num`| written with the letters `A`..`P`
+/// (`4096` gives `"BAAA"`, `0` gives `""`). `*out` receives a new string to free with
+/// `imap_string_free`.
+///
+/// # Safety
+/// `out` is a writable pointer.
+#[no_mangle]
+pub unsafe extern "C" fn imap_int2ap(num: i64, out: *mut *mut c_char) -> ImapCode {
+    if out.is_null() {
+        return ImapCode::InvalidArgument;
+    }
+    *out = ptr::null_mut();
+    guard(|| give_string(util::int2ap(num), out))
+}
+
+/// imaplib's `ParseFlags(resp)`: the flags of the last `FLAGS (...)` (or
+/// `PERMANENTFLAGS (...)`) in the `len` bytes at `resp`. `*out` receives a result of type
+/// `"FLAGS"` with one `IMAP_ITEM_KIND_LINE` item per flag (`\Seen`), none if there is no flag
+/// list (imaplib's `()`); free it with `imap_result_free`.
+///
+/// # Safety
+/// `resp` points to `len` readable bytes (or `len` is 0); `out` is a writable pointer.
+#[no_mangle]
+pub unsafe extern "C" fn imap_parse_flags(
+    resp: *const u8,
+    len: usize,
+    out: *mut *mut ImapResult,
+) -> ImapCode {
+    if out.is_null() {
+        return ImapCode::InvalidArgument;
+    }
+    *out = ptr::null_mut();
+    guard(|| {
+        let Ok(resp) = bytes(resp, len, "resp") else {
+            return ImapCode::InvalidArgument;
+        };
+        let outcome = Outcome {
+            typ: "FLAGS".into(),
+            data: util::parse_flags(resp)
+                .into_iter()
+                .map(Item::Line)
+                .collect(),
+            tagged: None,
+        };
+        *out = Box::into_raw(ImapResult::new(outcome));
+        ImapCode::Ok
+    })
+}
+
+/// imaplib's `Internaldate2tuple(resp)`: finds the last `INTERNALDATE "DD-Mon-YYYY HH:MM:SS
+/// +HHMM"` in the `len` bytes at `resp`. If there is one, `*found` is 1, `*utc_seconds` the
+/// instant (seconds since 1970-01-01 UTC), `*offset_seconds` the zone written in the date
+/// (seconds east of UTC) and `*tm` the date as written (normalised), at that offset. If there
+/// is none, `*found` is 0 (imaplib's `None`) and the other outputs are zeroed. Returns
+/// `IMAP_CODE_INVALID_ARGUMENT` for a date of the right shape with an unknown month (imaplib's
+/// `KeyError`) or year 0. Every output pointer may be NULL when not wanted.
+///
+/// Unlike imaplib, the broken-down time is not converted to the process's local time zone.
+///
+/// # Safety
+/// `resp` points to `len` readable bytes (or `len` is 0); the outputs are NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn imap_internaldate2tuple(
+    resp: *const u8,
+    len: usize,
+    found: *mut i32,
+    utc_seconds: *mut i64,
+    offset_seconds: *mut i32,
+    tm: *mut ImapTm,
+) -> ImapCode {
+    guard(|| {
+        let Ok(resp) = bytes(resp, len, "resp") else {
+            return ImapCode::InvalidArgument;
+        };
+        let (code, date) = match util::internaldate2tuple(resp) {
+            Ok(d) => (ImapCode::Ok, d),
+            Err(_) => (ImapCode::InvalidArgument, None),
+        };
+        if let Some(f) = found.as_mut() {
+            *f = i32::from(date.is_some());
+        }
+        if let Some(s) = utc_seconds.as_mut() {
+            *s = date.map_or(0, |d| d.utc_seconds);
+        }
+        if let Some(o) = offset_seconds.as_mut() {
+            *o = date.map_or(0, |d| d.offset_seconds);
+        }
+        if let Some(t) = tm.as_mut() {
+            *t = date.map_or(ImapTm::default(), |d| d.tm.into());
+        }
+        code
+    })
+}
+
+/// imaplib's `Time2Internaldate` for an instant: `utc_seconds` (since 1970-01-01 UTC) shown
+/// at `offset_seconds` east of UTC (imaplib uses the process's local zone instead).
+/// `*out` receives `"\"DD-Mon-YYYY HH:MM:SS +HHMM\""` (double quotes included, ready for
+/// `imap_append`), to free with `imap_string_free`. `IMAP_CODE_INVALID_ARGUMENT` for an
+/// offset that is not whole minutes within ±24 hours, or a year outside 1..9999.
+///
+/// # Safety
+/// `out` is a writable pointer.
+#[no_mangle]
+pub unsafe extern "C" fn imap_time2internaldate(
+    utc_seconds: i64,
+    offset_seconds: i32,
+    out: *mut *mut c_char,
+) -> ImapCode {
+    if out.is_null() {
+        return ImapCode::InvalidArgument;
+    }
+    *out = ptr::null_mut();
+    guard(|| {
+        match util::time2internaldate(DateTime::Seconds {
+            seconds: utc_seconds,
+            offset: offset_seconds,
+        }) {
+            Ok(s) => give_string(s.into_bytes(), out),
+            Err(_) => ImapCode::InvalidArgument,
+        }
+    })
+}
+
+/// imaplib's `Time2Internaldate` for a broken-down time: the fields of `*tm` taken as the
+/// wall-clock time at `tm->offset_seconds`. `*out` receives the quoted IMAP date, to free
+/// with `imap_string_free`. `IMAP_CODE_INVALID_ARGUMENT` for an invalid field (month 13,
+/// 30 February, second 60...), a year outside 1..9999 or an offset that is not whole
+/// minutes within ±24 hours.
+///
+/// # Safety
+/// `tm` is NULL or readable; `out` is a writable pointer.
+#[no_mangle]
+pub unsafe extern "C" fn imap_time2internaldate_tm(
+    tm: *const ImapTm,
+    out: *mut *mut c_char,
+) -> ImapCode {
+    if out.is_null() {
+        return ImapCode::InvalidArgument;
+    }
+    *out = ptr::null_mut();
+    let Some(tm) = tm.as_ref().copied() else {
+        return ImapCode::InvalidArgument;
+    };
+    guard(|| match util::time2internaldate(DateTime::Tm(tm.into())) {
+        Ok(s) => give_string(s.into_bytes(), out),
+        Err(_) => ImapCode::InvalidArgument,
+    })
+}

@@ -1,0 +1,192 @@
+//! A child process speaking IMAP on its stdin and stdout (imaplib's `IMAP4_stream`). Plain
+//! pipes (servers such as Dovecot's `imap` refuse a socket on stdin, taking it for inetd), with
+//! `poll` for the timeouts and a wake-up pipe for interrupts, so the child stream behaves like
+//! a socket for the session.
+
+use super::TransportError;
+use std::io::{self, Read, Write};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::process::{Child, ChildStdin, ChildStdout, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+/// No timeout.
+const FOREVER: u64 = u64::MAX;
+
+pub struct ChildStream {
+    stdin: Option<ChildStdin>,
+    stdout: ChildStdout,
+    child: Child,
+    wake_r: OwnedFd,
+    wake_w: OwnedFd,
+    timeout_ms: AtomicU64,
+}
+
+fn pipe() -> io::Result<(OwnedFd, OwnedFd)> {
+    let mut fds = [0 as RawFd; 2];
+    // SAFETY: `fds` has room for the two descriptors pipe2 writes.
+    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC | libc::O_NONBLOCK) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: pipe2 succeeded, so both descriptors are open and ours.
+    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+}
+
+/// Runs `command` through `/bin/sh -c` with its stdin and stdout connected to us.
+pub fn spawn(command: &str) -> Result<ChildStream, TransportError> {
+    let err = |what: &str, e: io::Error| TransportError::Connect(format!("{what}: {e}"));
+    let (wake_r, wake_w) = pipe().map_err(|e| err("pipe", e))?;
+    let mut child = std::process::Command::new("/bin/sh")
+        .arg("-c")
+        .arg(command)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| err("cannot run /bin/sh -c", e))?;
+    let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+        let _ = child.kill();
+        let _ = child.wait();
+        return Err(TransportError::Connect("child pipes missing".into()));
+    };
+    set_nonblocking(stdin.as_raw_fd()).map_err(|e| err("fcntl", e))?;
+    Ok(ChildStream {
+        stdin: Some(stdin),
+        stdout,
+        child,
+        wake_r,
+        wake_w,
+        timeout_ms: AtomicU64::new(FOREVER),
+    })
+}
+
+fn set_nonblocking(fd: RawFd) -> io::Result<()> {
+    // SAFETY: fcntl on a descriptor we own.
+    unsafe {
+        let flags = libc::fcntl(fd, libc::F_GETFL);
+        if flags < 0 || libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK) < 0 {
+            return Err(io::Error::last_os_error());
+        }
+    }
+    Ok(())
+}
+
+/// Something that wakes a blocked child-stream call from another thread.
+pub struct PipeWaker(OwnedFd);
+
+impl PipeWaker {
+    pub fn wake(&self) {
+        // SAFETY: writing one byte from a valid buffer to a descriptor we own; a full pipe
+        // (EAGAIN) already wakes the reader.
+        unsafe { libc::write(self.0.as_raw_fd(), b"!".as_ptr().cast(), 1) };
+    }
+}
+
+impl ChildStream {
+    pub fn waker(&self) -> io::Result<PipeWaker> {
+        Ok(PipeWaker(self.wake_w.try_clone()?))
+    }
+
+    pub fn set_timeout(&self, t: Option<Duration>) {
+        let ms = t.map_or(FOREVER, |d| d.as_millis().clamp(1, u128::from(FOREVER - 1)) as u64);
+        self.timeout_ms.store(ms, Ordering::Relaxed);
+    }
+
+    pub fn raw_fd(&self) -> i32 {
+        self.stdout.as_raw_fd()
+    }
+
+    /// Waits until `fd` is ready for `events`, the timeout passes (WouldBlock) or a wake-up
+    /// arrives (ConnectionAborted).
+    fn wait(&self, fd: RawFd, events: libc::c_short) -> io::Result<()> {
+        let ms = self.timeout_ms.load(Ordering::Relaxed);
+        let deadline = (ms != FOREVER).then(|| Instant::now() + Duration::from_millis(ms));
+        loop {
+            let left = match deadline {
+                None => -1,
+                Some(d) => {
+                    let left = d.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        return Err(io::ErrorKind::WouldBlock.into());
+                    }
+                    left.as_millis().min(i32::MAX as u128) as i32
+                }
+            };
+            let mut fds = [
+                libc::pollfd {
+                    fd,
+                    events,
+                    revents: 0,
+                },
+                libc::pollfd {
+                    fd: self.wake_r.as_raw_fd(),
+                    events: libc::POLLIN,
+                    revents: 0,
+                },
+            ];
+            // SAFETY: two valid pollfd entries.
+            let n = unsafe { libc::poll(fds.as_mut_ptr(), 2, left) };
+            if n < 0 {
+                let e = io::Error::last_os_error();
+                if e.kind() == io::ErrorKind::Interrupted {
+                    continue;
+                }
+                return Err(e);
+            }
+            if fds[1].revents != 0 {
+                return Err(io::ErrorKind::ConnectionAborted.into());
+            }
+            if fds[0].revents != 0 {
+                return Ok(());
+            }
+        }
+    }
+
+    pub fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.wait(self.stdout.as_raw_fd(), libc::POLLIN)?;
+        self.stdout.read(buf)
+    }
+
+    pub fn write_all(&mut self, mut data: &[u8]) -> io::Result<()> {
+        while !data.is_empty() {
+            let fd = match &self.stdin {
+                Some(s) => s.as_raw_fd(),
+                None => return Err(io::ErrorKind::BrokenPipe.into()),
+            };
+            self.wait(fd, libc::POLLOUT)?;
+            let Some(stdin) = self.stdin.as_mut() else {
+                return Err(io::ErrorKind::BrokenPipe.into());
+            };
+            match stdin.write(data) {
+                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+                Ok(n) => data = &data[n..],
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    /// Closes the child's stdin (it sees EOF) and wakes any blocked call.
+    pub fn shutdown(&mut self) {
+        self.stdin = None;
+        if let Ok(w) = self.waker() {
+            w.wake();
+        }
+    }
+}
+
+impl Drop for ChildStream {
+    fn drop(&mut self) {
+        self.stdin = None;
+        // The child sees EOF and should exit; give it a moment, then make sure.
+        let deadline = Instant::now() + Duration::from_secs(1);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
