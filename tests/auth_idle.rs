@@ -64,11 +64,18 @@ fn builtin_mechanisms_log_in_against_dovecot_and_never_reach_the_trace() {
     for m in mechanisms {
         let (mut s, log) = traced(common::connect());
         assert!(s.has_capability(&format!("AUTH={}", m.name())));
-        let out = s.login_with(m).unwrap_or_else(|e| panic!("{}: {e}", m.name()));
+        let out = s
+            .login_with(m)
+            .unwrap_or_else(|e| panic!("{}: {e}", m.name()));
         assert_eq!(out.typ, "OK", "{}: {out:?}", m.name());
         assert_eq!(s.state(), State::Auth);
         // Capabilities were refreshed: Dovecot lists MOVE only after login.
-        assert!(s.has_capability("MOVE"), "{}: {:?}", m.name(), s.capabilities());
+        assert!(
+            s.has_capability("MOVE"),
+            "{}: {:?}",
+            m.name(),
+            s.capabilities()
+        );
         assert_eq!(s.select("INBOX", true).unwrap().typ, "OK");
         assert_trace_clean(&log, &["pass2"]);
     }
@@ -186,7 +193,10 @@ fn idle_is_woken_by_another_connections_append() {
 
     let mut other = common::login("user2");
     let msg = b"Subject: wake up\r\n\r\nhello\r\n";
-    assert_eq!(other.append(Some(&mbox), None, None, msg).unwrap().typ, "OK");
+    assert_eq!(
+        other.append(Some(&mbox), None, None, msg).unwrap().typ,
+        "OK"
+    );
     let (name, items) = s
         .idle_wait(Duration::from_secs(10))
         .unwrap()
@@ -261,7 +271,9 @@ fn against_fake<T>(
     steps: Vec<Step>,
     f: impl FnOnce(&mut Session) -> T,
 ) -> (T, String, u16) {
-    let mut script = vec![send(format!("* OK [CAPABILITY IMAP4rev1 {caps}] ready\r\n"))];
+    let mut script = vec![send(format!(
+        "* OK [CAPABILITY IMAP4rev1 {caps}] ready\r\n"
+    ))];
     script.extend(steps);
     let server = FakeServer::start(script);
     let port = server.port;
@@ -297,7 +309,10 @@ fn xoauth2_sends_the_token_on_the_command_line_with_sasl_ir() {
     );
     let out = r.unwrap();
     assert_eq!(out.typ, "NO");
-    assert!(sent.ends_with(&format!("XOAUTH2 {payload}\r\n\r\n")), "{sent}");
+    assert!(
+        sent.ends_with(&format!("XOAUTH2 {payload}\r\n\r\n")),
+        "{sent}"
+    );
 }
 
 #[test]
@@ -322,8 +337,7 @@ fn oauthbearer_without_sasl_ir_answers_the_first_challenge() {
     assert_eq!(out.unwrap().typ, "OK");
     assert_eq!(state, State::Auth);
     assert!(idle, "capabilities from the tagged OK's code");
-    let payload =
-        format!("n,a=me,\x01host=127.0.0.1\x01port={port}\x01auth=Bearer T0KEN\x01\x01");
+    let payload = format!("n,a=me,\x01host=127.0.0.1\x01port={port}\x01auth=Bearer T0KEN\x01\x01");
     let want = format!("AUTHENTICATE OAUTHBEARER\r\n{}\r\n", B64.encode(payload));
     assert!(sent.ends_with(&want), "{sent:?}");
 }

@@ -102,12 +102,18 @@ impl Wire {
 /// user1, logged in, with a fresh mailbox holding `messages`.
 fn scratch(prefix: &str, messages: &[&[u8]]) -> (Session, String) {
     let mut s = login("user1");
+    let name = fill(&mut s, prefix, messages);
+    (s, name)
+}
+
+/// Creates a fresh mailbox holding `messages`; returns its name.
+fn fill(s: &mut Session, prefix: &str, messages: &[&[u8]]) -> String {
     let name = unique_mailbox(prefix);
     ok(s.create(&name));
     for m in messages {
         ok(s.append(Some(&name), None, None, m));
     }
-    (s, name)
+    name
 }
 
 /// Best-effort cleanup on a fresh connection (the test's own may be closed by now).
@@ -791,14 +797,17 @@ fn starttls_upgrades_and_forgets_the_plaintext_capabilities() {
     ok(s.login("user2", "pass2"));
 }
 
-/// A TCP relay on 127.0.0.2 (a name the certificate does not carry) to the TLS port.
-fn relay_on_127_0_0_2() -> u16 {
-    let listener = TcpListener::bind("127.0.0.2:0").expect("bind 127.0.0.2");
-    let port = listener.local_addr().unwrap().port();
-    let upstream = (dovecot().host().to_string(), dovecot().tls_port());
+/// A TCP relay from `bind` (port chosen by the system) to Dovecot's `port`. For each connection
+/// it relays, the channel gets the local port of its upstream leg: the client port Dovecot sees.
+fn relay(bind: &str, port: u16) -> (u16, mpsc::Receiver<u16>) {
+    let listener = TcpListener::bind((bind, 0)).expect("bind the relay");
+    let relay_port = listener.local_addr().unwrap().port();
+    let upstream = (dovecot().host().to_string(), port);
+    let (ports, upstream_ports) = mpsc::channel();
     thread::spawn(move || {
         for client in listener.incoming().flatten() {
             let server = TcpStream::connect((upstream.0.as_str(), upstream.1)).unwrap();
+            let _ = ports.send(server.local_addr().unwrap().port());
             for (mut from, mut to) in [
                 (client.try_clone().unwrap(), server.try_clone().unwrap()),
                 (server, client),
@@ -810,7 +819,7 @@ fn relay_on_127_0_0_2() -> u16 {
             }
         }
     });
-    port
+    (relay_port, upstream_ports)
 }
 
 fn open_with(config: Config, host: &str, port: u16, mode: TlsMode) -> (Session, ImapResult<()>) {
@@ -839,7 +848,7 @@ fn certificate_and_host_name_are_verified_unless_turned_off() {
         assert_closed(&mut s);
     }
     // The certificate names localhost and 127.0.0.1, not 127.0.0.2.
-    let relay = relay_on_127_0_0_2();
+    let (relay, _) = relay("127.0.0.2", d.tls_port());
     let (mut s, r) = open_with(trusted(), "127.0.0.2", relay, TlsMode::Implicit);
     let e = fails(r, ErrorKind::Tls);
     assert!(
@@ -875,10 +884,22 @@ fn connection_refused_is_a_connect_error() {
 
 // ----- a dying server, interrupts, timeouts ---------------------------------------------------
 
-/// The pid of the Dovecot `imap` process that has `mailbox` (of any user) selected: it keeps
-/// that mailbox's index log open.
-fn imap_process_with(mailbox: &str) -> i32 {
-    let needle = format!("/.{}/dovecot.index.log", mailbox.replace('/', "."));
+/// The pid of the Dovecot `imap` process serving the plain connection that comes from
+/// `client_port`: the owner of the server side of that TCP connection (after LOGIN, Dovecot's
+/// imap-login has handed the socket to the user's `imap` process).
+fn imap_process_serving(client_port: u16) -> i32 {
+    let port = |addr: &str| u16::from_str_radix(addr.rsplit(':').next()?, 16).ok();
+    let server_side = std::fs::read_to_string("/proc/net/tcp")
+        .unwrap()
+        .lines()
+        .find_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            let ours = f.len() > 9
+                && port(f[1]) == Some(dovecot().port())
+                && port(f[2]) == Some(client_port);
+            ours.then(|| format!("socket:[{}]", f[9]))
+        })
+        .expect("the server side of the connection in /proc/net/tcp");
     let deadline = Instant::now() + Duration::from_secs(5);
     while Instant::now() < deadline {
         for entry in std::fs::read_dir("/proc").unwrap().flatten() {
@@ -886,35 +907,35 @@ fn imap_process_with(mailbox: &str) -> i32 {
                 continue;
             };
             let comm = std::fs::read_to_string(entry.path().join("comm")).unwrap_or_default();
-            if comm.trim() != "imap" {
-                continue;
-            }
-            let fds = std::fs::read_dir(entry.path().join("fd"))
-                .into_iter()
-                .flatten()
-                .flatten();
-            if fds
-                .filter_map(|fd| std::fs::read_link(fd.path()).ok())
-                .any(|t| t.to_string_lossy().ends_with(&needle))
-            {
+            let holds = |fd: std::fs::DirEntry| {
+                std::fs::read_link(fd.path()).is_ok_and(|t| t.as_os_str() == server_side.as_str())
+            };
+            let fds = std::fs::read_dir(entry.path().join("fd"));
+            if comm == "imap\n" && fds.into_iter().flatten().flatten().any(holds) {
                 return pid;
             }
         }
         thread::sleep(Duration::from_millis(20));
     }
-    panic!("no imap process has {mailbox} open");
+    panic!("no imap process holds {server_side}");
 }
 
 fn kill(pid: i32) {
-    // SAFETY: plain syscall on a pid we found to be a Dovecot imap process.
-    assert_eq!(unsafe { libc::kill(pid, libc::SIGKILL) }, 0);
+    // SAFETY: plain syscall on the pid of the Dovecot imap process serving our connection.
+    let r = unsafe { libc::kill(pid, libc::SIGKILL) };
+    assert_eq!(r, 0, "kill {pid}: {}", std::io::Error::last_os_error());
 }
 
-/// A session with a fresh mailbox selected, and the pid of the server process serving it.
+/// user1 through a relay (so the client port Dovecot sees is known), with a fresh mailbox
+/// holding `messages` selected, and the pid of the Dovecot process serving the connection.
 fn selected_scratch(prefix: &str, messages: &[&[u8]]) -> (Session, String, i32) {
-    let (mut s, name) = scratch(prefix, messages);
+    let (port, client_ports) = relay("127.0.0.1", dovecot().port());
+    let mut s = session();
+    s.open("127.0.0.1", port, TlsMode::None).expect("connect");
+    ok(s.login("user1", "pass1"));
+    let name = fill(&mut s, prefix, messages);
     ok(s.select(&name, false));
-    let pid = imap_process_with(&name);
+    let pid = imap_process_serving(client_ports.recv().unwrap());
     (s, name, pid)
 }
 

@@ -179,7 +179,10 @@ pub(crate) fn run_opt(
 }
 
 /// Runs a setting or accessor that produces no result.
-pub(crate) fn configure(client: *mut ImapClient, f: impl FnOnce(&mut Session) -> Result<()>) -> ImapCode {
+pub(crate) fn configure(
+    client: *mut ImapClient,
+    f: impl FnOnce(&mut Session) -> Result<()>,
+) -> ImapCode {
     guard(client, |c| match f(&mut c.lock()) {
         Ok(()) => ImapCode::Ok,
         Err(e) => {

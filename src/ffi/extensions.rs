@@ -422,7 +422,7 @@ pub unsafe extern "C" fn imap_id(
 ) -> ImapCode {
     run(client, out, |s| {
         let fields = pairs(names, values, count, "fields")?;
-        s.id((!fields.is_empty()).then_some(fields.as_slice()))
+        s.id(&fields)
     })
 }
 

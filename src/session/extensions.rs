@@ -290,13 +290,13 @@ impl Session {
         self.utf8_enabled
     }
 
-    /// ID (RFC 2971) with `params` as `("name" "value" ...)`, a `None` value sent as NIL;
-    /// `None` or an empty list sends `ID NIL`. Data: the untagged ID lines
-    /// (`("name" "Dovecot")`).
-    pub fn id(&mut self, params: Option<&[(&str, Option<&str>)]>) -> Result<Outcome> {
-        let arg = match params {
-            Some(p) if !p.is_empty() => pair_list(p, quote),
-            _ => b("NIL"),
+    /// ID (RFC 2971) with `params` as `("name" "value" ...)`, a `None` value sent as NIL; an
+    /// empty list sends `ID NIL`. Data: the untagged ID lines (`("name" "Dovecot")`).
+    pub fn id(&mut self, params: &[(&str, Option<&str>)]) -> Result<Outcome> {
+        let arg = if params.is_empty() {
+            b("NIL")
+        } else {
+            pair_list(params, quote)
         };
         self.ext("ID", vec![Arg::Raw(arg)], ResultFrom::Untagged("ID"))
     }

@@ -10,10 +10,10 @@
 
 mod auth;
 mod commands;
+mod error;
 mod extensions;
 mod idle;
 mod raw;
-mod error;
 mod store;
 mod trace;
 
@@ -858,7 +858,8 @@ impl Session {
         }
         for seg in &resp.segments {
             if self.sasl && seg.line.starts_with(b"+") {
-                self.tracer.log(4, || "< + <redacted SASL challenge>".into());
+                self.tracer
+                    .log(4, || "< + <redacted SASL challenge>".into());
                 continue;
             }
             let line = show(&seg.line);

@@ -87,7 +87,9 @@ impl ChildStream {
     }
 
     pub fn set_timeout(&self, t: Option<Duration>) {
-        let ms = t.map_or(FOREVER, |d| d.as_millis().clamp(1, u128::from(FOREVER - 1)) as u64);
+        let ms = t.map_or(FOREVER, |d| {
+            d.as_millis().clamp(1, u128::from(FOREVER - 1)) as u64
+        });
         self.timeout_ms.store(ms, Ordering::Relaxed);
     }
 

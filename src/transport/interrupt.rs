@@ -5,8 +5,8 @@
 //! TLS). The connection is closed by that: the server's view of the interrupted command is
 //! unknown, so the handle must not carry on as if nothing happened.
 
-use std::net::{Shutdown, TcpStream};
 use super::child::PipeWaker;
+use std::net::{Shutdown, TcpStream};
 use std::sync::Mutex;
 
 /// A clone of the connection's socket, to shut down from another thread.
