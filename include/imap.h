@@ -17,6 +17,36 @@
 
 #include <stddef.h>
 #include <stdint.h>
+/**
+ * The version of these headers as a string literal, "MAJOR.MINOR.PATCH", made from
+ * IMAP_VERSION_MAJOR, IMAP_VERSION_MINOR and IMAP_VERSION_PATCH. imap_version() gives the
+ * loaded library's.
+ */
+#define IMAP_VERSION_STRING \
+  IMAP_VERSION_JOIN_(IMAP_VERSION_MAJOR, IMAP_VERSION_MINOR, IMAP_VERSION_PATCH)
+#define IMAP_VERSION_JOIN_(a, b, c) IMAP_VERSION_STR_(a) "." IMAP_VERSION_STR_(b) "." IMAP_VERSION_STR_(c)
+#define IMAP_VERSION_STR_(x) #x
+
+/**
+ * Major version of the libimap headers (the `N` of the SONAME `libimap.so.N`).
+ */
+#define IMAP_VERSION_MAJOR 0
+
+/**
+ * Minor version of the libimap headers.
+ */
+#define IMAP_VERSION_MINOR 1
+
+/**
+ * Patch version of the libimap headers.
+ */
+#define IMAP_VERSION_PATCH 0
+
+/**
+ * The version of the libimap headers as one number, `MAJOR * 10000 + MINOR * 100 + PATCH`,
+ * for `#if IMAP_VERSION_NUMBER >= 100` (0.1.0) and comparison with `imap_version_number()`.
+ */
+#define IMAP_VERSION_NUMBER 100
 
 /**
  * Status code returned by every fallible `imap_*` function. Numbers are stable.
@@ -1165,6 +1195,19 @@ imap_code imap_time2internaldate(int64_t utc_seconds, int32_t offset_seconds, ch
  * `tm` is NULL or readable; `out` is a writable pointer.
  */
 imap_code imap_time2internaldate_tm(const struct imap_tm *tm, char **out);
+
+/**
+ * The version of the loaded library, `"MAJOR.MINOR.PATCH"` (compare with the header's
+ * `IMAP_VERSION_STRING` to detect a header/library mismatch). Static string; never free it.
+ * Safe to call from any thread, at any time, before any other call.
+ */
+const char *imap_version(void);
+
+/**
+ * The version of the loaded library as one number, `MAJOR * 10000 + MINOR * 100 + PATCH`
+ * (the form of `IMAP_VERSION_NUMBER`). Safe to call from any thread, at any time.
+ */
+int32_t imap_version_number(void);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -13,6 +13,7 @@ pub mod commands;
 pub mod extensions;
 pub mod result;
 pub mod util;
+pub mod version;
 
 use crate::session::{Error, ErrorKind};
 use std::ffi::{c_char, CStr};
