@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
 /**
  * The version of these headers as a string literal, "MAJOR.MINOR.PATCH", made from
  * IMAP_VERSION_MAJOR, IMAP_VERSION_MINOR and IMAP_VERSION_PATCH. imap_version() gives the
@@ -250,9 +251,9 @@ typedef struct imap_item {
 } imap_item;
 
 /**
- * A broken-down date and time at a UTC offset (as in an IMAP date): `month` 1..12, `day`
- * 1..31, `hour` 0..23, `minute` and `second` 0..59, `offset_seconds` east of UTC
- * (`+0200` is 7200).
+ * A broken-down date and time at a UTC offset: the wall-clock fields as written in an IMAP
+ * date (`month` 1..12, `day` 1..31, `hour` 0..23, `minute` and `second` 0..59), and
+ * `offset_seconds` east of UTC (`+0200` is 7200). The same layout in C (`imap_tm`).
  */
 typedef struct imap_tm {
   int32_t year;

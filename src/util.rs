@@ -70,8 +70,10 @@ const MONTHS: [&str; 12] = [
 ];
 
 /// A broken-down date and time at a UTC offset: the wall-clock fields as written in an IMAP
-/// date (`month` 1..12), and `offset_seconds` east of UTC (`+0200` is 7200).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// date (`month` 1..12, `day` 1..31, `hour` 0..23, `minute` and `second` 0..59), and
+/// `offset_seconds` east of UTC (`+0200` is 7200). The same layout in C (`imap_tm`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Tm {
     pub year: i32,
     pub month: i32,

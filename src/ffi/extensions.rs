@@ -10,35 +10,10 @@
 use super::client::{configure, run, ImapClient};
 use super::code::ImapCode;
 use super::result::ImapResult;
-use super::{opt_text, text, texts};
+use super::{opt_text, opt_texts, text, texts};
 use crate::session::{Error, Outcome};
 use std::ffi::c_char;
 use std::ptr;
-
-/// `n` optional strings: NULL entries are `None`.
-///
-/// # Safety
-/// `p` is NULL (then `n` must be 0) or points to `n` pointers, each NULL or a NUL-terminated
-/// string valid for the call.
-unsafe fn opt_texts<'a>(
-    p: *const *const c_char,
-    n: usize,
-    what: &str,
-) -> Result<Vec<Option<&'a str>>, Error> {
-    if n == 0 {
-        return Ok(Vec::new());
-    }
-    if p.is_null() {
-        return Err(Error::invalid(format!(
-            "{what} is NULL but its count is {n}"
-        )));
-    }
-    std::slice::from_raw_parts(p, n)
-        .iter()
-        .enumerate()
-        .map(|(i, &s)| opt_text(s, &format!("{what}[{i}]")))
-        .collect()
-}
 
 /// `n` (name, optional value) pairs from two parallel arrays.
 ///

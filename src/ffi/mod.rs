@@ -40,15 +40,32 @@ pub(crate) unsafe fn opt_text<'a>(p: *const c_char, what: &str) -> Result<Option
         .map_err(|_| Error::invalid(format!("{what} is not valid UTF-8")))
 }
 
-/// An array of `n` strings.
+/// An array of `n` strings, each required.
 ///
 /// # Safety
-/// `p` is NULL (then `n` must be 0) or points to `n` string pointers valid for the call.
+/// As [`opt_texts`], with no NULL entries.
 pub(crate) unsafe fn texts<'a>(
     p: *const *const c_char,
     n: usize,
     what: &str,
 ) -> Result<Vec<&'a str>, Error> {
+    opt_texts(p, n, what)?
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| s.ok_or_else(|| Error::invalid(format!("{what}[{i}] is NULL"))))
+        .collect()
+}
+
+/// `n` optional strings: NULL entries are `None`.
+///
+/// # Safety
+/// `p` is NULL (then `n` must be 0) or points to `n` pointers, each NULL or a NUL-terminated
+/// string valid for the call.
+pub(crate) unsafe fn opt_texts<'a>(
+    p: *const *const c_char,
+    n: usize,
+    what: &str,
+) -> Result<Vec<Option<&'a str>>, Error> {
     if n == 0 {
         return Ok(Vec::new());
     }
@@ -60,7 +77,7 @@ pub(crate) unsafe fn texts<'a>(
     std::slice::from_raw_parts(p, n)
         .iter()
         .enumerate()
-        .map(|(i, &s)| text(s, &format!("{what}[{i}]")))
+        .map(|(i, &s)| opt_text(s, &format!("{what}[{i}]")))
         .collect()
 }
 

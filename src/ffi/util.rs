@@ -13,49 +13,6 @@ use std::ffi::{c_char, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 
-/// A broken-down date and time at a UTC offset (as in an IMAP date): `month` 1..12, `day`
-/// 1..31, `hour` 0..23, `minute` and `second` 0..59, `offset_seconds` east of UTC
-/// (`+0200` is 7200).
-#[repr(C)]
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ImapTm {
-    pub year: i32,
-    pub month: i32,
-    pub day: i32,
-    pub hour: i32,
-    pub minute: i32,
-    pub second: i32,
-    pub offset_seconds: i32,
-}
-
-impl From<Tm> for ImapTm {
-    fn from(t: Tm) -> Self {
-        ImapTm {
-            year: t.year,
-            month: t.month,
-            day: t.day,
-            hour: t.hour,
-            minute: t.minute,
-            second: t.second,
-            offset_seconds: t.offset_seconds,
-        }
-    }
-}
-
-impl From<ImapTm> for Tm {
-    fn from(t: ImapTm) -> Self {
-        Tm {
-            year: t.year,
-            month: t.month,
-            day: t.day,
-            hour: t.hour,
-            minute: t.minute,
-            second: t.second,
-            offset_seconds: t.offset_seconds,
-        }
-    }
-}
-
 /// The panic boundary for functions without a handle.
 fn guard(f: impl FnOnce() -> ImapCode) -> ImapCode {
     catch_unwind(AssertUnwindSafe(f)).unwrap_or(ImapCode::Internal)
@@ -143,7 +100,7 @@ pub unsafe extern "C" fn imap_internaldate2tuple(
     found: *mut i32,
     utc_seconds: *mut i64,
     offset_seconds: *mut i32,
-    tm: *mut ImapTm,
+    tm: *mut Tm,
 ) -> ImapCode {
     guard(|| {
         let Ok(resp) = bytes(resp, len, "resp") else {
@@ -163,7 +120,7 @@ pub unsafe extern "C" fn imap_internaldate2tuple(
             *o = date.map_or(0, |d| d.offset_seconds);
         }
         if let Some(t) = tm.as_mut() {
-            *t = date.map_or(ImapTm::default(), |d| d.tm.into());
+            *t = date.map_or(Tm::default(), |d| d.tm);
         }
         code
     })
@@ -208,7 +165,7 @@ pub unsafe extern "C" fn imap_time2internaldate(
 /// `tm` is NULL or readable; `out` is a writable pointer.
 #[no_mangle]
 pub unsafe extern "C" fn imap_time2internaldate_tm(
-    tm: *const ImapTm,
+    tm: *const Tm,
     out: *mut *mut c_char,
 ) -> ImapCode {
     if out.is_null() {
@@ -218,7 +175,7 @@ pub unsafe extern "C" fn imap_time2internaldate_tm(
     let Some(tm) = tm.as_ref().copied() else {
         return ImapCode::InvalidArgument;
     };
-    guard(|| match util::time2internaldate(DateTime::Tm(tm.into())) {
+    guard(|| match util::time2internaldate(DateTime::Tm(tm)) {
         Ok(s) => give_string(s.into_bytes(), out),
         Err(_) => ImapCode::InvalidArgument,
     })
