@@ -213,7 +213,9 @@ typedef int32_t imap_state;
 
 /**
  * Opaque client handle. Create with `imap_client_new`, free with `imap_client_free`.
- * Calls on one handle are serialized; only `imap_interrupt` runs alongside another call.
+ * Calls on one handle are serialized; `imap_interrupt` and the `imap_client_*` accessors run
+ * alongside another call without waiting for it (the accessors report the handle as of the end
+ * of the last call).
  */
 typedef struct imap_client imap_client;
 
@@ -451,7 +453,10 @@ imap_code imap_shutdown(struct imap_client *client);
  * Interrupts the call in progress on `client` from any thread: it returns promptly with
  * `IMAP_CODE_INTERRUPTED` and the connection is closed (the server's view of the interrupted
  * command is unknown). Returns `IMAP_CODE_OK` if a call was interrupted,
- * `IMAP_CODE_ILLEGAL_STATE` if none was running.
+ * `IMAP_CODE_ILLEGAL_STATE` if none was running (an interrupt is never kept for a later call,
+ * so a canceller racing a call that is about to start retries until `IMAP_CODE_OK` or until
+ * that call has returned). A call whose work was already complete when the interrupt landed
+ * returns its normal result; the connection is closed all the same.
  *
  * # Safety
  * `client` is a live handle.
@@ -460,7 +465,8 @@ imap_code imap_interrupt(struct imap_client *client);
 
 /**
  * The message of the last failure on the handle ("" if none). Never contains a password.
- * Valid until the next call on the handle.
+ * Valid until the next call on the handle: when several threads share a handle, make the call
+ * and read its message under one lock of your own.
  *
  * # Safety
  * `client` is NULL or a live handle.

@@ -386,3 +386,18 @@ fn plain_challenge_and_response_stay_out_of_the_trace_at_level_5() {
     assert_eq!(out.unwrap().typ, "OK");
     assert_trace_clean(&log, &["hunter2", "secret-challenge", "c2VjcmV0"]);
 }
+
+#[test]
+fn short_or_empty_passwords_do_not_mangle_the_servers_text() {
+    for password in ["", "a", "ti"] {
+        let mut s = common::connect();
+        let out = s.login("user2", password).unwrap();
+        assert_eq!(out.typ, "NO");
+        let text = String::from_utf8_lossy(&out.tagged.unwrap().text).into_owned();
+        assert!(
+            text.contains("Authentication failed"),
+            "{password:?}: {text}"
+        );
+        assert!(!text.contains("<redacted>"), "{password:?}: {text}");
+    }
+}

@@ -1,7 +1,7 @@
 //! Authentication (AUTHENTICATE with a callback or a built-in mechanism), IDLE, stream
 //! connections (imaplib `IMAP4_stream`) and raw I/O.
 
-use super::client::{configure, run, run_opt, ImapClient};
+use super::client::{configure, run, run_opt, view, ImapClient};
 use super::code::ImapCode;
 use super::result::ImapResult;
 use super::{bytes, opt_text, text};
@@ -306,10 +306,5 @@ pub unsafe extern "C" fn imap_read_response(
 /// `client` is NULL or a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn imap_client_fd(client: *mut ImapClient) -> i32 {
-    let mut fd = -1;
-    configure(client, |s| {
-        fd = s.socket_fd();
-        Ok(())
-    });
-    fd
+    view(client, -1, |v| v.fd)
 }

@@ -12,11 +12,46 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 /// Opaque client handle. Create with `imap_client_new`, free with `imap_client_free`.
-/// Calls on one handle are serialized; only `imap_interrupt` runs alongside another call.
+/// Calls on one handle are serialized; `imap_interrupt` and the `imap_client_*` accessors run
+/// alongside another call without waiting for it (the accessors report the handle as of the end
+/// of the last call).
 pub struct ImapClient {
     session: Mutex<Session>,
     interrupter: Arc<Interrupter>,
     last_error: Mutex<CString>,
+    /// What the accessors report: refreshed after every call, so reading it never waits for a
+    /// command running on another thread.
+    view: Mutex<View>,
+}
+
+/// The handle's observable state, as of the end of the last call.
+#[derive(Default)]
+pub(crate) struct View {
+    pub state: Option<State>,
+    pub capabilities: Vec<String>,
+    pub protocol_version: Option<&'static str>,
+    pub welcome: Vec<u8>,
+    pub readonly: bool,
+    pub tls: bool,
+    pub open: bool,
+    pub utf8: bool,
+    pub fd: i32,
+}
+
+impl View {
+    fn of(s: &Session) -> View {
+        View {
+            state: Some(s.state()),
+            capabilities: s.capabilities().to_vec(),
+            protocol_version: s.protocol_version(),
+            welcome: s.welcome().to_vec(),
+            readonly: s.is_readonly(),
+            tls: s.is_tls(),
+            open: s.is_open(),
+            utf8: s.utf8_enabled(),
+            fd: s.socket_fd(),
+        }
+    }
 }
 
 /// How `imap_open` secures the connection.
@@ -119,7 +154,14 @@ pub(crate) fn guard(
     let Some(c) = (unsafe { client.as_ref() }) else {
         return ImapCode::InvalidArgument;
     };
-    match catch_unwind(AssertUnwindSafe(|| f(c))) {
+    let result = catch_unwind(AssertUnwindSafe(|| f(c)));
+    // Refresh the accessors' view, unless another thread's call holds the session (its own
+    // end will refresh it).
+    if let Ok(s) = c.session.try_lock() {
+        let v = View::of(&s);
+        *c.view.lock().unwrap_or_else(|p| p.into_inner()) = v;
+    }
+    match result {
         Ok(code) => code,
         Err(p) => {
             c.set_error(&format!("internal error: {}", panic_message(&*p)));
@@ -211,6 +253,10 @@ pub unsafe extern "C" fn imap_client_new(out: *mut *mut ImapClient) -> ImapCode 
             session: Mutex::new(session),
             interrupter,
             last_error: Mutex::new(CString::default()),
+            view: Mutex::new(View {
+                fd: -1,
+                ..View::default()
+            }),
         })
     }) {
         Ok(c) => {
@@ -279,7 +325,10 @@ pub unsafe extern "C" fn imap_shutdown(client: *mut ImapClient) -> ImapCode {
 /// Interrupts the call in progress on `client` from any thread: it returns promptly with
 /// `IMAP_CODE_INTERRUPTED` and the connection is closed (the server's view of the interrupted
 /// command is unknown). Returns `IMAP_CODE_OK` if a call was interrupted,
-/// `IMAP_CODE_ILLEGAL_STATE` if none was running.
+/// `IMAP_CODE_ILLEGAL_STATE` if none was running (an interrupt is never kept for a later call,
+/// so a canceller racing a call that is about to start retries until `IMAP_CODE_OK` or until
+/// that call has returned). A call whose work was already complete when the interrupt landed
+/// returns its normal result; the connection is closed all the same.
 ///
 /// # Safety
 /// `client` is a live handle.
@@ -296,7 +345,8 @@ pub unsafe extern "C" fn imap_interrupt(client: *mut ImapClient) -> ImapCode {
 }
 
 /// The message of the last failure on the handle ("" if none). Never contains a password.
-/// Valid until the next call on the handle.
+/// Valid until the next call on the handle: when several threads share a handle, make the call
+/// and read its message under one lock of your own.
 ///
 /// # Safety
 /// `client` is NULL or a live handle.
@@ -465,40 +515,37 @@ pub unsafe extern "C" fn imap_set_trace_callback(
     })
 }
 
+/// Reads the accessors' view: never waits for a call in progress. `default` for NULL.
+pub(crate) fn view<T>(client: *const ImapClient, default: T, f: impl FnOnce(&View) -> T) -> T {
+    // SAFETY: the caller passes NULL or a live handle.
+    let Some(c) = (unsafe { client.as_ref() }) else {
+        return default;
+    };
+    let v = c.view.lock().unwrap_or_else(|p| p.into_inner());
+    catch_unwind(AssertUnwindSafe(|| f(&v))).unwrap_or(default)
+}
+
 /// The handle's state (an `imap_state` value); `IMAP_STATE_LOGOUT` for NULL.
 ///
 /// # Safety
 /// `client` is NULL or a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn imap_client_state(client: *mut ImapClient) -> i32 {
-    let mut state = ImapState::Logout;
-    guard(client, |c| {
-        state = match c.lock().state() {
-            State::Logout => ImapState::Logout,
-            State::NonAuth => ImapState::Nonauth,
-            State::Auth => ImapState::Auth,
-            State::Selected => ImapState::Selected,
-            State::Idling => ImapState::Idling,
-        };
-        ImapCode::Ok
-    });
-    state as i32
+    view(client, ImapState::Logout, |v| match v.state {
+        None | Some(State::Logout) => ImapState::Logout,
+        Some(State::NonAuth) => ImapState::Nonauth,
+        Some(State::Auth) => ImapState::Auth,
+        Some(State::Selected) => ImapState::Selected,
+        Some(State::Idling) => ImapState::Idling,
+    }) as i32
 }
 
-fn owned_string(
-    client: *mut ImapClient,
-    f: impl FnOnce(&Session) -> Option<Vec<u8>>,
-) -> *mut c_char {
-    let mut out = ptr::null_mut();
-    guard(client, |c| {
-        if let Some(bytes) = f(&c.lock()) {
-            out = CString::new(bytes.into_iter().filter(|&b| b != 0).collect::<Vec<u8>>())
-                .unwrap_or_default()
-                .into_raw();
-        }
-        ImapCode::Ok
-    });
-    out
+fn owned_string(client: *mut ImapClient, f: impl FnOnce(&View) -> Option<Vec<u8>>) -> *mut c_char {
+    view(client, None, f).map_or(ptr::null_mut(), |bytes| {
+        CString::new(bytes.into_iter().filter(|&b| b != 0).collect::<Vec<u8>>())
+            .unwrap_or_default()
+            .into_raw()
+    })
 }
 
 /// The capabilities, upper-cased and separated by single spaces (imaplib's
@@ -508,7 +555,7 @@ fn owned_string(
 /// `client` is a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn imap_client_capabilities(client: *mut ImapClient) -> *mut c_char {
-    owned_string(client, |s| Some(s.capabilities().join(" ").into_bytes()))
+    owned_string(client, |v| Some(v.capabilities.join(" ").into_bytes()))
 }
 
 /// 1 if the server advertised `capability` (case-insensitive), else 0.
@@ -520,14 +567,12 @@ pub unsafe extern "C" fn imap_client_has_capability(
     client: *mut ImapClient,
     capability: *const c_char,
 ) -> i32 {
-    let mut yes = 0;
-    guard(client, |c| {
-        if let Ok(cap) = text(capability, "capability") {
-            yes = i32::from(c.lock().has_capability(cap));
-        }
-        ImapCode::Ok
-    });
-    yes
+    let Ok(cap) = text(capability, "capability") else {
+        return 0;
+    };
+    view(client, 0, |v| {
+        i32::from(v.capabilities.iter().any(|c| c.eq_ignore_ascii_case(cap)))
+    })
 }
 
 /// imaplib's `PROTOCOL_VERSION`: "IMAP4REV1" or "IMAP4"; NULL before the capabilities are
@@ -537,16 +582,11 @@ pub unsafe extern "C" fn imap_client_has_capability(
 /// `client` is a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn imap_client_protocol_version(client: *mut ImapClient) -> *const c_char {
-    let mut v: *const c_char = ptr::null();
-    guard(client, |c| {
-        v = match c.lock().protocol_version() {
-            Some("IMAP4REV1") => c"IMAP4REV1".as_ptr(),
-            Some(_) => c"IMAP4".as_ptr(),
-            None => ptr::null(),
-        };
-        ImapCode::Ok
-    });
-    v
+    view(client, ptr::null(), |v| match v.protocol_version {
+        Some("IMAP4REV1") => c"IMAP4REV1".as_ptr(),
+        Some(_) => c"IMAP4".as_ptr(),
+        None => ptr::null(),
+    })
 }
 
 /// The greeting line without CRLF (imaplib's `welcome`); NULL before connecting. Free with
@@ -556,8 +596,8 @@ pub unsafe extern "C" fn imap_client_protocol_version(client: *mut ImapClient) -
 /// `client` is a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn imap_client_welcome(client: *mut ImapClient) -> *mut c_char {
-    owned_string(client, |s| {
-        (!s.welcome().is_empty()).then(|| s.welcome().to_vec())
+    owned_string(client, |v| {
+        (!v.welcome.is_empty()).then(|| v.welcome.clone())
     })
 }
 
@@ -567,12 +607,7 @@ pub unsafe extern "C" fn imap_client_welcome(client: *mut ImapClient) -> *mut c_
 /// `client` is a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn imap_client_is_readonly(client: *mut ImapClient) -> i32 {
-    let mut v = 0;
-    guard(client, |c| {
-        v = i32::from(c.lock().is_readonly());
-        ImapCode::Ok
-    });
-    v
+    view(client, 0, |v| i32::from(v.readonly))
 }
 
 /// 1 if the connection is protected by TLS, else 0.
@@ -581,12 +616,7 @@ pub unsafe extern "C" fn imap_client_is_readonly(client: *mut ImapClient) -> i32
 /// `client` is a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn imap_client_is_tls(client: *mut ImapClient) -> i32 {
-    let mut v = 0;
-    guard(client, |c| {
-        v = i32::from(c.lock().is_tls());
-        ImapCode::Ok
-    });
-    v
+    view(client, 0, |v| i32::from(v.tls))
 }
 
 /// 1 if the connection is open, else 0 (never opened, logged out, shut down, or closed by a
@@ -597,12 +627,7 @@ pub unsafe extern "C" fn imap_client_is_tls(client: *mut ImapClient) -> i32 {
 /// `client` is a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn imap_client_is_open(client: *mut ImapClient) -> i32 {
-    let mut v = 0;
-    guard(client, |c| {
-        v = i32::from(c.lock().is_open());
-        ImapCode::Ok
-    });
-    v
+    view(client, 0, |v| i32::from(v.open))
 }
 
 /// Frees a string returned by libimap. NULL is ignored.

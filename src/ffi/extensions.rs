@@ -7,7 +7,7 @@
 //! in any string argument gives `IMAP_CODE_INVALID_ARGUMENT` and nothing is sent. Strings
 //! are borrowed for the call only. Calls on one handle are serialized; any thread may call.
 
-use super::client::{configure, run, ImapClient};
+use super::client::{run, view, ImapClient};
 use super::code::ImapCode;
 use super::result::ImapResult;
 use super::{opt_text, opt_texts, text, texts};
@@ -409,10 +409,5 @@ pub unsafe extern "C" fn imap_id(
 /// `client` is NULL or a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn imap_client_utf8_enabled(client: *mut ImapClient) -> i32 {
-    let mut v = 0;
-    configure(client, |s| {
-        v = i32::from(s.utf8_enabled());
-        Ok(())
-    });
-    v
+    view(client, 0, |v| i32::from(v.utf8))
 }

@@ -225,9 +225,7 @@ impl Session {
         self.authenticate(name, initial.as_deref(), &mut step)
             .map_err(|mut e| {
                 for s in &secrets {
-                    if !s.is_empty() {
-                        e.message = e.message.replace(s, "<redacted>");
-                    }
+                    e.message = super::commands::redact(&e.message, s);
                 }
                 e
             })

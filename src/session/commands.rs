@@ -124,7 +124,7 @@ impl Session {
             if let Some(o) = e.outcome.as_mut() {
                 scrub(o, password);
             }
-            e.message = e.message.replace(password, "<redacted>");
+            e.message = redact(&e.message, password);
             e
         })
     }
@@ -446,15 +446,34 @@ impl Session {
 }
 
 /// Removes a password the server may have echoed.
+/// Passwords shorter than this are not searched for in server text: replacing every
+/// occurrence of one or two characters would mangle the text and show where they stand.
+const MIN_REDACTED_LEN: usize = 4;
+
+/// `text` with every occurrence of `secret` replaced by `<redacted>`.
+pub(crate) fn redact(text: &str, secret: &str) -> String {
+    if secret.len() < MIN_REDACTED_LEN {
+        return text.to_string();
+    }
+    text.replace(secret, "<redacted>")
+}
+
+/// Removes `password` from the server's text in `out` (a server may echo it back).
 fn scrub(out: &mut Outcome, password: &str) {
-    if password.is_empty() {
+    if password.len() < MIN_REDACTED_LEN {
         return;
     }
     let pw = password.as_bytes();
     let clean = |bytes: &mut Vec<u8>| {
-        if let Some(pos) = bytes.windows(pw.len()).position(|w| w == pw) {
-            bytes.splice(pos..pos + pw.len(), b"<redacted>".iter().copied());
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut rest = bytes.as_slice();
+        while let Some(pos) = rest.windows(pw.len()).position(|w| w == pw) {
+            out.extend_from_slice(&rest[..pos]);
+            out.extend_from_slice(b"<redacted>");
+            rest = &rest[pos + pw.len()..];
         }
+        out.extend_from_slice(rest);
+        *bytes = out;
     };
     if let Some(Tagged { text, .. }) = out.tagged.as_mut() {
         clean(text);

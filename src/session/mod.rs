@@ -233,7 +233,10 @@ impl Session {
     pub fn set_config(&mut self, config: Config) {
         self.asm.set_limits(&config.limits);
         self.store.set_max(config.limits.max_untagged);
-        self.sink = Box::new(BufferSink::new(config.limits.max_literal));
+        if config.limits.max_literal != self.config.limits.max_literal {
+            // The default sink enforces the literal limit; a caller's sink keeps its own.
+            self.sink = Box::new(BufferSink::new(config.limits.max_literal));
+        }
         if let Some(s) = &self.stream {
             let _ = s.set_timeout(Some(config.io_timeout));
         }

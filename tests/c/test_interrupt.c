@@ -8,6 +8,8 @@ struct interrupter {
   imap_client *client;
   int32_t code;
   double fired_at;
+  int32_t state_seen;   /* imap_client_state read while the call was blocked */
+  double state_took_ms; /* how long that read took */
 };
 
 /* Retries until a call is in progress (ILLEGAL_STATE before it starts), for up to 10 s. */
@@ -15,6 +17,14 @@ static void *interrupt_soon(void *arg) {
   struct interrupter *in = arg;
   int i;
   sleep_ms(100);
+  {
+    /* Accessors never wait for the blocked call. */
+    double t0 = now_ms();
+    char *caps = imap_client_capabilities(in->client);
+    in->state_seen = imap_client_state(in->client);
+    in->state_took_ms = now_ms() - t0;
+    imap_string_free(caps);
+  }
   for (i = 0; i < 200; i++) {
     in->code = imap_interrupt(in->client);
     if (in->code != IMAP_CODE_ILLEGAL_STATE)
@@ -29,7 +39,7 @@ static void test_interrupt(void) {
   fake_server s;
   imap_client *c;
   imap_result *r = NULL;
-  struct interrupter in = {NULL, -1, 0};
+  struct interrupter in = {NULL, -1, 0, -1, 0};
   pthread_t t;
   double t0;
 
@@ -44,6 +54,8 @@ static void test_interrupt(void) {
   pthread_join(t, NULL);
   CHECK_CODE(c, in.code, IMAP_CODE_OK);
   CHECK(now_ms() - in.fired_at < 2000); /* returned soon after the interrupt */
+  CHECK(in.state_seen == IMAP_STATE_NONAUTH);
+  CHECK(in.state_took_ms < 1000);
   CHECK(strlen(imap_last_error(c)) > 0);
   result_done(&r);
   CHECK_CODE(c, imap_noop(c, NULL), IMAP_CODE_CLOSED);
