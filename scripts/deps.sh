@@ -3,7 +3,7 @@
 # (only those missing) and the Rust components. Safe to run again; quiet when all is there.
 set -euo pipefail
 
-PKGS=(dovecot-imapd valgrind bc pkg-config libssl-dev openssl cmake make gcc python3)
+PKGS=(dovecot-imapd valgrind bc pkg-config libssl-dev openssl cmake make gcc g++ python3)
 
 missing=()
 for p in "${PKGS[@]}"; do
@@ -19,6 +19,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   }
 fi
 
+for tool in go node npm; do
+  command -v "$tool" >/dev/null || { echo "deps: $tool not found (the bindings' tests need it)" >&2; exit 1; }
+done
 if ! command -v cargo >/dev/null; then
   echo "deps: cargo not found; install Rust with rustup first" >&2
   exit 1

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test: lint, Rust unit and integration tests, C tests under ctest (plain and under
-# valgrind), all against a throwaway Dovecot on 127.0.0.1 that this script starts and stops.
+# valgrind), the Go and Node bindings' tests, all against a throwaway Dovecot on 127.0.0.1 that this script starts and stops.
 # Usage: bash scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,5 +27,11 @@ step "C tests (ctest, with valgrind)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build build -j2
 (cd build && ctest --output-on-failure -j2)
+
+step "Go binding (go vet, go test -race)"
+bash bindings/go/test.sh
+
+step "Node binding (tsc, node --test; also through ffi-napi)"
+FFI_NAPI=1 bash bindings/node/test.sh
 
 step "all tests passed"

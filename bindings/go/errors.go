@@ -1,0 +1,157 @@
+package imap
+
+// #include <stdlib.h>
+// #include "imap.h"
+import "C"
+
+import (
+	"context"
+	"errors"
+)
+
+// Code is a libimap status code (imap_code). The numbers are stable.
+type Code int32
+
+// The status codes of include/imap.h.
+const (
+	CodeOK              Code = 0
+	CodeNo              Code = 1
+	CodeBad             Code = 2
+	CodeAbort           Code = 3
+	CodeReadOnly        Code = 4
+	CodeInvalidArgument Code = 10
+	CodeIllegalState    Code = 11
+	CodeTimeout         Code = 12
+	CodeInterrupted     Code = 13
+	CodeTLS             Code = 14
+	CodeLimit           Code = 15
+	CodeClosed          Code = 16
+	CodeConnect         Code = 17
+	CodeInternal        Code = 18
+)
+
+// The numbers above must be include/imap.h's: this fails to compile otherwise.
+func _() {
+	var x [1]struct{}
+	_ = x[CodeOK-C.IMAP_CODE_OK]
+	_ = x[CodeNo-C.IMAP_CODE_NO]
+	_ = x[CodeBad-C.IMAP_CODE_BAD]
+	_ = x[CodeAbort-C.IMAP_CODE_ABORT]
+	_ = x[CodeReadOnly-C.IMAP_CODE_READONLY]
+	_ = x[CodeInvalidArgument-C.IMAP_CODE_INVALID_ARGUMENT]
+	_ = x[CodeIllegalState-C.IMAP_CODE_ILLEGAL_STATE]
+	_ = x[CodeTimeout-C.IMAP_CODE_TIMEOUT]
+	_ = x[CodeInterrupted-C.IMAP_CODE_INTERRUPTED]
+	_ = x[CodeTLS-C.IMAP_CODE_TLS]
+	_ = x[CodeLimit-C.IMAP_CODE_LIMIT]
+	_ = x[CodeClosed-C.IMAP_CODE_CLOSED]
+	_ = x[CodeConnect-C.IMAP_CODE_CONNECT]
+	_ = x[CodeInternal-C.IMAP_CODE_INTERNAL]
+}
+
+// String returns the code's symbolic name, "IMAP_CODE_NO" for example.
+func (c Code) String() string { return C.GoString(C.imap_code_name(C.int32_t(c))) }
+
+// Description returns the library's short English description of the code.
+func (c Code) Description() string { return C.GoString(C.imap_code_str(C.int32_t(c))) }
+
+// kindError is the type of the sentinel errors.
+type kindError struct {
+	code Code
+	name string
+}
+
+func (e *kindError) Error() string { return "imap: " + e.name }
+
+// Sentinel errors, one per failure kind; test with errors.Is(err, imap.ErrNo).
+var (
+	// ErrNo: the server answered NO. The connection is still usable.
+	ErrNo error = &kindError{CodeNo, "server answered NO"}
+	// ErrBad: the server answered BAD (imaplib's error). The connection is still usable.
+	ErrBad error = &kindError{CodeBad, "server answered BAD"}
+	// ErrAbort: connection lost, BYE, or protocol violation (imaplib's abort). Closed.
+	ErrAbort error = &kindError{CodeAbort, "connection aborted"}
+	// ErrReadOnly: the mailbox is read-only (imaplib's readonly).
+	ErrReadOnly error = &kindError{CodeReadOnly, "mailbox is read-only"}
+	// ErrInvalidArgument: an argument was rejected (NUL, CR or LF where it would reach the
+	// wire, invalid UTF-8, a bad address...). Nothing was sent.
+	ErrInvalidArgument error = &kindError{CodeInvalidArgument, "invalid argument"}
+	// ErrIllegalState: the command is not allowed in the current state. Nothing was sent.
+	ErrIllegalState error = &kindError{CodeIllegalState, "command illegal in this state"}
+	// ErrTimeout: a connect or I/O timeout, or the context's deadline. Closed.
+	ErrTimeout error = &kindError{CodeTimeout, "timeout"}
+	// ErrInterrupted: the call was interrupted (context cancelled, or Close). Closed.
+	ErrInterrupted error = &kindError{CodeInterrupted, "interrupted"}
+	// ErrTLS: certificate, handshake or STARTTLS failure. Closed.
+	ErrTLS error = &kindError{CodeTLS, "TLS failure"}
+	// ErrLimit: a configured memory limit was exceeded. Closed.
+	ErrLimit error = &kindError{CodeLimit, "limit exceeded"}
+	// ErrClosed: the connection is closed (logged out, shut down, closed by an earlier
+	// failure), or the Client was Closed.
+	ErrClosed error = &kindError{CodeClosed, "connection closed"}
+	// ErrConnect: the TCP connection could not be made.
+	ErrConnect error = &kindError{CodeConnect, "cannot connect"}
+	// ErrInternal: a bug in the library; the connection is closed.
+	ErrInternal error = &kindError{CodeInternal, "internal error"}
+)
+
+var sentinels = map[Code]error{
+	CodeNo: ErrNo, CodeBad: ErrBad, CodeAbort: ErrAbort, CodeReadOnly: ErrReadOnly,
+	CodeInvalidArgument: ErrInvalidArgument, CodeIllegalState: ErrIllegalState,
+	CodeTimeout: ErrTimeout, CodeInterrupted: ErrInterrupted, CodeTLS: ErrTLS,
+	CodeLimit: ErrLimit, CodeClosed: ErrClosed, CodeConnect: ErrConnect,
+	CodeInternal: ErrInternal,
+}
+
+// Error is the error of a failed call.
+type Error struct {
+	// Code is the library's status code.
+	Code Code
+	// Op is the operation: the IMAP command ("LOGIN", "FETCH"), "CONNECT" for Dial.
+	Op string
+	// Message is the library's message (imap_last_error): for NO "NO: " and the server's
+	// text, otherwise what went wrong. Never contains a password.
+	Message string
+	// Result is the server's reply for CodeNo, CodeBad and CodeReadOnly, else nil.
+	Result *Result
+
+	ctxErr error // context.Canceled or context.DeadlineExceeded when the context ended it
+}
+
+func (e *Error) Error() string {
+	s := "imap: " + e.Op + ": "
+	if e.Message != "" {
+		s += e.Message
+	} else {
+		s += e.Code.Description()
+	}
+	if e.ctxErr != nil {
+		s += " (" + e.ctxErr.Error() + ")"
+	}
+	return s
+}
+
+// Unwrap returns the sentinel of the error's kind and, when the context ended the call,
+// the context's error (and ErrTimeout for a deadline).
+func (e *Error) Unwrap() []error {
+	var errs []error
+	if s := sentinels[e.Code]; s != nil {
+		errs = append(errs, s)
+	}
+	if e.ctxErr != nil {
+		errs = append(errs, e.ctxErr)
+		if errors.Is(e.ctxErr, context.DeadlineExceeded) && e.Code != CodeTimeout {
+			errs = append(errs, ErrTimeout)
+		}
+	}
+	return errs
+}
+
+// ctxError is returned when the context is done before anything was sent.
+type ctxError struct {
+	op  string
+	err error
+}
+
+func (e *ctxError) Error() string { return "imap: " + e.op + ": " + e.err.Error() }
+func (e *ctxError) Unwrap() error { return e.err }

@@ -1,0 +1,146 @@
+package imap_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"os"
+	"time"
+
+	imap "libimap/imap"
+)
+
+// The example of Python imaplib's documentation: log in, select INBOX, SEARCH ALL, FETCH
+// each message, print it, CLOSE and LOGOUT.
+//
+//	M = imaplib.IMAP4(host='example.org')
+//	M.login(getpass.getuser(), getpass.getpass())
+//	M.select()
+//	typ, data = M.search(None, 'ALL')
+//	for num in data[0].split():
+//	    typ, data = M.fetch(num, '(RFC822)')
+//	    print('Message %s\n%s\n' % (num, data[0][1]))
+//	M.close()
+//	M.logout()
+func Example() {
+	ctx := context.Background()
+	M, err := imap.Dial(ctx, "example.org", nil) // port 143
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer M.Close() // frees the handle; Logout alone does not
+
+	if _, err := M.Login(ctx, os.Getenv("USER"), os.Getenv("IMAP_PASSWORD")); err != nil {
+		log.Fatal(err)
+	}
+	if _, err := M.Select(ctx, "", false); err != nil { // "" is INBOX
+		log.Fatal(err)
+	}
+	r, err := M.Search(ctx, "", "ALL")
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, num := range r.Fields() {
+		msg, err := M.Fetch(ctx, string(num), "(RFC822)")
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("Message %s\n%s\n", num, msg.Data[0].Literal)
+	}
+	M.CloseMailbox(ctx)
+	M.Logout(ctx)
+}
+
+// Implicit TLS on port 993, trusting a private CA besides the system's.
+func ExampleDialTLS() {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := imap.DialTLS(ctx, "imap.example.org:993", &imap.Options{CAFile: "/etc/ssl/private-ca.pem"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	fmt.Println(c.IsTLS(), c.ProtocolVersion())
+}
+
+// STARTTLS before Dial returns: a server that refuses it gives ErrTLS, never a plaintext
+// connection.
+func ExampleDial_startTLS() {
+	c, err := imap.Dial(context.Background(), "imap.example.org:143", &imap.Options{StartTLS: true})
+	if errors.Is(err, imap.ErrTLS) {
+		log.Fatal("no TLS: ", err)
+	} else if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+}
+
+// Telling failures apart with errors.Is and reading the server's reply with errors.As.
+func ExampleError() {
+	ctx := context.Background()
+	c, err := imap.Dial(ctx, "imap.example.org", nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	_, err = c.Login(ctx, "user", "wrong")
+	var e *imap.Error
+	switch {
+	case errors.Is(err, imap.ErrNo) && errors.As(err, &e):
+		// The connection is still usable; the server's text is in the result.
+		fmt.Printf("refused: %s [%s]\n", e.Result.Text, e.Result.Code)
+	case err != nil:
+		log.Fatal(err)
+	}
+}
+
+// A large FETCH bounded by a deadline. When the deadline ends the call, the error satisfies
+// both context.DeadlineExceeded and ErrTimeout, and the connection is closed.
+func ExampleClient_Fetch() {
+	c, err := imap.Dial(context.Background(), "imap.example.org", nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	// ... Login, Select ...
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	r, err := c.Fetch(ctx, "1:*", "(BODY.PEEK[])")
+	if errors.Is(err, context.DeadlineExceeded) {
+		log.Fatal("too slow; the client is closed now")
+	} else if err != nil {
+		log.Fatal(err)
+	}
+	for _, body := range r.Literals() {
+		fmt.Println(len(body))
+	}
+}
+
+// Tracing the protocol (passwords are redacted) into a writer.
+func ExampleClient_SetTrace() {
+	c, err := imap.Dial(context.Background(), "imap.example.org", &imap.Options{
+		Debug: 4, // every line sent and received
+		Trace: imap.WriterTrace(os.Stderr),
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	// Later, a function instead:
+	c.SetTrace(func(level int, message string) { log.Printf("imap %d: %s", level, message) })
+}
+
+// imaplib's response(): untagged data collected during earlier commands.
+func ExampleClient_Response() {
+	ctx := context.Background()
+	c, err := imap.Dial(ctx, "imap.example.org", nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	// ... Login ...
+	c.Select(ctx, "INBOX", true)
+	r, _ := c.Response("UIDVALIDITY")
+	fmt.Printf("%s\n", r.Data[0].Line)
+}

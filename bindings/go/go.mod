@@ -1,0 +1,3 @@
+module libimap/imap
+
+go 1.21

@@ -1,0 +1,12 @@
+//go:build !imap_pkgconfig
+
+package imap
+
+// In-repository build: the header from include/ and the library cargo builds in
+// target/release. The loader looks for the SONAME libimap.so.0, which cargo does not create;
+// _solib/libimap.so.0 is a committed symlink to ../../../target/release/libimap.so, so the
+// first rpath entry finds it. Build with -tags imap_pkgconfig to use an installed library.
+
+// #cgo CFLAGS: -I${SRCDIR}/../../include
+// #cgo LDFLAGS: -L${SRCDIR}/../../target/release -limap -Wl,-rpath,${SRCDIR}/_solib -Wl,-rpath,${SRCDIR}/../../target/release
+import "C"
