@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: lint, Rust unit and integration tests, C tests under ctest (plain and under
-# valgrind), the Go and Node bindings' tests, all against a throwaway Dovecot on 127.0.0.1 that this script starts and stops.
+# valgrind), the Go and Node bindings' tests, all against a throwaway Dovecot on 127.0.0.1
+# that this script starts and stops.
 # Usage: bash scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
