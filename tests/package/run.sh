@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# run.sh BUILD_DIR ENV_FILE: installs libimap from BUILD_DIR into a temporary prefix, moves the
+# prefix (the install must be relocatable) and uses it as a C programmer would:
+#   1. the files: libimap.so.X.Y.Z (SONAME libimap.so.X) and its links, libimap.a, imap.h,
+#      imapConfig.cmake + imapConfigVersion.cmake, imap.pc;
+#   2. consumer/ with find_package(imap CONFIG REQUIRED) and imap::imap;
+#   3. consumer/main.c with `pkg-config --cflags --libs imap` and plain cc;
+#   4. the same linked statically against libimap.a (`pkg-config --static`);
+#   5. find_package(imap 1 CONFIG) must fail: another major version (SameMajorVersion).
+# Each program runs against the test Dovecot of ENV_FILE (login, select, noop).
+set -euo pipefail
+build=$(cd "$1" && pwd)
+. "$2"
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cc=${CC:-cc}
+cflags=(-std=c99 -Wall -Wextra -Werror)
+
+step() { printf '\n== %s\n' "$*"; }
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+run_app() { "$@" "$DOVECOT_HOST" "$DOVECOT_IMAP_PORT" user1 pass1; }
+
+step "install, then move the prefix"
+cmake --install "$build" --prefix "$tmp/staging" >/dev/null
+mv "$tmp/staging" "$tmp/prefix"
+prefix=$tmp/prefix
+lib=$prefix/lib
+version=$(sed -n 's/^Version: //p' "$lib/pkgconfig/imap.pc")
+major=${version%%.*}
+for f in "$lib/libimap.so.$version" "$lib/libimap.a" "$prefix/include/imap.h" \
+  "$lib/cmake/imap/imapConfig.cmake" "$lib/cmake/imap/imapConfigVersion.cmake"; do
+  [ -f "$f" ] && [ ! -L "$f" ] || fail "missing file $f"
+done
+[ "$(readlink "$lib/libimap.so.$major")" = "libimap.so.$version" ] || fail "libimap.so.$major link"
+[ "$(readlink "$lib/libimap.so")" = "libimap.so.$major" ] || fail "libimap.so link"
+readelf -d "$lib/libimap.so.$version" | grep -q "SONAME.*\[libimap.so.$major\]" || fail "SONAME"
+ls -l "$lib" | sed 1d
+
+step "CMake: find_package(imap CONFIG REQUIRED), imap::imap"
+cmake -S "$here/consumer" -B "$tmp/cmake" -DCMAKE_PREFIX_PATH="$prefix" | grep 'found imap'
+cmake --build "$tmp/cmake" >/dev/null
+readelf -d "$tmp/cmake/app" | grep -q "NEEDED.*\[libimap.so.$major\]" || fail "app needs the SONAME"
+run_app "$tmp/cmake/app"
+
+step "pkg-config and cc"
+export PKG_CONFIG_PATH=$lib/pkgconfig
+[ "$(pkg-config --modversion imap)" = "$version" ] || fail "pkg-config --modversion"
+# shellcheck disable=SC2046 # word splitting of pkg-config's flags is intended
+$cc "${cflags[@]}" "$here/consumer/main.c" -o "$tmp/app-pc" $(pkg-config --cflags --libs imap) \
+  -Wl,-rpath,"$lib"
+run_app "$tmp/app-pc"
+
+step "static: pkg-config --static against libimap.a"
+libs=$(pkg-config --static --libs imap)
+echo "pkg-config --static --libs imap: $libs"
+# shellcheck disable=SC2046
+$cc "${cflags[@]}" "$here/consumer/main.c" -o "$tmp/app-static" $(pkg-config --cflags imap) \
+  ${libs/-limap/-Wl,-Bstatic -limap -Wl,-Bdynamic}
+! readelf -d "$tmp/app-static" | grep -q 'NEEDED.*libimap' || fail "app-static needs libimap.so"
+run_app "$tmp/app-static"
+
+step "find_package(imap 1 CONFIG) must fail (we are $version)"
+if cmake -S "$here/consumer" -B "$tmp/cmake-v1" -DCMAKE_PREFIX_PATH="$prefix" \
+  -DIMAP_WANT_VERSION=1 >"$tmp/v1.log" 2>&1; then
+  cat "$tmp/v1.log"
+  fail "configure asking for imap 1 succeeded"
+fi
+grep -A6 'that is compatible' "$tmp/v1.log" | grep "imapConfig.cmake, version: $version" || {
+  cat "$tmp/v1.log"
+  fail "configure failed for another reason than the version"
+}
+
+step "package test passed"
