@@ -6,6 +6,7 @@
 //! imaplib's module utilities (`Int2AP`, `ParseFlags`, `Internaldate2tuple`, `Time2Internaldate`).
 
 pub mod ffi;
+pub mod parsed;
 pub mod proto;
 pub mod session;
 pub mod transport;

@@ -1,0 +1,274 @@
+//! Response codes (`[NAME data]` at the start of a status text) and sequence sets kept as
+//! ranges.
+
+use super::token::{parse_u32, parse_u64, Token, Tokenizer};
+use super::{err, excerpt, ErrorKind, ParseError, MAX_EXPANDED};
+use crate::proto::parse;
+
+/// `start:end` inclusive, `start <= end` (a set written `5:3` is normalised to `3:5`).
+/// A single number `n` is `n:n`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeqRange {
+    pub start: u32,
+    pub end: u32,
+}
+
+/// A sequence or UID set as sent (`1:3,5,9:12`), kept as ranges in the server's order; never
+/// expanded implicitly (`1:4294967295` is one range, not four billion numbers).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SeqSet {
+    pub ranges: Vec<SeqRange>,
+}
+
+impl SeqSet {
+    /// Parses `n`, `n:m` and comma lists of them. `*` is refused (servers never send it in
+    /// results); zero is accepted (some servers send `0` in a MODIFIED set).
+    pub fn parse(s: &[u8]) -> Result<SeqSet, ParseError> {
+        let bad = || {
+            ParseError::new(
+                ErrorKind::Number,
+                format!("bad sequence set '{}'", excerpt(s)),
+            )
+        };
+        let mut ranges = Vec::new();
+        for part in s.split(|&b| b == b',') {
+            let mut ends = part.splitn(2, |&b| b == b':');
+            let a = parse_u32(ends.next().unwrap_or_default()).ok_or_else(bad)?;
+            let b = match ends.next() {
+                Some(x) => parse_u32(x).ok_or_else(bad)?,
+                None => a,
+            };
+            ranges.push(SeqRange {
+                start: a.min(b),
+                end: a.max(b),
+            });
+        }
+        Ok(SeqSet { ranges })
+    }
+
+    /// How many numbers the set names (ranges counted as written, overlaps twice).
+    pub fn count(&self) -> u64 {
+        self.ranges
+            .iter()
+            .map(|r| u64::from(r.end - r.start) + 1)
+            .sum()
+    }
+
+    /// The numbers, in order, if there are at most `limit` of them (use
+    /// [`MAX_EXPANDED`] when in doubt); `None` otherwise.
+    pub fn expand(&self, limit: u64) -> Option<Vec<u32>> {
+        if self.count() > limit {
+            return None;
+        }
+        Some(self.ranges.iter().flat_map(|r| r.start..=r.end).collect())
+    }
+
+    /// [`SeqSet::expand`] with the default limit [`MAX_EXPANDED`].
+    pub fn expand_default(&self) -> Option<Vec<u32>> {
+        self.expand(MAX_EXPANDED)
+    }
+}
+
+/// A parsed response code. Names are matched case-insensitively; codes this parser does not
+/// know, and known codes whose data is malformed, are [`ResponseCode::Other`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResponseCode {
+    Alert,
+    Parse,
+    ReadOnly,
+    ReadWrite,
+    TryCreate,
+    UidNotSticky,
+    Closed,
+    NoModSeq,
+    UidNext(u32),
+    UidValidity(u32),
+    Unseen(u32),
+    HighestModSeq(u64),
+    PermanentFlags(Vec<Vec<u8>>),
+    BadCharset(Vec<Vec<u8>>),
+    Capability(Vec<Vec<u8>>),
+    /// RFC 4315: the UIDVALIDITY of the destination and the UIDs the appended messages got.
+    AppendUid {
+        uidvalidity: u32,
+        uids: SeqSet,
+    },
+    /// RFC 4315: source UIDs and the destination UIDs they got, in the same order.
+    CopyUid {
+        uidvalidity: u32,
+        source: SeqSet,
+        dest: SeqSet,
+    },
+    /// RFC 7162: messages that failed a conditional STORE.
+    Modified(SeqSet),
+    /// Anything else (RFC 5530 codes such as `AUTHENTICATIONFAILED`, `REFERRAL`...), with its
+    /// data as sent.
+    Other {
+        name: String,
+        data: Option<Vec<u8>>,
+    },
+}
+
+fn atoms(data: &[u8]) -> Result<Vec<Vec<u8>>, ParseError> {
+    let mut t = Tokenizer::from_bytes(data);
+    let mut out = Vec::new();
+    while let Some(tok) = t.next_checked()? {
+        match tok {
+            Token::Open | Token::Close => {}
+            Token::Atom(a) => out.push(a.to_vec()),
+            Token::Quoted(q) => out.push(q.into_owned()),
+            Token::Number(n) => out.push(n.to_string().into_bytes()),
+            Token::Nil => out.push(b"NIL".to_vec()),
+            Token::Literal(l) => out.push(l.to_vec()),
+            Token::Streamed(_) => {}
+        }
+    }
+    Ok(out)
+}
+
+fn words(data: &[u8]) -> Vec<&[u8]> {
+    data.split(|&b| b == b' ' || b == b'\t')
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+fn num32(w: Option<&&[u8]>) -> Result<u32, ParseError> {
+    w.and_then(|w| parse_u32(w)).ok_or_else(|| {
+        ParseError::new(
+            ErrorKind::Number,
+            "response code number missing or too large",
+        )
+    })
+}
+
+impl ResponseCode {
+    /// Reads the code from a name and its data (what the session's store keeps: the code name
+    /// as the key and its data as a line).
+    pub fn from_parts(name: &str, data: Option<&[u8]>) -> ResponseCode {
+        let upper = name.to_ascii_uppercase();
+        Self::known(&upper, data.unwrap_or_default()).unwrap_or(ResponseCode::Other {
+            name: upper,
+            data: data.map(<[u8]>::to_vec),
+        })
+    }
+
+    fn known(name: &str, d: &[u8]) -> Result<ResponseCode, ParseError> {
+        let w = words(d);
+        Ok(match name {
+            "ALERT" => ResponseCode::Alert,
+            "PARSE" => ResponseCode::Parse,
+            "READ-ONLY" => ResponseCode::ReadOnly,
+            "READ-WRITE" => ResponseCode::ReadWrite,
+            "TRYCREATE" => ResponseCode::TryCreate,
+            "UIDNOTSTICKY" => ResponseCode::UidNotSticky,
+            "CLOSED" => ResponseCode::Closed,
+            "NOMODSEQ" => ResponseCode::NoModSeq,
+            "UIDNEXT" => ResponseCode::UidNext(num32(w.first())?),
+            "UIDVALIDITY" => ResponseCode::UidValidity(num32(w.first())?),
+            "UNSEEN" => ResponseCode::Unseen(num32(w.first())?),
+            "HIGHESTMODSEQ" => ResponseCode::HighestModSeq(
+                w.first()
+                    .and_then(|x| parse_u64(x))
+                    .ok_or_else(|| ParseError::new(ErrorKind::Number, "bad HIGHESTMODSEQ"))?,
+            ),
+            "PERMANENTFLAGS" => ResponseCode::PermanentFlags(atoms(d)?),
+            "BADCHARSET" => ResponseCode::BadCharset(atoms(d)?),
+            "CAPABILITY" => ResponseCode::Capability(atoms(d)?),
+            "APPENDUID" if w.len() == 2 => ResponseCode::AppendUid {
+                uidvalidity: num32(w.first())?,
+                uids: SeqSet::parse(w[1])?,
+            },
+            "COPYUID" if w.len() == 3 => ResponseCode::CopyUid {
+                uidvalidity: num32(w.first())?,
+                source: SeqSet::parse(w[1])?,
+                dest: SeqSet::parse(w[2])?,
+            },
+            "MODIFIED" if w.len() == 1 => ResponseCode::Modified(SeqSet::parse(w[0])?),
+            _ => return err(ErrorKind::Shape, "unknown code"),
+        })
+    }
+
+    /// The code at the start of a status text (`[UIDNEXT 5] Predicted next UID`), if any.
+    pub fn from_text(text: &[u8]) -> Option<ResponseCode> {
+        let code = parse::response_code(text)?;
+        Some(Self::from_parts(&code.name, code.data.as_deref()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uidplus_codes_keep_ranges() {
+        assert_eq!(
+            ResponseCode::from_text(b"[COPYUID 38505 304,319:320 3956:3958] Done"),
+            Some(ResponseCode::CopyUid {
+                uidvalidity: 38505,
+                source: SeqSet {
+                    ranges: vec![
+                        SeqRange {
+                            start: 304,
+                            end: 304
+                        },
+                        SeqRange {
+                            start: 319,
+                            end: 320
+                        }
+                    ]
+                },
+                dest: SeqSet {
+                    ranges: vec![SeqRange {
+                        start: 3956,
+                        end: 3958
+                    }]
+                },
+            })
+        );
+        let huge = ResponseCode::from_text(b"[APPENDUID 1 1:4294967295]").unwrap();
+        let ResponseCode::AppendUid { uids, .. } = huge else {
+            panic!("{huge:?}")
+        };
+        assert_eq!(uids.count(), 4294967295);
+        assert_eq!(uids.expand_default(), None);
+        assert_eq!(
+            SeqSet::parse(b"3:1").unwrap().expand(10),
+            Some(vec![1, 2, 3])
+        );
+    }
+
+    #[test]
+    fn simple_and_unknown_codes() {
+        assert_eq!(
+            ResponseCode::from_text(b"[ALERT] hi"),
+            Some(ResponseCode::Alert)
+        );
+        assert_eq!(
+            ResponseCode::from_text(b"[trycreate]"),
+            Some(ResponseCode::TryCreate)
+        );
+        assert_eq!(
+            ResponseCode::from_text(b"[PERMANENTFLAGS (\\Deleted \\Seen \\*)] Limited"),
+            Some(ResponseCode::PermanentFlags(vec![
+                b"\\Deleted".to_vec(),
+                b"\\Seen".to_vec(),
+                b"\\*".to_vec()
+            ]))
+        );
+        assert_eq!(
+            ResponseCode::from_text(b"[UIDNEXT 99999999999]"),
+            Some(ResponseCode::Other {
+                name: "UIDNEXT".into(),
+                data: Some(b"99999999999".to_vec())
+            })
+        );
+        assert_eq!(
+            ResponseCode::from_text(b"[AUTHENTICATIONFAILED] no"),
+            Some(ResponseCode::Other {
+                name: "AUTHENTICATIONFAILED".into(),
+                data: None
+            })
+        );
+        assert_eq!(ResponseCode::from_text(b"no code"), None);
+    }
+}

@@ -1,0 +1,663 @@
+//! Everything but FETCH: the SELECT/EXAMINE summary, STATUS, LIST/LSUB, SEARCH/SORT,
+//! ESEARCH, THREAD, NAMESPACE, QUOTA/QUOTAROOT, ACL/MYRIGHTS/LISTRIGHTS, METADATA, CAPABILITY
+//! and ID.
+//!
+//! Each `parse_*` takes the command's data (the `Outcome` items, i.e. the store's entry for
+//! that response name) and reads it response by response: functions returning a `Vec` give
+//! one `Result` per response, so a malformed one is reported with its raw bytes while the
+//! others parse.
+
+use super::codes::{ResponseCode, SeqSet};
+use super::fetch::{Param, RawItem};
+use super::token::{parse_u32, Token, Tokenizer, Value};
+use super::{err, responses, utf7, ErrorKind, Invalid, ParseError, MAX_DEPTH};
+use crate::proto::parse::{self, Line};
+use crate::proto::response::Item;
+use crate::session::UntaggedStore;
+
+fn each<T>(
+    items: &[Item],
+    mut f: impl FnMut(&mut Tokenizer<'_>) -> Result<T, ParseError>,
+) -> Vec<Result<T, Invalid>> {
+    responses(items)
+        .map(|r| f(&mut Tokenizer::new(r)).map_err(|e| Invalid::new(e, r)))
+        .collect()
+}
+
+/// An astring / string value as bytes (numbers as their digits).
+fn astring(v: &Value<'_>) -> Result<Vec<u8>, ParseError> {
+    match v {
+        Value::Number(n) => Ok(n.to_string().into_bytes()),
+        _ => match v.text() {
+            Some(t) => Ok(t.to_vec()),
+            None => err(
+                ErrorKind::Shape,
+                format!("expected a string, got {}", v.describe()),
+            ),
+        },
+    }
+}
+
+fn next_astring(t: &mut Tokenizer<'_>) -> Result<Vec<u8>, ParseError> {
+    astring(&t.expect_value()?)
+}
+
+fn strings(v: &Value<'_>) -> Result<Vec<Vec<u8>>, ParseError> {
+    v.list()?.iter().map(astring).collect()
+}
+
+/// The last line stored under a name (the store appends; the latest value wins).
+fn last_line(items: &[Item]) -> Option<&[u8]> {
+    items.iter().rev().find_map(|i| match i {
+        Item::Line(l) => Some(l.as_slice()),
+        _ => None,
+    })
+}
+
+fn first_u32(data: &[u8]) -> Option<u32> {
+    data.split(|&b| b == b' ')
+        .find(|w| !w.is_empty())
+        .and_then(parse_u32)
+}
+
+fn flag_list(data: &[u8]) -> Option<Vec<Vec<u8>>> {
+    strings(&Tokenizer::from_bytes(data).read_value().ok()??).ok()
+}
+
+/// What SELECT or EXAMINE reported about the mailbox.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SelectSummary {
+    pub exists: Option<u32>,
+    pub recent: Option<u32>,
+    /// `[UNSEEN n]`: the first unseen message's number.
+    pub unseen: Option<u32>,
+    pub uidvalidity: Option<u32>,
+    pub uidnext: Option<u32>,
+    pub flags: Option<Vec<Vec<u8>>>,
+    pub permanent_flags: Option<Vec<Vec<u8>>>,
+    pub highest_modseq: Option<u64>,
+    /// `[NOMODSEQ]` was sent.
+    pub no_modseq: bool,
+    /// `Some(true)` for `[READ-ONLY]`, `Some(false)` for `[READ-WRITE]`.
+    pub read_only: Option<bool>,
+}
+
+impl SelectSummary {
+    fn code(&mut self, c: ResponseCode) {
+        match c {
+            ResponseCode::Unseen(n) => self.unseen = Some(n),
+            ResponseCode::UidValidity(n) => self.uidvalidity = Some(n),
+            ResponseCode::UidNext(n) => self.uidnext = Some(n),
+            ResponseCode::PermanentFlags(f) => self.permanent_flags = Some(f),
+            ResponseCode::HighestModSeq(n) => self.highest_modseq = Some(n),
+            ResponseCode::NoModSeq => self.no_modseq = true,
+            ResponseCode::ReadOnly => self.read_only = Some(true),
+            ResponseCode::ReadWrite => self.read_only = Some(false),
+            _ => {}
+        }
+    }
+
+    /// From a lookup of untagged data by name, shaped like the session's store: `EXISTS`,
+    /// `RECENT` and `FLAGS` hold the response data, response codes are filed under the code
+    /// name with their data as a line (`UIDNEXT` → `Line(b"4392")`, `READ-ONLY` →
+    /// `Line(b"")`). The last value stored under a name wins.
+    pub fn from_lookup<'a>(get: impl Fn(&str) -> Option<&'a [Item]>) -> Self {
+        let mut s = SelectSummary::default();
+        let line = |n: &str| get(n).and_then(last_line);
+        s.exists = line("EXISTS").and_then(first_u32);
+        s.recent = line("RECENT").and_then(first_u32);
+        s.flags = line("FLAGS").and_then(flag_list);
+        for name in [
+            "UNSEEN",
+            "UIDVALIDITY",
+            "UIDNEXT",
+            "PERMANENTFLAGS",
+            "HIGHESTMODSEQ",
+            "NOMODSEQ",
+        ] {
+            if let Some(data) = line(name) {
+                s.code(ResponseCode::from_parts(name, Some(data)));
+            }
+        }
+        // Both may be stored (an untagged READ-WRITE, a tagged READ-ONLY): read-only wins.
+        if get("READ-WRITE").is_some() {
+            s.read_only = Some(false);
+        }
+        if get("READ-ONLY").is_some() {
+            s.read_only = Some(true);
+        }
+        s
+    }
+
+    /// From the session's store of untagged responses, right after SELECT/EXAMINE.
+    pub fn from_store(store: &UntaggedStore) -> Self {
+        Self::from_lookup(|n| store.get(n).map(Vec::as_slice))
+    }
+
+    /// From the raw response lines (`* 172 EXISTS`, `* OK [UIDNEXT 4392] ...`,
+    /// `A142 OK [READ-WRITE] SELECT completed`), CRLF optional. Lines that do not parse are
+    /// skipped.
+    pub fn from_lines<L: AsRef<[u8]>>(lines: &[L]) -> Self {
+        let mut s = SelectSummary::default();
+        for l in lines {
+            let l = l.as_ref();
+            let l = l.strip_suffix(b"\r\n").unwrap_or(l);
+            match parse::classify(l) {
+                Ok(Line::Untagged { name, data }) => match name.as_str() {
+                    "EXISTS" => s.exists = first_u32(&data).or(s.exists),
+                    "RECENT" => s.recent = first_u32(&data).or(s.recent),
+                    "FLAGS" => s.flags = flag_list(&data).or(s.flags.take()),
+                    "OK" | "NO" | "BAD" => {
+                        if let Some(c) = ResponseCode::from_text(&data) {
+                            s.code(c)
+                        }
+                    }
+                    _ => {}
+                },
+                Ok(Line::Tagged { text, .. }) => {
+                    if let Some(c) = ResponseCode::from_text(&text) {
+                        s.code(c)
+                    }
+                }
+                _ => {}
+            }
+        }
+        s
+    }
+}
+
+/// A mailbox name: as sent, and decoded (see [`utf7::decode_mailbox`]); `name` is `None`
+/// when the raw bytes are neither UTF-8 nor valid modified UTF-7.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MailboxName {
+    pub raw: Vec<u8>,
+    pub name: Option<String>,
+}
+
+impl MailboxName {
+    pub fn new(raw: Vec<u8>) -> Self {
+        let name = utf7::decode_mailbox(&raw).ok();
+        MailboxName { raw, name }
+    }
+}
+
+/// A STATUS response. Known items have fields; others are in `other` (name upper-cased).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MailboxStatus {
+    pub mailbox: MailboxName,
+    pub messages: Option<u32>,
+    pub recent: Option<u32>,
+    pub uidnext: Option<u32>,
+    pub uidvalidity: Option<u32>,
+    pub unseen: Option<u32>,
+    pub deleted: Option<u32>,
+    pub highest_modseq: Option<u64>,
+    /// RFC 8438 `SIZE`.
+    pub size: Option<u64>,
+    pub other: Vec<(String, u64)>,
+}
+
+pub fn parse_status(items: &[Item]) -> Vec<Result<MailboxStatus, Invalid>> {
+    each(items, |t| {
+        let mut s = MailboxStatus {
+            mailbox: MailboxName::new(next_astring(t)?),
+            ..Default::default()
+        };
+        let v = t.expect_value()?;
+        let l = v.list()?;
+        for pair in l.chunks(2) {
+            let name = astring(&pair[0])?.to_ascii_uppercase();
+            let val = pair
+                .get(1)
+                .ok_or_else(|| ParseError::new(ErrorKind::Shape, "STATUS item without value"))?;
+            match name.as_slice() {
+                b"MESSAGES" => s.messages = Some(val.u32()?),
+                b"RECENT" => s.recent = Some(val.u32()?),
+                b"UIDNEXT" => s.uidnext = Some(val.u32()?),
+                b"UIDVALIDITY" => s.uidvalidity = Some(val.u32()?),
+                b"UNSEEN" => s.unseen = Some(val.u32()?),
+                b"DELETED" => s.deleted = Some(val.u32()?),
+                b"HIGHESTMODSEQ" => s.highest_modseq = Some(val.u64()?),
+                b"SIZE" => s.size = Some(val.u64()?),
+                _ => s
+                    .other
+                    .push((String::from_utf8_lossy(&name).into_owned(), val.u64()?)),
+            }
+        }
+        Ok(s)
+    })
+}
+
+/// A LIST or LSUB entry.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListEntry {
+    /// `\HasNoChildren`, `\Noselect`, `\Sent`... as sent.
+    pub attributes: Vec<Vec<u8>>,
+    /// The hierarchy delimiter; `None` for NIL (flat namespace).
+    pub delimiter: Option<u8>,
+    pub mailbox: MailboxName,
+    /// LIST-EXTENDED data after the name (`("CHILDINFO" ("SUBSCRIBED"))`), re-serialised.
+    pub extended: Vec<Vec<u8>>,
+}
+
+pub fn parse_list(items: &[Item]) -> Vec<Result<ListEntry, Invalid>> {
+    each(items, |t| {
+        let attributes = strings(&t.expect_value()?)?;
+        let delimiter = match t.expect_value()? {
+            Value::Nil => None,
+            v => astring(&v)?.first().copied(),
+        };
+        let mailbox = MailboxName::new(next_astring(t)?);
+        let extended = t.read_all()?.iter().map(Value::to_imap).collect();
+        Ok(ListEntry {
+            attributes,
+            delimiter,
+            mailbox,
+            extended,
+        })
+    })
+}
+
+/// SEARCH or SORT: the numbers of all responses, in order, and the `(MODSEQ n)` of
+/// CONDSTORE if sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchResult {
+    pub ids: Vec<u32>,
+    pub modseq: Option<u64>,
+}
+
+pub fn parse_search(items: &[Item]) -> Result<SearchResult, Invalid> {
+    let mut out = SearchResult::default();
+    for r in responses(items) {
+        let mut t = Tokenizer::new(r);
+        let step = (|| {
+            while let Some(v) = t.read_value()? {
+                match v {
+                    Value::List(l) if l.len() == 2 => out.modseq = Some(l[1].u64()?),
+                    v => out.ids.push(v.u32()?),
+                }
+            }
+            Ok(())
+        })();
+        step.map_err(|e: ParseError| Invalid::new(e, r))?;
+    }
+    Ok(out)
+}
+
+/// SORT results have the shape of SEARCH results.
+pub fn parse_sort(items: &[Item]) -> Result<SearchResult, Invalid> {
+    parse_search(items)
+}
+
+/// An ESEARCH response (RFC 4731).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Esearch {
+    /// The tag of the command it answers (`(TAG "A282")`).
+    pub tag: Option<Vec<u8>>,
+    /// The numbers are UIDs.
+    pub uid: bool,
+    pub min: Option<u32>,
+    pub max: Option<u32>,
+    pub count: Option<u32>,
+    /// `ALL`, kept as ranges.
+    pub all: Option<SeqSet>,
+    pub modseq: Option<u64>,
+    /// Other return data (`PARTIAL`, `RELEVANCY`...), re-serialised.
+    pub other: Vec<RawItem>,
+}
+
+pub fn parse_esearch(items: &[Item]) -> Vec<Result<Esearch, Invalid>> {
+    each(items, |t| {
+        let mut e = Esearch::default();
+        while let Some(v) = t.read_value()? {
+            match v {
+                Value::List(l) => {
+                    if l.len() == 2 && astring(&l[0])?.eq_ignore_ascii_case(b"TAG") {
+                        e.tag = Some(astring(&l[1])?);
+                    }
+                }
+                v => {
+                    let name = astring(&v)?.to_ascii_uppercase();
+                    if name == b"UID" {
+                        e.uid = true;
+                        continue;
+                    }
+                    let val = t.expect_value()?;
+                    match name.as_slice() {
+                        b"MIN" => e.min = Some(val.u32()?),
+                        b"MAX" => e.max = Some(val.u32()?),
+                        b"COUNT" => e.count = Some(val.u32()?),
+                        b"MODSEQ" => e.modseq = Some(val.u64()?),
+                        b"ALL" => e.all = Some(SeqSet::parse(&astring(&val)?)?),
+                        _ => e.other.push(RawItem {
+                            name,
+                            raw: val.to_imap(),
+                        }),
+                    }
+                }
+            }
+        }
+        Ok(e)
+    })
+}
+
+/// A node of a THREAD forest. `id` is `None` for the missing parent of siblings
+/// (`((3)(5))`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThreadNode {
+    pub id: Option<u32>,
+    pub parent: Option<usize>,
+    pub children: Vec<usize>,
+}
+
+/// THREAD results (RFC 5256) as a flat arena: `nodes` indexed by position, `roots` the first
+/// message of each thread. A flat arena keeps long reply chains from becoming deep
+/// recursion.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Threads {
+    pub nodes: Vec<ThreadNode>,
+    pub roots: Vec<usize>,
+}
+
+impl Threads {
+    fn add(&mut self, id: Option<u32>, parent: Option<usize>) -> usize {
+        let i = self.nodes.len();
+        self.nodes.push(ThreadNode {
+            id,
+            parent,
+            children: Vec::new(),
+        });
+        match parent {
+            Some(p) => self.nodes[p].children.push(i),
+            None => self.roots.push(i),
+        }
+        i
+    }
+
+    fn list(
+        &mut self,
+        l: &[Value<'_>],
+        parent: Option<usize>,
+        depth: usize,
+    ) -> Result<(), ParseError> {
+        if depth > MAX_DEPTH {
+            return err(ErrorKind::Depth, "THREAD nested too deeply");
+        }
+        let mut cur = parent;
+        if parent.is_none() && matches!(l.first(), Some(Value::List(_))) {
+            cur = Some(self.add(None, None));
+        }
+        for v in l {
+            match v {
+                Value::List(sub) => self.list(sub, cur, depth + 1)?,
+                v => cur = Some(self.add(Some(v.u32()?), cur)),
+            }
+        }
+        Ok(())
+    }
+}
+
+pub fn parse_thread(items: &[Item]) -> Result<Threads, Invalid> {
+    let mut th = Threads::default();
+    for r in responses(items) {
+        let mut t = Tokenizer::new(r);
+        let step = (|| {
+            while let Some(v) = t.read_value()? {
+                th.list(v.list()?, None, 0)?;
+            }
+            Ok(())
+        })();
+        step.map_err(|e: ParseError| Invalid::new(e, r))?;
+    }
+    Ok(th)
+}
+
+/// One namespace: prefix, delimiter and extension data (re-serialised).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Namespace {
+    pub prefix: Vec<u8>,
+    pub delimiter: Option<u8>,
+    pub extensions: Vec<Vec<u8>>,
+}
+
+/// NAMESPACE (RFC 2342).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Namespaces {
+    pub personal: Vec<Namespace>,
+    pub other: Vec<Namespace>,
+    pub shared: Vec<Namespace>,
+}
+
+pub fn parse_namespace(items: &[Item]) -> Vec<Result<Namespaces, Invalid>> {
+    each(items, |t| {
+        let mut group = || -> Result<Vec<Namespace>, ParseError> {
+            t.expect_value()?
+                .list()?
+                .iter()
+                .map(|n| {
+                    let f = n.list()?;
+                    Ok(Namespace {
+                        prefix: astring(f.first().unwrap_or(&Value::Nil)).unwrap_or_default(),
+                        delimiter: match f.get(1) {
+                            None | Some(Value::Nil) => None,
+                            Some(v) => astring(v)?.first().copied(),
+                        },
+                        extensions: f.iter().skip(2).map(Value::to_imap).collect(),
+                    })
+                })
+                .collect()
+        };
+        Ok(Namespaces {
+            personal: group()?,
+            other: group()?,
+            shared: group()?,
+        })
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuotaResource {
+    pub name: Vec<u8>,
+    pub usage: u64,
+    pub limit: u64,
+}
+
+/// QUOTA (RFC 9208).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Quota {
+    pub root: Vec<u8>,
+    pub resources: Vec<QuotaResource>,
+}
+
+pub fn parse_quota(items: &[Item]) -> Vec<Result<Quota, Invalid>> {
+    each(items, |t| {
+        let root = next_astring(t)?;
+        let v = t.expect_value()?;
+        let mut resources = Vec::new();
+        for r in v.list()?.chunks(3) {
+            if r.len() < 3 {
+                return err(
+                    ErrorKind::Shape,
+                    "QUOTA resource needs name, usage and limit",
+                );
+            }
+            resources.push(QuotaResource {
+                name: astring(&r[0])?,
+                usage: r[1].u64()?,
+                limit: r[2].u64()?,
+            });
+        }
+        Ok(Quota { root, resources })
+    })
+}
+
+/// QUOTAROOT: a mailbox and its quota roots.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QuotaRoot {
+    pub mailbox: MailboxName,
+    pub roots: Vec<Vec<u8>>,
+}
+
+pub fn parse_quotaroot(items: &[Item]) -> Vec<Result<QuotaRoot, Invalid>> {
+    each(items, |t| {
+        let mailbox = MailboxName::new(next_astring(t)?);
+        let roots = t
+            .read_all()?
+            .iter()
+            .map(astring)
+            .collect::<Result<_, _>>()?;
+        Ok(QuotaRoot { mailbox, roots })
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AclEntry {
+    pub identifier: Vec<u8>,
+    pub rights: Vec<u8>,
+}
+
+/// ACL (RFC 4314).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Acl {
+    pub mailbox: MailboxName,
+    pub entries: Vec<AclEntry>,
+}
+
+pub fn parse_acl(items: &[Item]) -> Vec<Result<Acl, Invalid>> {
+    each(items, |t| {
+        let mailbox = MailboxName::new(next_astring(t)?);
+        let rest = t.read_all()?;
+        let mut entries = Vec::new();
+        for p in rest.chunks(2) {
+            entries.push(AclEntry {
+                identifier: astring(&p[0])?,
+                rights: astring(p.get(1).unwrap_or(&Value::Nil)).unwrap_or_default(),
+            });
+        }
+        Ok(Acl { mailbox, entries })
+    })
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MyRights {
+    pub mailbox: MailboxName,
+    pub rights: Vec<u8>,
+}
+
+pub fn parse_myrights(items: &[Item]) -> Vec<Result<MyRights, Invalid>> {
+    each(items, |t| {
+        Ok(MyRights {
+            mailbox: MailboxName::new(next_astring(t)?),
+            rights: next_astring(t)?,
+        })
+    })
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListRights {
+    pub mailbox: MailboxName,
+    pub identifier: Vec<u8>,
+    /// Rights always granted.
+    pub required: Vec<u8>,
+    /// Groups of rights that may be granted (each group together).
+    pub optional: Vec<Vec<u8>>,
+}
+
+pub fn parse_listrights(items: &[Item]) -> Vec<Result<ListRights, Invalid>> {
+    each(items, |t| {
+        Ok(ListRights {
+            mailbox: MailboxName::new(next_astring(t)?),
+            identifier: next_astring(t)?,
+            required: next_astring(t)?,
+            optional: t
+                .read_all()?
+                .iter()
+                .map(astring)
+                .collect::<Result<_, _>>()?,
+        })
+    })
+}
+
+/// One METADATA entry; `value` is `None` for NIL and in unsolicited change notices, which
+/// list entry names only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MetadataEntry {
+    pub name: Vec<u8>,
+    pub value: Option<Vec<u8>>,
+}
+
+/// METADATA (RFC 5464).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Metadata {
+    /// The mailbox; empty for server metadata.
+    pub mailbox: MailboxName,
+    pub entries: Vec<MetadataEntry>,
+}
+
+pub fn parse_metadata(items: &[Item]) -> Vec<Result<Metadata, Invalid>> {
+    each(items, |t| {
+        let mailbox = MailboxName::new(next_astring(t)?);
+        let mut entries = Vec::new();
+        for v in t.read_all()? {
+            match v {
+                Value::List(l) => {
+                    for p in l.chunks(2) {
+                        entries.push(MetadataEntry {
+                            name: astring(&p[0])?,
+                            value: match p.get(1) {
+                                Some(x) => x.nstring()?,
+                                None => None,
+                            },
+                        });
+                    }
+                }
+                v => entries.push(MetadataEntry {
+                    name: astring(&v)?,
+                    value: None,
+                }),
+            }
+        }
+        Ok(Metadata { mailbox, entries })
+    })
+}
+
+/// CAPABILITY: every capability of every response, as sent.
+pub fn parse_capability(items: &[Item]) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    for r in responses(items) {
+        let mut t = Tokenizer::new(r);
+        while let Ok(Some(tok)) = t.next_token() {
+            match tok {
+                Token::Atom(a) => out.push(a.to_vec()),
+                Token::Number(n) => out.push(n.to_string().into_bytes()),
+                Token::Quoted(q) => out.push(q.into_owned()),
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// Whether `caps` has `name` (case-insensitive).
+pub fn has_capability(caps: &[Vec<u8>], name: &str) -> bool {
+    caps.iter().any(|c| c.eq_ignore_ascii_case(name.as_bytes()))
+}
+
+/// ID (RFC 2971): the server's field/value pairs; empty for NIL.
+pub fn parse_id(items: &[Item]) -> Vec<Result<Vec<Param>, Invalid>> {
+    each(items, |t| {
+        let v = t.expect_value()?;
+        v.list()?
+            .chunks(2)
+            .map(|p| {
+                Ok(Param {
+                    name: astring(&p[0])?,
+                    value: match p.get(1) {
+                        Some(x) => x.nstring()?,
+                        None => None,
+                    },
+                })
+            })
+            .collect()
+    })
+}

@@ -1,0 +1,174 @@
+//! Parsed results: structures instead of IMAP syntax, over the raw `(typ, data)` items.
+//!
+//! Everything here is a pure function over [`Item`]s (or bytes): no I/O, no session state,
+//! no panics on any input, bounded nesting (see [`MAX_DEPTH`]) and no recursion that the
+//! bound does not limit. The raw items stay available: these functions only read them.
+//!
+//! # Input shape
+//! Every command's untagged data comes as the engine delivers it (see
+//! [`crate::proto::response`]): each response is zero or more [`Item::Literal`]s (the line
+//! that announced a literal, then the literal) followed by exactly one [`Item::Line`]. A
+//! command's data is several responses one after the other (`FETCH 1:1000` gives 1,000
+//! responses); [`responses`] cuts it back into responses, and each parser works response by
+//! response, so one malformed response never loses the others.
+//!
+//! # Modules
+//! - [`token`]: the bounded tokenizer ([`token::Tokenizer`], [`token::Token`]) and the value
+//!   tree it builds ([`token::Value`]);
+//! - [`fetch`]: FETCH responses ([`fetch::FetchMessage`], [`fetch::Envelope`],
+//!   [`fetch::BodyPart`], [`fetch::BodySection`]);
+//! - [`mailbox`]: SELECT/EXAMINE summary, STATUS, LIST/LSUB, SEARCH/SORT, ESEARCH, THREAD,
+//!   NAMESPACE, QUOTA/QUOTAROOT, ACL/MYRIGHTS/LISTRIGHTS, METADATA, CAPABILITY, ID;
+//! - [`codes`]: response codes (`[APPENDUID ...]`, `[COPYUID ...]`, `[ALERT]`...) and
+//!   sequence sets kept as ranges ([`codes::SeqSet`]);
+//! - [`utf7`]: modified UTF-7 for mailbox names (RFC 3501 §5.1.3);
+//! - [`rfc2047`]: `=?charset?Q|B?...?=` encoded-word decoding for header text.
+//!
+//! # Conventions (the C ABI mirrors them)
+//! - Byte strings are `Vec<u8>` (IMAP text is not guaranteed UTF-8). `Option<Vec<u8>>` is an
+//!   IMAP `nstring`: `None` is `NIL`, `Some(vec![])` is `""`.
+//! - Every per-response result is a `Result<T, Invalid>`; [`Invalid`] carries the error and
+//!   the response's raw bytes.
+//! - Numbers are overflow-checked: a number too large for its field is an error, never a
+//!   wrap-around.
+
+pub mod codes;
+pub mod fetch;
+pub mod mailbox;
+pub mod rfc2047;
+pub mod token;
+pub mod utf7;
+
+#[cfg(test)]
+mod tests;
+
+use crate::proto::framer::LiteralData;
+use crate::proto::response::Item;
+use std::fmt;
+
+pub use codes::{ResponseCode, SeqRange, SeqSet};
+pub use fetch::{
+    parse_fetch, Address, BodyPart, BodySection, Disposition, Envelope, FetchMessage, Group,
+    Mailbox, Param, RawItem, SectionData, SectionKind, SectionText,
+};
+pub use mailbox::SelectSummary;
+pub use token::{Token, Tokenizer, Value};
+
+/// Deepest nesting of parenthesized lists accepted (BODYSTRUCTURE, THREAD, lists):
+/// beyond it the response is an error, not a stack overflow.
+pub(crate) const MAX_DEPTH: usize = 64;
+
+/// Most numbers a sequence set may expand to (see [`codes::SeqSet::expand`]); larger sets
+/// stay as ranges.
+pub(crate) const MAX_EXPANDED: u64 = 10_000;
+
+/// What kind of problem a parser found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Bytes that are not IMAP syntax (unbalanced quote, stray character...).
+    Syntax,
+    /// Nesting deeper than [`MAX_DEPTH`].
+    Depth,
+    /// A number that does not fit its field (or is not a number).
+    Number,
+    /// Well-formed syntax with the wrong shape for the response (a list where a string
+    /// belongs, a missing field...).
+    Shape,
+    /// Input ended before the response was complete.
+    Truncated,
+    /// Invalid modified UTF-7 or base64.
+    Encoding,
+}
+
+/// A parse failure: its kind and a message for humans (never containing more than a short
+/// excerpt of the input).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
+impl ParseError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        ParseError {
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+pub(crate) fn err<T>(kind: ErrorKind, message: impl Into<String>) -> Result<T, ParseError> {
+    Err(ParseError::new(kind, message))
+}
+
+/// A response that could not be parsed: why, and its raw bytes (see [`raw_bytes`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    pub error: ParseError,
+    pub raw: Vec<u8>,
+}
+
+impl Invalid {
+    pub(crate) fn new(error: ParseError, items: &[Item]) -> Self {
+        Invalid {
+            error,
+            raw: raw_bytes(items),
+        }
+    }
+}
+
+/// Cuts a command's data into responses: each ends with its [`Item::Line`] (or the
+/// [`Item::None`] imaplib gives when there was no response, which yields nothing). A trailing
+/// run of literals without a closing line is returned as a last, truncated response.
+pub fn responses(items: &[Item]) -> impl Iterator<Item = &[Item]> {
+    let mut rest = items;
+    std::iter::from_fn(move || loop {
+        if rest.is_empty() {
+            return None;
+        }
+        let end = rest
+            .iter()
+            .position(|i| !matches!(i, Item::Literal(..)))
+            .map_or(rest.len(), |p| p + 1);
+        let (resp, tail) = rest.split_at(end);
+        rest = tail;
+        if resp.len() == 1 && matches!(resp[0], Item::None) {
+            continue;
+        }
+        return Some(resp);
+    })
+}
+
+/// The bytes of one response as they were on the wire after `* ` and the response name
+/// (`1 (UID 1 BODY[] {5}\r\nhello)`): each line, and after a line that announced a literal,
+/// CRLF and the literal's bytes (nothing for a streamed literal).
+pub fn raw_bytes(items: &[Item]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for item in items {
+        match item {
+            Item::None => {}
+            Item::Line(l) => out.extend_from_slice(l),
+            Item::Literal(h, data) => {
+                out.extend_from_slice(h);
+                out.extend_from_slice(b"\r\n");
+                if let LiteralData::Bytes(b) = data {
+                    out.extend_from_slice(b);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A short printable excerpt of bytes for error messages.
+pub(crate) fn excerpt(b: &[u8]) -> String {
+    crate::proto::show(&b[..b.len().min(60)])
+}

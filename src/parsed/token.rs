@@ -1,0 +1,632 @@
+//! The bounded tokenizer and the value tree.
+//!
+//! [`Tokenizer`] reads one response's data as the engine delivers it: lines and literals
+//! interleaved, where a line ending in `{n}` (or `~{n}`, a literal8) means the literal that
+//! follows supplies that string. It yields [`Token`]s one at a time and never recurses.
+//! [`Tokenizer::read_value`] builds a [`Value`] tree with an explicit stack, refusing more
+//! than [`MAX_DEPTH`] levels of parentheses, so every consumer that walks a `Value`
+//! recursively is bounded by that depth too.
+//!
+//! Lexical rules, lenient where real servers deviate:
+//! - whitespace between tokens is any run of spaces or tabs (trailing spaces are fine);
+//! - an atom runs to whitespace, `(`, `)` or `"`; after the FETCH names `BODY`, `BINARY`,
+//!   `BINARY.SIZE` (and their `.PEEK` forms), a `[` opens a section spec that may hold spaces,
+//!   parentheses and quoted strings up to its `]` (`BODY[HEADER.FIELDS (DATE FROM)]<0>` is one
+//!   atom); elsewhere, or without a closing `]` on the line, `[` and `]` are ordinary atom
+//!   characters (so the astrings `[` and `]` stay two atoms);
+//! - an atom made only of digits is a [`Token::Number`] (overflow of `u64` is an error);
+//!   `NIL` in any case is [`Token::Nil`];
+//! - a quoted string takes `\x` escapes for any `x`; a `"` that is not followed by whitespace,
+//!   `)`, `]` or the end of the line is kept as content (163.com's unescaped quotes).
+
+use super::{err, excerpt, ErrorKind, ParseError, MAX_DEPTH};
+use crate::proto::framer::LiteralData;
+use crate::proto::response::Item;
+use std::borrow::Cow;
+
+/// One lexical token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Token<'a> {
+    /// `(`
+    Open,
+    /// `)`
+    Close,
+    /// `NIL` (any case).
+    Nil,
+    /// An atom of digits only.
+    Number(u64),
+    /// Any other atom, flags (`\Seen`) and bracketed forms (`BODY[1.MIME]<0>`) included.
+    Atom(&'a [u8]),
+    /// A quoted string, unescaped.
+    Quoted(Cow<'a, [u8]>),
+    /// A literal's bytes.
+    Literal(&'a [u8]),
+    /// A literal that went to a streaming sink: only its size is known.
+    Streamed(u64),
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Source<'a> {
+    Items(&'a [Item]),
+    Bytes(&'a [u8]),
+}
+
+/// See the module documentation. Cheap to clone (a clone is a saved position).
+#[derive(Debug, Clone)]
+pub struct Tokenizer<'a> {
+    src: Source<'a>,
+    idx: usize,
+    pos: usize,
+}
+
+fn is_space(b: u8) -> bool {
+    b == b' ' || b == b'\t'
+}
+
+fn ends_quoted(next: Option<&u8>) -> bool {
+    match next {
+        None => true,
+        Some(&b) => is_space(b) || b == b')' || b == b']',
+    }
+}
+
+/// `{digits}`, `{digits+}`, `~{digits}` at the very end of `t`: the announced size.
+fn literal_announcement(t: &[u8]) -> Option<u64> {
+    let t = t.strip_prefix(b"~").unwrap_or(t);
+    let inner = t.strip_prefix(b"{")?.strip_suffix(b"}")?;
+    let inner = inner.strip_suffix(b"+").unwrap_or(inner);
+    parse_u64(inner)
+}
+
+/// Digits only, overflow-checked.
+pub fn parse_u64(d: &[u8]) -> Option<u64> {
+    if d.is_empty() || d.len() > 20 {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for &b in d {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n = n.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+    }
+    Some(n)
+}
+
+/// Digits only, overflow-checked, as `u32`.
+pub fn parse_u32(d: &[u8]) -> Option<u32> {
+    parse_u64(d).and_then(|n| u32::try_from(n).ok())
+}
+
+impl<'a> Tokenizer<'a> {
+    /// Over one response's items (several responses also work: they read as one stream).
+    pub fn new(items: &'a [Item]) -> Self {
+        Tokenizer {
+            src: Source::Items(items),
+            idx: 0,
+            pos: 0,
+        }
+    }
+
+    /// Over a single line of bytes (no literals can be resolved).
+    pub fn from_bytes(bytes: &'a [u8]) -> Self {
+        Tokenizer {
+            src: Source::Bytes(bytes),
+            idx: 0,
+            pos: 0,
+        }
+    }
+
+    fn text(&self) -> &'a [u8] {
+        match self.src {
+            Source::Items(items) => match items.get(self.idx) {
+                Some(Item::Line(l)) | Some(Item::Literal(l, _)) => l,
+                _ => &[],
+            },
+            Source::Bytes(b) if self.idx == 0 => b,
+            Source::Bytes(_) => &[],
+        }
+    }
+
+    fn segments(&self) -> usize {
+        match self.src {
+            Source::Items(items) => items.len(),
+            Source::Bytes(_) => 1,
+        }
+    }
+
+    fn literal(&self) -> Option<&'a LiteralData> {
+        match self.src {
+            Source::Items(items) => match items.get(self.idx) {
+                Some(Item::Literal(_, d)) => Some(d),
+                _ => None,
+            },
+            Source::Bytes(_) => None,
+        }
+    }
+
+    fn take_literal(&mut self, data: &'a LiteralData) -> Token<'a> {
+        self.idx += 1;
+        self.pos = 0;
+        match data {
+            LiteralData::Bytes(b) => Token::Literal(b),
+            LiteralData::Streamed(n) => Token::Streamed(*n),
+        }
+    }
+
+    /// Skips whitespace; true when nothing but whitespace is left.
+    pub fn at_end(&mut self) -> bool {
+        let mut probe = self.clone();
+        matches!(probe.next_token(), Ok(None))
+    }
+
+    /// The next token, `None` at the end of the data.
+    #[allow(clippy::should_implement_trait)]
+    pub fn next_token(&mut self) -> Result<Option<Token<'a>>, ParseError> {
+        loop {
+            let t = self.text();
+            while self.pos < t.len() && is_space(t[self.pos]) {
+                self.pos += 1;
+            }
+            if self.pos >= t.len() {
+                // A literal whose line did not announce it (hand-made items): take it as the
+                // next token rather than lose it.
+                if let Some(data) = self.literal() {
+                    return Ok(Some(self.take_literal(data)));
+                }
+                if self.idx + 1 < self.segments() {
+                    self.idx += 1;
+                    self.pos = 0;
+                    continue;
+                }
+                self.idx = self.segments();
+                return Ok(None);
+            }
+            let start = self.pos;
+            let rest = &t[start..];
+            return match rest[0] {
+                b'(' => {
+                    self.pos += 1;
+                    Ok(Some(Token::Open))
+                }
+                b')' => {
+                    self.pos += 1;
+                    Ok(Some(Token::Close))
+                }
+                b'"' => self.quoted(t).map(Some),
+                b'{' | b'~' if rest[0] == b'{' || rest.get(1) == Some(&b'{') => {
+                    if literal_announcement(rest).is_none() {
+                        return err(
+                            ErrorKind::Syntax,
+                            format!("bad literal announcement at '{}'", excerpt(rest)),
+                        );
+                    }
+                    match self.literal() {
+                        Some(data) => Ok(Some(self.take_literal(data))),
+                        None => err(ErrorKind::Truncated, "literal announced but missing"),
+                    }
+                }
+                _ => Ok(Some(self.atom(t))),
+            };
+        }
+    }
+
+    fn quoted(&mut self, t: &'a [u8]) -> Result<Token<'a>, ParseError> {
+        let start = self.pos + 1;
+        let mut i = start;
+        let mut owned: Option<Vec<u8>> = None;
+        loop {
+            let Some(&b) = t.get(i) else {
+                return err(
+                    ErrorKind::Syntax,
+                    format!("unterminated quoted string '{}'", excerpt(&t[start - 1..])),
+                );
+            };
+            match b {
+                b'\\' => {
+                    let Some(&e) = t.get(i + 1) else {
+                        return err(ErrorKind::Syntax, "quoted string ends in a backslash");
+                    };
+                    owned.get_or_insert_with(|| t[start..i].to_vec()).push(e);
+                    i += 2;
+                }
+                b'"' if ends_quoted(t.get(i + 1)) => {
+                    self.pos = i + 1;
+                    return Ok(Token::Quoted(match owned {
+                        Some(v) => Cow::Owned(v),
+                        None => Cow::Borrowed(&t[start..i]),
+                    }));
+                }
+                _ => {
+                    if let Some(v) = owned.as_mut() {
+                        v.push(b);
+                    }
+                    i += 1;
+                }
+            }
+        }
+    }
+
+    fn atom(&mut self, t: &'a [u8]) -> Token<'a> {
+        let start = self.pos;
+        let mut i = start;
+        while i < t.len() {
+            match t[i] {
+                b' ' | b'\t' | b'(' | b')' | b'"' => break,
+                b'[' if is_section_name(&t[start..i]) => {
+                    i = bracket_end(t, i).map_or(i + 1, |e| e + 1);
+                }
+                _ => i += 1,
+            }
+        }
+        // Called only on a byte that is none of the terminators, so `i > start`: progress.
+        self.pos = i.max(start + 1).min(t.len());
+        let a = &t[start..self.pos];
+        if a.eq_ignore_ascii_case(b"NIL") {
+            return Token::Nil;
+        }
+        if a.iter().all(u8::is_ascii_digit) {
+            if let Some(n) = parse_u64(a) {
+                return Token::Number(n);
+            }
+        }
+        Token::Atom(a)
+    }
+
+    /// Like [`Tokenizer::next_token`] but an all-digit atom too large for `u64` is an error
+    /// (the tokenizer itself keeps it as an atom so that callers can decide).
+    pub fn next_checked(&mut self) -> Result<Option<Token<'a>>, ParseError> {
+        let tok = self.next_token()?;
+        if let Some(Token::Atom(a)) = &tok {
+            if a.iter().all(u8::is_ascii_digit) {
+                return err(
+                    ErrorKind::Number,
+                    format!("number '{}' is too large", excerpt(a)),
+                );
+            }
+        }
+        Ok(tok)
+    }
+
+    /// Reads one whole value (a scalar or a parenthesized list). `None` at the end of the
+    /// data; an error for a `)` with no `(` or data that ends inside a list.
+    pub fn read_value(&mut self) -> Result<Option<Value<'a>>, ParseError> {
+        match self.next_checked()? {
+            None => Ok(None),
+            Some(tok) => self.value_from(tok).map(Some),
+        }
+    }
+
+    /// Reads a value that must be there.
+    pub fn expect_value(&mut self) -> Result<Value<'a>, ParseError> {
+        match self.read_value()? {
+            Some(v) => Ok(v),
+            None => err(ErrorKind::Truncated, "a value is missing"),
+        }
+    }
+
+    /// Builds the value that starts with `first` (already read), without recursion.
+    pub fn value_from(&mut self, first: Token<'a>) -> Result<Value<'a>, ParseError> {
+        let mut stack: Vec<Vec<Value<'a>>> = Vec::new();
+        let mut tok = first;
+        loop {
+            let v = match tok {
+                Token::Open => {
+                    if stack.len() >= MAX_DEPTH {
+                        return err(
+                            ErrorKind::Depth,
+                            format!("nesting deeper than {MAX_DEPTH} levels"),
+                        );
+                    }
+                    stack.push(Vec::new());
+                    None
+                }
+                Token::Close => match stack.pop() {
+                    Some(l) => Some(Value::List(l)),
+                    None => return err(ErrorKind::Syntax, "unexpected ')'"),
+                },
+                Token::Nil => Some(Value::Nil),
+                Token::Number(n) => Some(Value::Number(n)),
+                Token::Atom(a) => Some(Value::Atom(a)),
+                Token::Quoted(q) => Some(Value::String(q)),
+                Token::Literal(l) => Some(Value::String(Cow::Borrowed(l))),
+                Token::Streamed(n) => Some(Value::Streamed(n)),
+            };
+            if let Some(v) = v {
+                match stack.last_mut() {
+                    None => return Ok(v),
+                    Some(top) => top.push(v),
+                }
+            }
+            tok = match self.next_checked()? {
+                Some(t) => t,
+                None => return err(ErrorKind::Truncated, "data ends inside a list"),
+            };
+        }
+    }
+
+    /// All remaining values.
+    pub fn read_all(&mut self) -> Result<Vec<Value<'a>>, ParseError> {
+        let mut out = Vec::new();
+        while let Some(v) = self.read_value()? {
+            out.push(v);
+        }
+        Ok(out)
+    }
+}
+
+/// The FETCH item names whose `[...]` may hold spaces and parentheses (a section spec).
+fn is_section_name(a: &[u8]) -> bool {
+    [
+        &b"BODY"[..],
+        b"BODY.PEEK",
+        b"BINARY",
+        b"BINARY.PEEK",
+        b"BINARY.SIZE",
+    ]
+    .iter()
+    .any(|n| a.eq_ignore_ascii_case(n))
+}
+
+/// Index of the `]` closing the `[` at `open`, skipping quoted strings; `None` if the line has
+/// none.
+fn bracket_end(t: &[u8], open: usize) -> Option<usize> {
+    let mut i = open + 1;
+    while i < t.len() {
+        match t[i] {
+            b']' => return Some(i),
+            b'"' => {
+                i += 1;
+                while i < t.len() && t[i] != b'"' {
+                    i += if t[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// A parsed value. Strings borrow from the items where they can.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value<'a> {
+    Nil,
+    Number(u64),
+    Atom(&'a [u8]),
+    /// A quoted string or a literal.
+    String(Cow<'a, [u8]>),
+    /// A streamed literal: its size.
+    Streamed(u64),
+    List(Vec<Value<'a>>),
+}
+
+fn shape<T>(what: &str, v: &Value<'_>) -> Result<T, ParseError> {
+    err(
+        ErrorKind::Shape,
+        format!("expected {what}, got {}", v.describe()),
+    )
+}
+
+impl<'a> Value<'a> {
+    /// A short description for error messages.
+    pub fn describe(&self) -> String {
+        match self {
+            Value::Nil => "NIL".into(),
+            Value::Number(n) => format!("number {n}"),
+            Value::Atom(a) => format!("atom '{}'", excerpt(a)),
+            Value::String(s) => format!("string '{}'", excerpt(s)),
+            Value::Streamed(n) => format!("streamed literal of {n} bytes"),
+            Value::List(l) => format!("list of {} values", l.len()),
+        }
+    }
+
+    /// String, literal or atom bytes (a number is not text here).
+    pub fn text(&self) -> Option<&[u8]> {
+        match self {
+            Value::Atom(a) => Some(a),
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn is_nil(&self) -> bool {
+        matches!(self, Value::Nil)
+    }
+
+    /// An `nstring`, leniently: NIL is `None`; strings, atoms and numbers (as their digits)
+    /// are text; a list is an error.
+    pub fn nstring(&self) -> Result<Option<Vec<u8>>, ParseError> {
+        match self {
+            Value::Nil => Ok(None),
+            Value::Number(n) => Ok(Some(n.to_string().into_bytes())),
+            Value::Atom(a) => Ok(Some(a.to_vec())),
+            Value::String(s) => Ok(Some(s.to_vec())),
+            Value::Streamed(_) | Value::List(_) => shape("a string or NIL", self),
+        }
+    }
+
+    /// A string where NIL is tolerated as empty.
+    pub fn string_or_empty(&self) -> Result<Vec<u8>, ParseError> {
+        Ok(self.nstring()?.unwrap_or_default())
+    }
+
+    /// A number; a quoted string of digits is accepted too.
+    pub fn u64(&self) -> Result<u64, ParseError> {
+        match self {
+            Value::Number(n) => Ok(*n),
+            Value::String(s) => match parse_u64(s.trim_ascii()) {
+                Some(n) => Ok(n),
+                None => shape("a number", self),
+            },
+            _ => shape("a number", self),
+        }
+    }
+
+    pub fn u32(&self) -> Result<u32, ParseError> {
+        let n = self.u64()?;
+        u32::try_from(n).map_err(|_| {
+            ParseError::new(
+                ErrorKind::Number,
+                format!("number {n} does not fit 32 bits"),
+            )
+        })
+    }
+
+    /// A list; NIL counts as the empty list (servers send it where a list belongs).
+    pub fn list(&self) -> Result<&[Value<'a>], ParseError> {
+        match self {
+            Value::List(l) => Ok(l),
+            Value::Nil => Ok(&[]),
+            _ => shape("a list", self),
+        }
+    }
+
+    /// Writes the value back in IMAP syntax (lists in parentheses, strings quoted unless they
+    /// need a literal, which is written as `{n}\r\n` and the bytes).
+    pub fn write_imap(&self, out: &mut Vec<u8>) {
+        match self {
+            Value::Nil => out.extend_from_slice(b"NIL"),
+            Value::Number(n) => out.extend_from_slice(n.to_string().as_bytes()),
+            Value::Atom(a) => out.extend_from_slice(a),
+            Value::String(s) => {
+                if s.iter().any(|&b| b == b'\r' || b == b'\n' || b == 0) {
+                    out.extend_from_slice(format!("{{{}}}\r\n", s.len()).as_bytes());
+                    out.extend_from_slice(s);
+                } else {
+                    out.extend_from_slice(&crate::proto::encode::quote(s));
+                }
+            }
+            Value::Streamed(n) => out.extend_from_slice(format!("{{{n}}}\r\n").as_bytes()),
+            Value::List(l) => {
+                out.push(b'(');
+                for (i, v) in l.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b' ');
+                    }
+                    v.write_imap(out);
+                }
+                out.push(b')');
+            }
+        }
+    }
+
+    pub fn to_imap(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        self.write_imap(&mut out);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(b: &[u8]) -> Vec<Token<'_>> {
+        let mut t = Tokenizer::from_bytes(b);
+        let mut out = Vec::new();
+        while let Some(tok) = t.next_token().unwrap() {
+            out.push(tok);
+        }
+        out
+    }
+
+    #[test]
+    fn lexes_the_basic_forms() {
+        assert_eq!(
+            toks(b"1 (UID 10 FLAGS (\\Seen $Junk) X \"a\\\"b\" nil)  "),
+            vec![
+                Token::Number(1),
+                Token::Open,
+                Token::Atom(b"UID"),
+                Token::Number(10),
+                Token::Atom(b"FLAGS"),
+                Token::Open,
+                Token::Atom(b"\\Seen"),
+                Token::Atom(b"$Junk"),
+                Token::Close,
+                Token::Atom(b"X"),
+                Token::Quoted(Cow::Owned(b"a\"b".to_vec())),
+                Token::Nil,
+                Token::Close,
+            ]
+        );
+        assert_eq!(
+            toks(b"BODY[HEADER.FIELDS (DATE \"FROM\")]<0> BODY[]"),
+            vec![
+                Token::Atom(b"BODY[HEADER.FIELDS (DATE \"FROM\")]<0>"),
+                Token::Atom(b"BODY[]")
+            ]
+        );
+        assert_eq!(toks(b"a]b[~/&+!"), vec![Token::Atom(b"a]b[~/&+!")]);
+        assert_eq!(toks(b"[ ]"), vec![Token::Atom(b"["), Token::Atom(b"]")]);
+        assert_eq!(
+            toks(b"body.peek[1 2]"),
+            vec![Token::Atom(b"body.peek[1 2]")]
+        );
+        assert_eq!(toks(b"~/Mail"), vec![Token::Atom(b"~/Mail")]);
+    }
+
+    #[test]
+    fn literals_come_from_the_next_item() {
+        let items = vec![
+            Item::Literal(
+                b"1 (BODY[] {5}".to_vec(),
+                LiteralData::Bytes(b"hello".to_vec()),
+            ),
+            Item::Literal(b" X ~{3}".to_vec(), LiteralData::Streamed(3)),
+            Item::Line(b")".to_vec()),
+        ];
+        let mut t = Tokenizer::new(&items);
+        let v = t.read_all().unwrap();
+        assert_eq!(
+            v,
+            vec![
+                Value::Number(1),
+                Value::List(vec![
+                    Value::Atom(b"BODY[]"),
+                    Value::String(Cow::Borrowed(b"hello")),
+                    Value::Atom(b"X"),
+                    Value::Streamed(3),
+                ])
+            ]
+        );
+    }
+
+    #[test]
+    fn errors_not_panics() {
+        for bad in [
+            &b"(a"[..],
+            b")",
+            b"\"abc",
+            b"\"ab\\",
+            b"{5}",
+            b"{x}",
+            b"99999999999999999999999",
+        ] {
+            assert!(Tokenizer::from_bytes(bad).read_all().is_err(), "{bad:?}");
+        }
+        let deep = [vec![b'('; 64], vec![b')'; 64]].concat();
+        assert!(Tokenizer::from_bytes(&deep).read_all().is_ok());
+        let deeper = [vec![b'('; 65], vec![b')'; 65]].concat();
+        assert_eq!(
+            Tokenizer::from_bytes(&deeper).read_all().unwrap_err().kind,
+            ErrorKind::Depth
+        );
+        let huge = vec![b'('; 1_000_000];
+        assert!(Tokenizer::from_bytes(&huge).read_all().is_err());
+    }
+
+    #[test]
+    fn lenient_unescaped_quote() {
+        assert_eq!(
+            toks(b"(\"name\" \"a\"b.txt\")"),
+            vec![
+                Token::Open,
+                Token::Quoted(Cow::Borrowed(b"name")),
+                Token::Quoted(Cow::Borrowed(b"a\"b.txt")),
+                Token::Close
+            ]
+        );
+    }
+}
