@@ -7,8 +7,9 @@
  * Conventions: every fallible function returns an imap_code; outputs are out-parameters,
  * last. What libimap allocates, libimap frees: imap_result_free, imap_string_free,
  * imap_client_free. Strings in are NUL-terminated UTF-8; bytes out are pointer + length.
- * A handle may be used from any thread; calls on one handle are serialized; only
- * imap_interrupt may run alongside another call. Callbacks run only on the calling thread,
+ * A handle may be used from any thread; calls on one handle are serialized; imap_interrupt
+ * and the imap_client_* accessors may run alongside another call (the accessors never wait
+ * for it). Callbacks run only on the calling thread,
  * during the call.
  */
 
@@ -228,7 +229,9 @@ typedef struct imap_result imap_result;
 /**
  * SASL callback for `imap_authenticate`: receives the decoded challenge and either sets
  * `*response`/`*response_len` to the bytes to send (unencoded; the library base64-encodes
- * them) and returns 0, or returns non-zero to abort the exchange (the client sends `*`). The
+ * them) and returns 0 (a NULL `*response` with length 0 sends an empty response), or returns
+ * non-zero to abort the exchange: the client sends `*` and the server's answer decides the
+ * code (`IMAP_CODE_BAD` or `IMAP_CODE_NO`; the connection stays usable). The
  * response memory belongs to the callback and must stay valid until the callback is called
  * again or `imap_authenticate` returns. Called only on the calling thread, during the call.
  */

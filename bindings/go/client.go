@@ -74,6 +74,8 @@ const (
 	StateNonAuth  State = 1
 	StateAuth     State = 2
 	StateSelected State = 3
+	// StateIdling is the state between Idle and Idler.Done (imaplib's IDLING).
+	StateIdling State = 4
 )
 
 // The numbers above must be include/imap.h's: this fails to compile otherwise.
@@ -83,6 +85,7 @@ func _() {
 	_ = x[StateNonAuth-C.IMAP_STATE_NONAUTH]
 	_ = x[StateAuth-C.IMAP_STATE_AUTH]
 	_ = x[StateSelected-C.IMAP_STATE_SELECTED]
+	_ = x[StateIdling-C.IMAP_STATE_IDLING]
 }
 
 func (s State) String() string {
@@ -95,6 +98,8 @@ func (s State) String() string {
 		return "AUTH"
 	case StateSelected:
 		return "SELECTED"
+	case StateIdling:
+		return "IDLING"
 	}
 	return "State(" + strconv.Itoa(int(s)) + ")"
 }
@@ -148,6 +153,27 @@ func DialTLS(ctx context.Context, addr string, opts *Options) (*Client, error) {
 	return dial(ctx, addr, opts, C.IMAP_TLS_MODE_IMPLICIT)
 }
 
+// DialCommand runs command with /bin/sh -c and speaks IMAP over its standard input and
+// output (imaplib's IMAP4_stream), for example a local IMAP server binary started for one
+// user. A PREAUTH greeting puts the Client in StateAuth. Options apply as for Dial, except
+// StartTLS (not allowed). The child is reaped when the connection closes (Logout,
+// Shutdown, Close). Contexts, timeouts and Close interrupt it as they do a TCP connection.
+func DialCommand(ctx context.Context, command string, opts *Options) (*Client, error) {
+	const op = "CONNECT"
+	if opts != nil && opts.StartTLS {
+		return nil, &Error{Code: CodeInvalidArgument, Op: op,
+			Message: "StartTLS is for Dial; a command connection has no TLS"}
+	}
+	if strings.IndexByte(command, 0) >= 0 {
+		return nil, &Error{Code: CodeInvalidArgument, Op: op, Message: "command contains NUL"}
+	}
+	ccmd := C.CString(command)
+	defer C.free(unsafe.Pointer(ccmd))
+	return open(ctx, opts, func(h *C.imap_client, _ **C.imap_result) C.imap_code {
+		return C.imap_open_stream(h, ccmd)
+	})
+}
+
 func splitAddr(addr string) (string, uint16, error) {
 	host, portStr, err := net.SplitHostPort(addr)
 	if err != nil {
@@ -174,15 +200,25 @@ func durationMS(d time.Duration) C.uint32_t {
 
 func dial(ctx context.Context, addr string, opts *Options, mode C.int32_t) (*Client, error) {
 	const op = "CONNECT"
-	if opts == nil {
-		opts = &Options{}
-	}
 	host, port, err := splitAddr(addr)
 	if err != nil {
 		return nil, &Error{Code: CodeInvalidArgument, Op: op, Message: err.Error()}
 	}
 	if strings.IndexByte(host, 0) >= 0 {
 		return nil, &Error{Code: CodeInvalidArgument, Op: op, Message: "host contains NUL"}
+	}
+	chost := C.CString(host)
+	defer C.free(unsafe.Pointer(chost))
+	return open(ctx, opts, func(h *C.imap_client, _ **C.imap_result) C.imap_code {
+		return C.imap_open(h, chost, C.uint16_t(port), mode)
+	})
+}
+
+// open makes a handle, applies opts and connects it with connect.
+func open(ctx context.Context, opts *Options, connect cfunc) (*Client, error) {
+	const op = "CONNECT"
+	if opts == nil {
+		opts = &Options{}
 	}
 	var h *C.imap_client
 	if code := Code(C.imap_client_new(&h)); code != CodeOK {
@@ -199,12 +235,7 @@ func dial(ctx context.Context, addr string, opts *Options, mode C.int32_t) (*Cli
 		c.Close()
 		return nil, err
 	}
-	chost := C.CString(host)
-	defer C.free(unsafe.Pointer(chost))
-	_, err = c.run(ctx, op, func(h *C.imap_client, _ **C.imap_result) C.imap_code {
-		return C.imap_open(h, chost, C.uint16_t(port), mode)
-	})
-	if err != nil {
+	if _, err := c.run(ctx, op, connect); err != nil {
 		c.Close()
 		return nil, err
 	}
@@ -517,10 +548,13 @@ func (c *Client) takeTracePanic() any {
 	return p
 }
 
-// accessor runs f under the lock; it returns false (and does not call f) after Close.
+// accessor runs f on the handle; it returns false (and does not call f) after Close. The
+// library's accessors run alongside a call in progress without waiting for it (they report
+// the handle as of the end of the last call), so only hmu is taken: a call on another
+// goroutine (a long FETCH, an Idler waiting) does not block them.
 func (c *Client) accessor(f func(h *C.imap_client)) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.hmu.RLock()
+	defer c.hmu.RUnlock()
 	if c.h == nil {
 		return false
 	}
@@ -602,4 +636,22 @@ func (c *Client) IsTLS() bool {
 	v := false
 	c.accessor(func(h *C.imap_client) { v = C.imap_client_is_tls(h) != 0 })
 	return v
+}
+
+// UTF8Enabled reports whether the connection is in UTF-8 mode (imaplib's utf8_enabled: the
+// server confirmed ENABLE UTF8=ACCEPT). Then Append sends the message as UTF8 (~{N}...) and
+// Search refuses a charset.
+func (c *Client) UTF8Enabled() bool {
+	v := false
+	c.accessor(func(h *C.imap_client) { v = C.imap_client_utf8_enabled(h) != 0 })
+	return v
+}
+
+// FD returns the connection's file descriptor (imaplib's socket()), for poll or select
+// only: reading or writing it corrupts the session. -1 when the connection is closed or
+// after Close. For a DialCommand connection it is the descriptor responses are read from.
+func (c *Client) FD() int {
+	fd := -1
+	c.accessor(func(h *C.imap_client) { fd = int(C.imap_client_fd(h)) })
+	return fd
 }

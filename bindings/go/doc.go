@@ -1,7 +1,9 @@
 // Package imap is an IMAP4rev1 client: a Go binding of libimap, a Rust library with Python
 // imaplib's surface and a C ABI (include/imap.h).
 //
-// Dial or DialTLS connects and reads the greeting; every IMAP command is a method of
+// Dial or DialTLS connects and reads the greeting (DialCommand speaks IMAP over a
+// command's standard input and output, imaplib's IMAP4_stream); every IMAP command is a
+// method of
 // *Client that returns a *Result, imaplib's (typ, data) pair plus the tagged status, text
 // and response code:
 //
@@ -25,9 +27,25 @@
 // the library's message, and for NO, BAD and READONLY the server's Result. Test the kind
 // with errors.Is against the sentinels: ErrNo, ErrBad, ErrAbort, ErrReadOnly,
 // ErrInvalidArgument, ErrIllegalState, ErrTimeout, ErrInterrupted, ErrTLS, ErrLimit,
-// ErrClosed, ErrConnect, ErrInternal. After ErrNo, ErrBad and ErrReadOnly the connection is
-// still usable; after ErrInvalidArgument and ErrIllegalState nothing was sent; every other
-// kind means the connection is closed and later commands fail with ErrClosed.
+// ErrClosed, ErrConnect, ErrInternal, ErrUnsupported. After ErrNo, ErrBad and ErrReadOnly
+// the connection is still usable; after ErrInvalidArgument, ErrIllegalState and
+// ErrUnsupported nothing was sent; every other kind means the connection is closed and
+// later commands fail with ErrClosed.
+//
+// # Authentication
+//
+// Login sends IMAP's LOGIN command. LoginPlain (with an optional authzid for master-user
+// logins), LoginSASLLogin, LoginCramMD5, LoginXOAuth2 and LoginOAuthBearer use
+// AUTHENTICATE with a built-in mechanism, and fail with ErrUnsupported (nothing sent) when
+// the server does not advertise it. Authenticate runs any mechanism with a Go function
+// answering the challenges (a SASLFunc, called on the calling goroutine during the call).
+//
+// # IDLE
+//
+// Idle starts IDLE and returns an *Idler; Idler.Next returns the server's updates one by
+// one and Idler.Done ends the IDLE. Next waits in steps of IdlePoll (250 ms) and never
+// interrupts the connection: a cancelled context ends one Next, not the IDLE (unlike
+// commands, see Contexts).
 //
 // # Contexts
 //
@@ -53,14 +71,16 @@
 // A *Client is safe for concurrent use: calls are serialized (by a mutex in Go, and again
 // by the library), so goroutines sharing one client take turns; use one client per
 // goroutine for parallelism. Close may be called at any time from any goroutine: it
-// interrupts a call in progress, waits for it, and frees the handle.
+// interrupts a call in progress, waits for it, and frees the handle. The accessors (State,
+// Capabilities, IsOpen, FD...) do not wait for a call in progress on another goroutine:
+// they report the client as of the end of the last call.
 //
 // # Tracing
 //
 // SetDebug sets imaplib's debug level; the output goes to stderr, or to the function given
 // to SetTrace (WriterTrace adapts an io.Writer). The trace function runs on the goroutine
 // making the call, during the call, with the client's lock held: it must not call methods
-// of the same client.
+// of the same client (accessors excepted).
 //
 // # Linking
 //

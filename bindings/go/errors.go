@@ -28,6 +28,7 @@ const (
 	CodeClosed          Code = 16
 	CodeConnect         Code = 17
 	CodeInternal        Code = 18
+	CodeUnsupported     Code = 19
 )
 
 // The numbers above must be include/imap.h's: this fails to compile otherwise.
@@ -47,6 +48,7 @@ func _() {
 	_ = x[CodeClosed-C.IMAP_CODE_CLOSED]
 	_ = x[CodeConnect-C.IMAP_CODE_CONNECT]
 	_ = x[CodeInternal-C.IMAP_CODE_INTERNAL]
+	_ = x[CodeUnsupported-C.IMAP_CODE_UNSUPPORTED]
 }
 
 // String returns the code's symbolic name, "IMAP_CODE_NO" for example.
@@ -93,6 +95,9 @@ var (
 	ErrConnect error = &kindError{CodeConnect, "cannot connect"}
 	// ErrInternal: a bug in the library; the connection is closed.
 	ErrInternal error = &kindError{CodeInternal, "internal error"}
+	// ErrUnsupported: the server does not offer what was asked (an AUTH= mechanism, IDLE,
+	// ENABLE). Nothing was sent; the connection is still usable.
+	ErrUnsupported error = &kindError{CodeUnsupported, "not supported by the server"}
 )
 
 var sentinels = map[Code]error{
@@ -100,7 +105,7 @@ var sentinels = map[Code]error{
 	CodeInvalidArgument: ErrInvalidArgument, CodeIllegalState: ErrIllegalState,
 	CodeTimeout: ErrTimeout, CodeInterrupted: ErrInterrupted, CodeTLS: ErrTLS,
 	CodeLimit: ErrLimit, CodeClosed: ErrClosed, CodeConnect: ErrConnect,
-	CodeInternal: ErrInternal,
+	CodeInternal: ErrInternal, CodeUnsupported: ErrUnsupported,
 }
 
 // Error is the error of a failed call.
@@ -116,6 +121,7 @@ type Error struct {
 	Result *Result
 
 	ctxErr error // context.Canceled or context.DeadlineExceeded when the context ended it
+	cause  error // the error of an Authenticate callback that aborted the exchange
 }
 
 func (e *Error) Error() string {
@@ -128,11 +134,15 @@ func (e *Error) Error() string {
 	if e.ctxErr != nil {
 		s += " (" + e.ctxErr.Error() + ")"
 	}
+	if e.cause != nil {
+		s += " (aborted by the callback: " + e.cause.Error() + ")"
+	}
 	return s
 }
 
-// Unwrap returns the sentinel of the error's kind and, when the context ended the call,
-// the context's error (and ErrTimeout for a deadline).
+// Unwrap returns the sentinel of the error's kind, when the context ended the call the
+// context's error (and ErrTimeout for a deadline), and the error of an Authenticate callback
+// that aborted the exchange.
 func (e *Error) Unwrap() []error {
 	var errs []error
 	if s := sentinels[e.Code]; s != nil {
@@ -143,6 +153,9 @@ func (e *Error) Unwrap() []error {
 		if errors.Is(e.ctxErr, context.DeadlineExceeded) && e.Code != CodeTimeout {
 			errs = append(errs, ErrTimeout)
 		}
+	}
+	if e.cause != nil {
+		errs = append(errs, e.cause)
 	}
 	return errs
 }

@@ -144,3 +144,76 @@ func ExampleClient_Response() {
 	r, _ := c.Response("UIDVALIDITY")
 	fmt.Printf("%s\n", r.Data[0].Line)
 }
+
+// Waiting for new mail with IDLE: Next returns each update as it arrives; a cancelled
+// context or a deadline ends one Next (within imap.IdlePoll) without disturbing the IDLE,
+// and Done ends the IDLE.
+func ExampleClient_Idle() {
+	ctx := context.Background()
+	c, err := imap.Dial(ctx, "imap.example.org", nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	// ... Login ...
+	if _, err := c.Select(ctx, "INBOX", true); err != nil {
+		log.Fatal(err)
+	}
+	idle, err := c.Idle(ctx)
+	if err != nil { // ErrUnsupported without the IDLE capability
+		log.Fatal(err)
+	}
+	// Listen for up to 29 minutes (RFC 2177: re-issue IDLE at least every 29 minutes).
+	wait, cancel := context.WithTimeout(ctx, 29*time.Minute)
+	defer cancel()
+	for {
+		u, err := idle.Next(wait)
+		if errors.Is(err, context.DeadlineExceeded) {
+			break // the IDLE is still running: end it below
+		} else if err != nil {
+			log.Fatal(err)
+		}
+		if u.Type == "EXISTS" {
+			fmt.Printf("mailbox now has %s messages\n", u.Data[0].Line)
+			break
+		}
+	}
+	if _, err := idle.Done(ctx); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// AUTHENTICATE with a mechanism of your own: the function answers each challenge; an error
+// from it aborts the exchange, and Authenticate's error wraps it.
+func ExampleClient_Authenticate() {
+	ctx := context.Background()
+	c, err := imap.Dial(ctx, "imap.example.org", &imap.Options{StartTLS: true})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	_, err = c.Authenticate(ctx, "LOGIN", nil, func(challenge []byte) ([]byte, error) {
+		switch string(challenge) {
+		case "Username:":
+			return []byte("user"), nil
+		case "Password:":
+			return []byte(os.Getenv("IMAP_PASSWORD")), nil
+		}
+		return nil, fmt.Errorf("unexpected challenge %q", challenge)
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+}
+
+// A local IMAP server binary over a pipe (imaplib's IMAP4_stream); PREAUTH logs in.
+func ExampleDialCommand() {
+	ctx := context.Background()
+	c, err := imap.DialCommand(ctx, "/usr/lib/dovecot/imap -u user1", nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	fmt.Println(c.State()) // AUTH after a PREAUTH greeting
+	c.Logout(ctx)
+}

@@ -11,7 +11,9 @@ use std::time::Duration;
 
 /// SASL callback for `imap_authenticate`: receives the decoded challenge and either sets
 /// `*response`/`*response_len` to the bytes to send (unencoded; the library base64-encodes
-/// them) and returns 0, or returns non-zero to abort the exchange (the client sends `*`). The
+/// them) and returns 0 (a NULL `*response` with length 0 sends an empty response), or returns
+/// non-zero to abort the exchange: the client sends `*` and the server's answer decides the
+/// code (`IMAP_CODE_BAD` or `IMAP_CODE_NO`; the connection stays usable). The
 /// response memory belongs to the callback and must stay valid until the callback is called
 /// again or `imap_authenticate` returns. Called only on the calling thread, during the call.
 pub type ImapSaslFn = Option<
