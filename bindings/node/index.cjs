@@ -7,13 +7,16 @@
 //  - calls on one Client are queued on a promise chain, so at most one is in flight per handle
 //    (the C library serializes them anyway; the queue keeps the event loop from ever blocking
 //    on the handle's lock, and gives FIFO order);
-//  - everything else (results, settings, accessors, imap_interrupt) is a short synchronous call
-//    made on the main thread while no call is in flight, except imap_interrupt, which the C
-//    ABI allows alongside a running call;
-//  - no JS trace callback is ever registered (imap_set_trace_callback): libimap calls it on the
-//    thread making the call, which is a koffi worker here; `debug` writes to stderr instead.
+//  - everything else (results, settings, utilities) is a short synchronous call made on the
+//    main thread while no call is in flight; the accessors (imap_client_*) and imap_interrupt
+//    are also made while a call runs, which the C ABI allows (they never wait for it);
+//  - the SASL callback of authenticate() is a registered koffi callback: libimap calls it on
+//    the worker running imap_authenticate, koffi parks that worker and runs the JS function on
+//    the main thread at the next turn of the event loop. Nothing on the main thread ever waits
+//    for the handle, so this cannot deadlock;
+//  - no JS trace callback is registered (imap_set_trace_callback); `debug` writes to stderr.
 
-const { koffi, fn, imap_item, libraryPath } = require('./lib/native.cjs');
+const { koffi, fn, imap_item, imap_sasl_fn, libraryPath } = require('./lib/native.cjs');
 
 /** Status codes of the C ABI (enum imap_code), by short name. */
 const Code = Object.freeze({
@@ -31,9 +34,10 @@ const Code = Object.freeze({
   CLOSED: 16,
   CONNECT: 17,
   INTERNAL: 18,
+  UNSUPPORTED: 19,
 });
 
-const STATES = ['LOGOUT', 'NONAUTH', 'AUTH', 'SELECTED'];
+const STATES = ['LOGOUT', 'NONAUTH', 'AUTH', 'SELECTED', 'IDLING'];
 const TLS_MODES = { none: 0, implicit: 1, starttls: 2 };
 const ITEM_NONE = 0;
 const ITEM_LINE = 1;
@@ -125,6 +129,24 @@ function readResult(r) {
   };
 }
 
+/** Reads and frees an imap_result (null for a NULL pointer). */
+function takeResult(p) {
+  if (isNull(p)) return null;
+  try {
+    return readResult(p);
+  } finally {
+    fn.imap_result_free(p);
+  }
+}
+
+/** Copies bytes into native memory (koffi.alloc; free with koffi.free), or null if empty. */
+function nativeCopy(bytes) {
+  if (bytes.length === 0) return null;
+  const mem = koffi.alloc('uint8_t', bytes.length);
+  new Uint8Array(koffi.view(mem, bytes.length)).set(bytes);
+  return mem;
+}
+
 /** Takes a string libimap allocated (imap_string_free), or null. */
 function takeString(p) {
   if (isNull(p)) return null;
@@ -133,6 +155,10 @@ function takeString(p) {
   } finally {
     fn.imap_string_free(p);
   }
+}
+
+function emptyResult() {
+  return { type: 'OK', data: [], status: null, text: '', code: null, codeData: null };
 }
 
 function invalid(message) {
@@ -155,13 +181,40 @@ function strList(values, what) {
   return values.map((v, i) => str(v, `${what}[${i}]`));
 }
 
-function toBytes(message) {
+function toBytes(message, what = 'message') {
   if (typeof message === 'string') return Buffer.from(message, 'utf8');
   if (Buffer.isBuffer(message)) return message;
   if (ArrayBuffer.isView(message))
     return Buffer.from(message.buffer, message.byteOffset, message.byteLength);
   if (message instanceof ArrayBuffer) return Buffer.from(message);
-  throw new TypeError('message must be a Buffer, a Uint8Array or a string');
+  throw new TypeError(`${what} must be a Buffer, a Uint8Array or a string`);
+}
+
+/** A string or a number (imaplib takes PARTIAL's arguments as strings). */
+function strOrNum(value, what) {
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return str(value, what);
+}
+
+/** Parallel name/value arrays from a Record or [name, value] pairs; null values send NIL. */
+function pairs(entries, what) {
+  if (entries === null || typeof entries !== 'object') throw new TypeError(`${what} must be an object or an array of [name, value] pairs`);
+  const list = Array.isArray(entries) ? entries : Object.entries(entries);
+  const names = [];
+  const values = [];
+  list.forEach((pair, i) => {
+    if (!Array.isArray(pair) || pair.length !== 2) throw new TypeError(`${what}[${i}] must be a [name, value] pair`);
+    names.push(str(pair[0], `${what}[${i}] name`));
+    values.push(optStr(pair[1], `${what}[${i}] value`));
+  });
+  return [names, values];
+}
+
+function timeoutMs(value, what, dflt) {
+  if (value === undefined || value === null) return dflt;
+  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff)
+    throw new TypeError(`${what} must be a non-negative integer number of milliseconds`);
+  return value;
 }
 
 function positiveMs(value, what) {
@@ -198,7 +251,9 @@ class Client {
   #aborted = false; // close({ interrupt: true }): queued calls are refused too
   #closePromise = null;
   #interruptTimer = null;
-  #snap = {
+  // what the accessors report once the handle is freed (while it lives they ask libimap, whose
+  // accessors never wait for a running call)
+  #last = {
     state: 'LOGOUT',
     capabilities: [],
     protocolVersion: null,
@@ -287,9 +342,30 @@ class Client {
     return client;
   }
 
-  /** imap_open with the options given to the constructor. */
+  /**
+   * imaplib's IMAP4_stream(command): creates a client that runs `command` with /bin/sh -c and
+   * speaks IMAP over its stdin/stdout (same as `Client.connect({ ...options, command })`).
+   */
+  static spawn(command, options = {}) {
+    if (options === null || typeof options !== 'object') return Promise.reject(new TypeError('options must be an object'));
+    return Client.connect({ ...options, command });
+  }
+
+  /** imap_open (or imap_open_stream with `command`) with the options given to the constructor. */
   open() {
-    const { host, port, tls } = this.options;
+    const { host, port, tls, command } = this.options;
+    if (command !== undefined && command !== null) {
+      let cmd;
+      try {
+        cmd = str(command, 'command');
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      return this.#enqueue(async () => {
+        const rc = await this.#async(fn.imap_open_stream, [this.#h, cmd]);
+        if (rc !== Code.OK) throw new ImapError(rc, fn.imap_last_error(this.#h));
+      });
+    }
     let mode;
     let portNum;
     let hostStr;
@@ -305,7 +381,6 @@ class Client {
     }
     return this.#enqueue(async () => {
       const rc = await this.#async(fn.imap_open, [this.#h, hostStr, portNum, mode]);
-      this.#refresh();
       if (rc !== Code.OK) throw new ImapError(rc, fn.imap_last_error(this.#h));
     });
   }
@@ -343,23 +418,22 @@ class Client {
     }
   }
 
+  /**
+   * Calls the C function `f` with `args` + the result out-parameter (on a worker), reads and
+   * frees the result; throws an ImapError unless OK. Resolves to the result, or null when the
+   * call delivered none. Must run inside a queued task.
+   */
+  async #run(f, args) {
+    const out = [null];
+    const rc = await this.#async(f, [this.#h, ...args, out]);
+    const result = takeResult(out[0]);
+    if (rc !== Code.OK) throw new ImapError(rc, fn.imap_last_error(this.#h), result);
+    return result;
+  }
+
   /** Runs one command: the C function `f` with `args` + the result out-parameter. */
   #command(f, args) {
-    return this.#enqueue(async () => {
-      const out = [null];
-      const rc = await this.#async(f, [this.#h, ...args, out]);
-      let result = null;
-      if (!isNull(out[0])) {
-        try {
-          result = readResult(out[0]);
-        } finally {
-          fn.imap_result_free(out[0]);
-        }
-      }
-      this.#refresh();
-      if (rc !== Code.OK) throw new ImapError(rc, fn.imap_last_error(this.#h), result);
-      return result ?? { type: 'OK', data: [], status: null, text: '', code: null, codeData: null };
-    });
+    return this.#enqueue(async () => (await this.#run(f, args)) ?? emptyResult());
   }
 
   /** Validates synchronously, then queues; a validation failure becomes a rejection. */
@@ -373,25 +447,32 @@ class Client {
     return this.#command(f, args);
   }
 
-  // Accessors read a snapshot taken after each call: the C accessors take the handle's lock,
-  // so calling them while a command runs on a worker would block the event loop.
-  #refresh() {
+  // The accessors ask libimap directly: imap_client_* never wait for a call running on a
+  // worker (they report the handle as of the end of the last call). Once the handle is freed
+  // they report what was last seen (state and TLS as after a close).
+  #capabilityList() {
+    if (this.#h === null) return this.#last.capabilities;
+    const caps = takeString(fn.imap_client_capabilities(this.#h));
+    return caps ? caps.split(' ').filter(Boolean) : [];
+  }
+
+  #keepLast() {
     const h = this.#h;
     if (h === null) return;
-    const caps = takeString(fn.imap_client_capabilities(h));
-    this.#snap = {
-      state: STATES[fn.imap_client_state(h)] ?? 'LOGOUT',
-      capabilities: caps ? caps.split(' ').filter(Boolean) : [],
+    this.#last = {
+      state: 'LOGOUT',
+      capabilities: this.#capabilityList(),
       protocolVersion: fn.imap_client_protocol_version(h),
       welcome: takeString(fn.imap_client_welcome(h)),
       isReadOnly: fn.imap_client_is_readonly(h) === 1,
-      isTls: fn.imap_client_is_tls(h) === 1,
+      isTls: false,
     };
   }
 
   #freeNow() {
     const h = this.#h;
     if (h === null) return;
+    this.#keepLast();
     this.#h = null;
     if (finalizer) finalizer.unregister(this);
     fn.imap_client_free(h);
@@ -419,9 +500,9 @@ class Client {
       this.#closePromise = this.#queue.then(async () => {
         const h = this.#h;
         if (h === null) return;
+        this.#keepLast();
         this.#h = null;
         if (finalizer) finalizer.unregister(this);
-        this.#snap = { ...this.#snap, state: 'LOGOUT', isTls: false };
         // freeing closes the socket (TLS close_notify): do it off the event loop too
         await asyncCall(fn.imap_client_free, [h]);
       });
@@ -457,36 +538,61 @@ class Client {
     return this.#closing;
   }
 
-  // --- accessors (snapshot after the last completed call; never block) ---------------------------
+  // --- accessors (the handle as of the end of the last call; they never block) -------------------
 
-  /** 'LOGOUT' | 'NONAUTH' | 'AUTH' | 'SELECTED' (imaplib's `state`). */
+  /** 'LOGOUT' | 'NONAUTH' | 'AUTH' | 'SELECTED' | 'IDLING' (imaplib's `state`). */
   get state() {
-    return this.#snap.state;
+    if (this.#h === null) return this.#last.state;
+    return STATES[fn.imap_client_state(this.#h)] ?? 'LOGOUT';
   }
   /** The capabilities, upper-cased (imaplib's `capabilities`). */
   get capabilities() {
-    return [...this.#snap.capabilities];
+    return [...this.#capabilityList()];
   }
   /** Whether the server advertised `name` (case-insensitive). */
   hasCapability(name) {
     if (typeof name !== 'string') throw new TypeError('name must be a string');
-    return this.#snap.capabilities.includes(name.toUpperCase());
+    if (name.includes('\0')) return false;
+    if (this.#h === null) return this.#last.capabilities.includes(name.toUpperCase());
+    return fn.imap_client_has_capability(this.#h, name) === 1;
   }
   /** 'IMAP4REV1' | 'IMAP4' | null (imaplib's PROTOCOL_VERSION). */
   get protocolVersion() {
-    return this.#snap.protocolVersion;
+    if (this.#h === null) return this.#last.protocolVersion;
+    return fn.imap_client_protocol_version(this.#h);
   }
   /** The greeting line without CRLF, or null (imaplib's `welcome`). */
   get welcome() {
-    return this.#snap.welcome;
+    if (this.#h === null) return this.#last.welcome;
+    return takeString(fn.imap_client_welcome(this.#h));
   }
   /** Whether the selected mailbox was opened read-only (imaplib's `is_readonly`). */
   get isReadOnly() {
-    return this.#snap.isReadOnly;
+    if (this.#h === null) return this.#last.isReadOnly;
+    return fn.imap_client_is_readonly(this.#h) === 1;
   }
   /** Whether the connection is protected by TLS. */
   get isTls() {
-    return this.#snap.isTls;
+    if (this.#h === null) return false;
+    return fn.imap_client_is_tls(this.#h) === 1;
+  }
+  /** Whether the connection is open (false before open(), after logout, shutdown, a failure, close()). */
+  get isOpen() {
+    if (this.#h === null) return false;
+    return fn.imap_client_is_open(this.#h) === 1;
+  }
+  /** Whether the server confirmed ENABLE UTF8=ACCEPT (imaplib's `utf8_enabled`). */
+  get utf8Enabled() {
+    if (this.#h === null) return false;
+    return fn.imap_client_utf8_enabled(this.#h) === 1;
+  }
+  /**
+   * imaplib's socket(): the connection's file descriptor (for poll/select only: reading or
+   * writing it corrupts the session), or -1 when closed.
+   */
+  get fd() {
+    if (this.#h === null) return -1;
+    return fn.imap_client_fd(this.#h);
   }
 
   // --- commands (one per C function) --------------------------------------------------------------
@@ -556,19 +662,7 @@ class Client {
       const mem = len > 0 ? koffi.alloc('uint8_t', len) : null;
       try {
         if (mem !== null) new Uint8Array(koffi.view(mem, len)).set(bytes);
-        const out = [null];
-        const rc = await this.#async(fn.imap_append, [this.#h, ...args, mem, len, out]);
-        let result = null;
-        if (!isNull(out[0])) {
-          try {
-            result = readResult(out[0]);
-          } finally {
-            fn.imap_result_free(out[0]);
-          }
-        }
-        this.#refresh();
-        if (rc !== Code.OK) throw new ImapError(rc, fn.imap_last_error(this.#h), result);
-        return result;
+        return (await this.#run(fn.imap_append, [...args, mem, len])) ?? emptyResult();
       } finally {
         if (mem !== null) koffi.free(mem);
       }
@@ -634,14 +728,501 @@ class Client {
       return [str(name, 'name'), a, a.length];
     });
   }
+  // --- authentication ------------------------------------------------------------------------------
+
+  /**
+   * AUTHENTICATE PLAIN (RFC 4616) as `user`, acting as `authzid` when given (a master-user
+   * login: authenticate as the master, act as `authzid`). Needs AUTH=PLAIN, else rejects with
+   * IMAP_CODE_UNSUPPORTED (nothing sent).
+   */
+  loginPlain(user, password, authzid = null) {
+    return this.#cmd(fn.imap_login_plain, () => [optStr(authzid, 'authzid'), str(user, 'user'), str(password, 'password')]);
+  }
+  /** AUTHENTICATE LOGIN (user name, then password). Needs AUTH=LOGIN. */
+  loginSaslLogin(user, password) {
+    return this.#cmd(fn.imap_login_sasl_login, () => [str(user, 'user'), str(password, 'password')]);
+  }
+  /** imaplib's login_cram_md5: AUTHENTICATE CRAM-MD5 (RFC 2195). Needs AUTH=CRAM-MD5. */
+  loginCramMd5(user, password) {
+    return this.#cmd(fn.imap_login_cram_md5, () => [str(user, 'user'), str(password, 'password')]);
+  }
+  /** AUTHENTICATE XOAUTH2 with an OAuth 2.0 bearer token. Needs AUTH=XOAUTH2. */
+  loginXoauth2(user, token) {
+    return this.#cmd(fn.imap_login_xoauth2, () => [str(user, 'user'), str(token, 'token')]);
+  }
+  /** AUTHENTICATE OAUTHBEARER (RFC 7628) with a bearer token. Needs AUTH=OAUTHBEARER. */
+  loginOauthbearer(user, token) {
+    return this.#cmd(fn.imap_login_oauthbearer, () => [str(user, 'user'), str(token, 'token')]);
+  }
+
+  /**
+   * imaplib's authenticate(mechanism, authobject): AUTHENTICATE `mechanism`, `callback`
+   * answering each server challenge. `callback(challenge: Buffer)` returns the response
+   * (Buffer, Uint8Array or string; unencoded, libimap base64-encodes it) or null/undefined to
+   * abort the exchange; it must return synchronously (a Promise is refused: the exchange
+   * aborts). `options.initial` is an initial response (SASL-IR).
+   *
+   * The C call runs on a worker as every command; each challenge reaches `callback` on the
+   * main thread through koffi's callback queue (the worker waits meanwhile), so the event loop
+   * is never blocked. If `callback` throws, the exchange is aborted and the promise rejects
+   * with that exception.
+   */
+  authenticate(mechanism, callback, options = {}) {
+    let mech;
+    let initial = null;
+    try {
+      mech = str(mechanism, 'mechanism');
+      if (typeof callback !== 'function') throw new TypeError('callback must be a function');
+      if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
+      if (options.initial !== undefined && options.initial !== null) initial = toBytes(options.initial, 'options.initial');
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.#enqueue(async () => {
+      const responses = []; // native copies of the answers: valid until the call returns
+      let thrown = null;
+      const answer = (_userData, challenge, challengeLen, response, responseLen) => {
+        try {
+          const reply = callback(copyBytes(challenge, challengeLen));
+          if (reply === null || reply === undefined) return 1;
+          if (typeof reply.then === 'function')
+            throw new TypeError('the authenticate callback must return a Buffer, a string or null, not a Promise');
+          const bytes = toBytes(reply, 'the authenticate callback result');
+          const mem = nativeCopy(bytes);
+          if (mem !== null) responses.push(mem);
+          koffi.encode(response, 'void *', mem);
+          koffi.encode(responseLen, 'size_t', bytes.length);
+          return 0;
+        } catch (e) {
+          thrown ??= e;
+          return 1; // libimap sends '*': the server ends the exchange
+        }
+      };
+      // NULL means "no initial response": an empty one still needs a pointer (1 byte, unused)
+      const init = initial === null ? null : nativeCopy(initial.length > 0 ? initial : Buffer.alloc(1));
+      const cb = koffi.register(answer, koffi.pointer(imap_sasl_fn));
+      try {
+        const out = [null];
+        const initLen = initial === null ? 0 : initial.length;
+        const rc = await this.#async(fn.imap_authenticate, [this.#h, mech, init, initLen, cb, null, out]);
+        const result = takeResult(out[0]);
+        if (thrown !== null) throw thrown;
+        if (rc !== Code.OK) throw new ImapError(rc, fn.imap_last_error(this.#h), result);
+        return result ?? emptyResult();
+      } finally {
+        koffi.unregister(cb);
+        if (init !== null) koffi.free(init);
+        for (const m of responses) koffi.free(m);
+      }
+    });
+  }
+
+  // --- IDLE, raw I/O -------------------------------------------------------------------------------
+
+  /**
+   * IDLE (imaplib 3.14's idle()): sends IDLE, waits for the server's '+', and resolves to an
+   * `Idle`: an async iterator of the server's updates (ImapResponse: type 'EXISTS', 'EXPUNGE',
+   * 'FETCH'...). Each update is waited for with imap_idle_wait(pollInterval) on a worker
+   * (default 500 ms), so the event loop stays free and `idle.done()` takes effect within one
+   * interval. `duration` (ms) ends the iteration after that time. Call `await idle.done()`
+   * (sends DONE) to leave IDLE; until then every other command rejects with ILLEGAL_STATE.
+   */
+  idle(options = {}) {
+    let interval;
+    let duration;
+    try {
+      if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
+      interval = timeoutMs(options.pollInterval, 'pollInterval', 500);
+      if (interval === 0) throw new TypeError('pollInterval must be positive');
+      duration = timeoutMs(options.duration, 'duration', null);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.#enqueue(async () => {
+      const started = (await this.#run(fn.imap_idle_start, [])) ?? emptyResult();
+      return new Idle(
+        started,
+        (ms) => this.#enqueue(() => this.#run(fn.imap_idle_wait, [ms])),
+        () => this.#command(fn.imap_idle_done, []),
+        interval,
+        duration,
+      );
+    });
+  }
+
+  /** imaplib's send(): sends one raw line (CRLF added; CR, LF or NUL: INVALID_ARGUMENT). */
+  sendLine(line) {
+    let bytes;
+    try {
+      bytes = toBytes(line, 'line');
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.#enqueue(async () => {
+      const mem = nativeCopy(bytes);
+      try {
+        const rc = await this.#async(fn.imap_send_line, [this.#h, mem, bytes.length]);
+        if (rc !== Code.OK) throw new ImapError(rc, fn.imap_last_error(this.#h));
+      } finally {
+        if (mem !== null) koffi.free(mem);
+      }
+    });
+  }
+
+  /**
+   * imaplib's readline(), made safe: the next whole response, unparsed (type 'RAW', one item
+   * per line, a line announcing a literal as a [header, literal] pair), or null if none came
+   * within `timeoutMs` (default: 1000).
+   */
+  readResponse(timeout = 1000) {
+    return this.#cmdNullable(fn.imap_read_response, () => [timeoutMs(timeout, 'timeout', 1000)]);
+  }
+
+  /** Like #cmd, but resolves to null when the call delivered no result (a timeout). */
+  #cmdNullable(f, build) {
+    let args;
+    try {
+      args = build();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.#enqueue(() => this.#run(f, args));
+  }
+
+  // --- extensions ----------------------------------------------------------------------------------
+
+  /** GETACL (RFC 4314). Data: the ACL lines ('INBOX user1 lrwstipekxacd'). */
+  getacl(mailbox) {
+    return this.#cmd(fn.imap_getacl, () => [str(mailbox, 'mailbox')]);
+  }
+  /** SETACL mailbox who what. */
+  setacl(mailbox, who, what) {
+    return this.#cmd(fn.imap_setacl, () => [str(mailbox, 'mailbox'), str(who, 'who'), str(what, 'what')]);
+  }
+  /** DELETEACL mailbox who. */
+  deleteacl(mailbox, who) {
+    return this.#cmd(fn.imap_deleteacl, () => [str(mailbox, 'mailbox'), str(who, 'who')]);
+  }
+  /** MYRIGHTS mailbox. Data: the MYRIGHTS lines. */
+  myrights(mailbox) {
+    return this.#cmd(fn.imap_myrights, () => [str(mailbox, 'mailbox')]);
+  }
+  /** LISTRIGHTS mailbox identifier. Data: the LISTRIGHTS lines. */
+  listrights(mailbox, identifier) {
+    return this.#cmd(fn.imap_listrights, () => [str(mailbox, 'mailbox'), str(identifier, 'identifier')]);
+  }
+  /** GETQUOTA root ('' for the empty root). Data: the QUOTA lines. */
+  getquota(root) {
+    return this.#cmd(fn.imap_getquota, () => [str(root, 'root')]);
+  }
+  /**
+   * GETQUOTAROOT mailbox. imaplib returns [quotaroot data, quota data]; here: `{ quotaroot,
+   * quota }`, two ImapResponses (same type and tagged text).
+   */
+  getquotaroot(mailbox) {
+    let mb;
+    try {
+      mb = str(mailbox, 'mailbox');
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.#enqueue(async () => {
+      const outRoot = [null];
+      const outQuota = [null];
+      const rc = await this.#async(fn.imap_getquotaroot, [this.#h, mb, outRoot, outQuota]);
+      const quotaroot = takeResult(outRoot[0]);
+      const quota = takeResult(outQuota[0]);
+      if (rc !== Code.OK) throw new ImapError(rc, fn.imap_last_error(this.#h), quotaroot);
+      return { quotaroot: quotaroot ?? emptyResult(), quota: quota ?? emptyResult() };
+    });
+  }
+  /** SETQUOTA root limits ('STORAGE 512' or '(STORAGE 512)'). */
+  setquota(root, limits) {
+    return this.#cmd(fn.imap_setquota, () => [str(root, 'root'), str(limits, 'limits')]);
+  }
+  /** GETANNOTATION mailbox entry attribute (ANNOTATEMORE; entry and attribute verbatim). */
+  getannotation(mailbox, entry, attribute) {
+    return this.#cmd(fn.imap_getannotation, () => [str(mailbox, 'mailbox'), str(entry, 'entry'), str(attribute, 'attribute')]);
+  }
+  /** imaplib's setannotation(*args): args[0] the mailbox, the others verbatim. */
+  setannotation(...args) {
+    return this.#cmd(fn.imap_setannotation, () => {
+      const a = strList(args, 'args');
+      return [a, a.length];
+    });
+  }
+  /**
+   * GETMETADATA (RFC 5464) of `entries` (one or several, '/private/comment') of `mailbox` (''
+   * for server entries), with optional `options` ('DEPTH 1', 'MAXSIZE 1024').
+   */
+  getmetadata(mailbox, entries, options = null) {
+    return this.#cmd(fn.imap_getmetadata, () => {
+      const e = strList(typeof entries === 'string' ? [entries] : Array.isArray(entries) ? entries : badArray('entries'), 'entries');
+      return [str(mailbox, 'mailbox'), e, e.length, optStr(options, 'options')];
+    });
+  }
+  /**
+   * SETMETADATA (RFC 5464) on `mailbox` ('' for the server): `entries` is an object
+   * `{ '/private/comment': 'value' }` or an array of [entry, value] pairs; a null value removes
+   * the entry (NIL).
+   */
+  setmetadata(mailbox, entries) {
+    return this.#cmd(fn.imap_setmetadata, () => {
+      const [names, values] = pairs(entries, 'entries');
+      return [str(mailbox, 'mailbox'), names, values, names.length];
+    });
+  }
+  /** PROXYAUTH user (AUTH state only). */
+  proxyauth(user) {
+    return this.#cmd(fn.imap_proxyauth, () => [str(user, 'user')]);
+  }
+  /** PARTIAL messageNum part start length (IMAP2bis; numbers or strings, sent verbatim). */
+  partial(messageNum, part, start, length) {
+    return this.#cmd(fn.imap_partial, () => [
+      strOrNum(messageNum, 'messageNum'),
+      str(part, 'part'),
+      strOrNum(start, 'start'),
+      strOrNum(length, 'length'),
+    ]);
+  }
+  /** imaplib's sort(sort_criteria, charset, *search_criteria); charset null: omitted. */
+  sort(sortCriteria, charset, ...searchCriteria) {
+    return this.#cmd(fn.imap_sort, () => {
+      const c = strList(searchCriteria, 'searchCriteria');
+      return [str(sortCriteria, 'sortCriteria'), optStr(charset, 'charset'), c, c.length];
+    });
+  }
+  /** imaplib's thread(threading_algorithm, charset, *search_criteria); charset null: omitted. */
+  thread(algorithm, charset, ...searchCriteria) {
+    return this.#cmd(fn.imap_thread, () => {
+      const c = strList(searchCriteria, 'searchCriteria');
+      return [str(algorithm, 'algorithm'), optStr(charset, 'charset'), c, c.length];
+    });
+  }
+  /**
+   * ENABLE capability (verbatim: 'CONDSTORE QRESYNC'; AUTH state). Rejects with UNSUPPORTED
+   * without the ENABLE capability. The ENABLED data stays for response('ENABLED').
+   */
+  enable(capability) {
+    return this.#cmd(fn.imap_enable, () => [str(capability, 'capability')]);
+  }
+  /**
+   * ID (RFC 2971) with `fields` ({ name: 'my-app', version: null } or [name, value] pairs; a
+   * null value sends NIL); no fields or null sends ID NIL. Data: the server's ID line.
+   */
+  id(fields = null) {
+    return this.#cmd(fn.imap_id, () => {
+      const [names, values] = fields === null || fields === undefined ? [[], []] : pairs(fields, 'fields');
+      return [names, values, names.length];
+    });
+  }
   /** imaplib's shutdown(): closes the connection without LOGOUT; the client stays usable as an object. */
   shutdown() {
     return this.#enqueue(async () => {
       const rc = await this.#async(fn.imap_shutdown, [this.#h]);
-      this.#refresh();
       if (rc !== Code.OK) throw new ImapError(rc, fn.imap_last_error(this.#h));
     });
   }
+}
+
+function badArray(what) {
+  throw new TypeError(`${what} must be a string or an array of strings`);
+}
+
+/**
+ * The IDLE session returned by `client.idle()`: an async iterator of the server's updates, and
+ * `done()` to leave IDLE. Updates are read one imap_idle_wait at a time (on a worker, each
+ * waiting at most `pollInterval` ms), so none is lost: those not taken before done() stay for
+ * `client.response(name)`.
+ */
+class Idle {
+  #wait;
+  #finish;
+  #interval;
+  #deadline;
+  #ended = false; // done() called or duration over: iteration is finished
+  #donePromise = null;
+  #chain = Promise.resolve();
+
+  constructor(started, wait, finish, interval, duration) {
+    /** The result of IDLE (the server's continuation text). */
+    this.started = started;
+    this.#wait = wait;
+    this.#finish = finish;
+    this.#interval = interval;
+    this.#deadline = duration === null ? null : Date.now() + duration;
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
+
+  /** The next update ({ done: false, value: ImapResponse }), or { done: true } once done() was called. */
+  next() {
+    const p = this.#chain.then(() => this.#next());
+    this.#chain = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    return p;
+  }
+
+  async #next() {
+    for (;;) {
+      if (this.#ended) return { done: true, value: undefined };
+      let ms = this.#interval;
+      if (this.#deadline !== null) {
+        const left = this.#deadline - Date.now();
+        if (left <= 0) {
+          this.#ended = true;
+          continue;
+        }
+        ms = Math.min(ms, Math.ceil(left));
+      }
+      const update = await this.#wait(ms);
+      if (update !== null) return { done: false, value: update };
+    }
+  }
+
+  /**
+   * Called by `break` in a for-await loop: ends this loop only (IDLE goes on; another loop may
+   * iterate again). Call done() to leave IDLE.
+   */
+  return() {
+    return Promise.resolve({ done: true, value: undefined });
+  }
+
+  /**
+   * Leaves IDLE: sends DONE after the wait in progress (at most pollInterval ms) and resolves
+   * to the tagged reply. Pending next() calls resolve { done: true }. Idempotent.
+   */
+  done() {
+    if (!this.#donePromise) {
+      this.#ended = true;
+      this.#donePromise = this.#chain.then(() => this.#finish());
+    }
+    return this.#donePromise;
+  }
+}
+
+if (typeof Symbol.asyncDispose === 'symbol') {
+  Object.defineProperty(Idle.prototype, Symbol.asyncDispose, {
+    value: function asyncDispose() {
+      return this.done();
+    },
+    writable: true,
+    configurable: true,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// utilities (no connection; pure computations made synchronously)
+
+/** The version of the loaded libimap.so, 'MAJOR.MINOR.PATCH' (imap_version). */
+function version() {
+  return fn.imap_version();
+}
+
+/** The loaded library's version as MAJOR * 10000 + MINOR * 100 + PATCH (imap_version_number). */
+function versionNumber() {
+  return fn.imap_version_number();
+}
+
+function utilError(rc, what) {
+  return new ImapError(rc, `${what}: ${codeDescription(rc)}`);
+}
+
+/** imaplib's Int2AP(num): the base-16 digits of |num| written with 'A'..'P' (4096 → 'BAAA'). */
+function int2ap(num) {
+  if (typeof num === 'number' && !Number.isSafeInteger(num)) throw new TypeError('num must be an integer');
+  if (typeof num !== 'number' && typeof num !== 'bigint') throw new TypeError('num must be an integer');
+  if (typeof num === 'bigint' && (num < -(2n ** 63n) || num >= 2n ** 63n)) throw new RangeError('num must fit in 64 bits');
+  const out = [null];
+  const rc = fn.imap_int2ap(num, out);
+  if (rc !== Code.OK) throw utilError(rc, 'int2ap');
+  return takeString(out[0]);
+}
+
+/**
+ * imaplib's ParseFlags(resp): the flags of the last 'FLAGS (...)' (or PERMANENTFLAGS) in
+ * `resp` (a Buffer or a string), as strings ('\\Seen'); [] if there is no flag list.
+ */
+function parseFlags(resp) {
+  const bytes = toBytes(resp, 'resp');
+  const out = [null];
+  const rc = fn.imap_parse_flags(bytes, bytes.length, out);
+  if (rc !== Code.OK) throw utilError(rc, 'parseFlags');
+  const r = takeResult(out[0]);
+  return r === null ? [] : r.data.filter((d) => Buffer.isBuffer(d)).map((d) => d.toString('utf8'));
+}
+
+/**
+ * imaplib's Internaldate2tuple(resp): the last INTERNALDATE "DD-Mon-YYYY HH:MM:SS +HHMM" in
+ * `resp` (Buffer or string) as `{ date, offsetSeconds, tm }`: the instant as a Date, the zone
+ * written in it (seconds east of UTC), and the date as written (imap_tm fields, at that
+ * offset). null if there is none (imaplib's None). An unknown month throws an ImapError
+ * INVALID_ARGUMENT (imaplib's KeyError).
+ */
+function internaldate2tuple(resp) {
+  const bytes = toBytes(resp, 'resp');
+  const found = [0];
+  const utc = [0];
+  const offset = [0];
+  const tm = {};
+  const rc = fn.imap_internaldate2tuple(bytes, bytes.length, found, utc, offset, tm);
+  if (rc !== Code.OK) throw utilError(rc, 'internaldate2tuple');
+  if (found[0] !== 1) return null;
+  return {
+    date: new Date(Number(utc[0]) * 1000),
+    offsetSeconds: offset[0],
+    tm: {
+      year: tm.year,
+      month: tm.month,
+      day: tm.day,
+      hour: tm.hour,
+      minute: tm.minute,
+      second: tm.second,
+      offsetSeconds: tm.offset_seconds,
+    },
+  };
+}
+
+const TM_FIELDS = ['year', 'month', 'day', 'hour', 'minute', 'second'];
+
+/**
+ * imaplib's Time2Internaldate: '"DD-Mon-YYYY HH:MM:SS +HHMM"' (quotes included, ready for
+ * append()). `time` is a Date, a number of seconds since 1970 (imaplib's, fractions dropped)
+ * or a broken-down `{ year, month (1..12), day, hour, minute, second, offsetSeconds }` (taken
+ * as the wall-clock time at that offset). `offsetSeconds` (east of UTC) is the zone to show an
+ * instant in; default: this process's local zone at that instant, as imaplib.
+ */
+function time2internaldate(time, offsetSeconds) {
+  const out = [null];
+  let rc;
+  if (time !== null && typeof time === 'object' && !(time instanceof Date)) {
+    const tm = {};
+    for (const k of TM_FIELDS) {
+      if (!Number.isInteger(time[k])) throw new TypeError(`time.${k} must be an integer`);
+      tm[k] = time[k];
+    }
+    const off = time.offsetSeconds ?? offsetSeconds ?? 0;
+    if (!Number.isInteger(off)) throw new TypeError('offsetSeconds must be an integer');
+    tm.offset_seconds = off;
+    rc = fn.imap_time2internaldate_tm(tm, out);
+  } else {
+    let ms;
+    if (time instanceof Date) ms = time.getTime();
+    else if (typeof time === 'number') ms = time * 1000;
+    else throw new TypeError('time must be a Date, a number of seconds or a { year, month, day, ... } object');
+    if (!Number.isFinite(ms)) throw new TypeError('time is not a valid date');
+    const secs = Math.floor(ms / 1000);
+    let off = offsetSeconds;
+    if (off === undefined || off === null) off = -new Date(secs * 1000).getTimezoneOffset() * 60;
+    if (!Number.isInteger(off)) throw new TypeError('offsetSeconds must be an integer');
+    rc = fn.imap_time2internaldate(secs, off, out);
+  }
+  if (rc !== Code.OK) throw utilError(rc, 'time2internaldate');
+  return takeString(out[0]);
 }
 
 if (typeof Symbol.asyncDispose === 'symbol') {
@@ -654,4 +1235,18 @@ if (typeof Symbol.asyncDispose === 'symbol') {
   });
 }
 
-module.exports = { Client, ImapError, Code, codeName, codeDescription, libraryPath };
+module.exports = {
+  Client,
+  Idle,
+  ImapError,
+  Code,
+  codeName,
+  codeDescription,
+  libraryPath,
+  version,
+  versionNumber,
+  int2ap,
+  parseFlags,
+  internaldate2tuple,
+  time2internaldate,
+};

@@ -31,7 +31,7 @@ export interface ImapResponse {
 }
 
 /** imaplib's states. */
-export type ImapState = 'LOGOUT' | 'NONAUTH' | 'AUTH' | 'SELECTED';
+export type ImapState = 'LOGOUT' | 'NONAUTH' | 'AUTH' | 'SELECTED' | 'IDLING';
 
 /** The short names of the C status codes (enum imap_code). */
 export type ImapCodeKind =
@@ -48,7 +48,8 @@ export type ImapCodeKind =
   | 'LIMIT'
   | 'CLOSED'
   | 'CONNECT'
-  | 'INTERNAL';
+  | 'INTERNAL'
+  | 'UNSUPPORTED';
 
 /** Status codes of the C ABI, by short name (Code.NO === 1). Numbers are stable. */
 export declare const Code: Readonly<{
@@ -66,6 +67,7 @@ export declare const Code: Readonly<{
   CLOSED: 16;
   CONNECT: 17;
   INTERNAL: 18;
+  UNSUPPORTED: 19;
 }>;
 
 /** `imap_code_name`: 'IMAP_CODE_NO', or 'IMAP_CODE_UNKNOWN'. */
@@ -94,6 +96,12 @@ export declare class ImapError extends Error {
 
 /** Options of `Client.connect` / `new Client`. */
 export interface ConnectOptions {
+  /**
+   * imaplib's IMAP4_stream: run this command with `/bin/sh -c` and speak IMAP over its
+   * stdin/stdout instead of connecting (`host`, `port`, `tls` and the TLS options are ignored).
+   * A PREAUTH greeting gives state 'AUTH'.
+   */
+  command?: string;
   /** Host name or address; default: localhost. */
   host?: string;
   /** Port; default 0 = 143, or 993 with tls 'implicit'. */
@@ -128,6 +136,94 @@ export interface ConnectOptions {
   trace?: boolean;
 }
 
+/** The answer to one SASL challenge: the bytes to send (unencoded), or null/undefined to abort. */
+export type SaslResponse = Buffer | Uint8Array | string | null | undefined;
+
+export interface AuthenticateOptions {
+  /** An initial response sent with the command (SASL-IR). */
+  initial?: Buffer | Uint8Array | string;
+}
+
+export interface IdleOptions {
+  /** How long each imap_idle_wait may wait, in ms (default 500): done() takes effect within it. */
+  pollInterval?: number;
+  /** End the iteration after this many ms (imaplib's idle(duration)); done() is still needed. */
+  duration?: number;
+}
+
+/**
+ * An IDLE session (`client.idle()`): an async iterator of the server's updates (type 'EXISTS',
+ * 'EXPUNGE', 'FETCH', 'OK'...), and `done()` to leave IDLE.
+ */
+export declare class Idle implements AsyncIterableIterator<ImapResponse> {
+  private constructor();
+  /** The result of IDLE (the server's continuation text). */
+  readonly started: ImapResponse;
+  [Symbol.asyncIterator](): this;
+  next(): Promise<IteratorResult<ImapResponse, undefined>>;
+  /** Ends a for-await loop (break); IDLE goes on until done(). */
+  return(): Promise<IteratorResult<ImapResponse, undefined>>;
+  /** Sends DONE (after the wait in progress) and resolves to the tagged reply. Idempotent. */
+  done(): Promise<ImapResponse>;
+  [Symbol.asyncDispose](): Promise<ImapResponse>;
+}
+
+/** GETQUOTAROOT's two results (imaplib's [quotaroot data, quota data]). */
+export interface QuotaRootResponse {
+  /** The QUOTAROOT lines ('INBOX "User quota"'). */
+  quotaroot: ImapResponse;
+  /** The QUOTA lines ('"User quota" (STORAGE 10 512)'). */
+  quota: ImapResponse;
+}
+
+/** Name/value pairs for setmetadata() and id(): a null value is sent as NIL. */
+export type NameValues = Record<string, string | null> | Array<[name: string, value: string | null]>;
+
+/** A broken-down date at a UTC offset (struct imap_tm): month 1..12, offsetSeconds east of UTC. */
+export interface ImapTm {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  offsetSeconds: number;
+}
+
+/** internaldate2tuple's result. */
+export interface InternalDate {
+  /** The instant. */
+  date: Date;
+  /** The zone written in the date, seconds east of UTC ('+0200' is 7200). */
+  offsetSeconds: number;
+  /** The date as written (at `offsetSeconds`). */
+  tm: ImapTm;
+}
+
+/** The version of the loaded libimap.so, 'MAJOR.MINOR.PATCH' (imap_version). */
+export declare function version(): string;
+/** The loaded library's version as MAJOR * 10000 + MINOR * 100 + PATCH (imap_version_number). */
+export declare function versionNumber(): number;
+/** imaplib's Int2AP: the base-16 digits of |num| written with 'A'..'P' (4096 → 'BAAA', 0 → ''). */
+export declare function int2ap(num: number | bigint): string;
+/** imaplib's ParseFlags: the flags of the last FLAGS (...) list in `resp`; [] if none. */
+export declare function parseFlags(resp: Buffer | Uint8Array | string): string[];
+/**
+ * imaplib's Internaldate2tuple: the last INTERNALDATE in `resp`, or null. Throws an ImapError
+ * INVALID_ARGUMENT for an unknown month.
+ */
+export declare function internaldate2tuple(resp: Buffer | Uint8Array | string): InternalDate | null;
+/**
+ * imaplib's Time2Internaldate: '"DD-Mon-YYYY HH:MM:SS +HHMM"' (quoted). `time`: a Date, seconds
+ * since 1970 (imaplib's), or a broken-down time (`offsetSeconds` in it, else the argument, else
+ * 0). `offsetSeconds` for an instant defaults to the local zone. Throws an ImapError
+ * INVALID_ARGUMENT for an offset that is not whole minutes within ±24 h, or a year outside 1..9999.
+ */
+export declare function time2internaldate(
+  time: Date | number | (Omit<ImapTm, 'offsetSeconds'> & { offsetSeconds?: number }),
+  offsetSeconds?: number,
+): string;
+
 export interface CloseOptions {
   /** Interrupt the running call (imap_interrupt) and refuse the queued ones. Default false. */
   interrupt?: boolean;
@@ -143,9 +239,11 @@ export declare class Client {
   constructor(options?: ConnectOptions);
   /** Creates a client and connects it (greeting, capabilities, STARTTLS when asked). */
   static connect(options?: ConnectOptions): Promise<Client>;
+  /** imaplib's IMAP4_stream(command): `Client.connect({ ...options, command })`. */
+  static spawn(command: string, options?: ConnectOptions): Promise<Client>;
   /** The options given to the constructor. */
   readonly options: ConnectOptions;
-  /** imap_open with the constructor's options. */
+  /** imap_open (imap_open_stream with `command`) with the constructor's options. */
   open(): Promise<void>;
 
   /**
@@ -160,7 +258,7 @@ export declare class Client {
   readonly closed: boolean;
   [Symbol.asyncDispose](): Promise<void>;
 
-  // accessors: a snapshot taken after the last completed call (they never block)
+  // accessors: the handle as of the end of the last completed call (they never block)
   readonly state: ImapState;
   readonly capabilities: string[];
   hasCapability(name: string): boolean;
@@ -168,6 +266,12 @@ export declare class Client {
   readonly welcome: string | null;
   readonly isReadOnly: boolean;
   readonly isTls: boolean;
+  /** Whether the connection is open (false after logout, shutdown, a failure or close()). */
+  readonly isOpen: boolean;
+  /** Whether the server confirmed ENABLE UTF8=ACCEPT (imaplib's utf8_enabled). */
+  readonly utf8Enabled: boolean;
+  /** imaplib's socket(): the connection's file descriptor (poll/select only), -1 when closed. */
+  readonly fd: number;
 
   capability(): Promise<ImapResponse>;
   noop(): Promise<ImapResponse>;
@@ -209,4 +313,58 @@ export declare class Client {
   xatom(name: string, ...args: string[]): Promise<ImapResponse>;
   /** imaplib's shutdown(): closes the connection without LOGOUT. */
   shutdown(): Promise<void>;
+
+  // authentication
+  /** AUTHENTICATE PLAIN, acting as `authzid` if given (master-user login). Needs AUTH=PLAIN, else UNSUPPORTED. */
+  loginPlain(user: string, password: string, authzid?: string | null): Promise<ImapResponse>;
+  /** AUTHENTICATE LOGIN. Needs AUTH=LOGIN, else UNSUPPORTED. */
+  loginSaslLogin(user: string, password: string): Promise<ImapResponse>;
+  /** imaplib's login_cram_md5. Needs AUTH=CRAM-MD5, else UNSUPPORTED. */
+  loginCramMd5(user: string, password: string): Promise<ImapResponse>;
+  /** AUTHENTICATE XOAUTH2 with a bearer token. Needs AUTH=XOAUTH2, else UNSUPPORTED. */
+  loginXoauth2(user: string, token: string): Promise<ImapResponse>;
+  /** AUTHENTICATE OAUTHBEARER with a bearer token. Needs AUTH=OAUTHBEARER, else UNSUPPORTED. */
+  loginOauthbearer(user: string, token: string): Promise<ImapResponse>;
+  /**
+   * imaplib's authenticate(mechanism, authobject): `callback` answers each challenge,
+   * synchronously, on the main thread (the C call runs on a worker; the event loop stays free).
+   * If it throws, the exchange is aborted and the promise rejects with that exception.
+   */
+  authenticate(
+    mechanism: string,
+    callback: (challenge: Buffer) => SaslResponse,
+    options?: AuthenticateOptions,
+  ): Promise<ImapResponse>;
+
+  // IDLE and raw I/O
+  /** IDLE: resolves to an async iterator of updates; `await idle.done()` leaves IDLE. Needs IDLE, else UNSUPPORTED. */
+  idle(options?: IdleOptions): Promise<Idle>;
+  /** imaplib's send(): one raw line, CRLF added. */
+  sendLine(line: Buffer | Uint8Array | string): Promise<void>;
+  /** imaplib's readline(), whole responses: type 'RAW', or null after `timeout` ms (default 1000). */
+  readResponse(timeout?: number): Promise<ImapResponse | null>;
+
+  // extensions
+  getacl(mailbox: string): Promise<ImapResponse>;
+  setacl(mailbox: string, who: string, what: string): Promise<ImapResponse>;
+  deleteacl(mailbox: string, who: string): Promise<ImapResponse>;
+  myrights(mailbox: string): Promise<ImapResponse>;
+  listrights(mailbox: string, identifier: string): Promise<ImapResponse>;
+  getquota(root: string): Promise<ImapResponse>;
+  getquotaroot(mailbox: string): Promise<QuotaRootResponse>;
+  setquota(root: string, limits: string): Promise<ImapResponse>;
+  getannotation(mailbox: string, entry: string, attribute: string): Promise<ImapResponse>;
+  /** imaplib's setannotation(*args): args[0] the mailbox, the others verbatim. */
+  setannotation(...args: string[]): Promise<ImapResponse>;
+  getmetadata(mailbox: string, entries: string | string[], options?: string | null): Promise<ImapResponse>;
+  /** SETMETADATA: a null value removes the entry. */
+  setmetadata(mailbox: string, entries: NameValues): Promise<ImapResponse>;
+  proxyauth(user: string): Promise<ImapResponse>;
+  partial(messageNum: string | number, part: string, start: string | number, length: string | number): Promise<ImapResponse>;
+  sort(sortCriteria: string, charset: string | null, ...searchCriteria: string[]): Promise<ImapResponse>;
+  thread(algorithm: string, charset: string | null, ...searchCriteria: string[]): Promise<ImapResponse>;
+  /** ENABLE (AUTH state); the ENABLED data stays for response('ENABLED'). Needs ENABLE, else UNSUPPORTED. */
+  enable(capability: string): Promise<ImapResponse>;
+  /** ID; no fields (or null) sends ID NIL. */
+  id(fields?: NameValues | null): Promise<ImapResponse>;
 }

@@ -4,5 +4,19 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const m = require('./index.cjs');
 
-export const { Client, ImapError, Code, codeName, codeDescription, libraryPath } = m;
+export const {
+  Client,
+  Idle,
+  ImapError,
+  Code,
+  codeName,
+  codeDescription,
+  libraryPath,
+  version,
+  versionNumber,
+  int2ap,
+  parseFlags,
+  internaldate2tuple,
+  time2internaldate,
+} = m;
 export default m;

@@ -58,6 +58,20 @@ const imap_item = koffi.struct('imap_item', {
   literal: 'const uint8_t *',
   literal_len: 'size_t',
 });
+const imap_tm = koffi.struct('imap_tm', {
+  year: 'int32_t',
+  month: 'int32_t',
+  day: 'int32_t',
+  hour: 'int32_t',
+  minute: 'int32_t',
+  second: 'int32_t',
+  offset_seconds: 'int32_t',
+});
+// SASL callback of imap_authenticate. The pointer arguments arrive as BigInt addresses; the
+// response is written through them with koffi.encode (see index.cjs).
+const imap_sasl_fn = koffi.proto(
+  'int32_t imap_sasl_fn(void *user_data, const uint8_t *challenge, size_t challenge_len, void *response, void *response_len)',
+);
 
 const decls = [
   // handle, settings, accessors
@@ -80,9 +94,14 @@ const decls = [
   'void *imap_client_welcome(imap_client *client)',
   'int32_t imap_client_is_readonly(imap_client *client)',
   'int32_t imap_client_is_tls(imap_client *client)',
+  'int32_t imap_client_is_open(imap_client *client)',
+  'int32_t imap_client_utf8_enabled(imap_client *client)',
+  'int32_t imap_client_fd(imap_client *client)',
   'void imap_string_free(void *s)',
   'const char *imap_code_name(int32_t code)',
   'const char *imap_code_str(int32_t code)',
+  'const char *imap_version()',
+  'int32_t imap_version_number()',
   // commands
   'int32_t imap_capability(imap_client *client, _Out_ imap_result **out)',
   'int32_t imap_noop(imap_client *client, _Out_ imap_result **out)',
@@ -114,6 +133,46 @@ const decls = [
   'int32_t imap_response(imap_client *client, const char *code, _Out_ imap_result **out)',
   'int32_t imap_recent(imap_client *client, _Out_ imap_result **out)',
   'int32_t imap_xatom(imap_client *client, const char *name, const char **args, size_t nargs, _Out_ imap_result **out)',
+  // authentication (the SASL callback is a registered koffi callback: see index.cjs)
+  'int32_t imap_authenticate(imap_client *client, const char *mechanism, void *initial, size_t initial_len, imap_sasl_fn *callback, void *user_data, _Out_ imap_result **out)',
+  'int32_t imap_login_plain(imap_client *client, const char *authzid, const char *user, const char *password, _Out_ imap_result **out)',
+  'int32_t imap_login_sasl_login(imap_client *client, const char *user, const char *password, _Out_ imap_result **out)',
+  'int32_t imap_login_cram_md5(imap_client *client, const char *user, const char *password, _Out_ imap_result **out)',
+  'int32_t imap_login_xoauth2(imap_client *client, const char *user, const char *token, _Out_ imap_result **out)',
+  'int32_t imap_login_oauthbearer(imap_client *client, const char *user, const char *token, _Out_ imap_result **out)',
+  // IDLE, stream connections, raw I/O
+  'int32_t imap_idle_start(imap_client *client, _Out_ imap_result **out)',
+  'int32_t imap_idle_wait(imap_client *client, uint32_t timeout_ms, _Out_ imap_result **out)',
+  'int32_t imap_idle_done(imap_client *client, _Out_ imap_result **out)',
+  'int32_t imap_open_stream(imap_client *client, const char *command)',
+  // the line is passed as a raw pointer (native memory we allocate, as for imap_append)
+  'int32_t imap_send_line(imap_client *client, void *line, size_t len)',
+  'int32_t imap_read_response(imap_client *client, uint32_t timeout_ms, _Out_ imap_result **out)',
+  // extensions
+  'int32_t imap_getacl(imap_client *client, const char *mailbox, _Out_ imap_result **out)',
+  'int32_t imap_setacl(imap_client *client, const char *mailbox, const char *who, const char *what, _Out_ imap_result **out)',
+  'int32_t imap_deleteacl(imap_client *client, const char *mailbox, const char *who, _Out_ imap_result **out)',
+  'int32_t imap_myrights(imap_client *client, const char *mailbox, _Out_ imap_result **out)',
+  'int32_t imap_listrights(imap_client *client, const char *mailbox, const char *identifier, _Out_ imap_result **out)',
+  'int32_t imap_getquota(imap_client *client, const char *root, _Out_ imap_result **out)',
+  'int32_t imap_getquotaroot(imap_client *client, const char *mailbox, _Out_ imap_result **out_quotaroot, _Out_ imap_result **out_quota)',
+  'int32_t imap_setquota(imap_client *client, const char *root, const char *limits, _Out_ imap_result **out)',
+  'int32_t imap_getannotation(imap_client *client, const char *mailbox, const char *entry, const char *attribute, _Out_ imap_result **out)',
+  'int32_t imap_setannotation(imap_client *client, const char **args, size_t nargs, _Out_ imap_result **out)',
+  'int32_t imap_getmetadata(imap_client *client, const char *mailbox, const char **entries, size_t nentries, const char *options, _Out_ imap_result **out)',
+  'int32_t imap_setmetadata(imap_client *client, const char *mailbox, const char **entries, const char **values, size_t count, _Out_ imap_result **out)',
+  'int32_t imap_proxyauth(imap_client *client, const char *user, _Out_ imap_result **out)',
+  'int32_t imap_partial(imap_client *client, const char *message_num, const char *message_part, const char *start, const char *length, _Out_ imap_result **out)',
+  'int32_t imap_sort(imap_client *client, const char *sort_criteria, const char *charset, const char **search_criteria, size_t ncriteria, _Out_ imap_result **out)',
+  'int32_t imap_thread(imap_client *client, const char *threading_algorithm, const char *charset, const char **search_criteria, size_t ncriteria, _Out_ imap_result **out)',
+  'int32_t imap_enable(imap_client *client, const char *capability, _Out_ imap_result **out)',
+  'int32_t imap_id(imap_client *client, const char **names, const char **values, size_t count, _Out_ imap_result **out)',
+  // utilities (no handle; pure computations, called synchronously)
+  'int32_t imap_int2ap(int64_t num, _Out_ void **out)',
+  'int32_t imap_parse_flags(const uint8_t *resp, size_t len, _Out_ imap_result **out)',
+  'int32_t imap_internaldate2tuple(const uint8_t *resp, size_t len, _Out_ int32_t *found, _Out_ int64_t *utc_seconds, _Out_ int32_t *offset_seconds, _Out_ imap_tm *tm)',
+  'int32_t imap_time2internaldate(int64_t utc_seconds, int32_t offset_seconds, _Out_ void **out)',
+  'int32_t imap_time2internaldate_tm(const imap_tm *tm, _Out_ void **out)',
   // results
   'const char *imap_result_type(const imap_result *result)',
   'size_t imap_result_count(const imap_result *result)',
@@ -131,4 +190,4 @@ for (const d of decls) {
   fn[f.info.name] = f;
 }
 
-module.exports = { koffi, lib, fn, imap_item, libraryPath };
+module.exports = { koffi, lib, fn, imap_item, imap_tm, imap_sasl_fn, libraryPath };

@@ -35,6 +35,8 @@ export function dovecot() {
     port: Number(env.DOVECOT_IMAP_PORT),
     tlsPort: Number(env.DOVECOT_IMAPS_PORT),
     ca: env.DOVECOT_CA,
+    // imaplib's IMAP4_stream command: the imap binary started as user1 (PREAUTH greeting)
+    streamCmd: env.DOVECOT_STREAM_CMD,
   };
   return cached;
 }

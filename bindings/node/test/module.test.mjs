@@ -19,9 +19,25 @@ test('ESM and CommonJS entry points share one implementation', () => {
   assert.equal(esm.default.Client, cjs.Client);
   assert.equal(self.Client, cjs.Client, "import 'libimap' (package exports)");
   assert.equal(require('libimap').Client, cjs.Client, "require('libimap') (package exports)");
-  for (const name of ['Client', 'ImapError', 'Code', 'codeName', 'codeDescription', 'libraryPath'])
+  for (const name of [
+    'Client',
+    'Idle',
+    'ImapError',
+    'Code',
+    'codeName',
+    'codeDescription',
+    'libraryPath',
+    'version',
+    'versionNumber',
+    'int2ap',
+    'parseFlags',
+    'internaldate2tuple',
+    'time2internaldate',
+  ])
     assert.ok(name in cjs && name in esm, name);
   assert.equal(esm.Code.NO, 1);
+  assert.equal(esm.Code.UNSUPPORTED, 19);
+  assert.equal(esm.parseFlags, cjs.parseFlags);
   assert.ok(Object.isFrozen(esm.Code));
 });
 

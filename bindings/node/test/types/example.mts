@@ -24,7 +24,7 @@ export async function example(): Promise<number> {
     const ids = (found.data[0] as Buffer).toString().split(' ');
     const msg = await client.fetch(ids[0] ?? '1', '(RFC822)');
     const body = itemBytes(msg.data[0] ?? null);
-    const state: 'LOGOUT' | 'NONAUTH' | 'AUTH' | 'SELECTED' = client.state;
+    const state: 'LOGOUT' | 'NONAUTH' | 'AUTH' | 'SELECTED' | 'IDLING' = client.state;
     const caps: string[] = client.capabilities;
     const ok: boolean = client.hasCapability('IMAP4rev1') && client.isTls && client.isReadOnly;
     const v: string | null = client.protocolVersion ?? client.welcome;
@@ -54,4 +54,43 @@ export async function example(): Promise<number> {
 export async function disposable(): Promise<void> {
   await using client = await Client.connect({ tls: 'starttls', port: 10143, ca: 'ca.pem' });
   await client.noop();
+}
+
+export async function extensions(): Promise<void> {
+  const { version, versionNumber, int2ap, parseFlags, internaldate2tuple, time2internaldate } = libimap;
+  const v: string = version();
+  const n: number = versionNumber();
+  const tag: string = int2ap(4096n) + int2ap(1);
+  const flags: string[] = parseFlags(Buffer.from('* FLAGS (\\Seen)'));
+  const t = internaldate2tuple('INTERNALDATE "01-Jan-2000 00:00:00 +0000"');
+  const when: Date | undefined = t?.date;
+  const s: string = time2internaldate(new Date(), 7200) + time2internaldate(2e9) +
+    time2internaldate({ year: 2033, month: 5, day: 18, hour: 5, minute: 33, second: 20, offsetSeconds: 7200 });
+
+  const c = await Client.spawn('/usr/lib/dovecot/imap -u user1', { timeout: 5000 });
+  const viaConnect = await Client.connect({ command: 'imap' });
+  await viaConnect.close();
+  await c.loginPlain('master', 'masterpw', 'user2').catch((e: unknown) => e instanceof ImapError && e.kind === 'UNSUPPORTED');
+  await c.authenticate('LOGIN', (challenge: Buffer) => (/user/i.test(challenge.toString()) ? 'user1' : Buffer.from('pass1')), { initial: '' });
+  const idle: libimap.Idle = await c.idle({ pollInterval: 250, duration: 10_000 });
+  for await (const update of idle) {
+    const type: string = update.type;
+    if (type === 'EXISTS') break;
+  }
+  const doneReply: ImapResponse = await idle.done();
+  const q: libimap.QuotaRootResponse = await c.getquotaroot('INBOX');
+  await c.setmetadata('INBOX', { '/private/comment': 'x', '/private/other': null });
+  await c.getmetadata('', ['/shared/comment'], 'DEPTH 1');
+  await c.id({ name: 'app' });
+  await c.id();
+  await c.sort('DATE', 'UTF-8', 'ALL');
+  await c.thread('REFERENCES', null, 'ALL');
+  await c.partial(1, 'BODY[]', 0, 100);
+  await c.sendLine('A1 NOOP');
+  const raw: ImapResponse | null = await c.readResponse(500);
+  const st: libimap.ImapState = c.state;
+  const fd: number = c.fd;
+  const open: boolean = c.isOpen && c.utf8Enabled;
+  void [v, n, tag, flags, when, s, doneReply, q.quota.data, q.quotaroot.text, raw, st, fd, open, Code.UNSUPPORTED];
+  await c.close();
 }
