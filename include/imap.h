@@ -6,7 +6,11 @@
  *
  * Conventions: every fallible function returns an imap_code; outputs are out-parameters,
  * last. What libimap allocates, libimap frees: imap_result_free, imap_string_free,
- * imap_client_free. Strings in are NUL-terminated UTF-8; bytes out are pointer + length.
+ * imap_client_free, and one _free per parsed object (imap_fetch_list_free...). Strings in
+ * are NUL-terminated UTF-8; bytes out are pointer + length.
+ * Parsed results (imap_parse_*, imap_client_mailbox) are trees of library-allocated,
+ * read-only structures: fields are only ever appended in later versions, so a caller never
+ * allocates one, copies one by value or relies on its size.
  * A handle may be used from any thread; calls on one handle are serialized; imap_interrupt
  * and the imap_client_* accessors may run alongside another call (the accessors never wait
  * for it). Callbacks run only on the calling thread,
@@ -119,12 +123,236 @@ enum imap_code
    * was sent. The connection is still usable.
    */
   IMAP_CODE_UNSUPPORTED = 19,
+  /**
+   * Server data that an `imap_parse_*` function could not read completely. The parsed
+   * object is still delivered (free it): it lists each unparsable response with its raw
+   * bytes, and everything else parsed.
+   */
+  IMAP_CODE_PARSE = 20,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
 typedef enum imap_code imap_code;
 #else
 typedef int32_t imap_code;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Which response code `imap_response_code.kind` holds.
+ */
+enum imap_response_code_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The tagged text has no response code.
+   */
+  IMAP_RESPONSE_CODE_KIND_NONE = 0,
+  IMAP_RESPONSE_CODE_KIND_ALERT = 1,
+  IMAP_RESPONSE_CODE_KIND_PARSE = 2,
+  IMAP_RESPONSE_CODE_KIND_READ_ONLY = 3,
+  IMAP_RESPONSE_CODE_KIND_READ_WRITE = 4,
+  IMAP_RESPONSE_CODE_KIND_TRYCREATE = 5,
+  IMAP_RESPONSE_CODE_KIND_UIDNOTSTICKY = 6,
+  IMAP_RESPONSE_CODE_KIND_CLOSED = 7,
+  IMAP_RESPONSE_CODE_KIND_NOMODSEQ = 8,
+  /**
+   * `number` holds the value.
+   */
+  IMAP_RESPONSE_CODE_KIND_UIDNEXT = 9,
+  /**
+   * `number` holds the value.
+   */
+  IMAP_RESPONSE_CODE_KIND_UIDVALIDITY = 10,
+  /**
+   * `number` holds the first unseen message's number.
+   */
+  IMAP_RESPONSE_CODE_KIND_UNSEEN = 11,
+  /**
+   * `number` holds the value.
+   */
+  IMAP_RESPONSE_CODE_KIND_HIGHESTMODSEQ = 12,
+  /**
+   * `atoms` holds the flags.
+   */
+  IMAP_RESPONSE_CODE_KIND_PERMANENTFLAGS = 13,
+  /**
+   * `atoms` holds the charsets.
+   */
+  IMAP_RESPONSE_CODE_KIND_BADCHARSET = 14,
+  /**
+   * `atoms` holds the capabilities.
+   */
+  IMAP_RESPONSE_CODE_KIND_CAPABILITY = 15,
+  /**
+   * RFC 4315: `number` is the destination's UIDVALIDITY, `uids` the UIDs the appended
+   * messages got.
+   */
+  IMAP_RESPONSE_CODE_KIND_APPENDUID = 16,
+  /**
+   * RFC 4315: `number` is the destination's UIDVALIDITY, `source_uids` the copied
+   * messages' UIDs and `uids` the UIDs they got, in the same order.
+   */
+  IMAP_RESPONSE_CODE_KIND_COPYUID = 17,
+  /**
+   * RFC 7162: `uids` holds the messages that failed a conditional STORE.
+   */
+  IMAP_RESPONSE_CODE_KIND_MODIFIED = 18,
+  /**
+   * Any other code (RFC 5530's `AUTHENTICATIONFAILED`, `REFERRAL`...), or a known one with
+   * malformed data: see `name` and `data`.
+   */
+  IMAP_RESPONSE_CODE_KIND_OTHER = 19,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum imap_response_code_kind imap_response_code_kind;
+#else
+typedef int32_t imap_response_code_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * What an `imap_address` entry is. Address lists use RFC 3501's flat form for RFC 5322
+ * groups: a group start entry, the members, a group end entry.
+ */
+enum imap_address_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * A mailbox (`name <mailbox@host>`).
+   */
+  IMAP_ADDRESS_KIND_MAILBOX = 0,
+  /**
+   * The start of a group: its display name in `mailbox`; the other fields are NIL.
+   */
+  IMAP_ADDRESS_KIND_GROUP_START = 1,
+  /**
+   * The end of the group started last; every field is NIL.
+   */
+  IMAP_ADDRESS_KIND_GROUP_END = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum imap_address_kind imap_address_kind;
+#else
+typedef int32_t imap_address_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Which FETCH item carried a section (`imap_section.kind`).
+ */
+enum imap_section_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * `BODY[section]<origin>`
+   */
+  IMAP_SECTION_KIND_BODY = 0,
+  /**
+   * `BINARY[section]<origin>` (RFC 3516)
+   */
+  IMAP_SECTION_KIND_BINARY = 1,
+  /**
+   * `RFC822` (same as `BODY[]`)
+   */
+  IMAP_SECTION_KIND_RFC822 = 2,
+  /**
+   * `RFC822.HEADER` (same as `BODY[HEADER]`)
+   */
+  IMAP_SECTION_KIND_RFC822_HEADER = 3,
+  /**
+   * `RFC822.TEXT` (same as `BODY[TEXT]`)
+   */
+  IMAP_SECTION_KIND_RFC822_TEXT = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum imap_section_kind imap_section_kind;
+#else
+typedef int32_t imap_section_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * The text part of a section spec (`imap_section.text`).
+ */
+enum imap_section_text
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Nothing after the part numbers: the whole part (`BODY[]`, `BODY[1.2]`).
+   */
+  IMAP_SECTION_TEXT_FULL = 0,
+  IMAP_SECTION_TEXT_HEADER = 1,
+  IMAP_SECTION_TEXT_HEADER_FIELDS = 2,
+  IMAP_SECTION_TEXT_HEADER_FIELDS_NOT = 3,
+  IMAP_SECTION_TEXT_TEXT = 4,
+  IMAP_SECTION_TEXT_MIME = 5,
+  /**
+   * Something else: see `spec`.
+   */
+  IMAP_SECTION_TEXT_OTHER = 6,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum imap_section_text imap_section_text;
+#else
+typedef int32_t imap_section_text;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * What kind of problem made a response unparsable (`imap_invalid.kind`).
+ */
+enum imap_invalid_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * No problem (a valid FETCH message).
+   */
+  IMAP_INVALID_KIND_NONE = 0,
+  /**
+   * Bytes that are not IMAP syntax.
+   */
+  IMAP_INVALID_KIND_SYNTAX = 1,
+  /**
+   * Parentheses nested deeper than the parser's bound (64).
+   */
+  IMAP_INVALID_KIND_DEPTH = 2,
+  /**
+   * A number too large for its field, or not a number.
+   */
+  IMAP_INVALID_KIND_NUMBER = 3,
+  /**
+   * Well-formed syntax of the wrong shape for the response.
+   */
+  IMAP_INVALID_KIND_SHAPE = 4,
+  /**
+   * The response ended early.
+   */
+  IMAP_INVALID_KIND_TRUNCATED = 5,
+  /**
+   * Invalid modified UTF-7 or base64.
+   */
+  IMAP_INVALID_KIND_ENCODING = 6,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum imap_invalid_kind imap_invalid_kind;
+#else
+typedef int32_t imap_invalid_kind;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -213,6 +441,34 @@ typedef int32_t imap_state;
 #endif // __cplusplus
 
 /**
+ * How mailbox names given to libimap reach the server (`imap_set_mailbox_encoding`).
+ */
+enum imap_mailbox_encoding
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The default: a name with non-ASCII characters is converted from UTF-8 to modified
+   * UTF-7 (RFC 3501 §5.1.3) before it is sent; ASCII names go unchanged (as imaplib sends
+   * them, so an already encoded `&ZeVnLIqe-` also works); in UTF-8 mode (`imap_enable` of
+   * UTF8=ACCEPT) names go as UTF-8.
+   */
+  IMAP_MAILBOX_ENCODING_UTF7 = 0,
+  /**
+   * Names are sent as given, as imaplib does: the caller encodes them.
+   */
+  IMAP_MAILBOX_ENCODING_RAW = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum imap_mailbox_encoding imap_mailbox_encoding;
+#else
+typedef int32_t imap_mailbox_encoding;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * Opaque client handle. Create with `imap_client_new`, free with `imap_client_free`.
  * Calls on one handle are serialized; `imap_interrupt` and the `imap_client_*` accessors run
  * alongside another call without waiting for it (the accessors report the handle as of the end
@@ -242,6 +498,725 @@ typedef int32_t (*imap_sasl_fn)(void *user_data, const uint8_t *challenge, size_
  * Called only on the thread making the libimap call, during that call.
  */
 typedef void (*imap_trace_fn)(void *user_data, int32_t level, const char *message);
+
+/**
+ * A byte string of a parsed result. `data == NULL` is IMAP's NIL (or "absent"); otherwise
+ * `len` bytes at `data`, which may contain NUL and are always followed by one NUL byte not
+ * counted in `len` (so text prints as a C string). An empty string has a non-NULL `data` and
+ * `len` 0. Valid until the object it belongs to is freed.
+ */
+typedef struct imap_bytes {
+  const uint8_t *data;
+  size_t len;
+} imap_bytes;
+
+/**
+ * `start:end` of a sequence or UID set, inclusive, `start <= end` (a single number `n` is
+ * `n:n`). Sets are kept as ranges: `1:4294967295` is one range.
+ */
+typedef struct imap_seq_range {
+  uint32_t start;
+  uint32_t end;
+} imap_seq_range;
+
+/**
+ * The response code of a result's tagged text (`[APPENDUID 38505 3955]`). Fields beyond
+ * `kind`, `name` and `data` are filled as `imap_response_code_kind` says, zero/NULL
+ * otherwise. UID sets are kept as ranges (`1:4294967295` is one range).
+ */
+typedef struct imap_response_code {
+  imap_response_code_kind kind;
+  /**
+   * The code's name, upper-cased (`APPENDUID`); NIL when there is no code.
+   */
+  struct imap_bytes name;
+  /**
+   * The code's data as sent (`38505 3955`); NIL when it has none.
+   */
+  struct imap_bytes data;
+  uint64_t number;
+  const struct imap_bytes *atoms;
+  size_t atom_count;
+  const struct imap_seq_range *uids;
+  size_t uid_count;
+  const struct imap_seq_range *source_uids;
+  size_t source_uid_count;
+} imap_response_code;
+
+/**
+ * What SELECT or EXAMINE reported about the selected mailbox (`has_*` 0 for what the server
+ * did not send).
+ */
+typedef struct imap_mailbox_info {
+  int32_t has_exists;
+  uint32_t exists;
+  int32_t has_recent;
+  uint32_t recent;
+  /**
+   * `[UNSEEN n]`: the number of the first unseen message.
+   */
+  int32_t has_unseen;
+  uint32_t unseen;
+  int32_t has_uidvalidity;
+  uint32_t uidvalidity;
+  int32_t has_uidnext;
+  uint32_t uidnext;
+  /**
+   * FLAGS: the flags defined in the mailbox.
+   */
+  int32_t has_flags;
+  const struct imap_bytes *flags;
+  size_t flag_count;
+  /**
+   * `[PERMANENTFLAGS (...)]`: the flags that can be changed permanently (`\*`: new
+   * keywords too).
+   */
+  int32_t has_permanent_flags;
+  const struct imap_bytes *permanent_flags;
+  size_t permanent_flag_count;
+  /**
+   * `[HIGHESTMODSEQ n]` (RFC 7162).
+   */
+  int32_t has_highest_modseq;
+  uint64_t highest_modseq;
+  /**
+   * 1 if `[NOMODSEQ]` was sent.
+   */
+  int32_t no_modseq;
+  /**
+   * 1 for `[READ-ONLY]`, 0 for `[READ-WRITE]`, -1 if neither was sent.
+   */
+  int32_t read_only;
+} imap_mailbox_info;
+
+/**
+ * One entry of an ENVELOPE address list. Fields are raw (RFC 2047 encoded words as sent);
+ * `name_decoded` is the display name with encoded words decoded, as UTF-8 (NIL when `name`
+ * is NIL).
+ */
+typedef struct imap_address {
+  imap_address_kind kind;
+  struct imap_bytes name;
+  struct imap_bytes name_decoded;
+  /**
+   * Source route (obsolete), usually NIL.
+   */
+  struct imap_bytes adl;
+  /**
+   * The local part (or the group name of a group start).
+   */
+  struct imap_bytes mailbox;
+  struct imap_bytes host;
+} imap_address;
+
+/**
+ * An ENVELOPE. Strings are raw header text (NIL when the header is absent); `subject_decoded`
+ * is the subject with RFC 2047 encoded words decoded, as UTF-8. Each address list is an array
+ * of `imap_address` (see `imap_address_kind` for groups).
+ */
+typedef struct imap_envelope {
+  struct imap_bytes date;
+  struct imap_bytes subject;
+  struct imap_bytes subject_decoded;
+  const struct imap_address *from;
+  size_t from_count;
+  const struct imap_address *sender;
+  size_t sender_count;
+  const struct imap_address *reply_to;
+  size_t reply_to_count;
+  const struct imap_address *to;
+  size_t to_count;
+  const struct imap_address *cc;
+  size_t cc_count;
+  const struct imap_address *bcc;
+  size_t bcc_count;
+  struct imap_bytes in_reply_to;
+  struct imap_bytes message_id;
+} imap_envelope;
+
+/**
+ * `name value` of a parameter list (`("charset" "utf-8")`); `value.data` is NULL for NIL.
+ */
+typedef struct imap_param {
+  struct imap_bytes name;
+  struct imap_bytes value;
+} imap_param;
+
+/**
+ * One node of a BODY/BODYSTRUCTURE tree. A multipart has `multipart` 1, `media_type` "MULTIPART",
+ * its parts in `children`, and of the other fields only `subtype`, `params`, the disposition,
+ * `language`, `location` and `extension`. A message/rfc822 (or message/global) part has
+ * `message_envelope` and `message_body` set (NULL otherwise). Strings are as sent: compare
+ * type names case-insensitively. The tree is at most 64 levels deep.
+ */
+typedef struct imap_body_part {
+  int32_t multipart;
+  /**
+   * `TEXT`, `IMAGE`, ... (empty if the server sent NIL).
+   */
+  struct imap_bytes media_type;
+  struct imap_bytes subtype;
+  const struct imap_param *params;
+  size_t param_count;
+  /**
+   * Content-ID.
+   */
+  struct imap_bytes id;
+  /**
+   * Content-Description.
+   */
+  struct imap_bytes description;
+  /**
+   * Content-Transfer-Encoding (empty if NIL).
+   */
+  struct imap_bytes encoding;
+  /**
+   * Size of the encoded body in bytes.
+   */
+  uint64_t size;
+  /**
+   * Lines, for text parts and message/rfc822 parts.
+   */
+  int32_t has_lines;
+  uint64_t lines;
+  struct imap_bytes md5;
+  /**
+   * Content-Disposition type (`attachment`, `inline`); NIL when there is none.
+   */
+  struct imap_bytes disposition;
+  const struct imap_param *disposition_params;
+  size_t disposition_param_count;
+  const struct imap_bytes *language;
+  size_t language_count;
+  struct imap_bytes location;
+  /**
+   * Extension data beyond the known fields, each value in IMAP syntax.
+   */
+  const struct imap_bytes *extension;
+  size_t extension_count;
+  const struct imap_body_part *children;
+  size_t child_count;
+  const struct imap_envelope *message_envelope;
+  const struct imap_body_part *message_body;
+} imap_body_part;
+
+/**
+ * A body section item (`BODY[1.HEADER]<0>`, `BINARY[2]`, `RFC822`...).
+ */
+typedef struct imap_section {
+  imap_section_kind kind;
+  /**
+   * The spec between the brackets as sent (`1.HEADER.FIELDS (DATE FROM)`); empty for
+   * `BODY[]` and the RFC822 forms.
+   */
+  struct imap_bytes spec;
+  /**
+   * Part numbers (`1.2` gives 1, 2); none for the top level.
+   */
+  const uint32_t *part;
+  size_t part_count;
+  imap_section_text text;
+  /**
+   * Header field names of HEADER.FIELDS and HEADER.FIELDS.NOT.
+   */
+  const struct imap_bytes *fields;
+  size_t field_count;
+  /**
+   * The `<origin>` of a partial fetch.
+   */
+  int32_t has_origin;
+  uint32_t origin;
+  /**
+   * The bytes; `data.data` is NULL for NIL and for a streamed literal.
+   */
+  struct imap_bytes data;
+  /**
+   * 1 if the literal went to a streaming sink: `streamed_size` bytes, not kept here.
+   */
+  int32_t streamed;
+  uint64_t streamed_size;
+} imap_section;
+
+/**
+ * `BINARY.SIZE[part]` (RFC 3516).
+ */
+typedef struct imap_binary_size {
+  const uint32_t *part;
+  size_t part_count;
+  uint64_t size;
+} imap_binary_size;
+
+/**
+ * A FETCH item kept as bytes: an item this parser does not know (X-GM-LABELS, EMAILID...),
+ * or a known item whose value was malformed. `raw` is the value in IMAP syntax.
+ */
+typedef struct imap_raw_item {
+  struct imap_bytes name;
+  struct imap_bytes raw;
+} imap_raw_item;
+
+/**
+ * One message of a FETCH result. Items the server did not send are absent (`has_*` 0, NULL
+ * pointers, zero counts). `valid` is 0 when the response could not be read completely:
+ * `error_kind` and `error` say why, `raw` holds the response's bytes, the items read before
+ * the problem are filled in and the malformed item is in `other` when it could be delimited.
+ */
+typedef struct imap_fetch_message {
+  /**
+   * The message sequence number (0 if even that could not be read).
+   */
+  uint32_t seq;
+  int32_t has_uid;
+  uint32_t uid;
+  /**
+   * FLAGS (`\Seen`, `$Junk`...), as sent.
+   */
+  int32_t has_flags;
+  const struct imap_bytes *flags;
+  size_t flag_count;
+  /**
+   * INTERNALDATE: the instant (seconds since 1970-01-01 UTC) and the zone written in the
+   * date (seconds east of UTC).
+   */
+  int32_t has_internaldate;
+  int64_t internaldate_seconds;
+  int32_t internaldate_offset;
+  int32_t has_rfc822_size;
+  uint64_t rfc822_size;
+  /**
+   * MODSEQ (RFC 7162).
+   */
+  int32_t has_modseq;
+  uint64_t modseq;
+  /**
+   * ENVELOPE, or NULL.
+   */
+  const struct imap_envelope *envelope;
+  /**
+   * BODYSTRUCTURE (with extension data), or NULL.
+   */
+  const struct imap_body_part *body_structure;
+  /**
+   * BODY without a section (no extension data), or NULL.
+   */
+  const struct imap_body_part *body;
+  /**
+   * Section items, in the order sent.
+   */
+  const struct imap_section *sections;
+  size_t section_count;
+  const struct imap_binary_size *binary_sizes;
+  size_t binary_size_count;
+  /**
+   * Items kept raw (see `imap_raw_item`).
+   */
+  const struct imap_raw_item *other;
+  size_t other_count;
+  int32_t valid;
+  imap_invalid_kind error_kind;
+  /**
+   * NUL-terminated, NULL when valid.
+   */
+  const char *error;
+  /**
+   * The response's bytes when not valid (NIL when valid).
+   */
+  struct imap_bytes raw;
+} imap_fetch_message;
+
+/**
+ * The messages of a FETCH result, in the order received.
+ */
+typedef struct imap_fetch_list {
+  const struct imap_fetch_message *messages;
+  size_t count;
+} imap_fetch_list;
+
+/**
+ * A mailbox name from the server: `raw` as sent, and `name` decoded to UTF-8 (modified UTF-7
+ * decoded, or the raw bytes when they are UTF-8 beyond ASCII, as servers in UTF-8 mode send);
+ * `name.data` is NULL when the raw name is neither.
+ */
+typedef struct imap_mailbox_name {
+  struct imap_bytes raw;
+  struct imap_bytes name;
+} imap_mailbox_name;
+
+/**
+ * A LIST or LSUB entry.
+ */
+typedef struct imap_list_entry {
+  /**
+   * `\HasNoChildren`, `\Noselect`, `\Sent`... as sent.
+   */
+  const struct imap_bytes *attributes;
+  size_t attribute_count;
+  /**
+   * The hierarchy delimiter, or 0 for NIL (a flat namespace).
+   */
+  uint8_t delimiter;
+  struct imap_mailbox_name mailbox;
+  /**
+   * LIST-EXTENDED data after the name, each value in IMAP syntax.
+   */
+  const struct imap_bytes *extended;
+  size_t extended_count;
+} imap_list_entry;
+
+/**
+ * A response that could not be parsed: why (`kind`, and `message` as a NUL-terminated
+ * English text) and its raw bytes as the raw result holds them, without `* ` and the response
+ * name (`2 (UID x)` for `* 2 FETCH (UID x)`): each line, and after a line announcing a
+ * literal, CRLF and the literal.
+ */
+typedef struct imap_invalid {
+  imap_invalid_kind kind;
+  const char *message;
+  struct imap_bytes raw;
+} imap_invalid;
+
+/**
+ * The entries of a LIST or LSUB result, and the responses that could not be parsed.
+ */
+typedef struct imap_list_entries {
+  const struct imap_list_entry *entries;
+  size_t count;
+  const struct imap_invalid *invalid;
+  size_t invalid_count;
+} imap_list_entries;
+
+/**
+ * A STATUS item this library has no field for (name upper-cased).
+ */
+typedef struct imap_status_item {
+  struct imap_bytes name;
+  uint64_t value;
+} imap_status_item;
+
+/**
+ * A STATUS response: the mailbox and the items the server sent (`has_*` 0 for the others).
+ */
+typedef struct imap_status_info {
+  struct imap_mailbox_name mailbox;
+  int32_t has_messages;
+  uint32_t messages;
+  int32_t has_recent;
+  uint32_t recent;
+  int32_t has_uidnext;
+  uint32_t uidnext;
+  int32_t has_uidvalidity;
+  uint32_t uidvalidity;
+  int32_t has_unseen;
+  uint32_t unseen;
+  /**
+   * RFC 9051 `DELETED`.
+   */
+  int32_t has_deleted;
+  uint32_t deleted;
+  /**
+   * RFC 7162 `HIGHESTMODSEQ`.
+   */
+  int32_t has_highest_modseq;
+  uint64_t highest_modseq;
+  /**
+   * RFC 8438 `SIZE`.
+   */
+  int32_t has_size;
+  uint64_t size;
+  const struct imap_status_item *other;
+  size_t other_count;
+} imap_status_info;
+
+/**
+ * The STATUS responses of a result (usually one).
+ */
+typedef struct imap_status_list {
+  const struct imap_status_info *entries;
+  size_t count;
+  const struct imap_invalid *invalid;
+  size_t invalid_count;
+} imap_status_list;
+
+/**
+ * The numbers of SEARCH or SORT responses (message numbers, or UIDs for `imap_uid`), in the
+ * order sent, and CONDSTORE's `(MODSEQ n)`.
+ */
+typedef struct imap_search_result {
+  const uint32_t *ids;
+  size_t count;
+  int32_t has_modseq;
+  uint64_t modseq;
+  const struct imap_invalid *invalid;
+  size_t invalid_count;
+} imap_search_result;
+
+/**
+ * Return data this library has no field for (`PARTIAL`, `RELEVANCY`...): name upper-cased,
+ * value in IMAP syntax.
+ */
+typedef struct imap_esearch_item {
+  struct imap_bytes name;
+  struct imap_bytes value;
+} imap_esearch_item;
+
+/**
+ * An ESEARCH response (RFC 4731).
+ */
+typedef struct imap_esearch_info {
+  /**
+   * The tag of the command it answers; NIL if not sent.
+   */
+  struct imap_bytes tag;
+  /**
+   * 1 if the numbers are UIDs.
+   */
+  int32_t uid;
+  int32_t has_min;
+  uint32_t min;
+  int32_t has_max;
+  uint32_t max;
+  int32_t has_count;
+  uint32_t count;
+  /**
+   * `ALL`, as ranges (`has_all` 0 when not sent).
+   */
+  int32_t has_all;
+  const struct imap_seq_range *all;
+  size_t all_count;
+  int32_t has_modseq;
+  uint64_t modseq;
+  const struct imap_esearch_item *other;
+  size_t other_count;
+} imap_esearch_info;
+
+/**
+ * The ESEARCH responses of a result.
+ */
+typedef struct imap_esearch_list {
+  const struct imap_esearch_info *entries;
+  size_t count;
+  const struct imap_invalid *invalid;
+  size_t invalid_count;
+} imap_esearch_list;
+
+/**
+ * A node of a THREAD forest, in the flat array `imap_thread_list.nodes`: links are indexes
+ * into that array (a flat array keeps long reply chains from becoming deep pointer chains).
+ */
+typedef struct imap_thread_node {
+  /**
+   * The message number (or UID); `has_id` 0 for the missing parent of siblings that RFC
+   * 5256 writes `((3)(5))`.
+   */
+  int32_t has_id;
+  uint32_t id;
+  /**
+   * Index of the parent node; `has_parent` 0 for a root.
+   */
+  int32_t has_parent;
+  size_t parent;
+  /**
+   * Indexes of the children, in order.
+   */
+  const size_t *children;
+  size_t child_count;
+} imap_thread_node;
+
+/**
+ * THREAD results (RFC 5256): every node, and the indexes of the roots (one per thread).
+ */
+typedef struct imap_thread_list {
+  const struct imap_thread_node *nodes;
+  size_t node_count;
+  const size_t *roots;
+  size_t root_count;
+  const struct imap_invalid *invalid;
+  size_t invalid_count;
+} imap_thread_list;
+
+/**
+ * One namespace: its prefix, delimiter (0 for NIL) and extension data (IMAP syntax).
+ */
+typedef struct imap_namespace_entry {
+  struct imap_bytes prefix;
+  uint8_t delimiter;
+  const struct imap_bytes *extensions;
+  size_t extension_count;
+} imap_namespace_entry;
+
+/**
+ * A NAMESPACE response (RFC 2342): personal, other users' and shared namespaces.
+ */
+typedef struct imap_namespace_info {
+  const struct imap_namespace_entry *personal;
+  size_t personal_count;
+  const struct imap_namespace_entry *other;
+  size_t other_count;
+  const struct imap_namespace_entry *shared;
+  size_t shared_count;
+} imap_namespace_info;
+
+/**
+ * The NAMESPACE responses of a result (one from `imap_namespace`).
+ */
+typedef struct imap_namespace_list {
+  const struct imap_namespace_info *entries;
+  size_t count;
+  const struct imap_invalid *invalid;
+  size_t invalid_count;
+} imap_namespace_list;
+
+/**
+ * A quota resource: name (`STORAGE` in KiB, `MESSAGE`...), usage and limit.
+ */
+typedef struct imap_quota_resource {
+  struct imap_bytes name;
+  uint64_t usage;
+  uint64_t limit;
+} imap_quota_resource;
+
+/**
+ * A QUOTA response: the quota root and its resources.
+ */
+typedef struct imap_quota_info {
+  struct imap_bytes root;
+  const struct imap_quota_resource *resources;
+  size_t resource_count;
+} imap_quota_info;
+
+/**
+ * The QUOTA responses of a result.
+ */
+typedef struct imap_quota_list {
+  const struct imap_quota_info *entries;
+  size_t count;
+  const struct imap_invalid *invalid;
+  size_t invalid_count;
+} imap_quota_list;
+
+/**
+ * A QUOTAROOT response: a mailbox and its quota roots.
+ */
+typedef struct imap_quotaroot_info {
+  struct imap_mailbox_name mailbox;
+  const struct imap_bytes *roots;
+  size_t root_count;
+} imap_quotaroot_info;
+
+/**
+ * The QUOTAROOT responses of a result.
+ */
+typedef struct imap_quotaroot_list {
+  const struct imap_quotaroot_info *entries;
+  size_t count;
+  const struct imap_invalid *invalid;
+  size_t invalid_count;
+} imap_quotaroot_list;
+
+/**
+ * An identifier and its rights (`user2` `lrs`).
+ */
+typedef struct imap_acl_entry {
+  struct imap_bytes identifier;
+  struct imap_bytes rights;
+} imap_acl_entry;
+
+/**
+ * An ACL response (RFC 4314): a mailbox and its access control list.
+ */
+typedef struct imap_acl_info {
+  struct imap_mailbox_name mailbox;
+  const struct imap_acl_entry *entries;
+  size_t entry_count;
+} imap_acl_info;
+
+/**
+ * The ACL responses of a result.
+ */
+typedef struct imap_acl_list {
+  const struct imap_acl_info *entries;
+  size_t count;
+  const struct imap_invalid *invalid;
+  size_t invalid_count;
+} imap_acl_list;
+
+/**
+ * A MYRIGHTS response: a mailbox and the rights of the logged-in user.
+ */
+typedef struct imap_myrights_info {
+  struct imap_mailbox_name mailbox;
+  struct imap_bytes rights;
+} imap_myrights_info;
+
+/**
+ * The MYRIGHTS responses of a result.
+ */
+typedef struct imap_myrights_list {
+  const struct imap_myrights_info *entries;
+  size_t count;
+  const struct imap_invalid *invalid;
+  size_t invalid_count;
+} imap_myrights_list;
+
+/**
+ * A LISTRIGHTS response: the rights always granted to `identifier` on the mailbox
+ * (`required`) and the groups of rights that may be granted (each group together).
+ */
+typedef struct imap_listrights_info {
+  struct imap_mailbox_name mailbox;
+  struct imap_bytes identifier;
+  struct imap_bytes required;
+  const struct imap_bytes *optional;
+  size_t optional_count;
+} imap_listrights_info;
+
+/**
+ * The LISTRIGHTS responses of a result.
+ */
+typedef struct imap_listrights_list {
+  const struct imap_listrights_info *entries;
+  size_t count;
+  const struct imap_invalid *invalid;
+  size_t invalid_count;
+} imap_listrights_list;
+
+/**
+ * A METADATA entry (`/private/comment`) and its value; `value.data` is NULL for NIL and in
+ * unsolicited change notices, which list names only.
+ */
+typedef struct imap_metadata_entry {
+  struct imap_bytes name;
+  struct imap_bytes value;
+} imap_metadata_entry;
+
+/**
+ * A METADATA response (RFC 5464): the mailbox (empty for server metadata) and its entries.
+ */
+typedef struct imap_metadata_info {
+  struct imap_mailbox_name mailbox;
+  const struct imap_metadata_entry *entries;
+  size_t entry_count;
+} imap_metadata_info;
+
+/**
+ * The METADATA responses of a result.
+ */
+typedef struct imap_metadata_list {
+  const struct imap_metadata_info *entries;
+  size_t count;
+  const struct imap_invalid *invalid;
+  size_t invalid_count;
+} imap_metadata_list;
+
+/**
+ * The capabilities of every CAPABILITY response of a result, as sent (`IMAP4rev1`,
+ * `AUTH=PLAIN`...). A result may hold several responses (one kept since login and the
+ * command's own), so a name can appear more than once.
+ */
+typedef struct imap_capability_list {
+  const struct imap_bytes *capabilities;
+  size_t count;
+} imap_capability_list;
 
 /**
  * One element of a result's data. Pointers stay valid until the result is freed; bytes are
@@ -1076,6 +2051,364 @@ imap_code imap_id(struct imap_client *client, const char *const *names, const ch
  * `client` is NULL or a live handle.
  */
 int32_t imap_client_utf8_enabled(struct imap_client *client);
+
+/**
+ * Parses the response code of `result`'s tagged text (`[APPENDUID 38505 3955] Append
+ * completed`, `[TRYCREATE]`, `[COPYUID ...]`) into `*out`, freed with
+ * `imap_response_code_free`. A result without a code (or without a tagged reply, such as
+ * `imap_response`'s) gives kind `IMAP_RESPONSE_CODE_KIND_NONE`. Never `IMAP_CODE_PARSE`: a
+ * known code with malformed data is `IMAP_RESPONSE_CODE_KIND_OTHER`.
+ * `IMAP_CODE_INVALID_ARGUMENT` when `result` or `out` is NULL. `result` is only read; the
+ * object does not borrow it. No handle is needed; any thread may call.
+ *
+ * # Safety
+ * `result` is NULL or a live result; `out` is NULL or writable.
+ */
+imap_code imap_parse_code(const struct imap_result *result, struct imap_response_code **out);
+
+/**
+ * Frees what `imap_parse_code` gave. NULL is ignored.
+ *
+ * # Safety
+ * `code` is NULL or not yet freed.
+ */
+void imap_response_code_free(struct imap_response_code *code);
+
+/**
+ * The summary of the selected mailbox in `*out` (free with `imap_mailbox_info_free`): EXISTS,
+ * RECENT, FLAGS and the UNSEEN, UIDVALIDITY, UIDNEXT, PERMANENTFLAGS, HIGHESTMODSEQ,
+ * NOMODSEQ and READ-ONLY/READ-WRITE codes, read from the untagged responses the handle keeps
+ * (imaplib's `untagged_responses`) without removing them, so `imap_response` still returns
+ * them. `imap_select`'s own data has only EXISTS: call this right after `imap_select` or
+ * `imap_examine`, before other commands or `imap_response` calls change what is kept (later
+ * EXISTS/RECENT responses update the counts; `imap_response(c, "EXISTS")` removes them).
+ * `IMAP_CODE_ILLEGAL_STATE` when no mailbox is selected; `IMAP_CODE_INVALID_ARGUMENT` when
+ * `client` or `out` is NULL. A call on the handle (serialized with its other calls).
+ *
+ * # Safety
+ * `client` is a live handle; `out` is NULL or writable.
+ */
+imap_code imap_client_mailbox(struct imap_client *client, struct imap_mailbox_info **out);
+
+/**
+ * Frees what `imap_client_mailbox` gave. NULL is ignored.
+ *
+ * # Safety
+ * `info` is NULL or not yet freed.
+ */
+void imap_mailbox_info_free(struct imap_mailbox_info *info);
+
+/**
+ * Sets how the mailbox names of every command taking one (select, examine, create, delete,
+ * rename, subscribe, unsubscribe, status, append, copy, move, `imap_uid` COPY/MOVE, list and
+ * lsub's reference and pattern, the ACL, QUOTAROOT, ANNOTATION and METADATA commands) are
+ * sent: `IMAP_MAILBOX_ENCODING_UTF7` (default) or `IMAP_MAILBOX_ENCODING_RAW`. Names the
+ * server returns are decoded by the parsers regardless (`imap_mailbox_name`). Another value
+ * gives `IMAP_CODE_INVALID_ARGUMENT`. Kept across reconnections of the handle.
+ *
+ * # Safety
+ * `client` is a live handle.
+ */
+imap_code imap_set_mailbox_encoding(struct imap_client *client, int32_t mode);
+
+/**
+ * Parses the FETCH responses of `result` (from `imap_fetch`, `imap_uid` FETCH/STORE,
+ * `imap_store`, `imap_partial` or `imap_response(c, "FETCH")`) into `*out`: one message per
+ * response, in order. Free it with `imap_fetch_list_free`; it does not borrow `result`, which
+ * stays as it was. A result without FETCH data (a NO, or no untagged FETCH) gives no
+ * messages. `IMAP_CODE_PARSE`: some message has `valid` 0 (the list is still delivered);
+ * `IMAP_CODE_INVALID_ARGUMENT`: `result` or `out` is NULL. Needs no handle and may be called
+ * from any thread; the object is immutable and may be read from several threads at once.
+ *
+ * # Safety
+ * `result` is NULL or a live result; `out` is NULL or writable.
+ */
+imap_code imap_parse_fetch(const struct imap_result *result, struct imap_fetch_list **out);
+
+/**
+ * Frees a list from `imap_parse_fetch` and everything it points to. NULL is ignored.
+ *
+ * # Safety
+ * `list` is NULL or a list not yet freed.
+ */
+void imap_fetch_list_free(struct imap_fetch_list *list);
+
+/**
+ * Parses the LIST or LSUB responses of `result` (from `imap_list`, `imap_lsub`, or
+ * `imap_response(c, "LIST")`) into `*out`, freed with `imap_list_entries_free`. Each entry
+ * has the mailbox name as sent and decoded from modified UTF-7. Follows the parse contract
+ * (see `imap_parse_status`).
+ *
+ * # Safety
+ * `result` is NULL or a live result; `out` is NULL or writable.
+ */
+imap_code imap_parse_list(const struct imap_result *result, struct imap_list_entries **out);
+
+/**
+ * Frees what `imap_parse_list` gave. NULL is ignored.
+ *
+ * # Safety
+ * `list` is NULL or not yet freed.
+ */
+void imap_list_entries_free(struct imap_list_entries *list);
+
+/**
+ * Parses the STATUS responses of `result` (from `imap_status`) into `*out`, freed with
+ * `imap_status_list_free`.
+ *
+ * The parse contract, shared by every `imap_parse_*` function taking a result: `result` is
+ * read, never changed or consumed, and the object does not borrow it; a result without data
+ * of the kind (a NO, or a command that returned only its tagged text) gives an empty object;
+ * responses that cannot be parsed are listed in the object's `invalid` array with their raw
+ * bytes, everything else is parsed, and the code is then `IMAP_CODE_PARSE` (the object is
+ * still delivered and must be freed); `IMAP_CODE_INVALID_ARGUMENT` when `result` or `out` is
+ * NULL. No handle is needed, any thread may call, and the object is immutable (readable from
+ * several threads at once).
+ *
+ * # Safety
+ * `result` is NULL or a live result; `out` is NULL or writable.
+ */
+imap_code imap_parse_status(const struct imap_result *result, struct imap_status_list **out);
+
+/**
+ * Frees what `imap_parse_status` gave. NULL is ignored.
+ *
+ * # Safety
+ * `list` is NULL or not yet freed.
+ */
+void imap_status_list_free(struct imap_status_list *list);
+
+/**
+ * Parses the SEARCH or SORT responses of `result` (from `imap_search`, `imap_sort`,
+ * `imap_uid` SEARCH/SORT) into `*out`, freed with `imap_search_result_free`. Follows the
+ * parse contract (see `imap_parse_status`), except that a malformed response leaves `ids`
+ * empty (numbers are not reported partially).
+ *
+ * # Safety
+ * `result` is NULL or a live result; `out` is NULL or writable.
+ */
+imap_code imap_parse_search(const struct imap_result *result, struct imap_search_result **out);
+
+/**
+ * Frees what `imap_parse_search` gave. NULL is ignored.
+ *
+ * # Safety
+ * `search` is NULL or not yet freed.
+ */
+void imap_search_result_free(struct imap_search_result *search);
+
+/**
+ * Parses the ESEARCH responses of `result` (`imap_response(c, "ESEARCH")` after a SEARCH
+ * with RETURN options) into `*out`, freed with `imap_esearch_list_free`. Follows the parse
+ * contract (see `imap_parse_status`).
+ *
+ * # Safety
+ * `result` is NULL or a live result; `out` is NULL or writable.
+ */
+imap_code imap_parse_esearch(const struct imap_result *result, struct imap_esearch_list **out);
+
+/**
+ * Frees what `imap_parse_esearch` gave. NULL is ignored.
+ *
+ * # Safety
+ * `list` is NULL or not yet freed.
+ */
+void imap_esearch_list_free(struct imap_esearch_list *list);
+
+/**
+ * Parses the THREAD responses of `result` (from `imap_thread`, `imap_uid` THREAD) into
+ * `*out`, freed with `imap_thread_list_free`. Follows the parse contract (see
+ * `imap_parse_status`), except that a malformed response leaves the forest empty.
+ *
+ * # Safety
+ * `result` is NULL or a live result; `out` is NULL or writable.
+ */
+imap_code imap_parse_thread(const struct imap_result *result, struct imap_thread_list **out);
+
+/**
+ * Frees what `imap_parse_thread` gave. NULL is ignored.
+ *
+ * # Safety
+ * `list` is NULL or not yet freed.
+ */
+void imap_thread_list_free(struct imap_thread_list *list);
+
+/**
+ * Parses the NAMESPACE responses of `result` (from `imap_namespace`) into `*out`, freed with
+ * `imap_namespace_list_free`. Follows the parse contract (see `imap_parse_status`).
+ *
+ * # Safety
+ * `result` is NULL or a live result; `out` is NULL or writable.
+ */
+imap_code imap_parse_namespace(const struct imap_result *result, struct imap_namespace_list **out);
+
+/**
+ * Frees what `imap_parse_namespace` gave. NULL is ignored.
+ *
+ * # Safety
+ * `list` is NULL or not yet freed.
+ */
+void imap_namespace_list_free(struct imap_namespace_list *list);
+
+/**
+ * Parses the QUOTA responses of `result` (from `imap_getquota`, `imap_setquota`, or the
+ * quota result of `imap_getquotaroot`) into `*out`, freed with `imap_quota_list_free`.
+ * Follows the parse contract (see `imap_parse_status`).
+ *
+ * # Safety
+ * `result` is NULL or a live result; `out` is NULL or writable.
+ */
+imap_code imap_parse_quota(const struct imap_result *result, struct imap_quota_list **out);
+
+/**
+ * Frees what `imap_parse_quota` gave. NULL is ignored.
+ *
+ * # Safety
+ * `list` is NULL or not yet freed.
+ */
+void imap_quota_list_free(struct imap_quota_list *list);
+
+/**
+ * Parses the QUOTAROOT responses of `result` (the quotaroot result of `imap_getquotaroot`)
+ * into `*out`, freed with `imap_quotaroot_list_free`. Follows the parse contract (see
+ * `imap_parse_status`).
+ *
+ * # Safety
+ * `result` is NULL or a live result; `out` is NULL or writable.
+ */
+imap_code imap_parse_quotaroot(const struct imap_result *result, struct imap_quotaroot_list **out);
+
+/**
+ * Frees what `imap_parse_quotaroot` gave. NULL is ignored.
+ *
+ * # Safety
+ * `list` is NULL or not yet freed.
+ */
+void imap_quotaroot_list_free(struct imap_quotaroot_list *list);
+
+/**
+ * Parses the ACL responses of `result` (from `imap_getacl`) into `*out`, freed with
+ * `imap_acl_list_free`. Follows the parse contract (see `imap_parse_status`).
+ *
+ * # Safety
+ * `result` is NULL or a live result; `out` is NULL or writable.
+ */
+imap_code imap_parse_acl(const struct imap_result *result, struct imap_acl_list **out);
+
+/**
+ * Frees what `imap_parse_acl` gave. NULL is ignored.
+ *
+ * # Safety
+ * `list` is NULL or not yet freed.
+ */
+void imap_acl_list_free(struct imap_acl_list *list);
+
+/**
+ * Parses the MYRIGHTS responses of `result` (from `imap_myrights`) into `*out`, freed with
+ * `imap_myrights_list_free`. Follows the parse contract (see `imap_parse_status`).
+ *
+ * # Safety
+ * `result` is NULL or a live result; `out` is NULL or writable.
+ */
+imap_code imap_parse_myrights(const struct imap_result *result, struct imap_myrights_list **out);
+
+/**
+ * Frees what `imap_parse_myrights` gave. NULL is ignored.
+ *
+ * # Safety
+ * `list` is NULL or not yet freed.
+ */
+void imap_myrights_list_free(struct imap_myrights_list *list);
+
+/**
+ * Parses the LISTRIGHTS responses of `result` (from `imap_listrights`) into `*out`, freed
+ * with `imap_listrights_list_free`. Follows the parse contract (see `imap_parse_status`).
+ *
+ * # Safety
+ * `result` is NULL or a live result; `out` is NULL or writable.
+ */
+imap_code imap_parse_listrights(const struct imap_result *result, struct imap_listrights_list **out);
+
+/**
+ * Frees what `imap_parse_listrights` gave. NULL is ignored.
+ *
+ * # Safety
+ * `list` is NULL or not yet freed.
+ */
+void imap_listrights_list_free(struct imap_listrights_list *list);
+
+/**
+ * Parses the METADATA responses of `result` (from `imap_getmetadata`) into `*out`, freed
+ * with `imap_metadata_list_free`. Values sent as literals are read from the literal bytes.
+ * Follows the parse contract (see `imap_parse_status`).
+ *
+ * # Safety
+ * `result` is NULL or a live result; `out` is NULL or writable.
+ */
+imap_code imap_parse_metadata(const struct imap_result *result, struct imap_metadata_list **out);
+
+/**
+ * Frees what `imap_parse_metadata` gave. NULL is ignored.
+ *
+ * # Safety
+ * `list` is NULL or not yet freed.
+ */
+void imap_metadata_list_free(struct imap_metadata_list *list);
+
+/**
+ * Parses the CAPABILITY responses of `result` (from `imap_capability`) into `*out`, freed
+ * with `imap_capability_list_free`. Every word is a capability, so this never reports
+ * `IMAP_CODE_PARSE`; otherwise follows the parse contract (see `imap_parse_status`).
+ *
+ * # Safety
+ * `result` is NULL or a live result; `out` is NULL or writable.
+ */
+imap_code imap_parse_capability(const struct imap_result *result, struct imap_capability_list **out);
+
+/**
+ * Frees what `imap_parse_capability` gave. NULL is ignored.
+ *
+ * # Safety
+ * `list` is NULL or not yet freed.
+ */
+void imap_capability_list_free(struct imap_capability_list *list);
+
+/**
+ * Encodes the UTF-8 mailbox name `utf8` in modified UTF-7 (RFC 3501 §5.1.3):
+ * `"~peter/mail/日本語"` gives `"~peter/mail/&ZeVnLIqe-"`, `"&"` gives `"&-"`. `*out`
+ * receives a new string to free with `imap_string_free`. `IMAP_CODE_INVALID_ARGUMENT` for a
+ * NULL pointer or invalid UTF-8.
+ *
+ * # Safety
+ * `utf8` is NULL or a NUL-terminated string; `out` is NULL or writable.
+ */
+imap_code imap_utf7_encode(const char *utf8, char **out);
+
+/**
+ * Decodes the modified UTF-7 mailbox name in the `len` bytes at `raw` to UTF-8. `*out`
+ * receives a new string to free with `imap_string_free`. Strict: bytes outside printable
+ * ASCII, an unterminated or malformed `&...-` run, bad padding, unpaired surrogates, base64
+ * for a printable ASCII character, and a decoded NUL give `IMAP_CODE_INVALID_ARGUMENT`, as do
+ * NULL pointers (`raw` may be NULL when `len` is 0).
+ *
+ * # Safety
+ * `raw` points to `len` readable bytes (or `len` is 0); `out` is NULL or writable.
+ */
+imap_code imap_utf7_decode(const uint8_t *raw, size_t len, char **out);
+
+/**
+ * Decodes RFC 2047 encoded words (`=?UTF-8?B?...?=`, `=?ISO-8859-1?Q?...?=`) in the header
+ * text of the `len` bytes at `raw` (an ENVELOPE subject or display name, a header line) to
+ * UTF-8. Whitespace between adjacent encoded words is dropped; a word with an unknown
+ * charset or bad encoding is kept as written; other text is taken as UTF-8 (invalid
+ * sequences become U+FFFD). `*out` receives a new string to free with `imap_string_free`.
+ * `IMAP_CODE_INVALID_ARGUMENT` for NULL pointers (`raw` may be NULL when `len` is 0) or a
+ * decoded NUL.
+ *
+ * # Safety
+ * `raw` points to `len` readable bytes (or `len` is 0); `out` is NULL or writable.
+ */
+imap_code imap_decode_header(const uint8_t *raw, size_t len, char **out);
 
 /**
  * imaplib's `typ`: `"OK"`, `"NO"`, `"BAD"`, `"BYE"` (logout), or the name given to

@@ -38,6 +38,10 @@ pub enum ImapCode {
     /// The server does not offer what was asked (an AUTH= mechanism, IDLE, ENABLE); nothing
     /// was sent. The connection is still usable.
     Unsupported = 19,
+    /// Server data that an `imap_parse_*` function could not read completely. The parsed
+    /// object is still delivered (free it): it lists each unparsable response with its raw
+    /// bytes, and everything else parsed.
+    Parse = 20,
 }
 
 impl From<ErrorKind> for ImapCode {
@@ -80,6 +84,7 @@ impl ImapCode {
             ImapCode::Connect => (c"IMAP_CODE_CONNECT", c"cannot connect"),
             ImapCode::Unsupported => (c"IMAP_CODE_UNSUPPORTED", c"not supported by the server"),
             ImapCode::Internal => (c"IMAP_CODE_INTERNAL", c"internal error"),
+            ImapCode::Parse => (c"IMAP_CODE_PARSE", c"server data could not be parsed"),
         }
     }
 
@@ -101,6 +106,7 @@ impl ImapCode {
             Connect,
             Internal,
             Unsupported,
+            Parse,
         ]
         .into_iter()
         .find(|c| *c as i32 == code)

@@ -47,6 +47,16 @@ impl ImapResult {
     pub(crate) fn is_nothing(&self) -> bool {
         self.typ.is_empty() && self.items.is_empty() && self.status.is_none()
     }
+
+    /// The data as the session delivered it, for the parsed views (`parsed/`).
+    pub(crate) fn data(&self) -> &[Item] {
+        &self._data
+    }
+
+    /// The tagged text, when a command was sent.
+    pub(crate) fn tagged_text(&self) -> Option<&[u8]> {
+        self.status.as_ref().map(|_| self.text.as_slice())
+    }
 }
 
 fn cstring(s: &str) -> CString {

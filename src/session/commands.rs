@@ -169,7 +169,8 @@ impl Session {
             s.store.clear();
             s.readonly = readonly;
             let name = if readonly { "EXAMINE" } else { "SELECT" };
-            let out = s.simple(name, vec![Arg::Astring(b(mailbox))], ResultFrom::Tagged)?;
+            let arg = Arg::Astring(s.mailbox_arg(mailbox));
+            let out = s.simple(name, vec![arg], ResultFrom::Tagged)?;
             if !out.is_ok() {
                 s.state = State::Auth;
                 return Ok(out);
@@ -193,33 +194,44 @@ impl Session {
     pub fn status(&mut self, mailbox: &str, names: &str) -> Result<Outcome> {
         self.simple(
             "STATUS",
-            vec![Arg::Astring(b(mailbox)), Arg::List(b(names))],
+            vec![Arg::Astring(self.mailbox_arg(mailbox)), Arg::List(b(names))],
             ResultFrom::Untagged("STATUS"),
         )
     }
 
     pub fn list(&mut self, directory: &str, pattern: &str) -> Result<Outcome> {
-        let args = vec![Arg::Astring(b(directory)), Arg::ListMailbox(b(pattern))];
+        let args = vec![
+            Arg::Astring(self.mailbox_arg(directory)),
+            Arg::ListMailbox(self.mailbox_arg(pattern)),
+        ];
         self.simple("LIST", args, ResultFrom::Untagged("LIST"))
     }
 
     pub fn lsub(&mut self, directory: &str, pattern: &str) -> Result<Outcome> {
-        let args = vec![Arg::Astring(b(directory)), Arg::ListMailbox(b(pattern))];
+        let args = vec![
+            Arg::Astring(self.mailbox_arg(directory)),
+            Arg::ListMailbox(self.mailbox_arg(pattern)),
+        ];
         self.simple("LSUB", args, ResultFrom::Untagged("LSUB"))
     }
 
     pub fn create(&mut self, mailbox: &str) -> Result<Outcome> {
-        self.simple("CREATE", vec![Arg::Astring(b(mailbox))], ResultFrom::Tagged)
+        let arg = Arg::Astring(self.mailbox_arg(mailbox));
+        self.simple("CREATE", vec![arg], ResultFrom::Tagged)
     }
 
     pub fn delete(&mut self, mailbox: &str) -> Result<Outcome> {
-        self.simple("DELETE", vec![Arg::Astring(b(mailbox))], ResultFrom::Tagged)
+        let arg = Arg::Astring(self.mailbox_arg(mailbox));
+        self.simple("DELETE", vec![arg], ResultFrom::Tagged)
     }
 
     pub fn rename(&mut self, old: &str, new: &str) -> Result<Outcome> {
         self.simple(
             "RENAME",
-            vec![Arg::Astring(b(old)), Arg::Astring(b(new))],
+            vec![
+                Arg::Astring(self.mailbox_arg(old)),
+                Arg::Astring(self.mailbox_arg(new)),
+            ],
             ResultFrom::Tagged,
         )
     }
@@ -227,7 +239,7 @@ impl Session {
     pub fn subscribe(&mut self, mailbox: &str) -> Result<Outcome> {
         self.simple(
             "SUBSCRIBE",
-            vec![Arg::Astring(b(mailbox))],
+            vec![Arg::Astring(self.mailbox_arg(mailbox))],
             ResultFrom::Tagged,
         )
     }
@@ -235,7 +247,7 @@ impl Session {
     pub fn unsubscribe(&mut self, mailbox: &str) -> Result<Outcome> {
         self.simple(
             "UNSUBSCRIBE",
-            vec![Arg::Astring(b(mailbox))],
+            vec![Arg::Astring(self.mailbox_arg(mailbox))],
             ResultFrom::Tagged,
         )
     }
@@ -249,9 +261,8 @@ impl Session {
         date_time: Option<&str>,
         message: &[u8],
     ) -> Result<Outcome> {
-        let mut args = vec![Arg::Astring(b(mailbox
-            .filter(|m| !m.is_empty())
-            .unwrap_or("INBOX")))];
+        let mailbox = mailbox.filter(|m| !m.is_empty()).unwrap_or("INBOX");
+        let mut args = vec![Arg::Astring(self.mailbox_arg(mailbox))];
         if let Some(f) = flags.filter(|f| !f.is_empty()) {
             args.push(Arg::List(b(f)));
         }
@@ -328,7 +339,7 @@ impl Session {
     pub fn copy(&mut self, set: &str, mailbox: &str) -> Result<Outcome> {
         self.simple(
             "COPY",
-            vec![Arg::Raw(b(set)), Arg::Astring(b(mailbox))],
+            vec![Arg::Raw(b(set)), Arg::Astring(self.mailbox_arg(mailbox))],
             ResultFrom::Tagged,
         )
     }
@@ -337,7 +348,7 @@ impl Session {
     pub fn move_messages(&mut self, set: &str, mailbox: &str) -> Result<Outcome> {
         self.simple(
             "MOVE",
-            vec![Arg::Raw(b(set)), Arg::Astring(b(mailbox))],
+            vec![Arg::Raw(b(set)), Arg::Astring(self.mailbox_arg(mailbox))],
             ResultFrom::Tagged,
         )
     }
@@ -359,7 +370,10 @@ impl Session {
         let rest_from = |i: usize| raw(args.get(i..).unwrap_or(&[]));
         match sub.as_str() {
             "COPY" | "MOVE" if args.len() == 2 => {
-                wire.extend([Arg::Raw(b(args[0])), Arg::Astring(b(args[1]))]);
+                wire.extend([
+                    Arg::Raw(b(args[0])),
+                    Arg::Astring(self.mailbox_arg(args[1])),
+                ]);
             }
             "FETCH" if args.len() >= 2 => {
                 wire.extend([Arg::Raw(b(args[0])), Arg::FetchParts(b(args[1]))]);

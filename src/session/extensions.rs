@@ -58,14 +58,14 @@ impl Session {
 
     /// GETACL `mailbox`. Data: the untagged ACL lines (`INBOX Fred rwipslxetad`).
     pub fn getacl(&mut self, mailbox: &str) -> Result<Outcome> {
-        let args = vec![Arg::Astring(b(mailbox))];
+        let args = vec![Arg::Astring(self.mailbox_arg(mailbox))];
         self.ext("GETACL", args, ResultFrom::Untagged("ACL"))
     }
 
     /// SETACL `mailbox` `who` `what` (all astrings). Data: the tagged text.
     pub fn setacl(&mut self, mailbox: &str, who: &str, what: &str) -> Result<Outcome> {
         let args = vec![
-            Arg::Astring(b(mailbox)),
+            Arg::Astring(self.mailbox_arg(mailbox)),
             Arg::Astring(b(who)),
             Arg::Astring(b(what)),
         ];
@@ -74,20 +74,26 @@ impl Session {
 
     /// DELETEACL `mailbox` `who`. Data: the tagged text.
     pub fn deleteacl(&mut self, mailbox: &str, who: &str) -> Result<Outcome> {
-        let args = vec![Arg::Astring(b(mailbox)), Arg::Astring(b(who))];
+        let args = vec![
+            Arg::Astring(self.mailbox_arg(mailbox)),
+            Arg::Astring(b(who)),
+        ];
         self.ext("DELETEACL", args, ResultFrom::Tagged)
     }
 
     /// MYRIGHTS `mailbox`. Data: the untagged MYRIGHTS lines (`INBOX rwiptsldaex`).
     pub fn myrights(&mut self, mailbox: &str) -> Result<Outcome> {
-        let args = vec![Arg::Astring(b(mailbox))];
+        let args = vec![Arg::Astring(self.mailbox_arg(mailbox))];
         self.ext("MYRIGHTS", args, ResultFrom::Untagged("MYRIGHTS"))
     }
 
     /// LISTRIGHTS `mailbox` `identifier` (imaplib has no method; this is what its would
     /// be). Data: the untagged LISTRIGHTS lines (`box user2 "" l r w s ...`).
     pub fn listrights(&mut self, mailbox: &str, identifier: &str) -> Result<Outcome> {
-        let args = vec![Arg::Astring(b(mailbox)), Arg::Astring(b(identifier))];
+        let args = vec![
+            Arg::Astring(self.mailbox_arg(mailbox)),
+            Arg::Astring(b(identifier)),
+        ];
         self.ext("LISTRIGHTS", args, ResultFrom::Untagged("LISTRIGHTS"))
     }
 
@@ -103,7 +109,7 @@ impl Session {
     /// `[quotaroot, quota]`.
     pub fn getquotaroot(&mut self, mailbox: &str) -> Result<QuotaRoot> {
         self.guarded(|s| {
-            let args = vec![Arg::Astring(b(mailbox))];
+            let args = vec![Arg::Astring(s.mailbox_arg(mailbox))];
             let quotaroot = s.ext("GETQUOTAROOT", args, ResultFrom::Untagged("QUOTAROOT"))?;
             let data = if quotaroot.is_ok() {
                 s.store.pop("QUOTA").unwrap_or_else(|| vec![Item::None])
@@ -136,7 +142,7 @@ impl Session {
         attribute: &str,
     ) -> Result<Outcome> {
         let args = vec![
-            Arg::Astring(b(mailbox)),
+            Arg::Astring(self.mailbox_arg(mailbox)),
             Arg::Raw(b(entry)),
             Arg::Raw(b(attribute)),
         ];
@@ -149,7 +155,7 @@ impl Session {
     pub fn setannotation(&mut self, args: &[&str]) -> Result<Outcome> {
         let mut wire = Vec::with_capacity(args.len());
         if let Some((mailbox, rest)) = args.split_first() {
-            wire.push(Arg::Astring(b(mailbox)));
+            wire.push(Arg::Astring(self.mailbox_arg(mailbox)));
             wire.extend(raw(rest));
         }
         self.ext("SETANNOTATION", wire, ResultFrom::Untagged("ANNOTATION"))
@@ -172,7 +178,7 @@ impl Session {
         if let Some(o) = options {
             args.push(Arg::List(b(o)));
         }
-        args.push(Arg::Astring(b(mailbox)));
+        args.push(Arg::Astring(self.mailbox_arg(mailbox)));
         match entries {
             [] => return Err(Error::invalid("GETMETADATA needs at least one entry")),
             [one] => args.push(Arg::Astring(b(one))),
@@ -196,7 +202,7 @@ impl Session {
             return Err(Error::invalid("SETMETADATA needs at least one entry"));
         }
         let args = vec![
-            Arg::Astring(b(mailbox)),
+            Arg::Astring(self.mailbox_arg(mailbox)),
             Arg::Raw(pair_list(entries, astring)),
         ];
         self.ext("SETMETADATA", args, ResultFrom::Untagged("METADATA"))

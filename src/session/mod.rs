@@ -71,6 +71,17 @@ pub enum TlsMode {
     StartTls,
 }
 
+/// How mailbox name arguments reach the wire (see [`Session::mailbox_arg`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum MailboxEncoding {
+    /// Names with non-ASCII characters are sent in modified UTF-7 (RFC 3501 §5.1.3); ASCII
+    /// names, and every name in UTF-8 mode (RFC 6855), go as given.
+    #[default]
+    Utf7,
+    /// Names go as given (imaplib's behaviour): the caller encodes them.
+    Raw,
+}
+
 /// Connection settings; every wait is finite by default.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -167,6 +178,7 @@ pub struct Session {
     closed: Option<String>,
     /// ENABLE UTF8=ACCEPT was confirmed by the server (imaplib's `utf8_enabled`).
     utf8_enabled: bool,
+    mailbox_encoding: MailboxEncoding,
 }
 
 impl Default for Session {
@@ -220,6 +232,7 @@ impl Session {
             tracer: Tracer::default(),
             closed: Some("not connected".into()),
             utf8_enabled: false,
+            mailbox_encoding: MailboxEncoding::default(),
         }
     }
 
@@ -284,6 +297,25 @@ impl Session {
 
     pub fn untagged(&self) -> &UntaggedStore {
         &self.store
+    }
+
+    pub fn mailbox_encoding(&self) -> MailboxEncoding {
+        self.mailbox_encoding
+    }
+
+    pub fn set_mailbox_encoding(&mut self, encoding: MailboxEncoding) {
+        self.mailbox_encoding = encoding;
+    }
+
+    /// A mailbox name (or LIST reference/pattern) as it goes on the wire, per the
+    /// [`MailboxEncoding`]: every command taking a mailbox builds its argument here.
+    pub(crate) fn mailbox_arg(&self, name: &str) -> Vec<u8> {
+        if self.mailbox_encoding == MailboxEncoding::Utf7 && !self.utf8_enabled && !name.is_ascii()
+        {
+            crate::parsed::utf7::encode(name).into_bytes()
+        } else {
+            name.as_bytes().to_vec()
+        }
     }
 
     /// The handle another thread may use to interrupt a blocked call.

@@ -1,0 +1,342 @@
+//! Response codes (`imap_parse_code`), the SELECT/EXAMINE summary (`imap_client_mailbox`) and
+//! the mailbox name encoding setting (`imap_set_mailbox_encoding`).
+
+use super::{flag, free, give, opt, Arena, ImapBytes, ImapSeqRange};
+use crate::ffi::client::{configure, ImapClient};
+use crate::ffi::code::ImapCode;
+use crate::ffi::result::ImapResult;
+use crate::parsed::{ResponseCode, SelectSummary};
+use crate::proto::parse;
+use crate::session::{Error, ErrorKind, MailboxEncoding, State};
+use std::ptr;
+
+/// Which response code `imap_response_code.kind` holds.
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImapResponseCodeKind {
+    /// The tagged text has no response code.
+    None = 0,
+    Alert = 1,
+    Parse = 2,
+    ReadOnly = 3,
+    ReadWrite = 4,
+    Trycreate = 5,
+    Uidnotsticky = 6,
+    Closed = 7,
+    Nomodseq = 8,
+    /// `number` holds the value.
+    Uidnext = 9,
+    /// `number` holds the value.
+    Uidvalidity = 10,
+    /// `number` holds the first unseen message's number.
+    Unseen = 11,
+    /// `number` holds the value.
+    Highestmodseq = 12,
+    /// `atoms` holds the flags.
+    Permanentflags = 13,
+    /// `atoms` holds the charsets.
+    Badcharset = 14,
+    /// `atoms` holds the capabilities.
+    Capability = 15,
+    /// RFC 4315: `number` is the destination's UIDVALIDITY, `uids` the UIDs the appended
+    /// messages got.
+    Appenduid = 16,
+    /// RFC 4315: `number` is the destination's UIDVALIDITY, `source_uids` the copied
+    /// messages' UIDs and `uids` the UIDs they got, in the same order.
+    Copyuid = 17,
+    /// RFC 7162: `uids` holds the messages that failed a conditional STORE.
+    Modified = 18,
+    /// Any other code (RFC 5530's `AUTHENTICATIONFAILED`, `REFERRAL`...), or a known one with
+    /// malformed data: see `name` and `data`.
+    Other = 19,
+}
+
+/// The response code of a result's tagged text (`[APPENDUID 38505 3955]`). Fields beyond
+/// `kind`, `name` and `data` are filled as `imap_response_code_kind` says, zero/NULL
+/// otherwise. UID sets are kept as ranges (`1:4294967295` is one range).
+#[repr(C)]
+pub struct ImapResponseCode {
+    pub kind: ImapResponseCodeKind,
+    /// The code's name, upper-cased (`APPENDUID`); NIL when there is no code.
+    pub name: ImapBytes,
+    /// The code's data as sent (`38505 3955`); NIL when it has none.
+    pub data: ImapBytes,
+    pub number: u64,
+    pub atoms: *const ImapBytes,
+    pub atom_count: usize,
+    pub uids: *const ImapSeqRange,
+    pub uid_count: usize,
+    pub source_uids: *const ImapSeqRange,
+    pub source_uid_count: usize,
+}
+
+fn response_code(a: &mut Arena, text: Option<&[u8]>) -> ImapResponseCode {
+    let mut out = ImapResponseCode {
+        kind: ImapResponseCodeKind::None,
+        name: ImapBytes::NIL,
+        data: ImapBytes::NIL,
+        number: 0,
+        atoms: ptr::null(),
+        atom_count: 0,
+        uids: ptr::null(),
+        uid_count: 0,
+        source_uids: ptr::null(),
+        source_uid_count: 0,
+    };
+    let Some(raw) = text.and_then(parse::response_code) else {
+        return out;
+    };
+    out.name = a.bytes(raw.name.to_ascii_uppercase().as_bytes());
+    out.data = a.nbytes(raw.data.as_deref());
+    use ImapResponseCodeKind as K;
+    let mut atoms = |a: &mut Arena, l: &[Vec<u8>]| {
+        (out.atoms, out.atom_count) = a.byte_list(l);
+    };
+    out.kind = match ResponseCode::from_parts(&raw.name, raw.data.as_deref()) {
+        ResponseCode::Alert => K::Alert,
+        ResponseCode::Parse => K::Parse,
+        ResponseCode::ReadOnly => K::ReadOnly,
+        ResponseCode::ReadWrite => K::ReadWrite,
+        ResponseCode::TryCreate => K::Trycreate,
+        ResponseCode::UidNotSticky => K::Uidnotsticky,
+        ResponseCode::Closed => K::Closed,
+        ResponseCode::NoModSeq => K::Nomodseq,
+        ResponseCode::UidNext(n) => {
+            out.number = n.into();
+            K::Uidnext
+        }
+        ResponseCode::UidValidity(n) => {
+            out.number = n.into();
+            K::Uidvalidity
+        }
+        ResponseCode::Unseen(n) => {
+            out.number = n.into();
+            K::Unseen
+        }
+        ResponseCode::HighestModSeq(n) => {
+            out.number = n;
+            K::Highestmodseq
+        }
+        ResponseCode::PermanentFlags(l) => {
+            atoms(a, &l);
+            K::Permanentflags
+        }
+        ResponseCode::BadCharset(l) => {
+            atoms(a, &l);
+            K::Badcharset
+        }
+        ResponseCode::Capability(l) => {
+            atoms(a, &l);
+            K::Capability
+        }
+        ResponseCode::AppendUid { uidvalidity, uids } => {
+            out.number = uidvalidity.into();
+            (out.uids, out.uid_count) = a.ranges(&uids);
+            K::Appenduid
+        }
+        ResponseCode::CopyUid {
+            uidvalidity,
+            source,
+            dest,
+        } => {
+            out.number = uidvalidity.into();
+            (out.source_uids, out.source_uid_count) = a.ranges(&source);
+            (out.uids, out.uid_count) = a.ranges(&dest);
+            K::Copyuid
+        }
+        ResponseCode::Modified(set) => {
+            (out.uids, out.uid_count) = a.ranges(&set);
+            K::Modified
+        }
+        ResponseCode::Other { .. } => K::Other,
+    };
+    out
+}
+
+/// Parses the response code of `result`'s tagged text (`[APPENDUID 38505 3955] Append
+/// completed`, `[TRYCREATE]`, `[COPYUID ...]`) into `*out`, freed with
+/// `imap_response_code_free`. A result without a code (or without a tagged reply, such as
+/// `imap_response`'s) gives kind `IMAP_RESPONSE_CODE_KIND_NONE`. Never `IMAP_CODE_PARSE`: a
+/// known code with malformed data is `IMAP_RESPONSE_CODE_KIND_OTHER`.
+/// `IMAP_CODE_INVALID_ARGUMENT` when `result` or `out` is NULL. `result` is only read; the
+/// object does not borrow it. No handle is needed; any thread may call.
+///
+/// # Safety
+/// `result` is NULL or a live result; `out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn imap_parse_code(
+    result: *const ImapResult,
+    out: *mut *mut ImapResponseCode,
+) -> ImapCode {
+    if out.is_null() {
+        return ImapCode::InvalidArgument;
+    }
+    *out = ptr::null_mut();
+    let Some(r) = result.as_ref() else {
+        return ImapCode::InvalidArgument;
+    };
+    super::guard(|| {
+        let mut a = Arena::default();
+        let code = response_code(&mut a, r.tagged_text());
+        give(out, code, a);
+        ImapCode::Ok
+    })
+}
+
+/// Frees what `imap_parse_code` gave. NULL is ignored.
+///
+/// # Safety
+/// `code` is NULL or not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn imap_response_code_free(code: *mut ImapResponseCode) {
+    free(code)
+}
+
+/// What SELECT or EXAMINE reported about the selected mailbox (`has_*` 0 for what the server
+/// did not send).
+#[repr(C)]
+pub struct ImapMailboxInfo {
+    pub has_exists: i32,
+    pub exists: u32,
+    pub has_recent: i32,
+    pub recent: u32,
+    /// `[UNSEEN n]`: the number of the first unseen message.
+    pub has_unseen: i32,
+    pub unseen: u32,
+    pub has_uidvalidity: i32,
+    pub uidvalidity: u32,
+    pub has_uidnext: i32,
+    pub uidnext: u32,
+    /// FLAGS: the flags defined in the mailbox.
+    pub has_flags: i32,
+    pub flags: *const ImapBytes,
+    pub flag_count: usize,
+    /// `[PERMANENTFLAGS (...)]`: the flags that can be changed permanently (`\*`: new
+    /// keywords too).
+    pub has_permanent_flags: i32,
+    pub permanent_flags: *const ImapBytes,
+    pub permanent_flag_count: usize,
+    /// `[HIGHESTMODSEQ n]` (RFC 7162).
+    pub has_highest_modseq: i32,
+    pub highest_modseq: u64,
+    /// 1 if `[NOMODSEQ]` was sent.
+    pub no_modseq: i32,
+    /// 1 for `[READ-ONLY]`, 0 for `[READ-WRITE]`, -1 if neither was sent.
+    pub read_only: i32,
+}
+
+fn mailbox_info(a: &mut Arena, s: &SelectSummary) -> ImapMailboxInfo {
+    let mut list = |l: &Option<Vec<Vec<u8>>>| match l {
+        Some(l) => (1, a.byte_list(l)),
+        None => (0, (ptr::null(), 0)),
+    };
+    let (has_flags, (flags, flag_count)) = list(&s.flags);
+    let (has_permanent_flags, (permanent_flags, permanent_flag_count)) = list(&s.permanent_flags);
+    let (has_exists, exists) = opt(s.exists);
+    let (has_recent, recent) = opt(s.recent);
+    let (has_unseen, unseen) = opt(s.unseen);
+    let (has_uidvalidity, uidvalidity) = opt(s.uidvalidity);
+    let (has_uidnext, uidnext) = opt(s.uidnext);
+    let (has_highest_modseq, highest_modseq) = opt(s.highest_modseq);
+    ImapMailboxInfo {
+        has_exists,
+        exists,
+        has_recent,
+        recent,
+        has_unseen,
+        unseen,
+        has_uidvalidity,
+        uidvalidity,
+        has_uidnext,
+        uidnext,
+        has_flags,
+        flags,
+        flag_count,
+        has_permanent_flags,
+        permanent_flags,
+        permanent_flag_count,
+        has_highest_modseq,
+        highest_modseq,
+        no_modseq: flag(s.no_modseq),
+        read_only: s.read_only.map_or(-1, i32::from),
+    }
+}
+
+/// The summary of the selected mailbox in `*out` (free with `imap_mailbox_info_free`): EXISTS,
+/// RECENT, FLAGS and the UNSEEN, UIDVALIDITY, UIDNEXT, PERMANENTFLAGS, HIGHESTMODSEQ,
+/// NOMODSEQ and READ-ONLY/READ-WRITE codes, read from the untagged responses the handle keeps
+/// (imaplib's `untagged_responses`) without removing them, so `imap_response` still returns
+/// them. `imap_select`'s own data has only EXISTS: call this right after `imap_select` or
+/// `imap_examine`, before other commands or `imap_response` calls change what is kept (later
+/// EXISTS/RECENT responses update the counts; `imap_response(c, "EXISTS")` removes them).
+/// `IMAP_CODE_ILLEGAL_STATE` when no mailbox is selected; `IMAP_CODE_INVALID_ARGUMENT` when
+/// `client` or `out` is NULL. A call on the handle (serialized with its other calls).
+///
+/// # Safety
+/// `client` is a live handle; `out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn imap_client_mailbox(
+    client: *mut ImapClient,
+    out: *mut *mut ImapMailboxInfo,
+) -> ImapCode {
+    if out.is_null() {
+        return ImapCode::InvalidArgument;
+    }
+    *out = ptr::null_mut();
+    configure(client, |s| {
+        if s.state() != State::Selected {
+            return Err(Error::new(
+                ErrorKind::IllegalState,
+                format!("no mailbox is selected (state {})", s.state().name()),
+            ));
+        }
+        let mut a = Arena::default();
+        let info = mailbox_info(&mut a, &SelectSummary::from_store(s.untagged()));
+        // SAFETY: `out` was checked non-NULL and is writable by contract.
+        unsafe { give(out, info, a) };
+        Ok(())
+    })
+}
+
+/// Frees what `imap_client_mailbox` gave. NULL is ignored.
+///
+/// # Safety
+/// `info` is NULL or not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn imap_mailbox_info_free(info: *mut ImapMailboxInfo) {
+    free(info)
+}
+
+/// How mailbox names given to libimap reach the server (`imap_set_mailbox_encoding`).
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImapMailboxEncoding {
+    /// The default: a name with non-ASCII characters is converted from UTF-8 to modified
+    /// UTF-7 (RFC 3501 §5.1.3) before it is sent; ASCII names go unchanged (as imaplib sends
+    /// them, so an already encoded `&ZeVnLIqe-` also works); in UTF-8 mode (`imap_enable` of
+    /// UTF8=ACCEPT) names go as UTF-8.
+    Utf7 = 0,
+    /// Names are sent as given, as imaplib does: the caller encodes them.
+    Raw = 1,
+}
+
+/// Sets how the mailbox names of every command taking one (select, examine, create, delete,
+/// rename, subscribe, unsubscribe, status, append, copy, move, `imap_uid` COPY/MOVE, list and
+/// lsub's reference and pattern, the ACL, QUOTAROOT, ANNOTATION and METADATA commands) are
+/// sent: `IMAP_MAILBOX_ENCODING_UTF7` (default) or `IMAP_MAILBOX_ENCODING_RAW`. Names the
+/// server returns are decoded by the parsers regardless (`imap_mailbox_name`). Another value
+/// gives `IMAP_CODE_INVALID_ARGUMENT`. Kept across reconnections of the handle.
+///
+/// # Safety
+/// `client` is a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn imap_set_mailbox_encoding(client: *mut ImapClient, mode: i32) -> ImapCode {
+    configure(client, |s| {
+        s.set_mailbox_encoding(match mode {
+            0 => MailboxEncoding::Utf7,
+            1 => MailboxEncoding::Raw,
+            m => return Err(Error::invalid(format!("unknown mailbox encoding {m}"))),
+        });
+        Ok(())
+    })
+}

@@ -1,0 +1,526 @@
+//! `imap_parse_fetch`: FETCH responses as `imap_fetch_message`s (envelope, body structure,
+//! sections...). See [`crate::parsed::fetch`] for what is read and how leniently.
+
+use super::{flag, free, opt, parse_result, Arena, ImapBytes, ImapInvalidKind};
+use crate::ffi::code::ImapCode;
+use crate::ffi::result::ImapResult;
+use crate::parsed::fetch::{
+    parse_fetch, Address, BodyPart, BodySection, Envelope, FetchMessage, Mailbox, Param,
+    SectionData, SectionKind, SectionText,
+};
+use crate::parsed::rfc2047;
+use std::ffi::c_char;
+use std::ptr;
+
+/// `name value` of a parameter list (`("charset" "utf-8")`); `value.data` is NULL for NIL.
+#[repr(C)]
+pub struct ImapParam {
+    pub name: ImapBytes,
+    pub value: ImapBytes,
+}
+
+/// What an `imap_address` entry is. Address lists use RFC 3501's flat form for RFC 5322
+/// groups: a group start entry, the members, a group end entry.
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImapAddressKind {
+    /// A mailbox (`name <mailbox@host>`).
+    Mailbox = 0,
+    /// The start of a group: its display name in `mailbox`; the other fields are NIL.
+    GroupStart = 1,
+    /// The end of the group started last; every field is NIL.
+    GroupEnd = 2,
+}
+
+/// One entry of an ENVELOPE address list. Fields are raw (RFC 2047 encoded words as sent);
+/// `name_decoded` is the display name with encoded words decoded, as UTF-8 (NIL when `name`
+/// is NIL).
+#[repr(C)]
+pub struct ImapAddress {
+    pub kind: ImapAddressKind,
+    pub name: ImapBytes,
+    pub name_decoded: ImapBytes,
+    /// Source route (obsolete), usually NIL.
+    pub adl: ImapBytes,
+    /// The local part (or the group name of a group start).
+    pub mailbox: ImapBytes,
+    pub host: ImapBytes,
+}
+
+/// An ENVELOPE. Strings are raw header text (NIL when the header is absent); `subject_decoded`
+/// is the subject with RFC 2047 encoded words decoded, as UTF-8. Each address list is an array
+/// of `imap_address` (see `imap_address_kind` for groups).
+#[repr(C)]
+pub struct ImapEnvelope {
+    pub date: ImapBytes,
+    pub subject: ImapBytes,
+    pub subject_decoded: ImapBytes,
+    pub from: *const ImapAddress,
+    pub from_count: usize,
+    pub sender: *const ImapAddress,
+    pub sender_count: usize,
+    pub reply_to: *const ImapAddress,
+    pub reply_to_count: usize,
+    pub to: *const ImapAddress,
+    pub to_count: usize,
+    pub cc: *const ImapAddress,
+    pub cc_count: usize,
+    pub bcc: *const ImapAddress,
+    pub bcc_count: usize,
+    pub in_reply_to: ImapBytes,
+    pub message_id: ImapBytes,
+}
+
+/// One node of a BODY/BODYSTRUCTURE tree. A multipart has `multipart` 1, `media_type` "MULTIPART",
+/// its parts in `children`, and of the other fields only `subtype`, `params`, the disposition,
+/// `language`, `location` and `extension`. A message/rfc822 (or message/global) part has
+/// `message_envelope` and `message_body` set (NULL otherwise). Strings are as sent: compare
+/// type names case-insensitively. The tree is at most 64 levels deep.
+#[repr(C)]
+pub struct ImapBodyPart {
+    pub multipart: i32,
+    /// `TEXT`, `IMAGE`, ... (empty if the server sent NIL).
+    pub media_type: ImapBytes,
+    pub subtype: ImapBytes,
+    pub params: *const ImapParam,
+    pub param_count: usize,
+    /// Content-ID.
+    pub id: ImapBytes,
+    /// Content-Description.
+    pub description: ImapBytes,
+    /// Content-Transfer-Encoding (empty if NIL).
+    pub encoding: ImapBytes,
+    /// Size of the encoded body in bytes.
+    pub size: u64,
+    /// Lines, for text parts and message/rfc822 parts.
+    pub has_lines: i32,
+    pub lines: u64,
+    pub md5: ImapBytes,
+    /// Content-Disposition type (`attachment`, `inline`); NIL when there is none.
+    pub disposition: ImapBytes,
+    pub disposition_params: *const ImapParam,
+    pub disposition_param_count: usize,
+    pub language: *const ImapBytes,
+    pub language_count: usize,
+    pub location: ImapBytes,
+    /// Extension data beyond the known fields, each value in IMAP syntax.
+    pub extension: *const ImapBytes,
+    pub extension_count: usize,
+    pub children: *const ImapBodyPart,
+    pub child_count: usize,
+    pub message_envelope: *const ImapEnvelope,
+    pub message_body: *const ImapBodyPart,
+}
+
+/// Which FETCH item carried a section (`imap_section.kind`).
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImapSectionKind {
+    /// `BODY[section]<origin>`
+    Body = 0,
+    /// `BINARY[section]<origin>` (RFC 3516)
+    Binary = 1,
+    /// `RFC822` (same as `BODY[]`)
+    Rfc822 = 2,
+    /// `RFC822.HEADER` (same as `BODY[HEADER]`)
+    Rfc822Header = 3,
+    /// `RFC822.TEXT` (same as `BODY[TEXT]`)
+    Rfc822Text = 4,
+}
+
+/// The text part of a section spec (`imap_section.text`).
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImapSectionText {
+    /// Nothing after the part numbers: the whole part (`BODY[]`, `BODY[1.2]`).
+    Full = 0,
+    Header = 1,
+    HeaderFields = 2,
+    HeaderFieldsNot = 3,
+    Text = 4,
+    Mime = 5,
+    /// Something else: see `spec`.
+    Other = 6,
+}
+
+/// A body section item (`BODY[1.HEADER]<0>`, `BINARY[2]`, `RFC822`...).
+#[repr(C)]
+pub struct ImapSection {
+    pub kind: ImapSectionKind,
+    /// The spec between the brackets as sent (`1.HEADER.FIELDS (DATE FROM)`); empty for
+    /// `BODY[]` and the RFC822 forms.
+    pub spec: ImapBytes,
+    /// Part numbers (`1.2` gives 1, 2); none for the top level.
+    pub part: *const u32,
+    pub part_count: usize,
+    pub text: ImapSectionText,
+    /// Header field names of HEADER.FIELDS and HEADER.FIELDS.NOT.
+    pub fields: *const ImapBytes,
+    pub field_count: usize,
+    /// The `<origin>` of a partial fetch.
+    pub has_origin: i32,
+    pub origin: u32,
+    /// The bytes; `data.data` is NULL for NIL and for a streamed literal.
+    pub data: ImapBytes,
+    /// 1 if the literal went to a streaming sink: `streamed_size` bytes, not kept here.
+    pub streamed: i32,
+    pub streamed_size: u64,
+}
+
+/// `BINARY.SIZE[part]` (RFC 3516).
+#[repr(C)]
+pub struct ImapBinarySize {
+    pub part: *const u32,
+    pub part_count: usize,
+    pub size: u64,
+}
+
+/// A FETCH item kept as bytes: an item this parser does not know (X-GM-LABELS, EMAILID...),
+/// or a known item whose value was malformed. `raw` is the value in IMAP syntax.
+#[repr(C)]
+pub struct ImapRawItem {
+    pub name: ImapBytes,
+    pub raw: ImapBytes,
+}
+
+/// One message of a FETCH result. Items the server did not send are absent (`has_*` 0, NULL
+/// pointers, zero counts). `valid` is 0 when the response could not be read completely:
+/// `error_kind` and `error` say why, `raw` holds the response's bytes, the items read before
+/// the problem are filled in and the malformed item is in `other` when it could be delimited.
+#[repr(C)]
+pub struct ImapFetchMessage {
+    /// The message sequence number (0 if even that could not be read).
+    pub seq: u32,
+    pub has_uid: i32,
+    pub uid: u32,
+    /// FLAGS (`\Seen`, `$Junk`...), as sent.
+    pub has_flags: i32,
+    pub flags: *const ImapBytes,
+    pub flag_count: usize,
+    /// INTERNALDATE: the instant (seconds since 1970-01-01 UTC) and the zone written in the
+    /// date (seconds east of UTC).
+    pub has_internaldate: i32,
+    pub internaldate_seconds: i64,
+    pub internaldate_offset: i32,
+    pub has_rfc822_size: i32,
+    pub rfc822_size: u64,
+    /// MODSEQ (RFC 7162).
+    pub has_modseq: i32,
+    pub modseq: u64,
+    /// ENVELOPE, or NULL.
+    pub envelope: *const ImapEnvelope,
+    /// BODYSTRUCTURE (with extension data), or NULL.
+    pub body_structure: *const ImapBodyPart,
+    /// BODY without a section (no extension data), or NULL.
+    pub body: *const ImapBodyPart,
+    /// Section items, in the order sent.
+    pub sections: *const ImapSection,
+    pub section_count: usize,
+    pub binary_sizes: *const ImapBinarySize,
+    pub binary_size_count: usize,
+    /// Items kept raw (see `imap_raw_item`).
+    pub other: *const ImapRawItem,
+    pub other_count: usize,
+    pub valid: i32,
+    pub error_kind: ImapInvalidKind,
+    /// NUL-terminated, NULL when valid.
+    pub error: *const c_char,
+    /// The response's bytes when not valid (NIL when valid).
+    pub raw: ImapBytes,
+}
+
+/// The messages of a FETCH result, in the order received.
+#[repr(C)]
+pub struct ImapFetchList {
+    pub messages: *const ImapFetchMessage,
+    pub count: usize,
+}
+
+fn param_list(a: &mut Arena, p: &[Param]) -> (*const ImapParam, usize) {
+    let v = p
+        .iter()
+        .map(|p| ImapParam {
+            name: a.bytes(&p.name),
+            value: a.nbytes(p.value.as_deref()),
+        })
+        .collect();
+    a.array(v)
+}
+
+fn mailbox(a: &mut Arena, m: &Mailbox) -> ImapAddress {
+    ImapAddress {
+        kind: ImapAddressKind::Mailbox,
+        name: a.nbytes(m.name.as_deref()),
+        name_decoded: match &m.name {
+            Some(n) => a.bytes(rfc2047::decode(n).as_bytes()),
+            None => ImapBytes::NIL,
+        },
+        adl: a.nbytes(m.adl.as_deref()),
+        mailbox: a.nbytes(m.mailbox.as_deref()),
+        host: a.nbytes(m.host.as_deref()),
+    }
+}
+
+fn marker(kind: ImapAddressKind, mailbox: ImapBytes) -> ImapAddress {
+    ImapAddress {
+        kind,
+        name: ImapBytes::NIL,
+        name_decoded: ImapBytes::NIL,
+        adl: ImapBytes::NIL,
+        mailbox,
+        host: ImapBytes::NIL,
+    }
+}
+
+fn addresses(a: &mut Arena, list: &[Address]) -> (*const ImapAddress, usize) {
+    let mut v = Vec::with_capacity(list.len());
+    for addr in list {
+        match addr {
+            Address::Mailbox(m) => v.push(mailbox(a, m)),
+            Address::Group(g) => {
+                let name = a.bytes(&g.name);
+                v.push(marker(ImapAddressKind::GroupStart, name));
+                for m in &g.members {
+                    v.push(mailbox(a, m));
+                }
+                v.push(marker(ImapAddressKind::GroupEnd, ImapBytes::NIL));
+            }
+        }
+    }
+    a.array(v)
+}
+
+fn envelope(a: &mut Arena, e: &Envelope) -> ImapEnvelope {
+    let (from, from_count) = addresses(a, &e.from);
+    let (sender, sender_count) = addresses(a, &e.sender);
+    let (reply_to, reply_to_count) = addresses(a, &e.reply_to);
+    let (to, to_count) = addresses(a, &e.to);
+    let (cc, cc_count) = addresses(a, &e.cc);
+    let (bcc, bcc_count) = addresses(a, &e.bcc);
+    let subject_decoded = e.subject_decoded();
+    ImapEnvelope {
+        date: a.nbytes(e.date.as_deref()),
+        subject: a.nbytes(e.subject.as_deref()),
+        subject_decoded: a.nbytes(subject_decoded.as_deref().map(str::as_bytes)),
+        from,
+        from_count,
+        sender,
+        sender_count,
+        reply_to,
+        reply_to_count,
+        to,
+        to_count,
+        cc,
+        cc_count,
+        bcc,
+        bcc_count,
+        in_reply_to: a.nbytes(e.in_reply_to.as_deref()),
+        message_id: a.nbytes(e.message_id.as_deref()),
+    }
+}
+
+/// Recursion is bounded by the parser's depth limit (64 levels).
+fn body(a: &mut Arena, b: &BodyPart) -> ImapBodyPart {
+    let (params, param_count) = param_list(a, &b.params);
+    let (disposition, (disposition_params, disposition_param_count)) = match &b.disposition {
+        Some(d) => (a.bytes(&d.kind), param_list(a, &d.params)),
+        None => (ImapBytes::NIL, (ptr::null(), 0)),
+    };
+    let (language, language_count) = a.byte_list(&b.language);
+    let (extension, extension_count) = a.byte_list(&b.extension);
+    let children: Vec<ImapBodyPart> = b.children.iter().map(|c| body(a, c)).collect();
+    let (children, child_count) = a.array(children);
+    let (message_envelope, message_body) = match &b.message {
+        Some(m) => {
+            let e = envelope(a, &m.envelope);
+            let inner = body(a, &m.body);
+            (a.one(e), a.one(inner))
+        }
+        None => (ptr::null(), ptr::null()),
+    };
+    let (has_lines, lines) = opt(b.lines);
+    ImapBodyPart {
+        multipart: flag(b.multipart),
+        media_type: a.bytes(&b.media_type),
+        subtype: a.bytes(&b.subtype),
+        params,
+        param_count,
+        id: a.nbytes(b.id.as_deref()),
+        description: a.nbytes(b.description.as_deref()),
+        encoding: a.bytes(&b.encoding),
+        size: b.size,
+        has_lines,
+        lines,
+        md5: a.nbytes(b.md5.as_deref()),
+        disposition,
+        disposition_params,
+        disposition_param_count,
+        language,
+        language_count,
+        location: a.nbytes(b.location.as_deref()),
+        extension,
+        extension_count,
+        children,
+        child_count,
+        message_envelope,
+        message_body,
+    }
+}
+
+fn section(a: &mut Arena, s: &BodySection) -> ImapSection {
+    let (part, part_count) = a.array(s.part.clone());
+    let (fields, field_count) = a.byte_list(&s.fields);
+    let (has_origin, origin) = opt(s.origin);
+    let (data, streamed, streamed_size) = match &s.data {
+        SectionData::Nil => (ImapBytes::NIL, 0, 0),
+        SectionData::Bytes(b) => (a.bytes(b), 0, 0),
+        SectionData::Streamed(n) => (ImapBytes::NIL, 1, *n),
+    };
+    ImapSection {
+        kind: match s.kind {
+            SectionKind::Body => ImapSectionKind::Body,
+            SectionKind::Binary => ImapSectionKind::Binary,
+            SectionKind::Rfc822 => ImapSectionKind::Rfc822,
+            SectionKind::Rfc822Header => ImapSectionKind::Rfc822Header,
+            SectionKind::Rfc822Text => ImapSectionKind::Rfc822Text,
+        },
+        spec: a.bytes(&s.spec),
+        part,
+        part_count,
+        text: match s.text {
+            SectionText::Full => ImapSectionText::Full,
+            SectionText::Header => ImapSectionText::Header,
+            SectionText::HeaderFields => ImapSectionText::HeaderFields,
+            SectionText::HeaderFieldsNot => ImapSectionText::HeaderFieldsNot,
+            SectionText::Text => ImapSectionText::Text,
+            SectionText::Mime => ImapSectionText::Mime,
+            SectionText::Other => ImapSectionText::Other,
+        },
+        fields,
+        field_count,
+        has_origin,
+        origin,
+        data,
+        streamed,
+        streamed_size,
+    }
+}
+
+fn message(a: &mut Arena, m: &FetchMessage) -> ImapFetchMessage {
+    let (has_uid, uid) = opt(m.uid);
+    let (has_flags, (flags, flag_count)) = match &m.flags {
+        Some(f) => (1, a.byte_list(f)),
+        None => (0, (ptr::null(), 0)),
+    };
+    let (has_internaldate, date) = opt(m.internal_date.map(|d| (d.utc_seconds, d.offset_seconds)));
+    let (has_rfc822_size, rfc822_size) = opt(m.rfc822_size);
+    let (has_modseq, modseq) = opt(m.modseq);
+    let envelope = match &m.envelope {
+        Some(e) => {
+            let e = envelope(a, e);
+            a.one(e)
+        }
+        None => ptr::null(),
+    };
+    let mut tree = |b: &Option<BodyPart>| match b {
+        Some(b) => {
+            let b = body(a, b);
+            a.one(b)
+        }
+        None => ptr::null(),
+    };
+    let body_structure = tree(&m.body_structure);
+    let body_plain = tree(&m.body);
+    let sections = m.sections.iter().map(|s| section(a, s)).collect();
+    let (sections, section_count) = a.array(sections);
+    let sizes = m
+        .binary_sizes
+        .iter()
+        .map(|s| {
+            let (part, part_count) = a.array(s.part.clone());
+            ImapBinarySize {
+                part,
+                part_count,
+                size: s.size,
+            }
+        })
+        .collect();
+    let (binary_sizes, binary_size_count) = a.array(sizes);
+    let other = m
+        .other
+        .iter()
+        .map(|o| ImapRawItem {
+            name: a.bytes(&o.name),
+            raw: a.bytes(&o.raw),
+        })
+        .collect();
+    let (other, other_count) = a.array(other);
+    let (valid, error_kind, error, raw) = match &m.invalid {
+        None => (1, ImapInvalidKind::None, ptr::null(), ImapBytes::NIL),
+        Some(i) => {
+            let i = a.invalid(i);
+            (0, i.kind, i.message, i.raw)
+        }
+    };
+    ImapFetchMessage {
+        seq: m.seq,
+        has_uid,
+        uid,
+        has_flags,
+        flags,
+        flag_count,
+        has_internaldate,
+        internaldate_seconds: date.0,
+        internaldate_offset: date.1,
+        has_rfc822_size,
+        rfc822_size,
+        has_modseq,
+        modseq,
+        envelope,
+        body_structure,
+        body: body_plain,
+        sections,
+        section_count,
+        binary_sizes,
+        binary_size_count,
+        other,
+        other_count,
+        valid,
+        error_kind,
+        error,
+        raw,
+    }
+}
+
+/// Parses the FETCH responses of `result` (from `imap_fetch`, `imap_uid` FETCH/STORE,
+/// `imap_store`, `imap_partial` or `imap_response(c, "FETCH")`) into `*out`: one message per
+/// response, in order. Free it with `imap_fetch_list_free`; it does not borrow `result`, which
+/// stays as it was. A result without FETCH data (a NO, or no untagged FETCH) gives no
+/// messages. `IMAP_CODE_PARSE`: some message has `valid` 0 (the list is still delivered);
+/// `IMAP_CODE_INVALID_ARGUMENT`: `result` or `out` is NULL. Needs no handle and may be called
+/// from any thread; the object is immutable and may be read from several threads at once.
+///
+/// # Safety
+/// `result` is NULL or a live result; `out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn imap_parse_fetch(
+    result: *const ImapResult,
+    out: *mut *mut ImapFetchList,
+) -> ImapCode {
+    parse_result(result, out, |items, a| {
+        let parsed = parse_fetch(items);
+        let complete = parsed.iter().all(|m| m.invalid.is_none());
+        let v = parsed.iter().map(|m| message(a, m)).collect();
+        let (messages, count) = a.array(v);
+        (ImapFetchList { messages, count }, complete)
+    })
+}
+
+/// Frees a list from `imap_parse_fetch` and everything it points to. NULL is ignored.
+///
+/// # Safety
+/// `list` is NULL or a list not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn imap_fetch_list_free(list: *mut ImapFetchList) {
+    free(list)
+}

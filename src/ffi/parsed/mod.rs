@@ -1,0 +1,300 @@
+//! Parsed results in the C ABI: structures instead of IMAP syntax, beside the raw
+//! `imap_result` and from the same data (see [`crate::parsed`]).
+//!
+//! Every `imap_parse_*` function reads a raw result (it is not consumed or changed) and gives
+//! an owned object, freed by its own `_free`. The object is a tree of plain `#[repr(C)]`
+//! structures the caller only reads: fields are only ever appended in later versions, so a
+//! caller never allocates or copies one of these structures by value.
+//!
+//! Memory: each object is an [`Owned`] box holding the public structure first (so the pointer
+//! handed out is the box's address) and an [`Arena`] that owns every byte string and array the
+//! structure points to. Mirrors are built once at parse time; the free function drops the box.
+//!
+//! Modules: [`fetch`] (FETCH), [`mailbox`] (LIST/LSUB, STATUS, SEARCH/SORT, ESEARCH, THREAD,
+//! NAMESPACE, QUOTA, QUOTAROOT, ACL, MYRIGHTS, LISTRIGHTS, METADATA, CAPABILITY), [`codes`]
+//! (response codes, the SELECT summary, the mailbox name encoding setting), [`text`] (modified
+//! UTF-7 and RFC 2047).
+
+pub mod codes;
+pub mod fetch;
+pub mod mailbox;
+pub mod text;
+
+use super::code::ImapCode;
+use super::result::ImapResult;
+use crate::parsed::{ErrorKind, Invalid};
+use crate::proto::response::Item;
+use std::any::Any;
+use std::ffi::{c_char, CString};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr;
+
+/// A byte string of a parsed result. `data == NULL` is IMAP's NIL (or "absent"); otherwise
+/// `len` bytes at `data`, which may contain NUL and are always followed by one NUL byte not
+/// counted in `len` (so text prints as a C string). An empty string has a non-NULL `data` and
+/// `len` 0. Valid until the object it belongs to is freed.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct ImapBytes {
+    pub data: *const u8,
+    pub len: usize,
+}
+
+impl ImapBytes {
+    const NIL: ImapBytes = ImapBytes {
+        data: ptr::null(),
+        len: 0,
+    };
+}
+
+/// What kind of problem made a response unparsable (`imap_invalid.kind`).
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImapInvalidKind {
+    /// No problem (a valid FETCH message).
+    None = 0,
+    /// Bytes that are not IMAP syntax.
+    Syntax = 1,
+    /// Parentheses nested deeper than the parser's bound (64).
+    Depth = 2,
+    /// A number too large for its field, or not a number.
+    Number = 3,
+    /// Well-formed syntax of the wrong shape for the response.
+    Shape = 4,
+    /// The response ended early.
+    Truncated = 5,
+    /// Invalid modified UTF-7 or base64.
+    Encoding = 6,
+}
+
+impl From<ErrorKind> for ImapInvalidKind {
+    fn from(k: ErrorKind) -> Self {
+        match k {
+            ErrorKind::Syntax => ImapInvalidKind::Syntax,
+            ErrorKind::Depth => ImapInvalidKind::Depth,
+            ErrorKind::Number => ImapInvalidKind::Number,
+            ErrorKind::Shape => ImapInvalidKind::Shape,
+            ErrorKind::Truncated => ImapInvalidKind::Truncated,
+            ErrorKind::Encoding => ImapInvalidKind::Encoding,
+        }
+    }
+}
+
+/// A response that could not be parsed: why (`kind`, and `message` as a NUL-terminated
+/// English text) and its raw bytes as the raw result holds them, without `* ` and the response
+/// name (`2 (UID x)` for `* 2 FETCH (UID x)`): each line, and after a line announcing a
+/// literal, CRLF and the literal.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct ImapInvalid {
+    pub kind: ImapInvalidKind,
+    pub message: *const c_char,
+    pub raw: ImapBytes,
+}
+
+/// A mailbox name from the server: `raw` as sent, and `name` decoded to UTF-8 (modified UTF-7
+/// decoded, or the raw bytes when they are UTF-8 beyond ASCII, as servers in UTF-8 mode send);
+/// `name.data` is NULL when the raw name is neither.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct ImapMailboxName {
+    pub raw: ImapBytes,
+    pub name: ImapBytes,
+}
+
+/// `start:end` of a sequence or UID set, inclusive, `start <= end` (a single number `n` is
+/// `n:n`). Sets are kept as ranges: `1:4294967295` is one range.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct ImapSeqRange {
+    pub start: u32,
+    pub end: u32,
+}
+
+/// Owns everything a parsed object points to. Boxed slices and boxes never move their heap
+/// data, so pointers taken at build time stay valid while the arena lives.
+#[derive(Default)]
+pub(crate) struct Arena {
+    bytes: Vec<Box<[u8]>>,
+    blocks: Vec<Box<dyn Any>>,
+}
+
+impl Arena {
+    /// A copy of `b`, NUL-terminated.
+    pub(crate) fn bytes(&mut self, b: &[u8]) -> ImapBytes {
+        let mut v = Vec::with_capacity(b.len() + 1);
+        v.extend_from_slice(b);
+        v.push(0);
+        let boxed = v.into_boxed_slice();
+        let data = boxed.as_ptr();
+        self.bytes.push(boxed);
+        ImapBytes { data, len: b.len() }
+    }
+
+    /// An IMAP nstring: `None` is NIL.
+    pub(crate) fn nbytes(&mut self, b: Option<&[u8]>) -> ImapBytes {
+        b.map_or(ImapBytes::NIL, |b| self.bytes(b))
+    }
+
+    /// A NUL-terminated copy of `s` (any NUL in it dropped).
+    pub(crate) fn cstr(&mut self, s: &str) -> *const c_char {
+        let c = CString::new(s.replace('\0', "")).unwrap_or_default();
+        self.bytes(c.as_bytes()).data.cast()
+    }
+
+    /// An array: pointer and count (NULL and 0 when empty).
+    pub(crate) fn array<T: 'static>(&mut self, v: Vec<T>) -> (*const T, usize) {
+        if v.is_empty() {
+            return (ptr::null(), 0);
+        }
+        let boxed = v.into_boxed_slice();
+        let p = boxed.as_ptr();
+        let n = boxed.len();
+        self.blocks.push(Box::new(boxed));
+        (p, n)
+    }
+
+    /// One value, by pointer.
+    pub(crate) fn one<T: 'static>(&mut self, v: T) -> *const T {
+        let b = Box::new(v);
+        let p: *const T = &*b;
+        self.blocks.push(b);
+        p
+    }
+
+    pub(crate) fn byte_list(&mut self, l: &[Vec<u8>]) -> (*const ImapBytes, usize) {
+        let v = l.iter().map(|b| self.bytes(b)).collect();
+        self.array(v)
+    }
+
+    pub(crate) fn mailbox(&mut self, m: &crate::parsed::mailbox::MailboxName) -> ImapMailboxName {
+        ImapMailboxName {
+            raw: self.bytes(&m.raw),
+            name: self.nbytes(m.name.as_deref().map(str::as_bytes)),
+        }
+    }
+
+    pub(crate) fn ranges(&mut self, s: &crate::parsed::SeqSet) -> (*const ImapSeqRange, usize) {
+        let v = s
+            .ranges
+            .iter()
+            .map(|r| ImapSeqRange {
+                start: r.start,
+                end: r.end,
+            })
+            .collect();
+        self.array(v)
+    }
+
+    pub(crate) fn invalid(&mut self, i: &Invalid) -> ImapInvalid {
+        ImapInvalid {
+            kind: i.error.kind.into(),
+            message: self.cstr(&i.error.message),
+            raw: self.bytes(&i.raw),
+        }
+    }
+
+    /// Splits per-response results into the mirrors of the valid ones and the invalid ones.
+    #[allow(clippy::type_complexity)]
+    pub(crate) fn split<T, U: 'static>(
+        &mut self,
+        results: &[Result<T, Invalid>],
+        mut mirror: impl FnMut(&mut Arena, &T) -> U,
+    ) -> ((*const U, usize), (*const ImapInvalid, usize)) {
+        let mut ok = Vec::new();
+        let mut bad = Vec::new();
+        for r in results {
+            match r {
+                Ok(t) => ok.push(mirror(self, t)),
+                Err(i) => bad.push(self.invalid(i)),
+            }
+        }
+        (self.array(ok), self.array(bad))
+    }
+}
+
+/// A parsed object as allocated: the public structure first, so a pointer to the box is a
+/// pointer to the structure.
+#[repr(C)]
+struct Owned<T> {
+    public: T,
+    arena: Arena,
+}
+
+/// Hands `public` (and the arena it points into) to the caller through `out`.
+///
+/// # Safety
+/// `out` is writable.
+pub(crate) unsafe fn give<T>(out: *mut *mut T, public: T, arena: Arena) {
+    *out = Box::into_raw(Box::new(Owned { public, arena })).cast();
+}
+
+/// Frees what [`give`] handed out. NULL is ignored.
+///
+/// # Safety
+/// `p` is NULL or came from [`give`] with the same `T` and was not freed yet.
+pub(crate) unsafe fn free<T>(p: *mut T) {
+    if !p.is_null() {
+        let _ = catch_unwind(AssertUnwindSafe(|| {
+            drop(Box::from_raw(p.cast::<Owned<T>>()));
+        }));
+    }
+}
+
+/// The panic boundary of the handle-less functions here.
+pub(crate) fn guard(f: impl FnOnce() -> ImapCode) -> ImapCode {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or(ImapCode::Internal)
+}
+
+/// The untagged data of a result, or nothing when its data is the tagged text (a command that
+/// returns no untagged data, or a NO/BAD answer): parsing such a result gives an empty object.
+fn untagged_data(r: &ImapResult) -> &[Item] {
+    let data = r.data();
+    match (r.tagged_text(), data) {
+        (Some(text), [Item::Line(l)]) if l.as_slice() == text => &[],
+        _ => data,
+    }
+}
+
+/// The shared body of every `imap_parse_*` taking a result: checks the pointers, parses the
+/// untagged data with `build` (which says whether every response parsed) and hands the object
+/// out. `IMAP_CODE_PARSE` still delivers the object, with the unparsable responses listed.
+///
+/// # Safety
+/// `result` is NULL or a live result; `out` is NULL or writable.
+pub(crate) unsafe fn parse_result<T>(
+    result: *const ImapResult,
+    out: *mut *mut T,
+    build: impl FnOnce(&[Item], &mut Arena) -> (T, bool),
+) -> ImapCode {
+    if out.is_null() {
+        return ImapCode::InvalidArgument;
+    }
+    *out = ptr::null_mut();
+    let Some(r) = result.as_ref() else {
+        return ImapCode::InvalidArgument;
+    };
+    guard(|| {
+        let mut arena = Arena::default();
+        let (public, complete) = build(untagged_data(r), &mut arena);
+        give(out, public, arena);
+        if complete {
+            ImapCode::Ok
+        } else {
+            ImapCode::Parse
+        }
+    })
+}
+
+/// `1` for true, `0` for false: the C ABI's booleans.
+pub(crate) fn flag(b: bool) -> i32 {
+    i32::from(b)
+}
+
+/// An optional number as a presence flag and a value (0 when absent).
+pub(crate) fn opt<T: Default>(v: Option<T>) -> (i32, T) {
+    match v {
+        Some(v) => (1, v),
+        None => (0, T::default()),
+    }
+}
