@@ -401,3 +401,15 @@ fn short_or_empty_passwords_do_not_mangle_the_servers_text() {
         assert!(!text.contains("<redacted>"), "{password:?}: {text}");
     }
 }
+
+#[test]
+fn a_stream_command_that_exits_at_once_is_a_connect_error() {
+    let mut s = common::session();
+    let e = s.open_stream("exit 3").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Connect, "{}", e.message);
+    assert!(!s.is_open());
+    // The handle can connect again.
+    s.open_stream(&common::dovecot().env["DOVECOT_STREAM_CMD"])
+        .unwrap();
+    assert_eq!(s.state(), State::Auth);
+}

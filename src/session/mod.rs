@@ -441,7 +441,16 @@ impl Session {
             s.closed = None;
             s.tls_required = false;
             s.pre_tls = false;
-            s.read_greeting()?;
+            s.welcome.clear();
+            s.read_greeting().map_err(|e| match e.kind {
+                // Nothing came at all: the command failed to start or exited (a wrong path,
+                // a refused user), which is a connection failure, not a protocol violation.
+                ErrorKind::Abort if s.welcome.is_empty() => Error::new(
+                    ErrorKind::Connect,
+                    format!("the command ended before the IMAP greeting ({})", e.message),
+                ),
+                _ => e,
+            })?;
             s.learn_capabilities_after_greeting()
         })
         .map_err(|e| self.fail(e))
