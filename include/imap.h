@@ -2411,6 +2411,20 @@ imap_code imap_utf7_decode(const uint8_t *raw, size_t len, char **out);
 imap_code imap_decode_header(const uint8_t *raw, size_t len, char **out);
 
 /**
+ * Builds a result from items the caller holds (copies of a result's items, for instance), so
+ * that a binding which copied a result's data and freed it can still use the `imap_parse_*`
+ * functions: `type` (NULL: ""), `count` items (kinds, bytes and literals are copied), and
+ * optionally the tagged status and text (`status` NULL: no tagged reply). `*out` receives the
+ * new result, to free with `imap_result_free`. `IMAP_CODE_INVALID_ARGUMENT` for NULL where
+ * bytes are announced, an unknown kind or invalid UTF-8 in `type`/`status`.
+ *
+ * # Safety
+ * `items` points to `count` items whose pointers are readable for their lengths; strings are
+ * NULL or NUL-terminated; `text` points to `text_len` bytes; `out` is writable.
+ */
+imap_code imap_result_new(const char *type_, const struct imap_item *items, size_t count, const char *status, const uint8_t *text, size_t text_len, struct imap_result **out);
+
+/**
  * imaplib's `typ`: `"OK"`, `"NO"`, `"BAD"`, `"BYE"` (logout), or the name given to
  * `imap_response`. Valid until the result is freed. NULL if `result` is NULL.
  *

@@ -7,6 +7,7 @@
 #include "common.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* 1 if `b` holds exactly the string `s` (NIL never matches). */
@@ -743,12 +744,57 @@ static void test_malformed(void) {
   fake_server_join(&s);
 }
 
+/* imap_result_new: a result rebuilt from copied items parses like the original, so a binding
+ * can copy a result's data, free it, and parse later. */
+static void test_rebuilt_result(void) {
+  imap_client *c = test_login(1);
+  imap_result *r = NULL, *again = NULL;
+  imap_fetch_list *a = NULL, *b = NULL;
+  imap_item *copy;
+  size_t i, n;
+  CHECK_CODE(c, imap_select(c, "INBOX", 1, NULL), IMAP_CODE_OK);
+  CHECK_CODE(c, imap_fetch(c, "1:5", "(UID ENVELOPE BODY.PEEK[HEADER])", &r), IMAP_CODE_OK);
+  n = imap_result_count(r);
+  copy = calloc(n, sizeof *copy);
+  for (i = 0; i < n; i++) {
+    const imap_item *it = imap_result_item(r, i);
+    copy[i] = *it;
+    copy[i].data = it->len ? memcpy(malloc(it->len), it->data, it->len) : NULL;
+    copy[i].literal = it->literal_len ? memcpy(malloc(it->literal_len), it->literal, it->literal_len) : NULL;
+  }
+  CHECK_CODE(c, imap_parse_fetch(r, &a), IMAP_CODE_OK);
+  imap_result_free(r);
+  CHECK(imap_result_new("OK", copy, n, "OK", (const uint8_t *)"done", 4, &again) == IMAP_CODE_OK);
+  CHECK(again && strcmp(imap_result_status(again), "OK") == 0);
+  CHECK(imap_parse_fetch(again, &b) == IMAP_CODE_OK);
+  CHECK(a && b && a->count == 5 && b->count == 5);
+  for (i = 0; a && b && i < 5; i++) {
+    CHECK(a->messages[i].uid == b->messages[i].uid);
+    CHECK(b->messages[i].sections && b->messages[i].sections[0].data.len ==
+                                        a->messages[i].sections[0].data.len);
+  }
+  for (i = 0; i < n; i++) {
+    free((void *)copy[i].data);
+    free((void *)copy[i].literal);
+  }
+  copy[0].kind = (imap_item_kind)7;
+  CHECK(imap_result_new(NULL, copy, 1, NULL, NULL, 0, &r) == IMAP_CODE_INVALID_ARGUMENT);
+  CHECK(r == NULL);
+  CHECK(imap_result_new(NULL, NULL, 3, NULL, NULL, 0, &r) == IMAP_CODE_INVALID_ARGUMENT);
+  free(copy);
+  imap_fetch_list_free(a);
+  imap_fetch_list_free(b);
+  imap_result_free(again);
+  test_logout(c);
+}
+
 int main(void) {
   imap_client *c;
   test_text();
   test_arguments();
   test_malformed();
   test_seeded_inbox();
+  test_rebuilt_result();
   c = test_login(2);
   test_appended(c);
   test_utf8_names(c);
