@@ -63,6 +63,9 @@ type Options struct {
 	Debug int
 	// Trace receives the debug output instead of stderr, see SetTrace.
 	Trace TraceFunc
+	// MailboxEncoding says how mailbox names are sent; the zero value is the library's
+	// default, MailboxEncodingUTF7 (see SetMailboxEncoding).
+	MailboxEncoding MailboxEncoding
 }
 
 // State is imaplib's connection state.
@@ -309,6 +312,11 @@ func (c *Client) configure(opts *Options) error {
 			return err
 		}
 	}
+	if opts.MailboxEncoding != MailboxEncodingUTF7 {
+		if err := check(C.imap_set_mailbox_encoding(c.h, C.int32_t(opts.MailboxEncoding))); err != nil {
+			return err
+		}
+	}
 	if opts.Debug != 0 {
 		if err := check(C.imap_set_debug(c.h, C.int32_t(opts.Debug))); err != nil {
 			return err
@@ -371,10 +379,12 @@ func (c *Client) run(ctx context.Context, op string, f cfunc) (*Result, error) {
 	var res *Result
 	switch {
 	case fired: // the connection is closed; the call reports the context's error
+		C.imap_result_free(out)
 	case code == CodeOK, code == CodeNo, code == CodeBad, code == CodeReadOnly:
-		res = newResult(out)
+		res = adoptResult(out) // kept for the Parse methods
+	default:
+		C.imap_result_free(out)
 	}
-	C.imap_result_free(out)
 	var msg string
 	if code != CodeOK {
 		msg = C.GoString(C.imap_last_error(h))

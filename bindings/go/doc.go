@@ -32,6 +32,19 @@
 // ErrUnsupported nothing was sent; every other kind means the connection is closed and
 // later commands fail with ErrClosed.
 //
+// # Parsed results
+//
+// Result's Parse methods (ParseFetch, ParseList, ParseStatus, ParseSearch, ParseESearch,
+// ParseThread, ParseNamespace, ParseQuota, ParseQuotaRoot, ParseACL, ParseMyRights,
+// ParseListRights, ParseMetadata, ParseCapability, ParseCode) turn the server's data into Go
+// values: FetchMessage with Envelope and BodyPart trees, ListEntry, MailboxStatus, Thread
+// forests, ResponseCode (APPENDUID, COPYUID...). FetchParsed and ListParsed send the
+// command and parse its answer; Mailbox summarizes the selected mailbox. Data that did not
+// parse is reported by an error satisfying errors.Is(err, ErrParse), returned together with
+// everything that did parse. Non-ASCII mailbox names are sent in modified UTF-7 and decoded
+// back (see SetMailboxEncoding, UTF7Encode, UTF7Decode); DecodeHeader decodes RFC 2047
+// words.
+//
 // # Authentication
 //
 // Login sends IMAP's LOGIN command. LoginPlain (with an optional authzid for master-user

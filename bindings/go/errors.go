@@ -29,6 +29,9 @@ const (
 	CodeConnect         Code = 17
 	CodeInternal        Code = 18
 	CodeUnsupported     Code = 19
+	// CodeParse: server data a Parse method could not read completely. The parsed value is
+	// still returned, with the bad responses in Error.Invalid (FETCH: the message's Err).
+	CodeParse Code = 20
 )
 
 // The numbers above must be include/imap.h's: this fails to compile otherwise.
@@ -49,6 +52,7 @@ func _() {
 	_ = x[CodeConnect-C.IMAP_CODE_CONNECT]
 	_ = x[CodeInternal-C.IMAP_CODE_INTERNAL]
 	_ = x[CodeUnsupported-C.IMAP_CODE_UNSUPPORTED]
+	_ = x[CodeParse-C.IMAP_CODE_PARSE]
 }
 
 // String returns the code's symbolic name, "IMAP_CODE_NO" for example.
@@ -98,6 +102,10 @@ var (
 	// ErrUnsupported: the server does not offer what was asked (an AUTH= mechanism, IDLE,
 	// ENABLE). Nothing was sent; the connection is still usable.
 	ErrUnsupported error = &kindError{CodeUnsupported, "not supported by the server"}
+	// ErrParse: server data that a Parse method could not read completely. The method
+	// still returns what it parsed; Error.Invalid lists the responses it could not read,
+	// with their bytes. Nothing happened to the connection.
+	ErrParse error = &kindError{CodeParse, "unparsable server data"}
 )
 
 var sentinels = map[Code]error{
@@ -105,7 +113,7 @@ var sentinels = map[Code]error{
 	CodeInvalidArgument: ErrInvalidArgument, CodeIllegalState: ErrIllegalState,
 	CodeTimeout: ErrTimeout, CodeInterrupted: ErrInterrupted, CodeTLS: ErrTLS,
 	CodeLimit: ErrLimit, CodeClosed: ErrClosed, CodeConnect: ErrConnect,
-	CodeInternal: ErrInternal, CodeUnsupported: ErrUnsupported,
+	CodeInternal: ErrInternal, CodeUnsupported: ErrUnsupported, CodeParse: ErrParse,
 }
 
 // Error is the error of a failed call.
@@ -119,6 +127,8 @@ type Error struct {
 	Message string
 	// Result is the server's reply for CodeNo, CodeBad and CodeReadOnly, else nil.
 	Result *Result
+	// Invalid lists, for CodeParse, the responses that could not be parsed.
+	Invalid []Invalid
 
 	ctxErr error // context.Canceled or context.DeadlineExceeded when the context ended it
 	cause  error // the error of an Authenticate callback that aborted the exchange

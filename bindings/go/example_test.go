@@ -217,3 +217,38 @@ func ExampleDialCommand() {
 	fmt.Println(c.State()) // AUTH after a PREAUTH greeting
 	c.Logout(ctx)
 }
+
+// Parsed FETCH data: envelopes and body structures as Go values.
+func ExampleClient_FetchParsed() {
+	ctx := context.Background()
+	c, err := imap.Dial(ctx, "example.org", nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.Login(ctx, "user", "secret"); err != nil {
+		log.Fatal(err)
+	}
+	if _, err := c.Select(ctx, "INBOX", true); err != nil {
+		log.Fatal(err)
+	}
+	if info, err := c.Mailbox(); err == nil {
+		fmt.Println(info.Exists, "messages, UIDVALIDITY", info.UIDValidity)
+	}
+	msgs, err := c.FetchParsed(ctx, "1:*", "(UID FLAGS ENVELOPE BODYSTRUCTURE)")
+	if err != nil && !errors.Is(err, imap.ErrParse) { // ErrParse: msgs holds the rest
+		log.Fatal(err)
+	}
+	for _, m := range msgs {
+		if m.Err != nil {
+			fmt.Printf("message %d did not parse: %v (%q)\n", m.Seq, m.Err, m.RawBytes)
+			continue
+		}
+		fmt.Println(m.UID, m.Envelope.Subject, m.Flags)
+		for i, p := range m.BodyStructure.Children {
+			if p.Disposition != nil && p.Disposition.Type == "attachment" {
+				fmt.Printf("  part %d: %s/%s %d bytes\n", i+1, p.Type, p.Subtype, p.Size)
+			}
+		}
+	}
+}

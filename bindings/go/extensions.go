@@ -137,9 +137,10 @@ func (c *Client) GetQuotaRoot(ctx context.Context, mailbox string) (quotaRoot, q
 	if qres != nil {
 		if quotaRoot != nil {
 			// run kept the first result, so the call delivered data: keep the second too.
-			quota = newResult(qres)
+			quota = adoptResult(qres)
+		} else {
+			C.imap_result_free(qres)
 		}
-		C.imap_result_free(qres)
 	}
 	return quotaRoot, quota, err
 }

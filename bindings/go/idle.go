@@ -20,7 +20,14 @@ type Update struct {
 	Type string
 	// Data is imaplib's data for it: "1" for "* 1 EXISTS", for example.
 	Data []Item
+
+	res *Result
 }
+
+// Result returns the update as a Result (Type and Data, no tagged part), whose Parse
+// methods read it: ParseFetch for a FETCH update (a flag change made by another client),
+// for example.
+func (u *Update) Result() *Result { return u.res }
 
 // Idler is an IDLE in progress (RFC 2177), made by Client.Idle. Take the server's updates
 // with Next, end it with Done. Next and Done may be called from different goroutines.
@@ -84,7 +91,7 @@ func (i *Idler) Next(ctx context.Context) (*Update, error) {
 			return nil, err
 		}
 		if res != nil {
-			return &Update{Type: res.Type, Data: res.Data}, nil
+			return &Update{Type: res.Type, Data: res.Data, res: res}, nil
 		}
 	}
 }

@@ -5,6 +5,8 @@ import "C"
 
 import (
 	"bytes"
+	"runtime"
+	"sync"
 	"unsafe"
 )
 
@@ -62,8 +64,41 @@ type Result struct {
 	Text []byte
 	// Code is the response code's name in the tagged text ("APPENDUID"), or "".
 	Code string
-	// CodeData is the response code's data ("38505 3955" for [APPENDUID 38505 3955]).
+	// CodeData is the response code's data ("38505 3955" for [APPENDUID 38505 3955]); see
+	// ParseCode for it parsed.
 	CodeData []byte
+
+	// raw is the library's result, kept for the Parse methods until Release or the garbage
+	// collector frees it. Nil for a Result not made by a command (or a copy made by hand).
+	raw *rawResult
+}
+
+// rawResult owns a C imap_result. The Parse functions only read it, so several may run at
+// once (RLock); Release and the finalizer free it (Lock).
+type rawResult struct {
+	mu sync.RWMutex
+	p  *C.imap_result
+}
+
+func (r *rawResult) free() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.p != nil {
+		C.imap_result_free(r.p)
+		r.p = nil
+	}
+}
+
+// Release frees the library's copy of the server's reply, which the Parse methods read
+// (the Result keeps it otherwise until it is garbage collected, so a large FETCH result
+// holds its bytes twice until then). Data and the other fields stay; Parse methods called
+// afterwards return ErrInvalidArgument. Idempotent; it may run alongside Parse methods on
+// other goroutines (they finish first).
+func (r *Result) Release() {
+	if r != nil && r.raw != nil {
+		r.raw.free()
+		runtime.SetFinalizer(r.raw, nil)
+	}
 }
 
 // Lines returns the Line of every item that is not ItemNone.
@@ -117,6 +152,18 @@ func goString(p *C.char) string {
 		return ""
 	}
 	return C.GoString(p)
+}
+
+// adoptResult copies everything out of r and keeps r for the Parse methods: the Result owns
+// it (freed by Release or the garbage collector). NULL gives nil.
+func adoptResult(r *C.imap_result) *Result {
+	res := newResult(r)
+	if res != nil {
+		raw := &rawResult{p: r}
+		runtime.SetFinalizer(raw, (*rawResult).free)
+		res.raw = raw
+	}
+	return res
 }
 
 // newResult copies everything out of r; the caller frees r.
