@@ -381,7 +381,7 @@ func (c *Client) run(ctx context.Context, op string, f cfunc) (*Result, error) {
 	case fired: // the connection is closed; the call reports the context's error
 		C.imap_result_free(out)
 	case code == CodeOK, code == CodeNo, code == CodeBad, code == CodeReadOnly:
-		res = adoptResult(out) // kept for the Parse methods
+		res = takeResult(out)
 	default:
 		C.imap_result_free(out)
 	}

@@ -45,6 +45,12 @@
 // back (see SetMailboxEncoding, UTF7Encode, UTF7Decode); DecodeHeader decodes RFC 2047
 // words.
 //
+// A Result holds only Go memory: the library's copy of the reply is freed as soon as the
+// command returns, so there is nothing to release. A Parse method rebuilds a temporary
+// library result from the Result's Type, Data, Status and Text (imap_result_new), parses it
+// and frees it before returning, so Parse methods also work after the Client is closed, on
+// a Result made by hand, and concurrently on one Result.
+//
 // # Authentication
 //
 // Login sends IMAP's LOGIN command. LoginPlain (with an optional authzid for master-user

@@ -136,8 +136,8 @@ func (c *Client) GetQuotaRoot(ctx context.Context, mailbox string) (quotaRoot, q
 	})
 	if qres != nil {
 		if quotaRoot != nil {
-			// run kept the first result, so the call delivered data: keep the second too.
-			quota = adoptResult(qres)
+			// run copied the first result, so the call delivered data: copy the second too.
+			quota = takeResult(qres)
 		} else {
 			C.imap_result_free(qres)
 		}

@@ -13,9 +13,10 @@ import (
 	"unsafe"
 )
 
-// This file: the parsed-results API (imap_parse_*). Each Parse method hands the Result's
-// library copy to the C parser, copies the parsed tree into Go values and frees it with its
-// own _free; nothing of C memory escapes.
+// This file: the parsed-results API (imap_parse_*). Each Parse method rebuilds a temporary
+// library result from the Result's Go data (withCResult), hands it to the C parser, copies
+// the parsed tree into Go values and frees the tree (its own _free) and the temporary
+// result; nothing of C memory escapes or outlives the call.
 
 // InvalidKind tells what made a response unparsable.
 type InvalidKind int32
@@ -850,19 +851,79 @@ func fetchMessage(m *C.imap_fetch_message) FetchMessage {
 
 // ---- the Parse methods -----------------------------------------------------------------------
 
-// withRaw runs f on the Result's library copy (read lock: Release waits for it).
-func (r *Result) withRaw(op string, f func(p *C.imap_result) C.imap_code) (Code, error) {
-	if r == nil || r.raw == nil {
-		return CodeInvalidArgument, &Error{Code: CodeInvalidArgument, Op: op,
-			Message: "the Result holds no library data (not from a command, or released)"}
+// withCResult runs f on a temporary library result rebuilt from r's Type, Data (Kind, Line,
+// Literal), Status and Text with imap_result_new; the Result itself holds only Go memory.
+// cgo forbids handing C an array of structs that hold Go pointers, so the items and their
+// bytes are first copied to C memory (one block for the items, one for all the bytes), which
+// is freed as soon as imap_result_new has made its own copy; the temporary result is freed
+// when f returns. Status "" means no tagged reply (Text is then ignored). Only r is read, so
+// Parse methods may run concurrently on one Result. ErrInvalidArgument for a nil Result, a
+// NUL in Type or Status, an unknown Kind or Type/Status that are not UTF-8.
+func (r *Result) withCResult(op string, f func(p *C.imap_result) C.imap_code) (Code, error) {
+	invalid := func(msg string) (Code, error) {
+		return CodeInvalidArgument, &Error{Code: CodeInvalidArgument, Op: op, Message: msg}
 	}
-	r.raw.mu.RLock()
-	defer r.raw.mu.RUnlock()
-	if r.raw.p == nil {
-		return CodeInvalidArgument, &Error{Code: CodeInvalidArgument, Op: op,
-			Message: "the Result was released"}
+	if r == nil {
+		return invalid("nil Result")
 	}
-	return Code(f(r.raw.p)), nil
+	if strings.IndexByte(r.Type, 0) >= 0 || strings.IndexByte(r.Status, 0) >= 0 {
+		return invalid("the Result's Type or Status contains NUL")
+	}
+
+	// All bytes in one C block: lines, literals, Text, then Type and Status NUL-terminated.
+	n := len(r.Data)
+	size := len(r.Text) + len(r.Type) + 1 + len(r.Status) + 1
+	for _, it := range r.Data {
+		size += len(it.Line) + len(it.Literal)
+	}
+	bytesBlock := C.malloc(C.size_t(size))
+	itemsBlock := C.malloc(C.size_t(max(n, 1)) * C.size_t(C.sizeof_imap_item))
+	buf := unsafe.Slice((*byte)(bytesBlock), size)
+	off := 0
+	put := func(b []byte) (*C.uint8_t, C.size_t) {
+		if len(b) == 0 {
+			return nil, 0
+		}
+		p := (*C.uint8_t)(unsafe.Pointer(&buf[off]))
+		off += copy(buf[off:], b)
+		return p, C.size_t(len(b))
+	}
+	putString := func(s string) *C.char {
+		p := (*C.char)(unsafe.Pointer(&buf[off]))
+		off += copy(buf[off:], s)
+		buf[off] = 0
+		off++
+		return p
+	}
+	items := unsafe.Slice((*C.imap_item)(itemsBlock), n)
+	for i := range r.Data {
+		it := &r.Data[i]
+		items[i] = C.imap_item{kind: C.imap_item_kind(it.Kind)}
+		if it.Kind != ItemNone {
+			items[i].data, items[i].len = put(it.Line)
+		}
+		if it.Kind == ItemLiteral {
+			items[i].literal, items[i].literal_len = put(it.Literal)
+		}
+	}
+	text, textLen := put(r.Text)
+	typ := putString(r.Type)
+	var status *C.char
+	if r.Status != "" {
+		status = putString(r.Status)
+	}
+
+	var p *C.imap_result
+	code := Code(C.imap_result_new(typ, (*C.imap_item)(itemsBlock), C.size_t(n), status, text, textLen, &p))
+	// The result holds its own copy: free ours before parsing.
+	C.free(itemsBlock)
+	C.free(bytesBlock)
+	if code != CodeOK {
+		return code, &Error{Code: code, Op: op,
+			Message: "the Result cannot be handed to the parser (an unknown item Kind, or Type or Status not UTF-8)"}
+	}
+	defer C.imap_result_free(p)
+	return Code(f(p)), nil
 }
 
 // parseError converts a parse code; inv is the object's invalid list (for CodeParse).
@@ -889,7 +950,7 @@ func (r *Result) ParseFetch() ([]FetchMessage, error) {
 	const op = "PARSE FETCH"
 	var out []FetchMessage
 	var inv []Invalid
-	code, err := r.withRaw(op, func(p *C.imap_result) C.imap_code {
+	code, err := r.withCResult(op, func(p *C.imap_result) C.imap_code {
 		var l *C.imap_fetch_list
 		code := C.imap_parse_fetch(p, &l)
 		if l != nil {
@@ -918,7 +979,7 @@ func (r *Result) ParseList() ([]ListEntry, error) {
 	const op = "PARSE LIST"
 	var out []ListEntry
 	var inv []Invalid
-	code, err := r.withRaw(op, func(p *C.imap_result) C.imap_code {
+	code, err := r.withCResult(op, func(p *C.imap_result) C.imap_code {
 		var l *C.imap_list_entries
 		code := C.imap_parse_list(p, &l)
 		if l != nil {
@@ -944,7 +1005,7 @@ func (r *Result) ParseStatus() ([]MailboxStatus, error) {
 	const op = "PARSE STATUS"
 	var out []MailboxStatus
 	var inv []Invalid
-	code, err := r.withRaw(op, func(p *C.imap_result) C.imap_code {
+	code, err := r.withCResult(op, func(p *C.imap_result) C.imap_code {
 		var l *C.imap_status_list
 		code := C.imap_parse_status(p, &l)
 		if l != nil {
@@ -986,7 +1047,7 @@ func (r *Result) ParseSearch() (*SearchResult, error) {
 	const op = "PARSE SEARCH"
 	var out *SearchResult
 	var inv []Invalid
-	code, err := r.withRaw(op, func(p *C.imap_result) C.imap_code {
+	code, err := r.withCResult(op, func(p *C.imap_result) C.imap_code {
 		var s *C.imap_search_result
 		code := C.imap_parse_search(p, &s)
 		if s != nil {
@@ -1011,7 +1072,7 @@ func (r *Result) ParseESearch() ([]ESearch, error) {
 	const op = "PARSE ESEARCH"
 	var out []ESearch
 	var inv []Invalid
-	code, err := r.withRaw(op, func(p *C.imap_result) C.imap_code {
+	code, err := r.withCResult(op, func(p *C.imap_result) C.imap_code {
 		var l *C.imap_esearch_list
 		code := C.imap_parse_esearch(p, &l)
 		if l != nil {
@@ -1045,7 +1106,7 @@ func (r *Result) ParseThread() ([]*Thread, error) {
 	const op = "PARSE THREAD"
 	var roots []*Thread
 	var inv []Invalid
-	code, err := r.withRaw(op, func(p *C.imap_result) C.imap_code {
+	code, err := r.withCResult(op, func(p *C.imap_result) C.imap_code {
 		var l *C.imap_thread_list
 		code := C.imap_parse_thread(p, &l)
 		if l != nil {
@@ -1094,7 +1155,7 @@ func (r *Result) ParseNamespace() ([]Namespaces, error) {
 	const op = "PARSE NAMESPACE"
 	var out []Namespaces
 	var inv []Invalid
-	code, err := r.withRaw(op, func(p *C.imap_result) C.imap_code {
+	code, err := r.withCResult(op, func(p *C.imap_result) C.imap_code {
 		var l *C.imap_namespace_list
 		code := C.imap_parse_namespace(p, &l)
 		if l != nil {
@@ -1119,7 +1180,7 @@ func (r *Result) ParseQuota() ([]Quota, error) {
 	const op = "PARSE QUOTA"
 	var out []Quota
 	var inv []Invalid
-	code, err := r.withRaw(op, func(p *C.imap_result) C.imap_code {
+	code, err := r.withCResult(op, func(p *C.imap_result) C.imap_code {
 		var l *C.imap_quota_list
 		code := C.imap_parse_quota(p, &l)
 		if l != nil {
@@ -1148,7 +1209,7 @@ func (r *Result) ParseQuotaRoot() ([]QuotaRoot, error) {
 	const op = "PARSE QUOTAROOT"
 	var out []QuotaRoot
 	var inv []Invalid
-	code, err := r.withRaw(op, func(p *C.imap_result) C.imap_code {
+	code, err := r.withCResult(op, func(p *C.imap_result) C.imap_code {
 		var l *C.imap_quotaroot_list
 		code := C.imap_parse_quotaroot(p, &l)
 		if l != nil {
@@ -1173,7 +1234,7 @@ func (r *Result) ParseACL() ([]ACL, error) {
 	const op = "PARSE ACL"
 	var out []ACL
 	var inv []Invalid
-	code, err := r.withRaw(op, func(p *C.imap_result) C.imap_code {
+	code, err := r.withCResult(op, func(p *C.imap_result) C.imap_code {
 		var l *C.imap_acl_list
 		code := C.imap_parse_acl(p, &l)
 		if l != nil {
@@ -1201,7 +1262,7 @@ func (r *Result) ParseMyRights() ([]MyRights, error) {
 	const op = "PARSE MYRIGHTS"
 	var out []MyRights
 	var inv []Invalid
-	code, err := r.withRaw(op, func(p *C.imap_result) C.imap_code {
+	code, err := r.withCResult(op, func(p *C.imap_result) C.imap_code {
 		var l *C.imap_myrights_list
 		code := C.imap_parse_myrights(p, &l)
 		if l != nil {
@@ -1226,7 +1287,7 @@ func (r *Result) ParseListRights() ([]ListRights, error) {
 	const op = "PARSE LISTRIGHTS"
 	var out []ListRights
 	var inv []Invalid
-	code, err := r.withRaw(op, func(p *C.imap_result) C.imap_code {
+	code, err := r.withCResult(op, func(p *C.imap_result) C.imap_code {
 		var l *C.imap_listrights_list
 		code := C.imap_parse_listrights(p, &l)
 		if l != nil {
@@ -1253,7 +1314,7 @@ func (r *Result) ParseMetadata() ([]Metadata, error) {
 	const op = "PARSE METADATA"
 	var out []Metadata
 	var inv []Invalid
-	code, err := r.withRaw(op, func(p *C.imap_result) C.imap_code {
+	code, err := r.withCResult(op, func(p *C.imap_result) C.imap_code {
 		var l *C.imap_metadata_list
 		code := C.imap_parse_metadata(p, &l)
 		if l != nil {
@@ -1282,7 +1343,7 @@ func (r *Result) ParseMetadata() ([]Metadata, error) {
 func (r *Result) ParseCapability() ([]string, error) {
 	const op = "PARSE CAPABILITY"
 	var out []string
-	code, err := r.withRaw(op, func(p *C.imap_result) C.imap_code {
+	code, err := r.withCResult(op, func(p *C.imap_result) C.imap_code {
 		var l *C.imap_capability_list
 		code := C.imap_parse_capability(p, &l)
 		if l != nil {
@@ -1303,7 +1364,7 @@ func (r *Result) ParseCapability() ([]string, error) {
 func (r *Result) ParseCode() (*ResponseCode, error) {
 	const op = "PARSE CODE"
 	var out *ResponseCode
-	code, err := r.withRaw(op, func(p *C.imap_result) C.imap_code {
+	code, err := r.withCResult(op, func(p *C.imap_result) C.imap_code {
 		var c *C.imap_response_code
 		code := C.imap_parse_code(p, &c)
 		if c != nil {
@@ -1323,7 +1384,7 @@ func (r *Result) ParseCode() (*ResponseCode, error) {
 // ---- client methods ----------------------------------------------------------------------------
 
 // FetchParsed sends FETCH messageSet messageParts and parses the answer (Fetch +
-// ParseFetch, releasing the library's copy at once). For NO and BAD it returns the error
+// ParseFetch). For NO and BAD it returns the error
 // (whose Result holds the reply) and no messages. A message that did not parse is in the
 // slice with its Err set, and the error satisfies errors.Is(err, ErrParse).
 func (c *Client) FetchParsed(ctx context.Context, messageSet, messageParts string) ([]FetchMessage, error) {
@@ -1331,7 +1392,6 @@ func (c *Client) FetchParsed(ctx context.Context, messageSet, messageParts strin
 	if err != nil {
 		return nil, err
 	}
-	defer r.Release()
 	return r.ParseFetch()
 }
 
@@ -1342,7 +1402,6 @@ func (c *Client) ListParsed(ctx context.Context, directory, pattern string) ([]L
 	if err != nil {
 		return nil, err
 	}
-	defer r.Release()
 	return r.ParseList()
 }
 

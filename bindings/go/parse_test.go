@@ -7,7 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"reflect"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
 
 	imap "libimap/imap"
@@ -96,7 +99,7 @@ func TestFetchParsedInbox(t *testing.T) {
 		t.Fatal("the seeded mix is missing something")
 	}
 
-	// Sections, and the Result's own ParseFetch; Release ends it.
+	// Sections, and the Result's own ParseFetch.
 	r := must(t, "FETCH")(c.Fetch(ctx, "1", "(BODY.PEEK[] BODY.PEEK[HEADER.FIELDS (SUBJECT)])"))
 	ms, err := r.ParseFetch()
 	if err != nil || len(ms) != 1 {
@@ -115,17 +118,140 @@ func TestFetchParsedInbox(t *testing.T) {
 		!bytes.HasPrefix(bytes.ToLower(hf.Data), []byte("subject:")) {
 		t.Fatalf("HEADER.FIELDS section: %+v", hf)
 	}
-	r.Release()
-	r.Release()
-	_, err = r.ParseFetch()
+	// The Result holds only Go data: a copy parses the same, again and again.
+	cp := *r
+	for i := 0; i < 3; i++ {
+		again, err := cp.ParseFetch()
+		if err != nil || len(again) != 1 || !bytes.Equal(again[0].Section(""), ms[0].Section("")) {
+			t.Fatalf("ParseFetch of a copy (%d): %v %d", i, err, len(again))
+		}
+	}
+	var nilResult *imap.Result
+	_, err = nilResult.ParseFetch()
 	wantCode(t, err, imap.ErrInvalidArgument, imap.CodeInvalidArgument)
-	if _, err := (&imap.Result{}).ParseList(); !errors.Is(err, imap.ErrInvalidArgument) {
-		t.Fatalf("ParseList of a hand-made Result: %v", err)
+	if l, err := (&imap.Result{}).ParseList(); err != nil || len(l) != 0 {
+		t.Fatalf("ParseList of an empty hand-made Result: %v %v", l, err)
 	}
 	// A result without FETCH data: no messages, no error.
 	r = must(t, "NOOP")(c.Noop(ctx))
 	if ms, err := r.ParseFetch(); err != nil || len(ms) != 0 {
 		t.Fatalf("ParseFetch of NOOP: %v %v", ms, err)
+	}
+}
+
+// A Result holds only Go memory: Parse methods work after the Client is closed (the
+// library's result was freed when the command returned), concurrently, and on Results made
+// by hand.
+func TestParseAfterClose(t *testing.T) {
+	ctx := ctxT(t)
+	c := login(t, "user1")
+	sel := must(t, "EXAMINE")(c.Select(ctx, "INBOX", true))
+	fetch := must(t, "FETCH")(c.Fetch(ctx, "1:5", "(UID FLAGS ENVELOPE BODYSTRUCTURE BODY.PEEK[])"))
+	list := must(t, "LIST")(c.List(ctx, "", "*"))
+	capa := must(t, "CAPABILITY")(c.Capability(ctx))
+	before, err := fetch.ParseFetch()
+	if err != nil || len(before) != 5 {
+		t.Fatalf("ParseFetch before Close: %v %d", err, len(before))
+	}
+	if err := c.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if _, err := c.Noop(ctx); !errors.Is(err, imap.ErrClosed) {
+		t.Fatalf("NOOP after Close: %v", err)
+	}
+	runtime.GC() // nothing of the closed client or its results is needed below
+
+	// No hidden state: every field of Result is exported Go data.
+	rt := reflect.TypeOf(imap.Result{})
+	for i := 0; i < rt.NumField(); i++ {
+		if !rt.Field(i).IsExported() {
+			t.Fatalf("Result has an unexported field %s", rt.Field(i).Name)
+		}
+	}
+
+	// Several goroutines parse the same Results at once (go test -race checks them).
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			after, err := fetch.ParseFetch()
+			if err != nil || len(after) != len(before) {
+				errs <- fmt.Errorf("ParseFetch after Close: %v %d", err, len(after))
+				return
+			}
+			for i := range after {
+				a, b := after[i], before[i]
+				if a.UID != b.UID || a.Envelope.MessageID != b.Envelope.MessageID ||
+					!bytes.Equal(a.Section(""), b.Section("")) || len(a.Section("")) == 0 ||
+					a.BodyStructure.Type != b.BodyStructure.Type {
+					errs <- fmt.Errorf("message %d differs after Close: %+v / %+v", i+1, a, b)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	entries, err := list.ParseList()
+	if err != nil || len(entries) == 0 {
+		t.Fatalf("ParseList after Close: %v %d", err, len(entries))
+	}
+	caps, err := capa.ParseCapability()
+	if err != nil || !contains(caps, "IMAP4rev1") {
+		t.Fatalf("ParseCapability after Close: %v %q", err, caps)
+	}
+	code, err := sel.ParseCode()
+	if err != nil || code.Kind != imap.ResponseCodeReadOnly {
+		t.Fatalf("ParseCode of EXAMINE after Close: %v %+v", err, code)
+	}
+}
+
+// Results made by hand go through imap_result_new like any other.
+func TestParseHandMadeResult(t *testing.T) {
+	r := &imap.Result{Type: "OK", Status: "OK", Text: []byte("[APPENDUID 38505 3955:3957] Append completed."),
+		Data: []imap.Item{{Kind: imap.ItemNone}}}
+	code, err := r.ParseCode()
+	if err != nil || code.Kind != imap.ResponseCodeAppendUID || code.Number != 38505 ||
+		code.UIDs.String() != "3955:3957" {
+		t.Fatalf("ParseCode: %v %+v", err, code)
+	}
+	// No tagged reply: no code, whatever Text holds.
+	r.Status = ""
+	if code, err := r.ParseCode(); err != nil || code.Kind != imap.ResponseCodeNone {
+		t.Fatalf("ParseCode without Status: %v %+v", err, code)
+	}
+
+	f := &imap.Result{Type: "OK", Status: "OK", Text: []byte("Fetch completed."), Data: []imap.Item{
+		{Kind: imap.ItemLiteral, Line: []byte("7 (UID 42 FLAGS (\\Seen) BODY[] {5}"), Literal: []byte("hello")},
+		{Kind: imap.ItemLine, Line: []byte(")")},
+		{Kind: imap.ItemLine, Line: []byte("8 (UID 43 FLAGS ())")},
+	}}
+	ms, err := f.ParseFetch()
+	if err != nil || len(ms) != 2 || ms[0].Seq != 7 || ms[0].UID != 42 || !contains(ms[0].Flags, `\Seen`) ||
+		string(ms[0].Section("")) != "hello" || ms[1].UID != 43 || ms[1].Flags == nil {
+		t.Fatalf("ParseFetch of a hand-made Result: %v %+v", err, ms)
+	}
+	s := &imap.Result{Type: "OK", Data: []imap.Item{{Kind: imap.ItemLine, Line: []byte("2 3 5 (MODSEQ 917162500)")}}}
+	if sr, err := s.ParseSearch(); err != nil || len(sr.IDs) != 3 || sr.IDs[2] != 5 || !sr.HasModSeq || sr.ModSeq != 917162500 {
+		t.Fatalf("ParseSearch of a hand-made Result: %v %+v", err, sr)
+	}
+
+	for name, bad := range map[string]*imap.Result{
+		"unknown kind":     {Type: "OK", Data: []imap.Item{{Kind: 7, Line: []byte("x")}}},
+		"NUL in Status":    {Type: "OK", Status: "O\x00K"},
+		"NUL in Type":      {Type: "O\x00K"},
+		"Type not UTF-8":   {Type: "\xff"},
+		"Status not UTF-8": {Type: "OK", Status: "\xfe"},
+	} {
+		_, err := bad.ParseFetch()
+		if !errors.Is(err, imap.ErrInvalidArgument) {
+			t.Errorf("%s: %v", name, err)
+		}
 	}
 }
 

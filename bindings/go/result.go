@@ -5,8 +5,6 @@ import "C"
 
 import (
 	"bytes"
-	"runtime"
-	"sync"
 	"unsafe"
 )
 
@@ -50,7 +48,10 @@ type Item struct {
 	Literal []byte // the literal's bytes for ItemLiteral, else nil
 }
 
-// Result is a command's outcome: imaplib's (typ, data) plus the tagged reply.
+// Result is a command's outcome: imaplib's (typ, data) plus the tagged reply. It holds only
+// Go memory: the library's result is copied out and freed as soon as the command returns,
+// and the Parse methods rebuild a temporary library result from Type, Data, Status and Text
+// (so they also work on a Result built or modified by hand, and after the Client is closed).
 type Result struct {
 	// Type is imaplib's typ: "OK", "NO", "BAD", "BYE" (Logout), or the name given to
 	// Response.
@@ -67,38 +68,6 @@ type Result struct {
 	// CodeData is the response code's data ("38505 3955" for [APPENDUID 38505 3955]); see
 	// ParseCode for it parsed.
 	CodeData []byte
-
-	// raw is the library's result, kept for the Parse methods until Release or the garbage
-	// collector frees it. Nil for a Result not made by a command (or a copy made by hand).
-	raw *rawResult
-}
-
-// rawResult owns a C imap_result. The Parse functions only read it, so several may run at
-// once (RLock); Release and the finalizer free it (Lock).
-type rawResult struct {
-	mu sync.RWMutex
-	p  *C.imap_result
-}
-
-func (r *rawResult) free() {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.p != nil {
-		C.imap_result_free(r.p)
-		r.p = nil
-	}
-}
-
-// Release frees the library's copy of the server's reply, which the Parse methods read
-// (the Result keeps it otherwise until it is garbage collected, so a large FETCH result
-// holds its bytes twice until then). Data and the other fields stay; Parse methods called
-// afterwards return ErrInvalidArgument. Idempotent; it may run alongside Parse methods on
-// other goroutines (they finish first).
-func (r *Result) Release() {
-	if r != nil && r.raw != nil {
-		r.raw.free()
-		runtime.SetFinalizer(r.raw, nil)
-	}
 }
 
 // Lines returns the Line of every item that is not ItemNone.
@@ -154,23 +123,13 @@ func goString(p *C.char) string {
 	return C.GoString(p)
 }
 
-// adoptResult copies everything out of r and keeps r for the Parse methods: the Result owns
-// it (freed by Release or the garbage collector). NULL gives nil.
-func adoptResult(r *C.imap_result) *Result {
-	res := newResult(r)
-	if res != nil {
-		raw := &rawResult{p: r}
-		runtime.SetFinalizer(raw, (*rawResult).free)
-		res.raw = raw
-	}
-	return res
-}
-
-// newResult copies everything out of r; the caller frees r.
-func newResult(r *C.imap_result) *Result {
+// takeResult copies everything out of r and frees r at once: a Result holds no C memory.
+// NULL gives nil.
+func takeResult(r *C.imap_result) *Result {
 	if r == nil {
 		return nil
 	}
+	defer C.imap_result_free(r)
 	res := &Result{
 		Type:   goString(C.imap_result_type(r)),
 		Status: goString(C.imap_result_status(r)),

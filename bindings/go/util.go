@@ -53,9 +53,7 @@ func ParseFlags(resp []byte) [][]byte {
 	if C.imap_parse_flags(bytesArg(resp), C.size_t(len(resp)), &out) != C.IMAP_CODE_OK {
 		return nil
 	}
-	r := newResult(out)
-	C.imap_result_free(out)
-	return r.Lines()
+	return takeResult(out).Lines()
 }
 
 // Internaldate2Tuple is imaplib's Internaldate2tuple(resp): it finds the last
