@@ -9,8 +9,9 @@
  * imap_client_free, and one _free per parsed object (imap_fetch_list_free...). Strings in
  * are NUL-terminated UTF-8; bytes out are pointer + length.
  * Parsed results (imap_parse_*, imap_client_mailbox) are trees of library-allocated,
- * read-only structures: fields are only ever appended in later versions, so a caller never
- * allocates one, copies one by value or relies on its size.
+ * read-only structures that a caller never allocates or copies by value. Their layout is
+ * fixed within a major version (arrays of them are walked by element size, so a new field
+ * means a new SONAME); minor versions add new functions, never fields.
  * A handle may be used from any thread; calls on one handle are serialized; imap_interrupt
  * and the imap_client_* accessors may run alongside another call (the accessors never wait
  * for it). Callbacks run only on the calling thread,

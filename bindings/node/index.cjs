@@ -16,7 +16,7 @@
 //    for the handle, so this cannot deadlock;
 //  - no JS trace callback is registered (imap_set_trace_callback); `debug` writes to stderr.
 
-const { koffi, fn, imap_item, imap_sasl_fn, libraryPath } = require('./lib/native.cjs');
+const { koffi, fn, imap_item, imap_sasl_fn, parsedTypes: T, libraryPath } = require('./lib/native.cjs');
 
 /** Status codes of the C ABI (enum imap_code), by short name. */
 const Code = Object.freeze({
@@ -35,6 +35,7 @@ const Code = Object.freeze({
   CONNECT: 17,
   INTERNAL: 18,
   UNSUPPORTED: 19,
+  PARSE: 20,
 });
 
 const STATES = ['LOGOUT', 'NONAUTH', 'AUTH', 'SELECTED', 'IDLING'];
@@ -60,7 +61,9 @@ function codeDescription(code) {
  *  - `status`: the numeric C status (1 for NO...);
  *  - `message`: imap_last_error (server text for NO/BAD, else libimap's message);
  *  - `text`: the server's tagged text when there was one, else null;
- *  - `result`: the command's result when the C call delivered one (NO, BAD, READONLY), else null.
+ *  - `result`: the command's result when the C call delivered one (NO, BAD, READONLY), else null;
+ *  - `parsed`, `invalid`: for IMAP_CODE_PARSE, the partial parsed value and the responses that
+ *    did not parse (null otherwise).
  */
 class ImapError extends Error {
   constructor(status, message, result = null) {
@@ -73,6 +76,10 @@ class ImapError extends Error {
     this.description = codeDescription(status);
     this.result = result;
     this.text = result && result.status ? result.text : null;
+    /** IMAP_CODE_PARSE (a *Parsed method): the value, with the bad entries marked; else null. */
+    this.parsed = null;
+    /** IMAP_CODE_PARSE: the responses that did not parse ({ kind, message, raw }); else null. */
+    this.invalid = null;
   }
 }
 
@@ -126,6 +133,8 @@ function readResult(r) {
     text: copyBytes(textPtr, textLen[0]).toString('utf8'),
     code,
     codeData: code === null ? null : copyBytes(codePtr, codeLen[0]).toString('utf8'),
+    // the tagged text's response code, parsed (imap_parse_code) only when there is one
+    parsedCode: code === null ? null : readCode(r),
   };
 }
 
@@ -158,7 +167,7 @@ function takeString(p) {
 }
 
 function emptyResult() {
-  return { type: 'OK', data: [], status: null, text: '', code: null, codeData: null };
+  return { type: 'OK', data: [], status: null, text: '', code: null, codeData: null, parsedCode: null };
 }
 
 function invalid(message) {
@@ -231,6 +240,478 @@ function limit(value, what) {
   return value;
 }
 
+// ---------------------------------------------------------------------------------------------
+// parsed results (imap_parse_*, imap_client_mailbox, imap_parse_code)
+//
+// Each parser reads a live imap_result and gives a tree of C structs (layouts in
+// lib/native.cjs). The tree is converted here into plain JS objects — strings for names and
+// text, Buffers for raw bytes and section data, numbers, BigInt for mod-sequences — copying
+// every byte, then freed with its own _free before anything is returned: nothing handed to
+// the caller points into native memory.
+
+const INVALID_KINDS = ['NONE', 'SYNTAX', 'DEPTH', 'NUMBER', 'SHAPE', 'TRUNCATED', 'ENCODING'];
+const SECTION_KINDS = ['BODY', 'BINARY', 'RFC822', 'RFC822.HEADER', 'RFC822.TEXT'];
+const SECTION_TEXTS = ['FULL', 'HEADER', 'HEADER.FIELDS', 'HEADER.FIELDS.NOT', 'TEXT', 'MIME', 'OTHER'];
+const RESPONSE_CODE_KINDS = [
+  'NONE',
+  'ALERT',
+  'PARSE',
+  'READ-ONLY',
+  'READ-WRITE',
+  'TRYCREATE',
+  'UIDNOTSTICKY',
+  'CLOSED',
+  'NOMODSEQ',
+  'UIDNEXT',
+  'UIDVALIDITY',
+  'UNSEEN',
+  'HIGHESTMODSEQ',
+  'PERMANENTFLAGS',
+  'BADCHARSET',
+  'CAPABILITY',
+  'APPENDUID',
+  'COPYUID',
+  'MODIFIED',
+  'OTHER',
+];
+const MAILBOX_ENCODINGS = { utf7: 0, raw: 1 };
+
+/** imap_bytes → Buffer (a copy), or null for NIL. */
+function pbytes(b) {
+  return isNull(b.data) ? null : copyBytes(b.data, b.len);
+}
+
+/** imap_bytes → string (UTF-8; invalid sequences become U+FFFD), or null for NIL. */
+function ptext(b) {
+  if (isNull(b.data)) return null;
+  const n = Number(b.len);
+  return n === 0 ? '' : Buffer.from(koffi.view(b.data, n)).toString('utf8');
+}
+
+/** A pointer + count array of structs (or primitives) → JS array (decoded copies). */
+function parr(ptr, count, type) {
+  const n = Number(count);
+  if (n === 0 || isNull(ptr)) return [];
+  return koffi.decode(ptr, type, n);
+}
+
+/** A uint32_t array → number[]. */
+function pu32(ptr, count) {
+  const n = Number(count);
+  if (n === 0 || isNull(ptr)) return [];
+  return Array.from(koffi.decode(ptr, 'uint32_t', n));
+}
+
+/** A size_t array (indexes) → number[]. */
+function psize(ptr, count) {
+  const n = Number(count);
+  if (n === 0 || isNull(ptr)) return [];
+  return Array.from(koffi.decode(ptr, 'size_t', n), Number);
+}
+
+const ptexts = (ptr, count) => parr(ptr, count, T.imap_bytes).map(ptext);
+const pu64 = (v) => Number(v); // sizes and counts: exact below 2^53 (8 PiB)
+const pmodseq = (v) => BigInt(v); // mod-sequences are 63-bit: always a BigInt
+const opt = (has, v, f = (x) => x) => (has ? f(v) : null);
+const lower = (s) => (s === null ? null : s.toLowerCase());
+
+function pranges(ptr, count) {
+  return parr(ptr, count, T.imap_seq_range).map((r) => ({ start: r.start, end: r.end }));
+}
+
+function pinvalid(ptr, count) {
+  return parr(ptr, count, T.imap_invalid).map((v) => ({
+    kind: INVALID_KINDS[v.kind] ?? 'SYNTAX',
+    message: isNull(v.message) ? '' : koffi.decode.string(v.message),
+    raw: pbytes(v.raw) ?? Buffer.alloc(0),
+  }));
+}
+
+/** imap_mailbox_name → { mailbox (decoded; the raw name if it does not decode), rawMailbox }. */
+function pmailbox(m) {
+  const raw = ptext(m.raw) ?? '';
+  return { mailbox: ptext(m.name) ?? raw, rawMailbox: raw };
+}
+
+function pdelim(d) {
+  return d === 0 ? null : String.fromCharCode(d);
+}
+
+/** A parameter list → { name (lower-cased): value }. */
+function pparams(ptr, count) {
+  const out = {};
+  for (const p of parr(ptr, count, T.imap_param)) {
+    const name = ptext(p.name);
+    if (name !== null) out[name.toLowerCase()] = ptext(p.value);
+  }
+  return out;
+}
+
+/** An address list, RFC 3501's flat group markers folded into { group, members }. */
+function paddresses(ptr, count) {
+  const out = [];
+  let group = null;
+  for (const a of parr(ptr, count, T.imap_address)) {
+    if (a.kind === 1) {
+      group = { group: ptext(a.mailbox), members: [] };
+      out.push(group);
+    } else if (a.kind === 2) {
+      group = null;
+    } else {
+      const mailbox = ptext(a.mailbox);
+      const host = ptext(a.host);
+      const addr = {
+        name: ptext(a.name_decoded),
+        rawName: ptext(a.name),
+        adl: ptext(a.adl),
+        mailbox,
+        host,
+        address: mailbox === null ? null : host === null ? mailbox : `${mailbox}@${host}`,
+      };
+      (group ? group.members : out).push(addr);
+    }
+  }
+  return out;
+}
+
+function penvelope(ptr) {
+  if (isNull(ptr)) return null;
+  const e = koffi.decode(ptr, T.imap_envelope);
+  return {
+    date: ptext(e.date),
+    subject: ptext(e.subject_decoded),
+    rawSubject: ptext(e.subject),
+    from: paddresses(e.from, e.from_count),
+    sender: paddresses(e.sender, e.sender_count),
+    replyTo: paddresses(e.reply_to, e.reply_to_count),
+    to: paddresses(e.to, e.to_count),
+    cc: paddresses(e.cc, e.cc_count),
+    bcc: paddresses(e.bcc, e.bcc_count),
+    inReplyTo: ptext(e.in_reply_to),
+    messageId: ptext(e.message_id),
+  };
+}
+
+/**
+ * A BODY/BODYSTRUCTURE tree (at most 64 levels: recursion is bounded). `part` is the IMAP
+ * part number for BODY[part] ('1', '2.1'; '' for the top-level multipart, whose parts are 1,
+ * 2...).
+ */
+function pbody(ptr) {
+  if (isNull(ptr)) return null;
+  const b = koffi.decode(ptr, T.imap_body_part);
+  return pbodyAt(b, b.multipart ? '' : '1');
+}
+
+function pbodyAt(b, part) {
+  const prefix = part === '' ? '' : `${part}.`;
+  const children = parr(b.children, b.child_count, T.imap_body_part).map((c, i) => pbodyAt(c, `${prefix}${i + 1}`));
+  let message = null;
+  if (!isNull(b.message_body) || !isNull(b.message_envelope)) {
+    let body = null;
+    if (!isNull(b.message_body)) {
+      const m = koffi.decode(b.message_body, T.imap_body_part);
+      // an encapsulated message's parts are numbered under this part: a multipart's are
+      // part.1, part.2...; a single part is part.1
+      body = pbodyAt(m, m.multipart ? part : `${prefix}1`);
+    }
+    message = { envelope: penvelope(b.message_envelope), body };
+  }
+  const disposition = ptext(b.disposition);
+  return {
+    part,
+    multipart: b.multipart !== 0,
+    type: lower(ptext(b.media_type)) ?? '',
+    subtype: lower(ptext(b.subtype)) ?? '',
+    params: pparams(b.params, b.param_count),
+    id: ptext(b.id),
+    description: ptext(b.description),
+    encoding: lower(ptext(b.encoding)),
+    size: pu64(b.size),
+    lines: opt(b.has_lines, b.lines, pu64),
+    md5: ptext(b.md5),
+    disposition: disposition === null ? null : { type: disposition.toLowerCase(), params: pparams(b.disposition_params, b.disposition_param_count) },
+    language: ptexts(b.language, b.language_count),
+    location: ptext(b.location),
+    extension: ptexts(b.extension, b.extension_count),
+    children,
+    message,
+  };
+}
+
+function psection(s) {
+  return {
+    kind: SECTION_KINDS[s.kind] ?? 'BODY',
+    spec: ptext(s.spec) ?? '',
+    part: pu32(s.part, s.part_count),
+    text: SECTION_TEXTS[s.text] ?? 'OTHER',
+    fields: ptexts(s.fields, s.field_count),
+    origin: opt(s.has_origin, s.origin),
+    data: pbytes(s.data),
+    streamedSize: opt(s.streamed, s.streamed_size, pu64),
+  };
+}
+
+function pmessage(m) {
+  return {
+    seq: m.seq,
+    uid: opt(m.has_uid, m.uid),
+    flags: m.has_flags ? ptexts(m.flags, m.flag_count) : null,
+    internalDate: opt(m.has_internaldate, m.internaldate_seconds, (s) => new Date(Number(s) * 1000)),
+    internalDateOffset: opt(m.has_internaldate, m.internaldate_offset),
+    size: opt(m.has_rfc822_size, m.rfc822_size, pu64),
+    modseq: opt(m.has_modseq, m.modseq, pmodseq),
+    envelope: penvelope(m.envelope),
+    bodyStructure: pbody(m.body_structure),
+    body: pbody(m.body),
+    sections: parr(m.sections, m.section_count, T.imap_section).map(psection),
+    binarySizes: parr(m.binary_sizes, m.binary_size_count, T.imap_binary_size).map((b) => ({ part: pu32(b.part, b.part_count), size: pu64(b.size) })),
+    other: parr(m.other, m.other_count, T.imap_raw_item).map((o) => ({ name: ptext(o.name) ?? '', raw: pbytes(o.raw) ?? Buffer.alloc(0) })),
+    error: m.valid
+      ? null
+      : {
+          kind: INVALID_KINDS[m.error_kind] ?? 'SYNTAX',
+          message: isNull(m.error) ? '' : koffi.decode.string(m.error),
+          raw: pbytes(m.raw) ?? Buffer.alloc(0),
+        },
+  };
+}
+
+/** imap_response_code → ResponseCode, or null for kind NONE. */
+function pcode(c) {
+  if (c.kind === 0) return null;
+  const kind = RESPONSE_CODE_KINDS[c.kind] ?? 'OTHER';
+  const numeric = ['UIDNEXT', 'UIDVALIDITY', 'UNSEEN', 'APPENDUID', 'COPYUID'].includes(kind);
+  return {
+    kind,
+    name: ptext(c.name) ?? '',
+    data: ptext(c.data),
+    number: numeric ? Number(c.number) : null,
+    modseq: kind === 'HIGHESTMODSEQ' ? BigInt(c.number) : null,
+    atoms: ptexts(c.atoms, c.atom_count),
+    uids: pranges(c.uids, c.uid_count),
+    sourceUids: pranges(c.source_uids, c.source_uid_count),
+  };
+}
+
+function pmailboxInfo(i) {
+  return {
+    exists: opt(i.has_exists, i.exists),
+    recent: opt(i.has_recent, i.recent),
+    unseen: opt(i.has_unseen, i.unseen),
+    uidValidity: opt(i.has_uidvalidity, i.uidvalidity),
+    uidNext: opt(i.has_uidnext, i.uidnext),
+    flags: i.has_flags ? ptexts(i.flags, i.flag_count) : null,
+    permanentFlags: i.has_permanent_flags ? ptexts(i.permanent_flags, i.permanent_flag_count) : null,
+    highestModseq: opt(i.has_highest_modseq, i.highest_modseq, pmodseq),
+    noModseq: i.no_modseq !== 0,
+    readOnly: i.read_only < 0 ? null : i.read_only === 1,
+  };
+}
+
+const STATUS_FIELDS = ['messages', 'recent', 'uidnext', 'uidvalidity', 'unseen', 'deleted'];
+const STATUS_NAMES = { uidnext: 'uidNext', uidvalidity: 'uidValidity' };
+
+/** The list types of the parse contract: { entries, invalid } → { value, invalid }. */
+function listParser(name, type, convertEntry) {
+  return {
+    name,
+    parse: fn[`imap_parse_${name}`],
+    free: fn[`imap_${name === 'list' ? 'list_entries' : `${name}_list`}_free`],
+    type,
+    convert: (l) => ({
+      value: parr(l.entries, l.count, convertEntry.type).map(convertEntry.f),
+      invalid: pinvalid(l.invalid, l.invalid_count),
+    }),
+  };
+}
+
+const PARSERS = {
+  fetch: {
+    name: 'fetch',
+    parse: fn.imap_parse_fetch,
+    free: fn.imap_fetch_list_free,
+    type: T.imap_fetch_list,
+    convert: (l) => {
+      const value = parr(l.messages, l.count, T.imap_fetch_message).map(pmessage);
+      return { value, invalid: value.filter((m) => m.error !== null).map((m) => m.error) };
+    },
+  },
+  list: listParser('list', T.imap_list_entries, {
+    type: T.imap_list_entry,
+    f: (e) => ({
+      ...pmailbox(e.mailbox),
+      attributes: ptexts(e.attributes, e.attribute_count),
+      delimiter: pdelim(e.delimiter),
+      extended: ptexts(e.extended, e.extended_count),
+    }),
+  }),
+  status: listParser('status', T.imap_status_list, {
+    type: T.imap_status_info,
+    f: (s) => {
+      const out = pmailbox(s.mailbox);
+      for (const k of STATUS_FIELDS) out[STATUS_NAMES[k] ?? k] = opt(s[`has_${k}`], s[k]);
+      out.highestModseq = opt(s.has_highest_modseq, s.highest_modseq, pmodseq);
+      out.size = opt(s.has_size, s.size, pu64);
+      out.other = Object.fromEntries(parr(s.other, s.other_count, T.imap_status_item).map((o) => [ptext(o.name) ?? '', BigInt(o.value)]));
+      return out;
+    },
+  }),
+  search: {
+    name: 'search',
+    parse: fn.imap_parse_search,
+    free: fn.imap_search_result_free,
+    type: T.imap_search_result,
+    convert: (s) => {
+      const ids = pu32(s.ids, s.count);
+      Object.defineProperty(ids, 'modseq', { value: opt(s.has_modseq, s.modseq, pmodseq), enumerable: false });
+      return { value: ids, invalid: pinvalid(s.invalid, s.invalid_count) };
+    },
+  },
+  esearch: listParser('esearch', T.imap_esearch_list, {
+    type: T.imap_esearch_info,
+    f: (e) => ({
+      tag: ptext(e.tag),
+      uid: e.uid !== 0,
+      min: opt(e.has_min, e.min),
+      max: opt(e.has_max, e.max),
+      count: opt(e.has_count, e.count),
+      all: e.has_all ? pranges(e.all, e.all_count) : null,
+      modseq: opt(e.has_modseq, e.modseq, pmodseq),
+      other: Object.fromEntries(parr(e.other, e.other_count, T.imap_esearch_item).map((o) => [ptext(o.name) ?? '', ptext(o.value)])),
+    }),
+  }),
+  thread: {
+    name: 'thread',
+    parse: fn.imap_parse_thread,
+    free: fn.imap_thread_list_free,
+    type: T.imap_thread_list,
+    convert: (t) => ({
+      value: {
+        nodes: parr(t.nodes, t.node_count, T.imap_thread_node).map((n) => ({
+          id: opt(n.has_id, n.id),
+          parent: opt(n.has_parent, n.parent, Number),
+          children: psize(n.children, n.child_count),
+        })),
+        roots: psize(t.roots, t.root_count),
+      },
+      invalid: pinvalid(t.invalid, t.invalid_count),
+    }),
+  },
+  namespace: listParser('namespace', T.imap_namespace_list, {
+    type: T.imap_namespace_info,
+    f: (n) => {
+      const ns = (ptr, count) =>
+        parr(ptr, count, T.imap_namespace_entry).map((e) => ({
+          prefix: ptext(e.prefix) ?? '',
+          delimiter: pdelim(e.delimiter),
+          extensions: ptexts(e.extensions, e.extension_count),
+        }));
+      return { personal: ns(n.personal, n.personal_count), other: ns(n.other, n.other_count), shared: ns(n.shared, n.shared_count) };
+    },
+  }),
+  quota: listParser('quota', T.imap_quota_list, {
+    type: T.imap_quota_info,
+    f: (q) => ({
+      root: ptext(q.root) ?? '',
+      resources: parr(q.resources, q.resource_count, T.imap_quota_resource).map((r) => ({
+        name: ptext(r.name) ?? '',
+        usage: pu64(r.usage),
+        limit: pu64(r.limit),
+      })),
+    }),
+  }),
+  quotaroot: listParser('quotaroot', T.imap_quotaroot_list, {
+    type: T.imap_quotaroot_info,
+    f: (q) => ({ ...pmailbox(q.mailbox), roots: ptexts(q.roots, q.root_count) }),
+  }),
+  acl: listParser('acl', T.imap_acl_list, {
+    type: T.imap_acl_info,
+    f: (a) => ({
+      ...pmailbox(a.mailbox),
+      entries: parr(a.entries, a.entry_count, T.imap_acl_entry).map((e) => ({ identifier: ptext(e.identifier) ?? '', rights: ptext(e.rights) ?? '' })),
+    }),
+  }),
+  myrights: listParser('myrights', T.imap_myrights_list, {
+    type: T.imap_myrights_info,
+    f: (m) => ({ ...pmailbox(m.mailbox), rights: ptext(m.rights) ?? '' }),
+  }),
+  listrights: listParser('listrights', T.imap_listrights_list, {
+    type: T.imap_listrights_info,
+    f: (l) => ({
+      ...pmailbox(l.mailbox),
+      identifier: ptext(l.identifier) ?? '',
+      required: ptext(l.required) ?? '',
+      optional: ptexts(l.optional, l.optional_count),
+    }),
+  }),
+  metadata: listParser('metadata', T.imap_metadata_list, {
+    type: T.imap_metadata_info,
+    f: (m) => ({
+      ...pmailbox(m.mailbox),
+      entries: parr(m.entries, m.entry_count, T.imap_metadata_entry).map((e) => ({ name: ptext(e.name) ?? '', value: pbytes(e.value) })),
+    }),
+  }),
+  capability: {
+    name: 'capability',
+    parse: fn.imap_parse_capability,
+    free: fn.imap_capability_list_free,
+    type: T.imap_capability_list,
+    convert: (c) => ({ value: [...new Set(ptexts(c.capabilities, c.count).filter((x) => x !== null))], invalid: [] }),
+  },
+};
+
+function parseError(name, invalid, parsed, result) {
+  const first = invalid[0];
+  const e = new ImapError(
+    Code.PARSE,
+    `${name}: ${invalid.length} response${invalid.length === 1 ? '' : 's'} could not be parsed` +
+      (first ? ` (${first.kind}: ${first.message})` : ''),
+    result,
+  );
+  e.parsed = parsed;
+  e.invalid = invalid;
+  return e;
+}
+
+/**
+ * Parses the live imap_result `r` with `parser` and converts the object to JS, then frees
+ * it (not `r`). The C parse runs on a worker when `async` (a large FETCH takes a while); the
+ * conversion runs here, on the main thread. IMAP_CODE_PARSE rejects with an ImapError
+ * carrying the partial value (`parsed`, after `post`) and the bad responses (`invalid`).
+ */
+async function parseResult(r, parser, post = (v) => v, async = true) {
+  const out = [null];
+  const rc = async ? await asyncCall(parser.parse, [r, out]) : parser.parse(r, out);
+  const obj = out[0];
+  if (rc !== Code.OK && rc !== Code.PARSE) {
+    if (!isNull(obj)) parser.free(obj);
+    throw new ImapError(rc, `imap_parse_${parser.name}: ${codeDescription(rc)}`);
+  }
+  if (isNull(obj)) throw new ImapError(Code.INTERNAL, `imap_parse_${parser.name} gave no object`);
+  let conv;
+  try {
+    conv = parser.convert(koffi.decode(obj, parser.type));
+  } finally {
+    parser.free(obj);
+  }
+  const value = post(conv.value);
+  if (rc === Code.PARSE) throw parseError(parser.name, conv.invalid, value, readResult(r));
+  return value;
+}
+
+/** imap_parse_code on a live result: its tagged text's response code, or null. */
+function readCode(r) {
+  const out = [null];
+  const rc = fn.imap_parse_code(r, out);
+  if (rc !== Code.OK || isNull(out[0])) return null;
+  try {
+    return pcode(koffi.decode(out[0], T.imap_response_code));
+  } finally {
+    fn.imap_response_code_free(out[0]);
+  }
+}
+
 // Frees a handle whose Client was garbage-collected without close(). A Client with a call in
 // flight is reachable from that call's closure, so this never races a call.
 const finalizer =
@@ -279,6 +760,7 @@ class Client {
       debug,
       trace,
       limits,
+      mailboxEncoding,
     } = options;
     if (typeof trace === 'function')
       throw new TypeError(
@@ -293,6 +775,8 @@ class Client {
       if (!Number.isInteger(level) || level < 0 || level > 5) throw new TypeError('debug must be an integer 0..5');
     }
     if (trace === true) level = Math.max(level, 4);
+    if (mailboxEncoding !== undefined && mailboxEncoding !== null && !Object.hasOwn(MAILBOX_ENCODINGS, mailboxEncoding))
+      throw new TypeError("mailboxEncoding must be 'utf7' or 'raw'");
 
     const out = [null];
     const rc = fn.imap_client_new(out);
@@ -321,6 +805,7 @@ class Client {
         check(fn.imap_set_client_cert(this.#h, optStr(cert, 'cert'), optStr(key, 'key')));
       if (insecure) check(fn.imap_set_tls_verify(this.#h, 0));
       if (level) check(fn.imap_set_debug(this.#h, level));
+      if (mailboxEncoding === 'raw') check(fn.imap_set_mailbox_encoding(this.#h, MAILBOX_ENCODINGS.raw));
     } catch (e) {
       this.#freeNow();
       throw e;
@@ -1016,6 +1501,266 @@ class Client {
       return [names, values, names.length];
     });
   }
+  // --- parsed results ------------------------------------------------------------------------------
+  //
+  // Each *Parsed method runs its command on a worker as usual, keeps the raw imap_result,
+  // runs the C parser on a worker too, converts the parsed tree into plain JS objects on the
+  // main thread (a few µs per message), and frees both before resolving. A NO/BAD rejects as
+  // the plain command does; data that did not parse rejects with IMAP_CODE_PARSE, the partial
+  // value in `error.parsed` and the bad responses in `error.invalid`.
+
+  /** Runs `f` (a command) and parses its result: must run inside a queued task. */
+  async #runParsed(f, args, parser, post) {
+    const out = [null];
+    const rc = await this.#async(f, [this.#h, ...args, out]);
+    const r = out[0];
+    try {
+      if (rc !== Code.OK) throw new ImapError(rc, fn.imap_last_error(this.#h), isNull(r) ? null : readResult(r));
+      if (isNull(r)) throw new ImapError(Code.INTERNAL, 'the command gave no result');
+      return await parseResult(r, parser, post);
+    } finally {
+      if (!isNull(r)) fn.imap_result_free(r);
+    }
+  }
+
+  #parsed(f, build, parser, post) {
+    let args;
+    try {
+      args = build();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.#enqueue(() => this.#runParsed(f, args, parser, post));
+  }
+
+  /** FETCH, parsed: one object per message (imap_parse_fetch). */
+  fetchParsed(messageSet, items) {
+    return this.#parsed(fn.imap_fetch, () => [str(messageSet, 'messageSet'), str(items, 'items')], PARSERS.fetch);
+  }
+  /** UID FETCH, parsed. */
+  uidFetchParsed(uidSet, items) {
+    return this.#parsed(fn.imap_uid, () => ['FETCH', [str(uidSet, 'uidSet'), str(items, 'items')], 2], PARSERS.fetch);
+  }
+  /** LIST, parsed: names decoded from modified UTF-7. */
+  listParsed(directory = null, pattern = null) {
+    return this.#parsed(fn.imap_list, () => [optStr(directory, 'directory'), optStr(pattern, 'pattern')], PARSERS.list);
+  }
+  /** LSUB, parsed. */
+  lsubParsed(directory = null, pattern = null) {
+    return this.#parsed(fn.imap_lsub, () => [optStr(directory, 'directory'), optStr(pattern, 'pattern')], PARSERS.list);
+  }
+  /** STATUS, parsed: the mailbox's status (null if the server sent none). */
+  statusParsed(mailbox, names) {
+    return this.#parsed(fn.imap_status, () => [str(mailbox, 'mailbox'), str(names, 'names')], PARSERS.status, (v) => v[0] ?? null);
+  }
+  /** SEARCH, parsed: the message numbers (`.modseq`: CONDSTORE's (MODSEQ n), or null). */
+  searchParsed(charset, ...criteria) {
+    return this.#parsed(
+      fn.imap_search,
+      () => {
+        const c = strList(criteria, 'criteria');
+        return [optStr(charset, 'charset'), c, c.length];
+      },
+      PARSERS.search,
+    );
+  }
+  /** UID SEARCH, parsed: the UIDs. */
+  uidSearchParsed(charset, ...criteria) {
+    return this.#parsed(
+      fn.imap_uid,
+      () => {
+        const c = strList(criteria, 'criteria');
+        const a = charset === null || charset === undefined ? c : ['CHARSET', str(charset, 'charset'), ...c];
+        return ['SEARCH', a, a.length];
+      },
+      PARSERS.search,
+    );
+  }
+  /** SORT, parsed: the message numbers in order. */
+  sortParsed(sortCriteria, charset, ...searchCriteria) {
+    return this.#parsed(
+      fn.imap_sort,
+      () => {
+        const c = strList(searchCriteria, 'searchCriteria');
+        return [str(sortCriteria, 'sortCriteria'), optStr(charset, 'charset'), c, c.length];
+      },
+      PARSERS.search,
+    );
+  }
+  /** UID SORT, parsed: the UIDs in order (charset required by the command: default UTF-8). */
+  uidSortParsed(sortCriteria, charset, ...searchCriteria) {
+    return this.#parsed(
+      fn.imap_uid,
+      () => {
+        const a = [str(sortCriteria, 'sortCriteria'), optStr(charset, 'charset') ?? 'UTF-8', ...strList(searchCriteria, 'searchCriteria')];
+        return ['SORT', a, a.length];
+      },
+      PARSERS.search,
+    );
+  }
+  /** THREAD, parsed: the forest as a flat node array with parent/child indexes. */
+  threadParsed(algorithm, charset, ...searchCriteria) {
+    return this.#parsed(
+      fn.imap_thread,
+      () => {
+        const c = strList(searchCriteria, 'searchCriteria');
+        return [str(algorithm, 'algorithm'), optStr(charset, 'charset'), c, c.length];
+      },
+      PARSERS.thread,
+    );
+  }
+  /** UID THREAD, parsed (ids are UIDs; charset default UTF-8). */
+  uidThreadParsed(algorithm, charset, ...searchCriteria) {
+    return this.#parsed(
+      fn.imap_uid,
+      () => {
+        const a = [str(algorithm, 'algorithm'), optStr(charset, 'charset') ?? 'UTF-8', ...strList(searchCriteria, 'searchCriteria')];
+        return ['THREAD', a, a.length];
+      },
+      PARSERS.thread,
+    );
+  }
+  /**
+   * SEARCH with RETURN options (RFC 4731: `esearchParsed(null, 'RETURN (MIN MAX COUNT ALL)',
+   * 'ALL')`), then the ESEARCH responses, parsed: one object per ESEARCH response.
+   */
+  esearchParsed(charset, ...criteria) {
+    let args;
+    try {
+      const c = strList(criteria, 'criteria');
+      args = [optStr(charset, 'charset'), c, c.length];
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.#enqueue(async () => {
+      await this.#run(fn.imap_search, args);
+      return this.#runParsed(fn.imap_response, ['ESEARCH'], PARSERS.esearch);
+    });
+  }
+  /** NAMESPACE, parsed: { personal, other, shared }. */
+  namespaceParsed() {
+    return this.#parsed(fn.imap_namespace, () => [], PARSERS.namespace, (v) => v[0] ?? { personal: [], other: [], shared: [] });
+  }
+  /** GETQUOTA, parsed: the QUOTA responses ({ root, resources }). */
+  getquotaParsed(root) {
+    return this.#parsed(fn.imap_getquota, () => [str(root, 'root')], PARSERS.quota);
+  }
+  /** GETQUOTAROOT, parsed: { mailbox, rawMailbox, roots, quotas }. */
+  getquotarootParsed(mailbox) {
+    let mb;
+    try {
+      mb = str(mailbox, 'mailbox');
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.#enqueue(async () => {
+      const outRoot = [null];
+      const outQuota = [null];
+      const rc = await this.#async(fn.imap_getquotaroot, [this.#h, mb, outRoot, outQuota]);
+      const [r, q] = [outRoot[0], outQuota[0]];
+      try {
+        if (rc !== Code.OK) throw new ImapError(rc, fn.imap_last_error(this.#h), isNull(r) ? null : readResult(r));
+        if (isNull(r) || isNull(q)) throw new ImapError(Code.INTERNAL, 'GETQUOTAROOT gave no result');
+        let quotas;
+        let parseErr = null;
+        try {
+          quotas = await parseResult(q, PARSERS.quota);
+        } catch (e) {
+          if (!(e instanceof ImapError) || e.status !== Code.PARSE) throw e;
+          parseErr = e;
+          quotas = e.parsed;
+        }
+        const combine = (roots) => {
+          const first = roots[0];
+          return { mailbox: first ? first.mailbox : mb, rawMailbox: first ? first.rawMailbox : mb, roots: first ? first.roots : [], quotas };
+        };
+        const value = await parseResult(r, PARSERS.quotaroot, combine);
+        if (parseErr) {
+          parseErr.parsed = value;
+          throw parseErr;
+        }
+        return value;
+      } finally {
+        if (!isNull(r)) fn.imap_result_free(r);
+        if (!isNull(q)) fn.imap_result_free(q);
+      }
+    });
+  }
+  /** GETACL, parsed: { mailbox, rawMailbox, entries: [{ identifier, rights }] } or null. */
+  getaclParsed(mailbox) {
+    return this.#parsed(fn.imap_getacl, () => [str(mailbox, 'mailbox')], PARSERS.acl, (v) => v[0] ?? null);
+  }
+  /** MYRIGHTS, parsed: { mailbox, rawMailbox, rights } or null. */
+  myrightsParsed(mailbox) {
+    return this.#parsed(fn.imap_myrights, () => [str(mailbox, 'mailbox')], PARSERS.myrights, (v) => v[0] ?? null);
+  }
+  /** LISTRIGHTS, parsed: { mailbox, rawMailbox, identifier, required, optional } or null. */
+  listrightsParsed(mailbox, identifier) {
+    return this.#parsed(
+      fn.imap_listrights,
+      () => [str(mailbox, 'mailbox'), str(identifier, 'identifier')],
+      PARSERS.listrights,
+      (v) => v[0] ?? null,
+    );
+  }
+  /**
+   * GETMETADATA, parsed: { mailbox, rawMailbox, entries: { '/private/comment': Buffer | null } }
+   * (every METADATA response merged; null is NIL).
+   */
+  getmetadataParsed(mailbox, entries, options = null) {
+    return this.#parsed(
+      fn.imap_getmetadata,
+      () => {
+        const e = strList(typeof entries === 'string' ? [entries] : Array.isArray(entries) ? entries : badArray('entries'), 'entries');
+        return [str(mailbox, 'mailbox'), e, e.length, optStr(options, 'options')];
+      },
+      PARSERS.metadata,
+      (v) => ({
+        mailbox: v[0] ? v[0].mailbox : mailbox,
+        rawMailbox: v[0] ? v[0].rawMailbox : mailbox,
+        entries: Object.fromEntries(v.flatMap((m) => m.entries.map((e) => [e.name, e.value]))),
+      }),
+    );
+  }
+  /** CAPABILITY, parsed: the capabilities as sent ('IMAP4rev1', 'AUTH=PLAIN'), each once. */
+  capabilityParsed() {
+    return this.#parsed(fn.imap_capability, () => [], PARSERS.capability);
+  }
+  /**
+   * The selected mailbox's summary (imap_client_mailbox): EXISTS, RECENT, FLAGS, UNSEEN,
+   * UIDVALIDITY, UIDNEXT, PERMANENTFLAGS, HIGHESTMODSEQ, READ-ONLY, from the untagged
+   * responses the handle keeps. Call it right after select(). ILLEGAL_STATE when no mailbox
+   * is selected.
+   */
+  mailbox() {
+    return this.#enqueue(() => {
+      // a call on the handle, made here on the main thread: no I/O, and no call is in flight
+      // (the queue), so it never waits for the handle's lock
+      const out = [null];
+      const rc = fn.imap_client_mailbox(this.#h, out);
+      if (rc !== Code.OK) {
+        if (!isNull(out[0])) fn.imap_mailbox_info_free(out[0]);
+        throw new ImapError(rc, fn.imap_last_error(this.#h));
+      }
+      try {
+        return pmailboxInfo(koffi.decode(out[0], T.imap_mailbox_info));
+      } finally {
+        fn.imap_mailbox_info_free(out[0]);
+      }
+    });
+  }
+  /**
+   * How mailbox names reach the server (imap_set_mailbox_encoding): 'utf7' (default: a
+   * non-ASCII name is sent in modified UTF-7) or 'raw' (sent as given, as imaplib).
+   */
+  setMailboxEncoding(mode) {
+    if (!Object.hasOwn(MAILBOX_ENCODINGS, mode)) return Promise.reject(new TypeError("mode must be 'utf7' or 'raw'"));
+    return this.#enqueue(() => {
+      const rc = fn.imap_set_mailbox_encoding(this.#h, MAILBOX_ENCODINGS[mode]);
+      if (rc !== Code.OK) throw new ImapError(rc, fn.imap_last_error(this.#h));
+    });
+  }
+
   /** imaplib's shutdown(): closes the connection without LOGOUT; the client stays usable as an object. */
   shutdown() {
     return this.#enqueue(async () => {
@@ -1225,6 +1970,46 @@ function time2internaldate(time, offsetSeconds) {
   return takeString(out[0]);
 }
 
+/** Takes the string libimap allocated into `out[0]`, or throws an ImapError for `rc`. */
+function takeOut(rc, out, what) {
+  if (rc !== Code.OK) {
+    if (!isNull(out[0])) fn.imap_string_free(out[0]);
+    throw utilError(rc, what);
+  }
+  return takeString(out[0]) ?? '';
+}
+
+/**
+ * Encodes a UTF-8 mailbox name in modified UTF-7 (RFC 3501 §5.1.3; imap_utf7_encode):
+ * '~peter/mail/台北/日本語' → '~peter/mail/&U,BTFw-/&ZeVnLIqe-'.
+ */
+function utf7Encode(name) {
+  str(name, 'name');
+  const out = [null];
+  return takeOut(fn.imap_utf7_encode(name, out), out, 'utf7Encode');
+}
+
+/**
+ * Decodes a modified UTF-7 mailbox name (a string or bytes) to a string (imap_utf7_decode).
+ * Strict: malformed input throws an ImapError INVALID_ARGUMENT.
+ */
+function utf7Decode(raw) {
+  const bytes = toBytes(raw, 'raw');
+  const out = [null];
+  return takeOut(fn.imap_utf7_decode(bytes, bytes.length, out), out, 'utf7Decode');
+}
+
+/**
+ * Decodes the RFC 2047 encoded words of header text (a string or bytes) to a string
+ * (imap_decode_header): '=?UTF-8?B?w6l0w6k=?=' → 'été'. Unknown charsets and bad encodings
+ * stay as written.
+ */
+function decodeHeader(raw) {
+  const bytes = toBytes(raw, 'raw');
+  const out = [null];
+  return takeOut(fn.imap_decode_header(bytes, bytes.length, out), out, 'decodeHeader');
+}
+
 if (typeof Symbol.asyncDispose === 'symbol') {
   Object.defineProperty(Client.prototype, Symbol.asyncDispose, {
     value: function asyncDispose() {
@@ -1249,4 +2034,7 @@ module.exports = {
   parseFlags,
   internaldate2tuple,
   time2internaldate,
+  utf7Encode,
+  utf7Decode,
+  decodeHeader,
 };

@@ -28,6 +28,8 @@ export interface ImapResponse {
   code: string | null;
   /** The response code's data ('38505 3955' for [APPENDUID 38505 3955]), or null without a code. */
   codeData: string | null;
+  /** The response code parsed (imap_parse_code), or null without a code. */
+  parsedCode: ResponseCode | null;
 }
 
 /** imaplib's states. */
@@ -49,7 +51,8 @@ export type ImapCodeKind =
   | 'CLOSED'
   | 'CONNECT'
   | 'INTERNAL'
-  | 'UNSUPPORTED';
+  | 'UNSUPPORTED'
+  | 'PARSE';
 
 /** Status codes of the C ABI, by short name (Code.NO === 1). Numbers are stable. */
 export declare const Code: Readonly<{
@@ -68,6 +71,7 @@ export declare const Code: Readonly<{
   CONNECT: 17;
   INTERNAL: 18;
   UNSUPPORTED: 19;
+  PARSE: 20;
 }>;
 
 /** `imap_code_name`: 'IMAP_CODE_NO', or 'IMAP_CODE_UNKNOWN'. */
@@ -90,8 +94,15 @@ export declare class ImapError extends Error {
   description: string;
   /** The server's tagged text when there was a tagged reply (NO, BAD), else null. */
   text: string | null;
-  /** The command's result when libimap delivered one (NO, BAD, READONLY), else null. */
+  /** The command's result when libimap delivered one (NO, BAD, READONLY, PARSE), else null. */
   result: ImapResponse | null;
+  /**
+   * IMAP_CODE_PARSE (a `*Parsed` method): the value the method would have resolved to, every
+   * part that parsed filled in and the bad entries marked (a FetchMessage's `error`); else null.
+   */
+  parsed: unknown;
+  /** IMAP_CODE_PARSE: the responses that did not parse, with their raw bytes; else null. */
+  invalid: InvalidResponse[] | null;
 }
 
 /** Options of `Client.connect` / `new Client`. */
@@ -134,6 +145,11 @@ export interface ConnectOptions {
    * function throws a TypeError.
    */
   trace?: boolean;
+  /**
+   * How mailbox names reach the server (imap_set_mailbox_encoding): 'utf7' (default: a
+   * non-ASCII name is sent in modified UTF-7, ASCII names unchanged) or 'raw' (as given).
+   */
+  mailboxEncoding?: MailboxEncoding;
 }
 
 /** The answer to one SASL challenge: the bytes to send (unencoded), or null/undefined to abort. */
@@ -199,6 +215,323 @@ export interface InternalDate {
   /** The date as written (at `offsetSeconds`). */
   tm: ImapTm;
 }
+
+// ---------------------------------------------------------------------------------------------
+// parsed results
+
+/** 'utf7' (default) or 'raw': see `ConnectOptions.mailboxEncoding`. */
+export type MailboxEncoding = 'utf7' | 'raw';
+
+/** Why a response did not parse (imap_invalid_kind). */
+export type InvalidKind = 'SYNTAX' | 'DEPTH' | 'NUMBER' | 'SHAPE' | 'TRUNCATED' | 'ENCODING';
+
+/** A response that could not be parsed, with its raw bytes (without `* ` and the response name). */
+export interface InvalidResponse {
+  kind: InvalidKind;
+  /** An English description. */
+  message: string;
+  raw: Buffer;
+}
+
+/** `start:end` of a UID or sequence set, inclusive (`n` is n:n; `*` is 4294967295). */
+export interface SeqRange {
+  start: number;
+  end: number;
+}
+
+/** The kinds of imap_parse_code. */
+export type ResponseCodeKind =
+  | 'ALERT'
+  | 'PARSE'
+  | 'READ-ONLY'
+  | 'READ-WRITE'
+  | 'TRYCREATE'
+  | 'UIDNOTSTICKY'
+  | 'CLOSED'
+  | 'NOMODSEQ'
+  | 'UIDNEXT'
+  | 'UIDVALIDITY'
+  | 'UNSEEN'
+  | 'HIGHESTMODSEQ'
+  | 'PERMANENTFLAGS'
+  | 'BADCHARSET'
+  | 'CAPABILITY'
+  | 'APPENDUID'
+  | 'COPYUID'
+  | 'MODIFIED'
+  | 'OTHER';
+
+/** The response code of a tagged reply, parsed (ImapResponse.parsedCode). */
+export interface ResponseCode {
+  /** Which code; 'OTHER' for an unknown one (AUTHENTICATIONFAILED...) or a known one with bad data. */
+  kind: ResponseCodeKind;
+  /** The name, upper-cased ('APPENDUID'). */
+  name: string;
+  /** The data as sent ('38505 3955'), or null. */
+  data: string | null;
+  /** UIDNEXT, UIDVALIDITY, UNSEEN: the value; APPENDUID, COPYUID: the UIDVALIDITY; else null. */
+  number: number | null;
+  /** HIGHESTMODSEQ: the value; else null. */
+  modseq: bigint | null;
+  /** PERMANENTFLAGS: the flags; BADCHARSET: the charsets; CAPABILITY: the capabilities. */
+  atoms: string[];
+  /** APPENDUID: the new UIDs; COPYUID: the copies' UIDs; MODIFIED: the messages that failed. */
+  uids: SeqRange[];
+  /** COPYUID: the source messages' UIDs (same order as `uids`). */
+  sourceUids: SeqRange[];
+}
+
+/** What SELECT or EXAMINE reported (null: not sent). */
+export interface MailboxInfo {
+  exists: number | null;
+  recent: number | null;
+  /** [UNSEEN n]: the number of the first unseen message. */
+  unseen: number | null;
+  uidValidity: number | null;
+  uidNext: number | null;
+  /** FLAGS. */
+  flags: string[] | null;
+  /** [PERMANENTFLAGS (...)]. */
+  permanentFlags: string[] | null;
+  highestModseq: bigint | null;
+  noModseq: boolean;
+  /** true for [READ-ONLY], false for [READ-WRITE], null if neither was sent. */
+  readOnly: boolean | null;
+}
+
+/** An ENVELOPE address (`address` is mailbox@host). Strings are UTF-8; `name` has RFC 2047 decoded. */
+export interface Address {
+  name: string | null;
+  /** The display name as sent (encoded words kept). */
+  rawName: string | null;
+  adl: string | null;
+  mailbox: string | null;
+  host: string | null;
+  address: string | null;
+}
+
+/** An RFC 5322 group (`undisclosed-recipients:;`) and its members. */
+export interface AddressGroup {
+  group: string | null;
+  members: Address[];
+}
+
+export type AddressEntry = Address | AddressGroup;
+
+export interface Envelope {
+  /** The Date header as sent. */
+  date: string | null;
+  /** The subject with RFC 2047 encoded words decoded. */
+  subject: string | null;
+  /** The subject as sent. */
+  rawSubject: string | null;
+  from: AddressEntry[];
+  sender: AddressEntry[];
+  replyTo: AddressEntry[];
+  to: AddressEntry[];
+  cc: AddressEntry[];
+  bcc: AddressEntry[];
+  inReplyTo: string | null;
+  messageId: string | null;
+}
+
+/** A node of a BODY/BODYSTRUCTURE tree. */
+export interface BodyPart {
+  /** The part number for BODY[part] ('1', '2.1'); '' for a top-level multipart. */
+  part: string;
+  multipart: boolean;
+  /** Lower-cased ('text', 'multipart'). */
+  type: string;
+  /** Lower-cased ('plain', 'mixed'). */
+  subtype: string;
+  /** Parameters, names lower-cased ({ charset: 'utf-8' }); null values are NIL. */
+  params: Record<string, string | null>;
+  /** Content-ID. */
+  id: string | null;
+  /** Content-Description. */
+  description: string | null;
+  /** Content-Transfer-Encoding, lower-cased ('' for a multipart). */
+  encoding: string | null;
+  /** Size of the encoded body in bytes (0 for a multipart). */
+  size: number;
+  /** Lines, for text and message/rfc822 parts. */
+  lines: number | null;
+  md5: string | null;
+  /** Content-Disposition (type lower-cased), or null. */
+  disposition: { type: string; params: Record<string, string | null> } | null;
+  language: string[];
+  location: string | null;
+  /** Extension data beyond the known fields, in IMAP syntax. */
+  extension: string[];
+  /** A multipart's parts. */
+  children: BodyPart[];
+  /** A message/rfc822 part: the encapsulated message. */
+  message: { envelope: Envelope | null; body: BodyPart | null } | null;
+}
+
+/** A body section item (BODY[1.HEADER]<0>, BINARY[2], RFC822...). */
+export interface Section {
+  kind: 'BODY' | 'BINARY' | 'RFC822' | 'RFC822.HEADER' | 'RFC822.TEXT';
+  /** The spec between the brackets as sent ('1.HEADER.FIELDS (DATE FROM)'); '' for BODY[]. */
+  spec: string;
+  /** Part numbers ([1, 2] for 1.2); [] for the top level. */
+  part: number[];
+  text: 'FULL' | 'HEADER' | 'HEADER.FIELDS' | 'HEADER.FIELDS.NOT' | 'TEXT' | 'MIME' | 'OTHER';
+  /** The header field names of HEADER.FIELDS (.NOT). */
+  fields: string[];
+  /** The <origin> of a partial fetch. */
+  origin: number | null;
+  /** The bytes (a copy); null for NIL. */
+  data: Buffer | null;
+  /** The size of a literal that went to a streaming sink (not kept); null otherwise. */
+  streamedSize: number | null;
+}
+
+/** One message of a FETCH result (null / [] for items the server did not send). */
+export interface FetchMessage {
+  /** The message sequence number (0 if even that could not be read). */
+  seq: number;
+  uid: number | null;
+  flags: string[] | null;
+  internalDate: Date | null;
+  /** The zone written in INTERNALDATE, seconds east of UTC. */
+  internalDateOffset: number | null;
+  /** RFC822.SIZE. */
+  size: number | null;
+  /** MODSEQ (CONDSTORE): a BigInt (mod-sequences are 63-bit). */
+  modseq: bigint | null;
+  envelope: Envelope | null;
+  /** BODYSTRUCTURE (with extension data). */
+  bodyStructure: BodyPart | null;
+  /** BODY without a section. */
+  body: BodyPart | null;
+  sections: Section[];
+  /** BINARY.SIZE[part]. */
+  binarySizes: Array<{ part: number[]; size: number }>;
+  /** Items kept raw (unknown ones: X-GM-LABELS, EMAILID...; or malformed), value in IMAP syntax. */
+  other: Array<{ name: string; raw: Buffer }>;
+  /** null for a message that parsed; else why not, and the response's bytes. */
+  error: InvalidResponse | null;
+}
+
+/** A LIST or LSUB entry. */
+export interface ListEntry {
+  /** The name decoded (modified UTF-7, or UTF-8); the raw name if it decodes as neither. */
+  mailbox: string;
+  /** The name as sent. */
+  rawMailbox: string;
+  /** '\\HasNoChildren', '\\Sent'... as sent. */
+  attributes: string[];
+  /** The hierarchy delimiter, or null (flat). */
+  delimiter: string | null;
+  /** LIST-EXTENDED data, in IMAP syntax. */
+  extended: string[];
+}
+
+/** A STATUS response (null: not sent). */
+export interface StatusInfo {
+  mailbox: string;
+  rawMailbox: string;
+  messages: number | null;
+  recent: number | null;
+  uidNext: number | null;
+  uidValidity: number | null;
+  unseen: number | null;
+  deleted: number | null;
+  highestModseq: bigint | null;
+  size: number | null;
+  /** Items without a field, by upper-cased name. */
+  other: Record<string, bigint>;
+}
+
+/** SEARCH/SORT numbers, in order; `modseq` is CONDSTORE's (MODSEQ n) (non-enumerable). */
+export type SearchIds = number[] & { readonly modseq: bigint | null };
+
+/** An ESEARCH response (RFC 4731). */
+export interface EsearchInfo {
+  tag: string | null;
+  uid: boolean;
+  min: number | null;
+  max: number | null;
+  count: number | null;
+  all: SeqRange[] | null;
+  modseq: bigint | null;
+  other: Record<string, string | null>;
+}
+
+/** A THREAD forest as a flat node array: links are indexes into `nodes`. */
+export interface ThreadForest {
+  nodes: Array<{
+    /** The message number (or UID); null for the missing parent of siblings. */
+    id: number | null;
+    /** The parent's index, null for a root. */
+    parent: number | null;
+    /** The children's indexes, in order. */
+    children: number[];
+  }>;
+  /** The indexes of the roots, one per thread. */
+  roots: number[];
+}
+
+export interface NamespaceEntry {
+  prefix: string;
+  delimiter: string | null;
+  extensions: string[];
+}
+
+export interface NamespaceInfo {
+  personal: NamespaceEntry[];
+  other: NamespaceEntry[];
+  shared: NamespaceEntry[];
+}
+
+export interface QuotaInfo {
+  root: string;
+  /** STORAGE (KiB), MESSAGE...: usage and limit. */
+  resources: Array<{ name: string; usage: number; limit: number }>;
+}
+
+export interface QuotaRootInfo {
+  mailbox: string;
+  rawMailbox: string;
+  roots: string[];
+  /** The QUOTA responses of the roots. */
+  quotas: QuotaInfo[];
+}
+
+export interface AclInfo {
+  mailbox: string;
+  rawMailbox: string;
+  entries: Array<{ identifier: string; rights: string }>;
+}
+
+export interface MyRightsInfo {
+  mailbox: string;
+  rawMailbox: string;
+  rights: string;
+}
+
+export interface ListRightsInfo {
+  mailbox: string;
+  rawMailbox: string;
+  identifier: string;
+  required: string;
+  optional: string[];
+}
+
+export interface MetadataInfo {
+  mailbox: string;
+  rawMailbox: string;
+  /** Entry name → value (null: NIL). */
+  entries: Record<string, Buffer | null>;
+}
+
+/** Encodes a UTF-8 mailbox name in modified UTF-7: '台北' → '&U,BTFw-'. */
+export declare function utf7Encode(name: string): string;
+/** Decodes a modified UTF-7 mailbox name (strict: malformed input throws INVALID_ARGUMENT). */
+export declare function utf7Decode(raw: Buffer | Uint8Array | string): string;
+/** Decodes RFC 2047 encoded words in header text to a string. */
+export declare function decodeHeader(raw: Buffer | Uint8Array | string): string;
 
 /** The version of the loaded libimap.so, 'MAJOR.MINOR.PATCH' (imap_version). */
 export declare function version(): string;
@@ -367,4 +700,32 @@ export declare class Client {
   enable(capability: string): Promise<ImapResponse>;
   /** ID; no fields (or null) sends ID NIL. */
   id(fields?: NameValues | null): Promise<ImapResponse>;
+
+  // parsed results: each rejects like its command, and with IMAP_CODE_PARSE (error.parsed,
+  // error.invalid) when some data did not parse
+  fetchParsed(messageSet: string, items: string): Promise<FetchMessage[]>;
+  uidFetchParsed(uidSet: string, items: string): Promise<FetchMessage[]>;
+  listParsed(directory?: string | null, pattern?: string | null): Promise<ListEntry[]>;
+  lsubParsed(directory?: string | null, pattern?: string | null): Promise<ListEntry[]>;
+  statusParsed(mailbox: string, names: string): Promise<StatusInfo | null>;
+  searchParsed(charset: string | null, ...criteria: string[]): Promise<SearchIds>;
+  uidSearchParsed(charset: string | null, ...criteria: string[]): Promise<SearchIds>;
+  sortParsed(sortCriteria: string, charset: string | null, ...searchCriteria: string[]): Promise<SearchIds>;
+  uidSortParsed(sortCriteria: string, charset: string | null, ...searchCriteria: string[]): Promise<SearchIds>;
+  threadParsed(algorithm: string, charset: string | null, ...searchCriteria: string[]): Promise<ThreadForest>;
+  uidThreadParsed(algorithm: string, charset: string | null, ...searchCriteria: string[]): Promise<ThreadForest>;
+  /** SEARCH with RETURN (...) criteria, then the ESEARCH responses parsed. */
+  esearchParsed(charset: string | null, ...criteria: string[]): Promise<EsearchInfo[]>;
+  namespaceParsed(): Promise<NamespaceInfo>;
+  getquotaParsed(root: string): Promise<QuotaInfo[]>;
+  getquotarootParsed(mailbox: string): Promise<QuotaRootInfo>;
+  getaclParsed(mailbox: string): Promise<AclInfo | null>;
+  myrightsParsed(mailbox: string): Promise<MyRightsInfo | null>;
+  listrightsParsed(mailbox: string, identifier: string): Promise<ListRightsInfo | null>;
+  getmetadataParsed(mailbox: string, entries: string | string[], options?: string | null): Promise<MetadataInfo>;
+  capabilityParsed(): Promise<string[]>;
+  /** The selected mailbox's summary (call right after select()); ILLEGAL_STATE if none. */
+  mailbox(): Promise<MailboxInfo>;
+  /** 'utf7' (default) or 'raw': how mailbox names are sent. */
+  setMailboxEncoding(mode: MailboxEncoding): Promise<void>;
 }

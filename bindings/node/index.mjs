@@ -18,5 +18,8 @@ export const {
   parseFlags,
   internaldate2tuple,
   time2internaldate,
+  utf7Encode,
+  utf7Decode,
+  decodeHeader,
 } = m;
 export default m;

@@ -67,6 +67,313 @@ const imap_tm = koffi.struct('imap_tm', {
   second: 'int32_t',
   offset_seconds: 'int32_t',
 });
+// Parsed results (imap_parse_*, imap_client_mailbox): the C structs field for field, in the
+// header's order. Every pointer to an array (or to a nested struct) is declared 'void *' here:
+// koffi gives it as a BigInt address, decoded with koffi.decode(ptr, type, count) by
+// index.cjs (one declaration style for self-referencing trees such as imap_body_part).
+// The header promises fields are only ever appended: these definitions read the first N
+// fields, which stay where they are; but arrays of these structs are indexed with
+// koffi.sizeof(type), which is only right for the library version these mirror (see
+// README, "C ABI notes").
+const imap_bytes = koffi.struct('imap_bytes', { data: 'void *', len: 'size_t' });
+const imap_seq_range = koffi.struct('imap_seq_range', { start: 'uint32_t', end: 'uint32_t' });
+const imap_response_code = koffi.struct('imap_response_code', {
+  kind: 'int32_t',
+  name: 'imap_bytes',
+  data: 'imap_bytes',
+  number: 'uint64_t',
+  atoms: 'void *',
+  atom_count: 'size_t',
+  uids: 'void *',
+  uid_count: 'size_t',
+  source_uids: 'void *',
+  source_uid_count: 'size_t',
+});
+const imap_mailbox_info = koffi.struct('imap_mailbox_info', {
+  has_exists: 'int32_t',
+  exists: 'uint32_t',
+  has_recent: 'int32_t',
+  recent: 'uint32_t',
+  has_unseen: 'int32_t',
+  unseen: 'uint32_t',
+  has_uidvalidity: 'int32_t',
+  uidvalidity: 'uint32_t',
+  has_uidnext: 'int32_t',
+  uidnext: 'uint32_t',
+  has_flags: 'int32_t',
+  flags: 'void *',
+  flag_count: 'size_t',
+  has_permanent_flags: 'int32_t',
+  permanent_flags: 'void *',
+  permanent_flag_count: 'size_t',
+  has_highest_modseq: 'int32_t',
+  highest_modseq: 'uint64_t',
+  no_modseq: 'int32_t',
+  read_only: 'int32_t',
+});
+const imap_address = koffi.struct('imap_address', {
+  kind: 'int32_t',
+  name: 'imap_bytes',
+  name_decoded: 'imap_bytes',
+  adl: 'imap_bytes',
+  mailbox: 'imap_bytes',
+  host: 'imap_bytes',
+});
+const imap_envelope = koffi.struct('imap_envelope', {
+  date: 'imap_bytes',
+  subject: 'imap_bytes',
+  subject_decoded: 'imap_bytes',
+  from: 'void *',
+  from_count: 'size_t',
+  sender: 'void *',
+  sender_count: 'size_t',
+  reply_to: 'void *',
+  reply_to_count: 'size_t',
+  to: 'void *',
+  to_count: 'size_t',
+  cc: 'void *',
+  cc_count: 'size_t',
+  bcc: 'void *',
+  bcc_count: 'size_t',
+  in_reply_to: 'imap_bytes',
+  message_id: 'imap_bytes',
+});
+const imap_param = koffi.struct('imap_param', { name: 'imap_bytes', value: 'imap_bytes' });
+const imap_body_part = koffi.struct('imap_body_part', {
+  multipart: 'int32_t',
+  media_type: 'imap_bytes',
+  subtype: 'imap_bytes',
+  params: 'void *',
+  param_count: 'size_t',
+  id: 'imap_bytes',
+  description: 'imap_bytes',
+  encoding: 'imap_bytes',
+  size: 'uint64_t',
+  has_lines: 'int32_t',
+  lines: 'uint64_t',
+  md5: 'imap_bytes',
+  disposition: 'imap_bytes',
+  disposition_params: 'void *',
+  disposition_param_count: 'size_t',
+  language: 'void *',
+  language_count: 'size_t',
+  location: 'imap_bytes',
+  extension: 'void *',
+  extension_count: 'size_t',
+  children: 'void *',
+  child_count: 'size_t',
+  message_envelope: 'void *',
+  message_body: 'void *',
+});
+const imap_section = koffi.struct('imap_section', {
+  kind: 'int32_t',
+  spec: 'imap_bytes',
+  part: 'void *',
+  part_count: 'size_t',
+  text: 'int32_t',
+  fields: 'void *',
+  field_count: 'size_t',
+  has_origin: 'int32_t',
+  origin: 'uint32_t',
+  data: 'imap_bytes',
+  streamed: 'int32_t',
+  streamed_size: 'uint64_t',
+});
+const imap_binary_size = koffi.struct('imap_binary_size', { part: 'void *', part_count: 'size_t', size: 'uint64_t' });
+const imap_raw_item = koffi.struct('imap_raw_item', { name: 'imap_bytes', raw: 'imap_bytes' });
+const imap_fetch_message = koffi.struct('imap_fetch_message', {
+  seq: 'uint32_t',
+  has_uid: 'int32_t',
+  uid: 'uint32_t',
+  has_flags: 'int32_t',
+  flags: 'void *',
+  flag_count: 'size_t',
+  has_internaldate: 'int32_t',
+  internaldate_seconds: 'int64_t',
+  internaldate_offset: 'int32_t',
+  has_rfc822_size: 'int32_t',
+  rfc822_size: 'uint64_t',
+  has_modseq: 'int32_t',
+  modseq: 'uint64_t',
+  envelope: 'void *',
+  body_structure: 'void *',
+  body: 'void *',
+  sections: 'void *',
+  section_count: 'size_t',
+  binary_sizes: 'void *',
+  binary_size_count: 'size_t',
+  other: 'void *',
+  other_count: 'size_t',
+  valid: 'int32_t',
+  error_kind: 'int32_t',
+  error: 'void *',
+  raw: 'imap_bytes',
+});
+const imap_fetch_list = koffi.struct('imap_fetch_list', { messages: 'void *', count: 'size_t' });
+const imap_mailbox_name = koffi.struct('imap_mailbox_name', { raw: 'imap_bytes', name: 'imap_bytes' });
+const imap_list_entry = koffi.struct('imap_list_entry', {
+  attributes: 'void *',
+  attribute_count: 'size_t',
+  delimiter: 'uint8_t',
+  mailbox: 'imap_mailbox_name',
+  extended: 'void *',
+  extended_count: 'size_t',
+});
+const imap_invalid = koffi.struct('imap_invalid', { kind: 'int32_t', message: 'void *', raw: 'imap_bytes' });
+// the tail shared by every list of the parse contract
+const invalidTail = { invalid: 'void *', invalid_count: 'size_t' };
+const listOf = (name, extra = {}) => koffi.struct(name, { entries: 'void *', count: 'size_t', ...extra, ...invalidTail });
+const imap_list_entries = listOf('imap_list_entries');
+const imap_status_item = koffi.struct('imap_status_item', { name: 'imap_bytes', value: 'uint64_t' });
+const imap_status_info = koffi.struct('imap_status_info', {
+  mailbox: 'imap_mailbox_name',
+  has_messages: 'int32_t',
+  messages: 'uint32_t',
+  has_recent: 'int32_t',
+  recent: 'uint32_t',
+  has_uidnext: 'int32_t',
+  uidnext: 'uint32_t',
+  has_uidvalidity: 'int32_t',
+  uidvalidity: 'uint32_t',
+  has_unseen: 'int32_t',
+  unseen: 'uint32_t',
+  has_deleted: 'int32_t',
+  deleted: 'uint32_t',
+  has_highest_modseq: 'int32_t',
+  highest_modseq: 'uint64_t',
+  has_size: 'int32_t',
+  size: 'uint64_t',
+  other: 'void *',
+  other_count: 'size_t',
+});
+const imap_status_list = listOf('imap_status_list');
+const imap_search_result = koffi.struct('imap_search_result', {
+  ids: 'void *',
+  count: 'size_t',
+  has_modseq: 'int32_t',
+  modseq: 'uint64_t',
+  ...invalidTail,
+});
+const imap_esearch_item = koffi.struct('imap_esearch_item', { name: 'imap_bytes', value: 'imap_bytes' });
+const imap_esearch_info = koffi.struct('imap_esearch_info', {
+  tag: 'imap_bytes',
+  uid: 'int32_t',
+  has_min: 'int32_t',
+  min: 'uint32_t',
+  has_max: 'int32_t',
+  max: 'uint32_t',
+  has_count: 'int32_t',
+  count: 'uint32_t',
+  has_all: 'int32_t',
+  all: 'void *',
+  all_count: 'size_t',
+  has_modseq: 'int32_t',
+  modseq: 'uint64_t',
+  other: 'void *',
+  other_count: 'size_t',
+});
+const imap_esearch_list = listOf('imap_esearch_list');
+const imap_thread_node = koffi.struct('imap_thread_node', {
+  has_id: 'int32_t',
+  id: 'uint32_t',
+  has_parent: 'int32_t',
+  parent: 'size_t',
+  children: 'void *',
+  child_count: 'size_t',
+});
+const imap_thread_list = koffi.struct('imap_thread_list', {
+  nodes: 'void *',
+  node_count: 'size_t',
+  roots: 'void *',
+  root_count: 'size_t',
+  ...invalidTail,
+});
+const imap_namespace_entry = koffi.struct('imap_namespace_entry', {
+  prefix: 'imap_bytes',
+  delimiter: 'uint8_t',
+  extensions: 'void *',
+  extension_count: 'size_t',
+});
+const imap_namespace_info = koffi.struct('imap_namespace_info', {
+  personal: 'void *',
+  personal_count: 'size_t',
+  other: 'void *',
+  other_count: 'size_t',
+  shared: 'void *',
+  shared_count: 'size_t',
+});
+const imap_namespace_list = listOf('imap_namespace_list');
+const imap_quota_resource = koffi.struct('imap_quota_resource', { name: 'imap_bytes', usage: 'uint64_t', limit: 'uint64_t' });
+const imap_quota_info = koffi.struct('imap_quota_info', { root: 'imap_bytes', resources: 'void *', resource_count: 'size_t' });
+const imap_quota_list = listOf('imap_quota_list');
+const imap_quotaroot_info = koffi.struct('imap_quotaroot_info', { mailbox: 'imap_mailbox_name', roots: 'void *', root_count: 'size_t' });
+const imap_quotaroot_list = listOf('imap_quotaroot_list');
+const imap_acl_entry = koffi.struct('imap_acl_entry', { identifier: 'imap_bytes', rights: 'imap_bytes' });
+const imap_acl_info = koffi.struct('imap_acl_info', { mailbox: 'imap_mailbox_name', entries: 'void *', entry_count: 'size_t' });
+const imap_acl_list = listOf('imap_acl_list');
+const imap_myrights_info = koffi.struct('imap_myrights_info', { mailbox: 'imap_mailbox_name', rights: 'imap_bytes' });
+const imap_myrights_list = listOf('imap_myrights_list');
+const imap_listrights_info = koffi.struct('imap_listrights_info', {
+  mailbox: 'imap_mailbox_name',
+  identifier: 'imap_bytes',
+  required: 'imap_bytes',
+  optional: 'void *',
+  optional_count: 'size_t',
+});
+const imap_listrights_list = listOf('imap_listrights_list');
+const imap_metadata_entry = koffi.struct('imap_metadata_entry', { name: 'imap_bytes', value: 'imap_bytes' });
+const imap_metadata_info = koffi.struct('imap_metadata_info', { mailbox: 'imap_mailbox_name', entries: 'void *', entry_count: 'size_t' });
+const imap_metadata_list = listOf('imap_metadata_list');
+const imap_capability_list = koffi.struct('imap_capability_list', { capabilities: 'void *', count: 'size_t' });
+
+const parsedTypes = {
+  imap_bytes,
+  imap_seq_range,
+  imap_response_code,
+  imap_mailbox_info,
+  imap_address,
+  imap_envelope,
+  imap_param,
+  imap_body_part,
+  imap_section,
+  imap_binary_size,
+  imap_raw_item,
+  imap_fetch_message,
+  imap_fetch_list,
+  imap_mailbox_name,
+  imap_list_entry,
+  imap_invalid,
+  imap_list_entries,
+  imap_status_item,
+  imap_status_info,
+  imap_status_list,
+  imap_search_result,
+  imap_esearch_item,
+  imap_esearch_info,
+  imap_esearch_list,
+  imap_thread_node,
+  imap_thread_list,
+  imap_namespace_entry,
+  imap_namespace_info,
+  imap_namespace_list,
+  imap_quota_resource,
+  imap_quota_info,
+  imap_quota_list,
+  imap_quotaroot_info,
+  imap_quotaroot_list,
+  imap_acl_entry,
+  imap_acl_info,
+  imap_acl_list,
+  imap_myrights_info,
+  imap_myrights_list,
+  imap_listrights_info,
+  imap_listrights_list,
+  imap_metadata_entry,
+  imap_metadata_info,
+  imap_metadata_list,
+  imap_capability_list,
+};
+
 // SASL callback of imap_authenticate. The pointer arguments arrive as BigInt addresses; the
 // response is written through them with koffi.encode (see index.cjs).
 const imap_sasl_fn = koffi.proto(
@@ -173,6 +480,46 @@ const decls = [
   'int32_t imap_internaldate2tuple(const uint8_t *resp, size_t len, _Out_ int32_t *found, _Out_ int64_t *utc_seconds, _Out_ int32_t *offset_seconds, _Out_ imap_tm *tm)',
   'int32_t imap_time2internaldate(int64_t utc_seconds, int32_t offset_seconds, _Out_ void **out)',
   'int32_t imap_time2internaldate_tm(const imap_tm *tm, _Out_ void **out)',
+  // parsed results: each parser reads a live imap_result (never changing it) and gives an
+  // object freed by its own _free (the out-parameters are 'void **': the objects are decoded
+  // from their addresses with koffi.decode)
+  'int32_t imap_parse_code(const imap_result *result, _Out_ void **out)',
+  'void imap_response_code_free(void *code)',
+  'int32_t imap_client_mailbox(imap_client *client, _Out_ void **out)',
+  'void imap_mailbox_info_free(void *info)',
+  'int32_t imap_set_mailbox_encoding(imap_client *client, int32_t mode)',
+  'int32_t imap_parse_fetch(const imap_result *result, _Out_ void **out)',
+  'void imap_fetch_list_free(void *list)',
+  'int32_t imap_parse_list(const imap_result *result, _Out_ void **out)',
+  'void imap_list_entries_free(void *list)',
+  'int32_t imap_parse_status(const imap_result *result, _Out_ void **out)',
+  'void imap_status_list_free(void *list)',
+  'int32_t imap_parse_search(const imap_result *result, _Out_ void **out)',
+  'void imap_search_result_free(void *search)',
+  'int32_t imap_parse_esearch(const imap_result *result, _Out_ void **out)',
+  'void imap_esearch_list_free(void *list)',
+  'int32_t imap_parse_thread(const imap_result *result, _Out_ void **out)',
+  'void imap_thread_list_free(void *list)',
+  'int32_t imap_parse_namespace(const imap_result *result, _Out_ void **out)',
+  'void imap_namespace_list_free(void *list)',
+  'int32_t imap_parse_quota(const imap_result *result, _Out_ void **out)',
+  'void imap_quota_list_free(void *list)',
+  'int32_t imap_parse_quotaroot(const imap_result *result, _Out_ void **out)',
+  'void imap_quotaroot_list_free(void *list)',
+  'int32_t imap_parse_acl(const imap_result *result, _Out_ void **out)',
+  'void imap_acl_list_free(void *list)',
+  'int32_t imap_parse_myrights(const imap_result *result, _Out_ void **out)',
+  'void imap_myrights_list_free(void *list)',
+  'int32_t imap_parse_listrights(const imap_result *result, _Out_ void **out)',
+  'void imap_listrights_list_free(void *list)',
+  'int32_t imap_parse_metadata(const imap_result *result, _Out_ void **out)',
+  'void imap_metadata_list_free(void *list)',
+  'int32_t imap_parse_capability(const imap_result *result, _Out_ void **out)',
+  'void imap_capability_list_free(void *list)',
+  // text utilities (no handle; strings freed with imap_string_free)
+  'int32_t imap_utf7_encode(const char *utf8, _Out_ void **out)',
+  'int32_t imap_utf7_decode(const uint8_t *raw, size_t len, _Out_ void **out)',
+  'int32_t imap_decode_header(const uint8_t *raw, size_t len, _Out_ void **out)',
   // results
   'const char *imap_result_type(const imap_result *result)',
   'size_t imap_result_count(const imap_result *result)',
@@ -190,4 +537,4 @@ for (const d of decls) {
   fn[f.info.name] = f;
 }
 
-module.exports = { koffi, lib, fn, imap_item, imap_tm, imap_sasl_fn, libraryPath };
+module.exports = { koffi, lib, fn, imap_item, imap_tm, imap_sasl_fn, parsedTypes, libraryPath };

@@ -33,10 +33,15 @@ test('ESM and CommonJS entry points share one implementation', () => {
     'parseFlags',
     'internaldate2tuple',
     'time2internaldate',
+    'utf7Encode',
+    'utf7Decode',
+    'decodeHeader',
   ])
     assert.ok(name in cjs && name in esm, name);
   assert.equal(esm.Code.NO, 1);
   assert.equal(esm.Code.UNSUPPORTED, 19);
+  assert.equal(esm.Code.PARSE, 20);
+  assert.equal(esm.codeName(esm.Code.PARSE), 'IMAP_CODE_PARSE');
   assert.equal(esm.parseFlags, cjs.parseFlags);
   assert.ok(Object.isFrozen(esm.Code));
 });

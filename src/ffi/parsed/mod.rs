@@ -3,8 +3,9 @@
 //!
 //! Every `imap_parse_*` function reads a raw result (it is not consumed or changed) and gives
 //! an owned object, freed by its own `_free`. The object is a tree of plain `#[repr(C)]`
-//! structures the caller only reads: fields are only ever appended in later versions, so a
-//! caller never allocates or copies one of these structures by value.
+//! structures the caller only reads and never allocates or copies by value. Arrays of them are
+//! walked by element size, so their layout is fixed within a major version (a new field means
+//! a new SONAME).
 //!
 //! Memory: each object is an [`Owned`] box holding the public structure first (so the pointer
 //! handed out is the box's address) and an [`Arena`] that owns every byte string and array the

@@ -94,3 +94,42 @@ export async function extensions(): Promise<void> {
   void [v, n, tag, flags, when, s, doneReply, q.quota.data, q.quotaroot.text, raw, st, fd, open, Code.UNSUPPORTED];
   await c.close();
 }
+
+export async function parsed(c: Client): Promise<void> {
+  const { utf7Encode, utf7Decode, decodeHeader } = libimap;
+  const enc: string = utf7Encode('台北') + utf7Decode(Buffer.from('&U,BTFw-')) + decodeHeader('=?UTF-8?B?w6l0w6k=?=');
+  const msgs: libimap.FetchMessage[] = await c.fetchParsed('1:*', '(UID FLAGS ENVELOPE BODYSTRUCTURE BODY.PEEK[])');
+  for (const m of msgs) {
+    const from = m.envelope?.from[0];
+    const who: string | null | undefined = from && 'group' in from ? from.group : from?.address;
+    const parts: string[] = (m.bodyStructure?.children ?? []).map((p: libimap.BodyPart) => `${p.part} ${p.type}/${p.subtype}`);
+    const body: Buffer | null | undefined = m.sections[0]?.data;
+    const ms: bigint | null = m.modseq;
+    void [who, parts, body, ms, m.internalDate?.getTime(), m.error?.raw];
+  }
+  const ids: libimap.SearchIds = await c.searchParsed(null, 'ALL');
+  const first: number | undefined = ids[0];
+  const modseq: bigint | null = ids.modseq;
+  const info: libimap.MailboxInfo = await c.mailbox();
+  const boxes: libimap.ListEntry[] = await c.listParsed('', '*');
+  const st = await c.statusParsed('INBOX', '(MESSAGES)');
+  const th: libimap.ThreadForest = await c.threadParsed('REFERENCES', 'UTF-8', 'ALL');
+  const qr: libimap.QuotaRootInfo = await c.getquotarootParsed('INBOX');
+  const md: libimap.MetadataInfo = await c.getmetadataParsed('', '/shared/comment');
+  const caps: string[] = await c.capabilityParsed();
+  await c.setMailboxEncoding('raw');
+  const appended = await c.append('INBOX', null, null, 'Subject: x\r\n\r\n');
+  const code: libimap.ResponseCode | null = appended.parsedCode;
+  const uids: libimap.SeqRange[] = code?.kind === 'APPENDUID' ? code.uids : [];
+  try {
+    await c.fetchParsed('1', '(ENVELOPE)');
+  } catch (e) {
+    if (e instanceof ImapError && e.kind === 'PARSE') {
+      const partial = e.parsed as libimap.FetchMessage[];
+      const bad: libimap.InvalidResponse[] | null = e.invalid;
+      void [partial, bad];
+    }
+  }
+  const withEnc = await Client.connect({ mailboxEncoding: 'utf7' });
+  void [enc, first, modseq, info.exists, boxes, st?.messages, th.roots, qr.quotas, md.entries, caps, uids, Code.PARSE, withEnc];
+}
