@@ -24,6 +24,10 @@ trap 'bash "$ROOT_DIR/tests/server/dovecot-up.sh" stop >/dev/null 2>&1 || true' 
 step "Rust tests"
 cargo test --locked
 
+step "fuzz the framer and parsers (short run; long run: see fuzz/Cargo.toml)"
+command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked --version "^0.13"
+(cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run parse_fetch -- -max_total_time="${FUZZ_SECONDS:-30}")
+
 step "C tests (ctest, with valgrind)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build build -j2

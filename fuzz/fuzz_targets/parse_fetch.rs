@@ -1,4 +1,5 @@
-//! Feeds arbitrary bytes to the parsed-results layer, shaped as the engine delivers them.
+//! Feeds arbitrary bytes to the framer and assembler (as a server stream) and to the
+//! parsed-results layer, shaped as the engine delivers them.
 //!
 //! The input is cut at `\n` into segments; a segment whose first byte is odd becomes a
 //! literal item (header = first half, literal = second half), others become lines. Every
@@ -10,11 +11,28 @@
 #![no_main]
 
 use imap::parsed::{self, mailbox};
-use imap::proto::framer::LiteralData;
+use imap::proto::framer::{BufferSink, LiteralData};
+use imap::proto::response::Assembler;
+use imap::proto::Limits;
 use imap::Item;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
+    // The engine's own framing first: the bytes as a server stream, under small limits.
+    let limits = Limits {
+        max_line: 4096,
+        max_literal: 65536,
+        max_response: 1 << 20,
+        max_untagged: 1 << 20,
+    };
+    let mut asm = Assembler::new(&limits);
+    let mut sink = BufferSink::new(limits.max_literal);
+    asm.feed(data);
+    while let Ok(Some(resp)) = asm.next(&mut sink) {
+        let _ = resp.classify();
+        let items = resp.into_items(Vec::new());
+        let _ = parsed::parse_fetch(&items);
+    }
     let mut items = Vec::new();
     for seg in data.split(|&b| b == b'\n') {
         match seg.first() {
