@@ -375,7 +375,8 @@ enum imap_item_kind
   IMAP_ITEM_KIND_LINE = 1,
   /**
    * A `(header, literal)` pair: the line that announced the literal in `data`/`len`, the
-   * literal in `literal`/`literal_len`.
+   * literal in `literal`/`literal_len`. A literal streamed to the callback set with
+   * `imap_set_literal_callback` has `literal == NULL` and its size in `literal_len`.
    */
   IMAP_ITEM_KIND_LITERAL = 2,
 };
@@ -1230,6 +1231,17 @@ typedef struct imap_item {
   const uint8_t *literal;
   size_t literal_len;
 } imap_item;
+
+/**
+ * Literal callback for `imap_set_literal_callback`: one chunk of a literal of `size` bytes,
+ * `offset` bytes into it, announced by `line` (for example `* 7 FETCH (UID 42 BODY[] {1234}`,
+ * which tells which message and item it is). A literal of size 0 gets one call with
+ * `chunk_len` 0. All pointers are valid during the call only. Return 0 to go on; non-zero
+ * stops the transfer: the call then fails with `IMAP_CODE_ABORT` and the connection is
+ * closed (the rest of the response cannot be skipped safely). Called only on the thread of
+ * the call in progress, during it.
+ */
+typedef int32_t (*imap_literal_fn)(void *user_data, const uint8_t *line, size_t line_len, uint64_t size, uint64_t offset, const uint8_t *chunk, size_t chunk_len);
 
 /**
  * A broken-down date and time at a UTC offset: the wall-clock fields as written in an IMAP
@@ -2492,6 +2504,20 @@ const uint8_t *imap_result_code_data(const struct imap_result *result, size_t *l
  * `result` is NULL or a result not yet freed.
  */
 void imap_result_free(struct imap_result *result);
+
+/**
+ * Streams every literal of at least `min_size` bytes that any later call receives (FETCH
+ * bodies, UID FETCH, IDLE updates...) to `callback` instead of buffering it: memory stays
+ * constant whatever the message size. In the results such a literal is an
+ * `IMAP_ITEM_KIND_LITERAL` item whose `literal` is NULL and whose `literal_len` is its size.
+ * Smaller literals (mailbox names, short headers) are buffered as usual. A NULL `callback`
+ * restores buffering. `user_data` is passed to every call and must stay valid until the
+ * callback is replaced or the handle freed.
+ *
+ * # Safety
+ * `client` is a live handle; `callback` follows `imap_literal_fn`'s contract.
+ */
+imap_code imap_set_literal_callback(struct imap_client *client, imap_literal_fn callback, void *user_data, uint64_t min_size);
 
 /**
  * imaplib's `Int2AP(num)`: the base-16 digits of |`num`| written with the letters `A`..`P`

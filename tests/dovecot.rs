@@ -966,7 +966,7 @@ struct PausingSink {
 }
 
 impl LiteralSink for PausingSink {
-    fn begin(&mut self, _size: u64) -> Result<(), ProtoError> {
+    fn begin(&mut self, _size: u64, _line: &[u8]) -> Result<(), ProtoError> {
         Ok(())
     }
     fn write(&mut self, chunk: &[u8]) -> Result<(), ProtoError> {

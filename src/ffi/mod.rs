@@ -13,6 +13,7 @@ pub mod commands;
 pub mod extensions;
 pub mod parsed;
 pub mod result;
+pub mod stream;
 pub mod util;
 pub mod version;
 

@@ -17,7 +17,8 @@ pub enum ImapItemKind {
     /// A line of bytes in `data`/`len`.
     Line = 1,
     /// A `(header, literal)` pair: the line that announced the literal in `data`/`len`, the
-    /// literal in `literal`/`literal_len`.
+    /// literal in `literal`/`literal_len`. A literal streamed to the callback set with
+    /// `imap_set_literal_callback` has `literal == NULL` and its size in `literal_len`.
     Literal = 2,
 }
 
@@ -72,11 +73,16 @@ impl ImapResult {
             .data
             .iter()
             .map(|item| {
-                let (kind, data, lit): (_, &[u8], &[u8]) = match item {
-                    Item::None => (ImapItemKind::None, &[], &[]),
-                    Item::Line(l) => (ImapItemKind::Line, l, &[]),
-                    Item::Literal(h, LiteralData::Bytes(b)) => (ImapItemKind::Literal, h, b),
-                    Item::Literal(h, LiteralData::Streamed(_)) => (ImapItemKind::Literal, h, &[]),
+                let mut streamed_len = 0;
+                let (kind, data, lit): (_, &[u8], Option<&[u8]>) = match item {
+                    Item::None => (ImapItemKind::None, &[], None),
+                    Item::Line(l) => (ImapItemKind::Line, l, None),
+                    Item::Literal(h, LiteralData::Bytes(b)) => (ImapItemKind::Literal, h, Some(b)),
+                    // Streamed to the literal callback: no bytes here, only the size.
+                    Item::Literal(h, LiteralData::Streamed(n)) => {
+                        streamed_len = *n as usize;
+                        (ImapItemKind::Literal, h, None)
+                    }
                 };
                 ImapItem {
                     kind,
@@ -86,12 +92,8 @@ impl ImapResult {
                         data.as_ptr()
                     },
                     len: data.len(),
-                    literal: if kind == ImapItemKind::Literal {
-                        lit.as_ptr()
-                    } else {
-                        ptr::null()
-                    },
-                    literal_len: lit.len(),
+                    literal: lit.map_or(ptr::null(), <[u8]>::as_ptr),
+                    literal_len: lit.map_or(streamed_len, <[u8]>::len),
                 }
             })
             .collect();

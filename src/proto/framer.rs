@@ -9,9 +9,10 @@ use super::ProtoError;
 
 /// Where the bytes of a literal go.
 pub trait LiteralSink {
-    /// A literal of `size` bytes begins. Refuse sizes you cannot take here, before any byte
-    /// arrives; never allocate `size` bytes up front.
-    fn begin(&mut self, size: u64) -> Result<(), ProtoError>;
+    /// A literal of `size` bytes begins; `line` is the line that announced it (`* 1 FETCH
+    /// (BODY[] {1234}`). Refuse sizes you cannot take here, before any byte arrives; never
+    /// allocate `size` bytes up front.
+    fn begin(&mut self, size: u64, line: &[u8]) -> Result<(), ProtoError>;
     /// The next chunk of the literal.
     fn write(&mut self, chunk: &[u8]) -> Result<(), ProtoError>;
     /// The literal is complete.
@@ -44,7 +45,7 @@ impl BufferSink {
 }
 
 impl LiteralSink for BufferSink {
-    fn begin(&mut self, size: u64) -> Result<(), ProtoError> {
+    fn begin(&mut self, size: u64, _line: &[u8]) -> Result<(), ProtoError> {
         if size > self.max {
             return Err(ProtoError::Limit(format!(
                 "literal of {size} bytes exceeds the limit of {} bytes",
@@ -63,6 +64,93 @@ impl LiteralSink for BufferSink {
 
     fn finish(&mut self) -> Result<LiteralData, ProtoError> {
         Ok(LiteralData::Bytes(std::mem::take(&mut self.buf)))
+    }
+}
+
+/// A piece of a literal handed to a [`StreamSink`]'s callback.
+#[derive(Debug, Clone, Copy)]
+pub struct LiteralChunk<'a> {
+    /// The line that announced the literal (`* 1 FETCH (UID 7 BODY[] {1234}`).
+    pub line: &'a [u8],
+    /// The literal's whole size.
+    pub size: u64,
+    /// How many of its bytes came before this chunk.
+    pub offset: u64,
+    /// The bytes (empty only for a literal of size 0, which gets one call).
+    pub data: &'a [u8],
+}
+
+/// What a [`StreamSink`] calls for each chunk; `false` stops the transfer (an error: the rest
+/// of the response cannot be skipped safely).
+pub type ChunkFn = Box<dyn FnMut(LiteralChunk<'_>) -> bool + Send>;
+
+/// Hands literals of at least `min_size` bytes to a callback chunk by chunk, in constant
+/// memory (they finish as [`LiteralData::Streamed`]); smaller ones are buffered as by
+/// [`BufferSink`], so short strings such as mailbox names stay in the result.
+pub struct StreamSink {
+    min_size: u64,
+    buffer: BufferSink,
+    callback: ChunkFn,
+    /// The literal being streamed: its announcing line, size and bytes passed so far.
+    current: Option<(Vec<u8>, u64, u64)>,
+}
+
+impl StreamSink {
+    pub fn new(min_size: u64, max_buffered: u64, callback: ChunkFn) -> Self {
+        StreamSink {
+            min_size,
+            buffer: BufferSink::new(max_buffered),
+            callback,
+            current: None,
+        }
+    }
+
+    fn deliver(&mut self, data: &[u8]) -> Result<(), ProtoError> {
+        let Some((line, size, offset)) = &mut self.current else {
+            return Ok(());
+        };
+        let chunk = LiteralChunk {
+            line,
+            size: *size,
+            offset: *offset,
+            data,
+        };
+        *offset += data.len() as u64;
+        if (self.callback)(chunk) {
+            Ok(())
+        } else {
+            Err(ProtoError::Protocol(
+                "the literal callback stopped the transfer".into(),
+            ))
+        }
+    }
+}
+
+impl LiteralSink for StreamSink {
+    fn begin(&mut self, size: u64, line: &[u8]) -> Result<(), ProtoError> {
+        if size < self.min_size {
+            self.current = None;
+            return self.buffer.begin(size, line);
+        }
+        self.current = Some((line.to_vec(), size, 0));
+        if size == 0 {
+            self.deliver(&[])?;
+        }
+        Ok(())
+    }
+
+    fn write(&mut self, chunk: &[u8]) -> Result<(), ProtoError> {
+        match self.current {
+            Some(_) => self.deliver(chunk),
+            None => self.buffer.write(chunk),
+        }
+    }
+
+    fn finish(&mut self) -> Result<LiteralData, ProtoError> {
+        match self.current.take() {
+            Some((_, size, _)) => Ok(LiteralData::Streamed(size)),
+            None => self.buffer.finish(),
+        }
     }
 }
 
@@ -199,7 +287,7 @@ impl Framer {
                 };
                 match literal {
                     Some(size) => {
-                        sink.begin(size)?;
+                        sink.begin(size, &text)?;
                         self.state = State::Literal { remaining: size };
                     }
                     None => self.state = State::Line { continues: false },
@@ -380,5 +468,38 @@ mod tests {
         let mut sink = BufferSink::new(1024);
         f.feed(b"* 1 FETCH (BODY[] {2000000000}\r\n");
         assert!(matches!(f.next(&mut sink), Err(ProtoError::Limit(_))));
+    }
+
+    #[test]
+    fn stream_sink_passes_large_literals_on_and_buffers_small_ones() {
+        let input = b"* 1 FETCH (BODY[] {11}\r\nhello world NAME {2}\r\nab)\r\n";
+        for chunk in [1, 3, usize::MAX] {
+            let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+            let g = std::sync::Arc::clone(&got);
+            let cb = Box::new(move |c: LiteralChunk<'_>| {
+                assert!(c.line.ends_with(b"{11}"));
+                assert_eq!(c.size, 11);
+                let mut v = g.lock().unwrap();
+                assert_eq!(c.offset as usize, v.len());
+                v.extend_from_slice(c.data);
+                true
+            });
+            let mut sink = StreamSink::new(5, 100, cb);
+            let mut f = Framer::new(1000);
+            let mut ends = Vec::new();
+            for piece in input.chunks(chunk.min(input.len())) {
+                f.feed(piece);
+                while let Some(fr) = f.next(&mut sink).unwrap() {
+                    if let Fragment::LiteralEnd(d) = fr {
+                        ends.push(d);
+                    }
+                }
+            }
+            assert_eq!(&*got.lock().unwrap(), b"hello world");
+            assert_eq!(
+                ends,
+                vec![LiteralData::Streamed(11), LiteralData::Bytes(b"ab".to_vec())]
+            );
+        }
     }
 }

@@ -147,6 +147,8 @@ pub struct Session {
     stream: Option<Stream>,
     asm: Assembler,
     sink: Box<dyn LiteralSink + Send>,
+    /// The sink is the caller's (set_literal_sink), not the default buffer.
+    custom_sink: bool,
     readbuf: Vec<u8>,
     interrupter: Arc<Interrupter>,
     call_depth: u32,
@@ -205,6 +207,7 @@ impl Session {
         Session {
             asm: Assembler::new(&limits),
             sink: Box::new(BufferSink::new(limits.max_literal)),
+            custom_sink: false,
             store: UntaggedStore::new(limits.max_untagged),
             config,
             stream: None,
@@ -246,7 +249,7 @@ impl Session {
     pub fn set_config(&mut self, config: Config) {
         self.asm.set_limits(&config.limits);
         self.store.set_max(config.limits.max_untagged);
-        if config.limits.max_literal != self.config.limits.max_literal {
+        if !self.custom_sink && config.limits.max_literal != self.config.limits.max_literal {
             // The default sink enforces the literal limit; a caller's sink keeps its own.
             self.sink = Box::new(BufferSink::new(config.limits.max_literal));
         }
@@ -338,6 +341,7 @@ impl Session {
     /// Replaces the sink literals flow into (a streaming sink, for instance). The default
     /// buffers each literal up to the literal limit.
     pub fn set_literal_sink(&mut self, sink: Option<Box<dyn LiteralSink + Send>>) {
+        self.custom_sink = sink.is_some();
         self.sink =
             sink.unwrap_or_else(|| Box::new(BufferSink::new(self.config.limits.max_literal)));
     }
