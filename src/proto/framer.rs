@@ -498,7 +498,10 @@ mod tests {
             assert_eq!(&*got.lock().unwrap(), b"hello world");
             assert_eq!(
                 ends,
-                vec![LiteralData::Streamed(11), LiteralData::Bytes(b"ab".to_vec())]
+                vec![
+                    LiteralData::Streamed(11),
+                    LiteralData::Bytes(b"ab".to_vec())
+                ]
             );
         }
     }
