@@ -2428,8 +2428,10 @@ imap_code imap_decode_header(const uint8_t *raw, size_t len, char **out);
  * that a binding which copied a result's data and freed it can still use the `imap_parse_*`
  * functions: `type` (NULL: ""), `count` items (kinds, bytes and literals are copied), and
  * optionally the tagged status and text (`status` NULL: no tagged reply). `*out` receives the
- * new result, to free with `imap_result_free`. `IMAP_CODE_INVALID_ARGUMENT` for NULL where
- * bytes are announced, an unknown kind or invalid UTF-8 in `type`/`status`.
+ * new result, to free with `imap_result_free`. A LITERAL item with a NULL `literal` and a
+ * non-zero `literal_len` stands for a streamed literal, as in results. Gives
+ * `IMAP_CODE_INVALID_ARGUMENT` for a NULL line where bytes are announced, an unknown kind or
+ * invalid UTF-8 in `type`/`status`.
  *
  * # Safety
  * `items` points to `count` items whose pointers are readable for their lengths; strings are

@@ -133,6 +133,9 @@ type Client struct {
 
 	trace       *traceState
 	traceHandle cgo.Handle
+
+	literal       *literalState // SetLiteralHandler's handler, nil when literals are buffered
+	literalHandle cgo.Handle
 }
 
 // Dial connects to addr ("host:port"; "host" alone uses port 143) over plain TCP, reads the
@@ -390,14 +393,22 @@ func (c *Client) run(ctx context.Context, op string, f cfunc) (*Result, error) {
 		msg = C.GoString(C.imap_last_error(h))
 	}
 	runtime.KeepAlive(c)
+	litPanic, litErr := c.takeLiteralOutcome()
 	if p := c.takeTracePanic(); p != nil {
 		panic(p)
 	}
+	if litPanic != nil {
+		panic(litPanic)
+	}
 
-	if code == CodeOK && !fired {
+	if code == CodeOK && !fired && litErr == nil {
 		return res, nil
 	}
-	e := &Error{Code: code, Op: op, Message: msg}
+	e := &Error{Code: code, Op: op, Message: msg, cause: litErr}
+	if code == CodeOK && !fired {
+		// Not expected: the library finished although the literal handler asked to stop.
+		e.Code, e.Message, res = CodeAbort, "transfer stopped by the literal handler", nil
+	}
 	switch {
 	case fired:
 		if code == CodeOK {
@@ -480,6 +491,10 @@ func (c *Client) Close() error {
 	if c.trace != nil {
 		c.traceHandle.Delete()
 		c.trace = nil
+	}
+	if c.literal != nil {
+		c.literalHandle.Delete()
+		c.literal = nil
 	}
 	runtime.SetFinalizer(c, nil)
 	return nil

@@ -131,7 +131,7 @@ type Error struct {
 	Invalid []Invalid
 
 	ctxErr error // context.Canceled or context.DeadlineExceeded when the context ended it
-	cause  error // the error of an Authenticate callback that aborted the exchange
+	cause  error // the error of a callback (Authenticate's SASLFunc, a LiteralFunc) that stopped the call
 }
 
 func (e *Error) Error() string {
@@ -152,7 +152,7 @@ func (e *Error) Error() string {
 
 // Unwrap returns the sentinel of the error's kind, when the context ended the call the
 // context's error (and ErrTimeout for a deadline), and the error of an Authenticate callback
-// that aborted the exchange.
+// that aborted the exchange or of a LiteralFunc that stopped a transfer.
 func (e *Error) Unwrap() []error {
 	var errs []error
 	if s := sentinels[e.Code]; s != nil {

@@ -179,7 +179,7 @@ func TestIdle(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Next: %v", err)
 		}
-		t.Logf("update %s %q", u.Type, u.Data)
+		t.Logf("update %s %q", u.Type, u.Result().Lines())
 		if u.Type == "EXISTS" {
 			exists = u
 		}

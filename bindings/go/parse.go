@@ -7,6 +7,7 @@ import "C"
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -859,7 +860,14 @@ func fetchMessage(m *C.imap_fetch_message) FetchMessage {
 // when f returns. Status "" means no tagged reply (Text is then ignored). Only r is read, so
 // Parse methods may run concurrently on one Result. ErrInvalidArgument for a nil Result, a
 // NUL in Type or Status, an unknown Kind or Type/Status that are not UTF-8.
+//
+// imap_result_new cannot rebuild a streamed literal (its bytes are gone): a Streamed item is
+// handed over as a literal of stand-in bytes, marks[i] (or empty without one).
 func (r *Result) withCResult(op string, f func(p *C.imap_result) C.imap_code) (Code, error) {
+	return r.withCResultMarked(op, nil, f)
+}
+
+func (r *Result) withCResultMarked(op string, marks map[int][]byte, f func(p *C.imap_result) C.imap_code) (Code, error) {
 	invalid := func(msg string) (Code, error) {
 		return CodeInvalidArgument, &Error{Code: CodeInvalidArgument, Op: op, Message: msg}
 	}
@@ -873,8 +881,14 @@ func (r *Result) withCResult(op string, f func(p *C.imap_result) C.imap_code) (C
 	// All bytes in one C block: lines, literals, Text, then Type and Status NUL-terminated.
 	n := len(r.Data)
 	size := len(r.Text) + len(r.Type) + 1 + len(r.Status) + 1
-	for _, it := range r.Data {
-		size += len(it.Line) + len(it.Literal)
+	literal := func(i int) []byte {
+		if r.Data[i].Streamed {
+			return marks[i]
+		}
+		return r.Data[i].Literal
+	}
+	for i, it := range r.Data {
+		size += len(it.Line) + len(literal(i))
 	}
 	bytesBlock := C.malloc(C.size_t(size))
 	itemsBlock := C.malloc(C.size_t(max(n, 1)) * C.size_t(C.sizeof_imap_item))
@@ -903,7 +917,7 @@ func (r *Result) withCResult(op string, f func(p *C.imap_result) C.imap_code) (C
 			items[i].data, items[i].len = put(it.Line)
 		}
 		if it.Kind == ItemLiteral {
-			items[i].literal, items[i].literal_len = put(it.Literal)
+			items[i].literal, items[i].literal_len = put(literal(i))
 		}
 	}
 	text, textLen := put(r.Text)
@@ -945,12 +959,15 @@ func parseError(op string, code Code, inv []Invalid) error {
 // Response("FETCH"), or an IDLE Update's Result): one FetchMessage per response, in order.
 // A result without FETCH data gives none. When some message did not parse the slice is
 // still returned, with that message's Err set, and the error satisfies
-// errors.Is(err, ErrParse); its Invalid lists the bad messages.
+// errors.Is(err, ErrParse); its Invalid lists the bad messages. A literal streamed to a
+// LiteralFunc (Item.Streamed) is a Section with Streamed, StreamedSize and nil Data; any
+// other string that was streamed (only with a very small minSize) comes back empty.
 func (r *Result) ParseFetch() ([]FetchMessage, error) {
 	const op = "PARSE FETCH"
 	var out []FetchMessage
 	var inv []Invalid
-	code, err := r.withCResult(op, func(p *C.imap_result) C.imap_code {
+	marks, sizes, prefix := r.streamMarks()
+	code, err := r.withCResultMarked(op, marks, func(p *C.imap_result) C.imap_code {
 		var l *C.imap_fetch_list
 		code := C.imap_parse_fetch(p, &l)
 		if l != nil {
@@ -968,6 +985,11 @@ func (r *Result) ParseFetch() ([]FetchMessage, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	if marks != nil {
+		// inv shares its Invalid values' Raw with the messages' Err: strip those too.
+		unmark(reflect.ValueOf(&out).Elem(), sizes, prefix)
+		unmark(reflect.ValueOf(&inv).Elem(), sizes, prefix)
 	}
 	return out, parseError(op, code, inv)
 }

@@ -17,7 +17,8 @@ const (
 	// ItemLine is one line, in Line.
 	ItemLine ItemKind = 1
 	// ItemLiteral is imaplib's (header, literal) pair: the line that announced the literal
-	// in Line, the literal in Literal.
+	// in Line, the literal in Literal (or, for a literal streamed to the handler set with
+	// SetLiteralHandler, Streamed set and a nil Literal).
 	ItemLiteral ItemKind = 2
 )
 
@@ -45,7 +46,13 @@ func (k ItemKind) String() string {
 type Item struct {
 	Kind    ItemKind
 	Line    []byte // the line (without CRLF); nil for ItemNone
-	Literal []byte // the literal's bytes for ItemLiteral, else nil
+	Literal []byte // the literal's bytes for ItemLiteral (nil when Streamed), else nil
+	// Streamed is set for an ItemLiteral whose bytes went to the LiteralFunc set with
+	// SetLiteralHandler instead of Literal.
+	Streamed bool
+	// Size is the literal's size in bytes for ItemLiteral (len(Literal) when buffered, the
+	// streamed size when Streamed); 0 for the other kinds.
+	Size uint64
 }
 
 // Result is a command's outcome: imaplib's (typ, data) plus the tagged reply. It holds only
@@ -82,7 +89,7 @@ func (r *Result) Lines() [][]byte {
 }
 
 // Literals returns the Literal of every ItemLiteral item, in order (the message bodies of
-// a FETCH of BODY[] or RFC822, for example).
+// a FETCH of BODY[] or RFC822, for example); nil for a streamed literal.
 func (r *Result) Literals() [][]byte {
 	var out [][]byte
 	for _, it := range r.Data {
@@ -158,12 +165,16 @@ func takeResult(r *C.imap_result) *Result {
 			}
 		case ItemLiteral:
 			item.Line = goBytes(it.data, it.len)
-			item.Literal = goBytes(it.literal, it.literal_len)
 			if item.Line == nil {
 				item.Line = []byte{}
 			}
-			if item.Literal == nil {
-				item.Literal = []byte{}
+			item.Size = uint64(it.literal_len)
+			// A buffered literal, even an empty one, has a non-NULL pointer; NULL means
+			// the literal went to the literal handler.
+			if it.literal == nil {
+				item.Streamed = true
+			} else {
+				item.Literal = goBytes(it.literal, it.literal_len)
 			}
 		}
 		res.Data = append(res.Data, item)

@@ -113,8 +113,10 @@ impl ImapResult {
 /// that a binding which copied a result's data and freed it can still use the `imap_parse_*`
 /// functions: `type` (NULL: ""), `count` items (kinds, bytes and literals are copied), and
 /// optionally the tagged status and text (`status` NULL: no tagged reply). `*out` receives the
-/// new result, to free with `imap_result_free`. `IMAP_CODE_INVALID_ARGUMENT` for NULL where
-/// bytes are announced, an unknown kind or invalid UTF-8 in `type`/`status`.
+/// new result, to free with `imap_result_free`. A LITERAL item with a NULL `literal` and a
+/// non-zero `literal_len` stands for a streamed literal, as in results. Gives
+/// `IMAP_CODE_INVALID_ARGUMENT` for a NULL line where bytes are announced, an unknown kind or
+/// invalid UTF-8 in `type`/`status`.
 ///
 /// # Safety
 /// `items` points to `count` items whose pointers are readable for their lengths; strings are
@@ -158,6 +160,10 @@ pub unsafe extern "C" fn imap_result_new(
             data.push(match kind {
                 0 => Item::None,
                 1 => Item::Line(line()?),
+                // A NULL literal with a size is one that was streamed (see `imap_item`).
+                2 if it.literal.is_null() && it.literal_len > 0 => {
+                    Item::Literal(line()?, LiteralData::Streamed(it.literal_len as u64))
+                }
                 2 => Item::Literal(
                     line()?,
                     LiteralData::Bytes(
