@@ -14,9 +14,14 @@
 //    the worker running imap_authenticate, koffi parks that worker and runs the JS function on
 //    the main thread at the next turn of the event loop. Nothing on the main thread ever waits
 //    for the handle, so this cannot deadlock;
+//  - the literal handler (setLiteralHandler, fetchStream) is a registered koffi callback too,
+//    the same way: libimap calls it on the worker for each chunk of a streamed literal, koffi
+//    runs it on the main thread. It is registered only while set (unregistered when replaced,
+//    restored to buffering, or when the handle is freed), and set or replaced only from a
+//    queued task, never while a call runs;
 //  - no JS trace callback is registered (imap_set_trace_callback); `debug` writes to stderr.
 
-const { koffi, fn, imap_item, imap_sasl_fn, parsedTypes: T, libraryPath } = require('./lib/native.cjs');
+const { koffi, fn, imap_item, imap_sasl_fn, imap_literal_fn, parsedTypes: T, libraryPath } = require('./lib/native.cjs');
 
 /** Status codes of the C ABI (enum imap_code), by short name. */
 const Code = Object.freeze({
@@ -118,7 +123,11 @@ function readResult(r) {
     const it = koffi.decode(p, imap_item);
     if (it.kind === ITEM_LINE) data[i] = copyBytes(it.data, it.len);
     else if (it.kind === ITEM_LITERAL)
-      data[i] = [copyBytes(it.data, it.len), copyBytes(it.literal, it.literal_len)];
+      // a literal streamed to the literal handler has no bytes here (literal NULL), only its
+      // size: [header, null, size]; a buffered one (even empty) has a non-NULL pointer
+      data[i] = isNull(it.literal)
+        ? [copyBytes(it.data, it.len), null, Number(it.literal_len)]
+        : [copyBytes(it.data, it.len), copyBytes(it.literal, it.literal_len)];
     else data[i] = null; // ITEM_NONE: imaplib's None
   }
   const textLen = [0];
@@ -231,6 +240,65 @@ function positiveMs(value, what) {
   if (!Number.isInteger(value) || value <= 0 || value > 0xffffffff)
     throw new TypeError(`${what} must be a positive integer number of milliseconds`);
   return value;
+}
+
+/** A literal size threshold: a non-negative integer (number or bigint below 2^64). */
+function literalSize(value, what) {
+  if (typeof value === 'bigint') {
+    if (value < 0n || value >= 1n << 64n) throw new TypeError(`${what} must be a non-negative integer below 2^64`);
+    return value;
+  }
+  if (!Number.isSafeInteger(value) || value < 0) throw new TypeError(`${what} must be a non-negative integer`);
+  return value;
+}
+
+/**
+ * The koffi callback for one literal handler: copies each chunk out of native memory into a
+ * { line, size, offset, data } object, calls `handler` (on the main thread: koffi queues the
+ * call and parks the worker), and returns 0 to go on or 1 to stop the transfer. A throw (or a
+ * Promise, which cannot be waited for) is kept in `box.thrown`, a `false` return sets
+ * `box.stopped`: the running call then rejects with IMAP_CODE_ABORT (see Client#enqueue). It
+ * closes over `box` and `handler` only, never over the Client: a registered callback is a GC
+ * root, and the client must stay collectable.
+ */
+function literalTrampoline(box, handler) {
+  return (_userData, line, lineLen, size, offset, chunk, chunkLen) => {
+    if (box.thrown !== null || box.stopped) return 1;
+    try {
+      const r = handler({
+        line: copyBytes(line, lineLen),
+        size: Number(size),
+        offset: Number(offset),
+        data: copyBytes(chunk, chunkLen),
+      });
+      if (r === false) {
+        box.stopped = true;
+        return 1;
+      }
+      if (r !== null && typeof r === 'object' && typeof r.then === 'function')
+        throw new TypeError('the literal handler must return synchronously (undefined, or false to stop), not a Promise');
+      return 0;
+    } catch (e) {
+      box.thrown = e;
+      return 1; // libimap stops the transfer: the call fails with ABORT, the connection closes
+    }
+  };
+}
+
+/**
+ * A call that the literal handler stopped (it threw, or returned false) rejects with libimap's
+ * ABORT: say why, and keep what the handler threw as the error's `cause`.
+ */
+function literalCause(e, box) {
+  if (!(e instanceof ImapError) || (box.thrown === null && !box.stopped)) return e;
+  if (box.thrown !== null) {
+    const t = box.thrown;
+    e.cause = t;
+    e.message += ` (the literal handler threw: ${t instanceof Error ? t.message : String(t)})`;
+  } else {
+    e.message += ' (the literal handler returned false)';
+  }
+  return e;
 }
 
 function limit(value, what) {
@@ -714,9 +782,13 @@ function readCode(r) {
 
 // Frees a handle whose Client was garbage-collected without close(). A Client with a call in
 // flight is reachable from that call's closure, so this never races a call.
+// The held value is the client's native box ({ h, cb, ... }), which never references the Client.
 const finalizer =
   typeof FinalizationRegistry === 'function'
-    ? new FinalizationRegistry((handle) => fn.imap_client_free(handle))
+    ? new FinalizationRegistry((box) => {
+        fn.imap_client_free(box.h);
+        if (box.cb !== null) koffi.unregister(box.cb);
+      })
     : null;
 
 const DEFAULT_CONNECT_MS = 30000;
@@ -726,6 +798,10 @@ const DEFAULT_IO_MS = 60000;
 
 class Client {
   #h; // the imap_client* (BigInt), null once freed
+  // the handle and the literal handler's state, shared with the finalizer and the koffi
+  // callback (neither may reference the Client): cb the registered callback (or null),
+  // handler/minSize as set, thrown/stopped what the handler did during the running call
+  #box = { h: null, cb: null, handler: null, minSize: 0, thrown: null, stopped: false };
   #queue = Promise.resolve(); // the tail of the promise chain of calls
   #inFlight = false; // a C call is running on a worker
   #closing = false; // close() was called: new calls are refused
@@ -782,7 +858,8 @@ class Client {
     const rc = fn.imap_client_new(out);
     if (rc !== Code.OK || isNull(out[0])) throw new ImapError(rc === Code.OK ? Code.INTERNAL : rc, 'imap_client_new failed');
     this.#h = out[0];
-    if (finalizer) finalizer.register(this, this.#h, this);
+    this.#box.h = out[0];
+    if (finalizer) finalizer.register(this, this.#box, this);
     try {
       const check = (code) => {
         if (code !== Code.OK) throw new ImapError(code, fn.imap_last_error(this.#h));
@@ -878,9 +955,16 @@ class Client {
 
   #enqueue(task) {
     if (this.#closing) return Promise.reject(this.#closedError());
-    const run = () => {
+    const run = async () => {
       if (this.#aborted || this.#h === null) throw this.#closedError();
-      return task();
+      const box = this.#box;
+      box.thrown = null;
+      box.stopped = false;
+      try {
+        return await task();
+      } catch (e) {
+        throw literalCause(e, box);
+      }
     };
     const p = this.#queue.then(run);
     this.#queue = p.then(
@@ -961,6 +1045,16 @@ class Client {
     this.#h = null;
     if (finalizer) finalizer.unregister(this);
     fn.imap_client_free(h);
+    this.#dropLiteralCallback();
+  }
+
+  /** Once the handle is freed: nothing can call the literal callback any more. */
+  #dropLiteralCallback() {
+    const box = this.#box;
+    if (box.cb !== null) koffi.unregister(box.cb);
+    box.cb = null;
+    box.handler = null;
+    box.minSize = 0;
   }
 
   // --- lifecycle ---------------------------------------------------------------------------------
@@ -990,6 +1084,7 @@ class Client {
         if (finalizer) finalizer.unregister(this);
         // freeing closes the socket (TLS close_notify): do it off the event loop too
         await asyncCall(fn.imap_client_free, [h]);
+        this.#dropLiteralCallback();
       });
     }
     return this.#closePromise;
@@ -1302,6 +1397,96 @@ class Client {
     });
   }
 
+  // --- streamed literals ---------------------------------------------------------------------------
+
+  /**
+   * imap_set_literal_callback: from the next queued call on, every literal of at least
+   * `minSize` bytes that any call receives (FETCH bodies, UID FETCH, IDLE updates...) goes to
+   * `handler` chunk by chunk instead of being buffered: memory stays constant whatever the
+   * message size. `handler({ line, size, offset, data })` gets the announcing line (`* 2 FETCH
+   * (BODY[] {1234}`, no CRLF: which message and item), the literal's size, the chunk's offset
+   * and its bytes; every Buffer is a copy (native memory is only valid during the call), so it
+   * may be kept. It runs on the main thread, synchronously (the worker waits): return nothing
+   * to go on, or `false` to stop; a throw (or a returned Promise) stops too. Stopping fails
+   * the call in progress with ImapError ABORT (`cause`: what was thrown) and closes the
+   * connection. In results a streamed literal is `[header, null, size]` (a FetchMessage
+   * section: `data` null, `streamedSize`). `setLiteralHandler(null)` restores buffering.
+   * Queued like a command: it takes effect between calls, never during one.
+   */
+  setLiteralHandler(minSize, handler) {
+    let min = 0;
+    let h = null;
+    try {
+      // setLiteralHandler(null) and setLiteralHandler(n, null) restore buffering
+      if (handler === null || (minSize === null && handler === undefined)) h = null;
+      else if (typeof handler !== 'function') throw new TypeError('handler must be a function (or null to restore buffering)');
+      else {
+        h = handler;
+        min = literalSize(minSize, 'minSize');
+      }
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.#enqueue(() => this.#setLiteral(h, min));
+  }
+
+  /**
+   * FETCH (or UID FETCH with `uid: true`) with every literal of at least `minSize` bytes
+   * (default 0: all) streamed to `onChunk` (same contract as setLiteralHandler's handler); the
+   * handler set with setLiteralHandler (or buffering) is back in place when it settles.
+   */
+  fetchStream(messageSet, items, options) {
+    let args;
+    let onChunk;
+    let min;
+    let uid;
+    try {
+      if (options === null || typeof options !== 'object') throw new TypeError('options must be an object with onChunk');
+      onChunk = options.onChunk;
+      if (typeof onChunk !== 'function') throw new TypeError('options.onChunk must be a function');
+      min = options.minSize === undefined || options.minSize === null ? 0 : literalSize(options.minSize, 'options.minSize');
+      uid = !!options.uid;
+      args = [str(messageSet, uid ? 'uidSet' : 'messageSet'), str(items, 'items')];
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.#enqueue(async () => {
+      const box = this.#box;
+      const prev = [box.handler, box.minSize];
+      this.#setLiteral(onChunk, min);
+      try {
+        const r = uid ? await this.#run(fn.imap_uid, ['FETCH', args, 2]) : await this.#run(fn.imap_fetch, args);
+        return r ?? emptyResult();
+      } finally {
+        try {
+          this.#setLiteral(...prev);
+        } catch {
+          // only a freed handle refuses a setting, and the task holds the handle: not reached
+        }
+      }
+    });
+  }
+
+  /**
+   * Sets (handler: a function) or clears (null) libimap's literal callback, then unregisters
+   * the previous koffi callback: called only from a queued task (no call in flight, so libimap
+   * cannot be calling the old one, and imap_set_literal_callback never waits).
+   */
+  #setLiteral(handler, minSize) {
+    const box = this.#box;
+    const cb = handler === null ? null : koffi.register(literalTrampoline(box, handler), koffi.pointer(imap_literal_fn));
+    const rc = fn.imap_set_literal_callback(this.#h, cb, null, handler === null ? 0 : minSize);
+    if (rc !== Code.OK) {
+      if (cb !== null) koffi.unregister(cb);
+      throw new ImapError(rc, fn.imap_last_error(this.#h));
+    }
+    const old = box.cb;
+    box.cb = cb;
+    box.handler = handler;
+    box.minSize = handler === null ? 0 : minSize;
+    if (old !== null) koffi.unregister(old);
+  }
+
   // --- IDLE, raw I/O -------------------------------------------------------------------------------
 
   /**
@@ -1549,9 +1734,12 @@ class Client {
   lsubParsed(directory = null, pattern = null) {
     return this.#parsed(fn.imap_lsub, () => [optStr(directory, 'directory'), optStr(pattern, 'pattern')], PARSERS.list);
   }
-  /** STATUS, parsed: the mailbox's status (null if the server sent none). */
+  /**
+   * STATUS, parsed: every STATUS response of the result, in order (normally one, for
+   * `mailbox`; [] if the server sent none).
+   */
   statusParsed(mailbox, names) {
-    return this.#parsed(fn.imap_status, () => [str(mailbox, 'mailbox'), str(names, 'names')], PARSERS.status, (v) => v[0] ?? null);
+    return this.#parsed(fn.imap_status, () => [str(mailbox, 'mailbox'), str(names, 'names')], PARSERS.status);
   }
   /** SEARCH, parsed: the message numbers (`.modseq`: CONDSTORE's (MODSEQ n), or null). */
   searchParsed(charset, ...criteria) {
@@ -1637,9 +1825,9 @@ class Client {
       return this.#runParsed(fn.imap_response, ['ESEARCH'], PARSERS.esearch);
     });
   }
-  /** NAMESPACE, parsed: { personal, other, shared }. */
+  /** NAMESPACE, parsed: every NAMESPACE response ({ personal, other, shared }), in order. */
   namespaceParsed() {
-    return this.#parsed(fn.imap_namespace, () => [], PARSERS.namespace, (v) => v[0] ?? { personal: [], other: [], shared: [] });
+    return this.#parsed(fn.imap_namespace, () => [], PARSERS.namespace);
   }
   /** GETQUOTA, parsed: the QUOTA responses ({ root, resources }). */
   getquotaParsed(root) {
@@ -1670,9 +1858,10 @@ class Client {
           parseErr = e;
           quotas = e.parsed;
         }
+        // every QUOTAROOT response's roots (normally one response, for `mailbox`)
         const combine = (roots) => {
           const first = roots[0];
-          return { mailbox: first ? first.mailbox : mb, rawMailbox: first ? first.rawMailbox : mb, roots: first ? first.roots : [], quotas };
+          return { mailbox: first ? first.mailbox : mb, rawMailbox: first ? first.rawMailbox : mb, roots: roots.flatMap((q) => q.roots), quotas };
         };
         const value = await parseResult(r, PARSERS.quotaroot, combine);
         if (parseErr) {
@@ -1686,22 +1875,17 @@ class Client {
       }
     });
   }
-  /** GETACL, parsed: { mailbox, rawMailbox, entries: [{ identifier, rights }] } or null. */
+  /** GETACL, parsed: every ACL response ({ mailbox, rawMailbox, entries: [{ identifier, rights }] }), in order. */
   getaclParsed(mailbox) {
-    return this.#parsed(fn.imap_getacl, () => [str(mailbox, 'mailbox')], PARSERS.acl, (v) => v[0] ?? null);
+    return this.#parsed(fn.imap_getacl, () => [str(mailbox, 'mailbox')], PARSERS.acl);
   }
-  /** MYRIGHTS, parsed: { mailbox, rawMailbox, rights } or null. */
+  /** MYRIGHTS, parsed: every MYRIGHTS response ({ mailbox, rawMailbox, rights }), in order. */
   myrightsParsed(mailbox) {
-    return this.#parsed(fn.imap_myrights, () => [str(mailbox, 'mailbox')], PARSERS.myrights, (v) => v[0] ?? null);
+    return this.#parsed(fn.imap_myrights, () => [str(mailbox, 'mailbox')], PARSERS.myrights);
   }
-  /** LISTRIGHTS, parsed: { mailbox, rawMailbox, identifier, required, optional } or null. */
+  /** LISTRIGHTS, parsed: every LISTRIGHTS response ({ mailbox, rawMailbox, identifier, required, optional }), in order. */
   listrightsParsed(mailbox, identifier) {
-    return this.#parsed(
-      fn.imap_listrights,
-      () => [str(mailbox, 'mailbox'), str(identifier, 'identifier')],
-      PARSERS.listrights,
-      (v) => v[0] ?? null,
-    );
+    return this.#parsed(fn.imap_listrights, () => [str(mailbox, 'mailbox'), str(identifier, 'identifier')], PARSERS.listrights);
   }
   /**
    * GETMETADATA, parsed: { mailbox, rawMailbox, entries: { '/private/comment': Buffer | null } }

@@ -7,9 +7,47 @@
  * One element of a result's `data`, as imaplib's:
  *  - a `Buffer`: one response line (without CRLF);
  *  - a `[header, literal]` pair: the line that announced a literal, and the literal's bytes;
+ *  - `[header, null, size]`: a literal that went to the literal handler (`setLiteralHandler`,
+ *    `fetchStream`) instead of being buffered: no bytes, only its size;
  *  - `null`: imaplib's `None` (e.g. `response('X')` when there was no X).
  */
-export type ImapItem = Buffer | [header: Buffer, literal: Buffer] | null;
+export type ImapItem = Buffer | [header: Buffer, literal: Buffer] | StreamedLiteralItem | null;
+
+/** A streamed literal in a result's `data`: the announcing line, null, and the literal's size. */
+export type StreamedLiteralItem = [header: Buffer, literal: null, size: number];
+
+/**
+ * One chunk of a streamed literal, given to a literal handler. Every Buffer is a copy made
+ * before the handler is called (libimap's memory is only valid during the callback): it may
+ * be kept or written out later.
+ */
+export interface LiteralChunk {
+  /** The line that announced the literal, without CRLF: `* 7 FETCH (UID 42 BODY[] {1234}`. */
+  line: Buffer;
+  /** The literal's whole size in bytes. */
+  size: number;
+  /** Where `data` starts in the literal. */
+  offset: number;
+  /** The chunk's bytes (empty for a literal of size 0, which gets one call). */
+  data: Buffer;
+}
+
+/**
+ * Receives the chunks of streamed literals, synchronously, on the main thread (the worker
+ * running the call waits). Return nothing to go on, `false` to stop; a throw stops too. A
+ * stop fails the call with ImapError ABORT (`cause`: what was thrown) and closes the
+ * connection. A Promise cannot be waited for: returning one stops the transfer (TypeError).
+ */
+export type LiteralHandler = (chunk: LiteralChunk) => void | boolean;
+
+export interface FetchStreamOptions {
+  /** Receives every literal of at least `minSize` bytes, chunk by chunk. */
+  onChunk: LiteralHandler;
+  /** Smaller literals are buffered as usual. Default 0: every literal is streamed. */
+  minSize?: number | bigint;
+  /** UID FETCH (`messageSet` holds UIDs). Default false. */
+  uid?: boolean;
+}
 
 /**
  * The result of a command: imaplib's `(typ, data)` plus the tagged reply.
@@ -94,6 +132,8 @@ export declare class ImapError extends Error {
   description: string;
   /** The server's tagged text when there was a tagged reply (NO, BAD), else null. */
   text: string | null;
+  /** ABORT from a literal handler that threw: what it threw. */
+  cause?: unknown;
   /** The command's result when libimap delivered one (NO, BAD, READONLY, PARSE), else null. */
   result: ImapResponse | null;
   /**
@@ -383,7 +423,7 @@ export interface Section {
   origin: number | null;
   /** The bytes (a copy); null for NIL. */
   data: Buffer | null;
-  /** The size of a literal that went to a streaming sink (not kept); null otherwise. */
+  /** The size of a literal that went to the literal handler (data null); null otherwise. */
   streamedSize: number | null;
 }
 
@@ -494,6 +534,7 @@ export interface QuotaInfo {
 export interface QuotaRootInfo {
   mailbox: string;
   rawMailbox: string;
+  /** The roots of every QUOTAROOT response. */
   roots: string[];
   /** The QUOTA responses of the roots. */
   quotas: QuotaInfo[];
@@ -669,6 +710,22 @@ export declare class Client {
     options?: AuthenticateOptions,
   ): Promise<ImapResponse>;
 
+  // streamed literals
+  /**
+   * imap_set_literal_callback: every literal of at least `minSize` bytes that later calls
+   * receive goes to `handler` chunk by chunk (constant memory) instead of being buffered; in
+   * results it is `[header, null, size]` (a FetchMessage section: `data` null,
+   * `streamedSize`). `setLiteralHandler(null)` restores buffering. Queued: it takes effect
+   * between calls.
+   */
+  setLiteralHandler(minSize: number | bigint, handler: LiteralHandler | null): Promise<void>;
+  setLiteralHandler(handler: null): Promise<void>;
+  /**
+   * FETCH (UID FETCH with `uid: true`) with literals of at least `minSize` bytes (default 0)
+   * streamed to `onChunk`; the previous handler (or buffering) is back when it settles.
+   */
+  fetchStream(messageSet: string, items: string, options: FetchStreamOptions): Promise<ImapResponse>;
+
   // IDLE and raw I/O
   /** IDLE: resolves to an async iterator of updates; `await idle.done()` leaves IDLE. Needs IDLE, else UNSUPPORTED. */
   idle(options?: IdleOptions): Promise<Idle>;
@@ -707,7 +764,8 @@ export declare class Client {
   uidFetchParsed(uidSet: string, items: string): Promise<FetchMessage[]>;
   listParsed(directory?: string | null, pattern?: string | null): Promise<ListEntry[]>;
   lsubParsed(directory?: string | null, pattern?: string | null): Promise<ListEntry[]>;
-  statusParsed(mailbox: string, names: string): Promise<StatusInfo | null>;
+  /** Every STATUS response, in order (normally one; [] if none). */
+  statusParsed(mailbox: string, names: string): Promise<StatusInfo[]>;
   searchParsed(charset: string | null, ...criteria: string[]): Promise<SearchIds>;
   uidSearchParsed(charset: string | null, ...criteria: string[]): Promise<SearchIds>;
   sortParsed(sortCriteria: string, charset: string | null, ...searchCriteria: string[]): Promise<SearchIds>;
@@ -716,12 +774,16 @@ export declare class Client {
   uidThreadParsed(algorithm: string, charset: string | null, ...searchCriteria: string[]): Promise<ThreadForest>;
   /** SEARCH with RETURN (...) criteria, then the ESEARCH responses parsed. */
   esearchParsed(charset: string | null, ...criteria: string[]): Promise<EsearchInfo[]>;
-  namespaceParsed(): Promise<NamespaceInfo>;
+  /** Every NAMESPACE response, in order (normally one). */
+  namespaceParsed(): Promise<NamespaceInfo[]>;
   getquotaParsed(root: string): Promise<QuotaInfo[]>;
   getquotarootParsed(mailbox: string): Promise<QuotaRootInfo>;
-  getaclParsed(mailbox: string): Promise<AclInfo | null>;
-  myrightsParsed(mailbox: string): Promise<MyRightsInfo | null>;
-  listrightsParsed(mailbox: string, identifier: string): Promise<ListRightsInfo | null>;
+  /** Every ACL response, in order (normally one). */
+  getaclParsed(mailbox: string): Promise<AclInfo[]>;
+  /** Every MYRIGHTS response, in order (normally one). */
+  myrightsParsed(mailbox: string): Promise<MyRightsInfo[]>;
+  /** Every LISTRIGHTS response, in order (normally one). */
+  listrightsParsed(mailbox: string, identifier: string): Promise<ListRightsInfo[]>;
   getmetadataParsed(mailbox: string, entries: string | string[], options?: string | null): Promise<MetadataInfo>;
   capabilityParsed(): Promise<string[]>;
   /** The selected mailbox's summary (call right after select()); ILLEGAL_STATE if none. */

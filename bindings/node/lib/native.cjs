@@ -380,6 +380,13 @@ const imap_sasl_fn = koffi.proto(
   'int32_t imap_sasl_fn(void *user_data, const uint8_t *challenge, size_t challenge_len, void *response, void *response_len)',
 );
 
+// Literal callback of imap_set_literal_callback: one chunk of a streamed literal. Called on the
+// worker running the call in progress; koffi runs the JS function on the main thread (see
+// index.cjs, Client#setLiteralHandler).
+const imap_literal_fn = koffi.proto(
+  'int32_t imap_literal_fn(void *user_data, const uint8_t *line, size_t line_len, uint64_t size, uint64_t offset, const uint8_t *chunk, size_t chunk_len)',
+);
+
 const decls = [
   // handle, settings, accessors
   'int32_t imap_client_new(_Out_ imap_client **out)',
@@ -394,6 +401,8 @@ const decls = [
   'int32_t imap_set_ca_file(imap_client *client, const char *path)',
   'int32_t imap_set_client_cert(imap_client *client, const char *certfile, const char *keyfile)',
   'int32_t imap_set_debug(imap_client *client, int32_t level)',
+  // streamed literals (the callback is a registered koffi callback: see index.cjs)
+  'int32_t imap_set_literal_callback(imap_client *client, imap_literal_fn *callback, void *user_data, uint64_t min_size)',
   'int32_t imap_client_state(imap_client *client)',
   'void *imap_client_capabilities(imap_client *client)',
   'int32_t imap_client_has_capability(imap_client *client, const char *capability)',
@@ -537,4 +546,4 @@ for (const d of decls) {
   fn[f.info.name] = f;
 }
 
-module.exports = { koffi, lib, fn, imap_item, imap_tm, imap_sasl_fn, parsedTypes, libraryPath };
+module.exports = { koffi, lib, fn, imap_item, imap_tm, imap_sasl_fn, imap_literal_fn, parsedTypes, libraryPath };

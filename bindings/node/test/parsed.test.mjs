@@ -101,7 +101,10 @@ test('mailbox(): ILLEGAL_STATE before select, the EXAMINE summary after', async 
   assert.ok(Array.isArray(info.permanentFlags));
   assert.equal(typeof info.highestModseq, 'bigint');
   assert.equal(info.noModseq, false);
-  const st = await c.statusParsed('INBOX', '(MESSAGES UIDNEXT UIDVALIDITY UNSEEN HIGHESTMODSEQ SIZE)');
+  const all = await c.statusParsed('INBOX', '(MESSAGES UIDNEXT UIDVALIDITY UNSEEN HIGHESTMODSEQ SIZE)');
+  assert.ok(Array.isArray(all));
+  assert.equal(all.length, 1);
+  const [st] = all;
   assert.equal(st.mailbox, 'INBOX');
   assert.equal(st.messages, 20);
   assert.equal(st.uidValidity, info.uidValidity);
@@ -230,7 +233,9 @@ test('capabilityParsed, namespaceParsed, getquotaParsed, getquotarootParsed', as
   const caps = await c.capabilityParsed();
   assert.ok(caps.includes('IMAP4rev1'));
   assert.equal(new Set(caps).size, caps.length, 'each once');
-  const ns = await c.namespaceParsed();
+  const nsAll = await c.namespaceParsed();
+  assert.equal(nsAll.length, 1);
+  const [ns] = nsAll;
   assert.deepEqual(ns.personal, [{ prefix: '', delimiter: '/', extensions: [] }]);
   assert.ok(Array.isArray(ns.other) && Array.isArray(ns.shared));
   const q = await c.getquotaParsed('User quota');
@@ -250,12 +255,16 @@ test('capabilityParsed, namespaceParsed, getquotaParsed, getquotarootParsed', as
 test('ACL and METADATA parsed (user1, a fresh mailbox)', async () => {
   await c.create(mb1);
   await c.setacl(mb1, 'user2', 'lr');
-  const acl = await c.getaclParsed(mb1);
+  const acls = await c.getaclParsed(mb1);
+  assert.equal(acls.length, 1);
+  const [acl] = acls;
   assert.equal(acl.mailbox, mb1);
   assert.ok(acl.entries.some((e) => e.identifier === 'user2' && e.rights === 'lr'));
   assert.ok(acl.entries.some((e) => e.identifier === 'user1'));
-  assert.deepEqual(await c.myrightsParsed(mb1), { mailbox: mb1, rawMailbox: mb1, rights: 'lrwstipekxacd' });
-  const lr = await c.listrightsParsed(mb1, 'user2');
+  assert.deepEqual(await c.myrightsParsed(mb1), [{ mailbox: mb1, rawMailbox: mb1, rights: 'lrwstipekxacd' }]);
+  const lrs = await c.listrightsParsed(mb1, 'user2');
+  assert.equal(lrs.length, 1);
+  const [lr] = lrs;
   assert.equal(lr.identifier, 'user2');
   assert.equal(lr.required, '');
   assert.ok(lr.optional.includes('l'));
@@ -308,7 +317,7 @@ test('APPEND a multipart message into a fresh user2 mailbox: APPENDUID, bodyStru
   const code = appended.parsedCode;
   assert.equal(code.kind, 'APPENDUID');
   assert.deepEqual(code.uids, [{ start: 1, end: 1 }]);
-  const st = await c2.statusParsed(mb2, '(MESSAGES UIDVALIDITY)');
+  const [st] = await c2.statusParsed(mb2, '(MESSAGES UIDVALIDITY)');
   assert.equal(code.number, st.uidValidity);
   assert.equal(st.messages, 1);
 
@@ -382,12 +391,12 @@ test('listParsed: a non-ASCII mailbox name is encoded on the way out and decoded
   assert.equal(entries[0].rawMailbox, encoded);
   assert.equal(entries[0].delimiter, '/');
   assert.ok(entries[0].attributes.some((a) => /children/i.test(a)));
-  const st = await c2.statusParsed(intl, '(MESSAGES)');
+  const [st] = await c2.statusParsed(intl, '(MESSAGES)');
   assert.equal(st.mailbox, intl);
   assert.equal(st.messages, 0);
   // 'raw': names go as given (the caller encodes them, as with imaplib)
   await c2.setMailboxEncoding('raw');
-  assert.equal((await c2.statusParsed(encoded, '(MESSAGES)')).mailbox, intl);
+  assert.equal((await c2.statusParsed(encoded, '(MESSAGES)'))[0].mailbox, intl);
   await c2.setMailboxEncoding('utf7');
   await assert.rejects(c2.setMailboxEncoding('latin1'), TypeError);
   assert.ok((await c2.listParsed('', '*')).some((e) => e.mailbox === intl));
@@ -401,7 +410,7 @@ test('mailboxEncoding connect option', async () => {
   try {
     await d.login('user2', 'pass2');
     const encoded = utf7Encode(intl);
-    assert.equal((await d.statusParsed(encoded, '(MESSAGES)')).mailbox, intl);
+    assert.equal((await d.statusParsed(encoded, '(MESSAGES)'))[0].mailbox, intl);
   } finally {
     await d.logout();
     await d.close();
@@ -463,10 +472,87 @@ test('IMAP_CODE_PARSE: a malformed FETCH gives the partial list (fake server)', 
       (e) => e,
     );
     assert.equal(st.kind, 'PARSE');
-    assert.equal(st.parsed, null);
+    assert.deepEqual(st.parsed, [], 'no STATUS parsed');
     assert.equal(st.invalid.length, 1);
     assert.match(st.invalid[0].raw.toString(), /nope/);
     assert.equal((await d.noop()).type, 'OK', 'the connection is fine');
+  } finally {
+    await d.close();
+    await srv.close();
+  }
+});
+
+test('statusParsed, getaclParsed, myrightsParsed, listrightsParsed, namespaceParsed: every response, none dropped (fake server)', async () => {
+  const replies = {
+    STATUS: '* STATUS box (MESSAGES 3 UIDNEXT 9)\r\n* STATUS other (MESSAGES 5)\r\n',
+    GETACL: '* ACL box user1 lr\r\n* ACL box user2 lrs anyone l\r\n',
+    MYRIGHTS: '* MYRIGHTS box lr\r\n* MYRIGHTS box lrs\r\n',
+    LISTRIGHTS: '* LISTRIGHTS box user2 l r s\r\n* LISTRIGHTS box user2 "" w\r\n',
+    NAMESPACE: '* NAMESPACE (("" "/")) NIL NIL\r\n* NAMESPACE (("INBOX." ".")) (("#users." ".")) (("#shared." "."))\r\n',
+    GETQUOTAROOT: '* QUOTAROOT box root1\r\n* QUOTAROOT box root2 root3\r\n* QUOTA root1 (STORAGE 1 10)\r\n',
+  };
+  const srv = await fakeServer((s) => {
+    s.write('* PREAUTH [CAPABILITY IMAP4rev1 ACL NAMESPACE QUOTA] fake ready\r\n');
+    let buf = '';
+    s.on('data', (d) => {
+      buf += d.toString();
+      let i;
+      while ((i = buf.indexOf('\r\n')) >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 2);
+        const [tag, cmd] = line.split(' ');
+        const name = cmd.toUpperCase();
+        if (name === 'CAPABILITY') s.write(`* CAPABILITY IMAP4rev1 ACL NAMESPACE QUOTA\r\n${tag} OK done\r\n`);
+        else s.write(`${replies[name] ?? ''}${tag} OK done\r\n`);
+      }
+    });
+  });
+  const d = await Client.connect({ host: '127.0.0.1', port: srv.port, tls: 'none' });
+  try {
+    const st = await d.statusParsed('box', '(MESSAGES UIDNEXT)');
+    assert.deepEqual(
+      st.map((x) => [x.mailbox, x.messages, x.uidNext]),
+      [
+        ['box', 3, 9],
+        ['other', 5, null],
+      ],
+    );
+    const acl = await d.getaclParsed('box');
+    assert.deepEqual(
+      acl.map((a) => [a.mailbox, a.entries]),
+      [
+        ['box', [{ identifier: 'user1', rights: 'lr' }]],
+        [
+          'box',
+          [
+            { identifier: 'user2', rights: 'lrs' },
+            { identifier: 'anyone', rights: 'l' },
+          ],
+        ],
+      ],
+    );
+    assert.deepEqual(
+      (await d.myrightsParsed('box')).map((m) => m.rights),
+      ['lr', 'lrs'],
+    );
+    const lr = await d.listrightsParsed('box', 'user2');
+    assert.deepEqual(
+      lr.map((l) => [l.identifier, l.required, l.optional]),
+      [
+        ['user2', 'l', ['r', 's']],
+        ['user2', '', ['w']],
+      ],
+    );
+    const ns = await d.namespaceParsed();
+    assert.equal(ns.length, 2);
+    assert.deepEqual(ns[0], { personal: [{ prefix: '', delimiter: '/', extensions: [] }], other: [], shared: [] });
+    assert.deepEqual(
+      [ns[1].personal[0].prefix, ns[1].other[0].prefix, ns[1].shared[0].prefix],
+      ['INBOX.', '#users.', '#shared.'],
+    );
+    const qr = await d.getquotarootParsed('box');
+    assert.deepEqual(qr.roots, ['root1', 'root2', 'root3'], 'the roots of every QUOTAROOT response');
+    assert.equal(qr.quotas.length, 1);
   } finally {
     await d.close();
     await srv.close();

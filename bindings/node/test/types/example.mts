@@ -112,7 +112,11 @@ export async function parsed(c: Client): Promise<void> {
   const modseq: bigint | null = ids.modseq;
   const info: libimap.MailboxInfo = await c.mailbox();
   const boxes: libimap.ListEntry[] = await c.listParsed('', '*');
-  const st = await c.statusParsed('INBOX', '(MESSAGES)');
+  const st = (await c.statusParsed('INBOX', '(MESSAGES)'))[0];
+  const acls: libimap.AclInfo[] = await c.getaclParsed('INBOX');
+  const rights: string[] = (await c.myrightsParsed('INBOX')).map((m) => m.rights);
+  const lr: libimap.ListRightsInfo[] = await c.listrightsParsed('INBOX', 'anyone');
+  const ns: libimap.NamespaceInfo | undefined = (await c.namespaceParsed())[0];
   const th: libimap.ThreadForest = await c.threadParsed('REFERENCES', 'UTF-8', 'ALL');
   const qr: libimap.QuotaRootInfo = await c.getquotarootParsed('INBOX');
   const md: libimap.MetadataInfo = await c.getmetadataParsed('', '/shared/comment');
@@ -131,5 +135,33 @@ export async function parsed(c: Client): Promise<void> {
     }
   }
   const withEnc = await Client.connect({ mailboxEncoding: 'utf7' });
+  void [acls, rights, lr, ns?.personal];
   void [enc, first, modseq, info.exists, boxes, st?.messages, th.roots, qr.quotas, md.entries, caps, uids, Code.PARSE, withEnc];
+}
+
+export async function streamed(c: Client, out: NodeJS.WritableStream): Promise<number> {
+  let received = 0;
+  await c.setLiteralHandler(1 << 20, (chunk: libimap.LiteralChunk) => {
+    received += chunk.data.length;
+    if (chunk.offset === 0) console.log(chunk.line.toString(), chunk.size);
+  });
+  const r: ImapResponse = await c.fetch('1:*', '(BODY.PEEK[])');
+  for (const item of r.data) {
+    if (Array.isArray(item) && item[1] === null) {
+      const size: number = item[2];
+      received -= size;
+    } else if (Array.isArray(item)) {
+      const bytes: Buffer = item[1];
+      void bytes;
+    }
+  }
+  await c.setLiteralHandler(null);
+  await c.fetchStream('2', '(BODY.PEEK[])', { minSize: 0n, uid: false, onChunk: ({ data }) => void out.write(data) });
+  await c.fetchStream('42', '(BODY.PEEK[])', { uid: true, onChunk: () => false });
+  try {
+    await c.fetchStream('2', '(BODY.PEEK[])', { onChunk: () => { throw new Error('stop'); } });
+  } catch (e) {
+    if (e instanceof ImapError && e.kind === 'ABORT') void e.cause;
+  }
+  return received;
 }
