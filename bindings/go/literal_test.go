@@ -180,7 +180,7 @@ func TestLiteralHandlerPanic(t *testing.T) {
 }
 
 func TestParseStreamedHandBuilt(t *testing.T) {
-	// A Result with a streamed item, built by hand: the marks never leak.
+	// A Result with a streamed item, built by hand: handed to the parser as streamed.
 	r := &imap.Result{Type: "FETCH", Data: []imap.Item{
 		{Kind: imap.ItemLiteral, Line: []byte("5 (UID 9 BODY[TEXT] {2000}"), Streamed: true, Size: 2000},
 		{Kind: imap.ItemLiteral, Line: []byte(" BODY[HEADER] {0}"), Literal: []byte{}},

@@ -7,7 +7,6 @@ import "C"
 import (
 	"context"
 	"fmt"
-	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -859,15 +858,10 @@ func fetchMessage(m *C.imap_fetch_message) FetchMessage {
 // is freed as soon as imap_result_new has made its own copy; the temporary result is freed
 // when f returns. Status "" means no tagged reply (Text is then ignored). Only r is read, so
 // Parse methods may run concurrently on one Result. ErrInvalidArgument for a nil Result, a
-// NUL in Type or Status, an unknown Kind or Type/Status that are not UTF-8.
-//
-// imap_result_new cannot rebuild a streamed literal (its bytes are gone): a Streamed item is
-// handed over as a literal of stand-in bytes, marks[i] (or empty without one).
+// NUL in Type or Status, an unknown Kind or Type/Status that are not UTF-8. A Streamed item
+// goes as a LITERAL with a NULL literal and literal_len = Size, which imap_result_new takes
+// for a streamed literal, as in results (one of Size 0 is an empty literal to it).
 func (r *Result) withCResult(op string, f func(p *C.imap_result) C.imap_code) (Code, error) {
-	return r.withCResultMarked(op, nil, f)
-}
-
-func (r *Result) withCResultMarked(op string, marks map[int][]byte, f func(p *C.imap_result) C.imap_code) (Code, error) {
 	invalid := func(msg string) (Code, error) {
 		return CodeInvalidArgument, &Error{Code: CodeInvalidArgument, Op: op, Message: msg}
 	}
@@ -881,14 +875,8 @@ func (r *Result) withCResultMarked(op string, marks map[int][]byte, f func(p *C.
 	// All bytes in one C block: lines, literals, Text, then Type and Status NUL-terminated.
 	n := len(r.Data)
 	size := len(r.Text) + len(r.Type) + 1 + len(r.Status) + 1
-	literal := func(i int) []byte {
-		if r.Data[i].Streamed {
-			return marks[i]
-		}
-		return r.Data[i].Literal
-	}
-	for i, it := range r.Data {
-		size += len(it.Line) + len(literal(i))
+	for _, it := range r.Data {
+		size += len(it.Line) + len(it.Literal)
 	}
 	bytesBlock := C.malloc(C.size_t(size))
 	itemsBlock := C.malloc(C.size_t(max(n, 1)) * C.size_t(C.sizeof_imap_item))
@@ -916,8 +904,12 @@ func (r *Result) withCResultMarked(op string, marks map[int][]byte, f func(p *C.
 		if it.Kind != ItemNone {
 			items[i].data, items[i].len = put(it.Line)
 		}
-		if it.Kind == ItemLiteral {
-			items[i].literal, items[i].literal_len = put(literal(i))
+		switch {
+		case it.Kind != ItemLiteral:
+		case it.Streamed:
+			items[i].literal_len = C.size_t(it.Size)
+		default:
+			items[i].literal, items[i].literal_len = put(it.Literal)
 		}
 	}
 	text, textLen := put(r.Text)
@@ -960,14 +952,14 @@ func parseError(op string, code Code, inv []Invalid) error {
 // A result without FETCH data gives none. When some message did not parse the slice is
 // still returned, with that message's Err set, and the error satisfies
 // errors.Is(err, ErrParse); its Invalid lists the bad messages. A literal streamed to a
-// LiteralFunc (Item.Streamed) is a Section with Streamed, StreamedSize and nil Data; any
-// other string that was streamed (only with a very small minSize) comes back empty.
+// LiteralFunc (Item.Streamed) is a Section with Streamed, StreamedSize and nil Data (the
+// parser's imap_section.streamed/streamed_size). A string the parser needs that was streamed
+// (an envelope string, only with a very small minSize) makes its message fail to parse.
 func (r *Result) ParseFetch() ([]FetchMessage, error) {
 	const op = "PARSE FETCH"
 	var out []FetchMessage
 	var inv []Invalid
-	marks, sizes, prefix := r.streamMarks()
-	code, err := r.withCResultMarked(op, marks, func(p *C.imap_result) C.imap_code {
+	code, err := r.withCResult(op, func(p *C.imap_result) C.imap_code {
 		var l *C.imap_fetch_list
 		code := C.imap_parse_fetch(p, &l)
 		if l != nil {
@@ -985,11 +977,6 @@ func (r *Result) ParseFetch() ([]FetchMessage, error) {
 	})
 	if err != nil {
 		return nil, err
-	}
-	if marks != nil {
-		// inv shares its Invalid values' Raw with the messages' Err: strip those too.
-		unmark(reflect.ValueOf(&out).Elem(), sizes, prefix)
-		unmark(reflect.ValueOf(&inv).Elem(), sizes, prefix)
 	}
 	return out, parseError(op, code, inv)
 }
