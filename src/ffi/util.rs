@@ -6,9 +6,9 @@
 use super::bytes;
 use super::code::ImapCode;
 use super::result::ImapResult;
+use crate::proto::imaplib::{self, DateTime, Tm};
 use crate::proto::response::Item;
 use crate::session::Outcome;
-use crate::util::{self, DateTime, Tm};
 use std::ffi::{c_char, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
@@ -44,7 +44,7 @@ pub unsafe extern "C" fn imap_int2ap(num: i64, out: *mut *mut c_char) -> ImapCod
         return ImapCode::InvalidArgument;
     }
     *out = ptr::null_mut();
-    guard(|| give_string(util::int2ap(num), out))
+    guard(|| give_string(imaplib::int2ap(num), out))
 }
 
 /// imaplib's `ParseFlags(resp)`: the flags of the last `FLAGS (...)` (or
@@ -70,7 +70,7 @@ pub unsafe extern "C" fn imap_parse_flags(
         };
         let outcome = Outcome {
             typ: "FLAGS".into(),
-            data: util::parse_flags(resp)
+            data: imaplib::parse_flags(resp)
                 .into_iter()
                 .map(Item::Line)
                 .collect(),
@@ -106,7 +106,7 @@ pub unsafe extern "C" fn imap_internaldate2tuple(
         let Ok(resp) = bytes(resp, len, "resp") else {
             return ImapCode::InvalidArgument;
         };
-        let (code, date) = match util::internaldate2tuple(resp) {
+        let (code, date) = match imaplib::internaldate2tuple(resp) {
             Ok(d) => (ImapCode::Ok, d),
             Err(_) => (ImapCode::InvalidArgument, None),
         };
@@ -145,7 +145,7 @@ pub unsafe extern "C" fn imap_time2internaldate(
     }
     *out = ptr::null_mut();
     guard(|| {
-        match util::time2internaldate(DateTime::Seconds {
+        match imaplib::time2internaldate(DateTime::Seconds {
             seconds: utc_seconds,
             offset: offset_seconds,
         }) {
@@ -175,7 +175,7 @@ pub unsafe extern "C" fn imap_time2internaldate_tm(
     let Some(tm) = tm.as_ref().copied() else {
         return ImapCode::InvalidArgument;
     };
-    guard(|| match util::time2internaldate(DateTime::Tm(tm)) {
+    guard(|| match imaplib::time2internaldate(DateTime::Tm(tm)) {
         Ok(s) => give_string(s.into_bytes(), out),
         Err(_) => ImapCode::InvalidArgument,
     })

@@ -4,11 +4,16 @@
 //! - [`response`] assembles those fragments into whole responses (lines plus literals);
 //! - [`parse`] classifies a response (tagged, untagged, continuation) and reads response codes;
 //! - [`encode`] builds command lines with imaplib's quoting rules and literals;
-//! - [`util`] holds pure helpers (tag prefixes, CRLF normalisation).
+//! - [`util`] holds pure helpers (tag prefixes, CRLF normalisation);
+//! - [`imaplib`] holds imaplib's module utilities (`Int2AP`, `ParseFlags`, dates);
+//! - [`parsed`] turns raw results into structures (FETCH, mailbox data, codes, modified
+//!   UTF-7, RFC 2047).
 
 pub mod encode;
 pub mod framer;
+pub mod imaplib;
 pub mod parse;
+pub mod parsed;
 pub mod response;
 pub mod util;
 

@@ -315,7 +315,7 @@ impl Session {
     pub(crate) fn mailbox_arg(&self, name: &str) -> Vec<u8> {
         if self.mailbox_encoding == MailboxEncoding::Utf7 && !self.utf8_enabled && !name.is_ascii()
         {
-            crate::parsed::utf7::encode(name).into_bytes()
+            crate::proto::parsed::utf7::encode(name).into_bytes()
         } else {
             name.as_bytes().to_vec()
         }

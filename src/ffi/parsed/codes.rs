@@ -5,8 +5,8 @@ use super::{flag, free, give, opt, Arena, ImapBytes, ImapSeqRange};
 use crate::ffi::client::{configure, ImapClient};
 use crate::ffi::code::ImapCode;
 use crate::ffi::result::ImapResult;
-use crate::parsed::{ResponseCode, SelectSummary};
 use crate::proto::parse;
+use crate::proto::parsed::{ResponseCode, SelectSummary};
 use crate::session::{Error, ErrorKind, MailboxEncoding, State};
 use std::ptr;
 

@@ -1,14 +1,14 @@
 //! `imap_parse_fetch`: FETCH responses as `imap_fetch_message`s (envelope, body structure,
-//! sections...). See [`crate::parsed::fetch`] for what is read and how leniently.
+//! sections...). See [`crate::proto::parsed::fetch`] for what is read and how leniently.
 
 use super::{flag, free, opt, parse_result, Arena, ImapBytes, ImapInvalidKind};
 use crate::ffi::code::ImapCode;
 use crate::ffi::result::ImapResult;
-use crate::parsed::fetch::{
+use crate::proto::parsed::fetch::{
     parse_fetch, Address, BodyPart, BodySection, Envelope, FetchMessage, Mailbox, Param,
     SectionData, SectionKind, SectionText,
 };
-use crate::parsed::rfc2047;
+use crate::proto::parsed::rfc2047;
 use std::ffi::c_char;
 use std::ptr;
 

@@ -1,6 +1,6 @@
 //! The `imap_parse_*` functions for everything but FETCH: LIST/LSUB, STATUS, SEARCH/SORT,
 //! ESEARCH, THREAD, NAMESPACE, QUOTA, QUOTAROOT, ACL, MYRIGHTS, LISTRIGHTS, METADATA and
-//! CAPABILITY. See [`crate::parsed::mailbox`].
+//! CAPABILITY. See [`crate::proto::parsed::mailbox`].
 //!
 //! Shared contract (each function's doc refers to it as "the parse contract"): `result` is
 //! read, never changed or consumed, and the object does not borrow it; a result without data
@@ -15,8 +15,8 @@ use super::{
 };
 use crate::ffi::code::ImapCode;
 use crate::ffi::result::ImapResult;
-use crate::parsed::mailbox::{self as pm, ThreadNode};
-use crate::parsed::Invalid;
+use crate::proto::parsed::mailbox::{self as pm, ThreadNode};
+use crate::proto::parsed::Invalid;
 use crate::proto::response::Item;
 use std::ptr;
 

@@ -1,5 +1,5 @@
 //! Parsed results in the C ABI: structures instead of IMAP syntax, beside the raw
-//! `imap_result` and from the same data (see [`crate::parsed`]).
+//! `imap_result` and from the same data (see [`crate::proto::parsed`]).
 //!
 //! Every `imap_parse_*` function reads a raw result (it is not consumed or changed) and gives
 //! an owned object, freed by its own `_free`. The object is a tree of plain `#[repr(C)]`
@@ -23,7 +23,7 @@ pub mod text;
 
 use super::code::ImapCode;
 use super::result::ImapResult;
-use crate::parsed::{ErrorKind, Invalid};
+use crate::proto::parsed::{ErrorKind, Invalid};
 use crate::proto::response::Item;
 use std::any::Any;
 use std::ffi::{c_char, CString};
@@ -168,14 +168,20 @@ impl Arena {
         self.array(v)
     }
 
-    pub(crate) fn mailbox(&mut self, m: &crate::parsed::mailbox::MailboxName) -> ImapMailboxName {
+    pub(crate) fn mailbox(
+        &mut self,
+        m: &crate::proto::parsed::mailbox::MailboxName,
+    ) -> ImapMailboxName {
         ImapMailboxName {
             raw: self.bytes(&m.raw),
             name: self.nbytes(m.name.as_deref().map(str::as_bytes)),
         }
     }
 
-    pub(crate) fn ranges(&mut self, s: &crate::parsed::SeqSet) -> (*const ImapSeqRange, usize) {
+    pub(crate) fn ranges(
+        &mut self,
+        s: &crate::proto::parsed::SeqSet,
+    ) -> (*const ImapSeqRange, usize) {
         let v = s
             .ranges
             .iter()

@@ -4,7 +4,7 @@
 use super::guard;
 use crate::ffi::code::ImapCode;
 use crate::ffi::{bytes, text};
-use crate::parsed::{rfc2047, utf7};
+use crate::proto::parsed::{rfc2047, utf7};
 use std::ffi::{c_char, CString};
 use std::ptr;
 

@@ -16,8 +16,8 @@
 
 use super::token::{parse_u32, Token, Tokenizer, Value};
 use super::{err, excerpt, responses, ErrorKind, Invalid, ParseError, MAX_DEPTH};
+use crate::proto::imaplib::InternalDate;
 use crate::proto::response::Item;
-use crate::util::InternalDate;
 
 /// One message of a FETCH result. Fields the server did not send are `None` / empty.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -323,7 +323,7 @@ fn apply(msg: &mut FetchMessage, name: &[u8], v: &Value<'_>) -> Result<(), Parse
                 .text()
                 .ok_or_else(|| ParseError::new(ErrorKind::Shape, "INTERNALDATE is not a string"))?;
             let probe = [b"INTERNALDATE \"".as_ref(), s, b"\""].concat();
-            match crate::util::internaldate2tuple(&probe) {
+            match crate::proto::imaplib::internaldate2tuple(&probe) {
                 Ok(Some(d)) => msg.internal_date = Some(d),
                 Ok(None) => return err(ErrorKind::Shape, format!("bad date '{}'", excerpt(s))),
                 Err(e) => return err(ErrorKind::Shape, e.0),
