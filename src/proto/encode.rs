@@ -23,6 +23,11 @@ pub enum Arg {
     /// imaplib's UTF-8 mode APPEND message (RFC 6855): `UTF8 (~{N}`, then after `+` the
     /// bytes followed by `)`.
     Utf8Literal(Vec<u8>),
+    /// `NIL`.
+    Nil,
+    /// A parenthesised list of arguments, each encoded by its own rule (ID's field list,
+    /// GETMETADATA's entries). Literals cannot stand inside it.
+    Group(Vec<Arg>),
 }
 
 /// A command ready to be tagged and encoded.
@@ -158,6 +163,30 @@ pub fn fetch_parts(x: &[u8]) -> Vec<u8> {
     }
 }
 
+/// The bytes of an argument that stays on the command line, after the NUL/CR/LF check.
+fn inline_bytes(arg: &Arg) -> Result<Vec<u8>, ProtoError> {
+    let checked = |x: &[u8], rule: fn(&[u8]) -> Vec<u8>| check_line_safe(x).map(|_| rule(x));
+    match arg {
+        Arg::Raw(x) => checked(x, <[u8]>::to_vec),
+        Arg::Astring(x) => checked(x, astring),
+        Arg::ListMailbox(x) => checked(x, list_mailbox),
+        Arg::Quoted(x) => checked(x, quote),
+        Arg::List(x) => checked(x, set_quote),
+        Arg::FetchParts(x) => checked(x, fetch_parts),
+        Arg::Nil => Ok(b"NIL".to_vec()),
+        Arg::Group(items) => {
+            let parts = items
+                .iter()
+                .map(inline_bytes)
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok([b"(".as_ref(), &parts.join(&b' '), b")"].concat())
+        }
+        Arg::Literal(_) | Arg::Utf8Literal(_) => Err(ProtoError::InvalidArgument(
+            "a literal cannot stand inside a parenthesised list".into(),
+        )),
+    }
+}
+
 /// Encodes `cmd` under `tag`. Every argument that reaches a line is checked for NUL, CR and
 /// LF first, so nothing is produced for an unsafe command.
 pub fn encode(tag: &[u8], cmd: &Command) -> Result<Encoded, ProtoError> {
@@ -187,30 +216,7 @@ pub fn encode(tag: &[u8], cmd: &Command) -> Result<Encoded, ProtoError> {
                 literals += 1;
                 continue;
             }
-            Arg::Raw(x) => {
-                check_line_safe(x)?;
-                x.clone()
-            }
-            Arg::Astring(x) => {
-                check_line_safe(x)?;
-                astring(x)
-            }
-            Arg::ListMailbox(x) => {
-                check_line_safe(x)?;
-                list_mailbox(x)
-            }
-            Arg::Quoted(x) => {
-                check_line_safe(x)?;
-                quote(x)
-            }
-            Arg::List(x) => {
-                check_line_safe(x)?;
-                set_quote(x)
-            }
-            Arg::FetchParts(x) => {
-                check_line_safe(x)?;
-                fetch_parts(x)
-            }
+            inline => inline_bytes(inline)?,
         };
         line.push(b' ');
         line.extend_from_slice(&wire);
@@ -354,5 +360,28 @@ mod tests {
             &Command::new("APPEND", vec![Arg::Literal(b"\r\n\0".to_vec())])
         )
         .is_ok());
+    }
+
+    #[test]
+    fn groups_encode_each_member_by_its_rule_and_refuse_literals() {
+        let cmd = Command::new(
+            "ID",
+            vec![Arg::Group(vec![
+                Arg::Quoted(b"name".to_vec()),
+                Arg::Nil,
+                Arg::Astring(b"a b".to_vec()),
+            ])],
+        );
+        assert_eq!(wire(&cmd), b"T1 ID (\"name\" NIL \"a b\")\r\n");
+        let bad = Command::new("X", vec![Arg::Group(vec![Arg::Quoted(b"a\r\nb".to_vec())])]);
+        assert!(matches!(
+            encode(b"T1", &bad),
+            Err(ProtoError::InvalidArgument(_))
+        ));
+        let lit = Command::new("X", vec![Arg::Group(vec![Arg::Literal(b"x".to_vec())])]);
+        assert!(matches!(
+            encode(b"T1", &lit),
+            Err(ProtoError::InvalidArgument(_))
+        ));
     }
 }

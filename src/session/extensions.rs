@@ -7,7 +7,7 @@
 //! before anything is written.
 
 use super::{Error, ErrorKind, Outcome, Result, ResultFrom, Session};
-use crate::proto::encode::{astring, quote, Arg, Command};
+use crate::proto::encode::{Arg, Command};
 use crate::proto::response::Item;
 
 fn b(s: &str) -> Vec<u8> {
@@ -28,24 +28,15 @@ pub struct QuotaRoot {
     pub quota: Outcome,
 }
 
-/// A parenthesised list of `name value` pairs, names as strings and values as quoted
-/// strings or NIL (ID's field list, SETMETADATA's entry list). The result goes out as one
-/// raw argument, so the encoder's NUL/CR/LF check covers every name and value.
-fn pair_list(pairs: &[(&str, Option<&str>)], name_rule: fn(&[u8]) -> Vec<u8>) -> Vec<u8> {
-    let mut out = vec![b'('];
-    for (i, (name, value)) in pairs.iter().enumerate() {
-        if i > 0 {
-            out.push(b' ');
-        }
-        out.extend(name_rule(name.as_bytes()));
-        out.push(b' ');
-        match value {
-            Some(v) => out.extend(quote(v.as_bytes())),
-            None => out.extend_from_slice(b"NIL"),
-        }
-    }
-    out.push(b')');
-    out
+/// A parenthesised list of `name value` pairs (ID's field list, SETMETADATA's entry list):
+/// names by `name`'s rule, values as quoted strings or NIL.
+fn pair_group(pairs: &[(&str, Option<&str>)], name: fn(Vec<u8>) -> Arg) -> Arg {
+    Arg::Group(
+        pairs
+            .iter()
+            .flat_map(|(n, v)| [name(b(n)), v.map_or(Arg::Nil, |v| Arg::Quoted(b(v)))])
+            .collect(),
+    )
 }
 
 impl Session {
@@ -182,10 +173,9 @@ impl Session {
         match entries {
             [] => return Err(Error::invalid("GETMETADATA needs at least one entry")),
             [one] => args.push(Arg::Astring(b(one))),
-            many => {
-                let list: Vec<Vec<u8>> = many.iter().map(|e| astring(e.as_bytes())).collect();
-                args.push(Arg::Raw([b"(".as_ref(), &list.join(&b' '), b")"].concat()));
-            }
+            many => args.push(Arg::Group(
+                many.iter().map(|e| Arg::Astring(b(e))).collect(),
+            )),
         }
         self.ext("GETMETADATA", args, ResultFrom::Untagged("METADATA"))
     }
@@ -203,7 +193,7 @@ impl Session {
         }
         let args = vec![
             Arg::Astring(self.mailbox_arg(mailbox)),
-            Arg::Raw(pair_list(entries, astring)),
+            pair_group(entries, Arg::Astring),
         ];
         self.ext("SETMETADATA", args, ResultFrom::Untagged("METADATA"))
     }
@@ -300,10 +290,10 @@ impl Session {
     /// empty list sends `ID NIL`. Data: the untagged ID lines (`("name" "Dovecot")`).
     pub fn id(&mut self, params: &[(&str, Option<&str>)]) -> Result<Outcome> {
         let arg = if params.is_empty() {
-            b("NIL")
+            Arg::Nil
         } else {
-            pair_list(params, quote)
+            pair_group(params, Arg::Quoted)
         };
-        self.ext("ID", vec![Arg::Raw(arg)], ResultFrom::Untagged("ID"))
+        self.ext("ID", vec![arg], ResultFrom::Untagged("ID"))
     }
 }
