@@ -126,13 +126,7 @@ impl Session {
         initial: Option<&[u8]>,
         step: &mut SaslStep<'_>,
     ) -> Result<Outcome> {
-        self.check_open()?;
-        if self.tls_required && !self.is_tls() {
-            return Err(Error::new(
-                ErrorKind::Tls,
-                "refusing to authenticate: TLS was requested and is not active",
-            ));
-        }
+        self.check_credentials_may_go()?;
         self.guarded(|s| {
             s.sasl = true;
             let r = s.sasl_exchange(mechanism, initial, step);

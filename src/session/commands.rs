@@ -99,13 +99,7 @@ impl Session {
     /// after success. Refused (an invalid argument) on a connection where TLS was asked for and
     /// is not up.
     pub fn login(&mut self, user: &str, password: &str) -> Result<Outcome> {
-        self.check_open()?;
-        if self.tls_required && !self.is_tls() {
-            return Err(Error::new(
-                ErrorKind::Tls,
-                "refusing to send credentials: TLS was requested and is not active",
-            ));
-        }
+        self.check_credentials_may_go()?;
         self.guarded(|s| {
             let cmd = Command {
                 name: "LOGIN".into(),

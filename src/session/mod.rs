@@ -399,6 +399,19 @@ impl Session {
         }
     }
 
+    /// Credentials (LOGIN, AUTHENTICATE) may only go out on an open connection, and only
+    /// over TLS when TLS was asked for.
+    fn check_credentials_may_go(&self) -> Result<()> {
+        self.check_open()?;
+        if self.tls_required && !self.is_tls() {
+            return Err(Error::new(
+                ErrorKind::Tls,
+                "refusing to send credentials: TLS was requested and is not active",
+            ));
+        }
+        Ok(())
+    }
+
     fn check_open(&self) -> Result<()> {
         match &self.closed {
             None => Ok(()),
