@@ -1494,7 +1494,9 @@ imap_code imap_set_limits(struct imap_client *client, uint64_t max_line, uint64_
 imap_code imap_set_tls_verify(struct imap_client *client, int32_t verify);
 
 /**
- * Trusts the CA certificates of a PEM file, besides the system's (NULL: none).
+ * Trusts the CA certificates of a PEM file, besides the system's (NULL: none). Every
+ * certificate of a bundle is trusted, in any order; the file is read by imap_open, which
+ * fails with IMAP_CODE_TLS, naming the file, if it holds no certificate or a broken one.
  *
  * # Safety
  * `client` is a live handle; `path` is NULL or a NUL-terminated string.

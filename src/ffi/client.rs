@@ -436,7 +436,9 @@ pub unsafe extern "C" fn imap_set_tls_verify(client: *mut ImapClient, verify: i3
     })
 }
 
-/// Trusts the CA certificates of a PEM file, besides the system's (NULL: none).
+/// Trusts the CA certificates of a PEM file, besides the system's (NULL: none). Every
+/// certificate of a bundle is trusted, in any order; the file is read by imap_open, which
+/// fails with IMAP_CODE_TLS, naming the file, if it holds no certificate or a broken one.
 ///
 /// # Safety
 /// `client` is a live handle; `path` is NULL or a NUL-terminated string.

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 pub struct TlsConfig {
     /// Skip certificate and hostname verification (tests only).
     pub insecure: bool,
-    /// Extra trusted CA certificates (PEM file).
+    /// Extra trusted CA certificates: a PEM file holding one or more (every one is trusted).
     pub ca_file: Option<PathBuf>,
     /// Client certificate and its PKCS#8 private key (PEM files): imaplib's certfile/keyfile.
     pub client_cert: Option<(PathBuf, PathBuf)>,
@@ -22,15 +22,30 @@ fn read(path: &PathBuf, what: &str) -> Result<Vec<u8>, TransportError> {
         .map_err(|e| TransportError::Tls(format!("cannot read {what} {}: {e}", path.display())))
 }
 
+/// Every certificate of a PEM CA file (a bundle), in file order. Text and other PEM blocks
+/// (keys, ...) between certificates are skipped, as OpenSSL's own CA file loading does; a
+/// certificate block that does not parse, or a file with no certificate at all, is an error
+/// naming the file, so that a damaged bundle never silently trusts only part of itself.
+fn ca_bundle(path: &PathBuf) -> Result<Vec<Certificate>, TransportError> {
+    let pem = read(path, "CA file")?;
+    let certs = Certificate::stack_from_pem(&pem)
+        .map_err(|e| TransportError::Tls(format!("invalid CA file {}: {e}", path.display())))?;
+    if certs.is_empty() {
+        return Err(TransportError::Tls(format!(
+            "invalid CA file {}: no certificate (PEM \"BEGIN CERTIFICATE\" block) in it",
+            path.display()
+        )));
+    }
+    Ok(certs)
+}
+
 impl TlsConfig {
     fn connector(&self) -> Result<TlsConnector, TransportError> {
         let mut b = TlsConnector::builder();
         if let Some(ca) = &self.ca_file {
-            let pem = read(ca, "CA file")?;
-            let cert = Certificate::from_pem(&pem).map_err(|e| {
-                TransportError::Tls(format!("invalid CA file {}: {e}", ca.display()))
-            })?;
-            b.add_root_certificate(cert);
+            for cert in ca_bundle(ca)? {
+                b.add_root_certificate(cert);
+            }
         }
         if let Some((cert, key)) = &self.client_cert {
             let id = Identity::from_pkcs8(&read(cert, "certificate")?, &read(key, "key")?)
