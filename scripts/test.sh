@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: lint, Rust unit and integration tests, C tests under ctest (plain and under
 # valgrind), the Go and Node bindings' tests, all against a throwaway Dovecot on 127.0.0.1
-# that this script starts and stops.
+# that this script starts and stops (tests/server/test-dovecot.sh: /tmp/libimap-dovecot-tests,
+# ports 10144/10994, not the demo's; IMAPSRV_DIR, DOVECOT_IMAP_PORT, DOVECOT_IMAPS_PORT override).
 # Usage: bash scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,10 +17,20 @@ step "format and lint"
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
 
-step "test Dovecot"
-export DOVECOT_SEED=20
-bash tests/server/dovecot-up.sh start >/dev/null
-trap 'bash "$ROOT_DIR/tests/server/dovecot-up.sh" stop >/dev/null 2>&1 || true' EXIT
+# The test command leaves the machine as it found it: the temporary directory's mode included.
+TMP_MODE_BEFORE=$(stat -c %a "${TMPDIR:-/tmp}")
+
+step "script tests (tests/scripts: the test server's setup; own scratch dirs and free ports)"
+for t in tests/scripts/*.test.sh; do bash "$t"; done
+
+step "test Dovecot (tests/server/test-dovecot.sh: its own directory and ports, a fresh store)"
+# Every suite below starts the server through test-dovecot.sh, which takes these from the
+# environment; the demo's server (dovecot-up.sh's defaults) is left alone.
+eval "$(bash tests/server/test-dovecot.sh defaults)"
+export IMAPSRV_DIR DOVECOT_IMAP_PORT DOVECOT_IMAPS_PORT
+bash tests/server/test-dovecot.sh reset >/dev/null
+bash tests/server/test-dovecot.sh start >/dev/null
+trap 'bash "$ROOT_DIR/tests/server/test-dovecot.sh" stop >/dev/null 2>&1 || true' EXIT
 
 step "Rust tests"
 cargo test --locked
@@ -38,5 +49,9 @@ bash bindings/go/test.sh
 
 step "Node binding (tsc, node --test; also through ffi-napi)"
 FFI_NAPI=1 bash bindings/node/test.sh
+
+step "the temporary directory's mode is unchanged"
+[ "$(stat -c %a "${TMPDIR:-/tmp}")" = "$TMP_MODE_BEFORE" ] ||
+  { echo "${TMPDIR:-/tmp} was mode $TMP_MODE_BEFORE, now $(stat -c %a "${TMPDIR:-/tmp}")" >&2; exit 1; }
 
 step "all tests passed"

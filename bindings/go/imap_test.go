@@ -21,13 +21,13 @@ import (
 	imap "libimap/imap"
 )
 
-// srv holds the test Dovecot's KEY=VALUE lines (tests/server/dovecot-up.sh).
+// srv holds the test Dovecot's KEY=VALUE lines (tests/server/test-dovecot.sh: the tests' own
+// server, IMAPSRV_DIR and the DOVECOT_*_PORT variables choosing another).
 var srv = map[string]string{}
 
 func TestMain(m *testing.M) {
-	script := filepath.Join("..", "..", "tests", "server", "dovecot-up.sh")
+	script := filepath.Join("..", "..", "tests", "server", "test-dovecot.sh")
 	cmd := exec.Command("bash", script, "start")
-	cmd.Env = append(os.Environ(), "DOVECOT_SEED=20")
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
 	if err != nil {

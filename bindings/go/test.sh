@@ -22,7 +22,7 @@ fi
 [ -e "$HERE/_solib/libimap.so.0" ] || { echo "go binding: $HERE/_solib/libimap.so.0 is missing or dangling" >&2; exit 1; }
 
 step "test Dovecot"
-DOVECOT_SEED=${DOVECOT_SEED:-20} bash "$ROOT/tests/server/dovecot-up.sh" start >/dev/null
+bash "$ROOT/tests/server/test-dovecot.sh" start >/dev/null
 
 cd "$HERE"
 step "gofmt"

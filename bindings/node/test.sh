@@ -55,7 +55,7 @@ npx --no-install tsc --noEmit -p tsconfig.json
 
 # 4. the shared test server
 log "starting the test Dovecot"
-DOVECOT_SEED=${DOVECOT_SEED:-20} bash "$ROOT/tests/server/dovecot-up.sh" start >/dev/null
+bash "$ROOT/tests/server/test-dovecot.sh" start >/dev/null
 
 # 5. tests (node's runner exits non-zero on any failure)
 log "node --test"

@@ -1,5 +1,7 @@
 //! Shared helpers for the integration tests: the test Dovecot (started on first use by
-//! tests/server/dovecot-up.sh, which installs it if missing) and connection shortcuts.
+//! tests/server/test-dovecot.sh, the tests' own instance of dovecot-up.sh, which installs it
+//! if missing; IMAPSRV_DIR, DOVECOT_IMAP_PORT and DOVECOT_IMAPS_PORT choose another one) and
+//! connection shortcuts.
 #![allow(dead_code)]
 
 use imap::{Config, Session, TlsMode};
@@ -8,7 +10,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::sync::OnceLock;
 
-/// What dovecot-up.sh printed: host, ports, CA file, users...
+/// What test-dovecot.sh printed: host, ports, CA file, users...
 pub struct Dovecot {
     pub env: HashMap<String, String>,
 }
@@ -32,20 +34,19 @@ impl Dovecot {
 }
 
 /// Starts the test Dovecot once per test binary (idempotent across binaries), seeded with
-/// 20 messages in user1's INBOX.
+/// exactly 20 messages in user1's INBOX.
 pub fn dovecot() -> &'static Dovecot {
     static D: OnceLock<Dovecot> = OnceLock::new();
     D.get_or_init(|| {
-        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/server/dovecot-up.sh");
+        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/server/test-dovecot.sh");
         let out = Command::new("bash")
             .arg(&script)
             .arg("start")
-            .env("DOVECOT_SEED", "20")
             .output()
-            .expect("run dovecot-up.sh");
+            .expect("run test-dovecot.sh");
         assert!(
             out.status.success(),
-            "dovecot-up.sh failed: {}",
+            "test-dovecot.sh failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
         let env = String::from_utf8_lossy(&out.stdout)

@@ -11,6 +11,9 @@
 #                                Maildir write + doveadm sync); server may run
 #   dovecot-up.sh reset          stop and delete $IMAPSRV_DIR (fresh mail store)
 #
+# The demo uses the defaults below; the test suites use tests/server/test-dovecot.sh, which
+# runs this script with a directory and ports of their own.
+#
 # Environment (all optional):
 #   IMAPSRV_DIR=/tmp/libimap-dovecot     everything lives here (config, certs,
 #                                      sockets, state, mail, log)
@@ -18,7 +21,9 @@
 #   DOVECOT_IMAPS_PORT=10993           implicit TLS
 #   DOVECOT_SEED=0                     on start: seed this many messages into
 #   DOVECOT_SEED_USER=user1            ... this user's
-#   DOVECOT_SEED_MAILBOX=INBOX         ... mailbox (once; marker file)
+#   DOVECOT_SEED_MAILBOX=INBOX         ... mailbox (once; marker file). A store that
+#                                      was seeded with another count (the demo's 5, the
+#                                      tests' 20) is replaced by a fresh one on start.
 #   DOVECOT_SEED_RANDSEED=1            generator seed (deterministic content)
 #
 # Users (passwd-file, {PLAIN} so CRAM-MD5 works):
@@ -28,6 +33,10 @@
 #   master/masterpw  master user: LOGIN "user2*master" masterpw, or
 #                    AUTHENTICATE PLAIN authzid=user2 authcid=master
 set -euo pipefail
+# What this script creates is readable by the mail and auth users (key.pem is made 0600). It
+# never changes the mode of a directory it did not create: a path the mail user cannot
+# traverse is reported instead (check_traversable).
+umask 022
 
 ROOT=${IMAPSRV_DIR:-/tmp/libimap-dovecot}
 IMAP_PORT=${DOVECOT_IMAP_PORT:-10143}
@@ -68,7 +77,7 @@ ensure_setup() {
   id "$MAILUSER" >/dev/null 2>&1 ||
     useradd -r -M -d /nonexistent -s /usr/sbin/nologin "$MAILUSER"
   mkdir -p "$ROOT"/{ssl,run,state,mail}
-  chmod 755 "$ROOT" "$(dirname "$ROOT")" 2>/dev/null || true
+  check_traversable
   chown "$MAILUSER:$MAILUSER" "$ROOT/mail"
   if [ ! -s "$ROOT/ssl/cert.pem" ]; then
     # EC P-256: ~10 ms (RSA-2048 keygen takes ~0.3 s)
@@ -87,6 +96,23 @@ EOF
 master:{PLAIN}masterpw
 EOF
   write_conf
+}
+
+# Dovecot's mail user reaches the store ($ROOT/mail) and its auth user the users files
+# ($ROOT): every directory on the way must be traversable by both. Asked of the kernel as
+# those users (modes, ACLs); the first directory that is not is reported, never chmod-ed.
+check_traversable() {
+  local dirs=() d=$ROOT u bad
+  while :; do dirs=("$d" "${dirs[@]}"); [ "$d" = / ] && break; d=$(dirname "$d"); done
+  for u in "$MAILUSER" dovecot; do
+    id "$u" >/dev/null 2>&1 || continue
+    bad=$(setpriv --reuid="$u" --regid="$u" --clear-groups \
+            sh -c 'for d; do [ -x "$d" ] || { echo "$d"; exit 1; }; done' sh "${dirs[@]}") && continue
+    [ -n "$bad" ] || { log "cannot check directory access as user $u (setpriv failed)"; exit 1; }
+    log "Dovecot's user $u cannot traverse $bad (mode $(stat -c %a "$bad"), owner $(stat -c %U "$bad")), on the way to its mail store $ROOT/mail."
+    log "This script changes the mode only of directories it creates: make $bad traversable (chmod o+x), or set IMAPSRV_DIR to a directory under a traversable path."
+    exit 1
+  done
 }
 
 write_conf() {
@@ -217,12 +243,44 @@ alive() {  # PID is alive and not a zombie (PID 1 here may reap late)
 
 port_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
 
+# Our server is not running: any listener on our ports belongs to another program (another
+# IMAPSRV_DIR's Dovecot included). Fail now, saying which port and how to choose another.
+port_busy() {  # PORT VARIABLE
+  local who=""
+  command -v ss >/dev/null 2>&1 &&
+    who=$(ss -Hltnp "sport = :$1" 2>/dev/null | grep -o 'users:(([^)]*))' | head -1 || true)
+  log "port $1 on $HOST is in use by another program${who:+ ($who)}; set $2 to a free port (or stop that program)"
+}
+
+check_ports_free() {
+  if [ "$IMAP_PORT" = "$IMAPS_PORT" ]; then
+    log "DOVECOT_IMAP_PORT and DOVECOT_IMAPS_PORT are both $IMAP_PORT; they must differ"; exit 1
+  fi
+  local busy=0
+  port_open "$IMAP_PORT" && { port_busy "$IMAP_PORT" DOVECOT_IMAP_PORT; busy=1; }
+  port_open "$IMAPS_PORT" && { port_busy "$IMAPS_PORT" DOVECOT_IMAPS_PORT; busy=1; }
+  [ "$busy" = 0 ] || exit 1
+}
+
+# The ports the running server was configured with, "IMAP IMAPS" (from $CONF).
+conf_ports() {
+  awk '/inet_listener imaps/ {s=1} /port = / {if (s) b=$3; else a=$3} END {print a " " b}' "$CONF" 2>/dev/null
+}
+
 wait_ready() {
   local i
   for i in $(seq 1 500); do   # 500 x 20 ms = 10 s
     if port_open "$IMAP_PORT" && port_open "$IMAPS_PORT"; then return 0; fi
     # (not running_pid: right after fork /proc/PID/cmdline may not say dovecot yet)
-    alive "$(cat "$PIDFILE")" || { log "dovecot died; see $LOG"; tail -20 "$LOG" >&2; return 1; }
+    if ! alive "$(cat "$PIDFILE")"; then
+      # a port taken between our check and Dovecot's bind (or bound without listening)
+      local p
+      for p in "$IMAP_PORT:DOVECOT_IMAP_PORT" "$IMAPS_PORT:DOVECOT_IMAPS_PORT"; do
+        grep -q "listen($HOST, ${p%%:*}) failed: Address already in use" "$LOG" 2>/dev/null &&
+          port_busy "${p%%:*}" "${p#*:}" && return 1
+      done
+      log "dovecot died; see $LOG"; tail -20 "$LOG" >&2; return 1
+    fi
     sleep 0.02
   done
   log "timeout waiting for ports $IMAP_PORT/$IMAPS_PORT"; return 1
@@ -280,12 +338,19 @@ do_seed() {  # N USER MAILBOX
 
 start() {
   ensure_installed
+  if seeded_otherwise; then
+    log "the mail store in $ROOT was seeded with $(cat "$(seed_marker)") messages, not ${DOVECOT_SEED}: starting from a fresh store"
+    stop >/dev/null 2>&1
+    rm -rf "$ROOT/mail"
+  fi
   if pid=$(running_pid); then
-    if port_open "$IMAP_PORT" && port_open "$IMAPS_PORT"; then
+    if [ "$(conf_ports)" = "$IMAP_PORT $IMAPS_PORT" ] &&
+       port_open "$IMAP_PORT" && port_open "$IMAPS_PORT"; then
       seed_if_wanted; print_env; return 0
     fi
-    log "pid $pid alive but ports not open; restarting"; stop
+    log "pid $pid alive but not listening on $IMAP_PORT/$IMAPS_PORT; restarting"; stop
   fi
+  check_ports_free
   ensure_setup
   rm -f "$PIDFILE" "$ROOT/run/master.pid"
   local t0; t0=$(date +%s.%N)
@@ -297,9 +362,20 @@ start() {
   print_env
 }
 
+seed_marker() {
+  local u=${DOVECOT_SEED_USER:-user1} m=${DOVECOT_SEED_MAILBOX:-INBOX}
+  echo "$ROOT/mail/.seeded-$u-${m//\//_}"
+}
+
+# The wanted mailbox was seeded with another number of messages than DOVECOT_SEED.
+seeded_otherwise() {
+  local n=${DOVECOT_SEED:-0} marker; marker=$(seed_marker)
+  [ "$n" -gt 0 ] && [ -e "$marker" ] && [ "$(cat "$marker")" != "$n" ]
+}
+
 seed_if_wanted() {  # DOVECOT_SEED messages, once per store (marker file)
   local n=${DOVECOT_SEED:-0} u=${DOVECOT_SEED_USER:-user1} m=${DOVECOT_SEED_MAILBOX:-INBOX}
-  local marker="$ROOT/mail/.seeded-$u-${m//\//_}"
+  local marker; marker=$(seed_marker)
   if [ "$n" -gt 0 ] && [ ! -e "$marker" ]; then
     do_seed "$n" "$u" "$m" && echo "$n" > "$marker"
   fi
@@ -341,6 +417,12 @@ case "$cmd" in
   env) print_env ;;
   seed) shift; [ $# -ge 1 ] || { echo "usage: $0 seed N [USER] [MAILBOX]" >&2; exit 2; }
         ensure_installed; ensure_setup; do_seed "$@" ;;
-  reset) stop; rm -rf "$ROOT" ;;
+  reset) stop
+         # only what this script made: an empty directory or one holding its configuration
+         if [ -z "$(ls -A "$ROOT")" ] || head -1 "$CONF" 2>/dev/null | grep -q 'generated by dovecot-up.sh'; then
+           rm -rf "$ROOT"
+         else
+           log "not deleting $ROOT: it does not hold this script's configuration"; exit 1
+         fi ;;
   *) sed -n '2,30p' "$0"; exit 2 ;;
 esac

@@ -6,7 +6,7 @@
 //
 //   node bench/fetch.mjs [--count 200] [--size 100000] [--rounds 5] [--tls none|implicit]
 //
-// The server: tests/server/dovecot-up.sh start (run here when needed; shared, never stopped).
+// The server: tests/server/test-dovecot.sh start (run here when needed; shared, never stopped).
 import { parseArgs } from 'node:util';
 import { Client } from '../index.mjs';
 import { dovecot, uniqueName, makeMessage } from '../test-support/dovecot.mjs';

@@ -1,4 +1,5 @@
-// Test support: the shared test Dovecot (tests/server/dovecot-up.sh) and small helpers.
+// Test support: the shared test Dovecot (tests/server/test-dovecot.sh: the tests' own server,
+// IMAPSRV_DIR and the DOVECOT_*_PORT variables choosing another) and small helpers.
 // The server is shared with other suites running at the same time: never stop it, never
 // write to user1's INBOX (select it read-only), and use unique mailbox names for writes.
 import { execFileSync } from 'node:child_process';
@@ -9,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const packageRoot = path.join(here, '..');
-const script = path.join(packageRoot, '..', '..', 'tests', 'server', 'dovecot-up.sh');
+const script = path.join(packageRoot, '..', '..', 'tests', 'server', 'test-dovecot.sh');
 
 function parseEnv(text) {
   const env = {};
@@ -21,11 +22,10 @@ function parseEnv(text) {
 }
 
 let cached = null;
-/** Starts the Dovecot (idempotent, DOVECOT_SEED=20) and returns its KEY=VALUE lines. */
+/** Starts the Dovecot (idempotent, 20 messages in user1's INBOX) and returns its KEY=VALUE lines. */
 export function dovecot() {
   if (cached) return cached;
   const out = execFileSync('bash', [script, 'start'], {
-    env: { ...process.env, DOVECOT_SEED: process.env.DOVECOT_SEED ?? '20' },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
