@@ -47,7 +47,8 @@ type Options struct {
 	// StartTLS upgrades a Dial connection with STARTTLS before Dial returns; any failure of
 	// it is an ErrTLS and no connection. Not allowed with DialTLS.
 	StartTLS bool
-	// CAFile is a PEM file of CA certificates to trust besides the system's.
+	// CAFile is a PEM file of CA certificates to trust besides the system's: every
+	// certificate in it, in any order. A file with none, or a broken one, is an ErrTLS.
 	CAFile string
 	// InsecureSkipVerify turns certificate and hostname verification off. Tests only.
 	InsecureSkipVerify bool

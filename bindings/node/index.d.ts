@@ -159,7 +159,8 @@ export interface ConnectOptions {
   port?: number;
   /** How the connection is secured; default 'implicit' (TLS from the first byte). */
   tls?: 'implicit' | 'starttls' | 'none';
-  /** A PEM file of CA certificates trusted besides the system's. */
+  /** A PEM file of CA certificates trusted besides the system's: every certificate in it, in
+   *  any order. A file with none, or a broken one, fails with IMAP_CODE_TLS. */
   ca?: string;
   /** A client certificate (PEM) to present, with `key`. */
   cert?: string;

@@ -12,7 +12,10 @@
 #   dovecot-up.sh reset          stop and delete $IMAPSRV_DIR (fresh mail store)
 #
 # The demo uses the defaults below; the test suites use tests/server/test-dovecot.sh, which
-# runs this script with a directory and ports of their own.
+# runs this script with a directory and ports of their own. start fails at once, naming the
+# port and its variable, when another program listens on a port, and fails naming the
+# directory when Dovecot's users cannot traverse the path to $IMAPSRV_DIR/mail: the script
+# never changes the mode of a directory it did not create.
 #
 # Environment (all optional):
 #   IMAPSRV_DIR=/tmp/libimap-dovecot     everything lives here (config, certs,
