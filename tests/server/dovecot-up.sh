@@ -109,7 +109,7 @@ check_traversable() {
   while :; do dirs=("$d" "${dirs[@]}"); [ "$d" = / ] && break; d=$(dirname "$d"); done
   for u in "$MAILUSER" dovecot; do
     id "$u" >/dev/null 2>&1 || continue
-    bad=$(setpriv --reuid="$u" --regid="$u" --clear-groups \
+    bad=$(setpriv --reuid="$(id -u "$u")" --regid="$(id -g "$u")" --clear-groups \
             sh -c 'for d; do [ -x "$d" ] || { echo "$d"; exit 1; }; done' sh "${dirs[@]}") && continue
     [ -n "$bad" ] || { log "cannot check directory access as user $u (setpriv failed)"; exit 1; }
     log "Dovecot's user $u cannot traverse $bad (mode $(stat -c %a "$bad"), owner $(stat -c %U "$bad")), on the way to its mail store $ROOT/mail."
