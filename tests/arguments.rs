@@ -116,6 +116,41 @@ fn a_synchronizing_password_literal_is_withheld_when_the_server_refuses_first() 
 }
 
 #[test]
+fn the_trace_shows_neither_an_8bit_password_nor_its_length() {
+    let n = PASSWORD.len();
+    for caps in ["", "LITERAL+"] {
+        let plus = if caps.is_empty() { "" } else { "+" };
+        let mut script = vec![greeting(caps), expect(&format!("LOGIN user {{{n}{plus}}}"))];
+        if caps.is_empty() {
+            script.push(send("+ go ahead\r\n"));
+        }
+        script.extend([expect_line(PASSWORD), send(LOGIN_OK)]);
+        let mut case = Case::open(script);
+        let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+        let sink = std::sync::Arc::clone(&lines);
+        case.session.set_debug(5);
+        case.session
+            .set_trace_sink(Some(Box::new(move |_, l: &str| {
+                sink.lock().unwrap().push(l.into())
+            })));
+        assert!(case.session.login("user", PASSWORD).expect("login").is_ok());
+        case.finish();
+        let lines = lines.lock().unwrap();
+        assert!(
+            lines.iter().any(|l| l.contains("LOGIN <redacted>")),
+            "{lines:?}"
+        );
+        for l in lines.iter() {
+            assert!(!l.contains(PASSWORD), "{l}");
+            assert!(
+                !l.contains(&format!("{{{n}")) && !l.contains(&format!("size {n}")),
+                "{l}"
+            );
+        }
+    }
+}
+
+#[test]
 fn literal_plus_sends_the_password_at_once() {
     let n = PASSWORD.len();
     // No continuation is ever sent: a client that waited for one would hang here.
@@ -420,6 +455,24 @@ fn the_literal_attribute_applies_to_the_next_command_only() {
     s.set_literal(Some("Grüße".as_bytes().to_vec()));
     let out = s.search(Some("UTF-8"), &["SUBJECT"]).expect("search");
     assert_eq!(out.data, vec![Item::Line(b"1".to_vec())]);
+    assert!(s.noop().expect("noop").is_ok());
+    case.finish();
+}
+
+#[test]
+fn the_literal_attribute_is_dropped_with_a_command_refused_for_its_state() {
+    let mut case = Case::open(vec![
+        send("* PREAUTH fake ready\r\n"),
+        expect("CAPABILITY"),
+        send("* CAPABILITY IMAP4rev1\r\n{tag} OK done\r\n"),
+        expect("NOOP"),
+        send("{tag} OK noop\r\n"),
+    ]);
+    let s = &mut case.session;
+    s.set_literal(Some(b"stray".to_vec()));
+    // FETCH needs a selected mailbox: refused, and the literal goes with it (imaplib).
+    let e = s.fetch("1", "(FLAGS)").expect_err("fetch in AUTH");
+    assert_eq!(e.kind, ErrorKind::IllegalState);
     assert!(s.noop().expect("noop").is_ok());
     case.finish();
 }

@@ -71,9 +71,9 @@ unsafe fn typed_values(
                     .ok()
                     .filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
                     .and_then(|s| s.parse::<u64>().ok());
-                Value::Number(parsed.ok_or_else(|| {
-                    Error::invalid(format!("values[{i}] is not a number"))
-                })?)
+                Value::Number(
+                    parsed.ok_or_else(|| Error::invalid(format!("values[{i}] is not a number")))?,
+                )
             }
             k if k == ImapArgKind::ListBegin as i32 => {
                 stack.push(Vec::new());

@@ -717,7 +717,11 @@ impl Session {
     /// result stands. Returns the tag, for [`Session::complete`].
     pub fn start(&mut self, cmd: Command, table_name: &str) -> Result<Vec<u8>> {
         self.check_open()?;
-        self.check_state(table_name)?;
+        if let Err(e) = self.check_state(table_name) {
+            // imaplib discards the pending literal with a command refused for its state.
+            self.next_literal = None;
+            return Err(e);
+        }
         for name in ["OK", "NO", "BAD"] {
             self.store.pop(name);
         }
@@ -756,8 +760,13 @@ impl Session {
                     }
                 }
                 Piece::Literal(bytes) | Piece::NonSyncLiteral(bytes) => {
-                    self.tracer
-                        .log(4, || format!("write literal size {}", bytes.len()));
+                    if cmd.secret {
+                        // Not even a secret's length reaches the trace.
+                        self.tracer.log(4, || "write literal <redacted>".into());
+                    } else {
+                        self.tracer
+                            .log(4, || format!("write literal size {}", bytes.len()));
+                    }
                     self.write(&bytes)?;
                 }
             }
