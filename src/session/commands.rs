@@ -95,7 +95,8 @@ impl Session {
         self.simple("NOOP", vec![], ResultFrom::Tagged)
     }
 
-    /// LOGIN; the password is always quoted and never traced. Capabilities are refreshed
+    /// LOGIN; the password is a string value (quoted, or a literal when it is not 7-bit, see
+    /// [`crate::proto::encode::string_form`]) and never traced. Capabilities are refreshed
     /// after success. Refused (an invalid argument) on a connection where TLS was asked for and
     /// is not up.
     pub fn login(&mut self, user: &str, password: &str) -> Result<Outcome> {
