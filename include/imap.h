@@ -2643,9 +2643,11 @@ imap_code imap_append_flags(struct imap_client *client, const char *mailbox, con
 /**
  * imaplib's `literal` attribute: the `len` bytes at `literal` (copied) go as a synchronizing
  * literal `{N}` at the end of the next command sent, whichever it is, and then are forgotten
- * (APPEND's own message replaces them, as in imaplib). NULL clears it; a non-NULL pointer with
- * `len` 0 sends `{0}`. Example: `imap_set_literal(c, "Grüße", 7)` then `imap_search(c, "UTF-8",
- * {"SUBJECT"}, 1, &r)` sends `SEARCH CHARSET UTF-8 SUBJECT {7}` and the bytes after `+`.
+ * (APPEND's own message replaces them, as in imaplib; a command refused for its state drops
+ * them). NULL clears it; a non-NULL pointer with `len` 0 sends `{0}`. `IMAP_CODE_CLOSED` on a
+ * connection that is not open. Example: `imap_set_literal(c, "Grüße", 7)` then
+ * `imap_search(c, "UTF-8", {"SUBJECT"}, 1, &r)` sends `SEARCH CHARSET UTF-8 SUBJECT {7}` and
+ * the bytes after `+`.
  *
  * # Safety
  * `client` is a live handle; `literal` is NULL or points to `len` readable bytes.

@@ -452,7 +452,8 @@ fn the_literal_attribute_applies_to_the_next_command_only() {
     ));
     select(&mut case);
     let s = &mut case.session;
-    s.set_literal(Some("Grüße".as_bytes().to_vec()));
+    s.set_literal(Some("Grüße".as_bytes().to_vec()))
+        .expect("set_literal");
     let out = s.search(Some("UTF-8"), &["SUBJECT"]).expect("search");
     assert_eq!(out.data, vec![Item::Line(b"1".to_vec())]);
     assert!(s.noop().expect("noop").is_ok());
@@ -469,12 +470,17 @@ fn the_literal_attribute_is_dropped_with_a_command_refused_for_its_state() {
         send("{tag} OK noop\r\n"),
     ]);
     let s = &mut case.session;
-    s.set_literal(Some(b"stray".to_vec()));
+    s.set_literal(Some(b"stray".to_vec())).expect("set_literal");
     // FETCH needs a selected mailbox: refused, and the literal goes with it (imaplib).
     let e = s.fetch("1", "(FLAGS)").expect_err("fetch in AUTH");
     assert_eq!(e.kind, ErrorKind::IllegalState);
     assert!(s.noop().expect("noop").is_ok());
     case.finish();
+    // Not before open: the next command would be open's own CAPABILITY.
+    let e = Session::default()
+        .set_literal(Some(b"x".to_vec()))
+        .expect_err("set_literal before open");
+    assert_eq!(e.kind, ErrorKind::Closed);
 }
 
 // ----- against the test Dovecot ----------------------------------------------------------------

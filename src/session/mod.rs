@@ -786,9 +786,14 @@ impl Session {
 
     /// imaplib's `literal` attribute: `bytes` go as a synchronizing literal at the end of the
     /// next command sent (any command; APPEND's own message replaces it), then it is cleared.
-    /// Cleared too when the connection closes.
-    pub fn set_literal(&mut self, bytes: Option<Vec<u8>>) {
+    /// Cleared too when the connection closes; refused ([`ErrorKind::Closed`]) on a closed
+    /// connection, where the next command would be the one `open` sends itself.
+    pub fn set_literal(&mut self, bytes: Option<Vec<u8>>) -> Result<()> {
+        if bytes.is_some() {
+            self.check_open()?;
+        }
         self.next_literal = bytes;
+        Ok(())
     }
 
     fn write(&mut self, bytes: &[u8]) -> Result<()> {

@@ -135,6 +135,13 @@ static void test_flag_lists(imap_client *c) {
   result_done(&r);
 }
 
+static void test_literal_needs_a_connection(void) {
+  imap_client *c = test_client();
+  CHECK_CODE(c, imap_set_literal(c, (const uint8_t *)"x", 1), IMAP_CODE_CLOSED);
+  CHECK_CODE(c, imap_set_literal(c, NULL, 0), IMAP_CODE_OK);
+  imap_client_free(c);
+}
+
 static void test_utf8_password(void) {
   imap_client *c = test_connect(IMAP_TLS_MODE_NONE);
   CHECK_CODE(c, imap_login(c, "utf8user", "p\xc3\xa4sswn\xc3\xb6rd", NULL), IMAP_CODE_NO);
@@ -163,5 +170,6 @@ int main(void) {
   CHECK_CODE(c, imap_delete(c, box, NULL), IMAP_CODE_OK);
   test_logout(c);
   test_utf8_password();
+  test_literal_needs_a_connection();
   return test_finish("args");
 }
