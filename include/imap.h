@@ -56,6 +56,11 @@
 #define IMAP_VERSION_NUMBER 100
 
 /**
+ * The largest non-synchronizing literal LITERAL- allows (RFC 7888 §4).
+ */
+#define LITERAL_MINUS_MAX 4096
+
+/**
  * Status code returned by every fallible `imap_*` function. Numbers are stable.
  */
 enum imap_code
@@ -467,6 +472,46 @@ enum imap_mailbox_encoding
 typedef enum imap_mailbox_encoding imap_mailbox_encoding;
 #else
 typedef int32_t imap_mailbox_encoding;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * The kind of one typed argument value (the `kinds` array of `imap_search_args`...).
+ */
+enum imap_arg_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * A keyword, date, flag keyword or sequence set sent as it is (`SUBJECT`, `OR`,
+   * `1-Feb-2024`, `1:*`): printable ASCII without space, parentheses, `{`, `"` or `\`.
+   */
+  IMAP_ARG_KIND_ATOM = 0,
+  /**
+   * A string value (text to search for, a header name with spaces): sent quoted, or as a
+   * literal when it is not 7-bit (non-synchronizing when the server allows it), quoted UTF-8
+   * in UTF-8 mode. Any bytes but NUL, CR and LF; need not be UTF-8 (for another charset).
+   */
+  IMAP_ARG_KIND_STRING = 1,
+  /**
+   * A decimal number (digits only).
+   */
+  IMAP_ARG_KIND_NUMBER = 2,
+  /**
+   * Opens a parenthesised group; its value is ignored (may be NULL).
+   */
+  IMAP_ARG_KIND_LIST_BEGIN = 3,
+  /**
+   * Closes the innermost group; its value is ignored (may be NULL).
+   */
+  IMAP_ARG_KIND_LIST_END = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum imap_arg_kind imap_arg_kind;
+#else
+typedef int32_t imap_arg_kind;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -1639,8 +1684,8 @@ imap_code imap_capability(struct imap_client *client, struct imap_result **out);
 imap_code imap_noop(struct imap_client *client, struct imap_result **out);
 
 /**
- * LOGIN `user` `password`. The password is always sent quoted and is never traced or put in
- * an error message. On a connection opened with TLS, credentials never travel in plaintext.
+ * LOGIN `user` `password`. The password is sent quoted, or as a literal when it is not 7-bit
+ * (non-synchronizing with LITERAL+), and is never traced or put in an error message. On a connection opened with TLS, credentials never travel in plaintext.
  * Success moves to AUTH and refreshes the capabilities; a wrong password gives `IMAP_CODE_NO`.
  *
  * # Safety
@@ -1786,7 +1831,9 @@ imap_code imap_expunge(struct imap_client *client, struct imap_result **out);
 
 /**
  * SEARCH `[CHARSET charset]` followed by the `ncriteria` criteria, verbatim (imaplib's
- * `search(charset, *criteria)`; `charset` NULL: none). Data: SEARCH lines.
+ * `search(charset, *criteria)`; `charset` NULL: none). Data: SEARCH lines. A non-ASCII
+ * criterion goes as an 8-bit atom, which many servers refuse: use `imap_search_args` to give
+ * string values.
  *
  * # Safety
  * `client` is a live handle; `charset` is NULL or NUL-terminated; `criteria` points to
@@ -1805,6 +1852,7 @@ imap_code imap_fetch(struct imap_client *client, const char *message_set, const 
 
 /**
  * STORE `message_set` `command` (`"+FLAGS"`, `"-FLAGS.SILENT"`...) `flags`. Data: FETCH lines.
+ * `flags` is sent as given (imaplib); `imap_store_flags` takes a checked list.
  *
  * # Safety
  * `client` is a live handle; strings are NUL-terminated; `out` is NULL or writable.
@@ -2522,6 +2570,91 @@ void imap_result_free(struct imap_result *result);
  * `client` is a live handle; `callback` follows `imap_literal_fn`'s contract.
  */
 imap_code imap_set_literal_callback(struct imap_client *client, imap_literal_fn callback, void *user_data, uint64_t min_size);
+
+/**
+ * SEARCH `[CHARSET charset]` followed by `count` typed values: `values[i]` is sent by the
+ * rule of `kinds[i]` (an `imap_arg_kind`), so a string value is quoted or sent as a literal
+ * and never as an 8-bit atom. Example: values `{"SUBJECT", "Grüße"}`, kinds
+ * `{IMAP_ARG_KIND_ATOM, IMAP_ARG_KIND_STRING}` with charset `"UTF-8"`. Data: SEARCH lines.
+ * A bad value gives `IMAP_CODE_INVALID_ARGUMENT` and nothing is sent.
+ *
+ * # Safety
+ * `client` is a live handle; `charset` is NULL or NUL-terminated; `values` and `kinds` point
+ * to `count` entries (or are NULL when `count` is 0); `out` is NULL or writable.
+ */
+imap_code imap_search_args(struct imap_client *client, const char *charset, const char *const *values, const int32_t *kinds, size_t count, struct imap_result **out);
+
+/**
+ * As `imap_search_args`, as UID SEARCH: the data are UIDs.
+ *
+ * # Safety
+ * As `imap_search_args`.
+ */
+imap_code imap_uid_search_args(struct imap_client *client, const char *charset, const char *const *values, const int32_t *kinds, size_t count, struct imap_result **out);
+
+/**
+ * SORT (RFC 5256) by the `nkeys` sort keys (atoms: `"REVERSE"`, `"DATE"`...) in `charset`
+ * over `count` typed search values, as in `imap_search_args`. Data: SORT lines.
+ *
+ * # Safety
+ * `client` is a live handle; `keys` points to `nkeys` NUL-terminated strings; `charset` is
+ * NUL-terminated; `values`/`kinds` as in `imap_search_args`; `out` is NULL or writable.
+ */
+imap_code imap_sort_args(struct imap_client *client, const char *const *keys, size_t nkeys, const char *charset, const char *const *values, const int32_t *kinds, size_t count, struct imap_result **out);
+
+/**
+ * As `imap_sort_args`, as UID SORT: the data are UIDs.
+ *
+ * # Safety
+ * As `imap_sort_args`.
+ */
+imap_code imap_uid_sort_args(struct imap_client *client, const char *const *keys, size_t nkeys, const char *charset, const char *const *values, const int32_t *kinds, size_t count, struct imap_result **out);
+
+/**
+ * STORE `message_set` `command` with the `nflags` flags as a list. `command` is `FLAGS`,
+ * `+FLAGS` or `-FLAGS`, optionally with `.SILENT`; each flag is `\Name` or a keyword atom
+ * (`"\\Seen"`, `"$Label"`). A flag with a space, parenthesis, `]`, `%`, `*`, quote, a
+ * backslash other than the leading one, a control or non-ASCII character, a set that is not
+ * a sequence set or another command gives `IMAP_CODE_INVALID_ARGUMENT` and nothing is sent.
+ * No flags (`nflags` 0) sends `()`. Data: FETCH lines.
+ *
+ * # Safety
+ * `client` is a live handle; strings are NUL-terminated; `flags` points to `nflags`
+ * NUL-terminated strings (or is NULL when `nflags` is 0); `out` is NULL or writable.
+ */
+imap_code imap_store_flags(struct imap_client *client, const char *message_set, const char *command, const char *const *flags, size_t nflags, struct imap_result **out);
+
+/**
+ * As `imap_store_flags`, as UID STORE: `uid_set` holds UIDs.
+ *
+ * # Safety
+ * As `imap_store_flags`.
+ */
+imap_code imap_uid_store_flags(struct imap_client *client, const char *uid_set, const char *command, const char *const *flags, size_t nflags, struct imap_result **out);
+
+/**
+ * As `imap_append`, with the `nflags` flags as a list, each checked as in
+ * `imap_store_flags` (`nflags` 0: no flag list is sent).
+ *
+ * # Safety
+ * As `imap_append`; `flags` points to `nflags` NUL-terminated strings (or is NULL when
+ * `nflags` is 0).
+ */
+imap_code imap_append_flags(struct imap_client *client, const char *mailbox, const char *const *flags, size_t nflags, const char *date_time, const uint8_t *message, size_t message_len, struct imap_result **out);
+
+/**
+ * imaplib's `literal` attribute: the `len` bytes at `literal` (copied) go as a synchronizing
+ * literal `{N}` at the end of the next command sent, whichever it is, and then are forgotten
+ * (APPEND's own message replaces them, as in imaplib; a command refused for its state drops
+ * them). NULL clears it; a non-NULL pointer with `len` 0 sends `{0}`. `IMAP_CODE_CLOSED` on a
+ * connection that is not open. Example: `imap_set_literal(c, "Grüße", 7)` then
+ * `imap_search(c, "UTF-8", {"SUBJECT"}, 1, &r)` sends `SEARCH CHARSET UTF-8 SUBJECT {7}` and
+ * the bytes after `+`.
+ *
+ * # Safety
+ * `client` is a live handle; `literal` is NULL or points to `len` readable bytes.
+ */
+imap_code imap_set_literal(struct imap_client *client, const uint8_t *literal, size_t len);
 
 /**
  * imaplib's `Int2AP(num)`: the base-16 digits of |`num`| written with the letters `A`..`P`

@@ -10,6 +10,7 @@ pub mod proto;
 pub mod session;
 pub mod transport;
 
+pub use proto::encode::Value;
 pub use proto::parsed;
 pub use proto::response::Item;
 pub use session::{Config, Error, ErrorKind, Mechanism, Outcome, Session, State, TlsMode};

@@ -78,7 +78,8 @@ func (c *Client) Noop(ctx context.Context) (*Result, error) {
 	})
 }
 
-// Login sends LOGIN. The password is always quoted and never traced or put in an error. A
+// Login sends LOGIN. The password is quoted, or a literal when it is not 7-bit, and never
+// traced or put in an error. A
 // wrong password gives ErrNo. Success moves to StateAuth and refreshes the capabilities.
 func (c *Client) Login(ctx context.Context, user, password string) (*Result, error) {
 	var a args

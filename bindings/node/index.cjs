@@ -199,6 +199,59 @@ function strList(values, what) {
   return values.map((v, i) => str(v, `${what}[${i}]`));
 }
 
+// Typed argument values (imap_arg_kind): the library sends each by its kind, so a string
+// value is quoted or sent as a literal and never as an 8-bit atom.
+const ARG_KIND = { atom: 0, string: 1, number: 2, listBegin: 3, listEnd: 4 };
+const ARG = Symbol('libimap.arg');
+function makeArg(kind, value) {
+  return Object.freeze({ [ARG]: true, kind, value });
+}
+/** Builders of typed arguments for searchArgs and sortArgs. */
+const arg = Object.freeze({
+  /** A keyword, date, flag keyword or sequence set sent as it is ('SUBJECT', '1:*'). */
+  atom: (value) => makeArg('atom', str(value, 'atom')),
+  /** A string value: quoted, or a literal when it is not 7-bit. */
+  string: (value) => makeArg('string', str(value, 'string')),
+  /** A non-negative integer. */
+  number: (value) => {
+    if (typeof value === 'bigint' ? value < 0n : !Number.isSafeInteger(value) || value < 0)
+      throw new TypeError('number must be a non-negative integer');
+    return makeArg('number', String(value));
+  },
+  /** A parenthesised group of arguments. */
+  list: (...items) => makeArg('list', items),
+});
+
+/** Flattens typed arguments into the values and kinds arrays of imap_search_args. */
+function typedArgs(args, what) {
+  const values = [];
+  const kinds = [];
+  const walk = (items, path) =>
+    items.forEach((a, i) => {
+      const where = `${path}[${i}]`;
+      if (a === null || typeof a !== 'object' || a[ARG] !== true)
+        throw new TypeError(`${where} must be built with arg.atom, arg.string, arg.number or arg.list`);
+      if (a.kind === 'list') {
+        values.push(null);
+        kinds.push(ARG_KIND.listBegin);
+        walk(a.value, where);
+        values.push(null);
+        kinds.push(ARG_KIND.listEnd);
+      } else {
+        values.push(a.value);
+        kinds.push(ARG_KIND[a.kind]);
+      }
+    });
+  walk(args, what);
+  return [values, Int32Array.from(kinds), values.length];
+}
+
+function flagList(flags, what) {
+  if (!Array.isArray(flags)) throw new TypeError(`${what} must be an array of strings`);
+  const f = strList(flags, what);
+  return [f, f.length];
+}
+
 function toBytes(message, what = 'message') {
   if (typeof message === 'string') return Buffer.from(message, 'utf8');
   if (Buffer.isBuffer(message)) return message;
@@ -1278,6 +1331,90 @@ class Client {
   store(messageSet, command, flags) {
     return this.#cmd(fn.imap_store, () => [str(messageSet, 'messageSet'), str(command, 'command'), str(flags, 'flags')]);
   }
+  /**
+   * SEARCH [CHARSET charset] with typed criteria (charset null: none):
+   * `searchArgs('UTF-8', arg.atom('SUBJECT'), arg.string('Grüße'))`. A bad value rejects with
+   * INVALID_ARGUMENT and nothing is sent.
+   */
+  searchArgs(charset, ...criteria) {
+    return this.#cmd(fn.imap_search_args, () => [optStr(charset, 'charset'), ...typedArgs(criteria, 'criteria')]);
+  }
+  /** searchArgs as UID SEARCH: the data are UIDs. */
+  uidSearchArgs(charset, ...criteria) {
+    return this.#cmd(fn.imap_uid_search_args, () => [optStr(charset, 'charset'), ...typedArgs(criteria, 'criteria')]);
+  }
+  /** SORT (keys) charset with typed search criteria: `sortArgs(['REVERSE', 'DATE'], 'UTF-8', ...)`. */
+  sortArgs(keys, charset, ...criteria) {
+    return this.#cmd(fn.imap_sort_args, () => [
+      ...flagList(keys, 'keys'),
+      str(charset, 'charset'),
+      ...typedArgs(criteria, 'criteria'),
+    ]);
+  }
+  /** sortArgs as UID SORT: the data are UIDs. */
+  uidSortArgs(keys, charset, ...criteria) {
+    return this.#cmd(fn.imap_uid_sort_args, () => [
+      ...flagList(keys, 'keys'),
+      str(charset, 'charset'),
+      ...typedArgs(criteria, 'criteria'),
+    ]);
+  }
+  /**
+   * STORE messageSet command (flags...) with the flags as an array: `storeFlags('1:3', '+FLAGS',
+   * ['\\Seen', '$Label'])`. Each flag is checked as a flag atom; a bad one rejects with
+   * INVALID_ARGUMENT and nothing is sent.
+   */
+  storeFlags(messageSet, command, flags) {
+    return this.#cmd(fn.imap_store_flags, () => [str(messageSet, 'messageSet'), str(command, 'command'), ...flagList(flags, 'flags')]);
+  }
+  /** storeFlags as UID STORE. */
+  uidStoreFlags(uidSet, command, flags) {
+    return this.#cmd(fn.imap_uid_store_flags, () => [str(uidSet, 'uidSet'), str(command, 'command'), ...flagList(flags, 'flags')]);
+  }
+  /** append with the flags as an array, each checked as in storeFlags ([]: none). */
+  appendFlags(mailbox, flags, date, message) {
+    let args;
+    let bytes;
+    try {
+      args = [optStr(mailbox, 'mailbox'), ...flagList(flags, 'flags'), optStr(date, 'date')];
+      bytes = toBytes(message);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.#enqueue(async () => {
+      const len = bytes.length;
+      const mem = len > 0 ? koffi.alloc('uint8_t', len) : null;
+      try {
+        if (mem !== null) new Uint8Array(koffi.view(mem, len)).set(bytes);
+        return (await this.#run(fn.imap_append_flags, [...args, mem, len])) ?? emptyResult();
+      } finally {
+        if (mem !== null) koffi.free(mem);
+      }
+    });
+  }
+  /**
+   * imaplib's `literal` attribute: the bytes go as a literal {N} at the end of the next command
+   * sent, whichever it is, then are forgotten (append's own message replaces them). null clears.
+   */
+  setLiteral(literal) {
+    let bytes;
+    try {
+      bytes = literal === null || literal === undefined ? null : toBytes(literal, 'literal');
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.#enqueue(() => {
+      // imap_set_literal copies the bytes; a 1-byte block keeps an empty literal non-NULL.
+      const mem = bytes === null ? null : koffi.alloc('uint8_t', Math.max(bytes.length, 1));
+      try {
+        if (mem !== null && bytes.length > 0) new Uint8Array(koffi.view(mem, bytes.length)).set(bytes);
+        const rc = fn.imap_set_literal(this.#h, mem, bytes === null ? 0 : bytes.length);
+        if (rc !== Code.OK) throw new ImapError(rc, fn.imap_last_error(this.#h));
+      } finally {
+        if (mem !== null) koffi.free(mem);
+      }
+    });
+  }
   copy(messageSet, mailbox) {
     return this.#cmd(fn.imap_copy, () => [str(messageSet, 'messageSet'), str(mailbox, 'mailbox')]);
   }
@@ -2206,6 +2343,7 @@ if (typeof Symbol.asyncDispose === 'symbol') {
 
 module.exports = {
   Client,
+  arg,
   Idle,
   ImapError,
   Code,

@@ -263,6 +263,24 @@ export interface InternalDate {
 /** 'utf7' (default) or 'raw': see `ConnectOptions.mailboxEncoding`. */
 export type MailboxEncoding = 'utf7' | 'raw';
 
+/** A typed argument of searchArgs/sortArgs; build it with `arg`. */
+export interface Arg {
+  readonly kind: 'atom' | 'string' | 'number' | 'list';
+  readonly value: string | readonly Arg[];
+}
+
+/** Builders of typed arguments: the library sends each by its kind. */
+export declare const arg: Readonly<{
+  /** A keyword, date, flag keyword or sequence set sent as it is ('SUBJECT', '1:*'). */
+  atom(value: string): Arg;
+  /** A string value: quoted, or sent as a literal when it is not 7-bit. */
+  string(value: string): Arg;
+  /** A non-negative integer. */
+  number(value: number | bigint): Arg;
+  /** A parenthesised group. */
+  list(...items: Arg[]): Arg;
+}>;
+
 /** Why a response did not parse (imap_invalid_kind). */
 export type InvalidKind = 'SYNTAX' | 'DEPTH' | 'NUMBER' | 'SHAPE' | 'TRUNCATED' | 'ENCODING';
 
@@ -678,6 +696,33 @@ export declare class Client {
   search(charset: string | null, ...criteria: string[]): Promise<ImapResponse>;
   fetch(messageSet: string, parts: string): Promise<ImapResponse>;
   store(messageSet: string, command: string, flags: string): Promise<ImapResponse>;
+  /**
+   * SEARCH [CHARSET charset] with typed criteria: `searchArgs('UTF-8', arg.atom('SUBJECT'),
+   * arg.string('Grüße'))`. A bad value rejects with INVALID_ARGUMENT; nothing is sent.
+   */
+  searchArgs(charset: string | null, ...criteria: Arg[]): Promise<ImapResponse>;
+  /** searchArgs as UID SEARCH. */
+  uidSearchArgs(charset: string | null, ...criteria: Arg[]): Promise<ImapResponse>;
+  /** SORT (keys) charset with typed search criteria (RFC 5256). */
+  sortArgs(keys: string[], charset: string, ...criteria: Arg[]): Promise<ImapResponse>;
+  /** sortArgs as UID SORT. */
+  uidSortArgs(keys: string[], charset: string, ...criteria: Arg[]): Promise<ImapResponse>;
+  /**
+   * STORE with the flags as an array, each checked as a flag atom (`\\Seen`, `$Label`); a bad
+   * flag rejects with INVALID_ARGUMENT and nothing is sent.
+   */
+  storeFlags(messageSet: string, command: string, flags: string[]): Promise<ImapResponse>;
+  /** storeFlags as UID STORE. */
+  uidStoreFlags(uidSet: string, command: string, flags: string[]): Promise<ImapResponse>;
+  /** append with the flags as an array, each checked as in storeFlags. */
+  appendFlags(
+    mailbox: string | null,
+    flags: string[],
+    date: string | null,
+    message: Buffer | Uint8Array | ArrayBuffer | string,
+  ): Promise<ImapResponse>;
+  /** imaplib's `literal` attribute: a literal appended to the next command only; null clears. */
+  setLiteral(literal: Buffer | Uint8Array | ArrayBuffer | string | null): Promise<void>;
   copy(messageSet: string, mailbox: string): Promise<ImapResponse>;
   move(messageSet: string, mailbox: string): Promise<ImapResponse>;
   uid(command: string, ...args: string[]): Promise<ImapResponse>;

@@ -6,6 +6,7 @@ const m = require('./index.cjs');
 
 export const {
   Client,
+  arg,
   Idle,
   ImapError,
   Code,

@@ -35,8 +35,8 @@ pub unsafe extern "C" fn imap_noop(client: *mut ImapClient, out: *mut *mut ImapR
     run(client, out, |s| s.noop())
 }
 
-/// LOGIN `user` `password`. The password is always sent quoted and is never traced or put in
-/// an error message. On a connection opened with TLS, credentials never travel in plaintext.
+/// LOGIN `user` `password`. The password is sent quoted, or as a literal when it is not 7-bit
+/// (non-synchronizing with LITERAL+), and is never traced or put in an error message. On a connection opened with TLS, credentials never travel in plaintext.
 /// Success moves to AUTH and refreshes the capabilities; a wrong password gives `IMAP_CODE_NO`.
 ///
 /// # Safety
@@ -302,7 +302,9 @@ pub unsafe extern "C" fn imap_expunge(
 }
 
 /// SEARCH `[CHARSET charset]` followed by the `ncriteria` criteria, verbatim (imaplib's
-/// `search(charset, *criteria)`; `charset` NULL: none). Data: SEARCH lines.
+/// `search(charset, *criteria)`; `charset` NULL: none). Data: SEARCH lines. A non-ASCII
+/// criterion goes as an 8-bit atom, which many servers refuse: use `imap_search_args` to give
+/// string values.
 ///
 /// # Safety
 /// `client` is a live handle; `charset` is NULL or NUL-terminated; `criteria` points to
@@ -344,6 +346,7 @@ pub unsafe extern "C" fn imap_fetch(
 }
 
 /// STORE `message_set` `command` (`"+FLAGS"`, `"-FLAGS.SILENT"`...) `flags`. Data: FETCH lines.
+/// `flags` is sent as given (imaplib); `imap_store_flags` takes a checked list.
 ///
 /// # Safety
 /// `client` is a live handle; strings are NUL-terminated; `out` is NULL or writable.

@@ -14,6 +14,7 @@ pub mod extensions;
 pub mod parsed;
 pub mod result;
 pub mod stream;
+pub mod typed;
 pub mod util;
 pub mod version;
 

@@ -8,11 +8,13 @@ use super::ProtoError;
 pub enum Arg {
     /// Sent verbatim (search criteria, sequence sets, STORE's operation, xatom arguments).
     Raw(Vec<u8>),
-    /// imaplib's `_astring`: atom if it can be, else a quoted string.
+    /// imaplib's `_astring`: atom if it can be, else a string value (quoted, or a literal
+    /// when 8-bit; see [`string_form`]).
     Astring(Vec<u8>),
     /// imaplib's `_list_mailbox`: like `Astring` but `%` and `*` stay unquoted.
     ListMailbox(Vec<u8>),
-    /// imaplib's `_quote`: always a quoted string (the LOGIN password).
+    /// A string value (the LOGIN password, a criterion's value): a quoted string, or a
+    /// literal when it cannot be quoted (see [`string_form`]).
     Quoted(Vec<u8>),
     /// imaplib's `_set_quote`: wrapped in parentheses unless it already is.
     List(Vec<u8>),
@@ -26,7 +28,8 @@ pub enum Arg {
     /// `NIL`.
     Nil,
     /// A parenthesised list of arguments, each encoded by its own rule (ID's field list,
-    /// GETMETADATA's entries). Literals cannot stand inside it.
+    /// GETMETADATA's entries, search keys). Message literals cannot stand inside it; string
+    /// values that need a literal can.
     Group(Vec<Arg>),
 }
 
@@ -58,6 +61,8 @@ pub enum Piece {
     Line(Vec<u8>),
     /// Literal bytes, sent after the server's `+`.
     Literal(Vec<u8>),
+    /// Literal bytes of a non-synchronizing literal (`{N+}`, RFC 7888): sent at once.
+    NonSyncLiteral(Vec<u8>),
 }
 
 /// An encoded command: the pieces to send and, for each line piece, its trace text.
@@ -163,75 +168,286 @@ pub fn fetch_parts(x: &[u8]) -> Vec<u8> {
     }
 }
 
-/// The bytes of an argument that stays on the command line, after the NUL/CR/LF check.
-fn inline_bytes(arg: &Arg) -> Result<Vec<u8>, ProtoError> {
-    let checked = |x: &[u8], rule: fn(&[u8]) -> Vec<u8>| check_line_safe(x).map(|_| rule(x));
-    match arg {
-        Arg::Raw(x) => checked(x, <[u8]>::to_vec),
-        Arg::Astring(x) => checked(x, astring),
-        Arg::ListMailbox(x) => checked(x, list_mailbox),
-        Arg::Quoted(x) => checked(x, quote),
-        Arg::List(x) => checked(x, set_quote),
-        Arg::FetchParts(x) => checked(x, fetch_parts),
-        Arg::Nil => Ok(b"NIL".to_vec()),
-        Arg::Group(items) => {
-            let parts = items
-                .iter()
-                .map(inline_bytes)
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok([b"(".as_ref(), &parts.join(&b' '), b")"].concat())
+/// What the session knows that changes how a string value may be sent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WireContext {
+    /// The server offers LITERAL+ (RFC 7888): every literal may be non-synchronizing.
+    pub literal_plus: bool,
+    /// The server offers LITERAL- (RFC 7888, implied by IMAP4rev2): literals of at most
+    /// [`LITERAL_MINUS_MAX`] bytes may be non-synchronizing.
+    pub literal_minus: bool,
+    /// UTF8=ACCEPT is enabled (RFC 6855): a quoted string may carry UTF-8.
+    pub utf8: bool,
+}
+
+/// The largest non-synchronizing literal LITERAL- allows (RFC 7888 §4).
+pub const LITERAL_MINUS_MAX: usize = 4096;
+
+/// How a string value goes on the wire (see [`string_form`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StringForm {
+    /// A quoted string, quotes and escapes included.
+    Quoted(Vec<u8>),
+    /// A literal of these bytes; `sync`: the client waits for `+` before sending them.
+    Literal { bytes: Vec<u8>, sync: bool },
+}
+
+/// Whether `x` may travel inside a quoted string: RFC 3501 quoted strings hold 7-bit
+/// characters other than NUL, CR and LF; with UTF8=ACCEPT enabled, valid UTF-8 too.
+fn quotable(x: &[u8], ctx: &WireContext) -> bool {
+    x.iter().all(|&b| (0x01..=0x7f).contains(&b)) || (ctx.utf8 && std::str::from_utf8(x).is_ok())
+}
+
+/// The one rule for a string value (LOGIN's password, a search or sort criterion's value, an
+/// astring that is not an atom): quoted when it is quotable, else a literal, non-synchronizing
+/// when the server allows it for this size. NUL, CR and LF are refused in every string value,
+/// literal or not: no string argument this library sends needs them, and refusing keeps one
+/// simple rule (message literals, [`Arg::Literal`], may hold anything).
+pub fn string_form(x: &[u8], ctx: &WireContext) -> Result<StringForm, ProtoError> {
+    check_line_safe(x)?;
+    if quotable(x, ctx) {
+        return Ok(StringForm::Quoted(quote(x)));
+    }
+    let sync = !(ctx.literal_plus || (ctx.literal_minus && x.len() <= LITERAL_MINUS_MAX));
+    Ok(StringForm::Literal {
+        bytes: x.to_vec(),
+        sync,
+    })
+}
+
+/// The inside of a well-formed quoted string, escapes removed.
+fn unquote(x: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(x.len());
+    let mut escaped = false;
+    for &b in &x[1..x.len() - 1] {
+        if b == b'\\' && !escaped {
+            escaped = true;
+            continue;
         }
-        Arg::Literal(_) | Arg::Utf8Literal(_) => Err(ProtoError::InvalidArgument(
-            "a literal cannot stand inside a parenthesised list".into(),
-        )),
+        escaped = false;
+        out.push(b);
+    }
+    out
+}
+
+/// An `Astring` or `ListMailbox` argument: an atom as it is, a caller's own quoted string
+/// as it is when its content is quotable (imaplib), anything else by [`string_form`].
+fn astring_form(x: &[u8], wildcards_ok: bool, ctx: &WireContext) -> Result<StringForm, ProtoError> {
+    check_line_safe(x)?;
+    if !needs_quotes(x, wildcards_ok) {
+        return Ok(StringForm::Quoted(x.to_vec()));
+    }
+    if is_quoted(x) {
+        let inner = unquote(x);
+        if quotable(&inner, ctx) {
+            return Ok(StringForm::Quoted(x.to_vec()));
+        }
+        return string_form(&inner, ctx);
+    }
+    string_form(x, ctx)
+}
+
+/// A typed argument value a caller builds for search, sort and thread criteria, so that
+/// libimap knows which words are keywords and which are string values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    /// A keyword, date, flag keyword or sequence set, sent as it is (`SUBJECT`, `OR`,
+    /// `1-Feb-2024`, `1:*`). Printable ASCII only, without space, parentheses, `{`, `"` or
+    /// `\`: an atom cannot carry a string or a second argument.
+    Atom(String),
+    /// A string value (a SUBJECT text, a header name with spaces): quoted, or a literal when it
+    /// cannot be quoted ([`string_form`]). Bytes, so a charset other than UTF-8 can be used.
+    String(Vec<u8>),
+    /// A number.
+    Number(u64),
+    /// A parenthesised group of values (`(OR SEEN FLAGGED)`).
+    List(Vec<Value>),
+}
+
+impl Value {
+    pub fn atom(s: impl Into<String>) -> Value {
+        Value::Atom(s.into())
+    }
+
+    pub fn string(s: impl AsRef<[u8]>) -> Value {
+        Value::String(s.as_ref().to_vec())
+    }
+
+    /// The argument the encoder sends, after checking an atom's characters.
+    pub fn to_arg(&self) -> Result<Arg, ProtoError> {
+        Ok(match self {
+            Value::Atom(a) => {
+                let ok = !a.is_empty()
+                    && a.bytes().all(|b| {
+                        (0x21..=0x7e).contains(&b)
+                            && !matches!(b, b'(' | b')' | b'{' | b'"' | b'\\')
+                    });
+                if !ok {
+                    return Err(ProtoError::InvalidArgument(format!(
+                        "not an atom: {:?} (use a string value for text)",
+                        a
+                    )));
+                }
+                Arg::Raw(a.as_bytes().to_vec())
+            }
+            Value::String(v) => Arg::Quoted(v.clone()),
+            Value::Number(n) => Arg::Raw(n.to_string().into_bytes()),
+            Value::List(items) => Arg::Group(
+                items
+                    .iter()
+                    .map(Value::to_arg)
+                    .collect::<Result<Vec<_>, _>>()?,
+            ),
+        })
     }
 }
 
-/// Encodes `cmd` under `tag`. Every argument that reaches a line is checked for NUL, CR and
-/// LF first, so nothing is produced for an unsafe command.
-pub fn encode(tag: &[u8], cmd: &Command) -> Result<Encoded, ProtoError> {
-    check_line_safe(tag)?;
-    check_line_safe(cmd.name.as_bytes())?;
-    let mut pieces = Vec::new();
-    let mut line = [tag, b" ", cmd.name.as_bytes()].concat();
-    let mut trace = line.clone();
-    let mut literals = 0;
-    for arg in &cmd.args {
-        let wire = match arg {
-            Arg::Literal(bytes) | Arg::Utf8Literal(bytes) => {
-                let utf8 = matches!(arg, Arg::Utf8Literal(_));
-                let head = if utf8 {
-                    format!(" UTF8 (~{{{}}}", bytes.len())
-                } else {
-                    format!(" {{{}}}", bytes.len())
-                };
-                line.extend_from_slice(head.as_bytes());
-                trace.extend_from_slice(head.as_bytes());
-                line.extend_from_slice(b"\r\n");
-                pieces.push(Piece::Line(std::mem::take(&mut line)));
-                pieces.push(Piece::Literal(bytes.clone()));
-                if utf8 {
-                    line.push(b')');
-                }
-                literals += 1;
-                continue;
-            }
-            inline => inline_bytes(inline)?,
-        };
-        line.push(b' ');
-        line.extend_from_slice(&wire);
-        if literals == 0 && !cmd.secret {
-            trace.push(b' ');
-            trace.extend_from_slice(&wire);
+/// Checks one flag of a flag list (RFC 3501 `flag`): a keyword atom, or `\` followed by an
+/// atom (`\Seen`, `\Answered`, an extension flag). Atom characters exclude space, control and
+/// 8-bit characters, `(`, `)`, `{`, `%`, `*`, `"`, `\` and `]`.
+pub fn check_flag(flag: &str) -> Result<(), ProtoError> {
+    let atom = flag.strip_prefix('\\').unwrap_or(flag);
+    let ok = !atom.is_empty()
+        && atom.bytes().all(|b| {
+            (0x21..=0x7e).contains(&b)
+                && !matches!(b, b'(' | b')' | b'{' | b'%' | b'*' | b'"' | b'\\' | b']')
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(ProtoError::InvalidArgument(format!(
+            "not a flag: {flag:?} (a flag is \\Name or a keyword atom)"
+        )))
+    }
+}
+
+/// A flag list argument `(\Seen $Label)`, each flag checked by [`check_flag`].
+pub fn flag_list<S: AsRef<str>>(flags: &[S]) -> Result<Arg, ProtoError> {
+    flags
+        .iter()
+        .map(|f| check_flag(f.as_ref()).map(|_| Arg::Raw(f.as_ref().as_bytes().to_vec())))
+        .collect::<Result<Vec<_>, _>>()
+        .map(Arg::Group)
+}
+
+/// Builds the pieces of one command.
+struct Writer<'a> {
+    ctx: &'a WireContext,
+    pieces: Vec<Piece>,
+    line: Vec<u8>,
+    trace: Vec<u8>,
+    /// Arguments still reach the trace (not after a literal, never for a secret command).
+    tracing: bool,
+}
+
+impl Writer<'_> {
+    fn put(&mut self, bytes: &[u8]) {
+        self.line.extend_from_slice(bytes);
+        if self.tracing {
+            self.trace.extend_from_slice(bytes);
         }
     }
-    if cmd.secret && !cmd.args.is_empty() {
-        trace.push(b' ');
-        trace.extend_from_slice(REDACTED);
+
+    /// Ends the current line with `head` (`{N}`, `{N+}`, `UTF8 (~{N}`) and queues the literal.
+    fn literal(&mut self, head: &str, bytes: Vec<u8>, sync: bool) {
+        self.put(head.as_bytes());
+        self.tracing = false;
+        self.line.extend_from_slice(b"\r\n");
+        self.pieces
+            .push(Piece::Line(std::mem::take(&mut self.line)));
+        self.pieces.push(if sync {
+            Piece::Literal(bytes)
+        } else {
+            Piece::NonSyncLiteral(bytes)
+        });
     }
-    line.extend_from_slice(b"\r\n");
-    pieces.push(Piece::Line(line));
-    Ok(Encoded { pieces, trace })
+
+    fn string(&mut self, form: StringForm) {
+        match form {
+            StringForm::Quoted(q) => self.put(&q),
+            StringForm::Literal { bytes, sync } => {
+                let head = format!("{{{}{}}}", bytes.len(), if sync { "" } else { "+" });
+                self.literal(&head, bytes, sync);
+            }
+        }
+    }
+
+    /// Writes one argument; every byte is checked before it is queued, so an error leaves
+    /// nothing to send. `nested`: inside a parenthesised list.
+    fn arg(&mut self, arg: &Arg, nested: bool) -> Result<(), ProtoError> {
+        let checked = |x: &[u8], rule: fn(&[u8]) -> Vec<u8>| check_line_safe(x).map(|_| rule(x));
+        match arg {
+            Arg::Raw(x) => self.put(&checked(x, <[u8]>::to_vec)?),
+            Arg::Astring(x) => self.string(astring_form(x, false, self.ctx)?),
+            Arg::ListMailbox(x) => self.string(astring_form(x, true, self.ctx)?),
+            Arg::Quoted(x) => self.string(string_form(x, self.ctx)?),
+            Arg::List(x) => self.put(&checked(x, set_quote)?),
+            Arg::FetchParts(x) => self.put(&checked(x, fetch_parts)?),
+            Arg::Nil => self.put(b"NIL"),
+            Arg::Group(items) => {
+                self.put(b"(");
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        self.put(b" ");
+                    }
+                    self.arg(item, true)?;
+                }
+                self.put(b")");
+            }
+            Arg::Literal(_) | Arg::Utf8Literal(_) if nested => {
+                return Err(ProtoError::InvalidArgument(
+                    "a literal cannot stand inside a parenthesised list".into(),
+                ))
+            }
+            Arg::Literal(bytes) => {
+                self.literal(&format!("{{{}}}", bytes.len()), bytes.clone(), true)
+            }
+            Arg::Utf8Literal(bytes) => {
+                self.literal(&format!("UTF8 (~{{{}}}", bytes.len()), bytes.clone(), true);
+                self.put(b")");
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Encodes `cmd` under `tag` for a server that offers no literal extension and with UTF-8
+/// mode off; see [`encode_in`].
+pub fn encode(tag: &[u8], cmd: &Command) -> Result<Encoded, ProtoError> {
+    encode_in(tag, cmd, &WireContext::default())
+}
+
+/// Encodes `cmd` under `tag`; `ctx` decides how string values that cannot be quoted are sent.
+/// Every argument is checked (NUL, CR and LF) before anything is produced, so nothing is sent
+/// for an unsafe command.
+pub fn encode_in(tag: &[u8], cmd: &Command, ctx: &WireContext) -> Result<Encoded, ProtoError> {
+    check_line_safe(tag)?;
+    check_line_safe(cmd.name.as_bytes())?;
+    let mut w = Writer {
+        ctx,
+        pieces: Vec::new(),
+        line: Vec::new(),
+        trace: Vec::new(),
+        tracing: true,
+    };
+    w.put(tag);
+    w.put(b" ");
+    w.put(cmd.name.as_bytes());
+    w.tracing = !cmd.secret;
+    for arg in &cmd.args {
+        w.put(b" ");
+        w.arg(arg, false)?;
+    }
+    if cmd.secret && !cmd.args.is_empty() {
+        w.trace.push(b' ');
+        w.trace.extend_from_slice(REDACTED);
+    }
+    w.line.extend_from_slice(b"\r\n");
+    w.pieces.push(Piece::Line(w.line));
+    Ok(Encoded {
+        pieces: w.pieces,
+        trace: w.trace,
+    })
 }
 
 #[cfg(test)]
@@ -244,7 +460,7 @@ mod tests {
             .pieces
             .into_iter()
             .flat_map(|p| match p {
-                Piece::Line(l) | Piece::Literal(l) => l,
+                Piece::Line(l) | Piece::Literal(l) | Piece::NonSyncLiteral(l) => l,
             })
             .collect()
     }
@@ -383,5 +599,282 @@ mod tests {
             encode(b"T1", &lit),
             Err(ProtoError::InvalidArgument(_))
         ));
+    }
+
+    fn pieces(cmd: &Command, ctx: WireContext) -> Vec<Piece> {
+        encode_in(b"T1", cmd, &ctx).unwrap().pieces
+    }
+
+    fn login(password: &[u8]) -> Command {
+        Command {
+            name: "LOGIN".into(),
+            args: vec![
+                Arg::Astring(b"user".to_vec()),
+                Arg::Quoted(password.to_vec()),
+            ],
+            secret: true,
+        }
+    }
+
+    const PLUS: WireContext = WireContext {
+        literal_plus: true,
+        literal_minus: false,
+        utf8: false,
+    };
+    const MINUS: WireContext = WireContext {
+        literal_plus: false,
+        literal_minus: true,
+        utf8: false,
+    };
+    const UTF8: WireContext = WireContext {
+        literal_plus: false,
+        literal_minus: false,
+        utf8: true,
+    };
+
+    #[test]
+    fn an_8bit_password_is_a_synchronizing_literal_by_default() {
+        let pw = "pässwört".as_bytes();
+        assert_eq!(
+            pieces(&login(pw), WireContext::default()),
+            vec![
+                Piece::Line(b"T1 LOGIN user {10}\r\n".to_vec()),
+                Piece::Literal(pw.to_vec()),
+                Piece::Line(b"\r\n".to_vec()),
+            ]
+        );
+        // The trace never shows the password, not even its literal form.
+        assert_eq!(
+            encode(b"T1", &login(pw)).unwrap().trace,
+            b"T1 LOGIN <redacted>"
+        );
+    }
+
+    #[test]
+    fn literal_plus_and_small_literal_minus_make_non_synchronizing_literals() {
+        let pw = "pässwört".as_bytes();
+        let want = vec![
+            Piece::Line(b"T1 LOGIN user {10+}\r\n".to_vec()),
+            Piece::NonSyncLiteral(pw.to_vec()),
+            Piece::Line(b"\r\n".to_vec()),
+        ];
+        assert_eq!(pieces(&login(pw), PLUS), want);
+        assert_eq!(pieces(&login(pw), MINUS), want);
+        // LITERAL- allows non-synchronizing literals up to 4096 bytes only.
+        let edge = vec![0xc3u8; LITERAL_MINUS_MAX];
+        assert!(matches!(
+            &pieces(&login(&edge), MINUS)[1],
+            Piece::NonSyncLiteral(b) if b.len() == LITERAL_MINUS_MAX
+        ));
+        let big = vec![0xc3u8; LITERAL_MINUS_MAX + 1];
+        assert_eq!(
+            pieces(&login(&big), MINUS),
+            vec![
+                Piece::Line(b"T1 LOGIN user {4097}\r\n".to_vec()),
+                Piece::Literal(big.clone()),
+                Piece::Line(b"\r\n".to_vec()),
+            ]
+        );
+        assert!(matches!(
+            &pieces(&login(&big), PLUS)[1],
+            Piece::NonSyncLiteral(_)
+        ));
+    }
+
+    #[test]
+    fn utf8_mode_quotes_utf8_but_not_other_8bit_bytes() {
+        let pw = "pässwört".as_bytes();
+        assert_eq!(
+            pieces(&login(pw), UTF8),
+            vec![Piece::Line(
+                [&b"T1 LOGIN user \""[..], pw, b"\"\r\n"].concat()
+            )]
+        );
+        // Latin-1 bytes are not UTF-8: still a literal.
+        assert!(matches!(
+            &pieces(&login(b"p\xe4ss"), UTF8)[1],
+            Piece::Literal(b) if b == b"p\xe4ss"
+        ));
+    }
+
+    #[test]
+    fn every_string_kind_follows_the_one_rule() {
+        let v = "Grüße".as_bytes().to_vec();
+        let quoted_8bit = [&b"\""[..], &v, b"\""].concat();
+        for arg in [
+            Arg::Quoted(v.clone()),
+            Arg::Astring(v.clone()),
+            Arg::ListMailbox(v.clone()),
+            // A caller's own quoted string with 8-bit content is unquoted and sent as a literal.
+            Arg::Astring(quoted_8bit.clone()),
+            Arg::Group(vec![Arg::Quoted(v.clone())]),
+        ] {
+            let cmd = Command::new("X", vec![arg.clone(), Arg::Raw(b"END".to_vec())]);
+            let open = if matches!(arg, Arg::Group(_)) {
+                "("
+            } else {
+                ""
+            };
+            let close = if open.is_empty() { "" } else { ")" };
+            assert_eq!(
+                pieces(&cmd, WireContext::default()),
+                vec![
+                    Piece::Line(format!("T1 X {open}{{7}}\r\n").into_bytes()),
+                    Piece::Literal(v.clone()),
+                    Piece::Line(format!("{close} END\r\n").into_bytes()),
+                ],
+                "{arg:?}"
+            );
+        }
+        // 7-bit values keep imaplib's forms, control characters other than CR/LF/NUL included.
+        let cmd = Command::new(
+            "X",
+            vec![
+                Arg::Astring(b"a b".to_vec()),
+                Arg::Quoted(b"t\tab".to_vec()),
+                Arg::Astring(b"\"as is\"".to_vec()),
+            ],
+        );
+        assert_eq!(wire(&cmd), b"T1 X \"a b\" \"t\tab\" \"as is\"\r\n");
+        // Raw arguments are the caller's: sent verbatim.
+        let raw = Command::new("X", vec![Arg::Raw(v.clone())]);
+        assert_eq!(wire(&raw), [&b"T1 X "[..], &v, b"\r\n"].concat());
+    }
+
+    #[test]
+    fn string_values_refuse_nul_cr_lf_even_where_a_literal_would_carry_them() {
+        for bad in [&b"\xc3\xa4\0"[..], b"\xc3\xa4\r\n", b"a\nb", b"\0"] {
+            for ctx in [WireContext::default(), PLUS, MINUS, UTF8] {
+                for arg in [
+                    Arg::Quoted(bad.to_vec()),
+                    Arg::Astring(bad.to_vec()),
+                    Arg::Group(vec![Arg::Quoted(bad.to_vec())]),
+                ] {
+                    assert_eq!(
+                        encode_in(b"T1", &Command::new("X", vec![arg]), &ctx),
+                        Err(ProtoError::InvalidArgument(CONTROL_MESSAGE.into()))
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn values_encode_by_kind() {
+        let criteria = Value::List(vec![
+            Value::atom("OR"),
+            Value::atom("SUBJECT"),
+            Value::string("Grüße"),
+            Value::atom("HEADER"),
+            Value::string("X Spaced Name"),
+            Value::string("plain"),
+        ]);
+        let args = vec![
+            Value::atom("CHARSET").to_arg().unwrap(),
+            Value::atom("UTF-8").to_arg().unwrap(),
+            Value::atom("1:*").to_arg().unwrap(),
+            Value::atom("LARGER").to_arg().unwrap(),
+            Value::Number(42).to_arg().unwrap(),
+            criteria.to_arg().unwrap(),
+        ];
+        let cmd = Command::new("SEARCH", args);
+        assert_eq!(
+            pieces(&cmd, PLUS),
+            vec![
+                Piece::Line(b"T1 SEARCH CHARSET UTF-8 1:* LARGER 42 (OR SUBJECT {7+}\r\n".to_vec()),
+                Piece::NonSyncLiteral("Grüße".as_bytes().to_vec()),
+                Piece::Line(b" HEADER \"X Spaced Name\" \"plain\")\r\n".to_vec()),
+            ]
+        );
+        assert_eq!(
+            wire(&Command::new(
+                "SEARCH",
+                vec![Value::string("Grüße").to_arg().unwrap()]
+            )),
+            "T1 SEARCH {7}\r\nGrüße\r\n".as_bytes()
+        );
+    }
+
+    #[test]
+    fn atoms_that_could_carry_text_or_another_argument_are_refused() {
+        for bad in [
+            "",
+            "two words",
+            "(",
+            "a)",
+            "{5}",
+            "\"q\"",
+            "\\Seen",
+            "Grüße",
+            "a\r\nb",
+            "a\0",
+            "\t",
+        ] {
+            assert!(
+                matches!(
+                    Value::atom(bad).to_arg(),
+                    Err(ProtoError::InvalidArgument(_))
+                ),
+                "{bad:?}"
+            );
+            let nested = Value::List(vec![Value::atom("SEEN"), Value::atom(bad)]);
+            assert!(nested.to_arg().is_err(), "{bad:?} inside a list");
+        }
+    }
+
+    #[test]
+    fn flags_follow_the_flag_grammar() {
+        for good in [
+            "\\Seen",
+            "\\Answered",
+            "\\Draft",
+            "$Forwarded",
+            "Junk",
+            "\\X-Ext",
+            "a[b",
+        ] {
+            assert_eq!(check_flag(good), Ok(()), "{good:?}");
+        }
+        for bad in [
+            "",
+            "\\",
+            "two words",
+            "(\\Seen",
+            "\\Seen)",
+            "a]",
+            "50%",
+            "\\*",
+            "*",
+            "\"q\"",
+            "back\\slash",
+            "\\\\Seen",
+            "Grüße",
+            "a\tb",
+            "a\r\nb",
+            "a\0",
+            "{3}",
+            "\x7f",
+        ] {
+            assert!(
+                matches!(check_flag(bad), Err(ProtoError::InvalidArgument(_))),
+                "{bad:?}"
+            );
+        }
+        let list = flag_list(&["\\Seen", "$Label"]).unwrap();
+        assert_eq!(
+            wire(&Command::new(
+                "STORE",
+                vec![Arg::Raw(b"1".to_vec()), Arg::Raw(b"+FLAGS".to_vec()), list]
+            )),
+            b"T1 STORE 1 +FLAGS (\\Seen $Label)\r\n"
+        );
+        assert_eq!(
+            wire(&Command::new(
+                "STORE",
+                vec![flag_list::<&str>(&[]).unwrap()]
+            )),
+            b"T1 STORE ()\r\n"
+        );
+        assert!(flag_list(&["\\Seen", "bad flag"]).is_err());
     }
 }

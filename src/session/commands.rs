@@ -95,7 +95,8 @@ impl Session {
         self.simple("NOOP", vec![], ResultFrom::Tagged)
     }
 
-    /// LOGIN; the password is always quoted and never traced. Capabilities are refreshed
+    /// LOGIN; the password is a string value (quoted, or a literal when it is not 7-bit, see
+    /// [`crate::proto::encode::string_form`]) and never traced. Capabilities are refreshed
     /// after success. Refused (an invalid argument) on a connection where TLS was asked for and
     /// is not up.
     pub fn login(&mut self, user: &str, password: &str) -> Result<Outcome> {
@@ -255,11 +256,21 @@ impl Session {
         date_time: Option<&str>,
         message: &[u8],
     ) -> Result<Outcome> {
+        let flags = flags.filter(|f| !f.is_empty()).map(|f| Arg::List(b(f)));
+        self.append_with(mailbox, flags, date_time, message)
+    }
+
+    /// APPEND with the flag argument already built.
+    pub(crate) fn append_with(
+        &mut self,
+        mailbox: Option<&str>,
+        flags: Option<Arg>,
+        date_time: Option<&str>,
+        message: &[u8],
+    ) -> Result<Outcome> {
         let mailbox = mailbox.filter(|m| !m.is_empty()).unwrap_or("INBOX");
         let mut args = vec![Arg::Astring(self.mailbox_arg(mailbox))];
-        if let Some(f) = flags.filter(|f| !f.is_empty()) {
-            args.push(Arg::List(b(f)));
-        }
+        args.extend(flags);
         if let Some(d) = date_time.filter(|d| !d.is_empty()) {
             let quoted = d.len() >= 2 && d.starts_with('"') && d.ends_with('"');
             args.push(if quoted {

@@ -16,6 +16,7 @@ mod idle;
 mod raw;
 mod store;
 mod trace;
+mod typed;
 
 pub use auth::{cram_md5_digest, Mechanism, SaslStep};
 pub use commands::{allowed_states, ResultFrom};
@@ -24,7 +25,7 @@ pub use extensions::QuotaRoot;
 pub use store::UntaggedStore;
 pub use trace::TraceFn;
 
-use crate::proto::encode::{self, Command, Piece};
+use crate::proto::encode::{self, Arg, Command, Piece, WireContext};
 use crate::proto::framer::{BufferSink, LiteralData, LiteralSink};
 use crate::proto::parse::{self, Code, Line};
 use crate::proto::response::{Assembler, Item, RawResponse};
@@ -181,6 +182,8 @@ pub struct Session {
     /// ENABLE UTF8=ACCEPT was confirmed by the server (imaplib's `utf8_enabled`).
     utf8_enabled: bool,
     mailbox_encoding: MailboxEncoding,
+    /// imaplib's `literal` attribute (see [`Session::set_literal`]).
+    next_literal: Option<Vec<u8>>,
 }
 
 impl Default for Session {
@@ -236,6 +239,7 @@ impl Session {
             closed: Some("not connected".into()),
             utf8_enabled: false,
             mailbox_encoding: MailboxEncoding::default(),
+            next_literal: None,
         }
     }
 
@@ -388,6 +392,7 @@ impl Session {
         }
         self.interrupter.set_socket(None);
         self.utf8_enabled = false;
+        self.next_literal = None;
         if let Some((_, previous)) = self.idle.take() {
             self.state = previous;
         }
@@ -712,7 +717,11 @@ impl Session {
     /// result stands. Returns the tag, for [`Session::complete`].
     pub fn start(&mut self, cmd: Command, table_name: &str) -> Result<Vec<u8>> {
         self.check_open()?;
-        self.check_state(table_name)?;
+        if let Err(e) = self.check_state(table_name) {
+            // imaplib discards the pending literal with a command refused for its state.
+            self.next_literal = None;
+            return Err(e);
+        }
         for name in ["OK", "NO", "BAD"] {
             self.store.pop(name);
         }
@@ -723,7 +732,19 @@ impl Session {
             ));
         }
         let tag = self.next_tag();
-        let enc = encode::encode(&tag, &cmd)?;
+        let mut cmd = cmd;
+        if let Some(bytes) = self.next_literal.take() {
+            // imaplib's `literal` attribute: the next command carries it as its last argument,
+            // unless the command brings its own message literal (APPEND), which replaces it.
+            if !cmd
+                .args
+                .iter()
+                .any(|a| matches!(a, Arg::Literal(_) | Arg::Utf8Literal(_)))
+            {
+                cmd.args.push(Arg::Literal(bytes));
+            }
+        }
+        let enc = encode::encode_in(&tag, &cmd, &self.wire_context())?;
         self.continuation = None;
         self.tracer.log(4, || format!("> {}", show(&enc.trace)));
         self.pending.push(tag.clone());
@@ -738,14 +759,41 @@ impl Session {
                         break;
                     }
                 }
-                Piece::Literal(bytes) => {
-                    self.tracer
-                        .log(4, || format!("write literal size {}", bytes.len()));
+                Piece::Literal(bytes) | Piece::NonSyncLiteral(bytes) => {
+                    if cmd.secret {
+                        // Not even a secret's length reaches the trace.
+                        self.tracer.log(4, || "write literal <redacted>".into());
+                    } else {
+                        self.tracer
+                            .log(4, || format!("write literal size {}", bytes.len()));
+                    }
                     self.write(&bytes)?;
                 }
             }
         }
         Ok(tag)
+    }
+
+    /// What the encoder needs to know to send string values: the literal extensions the
+    /// server offers and whether UTF-8 mode is on.
+    fn wire_context(&self) -> WireContext {
+        WireContext {
+            literal_plus: self.has_capability("LITERAL+"),
+            literal_minus: self.has_capability("LITERAL-") || self.has_capability("IMAP4rev2"),
+            utf8: self.utf8_enabled,
+        }
+    }
+
+    /// imaplib's `literal` attribute: `bytes` go as a synchronizing literal at the end of the
+    /// next command sent (any command; APPEND's own message replaces it), then it is cleared.
+    /// Cleared too when the connection closes; refused ([`ErrorKind::Closed`]) on a closed
+    /// connection, where the next command would be the one `open` sends itself.
+    pub fn set_literal(&mut self, bytes: Option<Vec<u8>>) -> Result<()> {
+        if bytes.is_some() {
+            self.check_open()?;
+        }
+        self.next_literal = bytes;
+        Ok(())
     }
 
     fn write(&mut self, bytes: &[u8]) -> Result<()> {

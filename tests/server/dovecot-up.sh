@@ -94,6 +94,7 @@ ensure_setup() {
 user1:{PLAIN}pass1::::::userdb_admin=y
 user2:{PLAIN}pass2::::::userdb_quota_rule=*:storage=10M
 user3:{PLAIN}pass3::::::userdb_quota_rule=*:storage=64K userdb_quota_rule2=*:messages=10
+utf8user:{PLAIN}pässwörd-Grüße::::::
 EOF
   cat > "$ROOT/masters" <<EOF
 master:{PLAIN}masterpw
