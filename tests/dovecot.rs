@@ -939,15 +939,24 @@ fn selected_scratch(prefix: &str, messages: &[&[u8]]) -> (Session, String, i32) 
     (s, name, pid)
 }
 
-/// IDLE through xatom: the server answers `+ idling` and then nothing, so the call blocks.
-fn idle(s: &mut Session) -> ImapResult<Outcome> {
-    s.xatom("IDLE", &[])
+/// Stops (SIGSTOP) the Dovecot process serving a connection: from then on the server is
+/// silent, so the next command blocks. (IDLE through xatom no longer serves: its `+ idling`
+/// is a continuation no command waits for, a protocol error.) End it with [`kill`].
+fn stop(pid: i32) {
+    // SAFETY: plain syscall on the pid of the Dovecot imap process serving our connection.
+    let r = unsafe { libc::kill(pid, libc::SIGSTOP) };
+    assert_eq!(r, 0, "stop {pid}: {}", std::io::Error::last_os_error());
+}
+
+fn blocked(s: &mut Session) -> ImapResult<Outcome> {
+    s.noop()
 }
 
 #[test]
 fn server_process_killed_during_a_blocked_command_aborts_promptly() {
     let (s, name, pid) = selected_scratch("killidle", &[]);
-    let call = timed_on_thread(s, idle);
+    stop(pid);
+    let call = timed_on_thread(s, blocked);
     thread::sleep(Duration::from_millis(300));
     kill(pid);
     let (mut s, r, took) = call.join().unwrap();
@@ -1015,10 +1024,11 @@ fn server_process_killed_in_the_middle_of_a_literal_aborts() {
 
 #[test]
 fn interrupt_ends_a_blocked_call() {
-    let s = login("user2");
+    let (s, name, pid) = selected_scratch("interrupt", &[]);
     let interrupter = s.interrupter();
     assert!(!interrupter.interrupt(), "no call is running");
-    let call = timed_on_thread(s, idle);
+    stop(pid);
+    let call = timed_on_thread(s, blocked);
     let t0 = Instant::now();
     thread::sleep(Duration::from_millis(200));
     while !interrupter.interrupt() {
@@ -1033,17 +1043,20 @@ fn interrupt_ends_a_blocked_call() {
     assert_eq!(e.message, "interrupted by imap_interrupt");
     assert!(took < Duration::from_secs(5), "took {took:?}");
     assert_closed(&mut s);
+    kill(pid);
+    remove(&[&name]);
 }
 
 #[test]
 fn silent_server_times_out() {
-    let mut s = login("user2");
+    let (mut s, name, pid) = selected_scratch("silent", &[]);
     let mut config = s.config().clone();
     config.io_timeout = Duration::from_millis(400);
     s.set_config(config);
     ok(s.noop());
+    stop(pid);
     let t0 = Instant::now();
-    let e = fails(idle(&mut s), ErrorKind::Timeout);
+    let e = fails(blocked(&mut s), ErrorKind::Timeout);
     let took = t0.elapsed();
     assert_eq!(e.message, "no data from the server for 400 ms");
     assert!(
@@ -1051,6 +1064,8 @@ fn silent_server_times_out() {
         "took {took:?}"
     );
     assert_closed(&mut s);
+    kill(pid);
+    remove(&[&name]);
 }
 
 // ----- CR, LF and NUL never reach a command line ----------------------------------------------
