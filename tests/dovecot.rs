@@ -171,6 +171,72 @@ fn assert_closed(s: &mut Session) {
 
 // ----- connection, capabilities, login, logout ------------------------------------------------
 
+/// A session newly connected to Dovecot with nothing of an earlier connection left.
+#[track_caller]
+fn assert_fresh(s: &mut Session) {
+    assert!(s.is_open());
+    assert_eq!(s.state(), State::NonAuth);
+    assert!(!s.is_readonly());
+    assert!(s.welcome().starts_with(b"* OK [CAPABILITY IMAP4rev1 "));
+    assert!(s.has_capability("IMAP4REV1") && !s.has_capability("MOVE"));
+    for name in ["EXISTS", "UIDVALIDITY", "READ-ONLY", "BYE"] {
+        assert_eq!(
+            s.response(name).data,
+            none(),
+            "{name} survived the reconnect"
+        );
+    }
+    ok(s.noop());
+}
+
+#[test]
+fn a_handle_opens_again_after_logout_and_after_a_failure() {
+    let d = dovecot();
+    let mut s = session();
+    // open, logout, open: plain, implicit TLS, STARTTLS on one handle
+    for (port, mode) in [
+        (d.port(), TlsMode::None),
+        (d.tls_port(), TlsMode::Implicit),
+        (d.port(), TlsMode::StartTls),
+        (d.port(), TlsMode::None),
+    ] {
+        s.open(d.host(), port, mode)
+            .unwrap_or_else(|e| panic!("open {mode:?} after logout: {e:?}"));
+        assert_fresh(&mut s);
+        assert_eq!(s.is_tls(), mode != TlsMode::None);
+        ok(s.login("user1", "pass1"));
+        ok(s.select("INBOX", true));
+        assert!(s.is_readonly());
+        assert_eq!(s.logout().expect("logout").typ, "BYE");
+        assert!(!s.is_open());
+    }
+    // open, failure, open: a refused connection
+    let dead = TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead_port = dead.local_addr().unwrap().port();
+    drop(dead);
+    fails(
+        s.open("127.0.0.1", dead_port, TlsMode::None),
+        ErrorKind::Connect,
+    );
+    s.open(d.host(), d.port(), TlsMode::None)
+        .expect("open after a refused connection");
+    assert_fresh(&mut s);
+    // open, failure, open: a limit hit in the middle of a response (bytes left unread)
+    ok(s.login("user1", "pass1"));
+    ok(s.select("INBOX", true));
+    let mut config = s.config().clone();
+    let normal = config.clone();
+    config.limits.max_line = 200;
+    s.set_config(config);
+    fails(s.fetch("1:*", "(ENVELOPE BODYSTRUCTURE)"), ErrorKind::Limit);
+    assert!(!s.is_open());
+    s.set_config(normal);
+    s.open(d.host(), d.port(), TlsMode::None)
+        .expect("open after a limit");
+    assert_fresh(&mut s);
+    assert_eq!(s.logout().expect("logout").typ, "BYE");
+}
+
 #[test]
 fn greeting_capabilities_login_and_logout() {
     let mut s = connect();
