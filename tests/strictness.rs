@@ -552,9 +552,26 @@ fn mailbox_data_received_before_login_is_not_kept() {
         expect("NOOP"),
         send("{tag} OK after\r\n"),
     ]);
+    let trace = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let sink = trace.clone();
+    s.set_debug(1);
+    s.set_trace_sink(Some(Box::new(move |_, line| {
+        sink.lock().unwrap().push(line.to_string())
+    })));
     assert!(s.noop().unwrap().is_ok());
     assert!(s.login("u", "pw").unwrap().is_ok());
     assert_eq!(s.capabilities(), ["IMAP4REV1", "IDLE"]);
+    // Dropped, and said so in the trace at level 1.
+    let lines = trace.lock().unwrap().join("\n");
+    for name in ["EXISTS", "FETCH", "UIDVALIDITY", "READ-ONLY"] {
+        assert!(
+            lines.contains(&format!("dropped untagged {name} received before login"))
+                || lines.contains(&format!(
+                    "dropped response code [{name}] received before login"
+                )),
+            "{name} not traced:\n{lines}"
+        );
+    }
     // READ-ONLY planted before login would refuse every later command.
     assert!(s.noop().unwrap().is_ok());
     for name in PLANTED.iter().chain(&["READ-WRITE"]) {
