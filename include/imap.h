@@ -81,7 +81,9 @@ enum imap_code
    */
   IMAP_CODE_BAD = 2,
   /**
-   * Connection lost, BYE, or protocol violation (imaplib's `abort`). The connection is closed.
+   * Connection lost, BYE, or protocol violation (imaplib's `abort`). The connection is closed:
+   * every code documented as closing the connection (ABORT, TIMEOUT, INTERRUPTED, TLS, LIMIT,
+   * CONNECT, INTERNAL) always leaves `imap_client_is_open` false.
    */
   IMAP_CODE_ABORT = 3,
   /**
@@ -1376,7 +1378,8 @@ imap_code imap_login_oauthbearer(struct imap_client *client, const char *user, c
  * Starts IDLE (imaplib 3.14's `idle()`): sends IDLE and waits for the server's `+`. Data: the
  * continuation text. The state becomes `IMAP_STATE_IDLING`: only `imap_idle_wait`,
  * `imap_idle_done`, `imap_interrupt` and accessors are allowed until `imap_idle_done`.
- * Without the IDLE capability: `IMAP_CODE_UNSUPPORTED`, nothing sent. Refused by the server:
+ * Without the IDLE capability: `IMAP_CODE_UNSUPPORTED` in every state (the capability is
+ * checked before the state), nothing sent. Refused by the server:
  * `IMAP_CODE_NO`.
  *
  * # Safety
@@ -1470,6 +1473,9 @@ void imap_client_free(struct imap_client *client);
  * `IMAP_TLS_MODE_IMPLICIT`), reads the greeting and learns the capabilities (imaplib's
  * `IMAP4(host, port)` / `IMAP4_SSL` / `open`). With `IMAP_TLS_MODE_STARTTLS`, STARTTLS is done
  * before this returns and any failure of it closes the connection (`IMAP_CODE_TLS`).
+ * A handle that was logged out or closed by a failure opens again from a clean state:
+ * nothing of the previous connection (unread bytes, untagged responses, capabilities,
+ * mailbox state) carries over; settings (timeouts, limits, trace, CA) stay.
  *
  * # Safety
  * `client` is a live handle; `host` is NULL or a NUL-terminated string.
@@ -1788,7 +1794,9 @@ imap_code imap_unsubscribe(struct imap_client *client, const char *mailbox, stru
  * APPEND `message` (`message_len` bytes; line endings become CRLF) to `mailbox` (NULL:
  * INBOX) with optional `flags` (`"(\\Seen)"` or `"\\Seen"`) and `date_time` (an IMAP date in
  * double quotes, or unquoted and then quoted). The message goes as a literal after the
- * server's `+`. The APPENDUID code is in `imap_result_code`.
+ * server's `+`. The APPENDUID code is in `imap_result_code`. A NO or BAD before the `+` is
+ * returned as such (the message was not sent); a tagged OK before the `+` is a protocol
+ * violation: `IMAP_CODE_ABORT` ("the literal was not sent"), the connection is closed.
  *
  * # Safety
  * `client` is a live handle; strings are NULL or NUL-terminated; `message` points to
@@ -1897,7 +1905,8 @@ imap_code imap_namespace(struct imap_client *client, struct imap_result **out);
 /**
  * imaplib's `response(code)`: removes and returns the untagged responses or response codes
  * of that name received so far (`"EXISTS"`, `"UIDVALIDITY"`, `"ALERT"`...); `[None]` if none.
- * Sends nothing.
+ * Sends nothing. The code is the call's own status, `IMAP_CODE_OK`, whatever the name and the
+ * data (`imap_response(c, "NO", &r)` gives `IMAP_CODE_OK` with the stored `* NO` lines).
  *
  * # Safety
  * `client` is a live handle; `code` is NUL-terminated; `out` is NULL or writable.

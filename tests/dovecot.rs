@@ -171,6 +171,72 @@ fn assert_closed(s: &mut Session) {
 
 // ----- connection, capabilities, login, logout ------------------------------------------------
 
+/// A session newly connected to Dovecot with nothing of an earlier connection left.
+#[track_caller]
+fn assert_fresh(s: &mut Session) {
+    assert!(s.is_open());
+    assert_eq!(s.state(), State::NonAuth);
+    assert!(!s.is_readonly());
+    assert!(s.welcome().starts_with(b"* OK [CAPABILITY IMAP4rev1 "));
+    assert!(s.has_capability("IMAP4REV1") && !s.has_capability("MOVE"));
+    for name in ["EXISTS", "UIDVALIDITY", "READ-ONLY", "BYE"] {
+        assert_eq!(
+            s.response(name).data,
+            none(),
+            "{name} survived the reconnect"
+        );
+    }
+    ok(s.noop());
+}
+
+#[test]
+fn a_handle_opens_again_after_logout_and_after_a_failure() {
+    let d = dovecot();
+    let mut s = session();
+    // open, logout, open: plain, implicit TLS, STARTTLS on one handle
+    for (port, mode) in [
+        (d.port(), TlsMode::None),
+        (d.tls_port(), TlsMode::Implicit),
+        (d.port(), TlsMode::StartTls),
+        (d.port(), TlsMode::None),
+    ] {
+        s.open(d.host(), port, mode)
+            .unwrap_or_else(|e| panic!("open {mode:?} after logout: {e:?}"));
+        assert_fresh(&mut s);
+        assert_eq!(s.is_tls(), mode != TlsMode::None);
+        ok(s.login("user1", "pass1"));
+        ok(s.select("INBOX", true));
+        assert!(s.is_readonly());
+        assert_eq!(s.logout().expect("logout").typ, "BYE");
+        assert!(!s.is_open());
+    }
+    // open, failure, open: a refused connection
+    let dead = TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead_port = dead.local_addr().unwrap().port();
+    drop(dead);
+    fails(
+        s.open("127.0.0.1", dead_port, TlsMode::None),
+        ErrorKind::Connect,
+    );
+    s.open(d.host(), d.port(), TlsMode::None)
+        .expect("open after a refused connection");
+    assert_fresh(&mut s);
+    // open, failure, open: a limit hit in the middle of a response (bytes left unread)
+    ok(s.login("user1", "pass1"));
+    ok(s.select("INBOX", true));
+    let mut config = s.config().clone();
+    let normal = config.clone();
+    config.limits.max_line = 200;
+    s.set_config(config);
+    fails(s.fetch("1:*", "(ENVELOPE BODYSTRUCTURE)"), ErrorKind::Limit);
+    assert!(!s.is_open());
+    s.set_config(normal);
+    s.open(d.host(), d.port(), TlsMode::None)
+        .expect("open after a limit");
+    assert_fresh(&mut s);
+    assert_eq!(s.logout().expect("logout").typ, "BYE");
+}
+
 #[test]
 fn greeting_capabilities_login_and_logout() {
     let mut s = connect();
@@ -939,15 +1005,24 @@ fn selected_scratch(prefix: &str, messages: &[&[u8]]) -> (Session, String, i32) 
     (s, name, pid)
 }
 
-/// IDLE through xatom: the server answers `+ idling` and then nothing, so the call blocks.
-fn idle(s: &mut Session) -> ImapResult<Outcome> {
-    s.xatom("IDLE", &[])
+/// Stops (SIGSTOP) the Dovecot process serving a connection: from then on the server is
+/// silent, so the next command blocks. (IDLE through xatom no longer serves: its `+ idling`
+/// is a continuation no command waits for, a protocol error.) End it with [`kill`].
+fn stop(pid: i32) {
+    // SAFETY: plain syscall on the pid of the Dovecot imap process serving our connection.
+    let r = unsafe { libc::kill(pid, libc::SIGSTOP) };
+    assert_eq!(r, 0, "stop {pid}: {}", std::io::Error::last_os_error());
+}
+
+fn blocked(s: &mut Session) -> ImapResult<Outcome> {
+    s.noop()
 }
 
 #[test]
 fn server_process_killed_during_a_blocked_command_aborts_promptly() {
     let (s, name, pid) = selected_scratch("killidle", &[]);
-    let call = timed_on_thread(s, idle);
+    stop(pid);
+    let call = timed_on_thread(s, blocked);
     thread::sleep(Duration::from_millis(300));
     kill(pid);
     let (mut s, r, took) = call.join().unwrap();
@@ -1015,10 +1090,11 @@ fn server_process_killed_in_the_middle_of_a_literal_aborts() {
 
 #[test]
 fn interrupt_ends_a_blocked_call() {
-    let s = login("user2");
+    let (s, name, pid) = selected_scratch("interrupt", &[]);
     let interrupter = s.interrupter();
     assert!(!interrupter.interrupt(), "no call is running");
-    let call = timed_on_thread(s, idle);
+    stop(pid);
+    let call = timed_on_thread(s, blocked);
     let t0 = Instant::now();
     thread::sleep(Duration::from_millis(200));
     while !interrupter.interrupt() {
@@ -1033,17 +1109,20 @@ fn interrupt_ends_a_blocked_call() {
     assert_eq!(e.message, "interrupted by imap_interrupt");
     assert!(took < Duration::from_secs(5), "took {took:?}");
     assert_closed(&mut s);
+    kill(pid);
+    remove(&[&name]);
 }
 
 #[test]
 fn silent_server_times_out() {
-    let mut s = login("user2");
+    let (mut s, name, pid) = selected_scratch("silent", &[]);
     let mut config = s.config().clone();
     config.io_timeout = Duration::from_millis(400);
     s.set_config(config);
     ok(s.noop());
+    stop(pid);
     let t0 = Instant::now();
-    let e = fails(idle(&mut s), ErrorKind::Timeout);
+    let e = fails(blocked(&mut s), ErrorKind::Timeout);
     let took = t0.elapsed();
     assert_eq!(e.message, "no data from the server for 400 ms");
     assert!(
@@ -1051,6 +1130,8 @@ fn silent_server_times_out() {
         "took {took:?}"
     );
     assert_closed(&mut s);
+    kill(pid);
+    remove(&[&name]);
 }
 
 // ----- CR, LF and NUL never reach a command line ----------------------------------------------

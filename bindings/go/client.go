@@ -137,6 +137,17 @@ type Client struct {
 
 	literal       *literalState // SetLiteralHandler's handler, nil when literals are buffered
 	literalHandle cgo.Handle
+
+	target target // what Dial, DialTLS or DialCommand connected to, for Reopen
+}
+
+// target is where a Client connects: a host, port and TLS mode, or a command.
+type target struct {
+	host    string
+	port    uint16
+	mode    C.int32_t
+	command string
+	stream  bool
 }
 
 // Dial connects to addr ("host:port"; "host" alone uses port 143) over plain TCP, reads the
@@ -174,11 +185,38 @@ func DialCommand(ctx context.Context, command string, opts *Options) (*Client, e
 	if strings.IndexByte(command, 0) >= 0 {
 		return nil, &Error{Code: CodeInvalidArgument, Op: op, Message: "command contains NUL"}
 	}
-	ccmd := C.CString(command)
-	defer C.free(unsafe.Pointer(ccmd))
-	return open(ctx, opts, func(h *C.imap_client, _ **C.imap_result) C.imap_code {
-		return C.imap_open_stream(h, ccmd)
-	})
+	t := target{command: command, stream: true}
+	c, err := open(ctx, opts, t.connect())
+	if c != nil {
+		c.target = t
+	}
+	return c, err
+}
+
+// connect is the C call that opens t. Its C strings live as long as the closure.
+func (t target) connect() cfunc {
+	if t.stream {
+		return func(h *C.imap_client, _ **C.imap_result) C.imap_code {
+			ccmd := C.CString(t.command)
+			defer C.free(unsafe.Pointer(ccmd))
+			return C.imap_open_stream(h, ccmd)
+		}
+	}
+	return func(h *C.imap_client, _ **C.imap_result) C.imap_code {
+		chost := C.CString(t.host)
+		defer C.free(unsafe.Pointer(chost))
+		return C.imap_open(h, chost, C.uint16_t(t.port), t.mode)
+	}
+}
+
+// Reopen connects the Client again to what Dial, DialTLS or DialCommand connected it to,
+// with the same options (imaplib's open()), once Logout or a failure closed the connection.
+// The new connection starts from a clean state, as a new Client would: nothing of the
+// previous one (unread bytes, untagged responses, capabilities, mailbox state) carries over.
+// ErrIllegalState while the connection is still open; ErrClosed after Close.
+func (c *Client) Reopen(ctx context.Context) error {
+	_, err := c.run(ctx, "CONNECT", c.target.connect())
+	return err
 }
 
 func splitAddr(addr string) (string, uint16, error) {
@@ -214,11 +252,12 @@ func dial(ctx context.Context, addr string, opts *Options, mode C.int32_t) (*Cli
 	if strings.IndexByte(host, 0) >= 0 {
 		return nil, &Error{Code: CodeInvalidArgument, Op: op, Message: "host contains NUL"}
 	}
-	chost := C.CString(host)
-	defer C.free(unsafe.Pointer(chost))
-	return open(ctx, opts, func(h *C.imap_client, _ **C.imap_result) C.imap_code {
-		return C.imap_open(h, chost, C.uint16_t(port), mode)
-	})
+	t := target{host: host, port: port, mode: mode}
+	c, err := open(ctx, opts, t.connect())
+	if c != nil {
+		c.target = t
+	}
+	return c, err
 }
 
 // open makes a handle, applies opts and connects it with connect.

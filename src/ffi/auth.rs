@@ -198,7 +198,8 @@ pub unsafe extern "C" fn imap_login_oauthbearer(
 /// Starts IDLE (imaplib 3.14's `idle()`): sends IDLE and waits for the server's `+`. Data: the
 /// continuation text. The state becomes `IMAP_STATE_IDLING`: only `imap_idle_wait`,
 /// `imap_idle_done`, `imap_interrupt` and accessors are allowed until `imap_idle_done`.
-/// Without the IDLE capability: `IMAP_CODE_UNSUPPORTED`, nothing sent. Refused by the server:
+/// Without the IDLE capability: `IMAP_CODE_UNSUPPORTED` in every state (the capability is
+/// checked before the state), nothing sent. Refused by the server:
 /// `IMAP_CODE_NO`.
 ///
 /// # Safety

@@ -122,7 +122,9 @@ impl ImapClient {
     /// Maps a session result to a code and an out-result.
     fn finish(&self, r: Result<Outcome>, out: *mut *mut ImapResult) -> ImapCode {
         let (code, outcome) = match r {
-            Ok(o) if o.typ == "NO" => {
+            // The code is the call's own status: a tagged NO. The type alone says nothing
+            // (`imap_response(c, "NO")` has type "NO" and worked).
+            Ok(o) if o.tagged.as_ref().is_some_and(|t| t.status == "NO") => {
                 let t = o
                     .tagged
                     .as_ref()
@@ -287,6 +289,9 @@ pub unsafe extern "C" fn imap_client_free(client: *mut ImapClient) {
 /// `IMAP_TLS_MODE_IMPLICIT`), reads the greeting and learns the capabilities (imaplib's
 /// `IMAP4(host, port)` / `IMAP4_SSL` / `open`). With `IMAP_TLS_MODE_STARTTLS`, STARTTLS is done
 /// before this returns and any failure of it closes the connection (`IMAP_CODE_TLS`).
+/// A handle that was logged out or closed by a failure opens again from a clean state:
+/// nothing of the previous connection (unread bytes, untagged responses, capabilities,
+/// mailbox state) carries over; settings (timeouts, limits, trace, CA) stay.
 ///
 /// # Safety
 /// `client` is a live handle; `host` is NULL or a NUL-terminated string.

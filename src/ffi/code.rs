@@ -13,7 +13,9 @@ pub enum ImapCode {
     No = 1,
     /// The server answered BAD (imaplib's `error`). The connection is still usable.
     Bad = 2,
-    /// Connection lost, BYE, or protocol violation (imaplib's `abort`). The connection is closed.
+    /// Connection lost, BYE, or protocol violation (imaplib's `abort`). The connection is closed:
+    /// every code documented as closing the connection (ABORT, TIMEOUT, INTERRUPTED, TLS, LIMIT,
+    /// CONNECT, INTERNAL) always leaves `imap_client_is_open` false.
     Abort = 3,
     /// The mailbox is read-only (imaplib's `readonly`).
     Readonly = 4,

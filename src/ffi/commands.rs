@@ -227,7 +227,9 @@ pub unsafe extern "C" fn imap_unsubscribe(
 /// APPEND `message` (`message_len` bytes; line endings become CRLF) to `mailbox` (NULL:
 /// INBOX) with optional `flags` (`"(\\Seen)"` or `"\\Seen"`) and `date_time` (an IMAP date in
 /// double quotes, or unquoted and then quoted). The message goes as a literal after the
-/// server's `+`. The APPENDUID code is in `imap_result_code`.
+/// server's `+`. The APPENDUID code is in `imap_result_code`. A NO or BAD before the `+` is
+/// returned as such (the message was not sent); a tagged OK before the `+` is a protocol
+/// violation: `IMAP_CODE_ABORT` ("the literal was not sent"), the connection is closed.
 ///
 /// # Safety
 /// `client` is a live handle; strings are NULL or NUL-terminated; `message` points to
@@ -439,7 +441,8 @@ pub unsafe extern "C" fn imap_namespace(
 
 /// imaplib's `response(code)`: removes and returns the untagged responses or response codes
 /// of that name received so far (`"EXISTS"`, `"UIDVALIDITY"`, `"ALERT"`...); `[None]` if none.
-/// Sends nothing.
+/// Sends nothing. The code is the call's own status, `IMAP_CODE_OK`, whatever the name and the
+/// data (`imap_response(c, "NO", &r)` gives `IMAP_CODE_OK` with the stored `* NO` lines).
 ///
 /// # Safety
 /// `client` is a live handle; `code` is NUL-terminated; `out` is NULL or writable.

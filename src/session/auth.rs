@@ -126,10 +126,12 @@ impl Session {
         initial: Option<&[u8]>,
         step: &mut SaslStep<'_>,
     ) -> Result<Outcome> {
-        self.check_credentials_may_go()?;
         self.guarded(|s| {
+            s.check_credentials_may_go()?;
             s.sasl = true;
+            s.awaiting_continuation = true;
             let r = s.sasl_exchange(mechanism, initial, step);
+            s.awaiting_continuation = false;
             s.sasl = false;
             r
         })

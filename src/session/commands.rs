@@ -100,8 +100,8 @@ impl Session {
     /// after success. Refused (an invalid argument) on a connection where TLS was asked for and
     /// is not up.
     pub fn login(&mut self, user: &str, password: &str) -> Result<Outcome> {
-        self.check_credentials_may_go()?;
         self.guarded(|s| {
+            s.check_credentials_may_go()?;
             let cmd = Command {
                 name: "LOGIN".into(),
                 args: vec![Arg::Astring(b(user)), Arg::Quoted(b(password))],

@@ -16,20 +16,24 @@ use std::time::{Duration, Instant};
 impl Session {
     /// Sends IDLE and waits for the server's `+`. Untagged responses that arrive first are
     /// queued for [`Session::idle_wait`]. Data: the continuation text. A server without IDLE
-    /// gives [`ErrorKind::Unsupported`] before anything is sent; a NO gives [`ErrorKind::No`]
+    /// gives [`ErrorKind::Unsupported`] in every state (the capability is checked before the
+    /// state) and nothing is sent; a NO gives [`ErrorKind::No`]
     /// ("idle denied"); an OK or BAD instead of `+` is a protocol violation (Abort).
     pub fn idle_start(&mut self) -> Result<Outcome> {
         self.guarded(|s| {
             s.check_open()?;
-            s.check_state("IDLE")?;
+            // The capability first: without IDLE the answer is the same in every state.
             if !s.has_capability("IDLE") {
                 return Err(Error::new(
                     ErrorKind::Unsupported,
                     "Server does not support IMAP4 IDLE",
                 ));
             }
+            s.check_state("IDLE")?;
             s.store.start_capture();
+            s.awaiting_continuation = true;
             let r = s.idle_handshake();
+            s.awaiting_continuation = false;
             if r.is_err() {
                 s.store.stop_capture();
             }

@@ -142,6 +142,28 @@ impl Outcome {
     }
 }
 
+/// Untagged responses and response codes that only have a meaning once logged in: mailbox and
+/// message data, and what the commands of the authenticated state return. Received in the
+/// not-authenticated state (RFC 3501 §3.1) they describe no mailbox the client has, so they are
+/// dropped (and traced) rather than kept and handed out after login; anything else (CAPABILITY,
+/// OK/NO/BAD/BYE with [ALERT] and the like, ID, unknown extensions) is kept as usual. Dropping
+/// rather than aborting keeps a sloppy server usable, and nothing dropped can reach the caller.
+fn after_login_only(name: &str) -> bool {
+    matches!(
+        name,
+        // message and mailbox data (RFC 3501 §7.2-7.4, ESEARCH, SORT, THREAD, QRESYNC)
+        "EXISTS" | "RECENT" | "EXPUNGE" | "FETCH" | "FLAGS" | "SEARCH" | "ESEARCH" | "SORT"
+            | "THREAD" | "VANISHED" | "LIST" | "LSUB" | "XLIST" | "STATUS"
+            // data of authenticated-state commands (ACL, QUOTA, NAMESPACE, METADATA, ENABLE)
+            | "ACL" | "LISTRIGHTS" | "MYRIGHTS" | "QUOTA" | "QUOTAROOT" | "NAMESPACE"
+            | "METADATA" | "ANNOTATION" | "ENABLED"
+            // response codes about a selected mailbox or a stored message
+            | "UIDVALIDITY" | "UIDNEXT" | "UNSEEN" | "PERMANENTFLAGS" | "READ-ONLY"
+            | "READ-WRITE" | "HIGHESTMODSEQ" | "NOMODSEQ" | "APPENDUID" | "COPYUID"
+            | "UIDNOTSTICKY" | "CLOSED" | "MAILBOXID"
+    )
+}
+
 /// See the module documentation.
 pub struct Session {
     config: Config,
@@ -170,6 +192,9 @@ pub struct Session {
     pending: Vec<Vec<u8>>,
     completed: HashMap<Vec<u8>, Tagged>,
     continuation: Option<Option<Vec<u8>>>,
+    /// A command is waiting for a continuation request (a literal, IDLE, a SASL exchange); a
+    /// `+` at any other time is a protocol violation.
+    awaiting_continuation: bool,
     bye: Option<Vec<u8>>,
     /// TLS was asked for and is not up yet: untagged data other than CAPABILITY is dropped.
     pre_tls: bool,
@@ -231,6 +256,7 @@ impl Session {
             pending: Vec::new(),
             completed: HashMap::new(),
             continuation: None,
+            awaiting_continuation: false,
             bye: None,
             pre_tls: false,
             tls_required: false,
@@ -354,13 +380,17 @@ impl Session {
 
     /// Runs one public call: marks it interruptible and turns an interrupt into
     /// [`ErrorKind::Interrupted`] with the connection closed. Nested calls share the outer mark.
+    ///
+    /// This is where the invariant "a fatal kind means the connection is closed" holds: any
+    /// error of a fatal kind ([`ErrorKind::is_fatal`]) leaving a public call closes the
+    /// connection, whichever path produced it.
     fn guarded<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
         if self.call_depth > 0 {
             return f(self);
         }
         self.interrupter.begin();
         self.call_depth += 1;
-        let result = f(self);
+        let result = f(self).map_err(|e| self.fail(e));
         self.call_depth -= 1;
         if self.interrupter.end() {
             self.close("interrupted");
@@ -436,6 +466,7 @@ impl Session {
         if self.closed.is_none() {
             return Err(Error::new(ErrorKind::IllegalState, "already connected"));
         }
+        self.reset_connection_state();
         self.guarded(|s| s.open_inner(host, port, mode).map_err(|e| s.fail(e)))
     }
 
@@ -449,6 +480,7 @@ impl Session {
         if command.contains('\0') {
             return Err(Error::invalid("command contains NUL"));
         }
+        self.reset_connection_state();
         self.guarded(|s| {
             s.host.clear();
             s.port = 0;
@@ -476,6 +508,37 @@ impl Session {
             s.learn_capabilities_after_greeting()
         })
         .map_err(|e| self.fail(e))
+    }
+
+    /// Forgets everything the previous connection left behind, so a new open starts as a new
+    /// handle would: buffered bytes and partial responses, untagged data, capabilities, the
+    /// greeting, mailbox state, pending and completed tags, continuation and BYE, TLS and UTF-8
+    /// flags, `xatom` registrations. A new tag prefix is drawn, as imaplib does per connection.
+    /// Settings (config, trace, literal sink, mailbox encoding) stay.
+    fn reset_connection_state(&mut self) {
+        self.asm = Assembler::new(&self.config.limits);
+        if !self.custom_sink {
+            self.sink = Box::new(BufferSink::new(self.config.limits.max_literal));
+        }
+        self.store = UntaggedStore::new(self.config.limits.max_untagged);
+        self.tag_prefix = util::int2ap(4096 + random_u64() % (65536 - 4096));
+        self.tagnum = 0;
+        self.state = State::Logout;
+        self.capabilities.clear();
+        self.protocol_version = None;
+        self.welcome.clear();
+        self.readonly = false;
+        self.idle = None;
+        self.sasl = false;
+        self.awaiting_continuation = false;
+        self.pending.clear();
+        self.completed.clear();
+        self.continuation = None;
+        self.bye = None;
+        self.pre_tls = false;
+        self.tls_required = false;
+        self.extra_commands.clear();
+        self.utf8_enabled = false;
     }
 
     fn open_inner(&mut self, host: &str, port: u16, mode: TlsMode) -> Result<()> {
@@ -610,10 +673,33 @@ impl Session {
     }
 
     /// After LOGIN (and AUTHENTICATE): a CAPABILITY seen during the command, else ask.
+    ///
+    /// The login has already succeeded when this runs, so a refresh that brings nothing usable
+    /// (no CAPABILITY data, a NO or BAD, a list without IMAP4rev1) does not turn it into a
+    /// failure: the last known capabilities stay, and the reason is traced at level 1. Only a
+    /// fatal error (the connection lost, a timeout, a protocol violation while reading) fails
+    /// the call, and that closes the connection, so the caller is never told "failed" about a
+    /// connection that is open and logged in.
     fn refresh_capabilities_after_auth(&mut self) -> Result<()> {
-        match self.store.get("CAPABILITY").cloned() {
+        let previous = (self.capabilities.clone(), self.protocol_version);
+        let r = match self.store.get("CAPABILITY").cloned() {
             Some(items) => self.set_capabilities(items),
             None => self.query_capabilities(),
+        };
+        match r {
+            // Failures of the connection itself closed it where they happened; an error with
+            // the connection still open is about the reply's content.
+            Err(e) if self.is_open() => {
+                (self.capabilities, self.protocol_version) = previous;
+                self.tracer.log(1, || {
+                    format!(
+                        "capabilities not refreshed after login ({}); keeping the last known",
+                        e.message
+                    )
+                });
+                Ok(())
+            }
+            r => r,
         }
     }
 
@@ -714,8 +800,15 @@ impl Session {
 
     /// Sends `cmd`, checked against the allowed states of `table_name`. A literal is sent only
     /// after the server's `+`; if the tagged result comes first, the literal is dropped and that
-    /// result stands. Returns the tag, for [`Session::complete`].
+    /// result stands (a NO or BAD is that command's result; an OK is a protocol violation: the
+    /// server accepted a command whose literal it never received, so the call fails with
+    /// [`ErrorKind::Abort`] and the connection closes). Returns the tag, for
+    /// [`Session::complete`].
     pub fn start(&mut self, cmd: Command, table_name: &str) -> Result<Vec<u8>> {
+        self.guarded(|s| s.start_unguarded(cmd, table_name))
+    }
+
+    fn start_unguarded(&mut self, cmd: Command, table_name: &str) -> Result<Vec<u8>> {
         self.check_open()?;
         if let Err(e) = self.check_state(table_name) {
             // imaplib discards the pending literal with a command refused for its state.
@@ -808,10 +901,28 @@ impl Session {
         Ok(())
     }
 
-    /// Waits for a continuation; `false` if the command completed first.
+    /// Waits for a continuation; `false` if the command completed first with NO or BAD. A
+    /// tagged OK before the continuation means the literal was never sent: Abort.
     fn wait_continuation(&mut self, tag: &[u8]) -> Result<bool> {
+        self.awaiting_continuation = true;
+        let r = self.wait_continuation_inner(tag);
+        self.awaiting_continuation = false;
+        r
+    }
+
+    fn wait_continuation_inner(&mut self, tag: &[u8]) -> Result<bool> {
         loop {
-            if self.completed.contains_key(tag) {
+            if let Some(t) = self.completed.get(tag) {
+                if t.status == "OK" {
+                    let text = String::from_utf8_lossy(&t.text).into_owned();
+                    self.completed.remove(tag);
+                    return Err(self.fail(Error::new(
+                        ErrorKind::Abort,
+                        format!(
+                            "server answered OK ({text}) before asking for the literal: the literal was not sent"
+                        ),
+                    )));
+                }
                 return Ok(false);
             }
             if self.continuation.take().is_some() {
@@ -824,7 +935,7 @@ impl Session {
 
     /// Collects the tagged result of `tag`, handling responses to other commands meanwhile.
     pub fn complete(&mut self, tag: &[u8]) -> Result<Tagged> {
-        self.complete_inner(tag, false, false)
+        self.guarded(|s| s.complete_inner(tag, false, false))
     }
 
     fn complete_inner(
@@ -1013,7 +1124,22 @@ impl Session {
                 }
                 self.completed.insert(tag, Tagged { status, text });
             }
-            Line::Continuation { text } => self.continuation = Some(text),
+            Line::Continuation { text } => {
+                if !self.awaiting_continuation {
+                    return Err(Error::new(
+                        if self.pre_tls {
+                            ErrorKind::Tls
+                        } else {
+                            ErrorKind::Abort
+                        },
+                        format!(
+                            "unexpected continuation request (no command is waiting for one): '{}'",
+                            show(resp.first_line())
+                        ),
+                    ));
+                }
+                self.continuation = Some(text);
+            }
             Line::Untagged { name, data } => {
                 if name == "BYE" {
                     self.bye = Some(data.clone());
@@ -1021,6 +1147,12 @@ impl Session {
                 if self.pre_tls && name != "CAPABILITY" {
                     self.tracer
                         .log(4, || format!("dropped untagged {name} received before TLS"));
+                    return Ok(());
+                }
+                if self.state == State::NonAuth && after_login_only(&name) {
+                    self.tracer.log(1, || {
+                        format!("dropped untagged {name} received before login (not authenticated)")
+                    });
                     return Ok(());
                 }
                 self.store_untagged(&name, data, resp)?;
@@ -1031,6 +1163,15 @@ impl Session {
 
     fn store_code(&mut self, text: &[u8]) -> Result<()> {
         if let Some(code) = parse::response_code(text) {
+            if self.state == State::NonAuth && after_login_only(&code.name) {
+                self.tracer.log(1, || {
+                    format!(
+                        "dropped response code [{}] received before login (not authenticated)",
+                        code.name
+                    )
+                });
+                return Ok(());
+            }
             self.store
                 .push(&code.name, vec![Item::Line(code.data.unwrap_or_default())])?;
         }

@@ -229,7 +229,7 @@ static void *fake_server_main(void *arg) {
   int fd = accept(s->listen_fd, NULL, NULL);
   if (fd < 0)
     return NULL;
-  send_all(fd, "* OK [CAPABILITY IMAP4rev1] fake server ready\r\n");
+  send_all(fd, s->greeting ? s->greeting : "* OK [CAPABILITY IMAP4rev1] fake server ready\r\n");
   while (read_line(fd, line, sizeof line)) {
     char *sp = strchr(line, ' ');
     if (sp && strncmp(sp + 1, "CAPABILITY", 10) == 0) {
@@ -246,12 +246,17 @@ static void *fake_server_main(void *arg) {
 }
 
 void fake_server_start(fake_server *s, const char *reply) {
+  fake_server_start_greeting(s, NULL, reply);
+}
+
+void fake_server_start_greeting(fake_server *s, const char *greeting, const char *reply) {
   struct sockaddr_in a;
   socklen_t len = sizeof a;
   memset(&a, 0, sizeof a);
   a.sin_family = AF_INET;
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   s->reply = reply;
+  s->greeting = greeting;
   s->listen_fd = socket(AF_INET, SOCK_STREAM, 0);
   if (s->listen_fd < 0 || bind(s->listen_fd, (struct sockaddr *)&a, sizeof a) != 0 ||
       listen(s->listen_fd, 1) != 0 ||

@@ -72,10 +72,15 @@ typedef struct fake_server {
   /* Sent in answer to the first command other than CAPABILITY, then the connection is closed.
    * NULL: never answer; wait until the client hangs up. */
   const char *reply;
+  /* The greeting; NULL: an OK greeting with IMAP4rev1 in its CAPABILITY code. */
+  const char *greeting;
   pthread_t thread;
 } fake_server;
 
 void fake_server_start(fake_server *s, const char *reply);
+/* The same with another greeting ("* PREAUTH ...\r\n" to start authenticated: mailbox data
+ * received before login is dropped). */
+void fake_server_start_greeting(fake_server *s, const char *greeting, const char *reply);
 void fake_server_join(fake_server *s);
 /* A client connected (plain) to the fake server. */
 imap_client *fake_server_client(fake_server *s);
