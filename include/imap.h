@@ -56,6 +56,11 @@
 #define IMAP_VERSION_NUMBER 100
 
 /**
+ * The largest `number64` and `mod-sequence-value`: 2^63-1 (RFC 9051, RFC 7162).
+ */
+#define MAX_NUMBER64 (uint64_t)INT64_MAX
+
+/**
  * Status code returned by every fallible `imap_*` function. Numbers are stable.
  */
 enum imap_code
@@ -202,16 +207,67 @@ enum imap_response_code_kind
    */
   IMAP_RESPONSE_CODE_KIND_MODIFIED = 18,
   /**
-   * Any other code (RFC 5530's `AUTHENTICATIONFAILED`, `REFERRAL`...), or a known one with
-   * malformed data: see `name` and `data`.
+   * Any other code (RFC 5530's `AUTHENTICATIONFAILED`, `REFERRAL`...): see `name` and
+   * `data`.
    */
   IMAP_RESPONSE_CODE_KIND_OTHER = 19,
+  /**
+   * A known code whose data breaks its grammar (`[UIDVALIDITY 0]`, a UID beyond 32 bits,
+   * a missing field): `name` and `data` hold it as sent, and `imap_parse_code` returns
+   * `IMAP_CODE_PARSE`.
+   */
+  IMAP_RESPONSE_CODE_KIND_INVALID = 20,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
 typedef enum imap_response_code_kind imap_response_code_kind;
 #else
 typedef int32_t imap_response_code_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * What kind of problem made a response unparsable (`imap_invalid.kind`).
+ */
+enum imap_invalid_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * No problem (a valid FETCH message).
+   */
+  IMAP_INVALID_KIND_NONE = 0,
+  /**
+   * Bytes that are not IMAP syntax.
+   */
+  IMAP_INVALID_KIND_SYNTAX = 1,
+  /**
+   * Parentheses nested deeper than the parser's bound (64).
+   */
+  IMAP_INVALID_KIND_DEPTH = 2,
+  /**
+   * A number too large for its field, or not a number.
+   */
+  IMAP_INVALID_KIND_NUMBER = 3,
+  /**
+   * Well-formed syntax of the wrong shape for the response.
+   */
+  IMAP_INVALID_KIND_SHAPE = 4,
+  /**
+   * The response ended early.
+   */
+  IMAP_INVALID_KIND_TRUNCATED = 5,
+  /**
+   * Invalid modified UTF-7 or base64.
+   */
+  IMAP_INVALID_KIND_ENCODING = 6,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum imap_invalid_kind imap_invalid_kind;
+#else
+typedef int32_t imap_invalid_kind;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -309,51 +365,6 @@ enum imap_section_text
 typedef enum imap_section_text imap_section_text;
 #else
 typedef int32_t imap_section_text;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
-/**
- * What kind of problem made a response unparsable (`imap_invalid.kind`).
- */
-enum imap_invalid_kind
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : int32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-  /**
-   * No problem (a valid FETCH message).
-   */
-  IMAP_INVALID_KIND_NONE = 0,
-  /**
-   * Bytes that are not IMAP syntax.
-   */
-  IMAP_INVALID_KIND_SYNTAX = 1,
-  /**
-   * Parentheses nested deeper than the parser's bound (64).
-   */
-  IMAP_INVALID_KIND_DEPTH = 2,
-  /**
-   * A number too large for its field, or not a number.
-   */
-  IMAP_INVALID_KIND_NUMBER = 3,
-  /**
-   * Well-formed syntax of the wrong shape for the response.
-   */
-  IMAP_INVALID_KIND_SHAPE = 4,
-  /**
-   * The response ended early.
-   */
-  IMAP_INVALID_KIND_TRUNCATED = 5,
-  /**
-   * Invalid modified UTF-7 or base64.
-   */
-  IMAP_INVALID_KIND_ENCODING = 6,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum imap_invalid_kind imap_invalid_kind;
-#else
-typedef int32_t imap_invalid_kind;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -546,6 +557,18 @@ typedef struct imap_response_code {
 } imap_response_code;
 
 /**
+ * A response that could not be parsed: why (`kind`, and `message` as a NUL-terminated
+ * English text) and its raw bytes as the raw result holds them, without `* ` and the response
+ * name (`2 (UID x)` for `* 2 FETCH (UID x)`): each line, and after a line announcing a
+ * literal, CRLF and the literal.
+ */
+typedef struct imap_invalid {
+  imap_invalid_kind kind;
+  const char *message;
+  struct imap_bytes raw;
+} imap_invalid;
+
+/**
  * What SELECT or EXAMINE reported about the selected mailbox (`has_*` 0 for what the server
  * did not send).
  */
@@ -589,6 +612,13 @@ typedef struct imap_mailbox_info {
    * 1 for `[READ-ONLY]`, 0 for `[READ-WRITE]`, -1 if neither was sent.
    */
   int32_t read_only;
+  /**
+   * Values that broke their grammar (`* 4294967296 EXISTS`, `[UIDVALIDITY 0]`), with why
+   * and their bytes as received; the field they belong to is absent (`has_*` 0). When
+   * there are any, `imap_client_mailbox` returns `IMAP_CODE_PARSE` (with the object).
+   */
+  const struct imap_invalid *invalid;
+  size_t invalid_count;
 } imap_mailbox_info;
 
 /**
@@ -864,18 +894,6 @@ typedef struct imap_list_entry {
   const struct imap_bytes *extended;
   size_t extended_count;
 } imap_list_entry;
-
-/**
- * A response that could not be parsed: why (`kind`, and `message` as a NUL-terminated
- * English text) and its raw bytes as the raw result holds them, without `* ` and the response
- * name (`2 (UID x)` for `* 2 FETCH (UID x)`): each line, and after a line announcing a
- * literal, CRLF and the literal.
- */
-typedef struct imap_invalid {
-  imap_invalid_kind kind;
-  const char *message;
-  struct imap_bytes raw;
-} imap_invalid;
 
 /**
  * The entries of a LIST or LSUB result, and the responses that could not be parsed.
@@ -2069,8 +2087,10 @@ int32_t imap_client_utf8_enabled(struct imap_client *client);
  * Parses the response code of `result`'s tagged text (`[APPENDUID 38505 3955] Append
  * completed`, `[TRYCREATE]`, `[COPYUID ...]`) into `*out`, freed with
  * `imap_response_code_free`. A result without a code (or without a tagged reply, such as
- * `imap_response`'s) gives kind `IMAP_RESPONSE_CODE_KIND_NONE`. Never `IMAP_CODE_PARSE`: a
- * known code with malformed data is `IMAP_RESPONSE_CODE_KIND_OTHER`.
+ * `imap_response`'s) gives kind `IMAP_RESPONSE_CODE_KIND_NONE`. A known code whose data
+ * breaks its grammar (`[UIDVALIDITY 0]`, `[APPENDUID 1 4294967296]`) gives kind
+ * `IMAP_RESPONSE_CODE_KIND_INVALID` with its name and data as sent, and `IMAP_CODE_PARSE`
+ * (the object is still delivered).
  * `IMAP_CODE_INVALID_ARGUMENT` when `result` or `out` is NULL. `result` is only read; the
  * object does not borrow it. No handle is needed; any thread may call.
  *
@@ -2096,7 +2116,9 @@ void imap_response_code_free(struct imap_response_code *code);
  * `imap_examine`, before other commands or `imap_response` calls change what is kept (later
  * EXISTS/RECENT responses update the counts; `imap_response(c, "EXISTS")` removes them).
  * `IMAP_CODE_ILLEGAL_STATE` when no mailbox is selected; `IMAP_CODE_INVALID_ARGUMENT` when
- * `client` or `out` is NULL. A call on the handle (serialized with its other calls).
+ * `client` or `out` is NULL; `IMAP_CODE_PARSE` (the object is still delivered) when a kept
+ * value broke its grammar (`[UIDVALIDITY 0]`): see its `invalid` list. A call on the handle
+ * (serialized with its other calls).
  *
  * # Safety
  * `client` is a live handle; `out` is NULL or writable.

@@ -64,7 +64,11 @@ fn numbered_untagged_responses_follow_their_grammar() {
         ("* 4294967296 FETCH (FLAGS ())", "FETCH", false),
         ("* -1 FETCH (FLAGS ())", "FETCH", false),
         ("* +1 FETCH (FLAGS ())", "FETCH", false),
-        ("* 99999999999999999999999999 FETCH (FLAGS ())", "FETCH", false),
+        (
+            "* 99999999999999999999999999 FETCH (FLAGS ())",
+            "FETCH",
+            false,
+        ),
         ("* 0 EXPUNGE", "EXPUNGE", false),
         ("* 1 EXPUNGE", "EXPUNGE", true),
         ("* 4294967295 EXPUNGE", "EXPUNGE", true),

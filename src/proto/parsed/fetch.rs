@@ -14,7 +14,7 @@
 //! `message/global` (RFC 6532) read like `message/rfc822`; a `message/rfc822` part without
 //! envelope and body read as a basic part; quoted numbers; unknown extension data kept raw.
 
-use super::token::{parse_u32, Token, Tokenizer, Value};
+use super::token::{parse_nz32, parse_u32, Token, Tokenizer, Value};
 use super::{err, excerpt, responses, ErrorKind, Invalid, ParseError, MAX_DEPTH};
 use crate::proto::imaplib::InternalDate;
 use crate::proto::response::Item;
@@ -247,8 +247,11 @@ pub fn parse_fetch_response(resp: &[Item]) -> FetchMessage {
 
 fn read_message<'a>(t: &mut Tokenizer<'a>, msg: &mut FetchMessage) -> Result<(), ParseError> {
     msg.seq = match t.next_checked()? {
-        Some(Token::Number(n)) => u32::try_from(n)
-            .map_err(|_| ParseError::new(ErrorKind::Number, "message number too large"))?,
+        Some(Token::Number(n)) => match u32::try_from(n) {
+            Ok(0) => return err(ErrorKind::Number, "message number 0"),
+            Ok(n) => n,
+            Err(_) => return err(ErrorKind::Number, "message number too large"),
+        },
         _ => return err(ErrorKind::Shape, "FETCH response without a message number"),
     };
     if t.next_checked()? != Some(Token::Open) {
@@ -309,13 +312,13 @@ fn apply(msg: &mut FetchMessage, name: &[u8], v: &Value<'_>) -> Result<(), Parse
     };
     let base = base.to_ascii_uppercase();
     match (base.as_slice(), bracket) {
-        (b"UID", None) => msg.uid = Some(v.u32()?),
+        (b"UID", None) => msg.uid = Some(v.nz32()?),
         (b"FLAGS", None) => msg.flags = Some(text_list(v)?),
-        (b"RFC822.SIZE", None) => msg.rfc822_size = Some(v.u64()?),
+        (b"RFC822.SIZE", None) => msg.rfc822_size = Some(v.number64()?),
         (b"MODSEQ", None) => {
             msg.modseq = Some(match v {
-                Value::List(l) if l.len() == 1 => l[0].u64()?,
-                _ => v.u64()?,
+                Value::List(l) if l.len() == 1 => l[0].modseq()?,
+                _ => v.modseq()?,
             })
         }
         (b"INTERNALDATE", None) => {
@@ -357,7 +360,7 @@ fn apply(msg: &mut FetchMessage, name: &[u8], v: &Value<'_>) -> Result<(), Parse
             let (spec, _) = split_bracket(br)?;
             msg.binary_sizes.push(BinarySize {
                 part: parse_spec(spec)?.0,
-                size: v.u64()?,
+                size: v.number64()?,
             })
         }
         _ => msg.other.push(RawItem {
@@ -404,8 +407,11 @@ fn parse_spec(spec: &[u8]) -> Result<(Vec<u32>, SectionText, Vec<Vec<u8>>), Pars
         let mut consumed = 0;
         for p in pieces.by_ref() {
             if !p.is_empty() && p.iter().all(u8::is_ascii_digit) {
-                part.push(parse_u32(p).ok_or_else(|| {
-                    ParseError::new(ErrorKind::Number, "section part number too large")
+                part.push(parse_nz32(p).ok_or_else(|| {
+                    ParseError::new(
+                        ErrorKind::Number,
+                        format!("section part number '{}' out of range", excerpt(p)),
+                    )
                 })?);
                 consumed += p.len() + 1;
             } else {
@@ -413,6 +419,14 @@ fn parse_spec(spec: &[u8]) -> Result<(Vec<u32>, SectionText, Vec<Vec<u8>>), Pars
             }
         }
         rest = head.get(consumed..).unwrap_or_default();
+    }
+    // After the part numbers comes a section keyword (HEADER, TEXT, MIME...) or nothing: a
+    // sign or a stray digit is a malformed part number, not an unknown keyword.
+    if rest.first().is_some_and(|b| !b.is_ascii_alphabetic()) {
+        return err(
+            ErrorKind::Number,
+            format!("bad section part number in '{}'", excerpt(spec)),
+        );
     }
     let text = match rest.to_ascii_uppercase().as_slice() {
         b"" => SectionText::Full,
@@ -650,7 +664,7 @@ pub fn body(v: &Value<'_>, depth: usize) -> Result<BodyPart, ParseError> {
         encoding: field(5).string_or_empty()?,
         size: match field(6) {
             Value::Nil => 0,
-            x => x.u64()?,
+            x => x.number64()?,
         },
         ..Default::default()
     };
@@ -659,7 +673,7 @@ pub fn body(v: &Value<'_>, depth: usize) -> Result<BodyPart, ParseError> {
     let lines = |v: &Value<'_>| -> Result<Option<u64>, ParseError> {
         match v {
             Value::Nil => Ok(None),
-            x => x.u64().map(Some),
+            x => x.number64().map(Some),
         }
     };
     let ext_at = if ty == b"MESSAGE"

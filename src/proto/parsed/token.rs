@@ -93,9 +93,27 @@ pub fn parse_u64(d: &[u8]) -> Option<u64> {
     Some(n)
 }
 
-/// Digits only, overflow-checked, as `u32`.
+/// Digits only, overflow-checked, as `u32`: IMAP's `number` (0..4294967295).
 pub fn parse_u32(d: &[u8]) -> Option<u32> {
     parse_u64(d).and_then(|n| u32::try_from(n).ok())
+}
+
+/// The largest `number64` and `mod-sequence-value`: 2^63-1 (RFC 9051, RFC 7162).
+pub const MAX_NUMBER64: u64 = i64::MAX as u64;
+
+/// IMAP's `nz-number` (message numbers, UIDs, UIDVALIDITY): 1..4294967295.
+pub fn parse_nz32(d: &[u8]) -> Option<u32> {
+    parse_u32(d).filter(|&n| n != 0)
+}
+
+/// IMAP's `number64` (and `mod-sequence-valzer`): 0..2^63-1.
+pub fn parse_number64(d: &[u8]) -> Option<u64> {
+    parse_u64(d).filter(|&n| n <= MAX_NUMBER64)
+}
+
+/// RFC 7162's `mod-sequence-value`: 1..2^63-1.
+pub fn parse_modseq(d: &[u8]) -> Option<u64> {
+    parse_number64(d).filter(|&n| n != 0)
 }
 
 impl<'a> Tokenizer<'a> {
@@ -463,6 +481,7 @@ impl<'a> Value<'a> {
         }
     }
 
+    /// IMAP's `number`: 0..4294967295.
     pub fn u32(&self) -> Result<u32, ParseError> {
         let n = self.u64()?;
         u32::try_from(n).map_err(|_| {
@@ -471,6 +490,33 @@ impl<'a> Value<'a> {
                 format!("number {n} does not fit 32 bits"),
             )
         })
+    }
+
+    /// IMAP's `nz-number` (message numbers, UIDs, UIDVALIDITY): 1..4294967295.
+    pub fn nz32(&self) -> Result<u32, ParseError> {
+        match self.u32()? {
+            0 => err(ErrorKind::Number, "0 where a non-zero number belongs"),
+            n => Ok(n),
+        }
+    }
+
+    /// IMAP's `number64` (and RFC 7162's `mod-sequence-valzer`): 0..2^63-1.
+    pub fn number64(&self) -> Result<u64, ParseError> {
+        match self.u64()? {
+            n if n > MAX_NUMBER64 => err(
+                ErrorKind::Number,
+                format!("number {n} does not fit 63 bits"),
+            ),
+            n => Ok(n),
+        }
+    }
+
+    /// RFC 7162's `mod-sequence-value`: 1..2^63-1.
+    pub fn modseq(&self) -> Result<u64, ParseError> {
+        match self.number64()? {
+            0 => err(ErrorKind::Number, "mod-sequence 0 where 1 or more belongs"),
+            n => Ok(n),
+        }
     }
 
     /// A list; NIL counts as the empty list (servers send it where a list belongs).
