@@ -15,7 +15,7 @@
 //! envelope and body read as a basic part; quoted numbers; unknown extension data kept raw.
 
 use super::token::{parse_nz32, parse_u32, Token, Tokenizer, Value};
-use super::{err, excerpt, responses, ErrorKind, Invalid, ParseError, MAX_DEPTH};
+use super::{err, excerpt, responses, ErrorKind, Invalid, ParseError, Quirks, MAX_DEPTH};
 use crate::proto::imaplib::InternalDate;
 use crate::proto::response::Item;
 
@@ -47,6 +47,9 @@ pub struct FetchMessage {
     pub other: Vec<RawItem>,
     /// Set when the response could not be read completely or an item was malformed.
     pub invalid: Option<Invalid>,
+    /// Deviations from the grammar that were accepted (see [`Quirks`]); the data above is
+    /// still exactly what the server sent.
+    pub quirks: Quirks,
 }
 
 /// An item kept as bytes.
@@ -80,11 +83,15 @@ impl Envelope {
 }
 
 /// One address of an ENVELOPE list: a mailbox, or an RFC 2822 group (`undisclosed: ;`),
-/// which RFC 3501 marks with a NIL-host entry before and after its members.
+/// which RFC 3501 marks with a NIL-host entry before (`(NIL NIL "name" NIL)`) and after
+/// (`(NIL NIL NIL NIL)`) its members. The list stays one to one with the entries sent: a
+/// group counts its start marker, its members and its end marker only if one was sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Address {
     Mailbox(Mailbox),
     Group(Group),
+    /// A group end marker with no group open ([`Quirks::GROUP_END_WITHOUT_START`]), as sent.
+    StrayGroupEnd(Mailbox),
 }
 
 /// `(name adl mailbox host)`.
@@ -111,11 +118,14 @@ impl Mailbox {
     }
 }
 
-/// A group: its display name and members.
+/// A group: its display name, its members and the end marker as sent: `(NIL NIL NIL NIL)`,
+/// Courier's `(NIL NIL "" NIL)` ([`Quirks::GROUP_END_EMPTY_MAILBOX`]), or `None` when the
+/// server never ended the group ([`Quirks::GROUP_NOT_CLOSED`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Group {
     pub name: Vec<u8>,
     pub members: Vec<Mailbox>,
+    pub end: Option<Mailbox>,
 }
 
 /// `name value` of a parameter list; the value may be NIL.
@@ -239,9 +249,11 @@ pub fn parse_fetch(items: &[Item]) -> Vec<FetchMessage> {
 /// Parses one FETCH response (its items).
 pub fn parse_fetch_response(resp: &[Item]) -> FetchMessage {
     let mut msg = FetchMessage::default();
-    if let Err(e) = read_message(&mut Tokenizer::new(resp), &mut msg) {
+    let mut t = Tokenizer::new(resp);
+    if let Err(e) = read_message(&mut t, &mut msg) {
         msg.invalid = Some(Invalid::new(e, resp));
     }
+    msg.quirks |= t.quirks();
     msg
 }
 
@@ -332,9 +344,9 @@ fn apply(msg: &mut FetchMessage, name: &[u8], v: &Value<'_>) -> Result<(), Parse
                 Err(e) => return err(ErrorKind::Shape, e.0),
             }
         }
-        (b"ENVELOPE", None) => msg.envelope = Some(envelope(v)?),
-        (b"BODYSTRUCTURE", None) => msg.body_structure = Some(body(v, 0)?),
-        (b"BODY", None) => msg.body = Some(body(v, 0)?),
+        (b"ENVELOPE", None) => msg.envelope = Some(read_envelope(v, &mut msg.quirks)?),
+        (b"BODYSTRUCTURE", None) => msg.body_structure = Some(read_body(v, 0, &mut msg.quirks)?),
+        (b"BODY", None) => msg.body = Some(read_body(v, 0, &mut msg.quirks)?),
         (b"RFC822", None) => msg
             .sections
             .push(section(SectionKind::Rfc822, b"", None, v)?),
@@ -479,8 +491,13 @@ fn section(
     })
 }
 
-/// ENVELOPE: ten fields, missing ones read as NIL.
+/// ENVELOPE: ten fields, missing ones read as NIL. Quirks accepted are not reported here:
+/// [`parse_fetch`] reports them on the message.
 pub fn envelope(v: &Value<'_>) -> Result<Envelope, ParseError> {
+    read_envelope(v, &mut Quirks::default())
+}
+
+fn read_envelope(v: &Value<'_>, q: &mut Quirks) -> Result<Envelope, ParseError> {
     let l = match v {
         Value::List(l) => l.as_slice(),
         _ => return err(ErrorKind::Shape, format!("ENVELOPE is {}", v.describe())),
@@ -489,20 +506,24 @@ pub fn envelope(v: &Value<'_>) -> Result<Envelope, ParseError> {
     Ok(Envelope {
         date: field(0).nstring()?,
         subject: field(1).nstring()?,
-        from: addresses(field(2))?,
-        sender: addresses(field(3))?,
-        reply_to: addresses(field(4))?,
-        to: addresses(field(5))?,
-        cc: addresses(field(6))?,
-        bcc: addresses(field(7))?,
+        from: addresses(field(2), q)?,
+        sender: addresses(field(3), q)?,
+        reply_to: addresses(field(4), q)?,
+        to: addresses(field(5), q)?,
+        cc: addresses(field(6), q)?,
+        bcc: addresses(field(7), q)?,
         in_reply_to: field(8).nstring()?,
         message_id: field(9).nstring()?,
     })
 }
 
-/// An address list with RFC 3501 group markers turned into [`Group`]s. Lenient: `()` and NIL
-/// are empty; a group never closed ends with the list; a stray end marker is ignored.
-fn addresses(v: &Value<'_>) -> Result<Vec<Address>, ParseError> {
+/// An address list with RFC 3501 group markers turned into [`Group`]s, one to one with the
+/// entries sent (`()` and NIL are empty). An entry with a NIL host is a marker: a NIL mailbox
+/// ends the open group, a non-NIL one starts a group. Courier's `""` mailbox is an end
+/// marker too (an RFC 5322 group name is never empty), recorded as a quirk; so are a group
+/// left open and an end marker with no group open, which is kept as
+/// [`Address::StrayGroupEnd`].
+fn addresses(v: &Value<'_>, q: &mut Quirks) -> Result<Vec<Address>, ParseError> {
     let mut out = Vec::new();
     let mut group: Option<Group> = None;
     for a in v.list()? {
@@ -514,23 +535,45 @@ fn addresses(v: &Value<'_>) -> Result<Vec<Address>, ParseError> {
             mailbox: field(2)?,
             host: field(3)?,
         };
-        if m.host.is_none() {
-            if let Some(g) = group.take() {
-                out.push(Address::Group(g));
+        if m.host.is_some() {
+            match group.as_mut() {
+                Some(g) => g.members.push(m),
+                None => out.push(Address::Mailbox(m)),
             }
-            if let Some(name) = m.mailbox {
+            continue;
+        }
+        let empty = m.mailbox.as_deref() == Some(b"");
+        match m.mailbox.as_ref() {
+            Some(name) if !empty => {
+                if let Some(g) = group.take() {
+                    *q |= Quirks::GROUP_NOT_CLOSED;
+                    out.push(Address::Group(g));
+                }
                 group = Some(Group {
-                    name,
+                    name: name.clone(),
                     members: Vec::new(),
+                    end: None,
                 });
             }
-        } else if let Some(g) = group.as_mut() {
-            g.members.push(m);
-        } else {
-            out.push(Address::Mailbox(m));
+            _ => {
+                if empty {
+                    *q |= Quirks::GROUP_END_EMPTY_MAILBOX;
+                }
+                match group.take() {
+                    Some(mut g) => {
+                        g.end = Some(m);
+                        out.push(Address::Group(g));
+                    }
+                    None => {
+                        *q |= Quirks::GROUP_END_WITHOUT_START;
+                        out.push(Address::StrayGroupEnd(m));
+                    }
+                }
+            }
         }
     }
     if let Some(g) = group {
+        *q |= Quirks::GROUP_NOT_CLOSED;
         out.push(Address::Group(g));
     }
     Ok(out)
@@ -618,8 +661,13 @@ fn is_text(v: &Value<'_>) -> bool {
 }
 
 /// A BODY or BODYSTRUCTURE value. Recursion is bounded by the tokenizer's [`MAX_DEPTH`]
-/// (every level of the tree is a level of parentheses) and checked again here.
+/// (every level of the tree is a level of parentheses) and checked again here. Quirks
+/// accepted are not reported here: [`parse_fetch`] reports them on the message.
 pub fn body(v: &Value<'_>, depth: usize) -> Result<BodyPart, ParseError> {
+    read_body(v, depth, &mut Quirks::default())
+}
+
+fn read_body(v: &Value<'_>, depth: usize, q: &mut Quirks) -> Result<BodyPart, ParseError> {
     if depth > MAX_DEPTH {
         return err(ErrorKind::Depth, "body structure nested too deeply");
     }
@@ -636,7 +684,7 @@ pub fn body(v: &Value<'_>, depth: usize) -> Result<BodyPart, ParseError> {
             ..Default::default()
         };
         for c in &l[..n] {
-            part.children.push(body(c, depth + 1)?);
+            part.children.push(read_body(c, depth + 1, q)?);
         }
         part.subtype = l.get(n).unwrap_or(&Value::Nil).string_or_empty()?;
         extensions(&mut part, l.get(n + 1..).unwrap_or_default(), false);
@@ -682,8 +730,8 @@ pub fn body(v: &Value<'_>, depth: usize) -> Result<BodyPart, ParseError> {
         && matches!(field(8), Value::List(_))
     {
         part.message = Some(Box::new(EmbeddedMessage {
-            envelope: envelope(field(7))?,
-            body: body(field(8), depth + 1)?,
+            envelope: read_envelope(field(7), q)?,
+            body: read_body(field(8), depth + 1, q)?,
         }));
         part.lines = lines(field(9))?;
         10

@@ -54,6 +54,75 @@ pub use fetch::{
 pub use mailbox::SelectSummary;
 pub use token::{Token, Tokenizer, Value};
 
+/// Deviations from the IMAP grammar that a parser accepted and recorded, as a bit set
+/// (`FetchMessage::quirks`). Real servers send them (the corpus in `tests/quirks/` names the
+/// server of each); a parsed item carrying one is still one to one with what the server sent:
+/// nothing is made up and nothing dropped. The bits are those of the C `IMAP_QUIRK_*`
+/// constants.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Quirks(pub u32);
+
+impl Quirks {
+    pub const NONE: Quirks = Quirks(0);
+    /// A literal announced right after an atom, without the space (`BODY[]<0>{100}`,
+    /// `BODY[HEADER]{4169}`: GreenMail).
+    pub const LITERAL_WITHOUT_SPACE: Quirks = Quirks(1 << 0);
+    /// Whitespace where the grammar has none or exactly one space: a space after `(` or
+    /// before `)`, two or more spaces, a tab, a space at the end of the line
+    /// (`(UID 19436 )`: qq.com).
+    pub const EXTRA_SPACE: Quirks = Quirks(1 << 1);
+    /// A `"` inside a quoted string without its backslash, kept as content (163.com).
+    pub const UNESCAPED_QUOTE: Quirks = Quirks(1 << 2);
+    /// An ENVELOPE group ended with `(NIL NIL "" NIL)` instead of `(NIL NIL NIL NIL)`
+    /// (Courier); read as the group's end marker, kept as sent.
+    pub const GROUP_END_EMPTY_MAILBOX: Quirks = Quirks(1 << 3);
+    /// An ENVELOPE group started and never ended (the list ended, or another group
+    /// started, first: Yahoo's undisclosed recipients). No end marker is made up.
+    pub const GROUP_NOT_CLOSED: Quirks = Quirks(1 << 4);
+    /// An ENVELOPE group end marker with no group open; kept as an end marker.
+    pub const GROUP_END_WITHOUT_START: Quirks = Quirks(1 << 5);
+
+    /// Every quirk with its name (the C constant without `IMAP_QUIRK_`).
+    pub const ALL: [(Quirks, &'static str); 6] = [
+        (Quirks::LITERAL_WITHOUT_SPACE, "LITERAL_WITHOUT_SPACE"),
+        (Quirks::EXTRA_SPACE, "EXTRA_SPACE"),
+        (Quirks::UNESCAPED_QUOTE, "UNESCAPED_QUOTE"),
+        (Quirks::GROUP_END_EMPTY_MAILBOX, "GROUP_END_EMPTY_MAILBOX"),
+        (Quirks::GROUP_NOT_CLOSED, "GROUP_NOT_CLOSED"),
+        (Quirks::GROUP_END_WITHOUT_START, "GROUP_END_WITHOUT_START"),
+    ];
+
+    pub fn contains(self, q: Quirks) -> bool {
+        self.0 & q.0 == q.0
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The names of the quirks set.
+    pub fn names(self) -> Vec<&'static str> {
+        Quirks::ALL
+            .iter()
+            .filter(|(q, _)| self.contains(*q))
+            .map(|(_, n)| *n)
+            .collect()
+    }
+}
+
+impl std::ops::BitOr for Quirks {
+    type Output = Quirks;
+    fn bitor(self, q: Quirks) -> Quirks {
+        Quirks(self.0 | q.0)
+    }
+}
+
+impl std::ops::BitOrAssign for Quirks {
+    fn bitor_assign(&mut self, q: Quirks) {
+        self.0 |= q.0;
+    }
+}
+
 /// Deepest nesting of parenthesized lists accepted (BODYSTRUCTURE, THREAD, lists):
 /// beyond it the response is an error, not a stack overflow.
 pub(crate) const MAX_DEPTH: usize = 64;
