@@ -35,6 +35,42 @@
 #define IMAP_VERSION_STR_(x) #x
 
 /**
+ * `imap_fetch_message.quirks`: a literal announced right after an atom, without the
+ * space (`BODY[]<0>{100}`, GreenMail).
+ */
+#define IMAP_QUIRK_LITERAL_WITHOUT_SPACE (1 << 0)
+
+/**
+ * `imap_fetch_message.quirks`: whitespace where the grammar has none or one space (a space
+ * before `)`, two spaces, a tab, a trailing space: `(UID 19436 )`, qq.com).
+ */
+#define IMAP_QUIRK_EXTRA_SPACE (1 << 1)
+
+/**
+ * `imap_fetch_message.quirks`: a `"` inside a quoted string without its backslash, kept as
+ * content (163.com).
+ */
+#define IMAP_QUIRK_UNESCAPED_QUOTE (1 << 2)
+
+/**
+ * `imap_fetch_message.quirks`: an ENVELOPE group ended with `(NIL NIL "" NIL)` (Courier),
+ * given as a group end entry whose `mailbox` is "".
+ */
+#define IMAP_QUIRK_GROUP_END_EMPTY_MAILBOX (1 << 3)
+
+/**
+ * `imap_fetch_message.quirks`: an ENVELOPE group started and never ended (Yahoo); no end
+ * entry is made up.
+ */
+#define IMAP_QUIRK_GROUP_NOT_CLOSED (1 << 4)
+
+/**
+ * `imap_fetch_message.quirks`: an ENVELOPE group end marker with no group open, kept as a
+ * group end entry.
+ */
+#define IMAP_QUIRK_GROUP_END_WITHOUT_START (1 << 5)
+
+/**
  * Major version of the libimap headers (the `N` of the SONAME `libimap.so.N`).
  */
 #define IMAP_VERSION_MAJOR 0
@@ -54,11 +90,6 @@
  * for `#if IMAP_VERSION_NUMBER >= 100` (0.1.0) and comparison with `imap_version_number()`.
  */
 #define IMAP_VERSION_NUMBER 100
-
-/**
- * The largest `number64` and `mod-sequence-value`: 2^63-1 (RFC 9051, RFC 7162).
- */
-#define MAX_NUMBER64 (uint64_t)INT64_MAX
 
 /**
  * Status code returned by every fallible `imap_*` function. Numbers are stable.
@@ -273,7 +304,10 @@ typedef int32_t imap_invalid_kind;
 
 /**
  * What an `imap_address` entry is. Address lists use RFC 3501's flat form for RFC 5322
- * groups: a group start entry, the members, a group end entry.
+ * groups: a group start entry, the members, a group end entry. The entries are one to one
+ * with what the server sent: a group the server never ended has no end entry
+ * (`IMAP_QUIRK_GROUP_NOT_CLOSED`), an end marker with no group open is kept
+ * (`IMAP_QUIRK_GROUP_END_WITHOUT_START`).
  */
 enum imap_address_kind
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -289,7 +323,8 @@ enum imap_address_kind
    */
   IMAP_ADDRESS_KIND_GROUP_START = 1,
   /**
-   * The end of the group started last; every field is NIL.
+   * The end of the group started last; every field is NIL, except `mailbox` "" when the
+   * server ended the group with `(NIL NIL "" NIL)` (`IMAP_QUIRK_GROUP_END_EMPTY_MAILBOX`).
    */
   IMAP_ADDRESS_KIND_GROUP_END = 2,
 };
@@ -854,6 +889,12 @@ typedef struct imap_fetch_message {
    * The response's bytes when not valid (NIL when valid).
    */
   struct imap_bytes raw;
+  /**
+   * Deviations from the IMAP grammar that real servers send and the parser accepted, as
+   * a bit set of `IMAP_QUIRK_*` (0 for none). The message is still exactly what the server
+   * sent: nothing made up, nothing dropped.
+   */
+  uint32_t quirks;
 } imap_fetch_message;
 
 /**

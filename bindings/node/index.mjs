@@ -9,6 +9,7 @@ export const {
   Idle,
   ImapError,
   Code,
+  Quirk,
   codeName,
   codeDescription,
   libraryPath,

@@ -555,6 +555,15 @@ pub unsafe extern "C" fn imap_parse_fetch(
     })
 }
 
+/// Frees a list from `imap_parse_fetch` and everything it points to. NULL is ignored.
+///
+/// # Safety
+/// `list` is NULL or a list not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn imap_fetch_list_free(list: *mut ImapFetchList) {
+    free(list)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -575,13 +584,4 @@ mod tests {
             assert_eq!(*bit, q.0);
         }
     }
-}
-
-/// Frees a list from `imap_parse_fetch` and everything it points to. NULL is ignored.
-///
-/// # Safety
-/// `list` is NULL or a list not yet freed.
-#[no_mangle]
-pub unsafe extern "C" fn imap_fetch_list_free(list: *mut ImapFetchList) {
-    free(list)
 }

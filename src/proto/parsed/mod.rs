@@ -59,9 +59,12 @@ pub use token::{Token, Tokenizer, Value};
 /// server of each); a parsed item carrying one is still one to one with what the server sent:
 /// nothing is made up and nothing dropped. The bits are those of the C `IMAP_QUIRK_*`
 /// constants.
+///
+/// cbindgen:ignore
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct Quirks(pub u32);
 
+/// cbindgen:ignore
 impl Quirks {
     pub const NONE: Quirks = Quirks(0);
     /// A literal announced right after an atom, without the space (`BODY[]<0>{100}`,

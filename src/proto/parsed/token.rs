@@ -103,7 +103,7 @@ pub fn parse_u32(d: &[u8]) -> Option<u32> {
 }
 
 /// The largest `number64` and `mod-sequence-value`: 2^63-1 (RFC 9051, RFC 7162).
-pub const MAX_NUMBER64: u64 = i64::MAX as u64;
+pub(crate) const MAX_NUMBER64: u64 = i64::MAX as u64;
 
 /// IMAP's `nz-number` (message numbers, UIDs, UIDVALIDITY): 1..4294967295.
 pub fn parse_nz32(d: &[u8]) -> Option<u32> {
