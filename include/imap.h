@@ -71,6 +71,19 @@
 #define IMAP_QUIRK_GROUP_END_WITHOUT_START (1 << 5)
 
 /**
+ * `imap_fetch_message.quirks`: a number sent as a quoted string (`RFC822.SIZE "1234"`),
+ * read as the number.
+ */
+#define IMAP_QUIRK_QUOTED_NUMBER (1 << 6)
+
+/**
+ * `imap_fetch_message.quirks`: a field the grammar requires sent as NIL or left out (a
+ * BODYSTRUCTURE size, subtype or encoding, a parameter value such as Mail.ru's NIL boundary,
+ * an ENVELOPE with fewer than ten fields), read as NIL, "" or 0 as its field documents.
+ */
+#define IMAP_QUIRK_NIL_FIELD (1 << 7)
+
+/**
  * Major version of the libimap headers (the `N` of the SONAME `libimap.so.N`).
  */
 #define IMAP_VERSION_MAJOR 0

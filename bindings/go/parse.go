@@ -136,6 +136,12 @@ const (
 	// QuirkGroupEndWithoutStart: an ENVELOPE group end with no group open, kept as an
 	// AddressGroupEnd entry.
 	QuirkGroupEndWithoutStart Quirk = 1 << 5
+	// QuirkQuotedNumber: a number sent as a quoted string (RFC822.SIZE "1234"), read.
+	QuirkQuotedNumber Quirk = 1 << 6
+	// QuirkNilField: a field the grammar requires sent as NIL or left out (a BODYSTRUCTURE
+	// size, subtype or encoding, Mail.ru's ("boundary" NIL), an ENVELOPE with fewer than ten
+	// fields), read as nil, "" or 0.
+	QuirkNilField Quirk = 1 << 7
 )
 
 // Has reports whether every bit of q2 is set in q.
@@ -217,6 +223,8 @@ func _() {
 	_ = x[QuirkGroupEndEmptyMailbox-C.IMAP_QUIRK_GROUP_END_EMPTY_MAILBOX]
 	_ = x[QuirkGroupNotClosed-C.IMAP_QUIRK_GROUP_NOT_CLOSED]
 	_ = x[QuirkGroupEndWithoutStart-C.IMAP_QUIRK_GROUP_END_WITHOUT_START]
+	_ = x[QuirkQuotedNumber-C.IMAP_QUIRK_QUOTED_NUMBER]
+	_ = x[QuirkNilField-C.IMAP_QUIRK_NIL_FIELD]
 	_ = x[AddressMailbox-C.IMAP_ADDRESS_KIND_MAILBOX]
 	_ = x[AddressGroupStart-C.IMAP_ADDRESS_KIND_GROUP_START]
 	_ = x[AddressGroupEnd-C.IMAP_ADDRESS_KIND_GROUP_END]

@@ -354,6 +354,8 @@ const Quirk = Object.freeze({
   GROUP_END_EMPTY_MAILBOX: 1 << 3,
   GROUP_NOT_CLOSED: 1 << 4,
   GROUP_END_WITHOUT_START: 1 << 5,
+  QUOTED_NUMBER: 1 << 6,
+  NIL_FIELD: 1 << 7,
 });
 const MAILBOX_ENCODINGS = { utf7: 0, raw: 1 };
 

@@ -107,6 +107,10 @@ export declare const Quirk: Readonly<{
   GROUP_NOT_CLOSED: number;
   /** An ENVELOPE group end with no group open, kept as an end entry. */
   GROUP_END_WITHOUT_START: number;
+  /** A number sent as a quoted string (RFC822.SIZE "1234"), read as the number. */
+  QUOTED_NUMBER: number;
+  /** A required field sent as NIL or left out (Mail.ru's ("boundary" NIL), a NIL encoding). */
+  NIL_FIELD: number;
 }>;
 
 export declare const Code: Readonly<{

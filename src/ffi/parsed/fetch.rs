@@ -205,6 +205,13 @@ pub const IMAP_QUIRK_GROUP_NOT_CLOSED: u32 = 1 << 4;
 /// `imap_fetch_message.quirks`: an ENVELOPE group end marker with no group open, kept as a
 /// group end entry.
 pub const IMAP_QUIRK_GROUP_END_WITHOUT_START: u32 = 1 << 5;
+/// `imap_fetch_message.quirks`: a number sent as a quoted string (`RFC822.SIZE "1234"`),
+/// read as the number.
+pub const IMAP_QUIRK_QUOTED_NUMBER: u32 = 1 << 6;
+/// `imap_fetch_message.quirks`: a field the grammar requires sent as NIL or left out (a
+/// BODYSTRUCTURE size, subtype or encoding, a parameter value such as Mail.ru's NIL boundary,
+/// an ENVELOPE with fewer than ten fields), read as NIL, "" or 0 as its field documents.
+pub const IMAP_QUIRK_NIL_FIELD: u32 = 1 << 7;
 
 /// One message of a FETCH result. Items the server did not send are absent (`has_*` 0, NULL
 /// pointers, zero counts). `valid` is 0 when the response could not be read completely:
@@ -578,6 +585,8 @@ mod tests {
             IMAP_QUIRK_GROUP_END_EMPTY_MAILBOX,
             IMAP_QUIRK_GROUP_NOT_CLOSED,
             IMAP_QUIRK_GROUP_END_WITHOUT_START,
+            IMAP_QUIRK_QUOTED_NUMBER,
+            IMAP_QUIRK_NIL_FIELD,
         ];
         assert_eq!(c.len(), Quirks::ALL.len());
         for (bit, (q, _)) in c.iter().zip(Quirks::ALL) {

@@ -13,6 +13,9 @@
 //! an empty multipart (`("mixed" ("boundary" "x") NIL NIL)` without children);
 //! `message/global` (RFC 6532) read like `message/rfc822`; a `message/rfc822` part without
 //! envelope and body read as a basic part; quoted numbers; unknown extension data kept raw.
+//! Grammar deviations of the wire format itself (a literal glued to its item name, extra
+//! spaces, unescaped quotes, ENVELOPE group markers that do not pair up) are accepted and
+//! recorded in [`FetchMessage::quirks`]; address lists stay one to one with the entries sent.
 
 use super::token::{parse_nz32, parse_u32, Token, Tokenizer, Value};
 use super::{err, excerpt, responses, ErrorKind, Invalid, ParseError, Quirks, MAX_DEPTH};
@@ -324,13 +327,13 @@ fn apply(msg: &mut FetchMessage, name: &[u8], v: &Value<'_>) -> Result<(), Parse
     };
     let base = base.to_ascii_uppercase();
     match (base.as_slice(), bracket) {
-        (b"UID", None) => msg.uid = Some(v.nz32()?),
+        (b"UID", None) => msg.uid = Some(number(v, &mut msg.quirks).nz32()?),
         (b"FLAGS", None) => msg.flags = Some(text_list(v)?),
-        (b"RFC822.SIZE", None) => msg.rfc822_size = Some(v.number64()?),
+        (b"RFC822.SIZE", None) => msg.rfc822_size = Some(number(v, &mut msg.quirks).number64()?),
         (b"MODSEQ", None) => {
             msg.modseq = Some(match v {
-                Value::List(l) if l.len() == 1 => l[0].modseq()?,
-                _ => v.modseq()?,
+                Value::List(l) if l.len() == 1 => number(&l[0], &mut msg.quirks).modseq()?,
+                _ => number(v, &mut msg.quirks).modseq()?,
             })
         }
         (b"INTERNALDATE", None) => {
@@ -372,7 +375,7 @@ fn apply(msg: &mut FetchMessage, name: &[u8], v: &Value<'_>) -> Result<(), Parse
             let (spec, _) = split_bracket(br)?;
             msg.binary_sizes.push(BinarySize {
                 part: parse_spec(spec)?.0,
-                size: v.number64()?,
+                size: number(v, &mut msg.quirks).number64()?,
             })
         }
         _ => msg.other.push(RawItem {
@@ -502,6 +505,9 @@ fn read_envelope(v: &Value<'_>, q: &mut Quirks) -> Result<Envelope, ParseError> 
         Value::List(l) => l.as_slice(),
         _ => return err(ErrorKind::Shape, format!("ENVELOPE is {}", v.describe())),
     };
+    if l.len() < 10 {
+        *q |= Quirks::NIL_FIELD;
+    }
     let field = |i: usize| l.get(i).unwrap_or(&Value::Nil);
     Ok(Envelope {
         date: field(0).nstring()?,
@@ -528,6 +534,9 @@ fn addresses(v: &Value<'_>, q: &mut Quirks) -> Result<Vec<Address>, ParseError> 
     let mut group: Option<Group> = None;
     for a in v.list()? {
         let f = a.list()?;
+        if f.len() != 4 {
+            *q |= Quirks::NIL_FIELD;
+        }
         let field = |i: usize| f.get(i).unwrap_or(&Value::Nil).nstring();
         let m = Mailbox {
             name: field(0)?,
@@ -579,7 +588,28 @@ fn addresses(v: &Value<'_>, q: &mut Quirks) -> Result<Vec<Address>, ParseError> 
     Ok(out)
 }
 
-fn params(v: &Value<'_>) -> Result<Vec<Param>, ParseError> {
+/// Field `i` of a list, where the grammar requires a value: a missing field or NIL reads as
+/// NIL and is recorded ([`Quirks::NIL_FIELD`]).
+fn required<'v, 'a>(l: &'v [Value<'a>], i: usize, q: &mut Quirks) -> &'v Value<'a> {
+    match l.get(i) {
+        Some(Value::Nil) | None => {
+            *q |= Quirks::NIL_FIELD;
+            &Value::Nil
+        }
+        Some(v) => v,
+    }
+}
+
+/// A number field; a number sent as a quoted string is read and recorded
+/// ([`Quirks::QUOTED_NUMBER`]).
+fn number<'v, 'a>(v: &'v Value<'a>, q: &mut Quirks) -> &'v Value<'a> {
+    if matches!(v, Value::String(_)) {
+        *q |= Quirks::QUOTED_NUMBER;
+    }
+    v
+}
+
+fn params(v: &Value<'_>, q: &mut Quirks) -> Result<Vec<Param>, ParseError> {
     let l = match v {
         // Some servers send a bare string for an empty list; be lenient.
         Value::String(_) | Value::Atom(_) => return Ok(Vec::new()),
@@ -589,22 +619,19 @@ fn params(v: &Value<'_>) -> Result<Vec<Param>, ParseError> {
     for pair in l.chunks(2) {
         out.push(Param {
             name: pair[0].string_or_empty()?,
-            value: match pair.get(1) {
-                Some(x) => x.nstring()?,
-                None => None,
-            },
+            value: required(pair, 1, q).nstring()?,
         });
     }
     Ok(out)
 }
 
-fn disposition(v: &Value<'_>) -> Result<Option<Disposition>, ParseError> {
+fn disposition(v: &Value<'_>, q: &mut Quirks) -> Result<Option<Disposition>, ParseError> {
     Ok(match v {
         Value::Nil => None,
         Value::List(l) if l.is_empty() => None,
         Value::List(l) => Some(Disposition {
             kind: l[0].string_or_empty()?,
-            params: params(l.get(1).unwrap_or(&Value::Nil))?,
+            params: params(l.get(1).unwrap_or(&Value::Nil), q)?,
         }),
         _ => Some(Disposition {
             kind: v.string_or_empty()?,
@@ -626,7 +653,7 @@ fn language(v: &Value<'_>) -> Result<Vec<Vec<u8>>, ParseError> {
 
 /// Extension fields from `ext` on: [md5 for single parts] disposition language location,
 /// then anything further kept raw. A malformed known field and all after it are kept raw.
-fn extensions(part: &mut BodyPart, ext: &[Value<'_>], with_md5: bool) {
+fn extensions(part: &mut BodyPart, ext: &[Value<'_>], with_md5: bool, q: &mut Quirks) {
     let mut i = 0;
     let mut step = |i: &mut usize| -> Result<(), ParseError> {
         if with_md5 {
@@ -635,11 +662,11 @@ fn extensions(part: &mut BodyPart, ext: &[Value<'_>], with_md5: bool) {
                 *i += 1;
             }
         } else if let Some(v) = ext.get(*i) {
-            part.params = params(v)?;
+            part.params = params(v, q)?;
             *i += 1;
         }
         if let Some(v) = ext.get(*i) {
-            part.disposition = disposition(v)?;
+            part.disposition = disposition(v, q)?;
             *i += 1;
         }
         if let Some(v) = ext.get(*i) {
@@ -686,8 +713,8 @@ fn read_body(v: &Value<'_>, depth: usize, q: &mut Quirks) -> Result<BodyPart, Pa
         for c in &l[..n] {
             part.children.push(read_body(c, depth + 1, q)?);
         }
-        part.subtype = l.get(n).unwrap_or(&Value::Nil).string_or_empty()?;
-        extensions(&mut part, l.get(n + 1..).unwrap_or_default(), false);
+        part.subtype = required(l, n, q).string_or_empty()?;
+        extensions(&mut part, l.get(n + 1..).unwrap_or_default(), false, q);
         return Ok(part);
     }
     // An empty multipart: the subtype, then a parameter list (or nothing) where a basic
@@ -699,29 +726,29 @@ fn read_body(v: &Value<'_>, depth: usize, q: &mut Quirks) -> Result<BodyPart, Pa
             subtype: l[0].string_or_empty()?,
             ..Default::default()
         };
-        extensions(&mut part, &l[1..], false);
+        extensions(&mut part, &l[1..], false, q);
         return Ok(part);
     }
     let field = |i: usize| l.get(i).unwrap_or(&Value::Nil);
     let mut part = BodyPart {
-        media_type: field(0).string_or_empty()?,
-        subtype: field(1).string_or_empty()?,
-        params: params(field(2))?,
+        media_type: required(l, 0, q).string_or_empty()?,
+        subtype: required(l, 1, q).string_or_empty()?,
+        params: params(field(2), q)?,
         id: field(3).nstring()?,
         description: field(4).nstring()?,
-        encoding: field(5).string_or_empty()?,
-        size: match field(6) {
+        encoding: required(l, 5, q).string_or_empty()?,
+        size: match required(l, 6, q) {
             Value::Nil => 0,
-            x => x.number64()?,
+            x => number(x, q).number64()?,
         },
         ..Default::default()
     };
     let ty = part.media_type.to_ascii_uppercase();
     let sub = part.subtype.to_ascii_uppercase();
-    let lines = |v: &Value<'_>| -> Result<Option<u64>, ParseError> {
-        match v {
+    let lines = |i: usize, q: &mut Quirks| -> Result<Option<u64>, ParseError> {
+        match required(l, i, q) {
             Value::Nil => Ok(None),
-            x => x.number64().map(Some),
+            x => number(x, q).number64().map(Some),
         }
     };
     let ext_at = if ty == b"MESSAGE"
@@ -733,14 +760,14 @@ fn read_body(v: &Value<'_>, depth: usize, q: &mut Quirks) -> Result<BodyPart, Pa
             envelope: read_envelope(field(7), q)?,
             body: read_body(field(8), depth + 1, q)?,
         }));
-        part.lines = lines(field(9))?;
+        part.lines = lines(9, q)?;
         10
     } else if ty == b"TEXT" {
-        part.lines = lines(field(7))?;
+        part.lines = lines(7, q)?;
         8
     } else {
         7
     };
-    extensions(&mut part, l.get(ext_at..).unwrap_or_default(), true);
+    extensions(&mut part, l.get(ext_at..).unwrap_or_default(), true, q);
     Ok(part)
 }

@@ -29,8 +29,15 @@
 //!   IMAP `nstring`: `None` is `NIL`, `Some(vec![])` is `""`.
 //! - Every per-response result is a `Result<T, Invalid>`; [`Invalid`] carries the error and
 //!   the response's raw bytes.
-//! - Numbers are overflow-checked: a number too large for its field is an error, never a
-//!   wrap-around.
+//! - Numbers follow their grammar (RFC 3501 / RFC 9051 and the extensions): message numbers,
+//!   UIDs, UID sets and UIDVALIDITY are `nz-number` (1..4294967295), counts are `number`
+//!   (0..4294967295), sizes and quota values `number64` (0..2^63-1), mod-sequences 1..2^63-1
+//!   (0 only where RFC 7162 allows it: STATUS HIGHESTMODSEQ). A value out of its range (0 where
+//!   1 or more belongs, too large, signed) marks its response invalid with the raw bytes
+//!   ([`Invalid`], [`codes::ResponseCode::Invalid`], [`mailbox::SelectSummary::invalid`]);
+//!   it is never dropped, defaulted or wrapped.
+//! - Deviations real servers make that are accepted anyway are recorded as [`Quirks`] on the
+//!   FETCH message; parsed data stays one to one with what the server sent.
 
 pub mod codes;
 pub mod fetch;
@@ -84,15 +91,23 @@ impl Quirks {
     pub const GROUP_NOT_CLOSED: Quirks = Quirks(1 << 4);
     /// An ENVELOPE group end marker with no group open; kept as an end marker.
     pub const GROUP_END_WITHOUT_START: Quirks = Quirks(1 << 5);
+    /// A number sent as a quoted string (`RFC822.SIZE "1234"`), read as the number.
+    pub const QUOTED_NUMBER: Quirks = Quirks(1 << 6);
+    /// A field the grammar requires sent as NIL or left out (a BODYSTRUCTURE size, subtype
+    /// or encoding, a parameter value such as Mail.ru's NIL boundary, an ENVELOPE with fewer
+    /// than ten fields): read as NIL, an empty string or 0 as its field documents.
+    pub const NIL_FIELD: Quirks = Quirks(1 << 7);
 
     /// Every quirk with its name (the C constant without `IMAP_QUIRK_`).
-    pub const ALL: [(Quirks, &'static str); 6] = [
+    pub const ALL: [(Quirks, &'static str); 8] = [
         (Quirks::LITERAL_WITHOUT_SPACE, "LITERAL_WITHOUT_SPACE"),
         (Quirks::EXTRA_SPACE, "EXTRA_SPACE"),
         (Quirks::UNESCAPED_QUOTE, "UNESCAPED_QUOTE"),
         (Quirks::GROUP_END_EMPTY_MAILBOX, "GROUP_END_EMPTY_MAILBOX"),
         (Quirks::GROUP_NOT_CLOSED, "GROUP_NOT_CLOSED"),
         (Quirks::GROUP_END_WITHOUT_START, "GROUP_END_WITHOUT_START"),
+        (Quirks::QUOTED_NUMBER, "QUOTED_NUMBER"),
+        (Quirks::NIL_FIELD, "NIL_FIELD"),
     ];
 
     pub fn contains(self, q: Quirks) -> bool {
