@@ -751,7 +751,7 @@ typedef struct imap_body_part {
    */
   struct imap_bytes encoding;
   /**
-   * Size of the encoded body in bytes.
+   * Size of the encoded body in bytes (0 when the server sent NIL: `IMAP_QUIRK_NIL_FIELD`).
    */
   uint64_t size;
   /**

@@ -50,7 +50,12 @@ fn seeded_inbox_fetch_parses_completely() {
     for (i, m) in msgs.iter().enumerate() {
         assert!(m.invalid.is_none(), "message {}: {:?}", i + 1, m.invalid);
         // Dovecot follows the grammar: nothing is recorded as a quirk.
-        assert!(m.quirks.is_empty(), "message {}: {:?}", i + 1, m.quirks.names());
+        assert!(
+            m.quirks.is_empty(),
+            "message {}: {:?}",
+            i + 1,
+            m.quirks.names()
+        );
         assert!(m.other.is_empty(), "left raw: {:?}", m.other);
         assert_eq!(m.seq as usize, i + 1);
         assert!(m.uid.is_some() && m.flags.is_some() && m.internal_date.is_some());

@@ -94,7 +94,7 @@ pub struct ImapBodyPart {
     pub description: ImapBytes,
     /// Content-Transfer-Encoding (empty if NIL).
     pub encoding: ImapBytes,
-    /// Size of the encoded body in bytes.
+    /// Size of the encoded body in bytes (0 when the server sent NIL: `IMAP_QUIRK_NIL_FIELD`).
     pub size: u64,
     /// Lines, for text parts and message/rfc822 parts.
     pub has_lines: i32,

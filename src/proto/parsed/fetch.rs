@@ -161,7 +161,7 @@ pub struct BodyPart {
     pub description: Option<Vec<u8>>,
     /// Content-Transfer-Encoding (empty if NIL).
     pub encoding: Vec<u8>,
-    /// Size in bytes of the encoded body (0 if NIL).
+    /// Size in bytes of the encoded body (0 if NIL, recorded as [`Quirks::NIL_FIELD`]).
     pub size: u64,
     /// Lines, for text/* and message/rfc822 parts.
     pub lines: Option<u64>,
