@@ -35,6 +35,55 @@
 #define IMAP_VERSION_STR_(x) #x
 
 /**
+ * `imap_fetch_message.quirks`: a literal announced right after an atom, without the
+ * space (`BODY[]<0>{100}`, GreenMail).
+ */
+#define IMAP_QUIRK_LITERAL_WITHOUT_SPACE (1 << 0)
+
+/**
+ * `imap_fetch_message.quirks`: whitespace where the grammar has none or one space (a space
+ * before `)`, two spaces, a tab, a trailing space: `(UID 19436 )`, qq.com).
+ */
+#define IMAP_QUIRK_EXTRA_SPACE (1 << 1)
+
+/**
+ * `imap_fetch_message.quirks`: a `"` inside a quoted string without its backslash, kept as
+ * content (163.com).
+ */
+#define IMAP_QUIRK_UNESCAPED_QUOTE (1 << 2)
+
+/**
+ * `imap_fetch_message.quirks`: an ENVELOPE group ended with `(NIL NIL "" NIL)` (Courier),
+ * given as a group end entry whose `mailbox` is "".
+ */
+#define IMAP_QUIRK_GROUP_END_EMPTY_MAILBOX (1 << 3)
+
+/**
+ * `imap_fetch_message.quirks`: an ENVELOPE group started and never ended (Yahoo); no end
+ * entry is made up.
+ */
+#define IMAP_QUIRK_GROUP_NOT_CLOSED (1 << 4)
+
+/**
+ * `imap_fetch_message.quirks`: an ENVELOPE group end marker with no group open, kept as a
+ * group end entry.
+ */
+#define IMAP_QUIRK_GROUP_END_WITHOUT_START (1 << 5)
+
+/**
+ * `imap_fetch_message.quirks`: a number sent as a quoted string (`RFC822.SIZE "1234"`),
+ * read as the number.
+ */
+#define IMAP_QUIRK_QUOTED_NUMBER (1 << 6)
+
+/**
+ * `imap_fetch_message.quirks`: a field the grammar requires sent as NIL or left out (a
+ * BODYSTRUCTURE size, subtype or encoding, a parameter value such as Mail.ru's NIL boundary,
+ * an ENVELOPE with fewer than ten fields), read as NIL, "" or 0 as its field documents.
+ */
+#define IMAP_QUIRK_NIL_FIELD (1 << 7)
+
+/**
  * Major version of the libimap headers (the `N` of the SONAME `libimap.so.N`).
  */
 #define IMAP_VERSION_MAJOR 0
@@ -209,10 +258,16 @@ enum imap_response_code_kind
    */
   IMAP_RESPONSE_CODE_KIND_MODIFIED = 18,
   /**
-   * Any other code (RFC 5530's `AUTHENTICATIONFAILED`, `REFERRAL`...), or a known one with
-   * malformed data: see `name` and `data`.
+   * Any other code (RFC 5530's `AUTHENTICATIONFAILED`, `REFERRAL`...): see `name` and
+   * `data`.
    */
   IMAP_RESPONSE_CODE_KIND_OTHER = 19,
+  /**
+   * A known code whose data breaks its grammar (`[UIDVALIDITY 0]`, a UID beyond 32 bits,
+   * a missing field): `name` and `data` hold it as sent, and `imap_parse_code` returns
+   * `IMAP_CODE_PARSE`.
+   */
+  IMAP_RESPONSE_CODE_KIND_INVALID = 20,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -223,8 +278,56 @@ typedef int32_t imap_response_code_kind;
 #endif // __cplusplus
 
 /**
+ * What kind of problem made a response unparsable (`imap_invalid.kind`).
+ */
+enum imap_invalid_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * No problem (a valid FETCH message).
+   */
+  IMAP_INVALID_KIND_NONE = 0,
+  /**
+   * Bytes that are not IMAP syntax.
+   */
+  IMAP_INVALID_KIND_SYNTAX = 1,
+  /**
+   * Parentheses nested deeper than the parser's bound (64).
+   */
+  IMAP_INVALID_KIND_DEPTH = 2,
+  /**
+   * A number too large for its field, or not a number.
+   */
+  IMAP_INVALID_KIND_NUMBER = 3,
+  /**
+   * Well-formed syntax of the wrong shape for the response.
+   */
+  IMAP_INVALID_KIND_SHAPE = 4,
+  /**
+   * The response ended early.
+   */
+  IMAP_INVALID_KIND_TRUNCATED = 5,
+  /**
+   * Invalid modified UTF-7 or base64.
+   */
+  IMAP_INVALID_KIND_ENCODING = 6,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum imap_invalid_kind imap_invalid_kind;
+#else
+typedef int32_t imap_invalid_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * What an `imap_address` entry is. Address lists use RFC 3501's flat form for RFC 5322
- * groups: a group start entry, the members, a group end entry.
+ * groups: a group start entry, the members, a group end entry. The entries are one to one
+ * with what the server sent: a group the server never ended has no end entry
+ * (`IMAP_QUIRK_GROUP_NOT_CLOSED`), an end marker with no group open is kept
+ * (`IMAP_QUIRK_GROUP_END_WITHOUT_START`).
  */
 enum imap_address_kind
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -240,7 +343,8 @@ enum imap_address_kind
    */
   IMAP_ADDRESS_KIND_GROUP_START = 1,
   /**
-   * The end of the group started last; every field is NIL.
+   * The end of the group started last; every field is NIL, except `mailbox` "" when the
+   * server ended the group with `(NIL NIL "" NIL)` (`IMAP_QUIRK_GROUP_END_EMPTY_MAILBOX`).
    */
   IMAP_ADDRESS_KIND_GROUP_END = 2,
 };
@@ -316,51 +420,6 @@ enum imap_section_text
 typedef enum imap_section_text imap_section_text;
 #else
 typedef int32_t imap_section_text;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
-/**
- * What kind of problem made a response unparsable (`imap_invalid.kind`).
- */
-enum imap_invalid_kind
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : int32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-  /**
-   * No problem (a valid FETCH message).
-   */
-  IMAP_INVALID_KIND_NONE = 0,
-  /**
-   * Bytes that are not IMAP syntax.
-   */
-  IMAP_INVALID_KIND_SYNTAX = 1,
-  /**
-   * Parentheses nested deeper than the parser's bound (64).
-   */
-  IMAP_INVALID_KIND_DEPTH = 2,
-  /**
-   * A number too large for its field, or not a number.
-   */
-  IMAP_INVALID_KIND_NUMBER = 3,
-  /**
-   * Well-formed syntax of the wrong shape for the response.
-   */
-  IMAP_INVALID_KIND_SHAPE = 4,
-  /**
-   * The response ended early.
-   */
-  IMAP_INVALID_KIND_TRUNCATED = 5,
-  /**
-   * Invalid modified UTF-7 or base64.
-   */
-  IMAP_INVALID_KIND_ENCODING = 6,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum imap_invalid_kind imap_invalid_kind;
-#else
-typedef int32_t imap_invalid_kind;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -593,6 +652,18 @@ typedef struct imap_response_code {
 } imap_response_code;
 
 /**
+ * A response that could not be parsed: why (`kind`, and `message` as a NUL-terminated
+ * English text) and its raw bytes as the raw result holds them, without `* ` and the response
+ * name (`2 (UID x)` for `* 2 FETCH (UID x)`): each line, and after a line announcing a
+ * literal, CRLF and the literal.
+ */
+typedef struct imap_invalid {
+  imap_invalid_kind kind;
+  const char *message;
+  struct imap_bytes raw;
+} imap_invalid;
+
+/**
  * What SELECT or EXAMINE reported about the selected mailbox (`has_*` 0 for what the server
  * did not send).
  */
@@ -636,6 +707,13 @@ typedef struct imap_mailbox_info {
    * 1 for `[READ-ONLY]`, 0 for `[READ-WRITE]`, -1 if neither was sent.
    */
   int32_t read_only;
+  /**
+   * Values that broke their grammar (`* 4294967296 EXISTS`, `[UIDVALIDITY 0]`), with why
+   * and their bytes as received; the field they belong to is absent (`has_*` 0). When
+   * there are any, `imap_client_mailbox` returns `IMAP_CODE_PARSE` (with the object).
+   */
+  const struct imap_invalid *invalid;
+  size_t invalid_count;
 } imap_mailbox_info;
 
 /**
@@ -720,7 +798,7 @@ typedef struct imap_body_part {
    */
   struct imap_bytes encoding;
   /**
-   * Size of the encoded body in bytes.
+   * Size of the encoded body in bytes (0 when the server sent NIL: `IMAP_QUIRK_NIL_FIELD`).
    */
   uint64_t size;
   /**
@@ -871,6 +949,12 @@ typedef struct imap_fetch_message {
    * The response's bytes when not valid (NIL when valid).
    */
   struct imap_bytes raw;
+  /**
+   * Deviations from the IMAP grammar that real servers send and the parser accepted, as
+   * a bit set of `IMAP_QUIRK_*` (0 for none). The message is still exactly what the server
+   * sent: nothing made up, nothing dropped.
+   */
+  uint32_t quirks;
 } imap_fetch_message;
 
 /**
@@ -911,18 +995,6 @@ typedef struct imap_list_entry {
   const struct imap_bytes *extended;
   size_t extended_count;
 } imap_list_entry;
-
-/**
- * A response that could not be parsed: why (`kind`, and `message` as a NUL-terminated
- * English text) and its raw bytes as the raw result holds them, without `* ` and the response
- * name (`2 (UID x)` for `* 2 FETCH (UID x)`): each line, and after a line announcing a
- * literal, CRLF and the literal.
- */
-typedef struct imap_invalid {
-  imap_invalid_kind kind;
-  const char *message;
-  struct imap_bytes raw;
-} imap_invalid;
 
 /**
  * The entries of a LIST or LSUB result, and the responses that could not be parsed.
@@ -2128,8 +2200,10 @@ int32_t imap_client_utf8_enabled(struct imap_client *client);
  * Parses the response code of `result`'s tagged text (`[APPENDUID 38505 3955] Append
  * completed`, `[TRYCREATE]`, `[COPYUID ...]`) into `*out`, freed with
  * `imap_response_code_free`. A result without a code (or without a tagged reply, such as
- * `imap_response`'s) gives kind `IMAP_RESPONSE_CODE_KIND_NONE`. Never `IMAP_CODE_PARSE`: a
- * known code with malformed data is `IMAP_RESPONSE_CODE_KIND_OTHER`.
+ * `imap_response`'s) gives kind `IMAP_RESPONSE_CODE_KIND_NONE`. A known code whose data
+ * breaks its grammar (`[UIDVALIDITY 0]`, `[APPENDUID 1 4294967296]`) gives kind
+ * `IMAP_RESPONSE_CODE_KIND_INVALID` with its name and data as sent, and `IMAP_CODE_PARSE`
+ * (the object is still delivered).
  * `IMAP_CODE_INVALID_ARGUMENT` when `result` or `out` is NULL. `result` is only read; the
  * object does not borrow it. No handle is needed; any thread may call.
  *
@@ -2155,7 +2229,9 @@ void imap_response_code_free(struct imap_response_code *code);
  * `imap_examine`, before other commands or `imap_response` calls change what is kept (later
  * EXISTS/RECENT responses update the counts; `imap_response(c, "EXISTS")` removes them).
  * `IMAP_CODE_ILLEGAL_STATE` when no mailbox is selected; `IMAP_CODE_INVALID_ARGUMENT` when
- * `client` or `out` is NULL. A call on the handle (serialized with its other calls).
+ * `client` or `out` is NULL; `IMAP_CODE_PARSE` (the object is still delivered) when a kept
+ * value broke its grammar (`[UIDVALIDITY 0]`): see its `invalid` list. A call on the handle
+ * (serialized with its other calls).
  *
  * # Safety
  * `client` is a live handle; `out` is NULL or writable.

@@ -49,6 +49,13 @@ fn seeded_inbox_fetch_parses_completely() {
     assert_eq!(msgs.len(), 20);
     for (i, m) in msgs.iter().enumerate() {
         assert!(m.invalid.is_none(), "message {}: {:?}", i + 1, m.invalid);
+        // Dovecot follows the grammar: nothing is recorded as a quirk.
+        assert!(
+            m.quirks.is_empty(),
+            "message {}: {:?}",
+            i + 1,
+            m.quirks.names()
+        );
         assert!(m.other.is_empty(), "left raw: {:?}", m.other);
         assert_eq!(m.seq as usize, i + 1);
         assert!(m.uid.is_some() && m.flags.is_some() && m.internal_date.is_some());
@@ -67,6 +74,7 @@ fn seeded_inbox_fetch_parses_completely() {
     let msgs = parse_fetch(&out.data);
     assert_eq!(msgs.len(), 1);
     assert!(msgs[0].invalid.is_none() && msgs[0].other.is_empty());
+    assert!(msgs[0].quirks.is_empty(), "{:?}", msgs[0].quirks.names());
     let kinds: Vec<SectionKind> = msgs[0].sections.iter().map(|x| x.kind).collect();
     assert!(kinds.contains(&SectionKind::Rfc822Header) && kinds.contains(&SectionKind::Binary));
 

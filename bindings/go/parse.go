@@ -85,13 +85,16 @@ const (
 	ResponseCodeAppendUID      ResponseCodeKind = 16 // Number: UIDVALIDITY; UIDs
 	ResponseCodeCopyUID        ResponseCodeKind = 17 // Number: UIDVALIDITY; SourceUIDs -> UIDs
 	ResponseCodeModified       ResponseCodeKind = 18 // UIDs: failed a conditional STORE
-	ResponseCodeOther          ResponseCodeKind = 19 // any other code, or malformed data
+	ResponseCodeOther          ResponseCodeKind = 19 // any other code
+	// ResponseCodeInvalid: a known code whose data breaks its grammar ([UIDVALIDITY 0], a
+	// UID beyond 32 bits); Name and Data hold it as sent, and ParseCode's error is ErrParse.
+	ResponseCodeInvalid ResponseCodeKind = 20
 )
 
 var responseCodeNames = [...]string{"NONE", "ALERT", "PARSE", "READ-ONLY", "READ-WRITE",
 	"TRYCREATE", "UIDNOTSTICKY", "CLOSED", "NOMODSEQ", "UIDNEXT", "UIDVALIDITY", "UNSEEN",
 	"HIGHESTMODSEQ", "PERMANENTFLAGS", "BADCHARSET", "CAPABILITY", "APPENDUID", "COPYUID",
-	"MODIFIED", "OTHER"}
+	"MODIFIED", "OTHER", "INVALID"}
 
 func (k ResponseCodeKind) String() string {
 	if k >= 0 && int(k) < len(responseCodeNames) {
@@ -110,6 +113,39 @@ const (
 	AddressGroupStart AddressKind = 1 // a group's start: its name in Mailbox
 	AddressGroupEnd   AddressKind = 2 // the end of the group started last
 )
+
+// Quirk is a bit set of deviations from the IMAP grammar that a server sent and the parser
+// accepted (FetchMessage.Quirks). The message is still exactly what the server sent:
+// nothing is made up and nothing dropped.
+type Quirk uint32
+
+// The bits of include/imap.h (IMAP_QUIRK_*).
+const (
+	// QuirkLiteralWithoutSpace: a literal right after an atom, BODY[]<0>{100} (GreenMail).
+	QuirkLiteralWithoutSpace Quirk = 1 << 0
+	// QuirkExtraSpace: a space before ')' or after '(', two spaces, a tab, a trailing space
+	// (qq.com).
+	QuirkExtraSpace Quirk = 1 << 1
+	// QuirkUnescapedQuote: a '"' inside a quoted string without its backslash, kept (163.com).
+	QuirkUnescapedQuote Quirk = 1 << 2
+	// QuirkGroupEndEmptyMailbox: an ENVELOPE group ended with (NIL NIL "" NIL) (Courier),
+	// given as an AddressGroupEnd entry.
+	QuirkGroupEndEmptyMailbox Quirk = 1 << 3
+	// QuirkGroupNotClosed: an ENVELOPE group never ended (Yahoo); no end entry is made up.
+	QuirkGroupNotClosed Quirk = 1 << 4
+	// QuirkGroupEndWithoutStart: an ENVELOPE group end with no group open, kept as an
+	// AddressGroupEnd entry.
+	QuirkGroupEndWithoutStart Quirk = 1 << 5
+	// QuirkQuotedNumber: a number sent as a quoted string (RFC822.SIZE "1234"), read.
+	QuirkQuotedNumber Quirk = 1 << 6
+	// QuirkNilField: a field the grammar requires sent as NIL or left out (a BODYSTRUCTURE
+	// size, subtype or encoding, Mail.ru's ("boundary" NIL), an ENVELOPE with fewer than ten
+	// fields), read as nil, "" or 0.
+	QuirkNilField Quirk = 1 << 7
+)
+
+// Has reports whether every bit of q2 is set in q.
+func (q Quirk) Has(q2 Quirk) bool { return q&q2 == q2 }
 
 // SectionKind tells which FETCH item carried a Section.
 type SectionKind int32
@@ -180,6 +216,15 @@ func _() {
 	_ = x[ResponseCodeCopyUID-C.IMAP_RESPONSE_CODE_KIND_COPYUID]
 	_ = x[ResponseCodeModified-C.IMAP_RESPONSE_CODE_KIND_MODIFIED]
 	_ = x[ResponseCodeOther-C.IMAP_RESPONSE_CODE_KIND_OTHER]
+	_ = x[ResponseCodeInvalid-C.IMAP_RESPONSE_CODE_KIND_INVALID]
+	_ = x[QuirkLiteralWithoutSpace-C.IMAP_QUIRK_LITERAL_WITHOUT_SPACE]
+	_ = x[QuirkExtraSpace-C.IMAP_QUIRK_EXTRA_SPACE]
+	_ = x[QuirkUnescapedQuote-C.IMAP_QUIRK_UNESCAPED_QUOTE]
+	_ = x[QuirkGroupEndEmptyMailbox-C.IMAP_QUIRK_GROUP_END_EMPTY_MAILBOX]
+	_ = x[QuirkGroupNotClosed-C.IMAP_QUIRK_GROUP_NOT_CLOSED]
+	_ = x[QuirkGroupEndWithoutStart-C.IMAP_QUIRK_GROUP_END_WITHOUT_START]
+	_ = x[QuirkQuotedNumber-C.IMAP_QUIRK_QUOTED_NUMBER]
+	_ = x[QuirkNilField-C.IMAP_QUIRK_NIL_FIELD]
 	_ = x[AddressMailbox-C.IMAP_ADDRESS_KIND_MAILBOX]
 	_ = x[AddressGroupStart-C.IMAP_ADDRESS_KIND_GROUP_START]
 	_ = x[AddressGroupEnd-C.IMAP_ADDRESS_KIND_GROUP_END]
@@ -279,6 +324,10 @@ type MailboxInfo struct {
 	NoModSeq         bool // [NOMODSEQ] was sent
 	ReadOnly         bool // [READ-ONLY] was sent
 	HasAccess        bool // [READ-ONLY] or [READ-WRITE] was sent
+	// Invalid lists the values that broke their grammar ([UIDVALIDITY 0],
+	// * 4294967296 EXISTS), with their bytes as received; their Has field is false, and
+	// Mailbox's error satisfies errors.Is(err, ErrParse).
+	Invalid []Invalid
 }
 
 // Address is one entry of an ENVELOPE address list. For AddressGroupStart the group's name
@@ -459,6 +508,9 @@ type FetchMessage struct {
 	// problem are filled in, and the malformed item is in Raw when it could be delimited.
 	Err      error
 	RawBytes []byte
+	// Quirks are the deviations from the IMAP grammar that the server sent and the parser
+	// accepted (0 for none); the message is still exactly what was sent.
+	Quirks Quirk
 }
 
 // Section returns the data of the first section item whose spec is spec (case-insensitive;
@@ -840,6 +892,7 @@ func fetchMessage(m *C.imap_fetch_message) FetchMessage {
 	for _, r := range cslice(m.other, m.other_count) {
 		f.Raw = append(f.Raw, RawItem{Name: bstr(r.name), Value: bbytes(r.raw)})
 	}
+	f.Quirks = Quirk(m.quirks)
 	if m.valid == 0 {
 		inv := Invalid{Kind: InvalidKind(m.error_kind), Message: goString(m.error), Raw: bbytes(m.raw)}
 		f.RawBytes = inv.Raw
@@ -1369,7 +1422,9 @@ func (r *Result) ParseCapability() ([]string, error) {
 
 // ParseCode parses the response code of r's tagged text ([APPENDUID 38505 3955],
 // [COPYUID ...], [TRYCREATE]); Kind is ResponseCodeNone when there is none (or no tagged
-// reply). A known code with malformed data is ResponseCodeOther; never ErrParse.
+// reply). A known code whose data breaks its grammar ([UIDVALIDITY 0]) is returned with
+// Kind ResponseCodeInvalid, and the error satisfies errors.Is(err, ErrParse) (its Invalid
+// holds the code's data as sent).
 func (r *Result) ParseCode() (*ResponseCode, error) {
 	const op = "PARSE CODE"
 	var out *ResponseCode
@@ -1387,7 +1442,11 @@ func (r *Result) ParseCode() (*ResponseCode, error) {
 	if err != nil {
 		return nil, err
 	}
-	return out, parseError(op, code, nil)
+	var inv []Invalid
+	if out != nil && out.Kind == ResponseCodeInvalid {
+		inv = []Invalid{{Kind: InvalidNumber, Message: "[" + out.Name + "] breaks its grammar", Raw: out.Data}}
+	}
+	return out, parseError(op, code, inv)
 }
 
 // ---- client methods ----------------------------------------------------------------------------
@@ -1419,7 +1478,9 @@ func (c *Client) ListParsed(ctx context.Context, directory, pattern string) ([]L
 // NOMODSEQ and READ-ONLY/READ-WRITE codes, read from the untagged responses the client keeps
 // without removing them (Response still returns them). Call it right after Select, before
 // other commands or Response calls change what is kept. ErrIllegalState when no mailbox is
-// selected. Nothing is sent; it waits for a call in progress on another goroutine.
+// selected. When a kept value broke its grammar ([UIDVALIDITY 0]) the summary is returned
+// with its Invalid list and an error satisfying errors.Is(err, ErrParse). Nothing is sent;
+// it waits for a call in progress on another goroutine.
 func (c *Client) Mailbox() (*MailboxInfo, error) {
 	const op = "MAILBOX"
 	if err := c.lock(op); err != nil {
@@ -1427,7 +1488,8 @@ func (c *Client) Mailbox() (*MailboxInfo, error) {
 	}
 	defer c.mu.Unlock()
 	var m *C.imap_mailbox_info
-	if code := Code(C.imap_client_mailbox(c.h, &m)); code != CodeOK {
+	code := Code(C.imap_client_mailbox(c.h, &m))
+	if code != CodeOK && code != CodeParse {
 		C.imap_mailbox_info_free(m)
 		return nil, &Error{Code: code, Op: op, Message: C.GoString(C.imap_last_error(c.h))}
 	}
@@ -1456,7 +1518,8 @@ func (c *Client) Mailbox() (*MailboxInfo, error) {
 			info.PermanentFlags = []string{}
 		}
 	}
-	return info, nil
+	info.Invalid = invalids(m.invalid, m.invalid_count)
+	return info, parseError(op, code, info.Invalid)
 }
 
 // SetMailboxEncoding sets how the mailbox names of every command taking one (Select,

@@ -668,6 +668,83 @@ func TestParseErrorFetch(t *testing.T) {
 	}
 }
 
+// Real-server quirks are recorded on the message and never invent entries (GreenMail's
+// literal without a space, Courier's (NIL NIL "" NIL) group end); numbers that break their
+// grammar are marked invalid with their bytes ([UIDVALIDITY 0], [UIDNEXT 4294967296]).
+func TestQuirksAndNumberGrammar(t *testing.T) {
+	addr := fakeServer(t, func(conn net.Conn, r *bufio.Reader) {
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				return
+			}
+			tag, rest, _ := strings.Cut(strings.TrimRight(line, "\r\n"), " ")
+			cmd, _, _ := strings.Cut(rest, " ")
+			switch strings.ToUpper(cmd) {
+			case "LOGIN":
+				fmt.Fprintf(conn, "%s OK logged in\r\n", tag)
+			case "CAPABILITY":
+				fmt.Fprintf(conn, "* CAPABILITY IMAP4rev1\r\n%s OK done\r\n", tag)
+			case "SELECT", "EXAMINE":
+				fmt.Fprintf(conn, "* 2 EXISTS\r\n* OK [UIDVALIDITY 0] zero\r\n%s OK [READ-WRITE] done\r\n", tag)
+			case "FETCH":
+				fmt.Fprint(conn, "* 1 FETCH (UID 1 BODY[]<0>{5}\r\nhello)\r\n")
+				fmt.Fprint(conn, "* 2 FETCH (UID 2 ENVELOPE (NIL \"s\" ((NIL NIL \"f\" \"x.org\")) NIL NIL "+
+					"((NIL NIL \"friends\" NIL)(NIL NIL \"a\" \"x.org\")(NIL NIL \"b\" \"x.org\")(NIL NIL \"\" NIL)(\"C\" NIL \"c\" \"y.org\")) "+
+					"NIL NIL NIL NIL))\r\n")
+				fmt.Fprintf(conn, "%s OK done\r\n", tag)
+			case "NOOP":
+				fmt.Fprintf(conn, "%s OK [UIDNEXT 4294967296] done\r\n", tag)
+			default:
+				fmt.Fprintf(conn, "%s BAD unknown\r\n", tag)
+			}
+		}
+	})
+	ctx := ctxT(t)
+	c, err := imap.Dial(ctx, addr, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	must(t, "LOGIN")(c.Login(ctx, "u", "p"))
+	must(t, "SELECT")(c.Select(ctx, "INBOX", false))
+	info, err := c.Mailbox()
+	e := wantCode(t, err, imap.ErrParse, imap.CodeParse)
+	if info == nil || info.Exists != 2 || info.HasUIDValidity || len(info.Invalid) != 1 ||
+		string(info.Invalid[0].Raw) != "0" || len(e.Invalid) != 1 {
+		t.Fatalf("Mailbox: %+v %v", info, err)
+	}
+	msgs, err := c.FetchParsed(ctx, "1:2", "(UID)")
+	if err != nil || len(msgs) != 2 {
+		t.Fatalf("FETCH: %d messages, %v", len(msgs), err)
+	}
+	if m := msgs[0]; m.Err != nil || m.Quirks != imap.QuirkLiteralWithoutSpace || string(m.Section("")) != "hello" {
+		t.Fatalf("GreenMail message: %+v", m)
+	}
+	m := msgs[1]
+	if m.Err != nil || m.Quirks != imap.QuirkGroupEndEmptyMailbox || m.Envelope == nil {
+		t.Fatalf("Courier message: %+v", m)
+	}
+	var kinds []imap.AddressKind
+	for _, a := range m.Envelope.To {
+		kinds = append(kinds, a.Kind)
+	}
+	want := []imap.AddressKind{imap.AddressGroupStart, imap.AddressMailbox, imap.AddressMailbox,
+		imap.AddressGroupEnd, imap.AddressMailbox}
+	if fmt.Sprint(kinds) != fmt.Sprint(want) || m.Envelope.To[4].Group != "" || m.Envelope.To[1].Group != "friends" {
+		t.Fatalf("To: %+v (5 entries sent)", m.Envelope.To)
+	}
+	r, err := c.Noop(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, err := r.ParseCode()
+	wantCode(t, err, imap.ErrParse, imap.CodeParse)
+	if code == nil || code.Kind != imap.ResponseCodeInvalid || code.Name != "UIDNEXT" || string(code.Data) != "4294967296" {
+		t.Fatalf("ParseCode: %+v", code)
+	}
+}
+
 // An IDLE update is a Result too: a flag change made by another client parses as FETCH.
 func TestIdleUpdateParse(t *testing.T) {
 	ctx := ctxT(t)

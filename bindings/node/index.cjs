@@ -394,7 +394,22 @@ const RESPONSE_CODE_KINDS = [
   'COPYUID',
   'MODIFIED',
   'OTHER',
+  'INVALID',
 ];
+/**
+ * The IMAP_QUIRK_* bits of FetchMessage.quirks: deviations from the IMAP grammar that real
+ * servers send and the parser accepted (the message is still exactly what was sent).
+ */
+const Quirk = Object.freeze({
+  LITERAL_WITHOUT_SPACE: 1 << 0,
+  EXTRA_SPACE: 1 << 1,
+  UNESCAPED_QUOTE: 1 << 2,
+  GROUP_END_EMPTY_MAILBOX: 1 << 3,
+  GROUP_NOT_CLOSED: 1 << 4,
+  GROUP_END_WITHOUT_START: 1 << 5,
+  QUOTED_NUMBER: 1 << 6,
+  NIL_FIELD: 1 << 7,
+});
 const MAILBOX_ENCODINGS = { utf7: 0, raw: 1 };
 
 /** imap_bytes → Buffer (a copy), or null for NIL. */
@@ -474,9 +489,11 @@ function paddresses(ptr, count) {
   let group = null;
   for (const a of parr(ptr, count, T.imap_address)) {
     if (a.kind === 1) {
-      group = { group: ptext(a.mailbox), members: [] };
+      group = { group: ptext(a.mailbox), members: [], closed: false };
       out.push(group);
     } else if (a.kind === 2) {
+      // an end with no group open (IMAP_QUIRK_GROUP_END_WITHOUT_START) has nothing to close
+      if (group) group.closed = true;
       group = null;
     } else {
       const mailbox = ptext(a.mailbox);
@@ -575,6 +592,7 @@ function psection(s) {
 
 function pmessage(m) {
   return {
+    quirks: m.quirks,
     seq: m.seq,
     uid: opt(m.has_uid, m.uid),
     flags: m.has_flags ? ptexts(m.flags, m.flag_count) : null,
@@ -627,6 +645,7 @@ function pmailboxInfo(i) {
     highestModseq: opt(i.has_highest_modseq, i.highest_modseq, pmodseq),
     noModseq: i.no_modseq !== 0,
     readOnly: i.read_only < 0 ? null : i.read_only === 1,
+    invalid: pinvalid(i.invalid, i.invalid_count),
   };
 }
 
@@ -825,7 +844,8 @@ async function parseResult(r, parser, post = (v) => v, async = true) {
 function readCode(r) {
   const out = [null];
   const rc = fn.imap_parse_code(r, out);
-  if (rc !== Code.OK || isNull(out[0])) return null;
+  // PARSE still delivers the code, of kind 'INVALID' (a known code with bad data).
+  if ((rc !== Code.OK && rc !== Code.PARSE) || isNull(out[0])) return null;
   try {
     return pcode(koffi.decode(out[0], T.imap_response_code));
   } finally {
@@ -2059,6 +2079,16 @@ class Client {
       // (the queue), so it never waits for the handle's lock
       const out = [null];
       const rc = fn.imap_client_mailbox(this.#h, out);
+      if (rc === Code.PARSE && !isNull(out[0])) {
+        // values that broke their grammar: the summary is delivered with its invalid list
+        let info;
+        try {
+          info = pmailboxInfo(koffi.decode(out[0], T.imap_mailbox_info));
+        } finally {
+          fn.imap_mailbox_info_free(out[0]);
+        }
+        throw parseError('mailbox', info.invalid, info, null);
+      }
       if (rc !== Code.OK) {
         if (!isNull(out[0])) fn.imap_mailbox_info_free(out[0]);
         throw new ImapError(rc, fn.imap_last_error(this.#h));
@@ -2347,6 +2377,7 @@ module.exports = {
   Idle,
   ImapError,
   Code,
+  Quirk,
   codeName,
   codeDescription,
   libraryPath,

@@ -93,6 +93,26 @@ export type ImapCodeKind =
   | 'PARSE';
 
 /** Status codes of the C ABI, by short name (Code.NO === 1). Numbers are stable. */
+/** The bits of FetchMessage.quirks (IMAP_QUIRK_* in imap.h). */
+export declare const Quirk: Readonly<{
+  /** A literal right after an atom, without the space: BODY[]<0>{100} (GreenMail). */
+  LITERAL_WITHOUT_SPACE: number;
+  /** A space before ')', after '(', two spaces, a tab or a trailing space (qq.com). */
+  EXTRA_SPACE: number;
+  /** A '"' inside a quoted string without its backslash, kept as content (163.com). */
+  UNESCAPED_QUOTE: number;
+  /** An ENVELOPE group ended with (NIL NIL "" NIL) (Courier). */
+  GROUP_END_EMPTY_MAILBOX: number;
+  /** An ENVELOPE group never ended (Yahoo); no end entry is made up. */
+  GROUP_NOT_CLOSED: number;
+  /** An ENVELOPE group end with no group open, kept as an end entry. */
+  GROUP_END_WITHOUT_START: number;
+  /** A number sent as a quoted string (RFC822.SIZE "1234"), read as the number. */
+  QUOTED_NUMBER: number;
+  /** A required field sent as NIL or left out (Mail.ru's ("boundary" NIL), a NIL encoding). */
+  NIL_FIELD: number;
+}>;
+
 export declare const Code: Readonly<{
   OK: 0;
   NO: 1;
@@ -318,11 +338,15 @@ export type ResponseCodeKind =
   | 'APPENDUID'
   | 'COPYUID'
   | 'MODIFIED'
-  | 'OTHER';
+  | 'OTHER'
+  | 'INVALID';
 
 /** The response code of a tagged reply, parsed (ImapResponse.parsedCode). */
 export interface ResponseCode {
-  /** Which code; 'OTHER' for an unknown one (AUTHENTICATIONFAILED...) or a known one with bad data. */
+  /**
+   * Which code; 'OTHER' for an unknown one (AUTHENTICATIONFAILED...); 'INVALID' for a known
+   * one whose data breaks its grammar ([UIDVALIDITY 0]): `name` and `data` hold it as sent.
+   */
   kind: ResponseCodeKind;
   /** The name, upper-cased ('APPENDUID'). */
   name: string;
@@ -356,6 +380,12 @@ export interface MailboxInfo {
   noModseq: boolean;
   /** true for [READ-ONLY], false for [READ-WRITE], null if neither was sent. */
   readOnly: boolean | null;
+  /**
+   * Values that broke their grammar ([UIDVALIDITY 0], * 4294967296 EXISTS): their field is
+   * null and they are listed here. mailbox() then throws an ImapError of kind PARSE whose
+   * `parsed` is this object.
+   */
+  invalid: InvalidResponse[];
 }
 
 /** An ENVELOPE address (`address` is mailbox@host). Strings are UTF-8; `name` has RFC 2047 decoded. */
@@ -373,6 +403,8 @@ export interface Address {
 export interface AddressGroup {
   group: string | null;
   members: Address[];
+  /** false when the server never sent the group's end marker (Quirk.GROUP_NOT_CLOSED). */
+  closed: boolean;
 }
 
 export type AddressEntry = Address | AddressGroup;
@@ -448,6 +480,11 @@ export interface Section {
 
 /** One message of a FETCH result (null / [] for items the server did not send). */
 export interface FetchMessage {
+  /**
+   * Deviations from the IMAP grammar that the server sent and the parser accepted: a bit set
+   * of Quirk values (0 for none). The message is still exactly what the server sent.
+   */
+  quirks: number;
   /** The message sequence number (0 if even that could not be read). */
   seq: number;
   uid: number | null;

@@ -10,6 +10,7 @@ export const {
   Idle,
   ImapError,
   Code,
+  Quirk,
   codeName,
   codeDescription,
   libraryPath,

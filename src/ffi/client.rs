@@ -114,7 +114,7 @@ impl ImapClient {
         }
     }
 
-    fn set_error(&self, msg: &str) {
+    pub(crate) fn set_error(&self, msg: &str) {
         let c = CString::new(msg.replace('\0', "")).unwrap_or_default();
         *self.last_error.lock().unwrap_or_else(|p| p.into_inner()) = c;
     }

@@ -54,8 +54,29 @@ fn rest<'a>(line: &[u8], after: &'a [u8]) -> Result<&'a [u8], ProtoError> {
     }
 }
 
+/// The number of a numbered untagged response against its grammar (RFC 3501 / RFC 9051):
+/// `number SP "EXISTS"` and `number SP "RECENT"` take 0..4294967295; `nz-number SP "FETCH"`
+/// and `nz-number SP "EXPUNGE"` take 1..4294967295. Numbered responses of other names are
+/// extensions whose grammar is not known here and pass unchecked. `digits` is one or more
+/// ASCII digits (a sign never reaches here: it is not a digit, so the line is refused as
+/// garbage); leading zeros are accepted, the value counts.
+pub fn check_number(name: &str, digits: &[u8]) -> Result<(), String> {
+    let nonzero = match name {
+        "FETCH" | "EXPUNGE" => true,
+        "EXISTS" | "RECENT" => false,
+        _ => return Ok(()),
+    };
+    match crate::proto::parsed::token::parse_u64(digits).map(u32::try_from) {
+        Some(Ok(0)) if nonzero => Err(format!("{name} with message number 0")),
+        Some(Ok(_)) => Ok(()),
+        _ => Err(format!("{name} number out of range (0..4294967295)")),
+    }
+}
+
 /// Classifies a response's first line. Names are accepted in any case and upper-cased;
-/// a tagged status without text is accepted (servers omit it).
+/// a tagged status without text is accepted (servers omit it). The number of a numbered
+/// untagged response is checked against its grammar ([`check_number`]): out of range, the
+/// line is a protocol error.
 pub fn classify(line: &[u8]) -> Result<Line, ProtoError> {
     if let Some(after) = line.strip_prefix(b"+") {
         return match after.first() {
@@ -78,15 +99,19 @@ pub fn classify(line: &[u8]) -> Result<Line, ProtoError> {
                 return Err(unexpected(line));
             }
             let more = rest(line, after_name)?;
+            let name = upper(n);
+            check_number(&name, num).map_err(|why| {
+                ProtoError::Protocol(format!(
+                    "{why}: '{}'",
+                    super::show(&line[..line.len().min(200)])
+                ))
+            })?;
             let mut data = num.to_vec();
             if !more.is_empty() {
                 data.push(b' ');
                 data.extend_from_slice(more);
             }
-            return Ok(Line::Untagged {
-                name: upper(n),
-                data,
-            });
+            return Ok(Line::Untagged { name, data });
         }
         let (n, after_name) = name(after);
         if n.is_empty() {
@@ -167,6 +192,13 @@ mod tests {
             untagged("FETCH", b"1 (FLAGS (\\Seen))")
         );
         assert_eq!(classify(b"* SEARCH").unwrap(), untagged("SEARCH", b""));
+        assert_eq!(classify(b"* 0 EXISTS").unwrap(), untagged("EXISTS", b"0"));
+        assert_eq!(
+            classify(b"* 4294967295 expunge").unwrap(),
+            untagged("EXPUNGE", b"4294967295")
+        );
+        // An extension's numbered response: its grammar is not known here.
+        assert_eq!(classify(b"* 0 XFOO").unwrap(), untagged("XFOO", b"0"));
         assert_eq!(
             classify(b"* SEARCH 2 84 882").unwrap(),
             untagged("SEARCH", b"2 84 882")
@@ -217,6 +249,13 @@ mod tests {
             b"garbage",
             b"A1 123",
             b"* OK[x]",
+            b"* 0 FETCH (UID 1)",
+            b"* 0 EXPUNGE",
+            b"* 4294967296 EXISTS",
+            b"* 4294967296 FETCH (UID 1)",
+            b"* 99999999999999999999999 RECENT",
+            b"* -1 EXISTS",
+            b"* +1 EXISTS",
         ] {
             assert!(classify(bad).is_err(), "{:?}", String::from_utf8_lossy(bad));
         }

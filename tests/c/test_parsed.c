@@ -745,6 +745,67 @@ static void test_malformed(void) {
   fake_server_join(&s);
 }
 
+/* Real-server quirks are recorded (imap_fetch_message.quirks) and never invent entries; a
+ * response code whose number breaks its grammar is IMAP_RESPONSE_CODE_KIND_INVALID. */
+static void test_quirks_and_numbers(void) {
+  static const char greenmail[] = "1 (UID 1 BODY[]<0>{5}";
+  static const char courier[] =
+      "2 (UID 2 ENVELOPE (NIL \"s\" ((NIL NIL \"f\" \"x.org\")) NIL NIL ((NIL NIL \"friends\" NIL)"
+      "(NIL NIL \"a\" \"x.org\")(NIL NIL \"b\" \"x.org\")(NIL NIL \"\" NIL)(\"C\" NIL \"c\" \"y.org\")) "
+      "NIL NIL NIL NIL))";
+  static const char zero[] = "0 (UID 5)";
+  imap_item items[4];
+  imap_result *r = NULL;
+  imap_fetch_list *f = NULL;
+  imap_response_code *code = NULL;
+  memset(items, 0, sizeof items);
+  items[0].kind = IMAP_ITEM_KIND_LITERAL;
+  items[0].data = (const uint8_t *)greenmail;
+  items[0].len = strlen(greenmail);
+  items[0].literal = (const uint8_t *)"hello";
+  items[0].literal_len = 5;
+  items[1].kind = IMAP_ITEM_KIND_LINE;
+  items[1].data = (const uint8_t *)")";
+  items[1].len = 1;
+  items[2].kind = IMAP_ITEM_KIND_LINE;
+  items[2].data = (const uint8_t *)courier;
+  items[2].len = strlen(courier);
+  items[3].kind = IMAP_ITEM_KIND_LINE;
+  items[3].data = (const uint8_t *)zero;
+  items[3].len = strlen(zero);
+  CHECK(imap_result_new("FETCH", items, 4, NULL, NULL, 0, &r) == IMAP_CODE_OK);
+  CHECK(imap_parse_fetch(r, &f) == IMAP_CODE_PARSE);
+  CHECK(f && f->count == 3);
+  if (f && f->count == 3) {
+    const imap_fetch_message *g = &f->messages[0], *c = &f->messages[1], *z = &f->messages[2];
+    CHECK(g->valid && g->quirks == IMAP_QUIRK_LITERAL_WITHOUT_SPACE && g->section_count == 1 &&
+          bytes_is(g->sections[0].data, "hello"));
+    /* 5 entries sent, 5 given: start, a, b, end (mailbox "" as sent), C */
+    CHECK(c->valid && c->quirks == IMAP_QUIRK_GROUP_END_EMPTY_MAILBOX && c->envelope &&
+          c->envelope->to_count == 5);
+    if (c->envelope && c->envelope->to_count == 5) {
+      const imap_address *to = c->envelope->to;
+      CHECK(to[0].kind == IMAP_ADDRESS_KIND_GROUP_START && bytes_is(to[0].mailbox, "friends"));
+      CHECK(to[1].kind == IMAP_ADDRESS_KIND_MAILBOX && to[2].kind == IMAP_ADDRESS_KIND_MAILBOX);
+      CHECK(to[3].kind == IMAP_ADDRESS_KIND_GROUP_END && bytes_is(to[3].mailbox, ""));
+      CHECK(to[4].kind == IMAP_ADDRESS_KIND_MAILBOX && bytes_is(to[4].host, "y.org"));
+    }
+    /* message number 0 is not an nz-number: marked invalid with its bytes */
+    CHECK(z->valid == 0 && z->error_kind == IMAP_INVALID_KIND_NUMBER && bytes_is(z->raw, zero) &&
+          z->quirks == 0);
+  }
+  imap_fetch_list_free(f);
+  imap_result_free(r);
+  r = NULL;
+  CHECK(imap_result_new(NULL, NULL, 0, "OK", (const uint8_t *)"[UIDVALIDITY 0] x", 17, &r) ==
+        IMAP_CODE_OK);
+  CHECK(imap_parse_code(r, &code) == IMAP_CODE_PARSE);
+  CHECK(code && code->kind == IMAP_RESPONSE_CODE_KIND_INVALID && bytes_is(code->name, "UIDVALIDITY") &&
+        bytes_is(code->data, "0"));
+  imap_response_code_free(code);
+  imap_result_free(r);
+}
+
 /* imap_result_new: a result rebuilt from copied items parses like the original, so a binding
  * can copy a result's data, free it, and parse later. */
 static void test_rebuilt_result(void) {
@@ -794,6 +855,7 @@ int main(void) {
   test_text();
   test_arguments();
   test_malformed();
+  test_quirks_and_numbers();
   test_seeded_inbox();
   test_rebuilt_result();
   c = test_login(2);

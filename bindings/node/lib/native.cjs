@@ -110,6 +110,8 @@ const imap_mailbox_info = koffi.struct('imap_mailbox_info', {
   highest_modseq: 'uint64_t',
   no_modseq: 'int32_t',
   read_only: 'int32_t',
+  invalid: 'void *',
+  invalid_count: 'size_t',
 });
 const imap_address = koffi.struct('imap_address', {
   kind: 'int32_t',
@@ -208,6 +210,7 @@ const imap_fetch_message = koffi.struct('imap_fetch_message', {
   error_kind: 'int32_t',
   error: 'void *',
   raw: 'imap_bytes',
+  quirks: 'uint32_t',
 });
 const imap_fetch_list = koffi.struct('imap_fetch_list', { messages: 'void *', count: 'size_t' });
 const imap_mailbox_name = koffi.struct('imap_mailbox_name', { raw: 'imap_bytes', name: 'imap_bytes' });

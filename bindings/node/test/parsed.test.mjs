@@ -3,7 +3,7 @@
 // writes go to uniquely named mailboxes of user1 and user2, deleted afterwards.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, ImapError, Code, utf7Encode, utf7Decode, decodeHeader } from '../index.mjs';
+import { Client, ImapError, Code, Quirk, utf7Encode, utf7Decode, decodeHeader } from '../index.mjs';
 import { dovecot, plain, uniqueName, lines, fakeServer } from '../test-support/dovecot.mjs';
 
 let c; // user1
@@ -553,6 +553,72 @@ test('statusParsed, getaclParsed, myrightsParsed, listrightsParsed, namespacePar
     const qr = await d.getquotarootParsed('box');
     assert.deepEqual(qr.roots, ['root1', 'root2', 'root3'], 'the roots of every QUOTAROOT response');
     assert.equal(qr.quotas.length, 1);
+  } finally {
+    await d.close();
+    await srv.close();
+  }
+});
+
+test('real-server quirks recorded, never invented; numbers out of their grammar marked invalid (fake server)', async () => {
+  const srv = await fakeServer((s) => {
+    s.write('* PREAUTH [CAPABILITY IMAP4rev1] fake ready\r\n');
+    let buf = '';
+    s.on('data', (d) => {
+      buf += d.toString();
+      let i;
+      while ((i = buf.indexOf('\r\n')) >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 2);
+        const [tag, cmd] = line.split(' ');
+        if (/^CAPABILITY$/i.test(cmd)) s.write(`* CAPABILITY IMAP4rev1\r\n${tag} OK done\r\n`);
+        else if (/^(SELECT|EXAMINE)$/i.test(cmd))
+          s.write(`* 2 EXISTS\r\n* OK [UIDVALIDITY 0] zero\r\n${tag} OK [READ-WRITE] selected\r\n`);
+        else if (/^FETCH$/i.test(cmd))
+          s.write(
+            // GreenMail 2.1: no space before the literal
+            '* 1 FETCH (UID 1 BODY[]<0>{5}\r\nhello)\r\n' +
+              // Courier-IMAP 5.0: a group ended with (NIL NIL "" NIL); 5 entries sent
+              '* 2 FETCH (UID 2 ENVELOPE (NIL "s" ((NIL NIL "f" "x.org")) NIL NIL ' +
+              '((NIL NIL "friends" NIL)(NIL NIL "a" "x.org")(NIL NIL "b" "x.org")(NIL NIL "" NIL)("C" NIL "c" "y.org")) ' +
+              'NIL NIL NIL NIL))\r\n' +
+              `${tag} OK fetched\r\n`,
+          );
+        else if (/^NOOP$/i.test(cmd)) s.write(`${tag} OK [UIDNEXT 4294967296] done\r\n`);
+        else s.write(`${tag} OK done\r\n`);
+      }
+    });
+  });
+  const d = await Client.connect({ host: '127.0.0.1', port: srv.port, tls: 'none' });
+  try {
+    await d.select('INBOX');
+    const bad = await d.mailbox().then(
+      () => assert.fail('resolved'),
+      (e) => e,
+    );
+    assert.equal(bad.kind, 'PARSE');
+    assert.equal(bad.parsed.exists, 2);
+    assert.equal(bad.parsed.uidValidity, null);
+    assert.equal(bad.invalid.length, 1);
+    assert.equal(bad.invalid[0].raw.toString(), '0');
+    const [g, c5] = await d.fetchParsed('1:2', '(UID)');
+    assert.equal(g.error, null);
+    assert.equal(g.quirks, Quirk.LITERAL_WITHOUT_SPACE);
+    assert.equal(g.sections[0].data.toString(), 'hello');
+    assert.equal(c5.error, null);
+    assert.equal(c5.quirks, Quirk.GROUP_END_EMPTY_MAILBOX);
+    const to = c5.envelope.to;
+    assert.equal(to.length, 2, JSON.stringify(to));
+    assert.equal(to[0].group, 'friends');
+    assert.equal(to[0].closed, true);
+    assert.deepEqual(
+      to[0].members.map((m) => m.address),
+      ['a@x.org', 'b@x.org'],
+    );
+    assert.equal(to[1].address, 'c@y.org');
+    const r = await d.noop();
+    assert.equal(r.parsedCode.kind, 'INVALID');
+    assert.equal(r.parsedCode.name, 'UIDNEXT');
+    assert.equal(r.parsedCode.data, '4294967296');
   } finally {
     await d.close();
     await srv.close();

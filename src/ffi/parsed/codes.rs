@@ -1,7 +1,7 @@
 //! Response codes (`imap_parse_code`), the SELECT/EXAMINE summary (`imap_client_mailbox`) and
 //! the mailbox name encoding setting (`imap_set_mailbox_encoding`).
 
-use super::{flag, free, give, opt, Arena, ImapBytes, ImapSeqRange};
+use super::{flag, free, give, opt, Arena, ImapBytes, ImapInvalid, ImapSeqRange};
 use crate::ffi::client::{configure, ImapClient};
 use crate::ffi::code::ImapCode;
 use crate::ffi::result::ImapResult;
@@ -46,9 +46,13 @@ pub enum ImapResponseCodeKind {
     Copyuid = 17,
     /// RFC 7162: `uids` holds the messages that failed a conditional STORE.
     Modified = 18,
-    /// Any other code (RFC 5530's `AUTHENTICATIONFAILED`, `REFERRAL`...), or a known one with
-    /// malformed data: see `name` and `data`.
+    /// Any other code (RFC 5530's `AUTHENTICATIONFAILED`, `REFERRAL`...): see `name` and
+    /// `data`.
     Other = 19,
+    /// A known code whose data breaks its grammar (`[UIDVALIDITY 0]`, a UID beyond 32 bits,
+    /// a missing field): `name` and `data` hold it as sent, and `imap_parse_code` returns
+    /// `IMAP_CODE_PARSE`.
+    Invalid = 20,
 }
 
 /// The response code of a result's tagged text (`[APPENDUID 38505 3955]`). Fields beyond
@@ -149,6 +153,7 @@ fn response_code(a: &mut Arena, text: Option<&[u8]>) -> ImapResponseCode {
             K::Modified
         }
         ResponseCode::Other { .. } => K::Other,
+        ResponseCode::Invalid { .. } => K::Invalid,
     };
     out
 }
@@ -156,8 +161,10 @@ fn response_code(a: &mut Arena, text: Option<&[u8]>) -> ImapResponseCode {
 /// Parses the response code of `result`'s tagged text (`[APPENDUID 38505 3955] Append
 /// completed`, `[TRYCREATE]`, `[COPYUID ...]`) into `*out`, freed with
 /// `imap_response_code_free`. A result without a code (or without a tagged reply, such as
-/// `imap_response`'s) gives kind `IMAP_RESPONSE_CODE_KIND_NONE`. Never `IMAP_CODE_PARSE`: a
-/// known code with malformed data is `IMAP_RESPONSE_CODE_KIND_OTHER`.
+/// `imap_response`'s) gives kind `IMAP_RESPONSE_CODE_KIND_NONE`. A known code whose data
+/// breaks its grammar (`[UIDVALIDITY 0]`, `[APPENDUID 1 4294967296]`) gives kind
+/// `IMAP_RESPONSE_CODE_KIND_INVALID` with its name and data as sent, and `IMAP_CODE_PARSE`
+/// (the object is still delivered).
 /// `IMAP_CODE_INVALID_ARGUMENT` when `result` or `out` is NULL. `result` is only read; the
 /// object does not borrow it. No handle is needed; any thread may call.
 ///
@@ -178,8 +185,13 @@ pub unsafe extern "C" fn imap_parse_code(
     super::guard(|| {
         let mut a = Arena::default();
         let code = response_code(&mut a, r.tagged_text());
+        let valid = code.kind != ImapResponseCodeKind::Invalid;
         give(out, code, a);
-        ImapCode::Ok
+        if valid {
+            ImapCode::Ok
+        } else {
+            ImapCode::Parse
+        }
     })
 }
 
@@ -223,6 +235,11 @@ pub struct ImapMailboxInfo {
     pub no_modseq: i32,
     /// 1 for `[READ-ONLY]`, 0 for `[READ-WRITE]`, -1 if neither was sent.
     pub read_only: i32,
+    /// Values that broke their grammar (`* 4294967296 EXISTS`, `[UIDVALIDITY 0]`), with why
+    /// and their bytes as received; the field they belong to is absent (`has_*` 0). When
+    /// there are any, `imap_client_mailbox` returns `IMAP_CODE_PARSE` (with the object).
+    pub invalid: *const ImapInvalid,
+    pub invalid_count: usize,
 }
 
 fn mailbox_info(a: &mut Arena, s: &SelectSummary) -> ImapMailboxInfo {
@@ -238,6 +255,8 @@ fn mailbox_info(a: &mut Arena, s: &SelectSummary) -> ImapMailboxInfo {
     let (has_uidvalidity, uidvalidity) = opt(s.uidvalidity);
     let (has_uidnext, uidnext) = opt(s.uidnext);
     let (has_highest_modseq, highest_modseq) = opt(s.highest_modseq);
+    let bad = s.invalid.iter().map(|i| a.invalid(i)).collect();
+    let (invalid, invalid_count) = a.array(bad);
     ImapMailboxInfo {
         has_exists,
         exists,
@@ -259,6 +278,8 @@ fn mailbox_info(a: &mut Arena, s: &SelectSummary) -> ImapMailboxInfo {
         highest_modseq,
         no_modseq: flag(s.no_modseq),
         read_only: s.read_only.map_or(-1, i32::from),
+        invalid,
+        invalid_count,
     }
 }
 
@@ -270,7 +291,9 @@ fn mailbox_info(a: &mut Arena, s: &SelectSummary) -> ImapMailboxInfo {
 /// `imap_examine`, before other commands or `imap_response` calls change what is kept (later
 /// EXISTS/RECENT responses update the counts; `imap_response(c, "EXISTS")` removes them).
 /// `IMAP_CODE_ILLEGAL_STATE` when no mailbox is selected; `IMAP_CODE_INVALID_ARGUMENT` when
-/// `client` or `out` is NULL. A call on the handle (serialized with its other calls).
+/// `client` or `out` is NULL; `IMAP_CODE_PARSE` (the object is still delivered) when a kept
+/// value broke its grammar (`[UIDVALIDITY 0]`): see its `invalid` list. A call on the handle
+/// (serialized with its other calls).
 ///
 /// # Safety
 /// `client` is a live handle; `out` is NULL or writable.
@@ -283,7 +306,8 @@ pub unsafe extern "C" fn imap_client_mailbox(
         return ImapCode::InvalidArgument;
     }
     *out = ptr::null_mut();
-    configure(client, |s| {
+    let mut bad: Option<String> = None;
+    let code = configure(client, |s| {
         if s.state() != State::Selected {
             return Err(Error::new(
                 ErrorKind::IllegalState,
@@ -291,11 +315,23 @@ pub unsafe extern "C" fn imap_client_mailbox(
             ));
         }
         let mut a = Arena::default();
-        let info = mailbox_info(&mut a, &SelectSummary::from_store(s.untagged()));
+        let summary = SelectSummary::from_store(s.untagged());
+        bad = summary.invalid.first().map(|i| i.error.message.clone());
+        let info = mailbox_info(&mut a, &summary);
         // SAFETY: `out` was checked non-NULL and is writable by contract.
         unsafe { give(out, info, a) };
         Ok(())
-    })
+    });
+    match bad {
+        Some(why) if code == ImapCode::Ok => {
+            // SAFETY: `configure` returned OK, so `client` is a live handle.
+            if let Some(c) = unsafe { client.as_ref() } {
+                c.set_error(&format!("mailbox data could not be parsed: {why}"));
+            }
+            ImapCode::Parse
+        }
+        _ => code,
+    }
 }
 
 /// Frees what `imap_client_mailbox` gave. NULL is ignored.

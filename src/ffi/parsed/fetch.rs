@@ -20,7 +20,10 @@ pub struct ImapParam {
 }
 
 /// What an `imap_address` entry is. Address lists use RFC 3501's flat form for RFC 5322
-/// groups: a group start entry, the members, a group end entry.
+/// groups: a group start entry, the members, a group end entry. The entries are one to one
+/// with what the server sent: a group the server never ended has no end entry
+/// (`IMAP_QUIRK_GROUP_NOT_CLOSED`), an end marker with no group open is kept
+/// (`IMAP_QUIRK_GROUP_END_WITHOUT_START`).
 #[repr(i32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImapAddressKind {
@@ -28,7 +31,8 @@ pub enum ImapAddressKind {
     Mailbox = 0,
     /// The start of a group: its display name in `mailbox`; the other fields are NIL.
     GroupStart = 1,
-    /// The end of the group started last; every field is NIL.
+    /// The end of the group started last; every field is NIL, except `mailbox` "" when the
+    /// server ended the group with `(NIL NIL "" NIL)` (`IMAP_QUIRK_GROUP_END_EMPTY_MAILBOX`).
     GroupEnd = 2,
 }
 
@@ -90,7 +94,7 @@ pub struct ImapBodyPart {
     pub description: ImapBytes,
     /// Content-Transfer-Encoding (empty if NIL).
     pub encoding: ImapBytes,
-    /// Size of the encoded body in bytes.
+    /// Size of the encoded body in bytes (0 when the server sent NIL: `IMAP_QUIRK_NIL_FIELD`).
     pub size: u64,
     /// Lines, for text parts and message/rfc822 parts.
     pub has_lines: i32,
@@ -183,6 +187,32 @@ pub struct ImapRawItem {
     pub raw: ImapBytes,
 }
 
+/// `imap_fetch_message.quirks`: a literal announced right after an atom, without the
+/// space (`BODY[]<0>{100}`, GreenMail).
+pub const IMAP_QUIRK_LITERAL_WITHOUT_SPACE: u32 = 1 << 0;
+/// `imap_fetch_message.quirks`: whitespace where the grammar has none or one space (a space
+/// before `)`, two spaces, a tab, a trailing space: `(UID 19436 )`, qq.com).
+pub const IMAP_QUIRK_EXTRA_SPACE: u32 = 1 << 1;
+/// `imap_fetch_message.quirks`: a `"` inside a quoted string without its backslash, kept as
+/// content (163.com).
+pub const IMAP_QUIRK_UNESCAPED_QUOTE: u32 = 1 << 2;
+/// `imap_fetch_message.quirks`: an ENVELOPE group ended with `(NIL NIL "" NIL)` (Courier),
+/// given as a group end entry whose `mailbox` is "".
+pub const IMAP_QUIRK_GROUP_END_EMPTY_MAILBOX: u32 = 1 << 3;
+/// `imap_fetch_message.quirks`: an ENVELOPE group started and never ended (Yahoo); no end
+/// entry is made up.
+pub const IMAP_QUIRK_GROUP_NOT_CLOSED: u32 = 1 << 4;
+/// `imap_fetch_message.quirks`: an ENVELOPE group end marker with no group open, kept as a
+/// group end entry.
+pub const IMAP_QUIRK_GROUP_END_WITHOUT_START: u32 = 1 << 5;
+/// `imap_fetch_message.quirks`: a number sent as a quoted string (`RFC822.SIZE "1234"`),
+/// read as the number.
+pub const IMAP_QUIRK_QUOTED_NUMBER: u32 = 1 << 6;
+/// `imap_fetch_message.quirks`: a field the grammar requires sent as NIL or left out (a
+/// BODYSTRUCTURE size, subtype or encoding, a parameter value such as Mail.ru's NIL boundary,
+/// an ENVELOPE with fewer than ten fields), read as NIL, "" or 0 as its field documents.
+pub const IMAP_QUIRK_NIL_FIELD: u32 = 1 << 7;
+
 /// One message of a FETCH result. Items the server did not send are absent (`has_*` 0, NULL
 /// pointers, zero counts). `valid` is 0 when the response could not be read completely:
 /// `error_kind` and `error` say why, `raw` holds the response's bytes, the items read before
@@ -227,6 +257,10 @@ pub struct ImapFetchMessage {
     pub error: *const c_char,
     /// The response's bytes when not valid (NIL when valid).
     pub raw: ImapBytes,
+    /// Deviations from the IMAP grammar that real servers send and the parser accepted, as
+    /// a bit set of `IMAP_QUIRK_*` (0 for none). The message is still exactly what the server
+    /// sent: nothing made up, nothing dropped.
+    pub quirks: u32,
 }
 
 /// The messages of a FETCH result, in the order received.
@@ -272,6 +306,14 @@ fn marker(kind: ImapAddressKind, mailbox: ImapBytes) -> ImapAddress {
     }
 }
 
+/// A group end entry as sent.
+fn end_marker(a: &mut Arena, m: &Mailbox) -> ImapAddress {
+    ImapAddress {
+        kind: ImapAddressKind::GroupEnd,
+        ..mailbox(a, m)
+    }
+}
+
 fn addresses(a: &mut Arena, list: &[Address]) -> (*const ImapAddress, usize) {
     let mut v = Vec::with_capacity(list.len());
     for addr in list {
@@ -283,8 +325,11 @@ fn addresses(a: &mut Arena, list: &[Address]) -> (*const ImapAddress, usize) {
                 for m in &g.members {
                     v.push(mailbox(a, m));
                 }
-                v.push(marker(ImapAddressKind::GroupEnd, ImapBytes::NIL));
+                if let Some(end) = &g.end {
+                    v.push(end_marker(a, end));
+                }
             }
+            Address::StrayGroupEnd(m) => v.push(end_marker(a, m)),
         }
     }
     a.array(v)
@@ -489,6 +534,7 @@ fn message(a: &mut Arena, m: &FetchMessage) -> ImapFetchMessage {
         error_kind,
         error,
         raw,
+        quirks: m.quirks.0,
     }
 }
 
@@ -523,4 +569,28 @@ pub unsafe extern "C" fn imap_parse_fetch(
 #[no_mangle]
 pub unsafe extern "C" fn imap_fetch_list_free(list: *mut ImapFetchList) {
     free(list)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::proto::parsed::Quirks;
+
+    #[test]
+    fn c_quirk_bits_are_the_rust_ones() {
+        let c = [
+            IMAP_QUIRK_LITERAL_WITHOUT_SPACE,
+            IMAP_QUIRK_EXTRA_SPACE,
+            IMAP_QUIRK_UNESCAPED_QUOTE,
+            IMAP_QUIRK_GROUP_END_EMPTY_MAILBOX,
+            IMAP_QUIRK_GROUP_NOT_CLOSED,
+            IMAP_QUIRK_GROUP_END_WITHOUT_START,
+            IMAP_QUIRK_QUOTED_NUMBER,
+            IMAP_QUIRK_NIL_FIELD,
+        ];
+        assert_eq!(c.len(), Quirks::ALL.len());
+        for (bit, (q, _)) in c.iter().zip(Quirks::ALL) {
+            assert_eq!(*bit, q.0);
+        }
+    }
 }

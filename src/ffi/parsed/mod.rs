@@ -17,6 +17,8 @@
 //! UTF-7 and RFC 2047).
 
 pub mod codes;
+#[cfg(test)]
+mod corpus;
 pub mod fetch;
 pub mod mailbox;
 pub mod text;

@@ -1,7 +1,7 @@
 //! Response codes (`[NAME data]` at the start of a status text) and sequence sets kept as
 //! ranges.
 
-use super::token::{parse_u32, parse_u64, Token, Tokenizer};
+use super::token::{parse_modseq, parse_nz32, Token, Tokenizer};
 use super::{err, excerpt, ErrorKind, ParseError, MAX_EXPANDED};
 use crate::proto::parse;
 
@@ -21,8 +21,9 @@ pub struct SeqSet {
 }
 
 impl SeqSet {
-    /// Parses `n`, `n:m` and comma lists of them. `*` is refused (servers never send it in
-    /// results); zero is accepted (some servers send `0` in a MODIFIED set).
+    /// Parses `n`, `n:m` and comma lists of them, each number an `nz-number`
+    /// (1..4294967295). `*` is refused (servers never send it in results), and so are 0,
+    /// signs and numbers beyond 32 bits.
     pub fn parse(s: &[u8]) -> Result<SeqSet, ParseError> {
         let bad = || {
             ParseError::new(
@@ -33,9 +34,9 @@ impl SeqSet {
         let mut ranges = Vec::new();
         for part in s.split(|&b| b == b',') {
             let mut ends = part.splitn(2, |&b| b == b':');
-            let a = parse_u32(ends.next().unwrap_or_default()).ok_or_else(bad)?;
+            let a = parse_nz32(ends.next().unwrap_or_default()).ok_or_else(bad)?;
             let b = match ends.next() {
-                Some(x) => parse_u32(x).ok_or_else(bad)?,
+                Some(x) => parse_nz32(x).ok_or_else(bad)?,
                 None => a,
             };
             ranges.push(SeqRange {
@@ -70,7 +71,8 @@ impl SeqSet {
 }
 
 /// A parsed response code. Names are matched case-insensitively; codes this parser does not
-/// know, and known codes whose data is malformed, are [`ResponseCode::Other`].
+/// know are [`ResponseCode::Other`]; known codes whose data breaks their grammar (a UIDVALIDITY
+/// of 0, a UID beyond 32 bits, a missing field) are [`ResponseCode::Invalid`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ResponseCode {
     Alert,
@@ -107,6 +109,12 @@ pub enum ResponseCode {
         name: String,
         data: Option<Vec<u8>>,
     },
+    /// A known code whose data breaks its grammar: the name, the data as sent and why.
+    Invalid {
+        name: String,
+        data: Option<Vec<u8>>,
+        error: ParseError,
+    },
 }
 
 fn atoms(data: &[u8]) -> Result<Vec<Vec<u8>>, ParseError> {
@@ -132,13 +140,26 @@ fn words(data: &[u8]) -> Vec<&[u8]> {
         .collect()
 }
 
-fn num32(w: Option<&&[u8]>) -> Result<u32, ParseError> {
-    w.and_then(|w| parse_u32(w)).ok_or_else(|| {
+/// An `nz-number` (UIDNEXT, UIDVALIDITY, UNSEEN, the UIDVALIDITY of APPENDUID/COPYUID).
+fn nz32(w: Option<&&[u8]>) -> Result<u32, ParseError> {
+    w.and_then(|w| parse_nz32(w)).ok_or_else(|| {
         ParseError::new(
             ErrorKind::Number,
-            "response code number missing or too large",
+            "response code number missing or out of range (1..4294967295)",
         )
     })
+}
+
+/// Exactly `n` words of data.
+fn arity<'a, 'b>(w: &'b [&'a [u8]], n: usize) -> Result<&'b [&'a [u8]], ParseError> {
+    if w.len() == n {
+        Ok(w)
+    } else {
+        err(
+            ErrorKind::Shape,
+            format!("expected {n} fields of data, got {}", w.len()),
+        )
+    }
 }
 
 impl ResponseCode {
@@ -146,15 +167,24 @@ impl ResponseCode {
     /// as the key and its data as a line).
     pub fn from_parts(name: &str, data: Option<&[u8]>) -> ResponseCode {
         let upper = name.to_ascii_uppercase();
-        Self::known(&upper, data.unwrap_or_default()).unwrap_or(ResponseCode::Other {
-            name: upper,
-            data: data.map(<[u8]>::to_vec),
-        })
+        let d = data.unwrap_or_default();
+        match Self::known(&upper, d, &words(d)) {
+            Ok(Some(code)) => code,
+            Ok(None) => ResponseCode::Other {
+                name: upper,
+                data: data.map(<[u8]>::to_vec),
+            },
+            Err(e) => ResponseCode::Invalid {
+                error: ParseError::new(e.kind, format!("[{upper}]: {}", e.message)),
+                name: upper,
+                data: data.map(<[u8]>::to_vec),
+            },
+        }
     }
 
-    fn known(name: &str, d: &[u8]) -> Result<ResponseCode, ParseError> {
-        let w = words(d);
-        Ok(match name {
+    /// `Ok(None)` for a code this parser does not know.
+    fn known(name: &str, d: &[u8], w: &[&[u8]]) -> Result<Option<ResponseCode>, ParseError> {
+        Ok(Some(match name {
             "ALERT" => ResponseCode::Alert,
             "PARSE" => ResponseCode::Parse,
             "READ-ONLY" => ResponseCode::ReadOnly,
@@ -163,29 +193,38 @@ impl ResponseCode {
             "UIDNOTSTICKY" => ResponseCode::UidNotSticky,
             "CLOSED" => ResponseCode::Closed,
             "NOMODSEQ" => ResponseCode::NoModSeq,
-            "UIDNEXT" => ResponseCode::UidNext(num32(w.first())?),
-            "UIDVALIDITY" => ResponseCode::UidValidity(num32(w.first())?),
-            "UNSEEN" => ResponseCode::Unseen(num32(w.first())?),
+            "UIDNEXT" => ResponseCode::UidNext(nz32(arity(w, 1)?.first())?),
+            "UIDVALIDITY" => ResponseCode::UidValidity(nz32(arity(w, 1)?.first())?),
+            "UNSEEN" => ResponseCode::Unseen(nz32(arity(w, 1)?.first())?),
             "HIGHESTMODSEQ" => ResponseCode::HighestModSeq(
-                w.first()
-                    .and_then(|x| parse_u64(x))
-                    .ok_or_else(|| ParseError::new(ErrorKind::Number, "bad HIGHESTMODSEQ"))?,
+                arity(w, 1)?
+                    .first()
+                    .and_then(|x| parse_modseq(x))
+                    .ok_or_else(|| {
+                        ParseError::new(ErrorKind::Number, "HIGHESTMODSEQ out of range (1..2^63-1)")
+                    })?,
             ),
             "PERMANENTFLAGS" => ResponseCode::PermanentFlags(atoms(d)?),
             "BADCHARSET" => ResponseCode::BadCharset(atoms(d)?),
             "CAPABILITY" => ResponseCode::Capability(atoms(d)?),
-            "APPENDUID" if w.len() == 2 => ResponseCode::AppendUid {
-                uidvalidity: num32(w.first())?,
-                uids: SeqSet::parse(w[1])?,
-            },
-            "COPYUID" if w.len() == 3 => ResponseCode::CopyUid {
-                uidvalidity: num32(w.first())?,
-                source: SeqSet::parse(w[1])?,
-                dest: SeqSet::parse(w[2])?,
-            },
-            "MODIFIED" if w.len() == 1 => ResponseCode::Modified(SeqSet::parse(w[0])?),
-            _ => return err(ErrorKind::Shape, "unknown code"),
-        })
+            "APPENDUID" => {
+                let w = arity(w, 2)?;
+                ResponseCode::AppendUid {
+                    uidvalidity: nz32(w.first())?,
+                    uids: SeqSet::parse(w[1])?,
+                }
+            }
+            "COPYUID" => {
+                let w = arity(w, 3)?;
+                ResponseCode::CopyUid {
+                    uidvalidity: nz32(w.first())?,
+                    source: SeqSet::parse(w[1])?,
+                    dest: SeqSet::parse(w[2])?,
+                }
+            }
+            "MODIFIED" => ResponseCode::Modified(SeqSet::parse(arity(w, 1)?[0])?),
+            _ => return Ok(None),
+        }))
     }
 
     /// The code at the start of a status text (`[UIDNEXT 5] Predicted next UID`), if any.
@@ -255,13 +294,11 @@ mod tests {
                 b"\\*".to_vec()
             ]))
         );
-        assert_eq!(
+        assert!(matches!(
             ResponseCode::from_text(b"[UIDNEXT 99999999999]"),
-            Some(ResponseCode::Other {
-                name: "UIDNEXT".into(),
-                data: Some(b"99999999999".to_vec())
-            })
-        );
+            Some(ResponseCode::Invalid { name, data: Some(d), .. })
+                if name == "UIDNEXT" && d == b"99999999999"
+        ));
         assert_eq!(
             ResponseCode::from_text(b"[AUTHENTICATIONFAILED] no"),
             Some(ResponseCode::Other {

@@ -13,9 +13,12 @@
 //! an empty multipart (`("mixed" ("boundary" "x") NIL NIL)` without children);
 //! `message/global` (RFC 6532) read like `message/rfc822`; a `message/rfc822` part without
 //! envelope and body read as a basic part; quoted numbers; unknown extension data kept raw.
+//! Grammar deviations of the wire format itself (a literal glued to its item name, extra
+//! spaces, unescaped quotes, ENVELOPE group markers that do not pair up) are accepted and
+//! recorded in [`FetchMessage::quirks`]; address lists stay one to one with the entries sent.
 
-use super::token::{parse_u32, Token, Tokenizer, Value};
-use super::{err, excerpt, responses, ErrorKind, Invalid, ParseError, MAX_DEPTH};
+use super::token::{parse_nz32, parse_u32, Token, Tokenizer, Value};
+use super::{err, excerpt, responses, ErrorKind, Invalid, ParseError, Quirks, MAX_DEPTH};
 use crate::proto::imaplib::InternalDate;
 use crate::proto::response::Item;
 
@@ -47,6 +50,9 @@ pub struct FetchMessage {
     pub other: Vec<RawItem>,
     /// Set when the response could not be read completely or an item was malformed.
     pub invalid: Option<Invalid>,
+    /// Deviations from the grammar that were accepted (see [`Quirks`]); the data above is
+    /// still exactly what the server sent.
+    pub quirks: Quirks,
 }
 
 /// An item kept as bytes.
@@ -80,11 +86,15 @@ impl Envelope {
 }
 
 /// One address of an ENVELOPE list: a mailbox, or an RFC 2822 group (`undisclosed: ;`),
-/// which RFC 3501 marks with a NIL-host entry before and after its members.
+/// which RFC 3501 marks with a NIL-host entry before (`(NIL NIL "name" NIL)`) and after
+/// (`(NIL NIL NIL NIL)`) its members. The list stays one to one with the entries sent: a
+/// group counts its start marker, its members and its end marker only if one was sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Address {
     Mailbox(Mailbox),
     Group(Group),
+    /// A group end marker with no group open ([`Quirks::GROUP_END_WITHOUT_START`]), as sent.
+    StrayGroupEnd(Mailbox),
 }
 
 /// `(name adl mailbox host)`.
@@ -111,11 +121,14 @@ impl Mailbox {
     }
 }
 
-/// A group: its display name and members.
+/// A group: its display name, its members and the end marker as sent: `(NIL NIL NIL NIL)`,
+/// Courier's `(NIL NIL "" NIL)` ([`Quirks::GROUP_END_EMPTY_MAILBOX`]), or `None` when the
+/// server never ended the group ([`Quirks::GROUP_NOT_CLOSED`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Group {
     pub name: Vec<u8>,
     pub members: Vec<Mailbox>,
+    pub end: Option<Mailbox>,
 }
 
 /// `name value` of a parameter list; the value may be NIL.
@@ -148,7 +161,7 @@ pub struct BodyPart {
     pub description: Option<Vec<u8>>,
     /// Content-Transfer-Encoding (empty if NIL).
     pub encoding: Vec<u8>,
-    /// Size in bytes of the encoded body (0 if NIL).
+    /// Size in bytes of the encoded body (0 if NIL, recorded as [`Quirks::NIL_FIELD`]).
     pub size: u64,
     /// Lines, for text/* and message/rfc822 parts.
     pub lines: Option<u64>,
@@ -239,16 +252,21 @@ pub fn parse_fetch(items: &[Item]) -> Vec<FetchMessage> {
 /// Parses one FETCH response (its items).
 pub fn parse_fetch_response(resp: &[Item]) -> FetchMessage {
     let mut msg = FetchMessage::default();
-    if let Err(e) = read_message(&mut Tokenizer::new(resp), &mut msg) {
+    let mut t = Tokenizer::new(resp);
+    if let Err(e) = read_message(&mut t, &mut msg) {
         msg.invalid = Some(Invalid::new(e, resp));
     }
+    msg.quirks |= t.quirks();
     msg
 }
 
 fn read_message<'a>(t: &mut Tokenizer<'a>, msg: &mut FetchMessage) -> Result<(), ParseError> {
     msg.seq = match t.next_checked()? {
-        Some(Token::Number(n)) => u32::try_from(n)
-            .map_err(|_| ParseError::new(ErrorKind::Number, "message number too large"))?,
+        Some(Token::Number(n)) => match u32::try_from(n) {
+            Ok(0) => return err(ErrorKind::Number, "message number 0"),
+            Ok(n) => n,
+            Err(_) => return err(ErrorKind::Number, "message number too large"),
+        },
         _ => return err(ErrorKind::Shape, "FETCH response without a message number"),
     };
     if t.next_checked()? != Some(Token::Open) {
@@ -309,13 +327,13 @@ fn apply(msg: &mut FetchMessage, name: &[u8], v: &Value<'_>) -> Result<(), Parse
     };
     let base = base.to_ascii_uppercase();
     match (base.as_slice(), bracket) {
-        (b"UID", None) => msg.uid = Some(v.u32()?),
+        (b"UID", None) => msg.uid = Some(number(v, &mut msg.quirks).nz32()?),
         (b"FLAGS", None) => msg.flags = Some(text_list(v)?),
-        (b"RFC822.SIZE", None) => msg.rfc822_size = Some(v.u64()?),
+        (b"RFC822.SIZE", None) => msg.rfc822_size = Some(number(v, &mut msg.quirks).number64()?),
         (b"MODSEQ", None) => {
             msg.modseq = Some(match v {
-                Value::List(l) if l.len() == 1 => l[0].u64()?,
-                _ => v.u64()?,
+                Value::List(l) if l.len() == 1 => number(&l[0], &mut msg.quirks).modseq()?,
+                _ => number(v, &mut msg.quirks).modseq()?,
             })
         }
         (b"INTERNALDATE", None) => {
@@ -329,9 +347,9 @@ fn apply(msg: &mut FetchMessage, name: &[u8], v: &Value<'_>) -> Result<(), Parse
                 Err(e) => return err(ErrorKind::Shape, e.0),
             }
         }
-        (b"ENVELOPE", None) => msg.envelope = Some(envelope(v)?),
-        (b"BODYSTRUCTURE", None) => msg.body_structure = Some(body(v, 0)?),
-        (b"BODY", None) => msg.body = Some(body(v, 0)?),
+        (b"ENVELOPE", None) => msg.envelope = Some(read_envelope(v, &mut msg.quirks)?),
+        (b"BODYSTRUCTURE", None) => msg.body_structure = Some(read_body(v, 0, &mut msg.quirks)?),
+        (b"BODY", None) => msg.body = Some(read_body(v, 0, &mut msg.quirks)?),
         (b"RFC822", None) => msg
             .sections
             .push(section(SectionKind::Rfc822, b"", None, v)?),
@@ -357,7 +375,7 @@ fn apply(msg: &mut FetchMessage, name: &[u8], v: &Value<'_>) -> Result<(), Parse
             let (spec, _) = split_bracket(br)?;
             msg.binary_sizes.push(BinarySize {
                 part: parse_spec(spec)?.0,
-                size: v.u64()?,
+                size: number(v, &mut msg.quirks).number64()?,
             })
         }
         _ => msg.other.push(RawItem {
@@ -404,8 +422,11 @@ fn parse_spec(spec: &[u8]) -> Result<(Vec<u32>, SectionText, Vec<Vec<u8>>), Pars
         let mut consumed = 0;
         for p in pieces.by_ref() {
             if !p.is_empty() && p.iter().all(u8::is_ascii_digit) {
-                part.push(parse_u32(p).ok_or_else(|| {
-                    ParseError::new(ErrorKind::Number, "section part number too large")
+                part.push(parse_nz32(p).ok_or_else(|| {
+                    ParseError::new(
+                        ErrorKind::Number,
+                        format!("section part number '{}' out of range", excerpt(p)),
+                    )
                 })?);
                 consumed += p.len() + 1;
             } else {
@@ -413,6 +434,14 @@ fn parse_spec(spec: &[u8]) -> Result<(Vec<u32>, SectionText, Vec<Vec<u8>>), Pars
             }
         }
         rest = head.get(consumed..).unwrap_or_default();
+    }
+    // After the part numbers comes a section keyword (HEADER, TEXT, MIME...) or nothing: a
+    // sign or a stray digit is a malformed part number, not an unknown keyword.
+    if rest.first().is_some_and(|b| !b.is_ascii_alphabetic()) {
+        return err(
+            ErrorKind::Number,
+            format!("bad section part number in '{}'", excerpt(spec)),
+        );
     }
     let text = match rest.to_ascii_uppercase().as_slice() {
         b"" => SectionText::Full,
@@ -465,34 +494,49 @@ fn section(
     })
 }
 
-/// ENVELOPE: ten fields, missing ones read as NIL.
+/// ENVELOPE: ten fields, missing ones read as NIL. Quirks accepted are not reported here:
+/// [`parse_fetch`] reports them on the message.
 pub fn envelope(v: &Value<'_>) -> Result<Envelope, ParseError> {
+    read_envelope(v, &mut Quirks::default())
+}
+
+fn read_envelope(v: &Value<'_>, q: &mut Quirks) -> Result<Envelope, ParseError> {
     let l = match v {
         Value::List(l) => l.as_slice(),
         _ => return err(ErrorKind::Shape, format!("ENVELOPE is {}", v.describe())),
     };
+    if l.len() < 10 {
+        *q |= Quirks::NIL_FIELD;
+    }
     let field = |i: usize| l.get(i).unwrap_or(&Value::Nil);
     Ok(Envelope {
         date: field(0).nstring()?,
         subject: field(1).nstring()?,
-        from: addresses(field(2))?,
-        sender: addresses(field(3))?,
-        reply_to: addresses(field(4))?,
-        to: addresses(field(5))?,
-        cc: addresses(field(6))?,
-        bcc: addresses(field(7))?,
+        from: addresses(field(2), q)?,
+        sender: addresses(field(3), q)?,
+        reply_to: addresses(field(4), q)?,
+        to: addresses(field(5), q)?,
+        cc: addresses(field(6), q)?,
+        bcc: addresses(field(7), q)?,
         in_reply_to: field(8).nstring()?,
         message_id: field(9).nstring()?,
     })
 }
 
-/// An address list with RFC 3501 group markers turned into [`Group`]s. Lenient: `()` and NIL
-/// are empty; a group never closed ends with the list; a stray end marker is ignored.
-fn addresses(v: &Value<'_>) -> Result<Vec<Address>, ParseError> {
+/// An address list with RFC 3501 group markers turned into [`Group`]s, one to one with the
+/// entries sent (`()` and NIL are empty). An entry with a NIL host is a marker: a NIL mailbox
+/// ends the open group, a non-NIL one starts a group. Courier's `""` mailbox is an end
+/// marker too (an RFC 5322 group name is never empty), recorded as a quirk; so are a group
+/// left open and an end marker with no group open, which is kept as
+/// [`Address::StrayGroupEnd`].
+fn addresses(v: &Value<'_>, q: &mut Quirks) -> Result<Vec<Address>, ParseError> {
     let mut out = Vec::new();
     let mut group: Option<Group> = None;
     for a in v.list()? {
         let f = a.list()?;
+        if f.len() != 4 {
+            *q |= Quirks::NIL_FIELD;
+        }
         let field = |i: usize| f.get(i).unwrap_or(&Value::Nil).nstring();
         let m = Mailbox {
             name: field(0)?,
@@ -500,29 +544,72 @@ fn addresses(v: &Value<'_>) -> Result<Vec<Address>, ParseError> {
             mailbox: field(2)?,
             host: field(3)?,
         };
-        if m.host.is_none() {
-            if let Some(g) = group.take() {
-                out.push(Address::Group(g));
+        if m.host.is_some() {
+            match group.as_mut() {
+                Some(g) => g.members.push(m),
+                None => out.push(Address::Mailbox(m)),
             }
-            if let Some(name) = m.mailbox {
+            continue;
+        }
+        let empty = m.mailbox.as_deref() == Some(b"");
+        match m.mailbox.as_ref() {
+            Some(name) if !empty => {
+                if let Some(g) = group.take() {
+                    *q |= Quirks::GROUP_NOT_CLOSED;
+                    out.push(Address::Group(g));
+                }
                 group = Some(Group {
-                    name,
+                    name: name.clone(),
                     members: Vec::new(),
+                    end: None,
                 });
             }
-        } else if let Some(g) = group.as_mut() {
-            g.members.push(m);
-        } else {
-            out.push(Address::Mailbox(m));
+            _ => {
+                if empty {
+                    *q |= Quirks::GROUP_END_EMPTY_MAILBOX;
+                }
+                match group.take() {
+                    Some(mut g) => {
+                        g.end = Some(m);
+                        out.push(Address::Group(g));
+                    }
+                    None => {
+                        *q |= Quirks::GROUP_END_WITHOUT_START;
+                        out.push(Address::StrayGroupEnd(m));
+                    }
+                }
+            }
         }
     }
     if let Some(g) = group {
+        *q |= Quirks::GROUP_NOT_CLOSED;
         out.push(Address::Group(g));
     }
     Ok(out)
 }
 
-fn params(v: &Value<'_>) -> Result<Vec<Param>, ParseError> {
+/// Field `i` of a list, where the grammar requires a value: a missing field or NIL reads as
+/// NIL and is recorded ([`Quirks::NIL_FIELD`]).
+fn required<'v, 'a>(l: &'v [Value<'a>], i: usize, q: &mut Quirks) -> &'v Value<'a> {
+    match l.get(i) {
+        Some(Value::Nil) | None => {
+            *q |= Quirks::NIL_FIELD;
+            &Value::Nil
+        }
+        Some(v) => v,
+    }
+}
+
+/// A number field; a number sent as a quoted string is read and recorded
+/// ([`Quirks::QUOTED_NUMBER`]).
+fn number<'v, 'a>(v: &'v Value<'a>, q: &mut Quirks) -> &'v Value<'a> {
+    if matches!(v, Value::String(_)) {
+        *q |= Quirks::QUOTED_NUMBER;
+    }
+    v
+}
+
+fn params(v: &Value<'_>, q: &mut Quirks) -> Result<Vec<Param>, ParseError> {
     let l = match v {
         // Some servers send a bare string for an empty list; be lenient.
         Value::String(_) | Value::Atom(_) => return Ok(Vec::new()),
@@ -532,22 +619,19 @@ fn params(v: &Value<'_>) -> Result<Vec<Param>, ParseError> {
     for pair in l.chunks(2) {
         out.push(Param {
             name: pair[0].string_or_empty()?,
-            value: match pair.get(1) {
-                Some(x) => x.nstring()?,
-                None => None,
-            },
+            value: required(pair, 1, q).nstring()?,
         });
     }
     Ok(out)
 }
 
-fn disposition(v: &Value<'_>) -> Result<Option<Disposition>, ParseError> {
+fn disposition(v: &Value<'_>, q: &mut Quirks) -> Result<Option<Disposition>, ParseError> {
     Ok(match v {
         Value::Nil => None,
         Value::List(l) if l.is_empty() => None,
         Value::List(l) => Some(Disposition {
             kind: l[0].string_or_empty()?,
-            params: params(l.get(1).unwrap_or(&Value::Nil))?,
+            params: params(l.get(1).unwrap_or(&Value::Nil), q)?,
         }),
         _ => Some(Disposition {
             kind: v.string_or_empty()?,
@@ -569,7 +653,7 @@ fn language(v: &Value<'_>) -> Result<Vec<Vec<u8>>, ParseError> {
 
 /// Extension fields from `ext` on: [md5 for single parts] disposition language location,
 /// then anything further kept raw. A malformed known field and all after it are kept raw.
-fn extensions(part: &mut BodyPart, ext: &[Value<'_>], with_md5: bool) {
+fn extensions(part: &mut BodyPart, ext: &[Value<'_>], with_md5: bool, q: &mut Quirks) {
     let mut i = 0;
     let mut step = |i: &mut usize| -> Result<(), ParseError> {
         if with_md5 {
@@ -578,11 +662,11 @@ fn extensions(part: &mut BodyPart, ext: &[Value<'_>], with_md5: bool) {
                 *i += 1;
             }
         } else if let Some(v) = ext.get(*i) {
-            part.params = params(v)?;
+            part.params = params(v, q)?;
             *i += 1;
         }
         if let Some(v) = ext.get(*i) {
-            part.disposition = disposition(v)?;
+            part.disposition = disposition(v, q)?;
             *i += 1;
         }
         if let Some(v) = ext.get(*i) {
@@ -604,8 +688,13 @@ fn is_text(v: &Value<'_>) -> bool {
 }
 
 /// A BODY or BODYSTRUCTURE value. Recursion is bounded by the tokenizer's [`MAX_DEPTH`]
-/// (every level of the tree is a level of parentheses) and checked again here.
+/// (every level of the tree is a level of parentheses) and checked again here. Quirks
+/// accepted are not reported here: [`parse_fetch`] reports them on the message.
 pub fn body(v: &Value<'_>, depth: usize) -> Result<BodyPart, ParseError> {
+    read_body(v, depth, &mut Quirks::default())
+}
+
+fn read_body(v: &Value<'_>, depth: usize, q: &mut Quirks) -> Result<BodyPart, ParseError> {
     if depth > MAX_DEPTH {
         return err(ErrorKind::Depth, "body structure nested too deeply");
     }
@@ -622,10 +711,10 @@ pub fn body(v: &Value<'_>, depth: usize) -> Result<BodyPart, ParseError> {
             ..Default::default()
         };
         for c in &l[..n] {
-            part.children.push(body(c, depth + 1)?);
+            part.children.push(read_body(c, depth + 1, q)?);
         }
-        part.subtype = l.get(n).unwrap_or(&Value::Nil).string_or_empty()?;
-        extensions(&mut part, l.get(n + 1..).unwrap_or_default(), false);
+        part.subtype = required(l, n, q).string_or_empty()?;
+        extensions(&mut part, l.get(n + 1..).unwrap_or_default(), false, q);
         return Ok(part);
     }
     // An empty multipart: the subtype, then a parameter list (or nothing) where a basic
@@ -637,29 +726,29 @@ pub fn body(v: &Value<'_>, depth: usize) -> Result<BodyPart, ParseError> {
             subtype: l[0].string_or_empty()?,
             ..Default::default()
         };
-        extensions(&mut part, &l[1..], false);
+        extensions(&mut part, &l[1..], false, q);
         return Ok(part);
     }
     let field = |i: usize| l.get(i).unwrap_or(&Value::Nil);
     let mut part = BodyPart {
-        media_type: field(0).string_or_empty()?,
-        subtype: field(1).string_or_empty()?,
-        params: params(field(2))?,
+        media_type: required(l, 0, q).string_or_empty()?,
+        subtype: required(l, 1, q).string_or_empty()?,
+        params: params(field(2), q)?,
         id: field(3).nstring()?,
         description: field(4).nstring()?,
-        encoding: field(5).string_or_empty()?,
-        size: match field(6) {
+        encoding: required(l, 5, q).string_or_empty()?,
+        size: match required(l, 6, q) {
             Value::Nil => 0,
-            x => x.u64()?,
+            x => number(x, q).number64()?,
         },
         ..Default::default()
     };
     let ty = part.media_type.to_ascii_uppercase();
     let sub = part.subtype.to_ascii_uppercase();
-    let lines = |v: &Value<'_>| -> Result<Option<u64>, ParseError> {
-        match v {
+    let lines = |i: usize, q: &mut Quirks| -> Result<Option<u64>, ParseError> {
+        match required(l, i, q) {
             Value::Nil => Ok(None),
-            x => x.u64().map(Some),
+            x => number(x, q).number64().map(Some),
         }
     };
     let ext_at = if ty == b"MESSAGE"
@@ -668,17 +757,17 @@ pub fn body(v: &Value<'_>, depth: usize) -> Result<BodyPart, ParseError> {
         && matches!(field(8), Value::List(_))
     {
         part.message = Some(Box::new(EmbeddedMessage {
-            envelope: envelope(field(7))?,
-            body: body(field(8), depth + 1)?,
+            envelope: read_envelope(field(7), q)?,
+            body: read_body(field(8), depth + 1, q)?,
         }));
-        part.lines = lines(field(9))?;
+        part.lines = lines(9, q)?;
         10
     } else if ty == b"TEXT" {
-        part.lines = lines(field(7))?;
+        part.lines = lines(7, q)?;
         8
     } else {
         7
     };
-    extensions(&mut part, l.get(ext_at..).unwrap_or_default(), true);
+    extensions(&mut part, l.get(ext_at..).unwrap_or_default(), true, q);
     Ok(part)
 }

@@ -54,10 +54,19 @@ fn last_line(items: &[Item]) -> Option<&[u8]> {
     })
 }
 
-fn first_u32(data: &[u8]) -> Option<u32> {
-    data.split(|&b| b == b' ')
-        .find(|w| !w.is_empty())
-        .and_then(parse_u32)
+/// The count of `* n EXISTS` / `* n RECENT` (IMAP's `number`, 0..4294967295), from the data
+/// the store keeps (`n`); an error names the response.
+fn count(name: &str, data: &[u8]) -> Result<u32, ParseError> {
+    let first = data.split(|&b| b == b' ').find(|w| !w.is_empty());
+    first.and_then(parse_u32).ok_or_else(|| {
+        ParseError::new(
+            ErrorKind::Number,
+            format!(
+                "{name} count '{}' out of range (0..4294967295)",
+                super::excerpt(first.unwrap_or_default())
+            ),
+        )
+    })
 }
 
 fn flag_list(data: &[u8]) -> Option<Vec<Vec<u8>>> {
@@ -80,11 +89,35 @@ pub struct SelectSummary {
     pub no_modseq: bool,
     /// `Some(true)` for `[READ-ONLY]`, `Some(false)` for `[READ-WRITE]`.
     pub read_only: Option<bool>,
+    /// Values that broke their grammar (`* 4294967296 EXISTS`, `[UIDVALIDITY 0]`) or lines
+    /// that did not parse: why, and the bytes as received. The field they belong to stays
+    /// `None` (or keeps an earlier valid value), and this says why.
+    pub invalid: Vec<Invalid>,
 }
 
 impl SelectSummary {
+    fn bad(&mut self, error: ParseError, raw: &[u8]) {
+        self.invalid.push(Invalid {
+            error,
+            raw: raw.to_vec(),
+        });
+    }
+
+    fn count(&mut self, name: &str, data: &[u8]) -> Option<u32> {
+        match count(name, data) {
+            Ok(n) => Some(n),
+            Err(e) => {
+                self.bad(e, data);
+                None
+            }
+        }
+    }
+
     fn code(&mut self, c: ResponseCode) {
         match c {
+            ResponseCode::Invalid { error, data, .. } => {
+                self.bad(error, data.as_deref().unwrap_or_default())
+            }
             ResponseCode::Unseen(n) => self.unseen = Some(n),
             ResponseCode::UidValidity(n) => self.uidvalidity = Some(n),
             ResponseCode::UidNext(n) => self.uidnext = Some(n),
@@ -104,8 +137,12 @@ impl SelectSummary {
     pub fn from_lookup<'a>(get: impl Fn(&str) -> Option<&'a [Item]>) -> Self {
         let mut s = SelectSummary::default();
         let line = |n: &str| get(n).and_then(last_line);
-        s.exists = line("EXISTS").and_then(first_u32);
-        s.recent = line("RECENT").and_then(first_u32);
+        if let Some(d) = line("EXISTS") {
+            s.exists = s.count("EXISTS", d);
+        }
+        if let Some(d) = line("RECENT") {
+            s.recent = s.count("RECENT", d);
+        }
         s.flags = line("FLAGS").and_then(flag_list);
         for name in [
             "UNSEEN",
@@ -136,7 +173,7 @@ impl SelectSummary {
 
     /// From the raw response lines (`* 172 EXISTS`, `* OK [UIDNEXT 4392] ...`,
     /// `A142 OK [READ-WRITE] SELECT completed`), CRLF optional. Lines that do not parse are
-    /// skipped.
+    /// listed in [`SelectSummary::invalid`].
     pub fn from_lines<L: AsRef<[u8]>>(lines: &[L]) -> Self {
         let mut s = SelectSummary::default();
         for l in lines {
@@ -144,8 +181,8 @@ impl SelectSummary {
             let l = l.strip_suffix(b"\r\n").unwrap_or(l);
             match parse::classify(l) {
                 Ok(Line::Untagged { name, data }) => match name.as_str() {
-                    "EXISTS" => s.exists = first_u32(&data).or(s.exists),
-                    "RECENT" => s.recent = first_u32(&data).or(s.recent),
+                    "EXISTS" => s.exists = s.count("EXISTS", &data).or(s.exists),
+                    "RECENT" => s.recent = s.count("RECENT", &data).or(s.recent),
                     "FLAGS" => s.flags = flag_list(&data).or(s.flags.take()),
                     "OK" | "NO" | "BAD" => {
                         if let Some(c) = ResponseCode::from_text(&data) {
@@ -159,7 +196,8 @@ impl SelectSummary {
                         s.code(c)
                     }
                 }
-                _ => {}
+                Ok(Line::Continuation { .. }) => {}
+                Err(e) => s.bad(ParseError::new(ErrorKind::Syntax, e.to_string()), l),
             }
         }
         s
@@ -213,12 +251,13 @@ pub fn parse_status(items: &[Item]) -> Vec<Result<MailboxStatus, Invalid>> {
             match name.as_slice() {
                 b"MESSAGES" => s.messages = Some(val.u32()?),
                 b"RECENT" => s.recent = Some(val.u32()?),
-                b"UIDNEXT" => s.uidnext = Some(val.u32()?),
-                b"UIDVALIDITY" => s.uidvalidity = Some(val.u32()?),
+                b"UIDNEXT" => s.uidnext = Some(val.nz32()?),
+                b"UIDVALIDITY" => s.uidvalidity = Some(val.nz32()?),
                 b"UNSEEN" => s.unseen = Some(val.u32()?),
                 b"DELETED" => s.deleted = Some(val.u32()?),
-                b"HIGHESTMODSEQ" => s.highest_modseq = Some(val.u64()?),
-                b"SIZE" => s.size = Some(val.u64()?),
+                // RFC 7162: mod-sequence-valzer (0 for a mailbox without mod-sequences).
+                b"HIGHESTMODSEQ" => s.highest_modseq = Some(val.number64()?),
+                b"SIZE" => s.size = Some(val.number64()?),
                 _ => s
                     .other
                     .push((String::from_utf8_lossy(&name).into_owned(), val.u64()?)),
@@ -273,8 +312,8 @@ pub fn parse_search(items: &[Item]) -> Result<SearchResult, Invalid> {
         let step = (|| {
             while let Some(v) = t.read_value()? {
                 match v {
-                    Value::List(l) if l.len() == 2 => out.modseq = Some(l[1].u64()?),
-                    v => out.ids.push(v.u32()?),
+                    Value::List(l) if l.len() == 2 => out.modseq = Some(l[1].modseq()?),
+                    v => out.ids.push(v.nz32()?),
                 }
             }
             Ok(())
@@ -324,10 +363,10 @@ pub fn parse_esearch(items: &[Item]) -> Vec<Result<Esearch, Invalid>> {
                     }
                     let val = t.expect_value()?;
                     match name.as_slice() {
-                        b"MIN" => e.min = Some(val.u32()?),
-                        b"MAX" => e.max = Some(val.u32()?),
+                        b"MIN" => e.min = Some(val.nz32()?),
+                        b"MAX" => e.max = Some(val.nz32()?),
                         b"COUNT" => e.count = Some(val.u32()?),
-                        b"MODSEQ" => e.modseq = Some(val.u64()?),
+                        b"MODSEQ" => e.modseq = Some(val.modseq()?),
                         b"ALL" => e.all = Some(SeqSet::parse(&astring(&val)?)?),
                         _ => e.other.push(RawItem {
                             name,
@@ -390,7 +429,7 @@ impl Threads {
         for v in l {
             match v {
                 Value::List(sub) => self.list(sub, cur, depth + 1)?,
-                v => cur = Some(self.add(Some(v.u32()?), cur)),
+                v => cur = Some(self.add(Some(v.nz32()?), cur)),
             }
         }
         Ok(())
@@ -483,8 +522,8 @@ pub fn parse_quota(items: &[Item]) -> Vec<Result<Quota, Invalid>> {
             }
             resources.push(QuotaResource {
                 name: astring(&r[0])?,
-                usage: r[1].u64()?,
-                limit: r[2].u64()?,
+                usage: r[1].number64()?,
+                limit: r[2].number64()?,
             });
         }
         Ok(Quota { root, resources })

@@ -29,8 +29,15 @@
 //!   IMAP `nstring`: `None` is `NIL`, `Some(vec![])` is `""`.
 //! - Every per-response result is a `Result<T, Invalid>`; [`Invalid`] carries the error and
 //!   the response's raw bytes.
-//! - Numbers are overflow-checked: a number too large for its field is an error, never a
-//!   wrap-around.
+//! - Numbers follow their grammar (RFC 3501 / RFC 9051 and the extensions): message numbers,
+//!   UIDs, UID sets and UIDVALIDITY are `nz-number` (1..4294967295), counts are `number`
+//!   (0..4294967295), sizes and quota values `number64` (0..2^63-1), mod-sequences 1..2^63-1
+//!   (0 only where RFC 7162 allows it: STATUS HIGHESTMODSEQ). A value out of its range (0 where
+//!   1 or more belongs, too large, signed) marks its response invalid with the raw bytes
+//!   ([`Invalid`], [`codes::ResponseCode::Invalid`], [`mailbox::SelectSummary::invalid`]);
+//!   it is never dropped, defaulted or wrapped.
+//! - Deviations real servers make that are accepted anyway are recorded as [`Quirks`] on the
+//!   FETCH message; parsed data stays one to one with what the server sent.
 
 pub mod codes;
 pub mod fetch;
@@ -53,6 +60,86 @@ pub use fetch::{
 };
 pub use mailbox::SelectSummary;
 pub use token::{Token, Tokenizer, Value};
+
+/// Deviations from the IMAP grammar that a parser accepted and recorded, as a bit set
+/// (`FetchMessage::quirks`). Real servers send them (the corpus in `tests/quirks/` names the
+/// server of each); a parsed item carrying one is still one to one with what the server sent:
+/// nothing is made up and nothing dropped. The bits are those of the C `IMAP_QUIRK_*`
+/// constants.
+///
+/// cbindgen:ignore
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Quirks(pub u32);
+
+/// cbindgen:ignore
+impl Quirks {
+    pub const NONE: Quirks = Quirks(0);
+    /// A literal announced right after an atom, without the space (`BODY[]<0>{100}`,
+    /// `BODY[HEADER]{4169}`: GreenMail).
+    pub const LITERAL_WITHOUT_SPACE: Quirks = Quirks(1 << 0);
+    /// Whitespace where the grammar has none or exactly one space: a space after `(` or
+    /// before `)`, two or more spaces, a tab, a space at the end of the line
+    /// (`(UID 19436 )`: qq.com).
+    pub const EXTRA_SPACE: Quirks = Quirks(1 << 1);
+    /// A `"` inside a quoted string without its backslash, kept as content (163.com).
+    pub const UNESCAPED_QUOTE: Quirks = Quirks(1 << 2);
+    /// An ENVELOPE group ended with `(NIL NIL "" NIL)` instead of `(NIL NIL NIL NIL)`
+    /// (Courier); read as the group's end marker, kept as sent.
+    pub const GROUP_END_EMPTY_MAILBOX: Quirks = Quirks(1 << 3);
+    /// An ENVELOPE group started and never ended (the list ended, or another group
+    /// started, first: Yahoo's undisclosed recipients). No end marker is made up.
+    pub const GROUP_NOT_CLOSED: Quirks = Quirks(1 << 4);
+    /// An ENVELOPE group end marker with no group open; kept as an end marker.
+    pub const GROUP_END_WITHOUT_START: Quirks = Quirks(1 << 5);
+    /// A number sent as a quoted string (`RFC822.SIZE "1234"`), read as the number.
+    pub const QUOTED_NUMBER: Quirks = Quirks(1 << 6);
+    /// A field the grammar requires sent as NIL or left out (a BODYSTRUCTURE size, subtype
+    /// or encoding, a parameter value such as Mail.ru's NIL boundary, an ENVELOPE with fewer
+    /// than ten fields): read as NIL, an empty string or 0 as its field documents.
+    pub const NIL_FIELD: Quirks = Quirks(1 << 7);
+
+    /// Every quirk with its name (the C constant without `IMAP_QUIRK_`).
+    pub const ALL: [(Quirks, &'static str); 8] = [
+        (Quirks::LITERAL_WITHOUT_SPACE, "LITERAL_WITHOUT_SPACE"),
+        (Quirks::EXTRA_SPACE, "EXTRA_SPACE"),
+        (Quirks::UNESCAPED_QUOTE, "UNESCAPED_QUOTE"),
+        (Quirks::GROUP_END_EMPTY_MAILBOX, "GROUP_END_EMPTY_MAILBOX"),
+        (Quirks::GROUP_NOT_CLOSED, "GROUP_NOT_CLOSED"),
+        (Quirks::GROUP_END_WITHOUT_START, "GROUP_END_WITHOUT_START"),
+        (Quirks::QUOTED_NUMBER, "QUOTED_NUMBER"),
+        (Quirks::NIL_FIELD, "NIL_FIELD"),
+    ];
+
+    pub fn contains(self, q: Quirks) -> bool {
+        self.0 & q.0 == q.0
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The names of the quirks set.
+    pub fn names(self) -> Vec<&'static str> {
+        Quirks::ALL
+            .iter()
+            .filter(|(q, _)| self.contains(*q))
+            .map(|(_, n)| *n)
+            .collect()
+    }
+}
+
+impl std::ops::BitOr for Quirks {
+    type Output = Quirks;
+    fn bitor(self, q: Quirks) -> Quirks {
+        Quirks(self.0 | q.0)
+    }
+}
+
+impl std::ops::BitOrAssign for Quirks {
+    fn bitor_assign(&mut self, q: Quirks) {
+        self.0 |= q.0;
+    }
+}
 
 /// Deepest nesting of parenthesized lists accepted (BODYSTRUCTURE, THREAD, lists):
 /// beyond it the response is an error, not a stack overflow.

@@ -24,6 +24,7 @@ fn dovecot_bodystructure_and_simple_items() {
     assert_eq!(msgs.len(), 1);
     let m = &msgs[0];
     assert_eq!(m.invalid, None, "{:?}", m.invalid);
+    assert_eq!(m.quirks, Quirks::NONE);
     assert_eq!(
         (m.seq, m.uid, m.rfc822_size, m.modseq),
         (1, Some(1), Some(1418), Some(4))
@@ -142,6 +143,7 @@ fn real_server_deviations() {
     let r = b"1 (uid 7 bodystructure (\"text\" \"plain\" (\"name\" \"a\"b.txt\") nil nil \"base64\" 10 1 nil nil nil nil)  )  ";
     let m = &parse_fetch(&[line(r)])[0];
     assert_eq!(m.invalid, None, "{:?}", m.invalid);
+    assert_eq!(m.quirks, Quirks::UNESCAPED_QUOTE | Quirks::EXTRA_SPACE);
     assert_eq!(m.uid, Some(7));
     assert_eq!(
         m.body_structure.as_ref().unwrap().params[0]
@@ -158,6 +160,7 @@ fn real_server_deviations() {
     let r = b"3 (BODYSTRUCTURE ((\"message\" \"global\" NIL NIL NIL \"8bit\" 100 (NIL \"s\" NIL NIL NIL NIL NIL NIL NIL NIL) (\"text\" \"plain\" NIL NIL NIL \"8bit\" 5 1) 4) \"mixed\" (\"boundary\" NIL)))";
     let m = &parse_fetch(&[line(r)])[0];
     assert_eq!(m.invalid, None, "{:?}", m.invalid);
+    assert_eq!(m.quirks, Quirks::NIL_FIELD);
     let b = m.body_structure.as_ref().unwrap();
     assert!(b.children[0].message.is_some());
     assert_eq!(b.params[0].value, None);
@@ -166,6 +169,7 @@ fn real_server_deviations() {
     let r = b"4 (BODYSTRUCTURE (NIL NIL NIL NIL NIL NIL NIL NIL \"inline\") BODY (\"message\" \"rfc822\" NIL NIL NIL \"7bit\" \"12\"))";
     let m = &parse_fetch(&[line(r)])[0];
     assert_eq!(m.invalid, None, "{:?}", m.invalid);
+    assert_eq!(m.quirks, Quirks::NIL_FIELD | Quirks::QUOTED_NUMBER);
     let b = m.body_structure.as_ref().unwrap();
     assert_eq!(b.disposition.as_ref().unwrap().kind, b"inline");
     assert_eq!(m.body.as_ref().unwrap().size, 12);
@@ -289,6 +293,7 @@ fn select_summary_from_store_and_lines() {
         highest_modseq: Some(715194045007),
         no_modseq: false,
         read_only: Some(false),
+        invalid: vec![],
     };
     assert_eq!(s, want);
     let lines: Vec<&[u8]> = vec![

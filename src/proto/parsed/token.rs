@@ -17,9 +17,12 @@
 //! - an atom made only of digits is a [`Token::Number`] (overflow of `u64` is an error);
 //!   `NIL` in any case is [`Token::Nil`];
 //! - a quoted string takes `\x` escapes for any `x`; a `"` that is not followed by whitespace,
-//!   `)`, `]` or the end of the line is kept as content (163.com's unescaped quotes).
+//!   `)`, `]` or the end of the line is kept as content (163.com's unescaped quotes);
+//! - a literal announcement glued to the atom before it (`BODY[]<0>{100}`) ends that atom.
+//!
+//! Each leniency that the grammar does not allow is recorded in [`Tokenizer::quirks`].
 
-use super::{err, excerpt, ErrorKind, ParseError, MAX_DEPTH};
+use super::{err, excerpt, ErrorKind, ParseError, Quirks, MAX_DEPTH};
 use crate::proto::framer::LiteralData;
 use crate::proto::response::Item;
 use std::borrow::Cow;
@@ -57,6 +60,7 @@ pub struct Tokenizer<'a> {
     src: Source<'a>,
     idx: usize,
     pos: usize,
+    quirks: Quirks,
 }
 
 fn is_space(b: u8) -> bool {
@@ -93,9 +97,27 @@ pub fn parse_u64(d: &[u8]) -> Option<u64> {
     Some(n)
 }
 
-/// Digits only, overflow-checked, as `u32`.
+/// Digits only, overflow-checked, as `u32`: IMAP's `number` (0..4294967295).
 pub fn parse_u32(d: &[u8]) -> Option<u32> {
     parse_u64(d).and_then(|n| u32::try_from(n).ok())
+}
+
+/// The largest `number64` and `mod-sequence-value`: 2^63-1 (RFC 9051, RFC 7162).
+pub(crate) const MAX_NUMBER64: u64 = i64::MAX as u64;
+
+/// IMAP's `nz-number` (message numbers, UIDs, UIDVALIDITY): 1..4294967295.
+pub fn parse_nz32(d: &[u8]) -> Option<u32> {
+    parse_u32(d).filter(|&n| n != 0)
+}
+
+/// IMAP's `number64` (and `mod-sequence-valzer`): 0..2^63-1.
+pub fn parse_number64(d: &[u8]) -> Option<u64> {
+    parse_u64(d).filter(|&n| n <= MAX_NUMBER64)
+}
+
+/// RFC 7162's `mod-sequence-value`: 1..2^63-1.
+pub fn parse_modseq(d: &[u8]) -> Option<u64> {
+    parse_number64(d).filter(|&n| n != 0)
 }
 
 impl<'a> Tokenizer<'a> {
@@ -105,6 +127,7 @@ impl<'a> Tokenizer<'a> {
             src: Source::Items(items),
             idx: 0,
             pos: 0,
+            quirks: Quirks::NONE,
         }
     }
 
@@ -114,6 +137,7 @@ impl<'a> Tokenizer<'a> {
             src: Source::Bytes(bytes),
             idx: 0,
             pos: 0,
+            quirks: Quirks::NONE,
         }
     }
 
@@ -154,6 +178,11 @@ impl<'a> Tokenizer<'a> {
         }
     }
 
+    /// The deviations from the grammar accepted so far (see [`Quirks`]).
+    pub fn quirks(&self) -> Quirks {
+        self.quirks
+    }
+
     /// Skips whitespace; true when nothing but whitespace is left.
     pub fn at_end(&mut self) -> bool {
         let mut probe = self.clone();
@@ -165,8 +194,22 @@ impl<'a> Tokenizer<'a> {
     pub fn next_token(&mut self) -> Result<Option<Token<'a>>, ParseError> {
         loop {
             let t = self.text();
+            let ws = self.pos;
             while self.pos < t.len() && is_space(t[self.pos]) {
                 self.pos += 1;
+            }
+            if self.pos > ws {
+                // The grammar has exactly one SP between tokens, none after `(`, before `)`
+                // or at the end of a line.
+                let run = &t[ws..self.pos];
+                if run != b" "
+                    || (ws == 0 && self.idx == 0)
+                    || (ws > 0 && t[ws - 1] == b'(')
+                    || self.pos == t.len()
+                    || t[self.pos] == b')'
+                {
+                    self.quirks |= Quirks::EXTRA_SPACE;
+                }
             }
             if self.pos >= t.len() {
                 // A literal whose line did not announce it (hand-made items): take it as the
@@ -238,6 +281,9 @@ impl<'a> Tokenizer<'a> {
                     }));
                 }
                 _ => {
+                    if b == b'"' {
+                        self.quirks |= Quirks::UNESCAPED_QUOTE;
+                    }
                     if let Some(v) = owned.as_mut() {
                         v.push(b);
                     }
@@ -253,6 +299,15 @@ impl<'a> Tokenizer<'a> {
         while i < t.len() {
             match t[i] {
                 b' ' | b'\t' | b'(' | b')' | b'"' => break,
+                // `{n}` glued to the atom, ending the line that announces a literal.
+                b'{' | b'~'
+                    if i > start
+                        && self.literal().is_some()
+                        && literal_announcement(&t[i..]).is_some() =>
+                {
+                    self.quirks |= Quirks::LITERAL_WITHOUT_SPACE;
+                    break;
+                }
                 b'[' if is_section_name(&t[start..i]) => {
                     i = bracket_end(t, i).map_or(i + 1, |e| e + 1);
                 }
@@ -463,6 +518,7 @@ impl<'a> Value<'a> {
         }
     }
 
+    /// IMAP's `number`: 0..4294967295.
     pub fn u32(&self) -> Result<u32, ParseError> {
         let n = self.u64()?;
         u32::try_from(n).map_err(|_| {
@@ -471,6 +527,33 @@ impl<'a> Value<'a> {
                 format!("number {n} does not fit 32 bits"),
             )
         })
+    }
+
+    /// IMAP's `nz-number` (message numbers, UIDs, UIDVALIDITY): 1..4294967295.
+    pub fn nz32(&self) -> Result<u32, ParseError> {
+        match self.u32()? {
+            0 => err(ErrorKind::Number, "0 where a non-zero number belongs"),
+            n => Ok(n),
+        }
+    }
+
+    /// IMAP's `number64` (and RFC 7162's `mod-sequence-valzer`): 0..2^63-1.
+    pub fn number64(&self) -> Result<u64, ParseError> {
+        match self.u64()? {
+            n if n > MAX_NUMBER64 => err(
+                ErrorKind::Number,
+                format!("number {n} does not fit 63 bits"),
+            ),
+            n => Ok(n),
+        }
+    }
+
+    /// RFC 7162's `mod-sequence-value`: 1..2^63-1.
+    pub fn modseq(&self) -> Result<u64, ParseError> {
+        match self.number64()? {
+            0 => err(ErrorKind::Number, "mod-sequence 0 where 1 or more belongs"),
+            n => Ok(n),
+        }
     }
 
     /// A list; NIL counts as the empty list (servers send it where a list belongs).
