@@ -9,7 +9,8 @@ use fake::{expect, send, FakeServer, Step};
 use imap::{Config, ErrorKind, Session, TlsMode};
 use std::time::{Duration, Instant};
 
-const GREETING: &str = "* OK [CAPABILITY IMAP4rev1] fake ready\r\n";
+/// PREAUTH: mailbox data is only kept once authenticated (data before login is dropped).
+const GREETING: &str = "* PREAUTH [CAPABILITY IMAP4rev1] fake ready\r\n";
 
 /// Opens a session, sends NOOP answered with `untagged` then a tagged OK, and returns what
 /// the NOOP call gave, whether the connection is still open afterwards, and the untagged data
@@ -17,6 +18,8 @@ const GREETING: &str = "* OK [CAPABILITY IMAP4rev1] fake ready\r\n";
 fn noop_with(untagged: &str, name: &str) -> (Result<(), imap::Error>, bool, Option<usize>) {
     let script = vec![
         send(GREETING),
+        expect("CAPABILITY"),
+        send("* CAPABILITY IMAP4rev1\r\n{tag} OK done\r\n"),
         expect("NOOP"),
         send(format!("{untagged}\r\n{{tag}} OK done\r\n")),
         Step::Close,
