@@ -26,6 +26,16 @@ pub enum Step {
     Send(Vec<u8>),
     /// Write these bytes one at a time, flushing each (`{tag}` substituted).
     Trickle(Vec<u8>),
+    /// Write these bytes `chunk` bytes at a time with `delay` after each write (`{tag}`
+    /// substituted). Stops quietly when the client has gone (a drip outlasts the client).
+    Drip {
+        bytes: Vec<u8>,
+        chunk: usize,
+        delay: Duration,
+    },
+    /// Write these bytes `times` times over, in large writes, until done or the client has
+    /// gone (then quietly). The bytes are not substituted.
+    Flood(Vec<u8>, usize),
     /// Read one command line; it must be `<tag> <this>`. The tag is remembered for `{tag}`.
     Expect(String),
     /// Read one line; it must be exactly this (a SASL response, `DONE`).
@@ -46,6 +56,15 @@ pub fn send(bytes: impl AsRef<[u8]>) -> Step {
 
 pub fn trickle(bytes: impl AsRef<[u8]>) -> Step {
     Step::Trickle(bytes.as_ref().to_vec())
+}
+
+/// `bytes`, `chunk` bytes at a time with `delay` after each write.
+pub fn drip(bytes: impl AsRef<[u8]>, chunk: usize, delay: Duration) -> Step {
+    Step::Drip {
+        bytes: bytes.as_ref().to_vec(),
+        chunk,
+        delay,
+    }
 }
 
 pub fn expect(command: &str) -> Step {
@@ -205,6 +224,33 @@ impl Server {
                 for b in substitute(bytes, &self.tag) {
                     self.write(&[b]).map_err(|e| format!("write failed: {e}"))?;
                     thread::sleep(Duration::from_micros(200));
+                }
+                Ok(())
+            }
+            Step::Drip {
+                bytes,
+                chunk,
+                delay,
+            } => {
+                for piece in substitute(bytes, &self.tag).chunks((*chunk).max(1)) {
+                    if self.write(piece).is_err() {
+                        break;
+                    }
+                    thread::sleep(*delay);
+                }
+                Ok(())
+            }
+            Step::Flood(bytes, times) => {
+                // Whole copies per write, about 64 KiB at a time.
+                let per = (64 * 1024 / bytes.len().max(1)).max(1);
+                let block = bytes.repeat(per);
+                let mut left = *times;
+                while left > 0 {
+                    let n = left.min(per);
+                    if self.write(&block[..n * bytes.len()]).is_err() {
+                        break;
+                    }
+                    left -= n;
                 }
                 Ok(())
             }
