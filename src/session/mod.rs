@@ -937,6 +937,8 @@ impl Session {
             self.start_call_clock();
         }
         loop {
+            // A response in the making counts against the room left in the store.
+            self.asm.set_room(self.store.room());
             match self.asm.next(&mut *self.sink) {
                 Ok(Some(resp)) => {
                     self.trace_response(&resp);

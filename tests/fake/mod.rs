@@ -241,13 +241,22 @@ impl Server {
                 Ok(())
             }
             Step::Flood(bytes, times) => {
-                // Whole copies per write, about 64 KiB at a time.
+                // Whole copies per write, about 64 KiB at a time (large bytes go as they are).
                 let per = (64 * 1024 / bytes.len().max(1)).max(1);
-                let block = bytes.repeat(per);
+                let block = if per > 1 {
+                    bytes.repeat(per)
+                } else {
+                    Vec::new()
+                };
                 let mut left = *times;
                 while left > 0 {
                     let n = left.min(per);
-                    if self.write(&block[..n * bytes.len()]).is_err() {
+                    let piece = if per > 1 {
+                        &block[..n * bytes.len()]
+                    } else {
+                        bytes.as_slice()
+                    };
+                    if self.write(piece).is_err() {
                         break;
                     }
                     left -= n;
