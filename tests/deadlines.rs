@@ -392,3 +392,62 @@ fn a_stalled_append_times_out_saying_the_server_stopped_reading() {
 fn a_stalled_append_over_tls_times_out_saying_the_server_stopped_reading() {
     check_stalled_append(true);
 }
+
+// ----- the C setter --------------------------------------------------------------------------
+
+/// NOOP through the C ABI against a server dripping its reply at 50 bytes/s (io timeout
+/// 500 ms), after `configure`; returns the code and how long it took.
+fn c_noop_against_a_drip(
+    configure: impl FnOnce(*mut imap::ffi::client::ImapClient),
+) -> (imap::ffi::code::ImapCode, Duration) {
+    use imap::ffi::client::{imap_client_free, imap_client_new, imap_open, imap_set_timeouts};
+    use imap::ffi::code::ImapCode;
+    use imap::ffi::commands::imap_noop;
+    use imap::ffi::result::imap_result_free;
+    let script = vec![
+        send(GREETING),
+        expect("NOOP"),
+        drip(responses(48), 1, Duration::from_millis(20)),
+    ];
+    let server = FakeServer::start(script);
+    // SAFETY: a handle of our own, used on this thread and freed at the end.
+    unsafe {
+        let mut c = std::ptr::null_mut();
+        assert_eq!(imap_client_new(&mut c), ImapCode::Ok);
+        assert_eq!(imap_set_timeouts(c, 5000, 500), ImapCode::Ok);
+        configure(c);
+        assert_eq!(
+            imap_open(c, c"127.0.0.1".as_ptr(), server.port, 0),
+            ImapCode::Ok
+        );
+        let mut r = std::ptr::null_mut();
+        let (code, took) = timed(|| imap_noop(c, &mut r));
+        imap_result_free(r);
+        imap_client_free(c);
+        server.finish();
+        (code, took)
+    }
+}
+
+#[test]
+fn imap_set_call_timeout_sets_the_deadline_of_c_calls() {
+    use imap::ffi::client::imap_set_call_timeout;
+    use imap::ffi::code::ImapCode;
+    // The default: the deadline is the I/O timeout, and the drip ends the call.
+    let (code, took) = c_noop_against_a_drip(|_| {});
+    assert_eq!(code, ImapCode::Timeout);
+    assert!(took < BOUND, "{took:?}");
+    // A 20 s call timeout lets it finish.
+    let (code, _) = c_noop_against_a_drip(|c| {
+        // SAFETY: a live handle.
+        assert_eq!(
+            unsafe { imap_set_call_timeout(c, 20_000, 1024) },
+            ImapCode::Ok
+        );
+    });
+    assert_eq!(code, ImapCode::Ok);
+    // NULL is refused.
+    // SAFETY: NULL is allowed and refused.
+    let code = unsafe { imap_set_call_timeout(std::ptr::null_mut(), 1, 1) };
+    assert_eq!(code, ImapCode::InvalidArgument);
+}
