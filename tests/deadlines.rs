@@ -451,3 +451,40 @@ fn imap_set_call_timeout_sets_the_deadline_of_c_calls() {
     let code = unsafe { imap_set_call_timeout(std::ptr::null_mut(), 1, 1) };
     assert_eq!(code, ImapCode::InvalidArgument);
 }
+
+// ----- a child process (IMAP4_stream) ---------------------------------------------------------
+
+/// Closing a child stream gives the child up to a second to exit before it is killed (these
+/// children do not read their stdin, so they use it all): the bounds add that second.
+const CHILD_EXIT: Duration = Duration::from_secs(1);
+
+#[test]
+fn a_child_process_dripping_its_reply_ends_with_timeout() {
+    let command = "printf '* OK [CAPABILITY IMAP4rev1] ready\\r\\n'; read line; \
+                   i=0; while [ $i -lt 200 ]; do printf x; sleep 0.05; i=$((i+1)); done";
+    let mut session = Session::new(config(IO));
+    session.open_stream(command).expect("open_stream");
+    let (r, took) = timed(|| session.noop());
+    let message = assert_timed_out(&session, r, took.saturating_sub(CHILD_EXIT));
+    assert!(message.contains("deadline"), "{message}");
+}
+
+#[test]
+fn a_child_process_that_stops_reading_times_out_saying_so() {
+    let command = "printf '* PREAUTH ready\\r\\n'; read line; \
+                   printf '* CAPABILITY IMAP4rev1\\r\\n%s OK done\\r\\n' \"${line%% *}\"; \
+                   read line; printf '+ go ahead\\r\\n'; sleep 10";
+    let io = Duration::from_millis(800);
+    let mut session = Session::new(config(io));
+    session.open_stream(command).expect("open_stream");
+    let message = vec![b'm'; 8 << 20];
+    let (r, took) = timed(|| session.append(Some("INBOX"), None, None, &message));
+    let err = r.expect_err("a stalled APPEND must fail");
+    assert_eq!(err.kind, ErrorKind::Timeout, "{}", err.message);
+    assert!(err.message.contains("stopped reading"), "{}", err.message);
+    assert!(
+        took < io * 2 + Duration::from_millis(300) + CHILD_EXIT,
+        "took {took:?}"
+    );
+    assert!(!session.is_open());
+}
