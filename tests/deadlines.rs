@@ -179,7 +179,7 @@ fn a_response_dripped_over_tls_ends_with_timeout() {
 fn flowing_literal(size: usize, pause: Duration) -> Vec<Step> {
     let mut bytes = format!("* 1 FETCH (BODY[] {{{size}}}\r\n").into_bytes();
     bytes.extend((0..size).map(|i| b'a' + (i % 26) as u8));
-    bytes.extend_from_slice(b")\r\n{tag} OK done\r\n");
+    bytes.extend_from_slice(b")\r\n");
     vec![
         send("* PREAUTH fake\r\n"),
         expect("CAPABILITY"),
@@ -188,6 +188,7 @@ fn flowing_literal(size: usize, pause: Duration) -> Vec<Step> {
         send("* 1 EXISTS\r\n{tag} OK [READ-WRITE] selected\r\n"),
         expect("FETCH 1 (BODY[])"),
         drip(bytes, 64 * 1024, pause),
+        send("{tag} OK done\r\n"),
     ]
 }
 
@@ -200,11 +201,11 @@ fn fetched_literal_len(out: &imap::Outcome) -> usize {
 
 #[test]
 fn a_large_literal_flowing_for_longer_than_the_deadline_completes() {
-    // 16 MiB in 256 writes with 5 ms after each: well over a second in all, far longer than
-    // the 200 ms timeout, at several MB/s.
+    // 16 MiB in 256 writes with 10 ms after each: over 2.5 s in all, far longer than the
+    // 1 s timeout, at several MB/s.
     let size = 16 << 20;
-    let io = Duration::from_millis(200);
-    let (server, mut session) = open(flowing_literal(size, Duration::from_millis(5)), io);
+    let io = Duration::from_secs(1);
+    let (server, mut session) = open(flowing_literal(size, Duration::from_millis(10)), io);
     session.select("INBOX", false).expect("select");
     let (out, took) = timed(|| session.fetch("1", "(BODY[])"));
     let out = out.expect("a flowing literal must not be cut");

@@ -199,6 +199,9 @@ fn accept(listener: &TcpListener) -> io::Result<TcpStream> {
 }
 
 fn substitute(bytes: &[u8], tag: &[u8]) -> Vec<u8> {
+    if !bytes.windows(5).any(|w| w == b"{tag}") {
+        return bytes.to_vec();
+    }
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
