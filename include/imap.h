@@ -1400,7 +1400,8 @@ imap_code imap_read_response(struct imap_client *client, uint32_t timeout_ms, st
 
 /**
  * imaplib's `socket()`: the connection's file descriptor, for poll/select only (reading or
- * writing it directly corrupts the session); -1 if closed or `client` is NULL.
+ * writing it directly corrupts the session; a TCP socket is in non-blocking mode, as the
+ * library waits with poll); -1 if closed or `client` is NULL.
  *
  * # Safety
  * `client` is NULL or a live handle.
