@@ -39,6 +39,8 @@ import (
 const (
 	DefaultConnectTimeout = 30 * time.Second
 	DefaultIOTimeout      = 60 * time.Second
+	// defaultMinRate is imap_set_call_timeout's default, in bytes/s.
+	defaultMinRate = 1024
 )
 
 // Options configures Dial and DialTLS. The zero value (or nil) gives the library's
@@ -55,8 +57,15 @@ type Options struct {
 	// CertFile and KeyFile present a client certificate (PEM, PKCS#8 key); both or neither.
 	CertFile, KeyFile string
 	// ConnectTimeout and IOTimeout replace the library's defaults when positive. A context
-	// deadline lowers them for one call.
+	// deadline lowers them for one call. IOTimeout bounds each wait for bytes, reading or
+	// writing.
 	ConnectTimeout, IOTimeout time.Duration
+	// CallTimeout is the deadline of every call (0: the I/O timeout), pushed back while at
+	// least MinRate bytes/s flow, to at most CallTimeout ahead, so that a server dripping
+	// bytes ends the call with ErrTimeout (imap_set_call_timeout). MinRate 0 keeps the
+	// library's default of 1024 bytes/s; a negative MinRate makes the deadline fixed.
+	CallTimeout time.Duration
+	MinRate     int
 	// Memory limits; 0 keeps the library's default (imap_set_limits). Exceeding one is an
 	// ErrLimit and closes the connection.
 	MaxLine, MaxLiteral, MaxResponse, MaxUntagged uint64
@@ -310,6 +319,22 @@ func (c *Client) configure(opts *Options) error {
 	defer c.mu.Unlock()
 	if err := check(C.imap_set_timeouts(c.h, c.connectMS, c.ioMS)); err != nil {
 		return err
+	}
+	if opts.CallTimeout > 0 || opts.MinRate != 0 {
+		var callMS C.uint32_t
+		if opts.CallTimeout > 0 {
+			callMS = durationMS(opts.CallTimeout)
+		}
+		rate := C.uint32_t(defaultMinRate)
+		switch {
+		case opts.MinRate < 0:
+			rate = 0
+		case opts.MinRate > 0:
+			rate = C.uint32_t(min(uint64(opts.MinRate), math.MaxUint32))
+		}
+		if err := check(C.imap_set_call_timeout(c.h, callMS, rate)); err != nil {
+			return err
+		}
 	}
 	if opts.MaxLine|opts.MaxLiteral|opts.MaxResponse|opts.MaxUntagged != 0 {
 		if err := check(C.imap_set_limits(c.h, C.uint64_t(opts.MaxLine), C.uint64_t(opts.MaxLiteral),

@@ -570,6 +570,51 @@ func TestErrorTimeout(t *testing.T) {
 	}
 }
 
+// The call deadline (Options.CallTimeout, MinRate): a server dripping its reply at 50 bytes/s
+// ends the call with ErrTimeout near the deadline, although a byte arrives every 20 ms; a
+// long enough CallTimeout lets the same call finish.
+func TestErrorTimeoutDrippingServer(t *testing.T) {
+	drip := func(conn net.Conn, r *bufio.Reader) {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			return
+		}
+		tag := strings.Fields(line)[0]
+		reply := strings.Repeat("* 1 EXISTS\r\n", 4) + tag + " OK done\r\n"
+		for i := 0; i < len(reply); i++ {
+			if _, err := conn.Write([]byte{reply[i]}); err != nil {
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		ioDrain(r)
+	}
+	c, err := imap.Dial(ctxT(t), fakeServer(t, drip), &imap.Options{IOTimeout: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	start := time.Now()
+	_, err = c.Noop(context.Background())
+	wantCode(t, err, imap.ErrTimeout, imap.CodeTimeout)
+	if !strings.Contains(err.Error(), "deadline") {
+		t.Fatalf("the error should name the deadline: %v", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("timeout took %v", d)
+	}
+
+	opts := &imap.Options{IOTimeout: 300 * time.Millisecond, CallTimeout: 20 * time.Second}
+	d, err := imap.Dial(ctxT(t), fakeServer(t, drip), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if _, err := d.Noop(ctxT(t)); err != nil {
+		t.Fatalf("noop under a 20 s call timeout: %v", err)
+	}
+}
+
 func ioDrain(r *bufio.Reader) {
 	for {
 		if _, err := r.ReadString('\n'); err != nil {

@@ -866,6 +866,7 @@ const finalizer =
 
 const DEFAULT_CONNECT_MS = 30000;
 const DEFAULT_IO_MS = 60000;
+const DEFAULT_MIN_RATE = 1024; // bytes/s (imap_set_call_timeout)
 
 // ---------------------------------------------------------------------------------------------
 
@@ -906,6 +907,8 @@ class Client {
       insecure,
       timeout,
       connectTimeout,
+      callTimeout,
+      minRate,
       debug,
       trace,
       limits,
@@ -918,6 +921,9 @@ class Client {
       );
     const ioMs = positiveMs(timeout, 'timeout');
     const connMs = positiveMs(connectTimeout, 'connectTimeout');
+    const callMs = positiveMs(callTimeout, 'callTimeout');
+    if (minRate !== undefined && minRate !== null && (!Number.isInteger(minRate) || minRate < 0 || minRate > 0xffffffff))
+      throw new TypeError('minRate must be an integer number of bytes per second, 0..4294967295');
     let level = 0;
     if (debug !== undefined && debug !== null && debug !== false) {
       level = debug === true ? 1 : debug;
@@ -939,6 +945,8 @@ class Client {
       };
       if (ioMs !== undefined || connMs !== undefined)
         check(fn.imap_set_timeouts(this.#h, connMs ?? DEFAULT_CONNECT_MS, ioMs ?? DEFAULT_IO_MS));
+      if (callMs !== undefined || (minRate ?? null) !== null)
+        check(fn.imap_set_call_timeout(this.#h, callMs ?? 0, minRate ?? DEFAULT_MIN_RATE));
       if (limits) {
         check(
           fn.imap_set_limits(

@@ -188,10 +188,17 @@ export interface ConnectOptions {
   key?: string;
   /** Turns certificate and host name verification off. For tests only. */
   insecure?: boolean;
-  /** Timeout of every read and write, in ms (default 60000). */
+  /** I/O timeout: the longest wait for bytes, reading or writing, in ms (default 60000). */
   timeout?: number;
   /** Connect timeout in ms (default 30000). */
   connectTimeout?: number;
+  /**
+   * The deadline of every call in ms (default: the I/O timeout), pushed back while at least
+   * `minRate` bytes/s flow, to at most `callTimeout` ahead (imap_set_call_timeout).
+   */
+  callTimeout?: number;
+  /** Bytes per second that keep pushing the call deadline back (default 1024; 0: fixed). */
+  minRate?: number;
   /** Memory limits, in bytes (unset: libimap's defaults). */
   limits?: { maxLine?: number | bigint; maxLiteral?: number | bigint; maxResponse?: number | bigint; maxUntagged?: number | bigint };
   /**

@@ -303,7 +303,8 @@ pub unsafe extern "C" fn imap_read_response(
 }
 
 /// imaplib's `socket()`: the connection's file descriptor, for poll/select only (reading or
-/// writing it directly corrupts the session); -1 if closed or `client` is NULL.
+/// writing it directly corrupts the session; a TCP socket is in non-blocking mode, as the
+/// library waits with poll); -1 if closed or `client` is NULL.
 ///
 /// # Safety
 /// `client` is NULL or a live handle.

@@ -237,7 +237,8 @@ pub(crate) fn configure(
 }
 
 /// Creates an unconnected handle with default settings (30 s connect timeout, 60 s I/O
-/// timeout, certificate verification on, imaplib's 1,000,000-byte line limit) in `*out`.
+/// timeout and call deadline, certificate verification on, imaplib's 1,000,000-byte line
+/// limit, 96 MiB for untagged responses) in `*out`.
 /// Free it with `imap_client_free`.
 ///
 /// # Safety
@@ -367,8 +368,11 @@ pub unsafe extern "C" fn imap_last_error(client: *const ImapClient) -> *const c_
     }
 }
 
-/// Sets the connect timeout and the timeout of every read and write, in milliseconds.
-/// Both must be positive. Defaults: 30000 and 60000.
+/// Sets the connect timeout and the I/O timeout, in milliseconds: the longest wait for
+/// bytes, reading or writing (a server that sends nothing, or stops reading what is sent,
+/// ends the call with `IMAP_CODE_TIMEOUT`). Both must be positive. Defaults: 30000 and 60000.
+/// Each call also has a deadline, which follows the I/O timeout unless
+/// `imap_set_call_timeout` sets it apart.
 ///
 /// # Safety
 /// `client` is a live handle.
@@ -390,10 +394,50 @@ pub unsafe extern "C" fn imap_set_timeouts(
     })
 }
 
+/// Sets the deadline of every call, in milliseconds, and the minimum throughput that keeps
+/// pushing it back, in bytes per second.
+///
+/// The rule: each call (one library function, including the commands it sends by itself,
+/// such as the CAPABILITY after a login) must end within `call_ms` of its start (for
+/// `imap_open`, of the TCP connection being made). Bytes moving in either direction push the
+/// deadline back by one second per `min_rate` bytes, to at most `call_ms` from now. So a call
+/// ends with `IMAP_CODE_TIMEOUT` at most about `call_ms` after the data stopped flowing at
+/// `min_rate` bytes/s: a server dripping bytes or tiny responses cannot hold it, while a long
+/// transfer at a normal rate is never cut. Each wait for bytes is still bounded by the I/O
+/// timeout (`imap_set_timeouts`). `imap_idle_wait` and `imap_read_response` have their own
+/// timeout instead.
+///
+/// `call_ms` 0 means "the I/O timeout" (the default); `min_rate` 0 makes the deadline fixed
+/// (default 1024 bytes/s).
+///
+/// # Safety
+/// `client` is a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn imap_set_call_timeout(
+    client: *mut ImapClient,
+    call_ms: u32,
+    min_rate: u32,
+) -> ImapCode {
+    configure(client, |s| {
+        let mut cfg = s.config().clone();
+        cfg.call_timeout = (call_ms != 0).then(|| Duration::from_millis(call_ms.into()));
+        cfg.min_rate = min_rate.into();
+        s.set_config(cfg);
+        Ok(())
+    })
+}
+
 /// Sets memory limits; 0 keeps a value unchanged. `max_line`: longest response line, CRLF
-/// included (default 1,000,000); `max_literal`: largest literal (64 MiB); `max_response`:
-/// largest response (256 MiB); `max_untagged`: bytes of untagged responses kept (256 MiB).
-/// Exceeding one returns `IMAP_CODE_LIMIT` and closes the connection.
+/// included (default 1,000,000); `max_literal`: largest literal kept in memory (64 MiB);
+/// `max_response`: largest response (96 MiB); `max_untagged`: memory the untagged responses
+/// kept may take (96 MiB). Exceeding one returns `IMAP_CODE_LIMIT` and closes the connection.
+///
+/// Sizes are counted as the memory they really take: buffers by capacity with the
+/// allocator's overhead, and the lists that hold them; a response being received counts
+/// against the room left under `max_untagged`, a buffered literal from the moment it is
+/// announced. So the heap a server's data can take at once is at most `max_untagged` plus
+/// about twice `max_line` (a long line arriving) plus a small constant, whatever the server
+/// sends. Literals streamed to `imap_set_literal_callback` are not kept and do not count.
 ///
 /// # Safety
 /// `client` is a live handle.

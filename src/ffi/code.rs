@@ -23,7 +23,8 @@ pub enum ImapCode {
     InvalidArgument = 10,
     /// The command is not allowed in the current state. Nothing was sent.
     IllegalState = 11,
-    /// A connect or I/O timeout. The connection is closed.
+    /// A connect timeout, an I/O timeout (no byte moved for that long, either way) or a
+    /// call's deadline (`imap_set_call_timeout`). The connection is closed.
     Timeout = 12,
     /// `imap_interrupt` ended the call. The connection is closed.
     Interrupted = 13,

@@ -17,6 +17,12 @@ pub trait LiteralSink {
     fn write(&mut self, chunk: &[u8]) -> Result<(), ProtoError>;
     /// The literal is complete.
     fn finish(&mut self) -> Result<LiteralData, ProtoError>;
+    /// Whether a literal of `size` bytes (just begun) is kept in memory, so that it counts
+    /// against the untagged-response limit while it arrives. Sinks that pass the bytes on
+    /// elsewhere say no (the default).
+    fn buffers(&self, _size: u64) -> bool {
+        false
+    }
 }
 
 /// A finished literal, as its sink kept it.
@@ -33,6 +39,8 @@ pub enum LiteralData {
 pub struct BufferSink {
     max: u64,
     buf: Vec<u8>,
+    /// The size announced for the literal in progress.
+    size: usize,
 }
 
 impl BufferSink {
@@ -40,6 +48,7 @@ impl BufferSink {
         BufferSink {
             max,
             buf: Vec::new(),
+            size: 0,
         }
     }
 }
@@ -53,13 +62,24 @@ impl LiteralSink for BufferSink {
             )));
         }
         // Grow as bytes arrive; a lying size must not reserve memory.
-        self.buf = Vec::with_capacity(size.min(64 * 1024) as usize);
+        self.size = usize::try_from(size).unwrap_or(usize::MAX);
+        self.buf = Vec::with_capacity(self.size.min(64 * 1024));
         Ok(())
     }
 
     fn write(&mut self, chunk: &[u8]) -> Result<(), ProtoError> {
+        let need = self.buf.len() + chunk.len();
+        if need > self.buf.capacity() {
+            // Double, but never past the announced size: a finished literal holds no spare room.
+            let cap = (self.buf.capacity() * 2).min(self.size).max(need);
+            self.buf.reserve_exact(cap - self.buf.len());
+        }
         self.buf.extend_from_slice(chunk);
         Ok(())
+    }
+
+    fn buffers(&self, _size: u64) -> bool {
+        true
     }
 
     fn finish(&mut self) -> Result<LiteralData, ProtoError> {
@@ -151,6 +171,10 @@ impl LiteralSink for StreamSink {
             Some((_, size, _)) => Ok(LiteralData::Streamed(size)),
             None => self.buffer.finish(),
         }
+    }
+
+    fn buffers(&self, size: u64) -> bool {
+        size < self.min_size
     }
 }
 

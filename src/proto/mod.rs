@@ -44,15 +44,32 @@ impl fmt::Display for ProtoError {
 impl std::error::Error for ProtoError {}
 
 /// Limits on what the server may make us hold in memory.
+///
+/// Sizes of responses and of the untagged store are counted as the memory they really take:
+/// every buffer by capacity plus the allocator's overhead (see [`response::alloc_cost`]), and
+/// the lists and table slots that hold them. A response being received counts against the
+/// room left in the untagged store (it will most likely be stored), and a buffered literal
+/// counts from the moment it is announced. So the heap the server's data can take at once is
+/// at most `max_untagged` plus the framer's line buffer (up to about twice `max_line` while a
+/// long line arrives) and a small constant (the 64 KiB read buffer, TLS buffers), whatever
+/// the server sends. Exceeding a limit fails the call with a limit error and closes the
+/// connection.
+///
+/// The defaults: `max_untagged` 96 MiB is what a small process can afford (it is the bound
+/// above) while still holding the largest literal the default sink takes (`max_literal`,
+/// 64 MiB) with its response; `max_response` is the same, as a response is buffered whole.
+/// Literals streamed to a sink of the caller (see [`framer::StreamSink`]) count only their
+/// announcing lines, so larger messages can be fetched that way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Longest line, CRLF included (imaplib's `_MAXLINE`).
     pub max_line: usize,
     /// Largest literal a buffering sink accepts.
     pub max_literal: u64,
-    /// Largest whole response (all its lines and buffered literals).
+    /// Largest whole response (all its lines and buffered literals, at their memory cost).
     pub max_response: u64,
-    /// Most bytes kept in the store of untagged responses.
+    /// Most memory the store of untagged responses takes, at its real cost; also bounds the
+    /// response being received.
     pub max_untagged: u64,
 }
 
@@ -61,8 +78,8 @@ impl Default for Limits {
         Limits {
             max_line: 1_000_000,
             max_literal: 64 << 20,
-            max_response: 256 << 20,
-            max_untagged: 256 << 20,
+            max_response: 96 << 20,
+            max_untagged: 96 << 20,
         }
     }
 }

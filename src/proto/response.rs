@@ -28,17 +28,29 @@ pub enum Item {
     Literal(Vec<u8>, LiteralData),
 }
 
+/// What a heap allocation of `n` bytes costs the process: allocators round requests up and
+/// keep a header. Counted as 16-byte granules plus 16 bytes, which covers glibc's malloc (its
+/// smallest chunk is 32 bytes) and the usual others.
+pub fn alloc_cost(n: usize) -> u64 {
+    if n == 0 {
+        0
+    } else {
+        (n as u64).div_ceil(16) * 16 + 16
+    }
+}
+
 impl Item {
-    /// Bytes this item holds in memory (for the untagged store's limit).
+    /// Heap bytes this item's own buffers take, by capacity and with the allocator's overhead
+    /// (for the untagged store's limit). The item's slot in a `Vec` is the owner's to count.
     pub fn weight(&self) -> u64 {
-        const OVERHEAD: u64 = 32;
-        OVERHEAD
-            + match self {
-                Item::None => 0,
-                Item::Line(l) => l.len() as u64,
-                Item::Literal(h, LiteralData::Bytes(b)) => (h.len() + b.len()) as u64,
-                Item::Literal(h, LiteralData::Streamed(_)) => h.len() as u64,
+        match self {
+            Item::None => 0,
+            Item::Line(l) => alloc_cost(l.capacity()),
+            Item::Literal(h, LiteralData::Bytes(b)) => {
+                alloc_cost(h.capacity()) + alloc_cost(b.capacity())
             }
+            Item::Literal(h, LiteralData::Streamed(_)) => alloc_cost(h.capacity()),
+        }
     }
 }
 
@@ -66,7 +78,14 @@ impl RawResponse {
     }
 }
 
-/// Feeds the framer and collects fragments into whole responses, under the response limit.
+/// Memory a response's segment takes besides its buffers: its slot in the segment list, the
+/// list's spare room, and the copy made while the list grows.
+const SEGMENT_COST: u64 = 3 * std::mem::size_of::<Segment>() as u64;
+
+/// Feeds the framer and collects fragments into whole responses, under the response limit
+/// and the room left under the untagged-response limit (see [`Assembler::set_room`]). The
+/// size of a response is what it really takes in memory: buffers by capacity with the
+/// allocator's overhead, the segment list, and a buffered literal from the moment it begins.
 #[derive(Debug)]
 pub struct Assembler {
     framer: Framer,
@@ -74,6 +93,9 @@ pub struct Assembler {
     size: u64,
     depth: i64,
     max_response: u64,
+    room: u64,
+    /// The charge made when the literal in progress began (it is buffered).
+    literal_charge: u64,
 }
 
 impl Assembler {
@@ -84,7 +106,15 @@ impl Assembler {
             size: 0,
             depth: 0,
             max_response: limits.max_response,
+            room: u64::MAX,
+            literal_charge: 0,
         }
+    }
+
+    /// How much memory the response being received may take at most besides the response
+    /// limit: the room left in the store of untagged responses, where it will most likely go.
+    pub fn set_room(&mut self, room: u64) {
+        self.room = room;
     }
 
     pub fn set_limits(&mut self, limits: &Limits) {
@@ -110,12 +140,19 @@ impl Assembler {
         &mut self.framer
     }
 
-    fn grow(&mut self, n: usize) -> Result<(), ProtoError> {
-        self.size += n as u64;
+    fn grow(&mut self, n: u64) -> Result<(), ProtoError> {
+        self.size += n;
         if self.size > self.max_response {
             return Err(ProtoError::Limit(format!(
                 "response exceeds the limit of {} bytes",
                 self.max_response
+            )));
+        }
+        if self.size > self.room {
+            return Err(ProtoError::Limit(format!(
+                "untagged responses exceed their limit: a response of {} bytes or more does \
+                 not fit in the {} bytes left",
+                self.size, self.room
             )));
         }
         Ok(())
@@ -134,7 +171,12 @@ impl Assembler {
                     {
                         continue;
                     }
-                    self.grow(text.len())?;
+                    self.grow(alloc_cost(text.capacity()) + SEGMENT_COST)?;
+                    if let Some(n) = literal.filter(|&n| sink.buffers(n)) {
+                        // Counted from its start: the sink fills a buffer of this size.
+                        self.literal_charge = alloc_cost(usize::try_from(n).unwrap_or(usize::MAX));
+                        self.grow(self.literal_charge)?;
+                    }
                     self.depth += paren_delta(&text);
                     self.partial.push(Segment {
                         line: text,
@@ -149,8 +191,11 @@ impl Assembler {
                     }
                 }
                 Fragment::LiteralEnd(data) => {
+                    self.size = self
+                        .size
+                        .saturating_sub(std::mem::take(&mut self.literal_charge));
                     if let LiteralData::Bytes(b) = &data {
-                        self.grow(b.len())?;
+                        self.grow(alloc_cost(b.capacity()))?;
                     }
                     if let Some(last) = self.partial.last_mut() {
                         last.literal = Some(data);

@@ -30,7 +30,7 @@ use crate::proto::framer::{BufferSink, LiteralData, LiteralSink};
 use crate::proto::parse::{self, Code, Line};
 use crate::proto::response::{Assembler, Item, RawResponse};
 use crate::proto::{show, util, Limits};
-use crate::transport::{self, Interrupter, Stream, TlsConfig};
+use crate::transport::{self, Direction, Expiry, Interrupter, Pace, Socket, Stream, TlsConfig};
 use std::collections::HashMap;
 use std::io;
 use std::sync::Arc;
@@ -84,22 +84,61 @@ pub enum MailboxEncoding {
 }
 
 /// Connection settings; every wait is finite by default.
+///
+/// Timeouts follow one rule (see also [`crate::transport::Pace`]):
+/// - connecting takes at most `connect_timeout`;
+/// - each wait for bytes, reading or writing, takes at most `io_timeout` (a server that sends
+///   nothing, or stops reading what we send, ends the call);
+/// - each call has a deadline `call_timeout` (default: `io_timeout`) after it starts, or after
+///   the TCP connection is made for `open`. Bytes moving in either direction push the deadline
+///   back by one second per `min_rate` bytes, to at most `call_timeout` from now. A call
+///   therefore ends with [`ErrorKind::Timeout`] at most about `call_timeout` after the data
+///   stopped flowing at `min_rate` bytes/s (a server dripping bytes, or tiny responses, cannot
+///   hold it), while a transfer at a normal rate is never cut. `min_rate` 0 makes the deadline
+///   fixed. One library call is one call, including the commands it sends by itself (the
+///   CAPABILITY after LOGIN, STARTTLS in `open`).
+/// - an IDLE wait and a raw read have their own explicit timeout instead.
 #[derive(Debug, Clone)]
 pub struct Config {
     pub connect_timeout: Duration,
     pub io_timeout: Duration,
+    /// The call deadline before any extension; `None` means `io_timeout`.
+    pub call_timeout: Option<Duration>,
+    /// Bytes per second that keep pushing the call deadline back (default 1024).
+    pub min_rate: u64,
     pub limits: Limits,
     pub tls: TlsConfig,
 }
+
+/// The default of [`Config::min_rate`]: 1 KiB/s.
+pub const DEFAULT_MIN_RATE: u64 = 1024;
 
 impl Default for Config {
     fn default() -> Self {
         Config {
             connect_timeout: Duration::from_secs(30),
             io_timeout: Duration::from_secs(60),
+            call_timeout: None,
+            min_rate: DEFAULT_MIN_RATE,
             limits: Limits::default(),
             tls: TlsConfig::default(),
         }
+    }
+}
+
+impl Config {
+    /// The call deadline before any extension.
+    pub fn call_timeout(&self) -> Duration {
+        self.call_timeout.unwrap_or(self.io_timeout)
+    }
+
+    /// A fresh clock with these settings.
+    fn pace(&self) -> Pace {
+        Pace::new(
+            Some(self.io_timeout),
+            Some(self.call_timeout()),
+            self.min_rate,
+        )
     }
 }
 
@@ -283,8 +322,12 @@ impl Session {
             // The default sink enforces the literal limit; a caller's sink keeps its own.
             self.sink = Box::new(BufferSink::new(config.limits.max_literal));
         }
-        if let Some(s) = &self.stream {
-            let _ = s.set_timeout(Some(config.io_timeout));
+        if let Some(s) = &mut self.stream {
+            s.pace_mut().configure(
+                Some(config.io_timeout),
+                Some(config.call_timeout()),
+                config.min_rate,
+            );
         }
         self.config = config;
     }
@@ -389,6 +432,7 @@ impl Session {
             return f(self);
         }
         self.interrupter.begin();
+        self.start_call_clock();
         self.call_depth += 1;
         let result = f(self).map_err(|e| self.fail(e));
         self.call_depth -= 1;
@@ -403,6 +447,13 @@ impl Session {
             };
         }
         result
+    }
+
+    /// A call starts: its deadline is one call timeout away.
+    fn start_call_clock(&mut self) {
+        if let Some(s) = &mut self.stream {
+            s.pace_mut().start_call(Instant::now());
+        }
     }
 
     /// Records a failure; fatal kinds close the connection.
@@ -487,10 +538,7 @@ impl Session {
             s.tracer.log(1, || {
                 format!("new IMAP4_stream connection, tag={}", show(&s.tag_prefix))
             });
-            let stream = transport::spawn(command)?;
-            stream
-                .set_timeout(Some(s.config.io_timeout))
-                .map_err(|e| Error::new(ErrorKind::Connect, format!("stream setup failed: {e}")))?;
+            let stream = transport::spawn(command, s.config.pace())?;
             s.attach(stream)?;
             s.closed = None;
             s.tls_required = false;
@@ -553,11 +601,10 @@ impl Session {
             format!("new IMAP4 connection, tag={}", show(&self.tag_prefix))
         });
         let tcp = transport::connect(host, port, self.config.connect_timeout, &self.interrupter)?;
-        let stream = Stream::Tcp(tcp);
-        stream
-            .set_timeout(Some(self.config.io_timeout))
+        // The call's deadline starts once the connection is made.
+        let sock = Socket::new(tcp, self.config.pace())
             .map_err(|e| Error::new(ErrorKind::Connect, format!("socket setup failed: {e}")))?;
-        self.attach(stream)?;
+        self.attach(Stream::Tcp(sock))?;
         if mode == TlsMode::Implicit {
             self.upgrade_tls()?;
         }
@@ -890,6 +937,10 @@ impl Session {
     }
 
     fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        if self.call_depth == 0 {
+            // Used outside any call (start by itself): this write is a call of its own.
+            self.start_call_clock();
+        }
         let stream = self
             .stream
             .as_mut()
@@ -984,14 +1035,36 @@ impl Session {
             return Error::new(ErrorKind::Interrupted, "interrupted by imap_interrupt");
         }
         match e.kind() {
-            io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => Error::new(
-                ErrorKind::Timeout,
-                format!(
-                    "no data from the server for {} ms",
-                    self.config.io_timeout.as_millis()
-                ),
-            ),
+            io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => {
+                Error::new(ErrorKind::Timeout, self.timeout_message())
+            }
             _ => Error::new(ErrorKind::Abort, format!("{what}: {e}")),
+        }
+    }
+
+    /// Why the last wait ran out, in words.
+    fn timeout_message(&self) -> String {
+        let io = self.config.io_timeout.as_millis();
+        let call = self.config.call_timeout().as_millis();
+        let rate = self.config.min_rate;
+        let expiry = self.stream.as_ref().and_then(|s| s.pace().expired());
+        match expiry {
+            Some(Expiry::Idle(Direction::Write)) => format!(
+                "write stalled: the server stopped reading (nothing could be sent for {io} ms)"
+            ),
+            Some(Expiry::Deadline(Direction::Write)) => format!(
+                "write stalled: the server stopped reading or reads too slowly (the call's \
+                 deadline of {call} ms passed; it moves on only while at least {rate} bytes/s flow)"
+            ),
+            Some(Expiry::Deadline(Direction::Read)) => format!(
+                "the call's deadline passed: the server sends too slowly (deadline {call} ms, \
+                 moved on only while at least {rate} bytes/s flow)"
+            ),
+            Some(Expiry::Stopped) => "connection is closing".into(),
+            Some(Expiry::Wait) => "timed out".into(),
+            Some(Expiry::Idle(Direction::Read)) | None => {
+                format!("no data from the server for {io} ms")
+            }
         }
     }
 
@@ -1004,20 +1077,27 @@ impl Session {
     }
 
     /// The next whole response, or `None` if `deadline` passes first. A deadline replaces the
-    /// I/O timeout for this wait and leaves the connection usable (a partial response stays
-    /// buffered).
+    /// I/O timeout and the call deadline for this wait and leaves the connection usable (a
+    /// partial response stays buffered).
     fn read_response_until(&mut self, deadline: Option<Instant>) -> Result<Option<RawResponse>> {
+        if let (Some(d), Some(s)) = (deadline, &mut self.stream) {
+            s.pace_mut().start_wait(d);
+        }
         let r = self.read_until_inner(deadline);
         if deadline.is_some() {
-            if let Some(s) = &self.stream {
-                let _ = s.set_timeout(Some(self.config.io_timeout));
-            }
+            self.start_call_clock();
         }
         r
     }
 
     fn read_until_inner(&mut self, deadline: Option<Instant>) -> Result<Option<RawResponse>> {
+        if self.call_depth == 0 && deadline.is_none() {
+            // Used outside any call: this read is a call of its own.
+            self.start_call_clock();
+        }
         loop {
+            // A response in the making counts against the room left in the store.
+            self.asm.set_room(self.store.room());
             match self.asm.next(&mut *self.sink) {
                 Ok(Some(resp)) => {
                     self.trace_response(&resp);
@@ -1030,25 +1110,16 @@ impl Session {
                 .stream
                 .as_mut()
                 .ok_or_else(|| Error::new(ErrorKind::Closed, "connection is closed"))?;
-            if let Some(d) = deadline {
-                let left = d.saturating_duration_since(Instant::now());
-                if left.is_zero() {
-                    return Ok(None);
-                }
-                let _ = stream.set_timeout(Some(left));
-            }
             let n = match stream.read(&mut self.readbuf) {
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e)
                     if deadline.is_some()
                         && !self.interrupter.fired()
-                        && matches!(
-                            e.kind(),
-                            io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                        ) =>
+                        && e.kind() == io::ErrorKind::WouldBlock
+                        && stream.pace().expired() == Some(Expiry::Wait) =>
                 {
-                    continue
+                    return Ok(None)
                 }
                 Err(e) => {
                     let err = self.io_error(e, "socket error");

@@ -3,15 +3,12 @@
 //! `poll` for the timeouts and a wake-up pipe for interrupts, so the child stream behaves like
 //! a socket for the session.
 
+use super::pace::{self, Direction, Pace};
 use super::TransportError;
 use std::io::{self, Read, Write};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::process::{Child, ChildStdin, ChildStdout, Stdio};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
-
-/// No timeout.
-const FOREVER: u64 = u64::MAX;
 
 pub struct ChildStream {
     stdin: Option<ChildStdin>,
@@ -19,7 +16,7 @@ pub struct ChildStream {
     child: Child,
     wake_r: OwnedFd,
     wake_w: OwnedFd,
-    timeout_ms: AtomicU64,
+    pace: Pace,
 }
 
 fn pipe() -> io::Result<(OwnedFd, OwnedFd)> {
@@ -32,8 +29,9 @@ fn pipe() -> io::Result<(OwnedFd, OwnedFd)> {
     Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
 }
 
-/// Runs `command` through `/bin/sh -c` with its stdin and stdout connected to us.
-pub fn spawn(command: &str) -> Result<ChildStream, TransportError> {
+/// Runs `command` through `/bin/sh -c` with its stdin and stdout connected to us; every wait
+/// runs under `pace`.
+pub fn spawn(command: &str, pace: Pace) -> Result<ChildStream, TransportError> {
     let err = |what: &str, e: io::Error| TransportError::Connect(format!("{what}: {e}"));
     let (wake_r, wake_w) = pipe().map_err(|e| err("pipe", e))?;
     let mut child = std::process::Command::new("/bin/sh")
@@ -55,7 +53,7 @@ pub fn spawn(command: &str) -> Result<ChildStream, TransportError> {
         child,
         wake_r,
         wake_w,
-        timeout_ms: AtomicU64::new(FOREVER),
+        pace,
     })
 }
 
@@ -86,66 +84,30 @@ impl ChildStream {
         Ok(PipeWaker(self.wake_w.try_clone()?))
     }
 
-    pub fn set_timeout(&self, t: Option<Duration>) {
-        let ms = t.map_or(FOREVER, |d| {
-            d.as_millis().clamp(1, u128::from(FOREVER - 1)) as u64
-        });
-        self.timeout_ms.store(ms, Ordering::Relaxed);
+    pub fn pace(&self) -> &Pace {
+        &self.pace
+    }
+
+    pub fn pace_mut(&mut self) -> &mut Pace {
+        &mut self.pace
     }
 
     pub fn raw_fd(&self) -> i32 {
         self.stdout.as_raw_fd()
     }
 
-    /// Waits until `fd` is ready for `events`, the timeout passes (WouldBlock) or a wake-up
-    /// arrives (ConnectionAborted).
-    fn wait(&self, fd: RawFd, events: libc::c_short) -> io::Result<()> {
-        let ms = self.timeout_ms.load(Ordering::Relaxed);
-        let deadline = (ms != FOREVER).then(|| Instant::now() + Duration::from_millis(ms));
-        loop {
-            let left = match deadline {
-                None => -1,
-                Some(d) => {
-                    let left = d.saturating_duration_since(Instant::now());
-                    if left.is_zero() {
-                        return Err(io::ErrorKind::WouldBlock.into());
-                    }
-                    left.as_millis().min(i32::MAX as u128) as i32
-                }
-            };
-            let mut fds = [
-                libc::pollfd {
-                    fd,
-                    events,
-                    revents: 0,
-                },
-                libc::pollfd {
-                    fd: self.wake_r.as_raw_fd(),
-                    events: libc::POLLIN,
-                    revents: 0,
-                },
-            ];
-            // SAFETY: two valid pollfd entries.
-            let n = unsafe { libc::poll(fds.as_mut_ptr(), 2, left) };
-            if n < 0 {
-                let e = io::Error::last_os_error();
-                if e.kind() == io::ErrorKind::Interrupted {
-                    continue;
-                }
-                return Err(e);
-            }
-            if fds[1].revents != 0 {
-                return Err(io::ErrorKind::ConnectionAborted.into());
-            }
-            if fds[0].revents != 0 {
-                return Ok(());
-            }
-        }
+    /// Waits until `fd` is ready for `events` under the pace (WouldBlock when it runs out) or
+    /// a wake-up arrives (ConnectionAborted).
+    fn wait(&mut self, fd: RawFd, events: libc::c_short, dir: Direction) -> io::Result<()> {
+        let wake = self.wake_r.as_raw_fd();
+        pace::wait_ready(&mut self.pace, fd, events, Some(wake), dir)
     }
 
     pub fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.wait(self.stdout.as_raw_fd(), libc::POLLIN)?;
-        self.stdout.read(buf)
+        self.wait(self.stdout.as_raw_fd(), libc::POLLIN, Direction::Read)?;
+        let n = self.stdout.read(buf)?;
+        self.pace.progress(Instant::now(), n);
+        Ok(n)
     }
 
     pub fn write_all(&mut self, mut data: &[u8]) -> io::Result<()> {
@@ -154,13 +116,16 @@ impl ChildStream {
                 Some(s) => s.as_raw_fd(),
                 None => return Err(io::ErrorKind::BrokenPipe.into()),
             };
-            self.wait(fd, libc::POLLOUT)?;
+            self.wait(fd, libc::POLLOUT, Direction::Write)?;
             let Some(stdin) = self.stdin.as_mut() else {
                 return Err(io::ErrorKind::BrokenPipe.into());
             };
             match stdin.write(data) {
                 Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
-                Ok(n) => data = &data[n..],
+                Ok(n) => {
+                    self.pace.progress(Instant::now(), n);
+                    data = &data[n..];
+                }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
                 Err(e) => return Err(e),
             }

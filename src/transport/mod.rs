@@ -3,10 +3,12 @@
 
 mod child;
 mod interrupt;
+mod pace;
 mod tls;
 
 pub use child::ChildStream;
 pub use interrupt::{Interrupter, Waker};
+pub use pace::{Direction, Expiry, Pace};
 pub use tls::TlsConfig;
 
 use std::io::{self, Read, Write};
@@ -25,25 +27,91 @@ pub enum TransportError {
     Io(String),
 }
 
+/// A connected TCP socket in non-blocking mode: every read and write that has to wait does so
+/// through `poll`, under the [`Pace`] of the call.
+pub struct Socket {
+    tcp: TcpStream,
+    pace: Pace,
+}
+
+impl Socket {
+    pub fn new(tcp: TcpStream, pace: Pace) -> io::Result<Socket> {
+        tcp.set_nonblocking(true)?;
+        Ok(Socket { tcp, pace })
+    }
+
+    pub fn pace(&self) -> &Pace {
+        &self.pace
+    }
+}
+
+impl Read for Socket {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            match self.tcp.read(buf) {
+                Ok(n) => {
+                    self.pace.progress(Instant::now(), n);
+                    return Ok(n);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => pace::wait_ready(
+                    &mut self.pace,
+                    self.tcp.as_raw_fd(),
+                    libc::POLLIN,
+                    None,
+                    Direction::Read,
+                )?,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
+impl Write for Socket {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        loop {
+            match self.tcp.write(buf) {
+                Ok(n) => {
+                    self.pace.progress(Instant::now(), n);
+                    return Ok(n);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => pace::wait_ready(
+                    &mut self.pace,
+                    self.tcp.as_raw_fd(),
+                    libc::POLLOUT,
+                    None,
+                    Direction::Write,
+                )?,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 /// An open byte stream to the server.
 pub enum Stream {
-    Tcp(TcpStream),
-    Tls(Box<native_tls::TlsStream<TcpStream>>),
+    Tcp(Socket),
+    Tls(Box<native_tls::TlsStream<Socket>>),
     /// A command's stdin and stdout (imaplib `IMAP4_stream`), over a socket pair.
     Child(Box<ChildStream>),
 }
 
 /// Runs `command` through `/bin/sh -c` with its stdin and stdout connected to us.
-pub fn spawn(command: &str) -> Result<Stream, TransportError> {
-    Ok(Stream::Child(Box::new(child::spawn(command)?)))
+pub fn spawn(command: &str, pace: Pace) -> Result<Stream, TransportError> {
+    Ok(Stream::Child(Box::new(child::spawn(command, pace)?)))
 }
 
 impl Stream {
     /// A handle that shuts the connection down from another thread.
     pub fn waker(&self) -> io::Result<Waker> {
         Ok(match self {
-            Stream::Tcp(s) => Waker::Tcp(s.try_clone()?),
-            Stream::Tls(s) => Waker::Tcp(s.get_ref().try_clone()?),
+            Stream::Tcp(s) => Waker::Tcp(s.tcp.try_clone()?),
+            Stream::Tls(s) => Waker::Tcp(s.get_ref().tcp.try_clone()?),
             Stream::Child(c) => Waker::Pipe(c.waker()?),
         })
     }
@@ -55,24 +123,26 @@ impl Stream {
     /// The socket's file descriptor.
     pub fn raw_fd(&self) -> i32 {
         match self {
-            Stream::Tcp(s) => s.as_raw_fd(),
-            Stream::Tls(s) => s.get_ref().as_raw_fd(),
+            Stream::Tcp(s) => s.tcp.as_raw_fd(),
+            Stream::Tls(s) => s.get_ref().tcp.as_raw_fd(),
             Stream::Child(c) => c.raw_fd(),
         }
     }
 
-    /// Sets the read and write timeout (`None` waits forever).
-    pub fn set_timeout(&self, t: Option<Duration>) -> io::Result<()> {
+    /// The clock every wait of this stream runs under.
+    pub fn pace(&self) -> &Pace {
         match self {
-            Stream::Tcp(s) => s.set_read_timeout(t).and_then(|_| s.set_write_timeout(t)),
-            Stream::Tls(s) => {
-                let s = s.get_ref();
-                s.set_read_timeout(t).and_then(|_| s.set_write_timeout(t))
-            }
-            Stream::Child(c) => {
-                c.set_timeout(t);
-                Ok(())
-            }
+            Stream::Tcp(s) => &s.pace,
+            Stream::Tls(s) => &s.get_ref().pace,
+            Stream::Child(c) => c.pace(),
+        }
+    }
+
+    pub fn pace_mut(&mut self) -> &mut Pace {
+        match self {
+            Stream::Tcp(s) => &mut s.pace,
+            Stream::Tls(s) => &mut s.get_mut().pace,
+            Stream::Child(c) => c.pace_mut(),
         }
     }
 
@@ -92,13 +162,15 @@ impl Stream {
         }
     }
 
-    /// Closes both directions without a goodbye.
+    /// Closes both directions without a goodbye, and without waiting: a TLS close_notify goes
+    /// out only if the socket takes it at once.
     pub fn shutdown(&mut self) {
+        self.pace_mut().stop();
         let _ = match self {
-            Stream::Tcp(s) => s.shutdown(std::net::Shutdown::Both),
+            Stream::Tcp(s) => s.tcp.shutdown(std::net::Shutdown::Both),
             Stream::Tls(s) => {
                 let _ = s.shutdown();
-                s.get_ref().shutdown(std::net::Shutdown::Both)
+                s.get_ref().tcp.shutdown(std::net::Shutdown::Both)
             }
             Stream::Child(c) => {
                 c.shutdown();
@@ -202,6 +274,6 @@ fn connect_one(
 }
 
 /// Wraps a connected socket in TLS (implicit TLS, port 993).
-pub fn tls_connect(tcp: TcpStream, host: &str, cfg: &TlsConfig) -> Result<Stream, TransportError> {
-    Ok(Stream::Tls(Box::new(tls::handshake(tcp, host, cfg)?)))
+pub fn tls_connect(sock: Socket, host: &str, cfg: &TlsConfig) -> Result<Stream, TransportError> {
+    Ok(Stream::Tls(Box::new(tls::handshake(sock, host, cfg)?)))
 }

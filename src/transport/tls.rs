@@ -1,9 +1,8 @@
 //! TLS through native-tls (OpenSSL on Linux). Certificate and hostname verification are on
 //! unless the caller turns them off explicitly.
 
-use super::TransportError;
+use super::{Expiry, Socket, TransportError};
 use native_tls::{Certificate, HandshakeError, Identity, TlsConnector};
-use std::net::TcpStream;
 use std::path::PathBuf;
 
 /// TLS settings of a client.
@@ -63,19 +62,29 @@ impl TlsConfig {
     }
 }
 
+/// The TLS handshake, under the socket's pace: a server that stalls or drips it ends it with
+/// a timeout like any other call.
 pub(super) fn handshake(
-    tcp: TcpStream,
+    sock: Socket,
     host: &str,
     cfg: &TlsConfig,
-) -> Result<native_tls::TlsStream<TcpStream>, TransportError> {
+) -> Result<native_tls::TlsStream<Socket>, TransportError> {
     let host = if host.is_empty() { "localhost" } else { host };
-    match cfg.connector()?.connect(host, tcp) {
+    match cfg.connector()?.connect(host, sock) {
         Ok(s) => Ok(s),
         Err(HandshakeError::Failure(e)) => Err(TransportError::Tls(format!(
             "TLS handshake with {host} failed: {e}"
         ))),
-        Err(HandshakeError::WouldBlock(_)) => Err(TransportError::Timeout(format!(
-            "TLS handshake with {host} timed out"
-        ))),
+        Err(HandshakeError::WouldBlock(mid)) => {
+            let why = match mid.get_ref().pace().expired() {
+                Some(Expiry::Deadline(_)) => "the call's deadline passed",
+                Some(Expiry::Idle(super::Direction::Write)) => "the server stopped reading",
+                Some(Expiry::Idle(_)) => "the server stopped sending",
+                _ => "the wait ended",
+            };
+            Err(TransportError::Timeout(format!(
+                "TLS handshake with {host} timed out ({why})"
+            )))
+        }
     }
 }

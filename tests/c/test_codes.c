@@ -57,6 +57,7 @@ static void test_null_handles(void) {
   CHECK(imap_interrupt(NULL) == IMAP_CODE_INVALID_ARGUMENT);
   CHECK(imap_shutdown(NULL) == IMAP_CODE_INVALID_ARGUMENT);
   CHECK(imap_set_timeouts(NULL, 1, 1) == IMAP_CODE_INVALID_ARGUMENT);
+  CHECK(imap_set_call_timeout(NULL, 1, 1) == IMAP_CODE_INVALID_ARGUMENT);
   CHECK(imap_set_debug(NULL, 1) == IMAP_CODE_INVALID_ARGUMENT);
   CHECK(imap_set_ca_file(NULL, NULL) == IMAP_CODE_INVALID_ARGUMENT);
   CHECK(imap_set_trace_callback(NULL, NULL, NULL) == IMAP_CODE_INVALID_ARGUMENT);
@@ -99,6 +100,8 @@ static void test_unopened_client(void) {
   CHECK_CODE(c, imap_set_timeouts(c, 0, 1000), IMAP_CODE_INVALID_ARGUMENT);
   CHECK_CODE(c, imap_set_timeouts(c, 1000, 0), IMAP_CODE_INVALID_ARGUMENT);
   CHECK_CODE(c, imap_set_timeouts(c, 2000, 2000), IMAP_CODE_OK);
+  CHECK_CODE(c, imap_set_call_timeout(c, 0, 0), IMAP_CODE_OK);
+  CHECK_CODE(c, imap_set_call_timeout(c, 120000, 1024), IMAP_CODE_OK);
   CHECK_CODE(c, imap_set_limits(c, 0, 0, 0, 0), IMAP_CODE_OK);
   CHECK_CODE(c, imap_set_tls_verify(c, 1), IMAP_CODE_OK);
   CHECK_CODE(c, imap_set_ca_file(c, NULL), IMAP_CODE_OK);

@@ -26,6 +26,16 @@ pub enum Step {
     Send(Vec<u8>),
     /// Write these bytes one at a time, flushing each (`{tag}` substituted).
     Trickle(Vec<u8>),
+    /// Write these bytes `chunk` bytes at a time with `delay` after each write (`{tag}`
+    /// substituted). Stops quietly when the client has gone (a drip outlasts the client).
+    Drip {
+        bytes: Vec<u8>,
+        chunk: usize,
+        delay: Duration,
+    },
+    /// Write these bytes `times` times over, in large writes, until done or the client has
+    /// gone (then quietly). The bytes are not substituted.
+    Flood(Vec<u8>, usize),
     /// Read one command line; it must be `<tag> <this>`. The tag is remembered for `{tag}`.
     Expect(String),
     /// Read one line; it must be exactly this (a SASL response, `DONE`).
@@ -46,6 +56,15 @@ pub fn send(bytes: impl AsRef<[u8]>) -> Step {
 
 pub fn trickle(bytes: impl AsRef<[u8]>) -> Step {
     Step::Trickle(bytes.as_ref().to_vec())
+}
+
+/// `bytes`, `chunk` bytes at a time with `delay` after each write.
+pub fn drip(bytes: impl AsRef<[u8]>, chunk: usize, delay: Duration) -> Step {
+    Step::Drip {
+        bytes: bytes.as_ref().to_vec(),
+        chunk,
+        delay,
+    }
 }
 
 pub fn expect(command: &str) -> Step {
@@ -180,6 +199,9 @@ fn accept(listener: &TcpListener) -> io::Result<TcpStream> {
 }
 
 fn substitute(bytes: &[u8], tag: &[u8]) -> Vec<u8> {
+    if !bytes.windows(5).any(|w| w == b"{tag}") {
+        return bytes.to_vec();
+    }
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
@@ -205,6 +227,42 @@ impl Server {
                 for b in substitute(bytes, &self.tag) {
                     self.write(&[b]).map_err(|e| format!("write failed: {e}"))?;
                     thread::sleep(Duration::from_micros(200));
+                }
+                Ok(())
+            }
+            Step::Drip {
+                bytes,
+                chunk,
+                delay,
+            } => {
+                for piece in substitute(bytes, &self.tag).chunks((*chunk).max(1)) {
+                    if self.write(piece).is_err() {
+                        break;
+                    }
+                    thread::sleep(*delay);
+                }
+                Ok(())
+            }
+            Step::Flood(bytes, times) => {
+                // Whole copies per write, about 64 KiB at a time (large bytes go as they are).
+                let per = (64 * 1024 / bytes.len().max(1)).max(1);
+                let block = if per > 1 {
+                    bytes.repeat(per)
+                } else {
+                    Vec::new()
+                };
+                let mut left = *times;
+                while left > 0 {
+                    let n = left.min(per);
+                    let piece = if per > 1 {
+                        &block[..n * bytes.len()]
+                    } else {
+                        bytes.as_slice()
+                    };
+                    if self.write(piece).is_err() {
+                        break;
+                    }
+                    left -= n;
                 }
                 Ok(())
             }

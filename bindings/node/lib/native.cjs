@@ -399,6 +399,7 @@ const decls = [
   'int32_t imap_interrupt(imap_client *client)',
   'const char *imap_last_error(const imap_client *client)',
   'int32_t imap_set_timeouts(imap_client *client, uint32_t connect_ms, uint32_t io_ms)',
+  'int32_t imap_set_call_timeout(imap_client *client, uint32_t call_ms, uint32_t min_rate)',
   'int32_t imap_set_limits(imap_client *client, uint64_t max_line, uint64_t max_literal, uint64_t max_response, uint64_t max_untagged)',
   'int32_t imap_set_tls_verify(imap_client *client, int32_t verify)',
   'int32_t imap_set_ca_file(imap_client *client, const char *path)',

@@ -213,6 +213,39 @@ test('TIMEOUT: a server that never greets (fake server)', async () => {
   }
 });
 
+test('TIMEOUT: a server dripping its reply ends the call within its deadline (fake server)', async () => {
+  // 20 bytes/s, far below the minimum rate: the call ends at its deadline (the 300 ms I/O
+  // timeout), although a byte arrives every 50 ms.
+  const drip = (s) => {
+    s.write('* OK [CAPABILITY IMAP4rev1] fake ready\r\n');
+    s.once('data', () => {
+      const bytes = Buffer.from('* 1 EXISTS\r\n'.repeat(20));
+      let i = 0;
+      const timer = setInterval(() => {
+        if (i >= bytes.length || s.destroyed) return clearInterval(timer);
+        s.write(bytes.subarray(i, ++i));
+      }, 50);
+      s.on('close', () => clearInterval(timer));
+      s.on('error', () => clearInterval(timer));
+    });
+  };
+  const srv = await fakeServer(drip);
+  try {
+    const c = await Client.connect({ host: '127.0.0.1', port: srv.port, tls: 'none', timeout: 300 });
+    const t0 = Date.now();
+    await assert.rejects(c.noop(), (e) => isImapError('TIMEOUT')(e) && /deadline/.test(e.message));
+    assert.ok(Date.now() - t0 < 3000, `took ${Date.now() - t0} ms`);
+    await c.close();
+    // callTimeout and minRate are checked, then passed on.
+    assert.throws(() => new Client({ callTimeout: 0 }), TypeError);
+    assert.throws(() => new Client({ minRate: -1 }), TypeError);
+    const d = new Client({ host: '127.0.0.1', port: srv.port, tls: 'none', callTimeout: 5000, minRate: 0 });
+    await d.close();
+  } finally {
+    await srv.close();
+  }
+});
+
 test('ABORT: the server hangs up mid-session (fake server)', async () => {
   const srv = await fakeServer((s) => {
     s.write('* OK [CAPABILITY IMAP4rev1] fake ready\r\n');
