@@ -72,7 +72,8 @@ const LIMIT: u64 = 4 << 20;
 /// error texts, the fake server's own buffers (it runs in this process).
 const SLACK: isize = 1 << 20;
 
-const GREETING: &str = "* OK [CAPABILITY IMAP4rev1] fake ready\r\n";
+/// PREAUTH: mailbox data is only kept once authenticated (data before login is dropped).
+const GREETING: &str = "* PREAUTH [CAPABILITY IMAP4rev1] fake ready\r\n";
 
 /// Opens a session with the untagged limit [`LIMIT`], runs NOOP against `flood`, and checks
 /// that it failed with `Limit`, closed the connection, and that the heap grew by at most the
@@ -80,7 +81,13 @@ const GREETING: &str = "* OK [CAPABILITY IMAP4rev1] fake ready\r\n";
 fn check_flood(what: &str, flood: impl FnOnce() -> Step) {
     let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     let flood = flood();
-    let server = FakeServer::start(vec![send(GREETING), expect("NOOP"), flood]);
+    let server = FakeServer::start(vec![
+        send(GREETING),
+        expect("CAPABILITY"),
+        send("* CAPABILITY IMAP4rev1\r\n{tag} OK done\r\n"),
+        expect("NOOP"),
+        flood,
+    ]);
     let mut session = Session::new(Config {
         io_timeout: Duration::from_secs(20),
         limits: Limits {
