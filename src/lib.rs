@@ -12,4 +12,5 @@ pub mod transport;
 
 pub use proto::parsed;
 pub use proto::response::Item;
+pub use proto::secret::Secret;
 pub use session::{Config, Error, ErrorKind, Mechanism, Outcome, Session, State, TlsMode};

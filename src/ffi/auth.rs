@@ -5,6 +5,7 @@ use super::client::{configure, run, run_opt, view, ImapClient};
 use super::code::ImapCode;
 use super::result::ImapResult;
 use super::{bytes, opt_text, text};
+use crate::proto::secret::Secret;
 use crate::session::{Error, Mechanism, Outcome};
 use std::ffi::{c_char, c_void};
 use std::time::Duration;
@@ -68,9 +69,11 @@ pub unsafe extern "C" fn imap_authenticate(
                 )
             };
             match (rc, resp.is_null()) {
-                (0, true) => Some(Vec::new()),
+                (0, true) => Some(Secret::default()),
                 // SAFETY: the callback promised `len` readable bytes at `resp`.
-                (0, false) => Some(unsafe { std::slice::from_raw_parts(resp, len) }.to_vec()),
+                (0, false) => Some(Secret::from(unsafe {
+                    std::slice::from_raw_parts(resp, len)
+                })),
                 _ => None,
             }
         };
@@ -108,7 +111,7 @@ pub unsafe extern "C" fn imap_login_plain(
         Ok(Mechanism::Plain {
             authzid: opt_text(authzid, "authzid")?,
             user: text(user, "user")?,
-            password: text(password, "password")?,
+            password: text(password, "password")?.into(),
         })
     })
 }
@@ -128,7 +131,7 @@ pub unsafe extern "C" fn imap_login_sasl_login(
     login_with(client, out, || {
         Ok(Mechanism::Login {
             user: text(user, "user")?,
-            password: text(password, "password")?,
+            password: text(password, "password")?.into(),
         })
     })
 }
@@ -149,7 +152,7 @@ pub unsafe extern "C" fn imap_login_cram_md5(
     login_with(client, out, || {
         Ok(Mechanism::CramMd5 {
             user: text(user, "user")?,
-            password: text(password, "password")?,
+            password: text(password, "password")?.into(),
         })
     })
 }
@@ -170,7 +173,7 @@ pub unsafe extern "C" fn imap_login_xoauth2(
     login_with(client, out, || {
         Ok(Mechanism::XOAuth2 {
             user: text(user, "user")?,
-            token: text(token, "token")?,
+            token: text(token, "token")?.into(),
         })
     })
 }
@@ -190,7 +193,7 @@ pub unsafe extern "C" fn imap_login_oauthbearer(
     login_with(client, out, || {
         Ok(Mechanism::OAuthBearer {
             user: text(user, "user")?,
-            token: text(token, "token")?,
+            token: text(token, "token")?.into(),
         })
     })
 }

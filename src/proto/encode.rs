@@ -1,7 +1,11 @@
 //! Builds command lines: imaplib's quoting rules (§1.3), literals, injection checks, and the
-//! redacted form of each line for tracing.
+//! redacted form of each line for tracing. Secret arguments are recognised by type
+//! ([`Arg::Secret`], [`Arg::SecretAtom`]): the trace shows `<redacted>` in their place and the
+//! encoded command lists their wire forms ([`Encoded::secrets`]) for the session's redactor.
 
+use super::secret::{Secret, REDACTED};
 use super::ProtoError;
+use std::fmt;
 
 /// One argument of a command, with the rule that turns it into wire bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +32,11 @@ pub enum Arg {
     /// A parenthesised list of arguments, each encoded by its own rule (ID's field list,
     /// GETMETADATA's entries). Literals cannot stand inside it.
     Group(Vec<Arg>),
+    /// A secret string (the LOGIN password): sent by the rule of [`Arg::Quoted`], traced as
+    /// `<redacted>`.
+    Secret(Secret),
+    /// A secret sent verbatim (AUTHENTICATE's base64 initial response), traced as `<redacted>`.
+    SecretAtom(Secret),
 }
 
 /// A command ready to be tagged and encoded.
@@ -36,8 +45,6 @@ pub struct Command {
     /// The command name as sent (upper case; may contain a space, as in `UID FETCH`).
     pub name: String,
     pub args: Vec<Arg>,
-    /// Arguments are secrets: the trace shows `<redacted>` instead of them.
-    pub secret: bool,
 }
 
 impl Command {
@@ -45,13 +52,12 @@ impl Command {
         Command {
             name: name.into(),
             args,
-            secret: false,
         }
     }
 }
 
-/// What goes on the wire, in order.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What goes on the wire, in order. `Debug` shows sizes only: a line may hold a secret.
+#[derive(Clone, PartialEq, Eq)]
 pub enum Piece {
     /// Bytes to write, CRLF included. If the next piece is a literal, this line ends with
     /// `{N}` and the client must wait for a continuation before sending it.
@@ -60,15 +66,25 @@ pub enum Piece {
     Literal(Vec<u8>),
 }
 
+impl fmt::Debug for Piece {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Piece::Line(l) => write!(f, "Line(<{} bytes>)", l.len()),
+            Piece::Literal(l) => write!(f, "Literal(<{} bytes>)", l.len()),
+        }
+    }
+}
+
 /// An encoded command: the pieces to send and, for each line piece, its trace text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Encoded {
     pub pieces: Vec<Piece>,
     /// The first line as it may appear in a trace (secrets replaced).
     pub trace: Vec<u8>,
+    /// Every secret argument as it went on the wire, and its value: the forms a server could
+    /// echo. Empty when the command holds no secret.
+    pub secrets: Vec<Secret>,
 }
-
-const REDACTED: &[u8] = b"<redacted>";
 
 /// The message every rejected control character gets (imaplib's wording).
 pub const CONTROL_MESSAGE: &str = "NUL, CR and LF not allowed in commands";
@@ -163,6 +179,10 @@ pub fn fetch_parts(x: &[u8]) -> Vec<u8> {
     }
 }
 
+fn is_secret(arg: &Arg) -> bool {
+    matches!(arg, Arg::Secret(_) | Arg::SecretAtom(_))
+}
+
 /// The bytes of an argument that stays on the command line, after the NUL/CR/LF check.
 fn inline_bytes(arg: &Arg) -> Result<Vec<u8>, ProtoError> {
     let checked = |x: &[u8], rule: fn(&[u8]) -> Vec<u8>| check_line_safe(x).map(|_| rule(x));
@@ -174,6 +194,9 @@ fn inline_bytes(arg: &Arg) -> Result<Vec<u8>, ProtoError> {
         Arg::List(x) => checked(x, set_quote),
         Arg::FetchParts(x) => checked(x, fetch_parts),
         Arg::Nil => Ok(b"NIL".to_vec()),
+        Arg::Group(items) if items.iter().any(is_secret) => Err(ProtoError::InvalidArgument(
+            "a secret cannot stand inside a parenthesised list".into(),
+        )),
         Arg::Group(items) => {
             let parts = items
                 .iter()
@@ -181,6 +204,8 @@ fn inline_bytes(arg: &Arg) -> Result<Vec<u8>, ProtoError> {
                 .collect::<Result<Vec<_>, _>>()?;
             Ok([b"(".as_ref(), &parts.join(&b' '), b")"].concat())
         }
+        Arg::Secret(x) => checked(x.expose(), quote),
+        Arg::SecretAtom(x) => checked(x.expose(), <[u8]>::to_vec),
         Arg::Literal(_) | Arg::Utf8Literal(_) => Err(ProtoError::InvalidArgument(
             "a literal cannot stand inside a parenthesised list".into(),
         )),
@@ -196,6 +221,7 @@ pub fn encode(tag: &[u8], cmd: &Command) -> Result<Encoded, ProtoError> {
     let mut line = [tag, b" ", cmd.name.as_bytes()].concat();
     let mut trace = line.clone();
     let mut literals = 0;
+    let mut secrets = Vec::new();
     for arg in &cmd.args {
         let wire = match arg {
             Arg::Literal(bytes) | Arg::Utf8Literal(bytes) => {
@@ -220,18 +246,33 @@ pub fn encode(tag: &[u8], cmd: &Command) -> Result<Encoded, ProtoError> {
         };
         line.push(b' ');
         line.extend_from_slice(&wire);
-        if literals == 0 && !cmd.secret {
+        let secret = match arg {
+            Arg::Secret(x) | Arg::SecretAtom(x) => Some(x),
+            _ => None,
+        };
+        if literals == 0 {
             trace.push(b' ');
-            trace.extend_from_slice(&wire);
+            match secret {
+                Some(_) => trace.extend_from_slice(REDACTED.as_bytes()),
+                None => trace.extend_from_slice(&wire),
+            }
         }
-    }
-    if cmd.secret && !cmd.args.is_empty() {
-        trace.push(b' ');
-        trace.extend_from_slice(REDACTED);
+        if let Some(x) = secret {
+            secrets.push(x.clone());
+            // The wire form is kept as a secret too (zeroed on drop) when it differs.
+            let wire = Secret::new(wire);
+            if wire != *x {
+                secrets.push(wire);
+            }
+        }
     }
     line.extend_from_slice(b"\r\n");
     pieces.push(Piece::Line(line));
-    Ok(Encoded { pieces, trace })
+    Ok(Encoded {
+        pieces,
+        trace,
+        secrets,
+    })
 }
 
 #[cfg(test)]
@@ -298,16 +339,20 @@ mod tests {
 
     #[test]
     fn commands_match_imaplib_wire() {
-        let login = Command {
-            name: "LOGIN".into(),
-            args: vec![
+        let login = Command::new(
+            "LOGIN",
+            vec![
                 Arg::Astring(b"us er".to_vec()),
-                Arg::Quoted(b"p\"a\\ss".to_vec()),
+                Arg::Secret(Secret::from("p\"a\\ss")),
             ],
-            secret: true,
-        };
+        );
         assert_eq!(wire(&login), b"T1 LOGIN \"us er\" \"p\\\"a\\\\ss\"\r\n");
-        assert_eq!(encode(b"T1", &login).unwrap().trace, b"T1 LOGIN <redacted>");
+        let enc = encode(b"T1", &login).unwrap();
+        assert_eq!(enc.trace, b"T1 LOGIN \"us er\" <redacted>");
+        assert_eq!(
+            enc.secrets,
+            [Secret::from("p\"a\\ss"), Secret::from("\"p\\\"a\\\\ss\"")]
+        );
         let append = Command::new(
             "APPEND",
             vec![
@@ -346,6 +391,8 @@ mod tests {
                 Arg::Quoted(bad.to_vec()),
                 Arg::List(bad.to_vec()),
                 Arg::FetchParts(bad.to_vec()),
+                Arg::Secret(Secret::from(bad)),
+                Arg::SecretAtom(Secret::from(bad)),
             ] {
                 let cmd = Command::new("X", vec![Arg::Raw(b"ok".to_vec()), arg]);
                 assert_eq!(
