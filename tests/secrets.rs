@@ -471,3 +471,115 @@ fn echoed_credentials_never_reach_any_text_for_any_mechanism_place_or_level() {
     }
     run_all(cases);
 }
+
+#[test]
+fn no_public_type_that_holds_a_secret_prints_it() {
+    use imap::proto::encode::{encode, Arg, Command};
+    use imap::proto::secret::Redactor;
+    use imap::session::{sasl_turn, SaslTurn};
+    use imap::Secret;
+
+    const SECRET: &str = "Hunter2-Secret";
+    let mut shown: Vec<String> = Vec::new();
+    let secret = Secret::from(SECRET);
+    shown.push(format!("{secret:?}"));
+    shown.push(format!("{secret}"));
+    shown.push(format!("{:?}", Some(secret.clone())));
+    let mechanisms = [
+        Mechanism::Plain {
+            authzid: Some("boss"),
+            user: USER,
+            password: SECRET.into(),
+        },
+        Mechanism::Login {
+            user: USER,
+            password: SECRET.into(),
+        },
+        Mechanism::CramMd5 {
+            user: USER,
+            password: SECRET.into(),
+        },
+        Mechanism::XOAuth2 {
+            user: USER,
+            token: SECRET.into(),
+        },
+        Mechanism::OAuthBearer {
+            user: USER,
+            token: SECRET.into(),
+        },
+    ];
+    for m in &mechanisms {
+        shown.push(format!("{m:?}"));
+        shown.push(format!("{m:#?}"));
+        // Every message of the exchange, as the session produces it.
+        let mut client = m.client("h", 1, true);
+        if let Some(ir) = client.initial_response() {
+            shown.push(format!("{ir:?} {ir}"));
+        }
+        let mut step = |c: &[u8]| client.respond(c);
+        for challenge in ["", "PDE4OTY+", "VXNlcm5hbWU6", "UGFzc3dvcmQ6"] {
+            let turn = sasl_turn(challenge.as_bytes(), &mut step);
+            if let SaslTurn::Respond { response, line } = &turn {
+                shown.push(format!("{response} {line}"));
+            }
+            shown.push(format!("{turn:?}"));
+        }
+    }
+    let ir = B64.encode(format!("\0{USER}\0{SECRET}"));
+    let commands = [
+        Command::new(
+            "LOGIN",
+            vec![Arg::Astring(USER.into()), Arg::Secret(SECRET.into())],
+        ),
+        Command::new(
+            "AUTHENTICATE",
+            vec![
+                Arg::Raw(b"PLAIN".to_vec()),
+                Arg::SecretAtom(ir.as_str().into()),
+            ],
+        ),
+    ];
+    for cmd in &commands {
+        shown.push(format!("{cmd:?}"));
+        shown.push(format!("{:?}", cmd.args));
+        let enc = encode(b"T1", cmd).unwrap();
+        shown.push(format!("{enc:?}"));
+        shown.push(format!("{:?}", enc.pieces));
+        shown.push(String::from_utf8_lossy(&enc.trace).into_owned());
+        shown.push(format!("{:?}", enc.secrets));
+    }
+    let mut redactor = Redactor::default();
+    redactor.add(SECRET.as_bytes());
+    shown.push(format!("{redactor:?}"));
+    // Error and Outcome as a session hands them out after an echo (the echo tests above
+    // format them for every place; here one of each, directly).
+    let script = vec![
+        send("* OK [CAPABILITY IMAP4rev1] ready\r\n"),
+        expect_prefix("LOGIN "),
+        send(format!("{{tag}} NO wrong password {SECRET}\r\n")),
+        expect_prefix("LOGIN "),
+        send(format!("* BYE {SECRET}\r\n")),
+        Step::Close,
+    ];
+    let server = FakeServer::start(script);
+    let mut s = Session::default();
+    s.open("127.0.0.1", server.port, TlsMode::None).unwrap();
+    let out = s.login(USER, SECRET).unwrap();
+    shown.push(format!("{out:?}"));
+    let e = s.login(USER, SECRET).unwrap_err();
+    shown.push(format!("{e:?} {e}"));
+    let later = s.noop().unwrap_err();
+    shown.push(format!("{later:?} {later}"));
+    drop(s);
+    server.finish();
+
+    let all = shown.join("\n");
+    assert!(all.contains("<redacted>"), "{all}");
+    for form in [SECRET.to_string(), ir, b64(SECRET)] {
+        assert!(!all.contains(&form), "{form:?} printed:\n{all}");
+    }
+    // Nor its bytes as Debug prints a Vec<u8>.
+    let bytes = format!("{:?}", SECRET.as_bytes());
+    let bytes = &bytes[1..bytes.len() - 1];
+    assert!(!all.contains(bytes), "bytes of the secret printed:\n{all}");
+}
