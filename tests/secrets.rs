@@ -583,3 +583,85 @@ fn no_public_type_that_holds_a_secret_prints_it() {
     let bytes = &bytes[1..bytes.len() - 1];
     assert!(!all.contains(bytes), "bytes of the secret printed:\n{all}");
 }
+
+#[test]
+fn the_c_abi_shows_redacted_texts() {
+    use imap::ffi::auth::imap_login_plain;
+    use imap::ffi::client::{imap_client_free, imap_client_new, imap_last_error, imap_open};
+    use imap::ffi::commands::{imap_login, imap_noop, imap_response};
+    use imap::ffi::result::{imap_result_count, imap_result_free, imap_result_item};
+    use std::ffi::{CStr, CString};
+    use std::ptr;
+
+    let ir = b64(plain_message());
+    let script = vec![
+        send("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR] ready\r\n"),
+        expect_prefix("LOGIN "),
+        send(format!(
+            "{{tag}} NO [AUTHENTICATIONFAILED] {PW} {}\r\n",
+            quoted(PW)
+        )),
+        expect(&format!("AUTHENTICATE PLAIN {ir}")),
+        send(format!("* BYE {PW} {ir}\r\n")),
+        Step::Close,
+    ];
+    let server = FakeServer::start(script);
+    let forms = vec![PW.to_string(), quoted(PW), ir.clone()];
+    let (user, pw) = (CString::new(USER).unwrap(), CString::new(PW).unwrap());
+    let host = CString::new("127.0.0.1").unwrap();
+    let mut texts = Vec::new();
+    // SAFETY: the C ABI used as its header says, with live pointers.
+    unsafe {
+        let mut c = ptr::null_mut();
+        assert_eq!(imap_client_new(&mut c) as i32, 0);
+        assert_eq!(imap_open(c, host.as_ptr(), server.port, 0) as i32, 0);
+        let last = |c| {
+            CStr::from_ptr(imap_last_error(c))
+                .to_string_lossy()
+                .into_owned()
+        };
+        let mut out = ptr::null_mut();
+        imap_login(c, user.as_ptr(), pw.as_ptr(), &mut out);
+        texts.push(last(c));
+        let items = |r| {
+            (0..imap_result_count(r))
+                .map(|i| {
+                    let item = &*imap_result_item(r, i);
+                    let bytes = if item.data.is_null() {
+                        &[][..]
+                    } else {
+                        std::slice::from_raw_parts(item.data, item.len)
+                    };
+                    String::from_utf8_lossy(bytes).into_owned()
+                })
+                .collect::<Vec<_>>()
+        };
+        let no = items(out);
+        assert!(no.iter().any(|t| t.contains("<redacted>")), "{no:?}");
+        texts.extend(no);
+        imap_result_free(out);
+        out = ptr::null_mut();
+        imap_login_plain(c, ptr::null(), user.as_ptr(), pw.as_ptr(), &mut out);
+        let error = last(c);
+        assert!(error.contains("<redacted>"), "{error}");
+        texts.push(error);
+        imap_result_free(out);
+        imap_noop(c, ptr::null_mut());
+        let closed = last(c);
+        assert!(closed.contains("connection is closed"), "{closed}");
+        texts.push(closed);
+        let bye = CString::new("BYE").unwrap();
+        out = ptr::null_mut();
+        imap_response(c, bye.as_ptr(), &mut out);
+        let stored = items(out);
+        assert!(
+            stored.iter().any(|t| t.contains("<redacted>")),
+            "{stored:?}"
+        );
+        texts.extend(stored);
+        imap_result_free(out);
+        imap_client_free(c);
+    }
+    server.finish();
+    assert_clean("C ABI", &texts, &forms);
+}
