@@ -3,7 +3,13 @@
 //!
 //! Challenges and responses are base64 as imaplib sends them (standard alphabet, padded, one
 //! line). The exchange never reaches a trace: the command line shows `<redacted>`, and while it
-//! runs continuation lines and responses are traced as `<redacted>` too.
+//! runs continuation lines and responses are traced as `<redacted>` too. Every response (its
+//! bytes and its base64 line) and the mechanism's password or token join the connection's
+//! redactor, so a server echoing one gets `<redacted>` into every text instead. (With the LOGIN
+//! mechanism the first response is the user name: it is redacted too.)
+//!
+//! A built-in mechanism's exchange must be complete before an OK is believed (see
+//! [`SaslClient::complete`]); a challenge that is not base64 is cancelled with `*`.
 
 use super::{Error, ErrorKind, Outcome, Result, ResultFrom, Session, State};
 use crate::proto::encode::{Arg, Command};
@@ -140,8 +146,10 @@ impl SaslClient<'_, '_> {
             Mechanism::Login { user, .. } if self.answered == 0 => Some(Secret::from(*user)),
             Mechanism::Login { password, .. } if self.answered == 1 => Some(password.clone()),
             Mechanism::CramMd5 { user, password } if self.answered == 0 => {
-                let digest = cram_md5_digest(password.expose(), challenge);
-                Some(joined(&[user.as_bytes(), b" ", digest.as_bytes()]))
+                let mut digest = cram_md5_digest(password.expose(), challenge);
+                let r = joined(&[user.as_bytes(), b" ", digest.as_bytes()]);
+                digest.zeroize();
+                Some(r)
             }
             // Without SASL-IR the first message answers the first (empty) challenge.
             Mechanism::Plain { .. } | Mechanism::XOAuth2 { .. } | Mechanism::OAuthBearer { .. }
