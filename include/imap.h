@@ -110,6 +110,13 @@
 #define LITERAL_MINUS_MAX 4096
 
 /**
+ * Secrets shorter than this are not searched for in server text: replacing every occurrence
+ * of one to three characters would mangle the text and show where they stand, while hiding
+ * next to nothing.
+ */
+#define MIN_REDACTED_LEN 4
+
+/**
  * The default of [`Config::min_rate`]: 1 KiB/s.
  */
 #define DEFAULT_MIN_RATE 1024
@@ -601,9 +608,12 @@ typedef struct imap_result imap_result;
  * `*response`/`*response_len` to the bytes to send (unencoded; the library base64-encodes
  * them) and returns 0 (a NULL `*response` with length 0 sends an empty response), or returns
  * non-zero to abort the exchange: the client sends `*` and the server's answer decides the
- * code (`IMAP_CODE_BAD` or `IMAP_CODE_NO`; the connection stays usable). The
+ * code (`IMAP_CODE_BAD` or `IMAP_CODE_NO`; the connection stays usable; an OK to the
+ * aborted exchange is not believed: `IMAP_CODE_ABORT`, connection closed). The
  * response memory belongs to the callback and must stay valid until the callback is called
- * again or `imap_authenticate` returns. Called only on the calling thread, during the call.
+ * again or `imap_authenticate` returns; the library copies it into memory it zeroes after use,
+ * and keeps every response (and its base64) out of every message and trace line, even when the
+ * server echoes it. Called only on the calling thread, during the call.
  */
 typedef int32_t (*imap_sasl_fn)(void *user_data, const uint8_t *challenge, size_t challenge_len, const uint8_t **response, size_t *response_len);
 
@@ -1393,7 +1403,9 @@ extern "C" {
  * capabilities). `initial`/`initial_len` is an initial response sent on the command line
  * (SASL-IR); pass NULL for none. Success moves to AUTH and refreshes the capabilities; a
  * rejection gives `IMAP_CODE_NO`. The exchange never appears in a trace. On a connection where
- * TLS was asked for and is not up, nothing is sent (`IMAP_CODE_TLS`).
+ * TLS was asked for and is not up, nothing is sent (`IMAP_CODE_TLS`). A challenge that is not
+ * valid base64 is answered with `*` (cancel) and the call then fails with the server's answer
+ * (`IMAP_CODE_BAD` or `IMAP_CODE_NO`; the connection stays usable).
  *
  * # Safety
  * `client` is a live handle; `mechanism` is NUL-terminated; `initial` is NULL or points to
@@ -1406,7 +1418,13 @@ imap_code imap_authenticate(struct imap_client *client, const char *mechanism, c
  * (a master-user login: authenticate as the master, act as `authzid`). The credentials go on
  * the command line when the server offers SASL-IR. Only if the current capabilities list
  * `AUTH=PLAIN` (after TLS when TLS is on): otherwise `IMAP_CODE_UNSUPPORTED` and nothing is
- * sent. Same results as `imap_authenticate`.
+ * sent. Same results as `imap_authenticate`, and for every built-in mechanism: a server that
+ * answers OK before the credentials have all gone out (PLAIN without SASL-IR and without a
+ * challenge, LOGIN before both answers, CRAM-MD5 without a challenge) is not believed:
+ * `IMAP_CODE_ABORT`, the connection is closed and the state stays `IMAP_STATE_NONAUTH`.
+ * The password is copied into memory zeroed after use and, with every form of it that was
+ * sent (base64 included), replaced by `<redacted>` in every message, result text and trace
+ * line of the connection.
  *
  * # Safety
  * `client` is a live handle; strings are NUL-terminated (`authzid` may be NULL); `out` is NULL
@@ -1678,7 +1696,9 @@ imap_code imap_set_client_cert(struct imap_client *client, const char *certfile,
 /**
  * Sets the debug level (imaplib's `debug`): 0 silent, 1 connection events and NO/BAD/BYE,
  * 3 capabilities, 4 every line sent and received, 5 more. LOGIN and AUTHENTICATE payloads are
- * always redacted. Output goes to stderr unless a trace callback is set.
+ * always redacted, and so is a server's echo of them (the password, its quoted form, each
+ * base64 line) in every trace line, error message and status text of the connection.
+ * Output goes to stderr unless a trace callback is set.
  *
  * # Safety
  * `client` is a live handle.

@@ -13,4 +13,5 @@ pub mod transport;
 pub use proto::encode::Value;
 pub use proto::parsed;
 pub use proto::response::Item;
+pub use proto::secret::Secret;
 pub use session::{Config, Error, ErrorKind, Mechanism, Outcome, Session, State, TlsMode};

@@ -137,7 +137,7 @@ fn the_trace_shows_neither_an_8bit_password_nor_its_length() {
         case.finish();
         let lines = lines.lock().unwrap();
         assert!(
-            lines.iter().any(|l| l.contains("LOGIN <redacted>")),
+            lines.iter().any(|l| l.contains("LOGIN user <redacted>")),
             "{lines:?}"
         );
         for l in lines.iter() {

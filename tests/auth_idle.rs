@@ -50,22 +50,22 @@ fn builtin_mechanisms_log_in_against_dovecot_and_never_reach_the_trace() {
         Mechanism::Plain {
             authzid: None,
             user: "user2",
-            password: "pass2",
+            password: "pass2".into(),
         },
         Mechanism::Login {
             user: "user2",
-            password: "pass2",
+            password: "pass2".into(),
         },
         Mechanism::CramMd5 {
             user: "user2",
-            password: "pass2",
+            password: "pass2".into(),
         },
     ];
     for m in mechanisms {
         let (mut s, log) = traced(common::connect());
         assert!(s.has_capability(&format!("AUTH={}", m.name())));
         let out = s
-            .login_with(m)
+            .login_with(m.clone())
             .unwrap_or_else(|e| panic!("{}: {e}", m.name()));
         assert_eq!(out.typ, "OK", "{}: {out:?}", m.name());
         assert_eq!(s.state(), State::Auth);
@@ -87,15 +87,15 @@ fn wrong_password_is_no_and_the_connection_stays_usable() {
         Mechanism::Plain {
             authzid: None,
             user: "user2",
-            password: "wrong-secret",
+            password: "wrong-secret".into(),
         },
         Mechanism::CramMd5 {
             user: "user2",
-            password: "wrong-secret",
+            password: "wrong-secret".into(),
         },
     ] {
         let (mut s, log) = traced(common::connect());
-        let out = s.login_with(m).unwrap();
+        let out = s.login_with(m.clone()).unwrap();
         assert_eq!(out.typ, "NO", "{}", m.name());
         assert_eq!(s.state(), State::NonAuth);
         assert_eq!(s.noop().unwrap().typ, "OK");
@@ -114,7 +114,7 @@ fn master_user_logs_in_as_another_user() {
     let plain = Mechanism::Plain {
         authzid: Some("user3"),
         user: "master",
-        password: "masterpw",
+        password: "masterpw".into(),
     };
     assert_eq!(t.login_with(plain).unwrap().typ, "OK");
     for session in [&mut s, &mut t] {
@@ -124,7 +124,7 @@ fn master_user_logs_in_as_another_user() {
     let wrong = Mechanism::Plain {
         authzid: Some("user3"),
         user: "master",
-        password: "not-it",
+        password: "not-it".into(),
     };
     assert_eq!(common::connect().login_with(wrong).unwrap().typ, "NO");
 }
@@ -135,7 +135,7 @@ fn a_mechanism_the_server_does_not_offer_is_refused_before_sending() {
     let e = s
         .login_with(Mechanism::XOAuth2 {
             user: "user2",
-            token: "tok",
+            token: "tok".into(),
         })
         .unwrap_err();
     assert_eq!(e.kind, ErrorKind::Unsupported);
@@ -150,7 +150,7 @@ fn callback_sees_challenges_and_can_abort() {
     let mut step = |c: &[u8]| {
         seen.push(c.to_vec());
         match seen.len() {
-            1 => Some(b"user2".to_vec()),
+            1 => Some(b"user2".to_vec().into()),
             _ => None,
         }
     };
@@ -163,7 +163,7 @@ fn callback_sees_challenges_and_can_abort() {
     assert_eq!(seen.len(), 2, "{seen:?}");
     assert_eq!(s.state(), State::NonAuth);
     let mut answers = vec![b"pass2".to_vec(), b"user2".to_vec()];
-    let mut step = |_: &[u8]| answers.pop();
+    let mut step = |_: &[u8]| answers.pop().map(Into::into);
     assert_eq!(s.authenticate("LOGIN", None, &mut step).unwrap().typ, "OK");
 }
 
@@ -303,7 +303,7 @@ fn xoauth2_sends_the_token_on_the_command_line_with_sasl_ir() {
         |s| {
             s.login_with(Mechanism::XOAuth2 {
                 user: "me@example.com",
-                token: "T0KEN",
+                token: "T0KEN".into(),
             })
         },
     );
@@ -328,7 +328,7 @@ fn oauthbearer_without_sasl_ir_answers_the_first_challenge() {
         |s| {
             let r = s.login_with(Mechanism::OAuthBearer {
                 user: "me",
-                token: "T0KEN",
+                token: "T0KEN".into(),
             });
             (r, s.state(), s.has_capability("IDLE"))
         },
@@ -348,7 +348,7 @@ fn no_auth_mechanism_advertised_means_nothing_is_sent() {
         s.login_with(Mechanism::Plain {
             authzid: None,
             user: "u",
-            password: "p",
+            password: "p".into(),
         })
     });
     assert_eq!(r.unwrap_err().kind, ErrorKind::Unsupported);
@@ -377,7 +377,7 @@ fn plain_challenge_and_response_stay_out_of_the_trace_at_level_5() {
             let r = s.login_with(Mechanism::Plain {
                 authzid: None,
                 user: "u",
-                password: "hunter2",
+                password: "hunter2".into(),
             });
             (r, log)
         },

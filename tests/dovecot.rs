@@ -287,7 +287,10 @@ fn greeting_capabilities_login_and_logout() {
         );
     }
     assert!(!s.has_capability("STARTTLS") && !s.has_capability("AUTH=PLAIN"));
-    assert_eq!(wire.take(), ["CAPABILITY", "NOOP", "LOGIN <redacted>"]);
+    assert_eq!(
+        wire.take(),
+        ["CAPABILITY", "NOOP", "LOGIN user1 <redacted>"]
+    );
 
     let out = s.logout().expect("logout");
     assert_eq!(out.typ, "BYE");
@@ -787,7 +790,7 @@ fn commands_in_the_wrong_state_are_refused_before_sending() {
     fails(s.fetch("1", "FLAGS"), ErrorKind::IllegalState);
     fails(s.expunge(), ErrorKind::IllegalState);
     fails(s.starttls(), ErrorKind::IllegalState);
-    assert_eq!(wire.take(), ["XYZZY NIL", "LOGIN <redacted>"]);
+    assert_eq!(wire.take(), ["XYZZY NIL", "LOGIN user1 <redacted>"]);
     assert_eq!(s.state(), State::Auth);
     ok(s.noop());
 }

@@ -167,7 +167,7 @@ fn authenticate_that_worked_stays_ok_when_the_capability_refresh_brings_nothing(
             .login_with(Mechanism::Plain {
                 authzid: None,
                 user: "user",
-                password: "secret1",
+                password: "secret1".into(),
             })
             .unwrap_or_else(|e| panic!("{reply:?}: login reported {:?}: {}", e.kind, e.message));
         assert!(out.is_ok(), "{reply:?}: {out:?}");
@@ -498,7 +498,7 @@ fn expected_continuations_still_work() {
     let out = s
         .login_with(Mechanism::Login {
             user: "u",
-            password: "pw12",
+            password: "pw12".into(),
         })
         .unwrap();
     assert!(out.is_ok(), "{out:?}");

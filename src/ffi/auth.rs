@@ -5,6 +5,7 @@ use super::client::{configure, run, run_opt, view, ImapClient};
 use super::code::ImapCode;
 use super::result::ImapResult;
 use super::{bytes, opt_text, text};
+use crate::proto::secret::Secret;
 use crate::session::{Error, Mechanism, Outcome};
 use std::ffi::{c_char, c_void};
 use std::time::Duration;
@@ -13,9 +14,12 @@ use std::time::Duration;
 /// `*response`/`*response_len` to the bytes to send (unencoded; the library base64-encodes
 /// them) and returns 0 (a NULL `*response` with length 0 sends an empty response), or returns
 /// non-zero to abort the exchange: the client sends `*` and the server's answer decides the
-/// code (`IMAP_CODE_BAD` or `IMAP_CODE_NO`; the connection stays usable). The
+/// code (`IMAP_CODE_BAD` or `IMAP_CODE_NO`; the connection stays usable; an OK to the
+/// aborted exchange is not believed: `IMAP_CODE_ABORT`, connection closed). The
 /// response memory belongs to the callback and must stay valid until the callback is called
-/// again or `imap_authenticate` returns. Called only on the calling thread, during the call.
+/// again or `imap_authenticate` returns; the library copies it into memory it zeroes after use,
+/// and keeps every response (and its base64) out of every message and trace line, even when the
+/// server echoes it. Called only on the calling thread, during the call.
 pub type ImapSaslFn = Option<
     unsafe extern "C" fn(
         user_data: *mut c_void,
@@ -31,7 +35,9 @@ pub type ImapSaslFn = Option<
 /// capabilities). `initial`/`initial_len` is an initial response sent on the command line
 /// (SASL-IR); pass NULL for none. Success moves to AUTH and refreshes the capabilities; a
 /// rejection gives `IMAP_CODE_NO`. The exchange never appears in a trace. On a connection where
-/// TLS was asked for and is not up, nothing is sent (`IMAP_CODE_TLS`).
+/// TLS was asked for and is not up, nothing is sent (`IMAP_CODE_TLS`). A challenge that is not
+/// valid base64 is answered with `*` (cancel) and the call then fails with the server's answer
+/// (`IMAP_CODE_BAD` or `IMAP_CODE_NO`; the connection stays usable).
 ///
 /// # Safety
 /// `client` is a live handle; `mechanism` is NUL-terminated; `initial` is NULL or points to
@@ -68,9 +74,11 @@ pub unsafe extern "C" fn imap_authenticate(
                 )
             };
             match (rc, resp.is_null()) {
-                (0, true) => Some(Vec::new()),
+                (0, true) => Some(Secret::default()),
                 // SAFETY: the callback promised `len` readable bytes at `resp`.
-                (0, false) => Some(unsafe { std::slice::from_raw_parts(resp, len) }.to_vec()),
+                (0, false) => Some(Secret::from(unsafe {
+                    std::slice::from_raw_parts(resp, len)
+                })),
                 _ => None,
             }
         };
@@ -91,7 +99,13 @@ unsafe fn login_with(
 /// (a master-user login: authenticate as the master, act as `authzid`). The credentials go on
 /// the command line when the server offers SASL-IR. Only if the current capabilities list
 /// `AUTH=PLAIN` (after TLS when TLS is on): otherwise `IMAP_CODE_UNSUPPORTED` and nothing is
-/// sent. Same results as `imap_authenticate`.
+/// sent. Same results as `imap_authenticate`, and for every built-in mechanism: a server that
+/// answers OK before the credentials have all gone out (PLAIN without SASL-IR and without a
+/// challenge, LOGIN before both answers, CRAM-MD5 without a challenge) is not believed:
+/// `IMAP_CODE_ABORT`, the connection is closed and the state stays `IMAP_STATE_NONAUTH`.
+/// The password is copied into memory zeroed after use and, with every form of it that was
+/// sent (base64 included), replaced by `<redacted>` in every message, result text and trace
+/// line of the connection.
 ///
 /// # Safety
 /// `client` is a live handle; strings are NUL-terminated (`authzid` may be NULL); `out` is NULL
@@ -108,7 +122,7 @@ pub unsafe extern "C" fn imap_login_plain(
         Ok(Mechanism::Plain {
             authzid: opt_text(authzid, "authzid")?,
             user: text(user, "user")?,
-            password: text(password, "password")?,
+            password: text(password, "password")?.into(),
         })
     })
 }
@@ -128,7 +142,7 @@ pub unsafe extern "C" fn imap_login_sasl_login(
     login_with(client, out, || {
         Ok(Mechanism::Login {
             user: text(user, "user")?,
-            password: text(password, "password")?,
+            password: text(password, "password")?.into(),
         })
     })
 }
@@ -149,7 +163,7 @@ pub unsafe extern "C" fn imap_login_cram_md5(
     login_with(client, out, || {
         Ok(Mechanism::CramMd5 {
             user: text(user, "user")?,
-            password: text(password, "password")?,
+            password: text(password, "password")?.into(),
         })
     })
 }
@@ -170,7 +184,7 @@ pub unsafe extern "C" fn imap_login_xoauth2(
     login_with(client, out, || {
         Ok(Mechanism::XOAuth2 {
             user: text(user, "user")?,
-            token: text(token, "token")?,
+            token: text(token, "token")?.into(),
         })
     })
 }
@@ -190,7 +204,7 @@ pub unsafe extern "C" fn imap_login_oauthbearer(
     login_with(client, out, || {
         Ok(Mechanism::OAuthBearer {
             user: text(user, "user")?,
-            token: text(token, "token")?,
+            token: text(token, "token")?.into(),
         })
     })
 }

@@ -532,7 +532,9 @@ pub unsafe extern "C" fn imap_set_client_cert(
 
 /// Sets the debug level (imaplib's `debug`): 0 silent, 1 connection events and NO/BAD/BYE,
 /// 3 capabilities, 4 every line sent and received, 5 more. LOGIN and AUTHENTICATE payloads are
-/// always redacted. Output goes to stderr unless a trace callback is set.
+/// always redacted, and so is a server's echo of them (the password, its quoted form, each
+/// base64 line) in every trace line, error message and status text of the connection.
+/// Output goes to stderr unless a trace callback is set.
 ///
 /// # Safety
 /// `client` is a live handle.

@@ -1,7 +1,11 @@
 //! Builds command lines: imaplib's quoting rules (§1.3), literals, injection checks, and the
-//! redacted form of each line for tracing.
+//! redacted form of each line for tracing. Secret arguments are recognised by type
+//! ([`Arg::Secret`], [`Arg::SecretAtom`]): the trace shows `<redacted>` in their place and the
+//! encoded command lists their wire forms ([`Encoded::secrets`]) for the session's redactor.
 
+use super::secret::{Secret, REDACTED};
 use super::ProtoError;
+use std::fmt;
 
 /// One argument of a command, with the rule that turns it into wire bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +35,11 @@ pub enum Arg {
     /// GETMETADATA's entries, search keys). Message literals cannot stand inside it; string
     /// values that need a literal can.
     Group(Vec<Arg>),
+    /// A secret string (the LOGIN password): sent by the rule of [`Arg::Quoted`], traced as
+    /// `<redacted>`.
+    Secret(Secret),
+    /// A secret sent verbatim (AUTHENTICATE's base64 initial response), traced as `<redacted>`.
+    SecretAtom(Secret),
 }
 
 /// A command ready to be tagged and encoded.
@@ -39,8 +48,6 @@ pub struct Command {
     /// The command name as sent (upper case; may contain a space, as in `UID FETCH`).
     pub name: String,
     pub args: Vec<Arg>,
-    /// Arguments are secrets: the trace shows `<redacted>` instead of them.
-    pub secret: bool,
 }
 
 impl Command {
@@ -48,13 +55,12 @@ impl Command {
         Command {
             name: name.into(),
             args,
-            secret: false,
         }
     }
 }
 
-/// What goes on the wire, in order.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What goes on the wire, in order. `Debug` shows sizes only: a line may hold a secret.
+#[derive(Clone, PartialEq, Eq)]
 pub enum Piece {
     /// Bytes to write, CRLF included. If the next piece is a literal, this line ends with
     /// `{N}` and the client must wait for a continuation before sending it.
@@ -65,15 +71,26 @@ pub enum Piece {
     NonSyncLiteral(Vec<u8>),
 }
 
+impl fmt::Debug for Piece {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Piece::Line(l) => write!(f, "Line(<{} bytes>)", l.len()),
+            Piece::Literal(l) => write!(f, "Literal(<{} bytes>)", l.len()),
+            Piece::NonSyncLiteral(l) => write!(f, "NonSyncLiteral(<{} bytes>)", l.len()),
+        }
+    }
+}
+
 /// An encoded command: the pieces to send and, for each line piece, its trace text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Encoded {
     pub pieces: Vec<Piece>,
     /// The first line as it may appear in a trace (secrets replaced).
     pub trace: Vec<u8>,
+    /// Every secret argument as it went on the wire, and its value: the forms a server could
+    /// echo. Empty when the command holds no secret.
+    pub secrets: Vec<Secret>,
 }
-
-const REDACTED: &[u8] = b"<redacted>";
 
 /// The message every rejected control character gets (imaplib's wording).
 pub const CONTROL_MESSAGE: &str = "NUL, CR and LF not allowed in commands";
@@ -336,8 +353,10 @@ struct Writer<'a> {
     pieces: Vec<Piece>,
     line: Vec<u8>,
     trace: Vec<u8>,
-    /// Arguments still reach the trace (not after a literal, never for a secret command).
+    /// Arguments still reach the trace (not after a literal).
     tracing: bool,
+    /// The secrets written so far, each with its wire form when that differs.
+    secrets: Vec<Secret>,
 }
 
 impl Writer<'_> {
@@ -372,6 +391,25 @@ impl Writer<'_> {
         }
     }
 
+    /// A secret string value: on the wire by [`string_form`], `<redacted>` in the trace (a
+    /// literal's `{N}` head too, so not even its length shows), remembered in every form a
+    /// server could echo.
+    fn secret(&mut self, x: &Secret, form: StringForm) {
+        if self.tracing {
+            self.trace.extend_from_slice(REDACTED.as_bytes());
+        }
+        self.secrets.push(x.clone());
+        if let StringForm::Quoted(q) = &form {
+            if q.as_slice() != x.expose() {
+                self.secrets.push(Secret::new(q.clone()));
+            }
+        }
+        let literal = matches!(form, StringForm::Literal { .. });
+        let tracing = std::mem::replace(&mut self.tracing, false);
+        self.string(form);
+        self.tracing = tracing && !literal;
+    }
+
     /// Writes one argument; every byte is checked before it is queued, so an error leaves
     /// nothing to send. `nested`: inside a parenthesised list.
     fn arg(&mut self, arg: &Arg, nested: bool) -> Result<(), ProtoError> {
@@ -384,6 +422,23 @@ impl Writer<'_> {
             Arg::List(x) => self.put(&checked(x, set_quote)?),
             Arg::FetchParts(x) => self.put(&checked(x, fetch_parts)?),
             Arg::Nil => self.put(b"NIL"),
+            Arg::Secret(x) => {
+                let form = string_form(x.expose(), self.ctx)?;
+                self.secret(x, form);
+            }
+            Arg::SecretAtom(x) => {
+                check_line_safe(x.expose())?;
+                self.secret(x, StringForm::Quoted(x.expose().to_vec()));
+            }
+            Arg::Group(items)
+                if items
+                    .iter()
+                    .any(|a| matches!(a, Arg::Secret(_) | Arg::SecretAtom(_))) =>
+            {
+                return Err(ProtoError::InvalidArgument(
+                    "a secret cannot stand inside a parenthesised list".into(),
+                ))
+            }
             Arg::Group(items) => {
                 self.put(b"(");
                 for (i, item) in items.iter().enumerate() {
@@ -429,24 +484,21 @@ pub fn encode_in(tag: &[u8], cmd: &Command, ctx: &WireContext) -> Result<Encoded
         line: Vec::new(),
         trace: Vec::new(),
         tracing: true,
+        secrets: Vec::new(),
     };
     w.put(tag);
     w.put(b" ");
     w.put(cmd.name.as_bytes());
-    w.tracing = !cmd.secret;
     for arg in &cmd.args {
         w.put(b" ");
         w.arg(arg, false)?;
-    }
-    if cmd.secret && !cmd.args.is_empty() {
-        w.trace.push(b' ');
-        w.trace.extend_from_slice(REDACTED);
     }
     w.line.extend_from_slice(b"\r\n");
     w.pieces.push(Piece::Line(w.line));
     Ok(Encoded {
         pieces: w.pieces,
         trace: w.trace,
+        secrets: w.secrets,
     })
 }
 
@@ -514,16 +566,20 @@ mod tests {
 
     #[test]
     fn commands_match_imaplib_wire() {
-        let login = Command {
-            name: "LOGIN".into(),
-            args: vec![
+        let login = Command::new(
+            "LOGIN",
+            vec![
                 Arg::Astring(b"us er".to_vec()),
-                Arg::Quoted(b"p\"a\\ss".to_vec()),
+                Arg::Secret(Secret::from("p\"a\\ss")),
             ],
-            secret: true,
-        };
+        );
         assert_eq!(wire(&login), b"T1 LOGIN \"us er\" \"p\\\"a\\\\ss\"\r\n");
-        assert_eq!(encode(b"T1", &login).unwrap().trace, b"T1 LOGIN <redacted>");
+        let enc = encode(b"T1", &login).unwrap();
+        assert_eq!(enc.trace, b"T1 LOGIN \"us er\" <redacted>");
+        assert_eq!(
+            enc.secrets,
+            [Secret::from("p\"a\\ss"), Secret::from("\"p\\\"a\\\\ss\"")]
+        );
         let append = Command::new(
             "APPEND",
             vec![
@@ -562,6 +618,8 @@ mod tests {
                 Arg::Quoted(bad.to_vec()),
                 Arg::List(bad.to_vec()),
                 Arg::FetchParts(bad.to_vec()),
+                Arg::Secret(Secret::from(bad)),
+                Arg::SecretAtom(Secret::from(bad)),
             ] {
                 let cmd = Command::new("X", vec![Arg::Raw(b"ok".to_vec()), arg]);
                 assert_eq!(
@@ -606,14 +664,13 @@ mod tests {
     }
 
     fn login(password: &[u8]) -> Command {
-        Command {
-            name: "LOGIN".into(),
-            args: vec![
+        Command::new(
+            "LOGIN",
+            vec![
                 Arg::Astring(b"user".to_vec()),
-                Arg::Quoted(password.to_vec()),
+                Arg::Secret(Secret::from(password)),
             ],
-            secret: true,
-        }
+        )
     }
 
     const PLUS: WireContext = WireContext {
@@ -646,7 +703,7 @@ mod tests {
         // The trace never shows the password, not even its literal form.
         assert_eq!(
             encode(b"T1", &login(pw)).unwrap().trace,
-            b"T1 LOGIN <redacted>"
+            b"T1 LOGIN user <redacted>"
         );
     }
 

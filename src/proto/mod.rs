@@ -4,6 +4,7 @@
 //! - [`response`] assembles those fragments into whole responses (lines plus literals);
 //! - [`parse`] classifies a response (tagged, untagged, continuation) and reads response codes;
 //! - [`encode`] builds command lines with imaplib's quoting rules and literals;
+//! - [`secret`] holds the [`secret::Secret`] type and the redactor of echoed secrets;
 //! - [`util`] holds pure helpers (tag prefixes, CRLF normalisation);
 //! - [`imaplib`] holds imaplib's module utilities (`Int2AP`, `ParseFlags`, dates);
 //! - [`parsed`] turns raw results into structures (FETCH, mailbox data, codes, modified
@@ -15,6 +16,7 @@ pub mod imaplib;
 pub mod parse;
 pub mod parsed;
 pub mod response;
+pub mod secret;
 pub mod util;
 
 use std::fmt;

@@ -3,39 +3,58 @@
 //!
 //! Challenges and responses are base64 as imaplib sends them (standard alphabet, padded, one
 //! line). The exchange never reaches a trace: the command line shows `<redacted>`, and while it
-//! runs continuation lines and responses are traced as `<redacted>` too.
+//! runs continuation lines and responses are traced as `<redacted>` too. Every response (its
+//! bytes and its base64 line) and the mechanism's password or token join the connection's
+//! redactor, so a server echoing one gets `<redacted>` into every text instead. (With the LOGIN
+//! mechanism the first response is the user name: it is redacted too.)
+//!
+//! A built-in mechanism's exchange must be complete before an OK is believed (see
+//! [`SaslClient::complete`]); a challenge that is not base64 is cancelled with `*`.
 
 use super::{Error, ErrorKind, Outcome, Result, ResultFrom, Session, State};
 use crate::proto::encode::{Arg, Command};
+use crate::proto::secret::Secret;
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use md5::Md5;
+use std::cell::RefCell;
+use zeroize::Zeroize;
 
 /// One step of a SASL exchange: given the decoded challenge, the response to send, or `None`
 /// to abort the exchange (the client sends `*`).
-pub type SaslStep<'a> = dyn FnMut(&[u8]) -> Option<Vec<u8>> + 'a;
+pub type SaslStep<'a> = dyn FnMut(&[u8]) -> Option<Secret> + 'a;
 
-/// A built-in mechanism with its credentials.
-#[derive(Debug, Clone, Copy)]
+/// A built-in mechanism with its credentials. The password or token is a [`Secret`]: `Debug`
+/// shows `<redacted>` and its memory is zeroed on drop.
+#[derive(Debug, Clone)]
 pub enum Mechanism<'a> {
     /// RFC 4616; `authzid` is the identity to act as (a Dovecot master-user login).
     Plain {
         authzid: Option<&'a str>,
         user: &'a str,
-        password: &'a str,
+        password: Secret,
     },
     /// The LOGIN mechanism: the user name, then the password.
-    Login { user: &'a str, password: &'a str },
+    Login { user: &'a str, password: Secret },
     /// RFC 2195 (imaplib's `login_cram_md5`).
-    CramMd5 { user: &'a str, password: &'a str },
+    CramMd5 { user: &'a str, password: Secret },
     /// Google's and Microsoft's XOAUTH2 with a bearer token.
-    XOAuth2 { user: &'a str, token: &'a str },
+    XOAuth2 { user: &'a str, token: Secret },
     /// RFC 7628 OAUTHBEARER with a bearer token.
-    OAuthBearer { user: &'a str, token: &'a str },
+    OAuthBearer { user: &'a str, token: Secret },
 }
 
-impl Mechanism<'_> {
+/// `parts` joined into one secret buffer, allocated once (no stray copies to zero).
+fn joined(parts: &[&[u8]]) -> Secret {
+    let mut v = Vec::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        v.extend_from_slice(p);
+    }
+    Secret::new(v)
+}
+
+impl<'a> Mechanism<'a> {
     pub fn name(&self) -> &'static str {
         match self {
             Mechanism::Plain { .. } => "PLAIN",
@@ -46,67 +65,160 @@ impl Mechanism<'_> {
         }
     }
 
-    /// Secrets to keep out of every message.
-    fn secrets(&self) -> Vec<&str> {
-        match *self {
+    /// The password or token.
+    fn secret(&self) -> &Secret {
+        match self {
             Mechanism::Plain { password, .. }
             | Mechanism::Login { password, .. }
-            | Mechanism::CramMd5 { password, .. } => vec![password],
-            Mechanism::XOAuth2 { token, .. } | Mechanism::OAuthBearer { token, .. } => {
-                vec![token]
-            }
+            | Mechanism::CramMd5 { password, .. } => password,
+            Mechanism::XOAuth2 { token, .. } | Mechanism::OAuthBearer { token, .. } => token,
         }
     }
 
     /// The first client message, sent on the command line with SASL-IR or after the first `+`.
-    fn first_message(&self, host: &str, port: u16) -> Option<Vec<u8>> {
-        match *self {
+    fn first_message(&self, host: &str, port: u16) -> Option<Secret> {
+        match self {
             Mechanism::Plain {
                 authzid,
                 user,
                 password,
-            } => Some(format!("{}\0{user}\0{password}", authzid.unwrap_or("")).into_bytes()),
-            Mechanism::XOAuth2 { user, token } => {
-                Some(format!("user={user}\x01auth=Bearer {token}\x01\x01").into_bytes())
+            } => Some(joined(&[
+                authzid.unwrap_or("").as_bytes(),
+                b"\0",
+                user.as_bytes(),
+                b"\0",
+                password.expose(),
+            ])),
+            Mechanism::XOAuth2 { user, token } => Some(joined(&[
+                b"user=",
+                user.as_bytes(),
+                b"\x01auth=Bearer ",
+                token.expose(),
+                b"\x01\x01",
+            ])),
+            Mechanism::OAuthBearer { user, token } => {
+                let user = user.replace('=', "=3D").replace(',', "=2C");
+                let head = format!("n,a={user},\x01host={host}\x01port={port}\x01auth=Bearer ");
+                Some(joined(&[head.as_bytes(), token.expose(), b"\x01\x01"]))
             }
-            Mechanism::OAuthBearer { user, token } => Some(
-                format!(
-                    "n,a={},\x01host={host}\x01port={port}\x01auth=Bearer {token}\x01\x01",
-                    user.replace('=', "=3D").replace(',', "=2C")
-                )
-                .into_bytes(),
-            ),
             Mechanism::Login { .. } | Mechanism::CramMd5 { .. } => None,
         }
     }
 
-    /// The response to challenge number `step` (0-based, counted after any initial response).
-    fn respond(&self, step: usize, challenge: &[u8], first: &Option<Vec<u8>>) -> Option<Vec<u8>> {
-        match (*self, step) {
-            (Mechanism::Login { user, .. }, 0) => Some(user.as_bytes().to_vec()),
-            (Mechanism::Login { password, .. }, 1) => Some(password.as_bytes().to_vec()),
-            (Mechanism::CramMd5 { user, password }, 0) => {
-                Some(format!("{user} {}", cram_md5_digest(password, challenge)).into_bytes())
-            }
-            // Without SASL-IR the first message answers the first (empty) challenge.
-            (Mechanism::Plain { .. } | Mechanism::XOAuth2 { .. }, 0)
-            | (Mechanism::OAuthBearer { .. }, 0)
-                if first.is_some() =>
-            {
-                first.clone()
-            }
-            // An error challenge after the token: XOAUTH2 answers empty, OAUTHBEARER with ^A
-            // (RFC 7628 §3.2.3), and the server then fails the command.
-            (Mechanism::XOAuth2 { .. }, _) => Some(Vec::new()),
-            (Mechanism::OAuthBearer { .. }, _) => Some(vec![1]),
-            _ => None,
+    /// The client side of this mechanism's exchange with a server at `host`:`port` (the
+    /// OAUTHBEARER message names them); `sasl_ir`: the server offers SASL-IR.
+    pub fn client(&self, host: &str, port: u16, sasl_ir: bool) -> SaslClient<'_, 'a> {
+        let first = self.first_message(host, port);
+        let initial = sasl_ir && first.is_some();
+        SaslClient {
+            mech: self,
+            first,
+            initial,
+            answered: 0,
         }
     }
 }
 
+/// The client side of one built-in mechanism's exchange, without I/O (the session drives it;
+/// the `sasl` fuzz target too): the initial response for the command line, the response to
+/// each decoded challenge, and whether the credentials have gone out completely, so that a
+/// server answering OK before that is not believed.
+pub struct SaslClient<'m, 'a> {
+    mech: &'m Mechanism<'a>,
+    first: Option<Secret>,
+    /// `first` goes on the command line (SASL-IR).
+    initial: bool,
+    /// Challenges answered with a response so far.
+    answered: usize,
+}
+
+impl SaslClient<'_, '_> {
+    /// The initial response to send on the command line (SASL-IR), if any.
+    pub fn initial_response(&self) -> Option<&Secret> {
+        self.first.as_ref().filter(|_| self.initial)
+    }
+
+    /// The response to a decoded challenge, or `None` to cancel (a challenge the mechanism
+    /// does not expect: a third one for LOGIN, a second one for CRAM-MD5 or PLAIN).
+    pub fn respond(&mut self, challenge: &[u8]) -> Option<Secret> {
+        let first_pending = !self.initial && self.answered == 0;
+        let r = match self.mech {
+            Mechanism::Login { user, .. } if self.answered == 0 => Some(Secret::from(*user)),
+            Mechanism::Login { password, .. } if self.answered == 1 => Some(password.clone()),
+            Mechanism::CramMd5 { user, password } if self.answered == 0 => {
+                let mut digest = cram_md5_digest(password.expose(), challenge);
+                let r = joined(&[user.as_bytes(), b" ", digest.as_bytes()]);
+                digest.zeroize();
+                Some(r)
+            }
+            // Without SASL-IR the first message answers the first (empty) challenge.
+            Mechanism::Plain { .. } | Mechanism::XOAuth2 { .. } | Mechanism::OAuthBearer { .. }
+                if first_pending =>
+            {
+                self.first.clone()
+            }
+            // An error challenge after the token: XOAUTH2 answers empty, OAUTHBEARER with ^A
+            // (RFC 7628 §3.2.3), and the server then fails the command.
+            Mechanism::XOAuth2 { .. } => Some(Secret::default()),
+            Mechanism::OAuthBearer { .. } => Some(Secret::from(&b"\x01"[..])),
+            _ => None,
+        };
+        if r.is_some() {
+            self.answered += 1;
+        }
+        r
+    }
+
+    /// Whether every credential has been sent: the first message (PLAIN, XOAUTH2,
+    /// OAUTHBEARER), both answers (LOGIN), the digest (CRAM-MD5).
+    pub fn complete(&self) -> bool {
+        match self.mech {
+            Mechanism::Login { .. } => self.answered >= 2,
+            Mechanism::CramMd5 { .. } => self.answered >= 1,
+            _ => self.initial || self.answered >= 1,
+        }
+    }
+}
+
+/// What the client sends for one continuation request of an AUTHENTICATE exchange.
+#[derive(Debug)]
+pub enum SaslTurn {
+    /// `response` (decoded) goes out as the base64 `line`.
+    Respond { response: Secret, line: Secret },
+    /// The exchange is cancelled with the line `*`.
+    Cancel(CancelReason),
+}
+
+/// Why the client cancels an exchange.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CancelReason {
+    /// The server's challenge is not valid base64.
+    InvalidChallenge,
+    /// The mechanism (or the caller's step) gave up.
+    Refused,
+}
+
+/// One turn of a SASL exchange: `text` is the continuation text after `+ ` (base64, surrounding
+/// spaces ignored); the decoded challenge goes to `step`. The line to send (without CRLF) is the
+/// base64 of the response (standard alphabet, padded; never CR, LF or NUL), or `*` to cancel.
+pub fn sasl_turn(text: &[u8], step: &mut SaslStep<'_>) -> SaslTurn {
+    let Ok(mut challenge) = B64.decode(text.trim_ascii()) else {
+        return SaslTurn::Cancel(CancelReason::InvalidChallenge);
+    };
+    let response = step(&challenge);
+    challenge.zeroize();
+    match response {
+        Some(response) => {
+            let line = Secret::from(B64.encode(response.expose()));
+            SaslTurn::Respond { response, line }
+        }
+        None => SaslTurn::Cancel(CancelReason::Refused),
+    }
+}
+
 /// HMAC-MD5 of `challenge` keyed with `password`, lower-case hex (RFC 2195).
-pub fn cram_md5_digest(password: &str, challenge: &[u8]) -> String {
-    let mut mac = <Hmac<Md5>>::new_from_slice(password.as_bytes()).expect("HMAC takes any key");
+pub fn cram_md5_digest(password: impl AsRef<[u8]>, challenge: &[u8]) -> String {
+    let mut mac = <Hmac<Md5>>::new_from_slice(password.as_ref()).expect("HMAC takes any key");
     mac.update(challenge);
     mac.finalize()
         .into_bytes()
@@ -120,6 +232,11 @@ impl Session {
     /// challenge with `step`. `initial` is sent on the command line (SASL-IR) when given. As in
     /// imaplib, the mechanism is not checked against the capabilities. A tagged NO is returned
     /// (type `NO`); success moves to AUTH and refreshes the capabilities.
+    ///
+    /// A challenge that is not valid base64 is answered with `*` (cancel); the call then fails
+    /// with the kind of the server's answer ([`ErrorKind::Bad`] or [`ErrorKind::No`]) and the
+    /// connection stays usable. An OK to a cancelled exchange is not believed:
+    /// [`ErrorKind::Abort`], the connection is closed and the state stays NONAUTH.
     pub fn authenticate(
         &mut self,
         mechanism: &str,
@@ -128,13 +245,26 @@ impl Session {
     ) -> Result<Outcome> {
         self.guarded(|s| {
             s.check_credentials_may_go()?;
-            s.sasl = true;
-            s.awaiting_continuation = true;
-            let r = s.sasl_exchange(mechanism, initial, step);
-            s.awaiting_continuation = false;
-            s.sasl = false;
-            r
+            s.sasl_run(mechanism, initial, step, None)
         })
+    }
+
+    /// The exchange with `sasl` set (continuations and responses stay out of the trace) and
+    /// continuations expected. `complete`, for a built-in mechanism, tells whether its
+    /// credentials have all gone out.
+    fn sasl_run(
+        &mut self,
+        mechanism: &str,
+        initial: Option<&[u8]>,
+        step: &mut SaslStep<'_>,
+        complete: Option<&dyn Fn() -> bool>,
+    ) -> Result<Outcome> {
+        self.sasl = true;
+        self.awaiting_continuation = true;
+        let r = self.sasl_exchange(mechanism, initial, step, complete);
+        self.awaiting_continuation = false;
+        self.sasl = false;
+        r
     }
 
     fn sasl_exchange(
@@ -142,47 +272,86 @@ impl Session {
         mechanism: &str,
         initial: Option<&[u8]>,
         step: &mut SaslStep<'_>,
+        complete: Option<&dyn Fn() -> bool>,
     ) -> Result<Outcome> {
-        let mut args = vec![Arg::Raw(mechanism.to_ascii_uppercase().into_bytes())];
+        let mechanism = mechanism.to_ascii_uppercase();
+        let mut args = vec![Arg::Raw(mechanism.clone().into_bytes())];
         if let Some(ir) = initial {
+            self.tracer.redactor.add(ir);
             // RFC 4959: an empty initial response is sent as "=".
             let enc = if ir.is_empty() {
-                "=".to_string()
+                Secret::from("=")
             } else {
-                B64.encode(ir)
+                Secret::from(B64.encode(ir))
             };
-            args.push(Arg::Raw(enc.into_bytes()));
+            args.push(Arg::SecretAtom(enc));
         }
-        let cmd = Command {
-            name: "AUTHENTICATE".into(),
-            args,
-            secret: true,
-        };
-        let tag = self.start(cmd, "AUTHENTICATE")?;
+        let tag = self.start(Command::new("AUTHENTICATE", args), "AUTHENTICATE")?;
+        let mut cancelled = None;
         let tagged = loop {
             if let Some(t) = self.completed.remove(&tag) {
                 break t;
             }
             self.check_bye()?;
             if let Some(text) = self.continuation.take() {
-                let text = text.unwrap_or_default();
-                let challenge = B64.decode(text.trim_ascii()).map_err(|_| {
-                    self.fail(Error::new(
-                        ErrorKind::Abort,
-                        "AUTHENTICATE: the server's challenge is not valid base64",
-                    ))
-                })?;
-                let line = match step(&challenge) {
-                    Some(r) => B64.encode(r).into_bytes(),
-                    None => b"*".to_vec(),
+                let line = match sasl_turn(&text.unwrap_or_default(), step) {
+                    SaslTurn::Respond { response, line } => {
+                        self.tracer.redactor.add(response.expose());
+                        self.tracer.redactor.add(line.expose());
+                        line
+                    }
+                    SaslTurn::Cancel(why) => {
+                        cancelled = Some(why);
+                        Secret::from("*")
+                    }
                 };
                 self.tracer.log(4, || "> <redacted SASL response>".into());
-                self.write(&[line.as_slice(), b"\r\n"].concat())?;
+                let mut bytes = [line.expose(), b"\r\n"].concat();
+                let written = self.write(&bytes);
+                bytes.zeroize();
+                written?;
                 continue;
             }
             self.pump()?;
         };
         let ok = tagged.status == "OK";
+        if ok {
+            let why = if cancelled.is_some() {
+                Some("to an exchange the client cancelled")
+            } else if complete.is_some_and(|c| !c()) {
+                Some("before the mechanism's exchange was complete")
+            } else {
+                None
+            };
+            if let Some(why) = why {
+                return Err(self.fail(Error::new(
+                    ErrorKind::Abort,
+                    format!(
+                        "AUTHENTICATE {mechanism}: the server answered OK {why}; not trusted, \
+                         connection closed"
+                    ),
+                )));
+            }
+        }
+        if cancelled == Some(CancelReason::InvalidChallenge) {
+            let kind = if tagged.status == "NO" {
+                ErrorKind::No
+            } else {
+                ErrorKind::Bad
+            };
+            let message = format!(
+                "AUTHENTICATE {mechanism}: the server's challenge is not valid base64; the \
+                 exchange was cancelled (server answered {} {})",
+                tagged.status,
+                String::from_utf8_lossy(&tagged.text)
+            );
+            let data = vec![crate::Item::Line(tagged.text.clone())];
+            return Err(Error {
+                kind,
+                message,
+                outcome: Some(Box::new(Outcome::from_tagged(tagged, data))),
+            });
+        }
         let out = self.outcome("AUTHENTICATE", tagged, ResultFrom::Tagged)?;
         if ok {
             self.state = State::Auth;
@@ -195,6 +364,11 @@ impl Session {
     /// the capabilities current now, so after TLS when TLS is on): otherwise
     /// [`ErrorKind::Unsupported`] and nothing is sent. PLAIN, XOAUTH2 and OAUTHBEARER send their
     /// first message on the command line when the server offers SASL-IR.
+    ///
+    /// A server that answers OK before the mechanism's credentials have all gone out (CRAM-MD5
+    /// without a challenge, LOGIN before both answers, PLAIN without SASL-IR and without a
+    /// continuation) is not believed: [`ErrorKind::Abort`], the connection is closed (the
+    /// server's state and ours disagree) and the state stays NONAUTH.
     pub fn login_with(&mut self, mechanism: Mechanism<'_>) -> Result<Outcome> {
         let name = mechanism.name();
         if self.is_open() && !self.has_capability(&format!("AUTH={name}")) {
@@ -203,33 +377,29 @@ impl Session {
                 format!("{name} authentication is not supported by the server (no AUTH={name})"),
             ));
         }
-        let port = self.port;
-        let first = mechanism.first_message(&self.host.clone(), port);
-        let initial = if self.has_capability("SASL-IR") {
-            first.clone()
-        } else {
-            None
-        };
-        let mut n = 0usize;
-        let after_ir = initial.is_some();
-        let mut step = |challenge: &[u8]| {
-            let i = n + usize::from(after_ir);
-            n += 1;
-            mechanism.respond(i, challenge, &first)
-        };
-        let secrets = mechanism.secrets();
-        self.authenticate(name, initial.as_deref(), &mut step)
-            .map_err(|mut e| {
-                for s in &secrets {
-                    e.message = super::commands::redact(&e.message, s);
-                }
-                e
-            })
+        self.guarded(|s| {
+            s.check_credentials_may_go()?;
+            s.tracer.redactor.add(mechanism.secret().expose());
+            let host = s.host.clone();
+            let client = RefCell::new(mechanism.client(&host, s.port, s.has_capability("SASL-IR")));
+            let initial = client.borrow().initial_response().cloned();
+            let mut step = |challenge: &[u8]| client.borrow_mut().respond(challenge);
+            let complete = || client.borrow().complete();
+            s.sasl_run(
+                name,
+                initial.as_ref().map(Secret::expose),
+                &mut step,
+                Some(&complete),
+            )
+        })
     }
 
     /// imaplib's `login_cram_md5(user, password)`.
     pub fn login_cram_md5(&mut self, user: &str, password: &str) -> Result<Outcome> {
-        self.login_with(Mechanism::CramMd5 { user, password })
+        self.login_with(Mechanism::CramMd5 {
+            user,
+            password: password.into(),
+        })
     }
 }
 
@@ -250,7 +420,7 @@ mod tests {
         );
         let rfc = b"<1896.697170952@postoffice.reston.mci.net>";
         assert_eq!(
-            cram_md5_digest("tanstaaftanstaaf", rfc),
+            cram_md5_digest(b"tanstaaftanstaaf", rfc),
             "b913a602c7eda7a495b4e6e7334d3890"
         );
     }
@@ -260,25 +430,32 @@ mod tests {
         let plain = Mechanism::Plain {
             authzid: None,
             user: "user",
-            password: "pass",
+            password: "pass".into(),
         };
+        let c = plain.client("h", 1, true);
         assert_eq!(
-            B64.encode(plain.first_message("h", 1).unwrap()),
+            B64.encode(c.initial_response().unwrap().expose()),
             "AHVzZXIAcGFzcw=="
         );
+        assert!(c.complete());
         let login = Mechanism::Login {
             user: "u",
-            password: "p",
+            password: "p".into(),
         };
-        assert_eq!(login.respond(0, b"Username:", &None), Some(b"u".to_vec()));
-        assert_eq!(login.respond(1, b"Password:", &None), Some(b"p".to_vec()));
-        assert_eq!(login.respond(2, b"", &None), None);
+        let mut c = login.client("h", 1, true);
+        assert!(c.initial_response().is_none());
+        assert_eq!(c.respond(b"Username:"), Some(Secret::from("u")));
+        assert!(!c.complete());
+        assert_eq!(c.respond(b"Password:"), Some(Secret::from("p")));
+        assert!(c.complete());
+        assert_eq!(c.respond(b""), None);
         let bearer = Mechanism::OAuthBearer {
             user: "a=b,c",
-            token: "T",
+            token: "T".into(),
         };
+        let c = bearer.client("imap.example", 993, true);
         assert_eq!(
-            bearer.first_message("imap.example", 993).unwrap(),
+            c.initial_response().unwrap().expose(),
             b"n,a=a=3Db=2Cc,\x01host=imap.example\x01port=993\x01auth=Bearer T\x01\x01"
         );
     }

@@ -2,7 +2,7 @@
 //! imaplib method. Each entry builds its arguments and names where its result comes from; the
 //! sending and collecting is [`Session::run`]'s.
 
-use super::{Error, ErrorKind, Outcome, Result, Session, State, Tagged};
+use super::{Error, ErrorKind, Outcome, Result, Session, State};
 use crate::proto::encode::{Arg, Command};
 use crate::proto::response::Item;
 use crate::proto::util::normalize_crlf;
@@ -102,25 +102,16 @@ impl Session {
     pub fn login(&mut self, user: &str, password: &str) -> Result<Outcome> {
         self.guarded(|s| {
             s.check_credentials_may_go()?;
-            let cmd = Command {
-                name: "LOGIN".into(),
-                args: vec![Arg::Astring(b(user)), Arg::Quoted(b(password))],
-                secret: true,
-            };
-            let mut out = s.run(cmd, "LOGIN", ResultFrom::Tagged)?;
-            scrub(&mut out, password);
+            let cmd = Command::new(
+                "LOGIN",
+                vec![Arg::Astring(b(user)), Arg::Secret(password.into())],
+            );
+            let out = s.run(cmd, "LOGIN", ResultFrom::Tagged)?;
             if out.is_ok() {
                 s.state = State::Auth;
                 s.refresh_capabilities_after_auth()?;
             }
             Ok(out)
-        })
-        .map_err(|mut e| {
-            if let Some(o) = e.outcome.as_mut() {
-                scrub(o, password);
-            }
-            e.message = redact(&e.message, password);
-            e
         })
     }
 
@@ -461,45 +452,5 @@ impl Session {
         }
         let args = raw(args);
         self.run(Command::new(name.clone(), args), &name, ResultFrom::Tagged)
-    }
-}
-
-/// Removes a password the server may have echoed.
-/// Passwords shorter than this are not searched for in server text: replacing every
-/// occurrence of one or two characters would mangle the text and show where they stand.
-const MIN_REDACTED_LEN: usize = 4;
-
-/// `text` with every occurrence of `secret` replaced by `<redacted>`.
-pub(crate) fn redact(text: &str, secret: &str) -> String {
-    if secret.len() < MIN_REDACTED_LEN {
-        return text.to_string();
-    }
-    text.replace(secret, "<redacted>")
-}
-
-/// Removes `password` from the server's text in `out` (a server may echo it back).
-fn scrub(out: &mut Outcome, password: &str) {
-    if password.len() < MIN_REDACTED_LEN {
-        return;
-    }
-    let pw = password.as_bytes();
-    let clean = |bytes: &mut Vec<u8>| {
-        let mut out = Vec::with_capacity(bytes.len());
-        let mut rest = bytes.as_slice();
-        while let Some(pos) = rest.windows(pw.len()).position(|w| w == pw) {
-            out.extend_from_slice(&rest[..pos]);
-            out.extend_from_slice(b"<redacted>");
-            rest = &rest[pos + pw.len()..];
-        }
-        out.extend_from_slice(rest);
-        *bytes = out;
-    };
-    if let Some(Tagged { text, .. }) = out.tagged.as_mut() {
-        clean(text);
-    }
-    for item in &mut out.data {
-        if let Item::Line(l) = item {
-            clean(l);
-        }
     }
 }

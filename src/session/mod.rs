@@ -18,7 +18,9 @@ mod store;
 mod trace;
 mod typed;
 
-pub use auth::{cram_md5_digest, Mechanism, SaslStep};
+pub use auth::{
+    cram_md5_digest, sasl_turn, CancelReason, Mechanism, SaslClient, SaslStep, SaslTurn,
+};
 pub use commands::{allowed_states, ResultFrom};
 pub use error::{Error, ErrorKind, Result};
 pub use extensions::QuotaRoot;
@@ -29,6 +31,7 @@ use crate::proto::encode::{self, Arg, Command, Piece, WireContext};
 use crate::proto::framer::{BufferSink, LiteralData, LiteralSink};
 use crate::proto::parse::{self, Code, Line};
 use crate::proto::response::{Assembler, Item, RawResponse};
+use crate::proto::secret::Redactor;
 use crate::proto::{show, util, Limits};
 use crate::transport::{self, Direction, Expiry, Interrupter, Pace, Socket, Stream, TlsConfig};
 use std::collections::HashMap;
@@ -36,6 +39,7 @@ use std::io;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use trace::Tracer;
+use zeroize::Zeroize;
 
 /// imaplib's connection states.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -201,6 +205,24 @@ fn after_login_only(name: &str) -> bool {
             | "READ-WRITE" | "HIGHESTMODSEQ" | "NOMODSEQ" | "APPENDUID" | "COPYUID"
             | "UIDNOTSTICKY" | "CLOSED" | "MAILBOXID"
     )
+}
+
+/// Untagged responses that carry a human-readable message rather than mailbox data.
+fn is_status(name: &str) -> bool {
+    matches!(name, "OK" | "NO" | "BAD" | "BYE" | "PREAUTH")
+}
+
+/// Removes every secret of `r` from the texts of `o` (tagged text, line items).
+fn redact_outcome(r: &Redactor, o: &mut Outcome) {
+    if let Some(t) = o.tagged.as_mut() {
+        r.bytes(&mut t.text);
+    }
+    for item in &mut o.data {
+        match item {
+            Item::Line(l) | Item::Literal(l, _) => r.bytes(l),
+            Item::None => {}
+        }
+    }
 }
 
 /// See the module documentation.
@@ -456,8 +478,21 @@ impl Session {
         }
     }
 
-    /// Records a failure; fatal kinds close the connection.
+    /// `e` with every secret sent on this connection removed from its message and outcome.
+    fn redacted(&self, mut e: Error) -> Error {
+        let r = &self.tracer.redactor;
+        if !r.is_empty() {
+            r.text(&mut e.message);
+            if let Some(o) = e.outcome.as_mut() {
+                redact_outcome(r, o);
+            }
+        }
+        e
+    }
+
+    /// Records a failure (redacted); fatal kinds close the connection.
     fn fail(&mut self, e: Error) -> Error {
+        let e = self.redacted(e);
         if e.kind.is_fatal() && self.closed.is_none() {
             self.tracer
                 .log(1, || format!("connection closed: {}", e.message));
@@ -466,7 +501,8 @@ impl Session {
         e
     }
 
-    /// Closes the connection without LOGOUT.
+    /// Closes the connection without LOGOUT. The reason is kept (redacted) for the message of
+    /// later calls; the secrets of the connection are forgotten and zeroed.
     pub fn close(&mut self, reason: &str) {
         if let Some(mut s) = self.stream.take() {
             s.shutdown();
@@ -481,8 +517,11 @@ impl Session {
         self.pending.clear();
         self.completed.clear();
         if self.closed.is_none() {
-            self.closed = Some(reason.to_string());
+            let mut reason = reason.to_string();
+            self.tracer.redactor.text(&mut reason);
+            self.closed = Some(reason);
         }
+        self.tracer.redactor.clear();
     }
 
     /// Credentials (LOGIN, AUTHENTICATE) may only go out on an open connection, and only
@@ -885,29 +924,41 @@ impl Session {
             }
         }
         let enc = encode::encode_in(&tag, &cmd, &self.wire_context())?;
+        for form in &enc.secrets {
+            self.tracer.redactor.add(form.expose());
+        }
+        let secret = !enc.secrets.is_empty();
         self.continuation = None;
         self.tracer.log(4, || format!("> {}", show(&enc.trace)));
         self.pending.push(tag.clone());
         let mut pieces = enc.pieces.into_iter().peekable();
         while let Some(piece) = pieces.next() {
             match piece {
-                Piece::Line(bytes) => {
-                    self.write(&bytes)?;
+                Piece::Line(mut bytes) => {
+                    let written = self.write(&bytes);
+                    if secret {
+                        bytes.zeroize();
+                    }
+                    written?;
                     if matches!(pieces.peek(), Some(Piece::Literal(_)))
                         && !self.wait_continuation(&tag)?
                     {
                         break;
                     }
                 }
-                Piece::Literal(bytes) | Piece::NonSyncLiteral(bytes) => {
-                    if cmd.secret {
+                Piece::Literal(mut bytes) | Piece::NonSyncLiteral(mut bytes) => {
+                    if secret {
                         // Not even a secret's length reaches the trace.
                         self.tracer.log(4, || "write literal <redacted>".into());
                     } else {
                         self.tracer
                             .log(4, || format!("write literal size {}", bytes.len()));
                     }
-                    self.write(&bytes)?;
+                    let written = self.write(&bytes);
+                    if secret {
+                        bytes.zeroize();
+                    }
+                    written?;
                 }
             }
         }
@@ -1167,9 +1218,13 @@ impl Session {
 
     /// Files a response: a tagged one under its pending command, a continuation for the
     /// literal sender, an untagged one in the store.
-    fn dispatch(&mut self, resp: RawResponse) -> Result<()> {
+    fn dispatch(&mut self, mut resp: RawResponse) -> Result<()> {
         match resp.classify()? {
-            Line::Tagged { tag, status, text } => {
+            Line::Tagged {
+                tag,
+                status,
+                mut text,
+            } => {
                 let ours = tag.starts_with(&self.tag_prefix)
                     && tag.len() > self.tag_prefix.len()
                     && tag[self.tag_prefix.len()..].iter().all(u8::is_ascii_digit);
@@ -1186,6 +1241,9 @@ impl Session {
                     ));
                 };
                 self.pending.remove(i);
+                // The text of a completion is a message: no secret sent on the connection may
+                // come back in it.
+                self.tracer.redactor.bytes(&mut text);
                 if matches!(status.as_str(), "OK" | "NO" | "BAD") && !self.pre_tls {
                     self.store_code(&text)?;
                 }
@@ -1195,7 +1253,7 @@ impl Session {
                 }
                 self.completed.insert(tag, Tagged { status, text });
             }
-            Line::Continuation { text } => {
+            Line::Continuation { mut text } => {
                 if !self.awaiting_continuation {
                     return Err(Error::new(
                         if self.pre_tls {
@@ -1209,9 +1267,21 @@ impl Session {
                         ),
                     ));
                 }
+                // A SASL challenge goes to the mechanism as sent; any other is handed out.
+                if let (false, Some(t)) = (self.sasl, text.as_mut()) {
+                    self.tracer.redactor.bytes(t);
+                }
                 self.continuation = Some(text);
             }
-            Line::Untagged { name, data } => {
+            Line::Untagged { name, mut data } => {
+                if is_status(&name) {
+                    // Status responses are messages (BYE, NO, alerts): redacted like tagged
+                    // text. Mailbox data (FETCH, LIST...) is the caller's data, kept as sent.
+                    self.tracer.redactor.bytes(&mut data);
+                    for seg in resp.segments.iter_mut().skip(1) {
+                        self.tracer.redactor.bytes(&mut seg.line);
+                    }
+                }
                 if name == "BYE" {
                     self.bye = Some(data.clone());
                 }

@@ -1,7 +1,9 @@
 //! Debug tracing with imaplib's levels: 1 connection events and NO/BAD/BYE, 3 capabilities,
 //! 4 every line sent and received, 5 store operations too. Secrets never reach it: command
-//! lines are traced in their redacted form (see `proto::encode`).
+//! lines are traced in their redacted form (see `proto::encode`), and every line passes the
+//! connection's [`Redactor`] (a server echoing a secret) before it is emitted.
 
+use crate::proto::secret::Redactor;
 use std::time::Instant;
 
 /// Receives `(level, message)` for each trace event.
@@ -11,6 +13,9 @@ pub struct Tracer {
     pub level: u8,
     sink: Option<TraceFn>,
     start: Instant,
+    /// The forms of every secret sent on the connection; also used by the session for every
+    /// other text it hands out.
+    pub redactor: Redactor,
 }
 
 impl Default for Tracer {
@@ -19,6 +24,7 @@ impl Default for Tracer {
             level: 0,
             sink: None,
             start: Instant::now(),
+            redactor: Redactor::default(),
         }
     }
 }
@@ -38,7 +44,8 @@ impl Tracer {
         if !self.enabled(level) {
             return;
         }
-        let msg = msg();
+        let mut msg = msg();
+        self.redactor.text(&mut msg);
         match &mut self.sink {
             Some(f) => f(level, &msg),
             None => {

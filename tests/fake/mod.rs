@@ -42,6 +42,9 @@ pub enum Step {
     ExpectLine(String),
     /// Read one line, whatever it is (check it in the transcript).
     AnyLine,
+    /// Read one command line whose text after the tag starts with this; the tag is
+    /// remembered for `{tag}` (a command whose arguments the test does not spell out).
+    ExpectPrefix(String),
     Sleep(Duration),
     /// Stop writing (FIN); the client sees EOF.
     Close,
@@ -69,6 +72,10 @@ pub fn drip(bytes: impl AsRef<[u8]>, chunk: usize, delay: Duration) -> Step {
 
 pub fn expect(command: &str) -> Step {
     Step::Expect(command.to_string())
+}
+
+pub fn expect_prefix(command: &str) -> Step {
+    Step::ExpectPrefix(command.to_string())
 }
 
 pub fn expect_line(line: &str) -> Step {
@@ -266,7 +273,8 @@ impl Server {
                 }
                 Ok(())
             }
-            Step::Expect(want) => self.expect(want),
+            Step::Expect(want) => self.expect(want, false),
+            Step::ExpectPrefix(want) => self.expect(want, true),
             Step::AnyLine => self.line().map(drop),
             Step::ExpectLine(want) => match self.line()? {
                 l if l == want.as_bytes() => Ok(()),
@@ -332,11 +340,16 @@ impl Server {
         }
     }
 
-    fn expect(&mut self, want: &str) -> Result<(), String> {
+    fn expect(&mut self, want: &str, prefix_only: bool) -> Result<(), String> {
         let line = self.line()?;
         let sp = line.iter().position(|&b| b == b' ').unwrap_or(line.len());
         let (tag, rest) = line.split_at(sp);
-        if rest.strip_prefix(b" ") != Some(want.as_bytes()) {
+        let rest = rest.strip_prefix(b" ");
+        let matches = match rest {
+            Some(r) if prefix_only => r.starts_with(want.as_bytes()),
+            r => r == Some(want.as_bytes()),
+        };
+        if !matches {
             return Err(format!(
                 "expected '<tag> {want}', got '{}'",
                 String::from_utf8_lossy(&line)
