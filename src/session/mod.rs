@@ -368,7 +368,8 @@ impl Session {
                 )),
             };
         }
-        result
+        // A fatal kind means the connection is closed, whichever path produced the error.
+        result.map_err(|e| self.fail(e))
     }
 
     /// Records a failure; fatal kinds close the connection.
@@ -468,6 +469,28 @@ impl Session {
                 ),
                 _ => e,
             })?;
+            s.learn_capabilities_after_greeting()
+        })
+        .map_err(|e| self.fail(e))
+    }
+
+    /// Opens the session on an in-memory connection (see [`transport::Duplex`]), as
+    /// [`Session::open_stream`] does on a child: reads the greeting and learns the
+    /// capabilities. A harness for fuzzing the session; not part of the public API.
+    #[doc(hidden)]
+    pub fn open_duplex(&mut self, io: Box<dyn transport::Duplex>) -> Result<()> {
+        if self.closed.is_none() {
+            return Err(Error::new(ErrorKind::IllegalState, "already connected"));
+        }
+        self.guarded(|s| {
+            s.host.clear();
+            s.port = 0;
+            s.attach(Stream::Memory(transport::MemoryStream::new(io)))?;
+            s.closed = None;
+            s.tls_required = false;
+            s.pre_tls = false;
+            s.welcome.clear();
+            s.read_greeting()?;
             s.learn_capabilities_after_greeting()
         })
         .map_err(|e| self.fail(e))

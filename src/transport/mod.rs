@@ -3,10 +3,13 @@
 
 mod child;
 mod interrupt;
+mod memory;
 mod tls;
 
 pub use child::ChildStream;
 pub use interrupt::{Interrupter, Waker};
+#[doc(hidden)]
+pub use memory::{Duplex, MemoryStream};
 pub use tls::TlsConfig;
 
 use std::io::{self, Read, Write};
@@ -31,6 +34,9 @@ pub enum Stream {
     Tls(Box<native_tls::TlsStream<TcpStream>>),
     /// A command's stdin and stdout (imaplib `IMAP4_stream`), over a socket pair.
     Child(Box<ChildStream>),
+    /// An in-memory connection, for fuzzing.
+    #[doc(hidden)]
+    Memory(MemoryStream),
 }
 
 /// Runs `command` through `/bin/sh -c` with its stdin and stdout connected to us.
@@ -45,6 +51,7 @@ impl Stream {
             Stream::Tcp(s) => Waker::Tcp(s.try_clone()?),
             Stream::Tls(s) => Waker::Tcp(s.get_ref().try_clone()?),
             Stream::Child(c) => Waker::Pipe(c.waker()?),
+            Stream::Memory(_) => Waker::Memory,
         })
     }
 
@@ -58,6 +65,7 @@ impl Stream {
             Stream::Tcp(s) => s.as_raw_fd(),
             Stream::Tls(s) => s.get_ref().as_raw_fd(),
             Stream::Child(c) => c.raw_fd(),
+            Stream::Memory(_) => -1,
         }
     }
 
@@ -73,6 +81,7 @@ impl Stream {
                 c.set_timeout(t);
                 Ok(())
             }
+            Stream::Memory(_) => Ok(()),
         }
     }
 
@@ -81,6 +90,7 @@ impl Stream {
             Stream::Tcp(s) => s.read(buf),
             Stream::Tls(s) => s.read(buf),
             Stream::Child(c) => c.read(buf),
+            Stream::Memory(m) => m.read(buf),
         }
     }
 
@@ -89,6 +99,7 @@ impl Stream {
             Stream::Tcp(s) => s.write_all(data).and_then(|_| s.flush()),
             Stream::Tls(s) => s.write_all(data).and_then(|_| s.flush()),
             Stream::Child(c) => c.write_all(data),
+            Stream::Memory(m) => m.write_all(data),
         }
     }
 
@@ -104,6 +115,7 @@ impl Stream {
                 c.shutdown();
                 Ok(())
             }
+            Stream::Memory(_) => Ok(()),
         };
     }
 
@@ -116,6 +128,9 @@ impl Stream {
             )),
             Stream::Child(_) => Err(TransportError::Tls(
                 "TLS is not available on a stream connection".into(),
+            )),
+            Stream::Memory(_) => Err(TransportError::Tls(
+                "TLS is not available on an in-memory connection".into(),
             )),
         }
     }
