@@ -2,12 +2,13 @@
 //! bytes against an arbitrary sequence of calls.
 //!
 //! The input decodes (with `arbitrary`) into small limits, a read size, a server script and a
-//! list of calls. The script is a list of pieces: raw bytes, IMAP syntax from a dictionary,
-//! the tag of the newest (or an older, or an unknown) command, literals, repeated bytes, a
-//! read timeout, an interrupt from "another thread". The server hands the bytes out lazily, at
-//! most `read size` bytes per read, so the tag placeholders resolve to the command the client
-//! has just sent. When the script is used up the server answers EOF, as a socket does.
-//! `Reopen` opens the session again on the rest of the script.
+//! list of steps, each a call and the pieces the script gets just before it. The script is a
+//! list of pieces: raw bytes, IMAP syntax from a dictionary, a tagged completion, the tag of
+//! the newest (or an older, or an unknown) command, literals, repeated bytes, a read timeout,
+//! an interrupt from "another thread". The server hands the bytes out lazily, at most `read
+//! size` bytes per read, so the tag placeholders resolve to the command the client has just
+//! sent. When the script is used up the server answers EOF, as a socket does. `Reopen` opens
+//! the session again on the rest of the script.
 //!
 //! Invariants, checked after every call:
 //! - nothing panics, and every call returns (no loop on EOF: reading EOF again and again fails
@@ -157,6 +158,8 @@ enum Piece {
     Timeout,
     /// Another thread interrupts the call: the connection is shut down, reads see EOF.
     Interrupt,
+    /// The server closes the connection: reads see EOF from here on.
+    Eof,
 }
 
 /// What the connections of one run share: the rest of the script and what the client wrote.
@@ -169,7 +172,25 @@ struct Script {
     /// The tags of the command lines the client wrote, oldest first.
     tags: Vec<Vec<u8>>,
     prefix: Vec<u8>,
+    /// Answer like a plain server when the script has nothing more (see [`Script::auto`]).
+    auto: bool,
+    /// The newest command: its name, whether it was answered, whether it got its `+`.
+    newest: Option<Newest>,
+    /// What the client wrote last, and a count of its writes.
+    last_write: Vec<u8>,
+    writes: u64,
+    /// The write whose literal announcement got its `+`.
+    continued_write: u64,
 }
+
+struct Newest {
+    name: Vec<u8>,
+    answered: bool,
+    continued: bool,
+}
+
+/// The capabilities the automatic server announces.
+const AUTO_CAPABILITY: &[u8] = b"* CAPABILITY IMAP4rev1 IDLE ENABLE UTF8=ACCEPT AUTH=PLAIN AUTH=CRAM-MD5 SASL-IR LITERAL+ MOVE UNSELECT ID NAMESPACE QUOTA ACL METADATA SORT THREAD=REFERENCES\r\n";
 
 /// Bytes past which one `Repeat` stops.
 const MAX_REPEAT_BYTES: usize = 256 << 10;
@@ -191,6 +212,9 @@ impl Script {
             Piece::Token(i) => DICT[i as usize % DICT.len()].to_vec(),
             Piece::Number(n) => n.to_string().into_bytes(),
             Piece::Done(status) => {
+                if let Some(n) = self.newest.as_mut() {
+                    n.answered = true;
+                }
                 let tag = self.tags.last().map_or(&b"*"[..], Vec::as_slice);
                 let status = ["OK", "NO", "BAD"][status as usize % 3];
                 [tag, b" ", status.as_bytes(), b" done\r\n"].concat()
@@ -217,14 +241,58 @@ impl Script {
             }
             Piece::Timeout => return Some(Err(Event::Timeout)),
             Piece::Interrupt => return Some(Err(Event::Interrupt)),
+            Piece::Eof => return Some(Err(Event::Eof)),
         };
         Some(Ok(()))
+    }
+
+    /// When the script has nothing more: in automatic mode, what a plain server would answer
+    /// to what the client wrote last (a `+` for a literal, IDLE or AUTHENTICATE, data and a
+    /// tagged OK for a command); `None` when there is nothing to answer.
+    fn auto(&mut self) -> Option<Vec<u8>> {
+        if !self.auto {
+            return None;
+        }
+        let last = &self.last_write;
+        let announces = last.ends_with(b"}\r\n") && !last.ends_with(b"+}\r\n");
+        if announces && self.continued_write != self.writes {
+            self.continued_write = self.writes;
+            return Some(b"+ go ahead\r\n".to_vec());
+        }
+        let newest = self.newest.as_mut().filter(|n| !n.answered)?;
+        let tag = self.tags.last()?.clone();
+        let ok = |data: &[u8], code: &[u8]| [data, &tag, b" OK ", code, b"done\r\n"].concat();
+        let reply = match newest.name.as_slice() {
+            b"IDLE" | b"AUTHENTICATE" if !newest.continued => {
+                newest.continued = true;
+                return Some(b"+ PDEyMzQ1QGhvc3Q+\r\n".to_vec());
+            }
+            b"IDLE" if last != b"DONE\r\n" => return None,
+            b"CAPABILITY" => ok(AUTO_CAPABILITY, b""),
+            b"SELECT" | b"EXAMINE" => ok(
+                b"* 2 EXISTS\r\n* 1 RECENT\r\n* FLAGS (\\Seen)\r\n* OK [UIDVALIDITY 7] ok\r\n",
+                b"[READ-WRITE] ",
+            ),
+            b"FETCH" | b"UID" | b"STORE" => ok(
+                b"* 1 FETCH (UID 4 FLAGS (\\Seen) BODY[] {5}\r\nhello)\r\n",
+                b"",
+            ),
+            b"SEARCH" | b"SORT" => ok(b"* SEARCH 1 2\r\n", b""),
+            b"LIST" | b"LSUB" => ok(b"* LIST () \"/\" INBOX\r\n", b""),
+            b"ENABLE" => ok(b"* ENABLED UTF8=ACCEPT\r\n", b""),
+            b"LOGOUT" => ok(b"* BYE bye\r\n", b""),
+            b"APPEND" => ok(b"", b"[APPENDUID 7 3] "),
+            _ => ok(b"", b""),
+        };
+        newest.answered = true;
+        Some(reply)
     }
 }
 
 enum Event {
     Timeout,
     Interrupt,
+    Eof,
 }
 
 /// One connection to the scripted server.
@@ -256,10 +324,20 @@ impl Read for Server {
         let mut s = self.script.lock().unwrap();
         while s.pos >= s.current.len() {
             match s.advance() {
-                None => {
-                    drop(s);
-                    return self.eof();
-                }
+                None => match s.auto() {
+                    Some(reply) => {
+                        s.current = reply;
+                        s.pos = 0;
+                    }
+                    None if s.auto => {
+                        // A plain server with nothing to say is silent: the read times out.
+                        return Err(io::ErrorKind::WouldBlock.into());
+                    }
+                    None => {
+                        drop(s);
+                        return self.eof();
+                    }
+                },
                 Some(Ok(())) => {}
                 Some(Err(Event::Timeout)) => {
                     return Err(io::Error::new(io::ErrorKind::WouldBlock, "read timed out"))
@@ -267,6 +345,11 @@ impl Read for Server {
                 Some(Err(Event::Interrupt)) => {
                     drop(s);
                     self.interrupter.interrupt();
+                    self.shut = true;
+                    return self.eof();
+                }
+                Some(Err(Event::Eof)) => {
+                    drop(s);
                     self.shut = true;
                     return self.eof();
                 }
@@ -289,9 +372,21 @@ impl Write for Server {
             let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
             if digits > 0 && rest.get(digits) == Some(&b' ') {
                 let tag = data[..s.prefix.len() + digits].to_vec();
+                let name = rest[digits + 1..]
+                    .split(|&b| b == b' ' || b == b'\r')
+                    .next()
+                    .unwrap_or_default()
+                    .to_ascii_uppercase();
                 s.tags.push(tag);
+                s.newest = Some(Newest {
+                    name,
+                    answered: false,
+                    continued: false,
+                });
             }
         }
+        s.writes += 1;
+        s.last_write = data.to_vec();
         Ok(data.len())
     }
 
@@ -496,8 +591,21 @@ struct Input {
     /// Most bytes one read returns, minus one.
     read_size: u8,
     greeting: Greeting,
+    /// Unless 0 (mod 4), the server answers like a plain server when the script runs out.
+    auto: u8,
+    /// What the server sends from the start (after the greeting).
     script: Vec<Piece>,
-    ops: Vec<Op>,
+    steps: Vec<Step>,
+}
+
+/// One call, and what the server adds to its script just before it: some pieces and, most
+/// of the time, a tagged completion (so calls get answered and the run goes deep). Pieces not
+/// read by the call stay queued for the next one.
+#[derive(Arbitrary, Debug)]
+struct Step {
+    reply: Vec<Piece>,
+    done: Option<u8>,
+    op: Op,
 }
 
 /// The live-heap bound of a run: the read buffer, a few times each limit, the harness's own
@@ -785,6 +893,11 @@ fuzz_target!(|data: &[u8]| {
         repeats: 0,
         tags: Vec::new(),
         prefix: s.tag_prefix().to_vec(),
+        auto: input.auto % 4 != 0,
+        newest: None,
+        last_write: Vec::new(),
+        writes: 0,
+        continued_write: 0,
     }));
     let read_size = 1 + input.read_size as usize;
     let bound = |l: &Limits| base + memory_bound(l, data.len());
@@ -795,7 +908,13 @@ fuzz_target!(|data: &[u8]| {
         eprintln!("--- open -> {opened:?}");
     }
     check(&s, "open", &opened, true);
-    for op in &input.ops {
+    for step in &input.steps {
+        {
+            let mut script = script.lock().unwrap();
+            script.pieces.extend(step.reply.iter().cloned());
+            script.pieces.extend(step.done.map(Piece::Done));
+        }
+        let op = &step.op;
         let was_open = s.is_open();
         let r = call(&mut s, op, &script, read_size, &mut started);
         if debug() {
