@@ -35,9 +35,14 @@ trap 'bash "$ROOT_DIR/tests/server/test-dovecot.sh" stop >/dev/null 2>&1 || true
 step "Rust tests"
 cargo test --locked
 
-step "fuzz the framer and parsers (short run; long run: see fuzz/Cargo.toml)"
+step "fuzz: parsers, session, encoder, SASL (short runs, FUZZ_SECONDS each; long runs: see fuzz/Cargo.toml)"
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked --version "^0.13"
-(cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run parse_fetch -- -max_total_time="${FUZZ_SECONDS:-30}")
+for target in parse_fetch session encode sasl; do
+    # A target joins the list when its file exists (fuzz/fuzz_targets/<target>.rs).
+    [ -f "fuzz/fuzz_targets/$target.rs" ] || continue
+    (cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run "$target" -- \
+        -max_total_time="${FUZZ_SECONDS:-20}" -timeout=10)
+done
 
 step "C tests (ctest, with valgrind)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Debug >/dev/null

@@ -1245,6 +1245,59 @@ fn control_characters_in_arguments_are_refused_and_nothing_is_sent() {
     ok(s.delete(&name));
 }
 
+/// A command line ending in `{N}` or `{N+}` makes the server read the next N bytes as a
+/// literal: the following command would be swallowed. Every argument either stays inside its
+/// quoting (the call completes) or is refused before anything is sent; the connection stays
+/// in sync either way. Found by the encoder fuzz target.
+#[test]
+fn literal_announcements_in_arguments_never_desynchronise_the_connection() {
+    let (mut s, name) = scratch("announce", &MESSAGES[..1]);
+    let config = Config {
+        io_timeout: Duration::from_secs(5),
+        ..s.config().clone()
+    };
+    s.set_config(config);
+    ok(s.select(&name, false));
+    let sentinel = unique_mailbox("sentinel");
+    let wire = Wire::attach(&mut s);
+    for (what, call) in INJECTABLE {
+        for payload in [
+            format!("{sentinel} {{5}}"),
+            format!("{sentinel} {{5+}}"),
+            format!("{sentinel}{{0}}"),
+            format!("{sentinel}{{0+}}"),
+        ] {
+            match call(&mut s, &payload) {
+                Err(e) if e.kind == ErrorKind::InvalidArgument => {
+                    assert_eq!(wire.take(), Vec::<String>::new(), "{what} sent something");
+                }
+                Err(e) => assert_eq!(e.kind, ErrorKind::Bad, "{what} {payload:?}: {e:?}"),
+                Ok(_) => {}
+            }
+            assert!(s.is_open(), "{what} {payload:?}");
+            let out = s
+                .noop()
+                .unwrap_or_else(|e| panic!("{what} {payload:?}: {e:?}"));
+            assert!(tagged_text(&out).starts_with("NOOP completed"), "{what}");
+            wire.take();
+            if s.state() != State::Selected {
+                ok(s.select(&name, false));
+            }
+        }
+    }
+    for item in ok(s.list("", &format!("{sentinel}*"))).data {
+        if let Item::Line(l) = item {
+            let l = String::from_utf8_lossy(&l).into_owned();
+            let quoted = &l[l.find(" \"/\" ").expect("LIST line") + 5..];
+            let mailbox = quoted.trim_matches('"').replace("\\\"", "\"");
+            ok(s.delete(&mailbox));
+        }
+    }
+    assert_eq!(ok(s.list("", &format!("{sentinel}*"))).data, none());
+    ok(s.close_mailbox());
+    ok(s.delete(&name));
+}
+
 #[test]
 fn control_characters_in_login_are_refused_and_nothing_is_sent() {
     let mut s = connect();

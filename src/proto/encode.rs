@@ -103,6 +103,36 @@ pub fn check_line_safe(arg: &[u8]) -> Result<(), ProtoError> {
     Ok(())
 }
 
+/// Whether `x` ends in a literal announcement, `{N}` or `{N+}` (digits only): at the end of a
+/// line it makes the server read the next N bytes as a literal, so a verbatim argument or a
+/// command name that ends so could swallow the next command.
+fn ends_with_literal_announcement(x: &[u8]) -> bool {
+    let Some(body) = x.strip_suffix(b"}") else {
+        return false;
+    };
+    let body = body.strip_suffix(b"+").unwrap_or(body);
+    let digits = body.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+    digits > 0 && body[..body.len() - digits].ends_with(b"{")
+}
+
+/// A command name is one or more atoms separated by single spaces (`UID FETCH`).
+fn check_name(name: &[u8]) -> Result<(), ProtoError> {
+    let atom_char = |b: &u8| {
+        b.is_ascii_graphic() && !matches!(b, b'(' | b')' | b'{' | b'%' | b'*' | b'"' | b'\\' | b']')
+    };
+    if name
+        .split(|&b| b == b' ')
+        .all(|w| !w.is_empty() && w.iter().all(atom_char))
+    {
+        Ok(())
+    } else {
+        Err(ProtoError::InvalidArgument(format!(
+            "invalid command name {:?}: one or more atoms separated by single spaces",
+            String::from_utf8_lossy(name)
+        )))
+    }
+}
+
 /// `_quote`: `\` → `\\`, `"` → `\"`, wrapped in double quotes.
 pub fn quote(x: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(x.len() + 2);
@@ -415,6 +445,20 @@ impl Writer<'_> {
     fn arg(&mut self, arg: &Arg, nested: bool) -> Result<(), ProtoError> {
         let checked = |x: &[u8], rule: fn(&[u8]) -> Vec<u8>| check_line_safe(x).map(|_| rule(x));
         match arg {
+            // A verbatim argument ending in `{N}` would make the server read what follows as
+            // literal bytes: the rest of the command could then smuggle in a second one.
+            Arg::Raw(x) if ends_with_literal_announcement(x) => {
+                return Err(ProtoError::InvalidArgument(
+                    "an argument sent verbatim may not end with a literal announcement such as {5}"
+                        .into(),
+                ))
+            }
+            Arg::SecretAtom(x) if ends_with_literal_announcement(x.expose()) => {
+                return Err(ProtoError::InvalidArgument(
+                    "an argument sent verbatim may not end with a literal announcement such as {5}"
+                        .into(),
+                ))
+            }
             Arg::Raw(x) => self.put(&checked(x, <[u8]>::to_vec)?),
             Arg::Astring(x) => self.string(astring_form(x, false, self.ctx)?),
             Arg::ListMailbox(x) => self.string(astring_form(x, true, self.ctx)?),
@@ -478,6 +522,7 @@ pub fn encode(tag: &[u8], cmd: &Command) -> Result<Encoded, ProtoError> {
 pub fn encode_in(tag: &[u8], cmd: &Command, ctx: &WireContext) -> Result<Encoded, ProtoError> {
     check_line_safe(tag)?;
     check_line_safe(cmd.name.as_bytes())?;
+    check_name(cmd.name.as_bytes())?;
     let mut w = Writer {
         ctx,
         pieces: Vec::new(),
@@ -609,6 +654,22 @@ mod tests {
     }
 
     #[test]
+    fn no_verbatim_argument_may_end_in_a_literal_announcement() {
+        // Found by the encode fuzz target: a verbatim secret ending in `{5+}` made the line
+        // announce a literal, so the server would read the next command's bytes as its data.
+        for tail in ["{5}", "{5+}", "x{0}", "1234{12+}"] {
+            for arg in [Arg::Raw(tail.into()), Arg::SecretAtom(Secret::from(tail))] {
+                let cmd = Command::new("X", vec![arg]);
+                assert!(matches!(
+                    encode(b"T1", &cmd),
+                    Err(ProtoError::InvalidArgument(_))
+                ));
+            }
+        }
+        assert!(encode(b"T1", &Command::new("X", vec![Arg::Raw(b"{x}".to_vec())])).is_ok());
+    }
+
+    #[test]
     fn every_argument_kind_rejects_control_characters() {
         for bad in [&b"a\rb"[..], b"a\nb", b"a\0b", b"\r\n"] {
             for arg in [
@@ -634,6 +695,62 @@ mod tests {
             &Command::new("APPEND", vec![Arg::Literal(b"\r\n\0".to_vec())])
         )
         .is_ok());
+    }
+
+    /// A line that ends in `{N}` or `{N+}` makes the server read the next N bytes (the next
+    /// command) as a literal: no verbatim argument and no command name may end so. Found by
+    /// the encoder fuzz target (fuzz/fuzz_targets/encode.rs).
+    #[test]
+    fn no_verbatim_argument_or_name_can_announce_a_literal() {
+        for bad in [
+            &b"{5}"[..],
+            b"{5+}",
+            b"ALL {12}",
+            b"X{0}",
+            b"~{3}",
+            b"{18446744073709551616}",
+        ] {
+            for cmd in [
+                Command::new("SEARCH", vec![Arg::Raw(bad.to_vec())]),
+                Command::new(
+                    "SEARCH",
+                    vec![Arg::Raw(bad.to_vec()), Arg::Raw(b"ALL".to_vec())],
+                ),
+                Command::new(
+                    "X",
+                    vec![Arg::Group(vec![Arg::Nil]), Arg::Raw(bad.to_vec())],
+                ),
+                Command::new(String::from_utf8_lossy(bad).replace(' ', ""), vec![]),
+            ] {
+                assert!(
+                    matches!(encode(b"T1", &cmd), Err(ProtoError::InvalidArgument(_))),
+                    "{cmd:?} was encoded"
+                );
+            }
+        }
+        // Braces that announce nothing stay allowed.
+        for ok in [&b"{"[..], b"}", b"{}", b"{+}", b"{5}x", b"{a}", b"({5})"] {
+            let cmd = Command::new("SEARCH", vec![Arg::Raw(ok.to_vec())]);
+            assert!(encode(b"T1", &cmd).is_ok(), "{ok:?} was refused");
+        }
+    }
+
+    /// A command name is one or more atoms separated by single spaces (`UID FETCH`): a space,
+    /// a parenthesis or a quote in it would change how the server reads the line.
+    #[test]
+    fn command_names_are_atoms() {
+        for bad in [
+            "", " ", "A  B", "A ", " A", "A(B", "A\"B", "A\\B", "A%", "A*", "A]",
+        ] {
+            let cmd = Command::new(bad, vec![]);
+            assert!(
+                matches!(encode(b"T1", &cmd), Err(ProtoError::InvalidArgument(_))),
+                "{bad:?} was encoded"
+            );
+        }
+        for ok in ["NOOP", "UID FETCH", "X-CUSTOM", "XLIST"] {
+            assert!(encode(b"T1", &Command::new(ok, vec![])).is_ok(), "{ok}");
+        }
     }
 
     #[test]

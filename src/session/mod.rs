@@ -468,7 +468,8 @@ impl Session {
                 )),
             };
         }
-        result
+        // A fatal kind means the connection is closed, whichever path produced the error.
+        result.map_err(|e| self.fail(e))
     }
 
     /// A call starts: its deadline is one call timeout away.
@@ -626,6 +627,30 @@ impl Session {
         self.tls_required = false;
         self.extra_commands.clear();
         self.utf8_enabled = false;
+    }
+
+    /// Opens the session on an in-memory connection (see [`transport::Duplex`]), as
+    /// [`Session::open_stream`] does on a child: reads the greeting and learns the
+    /// capabilities. A harness for fuzzing the session; not part of the public API.
+    #[doc(hidden)]
+    pub fn open_duplex(&mut self, io: Box<dyn transport::Duplex>) -> Result<()> {
+        if self.closed.is_none() {
+            return Err(Error::new(ErrorKind::IllegalState, "already connected"));
+        }
+        self.reset_connection_state();
+        self.guarded(|s| {
+            s.host.clear();
+            s.port = 0;
+            let pace = s.config.pace();
+            s.attach(Stream::Memory(transport::MemoryStream::new(io, pace)))?;
+            s.closed = None;
+            s.tls_required = false;
+            s.pre_tls = false;
+            s.welcome.clear();
+            s.read_greeting()?;
+            s.learn_capabilities_after_greeting()
+        })
+        .map_err(|e| self.fail(e))
     }
 
     fn open_inner(&mut self, host: &str, port: u16, mode: TlsMode) -> Result<()> {

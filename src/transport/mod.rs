@@ -3,11 +3,14 @@
 
 mod child;
 mod interrupt;
+mod memory;
 mod pace;
 mod tls;
 
 pub use child::ChildStream;
 pub use interrupt::{Interrupter, Waker};
+#[doc(hidden)]
+pub use memory::{Duplex, MemoryStream};
 pub use pace::{Direction, Expiry, Pace};
 pub use tls::TlsConfig;
 
@@ -99,6 +102,9 @@ pub enum Stream {
     Tls(Box<native_tls::TlsStream<Socket>>),
     /// A command's stdin and stdout (imaplib `IMAP4_stream`), over a socket pair.
     Child(Box<ChildStream>),
+    /// An in-memory connection, for fuzzing.
+    #[doc(hidden)]
+    Memory(MemoryStream),
 }
 
 /// Runs `command` through `/bin/sh -c` with its stdin and stdout connected to us.
@@ -113,6 +119,7 @@ impl Stream {
             Stream::Tcp(s) => Waker::Tcp(s.tcp.try_clone()?),
             Stream::Tls(s) => Waker::Tcp(s.get_ref().tcp.try_clone()?),
             Stream::Child(c) => Waker::Pipe(c.waker()?),
+            Stream::Memory(_) => Waker::Memory,
         })
     }
 
@@ -126,6 +133,7 @@ impl Stream {
             Stream::Tcp(s) => s.tcp.as_raw_fd(),
             Stream::Tls(s) => s.get_ref().tcp.as_raw_fd(),
             Stream::Child(c) => c.raw_fd(),
+            Stream::Memory(_) => -1,
         }
     }
 
@@ -135,6 +143,7 @@ impl Stream {
             Stream::Tcp(s) => &s.pace,
             Stream::Tls(s) => &s.get_ref().pace,
             Stream::Child(c) => c.pace(),
+            Stream::Memory(m) => &m.pace,
         }
     }
 
@@ -143,6 +152,7 @@ impl Stream {
             Stream::Tcp(s) => &mut s.pace,
             Stream::Tls(s) => &mut s.get_mut().pace,
             Stream::Child(c) => c.pace_mut(),
+            Stream::Memory(m) => &mut m.pace,
         }
     }
 
@@ -151,6 +161,7 @@ impl Stream {
             Stream::Tcp(s) => s.read(buf),
             Stream::Tls(s) => s.read(buf),
             Stream::Child(c) => c.read(buf),
+            Stream::Memory(m) => m.read(buf),
         }
     }
 
@@ -159,6 +170,7 @@ impl Stream {
             Stream::Tcp(s) => s.write_all(data).and_then(|_| s.flush()),
             Stream::Tls(s) => s.write_all(data).and_then(|_| s.flush()),
             Stream::Child(c) => c.write_all(data),
+            Stream::Memory(m) => m.write_all(data),
         }
     }
 
@@ -176,6 +188,7 @@ impl Stream {
                 c.shutdown();
                 Ok(())
             }
+            Stream::Memory(_) => Ok(()),
         };
     }
 
@@ -188,6 +201,9 @@ impl Stream {
             )),
             Stream::Child(_) => Err(TransportError::Tls(
                 "TLS is not available on a stream connection".into(),
+            )),
+            Stream::Memory(_) => Err(TransportError::Tls(
+                "TLS is not available on an in-memory connection".into(),
             )),
         }
     }
