@@ -95,6 +95,10 @@ pub struct Encoded {
 /// The message every rejected control character gets (imaplib's wording).
 pub const CONTROL_MESSAGE: &str = "NUL, CR and LF not allowed in commands";
 
+/// The message an argument sent verbatim gets when it holds `{N}` or `{N+}`.
+const ANNOUNCEMENT_MESSAGE: &str =
+    "an argument sent verbatim may not hold a literal announcement such as {5} (send text with braces as a string value)";
+
 /// Rejects NUL, CR and LF: such an argument could end the command and start another.
 pub fn check_line_safe(arg: &[u8]) -> Result<(), ProtoError> {
     if arg.iter().any(|&b| b == 0 || b == b'\r' || b == b'\n') {
@@ -103,16 +107,22 @@ pub fn check_line_safe(arg: &[u8]) -> Result<(), ProtoError> {
     Ok(())
 }
 
-/// Whether `x` ends in a literal announcement, `{N}` or `{N+}` (digits only): at the end of a
-/// line it makes the server read the next N bytes as a literal, so a verbatim argument or a
-/// command name that ends so could swallow the next command.
-fn ends_with_literal_announcement(x: &[u8]) -> bool {
-    let Some(body) = x.strip_suffix(b"}") else {
-        return false;
-    };
-    let body = body.strip_suffix(b"+").unwrap_or(body);
-    let digits = body.iter().rev().take_while(|b| b.is_ascii_digit()).count();
-    digits > 0 && body[..body.len() - digits].ends_with(b"{")
+/// Whether `x` holds a literal announcement, `{N}` or `{N+}` (digits only), anywhere. At the
+/// end of a line it makes the server read the next N bytes as a literal, so the rest could
+/// smuggle in a second command; and some servers (Dovecot 2.3) take one in the middle of a
+/// line too, answering `+` and then reading N bytes. A verbatim argument therefore may not hold
+/// one at all: text with braces goes as a string value, which is quoted.
+fn has_literal_announcement(x: &[u8]) -> bool {
+    x.iter().enumerate().any(|(i, &b)| {
+        if b != b'{' {
+            return false;
+        }
+        let rest = &x[i + 1..];
+        let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+        let rest = &rest[digits..];
+        let rest = rest.strip_prefix(b"+").unwrap_or(rest);
+        digits > 0 && rest.first() == Some(&b'}')
+    })
 }
 
 /// A command name is one or more atoms separated by single spaces (`UID FETCH`).
@@ -447,17 +457,11 @@ impl Writer<'_> {
         match arg {
             // A verbatim argument ending in `{N}` would make the server read what follows as
             // literal bytes: the rest of the command could then smuggle in a second one.
-            Arg::Raw(x) if ends_with_literal_announcement(x) => {
-                return Err(ProtoError::InvalidArgument(
-                    "an argument sent verbatim may not end with a literal announcement such as {5}"
-                        .into(),
-                ))
+            Arg::Raw(x) | Arg::List(x) | Arg::FetchParts(x) if has_literal_announcement(x) => {
+                return Err(ProtoError::InvalidArgument(ANNOUNCEMENT_MESSAGE.into()))
             }
-            Arg::SecretAtom(x) if ends_with_literal_announcement(x.expose()) => {
-                return Err(ProtoError::InvalidArgument(
-                    "an argument sent verbatim may not end with a literal announcement such as {5}"
-                        .into(),
-                ))
+            Arg::SecretAtom(x) if has_literal_announcement(x.expose()) => {
+                return Err(ProtoError::InvalidArgument(ANNOUNCEMENT_MESSAGE.into()))
             }
             Arg::Raw(x) => self.put(&checked(x, <[u8]>::to_vec)?),
             Arg::Astring(x) => self.string(astring_form(x, false, self.ctx)?),
@@ -654,11 +658,16 @@ mod tests {
     }
 
     #[test]
-    fn no_verbatim_argument_may_end_in_a_literal_announcement() {
+    fn no_verbatim_argument_may_hold_a_literal_announcement() {
         // Found by the encode fuzz target: a verbatim secret ending in `{5+}` made the line
         // announce a literal, so the server would read the next command's bytes as its data.
-        for tail in ["{5}", "{5+}", "x{0}", "1234{12+}"] {
-            for arg in [Arg::Raw(tail.into()), Arg::SecretAtom(Secret::from(tail))] {
+        for tail in ["{5}", "{5+}", "x{0}", "1234{12+}", "a {5} b", "(X {5})"] {
+            for arg in [
+                Arg::Raw(tail.into()),
+                Arg::List(tail.into()),
+                Arg::FetchParts(tail.into()),
+                Arg::SecretAtom(Secret::from(tail)),
+            ] {
                 let cmd = Command::new("X", vec![arg]);
                 assert!(matches!(
                     encode(b"T1", &cmd),
@@ -666,7 +675,10 @@ mod tests {
                 ));
             }
         }
-        assert!(encode(b"T1", &Command::new("X", vec![Arg::Raw(b"{x}".to_vec())])).is_ok());
+        for fine in ["{x}", "{}", "{5", "5}", "{+}"] {
+            let cmd = Command::new("X", vec![Arg::Raw(fine.into())]);
+            assert!(encode(b"T1", &cmd).is_ok(), "{fine}");
+        }
     }
 
     #[test]
@@ -728,8 +740,17 @@ mod tests {
                 );
             }
         }
+        // An announcement in the middle of a verbatim argument is refused too: Dovecot 2.3
+        // answers `+` to `STATUS INBOX (X {5})` and would read the next bytes as the literal.
+        for bad in [&b"{5}x"[..], b"({5})", b"a {0+} b"] {
+            let cmd = Command::new("SEARCH", vec![Arg::Raw(bad.to_vec())]);
+            assert!(
+                matches!(encode(b"T1", &cmd), Err(ProtoError::InvalidArgument(_))),
+                "{bad:?} was encoded"
+            );
+        }
         // Braces that announce nothing stay allowed.
-        for ok in [&b"{"[..], b"}", b"{}", b"{+}", b"{5}x", b"{a}", b"({5})"] {
+        for ok in [&b"{"[..], b"}", b"{}", b"{+}", b"{a}", b"{5", b"5}"] {
             let cmd = Command::new("SEARCH", vec![Arg::Raw(ok.to_vec())]);
             assert!(encode(b"T1", &cmd).is_ok(), "{ok:?} was refused");
         }
