@@ -1249,6 +1249,38 @@ fn control_characters_in_arguments_are_refused_and_nothing_is_sent() {
 /// literal: the following command would be swallowed. Every argument either stays inside its
 /// quoting (the call completes) or is refused before anything is sent; the connection stays
 /// in sync either way. Found by the encoder fuzz target.
+/// A verbatim argument that leaves a quoted string open shifts the quoting of the rest of the
+/// line: the quoted string value after it is read outside quotes and its `{5}` announces a
+/// literal (Dovecot answers `+`). Refused before anything is sent; the connection stays in
+/// sync. Found by the encode fuzz target.
+#[test]
+fn an_open_quote_in_a_verbatim_argument_never_desynchronises_the_connection() {
+    let (mut s, name) = scratch("openquote", &MESSAGES[..1]);
+    let config = Config {
+        io_timeout: Duration::from_secs(5),
+        ..s.config().clone()
+    };
+    s.set_config(config);
+    ok(s.select(&name, false));
+    let wire = Wire::attach(&mut s);
+    type Call0 = fn(&mut Session) -> ImapResult<Outcome>;
+    let calls: [(&str, Call0); 3] = [
+        ("uid sort", |s| s.uid("SORT", &["(\"", "x {5}", "ALL"])),
+        ("sort", |s| s.sort("(\"", Some("x {5}"), &["ALL"])),
+        ("xatom", |s| s.xatom("NOOP", &["\"", "x {5}\""])),
+    ];
+    for (what, call) in calls {
+        let e = fails(call(&mut s), ErrorKind::InvalidArgument);
+        assert!(e.message.contains("quoted string open"), "{what}: {e:?}");
+        assert_eq!(wire.take(), Vec::<String>::new(), "{what} sent something");
+        let out = s.noop().unwrap_or_else(|e| panic!("{what}: {e:?}"));
+        assert!(tagged_text(&out).starts_with("NOOP completed"), "{what}");
+        wire.take();
+    }
+    ok(s.close_mailbox());
+    ok(s.delete(&name));
+}
+
 #[test]
 fn literal_announcements_in_arguments_never_desynchronise_the_connection() {
     let (mut s, name) = scratch("announce", &MESSAGES[..1]);

@@ -177,6 +177,34 @@ fn announced(line: &[u8]) -> Option<usize> {
     )
 }
 
+/// Where a line (without CRLF) holds a literal announcement `{N}` / `{N+}` outside a quoted
+/// string before its end. Servers read such an announcement in the middle of a line too
+/// (Dovecot 2.3 answers `+` and reads N bytes), so the encoder must never produce one. Quoted
+/// strings are followed as a server does: `"` opens and closes, `\` escapes inside.
+fn mid_line_announcement(body: &[u8]) -> Option<usize> {
+    let mut quoted = false;
+    let mut i = 0;
+    while i < body.len() {
+        match (quoted, body[i]) {
+            (true, b'\\') => i += 1,
+            (_, b'"') => quoted = !quoted,
+            (false, b'{') => {
+                let rest = &body[i + 1..];
+                let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+                let after = &rest[digits..];
+                let after = after.strip_prefix(b"+").unwrap_or(after);
+                let end = body.len() - after.len();
+                if digits > 0 && after.first() == Some(&b'}') && end + 1 < body.len() {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 /// Checks the pieces one by one.
 fn check_pieces(tag: &[u8], cmd: &Command, enc: &Encoded) {
     let pieces = &enc.pieces;
@@ -194,6 +222,12 @@ fn check_pieces(tag: &[u8], cmd: &Command, enc: &Encoded) {
                     !body.iter().any(|&b| b == b'\r' || b == b'\n' || b == 0),
                     "CR, LF or NUL inside a line: {l:?}"
                 );
+                if let Some(at) = mid_line_announcement(body) {
+                    panic!(
+                        "literal announcement at {at} inside the line {:?}",
+                        String::from_utf8_lossy(l)
+                    );
+                }
                 match pieces.get(i + 1) {
                     Some(Piece::Literal(lit)) => {
                         assert_eq!(

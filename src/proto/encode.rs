@@ -125,6 +125,28 @@ fn has_literal_announcement(x: &[u8]) -> bool {
     })
 }
 
+/// The message an argument sent verbatim gets when a quoted string in it does not end.
+const OPEN_QUOTE_MESSAGE: &str =
+    "an argument sent verbatim may not leave a quoted string open (send such text as a string value)";
+
+/// Whether `x` leaves a quoted string open, read as a server reads a line (`"` opens and
+/// closes, `\` escapes inside). Such an argument shifts the quoting of everything after it:
+/// a quoted string value later on the line would be read outside quotes, and a `{5}` in it
+/// would announce a literal.
+fn leaves_quote_open(x: &[u8]) -> bool {
+    let mut quoted = false;
+    let mut i = 0;
+    while i < x.len() {
+        match x[i] {
+            b'\\' if quoted => i += 1,
+            b'"' => quoted = !quoted,
+            _ => {}
+        }
+        i += 1;
+    }
+    quoted
+}
+
 /// A command name is one or more atoms separated by single spaces (`UID FETCH`).
 fn check_name(name: &[u8]) -> Result<(), ProtoError> {
     let atom_char = |b: &u8| {
@@ -463,6 +485,12 @@ impl Writer<'_> {
             Arg::SecretAtom(x) if has_literal_announcement(x.expose()) => {
                 return Err(ProtoError::InvalidArgument(ANNOUNCEMENT_MESSAGE.into()))
             }
+            Arg::Raw(x) | Arg::List(x) | Arg::FetchParts(x) if leaves_quote_open(x) => {
+                return Err(ProtoError::InvalidArgument(OPEN_QUOTE_MESSAGE.into()))
+            }
+            Arg::SecretAtom(x) if leaves_quote_open(x.expose()) => {
+                return Err(ProtoError::InvalidArgument(OPEN_QUOTE_MESSAGE.into()))
+            }
             Arg::Raw(x) => self.put(&checked(x, <[u8]>::to_vec)?),
             Arg::Astring(x) => self.string(astring_form(x, false, self.ctx)?),
             Arg::ListMailbox(x) => self.string(astring_form(x, true, self.ctx)?),
@@ -655,6 +683,46 @@ mod tests {
             ],
         );
         assert_eq!(wire(&status), b"T1 STATUS INBOX (MESSAGES UNSEEN)\r\n");
+    }
+
+    /// A verbatim argument that leaves a quoted string open shifts the quoting of everything
+    /// after it: a quoted string value later on the line is then read outside quotes, and a
+    /// `{5}` in it announces a literal (found by the encode fuzz target, reading lines as a
+    /// server does).
+    #[test]
+    fn no_verbatim_argument_may_leave_a_quoted_string_open() {
+        for open in [
+            &b"\""[..],
+            b"a\"b",
+            b"\"a\\\"",
+            b"\"\"\"",
+            b"(\"x)",
+            b"\"a\\",
+        ] {
+            for arg in [
+                Arg::Raw(open.to_vec()),
+                Arg::List(open.to_vec()),
+                Arg::FetchParts(open.to_vec()),
+                Arg::SecretAtom(Secret::from(String::from_utf8_lossy(open).as_ref())),
+                Arg::Group(vec![Arg::Raw(open.to_vec())]),
+            ] {
+                let cmd = Command::new("ID", vec![arg, Arg::Quoted(b"x {5}".to_vec())]);
+                assert!(
+                    matches!(encode(b"T1", &cmd), Err(ProtoError::InvalidArgument(_))),
+                    "{cmd:?} was encoded"
+                );
+            }
+        }
+        for closed in [
+            &b"SUBJECT \"a b\""[..],
+            b"\"a\\\"b\"",
+            b"\"\"",
+            b"x",
+            b"(\"a\" \"b\")",
+        ] {
+            let cmd = Command::new("SEARCH", vec![Arg::Raw(closed.to_vec())]);
+            assert!(encode(b"T1", &cmd).is_ok(), "{closed:?} was refused");
+        }
     }
 
     #[test]
