@@ -400,7 +400,10 @@ impl Server {
 pub fn certificate() -> &'static (PathBuf, PathBuf) {
     static CERT: OnceLock<(PathBuf, PathBuf)> = OnceLock::new();
     CERT.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("libimap-fake-{}", std::process::id()));
+        // Under Cargo's scratch directory for integration tests (inside target/), one per test
+        // binary run, so nothing is left in the system's temporary directory.
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("fake-cert-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("create cert dir");
         let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
         let status = Command::new("openssl")
