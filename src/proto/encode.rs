@@ -147,6 +147,20 @@ fn leaves_quote_open(x: &[u8]) -> bool {
     quoted
 }
 
+/// The one check for an argument sent verbatim (raw criteria, a parenthesised list, FETCH
+/// items, a verbatim secret): it must not change how the server frames the line, so no NUL, CR
+/// or LF, no literal announcement and no quoted string left open.
+fn check_verbatim(x: &[u8]) -> Result<(), ProtoError> {
+    check_line_safe(x)?;
+    if has_literal_announcement(x) {
+        return Err(ProtoError::InvalidArgument(ANNOUNCEMENT_MESSAGE.into()));
+    }
+    if leaves_quote_open(x) {
+        return Err(ProtoError::InvalidArgument(OPEN_QUOTE_MESSAGE.into()));
+    }
+    Ok(())
+}
+
 /// A command name is one or more atoms separated by single spaces (`UID FETCH`).
 fn check_name(name: &[u8]) -> Result<(), ProtoError> {
     let atom_char = |b: &u8| {
@@ -400,6 +414,34 @@ pub fn check_flag(flag: &str) -> Result<(), ProtoError> {
     }
 }
 
+/// STORE's data item name: `FLAGS`, `+FLAGS` or `-FLAGS`, optionally `.SILENT`.
+pub fn check_store_item(item: &str) -> Result<(), ProtoError> {
+    let upper = item.to_ascii_uppercase();
+    let base = upper.strip_suffix(".SILENT").unwrap_or(&upper);
+    if matches!(base, "FLAGS" | "+FLAGS" | "-FLAGS") {
+        Ok(())
+    } else {
+        Err(ProtoError::InvalidArgument(format!(
+            "not a STORE flags item: {item:?} (FLAGS, +FLAGS or -FLAGS, optionally .SILENT)"
+        )))
+    }
+}
+
+/// A sequence set given as text: digits, `*`, `:` and `,` only.
+pub fn check_sequence_set(set: &str) -> Result<(), ProtoError> {
+    if !set.is_empty()
+        && set
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b"*:,".contains(&b))
+    {
+        Ok(())
+    } else {
+        Err(ProtoError::InvalidArgument(format!(
+            "not a sequence set: {set:?}"
+        )))
+    }
+}
+
 /// A flag list argument `(\Seen $Label)`, each flag checked by [`check_flag`].
 pub fn flag_list<S: AsRef<str>>(flags: &[S]) -> Result<Arg, ProtoError> {
     flags
@@ -475,35 +517,21 @@ impl Writer<'_> {
     /// Writes one argument; every byte is checked before it is queued, so an error leaves
     /// nothing to send. `nested`: inside a parenthesised list.
     fn arg(&mut self, arg: &Arg, nested: bool) -> Result<(), ProtoError> {
-        let checked = |x: &[u8], rule: fn(&[u8]) -> Vec<u8>| check_line_safe(x).map(|_| rule(x));
+        let verbatim = |x: &[u8], rule: fn(&[u8]) -> Vec<u8>| check_verbatim(x).map(|_| rule(x));
         match arg {
-            // A verbatim argument ending in `{N}` would make the server read what follows as
-            // literal bytes: the rest of the command could then smuggle in a second one.
-            Arg::Raw(x) | Arg::List(x) | Arg::FetchParts(x) if has_literal_announcement(x) => {
-                return Err(ProtoError::InvalidArgument(ANNOUNCEMENT_MESSAGE.into()))
-            }
-            Arg::SecretAtom(x) if has_literal_announcement(x.expose()) => {
-                return Err(ProtoError::InvalidArgument(ANNOUNCEMENT_MESSAGE.into()))
-            }
-            Arg::Raw(x) | Arg::List(x) | Arg::FetchParts(x) if leaves_quote_open(x) => {
-                return Err(ProtoError::InvalidArgument(OPEN_QUOTE_MESSAGE.into()))
-            }
-            Arg::SecretAtom(x) if leaves_quote_open(x.expose()) => {
-                return Err(ProtoError::InvalidArgument(OPEN_QUOTE_MESSAGE.into()))
-            }
-            Arg::Raw(x) => self.put(&checked(x, <[u8]>::to_vec)?),
+            Arg::Raw(x) => self.put(&verbatim(x, <[u8]>::to_vec)?),
             Arg::Astring(x) => self.string(astring_form(x, false, self.ctx)?),
             Arg::ListMailbox(x) => self.string(astring_form(x, true, self.ctx)?),
             Arg::Quoted(x) => self.string(string_form(x, self.ctx)?),
-            Arg::List(x) => self.put(&checked(x, set_quote)?),
-            Arg::FetchParts(x) => self.put(&checked(x, fetch_parts)?),
+            Arg::List(x) => self.put(&verbatim(x, set_quote)?),
+            Arg::FetchParts(x) => self.put(&verbatim(x, fetch_parts)?),
             Arg::Nil => self.put(b"NIL"),
             Arg::Secret(x) => {
                 let form = string_form(x.expose(), self.ctx)?;
                 self.secret(x, form);
             }
             Arg::SecretAtom(x) => {
-                check_line_safe(x.expose())?;
+                check_verbatim(x.expose())?;
                 self.secret(x, StringForm::Quoted(x.expose().to_vec()));
             }
             Arg::Group(items)

@@ -54,6 +54,33 @@ fn rest<'a>(line: &[u8], after: &'a [u8]) -> Result<&'a [u8], ProtoError> {
     }
 }
 
+/// Untagged responses and response codes that only have a meaning once logged in: mailbox and
+/// message data, and what the commands of the authenticated state return. Received in the
+/// not-authenticated state (RFC 3501 §3.1) they describe no mailbox the client has, so they are
+/// dropped (and traced) rather than kept and handed out after login; anything else (CAPABILITY,
+/// OK/NO/BAD/BYE with [ALERT] and the like, ID, unknown extensions) is kept as usual. Dropping
+/// rather than aborting keeps a sloppy server usable, and nothing dropped can reach the caller.
+pub fn after_login_only(name: &str) -> bool {
+    matches!(
+        name,
+        // message and mailbox data (RFC 3501 §7.2-7.4, ESEARCH, SORT, THREAD, QRESYNC)
+        "EXISTS" | "RECENT" | "EXPUNGE" | "FETCH" | "FLAGS" | "SEARCH" | "ESEARCH" | "SORT"
+            | "THREAD" | "VANISHED" | "LIST" | "LSUB" | "XLIST" | "STATUS"
+            // data of authenticated-state commands (ACL, QUOTA, NAMESPACE, METADATA, ENABLE)
+            | "ACL" | "LISTRIGHTS" | "MYRIGHTS" | "QUOTA" | "QUOTAROOT" | "NAMESPACE"
+            | "METADATA" | "ANNOTATION" | "ENABLED"
+            // response codes about a selected mailbox or a stored message
+            | "UIDVALIDITY" | "UIDNEXT" | "UNSEEN" | "PERMANENTFLAGS" | "READ-ONLY"
+            | "READ-WRITE" | "HIGHESTMODSEQ" | "NOMODSEQ" | "APPENDUID" | "COPYUID"
+            | "UIDNOTSTICKY" | "CLOSED" | "MAILBOXID"
+    )
+}
+
+/// Untagged responses that carry a human-readable message rather than mailbox data.
+pub fn is_status(name: &str) -> bool {
+    matches!(name, "OK" | "NO" | "BAD" | "BYE" | "PREAUTH")
+}
+
 /// The number of a numbered untagged response against its grammar (RFC 3501 / RFC 9051):
 /// `number SP "EXISTS"` and `number SP "RECENT"` take 0..4294967295; `nz-number SP "FETCH"`
 /// and `nz-number SP "EXPUNGE"` take 1..4294967295. Numbered responses of other names are

@@ -127,7 +127,7 @@ impl Session {
                     return Err(e);
                 }
             };
-            let t = s.complete_inner(&tag, true, false)?;
+            let t = s.complete_inner(&tag, true)?;
             if t.status == "BYE" {
                 s.bye = None;
                 let data = s

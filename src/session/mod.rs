@@ -185,33 +185,6 @@ impl Outcome {
     }
 }
 
-/// Untagged responses and response codes that only have a meaning once logged in: mailbox and
-/// message data, and what the commands of the authenticated state return. Received in the
-/// not-authenticated state (RFC 3501 §3.1) they describe no mailbox the client has, so they are
-/// dropped (and traced) rather than kept and handed out after login; anything else (CAPABILITY,
-/// OK/NO/BAD/BYE with [ALERT] and the like, ID, unknown extensions) is kept as usual. Dropping
-/// rather than aborting keeps a sloppy server usable, and nothing dropped can reach the caller.
-fn after_login_only(name: &str) -> bool {
-    matches!(
-        name,
-        // message and mailbox data (RFC 3501 §7.2-7.4, ESEARCH, SORT, THREAD, QRESYNC)
-        "EXISTS" | "RECENT" | "EXPUNGE" | "FETCH" | "FLAGS" | "SEARCH" | "ESEARCH" | "SORT"
-            | "THREAD" | "VANISHED" | "LIST" | "LSUB" | "XLIST" | "STATUS"
-            // data of authenticated-state commands (ACL, QUOTA, NAMESPACE, METADATA, ENABLE)
-            | "ACL" | "LISTRIGHTS" | "MYRIGHTS" | "QUOTA" | "QUOTAROOT" | "NAMESPACE"
-            | "METADATA" | "ANNOTATION" | "ENABLED"
-            // response codes about a selected mailbox or a stored message
-            | "UIDVALIDITY" | "UIDNEXT" | "UNSEEN" | "PERMANENTFLAGS" | "READ-ONLY"
-            | "READ-WRITE" | "HIGHESTMODSEQ" | "NOMODSEQ" | "APPENDUID" | "COPYUID"
-            | "UIDNOTSTICKY" | "CLOSED" | "MAILBOXID"
-    )
-}
-
-/// Untagged responses that carry a human-readable message rather than mailbox data.
-fn is_status(name: &str) -> bool {
-    matches!(name, "OK" | "NO" | "BAD" | "BYE" | "PREAUTH")
-}
-
 /// Removes every secret of `r` from the texts of `o` (tagged text, line items).
 fn redact_outcome(r: &Redactor, o: &mut Outcome) {
     if let Some(t) = o.tagged.as_mut() {
@@ -468,8 +441,7 @@ impl Session {
                 )),
             };
         }
-        // A fatal kind means the connection is closed, whichever path produced the error.
-        result.map_err(|e| self.fail(e))
+        result
     }
 
     /// A call starts: its deadline is one call timeout away.
@@ -558,7 +530,7 @@ impl Session {
             return Err(Error::new(ErrorKind::IllegalState, "already connected"));
         }
         self.reset_connection_state();
-        self.guarded(|s| s.open_inner(host, port, mode).map_err(|e| s.fail(e)))
+        self.guarded(|s| s.open_inner(host, port, mode))
     }
 
     /// imaplib's `IMAP4_stream(command)`: runs `command` through `/bin/sh -c` and speaks IMAP
@@ -579,12 +551,7 @@ impl Session {
                 format!("new IMAP4_stream connection, tag={}", show(&s.tag_prefix))
             });
             let stream = transport::spawn(command, s.config.pace())?;
-            s.attach(stream)?;
-            s.closed = None;
-            s.tls_required = false;
-            s.pre_tls = false;
-            s.welcome.clear();
-            s.read_greeting().map_err(|e| match e.kind {
+            s.greet_unencrypted(stream).map_err(|e| match e.kind {
                 // Nothing came at all: the command failed to start or exited (a wrong path,
                 // a refused user), which is a connection failure, not a protocol violation.
                 ErrorKind::Abort if s.welcome.is_empty() => Error::new(
@@ -592,10 +559,20 @@ impl Session {
                     format!("the command ended before the IMAP greeting ({})", e.message),
                 ),
                 _ => e,
-            })?;
-            s.learn_capabilities_after_greeting()
+            })
         })
-        .map_err(|e| self.fail(e))
+    }
+
+    /// Attaches a stream that has no TLS of its own (a child process, an in-memory connection),
+    /// reads the greeting and learns the capabilities.
+    fn greet_unencrypted(&mut self, stream: Stream) -> Result<()> {
+        self.attach(stream)?;
+        self.closed = None;
+        self.tls_required = false;
+        self.pre_tls = false;
+        self.welcome.clear();
+        self.read_greeting()?;
+        self.learn_capabilities_after_greeting()
     }
 
     /// Forgets everything the previous connection left behind, so a new open starts as a new
@@ -642,15 +619,8 @@ impl Session {
             s.host.clear();
             s.port = 0;
             let pace = s.config.pace();
-            s.attach(Stream::Memory(transport::MemoryStream::new(io, pace)))?;
-            s.closed = None;
-            s.tls_required = false;
-            s.pre_tls = false;
-            s.welcome.clear();
-            s.read_greeting()?;
-            s.learn_capabilities_after_greeting()
+            s.greet_unencrypted(Stream::Memory(transport::MemoryStream::new(io, pace)))
         })
-        .map_err(|e| self.fail(e))
     }
 
     fn open_inner(&mut self, host: &str, port: u16, mode: TlsMode) -> Result<()> {
@@ -840,7 +810,7 @@ impl Session {
             )));
         }
         let tag = self.start(Command::new("STARTTLS", vec![]), "STARTTLS")?;
-        let t = self.complete_inner(&tag, false, true)?;
+        let t = self.complete_inner(&tag, false)?;
         if t.status != "OK" {
             return Err(self.fail(Error::new(
                 ErrorKind::Tls,
@@ -1062,15 +1032,13 @@ impl Session {
 
     /// Collects the tagged result of `tag`, handling responses to other commands meanwhile.
     pub fn complete(&mut self, tag: &[u8]) -> Result<Tagged> {
-        self.guarded(|s| s.complete_inner(tag, false, false))
+        self.guarded(|s| s.complete_inner(tag, false))
     }
 
-    fn complete_inner(
-        &mut self,
-        tag: &[u8],
-        logout: bool,
-        no_continuation: bool,
-    ) -> Result<Tagged> {
+    /// `logout`: a BYE ends the wait with that BYE (LOGOUT's answer) instead of an error. A
+    /// continuation request here is refused by `dispatch` (no command waits for one), as an
+    /// injection attempt (TLS) while STARTTLS is pending.
+    fn complete_inner(&mut self, tag: &[u8], logout: bool) -> Result<Tagged> {
         loop {
             if let Some(t) = self.completed.remove(tag) {
                 return Ok(t);
@@ -1082,12 +1050,6 @@ impl Session {
                 });
             }
             self.check_bye()?;
-            if no_continuation && self.continuation.is_some() {
-                return Err(self.fail(Error::new(
-                    ErrorKind::Tls,
-                    "server answered STARTTLS with a continuation; refusing",
-                )));
-            }
             self.pump()?;
         }
     }
@@ -1299,7 +1261,7 @@ impl Session {
                 self.continuation = Some(text);
             }
             Line::Untagged { name, mut data } => {
-                if is_status(&name) {
+                if parse::is_status(&name) {
                     // Status responses are messages (BYE, NO, alerts): redacted like tagged
                     // text. Mailbox data (FETCH, LIST...) is the caller's data, kept as sent.
                     self.tracer.redactor.bytes(&mut data);
@@ -1315,7 +1277,7 @@ impl Session {
                         .log(4, || format!("dropped untagged {name} received before TLS"));
                     return Ok(());
                 }
-                if self.state == State::NonAuth && after_login_only(&name) {
+                if self.state == State::NonAuth && parse::after_login_only(&name) {
                     self.tracer.log(1, || {
                         format!("dropped untagged {name} received before login (not authenticated)")
                     });
@@ -1329,7 +1291,7 @@ impl Session {
 
     fn store_code(&mut self, text: &[u8]) -> Result<()> {
         if let Some(code) = parse::response_code(text) {
-            if self.state == State::NonAuth && after_login_only(&code.name) {
+            if self.state == State::NonAuth && parse::after_login_only(&code.name) {
                 self.tracer.log(1, || {
                     format!(
                         "dropped response code [{}] received before login (not authenticated)",

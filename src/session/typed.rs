@@ -3,39 +3,13 @@
 //! list, each checked against the flag grammar. Everything is checked before anything is sent.
 
 use super::{Error, Outcome, Result, ResultFrom, Session};
-use crate::proto::encode::{flag_list, Arg, Command, Value};
+use crate::proto::encode::{check_sequence_set, check_store_item, flag_list, Arg, Command, Value};
 
 fn values(criteria: &[Value]) -> Result<Vec<Arg>> {
     Ok(criteria
         .iter()
         .map(Value::to_arg)
         .collect::<std::result::Result<Vec<_>, _>>()?)
-}
-
-/// STORE's data item name: `FLAGS`, `+FLAGS` or `-FLAGS`, optionally `.SILENT`.
-fn check_store_command(command: &str) -> Result<()> {
-    let upper = command.to_ascii_uppercase();
-    let base = upper.strip_suffix(".SILENT").unwrap_or(&upper);
-    if matches!(base, "FLAGS" | "+FLAGS" | "-FLAGS") {
-        Ok(())
-    } else {
-        Err(Error::invalid(format!(
-            "not a STORE flags item: {command:?} (FLAGS, +FLAGS or -FLAGS, optionally .SILENT)"
-        )))
-    }
-}
-
-/// A sequence set given as text: digits, `*`, `:` and `,` only.
-fn check_set(set: &str) -> Result<()> {
-    if !set.is_empty()
-        && set
-            .bytes()
-            .all(|b| b.is_ascii_digit() || b"*:,".contains(&b))
-    {
-        Ok(())
-    } else {
-        Err(Error::invalid(format!("not a sequence set: {set:?}")))
-    }
 }
 
 impl Session {
@@ -119,8 +93,8 @@ impl Session {
         command: &str,
         flags: &[&str],
     ) -> Result<Outcome> {
-        check_set(set)?;
-        check_store_command(command)?;
+        check_sequence_set(set)?;
+        check_store_item(command)?;
         let args = vec![
             Arg::Raw(set.as_bytes().to_vec()),
             Arg::Raw(command.as_bytes().to_vec()),
