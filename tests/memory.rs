@@ -103,6 +103,8 @@ fn check_flood(what: &str, flood: impl FnOnce() -> Step) {
     PEAK.store(base, Ordering::Relaxed);
     let r = session.noop();
     let growth = PEAK.load(Ordering::Relaxed) - base;
+    // The figure the README quotes: `cargo test --test memory -- --nocapture`.
+    eprintln!("{what}: peak heap growth {growth} bytes for an untagged limit of {LIMIT}");
     let err = r.expect_err("the flood must end with an error");
     assert_eq!(err.kind, ErrorKind::Limit, "{what}: {}", err.message);
     assert!(!session.is_open(), "{what}: connection still open");
