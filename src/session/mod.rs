@@ -13,6 +13,7 @@ mod commands;
 mod error;
 mod extensions;
 mod idle;
+mod pipeline;
 mod raw;
 mod store;
 mod trace;
@@ -21,7 +22,8 @@ mod typed;
 pub use auth::{
     cram_md5_digest, sasl_turn, CancelReason, Mechanism, SaslClient, SaslStep, SaslTurn,
 };
-pub use commands::{allowed_states, ResultFrom};
+pub use commands::{allowed_states, spec, ResultFrom, Spec};
+pub use pipeline::{MessageSet, Pulled, Ticket};
 pub use error::{Error, ErrorKind, Result};
 pub use extensions::QuotaRoot;
 pub use store::UntaggedStore;
@@ -137,7 +139,7 @@ impl Config {
     }
 
     /// A fresh clock with these settings.
-    fn pace(&self) -> Pace {
+    pub fn pace(&self) -> Pace {
         Pace::new(
             Some(self.io_timeout),
             Some(self.call_timeout()),
@@ -223,7 +225,14 @@ pub struct Session {
     idle: Option<(Vec<u8>, State)>,
     /// A SASL exchange is running: continuation lines are not traced.
     sasl: bool,
-    pending: Vec<Vec<u8>>,
+    /// The commands in flight, oldest first.
+    pending: Vec<pipeline::Pending>,
+    /// Submitted commands not yet collected (see [`pipeline`]).
+    tickets: pipeline::Tickets,
+    /// Bytes read from the server.
+    bytes_in: u64,
+    /// The fatal error that is closing the connection: every ticket still running ends with it.
+    closing: Option<Error>,
     completed: HashMap<Vec<u8>, Tagged>,
     continuation: Option<Option<Vec<u8>>>,
     /// A command is waiting for a continuation request (a literal, IDLE, a SASL exchange); a
@@ -288,6 +297,9 @@ impl Session {
             sasl: false,
             idle: None,
             pending: Vec::new(),
+            tickets: pipeline::Tickets::default(),
+            bytes_in: 0,
+            closing: None,
             completed: HashMap::new(),
             continuation: None,
             awaiting_continuation: false,
@@ -469,6 +481,7 @@ impl Session {
         if e.kind.is_fatal() && self.closed.is_none() {
             self.tracer
                 .log(1, || format!("connection closed: {}", e.message));
+            self.closing = Some(Error::new(e.kind, e.message.clone()));
             self.close(&e.message.clone());
         }
         e
@@ -492,8 +505,18 @@ impl Session {
         if self.closed.is_none() {
             let mut reason = reason.to_string();
             self.tracer.redactor.text(&mut reason);
+            let e = self.closing.take().unwrap_or_else(|| {
+                let kind = if reason == "interrupted" {
+                    ErrorKind::Interrupted
+                } else {
+                    ErrorKind::Closed
+                };
+                Error::new(kind, format!("connection is closed ({reason})"))
+            });
+            self.tickets.fail_all(&e);
             self.closed = Some(reason);
         }
+        self.closing = None;
         self.tracer.redactor.clear();
     }
 
@@ -886,10 +909,18 @@ impl Session {
     /// [`ErrorKind::Abort`] and the connection closes). Returns the tag, for
     /// [`Session::complete`].
     pub fn start(&mut self, cmd: Command, table_name: &str) -> Result<Vec<u8>> {
-        self.guarded(|s| s.start_unguarded(cmd, table_name))
+        self.guarded(|s| s.start_routed(cmd, table_name, None))
     }
 
-    fn start_unguarded(&mut self, cmd: Command, table_name: &str) -> Result<Vec<u8>> {
+    /// [`Session::start`] for a synchronous call (`ticket` `None`: its data goes to the store)
+    /// or a ticket. Waits first while RFC 3501 §5.5 says the command must not run alongside
+    /// what is in flight (see [`pipeline`]).
+    fn start_routed(
+        &mut self,
+        cmd: Command,
+        table_name: &str,
+        ticket: Option<(Ticket, ResultFrom)>,
+    ) -> Result<Vec<u8>> {
         self.check_open()?;
         if let Err(e) = self.check_state(table_name) {
             // imaplib discards the pending literal with a command refused for its state.
@@ -905,6 +936,8 @@ impl Session {
                 "mailbox status changed to READ-ONLY",
             ));
         }
+        let probe = Session::pending_for(Vec::new(), &cmd, table_name, None, None);
+        self.wait_turn(probe.spec, probe.uid)?;
         let tag = self.next_tag();
         let mut cmd = cmd;
         if let Some(bytes) = self.next_literal.take() {
@@ -925,7 +958,13 @@ impl Session {
         let secret = !enc.secrets.is_empty();
         self.continuation = None;
         self.tracer.log(4, || format!("> {}", show(&enc.trace)));
-        self.pending.push(tag.clone());
+        self.pending.push(Session::pending_for(
+            tag.clone(),
+            &cmd,
+            table_name,
+            ticket.map(|t| t.0),
+            ticket.map(|t| t.1),
+        ));
         let mut pieces = enc.pieces.into_iter().peekable();
         while let Some(piece) = pieces.next() {
             match piece {
@@ -1135,7 +1174,8 @@ impl Session {
         }
         loop {
             // A response in the making counts against the room left in the store.
-            self.asm.set_room(self.store.room());
+            self.asm
+                .set_room(self.store.room().saturating_sub(self.routed_weight()));
             match self.asm.next(&mut *self.sink) {
                 Ok(Some(resp)) => {
                     self.trace_response(&resp);
@@ -1177,6 +1217,57 @@ impl Session {
                 };
                 return Err(self.fail(err));
             }
+            self.bytes_in += n as u64;
+            self.asm.feed(&self.readbuf[..n]);
+        }
+    }
+
+    /// Reads and files everything the server has sent so far, without waiting for more: the
+    /// step of a wait made outside the session (see [`pipeline`]). Errors close the connection
+    /// as every read's do.
+    pub fn read_available(&mut self) -> Result<()> {
+        if self.stream.is_none() {
+            return Ok(());
+        }
+        loop {
+            self.asm
+                .set_room(self.store.room().saturating_sub(self.routed_weight()));
+            match self.asm.next(&mut *self.sink) {
+                Ok(Some(resp)) => {
+                    self.trace_response(&resp);
+                    self.dispatch(resp).map_err(|e| self.fail(e))?;
+                    continue;
+                }
+                Ok(None) => {}
+                Err(e) => return Err(self.fail(e.into())),
+            }
+            let Some(stream) = self.stream.as_mut() else {
+                return Ok(());
+            };
+            // A wait that ends at once: the read gives what is there, or WouldBlock.
+            stream.pace_mut().start_wait(Instant::now());
+            let r = stream.read(&mut self.readbuf);
+            stream.pace_mut().start_call(Instant::now());
+            let n = match r {
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock && !self.interrupter.fired() => {
+                    return Ok(())
+                }
+                Err(e) => {
+                    let err = self.io_error(e, "socket error");
+                    return Err(self.fail(err));
+                }
+            };
+            if n == 0 {
+                let err = if self.interrupter.fired() {
+                    Error::new(ErrorKind::Interrupted, "interrupted by imap_interrupt")
+                } else {
+                    Error::new(ErrorKind::Abort, "socket error: EOF")
+                };
+                return Err(self.fail(err));
+            }
+            self.bytes_in += n as u64;
             self.asm.feed(&self.readbuf[..n]);
         }
     }
@@ -1221,13 +1312,13 @@ impl Session {
                         format!("unexpected response: '{}'", show(resp.first_line())),
                     ));
                 }
-                let Some(i) = self.pending.iter().position(|p| *p == tag) else {
+                let Some(i) = self.pending.iter().position(|p| p.tag == tag) else {
                     return Err(Error::new(
                         ErrorKind::Abort,
                         format!("unexpected tagged response: '{}'", show(resp.first_line())),
                     ));
                 };
-                self.pending.remove(i);
+                let done = self.pending.remove(i);
                 // The text of a completion is a message: no secret sent on the connection may
                 // come back in it.
                 self.tracer.redactor.bytes(&mut text);
@@ -1238,7 +1329,13 @@ impl Session {
                     let t = String::from_utf8_lossy(&text).into_owned();
                     self.tracer.log(1, || format!("{status} response: {t}"));
                 }
-                self.completed.insert(tag, Tagged { status, text });
+                match done.ticket {
+                    Some(ticket) => self.ticket_done(ticket, Tagged { status, text }),
+                    None => {
+                        self.completed.insert(tag, Tagged { status, text });
+                    }
+                }
+                self.tickets.wake();
             }
             Line::Continuation { mut text } => {
                 if !self.awaiting_continuation {
@@ -1283,6 +1380,13 @@ impl Session {
                     });
                     return Ok(());
                 }
+                if !parse::is_status(&name) && self.routing() {
+                    let items = resp.into_items(data);
+                    if let Some(items) = self.route(&name, items)? {
+                        self.store_items(&name, items)?;
+                    }
+                    return Ok(());
+                }
                 self.store_untagged(&name, data, resp)?;
             }
         }
@@ -1315,6 +1419,15 @@ impl Session {
             self.tracer.log(1, || format!("{name} response: {t}"));
         }
         let items = resp.into_items(data);
+        self.store_items(name, items)
+    }
+
+    /// Tickets are in flight: untagged data is routed (see [`pipeline`]).
+    fn routing(&self) -> bool {
+        self.pending.iter().any(|p| p.ticket.is_some())
+    }
+
+    fn store_items(&mut self, name: &str, items: Vec<Item>) -> Result<()> {
         self.tracer.log(5, || {
             format!("untagged_responses[{name}] += {} item(s)", items.len())
         });
@@ -1333,11 +1446,24 @@ impl Session {
 
     /// Turns a tagged completion into imaplib's return shape. NO is returned, BAD is an error.
     fn outcome(&mut self, name: &str, t: Tagged, from: ResultFrom) -> Result<Outcome> {
+        self.outcome_with(name, t, from, None)
+    }
+
+    /// [`Session::outcome`], with the untagged data routed to a ticket instead of the store's.
+    fn outcome_with(
+        &mut self,
+        name: &str,
+        t: Tagged,
+        from: ResultFrom,
+        routed: Option<Vec<Item>>,
+    ) -> Result<Outcome> {
         match t.status.as_str() {
             "OK" => {
-                let data = match from {
-                    ResultFrom::Tagged => vec![Item::Line(t.text.clone())],
-                    ResultFrom::Untagged(n) => {
+                let data = match (from, routed) {
+                    (ResultFrom::Tagged, _) => vec![Item::Line(t.text.clone())],
+                    (ResultFrom::Untagged(_), Some(d)) if !d.is_empty() => d,
+                    (ResultFrom::Untagged(_), Some(_)) => vec![Item::None],
+                    (ResultFrom::Untagged(n), None) => {
                         self.store.pop(n).unwrap_or_else(|| vec![Item::None])
                     }
                 };
