@@ -45,6 +45,9 @@ pub enum ImapCode {
     /// object is still delivered (free it): it lists each unparsable response with its raw
     /// bytes, and everything else parsed.
     Parse = 20,
+    /// A streaming call's callback asked to stop (`imap_fetch_each`): the rest of the command
+    /// was read and dropped. The connection is still usable.
+    Stopped = 21,
 }
 
 impl From<ErrorKind> for ImapCode {
@@ -88,6 +91,7 @@ impl ImapCode {
             ImapCode::Unsupported => (c"IMAP_CODE_UNSUPPORTED", c"not supported by the server"),
             ImapCode::Internal => (c"IMAP_CODE_INTERNAL", c"internal error"),
             ImapCode::Parse => (c"IMAP_CODE_PARSE", c"server data could not be parsed"),
+            ImapCode::Stopped => (c"IMAP_CODE_STOPPED", c"stopped by the callback"),
         }
     }
 
@@ -110,6 +114,7 @@ impl ImapCode {
             Internal,
             Unsupported,
             Parse,
+            Stopped,
         ]
         .into_iter()
         .find(|c| *c as i32 == code)

@@ -12,6 +12,7 @@ pub mod code;
 pub mod commands;
 pub mod extensions;
 pub mod parsed;
+pub mod pipeline;
 pub mod result;
 pub mod stream;
 pub mod typed;

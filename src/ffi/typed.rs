@@ -34,7 +34,7 @@ pub enum ImapArgKind {
 /// # Safety
 /// `values` and `kinds` are NULL (then `count` is 0) or point to `count` entries; each value of
 /// an atom, string or number is a NUL-terminated string.
-unsafe fn typed_values(
+pub(crate) unsafe fn typed_values(
     values: *const *const c_char,
     kinds: *const i32,
     count: usize,

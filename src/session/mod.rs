@@ -24,6 +24,8 @@ pub use auth::{
 };
 pub use commands::{allowed_states, spec, ResultFrom, Spec};
 pub use pipeline::{MessageSet, Pulled, Ticket};
+/// The clock of a wait, for waits made outside the session (the C layer's unlocked waits).
+pub use crate::transport::{Direction, Expiry, Pace};
 pub use error::{Error, ErrorKind, Result};
 pub use extensions::QuotaRoot;
 pub use store::UntaggedStore;
@@ -35,7 +37,7 @@ use crate::proto::parse::{self, Code, Line};
 use crate::proto::response::{Assembler, Item, RawResponse};
 use crate::proto::secret::Redactor;
 use crate::proto::{show, util, Limits};
-use crate::transport::{self, Direction, Expiry, Interrupter, Pace, Socket, Stream, TlsConfig};
+use crate::transport::{self, Interrupter, Socket, Stream, TlsConfig};
 use std::collections::HashMap;
 use std::io;
 use std::sync::Arc;
@@ -454,6 +456,37 @@ impl Session {
             };
         }
         result
+    }
+
+    /// A call whose waits happen outside the session (the C layer's unlocked waits) begins:
+    /// it is interruptible until [`Session::end_outside_call`].
+    pub fn begin_outside_call(&mut self) {
+        self.interrupter.begin();
+    }
+
+    /// The end of a call begun with [`Session::begin_outside_call`]: fatal errors close the
+    /// connection, and an interrupt that landed turns the result into
+    /// [`ErrorKind::Interrupted`] with the connection closed, as for every call.
+    pub fn end_outside_call<T>(&mut self, result: Result<T>) -> Result<T> {
+        let result = result.map_err(|e| self.fail(e));
+        if self.interrupter.end() {
+            self.close("interrupted");
+            return match result {
+                Ok(v) => Ok(v),
+                Err(_) => Err(Error::new(
+                    ErrorKind::Interrupted,
+                    "interrupted by imap_interrupt",
+                )),
+            };
+        }
+        result
+    }
+
+    /// A wait made outside the session ran out (`why`, from its own [`Pace`]): the call
+    /// fails with [`ErrorKind::Timeout`] and the connection closes, as when a read times out.
+    pub fn outside_timeout(&mut self, why: Expiry) -> Error {
+        let e = Error::new(ErrorKind::Timeout, self.timeout_text(Some(why)));
+        self.fail(e)
     }
 
     /// A call starts: its deadline is one call timeout away.
@@ -922,6 +955,8 @@ impl Session {
         ticket: Option<(Ticket, ResultFrom)>,
     ) -> Result<Vec<u8>> {
         self.check_open()?;
+        let probe = Session::pending_for(Vec::new(), &cmd, table_name, None, None);
+        self.wait_turn(probe.spec, probe.uid)?;
         if let Err(e) = self.check_state(table_name) {
             // imaplib discards the pending literal with a command refused for its state.
             self.next_literal = None;
@@ -936,8 +971,6 @@ impl Session {
                 "mailbox status changed to READ-ONLY",
             ));
         }
-        let probe = Session::pending_for(Vec::new(), &cmd, table_name, None, None);
-        self.wait_turn(probe.spec, probe.uid)?;
         let tag = self.next_tag();
         let mut cmd = cmd;
         if let Some(bytes) = self.next_literal.take() {
@@ -1121,10 +1154,13 @@ impl Session {
 
     /// Why the last wait ran out, in words.
     fn timeout_message(&self) -> String {
+        self.timeout_text(self.stream.as_ref().and_then(|s| s.pace().expired()))
+    }
+
+    fn timeout_text(&self, expiry: Option<Expiry>) -> String {
         let io = self.config.io_timeout.as_millis();
         let call = self.config.call_timeout().as_millis();
         let rate = self.config.min_rate;
-        let expiry = self.stream.as_ref().and_then(|s| s.pace().expired());
         match expiry {
             Some(Expiry::Idle(Direction::Write)) => format!(
                 "write stalled: the server stopped reading (nothing could be sent for {io} ms)"

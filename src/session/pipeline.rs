@@ -90,7 +90,6 @@ impl Pending {
 /// What a ticket has received so far.
 #[derive(Debug, Default)]
 pub(super) struct TicketState {
-    tag: Vec<u8>,
     name: String,
     from: Option<ResultFrom>,
     /// Routed responses, one entry per response.
@@ -320,9 +319,23 @@ impl Session {
         Ok(None)
     }
 
-    /// A tagged completion for `pending[i]`'s ticket.
+    /// A tagged completion for a ticket. A SELECT, EXAMINE, CLOSE or UNSELECT changes the
+    /// state now, so the commands submitted after it are checked against the new state.
     pub(super) fn ticket_done(&mut self, ticket: Ticket, t: Tagged) {
         if let Some(state) = self.tickets.map.get_mut(&ticket) {
+            match state.name.as_str() {
+                "SELECT" | "EXAMINE" => {
+                    self.state = if t.status == "OK" {
+                        super::State::Selected
+                    } else {
+                        super::State::Auth
+                    };
+                }
+                "CLOSE" | "UNSELECT" if self.state == super::State::Selected => {
+                    self.state = super::State::Auth;
+                }
+                _ => {}
+            }
             state.done = Some(t);
         }
     }
@@ -371,23 +384,95 @@ impl Session {
                 None => ResultFrom::Tagged,
             });
             let name = cmd.name.clone();
-            let tag = s.start_routed(cmd, table_name, Some((ticket, from)))?;
+            // Known before anything is sent: its completion may come while a literal waits.
             s.tickets.map.insert(
                 ticket,
                 TicketState {
-                    tag,
                     name,
                     from: Some(from),
                     stream,
                     ..TicketState::default()
                 },
             );
+            if let Err(e) = s.start_routed(cmd, table_name, Some((ticket, from))) {
+                s.tickets.map.remove(&ticket);
+                return Err(e);
+            }
             s.tickets.update_count();
             // Make room: what the server has answered so far is filed now, so a long series
             // of submissions never leaves the server blocked on its output.
             s.read_available()?;
             Ok(ticket)
         })
+    }
+
+    /// Submits the command `name` ("FETCH", "UID FETCH", "STATUS"...) of the command table
+    /// with `args`: the C API's `imap_submit`. Commands that change the connection's state in
+    /// ways a ticket cannot report (LOGIN, AUTHENTICATE, STARTTLS, IDLE, LOGOUT, ENABLE,
+    /// PROXYAUTH) are refused: they have their own calls. SELECT, EXAMINE, CLOSE and UNSELECT
+    /// change the state when their completion arrives, as their synchronous calls do.
+    pub fn submit_named(&mut self, name: &str, args: Vec<Arg>) -> Result<Ticket> {
+        let upper = name.trim().to_ascii_uppercase();
+        let words: Vec<&str> = upper.split_ascii_whitespace().collect();
+        let (sub, uid) = match words.as_slice() {
+            [n] => (*n, false),
+            ["UID", n] => (*n, true),
+            _ => return Err(Error::invalid(format!("unknown command {name:?}"))),
+        };
+        let Some(spec) = spec(sub).filter(|s| s.name != "UID") else {
+            return Err(Error::invalid(format!("unknown command {name:?}")));
+        };
+        if uid && !spec.uid {
+            return Err(Error::invalid(format!("{sub} has no UID form")));
+        }
+        if matches!(
+            sub,
+            "LOGIN" | "AUTHENTICATE" | "STARTTLS" | "IDLE" | "LOGOUT" | "ENABLE" | "PROXYAUTH"
+        ) {
+            return Err(Error::invalid(format!(
+                "{sub} cannot be submitted: it changes the connection in ways only its own call \
+                 reports (use imap_{})",
+                sub.to_ascii_lowercase()
+            )));
+        }
+        if uid {
+            let mut wire = vec![Arg::Raw(sub.as_bytes().to_vec())];
+            wire.extend(args);
+            // As the synchronous UID call: FETCH data unless the command has data of its own.
+            let from = ResultFrom::Untagged(spec.result.unwrap_or("FETCH"));
+            return self.submit(Command::new("UID", wire), "UID", Some(from));
+        }
+        if matches!(sub, "SELECT" | "EXAMINE") {
+            self.guarded(|s| {
+                s.check_open()?;
+                s.wait_turn(Some(spec), false)?;
+                s.check_state(sub)?;
+                s.store.clear();
+                s.readonly = sub == "EXAMINE";
+                Ok(())
+            })?;
+        }
+        self.submit(Command::new(sub, args), sub, None)
+    }
+
+    /// Submits `(UID) FETCH set items`, checked as the synchronous call checks it; `stream`:
+    /// its responses are pulled as they come ([`Session::pull`]).
+    pub fn submit_fetch(&mut self, set: &str, items: &str, uid: bool, stream: bool) -> Result<Ticket> {
+        let mut args = vec![
+            Arg::Raw(set.as_bytes().to_vec()),
+            Arg::FetchParts(items.as_bytes().to_vec()),
+        ];
+        let (cmd, table) = if uid {
+            args.insert(0, Arg::Raw(b"FETCH".to_vec()));
+            (Command::new("UID", args), "UID")
+        } else {
+            (Command::new("FETCH", args), "FETCH")
+        };
+        if stream {
+            self.submit_stream(cmd, table)
+        } else {
+            self.submit(cmd, table, Some(ResultFrom::Untagged("FETCH")))
+        }
     }
 
     /// Waits (blocking, reading and routing) until `spec` may be sent. A streamed FETCH in
@@ -453,8 +538,22 @@ impl Session {
         });
         let from = state.from.unwrap_or(ResultFrom::Tagged);
         let data: Vec<Item> = state.data.into_iter().flatten().collect();
-        let _ = &state.tag;
-        self.outcome_with(&state.name, t, from, Some(data)).map(Some)
+        let select = matches!(state.name.as_str(), "SELECT" | "EXAMINE");
+        let mut out = self.outcome_with(&state.name, t, from, Some(data))?;
+        if select && out.is_ok() {
+            // As `Session::select`: the EXISTS responses, kept in the store.
+            out.data = self
+                .store
+                .get("EXISTS")
+                .cloned()
+                .unwrap_or_else(|| vec![Item::None]);
+            if state.name == "SELECT" && self.store.contains("READ-ONLY") {
+                let mut e = Error::new(ErrorKind::ReadOnly, "the mailbox is not writable");
+                e.outcome = Some(Box::new(out));
+                return Err(e);
+            }
+        }
+        Ok(Some(out))
     }
 
     /// Up to `max` (at least 1) responses of a streamed FETCH, or its end; `None` while
