@@ -1363,13 +1363,13 @@ typedef struct imap_capability_list {
 /**
  * A submitted command. 0 is never a valid ticket.
  */
-typedef uint64_t ImapTicket;
+typedef uint64_t imap_ticket;
 
 /**
  * Called once per FETCH response by `imap_fetch_each`, with its parsed view (valid during the
  * call only). Return 0 to go on, non-zero to stop.
  */
-typedef int32_t (*ImapFetchFn)(void *ctx, const struct imap_fetch_message *msg);
+typedef int32_t (*imap_fetch_fn)(void *ctx, const struct imap_fetch_message *msg);
 
 /**
  * One element of a result's data. Pointers stay valid until the result is freed; bytes are
@@ -2658,7 +2658,7 @@ imap_code imap_decode_header(const uint8_t *raw, size_t len, char **out);
  * `client` is a live handle; `command` is a NUL-terminated string; `values` and `kinds` point
  * to `count` entries (or are NULL when `count` is 0); `out` is writable.
  */
-imap_code imap_submit(struct imap_client *client, const char *command, const char *const *values, const int32_t *kinds, size_t count, ImapTicket *out);
+imap_code imap_submit(struct imap_client *client, const char *command, const char *const *values, const int32_t *kinds, size_t count, imap_ticket *out);
 
 /**
  * Submits `FETCH set items` (as `imap_fetch` sends it) and returns its ticket in `*out`.
@@ -2667,7 +2667,7 @@ imap_code imap_submit(struct imap_client *client, const char *command, const cha
  * # Safety
  * `client` is a live handle; `set` and `items` are NUL-terminated strings; `out` is writable.
  */
-imap_code imap_submit_fetch(struct imap_client *client, const char *set, const char *items, ImapTicket *out);
+imap_code imap_submit_fetch(struct imap_client *client, const char *set, const char *items, imap_ticket *out);
 
 /**
  * As `imap_submit_fetch`, as `UID FETCH`: `set` holds UIDs.
@@ -2675,7 +2675,7 @@ imap_code imap_submit_fetch(struct imap_client *client, const char *set, const c
  * # Safety
  * As `imap_submit_fetch`.
  */
-imap_code imap_submit_uid_fetch(struct imap_client *client, const char *set, const char *items, ImapTicket *out);
+imap_code imap_submit_uid_fetch(struct imap_client *client, const char *set, const char *items, imap_ticket *out);
 
 /**
  * Waits for the completion of `ticket` and delivers what the synchronous call would have
@@ -2689,7 +2689,7 @@ imap_code imap_submit_uid_fetch(struct imap_client *client, const char *set, con
  * # Safety
  * `client` is a live handle; `out` is NULL or writable.
  */
-imap_code imap_collect(struct imap_client *client, ImapTicket ticket, struct imap_result **out);
+imap_code imap_collect(struct imap_client *client, imap_ticket ticket, struct imap_result **out);
 
 /**
  * The number of tickets submitted and not yet collected (streamed FETCHes included until
@@ -2707,7 +2707,7 @@ size_t imap_pending_count(const struct imap_client *client);
  * # Safety
  * `client` is a live handle; `set` and `items` are NUL-terminated strings; `out` is writable.
  */
-imap_code imap_fetch_stream(struct imap_client *client, const char *set, const char *items, int32_t uid, ImapTicket *out);
+imap_code imap_fetch_stream(struct imap_client *client, const char *set, const char *items, int32_t uid, imap_ticket *out);
 
 /**
  * Waits until at least one message of the streamed FETCH `ticket` has arrived (or the FETCH
@@ -2725,7 +2725,7 @@ imap_code imap_fetch_stream(struct imap_client *client, const char *set, const c
  * # Safety
  * `client` is a live handle; `out` is writable.
  */
-imap_code imap_fetch_next(struct imap_client *client, ImapTicket ticket, size_t max, struct imap_fetch_list **out);
+imap_code imap_fetch_next(struct imap_client *client, imap_ticket ticket, size_t max, struct imap_fetch_list **out);
 
 /**
  * Ends a streamed FETCH early: the rest of its responses are read and dropped (the
@@ -2734,7 +2734,7 @@ imap_code imap_fetch_next(struct imap_client *client, ImapTicket ticket, size_t 
  * # Safety
  * `client` is a live handle.
  */
-imap_code imap_fetch_stream_cancel(struct imap_client *client, ImapTicket ticket);
+imap_code imap_fetch_stream_cancel(struct imap_client *client, imap_ticket ticket);
 
 /**
  * `FETCH set items`, calling `callback(ctx, msg)` once per FETCH response of this command as
@@ -2752,7 +2752,7 @@ imap_code imap_fetch_stream_cancel(struct imap_client *client, ImapTicket ticket
  * `client` is a live handle; `set` and `items` are NUL-terminated strings; `callback` is a
  * function safe to call as documented; `ctx` is passed back unchanged.
  */
-imap_code imap_fetch_each(struct imap_client *client, const char *set, const char *items, ImapFetchFn callback, void *ctx);
+imap_code imap_fetch_each(struct imap_client *client, const char *set, const char *items, imap_fetch_fn callback, void *ctx);
 
 /**
  * As `imap_fetch_each`, as `UID FETCH`: `set` holds UIDs.
@@ -2760,7 +2760,7 @@ imap_code imap_fetch_each(struct imap_client *client, const char *set, const cha
  * # Safety
  * As `imap_fetch_each`.
  */
-imap_code imap_uid_fetch_each(struct imap_client *client, const char *set, const char *items, ImapFetchFn callback, void *ctx);
+imap_code imap_uid_fetch_each(struct imap_client *client, const char *set, const char *items, imap_fetch_fn callback, void *ctx);
 
 /**
  * Builds a result from items the caller holds (copies of a result's items, for instance), so

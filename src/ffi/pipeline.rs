@@ -65,9 +65,7 @@ impl Wakeup {
 /// Polls `fd` for input and `wake`, for at most `limit`; `false` if the time ran out.
 fn poll_two(fd: i32, wake: i32, limit: Option<std::time::Duration>) -> bool {
     let ms = limit.map_or(-1, |d| {
-        d.as_nanos()
-            .div_ceil(1_000_000)
-            .clamp(1, i32::MAX as u128) as libc::c_int
+        d.as_nanos().div_ceil(1_000_000).clamp(1, i32::MAX as u128) as libc::c_int
     });
     let mut fds = [
         libc::pollfd {
@@ -103,8 +101,8 @@ fn wait<T>(c: &ImapClient, mut step: impl FnMut(&mut Session) -> Result<Option<T
                 Err(e) => break Err(e),
                 Ok(None) => {}
             }
-            if let Err(e) = s.read_available() {
-                break Err(e);
+            if let Err(e) = s.check_bye().and_then(|()| s.read_available()) {
+                break settle(&mut s, &mut step, e);
             }
             match step(&mut s) {
                 Ok(Some(v)) => break Ok(v),
@@ -117,13 +115,15 @@ fn wait<T>(c: &ImapClient, mut step: impl FnMut(&mut Session) -> Result<Option<T
             seen = read;
             let fd = s.socket_fd();
             if fd < 0 || !s.is_open() {
-                break Err(Error::new(ErrorKind::Closed, "connection is closed"));
+                let e = Error::new(ErrorKind::Closed, "connection is closed");
+                break settle(&mut s, &mut step, e);
             }
             let (limit, why) = match clock.limit(now, Direction::Read) {
                 Ok(l) => l,
                 Err(why) => {
                     clock.expire(now, why);
-                    break Err(s.outside_timeout(clock.expired().unwrap_or(why)));
+                    let e = s.outside_timeout(clock.expired().unwrap_or(why));
+                    break settle(&mut s, &mut step, e);
                 }
             };
             let wfd = wakeup.0.as_raw_fd();
@@ -136,11 +136,22 @@ fn wait<T>(c: &ImapClient, mut step: impl FnMut(&mut Session) -> Result<Option<T
             // Bytes another thread read meanwhile count as progress for this call too.
             if !ready && s.bytes_read() == seen {
                 clock.expire(Instant::now(), why);
-                break Err(s.outside_timeout(clock.expired().unwrap_or(why)));
+                let e = s.outside_timeout(clock.expired().unwrap_or(why));
+                break settle(&mut s, &mut step, e);
             }
         },
     };
     s.end_outside_call(r)
+}
+
+/// The wait failed with `e` (the connection closed): the step's own answer if it has one now
+/// (a ticket completed before the close, or ended by it, and so spent), else `e`.
+fn settle<T>(
+    s: &mut Session,
+    step: &mut impl FnMut(&mut Session) -> Result<Option<T>>,
+    e: Error,
+) -> Result<T> {
+    step(s)?.ok_or(e)
 }
 
 /// # Safety
@@ -334,10 +345,7 @@ pub unsafe extern "C" fn imap_fetch_next(
     *out = ptr::null_mut();
     guard(client, |c| match wait(c, |s| s.pull(ticket, max)) {
         Ok(Pulled::Messages(responses)) => {
-            let parsed: Vec<_> = responses
-                .iter()
-                .map(|r| parse_fetch_response(r))
-                .collect();
+            let parsed: Vec<_> = responses.iter().map(|r| parse_fetch_response(r)).collect();
             let complete = parsed.iter().all(|m| m.invalid.is_none());
             let mut a = Arena::default();
             let list = fetch_list(&mut a, &parsed);

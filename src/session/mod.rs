@@ -19,15 +19,15 @@ mod store;
 mod trace;
 mod typed;
 
+/// The clock of a wait, for waits made outside the session (the C layer's unlocked waits).
+pub use crate::transport::{Direction, Expiry, Pace};
 pub use auth::{
     cram_md5_digest, sasl_turn, CancelReason, Mechanism, SaslClient, SaslStep, SaslTurn,
 };
 pub use commands::{allowed_states, spec, ResultFrom, Spec};
-pub use pipeline::{MessageSet, Pulled, Ticket};
-/// The clock of a wait, for waits made outside the session (the C layer's unlocked waits).
-pub use crate::transport::{Direction, Expiry, Pace};
 pub use error::{Error, ErrorKind, Result};
 pub use extensions::QuotaRoot;
+pub use pipeline::{MessageSet, Pulled, Ticket};
 pub use store::UntaggedStore;
 pub use trace::TraceFn;
 
@@ -1126,7 +1126,7 @@ impl Session {
         }
     }
 
-    fn check_bye(&mut self) -> Result<()> {
+    pub(crate) fn check_bye(&mut self) -> Result<()> {
         if let Some(text) = self.bye.take() {
             let msg = String::from_utf8_lossy(&text).into_owned();
             return Err(self.fail(Error::new(ErrorKind::Abort, msg)));

@@ -105,6 +105,7 @@ pub(super) struct TicketState {
 }
 
 /// What [`Session::pull`] gives.
+#[derive(Debug)]
 pub enum Pulled {
     /// Some responses of the FETCH (each a list of items, as `parse_fetch_response` reads).
     Messages(Vec<Vec<Item>>),
@@ -360,12 +361,7 @@ impl Session {
     /// As [`Session::submit`], for a FETCH whose responses are pulled as they come
     /// ([`Session::pull`]).
     pub fn submit_stream(&mut self, cmd: Command, table_name: &str) -> Result<Ticket> {
-        self.submit_as(
-            cmd,
-            table_name,
-            Some(ResultFrom::Untagged("FETCH")),
-            true,
-        )
+        self.submit_as(cmd, table_name, Some(ResultFrom::Untagged("FETCH")), true)
     }
 
     fn submit_as(
@@ -457,7 +453,13 @@ impl Session {
 
     /// Submits `(UID) FETCH set items`, checked as the synchronous call checks it; `stream`:
     /// its responses are pulled as they come ([`Session::pull`]).
-    pub fn submit_fetch(&mut self, set: &str, items: &str, uid: bool, stream: bool) -> Result<Ticket> {
+    pub fn submit_fetch(
+        &mut self,
+        set: &str,
+        items: &str,
+        uid: bool,
+        stream: bool,
+    ) -> Result<Ticket> {
         let mut args = vec![
             Arg::Raw(set.as_bytes().to_vec()),
             Arg::FetchParts(items.as_bytes().to_vec()),
@@ -517,9 +519,6 @@ impl Session {
     /// the synchronous call would have returned: the same type, data and error.
     pub fn take(&mut self, ticket: Ticket) -> Result<Option<Outcome>> {
         if !self.ticket_finished(ticket)? {
-            if self.is_open() {
-                self.check_bye()?;
-            }
             return Ok(None);
         }
         let state = self
@@ -554,6 +553,32 @@ impl Session {
             }
         }
         Ok(Some(out))
+    }
+
+    /// Waits (blocking, holding the session) for `ticket`'s outcome: [`Session::take`] with
+    /// the reading done here. The C layer waits outside the session instead.
+    pub fn collect(&mut self, ticket: Ticket) -> Result<Outcome> {
+        self.guarded(|s| loop {
+            if let Some(o) = s.take(ticket)? {
+                return Ok(o);
+            }
+            if let Err(e) = s.check_bye().and_then(|()| s.pump()) {
+                // The connection closed: the ticket ends with it (and is spent).
+                return s.take(ticket)?.ok_or(e);
+            }
+        })
+    }
+
+    /// Waits (blocking) for [`Session::pull`] to give something.
+    pub fn next_pulled(&mut self, ticket: Ticket, max: usize) -> Result<Pulled> {
+        self.guarded(|s| loop {
+            if let Some(p) = s.pull(ticket, max)? {
+                return Ok(p);
+            }
+            if let Err(e) = s.check_bye().and_then(|()| s.pump()) {
+                return s.pull(ticket, max)?.ok_or(e);
+            }
+        })
     }
 
     /// Up to `max` (at least 1) responses of a streamed FETCH, or its end; `None` while
