@@ -955,8 +955,11 @@ impl Session {
         ticket: Option<(Ticket, ResultFrom)>,
     ) -> Result<Vec<u8>> {
         self.check_open()?;
-        let probe = Session::pending_for(Vec::new(), &cmd, table_name, None, None);
-        self.wait_turn(probe.spec, probe.uid)?;
+        if self.idle.is_none() {
+            // (While IDLE runs only DONE may go out: the state check below refuses the rest.)
+            let probe = Session::pending_for(Vec::new(), &cmd, table_name, None, None);
+            self.wait_turn(probe.spec, probe.uid)?;
+        }
         if let Err(e) = self.check_state(table_name) {
             // imaplib discards the pending literal with a command refused for its state.
             self.next_literal = None;

@@ -60,6 +60,15 @@ impl MessageSet {
     pub fn contains(&self, n: u32) -> bool {
         self.0.iter().any(|&(a, b)| a <= n && n <= b)
     }
+
+    /// How many numbers the set names (`*` counts as the largest number).
+    pub fn len(&self) -> u64 {
+        self.0.iter().map(|&(a, b)| u64::from(b - a) + 1).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 /// A command in flight, in the order sent.
@@ -75,7 +84,15 @@ pub(super) struct Pending {
     pub collects: Option<&'static str>,
     /// `None`: a synchronous call (its data goes to the store, as imaplib's does).
     pub ticket: Option<Ticket>,
+    /// The messages a small FETCH/STORE has had a response for: a server that runs
+    /// pipelined commands in parallel (Dovecot does) may answer a later command about the
+    /// same message before the earlier one completes; the second response goes to the
+    /// later command.
+    pub seen: Option<Vec<u32>>,
 }
+
+/// Sets up to this size track the messages answered (see [`Pending::seen`]).
+const TRACKED: u64 = 64;
 
 impl Pending {
     fn exclusive(&self) -> bool {
@@ -236,6 +253,10 @@ impl Session {
             Some(ResultFrom::Tagged) => None,
             None => spec.and_then(|s| s.result),
         };
+        let seen = set
+            .as_ref()
+            .filter(|s| s.len() <= TRACKED)
+            .map(|_| Vec::new());
         Pending {
             tag,
             spec,
@@ -243,6 +264,7 @@ impl Session {
             set,
             collects,
             ticket,
+            seen,
         }
     }
 
@@ -258,23 +280,41 @@ impl Session {
         spec.is_some_and(|s| s.seq && !uid) && !self.pending.iter().all(Pending::forbids_expunge)
     }
 
-    /// The in-flight command an untagged response belongs to (index in `pending`).
-    fn claimant(&self, name: &str, data: &[u8], items: &[Item]) -> Option<usize> {
+    /// The in-flight command an untagged response belongs to (index in `pending`): the oldest
+    /// that collects it and has not had a response for that message yet, else the oldest that
+    /// collects it.
+    fn claimant(&mut self, name: &str, data: &[u8], items: &[Item]) -> Option<usize> {
         let mut uid = None;
-        self.pending.iter().position(|p| {
-            if p.collects != Some(name) {
-                return false;
-            }
-            let Some(set) = &p.set else {
-                return true;
-            };
+        let mut key = |p: &Pending| -> Option<u32> {
             if p.uid {
                 uid = uid.or_else(|| fetch_uid(items));
-                uid.is_some_and(|u| set.contains(u))
+                uid
             } else {
-                message_number(data).is_some_and(|n| set.contains(n))
+                message_number(data)
             }
-        })
+        };
+        let mut first = None;
+        for (i, p) in self.pending.iter().enumerate() {
+            if p.collects != Some(name) {
+                continue;
+            }
+            let Some(set) = &p.set else {
+                return Some(i);
+            };
+            let Some(k) = key(p).filter(|&k| set.contains(k)) else {
+                continue;
+            };
+            first = first.or(Some((i, k)));
+            if p.seen.as_ref().is_none_or(|seen| !seen.contains(&k)) {
+                first = Some((i, k));
+                break;
+            }
+        }
+        let (i, k) = first?;
+        if let Some(seen) = self.pending[i].seen.as_mut() {
+            seen.push(k);
+        }
+        Some(i)
     }
 
     /// Routes an untagged response to the ticket it belongs to. Gives the items back when no
@@ -396,8 +436,10 @@ impl Session {
             }
             s.tickets.update_count();
             // Make room: what the server has answered so far is filed now, so a long series
-            // of submissions never leaves the server blocked on its output.
-            s.read_available()?;
+            // of submissions never leaves the server blocked on its output. The command is
+            // out: a failure here closed the connection and ends the ticket, which its
+            // collect reports.
+            let _ = s.read_available();
             Ok(ticket)
         })
     }
