@@ -101,12 +101,16 @@ fn wait<T>(c: &ImapClient, mut step: impl FnMut(&mut Session) -> Result<Option<T
                 Err(e) => break Err(e),
                 Ok(None) => {}
             }
-            if let Err(e) = s.check_bye().and_then(|()| s.read_available()) {
-                break settle(&mut s, &mut step, e);
-            }
+            // One buffer at a time, looking again after each: a stream's messages are handed
+            // out before more is read (its consumer holds the server back through TCP).
+            let more = match s.check_bye().and_then(|()| s.read_once()) {
+                Ok(more) => more,
+                Err(e) => break settle(&mut s, &mut step, e),
+            };
             match step(&mut s) {
                 Ok(Some(v)) => break Ok(v),
                 Err(e) => break Err(e),
+                Ok(None) if more => continue,
                 Ok(None) => {}
             }
             let now = Instant::now();

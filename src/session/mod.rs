@@ -1265,9 +1265,18 @@ impl Session {
     /// step of a wait made outside the session (see [`pipeline`]). Errors close the connection
     /// as every read's do.
     pub fn read_available(&mut self) -> Result<()> {
+        while self.read_once()? {}
+        Ok(())
+    }
+
+    /// Files the responses already buffered, then reads at most one buffer's worth (without
+    /// waiting) and files what it completes. `false` when nothing was there to read. The step
+    /// of a wait: a stream's consumer is never read ahead of by more than one buffer.
+    pub fn read_once(&mut self) -> Result<bool> {
         if self.stream.is_none() {
-            return Ok(());
+            return Ok(false);
         }
+        let mut read = false;
         loop {
             self.asm
                 .set_room(self.store.room().saturating_sub(self.routed_weight()));
@@ -1280,8 +1289,11 @@ impl Session {
                 Ok(None) => {}
                 Err(e) => return Err(self.fail(e.into())),
             }
+            if read {
+                return Ok(true);
+            }
             let Some(stream) = self.stream.as_mut() else {
-                return Ok(());
+                return Ok(false);
             };
             // A wait that ends at once: the read gives what is there, or WouldBlock.
             stream.pace_mut().start_wait(Instant::now());
@@ -1291,7 +1303,7 @@ impl Session {
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock && !self.interrupter.fired() => {
-                    return Ok(())
+                    return Ok(false)
                 }
                 Err(e) => {
                     let err = self.io_error(e, "socket error");
@@ -1308,6 +1320,7 @@ impl Session {
             }
             self.bytes_in += n as u64;
             self.asm.feed(&self.readbuf[..n]);
+            read = true;
         }
     }
 
