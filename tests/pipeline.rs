@@ -35,9 +35,10 @@ fn selected_script(rest: Vec<Step>) -> Vec<Step> {
 
 fn open(script: Vec<Step>) -> (FakeServer, Session) {
     let server = FakeServer::start(selected_script(script));
-    let mut config = Config::default();
-    config.io_timeout = Duration::from_secs(5);
-    let mut s = Session::new(config);
+    let mut s = Session::new(Config {
+        io_timeout: Duration::from_secs(5),
+        ..Config::default()
+    });
     s.open("127.0.0.1", server.port, TlsMode::None).unwrap();
     s.select("INBOX", false).unwrap();
     (server, s)

@@ -158,6 +158,40 @@ fn settle<T>(
     step(s)?.ok_or(e)
 }
 
+/// As `client::run`, for a synchronous command call that is a submit and a collect: the
+/// command goes out under the handle's lock, then the call waits for its result without
+/// holding it, so other threads' calls are pipelined with this one. The result is the
+/// synchronous call's (imaplib's exactly when nothing else is in flight).
+pub(crate) fn run_pipelined(
+    client: *mut ImapClient,
+    out: *mut *mut ImapResult,
+    f: impl FnOnce(&mut Session) -> Result<crate::session::Outcome>,
+) -> ImapCode {
+    if !out.is_null() {
+        // SAFETY: non-NULL out-parameters are writable by contract.
+        unsafe { *out = ptr::null_mut() };
+    }
+    guard(client, |c| {
+        let (r, deferred) = {
+            let mut s = c.lock();
+            s.defer_next(true);
+            let r = f(&mut s);
+            s.defer_next(false);
+            (r, s.take_deferred())
+        };
+        let r = match (r, deferred) {
+            (Ok(_), Some(t)) => wait(c, |s| s.take(t)),
+            (Err(e), Some(t)) => {
+                // (Not reached by the calls that use this: the command is their last step.)
+                let _ = wait(c, |s| s.take(t));
+                Err(e)
+            }
+            (r, None) => r,
+        };
+        c.finish(r, out)
+    })
+}
+
 /// # Safety
 /// `out` is NULL or writable.
 unsafe fn put_ticket(out: *mut ImapTicket, t: Ticket) {

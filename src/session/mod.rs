@@ -235,6 +235,10 @@ pub struct Session {
     bytes_in: u64,
     /// The fatal error that is closing the connection: every ticket still running ends with it.
     closing: Option<Error>,
+    /// The next generic command of this call is submitted, not waited for (`defer_next`).
+    defer: bool,
+    /// The ticket of that command, for the caller to wait for.
+    deferred: Option<Ticket>,
     completed: HashMap<Vec<u8>, Tagged>,
     continuation: Option<Option<Vec<u8>>>,
     /// A command is waiting for a continuation request (a literal, IDLE, a SASL exchange); a
@@ -302,6 +306,8 @@ impl Session {
             tickets: pipeline::Tickets::default(),
             bytes_in: 0,
             closing: None,
+            defer: false,
+            deferred: None,
             completed: HashMap::new(),
             continuation: None,
             awaiting_continuation: false,
@@ -1278,6 +1284,10 @@ impl Session {
         }
         let mut read = false;
         loop {
+            if self.bye.is_some() {
+                // The server is closing: its BYE is the news (check_bye), not the EOF after it.
+                return Ok(false);
+            }
             self.asm
                 .set_room(self.store.room().saturating_sub(self.routed_weight()));
             match self.asm.next(&mut *self.sink) {
@@ -1488,6 +1498,18 @@ impl Session {
 
     /// Sends a command and builds its outcome: the generic path every command entry uses.
     pub fn run(&mut self, cmd: Command, table_name: &str, from: ResultFrom) -> Result<Outcome> {
+        if self.defer && self.call_depth == 0 {
+            // The caller waits for the result itself (see `Session::defer_next`).
+            self.defer = false;
+            let store = self.pending.is_empty();
+            let t = self.submit_as(cmd, table_name, Some(from), false, store)?;
+            self.deferred = Some(t);
+            return Ok(Outcome {
+                typ: String::new(),
+                data: Vec::new(),
+                tagged: None,
+            });
+        }
         self.guarded(|s| {
             let name = cmd.name.clone();
             let tag = s.start(cmd, table_name)?;

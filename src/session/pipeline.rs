@@ -117,6 +117,9 @@ pub(super) struct TicketState {
     stream: bool,
     /// Cancelled or stopped: what still comes for it is dropped.
     discard: bool,
+    /// A synchronous call submitted with nothing else in flight: its data goes to the store
+    /// and is popped from there when its completion arrives, exactly as imaplib does.
+    store: bool,
     done: Option<Tagged>,
     failed: Option<Error>,
 }
@@ -337,6 +340,9 @@ impl Session {
         let Some(t) = self.tickets.map.get_mut(&ticket) else {
             return Ok(Some(items));
         };
+        if t.store {
+            return Ok(Some(items));
+        }
         if t.discard {
             return Ok(None);
         }
@@ -377,6 +383,17 @@ impl Session {
                 }
                 _ => {}
             }
+            if let (true, "OK", Some(ResultFrom::Untagged(n))) =
+                (state.store, t.status.as_str(), state.from)
+            {
+                // As imaplib: the kind's responses are taken from the store at completion.
+                if let Some(items) = self.store.pop(n) {
+                    let cost = response_cost(&items);
+                    state.weight += cost;
+                    self.tickets.weight += cost;
+                    state.data.push_back(items);
+                }
+            }
             state.done = Some(t);
         }
     }
@@ -395,21 +412,42 @@ impl Session {
         table_name: &str,
         from: Option<ResultFrom>,
     ) -> Result<Ticket> {
-        self.submit_as(cmd, table_name, from, false)
+        self.submit_as(cmd, table_name, from, false, false)
     }
 
     /// As [`Session::submit`], for a FETCH whose responses are pulled as they come
     /// ([`Session::pull`]).
     pub fn submit_stream(&mut self, cmd: Command, table_name: &str) -> Result<Ticket> {
-        self.submit_as(cmd, table_name, Some(ResultFrom::Untagged("FETCH")), true)
+        self.submit_as(
+            cmd,
+            table_name,
+            Some(ResultFrom::Untagged("FETCH")),
+            true,
+            false,
+        )
     }
 
-    fn submit_as(
+    /// The next generic command of this call ([`Session::run`]) is submitted as a ticket
+    /// instead of waited for; [`Session::take_deferred`] gives the ticket. The C layer's
+    /// synchronous calls are so a submit and a collect that waits without holding the handle.
+    /// When nothing else is in flight, its data goes through the store as imaplib's does (so
+    /// the result is imaplib's exactly); alongside other commands it is routed like a ticket.
+    pub fn defer_next(&mut self, on: bool) {
+        self.defer = on;
+    }
+
+    /// The ticket of the command deferred by [`Session::defer_next`], if one was sent.
+    pub fn take_deferred(&mut self) -> Option<Ticket> {
+        self.deferred.take()
+    }
+
+    pub(super) fn submit_as(
         &mut self,
         cmd: Command,
         table_name: &str,
         from: Option<ResultFrom>,
         stream: bool,
+        store: bool,
     ) -> Result<Ticket> {
         self.guarded(|s| {
             s.tickets.next += 1;
@@ -427,6 +465,7 @@ impl Session {
                     name,
                     from: Some(from),
                     stream,
+                    store,
                     ..TicketState::default()
                 },
             );
