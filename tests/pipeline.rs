@@ -328,3 +328,169 @@ fn c_bad_tickets_and_bad_submissions_send_nothing() {
     }
     server.finish();
 }
+
+struct Handle(*mut ImapClient);
+// SAFETY: the C handle is documented as usable from several threads at once.
+unsafe impl Send for Handle {}
+unsafe impl Sync for Handle {}
+
+impl Handle {
+    fn get(&self) -> *mut ImapClient {
+        self.0
+    }
+}
+
+#[test]
+fn c_a_waiting_collect_does_not_hold_the_handle() {
+    // The server answers the FETCH only once the NOOP, sent by another thread while the
+    // first waits, has arrived: a wait that held the handle would never see it.
+    let server = FakeServer::start(selected_script(vec![
+        expect("FETCH 1 (FLAGS)"),
+        expect("NOOP"),
+        send("{tag} OK noop\r\n* 1 FETCH (FLAGS ())\r\n{tag-1} OK fetch\r\n"),
+    ]));
+    let c = Handle(c_open(server.port));
+    unsafe {
+        assert_eq!(
+            imap::ffi::client::imap_set_timeouts(c.get(), 5000, 3000),
+            ImapCode::Ok
+        );
+    }
+    let set = CString::new("1").unwrap();
+    let items = CString::new("(FLAGS)").unwrap();
+    let mut t = 0;
+    unsafe {
+        assert_eq!(
+            imap_submit_fetch(c.get(), set.as_ptr(), items.as_ptr(), &mut t),
+            ImapCode::Ok
+        );
+    }
+    std::thread::scope(|scope| {
+        let waiter = scope.spawn(|| {
+            let mut r = ptr::null_mut();
+            let code = unsafe { imap_collect(c.get(), t, &mut r) };
+            let line = unsafe { r.as_ref().map(|_| common_first_line(r)) };
+            unsafe { imap_result_free(r) };
+            (code, line)
+        });
+        std::thread::sleep(Duration::from_millis(200));
+        let mut r = ptr::null_mut();
+        assert_eq!(unsafe { imap_noop(c.get(), &mut r) }, ImapCode::Ok);
+        unsafe { imap_result_free(r) };
+        let (code, line) = waiter.join().unwrap();
+        assert_eq!(code, ImapCode::Ok);
+        assert_eq!(line.as_deref(), Some("1 (FLAGS ())"));
+    });
+    unsafe { imap_client_free(c.get()) };
+    server.finish();
+}
+
+#[test]
+fn c_imap_interrupt_ends_a_waiting_collect_at_once() {
+    let server = FakeServer::start(selected_script(vec![
+        expect("FETCH 1 (FLAGS)"),
+        // Never answered.
+    ]));
+    let c = Handle(c_open(server.port));
+    let set = CString::new("1").unwrap();
+    let items = CString::new("(FLAGS)").unwrap();
+    let mut t = 0;
+    unsafe {
+        assert_eq!(
+            imap_submit_fetch(c.get(), set.as_ptr(), items.as_ptr(), &mut t),
+            ImapCode::Ok
+        );
+    }
+    let start = std::time::Instant::now();
+    std::thread::scope(|scope| {
+        let waiter = scope.spawn(|| {
+            let mut r = ptr::null_mut();
+            unsafe { imap_collect(c.get(), t, &mut r) }
+        });
+        // Retried until the collect is running (ILLEGAL_STATE before).
+        let mut fired = ImapCode::IllegalState;
+        for _ in 0..100 {
+            fired = unsafe { imap::ffi::client::imap_interrupt(c.get()) };
+            if fired == ImapCode::Ok {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert_eq!(fired, ImapCode::Ok);
+        assert_eq!(waiter.join().unwrap(), ImapCode::Interrupted);
+    });
+    assert!(start.elapsed() < Duration::from_secs(4));
+    unsafe {
+        assert_eq!(imap_pending_count(c.get()), 0);
+        assert_eq!(
+            imap::ffi::client::imap_client_is_open(c.get()),
+            0,
+            "closed after an interrupt"
+        );
+        imap_client_free(c.get());
+    }
+    server.finish();
+}
+
+/// The first line of a result's first item.
+unsafe fn common_first_line(r: *const imap::ffi::result::ImapResult) -> String {
+    let item = &*imap::ffi::result::imap_result_item(r, 0);
+    assert!(!item.data.is_null());
+    String::from_utf8_lossy(std::slice::from_raw_parts(item.data, item.len)).into_owned()
+}
+
+#[test]
+fn a_later_command_about_the_same_message_gets_the_second_response() {
+    // Dovecot runs pipelined FETCHes in parallel: both answers about message 1 may come
+    // before the first command completes.
+    let (server, mut s) = open(vec![
+        expect("FETCH 1 (FLAGS)"),
+        expect("FETCH 1 (UID)"),
+        send(
+            "* 1 FETCH (FLAGS ())\r\n* 1 FETCH (UID 10)\r\n\
+             {tag-1} OK a\r\n{tag} OK b\r\n",
+        ),
+    ]);
+    let a = s.submit_fetch("1", "(FLAGS)", false, false).unwrap();
+    let b = s.submit_fetch("1", "(UID)", false, false).unwrap();
+    assert_eq!(lines(&s.collect(a).unwrap().data), ["1 (FLAGS ())"]);
+    assert_eq!(lines(&s.collect(b).unwrap().data), ["1 (UID 10)"]);
+    drop(s);
+    server.finish();
+}
+
+#[test]
+fn c_a_synchronous_fetch_alone_keeps_imaplibs_result_with_unsolicited_data() {
+    // imaplib's fetch returns every FETCH response kept, the unsolicited ones included (here
+    // one left by the NOOP and one arriving during the FETCH): so does the C call.
+    let server = FakeServer::start(selected_script(vec![
+        expect("NOOP"),
+        send("* 9 FETCH (FLAGS (\\Seen))\r\n{tag} OK noop\r\n"),
+        expect("FETCH 1 (FLAGS)"),
+        send("* 1 FETCH (FLAGS ())\r\n* 8 FETCH (FLAGS ())\r\n{tag} OK done\r\n"),
+    ]));
+    let c = c_open(server.port);
+    let set = CString::new("1").unwrap();
+    let items = CString::new("(FLAGS)").unwrap();
+    unsafe {
+        let mut r = ptr::null_mut();
+        assert_eq!(imap_noop(c, &mut r), ImapCode::Ok);
+        imap_result_free(r);
+        assert_eq!(
+            imap::ffi::commands::imap_fetch(c, set.as_ptr(), items.as_ptr(), &mut r),
+            ImapCode::Ok
+        );
+        let n = imap::ffi::result::imap_result_count(r);
+        let got: Vec<String> = (0..n)
+            .map(|i| {
+                let item = &*imap::ffi::result::imap_result_item(r, i);
+                String::from_utf8_lossy(std::slice::from_raw_parts(item.data, item.len))
+                    .into_owned()
+            })
+            .collect();
+        assert_eq!(got, ["9 (FLAGS (\\Seen))", "1 (FLAGS ())", "8 (FLAGS ())"]);
+        imap_result_free(r);
+        imap_client_free(c);
+    }
+    server.finish();
+}
