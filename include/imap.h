@@ -8,10 +8,14 @@
  * last. What libimap allocates, libimap frees: imap_result_free, imap_string_free,
  * imap_client_free, and one _free per parsed object (imap_fetch_list_free...). Strings in
  * are NUL-terminated UTF-8; bytes out are pointer + length.
- * Parsed results (imap_parse_*, imap_client_mailbox) are trees of library-allocated,
- * read-only structures that a caller never allocates or copies by value. Their layout is
- * fixed within a major version (arrays of them are walked by element size, so a new field
- * means a new SONAME); minor versions add new functions, never fields.
+ * Growth rule: parsed results (imap_parse_*, imap_client_mailbox) are trees of
+ * library-allocated, read-only structures. Within a major version a structure only grows by
+ * fields appended at its end, so a caller never allocates one, copies one by value, takes its
+ * sizeof or indexes an array of them: every array of structures is an array of pointers
+ * (`const struct imap_x *const *xs` with its count); only arrays of numbers are plain. New
+ * fields, enum values, functions and limit ids come in minor versions; numbers never change
+ * meaning. Enum values arrive as int32_t: name them with imap_<enum>_name, which gives
+ * "IMAP_<ENUM>_UNKNOWN" for a value it does not know.
  * A handle may be used from any thread; calls on one handle are serialized; imap_interrupt
  * and the imap_client_* accessors may run alongside another call (the accessors never wait
  * for it). Callbacks run only on the calling thread,
@@ -659,12 +663,17 @@ typedef struct imap_response_code {
    */
   struct imap_bytes data;
   uint64_t number;
-  const struct imap_bytes *atoms;
+  const struct imap_bytes *const *atoms;
   size_t atom_count;
-  const struct imap_seq_range *uids;
+  const struct imap_seq_range *const *uids;
   size_t uid_count;
-  const struct imap_seq_range *source_uids;
+  const struct imap_seq_range *const *source_uids;
   size_t source_uid_count;
+  /**
+   * 1 when `number` holds a value (UIDNEXT, UIDVALIDITY, UNSEEN, HIGHESTMODSEQ, APPENDUID,
+   * COPYUID), 0 otherwise (`number` is then 0). Appended in 1.0.
+   */
+  int32_t has_number;
 } imap_response_code;
 
 /**
@@ -701,14 +710,14 @@ typedef struct imap_mailbox_info {
    * FLAGS: the flags defined in the mailbox.
    */
   int32_t has_flags;
-  const struct imap_bytes *flags;
+  const struct imap_bytes *const *flags;
   size_t flag_count;
   /**
    * `[PERMANENTFLAGS (...)]`: the flags that can be changed permanently (`\*`: new
    * keywords too).
    */
   int32_t has_permanent_flags;
-  const struct imap_bytes *permanent_flags;
+  const struct imap_bytes *const *permanent_flags;
   size_t permanent_flag_count;
   /**
    * `[HIGHESTMODSEQ n]` (RFC 7162).
@@ -728,7 +737,7 @@ typedef struct imap_mailbox_info {
    * and their bytes as received; the field they belong to is absent (`has_*` 0). When
    * there are any, `imap_client_mailbox` returns `IMAP_CODE_PARSE` (with the object).
    */
-  const struct imap_invalid *invalid;
+  const struct imap_invalid *const *invalid;
   size_t invalid_count;
 } imap_mailbox_info;
 
@@ -761,17 +770,17 @@ typedef struct imap_envelope {
   struct imap_bytes date;
   struct imap_bytes subject;
   struct imap_bytes subject_decoded;
-  const struct imap_address *from;
+  const struct imap_address *const *from;
   size_t from_count;
-  const struct imap_address *sender;
+  const struct imap_address *const *sender;
   size_t sender_count;
-  const struct imap_address *reply_to;
+  const struct imap_address *const *reply_to;
   size_t reply_to_count;
-  const struct imap_address *to;
+  const struct imap_address *const *to;
   size_t to_count;
-  const struct imap_address *cc;
+  const struct imap_address *const *cc;
   size_t cc_count;
-  const struct imap_address *bcc;
+  const struct imap_address *const *bcc;
   size_t bcc_count;
   struct imap_bytes in_reply_to;
   struct imap_bytes message_id;
@@ -790,7 +799,8 @@ typedef struct imap_param {
  * its parts in `children`, and of the other fields only `subtype`, `params`, the disposition,
  * `language`, `location` and `extension`. A message/rfc822 (or message/global) part has
  * `message_envelope` and `message_body` set (NULL otherwise). Strings are as sent: compare
- * type names case-insensitively. The tree is at most 64 levels deep.
+ * type names case-insensitively. The tree is at most 64 levels deep. `part` (appended in 1.0)
+ * is the node's part number for `BODY[part]`, see its field.
  */
 typedef struct imap_body_part {
   int32_t multipart;
@@ -799,7 +809,7 @@ typedef struct imap_body_part {
    */
   struct imap_bytes media_type;
   struct imap_bytes subtype;
-  const struct imap_param *params;
+  const struct imap_param *const *params;
   size_t param_count;
   /**
    * Content-ID.
@@ -827,20 +837,29 @@ typedef struct imap_body_part {
    * Content-Disposition type (`attachment`, `inline`); NIL when there is none.
    */
   struct imap_bytes disposition;
-  const struct imap_param *disposition_params;
+  const struct imap_param *const *disposition_params;
   size_t disposition_param_count;
-  const struct imap_bytes *language;
+  const struct imap_bytes *const *language;
   size_t language_count;
   struct imap_bytes location;
   /**
    * Extension data beyond the known fields, each value in IMAP syntax.
    */
-  const struct imap_bytes *extension;
+  const struct imap_bytes *const *extension;
   size_t extension_count;
-  const struct imap_body_part *children;
+  const struct imap_body_part *const *children;
   size_t child_count;
   const struct imap_envelope *message_envelope;
   const struct imap_body_part *message_body;
+  /**
+   * The part number (RFC 3501 §6.4.5) to fetch this node with `BODY[part]`, NUL-terminated:
+   * "" for a message's multipart root (its parts are "1", "2"...), "1" for the body of a
+   * single-part message, "2.1" for the first part of part 2. The body of an encapsulated
+   * message (message/rfc822 part "2") is numbered under it: a single part is "2.1", a
+   * multipart takes "2" itself and its parts are "2.1", "2.2"... Numbers are absolute (as in
+   * the whole message) in every node, whatever node a walk starts from.
+   */
+  const char *part;
 } imap_body_part;
 
 /**
@@ -862,7 +881,7 @@ typedef struct imap_section {
   /**
    * Header field names of HEADER.FIELDS and HEADER.FIELDS.NOT.
    */
-  const struct imap_bytes *fields;
+  const struct imap_bytes *const *fields;
   size_t field_count;
   /**
    * The `<origin>` of a partial fetch.
@@ -915,7 +934,7 @@ typedef struct imap_fetch_message {
    * FLAGS (`\Seen`, `$Junk`...), as sent.
    */
   int32_t has_flags;
-  const struct imap_bytes *flags;
+  const struct imap_bytes *const *flags;
   size_t flag_count;
   /**
    * INTERNALDATE: the instant (seconds since 1970-01-01 UTC) and the zone written in the
@@ -946,14 +965,14 @@ typedef struct imap_fetch_message {
   /**
    * Section items, in the order sent.
    */
-  const struct imap_section *sections;
+  const struct imap_section *const *sections;
   size_t section_count;
-  const struct imap_binary_size *binary_sizes;
+  const struct imap_binary_size *const *binary_sizes;
   size_t binary_size_count;
   /**
    * Items kept raw (see `imap_raw_item`).
    */
-  const struct imap_raw_item *other;
+  const struct imap_raw_item *const *other;
   size_t other_count;
   int32_t valid;
   imap_invalid_kind error_kind;
@@ -977,7 +996,7 @@ typedef struct imap_fetch_message {
  * The messages of a FETCH result, in the order received.
  */
 typedef struct imap_fetch_list {
-  const struct imap_fetch_message *messages;
+  const struct imap_fetch_message *const *messages;
   size_t count;
 } imap_fetch_list;
 
@@ -998,7 +1017,7 @@ typedef struct imap_list_entry {
   /**
    * `\HasNoChildren`, `\Noselect`, `\Sent`... as sent.
    */
-  const struct imap_bytes *attributes;
+  const struct imap_bytes *const *attributes;
   size_t attribute_count;
   /**
    * The hierarchy delimiter, or 0 for NIL (a flat namespace).
@@ -1008,7 +1027,7 @@ typedef struct imap_list_entry {
   /**
    * LIST-EXTENDED data after the name, each value in IMAP syntax.
    */
-  const struct imap_bytes *extended;
+  const struct imap_bytes *const *extended;
   size_t extended_count;
 } imap_list_entry;
 
@@ -1016,9 +1035,9 @@ typedef struct imap_list_entry {
  * The entries of a LIST or LSUB result, and the responses that could not be parsed.
  */
 typedef struct imap_list_entries {
-  const struct imap_list_entry *entries;
+  const struct imap_list_entry *const *entries;
   size_t count;
-  const struct imap_invalid *invalid;
+  const struct imap_invalid *const *invalid;
   size_t invalid_count;
 } imap_list_entries;
 
@@ -1060,7 +1079,7 @@ typedef struct imap_status_info {
    */
   int32_t has_size;
   uint64_t size;
-  const struct imap_status_item *other;
+  const struct imap_status_item *const *other;
   size_t other_count;
 } imap_status_info;
 
@@ -1068,9 +1087,9 @@ typedef struct imap_status_info {
  * The STATUS responses of a result (usually one).
  */
 typedef struct imap_status_list {
-  const struct imap_status_info *entries;
+  const struct imap_status_info *const *entries;
   size_t count;
-  const struct imap_invalid *invalid;
+  const struct imap_invalid *const *invalid;
   size_t invalid_count;
 } imap_status_list;
 
@@ -1083,7 +1102,7 @@ typedef struct imap_search_result {
   size_t count;
   int32_t has_modseq;
   uint64_t modseq;
-  const struct imap_invalid *invalid;
+  const struct imap_invalid *const *invalid;
   size_t invalid_count;
 } imap_search_result;
 
@@ -1118,11 +1137,11 @@ typedef struct imap_esearch_info {
    * `ALL`, as ranges (`has_all` 0 when not sent).
    */
   int32_t has_all;
-  const struct imap_seq_range *all;
+  const struct imap_seq_range *const *all;
   size_t all_count;
   int32_t has_modseq;
   uint64_t modseq;
-  const struct imap_esearch_item *other;
+  const struct imap_esearch_item *const *other;
   size_t other_count;
 } imap_esearch_info;
 
@@ -1130,9 +1149,9 @@ typedef struct imap_esearch_info {
  * The ESEARCH responses of a result.
  */
 typedef struct imap_esearch_list {
-  const struct imap_esearch_info *entries;
+  const struct imap_esearch_info *const *entries;
   size_t count;
-  const struct imap_invalid *invalid;
+  const struct imap_invalid *const *invalid;
   size_t invalid_count;
 } imap_esearch_list;
 
@@ -1163,11 +1182,11 @@ typedef struct imap_thread_node {
  * THREAD results (RFC 5256): every node, and the indexes of the roots (one per thread).
  */
 typedef struct imap_thread_list {
-  const struct imap_thread_node *nodes;
+  const struct imap_thread_node *const *nodes;
   size_t node_count;
   const size_t *roots;
   size_t root_count;
-  const struct imap_invalid *invalid;
+  const struct imap_invalid *const *invalid;
   size_t invalid_count;
 } imap_thread_list;
 
@@ -1177,7 +1196,7 @@ typedef struct imap_thread_list {
 typedef struct imap_namespace_entry {
   struct imap_bytes prefix;
   uint8_t delimiter;
-  const struct imap_bytes *extensions;
+  const struct imap_bytes *const *extensions;
   size_t extension_count;
 } imap_namespace_entry;
 
@@ -1185,11 +1204,11 @@ typedef struct imap_namespace_entry {
  * A NAMESPACE response (RFC 2342): personal, other users' and shared namespaces.
  */
 typedef struct imap_namespace_info {
-  const struct imap_namespace_entry *personal;
+  const struct imap_namespace_entry *const *personal;
   size_t personal_count;
-  const struct imap_namespace_entry *other;
+  const struct imap_namespace_entry *const *other;
   size_t other_count;
-  const struct imap_namespace_entry *shared;
+  const struct imap_namespace_entry *const *shared;
   size_t shared_count;
 } imap_namespace_info;
 
@@ -1197,9 +1216,9 @@ typedef struct imap_namespace_info {
  * The NAMESPACE responses of a result (one from `imap_namespace`).
  */
 typedef struct imap_namespace_list {
-  const struct imap_namespace_info *entries;
+  const struct imap_namespace_info *const *entries;
   size_t count;
-  const struct imap_invalid *invalid;
+  const struct imap_invalid *const *invalid;
   size_t invalid_count;
 } imap_namespace_list;
 
@@ -1217,7 +1236,7 @@ typedef struct imap_quota_resource {
  */
 typedef struct imap_quota_info {
   struct imap_bytes root;
-  const struct imap_quota_resource *resources;
+  const struct imap_quota_resource *const *resources;
   size_t resource_count;
 } imap_quota_info;
 
@@ -1225,9 +1244,9 @@ typedef struct imap_quota_info {
  * The QUOTA responses of a result.
  */
 typedef struct imap_quota_list {
-  const struct imap_quota_info *entries;
+  const struct imap_quota_info *const *entries;
   size_t count;
-  const struct imap_invalid *invalid;
+  const struct imap_invalid *const *invalid;
   size_t invalid_count;
 } imap_quota_list;
 
@@ -1236,7 +1255,7 @@ typedef struct imap_quota_list {
  */
 typedef struct imap_quotaroot_info {
   struct imap_mailbox_name mailbox;
-  const struct imap_bytes *roots;
+  const struct imap_bytes *const *roots;
   size_t root_count;
 } imap_quotaroot_info;
 
@@ -1244,9 +1263,9 @@ typedef struct imap_quotaroot_info {
  * The QUOTAROOT responses of a result.
  */
 typedef struct imap_quotaroot_list {
-  const struct imap_quotaroot_info *entries;
+  const struct imap_quotaroot_info *const *entries;
   size_t count;
-  const struct imap_invalid *invalid;
+  const struct imap_invalid *const *invalid;
   size_t invalid_count;
 } imap_quotaroot_list;
 
@@ -1263,7 +1282,7 @@ typedef struct imap_acl_entry {
  */
 typedef struct imap_acl_info {
   struct imap_mailbox_name mailbox;
-  const struct imap_acl_entry *entries;
+  const struct imap_acl_entry *const *entries;
   size_t entry_count;
 } imap_acl_info;
 
@@ -1271,9 +1290,9 @@ typedef struct imap_acl_info {
  * The ACL responses of a result.
  */
 typedef struct imap_acl_list {
-  const struct imap_acl_info *entries;
+  const struct imap_acl_info *const *entries;
   size_t count;
-  const struct imap_invalid *invalid;
+  const struct imap_invalid *const *invalid;
   size_t invalid_count;
 } imap_acl_list;
 
@@ -1289,9 +1308,9 @@ typedef struct imap_myrights_info {
  * The MYRIGHTS responses of a result.
  */
 typedef struct imap_myrights_list {
-  const struct imap_myrights_info *entries;
+  const struct imap_myrights_info *const *entries;
   size_t count;
-  const struct imap_invalid *invalid;
+  const struct imap_invalid *const *invalid;
   size_t invalid_count;
 } imap_myrights_list;
 
@@ -1303,7 +1322,7 @@ typedef struct imap_listrights_info {
   struct imap_mailbox_name mailbox;
   struct imap_bytes identifier;
   struct imap_bytes required;
-  const struct imap_bytes *optional;
+  const struct imap_bytes *const *optional;
   size_t optional_count;
 } imap_listrights_info;
 
@@ -1311,9 +1330,9 @@ typedef struct imap_listrights_info {
  * The LISTRIGHTS responses of a result.
  */
 typedef struct imap_listrights_list {
-  const struct imap_listrights_info *entries;
+  const struct imap_listrights_info *const *entries;
   size_t count;
-  const struct imap_invalid *invalid;
+  const struct imap_invalid *const *invalid;
   size_t invalid_count;
 } imap_listrights_list;
 
@@ -1331,7 +1350,7 @@ typedef struct imap_metadata_entry {
  */
 typedef struct imap_metadata_info {
   struct imap_mailbox_name mailbox;
-  const struct imap_metadata_entry *entries;
+  const struct imap_metadata_entry *const *entries;
   size_t entry_count;
 } imap_metadata_info;
 
@@ -1339,9 +1358,9 @@ typedef struct imap_metadata_info {
  * The METADATA responses of a result.
  */
 typedef struct imap_metadata_list {
-  const struct imap_metadata_info *entries;
+  const struct imap_metadata_info *const *entries;
   size_t count;
-  const struct imap_invalid *invalid;
+  const struct imap_invalid *const *invalid;
   size_t invalid_count;
 } imap_metadata_list;
 
@@ -1351,7 +1370,7 @@ typedef struct imap_metadata_list {
  * command's own), so a name can appear more than once.
  */
 typedef struct imap_capability_list {
-  const struct imap_bytes *capabilities;
+  const struct imap_bytes *const *capabilities;
   size_t count;
 } imap_capability_list;
 
@@ -1731,6 +1750,28 @@ int32_t imap_client_state(struct imap_client *client);
  * `client` is a live handle.
  */
 char *imap_client_capabilities(struct imap_client *client);
+
+/**
+ * The number of capabilities the server advertised (0 before the greeting or for NULL): the
+ * entries `imap_client_capability_get` gives, in the server's order, upper-cased. An accessor
+ * (never waits for a call in progress).
+ *
+ * # Safety
+ * `client` is NULL or a live handle.
+ */
+size_t imap_client_capability_count(const struct imap_client *client);
+
+/**
+ * Capability `index` (`IMAP4REV1`, `AUTH=PLAIN`...) as a new string in `*out` (free with
+ * `imap_string_free`). `IMAP_CODE_INVALID_ARGUMENT` (and `*out` NULL) when `index` is not
+ * below `imap_client_capability_count`, or `client` or `out` is NULL. The list can change
+ * between two calls (CAPABILITY, login, STARTTLS): a binding reads it with the count and
+ * stops at the first INVALID_ARGUMENT. An accessor (never waits for a call in progress).
+ *
+ * # Safety
+ * `client` is NULL or a live handle; `out` is NULL or writable.
+ */
+imap_code imap_client_capability_get(const struct imap_client *client, size_t index, char **out);
 
 /**
  * 1 if the server advertised `capability` (case-insensitive), else 0.
@@ -2257,6 +2298,65 @@ imap_code imap_id(struct imap_client *client, const char *const *names, const ch
 int32_t imap_client_utf8_enabled(struct imap_client *client);
 
 /**
+ * The name of an `imap_state` value (`"IMAP_STATE_SELECTED"`), or `"IMAP_STATE_UNKNOWN"`.
+ */
+const char *imap_state_name(int32_t value);
+
+/**
+ * The name of an `imap_tls_mode` value (`"IMAP_TLS_MODE_STARTTLS"`), or
+ * `"IMAP_TLS_MODE_UNKNOWN"`.
+ */
+const char *imap_tls_mode_name(int32_t value);
+
+/**
+ * The name of an `imap_response_code_kind` value (`"IMAP_RESPONSE_CODE_KIND_APPENDUID"`), or
+ * `"IMAP_RESPONSE_CODE_KIND_UNKNOWN"`.
+ */
+const char *imap_response_code_kind_name(int32_t value);
+
+/**
+ * The name of an `imap_invalid_kind` value (`"IMAP_INVALID_KIND_SYNTAX"`), or
+ * `"IMAP_INVALID_KIND_UNKNOWN"`.
+ */
+const char *imap_invalid_kind_name(int32_t value);
+
+/**
+ * The name of an `imap_address_kind` value (`"IMAP_ADDRESS_KIND_GROUP_START"`), or
+ * `"IMAP_ADDRESS_KIND_UNKNOWN"`.
+ */
+const char *imap_address_kind_name(int32_t value);
+
+/**
+ * The name of an `imap_section_kind` value (`"IMAP_SECTION_KIND_BINARY"`), or
+ * `"IMAP_SECTION_KIND_UNKNOWN"`.
+ */
+const char *imap_section_kind_name(int32_t value);
+
+/**
+ * The name of an `imap_section_text` value (`"IMAP_SECTION_TEXT_HEADER_FIELDS"`), or
+ * `"IMAP_SECTION_TEXT_UNKNOWN"`.
+ */
+const char *imap_section_text_name(int32_t value);
+
+/**
+ * The name of an `imap_item_kind` value (`"IMAP_ITEM_KIND_LITERAL"`), or
+ * `"IMAP_ITEM_KIND_UNKNOWN"`.
+ */
+const char *imap_item_kind_name(int32_t value);
+
+/**
+ * The name of an `imap_mailbox_encoding` value (`"IMAP_MAILBOX_ENCODING_RAW"`), or
+ * `"IMAP_MAILBOX_ENCODING_UNKNOWN"`.
+ */
+const char *imap_mailbox_encoding_name(int32_t value);
+
+/**
+ * The name of an `imap_arg_kind` value (`"IMAP_ARG_KIND_STRING"`), or
+ * `"IMAP_ARG_KIND_UNKNOWN"`.
+ */
+const char *imap_arg_kind_name(int32_t value);
+
+/**
  * Parses the response code of `result`'s tagged text (`[APPENDUID 38505 3955] Append
  * completed`, `[TRYCREATE]`, `[COPYUID ...]`) into `*out`, freed with
  * `imap_response_code_free`. A result without a code (or without a tagged reply, such as
@@ -2340,6 +2440,32 @@ imap_code imap_parse_fetch(const struct imap_result *result, struct imap_fetch_l
  * `list` is NULL or a list not yet freed.
  */
 void imap_fetch_list_free(struct imap_fetch_list *list);
+
+/**
+ * The first section item of `msg` whose spec is `spec`, as it would be written between the
+ * brackets of `BODY[...]`, compared case-insensitively: "" is `BODY[]` (and `RFC822`),
+ * "HEADER" also finds `RFC822.HEADER`, "TEXT" `RFC822.TEXT`, "1.2", "1.MIME",
+ * "HEADER.FIELDS (FROM)" (spaces as the server sent them). `BINARY[...]` items answer to their
+ * spec too; a message holding both `BODY[1]` and `BINARY[1]` gives the one sent first (see
+ * `kind`). NULL when there is none, or when `msg` or `spec` is NULL. Valid as long as the
+ * list `msg` belongs to. Any thread.
+ *
+ * # Safety
+ * `msg` is NULL or a message of a live list; `spec` is NULL or NUL-terminated.
+ */
+const struct imap_section *imap_fetch_message_section(const struct imap_fetch_message *msg, const char *spec);
+
+/**
+ * The node of the body tree under `root` (`root` included) whose `part` is `part` ("2.1";
+ * "" is a multipart root, "1" the body of a single-part message). Part numbers are absolute,
+ * so start from `body_structure` (or `body`) for a message's number. Where two nodes share a
+ * number (a message/rfc822 part "2" and its multipart body) the message/rfc822 node is given.
+ * NULL when there is none or an argument is NULL. Valid as long as the tree. Any thread.
+ *
+ * # Safety
+ * `root` is NULL or a node of a live list; `part` is NULL or NUL-terminated.
+ */
+const struct imap_body_part *imap_body_part_find(const struct imap_body_part *root, const char *part);
 
 /**
  * Parses the LIST or LSUB responses of `result` (from `imap_list`, `imap_lsub`, or
@@ -2617,22 +2743,6 @@ imap_code imap_utf7_decode(const uint8_t *raw, size_t len, char **out);
  * `raw` points to `len` readable bytes (or `len` is 0); `out` is NULL or writable.
  */
 imap_code imap_decode_header(const uint8_t *raw, size_t len, char **out);
-
-/**
- * Builds a result from items the caller holds (copies of a result's items, for instance), so
- * that a binding which copied a result's data and freed it can still use the `imap_parse_*`
- * functions: `type` (NULL: ""), `count` items (kinds, bytes and literals are copied), and
- * optionally the tagged status and text (`status` NULL: no tagged reply). `*out` receives the
- * new result, to free with `imap_result_free`. A LITERAL item with a NULL `literal` and a
- * non-zero `literal_len` stands for a streamed literal, as in results. Gives
- * `IMAP_CODE_INVALID_ARGUMENT` for a NULL line where bytes are announced, an unknown kind or
- * invalid UTF-8 in `type`/`status`.
- *
- * # Safety
- * `items` points to `count` items whose pointers are readable for their lengths; strings are
- * NULL or NUL-terminated; `text` points to `text_len` bytes; `out` is writable.
- */
-imap_code imap_result_new(const char *type_, const struct imap_item *items, size_t count, const char *status, const uint8_t *text, size_t text_len, struct imap_result **out);
 
 /**
  * imaplib's `typ`: `"OK"`, `"NO"`, `"BAD"`, `"BYE"` (logout), or the name given to

@@ -11,6 +11,7 @@ pub mod client;
 pub mod code;
 pub mod commands;
 pub mod extensions;
+pub mod names;
 pub mod parsed;
 pub mod result;
 pub mod stream;
