@@ -213,6 +213,51 @@ typedef int32_t imap_code;
 #endif // __cplusplus
 
 /**
+ * What kind of problem made a response unparsable (`imap_invalid.kind`).
+ */
+enum imap_invalid_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * No problem (a valid FETCH message).
+   */
+  IMAP_INVALID_KIND_NONE = 0,
+  /**
+   * Bytes that are not IMAP syntax.
+   */
+  IMAP_INVALID_KIND_SYNTAX = 1,
+  /**
+   * Parentheses nested deeper than the parser's bound (64).
+   */
+  IMAP_INVALID_KIND_DEPTH = 2,
+  /**
+   * A number too large for its field, or not a number.
+   */
+  IMAP_INVALID_KIND_NUMBER = 3,
+  /**
+   * Well-formed syntax of the wrong shape for the response.
+   */
+  IMAP_INVALID_KIND_SHAPE = 4,
+  /**
+   * The response ended early.
+   */
+  IMAP_INVALID_KIND_TRUNCATED = 5,
+  /**
+   * Invalid modified UTF-7 or base64.
+   */
+  IMAP_INVALID_KIND_ENCODING = 6,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum imap_invalid_kind imap_invalid_kind;
+#else
+typedef int32_t imap_invalid_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * Which response code `imap_response_code.kind` holds.
  */
 enum imap_response_code_kind
@@ -291,51 +336,6 @@ enum imap_response_code_kind
 typedef enum imap_response_code_kind imap_response_code_kind;
 #else
 typedef int32_t imap_response_code_kind;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
-/**
- * What kind of problem made a response unparsable (`imap_invalid.kind`).
- */
-enum imap_invalid_kind
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : int32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-  /**
-   * No problem (a valid FETCH message).
-   */
-  IMAP_INVALID_KIND_NONE = 0,
-  /**
-   * Bytes that are not IMAP syntax.
-   */
-  IMAP_INVALID_KIND_SYNTAX = 1,
-  /**
-   * Parentheses nested deeper than the parser's bound (64).
-   */
-  IMAP_INVALID_KIND_DEPTH = 2,
-  /**
-   * A number too large for its field, or not a number.
-   */
-  IMAP_INVALID_KIND_NUMBER = 3,
-  /**
-   * Well-formed syntax of the wrong shape for the response.
-   */
-  IMAP_INVALID_KIND_SHAPE = 4,
-  /**
-   * The response ended early.
-   */
-  IMAP_INVALID_KIND_TRUNCATED = 5,
-  /**
-   * Invalid modified UTF-7 or base64.
-   */
-  IMAP_INVALID_KIND_ENCODING = 6,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum imap_invalid_kind imap_invalid_kind;
-#else
-typedef int32_t imap_invalid_kind;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -648,6 +648,198 @@ typedef struct imap_seq_range {
 } imap_seq_range;
 
 /**
+ * Return data this library has no field for (`PARTIAL`, `RELEVANCY`...): name upper-cased,
+ * value in IMAP syntax.
+ */
+typedef struct imap_esearch_item {
+  struct imap_bytes name;
+  struct imap_bytes value;
+} imap_esearch_item;
+
+/**
+ * An ESEARCH response (RFC 4731).
+ */
+typedef struct imap_esearch_info {
+  /**
+   * The tag of the command it answers; NIL if not sent.
+   */
+  struct imap_bytes tag;
+  /**
+   * 1 if the numbers are UIDs.
+   */
+  int32_t uid;
+  int32_t has_min;
+  uint32_t min;
+  int32_t has_max;
+  uint32_t max;
+  int32_t has_count;
+  uint32_t count;
+  /**
+   * `ALL`, as ranges (`has_all` 0 when not sent).
+   */
+  int32_t has_all;
+  const struct imap_seq_range *const *all;
+  size_t all_count;
+  int32_t has_modseq;
+  uint64_t modseq;
+  const struct imap_esearch_item *const *other;
+  size_t other_count;
+} imap_esearch_info;
+
+/**
+ * A response that could not be parsed: why (`kind`, and `message` as a NUL-terminated
+ * English text) and its raw bytes as the raw result holds them, without `* ` and the response
+ * name (`2 (UID x)` for `* 2 FETCH (UID x)`): each line, and after a line announcing a
+ * literal, CRLF and the literal.
+ */
+typedef struct imap_invalid {
+  imap_invalid_kind kind;
+  const char *message;
+  struct imap_bytes raw;
+} imap_invalid;
+
+/**
+ * The ESEARCH responses of a result.
+ */
+typedef struct imap_esearch_list {
+  const struct imap_esearch_info *const *entries;
+  size_t count;
+  const struct imap_invalid *const *invalid;
+  size_t invalid_count;
+} imap_esearch_list;
+
+/**
+ * The numbers of SEARCH or SORT responses (message numbers, or UIDs for `imap_uid`), in the
+ * order sent, and CONDSTORE's `(MODSEQ n)`.
+ */
+typedef struct imap_search_result {
+  const uint32_t *ids;
+  size_t count;
+  int32_t has_modseq;
+  uint64_t modseq;
+  const struct imap_invalid *const *invalid;
+  size_t invalid_count;
+} imap_search_result;
+
+/**
+ * A node of a THREAD forest, in the flat array `imap_thread_list.nodes`: links are indexes
+ * into that array (a flat array keeps long reply chains from becoming deep pointer chains).
+ */
+typedef struct imap_thread_node {
+  /**
+   * The message number (or UID); `has_id` 0 for the missing parent of siblings that RFC
+   * 5256 writes `((3)(5))`.
+   */
+  int32_t has_id;
+  uint32_t id;
+  /**
+   * Index of the parent node; `has_parent` 0 for a root.
+   */
+  int32_t has_parent;
+  size_t parent;
+  /**
+   * Indexes of the children, in order.
+   */
+  const size_t *children;
+  size_t child_count;
+} imap_thread_node;
+
+/**
+ * THREAD results (RFC 5256): every node, and the indexes of the roots (one per thread).
+ */
+typedef struct imap_thread_list {
+  const struct imap_thread_node *const *nodes;
+  size_t node_count;
+  const size_t *roots;
+  size_t root_count;
+  const struct imap_invalid *const *invalid;
+  size_t invalid_count;
+} imap_thread_list;
+
+/**
+ * A mailbox name from the server: `raw` as sent, and `name` decoded to UTF-8 (modified UTF-7
+ * decoded, or the raw bytes when they are UTF-8 beyond ASCII, as servers in UTF-8 mode send);
+ * `name.data` is NULL when the raw name is neither.
+ */
+typedef struct imap_mailbox_name {
+  struct imap_bytes raw;
+  struct imap_bytes name;
+} imap_mailbox_name;
+
+/**
+ * A METADATA entry (`/private/comment`) and its value; `value.data` is NULL for NIL and in
+ * unsolicited change notices, which list names only.
+ */
+typedef struct imap_metadata_entry {
+  struct imap_bytes name;
+  struct imap_bytes value;
+} imap_metadata_entry;
+
+/**
+ * A METADATA response (RFC 5464): the mailbox (empty for server metadata) and its entries.
+ */
+typedef struct imap_metadata_info {
+  struct imap_mailbox_name mailbox;
+  const struct imap_metadata_entry *const *entries;
+  size_t entry_count;
+} imap_metadata_info;
+
+/**
+ * The METADATA responses of a result.
+ */
+typedef struct imap_metadata_list {
+  const struct imap_metadata_info *const *entries;
+  size_t count;
+  const struct imap_invalid *const *invalid;
+  size_t invalid_count;
+} imap_metadata_list;
+
+/**
+ * A quota resource: name (`STORAGE` in KiB, `MESSAGE`...), usage and limit.
+ */
+typedef struct imap_quota_resource {
+  struct imap_bytes name;
+  uint64_t usage;
+  uint64_t limit;
+} imap_quota_resource;
+
+/**
+ * A QUOTA response: the quota root and its resources.
+ */
+typedef struct imap_quota_info {
+  struct imap_bytes root;
+  const struct imap_quota_resource *const *resources;
+  size_t resource_count;
+} imap_quota_info;
+
+/**
+ * GETQUOTAROOT's answer as one object (`imap_quota_for`): the mailbox, every quota root of
+ * its QUOTAROOT responses, and the QUOTA responses that came with them.
+ */
+typedef struct imap_mailbox_quota {
+  /**
+   * As the server named it in its first QUOTAROOT response (the name sent when none came).
+   */
+  struct imap_mailbox_name mailbox;
+  /**
+   * The quota roots (`"User quota"`), in order; none when the mailbox has no quota.
+   */
+  const struct imap_bytes *const *roots;
+  size_t root_count;
+  /**
+   * The QUOTA responses (each a root and its resources), in order.
+   */
+  const struct imap_quota_info *const *quotas;
+  size_t quota_count;
+  /**
+   * QUOTAROOT and QUOTA responses that could not be parsed (then the code is
+   * `IMAP_CODE_PARSE`, with the object).
+   */
+  const struct imap_invalid *const *invalid;
+  size_t invalid_count;
+} imap_mailbox_quota;
+
+/**
  * The response code of a result's tagged text (`[APPENDUID 38505 3955]`). Fields beyond
  * `kind`, `name` and `data` are filled as `imap_response_code_kind` says, zero/NULL
  * otherwise. UID sets are kept as ranges (`1:4294967295` is one range).
@@ -675,18 +867,6 @@ typedef struct imap_response_code {
    */
   int32_t has_number;
 } imap_response_code;
-
-/**
- * A response that could not be parsed: why (`kind`, and `message` as a NUL-terminated
- * English text) and its raw bytes as the raw result holds them, without `* ` and the response
- * name (`2 (UID x)` for `* 2 FETCH (UID x)`): each line, and after a line announcing a
- * literal, CRLF and the literal.
- */
-typedef struct imap_invalid {
-  imap_invalid_kind kind;
-  const char *message;
-  struct imap_bytes raw;
-} imap_invalid;
 
 /**
  * What SELECT or EXAMINE reported about the selected mailbox (`has_*` 0 for what the server
@@ -1001,16 +1181,6 @@ typedef struct imap_fetch_list {
 } imap_fetch_list;
 
 /**
- * A mailbox name from the server: `raw` as sent, and `name` decoded to UTF-8 (modified UTF-7
- * decoded, or the raw bytes when they are UTF-8 beyond ASCII, as servers in UTF-8 mode send);
- * `name.data` is NULL when the raw name is neither.
- */
-typedef struct imap_mailbox_name {
-  struct imap_bytes raw;
-  struct imap_bytes name;
-} imap_mailbox_name;
-
-/**
  * A LIST or LSUB entry.
  */
 typedef struct imap_list_entry {
@@ -1094,103 +1264,6 @@ typedef struct imap_status_list {
 } imap_status_list;
 
 /**
- * The numbers of SEARCH or SORT responses (message numbers, or UIDs for `imap_uid`), in the
- * order sent, and CONDSTORE's `(MODSEQ n)`.
- */
-typedef struct imap_search_result {
-  const uint32_t *ids;
-  size_t count;
-  int32_t has_modseq;
-  uint64_t modseq;
-  const struct imap_invalid *const *invalid;
-  size_t invalid_count;
-} imap_search_result;
-
-/**
- * Return data this library has no field for (`PARTIAL`, `RELEVANCY`...): name upper-cased,
- * value in IMAP syntax.
- */
-typedef struct imap_esearch_item {
-  struct imap_bytes name;
-  struct imap_bytes value;
-} imap_esearch_item;
-
-/**
- * An ESEARCH response (RFC 4731).
- */
-typedef struct imap_esearch_info {
-  /**
-   * The tag of the command it answers; NIL if not sent.
-   */
-  struct imap_bytes tag;
-  /**
-   * 1 if the numbers are UIDs.
-   */
-  int32_t uid;
-  int32_t has_min;
-  uint32_t min;
-  int32_t has_max;
-  uint32_t max;
-  int32_t has_count;
-  uint32_t count;
-  /**
-   * `ALL`, as ranges (`has_all` 0 when not sent).
-   */
-  int32_t has_all;
-  const struct imap_seq_range *const *all;
-  size_t all_count;
-  int32_t has_modseq;
-  uint64_t modseq;
-  const struct imap_esearch_item *const *other;
-  size_t other_count;
-} imap_esearch_info;
-
-/**
- * The ESEARCH responses of a result.
- */
-typedef struct imap_esearch_list {
-  const struct imap_esearch_info *const *entries;
-  size_t count;
-  const struct imap_invalid *const *invalid;
-  size_t invalid_count;
-} imap_esearch_list;
-
-/**
- * A node of a THREAD forest, in the flat array `imap_thread_list.nodes`: links are indexes
- * into that array (a flat array keeps long reply chains from becoming deep pointer chains).
- */
-typedef struct imap_thread_node {
-  /**
-   * The message number (or UID); `has_id` 0 for the missing parent of siblings that RFC
-   * 5256 writes `((3)(5))`.
-   */
-  int32_t has_id;
-  uint32_t id;
-  /**
-   * Index of the parent node; `has_parent` 0 for a root.
-   */
-  int32_t has_parent;
-  size_t parent;
-  /**
-   * Indexes of the children, in order.
-   */
-  const size_t *children;
-  size_t child_count;
-} imap_thread_node;
-
-/**
- * THREAD results (RFC 5256): every node, and the indexes of the roots (one per thread).
- */
-typedef struct imap_thread_list {
-  const struct imap_thread_node *const *nodes;
-  size_t node_count;
-  const size_t *roots;
-  size_t root_count;
-  const struct imap_invalid *const *invalid;
-  size_t invalid_count;
-} imap_thread_list;
-
-/**
  * One namespace: its prefix, delimiter (0 for NIL) and extension data (IMAP syntax).
  */
 typedef struct imap_namespace_entry {
@@ -1221,24 +1294,6 @@ typedef struct imap_namespace_list {
   const struct imap_invalid *const *invalid;
   size_t invalid_count;
 } imap_namespace_list;
-
-/**
- * A quota resource: name (`STORAGE` in KiB, `MESSAGE`...), usage and limit.
- */
-typedef struct imap_quota_resource {
-  struct imap_bytes name;
-  uint64_t usage;
-  uint64_t limit;
-} imap_quota_resource;
-
-/**
- * A QUOTA response: the quota root and its resources.
- */
-typedef struct imap_quota_info {
-  struct imap_bytes root;
-  const struct imap_quota_resource *const *resources;
-  size_t resource_count;
-} imap_quota_info;
 
 /**
  * The QUOTA responses of a result.
@@ -1335,34 +1390,6 @@ typedef struct imap_listrights_list {
   const struct imap_invalid *const *invalid;
   size_t invalid_count;
 } imap_listrights_list;
-
-/**
- * A METADATA entry (`/private/comment`) and its value; `value.data` is NULL for NIL and in
- * unsolicited change notices, which list names only.
- */
-typedef struct imap_metadata_entry {
-  struct imap_bytes name;
-  struct imap_bytes value;
-} imap_metadata_entry;
-
-/**
- * A METADATA response (RFC 5464): the mailbox (empty for server metadata) and its entries.
- */
-typedef struct imap_metadata_info {
-  struct imap_mailbox_name mailbox;
-  const struct imap_metadata_entry *const *entries;
-  size_t entry_count;
-} imap_metadata_info;
-
-/**
- * The METADATA responses of a result.
- */
-typedef struct imap_metadata_list {
-  const struct imap_metadata_info *const *entries;
-  size_t count;
-  const struct imap_invalid *const *invalid;
-  size_t invalid_count;
-} imap_metadata_list;
 
 /**
  * The capabilities of every CAPABILITY response of a result, as sent (`IMAP4rev1`,
@@ -2103,6 +2130,67 @@ imap_code imap_recent(struct imap_client *client, struct imap_result **out);
  * NUL-terminated strings; `out` is NULL or writable.
  */
 imap_code imap_xatom(struct imap_client *client, const char *name, const char *const *args, size_t nargs, struct imap_result **out);
+
+/**
+ * SEARCH given as an ESEARCH list whatever the server offers: with ESEARCH (RFC 4731) it
+ * sends `SEARCH RETURN (MIN MAX COUNT ALL) [CHARSET charset] criteria...`, without it
+ * `SEARCH [CHARSET charset] criteria...` and turns the numbers into one entry (COUNT, and
+ * MIN, MAX and ALL as ranges when something matched; `tag` NIL). Criteria go verbatim, as
+ * `imap_search`'s; `charset` NULL: none. `*out` (free with `imap_esearch_list_free`) is set
+ * for OK and PARSE; other codes are the command's, with `imap_last_error`.
+ *
+ * # Safety
+ * `client` is a live handle; strings are NUL-terminated; `criteria` holds `ncriteria`
+ * strings; `out` is NULL or writable.
+ */
+imap_code imap_esearch_auto(struct imap_client *client, const char *charset, const char *const *criteria, size_t ncriteria, struct imap_esearch_list **out);
+
+/**
+ * UID SORT, parsed (the UIDs in order): sort criteria in parentheses unless they are,
+ * `charset` NULL gives UTF-8 (the command requires one), search criteria verbatim. Codes and
+ * `*out` (free with `imap_search_result_free`) as `imap_esearch_auto`.
+ *
+ * # Safety
+ * As `imap_esearch_auto`.
+ */
+imap_code imap_uid_sort_parsed(struct imap_client *client, const char *sort_criteria, const char *charset, const char *const *criteria, size_t ncriteria, struct imap_search_result **out);
+
+/**
+ * UID THREAD, parsed (ids are UIDs): `charset` NULL gives UTF-8. Codes and `*out` (free
+ * with `imap_thread_list_free`) as `imap_esearch_auto`.
+ *
+ * # Safety
+ * As `imap_esearch_auto`.
+ */
+imap_code imap_uid_thread_parsed(struct imap_client *client, const char *algorithm, const char *charset, const char *const *criteria, size_t ncriteria, struct imap_thread_list **out);
+
+/**
+ * GETMETADATA, parsed, with the METADATA responses for one mailbox merged into one entry
+ * (the entries in the order received). Arguments as `imap_getmetadata`; codes and `*out`
+ * (free with `imap_metadata_list_free`) as `imap_esearch_auto`.
+ *
+ * # Safety
+ * As `imap_esearch_auto`; `entries` holds `nentries` strings.
+ */
+imap_code imap_getmetadata_parsed(struct imap_client *client, const char *mailbox, const char *const *entries, size_t nentries, const char *options, struct imap_metadata_list **out);
+
+/**
+ * GETQUOTAROOT `mailbox` with its QUOTA responses merged into one object in `*out` (free with
+ * `imap_mailbox_quota_free`): what `imap_getquotaroot` + `imap_parse_quotaroot` +
+ * `imap_parse_quota` give, in one call. Codes as `imap_esearch_auto`.
+ *
+ * # Safety
+ * `client` is a live handle; `mailbox` is NUL-terminated; `out` is NULL or writable.
+ */
+imap_code imap_quota_for(struct imap_client *client, const char *mailbox, struct imap_mailbox_quota **out);
+
+/**
+ * Frees what `imap_quota_for` gave. NULL is ignored.
+ *
+ * # Safety
+ * `quota` is NULL or not yet freed.
+ */
+void imap_mailbox_quota_free(struct imap_mailbox_quota *quota);
 
 /**
  * GETACL `mailbox`. Data: the untagged ACL lines (`INBOX user1 lrwstipekxacd`).

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod client;
 pub mod code;
 pub mod commands;
+pub mod compose;
 pub mod extensions;
 pub mod names;
 pub mod parsed;

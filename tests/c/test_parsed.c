@@ -573,7 +573,27 @@ static void test_appended(imap_client *c) {
           e->all[0]->start == 1 && e->all[0]->end == 3);
   }
   imap_esearch_list_free(es);
+  es = NULL;
   result_done(&r);
+  /* SEARCH as ESEARCH in one call (Dovecot offers ESEARCH) */
+  CHECK_CODE(c, imap_esearch_auto(c, "UTF-8", all, 1, &es), IMAP_CODE_OK);
+  CHECK(es && es->count == 1 && es->entries[0]->has_count && es->entries[0]->count == 3 &&
+        es->entries[0]->min == 1 && es->entries[0]->max == 3 && es->entries[0]->all_count == 1);
+  imap_esearch_list_free(es);
+  es = NULL;
+  CHECK(imap_esearch_auto(c, NULL, all, 1, NULL) == IMAP_CODE_INVALID_ARGUMENT);
+  CHECK_CODE(c, imap_esearch_auto(c, NULL, NULL, 1, &es), IMAP_CODE_INVALID_ARGUMENT);
+  CHECK(es == NULL);
+  /* UID SORT / UID THREAD with the charset left to its default (UTF-8) */
+  CHECK_CODE(c, imap_uid_sort_parsed(c, "REVERSE DATE", NULL, all, 1, &sr), IMAP_CODE_OK);
+  CHECK(sr && sr->count == 3 && sr->ids[0] == uids[2] && sr->ids[2] == uids[0]);
+  imap_search_result_free(sr);
+  sr = NULL;
+  CHECK_CODE(c, imap_uid_thread_parsed(c, "REFERENCES", NULL, all, 1, &th), IMAP_CODE_OK);
+  CHECK(th && th->root_count == 2 && th->node_count == 3 &&
+        th->nodes[th->roots[0]]->id == uids[0]);
+  imap_thread_list_free(th);
+  th = NULL;
 
   CHECK_CODE(c, imap_thread(c, "REFERENCES", "UTF-8", all, 1, &r), IMAP_CODE_OK);
   CHECK_CODE(c, imap_parse_thread(r, &th), IMAP_CODE_OK);
@@ -686,6 +706,25 @@ static void test_appended(imap_client *c) {
   imap_quota_list_free(q);
   result_done(&r);
   result_done(&r2);
+
+  /* the compositions, one call each, parsed */
+  {
+    imap_mailbox_quota *mq = NULL;
+    CHECK_CODE(c, imap_quota_for(c, "INBOX", &mq), IMAP_CODE_OK);
+    CHECK(mq && bytes_is(mq->mailbox.name, "INBOX") && mq->root_count == 1 &&
+          bytes_is(*mq->roots[0], "User quota") && mq->quota_count >= 1 &&
+          mq->invalid_count == 0);
+    if (mq && mq->quota_count >= 1)
+      CHECK(bytes_is(mq->quotas[0]->root, "User quota") && mq->quotas[0]->resource_count >= 1);
+    imap_mailbox_quota_free(mq);
+    CHECK(imap_quota_for(c, "INBOX", NULL) == IMAP_CODE_INVALID_ARGUMENT);
+    imap_mailbox_quota_free(NULL);
+  }
+  CHECK_CODE(c, imap_getmetadata_parsed(c, box, meta_names, 1, NULL, &md), IMAP_CODE_OK);
+  CHECK(md && md->count == 1 && md->entries[0]->entry_count == 1 &&
+        bytes_is(md->entries[0]->entries[0]->value, "parsed \"comment\""));
+  imap_metadata_list_free(md);
+  md = NULL;
 
   CHECK_CODE(c, imap_close(c, NULL), IMAP_CODE_OK);
   CHECK_CODE(c, imap_delete(c, box, NULL), IMAP_CODE_OK);

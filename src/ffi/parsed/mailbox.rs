@@ -341,6 +341,44 @@ pub struct ImapEsearchList {
     pub invalid_count: usize,
 }
 
+/// The C mirror of one ESEARCH response.
+pub(crate) fn esearch_info(a: &mut Arena, e: &pm::Esearch) -> ImapEsearchInfo {
+    let (has_all, (all, all_count)) = match &e.all {
+        Some(s) => (1, a.ranges(s)),
+        None => (0, (ptr::null(), 0)),
+    };
+    let other = e
+        .other
+        .iter()
+        .map(|o| ImapEsearchItem {
+            name: a.bytes(&o.name),
+            value: a.bytes(&o.raw),
+        })
+        .collect();
+    let (other, other_count) = a.array(other);
+    let (has_min, min) = opt(e.min);
+    let (has_max, max) = opt(e.max);
+    let (has_count, count) = opt(e.count);
+    let (has_modseq, modseq) = opt(e.modseq);
+    ImapEsearchInfo {
+        tag: a.nbytes(e.tag.as_deref()),
+        uid: flag(e.uid),
+        has_min,
+        min,
+        has_max,
+        max,
+        has_count,
+        count,
+        has_all,
+        all,
+        all_count,
+        has_modseq,
+        modseq,
+        other,
+        other_count,
+    }
+}
+
 /// Parses the ESEARCH responses of `result` (`imap_response(c, "ESEARCH")` after a SEARCH
 /// with RETURN options) into `*out`, freed with `imap_esearch_list_free`. Follows the parse
 /// contract (see `imap_parse_status`).
@@ -356,42 +394,7 @@ pub unsafe extern "C" fn imap_parse_esearch(
         result,
         out,
         pm::parse_esearch,
-        |a, e| {
-            let (has_all, (all, all_count)) = match &e.all {
-                Some(s) => (1, a.ranges(s)),
-                None => (0, (ptr::null(), 0)),
-            };
-            let other = e
-                .other
-                .iter()
-                .map(|o| ImapEsearchItem {
-                    name: a.bytes(&o.name),
-                    value: a.bytes(&o.raw),
-                })
-                .collect();
-            let (other, other_count) = a.array(other);
-            let (has_min, min) = opt(e.min);
-            let (has_max, max) = opt(e.max);
-            let (has_count, count) = opt(e.count);
-            let (has_modseq, modseq) = opt(e.modseq);
-            ImapEsearchInfo {
-                tag: a.nbytes(e.tag.as_deref()),
-                uid: flag(e.uid),
-                has_min,
-                min,
-                has_max,
-                max,
-                has_count,
-                count,
-                has_all,
-                all,
-                all_count,
-                has_modseq,
-                modseq,
-                other,
-                other_count,
-            }
-        },
+        esearch_info,
         |(entries, count), (invalid, invalid_count)| ImapEsearchList {
             entries,
             count,
@@ -613,6 +616,25 @@ pub struct ImapQuotaList {
     pub invalid_count: usize,
 }
 
+/// The C mirror of one QUOTA response.
+pub(crate) fn quota_info(a: &mut Arena, q: &pm::Quota) -> ImapQuotaInfo {
+    let v = q
+        .resources
+        .iter()
+        .map(|r| ImapQuotaResource {
+            name: a.bytes(&r.name),
+            usage: r.usage,
+            limit: r.limit,
+        })
+        .collect();
+    let (resources, resource_count) = a.array(v);
+    ImapQuotaInfo {
+        root: a.bytes(&q.root),
+        resources,
+        resource_count,
+    }
+}
+
 /// Parses the QUOTA responses of `result` (from `imap_getquota`, `imap_setquota`, or the
 /// quota result of `imap_getquotaroot`) into `*out`, freed with `imap_quota_list_free`.
 /// Follows the parse contract (see `imap_parse_status`).
@@ -628,23 +650,7 @@ pub unsafe extern "C" fn imap_parse_quota(
         result,
         out,
         pm::parse_quota,
-        |a, q| {
-            let v = q
-                .resources
-                .iter()
-                .map(|r| ImapQuotaResource {
-                    name: a.bytes(&r.name),
-                    usage: r.usage,
-                    limit: r.limit,
-                })
-                .collect();
-            let (resources, resource_count) = a.array(v);
-            ImapQuotaInfo {
-                root: a.bytes(&q.root),
-                resources,
-                resource_count,
-            }
-        },
+        quota_info,
         |(entries, count), (invalid, invalid_count)| ImapQuotaList {
             entries,
             count,
@@ -936,6 +942,24 @@ pub struct ImapMetadataList {
     pub invalid_count: usize,
 }
 
+/// The C mirror of one METADATA response.
+pub(crate) fn metadata_info(a: &mut Arena, m: &pm::Metadata) -> ImapMetadataInfo {
+    let v = m
+        .entries
+        .iter()
+        .map(|e| ImapMetadataEntry {
+            name: a.bytes(&e.name),
+            value: a.nbytes(e.value.as_deref()),
+        })
+        .collect();
+    let (entries, entry_count) = a.array(v);
+    ImapMetadataInfo {
+        mailbox: a.mailbox(&m.mailbox),
+        entries,
+        entry_count,
+    }
+}
+
 /// Parses the METADATA responses of `result` (from `imap_getmetadata`) into `*out`, freed
 /// with `imap_metadata_list_free`. Values sent as literals are read from the literal bytes.
 /// Follows the parse contract (see `imap_parse_status`).
@@ -951,22 +975,7 @@ pub unsafe extern "C" fn imap_parse_metadata(
         result,
         out,
         pm::parse_metadata,
-        |a, m| {
-            let v = m
-                .entries
-                .iter()
-                .map(|e| ImapMetadataEntry {
-                    name: a.bytes(&e.name),
-                    value: a.nbytes(e.value.as_deref()),
-                })
-                .collect();
-            let (entries, entry_count) = a.array(v);
-            ImapMetadataInfo {
-                mailbox: a.mailbox(&m.mailbox),
-                entries,
-                entry_count,
-            }
-        },
+        metadata_info,
         |(entries, count), (invalid, invalid_count)| ImapMetadataList {
             entries,
             count,
