@@ -944,7 +944,7 @@ typedef struct imap_address {
 /**
  * An ENVELOPE. Strings are raw header text (NIL when the header is absent); `subject_decoded`
  * is the subject with RFC 2047 encoded words decoded, as UTF-8. Each address list is an array
- * of `imap_address` (see `imap_address_kind` for groups).
+ * of pointers to `imap_address` (see `imap_address_kind` for groups).
  */
 typedef struct imap_envelope {
   struct imap_bytes date;

@@ -54,7 +54,7 @@ pub struct ImapAddress {
 
 /// An ENVELOPE. Strings are raw header text (NIL when the header is absent); `subject_decoded`
 /// is the subject with RFC 2047 encoded words decoded, as UTF-8. Each address list is an array
-/// of `imap_address` (see `imap_address_kind` for groups).
+/// of pointers to `imap_address` (see `imap_address_kind` for groups).
 #[repr(C)]
 pub struct ImapEnvelope {
     pub date: ImapBytes,
@@ -691,7 +691,100 @@ pub unsafe extern "C" fn imap_body_part_find(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::proto::framer::LiteralData;
     use crate::proto::parsed::Quirks;
+    use crate::proto::response::Item;
+    use crate::session::Outcome;
+    use std::ffi::CStr;
+
+    /// One FETCH response parsed through the C ABI; the list is freed by the caller.
+    fn parsed(items: Vec<Item>) -> *mut ImapFetchList {
+        let result = ImapResult::new(Outcome {
+            typ: "OK".into(),
+            data: items,
+            tagged: None,
+        });
+        let mut list = ptr::null_mut();
+        // SAFETY: a live result and a writable out-pointer.
+        assert_eq!(
+            unsafe { imap_parse_fetch(&*result, &mut list) },
+            ImapCode::Ok
+        );
+        list
+    }
+
+    fn part_of(p: *const ImapBodyPart) -> String {
+        assert!(!p.is_null());
+        // SAFETY: a node of a live tree, its part NUL-terminated.
+        unsafe { CStr::from_ptr((*p).part) }
+            .to_str()
+            .unwrap()
+            .to_string()
+    }
+
+    #[test]
+    fn parts_are_numbered_through_encapsulated_multiparts_and_found_by_number() {
+        let text = r#"("TEXT" "PLAIN" NIL NIL NIL "7BIT" 1 1)"#;
+        let html = r#"("TEXT" "HTML" NIL NIL NIL "7BIT" 1 1)"#;
+        let inner = format!(r#"({text}({text}{html} "ALTERNATIVE") "MIXED")"#);
+        let env = r#"(NIL "s" NIL NIL NIL NIL NIL NIL NIL NIL)"#;
+        let msg = format!(r#"("MESSAGE" "RFC822" NIL NIL NIL "7BIT" 100 {env} {inner} 5)"#);
+        let line = format!(r#"1 (BODYSTRUCTURE ({text}{msg} "MIXED") RFC822.HEADER {{2}}"#);
+        let list = parsed(vec![
+            Item::Literal(line.into_bytes(), LiteralData::Bytes(b"ab".to_vec())),
+            Item::Literal(
+                b" BINARY[1] {1}".to_vec(),
+                LiteralData::Bytes(b"c".to_vec()),
+            ),
+            Item::Line(b")".to_vec()),
+        ]);
+        // SAFETY: the list is live until freed below.
+        let m = unsafe { &**(*list).messages };
+        let root = m.body_structure;
+        let find = |p: &str| {
+            let c = std::ffi::CString::new(p).unwrap();
+            // SAFETY: a live tree and a NUL-terminated number.
+            unsafe { imap_body_part_find(root, c.as_ptr()) }
+        };
+        assert_eq!(part_of(root), "");
+        for (n, media) in [
+            ("1", "PLAIN"),
+            ("2", "RFC822"),
+            ("2.1", "PLAIN"),
+            ("2.2", "ALTERNATIVE"),
+            ("2.2.1", "PLAIN"),
+            ("2.2.2", "HTML"),
+        ] {
+            let p = find(n);
+            assert_eq!(part_of(p), n);
+            // SAFETY: a node of the live tree.
+            let sub = unsafe { (*p).subtype };
+            // SAFETY: `len` bytes at `data`.
+            let sub = unsafe { std::slice::from_raw_parts(sub.data, sub.len) };
+            assert_eq!(sub, media.as_bytes(), "part {n}");
+        }
+        // the encapsulated multipart takes its message's number; a walk finds the message first
+        // SAFETY: part 2 is a message/rfc822 node with a body.
+        let body = unsafe { (*find("2")).message_body };
+        assert_eq!(part_of(body), "2");
+        assert!(find("3").is_null() && find("2.3").is_null() && find("0").is_null());
+
+        let section = |spec: &str| {
+            let c = std::ffi::CString::new(spec).unwrap();
+            // SAFETY: a message of the live list, a NUL-terminated spec.
+            unsafe { imap_fetch_message_section(m, c.as_ptr()) }
+        };
+        // SAFETY: the sections of the live message.
+        let sections: Vec<*const ImapSection> = unsafe { elements(m.sections, m.section_count) }
+            .map(|s| s as *const ImapSection)
+            .collect();
+        assert_eq!(section("HEADER"), sections[0]);
+        assert_eq!(section("header"), sections[0]);
+        assert_eq!(section("1"), sections[1]);
+        assert!(section("").is_null() && section("TEXT").is_null());
+        // SAFETY: freed once.
+        unsafe { imap_fetch_list_free(list) };
+    }
 
     #[test]
     fn c_quirk_bits_are_the_rust_ones() {

@@ -3,13 +3,14 @@
 //!
 //! Every `imap_parse_*` function reads a raw result (it is not consumed or changed) and gives
 //! an owned object, freed by its own `_free`. The object is a tree of plain `#[repr(C)]`
-//! structures the caller only reads and never allocates or copies by value. Arrays of them are
-//! walked by element size, so their layout is fixed within a major version (a new field means
-//! a new SONAME).
+//! structures the caller only reads and never allocates or copies by value. Every array of
+//! them is an array of pointers (`const struct imap_x *const *xs` + count, built by
+//! [`Arena::array`]), so a structure may grow by fields appended at its end within a major
+//! version (the growth rule, in the header preamble); only arrays of numbers are plain.
 //!
 //! Memory: each object is an [`Owned`] box holding the public structure first (so the pointer
-//! handed out is the box's address) and an [`Arena`] that owns every byte string and array the
-//! structure points to. Mirrors are built once at parse time; the free function drops the box.
+//! handed out is the box's address) and an [`Arena`] that owns every byte string, array and
+//! boxed array element the structure points to. Mirrors are built once at parse time; the free function drops the box.
 //!
 //! Modules: [`fetch`] (FETCH), [`mailbox`] (LIST/LSUB, STATUS, SEARCH/SORT, ESEARCH, THREAD,
 //! NAMESPACE, QUOTA, QUOTAROOT, ACL, MYRIGHTS, LISTRIGHTS, METADATA, CAPABILITY), [`codes`]
