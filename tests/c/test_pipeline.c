@@ -137,6 +137,22 @@ struct worker {
 static void *work(void *arg) {
   struct worker *w = arg;
   int round, k;
+  if (w->id % 2 == 1) {
+    /* Synchronous calls from several threads: each is a submit and a collect, pipelined with
+     * the others' commands. */
+    for (round = 0; round < 60; round++) {
+      imap_result *r = NULL;
+      char set[16], want[32];
+      int n = (w->id * 7 + round) % 20 + 1;
+      snprintf(set, sizeof set, "%d", n);
+      snprintf(want, sizeof want, "%d (UID %d)", n, n);
+      if (imap_fetch(w->c, set, "(UID)", &r) != IMAP_CODE_OK || imap_result_count(r) != 1 ||
+          strcmp(item_text(r, 0), want) != 0)
+        w->failures++;
+      imap_result_free(r);
+    }
+    return NULL;
+  }
   for (round = 0; round < 30; round++) {
     imap_ticket t[3];
     int n[3];
