@@ -16,10 +16,10 @@ mod extensions;
 mod idle;
 mod pipeline;
 mod raw;
-mod store;
 mod trace;
 mod typed;
 
+pub use crate::proto::store::UntaggedStore;
 /// The clock of a wait, for waits made outside the session (the C layer's unlocked waits).
 pub use crate::transport::{Direction, Expiry, Pace};
 pub use auth::{
@@ -30,7 +30,6 @@ pub use compose::{Composed, MailboxQuota, Parsed};
 pub use error::{Error, ErrorKind, Result};
 pub use extensions::QuotaRoot;
 pub use pipeline::{MessageSet, Pulled, Ticket};
-pub use store::UntaggedStore;
 pub use trace::TraceFn;
 
 use crate::proto::encode::{self, Arg, Command, Piece, WireContext};
