@@ -196,6 +196,8 @@ fn a_streamed_fetch_gives_its_messages_as_they_come_and_refuses_a_conflicting_co
         send("* 4 EXISTS\r\n* 3 FETCH (FLAGS ())\r\n{tag} NO partly\r\n"),
     ]);
     let t = s.submit_fetch("1:3", "(FLAGS)", false, true).unwrap();
+    // A stream is read with pull, not collected.
+    assert_eq!(s.collect(t).unwrap_err().kind, ErrorKind::InvalidArgument);
     // SELECT would have to wait for the stream, whose data nobody reads: refused.
     assert_eq!(
         s.select("Other", false).unwrap_err().kind,

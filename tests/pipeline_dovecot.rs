@@ -129,3 +129,74 @@ fn several_threads_on_one_handle_each_get_their_own_results() {
         imap_client_free(c.get());
     }
 }
+
+#[test]
+fn pipelined_fetches_and_fetch_each_over_tls() {
+    // The waits poll the socket only once a read found nothing: data TLS has already
+    // decrypted is never left waiting for more bytes.
+    let d = common::dovecot();
+    let mut c = ptr::null_mut();
+    unsafe {
+        assert_eq!(imap_client_new(&mut c), ImapCode::Ok);
+        let ca = CString::new(d.ca().to_str().unwrap()).unwrap();
+        assert_eq!(
+            imap::ffi::client::imap_set_ca_file(c, ca.as_ptr()),
+            ImapCode::Ok
+        );
+        let host = CString::new(d.host()).unwrap();
+        assert_eq!(imap_open(c, host.as_ptr(), d.tls_port(), 1), ImapCode::Ok);
+        let (u, p) = (
+            CString::new("user1").unwrap(),
+            CString::new("pass1").unwrap(),
+        );
+        let mut r = ptr::null_mut();
+        assert_eq!(imap_login(c, u.as_ptr(), p.as_ptr(), &mut r), ImapCode::Ok);
+        imap_result_free(r);
+        let m = CString::new("INBOX").unwrap();
+        assert_eq!(imap_select(c, m.as_ptr(), 1, &mut r), ImapCode::Ok);
+        imap_result_free(r);
+        let items = CString::new("(UID BODY.PEEK[])").unwrap();
+        let tickets: Vec<u64> = (0..200u32)
+            .map(|i| {
+                let set = CString::new((i % 20 + 1).to_string()).unwrap();
+                let mut t = 0;
+                assert_eq!(
+                    imap_submit_fetch(c, set.as_ptr(), items.as_ptr(), &mut t),
+                    ImapCode::Ok
+                );
+                t
+            })
+            .collect();
+        for (i, t) in tickets.into_iter().enumerate() {
+            assert_eq!(imap_collect(c, t, &mut r), ImapCode::Ok);
+            let n = i % 20 + 1;
+            assert!(
+                first_line(r).starts_with(&format!("{n} (UID {n} ")),
+                "{}",
+                first_line(r)
+            );
+            imap_result_free(r);
+        }
+        let mut count = 0u32;
+        unsafe extern "C" fn one(
+            ctx: *mut std::ffi::c_void,
+            _m: *const imap::ffi::parsed::fetch::ImapFetchMessage,
+        ) -> i32 {
+            *ctx.cast::<u32>() += 1;
+            0
+        }
+        let all = CString::new("1:*").unwrap();
+        assert_eq!(
+            imap::ffi::pipeline::imap_fetch_each(
+                c,
+                all.as_ptr(),
+                items.as_ptr(),
+                Some(one),
+                (&mut count as *mut u32).cast()
+            ),
+            ImapCode::Ok
+        );
+        assert_eq!(count, 20);
+        imap_client_free(c);
+    }
+}

@@ -321,7 +321,7 @@ pub unsafe extern "C" fn imap_collect(
         *out = ptr::null_mut();
     }
     guard(client, |c| {
-        let r = wait(c, |s| s.take(ticket));
+        let r = wait(c, |s| s.take_collectable(ticket));
         c.finish(r, out)
     })
 }

@@ -636,11 +636,27 @@ impl Session {
         Ok(Some(out))
     }
 
+    /// [`Session::take`] for a ticket that is not a stream still being read: a streamed
+    /// FETCH is read with [`Session::pull`] (or cancelled) instead.
+    pub fn take_collectable(&mut self, ticket: Ticket) -> Result<Option<Outcome>> {
+        let t = self
+            .tickets
+            .map
+            .get(&ticket)
+            .ok_or_else(|| Session::unknown_ticket(ticket))?;
+        if t.stream && !t.discard {
+            return Err(Error::invalid(format!(
+                "ticket {ticket} is a streamed FETCH: read it with imap_fetch_next or cancel it"
+            )));
+        }
+        self.take(ticket)
+    }
+
     /// Waits (blocking, holding the session) for `ticket`'s outcome: [`Session::take`] with
     /// the reading done here. The C layer waits outside the session instead.
     pub fn collect(&mut self, ticket: Ticket) -> Result<Outcome> {
         self.guarded(|s| loop {
-            if let Some(o) = s.take(ticket)? {
+            if let Some(o) = s.take_collectable(ticket)? {
                 return Ok(o);
             }
             if let Err(e) = s.check_bye().and_then(|()| s.pump()) {
