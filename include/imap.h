@@ -209,6 +209,45 @@ typedef int32_t imap_code;
 #endif // __cplusplus
 
 /**
+ * Severity of a log message: the debug levels of `imap_set_debug`, 1 to 5. A message of level
+ * N is emitted when the debug level is N or more.
+ *
+ */
+enum imap_log_level
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Connection events (opened, closed and why), NO/BAD/BYE responses, failures (level 1).
+   */
+  IMAP_LOG_ERROR = 1,
+  /**
+   * Level 2 (nothing is logged at this level today).
+   */
+  IMAP_LOG_WARN = 2,
+  /**
+   * Capabilities learned (level 3).
+   */
+  IMAP_LOG_INFO = 3,
+  /**
+   * Every line sent and received, secrets redacted (level 4).
+   */
+  IMAP_LOG_DEBUG = 4,
+  /**
+   * Store operations and other detail (level 5).
+   */
+  IMAP_LOG_TRACE = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum imap_log_level imap_log_level;
+#else
+typedef int32_t imap_log_level;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * Which response code `imap_response_code.kind` holds.
  */
 enum imap_response_code_kind
@@ -618,10 +657,10 @@ typedef struct imap_result imap_result;
 typedef int32_t (*imap_sasl_fn)(void *user_data, const uint8_t *challenge, size_t challenge_len, const uint8_t **response, size_t *response_len);
 
 /**
- * Trace callback: `level` (1..5) and one NUL-terminated message, valid during the call.
- * Called only on the thread making the libimap call, during that call.
+ * Log callback: the message's level and the message, one NUL-terminated line (no CRLF),
+ * valid during the call only.
  */
-typedef void (*imap_trace_fn)(void *user_data, int32_t level, const char *message);
+typedef void (*imap_log_fn)(void *user_data, imap_log_level level, const char *message);
 
 /**
  * A byte string of a parsed result. `data == NULL` is IMAP's NIL (or "absent"); otherwise
@@ -1590,23 +1629,50 @@ imap_code imap_open(struct imap_client *client, const char *host, uint16_t port,
 imap_code imap_shutdown(struct imap_client *client);
 
 /**
- * Interrupts the call in progress on `client` from any thread: it returns promptly with
- * `IMAP_CODE_INTERRUPTED` and the connection is closed (the server's view of the interrupted
- * command is unknown). Returns `IMAP_CODE_OK` if a call was interrupted,
- * `IMAP_CODE_ILLEGAL_STATE` if none was running (an interrupt is never kept for a later call,
- * so a canceller racing a call that is about to start retries until `IMAP_CODE_OK` or until
- * that call has returned). A call whose work was already complete when the interrupt landed
- * returns its normal result; the connection is closed all the same.
+ * Interrupts `client` from any thread, at any time (it only takes a short lock and writes to
+ * an eventfd). Every call running on the handle (on any thread) returns promptly with
+ * `IMAP_CODE_INTERRUPTED`, and the connection is closed (the server's view of the interrupted
+ * commands is unknown). If no call is running, the interrupt is kept: the next call that
+ * talks to the server (a command, `imap_open`, an IDLE call; not a setting or an accessor)
+ * ends with `IMAP_CODE_INTERRUPTED` at once, closing the connection, so an interrupt issued
+ * just before a call starts is never lost. `imap_interrupt_clear` disarms a kept interrupt.
+ * A call whose work was already complete when the interrupt landed returns its normal result;
+ * the connection is closed all the same. Returns `IMAP_CODE_OK` (`IMAP_CODE_INVALID_ARGUMENT`
+ * for NULL).
  *
  * # Safety
- * `client` is a live handle.
+ * `client` is NULL or a live handle.
  */
 imap_code imap_interrupt(struct imap_client *client);
 
 /**
- * The message of the last failure on the handle ("" if none). Never contains a password.
- * Valid until the next call on the handle: when several threads share a handle, make the call
- * and read its message under one lock of your own.
+ * Disarms an interrupt that no call has consumed yet (issued while no call was running):
+ * returns 1 if there was one, else 0 (also for NULL). For a canceller that raced with the end
+ * of the call it meant to interrupt. An interrupt that reached a running call is not undone.
+ * Safe from any thread at any time.
+ *
+ * # Safety
+ * `client` is NULL or a live handle.
+ */
+int32_t imap_interrupt_clear(struct imap_client *client);
+
+/**
+ * Ends the `imap_idle_wait` in progress at once, as if its timeout had passed: it returns
+ * `IMAP_CODE_OK` with `*out` NULL, nothing is closed and IDLE goes on. If no `imap_idle_wait`
+ * is running, the next one returns so at once: the wake is kept until one `imap_idle_wait`
+ * consumes it (several wakes before that count as one). Other calls ignore it. Safe from any
+ * thread at any time. Returns `IMAP_CODE_OK` (`IMAP_CODE_INVALID_ARGUMENT` for NULL).
+ *
+ * # Safety
+ * `client` is NULL or a live handle.
+ */
+imap_code imap_wake(struct imap_client *client);
+
+/**
+ * The message of the last failed call made on this handle by the calling thread ("" if
+ * none). Never contains a password. Valid until the calling thread's next call on the handle;
+ * calls made by other threads never change or free it, so no lock of the caller's is needed
+ * when several threads share a handle.
  *
  * # Safety
  * `client` is NULL or a live handle.
@@ -1698,7 +1764,7 @@ imap_code imap_set_client_cert(struct imap_client *client, const char *certfile,
  * 3 capabilities, 4 every line sent and received, 5 more. LOGIN and AUTHENTICATE payloads are
  * always redacted, and so is a server's echo of them (the password, its quoted form, each
  * base64 line) in every trace line, error message and status text of the connection.
- * Output goes to stderr unless a trace callback is set.
+ * Output goes to stderr unless a log callback is set (`imap_set_log_callback`).
  *
  * # Safety
  * `client` is a live handle.
@@ -1706,14 +1772,23 @@ imap_code imap_set_client_cert(struct imap_client *client, const char *certfile,
 imap_code imap_set_debug(struct imap_client *client, int32_t level);
 
 /**
- * Sends trace output to `callback` instead of stderr (NULL: back to stderr). The callback
- * runs on the calling thread, during libimap calls on this handle; `user_data` is passed
- * back unchanged and must stay valid while the callback is set.
+ * Sends the log to `callback` instead of stderr (NULL: back to stderr): every message up to
+ * the level set by `imap_set_debug`, with its `imap_log_level`. Messages are redacted as on
+ * stderr (no password, no echo of one, no AUTHENTICATE payload). The callback may run on any
+ * thread that makes a call on this handle, during that call, and never after the call has
+ * returned; it must not call into the same handle. `user_data` is passed back unchanged and
+ * must stay valid while the callback is set.
  *
  * # Safety
  * `client` is a live handle; `callback` is NULL or a function safe to call as documented.
  */
-imap_code imap_set_trace_callback(struct imap_client *client, imap_trace_fn callback, void *user_data);
+imap_code imap_set_log_callback(struct imap_client *client, imap_log_fn callback, void *user_data);
+
+/**
+ * The name of a log level: "ERROR", "WARN", "INFO", "DEBUG", "TRACE"; "UNKNOWN" for any
+ * other value. Static string; never free it.
+ */
+const char *imap_log_level_name(imap_log_level level);
 
 /**
  * The handle's state (an `imap_state` value); `IMAP_STATE_LOGOUT` for NULL.

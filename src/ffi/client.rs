@@ -3,12 +3,13 @@
 use super::code::ImapCode;
 use super::result::ImapResult;
 use super::{opt_text, panic_message, text};
-use crate::session::{Error, Outcome, Result, Session, State, TlsMode};
-use crate::transport::Interrupter;
+use crate::session::{Error, Interrupter, Outcome, Result, Session, State, TlsMode};
+use std::collections::HashMap;
 use std::ffi::{c_char, c_void, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::thread::ThreadId;
 use std::time::Duration;
 
 /// Opaque client handle. Create with `imap_client_new`, free with `imap_client_free`.
@@ -18,10 +19,41 @@ use std::time::Duration;
 pub struct ImapClient {
     session: Mutex<Session>,
     interrupter: Arc<Interrupter>,
-    last_error: Mutex<CString>,
+    last_error: Mutex<LastErrors>,
     /// What the accessors report: refreshed after every call, so reading it never waits for a
     /// command running on another thread.
     view: Mutex<View>,
+}
+
+thread_local! {
+    /// Lives as long as the thread: a handle's message for a thread whose token is gone is
+    /// dropped, so the messages kept never outnumber the live threads.
+    static THREAD_ALIVE: Arc<()> = Arc::new(());
+}
+
+/// The message of each thread's last failed call on the handle (`imap_last_error`).
+#[derive(Default)]
+struct LastErrors {
+    by_thread: HashMap<ThreadId, (Weak<()>, CString)>,
+}
+
+impl LastErrors {
+    /// Sets the calling thread's message; forgets those of threads that have ended. Another
+    /// thread's message never moves: its text lives in its own allocation, which only that
+    /// thread replaces.
+    fn set(&mut self, msg: CString) {
+        self.by_thread
+            .retain(|_, (alive, _)| alive.strong_count() > 0);
+        let alive = THREAD_ALIVE.try_with(Arc::downgrade).unwrap_or_default();
+        self.by_thread
+            .insert(std::thread::current().id(), (alive, msg));
+    }
+
+    fn get(&self) -> *const c_char {
+        self.by_thread
+            .get(&std::thread::current().id())
+            .map_or(c"".as_ptr(), |(_, m)| m.as_ptr())
+    }
 }
 
 /// The handle's observable state, as of the end of the last call.
@@ -78,27 +110,60 @@ pub enum ImapState {
     Idling = 4,
 }
 
-/// Trace callback: `level` (1..5) and one NUL-terminated message, valid during the call.
-/// Called only on the thread making the libimap call, during that call.
-pub type ImapTraceFn =
-    Option<unsafe extern "C" fn(user_data: *mut c_void, level: i32, message: *const c_char)>;
-
-struct TraceTarget {
-    f: unsafe extern "C" fn(*mut c_void, i32, *const c_char),
-    user_data: *mut c_void,
+/// Severity of a log message: the debug levels of `imap_set_debug`, 1 to 5. A message of level
+/// N is emitted when the debug level is N or more.
+///
+/// cbindgen:prefix-with-name=false
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImapLogLevel {
+    /// Connection events (opened, closed and why), NO/BAD/BYE responses, failures (level 1).
+    ImapLogError = 1,
+    /// Level 2 (nothing is logged at this level today).
+    ImapLogWarn = 2,
+    /// Capabilities learned (level 3).
+    ImapLogInfo = 3,
+    /// Every line sent and received, secrets redacted (level 4).
+    ImapLogDebug = 4,
+    /// Store operations and other detail (level 5).
+    ImapLogTrace = 5,
 }
 
-impl TraceTarget {
-    fn emit(&self, level: u8, msg: &str) {
-        let c = CString::new(msg.replace('\0', "")).unwrap_or_default();
-        // SAFETY: the caller registered a callback with this signature.
-        unsafe { (self.f)(self.user_data, i32::from(level), c.as_ptr()) }
+impl ImapLogLevel {
+    fn of(level: u8) -> ImapLogLevel {
+        match level {
+            0 | 1 => ImapLogLevel::ImapLogError,
+            2 => ImapLogLevel::ImapLogWarn,
+            3 => ImapLogLevel::ImapLogInfo,
+            4 => ImapLogLevel::ImapLogDebug,
+            _ => ImapLogLevel::ImapLogTrace,
+        }
     }
 }
 
-// SAFETY: the callback is only ever invoked on the thread of the call in progress, which
-// holds the session lock; the caller promised the pointer is usable for the handle's life.
-unsafe impl Send for TraceTarget {}
+/// Log callback: the message's level and the message, one NUL-terminated line (no CRLF),
+/// valid during the call only.
+pub type ImapLogFn = Option<
+    unsafe extern "C" fn(user_data: *mut c_void, level: ImapLogLevel, message: *const c_char),
+>;
+
+struct LogTarget {
+    f: unsafe extern "C" fn(*mut c_void, ImapLogLevel, *const c_char),
+    user_data: *mut c_void,
+}
+
+impl LogTarget {
+    fn emit(&self, level: u8, msg: &str) {
+        let c = CString::new(msg.replace('\0', "")).unwrap_or_default();
+        // SAFETY: the caller registered a callback with this signature.
+        unsafe { (self.f)(self.user_data, ImapLogLevel::of(level), c.as_ptr()) }
+    }
+}
+
+// SAFETY: the callback is invoked only on the thread of a call in progress on the handle,
+// during that call, with the session's log lock held; the caller promised that the function
+// and `user_data` may be used from any thread that calls into the handle.
+unsafe impl Send for LogTarget {}
 
 impl ImapClient {
     fn lock(&self) -> MutexGuard<'_, Session> {
@@ -114,9 +179,13 @@ impl ImapClient {
         }
     }
 
+    /// Records the message of the calling thread's failed call.
     pub(crate) fn set_error(&self, msg: &str) {
         let c = CString::new(msg.replace('\0', "")).unwrap_or_default();
-        *self.last_error.lock().unwrap_or_else(|p| p.into_inner()) = c;
+        self.last_error
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .set(c);
     }
 
     /// Maps a session result to a code and an out-result.
@@ -255,7 +324,7 @@ pub unsafe extern "C" fn imap_client_new(out: *mut *mut ImapClient) -> ImapCode 
         Box::new(ImapClient {
             session: Mutex::new(session),
             interrupter,
-            last_error: Mutex::new(CString::default()),
+            last_error: Mutex::new(LastErrors::default()),
             view: Mutex::new(View {
                 fd: -1,
                 ..View::default()
@@ -328,31 +397,68 @@ pub unsafe extern "C" fn imap_shutdown(client: *mut ImapClient) -> ImapCode {
     })
 }
 
-/// Interrupts the call in progress on `client` from any thread: it returns promptly with
-/// `IMAP_CODE_INTERRUPTED` and the connection is closed (the server's view of the interrupted
-/// command is unknown). Returns `IMAP_CODE_OK` if a call was interrupted,
-/// `IMAP_CODE_ILLEGAL_STATE` if none was running (an interrupt is never kept for a later call,
-/// so a canceller racing a call that is about to start retries until `IMAP_CODE_OK` or until
-/// that call has returned). A call whose work was already complete when the interrupt landed
-/// returns its normal result; the connection is closed all the same.
+/// Interrupts `client` from any thread, at any time (it only takes a short lock and writes to
+/// an eventfd). Every call running on the handle (on any thread) returns promptly with
+/// `IMAP_CODE_INTERRUPTED`, and the connection is closed (the server's view of the interrupted
+/// commands is unknown). If no call is running, the interrupt is kept: the next call that
+/// talks to the server (a command, `imap_open`, an IDLE call; not a setting or an accessor)
+/// ends with `IMAP_CODE_INTERRUPTED` at once, closing the connection, so an interrupt issued
+/// just before a call starts is never lost. `imap_interrupt_clear` disarms a kept interrupt.
+/// A call whose work was already complete when the interrupt landed returns its normal result;
+/// the connection is closed all the same. Returns `IMAP_CODE_OK` (`IMAP_CODE_INVALID_ARGUMENT`
+/// for NULL).
 ///
 /// # Safety
-/// `client` is a live handle.
+/// `client` is NULL or a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn imap_interrupt(client: *mut ImapClient) -> ImapCode {
     match client.as_ref() {
         None => ImapCode::InvalidArgument,
         Some(c) => match catch_unwind(AssertUnwindSafe(|| c.interrupter.interrupt())) {
-            Ok(true) => ImapCode::Ok,
-            Ok(false) => ImapCode::IllegalState,
+            Ok(_) => ImapCode::Ok,
             Err(_) => ImapCode::Internal,
         },
     }
 }
 
-/// The message of the last failure on the handle ("" if none). Never contains a password.
-/// Valid until the next call on the handle: when several threads share a handle, make the call
-/// and read its message under one lock of your own.
+/// Disarms an interrupt that no call has consumed yet (issued while no call was running):
+/// returns 1 if there was one, else 0 (also for NULL). For a canceller that raced with the end
+/// of the call it meant to interrupt. An interrupt that reached a running call is not undone.
+/// Safe from any thread at any time.
+///
+/// # Safety
+/// `client` is NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn imap_interrupt_clear(client: *mut ImapClient) -> i32 {
+    match client.as_ref() {
+        None => 0,
+        Some(c) => catch_unwind(AssertUnwindSafe(|| i32::from(c.interrupter.clear()))).unwrap_or(0),
+    }
+}
+
+/// Ends the `imap_idle_wait` in progress at once, as if its timeout had passed: it returns
+/// `IMAP_CODE_OK` with `*out` NULL, nothing is closed and IDLE goes on. If no `imap_idle_wait`
+/// is running, the next one returns so at once: the wake is kept until one `imap_idle_wait`
+/// consumes it (several wakes before that count as one). Other calls ignore it. Safe from any
+/// thread at any time. Returns `IMAP_CODE_OK` (`IMAP_CODE_INVALID_ARGUMENT` for NULL).
+///
+/// # Safety
+/// `client` is NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn imap_wake(client: *mut ImapClient) -> ImapCode {
+    match client.as_ref() {
+        None => ImapCode::InvalidArgument,
+        Some(c) => match catch_unwind(AssertUnwindSafe(|| c.interrupter.wake())) {
+            Ok(()) => ImapCode::Ok,
+            Err(_) => ImapCode::Internal,
+        },
+    }
+}
+
+/// The message of the last failed call made on this handle by the calling thread ("" if
+/// none). Never contains a password. Valid until the calling thread's next call on the handle;
+/// calls made by other threads never change or free it, so no lock of the caller's is needed
+/// when several threads share a handle.
 ///
 /// # Safety
 /// `client` is NULL or a live handle.
@@ -360,11 +466,7 @@ pub unsafe extern "C" fn imap_interrupt(client: *mut ImapClient) -> ImapCode {
 pub unsafe extern "C" fn imap_last_error(client: *const ImapClient) -> *const c_char {
     match client.as_ref() {
         None => c"client is NULL".as_ptr(),
-        Some(c) => c
-            .last_error
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .as_ptr(),
+        Some(c) => c.last_error.lock().unwrap_or_else(|p| p.into_inner()).get(),
     }
 }
 
@@ -534,7 +636,7 @@ pub unsafe extern "C" fn imap_set_client_cert(
 /// 3 capabilities, 4 every line sent and received, 5 more. LOGIN and AUTHENTICATE payloads are
 /// always redacted, and so is a server's echo of them (the password, its quoted form, each
 /// base64 line) in every trace line, error message and status text of the connection.
-/// Output goes to stderr unless a trace callback is set.
+/// Output goes to stderr unless a log callback is set (`imap_set_log_callback`).
 ///
 /// # Safety
 /// `client` is a live handle.
@@ -546,27 +648,48 @@ pub unsafe extern "C" fn imap_set_debug(client: *mut ImapClient, level: i32) -> 
     })
 }
 
-/// Sends trace output to `callback` instead of stderr (NULL: back to stderr). The callback
-/// runs on the calling thread, during libimap calls on this handle; `user_data` is passed
-/// back unchanged and must stay valid while the callback is set.
+/// Sends the log to `callback` instead of stderr (NULL: back to stderr): every message up to
+/// the level set by `imap_set_debug`, with its `imap_log_level`. Messages are redacted as on
+/// stderr (no password, no echo of one, no AUTHENTICATE payload). The callback may run on any
+/// thread that makes a call on this handle, during that call, and never after the call has
+/// returned; it must not call into the same handle. `user_data` is passed back unchanged and
+/// must stay valid while the callback is set.
 ///
 /// # Safety
 /// `client` is a live handle; `callback` is NULL or a function safe to call as documented.
 #[no_mangle]
-pub unsafe extern "C" fn imap_set_trace_callback(
+pub unsafe extern "C" fn imap_set_log_callback(
     client: *mut ImapClient,
-    callback: ImapTraceFn,
+    callback: ImapLogFn,
     user_data: *mut c_void,
 ) -> ImapCode {
     configure(client, |s| {
         let sink = callback.map(|f| {
-            let target = TraceTarget { f, user_data };
+            let target = LogTarget { f, user_data };
             Box::new(move |level: u8, msg: &str| target.emit(level, msg)) as crate::session::TraceFn
         });
         s.set_trace_sink(sink);
         Ok(())
     })
 }
+
+/// The name of a log level: "ERROR", "WARN", "INFO", "DEBUG", "TRACE"; "UNKNOWN" for any
+/// other value. Static string; never free it.
+#[no_mangle]
+pub extern "C" fn imap_log_level_name(level: ImapLogLevelArg) -> *const c_char {
+    match level {
+        1 => c"ERROR".as_ptr(),
+        2 => c"WARN".as_ptr(),
+        3 => c"INFO".as_ptr(),
+        4 => c"DEBUG".as_ptr(),
+        5 => c"TRACE".as_ptr(),
+        _ => c"UNKNOWN".as_ptr(),
+    }
+}
+
+/// An `imap_log_level` argument: any `int32_t` may arrive from C, so it is taken as one (the
+/// header spells it `imap_log_level`, see cbindgen.toml).
+pub type ImapLogLevelArg = i32;
 
 /// Reads the accessors' view: never waits for a call in progress. `default` for NULL.
 pub(crate) fn view<T>(client: *const ImapClient, default: T, f: impl FnOnce(&View) -> T) -> T {

@@ -61,7 +61,7 @@ static void test_null_arguments(imap_client *c) {
   CHECK_CODE(c, imap_append(c, "INBOX", NULL, NULL, NULL, 10, &r), IMAP_CODE_INVALID_ARGUMENT);
   CHECK_CODE(c, imap_response(c, NULL, &r), IMAP_CODE_INVALID_ARGUMENT);
   CHECK_CODE(c, imap_xatom(c, NULL, NULL, 0, &r), IMAP_CODE_INVALID_ARGUMENT);
-  CHECK_CODE(c, imap_set_trace_callback(c, NULL, NULL), IMAP_CODE_OK);
+  CHECK_CODE(c, imap_set_log_callback(c, NULL, NULL), IMAP_CODE_OK);
   CHECK(imap_client_has_capability(c, NULL) == 0);
   CHECK(r == NULL);
   CHECK_CODE(c, imap_noop(c, NULL), IMAP_CODE_OK);
@@ -96,13 +96,15 @@ static void test_injection(imap_client *c) {
 /* ---- trace ------------------------------------------------------------------------------ */
 
 struct trace_log {
-  int lines, login_lines, leaks;
+  int lines, login_lines, leaks, bad_levels;
   int32_t max_level;
 };
 
-static void on_trace(void *user_data, int32_t level, const char *message) {
+static void on_trace(void *user_data, imap_log_level level, const char *message) {
   struct trace_log *log = user_data;
   log->lines++;
+  if (level < IMAP_LOG_ERROR || level > IMAP_LOG_TRACE)
+    log->bad_levels++;
   if (level > log->max_level)
     log->max_level = level;
   if (strstr(message, "LOGIN"))
@@ -114,10 +116,10 @@ static void on_trace(void *user_data, int32_t level, const char *message) {
 }
 
 static void test_trace(void) {
-  struct trace_log log = {0, 0, 0, 0};
+  struct trace_log log = {0, 0, 0, 0, 0};
   imap_client *c = test_client();
   CHECK_CODE(c, imap_set_debug(c, 5), IMAP_CODE_OK);
-  CHECK_CODE(c, imap_set_trace_callback(c, on_trace, &log), IMAP_CODE_OK);
+  CHECK_CODE(c, imap_set_log_callback(c, on_trace, &log), IMAP_CODE_OK);
   CHECK_CODE(c, imap_open(c, test_env("DOVECOT_HOST"), test_port("DOVECOT_IMAP_PORT"),
                           IMAP_TLS_MODE_NONE),
              IMAP_CODE_OK);
@@ -126,9 +128,37 @@ static void test_trace(void) {
   CHECK_CODE(c, imap_login(c, "user3", "pass3", NULL), IMAP_CODE_OK);
   CHECK_CODE(c, imap_noop(c, NULL), IMAP_CODE_OK);
   CHECK_CODE(c, imap_logout(c, NULL), IMAP_CODE_OK);
-  CHECK(log.lines > 5 && log.login_lines >= 2 && log.max_level >= 4);
-  CHECK(log.leaks == 0);
+  CHECK(log.lines > 5 && log.login_lines >= 2 && log.max_level >= IMAP_LOG_DEBUG);
+  CHECK(log.leaks == 0 && log.bad_levels == 0);
   imap_client_free(c);
+}
+
+/* imap_set_debug(1): only IMAP_LOG_ERROR messages reach the callback; level names. */
+static void test_log_levels(void) {
+  struct trace_log log = {0, 0, 0, 0, 0};
+  imap_client *c = test_client();
+  CHECK_CODE(c, imap_set_debug(c, 1), IMAP_CODE_OK);
+  CHECK_CODE(c, imap_set_log_callback(c, on_trace, &log), IMAP_CODE_OK);
+  CHECK_CODE(c, imap_open(c, test_env("DOVECOT_HOST"), test_port("DOVECOT_IMAP_PORT"),
+                          IMAP_TLS_MODE_NONE),
+             IMAP_CODE_OK);
+  CHECK_CODE(c, imap_login(c, "user3", SECRET, NULL), IMAP_CODE_NO);
+  CHECK(log.lines >= 2 && log.max_level == IMAP_LOG_ERROR && log.bad_levels == 0);
+  CHECK(log.leaks == 0);
+  CHECK_CODE(c, imap_set_log_callback(c, NULL, NULL), IMAP_CODE_OK);
+  CHECK_CODE(c, imap_set_debug(c, 0), IMAP_CODE_OK);
+  log.lines = 0;
+  CHECK_CODE(c, imap_logout(c, NULL), IMAP_CODE_OK);
+  CHECK(log.lines == 0);
+  imap_client_free(c);
+
+  CHECK(strcmp(imap_log_level_name(IMAP_LOG_ERROR), "ERROR") == 0);
+  CHECK(strcmp(imap_log_level_name(IMAP_LOG_WARN), "WARN") == 0);
+  CHECK(strcmp(imap_log_level_name(IMAP_LOG_INFO), "INFO") == 0);
+  CHECK(strcmp(imap_log_level_name(IMAP_LOG_DEBUG), "DEBUG") == 0);
+  CHECK(strcmp(imap_log_level_name(IMAP_LOG_TRACE), "TRACE") == 0);
+  CHECK(strcmp(imap_log_level_name((imap_log_level)0), "UNKNOWN") == 0);
+  CHECK(strcmp(imap_log_level_name((imap_log_level)6), "UNKNOWN") == 0);
 }
 
 int main(void) {
@@ -139,5 +169,6 @@ int main(void) {
   test_injection(c);
   test_logout(c);
   test_trace();
+  test_log_levels();
   return test_finish("test_errors");
 }
