@@ -9,9 +9,11 @@
  * imap_client_free, and one _free per parsed object (imap_fetch_list_free...). Strings in
  * are NUL-terminated UTF-8; bytes out are pointer + length.
  * Parsed results (imap_parse_*, imap_client_mailbox) are trees of library-allocated,
- * read-only structures that a caller never allocates or copies by value. Their layout is
- * fixed within a major version (arrays of them are walked by element size, so a new field
- * means a new SONAME); minor versions add new functions, never fields.
+ * read-only structures.
+ * Growth rule: within a major version (SONAME libimap.so.MAJOR), structs only grow, by fields
+ * appended at the end; callers never allocate, copy by value or index arrays of library
+ * structs (every array of structs is an array of pointers); new enum values, new functions
+ * and new limit ids are minor-version changes; numbers never change meaning.
  * A handle may be used from any thread; calls on one handle are serialized; imap_interrupt
  * and the imap_client_* accessors may run alongside another call (the accessors never wait
  * for it). Callbacks run only on the calling thread,
@@ -86,12 +88,12 @@
 /**
  * Major version of the libimap headers (the `N` of the SONAME `libimap.so.N`).
  */
-#define IMAP_VERSION_MAJOR 0
+#define IMAP_VERSION_MAJOR 1
 
 /**
  * Minor version of the libimap headers.
  */
-#define IMAP_VERSION_MINOR 1
+#define IMAP_VERSION_MINOR 0
 
 /**
  * Patch version of the libimap headers.
@@ -100,9 +102,9 @@
 
 /**
  * The version of the libimap headers as one number, `MAJOR * 10000 + MINOR * 100 + PATCH`,
- * for `#if IMAP_VERSION_NUMBER >= 100` (0.1.0) and comparison with `imap_version_number()`.
+ * for `#if IMAP_VERSION_NUMBER >= 10000` (1.0.0) and comparison with `imap_version_number()`.
  */
-#define IMAP_VERSION_NUMBER 100
+#define IMAP_VERSION_NUMBER 10000
 
 /**
  * The largest non-synchronizing literal LITERAL- allows (RFC 7888 §4).
