@@ -250,6 +250,31 @@ typedef int32_t imap_log_level;
 #endif // __cplusplus
 
 /**
+ * imaplib's states.
+ */
+enum imap_state
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  IMAP_STATE_LOGOUT = 0,
+  IMAP_STATE_NONAUTH = 1,
+  IMAP_STATE_AUTH = 2,
+  IMAP_STATE_SELECTED = 3,
+  /**
+   * Between `imap_idle_start` and `imap_idle_done` (imaplib's `IDLING`).
+   */
+  IMAP_STATE_IDLING = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum imap_state imap_state;
+#else
+typedef int32_t imap_state;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * Which response code `imap_response_code.kind` holds.
  */
 enum imap_response_code_kind
@@ -538,31 +563,6 @@ typedef int32_t imap_tls_mode;
 #endif // __cplusplus
 
 /**
- * imaplib's states.
- */
-enum imap_state
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : int32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-  IMAP_STATE_LOGOUT = 0,
-  IMAP_STATE_NONAUTH = 1,
-  IMAP_STATE_AUTH = 2,
-  IMAP_STATE_SELECTED = 3,
-  /**
-   * Between `imap_idle_start` and `imap_idle_done` (imaplib's `IDLING`).
-   */
-  IMAP_STATE_IDLING = 4,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum imap_state imap_state;
-#else
-typedef int32_t imap_state;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
-/**
  * How mailbox names given to libimap reach the server (`imap_set_mailbox_encoding`).
  */
 enum imap_mailbox_encoding
@@ -627,6 +627,40 @@ enum imap_arg_kind
 typedef enum imap_arg_kind imap_arg_kind;
 #else
 typedef int32_t imap_arg_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * A memory limit of a handle (`imap_set_limit`, `imap_get_limit`). New ids may come in minor
+ * versions; an id never changes meaning.
+ */
+enum imap_limit
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Longest response line, CRLF included (default 1,000,000, imaplib's `_MAXLINE`).
+   */
+  IMAP_LIMIT_LINE = 0,
+  /**
+   * Largest literal kept in memory (default 64 MiB).
+   */
+  IMAP_LIMIT_LITERAL = 1,
+  /**
+   * Largest response, all its lines and kept literals (default 96 MiB).
+   */
+  IMAP_LIMIT_RESPONSE = 2,
+  /**
+   * Memory the untagged responses kept may take (default 96 MiB).
+   */
+  IMAP_LIMIT_UNTAGGED = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum imap_limit imap_limit;
+#else
+typedef int32_t imap_limit;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -1619,7 +1653,7 @@ void imap_client_free(struct imap_client *client);
  * # Safety
  * `client` is a live handle; `host` is NULL or a NUL-terminated string.
  */
-imap_code imap_open(struct imap_client *client, const char *host, uint16_t port, int32_t tls_mode);
+imap_code imap_open(struct imap_client *client, const char *host, uint16_t port, imap_tls_mode tls_mode);
 
 /**
  * Closes the connection without LOGOUT (imaplib's `shutdown`). The handle stays valid;
@@ -1716,22 +1750,37 @@ imap_code imap_set_timeouts(struct imap_client *client, uint32_t connect_ms, uin
 imap_code imap_set_call_timeout(struct imap_client *client, uint32_t call_ms, uint32_t min_rate);
 
 /**
- * Sets memory limits; 0 keeps a value unchanged. `max_line`: longest response line, CRLF
- * included (default 1,000,000); `max_literal`: largest literal kept in memory (64 MiB);
- * `max_response`: largest response (96 MiB); `max_untagged`: memory the untagged responses
- * kept may take (96 MiB). Exceeding one returns `IMAP_CODE_LIMIT` and closes the connection.
+ * Sets one memory limit (`id`, an `imap_limit`) to `value` bytes, from the next read on.
+ * `value` must be positive (`IMAP_CODE_INVALID_ARGUMENT` otherwise, and for an unknown id;
+ * nothing changes then). Exceeding a limit returns `IMAP_CODE_LIMIT` and closes the
+ * connection.
  *
  * Sizes are counted as the memory they really take: buffers by capacity with the
  * allocator's overhead, and the lists that hold them; a response being received counts
- * against the room left under `max_untagged`, a buffered literal from the moment it is
- * announced. So the heap a server's data can take at once is at most `max_untagged` plus
- * about twice `max_line` (a long line arriving) plus a small constant, whatever the server
- * sends. Literals streamed to `imap_set_literal_callback` are not kept and do not count.
+ * against the room left under `IMAP_LIMIT_UNTAGGED`, a buffered literal from the moment it is
+ * announced. So the heap a server's data can take at once is at most `IMAP_LIMIT_UNTAGGED`
+ * plus about twice `IMAP_LIMIT_LINE` (a long line arriving) plus a small constant, whatever the
+ * server sends. Literals streamed to `imap_set_literal_callback` are not kept and do not count.
  *
  * # Safety
  * `client` is a live handle.
  */
-imap_code imap_set_limits(struct imap_client *client, uint64_t max_line, uint64_t max_literal, uint64_t max_response, uint64_t max_untagged);
+imap_code imap_set_limit(struct imap_client *client, imap_limit id, uint64_t value);
+
+/**
+ * The current value of one memory limit (`id`, an `imap_limit`), in bytes, in `*out`
+ * (`IMAP_CODE_INVALID_ARGUMENT` for an unknown id or a NULL `out`).
+ *
+ * # Safety
+ * `client` is a live handle; `out` is a writable pointer.
+ */
+imap_code imap_get_limit(const struct imap_client *client, imap_limit id, uint64_t *out);
+
+/**
+ * The name of a limit id: "LINE", "LITERAL", "RESPONSE", "UNTAGGED"; "UNKNOWN" for any other
+ * value. Static string; never free it.
+ */
+const char *imap_limit_name(imap_limit id);
 
 /**
  * Turns certificate and hostname verification off (`verify` = 0) or on (default). Off is
@@ -1793,12 +1842,12 @@ imap_code imap_set_log_callback(struct imap_client *client, imap_log_fn callback
 const char *imap_log_level_name(imap_log_level level);
 
 /**
- * The handle's state (an `imap_state` value); `IMAP_STATE_LOGOUT` for NULL.
+ * The handle's state; `IMAP_STATE_LOGOUT` for NULL.
  *
  * # Safety
  * `client` is NULL or a live handle.
  */
-int32_t imap_client_state(struct imap_client *client);
+imap_state imap_client_state(struct imap_client *client);
 
 /**
  * The capabilities, upper-cased and separated by single spaces (imaplib's

@@ -98,6 +98,9 @@ pub enum ImapTlsMode {
     Starttls = 2,
 }
 
+/// An `imap_tls_mode` argument, taken as the `int32_t` C may pass (see `ImapLimitArg`).
+pub type ImapTlsModeArg = i32;
+
 /// imaplib's states.
 #[repr(i32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -370,7 +373,7 @@ pub unsafe extern "C" fn imap_open(
     client: *mut ImapClient,
     host: *const c_char,
     port: u16,
-    tls_mode: i32,
+    tls_mode: ImapTlsModeArg,
 ) -> ImapCode {
     configure(client, |s| {
         let host = opt_text(host, "host")?.unwrap_or("");
@@ -529,47 +532,136 @@ pub unsafe extern "C" fn imap_set_call_timeout(
     })
 }
 
-/// Sets memory limits; 0 keeps a value unchanged. `max_line`: longest response line, CRLF
-/// included (default 1,000,000); `max_literal`: largest literal kept in memory (64 MiB);
-/// `max_response`: largest response (96 MiB); `max_untagged`: memory the untagged responses
-/// kept may take (96 MiB). Exceeding one returns `IMAP_CODE_LIMIT` and closes the connection.
+/// A memory limit of a handle (`imap_set_limit`, `imap_get_limit`). New ids may come in minor
+/// versions; an id never changes meaning.
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImapLimit {
+    /// Longest response line, CRLF included (default 1,000,000, imaplib's `_MAXLINE`).
+    Line = 0,
+    /// Largest literal kept in memory (default 64 MiB).
+    Literal = 1,
+    /// Largest response, all its lines and kept literals (default 96 MiB).
+    Response = 2,
+    /// Memory the untagged responses kept may take (default 96 MiB).
+    Untagged = 3,
+}
+
+impl ImapLimit {
+    fn from_id(id: i32) -> Option<ImapLimit> {
+        Some(match id {
+            0 => ImapLimit::Line,
+            1 => ImapLimit::Literal,
+            2 => ImapLimit::Response,
+            3 => ImapLimit::Untagged,
+            _ => return None,
+        })
+    }
+
+    fn name(self) -> &'static std::ffi::CStr {
+        match self {
+            ImapLimit::Line => c"LINE",
+            ImapLimit::Literal => c"LITERAL",
+            ImapLimit::Response => c"RESPONSE",
+            ImapLimit::Untagged => c"UNTAGGED",
+        }
+    }
+}
+
+/// An `imap_limit` argument: any `int32_t` may arrive from C, so it is taken as one (the header
+/// spells it `imap_limit`, see cbindgen.toml).
+pub type ImapLimitArg = i32;
+
+fn limit_id(id: ImapLimitArg) -> Result<ImapLimit> {
+    ImapLimit::from_id(id).ok_or_else(|| Error::invalid(format!("unknown imap_limit {id}")))
+}
+
+/// Sets one memory limit (`id`, an `imap_limit`) to `value` bytes, from the next read on.
+/// `value` must be positive (`IMAP_CODE_INVALID_ARGUMENT` otherwise, and for an unknown id;
+/// nothing changes then). Exceeding a limit returns `IMAP_CODE_LIMIT` and closes the
+/// connection.
 ///
 /// Sizes are counted as the memory they really take: buffers by capacity with the
 /// allocator's overhead, and the lists that hold them; a response being received counts
-/// against the room left under `max_untagged`, a buffered literal from the moment it is
-/// announced. So the heap a server's data can take at once is at most `max_untagged` plus
-/// about twice `max_line` (a long line arriving) plus a small constant, whatever the server
-/// sends. Literals streamed to `imap_set_literal_callback` are not kept and do not count.
+/// against the room left under `IMAP_LIMIT_UNTAGGED`, a buffered literal from the moment it is
+/// announced. So the heap a server's data can take at once is at most `IMAP_LIMIT_UNTAGGED`
+/// plus about twice `IMAP_LIMIT_LINE` (a long line arriving) plus a small constant, whatever the
+/// server sends. Literals streamed to `imap_set_literal_callback` are not kept and do not count.
 ///
 /// # Safety
 /// `client` is a live handle.
 #[no_mangle]
-pub unsafe extern "C" fn imap_set_limits(
+pub unsafe extern "C" fn imap_set_limit(
     client: *mut ImapClient,
-    max_line: u64,
-    max_literal: u64,
-    max_response: u64,
-    max_untagged: u64,
+    id: ImapLimitArg,
+    value: u64,
 ) -> ImapCode {
     configure(client, |s| {
+        let id = limit_id(id)?;
+        if value == 0 {
+            return Err(Error::invalid(format!(
+                "limit {} must be positive",
+                id.name().to_string_lossy()
+            )));
+        }
         let mut cfg = s.config().clone();
         let l = &mut cfg.limits;
-        if max_line != 0 {
-            l.max_line =
-                usize::try_from(max_line).map_err(|_| Error::invalid("max_line too large"))?;
-        }
-        for (field, v) in [
-            (&mut l.max_literal, max_literal),
-            (&mut l.max_response, max_response),
-            (&mut l.max_untagged, max_untagged),
-        ] {
-            if v != 0 {
-                *field = v;
+        match id {
+            ImapLimit::Line => {
+                l.max_line = usize::try_from(value)
+                    .map_err(|_| Error::invalid("limit LINE too large"))?
             }
+            ImapLimit::Literal => l.max_literal = value,
+            ImapLimit::Response => l.max_response = value,
+            ImapLimit::Untagged => l.max_untagged = value,
         }
         s.set_config(cfg);
         Ok(())
     })
+}
+
+/// The current value of one memory limit (`id`, an `imap_limit`), in bytes, in `*out`
+/// (`IMAP_CODE_INVALID_ARGUMENT` for an unknown id or a NULL `out`).
+///
+/// # Safety
+/// `client` is a live handle; `out` is a writable pointer.
+#[no_mangle]
+pub unsafe extern "C" fn imap_get_limit(
+    client: *const ImapClient,
+    id: ImapLimitArg,
+    out: *mut u64,
+) -> ImapCode {
+    if out.is_null() {
+        return guard(client, |c| {
+            c.set_error("out is NULL");
+            ImapCode::InvalidArgument
+        });
+    }
+    guard(client, |c| {
+        let id = match limit_id(id) {
+            Ok(id) => id,
+            Err(e) => {
+                c.set_error(&e.message);
+                return ImapCode::InvalidArgument;
+            }
+        };
+        let l = c.lock().config().limits;
+        // SAFETY: checked non-NULL; the caller passed a writable pointer.
+        *out = match id {
+            ImapLimit::Line => l.max_line as u64,
+            ImapLimit::Literal => l.max_literal,
+            ImapLimit::Response => l.max_response,
+            ImapLimit::Untagged => l.max_untagged,
+        };
+        ImapCode::Ok
+    })
+}
+
+/// The name of a limit id: "LINE", "LITERAL", "RESPONSE", "UNTAGGED"; "UNKNOWN" for any other
+/// value. Static string; never free it.
+#[no_mangle]
+pub extern "C" fn imap_limit_name(id: ImapLimitArg) -> *const c_char {
+    ImapLimit::from_id(id).map_or(c"UNKNOWN".as_ptr(), |l| l.name().as_ptr())
 }
 
 /// Turns certificate and hostname verification off (`verify` = 0) or on (default). Off is
@@ -701,19 +793,19 @@ pub(crate) fn view<T>(client: *const ImapClient, default: T, f: impl FnOnce(&Vie
     catch_unwind(AssertUnwindSafe(|| f(&v))).unwrap_or(default)
 }
 
-/// The handle's state (an `imap_state` value); `IMAP_STATE_LOGOUT` for NULL.
+/// The handle's state; `IMAP_STATE_LOGOUT` for NULL.
 ///
 /// # Safety
 /// `client` is NULL or a live handle.
 #[no_mangle]
-pub unsafe extern "C" fn imap_client_state(client: *mut ImapClient) -> i32 {
+pub unsafe extern "C" fn imap_client_state(client: *mut ImapClient) -> ImapState {
     view(client, ImapState::Logout, |v| match v.state {
         None | Some(State::Logout) => ImapState::Logout,
         Some(State::NonAuth) => ImapState::Nonauth,
         Some(State::Auth) => ImapState::Auth,
         Some(State::Selected) => ImapState::Selected,
         Some(State::Idling) => ImapState::Idling,
-    }) as i32
+    })
 }
 
 fn owned_string(client: *mut ImapClient, f: impl FnOnce(&View) -> Option<Vec<u8>>) -> *mut c_char {

@@ -63,6 +63,11 @@ static void test_null_handles(void) {
   CHECK(imap_set_debug(NULL, 1) == IMAP_CODE_INVALID_ARGUMENT);
   CHECK(imap_set_ca_file(NULL, NULL) == IMAP_CODE_INVALID_ARGUMENT);
   CHECK(imap_set_log_callback(NULL, NULL, NULL) == IMAP_CODE_INVALID_ARGUMENT);
+  CHECK(imap_set_limit(NULL, IMAP_LIMIT_LINE, 1) == IMAP_CODE_INVALID_ARGUMENT);
+  {
+    uint64_t v = 0;
+    CHECK(imap_get_limit(NULL, IMAP_LIMIT_LINE, &v) == IMAP_CODE_INVALID_ARGUMENT);
+  }
   CHECK(imap_client_capabilities(NULL) == NULL);
   CHECK(imap_client_welcome(NULL) == NULL);
   CHECK(imap_client_has_capability(NULL, "IMAP4REV1") == 0);
@@ -108,7 +113,34 @@ static void test_unopened_client(void) {
   CHECK_CODE(c, imap_set_timeouts(c, 2000, 2000), IMAP_CODE_OK);
   CHECK_CODE(c, imap_set_call_timeout(c, 0, 0), IMAP_CODE_OK);
   CHECK_CODE(c, imap_set_call_timeout(c, 120000, 1024), IMAP_CODE_OK);
-  CHECK_CODE(c, imap_set_limits(c, 0, 0, 0, 0), IMAP_CODE_OK);
+  {
+    uint64_t v = 7;
+    CHECK_CODE(c, imap_get_limit(c, IMAP_LIMIT_LINE, &v), IMAP_CODE_OK);
+    CHECK(v == 1000000);
+    CHECK_CODE(c, imap_get_limit(c, IMAP_LIMIT_LITERAL, &v), IMAP_CODE_OK);
+    CHECK(v == 64u << 20);
+    CHECK_CODE(c, imap_get_limit(c, IMAP_LIMIT_RESPONSE, &v), IMAP_CODE_OK);
+    CHECK(v == 96u << 20);
+    CHECK_CODE(c, imap_get_limit(c, IMAP_LIMIT_UNTAGGED, &v), IMAP_CODE_OK);
+    CHECK(v == 96u << 20);
+    CHECK_CODE(c, imap_set_limit(c, IMAP_LIMIT_UNTAGGED, 5000000), IMAP_CODE_OK);
+    CHECK_CODE(c, imap_get_limit(c, IMAP_LIMIT_UNTAGGED, &v), IMAP_CODE_OK);
+    CHECK(v == 5000000);
+    CHECK_CODE(c, imap_set_limit(c, IMAP_LIMIT_LINE, 0), IMAP_CODE_INVALID_ARGUMENT);
+    CHECK(strstr(imap_last_error(c), "LINE") != NULL);
+    CHECK_CODE(c, imap_set_limit(c, (imap_limit)4, 10), IMAP_CODE_INVALID_ARGUMENT);
+    CHECK(strstr(imap_last_error(c), "imap_limit 4") != NULL);
+    CHECK_CODE(c, imap_set_limit(c, (imap_limit)-1, 10), IMAP_CODE_INVALID_ARGUMENT);
+    CHECK_CODE(c, imap_get_limit(c, (imap_limit)4, &v), IMAP_CODE_INVALID_ARGUMENT);
+    CHECK_CODE(c, imap_get_limit(c, IMAP_LIMIT_LINE, NULL), IMAP_CODE_INVALID_ARGUMENT);
+    CHECK_CODE(c, imap_get_limit(c, IMAP_LIMIT_LINE, &v), IMAP_CODE_OK);
+    CHECK(v == 1000000); /* the refused values changed nothing */
+    CHECK(strcmp(imap_limit_name(IMAP_LIMIT_LINE), "LINE") == 0);
+    CHECK(strcmp(imap_limit_name(IMAP_LIMIT_LITERAL), "LITERAL") == 0);
+    CHECK(strcmp(imap_limit_name(IMAP_LIMIT_RESPONSE), "RESPONSE") == 0);
+    CHECK(strcmp(imap_limit_name(IMAP_LIMIT_UNTAGGED), "UNTAGGED") == 0);
+    CHECK(strcmp(imap_limit_name((imap_limit)4), "UNKNOWN") == 0);
+  }
   CHECK_CODE(c, imap_set_tls_verify(c, 1), IMAP_CODE_OK);
   CHECK_CODE(c, imap_set_ca_file(c, NULL), IMAP_CODE_OK);
   CHECK_CODE(c, imap_set_client_cert(c, "cert.pem", NULL), IMAP_CODE_INVALID_ARGUMENT);

@@ -161,6 +161,20 @@ static void test_log_levels(void) {
   CHECK(strcmp(imap_log_level_name((imap_log_level)6), "UNKNOWN") == 0);
 }
 
+/* A limit set with imap_set_limit applies: Dovecot's CAPABILITY line is longer than 64 bytes. */
+static void test_limit_applies(void) {
+  imap_client *c = test_connect(IMAP_TLS_MODE_NONE);
+  imap_result *r = NULL;
+  uint64_t v = 0;
+  CHECK_CODE(c, imap_set_limit(c, IMAP_LIMIT_LINE, 64), IMAP_CODE_OK);
+  CHECK_CODE(c, imap_get_limit(c, IMAP_LIMIT_LINE, &v), IMAP_CODE_OK);
+  CHECK(v == 64);
+  CHECK_CODE(c, imap_capability(c, &r), IMAP_CODE_LIMIT);
+  CHECK(r == NULL);
+  CHECK(imap_client_is_open(c) == 0);
+  imap_client_free(c);
+}
+
 int main(void) {
   imap_client *c = test_connect(IMAP_TLS_MODE_NONE);
   test_wrong_password(c);
@@ -170,5 +184,6 @@ int main(void) {
   test_logout(c);
   test_trace();
   test_log_levels();
+  test_limit_applies();
   return test_finish("test_errors");
 }
