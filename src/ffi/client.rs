@@ -88,7 +88,7 @@ impl View {
 
 /// How `imap_open` secures the connection.
 #[repr(i32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, libimap_derive::CEnum)]
 pub enum ImapTlsMode {
     /// Plain TCP (imaplib `IMAP4`, port 143).
     None = 0,
@@ -103,7 +103,7 @@ pub type ImapTlsModeArg = i32;
 
 /// imaplib's states.
 #[repr(i32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, libimap_derive::CEnum)]
 pub enum ImapState {
     Logout = 0,
     Nonauth = 1,
@@ -535,7 +535,7 @@ pub unsafe extern "C" fn imap_set_call_timeout(
 /// A memory limit of a handle (`imap_set_limit`, `imap_get_limit`). New ids may come in minor
 /// versions; an id never changes meaning.
 #[repr(i32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, libimap_derive::CEnum)]
 pub enum ImapLimit {
     /// Longest response line, CRLF included (default 1,000,000, imaplib's `_MAXLINE`).
     Line = 0,
@@ -547,33 +547,12 @@ pub enum ImapLimit {
     Untagged = 3,
 }
 
-impl ImapLimit {
-    fn from_id(id: i32) -> Option<ImapLimit> {
-        Some(match id {
-            0 => ImapLimit::Line,
-            1 => ImapLimit::Literal,
-            2 => ImapLimit::Response,
-            3 => ImapLimit::Untagged,
-            _ => return None,
-        })
-    }
-
-    fn name(self) -> &'static std::ffi::CStr {
-        match self {
-            ImapLimit::Line => c"LINE",
-            ImapLimit::Literal => c"LITERAL",
-            ImapLimit::Response => c"RESPONSE",
-            ImapLimit::Untagged => c"UNTAGGED",
-        }
-    }
-}
-
 /// An `imap_limit` argument: any `int32_t` may arrive from C, so it is taken as one (the header
 /// spells it `imap_limit`, see cbindgen.toml).
 pub type ImapLimitArg = i32;
 
 fn limit_id(id: ImapLimitArg) -> Result<ImapLimit> {
-    ImapLimit::from_id(id).ok_or_else(|| Error::invalid(format!("unknown imap_limit {id}")))
+    ImapLimit::from_i32(id).ok_or_else(|| Error::invalid(format!("unknown imap_limit {id}")))
 }
 
 /// Sets one memory limit (`id`, an `imap_limit`) to `value` bytes, from the next read on.
@@ -601,15 +580,15 @@ pub unsafe extern "C" fn imap_set_limit(
         if value == 0 {
             return Err(Error::invalid(format!(
                 "limit {} must be positive",
-                id.name().to_string_lossy()
+                id.c_name().to_string_lossy()
             )));
         }
         let mut cfg = s.config().clone();
         let l = &mut cfg.limits;
         match id {
             ImapLimit::Line => {
-                l.max_line = usize::try_from(value)
-                    .map_err(|_| Error::invalid("limit LINE too large"))?
+                l.max_line =
+                    usize::try_from(value).map_err(|_| Error::invalid("limit LINE too large"))?
             }
             ImapLimit::Literal => l.max_literal = value,
             ImapLimit::Response => l.max_response = value,
@@ -657,11 +636,10 @@ pub unsafe extern "C" fn imap_get_limit(
     })
 }
 
-/// The name of a limit id: "LINE", "LITERAL", "RESPONSE", "UNTAGGED"; "UNKNOWN" for any other
-/// value. Static string; never free it.
+/// The name of an `imap_limit` value (`"IMAP_LIMIT_LINE"`), or `"IMAP_LIMIT_UNKNOWN"`.
 #[no_mangle]
-pub extern "C" fn imap_limit_name(id: ImapLimitArg) -> *const c_char {
-    ImapLimit::from_id(id).map_or(c"UNKNOWN".as_ptr(), |l| l.name().as_ptr())
+pub extern "C" fn imap_limit_name(value: i32) -> *const c_char {
+    ImapLimit::name_of(value)
 }
 
 /// Turns certificate and hostname verification off (`verify` = 0) or on (default). Off is
@@ -765,23 +743,18 @@ pub unsafe extern "C" fn imap_set_log_callback(
     })
 }
 
-/// The name of a log level: "ERROR", "WARN", "INFO", "DEBUG", "TRACE"; "UNKNOWN" for any
-/// other value. Static string; never free it.
+/// The name of an `imap_log_level` value (`"IMAP_LOG_DEBUG"`), or `"IMAP_LOG_UNKNOWN"`.
 #[no_mangle]
-pub extern "C" fn imap_log_level_name(level: ImapLogLevelArg) -> *const c_char {
-    match level {
-        1 => c"ERROR".as_ptr(),
-        2 => c"WARN".as_ptr(),
-        3 => c"INFO".as_ptr(),
-        4 => c"DEBUG".as_ptr(),
-        5 => c"TRACE".as_ptr(),
-        _ => c"UNKNOWN".as_ptr(),
+pub extern "C" fn imap_log_level_name(value: i32) -> *const c_char {
+    match value {
+        1 => c"IMAP_LOG_ERROR".as_ptr(),
+        2 => c"IMAP_LOG_WARN".as_ptr(),
+        3 => c"IMAP_LOG_INFO".as_ptr(),
+        4 => c"IMAP_LOG_DEBUG".as_ptr(),
+        5 => c"IMAP_LOG_TRACE".as_ptr(),
+        _ => c"IMAP_LOG_UNKNOWN".as_ptr(),
     }
 }
-
-/// An `imap_log_level` argument: any `int32_t` may arrive from C, so it is taken as one (the
-/// header spells it `imap_log_level`, see cbindgen.toml).
-pub type ImapLogLevelArg = i32;
 
 /// Reads the accessors' view: never waits for a call in progress. `default` for NULL.
 pub(crate) fn view<T>(client: *const ImapClient, default: T, f: impl FnOnce(&View) -> T) -> T {
@@ -824,6 +797,47 @@ fn owned_string(client: *mut ImapClient, f: impl FnOnce(&View) -> Option<Vec<u8>
 #[no_mangle]
 pub unsafe extern "C" fn imap_client_capabilities(client: *mut ImapClient) -> *mut c_char {
     owned_string(client, |v| Some(v.capabilities.join(" ").into_bytes()))
+}
+
+/// The number of capabilities the server advertised (0 before the greeting or for NULL): the
+/// entries `imap_client_capability_get` gives, in the server's order, upper-cased. An accessor
+/// (never waits for a call in progress).
+///
+/// # Safety
+/// `client` is NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn imap_client_capability_count(client: *const ImapClient) -> usize {
+    view(client, 0, |v| v.capabilities.len())
+}
+
+/// Capability `index` (`IMAP4REV1`, `AUTH=PLAIN`...) as a new string in `*out` (free with
+/// `imap_string_free`). `IMAP_CODE_INVALID_ARGUMENT` (and `*out` NULL) when `index` is not
+/// below `imap_client_capability_count`, or `client` or `out` is NULL. The list can change
+/// between two calls (CAPABILITY, login, STARTTLS): a binding reads it with the count and
+/// stops at the first INVALID_ARGUMENT. An accessor (never waits for a call in progress).
+///
+/// # Safety
+/// `client` is NULL or a live handle; `out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn imap_client_capability_get(
+    client: *const ImapClient,
+    index: usize,
+    out: *mut *mut c_char,
+) -> ImapCode {
+    if out.is_null() {
+        return ImapCode::InvalidArgument;
+    }
+    *out = ptr::null_mut();
+    let cap = view(client, None, |v| v.capabilities.get(index).cloned());
+    match cap {
+        Some(c) => {
+            *out = CString::new(c.replace('\0', ""))
+                .unwrap_or_default()
+                .into_raw();
+            ImapCode::Ok
+        }
+        None => ImapCode::InvalidArgument,
+    }
 }
 
 /// 1 if the server advertised `capability` (case-insensitive), else 0.

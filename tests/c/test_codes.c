@@ -127,7 +127,7 @@ static void test_unopened_client(void) {
     CHECK_CODE(c, imap_get_limit(c, IMAP_LIMIT_UNTAGGED, &v), IMAP_CODE_OK);
     CHECK(v == 5000000);
     CHECK_CODE(c, imap_set_limit(c, IMAP_LIMIT_LINE, 0), IMAP_CODE_INVALID_ARGUMENT);
-    CHECK(strstr(imap_last_error(c), "LINE") != NULL);
+    CHECK(strstr(imap_last_error(c), "IMAP_LIMIT_LINE") != NULL);
     CHECK_CODE(c, imap_set_limit(c, (imap_limit)4, 10), IMAP_CODE_INVALID_ARGUMENT);
     CHECK(strstr(imap_last_error(c), "imap_limit 4") != NULL);
     CHECK_CODE(c, imap_set_limit(c, (imap_limit)-1, 10), IMAP_CODE_INVALID_ARGUMENT);
@@ -135,11 +135,11 @@ static void test_unopened_client(void) {
     CHECK_CODE(c, imap_get_limit(c, IMAP_LIMIT_LINE, NULL), IMAP_CODE_INVALID_ARGUMENT);
     CHECK_CODE(c, imap_get_limit(c, IMAP_LIMIT_LINE, &v), IMAP_CODE_OK);
     CHECK(v == 1000000); /* the refused values changed nothing */
-    CHECK(strcmp(imap_limit_name(IMAP_LIMIT_LINE), "LINE") == 0);
-    CHECK(strcmp(imap_limit_name(IMAP_LIMIT_LITERAL), "LITERAL") == 0);
-    CHECK(strcmp(imap_limit_name(IMAP_LIMIT_RESPONSE), "RESPONSE") == 0);
-    CHECK(strcmp(imap_limit_name(IMAP_LIMIT_UNTAGGED), "UNTAGGED") == 0);
-    CHECK(strcmp(imap_limit_name((imap_limit)4), "UNKNOWN") == 0);
+    CHECK(strcmp(imap_limit_name(IMAP_LIMIT_LINE), "IMAP_LIMIT_LINE") == 0);
+    CHECK(strcmp(imap_limit_name(IMAP_LIMIT_LITERAL), "IMAP_LIMIT_LITERAL") == 0);
+    CHECK(strcmp(imap_limit_name(IMAP_LIMIT_RESPONSE), "IMAP_LIMIT_RESPONSE") == 0);
+    CHECK(strcmp(imap_limit_name(IMAP_LIMIT_UNTAGGED), "IMAP_LIMIT_UNTAGGED") == 0);
+    CHECK(strcmp(imap_limit_name(4), "IMAP_LIMIT_UNKNOWN") == 0);
   }
   CHECK_CODE(c, imap_set_tls_verify(c, 1), IMAP_CODE_OK);
   CHECK_CODE(c, imap_set_ca_file(c, NULL), IMAP_CODE_OK);

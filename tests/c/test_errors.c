@@ -152,13 +152,13 @@ static void test_log_levels(void) {
   CHECK(log.lines == 0);
   imap_client_free(c);
 
-  CHECK(strcmp(imap_log_level_name(IMAP_LOG_ERROR), "ERROR") == 0);
-  CHECK(strcmp(imap_log_level_name(IMAP_LOG_WARN), "WARN") == 0);
-  CHECK(strcmp(imap_log_level_name(IMAP_LOG_INFO), "INFO") == 0);
-  CHECK(strcmp(imap_log_level_name(IMAP_LOG_DEBUG), "DEBUG") == 0);
-  CHECK(strcmp(imap_log_level_name(IMAP_LOG_TRACE), "TRACE") == 0);
-  CHECK(strcmp(imap_log_level_name((imap_log_level)0), "UNKNOWN") == 0);
-  CHECK(strcmp(imap_log_level_name((imap_log_level)6), "UNKNOWN") == 0);
+  CHECK(strcmp(imap_log_level_name(IMAP_LOG_ERROR), "IMAP_LOG_ERROR") == 0);
+  CHECK(strcmp(imap_log_level_name(IMAP_LOG_WARN), "IMAP_LOG_WARN") == 0);
+  CHECK(strcmp(imap_log_level_name(IMAP_LOG_INFO), "IMAP_LOG_INFO") == 0);
+  CHECK(strcmp(imap_log_level_name(IMAP_LOG_DEBUG), "IMAP_LOG_DEBUG") == 0);
+  CHECK(strcmp(imap_log_level_name(IMAP_LOG_TRACE), "IMAP_LOG_TRACE") == 0);
+  CHECK(strcmp(imap_log_level_name(0), "IMAP_LOG_UNKNOWN") == 0);
+  CHECK(strcmp(imap_log_level_name(6), "IMAP_LOG_UNKNOWN") == 0);
 }
 
 /* A limit set with imap_set_limit applies: Dovecot's CAPABILITY line is longer than 64 bytes. */
