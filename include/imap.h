@@ -16,9 +16,10 @@
  * fields, enum values, functions and limit ids come in minor versions; numbers never change
  * meaning. Enum values arrive as int32_t: name them with imap_<enum>_name, which gives
  * "IMAP_<ENUM>_UNKNOWN" for a value it does not know.
- * A handle may be used from any thread; calls on one handle are serialized; imap_interrupt
- * and the imap_client_* accessors may run alongside another call (the accessors never wait
- * for it). Callbacks run only on the calling thread,
+ * A handle may be used from any thread; calls on one handle are serialized; imap_interrupt,
+ * imap_interrupt_clear, imap_wake and the imap_client_* accessors may run alongside another
+ * call (the accessors never wait for it); imap_last_error is the calling thread's own.
+ * Callbacks run only on the calling thread,
  * during the call.
  */
 
@@ -215,7 +216,6 @@ typedef int32_t imap_code;
 /**
  * Severity of a log message: the debug levels of `imap_set_debug`, 1 to 5. A message of level
  * N is emitted when the debug level is N or more.
- *
  */
 enum imap_log_level
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -668,9 +668,9 @@ typedef int32_t imap_limit;
 
 /**
  * Opaque client handle. Create with `imap_client_new`, free with `imap_client_free`.
- * Calls on one handle are serialized; `imap_interrupt` and the `imap_client_*` accessors run
- * alongside another call without waiting for it (the accessors report the handle as of the end
- * of the last call).
+ * Calls on one handle are serialized; `imap_interrupt`, `imap_interrupt_clear`, `imap_wake`
+ * and the `imap_client_*` accessors run alongside another call without waiting for it (the
+ * accessors report the handle as of the end of the last call).
  */
 typedef struct imap_client imap_client;
 

@@ -13,9 +13,9 @@ use std::thread::ThreadId;
 use std::time::Duration;
 
 /// Opaque client handle. Create with `imap_client_new`, free with `imap_client_free`.
-/// Calls on one handle are serialized; `imap_interrupt` and the `imap_client_*` accessors run
-/// alongside another call without waiting for it (the accessors report the handle as of the end
-/// of the last call).
+/// Calls on one handle are serialized; `imap_interrupt`, `imap_interrupt_clear`, `imap_wake`
+/// and the `imap_client_*` accessors run alongside another call without waiting for it (the
+/// accessors report the handle as of the end of the last call).
 pub struct ImapClient {
     session: Mutex<Session>,
     interrupter: Arc<Interrupter>,
@@ -113,10 +113,9 @@ pub enum ImapState {
     Idling = 4,
 }
 
+/// cbindgen:prefix-with-name=false
 /// Severity of a log message: the debug levels of `imap_set_debug`, 1 to 5. A message of level
 /// N is emitted when the debug level is N or more.
-///
-/// cbindgen:prefix-with-name=false
 #[repr(i32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImapLogLevel {
