@@ -119,10 +119,16 @@ impl Interrupter {
     }
 
     /// A call begins. Returns `true` if it is interrupted already: an interrupt was armed while
-    /// no call ran (this call consumes it), or one is ending the calls still running.
+    /// no call ran (this call consumes it), or one is ending the calls still running. The socket
+    /// is shut down then, so a wait on it that does not poll the eventfd ends at once too.
     pub fn begin(&self) -> bool {
         let mut i = self.lock();
         i.running += 1;
+        if i.pending {
+            if let Some(s) = &i.socket {
+                s.wake();
+            }
+        }
         i.pending
     }
 
@@ -250,6 +256,22 @@ mod tests {
         assert!(!readable(i.interrupt_fd().unwrap()));
         assert!(!i.begin(), "consumed");
         assert!(!i.end());
+    }
+
+    #[test]
+    fn an_armed_interrupt_shuts_the_socket_down_when_the_call_begins() {
+        use std::io::Read;
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut ours = TcpStream::connect(l.local_addr().unwrap()).unwrap();
+        let _theirs = l.accept().unwrap();
+        let i = Interrupter::default();
+        i.set_socket(Some(Waker::Tcp(ours.try_clone().unwrap())));
+        assert!(!i.interrupt());
+        assert!(!readable(ours.as_raw_fd()), "kept, not yet applied");
+        assert!(i.begin());
+        assert!(readable(ours.as_raw_fd()), "shut down");
+        assert_eq!(ours.read(&mut [0; 8]).unwrap(), 0);
+        assert!(i.end());
     }
 
     #[test]
