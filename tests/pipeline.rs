@@ -496,3 +496,30 @@ fn c_a_synchronous_fetch_alone_keeps_imaplibs_result_with_unsolicited_data() {
     }
     server.finish();
 }
+
+#[test]
+fn a_submitted_select_changes_the_state_when_it_completes() {
+    let (server, mut s) = open(vec![
+        expect("CLOSE"),
+        send("{tag} OK closed\r\n"),
+        expect("SELECT Other"),
+        send("* 7 EXISTS\r\n{tag} OK [READ-WRITE] selected\r\n"),
+        expect("FETCH 7 (FLAGS)"),
+        send("* 7 FETCH (FLAGS ())\r\n{tag} OK done\r\n"),
+    ]);
+    let close = s.submit_named("CLOSE", vec![]).unwrap();
+    // SELECT waits for the CLOSE; the FETCH for the SELECT (checked in its new state).
+    let select = s
+        .submit_named(
+            "SELECT",
+            vec![imap::proto::encode::Arg::Astring(b"Other".to_vec())],
+        )
+        .unwrap();
+    let fetch = s.submit_fetch("7", "(FLAGS)", false, false).unwrap();
+    assert_eq!(s.state(), imap::State::Selected);
+    assert_eq!(s.collect(close).unwrap().typ, "OK");
+    assert_eq!(lines(&s.collect(select).unwrap().data), ["7"]);
+    assert_eq!(lines(&s.collect(fetch).unwrap().data), ["7 (FLAGS ())"]);
+    drop(s);
+    server.finish();
+}

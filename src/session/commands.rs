@@ -530,3 +530,29 @@ impl Session {
         self.run(Command::new(name.clone(), args), &name, ResultFrom::Tagged)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_names_results_uid_forms_and_what_may_run_together() {
+        assert_eq!(result_from("STATUS"), ResultFrom::Untagged("STATUS"));
+        assert_eq!(result_from("STORE"), ResultFrom::Untagged("FETCH"));
+        assert_eq!(result_from("NOOP"), ResultFrom::Tagged);
+        assert_eq!(result_from("SELECT"), ResultFrom::Tagged);
+        let fetch = spec("FETCH").unwrap();
+        assert!(fetch.uid && fetch.seq && !fetch.exclusive);
+        assert!(fetch.forbids_expunge(false) && !fetch.forbids_expunge(true));
+        assert!(!spec("COPY").unwrap().forbids_expunge(false));
+        for name in [
+            "SELECT", "EXAMINE", "CLOSE", "UNSELECT", "LOGIN", "IDLE", "LOGOUT",
+        ] {
+            assert!(spec(name).unwrap().exclusive, "{name}");
+        }
+        assert!(!spec("STATUS").unwrap().uid);
+        assert_eq!(uid_result_kind("COPY"), "FETCH");
+        assert_eq!(uid_result_kind("SORT"), "SORT");
+        assert_eq!(allowed_states("CHECK"), Some(&[S][..]));
+    }
+}
