@@ -523,3 +523,40 @@ fn a_submitted_select_changes_the_state_when_it_completes() {
     drop(s);
     server.finish();
 }
+
+#[test]
+fn c_a_waiting_collect_times_out_by_the_io_timeout_and_closes() {
+    let server = FakeServer::start(selected_script(vec![
+        expect("FETCH 1 (FLAGS)"),
+        // Never answered.
+    ]));
+    let c = c_open(server.port);
+    let set = CString::new("1").unwrap();
+    let items = CString::new("(FLAGS)").unwrap();
+    unsafe {
+        assert_eq!(
+            imap::ffi::client::imap_set_timeouts(c, 5000, 300),
+            ImapCode::Ok
+        );
+        let mut t = 0;
+        assert_eq!(
+            imap_submit_fetch(c, set.as_ptr(), items.as_ptr(), &mut t),
+            ImapCode::Ok
+        );
+        let start = std::time::Instant::now();
+        let mut r = ptr::null_mut();
+        assert_eq!(imap_collect(c, t, &mut r), ImapCode::Timeout);
+        let took = start.elapsed();
+        assert!(took >= Duration::from_millis(250), "{took:?}");
+        assert!(took < Duration::from_secs(5), "{took:?}");
+        let msg = std::ffi::CStr::from_ptr(imap::ffi::client::imap_last_error(c));
+        assert!(
+            msg.to_string_lossy().contains("no data from the server"),
+            "{msg:?}"
+        );
+        assert_eq!(imap::ffi::client::imap_client_is_open(c), 0);
+        assert_eq!(imap_pending_count(c), 0);
+        imap_client_free(c);
+    }
+    server.finish();
+}
