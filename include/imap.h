@@ -2643,7 +2643,7 @@ void imap_mailbox_info_free(struct imap_mailbox_info *info);
  * # Safety
  * `client` is a live handle.
  */
-imap_code imap_set_mailbox_encoding(struct imap_client *client, int32_t mode);
+imap_code imap_set_mailbox_encoding(struct imap_client *client, imap_mailbox_encoding mode);
 
 /**
  * Parses the FETCH responses of `result` (from `imap_fetch`, `imap_uid` FETCH/STORE,
