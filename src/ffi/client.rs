@@ -52,6 +52,10 @@ impl LastErrors {
             .insert(std::thread::current().id(), (alive, msg));
     }
 
+    fn clear(&mut self) {
+        self.by_thread.remove(&std::thread::current().id());
+    }
+
     fn get(&self) -> *const c_char {
         self.by_thread
             .get(&std::thread::current().id())
@@ -191,6 +195,23 @@ impl ImapClient {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .set(c);
+    }
+
+    /// Forgets the calling thread's message (`imap_last_error` gives "" until its next failure).
+    pub(crate) fn clear_error(&self) {
+        self.last_error
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+    }
+
+    /// A copy of the calling thread's message ("" if none).
+    pub(crate) fn error_text(&self) -> String {
+        let errors = self.last_error.lock().unwrap_or_else(|p| p.into_inner());
+        // SAFETY: `get` gives a NUL-terminated string that lives while the lock is held.
+        unsafe { std::ffi::CStr::from_ptr(errors.get()) }
+            .to_string_lossy()
+            .into_owned()
     }
 
     /// Maps a session result to a code and an out-result.
