@@ -673,9 +673,12 @@ typedef int32_t imap_limit;
 
 /**
  * Opaque client handle. Create with `imap_client_new`, free with `imap_client_free`.
- * Calls on one handle are serialized; `imap_interrupt`, `imap_interrupt_clear`, `imap_wake`
- * and the `imap_client_*` accessors run alongside another call without waiting for it (the
- * accessors report the handle as of the end of the last call).
+ * A handle may be used from several threads at once: commands go out one at a time, and every
+ * call that waits for the server (the command calls, `imap_collect`, `imap_fetch_next`,
+ * `imap_fetch_each`) waits without holding the handle, so concurrent calls are pipelined;
+ * `imap_interrupt`, `imap_interrupt_clear`, `imap_wake` and the `imap_client_*` accessors run
+ * alongside another call without waiting for it (the accessors report the handle as of the
+ * end of the last call).
  */
 typedef struct imap_client imap_client;
 

@@ -517,8 +517,8 @@ impl Session {
         if uid {
             let mut wire = vec![Arg::Raw(sub.as_bytes().to_vec())];
             wire.extend(args);
-            // As the synchronous UID call: FETCH data unless the command has data of its own.
-            let from = ResultFrom::Untagged(spec.result.unwrap_or("FETCH"));
+            // As the synchronous UID call.
+            let from = ResultFrom::Untagged(super::commands::uid_result_kind(sub));
             return self.submit(Command::new("UID", wire), "UID", Some(from));
         }
         if matches!(sub, "SELECT" | "EXAMINE") {
