@@ -219,196 +219,6 @@ typedef int32_t imap_code;
 #endif // __cplusplus
 
 /**
- * Severity of a log message: the debug levels of `imap_set_debug`, 1 to 5. A message of level
- * N is emitted when the debug level is N or more.
- */
-enum imap_log_level
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : int32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-  /**
-   * Connection events (opened, closed and why), NO/BAD/BYE responses, failures (level 1).
-   */
-  IMAP_LOG_ERROR = 1,
-  /**
-   * Level 2 (nothing is logged at this level today).
-   */
-  IMAP_LOG_WARN = 2,
-  /**
-   * Capabilities learned (level 3).
-   */
-  IMAP_LOG_INFO = 3,
-  /**
-   * Every line sent and received, secrets redacted (level 4).
-   */
-  IMAP_LOG_DEBUG = 4,
-  /**
-   * Store operations and other detail (level 5).
-   */
-  IMAP_LOG_TRACE = 5,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum imap_log_level imap_log_level;
-#else
-typedef int32_t imap_log_level;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
-/**
- * imaplib's states.
- */
-enum imap_state
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : int32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-  IMAP_STATE_LOGOUT = 0,
-  IMAP_STATE_NONAUTH = 1,
-  IMAP_STATE_AUTH = 2,
-  IMAP_STATE_SELECTED = 3,
-  /**
-   * Between `imap_idle_start` and `imap_idle_done` (imaplib's `IDLING`).
-   */
-  IMAP_STATE_IDLING = 4,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum imap_state imap_state;
-#else
-typedef int32_t imap_state;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
-/**
- * What kind of problem made a response unparsable (`imap_invalid.kind`).
- */
-enum imap_invalid_kind
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : int32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-  /**
-   * No problem (a valid FETCH message).
-   */
-  IMAP_INVALID_KIND_NONE = 0,
-  /**
-   * Bytes that are not IMAP syntax.
-   */
-  IMAP_INVALID_KIND_SYNTAX = 1,
-  /**
-   * Parentheses nested deeper than the parser's bound (64).
-   */
-  IMAP_INVALID_KIND_DEPTH = 2,
-  /**
-   * A number too large for its field, or not a number.
-   */
-  IMAP_INVALID_KIND_NUMBER = 3,
-  /**
-   * Well-formed syntax of the wrong shape for the response.
-   */
-  IMAP_INVALID_KIND_SHAPE = 4,
-  /**
-   * The response ended early.
-   */
-  IMAP_INVALID_KIND_TRUNCATED = 5,
-  /**
-   * Invalid modified UTF-7 or base64.
-   */
-  IMAP_INVALID_KIND_ENCODING = 6,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum imap_invalid_kind imap_invalid_kind;
-#else
-typedef int32_t imap_invalid_kind;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
-/**
- * Which response code `imap_response_code.kind` holds.
- */
-enum imap_response_code_kind
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : int32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-  /**
-   * The tagged text has no response code.
-   */
-  IMAP_RESPONSE_CODE_KIND_NONE = 0,
-  IMAP_RESPONSE_CODE_KIND_ALERT = 1,
-  IMAP_RESPONSE_CODE_KIND_PARSE = 2,
-  IMAP_RESPONSE_CODE_KIND_READ_ONLY = 3,
-  IMAP_RESPONSE_CODE_KIND_READ_WRITE = 4,
-  IMAP_RESPONSE_CODE_KIND_TRYCREATE = 5,
-  IMAP_RESPONSE_CODE_KIND_UIDNOTSTICKY = 6,
-  IMAP_RESPONSE_CODE_KIND_CLOSED = 7,
-  IMAP_RESPONSE_CODE_KIND_NOMODSEQ = 8,
-  /**
-   * `number` holds the value.
-   */
-  IMAP_RESPONSE_CODE_KIND_UIDNEXT = 9,
-  /**
-   * `number` holds the value.
-   */
-  IMAP_RESPONSE_CODE_KIND_UIDVALIDITY = 10,
-  /**
-   * `number` holds the first unseen message's number.
-   */
-  IMAP_RESPONSE_CODE_KIND_UNSEEN = 11,
-  /**
-   * `number` holds the value.
-   */
-  IMAP_RESPONSE_CODE_KIND_HIGHESTMODSEQ = 12,
-  /**
-   * `atoms` holds the flags.
-   */
-  IMAP_RESPONSE_CODE_KIND_PERMANENTFLAGS = 13,
-  /**
-   * `atoms` holds the charsets.
-   */
-  IMAP_RESPONSE_CODE_KIND_BADCHARSET = 14,
-  /**
-   * `atoms` holds the capabilities.
-   */
-  IMAP_RESPONSE_CODE_KIND_CAPABILITY = 15,
-  /**
-   * RFC 4315: `number` is the destination's UIDVALIDITY, `uids` the UIDs the appended
-   * messages got.
-   */
-  IMAP_RESPONSE_CODE_KIND_APPENDUID = 16,
-  /**
-   * RFC 4315: `number` is the destination's UIDVALIDITY, `source_uids` the copied
-   * messages' UIDs and `uids` the UIDs they got, in the same order.
-   */
-  IMAP_RESPONSE_CODE_KIND_COPYUID = 17,
-  /**
-   * RFC 7162: `uids` holds the messages that failed a conditional STORE.
-   */
-  IMAP_RESPONSE_CODE_KIND_MODIFIED = 18,
-  /**
-   * Any other code (RFC 5530's `AUTHENTICATIONFAILED`, `REFERRAL`...): see `name` and
-   * `data`.
-   */
-  IMAP_RESPONSE_CODE_KIND_OTHER = 19,
-  /**
-   * A known code whose data breaks its grammar (`[UIDVALIDITY 0]`, a UID beyond 32 bits,
-   * a missing field): `name` and `data` hold it as sent, and `imap_parse_code` returns
-   * `IMAP_CODE_PARSE`.
-   */
-  IMAP_RESPONSE_CODE_KIND_INVALID = 20,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum imap_response_code_kind imap_response_code_kind;
-#else
-typedef int32_t imap_response_code_kind;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
-/**
  * What an `imap_address` entry is. Address lists use RFC 3501's flat form for RFC 5322
  * groups: a group start entry, the members, a group end entry. The entries are one to one
  * with what the server sent: a group the server never ended has no end entry
@@ -506,6 +316,196 @@ enum imap_section_text
 typedef enum imap_section_text imap_section_text;
 #else
 typedef int32_t imap_section_text;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * What kind of problem made a response unparsable (`imap_invalid.kind`).
+ */
+enum imap_invalid_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * No problem (a valid FETCH message).
+   */
+  IMAP_INVALID_KIND_NONE = 0,
+  /**
+   * Bytes that are not IMAP syntax.
+   */
+  IMAP_INVALID_KIND_SYNTAX = 1,
+  /**
+   * Parentheses nested deeper than the parser's bound (64).
+   */
+  IMAP_INVALID_KIND_DEPTH = 2,
+  /**
+   * A number too large for its field, or not a number.
+   */
+  IMAP_INVALID_KIND_NUMBER = 3,
+  /**
+   * Well-formed syntax of the wrong shape for the response.
+   */
+  IMAP_INVALID_KIND_SHAPE = 4,
+  /**
+   * The response ended early.
+   */
+  IMAP_INVALID_KIND_TRUNCATED = 5,
+  /**
+   * Invalid modified UTF-7 or base64.
+   */
+  IMAP_INVALID_KIND_ENCODING = 6,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum imap_invalid_kind imap_invalid_kind;
+#else
+typedef int32_t imap_invalid_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Severity of a log message: the debug levels of `imap_set_debug`, 1 to 5. A message of level
+ * N is emitted when the debug level is N or more.
+ */
+enum imap_log_level
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Connection events (opened, closed and why), NO/BAD/BYE responses, failures (level 1).
+   */
+  IMAP_LOG_ERROR = 1,
+  /**
+   * Level 2 (nothing is logged at this level today).
+   */
+  IMAP_LOG_WARN = 2,
+  /**
+   * Capabilities learned (level 3).
+   */
+  IMAP_LOG_INFO = 3,
+  /**
+   * Every line sent and received, secrets redacted (level 4).
+   */
+  IMAP_LOG_DEBUG = 4,
+  /**
+   * Store operations and other detail (level 5).
+   */
+  IMAP_LOG_TRACE = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum imap_log_level imap_log_level;
+#else
+typedef int32_t imap_log_level;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * imaplib's states.
+ */
+enum imap_state
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  IMAP_STATE_LOGOUT = 0,
+  IMAP_STATE_NONAUTH = 1,
+  IMAP_STATE_AUTH = 2,
+  IMAP_STATE_SELECTED = 3,
+  /**
+   * Between `imap_idle_start` and `imap_idle_done` (imaplib's `IDLING`).
+   */
+  IMAP_STATE_IDLING = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum imap_state imap_state;
+#else
+typedef int32_t imap_state;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Which response code `imap_response_code.kind` holds.
+ */
+enum imap_response_code_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The tagged text has no response code.
+   */
+  IMAP_RESPONSE_CODE_KIND_NONE = 0,
+  IMAP_RESPONSE_CODE_KIND_ALERT = 1,
+  IMAP_RESPONSE_CODE_KIND_PARSE = 2,
+  IMAP_RESPONSE_CODE_KIND_READ_ONLY = 3,
+  IMAP_RESPONSE_CODE_KIND_READ_WRITE = 4,
+  IMAP_RESPONSE_CODE_KIND_TRYCREATE = 5,
+  IMAP_RESPONSE_CODE_KIND_UIDNOTSTICKY = 6,
+  IMAP_RESPONSE_CODE_KIND_CLOSED = 7,
+  IMAP_RESPONSE_CODE_KIND_NOMODSEQ = 8,
+  /**
+   * `number` holds the value.
+   */
+  IMAP_RESPONSE_CODE_KIND_UIDNEXT = 9,
+  /**
+   * `number` holds the value.
+   */
+  IMAP_RESPONSE_CODE_KIND_UIDVALIDITY = 10,
+  /**
+   * `number` holds the first unseen message's number.
+   */
+  IMAP_RESPONSE_CODE_KIND_UNSEEN = 11,
+  /**
+   * `number` holds the value.
+   */
+  IMAP_RESPONSE_CODE_KIND_HIGHESTMODSEQ = 12,
+  /**
+   * `atoms` holds the flags.
+   */
+  IMAP_RESPONSE_CODE_KIND_PERMANENTFLAGS = 13,
+  /**
+   * `atoms` holds the charsets.
+   */
+  IMAP_RESPONSE_CODE_KIND_BADCHARSET = 14,
+  /**
+   * `atoms` holds the capabilities.
+   */
+  IMAP_RESPONSE_CODE_KIND_CAPABILITY = 15,
+  /**
+   * RFC 4315: `number` is the destination's UIDVALIDITY, `uids` the UIDs the appended
+   * messages got.
+   */
+  IMAP_RESPONSE_CODE_KIND_APPENDUID = 16,
+  /**
+   * RFC 4315: `number` is the destination's UIDVALIDITY, `source_uids` the copied
+   * messages' UIDs and `uids` the UIDs they got, in the same order.
+   */
+  IMAP_RESPONSE_CODE_KIND_COPYUID = 17,
+  /**
+   * RFC 7162: `uids` holds the messages that failed a conditional STORE.
+   */
+  IMAP_RESPONSE_CODE_KIND_MODIFIED = 18,
+  /**
+   * Any other code (RFC 5530's `AUTHENTICATIONFAILED`, `REFERRAL`...): see `name` and
+   * `data`.
+   */
+  IMAP_RESPONSE_CODE_KIND_OTHER = 19,
+  /**
+   * A known code whose data breaks its grammar (`[UIDVALIDITY 0]`, a UID beyond 32 bits,
+   * a missing field): `name` and `data` hold it as sent, and `imap_parse_code` returns
+   * `IMAP_CODE_PARSE`.
+   */
+  IMAP_RESPONSE_CODE_KIND_INVALID = 20,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum imap_response_code_kind imap_response_code_kind;
+#else
+typedef int32_t imap_response_code_kind;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -703,10 +703,9 @@ typedef struct imap_result imap_result;
 typedef int32_t (*imap_sasl_fn)(void *user_data, const uint8_t *challenge, size_t challenge_len, const uint8_t **response, size_t *response_len);
 
 /**
- * Log callback: the message's level and the message, one NUL-terminated line (no CRLF),
- * valid during the call only.
+ * A submitted command. 0 is never a valid ticket.
  */
-typedef void (*imap_log_fn)(void *user_data, imap_log_level level, const char *message);
+typedef uint64_t imap_ticket;
 
 /**
  * A byte string of a parsed result. `data == NULL` is IMAP's NIL (or "absent"); otherwise
@@ -718,6 +717,271 @@ typedef struct imap_bytes {
   const uint8_t *data;
   size_t len;
 } imap_bytes;
+
+/**
+ * One entry of an ENVELOPE address list. Fields are raw (RFC 2047 encoded words as sent);
+ * `name_decoded` is the display name with encoded words decoded, as UTF-8 (NIL when `name`
+ * is NIL).
+ */
+typedef struct imap_address {
+  imap_address_kind kind;
+  struct imap_bytes name;
+  struct imap_bytes name_decoded;
+  /**
+   * Source route (obsolete), usually NIL.
+   */
+  struct imap_bytes adl;
+  /**
+   * The local part (or the group name of a group start).
+   */
+  struct imap_bytes mailbox;
+  struct imap_bytes host;
+} imap_address;
+
+/**
+ * An ENVELOPE. Strings are raw header text (NIL when the header is absent); `subject_decoded`
+ * is the subject with RFC 2047 encoded words decoded, as UTF-8. Each address list is an array
+ * of pointers to `imap_address` (see `imap_address_kind` for groups).
+ */
+typedef struct imap_envelope {
+  struct imap_bytes date;
+  struct imap_bytes subject;
+  struct imap_bytes subject_decoded;
+  const struct imap_address *const *from;
+  size_t from_count;
+  const struct imap_address *const *sender;
+  size_t sender_count;
+  const struct imap_address *const *reply_to;
+  size_t reply_to_count;
+  const struct imap_address *const *to;
+  size_t to_count;
+  const struct imap_address *const *cc;
+  size_t cc_count;
+  const struct imap_address *const *bcc;
+  size_t bcc_count;
+  struct imap_bytes in_reply_to;
+  struct imap_bytes message_id;
+} imap_envelope;
+
+/**
+ * `name value` of a parameter list (`("charset" "utf-8")`); `value.data` is NULL for NIL.
+ */
+typedef struct imap_param {
+  struct imap_bytes name;
+  struct imap_bytes value;
+} imap_param;
+
+/**
+ * One node of a BODY/BODYSTRUCTURE tree. A multipart has `multipart` 1, `media_type` "MULTIPART",
+ * its parts in `children`, and of the other fields only `subtype`, `params`, the disposition,
+ * `language`, `location` and `extension`. A message/rfc822 (or message/global) part has
+ * `message_envelope` and `message_body` set (NULL otherwise). Strings are as sent: compare
+ * type names case-insensitively. The tree is at most 64 levels deep. `part` (appended in 1.0)
+ * is the node's part number for `BODY[part]`, see its field.
+ */
+typedef struct imap_body_part {
+  int32_t multipart;
+  /**
+   * `TEXT`, `IMAGE`, ... (empty if the server sent NIL).
+   */
+  struct imap_bytes media_type;
+  struct imap_bytes subtype;
+  const struct imap_param *const *params;
+  size_t param_count;
+  /**
+   * Content-ID.
+   */
+  struct imap_bytes id;
+  /**
+   * Content-Description.
+   */
+  struct imap_bytes description;
+  /**
+   * Content-Transfer-Encoding (empty if NIL).
+   */
+  struct imap_bytes encoding;
+  /**
+   * Size of the encoded body in bytes (0 when the server sent NIL: `IMAP_QUIRK_NIL_FIELD`).
+   */
+  uint64_t size;
+  /**
+   * Lines, for text parts and message/rfc822 parts.
+   */
+  int32_t has_lines;
+  uint64_t lines;
+  struct imap_bytes md5;
+  /**
+   * Content-Disposition type (`attachment`, `inline`); NIL when there is none.
+   */
+  struct imap_bytes disposition;
+  const struct imap_param *const *disposition_params;
+  size_t disposition_param_count;
+  const struct imap_bytes *const *language;
+  size_t language_count;
+  struct imap_bytes location;
+  /**
+   * Extension data beyond the known fields, each value in IMAP syntax.
+   */
+  const struct imap_bytes *const *extension;
+  size_t extension_count;
+  const struct imap_body_part *const *children;
+  size_t child_count;
+  const struct imap_envelope *message_envelope;
+  const struct imap_body_part *message_body;
+  /**
+   * The part number (RFC 3501 §6.4.5) to fetch this node with `BODY[part]`, NUL-terminated:
+   * "" for a message's multipart root (its parts are "1", "2"...), "1" for the body of a
+   * single-part message, "2.1" for the first part of part 2. The body of an encapsulated
+   * message (message/rfc822 part "2") is numbered under it: a single part is "2.1", a
+   * multipart takes "2" itself and its parts are "2.1", "2.2"... Numbers are absolute (as in
+   * the whole message) in every node, whatever node a walk starts from.
+   */
+  const char *part;
+} imap_body_part;
+
+/**
+ * A body section item (`BODY[1.HEADER]<0>`, `BINARY[2]`, `RFC822`...).
+ */
+typedef struct imap_section {
+  imap_section_kind kind;
+  /**
+   * The spec between the brackets as sent (`1.HEADER.FIELDS (DATE FROM)`); empty for
+   * `BODY[]` and the RFC822 forms.
+   */
+  struct imap_bytes spec;
+  /**
+   * Part numbers (`1.2` gives 1, 2); none for the top level.
+   */
+  const uint32_t *part;
+  size_t part_count;
+  imap_section_text text;
+  /**
+   * Header field names of HEADER.FIELDS and HEADER.FIELDS.NOT.
+   */
+  const struct imap_bytes *const *fields;
+  size_t field_count;
+  /**
+   * The `<origin>` of a partial fetch.
+   */
+  int32_t has_origin;
+  uint32_t origin;
+  /**
+   * The bytes; `data.data` is NULL for NIL and for a streamed literal.
+   */
+  struct imap_bytes data;
+  /**
+   * 1 if the literal went to a streaming sink: `streamed_size` bytes, not kept here.
+   */
+  int32_t streamed;
+  uint64_t streamed_size;
+} imap_section;
+
+/**
+ * `BINARY.SIZE[part]` (RFC 3516).
+ */
+typedef struct imap_binary_size {
+  const uint32_t *part;
+  size_t part_count;
+  uint64_t size;
+} imap_binary_size;
+
+/**
+ * A FETCH item kept as bytes: an item this parser does not know (X-GM-LABELS, EMAILID...),
+ * or a known item whose value was malformed. `raw` is the value in IMAP syntax.
+ */
+typedef struct imap_raw_item {
+  struct imap_bytes name;
+  struct imap_bytes raw;
+} imap_raw_item;
+
+/**
+ * One message of a FETCH result. Items the server did not send are absent (`has_*` 0, NULL
+ * pointers, zero counts). `valid` is 0 when the response could not be read completely:
+ * `error_kind` and `error` say why, `raw` holds the response's bytes, the items read before
+ * the problem are filled in and the malformed item is in `other` when it could be delimited.
+ */
+typedef struct imap_fetch_message {
+  /**
+   * The message sequence number (0 if even that could not be read).
+   */
+  uint32_t seq;
+  int32_t has_uid;
+  uint32_t uid;
+  /**
+   * FLAGS (`\Seen`, `$Junk`...), as sent.
+   */
+  int32_t has_flags;
+  const struct imap_bytes *const *flags;
+  size_t flag_count;
+  /**
+   * INTERNALDATE: the instant (seconds since 1970-01-01 UTC) and the zone written in the
+   * date (seconds east of UTC).
+   */
+  int32_t has_internaldate;
+  int64_t internaldate_seconds;
+  int32_t internaldate_offset;
+  int32_t has_rfc822_size;
+  uint64_t rfc822_size;
+  /**
+   * MODSEQ (RFC 7162).
+   */
+  int32_t has_modseq;
+  uint64_t modseq;
+  /**
+   * ENVELOPE, or NULL.
+   */
+  const struct imap_envelope *envelope;
+  /**
+   * BODYSTRUCTURE (with extension data), or NULL.
+   */
+  const struct imap_body_part *body_structure;
+  /**
+   * BODY without a section (no extension data), or NULL.
+   */
+  const struct imap_body_part *body;
+  /**
+   * Section items, in the order sent.
+   */
+  const struct imap_section *const *sections;
+  size_t section_count;
+  const struct imap_binary_size *const *binary_sizes;
+  size_t binary_size_count;
+  /**
+   * Items kept raw (see `imap_raw_item`).
+   */
+  const struct imap_raw_item *const *other;
+  size_t other_count;
+  int32_t valid;
+  imap_invalid_kind error_kind;
+  /**
+   * NUL-terminated, NULL when valid.
+   */
+  const char *error;
+  /**
+   * The response's bytes when not valid (NIL when valid).
+   */
+  struct imap_bytes raw;
+  /**
+   * Deviations from the IMAP grammar that real servers send and the parser accepted, as
+   * a bit set of `IMAP_QUIRK_*` (0 for none). The message is still exactly what the server
+   * sent: nothing made up, nothing dropped.
+   */
+  uint32_t quirks;
+} imap_fetch_message;
+
+/**
+ * The messages of a FETCH result, in the order received.
+ */
+typedef struct imap_fetch_list {
+  const struct imap_fetch_message *const *messages;
+  size_t count;
+} imap_fetch_list;
+
+/**
+ * Log callback: the message's level and the message, one NUL-terminated line (no CRLF),
+ * valid during the call only.
+ */
+typedef void (*imap_log_fn)(void *user_data, imap_log_level level, const char *message);
 
 /**
  * `start:end` of a sequence or UID set, inclusive, `start <= end` (a single number `n` is
@@ -1003,265 +1267,6 @@ typedef struct imap_mailbox_info {
 } imap_mailbox_info;
 
 /**
- * One entry of an ENVELOPE address list. Fields are raw (RFC 2047 encoded words as sent);
- * `name_decoded` is the display name with encoded words decoded, as UTF-8 (NIL when `name`
- * is NIL).
- */
-typedef struct imap_address {
-  imap_address_kind kind;
-  struct imap_bytes name;
-  struct imap_bytes name_decoded;
-  /**
-   * Source route (obsolete), usually NIL.
-   */
-  struct imap_bytes adl;
-  /**
-   * The local part (or the group name of a group start).
-   */
-  struct imap_bytes mailbox;
-  struct imap_bytes host;
-} imap_address;
-
-/**
- * An ENVELOPE. Strings are raw header text (NIL when the header is absent); `subject_decoded`
- * is the subject with RFC 2047 encoded words decoded, as UTF-8. Each address list is an array
- * of pointers to `imap_address` (see `imap_address_kind` for groups).
- */
-typedef struct imap_envelope {
-  struct imap_bytes date;
-  struct imap_bytes subject;
-  struct imap_bytes subject_decoded;
-  const struct imap_address *const *from;
-  size_t from_count;
-  const struct imap_address *const *sender;
-  size_t sender_count;
-  const struct imap_address *const *reply_to;
-  size_t reply_to_count;
-  const struct imap_address *const *to;
-  size_t to_count;
-  const struct imap_address *const *cc;
-  size_t cc_count;
-  const struct imap_address *const *bcc;
-  size_t bcc_count;
-  struct imap_bytes in_reply_to;
-  struct imap_bytes message_id;
-} imap_envelope;
-
-/**
- * `name value` of a parameter list (`("charset" "utf-8")`); `value.data` is NULL for NIL.
- */
-typedef struct imap_param {
-  struct imap_bytes name;
-  struct imap_bytes value;
-} imap_param;
-
-/**
- * One node of a BODY/BODYSTRUCTURE tree. A multipart has `multipart` 1, `media_type` "MULTIPART",
- * its parts in `children`, and of the other fields only `subtype`, `params`, the disposition,
- * `language`, `location` and `extension`. A message/rfc822 (or message/global) part has
- * `message_envelope` and `message_body` set (NULL otherwise). Strings are as sent: compare
- * type names case-insensitively. The tree is at most 64 levels deep. `part` (appended in 1.0)
- * is the node's part number for `BODY[part]`, see its field.
- */
-typedef struct imap_body_part {
-  int32_t multipart;
-  /**
-   * `TEXT`, `IMAGE`, ... (empty if the server sent NIL).
-   */
-  struct imap_bytes media_type;
-  struct imap_bytes subtype;
-  const struct imap_param *const *params;
-  size_t param_count;
-  /**
-   * Content-ID.
-   */
-  struct imap_bytes id;
-  /**
-   * Content-Description.
-   */
-  struct imap_bytes description;
-  /**
-   * Content-Transfer-Encoding (empty if NIL).
-   */
-  struct imap_bytes encoding;
-  /**
-   * Size of the encoded body in bytes (0 when the server sent NIL: `IMAP_QUIRK_NIL_FIELD`).
-   */
-  uint64_t size;
-  /**
-   * Lines, for text parts and message/rfc822 parts.
-   */
-  int32_t has_lines;
-  uint64_t lines;
-  struct imap_bytes md5;
-  /**
-   * Content-Disposition type (`attachment`, `inline`); NIL when there is none.
-   */
-  struct imap_bytes disposition;
-  const struct imap_param *const *disposition_params;
-  size_t disposition_param_count;
-  const struct imap_bytes *const *language;
-  size_t language_count;
-  struct imap_bytes location;
-  /**
-   * Extension data beyond the known fields, each value in IMAP syntax.
-   */
-  const struct imap_bytes *const *extension;
-  size_t extension_count;
-  const struct imap_body_part *const *children;
-  size_t child_count;
-  const struct imap_envelope *message_envelope;
-  const struct imap_body_part *message_body;
-  /**
-   * The part number (RFC 3501 §6.4.5) to fetch this node with `BODY[part]`, NUL-terminated:
-   * "" for a message's multipart root (its parts are "1", "2"...), "1" for the body of a
-   * single-part message, "2.1" for the first part of part 2. The body of an encapsulated
-   * message (message/rfc822 part "2") is numbered under it: a single part is "2.1", a
-   * multipart takes "2" itself and its parts are "2.1", "2.2"... Numbers are absolute (as in
-   * the whole message) in every node, whatever node a walk starts from.
-   */
-  const char *part;
-} imap_body_part;
-
-/**
- * A body section item (`BODY[1.HEADER]<0>`, `BINARY[2]`, `RFC822`...).
- */
-typedef struct imap_section {
-  imap_section_kind kind;
-  /**
-   * The spec between the brackets as sent (`1.HEADER.FIELDS (DATE FROM)`); empty for
-   * `BODY[]` and the RFC822 forms.
-   */
-  struct imap_bytes spec;
-  /**
-   * Part numbers (`1.2` gives 1, 2); none for the top level.
-   */
-  const uint32_t *part;
-  size_t part_count;
-  imap_section_text text;
-  /**
-   * Header field names of HEADER.FIELDS and HEADER.FIELDS.NOT.
-   */
-  const struct imap_bytes *const *fields;
-  size_t field_count;
-  /**
-   * The `<origin>` of a partial fetch.
-   */
-  int32_t has_origin;
-  uint32_t origin;
-  /**
-   * The bytes; `data.data` is NULL for NIL and for a streamed literal.
-   */
-  struct imap_bytes data;
-  /**
-   * 1 if the literal went to a streaming sink: `streamed_size` bytes, not kept here.
-   */
-  int32_t streamed;
-  uint64_t streamed_size;
-} imap_section;
-
-/**
- * `BINARY.SIZE[part]` (RFC 3516).
- */
-typedef struct imap_binary_size {
-  const uint32_t *part;
-  size_t part_count;
-  uint64_t size;
-} imap_binary_size;
-
-/**
- * A FETCH item kept as bytes: an item this parser does not know (X-GM-LABELS, EMAILID...),
- * or a known item whose value was malformed. `raw` is the value in IMAP syntax.
- */
-typedef struct imap_raw_item {
-  struct imap_bytes name;
-  struct imap_bytes raw;
-} imap_raw_item;
-
-/**
- * One message of a FETCH result. Items the server did not send are absent (`has_*` 0, NULL
- * pointers, zero counts). `valid` is 0 when the response could not be read completely:
- * `error_kind` and `error` say why, `raw` holds the response's bytes, the items read before
- * the problem are filled in and the malformed item is in `other` when it could be delimited.
- */
-typedef struct imap_fetch_message {
-  /**
-   * The message sequence number (0 if even that could not be read).
-   */
-  uint32_t seq;
-  int32_t has_uid;
-  uint32_t uid;
-  /**
-   * FLAGS (`\Seen`, `$Junk`...), as sent.
-   */
-  int32_t has_flags;
-  const struct imap_bytes *const *flags;
-  size_t flag_count;
-  /**
-   * INTERNALDATE: the instant (seconds since 1970-01-01 UTC) and the zone written in the
-   * date (seconds east of UTC).
-   */
-  int32_t has_internaldate;
-  int64_t internaldate_seconds;
-  int32_t internaldate_offset;
-  int32_t has_rfc822_size;
-  uint64_t rfc822_size;
-  /**
-   * MODSEQ (RFC 7162).
-   */
-  int32_t has_modseq;
-  uint64_t modseq;
-  /**
-   * ENVELOPE, or NULL.
-   */
-  const struct imap_envelope *envelope;
-  /**
-   * BODYSTRUCTURE (with extension data), or NULL.
-   */
-  const struct imap_body_part *body_structure;
-  /**
-   * BODY without a section (no extension data), or NULL.
-   */
-  const struct imap_body_part *body;
-  /**
-   * Section items, in the order sent.
-   */
-  const struct imap_section *const *sections;
-  size_t section_count;
-  const struct imap_binary_size *const *binary_sizes;
-  size_t binary_size_count;
-  /**
-   * Items kept raw (see `imap_raw_item`).
-   */
-  const struct imap_raw_item *const *other;
-  size_t other_count;
-  int32_t valid;
-  imap_invalid_kind error_kind;
-  /**
-   * NUL-terminated, NULL when valid.
-   */
-  const char *error;
-  /**
-   * The response's bytes when not valid (NIL when valid).
-   */
-  struct imap_bytes raw;
-  /**
-   * Deviations from the IMAP grammar that real servers send and the parser accepted, as
-   * a bit set of `IMAP_QUIRK_*` (0 for none). The message is still exactly what the server
-   * sent: nothing made up, nothing dropped.
-   */
-  uint32_t quirks;
-} imap_fetch_message;
-
-/**
- * The messages of a FETCH result, in the order received.
- */
-typedef struct imap_fetch_list {
-  const struct imap_fetch_message *const *messages;
-  size_t count;
-} imap_fetch_list;
-
-/**
  * A LIST or LSUB entry.
  */
 typedef struct imap_list_entry {
@@ -1483,11 +1488,6 @@ typedef struct imap_capability_list {
 } imap_capability_list;
 
 /**
- * A submitted command. 0 is never a valid ticket.
- */
-typedef uint64_t imap_ticket;
-
-/**
  * Called once per FETCH response by `imap_fetch_each`, with its parsed view (valid during the
  * call only). Return 0 to go on, non-zero to stop.
  */
@@ -1683,6 +1683,55 @@ imap_code imap_read_response(struct imap_client *client, uint32_t timeout_ms, st
  * `client` is NULL or a live handle.
  */
 int32_t imap_client_fd(struct imap_client *client);
+
+/**
+ * `imap_open` with the failure's message in `*error` (see the module documentation).
+ *
+ * # Safety
+ * As `imap_open`; `error` is NULL or writable.
+ */
+imap_code imap_open_ex(struct imap_client *client, const char *host, uint16_t port, imap_tls_mode tls_mode, char **error);
+
+/**
+ * `imap_open_stream` with the failure's message in `*error`.
+ *
+ * # Safety
+ * As `imap_open_stream`; `error` is NULL or writable.
+ */
+imap_code imap_open_stream_ex(struct imap_client *client, const char *command, char **error);
+
+/**
+ * `imap_submit` with the failure's message in `*error`.
+ *
+ * # Safety
+ * As `imap_submit`; `error` is NULL or writable.
+ */
+imap_code imap_submit_ex(struct imap_client *client, const char *command, const char *const *values, const int32_t *kinds, size_t count, imap_ticket *out, char **error);
+
+/**
+ * `imap_collect` with the failure's message in `*error` (for `IMAP_CODE_NO`, "NO: " and the
+ * server's text, as `imap_last_error` gives it).
+ *
+ * # Safety
+ * As `imap_collect`; `error` is NULL or writable.
+ */
+imap_code imap_collect_ex(struct imap_client *client, imap_ticket ticket, struct imap_result **out, char **error);
+
+/**
+ * `imap_fetch_next` with the failure's message in `*error`.
+ *
+ * # Safety
+ * As `imap_fetch_next`; `error` is NULL or writable.
+ */
+imap_code imap_fetch_next_ex(struct imap_client *client, imap_ticket ticket, size_t max, struct imap_fetch_list **out, char **error);
+
+/**
+ * `imap_idle_wait` with the failure's message in `*error`.
+ *
+ * # Safety
+ * As `imap_idle_wait`; `error` is NULL or writable.
+ */
+imap_code imap_idle_wait_ex(struct imap_client *client, uint32_t timeout_ms, struct imap_result **out, char **error);
 
 /**
  * Creates an unconnected handle with default settings (30 s connect timeout, 60 s I/O
@@ -1994,25 +2043,10 @@ int32_t imap_client_is_tls(struct imap_client *client);
 int32_t imap_client_is_open(struct imap_client *client);
 
 /**
- * With `on` non-zero, every call on the handle that has a result out-parameter and fails
- * delivers a result even when the server sent nothing (a refused argument, a timeout, a
- * closed connection): its type is the code's name without the prefix (`"ABORT"`,
- * `"INVALID_ARGUMENT"`), it has no status and no data, and `imap_result_error` gives the
- * message and `imap_result_code_value` the code. For callers whose calls run on threads they
- * do not pick (a binding's worker pool), where the calling thread's `imap_last_error` cannot
- * be read afterwards. Off by default: then such a failure leaves `*out` NULL (results of NO,
- * BAD and READONLY are delivered either way, and carry the message too).
- *
- * # Safety
- * `client` is NULL or a live handle.
- */
-imap_code imap_set_error_results(const struct imap_client *client, int32_t on);
-
-/**
  * Why the connection is closed, in `*out` (free with `imap_string_free`): the message of the
  * failure that closed it (a failed `imap_open`, a timeout, a BYE...), "logged out", "not
  * connected"...; "" while it is open. Unlike `imap_last_error`, it does not depend on the
- * thread: a binding that ran `imap_open` on a worker thread reads the reason here.
+ * thread: whichever thread ran the call that closed it, any thread reads the reason here.
  * `IMAP_CODE_INVALID_ARGUMENT` for NULL pointers.
  *
  * # Safety
@@ -2673,7 +2707,7 @@ void imap_mailbox_info_free(struct imap_mailbox_info *info);
  * # Safety
  * `client` is a live handle.
  */
-imap_code imap_set_mailbox_encoding(struct imap_client *client, int32_t mode);
+imap_code imap_set_mailbox_encoding(struct imap_client *client, imap_mailbox_encoding mode);
 
 /**
  * Parses the FETCH responses of `result` (from `imap_fetch`, `imap_uid` FETCH/STORE,
@@ -3127,27 +3161,6 @@ imap_code imap_fetch_each(struct imap_client *client, const char *set, const cha
  * As `imap_fetch_each`.
  */
 imap_code imap_uid_fetch_each(struct imap_client *client, const char *set, const char *items, imap_fetch_fn callback, void *ctx);
-
-/**
- * The message of the call that delivered `result` when that call did not return
- * `IMAP_CODE_OK` (the text `imap_last_error` gave that call's thread), else NULL. A call with
- * a result out-parameter delivers a result even when it fails, so the message travels with
- * it to whatever thread reads the result (a binding whose calls run on worker threads).
- * Valid until the result is freed.
- *
- * # Safety
- * `result` is NULL or a live result.
- */
-const char *imap_result_error(const struct imap_result *result);
-
-/**
- * The code the call that delivered `result` returned (`IMAP_CODE_OK`, `IMAP_CODE_NO`,
- * `IMAP_CODE_ABORT`...). `IMAP_CODE_INVALID_ARGUMENT` for NULL.
- *
- * # Safety
- * `result` is NULL or a live result.
- */
-imap_code imap_result_code_value(const struct imap_result *result);
 
 /**
  * imaplib's `typ`: `"OK"`, `"NO"`, `"BAD"`, `"BYE"` (logout), or the name given to

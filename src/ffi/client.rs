@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::ffi::{c_char, c_void, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::thread::ThreadId;
 use std::time::Duration;
@@ -23,8 +23,6 @@ use std::time::Duration;
 pub struct ImapClient {
     session: Mutex<Session>,
     interrupter: Arc<Interrupter>,
-    /// `imap_set_error_results`: failed calls deliver a result carrying their message.
-    error_results: AtomicBool,
     /// Tickets submitted and not yet collected (`imap_pending_count`), readable without the lock.
     pub(crate) tickets: Arc<AtomicUsize>,
     last_error: Mutex<LastErrors>,
@@ -55,6 +53,10 @@ impl LastErrors {
         let alive = THREAD_ALIVE.try_with(Arc::downgrade).unwrap_or_default();
         self.by_thread
             .insert(std::thread::current().id(), (alive, msg));
+    }
+
+    fn clear(&mut self) {
+        self.by_thread.remove(&std::thread::current().id());
     }
 
     fn get(&self) -> *const c_char {
@@ -200,10 +202,26 @@ impl ImapClient {
             .set(c);
     }
 
-    /// Maps a session result to a code and an out-result. A failed call delivers a result
-    /// too (when `out` is given), carrying its code and message (`imap_result_error`).
+    /// Forgets the calling thread's message (`imap_last_error` gives "" until its next failure).
+    pub(crate) fn clear_error(&self) {
+        self.last_error
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+    }
+
+    /// A copy of the calling thread's message ("" if none).
+    pub(crate) fn error_text(&self) -> String {
+        let errors = self.last_error.lock().unwrap_or_else(|p| p.into_inner());
+        // SAFETY: `get` gives a NUL-terminated string that lives while the lock is held.
+        unsafe { std::ffi::CStr::from_ptr(errors.get()) }
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    /// Maps a session result to a code and an out-result.
     pub(crate) fn finish(&self, r: Result<Outcome>, out: *mut *mut ImapResult) -> ImapCode {
-        let (code, outcome, message) = match r {
+        let (code, outcome) = match r {
             // The code is the call's own status: a tagged NO. The type alone says nothing
             // (`imap_response(c, "NO")` has type "NO" and worked).
             Ok(o) if o.tagged.as_ref().is_some_and(|t| t.status == "NO") => {
@@ -212,32 +230,18 @@ impl ImapClient {
                     .as_ref()
                     .map(|t| String::from_utf8_lossy(&t.text).into_owned())
                     .unwrap_or_default();
-                (ImapCode::No, Some(o), Some(format!("NO: {t}")))
+                self.set_error(&format!("NO: {t}"));
+                (ImapCode::No, Some(o))
             }
-            Ok(o) => (ImapCode::Ok, Some(o), None),
-            Err(e) => (
-                ImapCode::from(e.kind),
-                e.outcome.map(|o| *o),
-                Some(e.message),
-            ),
+            Ok(o) => (ImapCode::Ok, Some(o)),
+            Err(e) => {
+                self.set_error(&e.message);
+                (ImapCode::from(e.kind), e.outcome.map(|o| *o))
+            }
         };
-        if let Some(m) = &message {
-            self.set_error(m);
-        }
-        if !out.is_null() {
-            let result = match (message, outcome) {
-                (None, Some(o)) => Some(ImapResult::new(o)),
-                (Some(m), Some(o)) => Some(ImapResult::failed(Some(o), code, &m)),
-                (Some(m), None) if self.error_results.load(Ordering::Relaxed) => {
-                    Some(ImapResult::failed(None, code, &m))
-                }
-                (Some(_), None) => None,
-                (None, None) => None,
-            };
-            if let Some(r) = result {
-                // SAFETY: checked non-NULL; the caller passed a writable pointer.
-                unsafe { *out = Box::into_raw(r) };
-            }
+        if let (Some(o), false) = (outcome, out.is_null()) {
+            // SAFETY: checked non-NULL; the caller passed a writable pointer.
+            unsafe { *out = Box::into_raw(ImapResult::new(o)) };
         }
         code
     }
@@ -353,7 +357,6 @@ pub unsafe extern "C" fn imap_client_new(out: *mut *mut ImapClient) -> ImapCode 
             session: Mutex::new(session),
             interrupter,
             tickets,
-            error_results: AtomicBool::new(false),
             last_error: Mutex::new(LastErrors::default()),
             view: Mutex::new(View {
                 fd: -1,
@@ -939,32 +942,10 @@ pub unsafe extern "C" fn imap_client_is_open(client: *mut ImapClient) -> i32 {
     view(client, 0, |v| i32::from(v.open))
 }
 
-/// With `on` non-zero, every call on the handle that has a result out-parameter and fails
-/// delivers a result even when the server sent nothing (a refused argument, a timeout, a
-/// closed connection): its type is the code's name without the prefix (`"ABORT"`,
-/// `"INVALID_ARGUMENT"`), it has no status and no data, and `imap_result_error` gives the
-/// message and `imap_result_code_value` the code. For callers whose calls run on threads they
-/// do not pick (a binding's worker pool), where the calling thread's `imap_last_error` cannot
-/// be read afterwards. Off by default: then such a failure leaves `*out` NULL (results of NO,
-/// BAD and READONLY are delivered either way, and carry the message too).
-///
-/// # Safety
-/// `client` is NULL or a live handle.
-#[no_mangle]
-pub unsafe extern "C" fn imap_set_error_results(client: *const ImapClient, on: i32) -> ImapCode {
-    match client.as_ref() {
-        None => ImapCode::InvalidArgument,
-        Some(c) => {
-            c.error_results.store(on != 0, Ordering::Relaxed);
-            ImapCode::Ok
-        }
-    }
-}
-
 /// Why the connection is closed, in `*out` (free with `imap_string_free`): the message of the
 /// failure that closed it (a failed `imap_open`, a timeout, a BYE...), "logged out", "not
 /// connected"...; "" while it is open. Unlike `imap_last_error`, it does not depend on the
-/// thread: a binding that ran `imap_open` on a worker thread reads the reason here.
+/// thread: whichever thread ran the call that closed it, any thread reads the reason here.
 /// `IMAP_CODE_INVALID_ARGUMENT` for NULL pointers.
 ///
 /// # Safety

@@ -7,6 +7,7 @@
 //! `imap_string_free`, `imap_client_free`).
 
 pub mod auth;
+pub mod call_error;
 pub mod client;
 pub mod code;
 pub mod commands;

@@ -80,6 +80,53 @@ static void release_fake_server(fake_server *s) {
   fake_server_join(s);
 }
 
+struct noop_call {
+  imap_client *client;
+  int32_t code;
+  double took_ms;
+};
+
+static void *noop_thread(void *arg) {
+  struct noop_call *n = arg;
+  double t0 = now_ms();
+  n->code = imap_noop(n->client, NULL);
+  n->took_ms = now_ms() - t0;
+  return NULL;
+}
+
+/* Several calls waiting on one handle at once (their waits do not hold the handle): one
+ * interrupt ends them all, and is consumed by them. */
+static void test_interrupt_all_running(void) {
+  fake_server s;
+  imap_client *c;
+  struct noop_call calls[3];
+  pthread_t t[3];
+  int i;
+  double fired_at;
+
+  fake_server_start(&s, NULL); /* never answers */
+  c = fake_server_client(&s);
+  for (i = 0; i < 3; i++) {
+    calls[i].client = c;
+    calls[i].code = -1;
+    CHECK(pthread_create(&t[i], NULL, noop_thread, &calls[i]) == 0);
+  }
+  sleep_ms(300);
+  fired_at = now_ms();
+  CHECK_CODE(c, imap_interrupt(c), IMAP_CODE_OK);
+  for (i = 0; i < 3; i++) {
+    pthread_join(t[i], NULL);
+    CHECK_CODE(c, calls[i].code, IMAP_CODE_INTERRUPTED);
+    CHECK(calls[i].took_ms < 5000); /* the I/O timeout is 30 s */
+  }
+  CHECK(now_ms() - fired_at < 2000);
+  CHECK(imap_client_is_open(c) == 0);
+  CHECK(imap_interrupt_clear(c) == 0);                 /* consumed */
+  CHECK_CODE(c, imap_noop(c, NULL), IMAP_CODE_CLOSED); /* not interrupted again */
+  imap_client_free(c);
+  fake_server_join(&s);
+}
+
 /* An interrupt issued before the call ends that call at once, once. */
 static void test_interrupt_before(void) {
   fake_server s;
@@ -229,6 +276,7 @@ static void test_wake(void) {
 
 int main(void) {
   test_interrupt_running();
+  test_interrupt_all_running();
   test_interrupt_before();
   test_interrupt_clear();
   test_interrupt_connect();

@@ -364,6 +364,10 @@ pub enum ImapMailboxEncoding {
     Raw = 1,
 }
 
+/// An `imap_mailbox_encoding` argument, taken as the `int32_t` C may pass (the header names it
+/// by its enum type, see cbindgen.toml).
+pub type ImapMailboxEncodingArg = i32;
+
 /// Sets how the mailbox names of every command taking one (select, examine, create, delete,
 /// rename, subscribe, unsubscribe, status, append, copy, move, `imap_uid` COPY/MOVE, list and
 /// lsub's reference and pattern, the ACL, QUOTAROOT, ANNOTATION and METADATA commands) are
@@ -374,7 +378,10 @@ pub enum ImapMailboxEncoding {
 /// # Safety
 /// `client` is a live handle.
 #[no_mangle]
-pub unsafe extern "C" fn imap_set_mailbox_encoding(client: *mut ImapClient, mode: i32) -> ImapCode {
+pub unsafe extern "C" fn imap_set_mailbox_encoding(
+    client: *mut ImapClient,
+    mode: ImapMailboxEncodingArg,
+) -> ImapCode {
     configure(client, |s| {
         s.set_mailbox_encoding(match mode {
             0 => MailboxEncoding::Utf7,
