@@ -13,7 +13,7 @@ import (
 // args holds the C strings of one call; free releases them.
 type args struct {
 	ptrs []*C.char
-	err  error
+	err  *Error
 }
 
 func (a *args) str(s string) *C.char {
@@ -56,9 +56,8 @@ func (a *args) free() {
 func (c *Client) cmd(ctx context.Context, op string, a *args, f cfunc) (*Result, error) {
 	defer a.free()
 	if a.err != nil {
-		e := a.err.(*Error)
-		e.Op = op
-		return nil, e
+		a.err.Op = op
+		return nil, a.err
 	}
 	return c.run(ctx, op, f)
 }

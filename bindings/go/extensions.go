@@ -134,15 +134,7 @@ func (c *Client) GetQuotaRoot(ctx context.Context, mailbox string) (quotaRoot, q
 		qres = nil
 		return C.imap_getquotaroot(h, m, out, &qres)
 	})
-	if qres != nil {
-		if quotaRoot != nil {
-			// run copied the first result, so the call delivered data: copy the second too.
-			quota = takeResult(qres)
-		} else {
-			C.imap_result_free(qres)
-		}
-	}
-	return quotaRoot, quota, err
+	return quotaRoot, newResult(qres), err
 }
 
 // SetQuota sends SETQUOTA root limits ("STORAGE 512" or "(STORAGE 512)"). Data: the

@@ -53,7 +53,7 @@ func ParseFlags(resp []byte) [][]byte {
 	if C.imap_parse_flags(bytesArg(resp), C.size_t(len(resp)), &out) != C.IMAP_CODE_OK {
 		return nil
 	}
-	return takeResult(out).Lines()
+	return newResult(out).Lines()
 }
 
 // Internaldate2Tuple is imaplib's Internaldate2tuple(resp): it finds the last
