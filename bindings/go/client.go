@@ -411,6 +411,13 @@ func (c *Client) Close() error {
 	return nil
 }
 
+// Interrupt ends the calls in progress on the Client with ErrInterrupted or, if none is in
+// progress, the next call, at once (imap_interrupt: sticky, so it cannot be missed by a call
+// about to start). The connection is closed. Safe from any goroutine.
+func (c *Client) Interrupt() {
+	c.accessor(func(h *C.imap_client) { C.imap_interrupt(h) })
+}
+
 // Shutdown closes the connection without LOGOUT (imaplib's shutdown) but keeps the Client:
 // accessors still work, commands return ErrClosed. Close must still be called.
 func (c *Client) Shutdown() error {

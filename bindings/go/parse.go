@@ -445,10 +445,10 @@ type Message struct {
 	owner *fetchTree
 }
 
-// Section returns the first section item matching spec as sent in BODY[...] (""
-// is the whole message, "HEADER", "1.2", "1.MIME", "HEADER.FIELDS (FROM)"; matched as the
-// library does, imap_fetch_message_section); nil if there is none.
-func (m *Message) Section(spec string) *Section {
+// Section returns the data of the first section item matching spec as sent in BODY[...]
+// ("" is the whole message, "HEADER", "1.2", "1.MIME", "HEADER.FIELDS (FROM)"; matched as
+// the library does, imap_fetch_message_section); nil if there is none.
+func (m *Message) Section(spec string) []byte {
 	if m.c == nil || strings.IndexByte(spec, 0) >= 0 {
 		return nil
 	}
@@ -458,7 +458,7 @@ func (m *Message) Section(spec string) *Section {
 	defer runtime.KeepAlive(m.owner)
 	for i, s := range ptrs(m.c.sections, m.c.section_count) {
 		if s == q {
-			return &m.Sections[i]
+			return m.Sections[i].Data
 		}
 	}
 	return nil
@@ -813,8 +813,8 @@ func parseError(op string, code Code, inv []Invalid) error {
 func parse[L any, T any](r *Result, op string, parser func(*C.imap_result, **L) C.imap_code,
 	build func(*L) (T, []Invalid)) (T, error) {
 	var zero T
-	if r == nil {
-		return zero, &Error{Code: CodeInvalidArgument, Op: op, Message: "nil Result"}
+	if r == nil || r.p == nil {
+		return zero, &Error{Code: CodeInvalidArgument, Op: op, Message: "not a Result of a call"}
 	}
 	var l *L
 	code := Code(parser(r.p, &l))

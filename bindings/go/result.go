@@ -73,7 +73,7 @@ func newResult(p *C.imap_result) *Result {
 
 // Len is the number of data items.
 func (r *Result) Len() int {
-	if r == nil {
+	if r == nil || r.p == nil {
 		return 0
 	}
 	n := int(C.imap_result_count(r.p))
