@@ -7,16 +7,7 @@ import "C"
 import (
 	"fmt"
 	"time"
-	"unsafe"
 )
-
-// bytesArg returns a pointer to b's bytes for a call (NULL when empty).
-func bytesArg(b []byte) *C.uint8_t {
-	if len(b) == 0 {
-		return nil
-	}
-	return (*C.uint8_t)(unsafe.Pointer(&b[0]))
-}
 
 func utilError(code C.imap_code, op, msg string) error {
 	if Code(code) == CodeOK {
