@@ -84,7 +84,7 @@ const (
 	StateIdling   State = C.IMAP_STATE_IDLING // between Idle and Idler.Done
 )
 
-func (s State) String() string { return C.GoString(C.imap_state_name(C.imap_state(s))) }
+func (s State) String() string { return C.GoString(C.imap_state_name(C.int32_t(s))) }
 
 // Client is a connection to an IMAP server. It is safe for concurrent use: calls from
 // several goroutines are pipelined by the library (see the package documentation).

@@ -149,7 +149,7 @@ func TestIdle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.State() != imap.StateIdling || c.State().String() != "IDLING" {
+	if c.State() != imap.StateIdling || c.State().String() != "IMAP_STATE_IDLING" {
 		t.Fatalf("state %v", c.State())
 	}
 	_, err = c.Noop(ctx)

@@ -230,7 +230,7 @@ func TestReadOnlySession(t *testing.T) {
 	if len(lits) != 1 || !bytes.Contains(lits[0], []byte("Subject:")) || r.Item(0).Kind != imap.ItemLiteral {
 		t.Fatalf("FETCH BODY.PEEK[HEADER]: %+v", r.Items())
 	}
-	if r.Item(0).Kind.String() != "Literal" {
+	if r.Item(0).Kind.String() != "IMAP_ITEM_KIND_LITERAL" {
 		t.Fatalf("ItemKind.String = %q", r.Item(0).Kind.String())
 	}
 	r = must(t, "UID SEARCH")(c.UID(ctx, "SEARCH", "ALL"))
@@ -1083,7 +1083,7 @@ func TestErrorStrings(t *testing.T) {
 	if imap.CodeNo.String() != "IMAP_CODE_NO" || imap.CodeNo.Description() == "" {
 		t.Fatal(imap.CodeNo.String())
 	}
-	if imap.StateSelected.String() != "SELECTED" {
+	if imap.StateSelected.String() != "IMAP_STATE_SELECTED" {
 		t.Fatal(imap.StateSelected.String())
 	}
 	if !strings.HasPrefix(imap.ErrTLS.Error(), "imap: ") {

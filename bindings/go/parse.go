@@ -34,7 +34,7 @@ const (
 )
 
 func (k InvalidKind) String() string {
-	return C.GoString(C.imap_invalid_kind_name(C.imap_invalid_kind(k)))
+	return C.GoString(C.imap_invalid_kind_name(C.int32_t(k)))
 }
 
 // Invalid is one response that could not be parsed: why, and its bytes as the result holds
@@ -76,7 +76,7 @@ const (
 )
 
 func (k ResponseCodeKind) String() string {
-	return C.GoString(C.imap_response_code_kind_name(C.imap_response_code_kind(k)))
+	return C.GoString(C.imap_response_code_kind_name(C.int32_t(k)))
 }
 
 // AddressKind tells what an Address entry is; address lists use RFC 3501's flat form for
@@ -91,7 +91,7 @@ const (
 )
 
 func (k AddressKind) String() string {
-	return C.GoString(C.imap_address_kind_name(C.imap_address_kind(k)))
+	return C.GoString(C.imap_address_kind_name(C.int32_t(k)))
 }
 
 // Quirk is a bit set of deviations from the IMAP grammar that a server sent and the parser
@@ -126,7 +126,7 @@ const (
 )
 
 func (k SectionKind) String() string {
-	return C.GoString(C.imap_section_kind_name(C.imap_section_kind(k)))
+	return C.GoString(C.imap_section_kind_name(C.int32_t(k)))
 }
 
 // SectionText is the text part of a section spec.
@@ -144,7 +144,7 @@ const (
 )
 
 func (t SectionText) String() string {
-	return C.GoString(C.imap_section_text_name(C.imap_section_text(t)))
+	return C.GoString(C.imap_section_text_name(C.int32_t(t)))
 }
 
 // MailboxEncoding says how mailbox names given to the Client reach the server.
@@ -159,7 +159,7 @@ const (
 )
 
 func (e MailboxEncoding) String() string {
-	return C.GoString(C.imap_mailbox_encoding_name(C.imap_mailbox_encoding(e)))
+	return C.GoString(C.imap_mailbox_encoding_name(C.int32_t(e)))
 }
 // ---- Go types ------------------------------------------------------------------------------
 

@@ -245,7 +245,7 @@ func TestAppendBodyStructure(t *testing.T) {
 	r := must(t, "APPEND")(c.Append(ctx, box, `(\Seen $Report)`, "", []byte(multipartMessage)))
 	code, err := r.ParseCode()
 	if err != nil || code.Kind != imap.ResponseCodeAppendUID || code.Name != "APPENDUID" || code.Number == 0 ||
-		len(code.UIDs) != 1 || code.UIDs[0].Start != code.UIDs[0].End || code.Kind.String() != "APPENDUID" {
+		len(code.UIDs) != 1 || code.UIDs[0].Start != code.UIDs[0].End || code.Kind.String() != "IMAP_RESPONSE_CODE_KIND_APPENDUID" {
 		t.Fatalf("APPENDUID: %+v %v", code, err)
 	}
 	uid := code.UIDs[0].Start

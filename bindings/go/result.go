@@ -23,7 +23,7 @@ const (
 	ItemLiteral ItemKind = C.IMAP_ITEM_KIND_LITERAL
 )
 
-func (k ItemKind) String() string { return C.GoString(C.imap_item_kind_name(C.imap_item_kind(k))) }
+func (k ItemKind) String() string { return C.GoString(C.imap_item_kind_name(C.int32_t(k))) }
 
 // Item is one element of a result's data, copied out of the library's result.
 type Item struct {
