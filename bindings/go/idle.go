@@ -6,6 +6,7 @@ import "C"
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 )
 
 // idleWaitMS is the timeout of one imap_idle_wait: long, since imap_wake ends it at once.
@@ -16,8 +17,8 @@ const idleWaitMS = 30 * 60 * 1000
 // with Next, end it with Done. Next and Done may be called from different goroutines.
 type Idler struct {
 	c    *Client
-	mu   sync.Mutex // held by Next while it waits; Done takes it after waking Next
-	done bool       // under mu
+	mu   sync.Mutex  // held by Next while it waits; Done takes it after waking Next
+	done atomic.Bool // set by Done first, so that a woken Next stops waiting
 }
 
 // Idle sends IDLE and waits for the server's continuation. The state becomes StateIdling:
@@ -52,7 +53,7 @@ func (i *Idler) Next(ctx context.Context) (*Result, error) {
 	i.mu.Lock()
 	defer i.mu.Unlock()
 	for {
-		if i.done {
+		if i.done.Load() {
 			return nil, &Error{Code: CodeIllegalState, Op: op, Message: "IDLE has ended (Done)"}
 		}
 		if err := ctx.Err(); err != nil {
@@ -79,12 +80,15 @@ func (i *Idler) Next(ctx context.Context) (*Result, error) {
 // what it was before Idle. A Next waiting on another goroutine is woken and returns
 // ErrIllegalState. Responses after the last Next go to the untagged store (Response).
 func (i *Idler) Done(ctx context.Context) (*Result, error) {
+	i.done.Store(true)
 	i.c.accessor(func(h *C.imap_client) { C.imap_wake(h) })
 	i.mu.Lock()
 	defer i.mu.Unlock()
 	res, err := i.c.run(ctx, "DONE", func(h *C.imap_client, out **C.imap_result) C.imap_code {
 		return C.imap_idle_done(h, out)
 	})
-	i.done = err == nil || i.c.State() != StateIdling || !i.c.IsOpen()
+	if err != nil && i.c.State() == StateIdling && i.c.IsOpen() {
+		i.done.Store(false) // nothing was sent (a context already done): still idling
+	}
 	return res, err
 }

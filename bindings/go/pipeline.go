@@ -141,12 +141,21 @@ func (c *Client) fetchEach(ctx context.Context, uid bool, set, items string) ite
 			yield(nil, err)
 			return
 		}
+		finished := false
+		defer func() { // break, or a panic in the loop's body: drop the rest
+			if !finished {
+				c.run(context.Background(), op, func(h *C.imap_client, _ **C.imap_result) C.imap_code {
+					return C.imap_fetch_stream_cancel(h, t)
+				})
+			}
+		}()
 		for {
 			var l *C.imap_fetch_list
 			_, err := c.run(ctx, op, func(h *C.imap_client, _ **C.imap_result) C.imap_code {
 				return C.imap_fetch_next(h, t, fetchBatch, &l)
 			})
-			if l == nil { // the end: the command's completion
+			if l == nil { // the end: the command's completion, and the ticket is spent
+				finished = true
 				if err != nil {
 					yield(nil, err)
 				}
@@ -155,9 +164,6 @@ func (c *Client) fetchEach(ctx context.Context, uid bool, set, items string) ite
 			msgs, _ := messages(l)
 			for _, m := range msgs {
 				if !yield(m, m.Err) {
-					c.run(context.Background(), op, func(h *C.imap_client, _ **C.imap_result) C.imap_code {
-						return C.imap_fetch_stream_cancel(h, t)
-					})
 					return
 				}
 			}
