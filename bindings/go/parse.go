@@ -100,9 +100,9 @@ type Quirk uint32
 
 // The bits of include/imap.h (IMAP_QUIRK_*; see there).
 const (
-	QuirkLiteralWithoutSpace  Quirk = C.IMAP_QUIRK_LITERAL_WITHOUT_SPACE  // BODY[]<0>{100}
-	QuirkExtraSpace           Quirk = C.IMAP_QUIRK_EXTRA_SPACE            // "( ", " )", two spaces, a tab
-	QuirkUnescapedQuote       Quirk = C.IMAP_QUIRK_UNESCAPED_QUOTE        // '"' inside a quoted string
+	QuirkLiteralWithoutSpace  Quirk = C.IMAP_QUIRK_LITERAL_WITHOUT_SPACE   // BODY[]<0>{100}
+	QuirkExtraSpace           Quirk = C.IMAP_QUIRK_EXTRA_SPACE             // "( ", " )", two spaces, a tab
+	QuirkUnescapedQuote       Quirk = C.IMAP_QUIRK_UNESCAPED_QUOTE         // '"' inside a quoted string
 	QuirkGroupEndEmptyMailbox Quirk = C.IMAP_QUIRK_GROUP_END_EMPTY_MAILBOX // (NIL NIL "" NIL)
 	QuirkGroupNotClosed       Quirk = C.IMAP_QUIRK_GROUP_NOT_CLOSED
 	QuirkGroupEndWithoutStart Quirk = C.IMAP_QUIRK_GROUP_END_WITHOUT_START
@@ -161,6 +161,7 @@ const (
 func (e MailboxEncoding) String() string {
 	return C.GoString(C.imap_mailbox_encoding_name(C.int32_t(e)))
 }
+
 // ---- Go types ------------------------------------------------------------------------------
 
 // SeqRange is start:end of a sequence or UID set, inclusive (a single number n is n:n).
@@ -227,23 +228,17 @@ type ResponseCode struct {
 // MailboxInfo is what SELECT or EXAMINE reported about the selected mailbox
 // (imap_mailbox_info). Each Has field tells whether the server sent the value.
 type MailboxInfo struct {
-	Exists           uint32
-	HasExists        bool
-	Recent           uint32
-	HasRecent        bool
-	Unseen           uint32 // [UNSEEN n]: the first unseen message's number
-	HasUnseen        bool
-	UIDValidity      uint32
-	HasUIDValidity   bool
-	UIDNext          uint32
-	HasUIDNext       bool
-	Flags            []string // FLAGS; nil if not sent
-	PermanentFlags   []string // [PERMANENTFLAGS (...)]; nil if not sent
-	HighestModSeq    uint64   // RFC 7162
-	HasHighestModSeq bool
-	NoModSeq         bool // [NOMODSEQ] was sent
-	ReadOnly         bool // [READ-ONLY] was sent
-	HasAccess        bool // [READ-ONLY] or [READ-WRITE] was sent
+	Exists, Recent, UIDValidity, UIDNext uint32
+	Unseen                               uint32 // [UNSEEN n]: the first unseen message's number
+	HighestModSeq                        uint64 // RFC 7162
+	HasExists, HasRecent, HasUnseen      bool
+	HasUIDValidity, HasUIDNext           bool
+	HasHighestModSeq                     bool
+	Flags                                []string // FLAGS; nil if not sent
+	PermanentFlags                       []string // [PERMANENTFLAGS (...)]; nil if not sent
+	NoModSeq                             bool     // [NOMODSEQ] was sent
+	ReadOnly                             bool     // [READ-ONLY] was sent
+	HasAccess                            bool     // [READ-ONLY] or [READ-WRITE] was sent
 	// Invalid lists the values that broke their grammar ([UIDVALIDITY 0],
 	// * 4294967296 EXISTS), with their bytes as received; their Has field is false, and
 	// Mailbox's error satisfies errors.Is(err, ErrParse).
@@ -415,23 +410,20 @@ type RawItem struct {
 // Message is one message of a FETCH result. Items the server did not send are absent
 // (Has fields false, nil slices and pointers, zero time).
 type Message struct {
-	Seq    uint32 // the message sequence number (0 if even that could not be read)
-	UID    uint32
-	HasUID bool
-	// Flags as sent (`\Seen`, `$Junk`); nil when FLAGS was not sent.
-	Flags []string
-	// InternalDate is the INTERNALDATE in a fixed zone at the offset written in it.
-	InternalDate  time.Time
-	Size          uint64 // RFC822.SIZE
-	HasSize       bool
-	ModSeq        uint64 // RFC 7162
-	HasModSeq     bool
-	Envelope      *Envelope
-	BodyStructure *BodyPart // BODYSTRUCTURE (with extension data)
-	Body          *BodyPart // BODY without a section (no extension data)
-	Sections      []Section
-	BinarySizes   []BinarySize
-	Raw           []RawItem
+	Seq             uint32 // the message sequence number (0 if even that could not be read)
+	UID             uint32
+	Size            uint64    // RFC822.SIZE
+	ModSeq          uint64    // RFC 7162
+	HasUID, HasSize bool      // whether UID and RFC822.SIZE were sent
+	HasModSeq       bool      // whether MODSEQ was sent
+	Flags           []string  // as sent (`\Seen`, `$Junk`); nil when FLAGS was not sent
+	InternalDate    time.Time // in a fixed zone at the offset written in it
+	Envelope        *Envelope
+	BodyStructure   *BodyPart // BODYSTRUCTURE (with extension data)
+	Body            *BodyPart // BODY without a section (no extension data)
+	Sections        []Section
+	BinarySizes     []BinarySize
+	Raw             []RawItem
 	// Err is nil when the response parsed; otherwise an *Error with CodeParse (ErrParse)
 	// saying why, and RawBytes holds the response's bytes. The items read before the
 	// problem are filled in, and the malformed item is in Raw when it could be delimited.
@@ -479,24 +471,15 @@ type ListEntry struct {
 // MailboxStatus is a STATUS response. Each Has field tells whether the server sent the
 // item.
 type MailboxStatus struct {
-	Mailbox          string // decoded; see ListEntry.Name
-	RawMailbox       []byte
-	Messages         uint32
-	HasMessages      bool
-	Recent           uint32
-	HasRecent        bool
-	UIDNext          uint32
-	HasUIDNext       bool
-	UIDValidity      uint32
-	HasUIDValidity   bool
-	Unseen           uint32
-	HasUnseen        bool
-	Deleted          uint32 // RFC 9051
-	HasDeleted       bool
-	HighestModSeq    uint64 // RFC 7162
-	HasHighestModSeq bool
-	Size             uint64 // RFC 8438
-	HasSize          bool
+	Mailbox                                        string // decoded; see ListEntry.Name
+	RawMailbox                                     []byte
+	Messages, Recent, UIDNext, UIDValidity, Unseen uint32
+	Deleted                                        uint32 // RFC 9051
+	HighestModSeq                                  uint64 // RFC 7162
+	Size                                           uint64 // RFC 8438
+	HasMessages, HasRecent, HasUIDNext             bool
+	HasUIDValidity, HasUnseen, HasDeleted          bool
+	HasHighestModSeq, HasSize                      bool
 	// Other holds items without a field, by upper-cased name.
 	Other map[string]uint64
 }
@@ -517,19 +500,14 @@ type ESearchItem struct {
 
 // ESearch is an ESEARCH response (RFC 4731).
 type ESearch struct {
-	Tag       string // of the command it answers; "" if not sent
-	UID       bool   // the numbers are UIDs
-	Min       uint32
-	HasMin    bool
-	Max       uint32
-	HasMax    bool
-	Count     uint32
-	HasCount  bool
-	All       SeqSet
-	HasAll    bool
-	ModSeq    uint64
-	HasModSeq bool
-	Other     []ESearchItem
+	Tag                              string // of the command it answers; "" if not sent
+	UID                              bool   // the numbers are UIDs
+	Min, Max, Count                  uint32
+	All                              SeqSet
+	ModSeq                           uint64
+	HasMin, HasMax, HasCount, HasAll bool
+	HasModSeq                        bool
+	Other                            []ESearchItem
 }
 
 // Thread is a node of a THREAD forest (RFC 5256).
@@ -637,7 +615,7 @@ func ptrs[T any](p **T, n C.size_t) []*T {
 }
 
 // bstr copies an imap_bytes as a string ("" for NIL); bbytes as bytes (nil for NIL).
-func bstr(b C.imap_bytes) string { return string(cView(b.data, b.len)) }
+func bstr(b C.imap_bytes) string   { return string(cView(b.data, b.len)) }
 func bbytes(b C.imap_bytes) []byte { return goBytes(b.data, b.len) }
 
 func bstrs(p **C.imap_bytes, n C.size_t) []string {
