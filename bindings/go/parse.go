@@ -865,12 +865,14 @@ func (r *Result) ParseStatus() ([]MailboxStatus, error) {
 func (r *Result) ParseSearch() (*SearchResult, error) {
 	return parse(r, "PARSE SEARCH", func(p *C.imap_result, l **C.imap_search_result) C.imap_code {
 		return C.imap_parse_search(p, l)
-	}, func(s *C.imap_search_result) (*SearchResult, []Invalid) {
-		defer C.imap_search_result_free(s)
-		ids := unsafe.Slice((*uint32)(unsafe.Pointer(s.ids)), int(s.count))
-		return &SearchResult{IDs: append([]uint32{}, ids...), ModSeq: uint64(s.modseq), HasModSeq: s.has_modseq != 0},
-			invalids(s.invalid, s.invalid_count)
-	})
+	}, searchResult)
+}
+
+func searchResult(s *C.imap_search_result) (*SearchResult, []Invalid) {
+	defer C.imap_search_result_free(s)
+	ids := unsafe.Slice((*uint32)(unsafe.Pointer(s.ids)), int(s.count))
+	return &SearchResult{IDs: append([]uint32{}, ids...), ModSeq: uint64(s.modseq), HasModSeq: s.has_modseq != 0},
+		invalids(s.invalid, s.invalid_count)
 }
 
 // ParseESearch parses the ESEARCH responses of r. Errors as ParseList.
@@ -900,28 +902,30 @@ func esearches(l *C.imap_esearch_list) (out []ESearch, inv []Invalid) {
 func (r *Result) ParseThread() ([]*Thread, error) {
 	return parse(r, "PARSE THREAD", func(p *C.imap_result, l **C.imap_thread_list) C.imap_code {
 		return C.imap_parse_thread(p, l)
-	}, func(l *C.imap_thread_list) (roots []*Thread, inv []Invalid) {
-		defer C.imap_thread_list_free(l)
-		cn := ptrs(l.nodes, l.node_count)
-		nodes := make([]Thread, len(cn))
-		for i, n := range cn {
-			nodes[i].ID, nodes[i].HasID = uint32(n.id), n.has_id != 0
-			if n.has_parent != 0 && int(n.parent) < len(nodes) {
-				nodes[i].Parent = &nodes[n.parent]
-			}
-			for _, c := range unsafe.Slice((*C.size_t)(unsafe.Pointer(n.children)), int(n.child_count)) {
-				if int(c) < len(nodes) {
-					nodes[i].Children = append(nodes[i].Children, &nodes[c])
-				}
+	}, threads)
+}
+
+func threads(l *C.imap_thread_list) (roots []*Thread, inv []Invalid) {
+	defer C.imap_thread_list_free(l)
+	cn := ptrs(l.nodes, l.node_count)
+	nodes := make([]Thread, len(cn))
+	for i, n := range cn {
+		nodes[i].ID, nodes[i].HasID = uint32(n.id), n.has_id != 0
+		if n.has_parent != 0 && int(n.parent) < len(nodes) {
+			nodes[i].Parent = &nodes[n.parent]
+		}
+		for _, c := range unsafe.Slice((*C.size_t)(unsafe.Pointer(n.children)), int(n.child_count)) {
+			if int(c) < len(nodes) {
+				nodes[i].Children = append(nodes[i].Children, &nodes[c])
 			}
 		}
-		for _, i := range unsafe.Slice((*C.size_t)(unsafe.Pointer(l.roots)), int(l.root_count)) {
-			if int(i) < len(nodes) {
-				roots = append(roots, &nodes[i])
-			}
+	}
+	for _, i := range unsafe.Slice((*C.size_t)(unsafe.Pointer(l.roots)), int(l.root_count)) {
+		if int(i) < len(nodes) {
+			roots = append(roots, &nodes[i])
 		}
-		return roots, invalids(l.invalid, l.invalid_count)
-	})
+	}
+	return roots, invalids(l.invalid, l.invalid_count)
 }
 
 func namespaces(p **C.imap_namespace_entry, n C.size_t) []Namespace {
@@ -954,16 +958,20 @@ func (r *Result) ParseQuota() ([]Quota, error) {
 	}, quotas)
 }
 
-func quotas(l *C.imap_quota_list) (out []Quota, inv []Invalid) {
+func quotas(l *C.imap_quota_list) ([]Quota, []Invalid) {
 	defer C.imap_quota_list_free(l)
-	for _, e := range ptrs(l.entries, l.count) {
+	return quotaInfos(l.entries, l.count), invalids(l.invalid, l.invalid_count)
+}
+
+func quotaInfos(p **C.imap_quota_info, n C.size_t) (out []Quota) {
+	for _, e := range ptrs(p, n) {
 		q := Quota{Root: bstr(e.root)}
 		for _, res := range ptrs(e.resources, e.resource_count) {
 			q.Resources = append(q.Resources, QuotaResource{Name: bstr(res.name), Usage: uint64(res.usage), Limit: uint64(res.limit)})
 		}
 		out = append(out, q)
 	}
-	return out, invalids(l.invalid, l.invalid_count)
+	return out
 }
 
 // ParseQuotaRoot parses the QUOTAROOT responses of r. Errors as ParseList.
@@ -1035,18 +1043,20 @@ func (r *Result) ParseListRights() ([]ListRights, error) {
 func (r *Result) ParseMetadata() ([]Metadata, error) {
 	return parse(r, "PARSE METADATA", func(p *C.imap_result, l **C.imap_metadata_list) C.imap_code {
 		return C.imap_parse_metadata(p, l)
-	}, func(l *C.imap_metadata_list) (out []Metadata, inv []Invalid) {
-		defer C.imap_metadata_list_free(l)
-		for _, e := range ptrs(l.entries, l.count) {
-			m := Metadata{}
-			m.Mailbox, m.RawMailbox = mailboxName(e.mailbox)
-			for _, x := range ptrs(e.entries, e.entry_count) {
-				m.Entries = append(m.Entries, MetadataEntry{Name: bstr(x.name), Value: bbytes(x.value)})
-			}
-			out = append(out, m)
+	}, metadata)
+}
+
+func metadata(l *C.imap_metadata_list) (out []Metadata, inv []Invalid) {
+	defer C.imap_metadata_list_free(l)
+	for _, e := range ptrs(l.entries, l.count) {
+		m := Metadata{}
+		m.Mailbox, m.RawMailbox = mailboxName(e.mailbox)
+		for _, x := range ptrs(e.entries, e.entry_count) {
+			m.Entries = append(m.Entries, MetadataEntry{Name: bstr(x.name), Value: bbytes(x.value)})
 		}
-		return out, invalids(l.invalid, l.invalid_count)
-	})
+		out = append(out, m)
+	}
+	return out, invalids(l.invalid, l.invalid_count)
 }
 
 // ParseCapability returns the capabilities of every CAPABILITY response of r, as sent.
