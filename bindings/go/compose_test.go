@@ -58,8 +58,14 @@ func TestCompositions(t *testing.T) {
 	must(t, "SETMETADATA")(u2.SetMetadata(ctx, box,
 		imap.Field{Name: "/private/comment", Value: "one"}, imap.Field{Name: "/shared/comment", Value: "two"}))
 	md, err := u2.GetMetadataParsed(ctx, box, []string{"/private/comment", "/shared/comment"}, "")
-	if err != nil || len(md) != 1 || md[0].Mailbox != box || len(md[0].Entries) != 2 ||
-		string(md[0].Entries[0].Value)+string(md[0].Entries[1].Value) != "onetwo" {
+	if err != nil || len(md) != 1 || md[0].Mailbox != box || len(md[0].Entries) != 2 {
 		t.Fatalf("GetMetadataParsed: %+v %v", md, err)
+	}
+	got := map[string]string{}
+	for _, e := range md[0].Entries {
+		got[e.Name] = string(e.Value)
+	}
+	if got["/private/comment"] != "one" || got["/shared/comment"] != "two" {
+		t.Fatalf("GetMetadataParsed entries: %q", got)
 	}
 }
