@@ -8,10 +8,14 @@
  * last. What libimap allocates, libimap frees: imap_result_free, imap_string_free,
  * imap_client_free, and one _free per parsed object (imap_fetch_list_free...). Strings in
  * are NUL-terminated UTF-8; bytes out are pointer + length.
- * Parsed results (imap_parse_*, imap_client_mailbox) are trees of library-allocated,
- * read-only structures that a caller never allocates or copies by value. Their layout is
- * fixed within a major version (arrays of them are walked by element size, so a new field
- * means a new SONAME); minor versions add new functions, never fields.
+ * Growth rule: parsed results (imap_parse_*, imap_client_mailbox) are trees of
+ * library-allocated, read-only structures. Within a major version a structure only grows by
+ * fields appended at its end, so a caller never allocates one, copies one by value, takes its
+ * sizeof or indexes an array of them: every array of structures is an array of pointers
+ * (`const struct imap_x *const *xs` with its count); only arrays of numbers are plain. New
+ * fields, enum values, functions and limit ids come in minor versions; numbers never change
+ * meaning. Enum values arrive as int32_t: name them with imap_<enum>_name, which gives
+ * "IMAP_<ENUM>_UNKNOWN" for a value it does not know.
  * A handle may be used from any thread; calls on one handle are serialized; imap_interrupt
  * and the imap_client_* accessors may run alongside another call (the accessors never wait
  * for it). Callbacks run only on the calling thread,
@@ -209,6 +213,51 @@ typedef int32_t imap_code;
 #endif // __cplusplus
 
 /**
+ * What kind of problem made a response unparsable (`imap_invalid.kind`).
+ */
+enum imap_invalid_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * No problem (a valid FETCH message).
+   */
+  IMAP_INVALID_KIND_NONE = 0,
+  /**
+   * Bytes that are not IMAP syntax.
+   */
+  IMAP_INVALID_KIND_SYNTAX = 1,
+  /**
+   * Parentheses nested deeper than the parser's bound (64).
+   */
+  IMAP_INVALID_KIND_DEPTH = 2,
+  /**
+   * A number too large for its field, or not a number.
+   */
+  IMAP_INVALID_KIND_NUMBER = 3,
+  /**
+   * Well-formed syntax of the wrong shape for the response.
+   */
+  IMAP_INVALID_KIND_SHAPE = 4,
+  /**
+   * The response ended early.
+   */
+  IMAP_INVALID_KIND_TRUNCATED = 5,
+  /**
+   * Invalid modified UTF-7 or base64.
+   */
+  IMAP_INVALID_KIND_ENCODING = 6,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum imap_invalid_kind imap_invalid_kind;
+#else
+typedef int32_t imap_invalid_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * Which response code `imap_response_code.kind` holds.
  */
 enum imap_response_code_kind
@@ -287,51 +336,6 @@ enum imap_response_code_kind
 typedef enum imap_response_code_kind imap_response_code_kind;
 #else
 typedef int32_t imap_response_code_kind;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
-/**
- * What kind of problem made a response unparsable (`imap_invalid.kind`).
- */
-enum imap_invalid_kind
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : int32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-  /**
-   * No problem (a valid FETCH message).
-   */
-  IMAP_INVALID_KIND_NONE = 0,
-  /**
-   * Bytes that are not IMAP syntax.
-   */
-  IMAP_INVALID_KIND_SYNTAX = 1,
-  /**
-   * Parentheses nested deeper than the parser's bound (64).
-   */
-  IMAP_INVALID_KIND_DEPTH = 2,
-  /**
-   * A number too large for its field, or not a number.
-   */
-  IMAP_INVALID_KIND_NUMBER = 3,
-  /**
-   * Well-formed syntax of the wrong shape for the response.
-   */
-  IMAP_INVALID_KIND_SHAPE = 4,
-  /**
-   * The response ended early.
-   */
-  IMAP_INVALID_KIND_TRUNCATED = 5,
-  /**
-   * Invalid modified UTF-7 or base64.
-   */
-  IMAP_INVALID_KIND_ENCODING = 6,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum imap_invalid_kind imap_invalid_kind;
-#else
-typedef int32_t imap_invalid_kind;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -644,6 +648,198 @@ typedef struct imap_seq_range {
 } imap_seq_range;
 
 /**
+ * Return data this library has no field for (`PARTIAL`, `RELEVANCY`...): name upper-cased,
+ * value in IMAP syntax.
+ */
+typedef struct imap_esearch_item {
+  struct imap_bytes name;
+  struct imap_bytes value;
+} imap_esearch_item;
+
+/**
+ * An ESEARCH response (RFC 4731).
+ */
+typedef struct imap_esearch_info {
+  /**
+   * The tag of the command it answers; NIL if not sent.
+   */
+  struct imap_bytes tag;
+  /**
+   * 1 if the numbers are UIDs.
+   */
+  int32_t uid;
+  int32_t has_min;
+  uint32_t min;
+  int32_t has_max;
+  uint32_t max;
+  int32_t has_count;
+  uint32_t count;
+  /**
+   * `ALL`, as ranges (`has_all` 0 when not sent).
+   */
+  int32_t has_all;
+  const struct imap_seq_range *const *all;
+  size_t all_count;
+  int32_t has_modseq;
+  uint64_t modseq;
+  const struct imap_esearch_item *const *other;
+  size_t other_count;
+} imap_esearch_info;
+
+/**
+ * A response that could not be parsed: why (`kind`, and `message` as a NUL-terminated
+ * English text) and its raw bytes as the raw result holds them, without `* ` and the response
+ * name (`2 (UID x)` for `* 2 FETCH (UID x)`): each line, and after a line announcing a
+ * literal, CRLF and the literal.
+ */
+typedef struct imap_invalid {
+  imap_invalid_kind kind;
+  const char *message;
+  struct imap_bytes raw;
+} imap_invalid;
+
+/**
+ * The ESEARCH responses of a result.
+ */
+typedef struct imap_esearch_list {
+  const struct imap_esearch_info *const *entries;
+  size_t count;
+  const struct imap_invalid *const *invalid;
+  size_t invalid_count;
+} imap_esearch_list;
+
+/**
+ * The numbers of SEARCH or SORT responses (message numbers, or UIDs for `imap_uid`), in the
+ * order sent, and CONDSTORE's `(MODSEQ n)`.
+ */
+typedef struct imap_search_result {
+  const uint32_t *ids;
+  size_t count;
+  int32_t has_modseq;
+  uint64_t modseq;
+  const struct imap_invalid *const *invalid;
+  size_t invalid_count;
+} imap_search_result;
+
+/**
+ * A node of a THREAD forest, in the flat array `imap_thread_list.nodes`: links are indexes
+ * into that array (a flat array keeps long reply chains from becoming deep pointer chains).
+ */
+typedef struct imap_thread_node {
+  /**
+   * The message number (or UID); `has_id` 0 for the missing parent of siblings that RFC
+   * 5256 writes `((3)(5))`.
+   */
+  int32_t has_id;
+  uint32_t id;
+  /**
+   * Index of the parent node; `has_parent` 0 for a root.
+   */
+  int32_t has_parent;
+  size_t parent;
+  /**
+   * Indexes of the children, in order.
+   */
+  const size_t *children;
+  size_t child_count;
+} imap_thread_node;
+
+/**
+ * THREAD results (RFC 5256): every node, and the indexes of the roots (one per thread).
+ */
+typedef struct imap_thread_list {
+  const struct imap_thread_node *const *nodes;
+  size_t node_count;
+  const size_t *roots;
+  size_t root_count;
+  const struct imap_invalid *const *invalid;
+  size_t invalid_count;
+} imap_thread_list;
+
+/**
+ * A mailbox name from the server: `raw` as sent, and `name` decoded to UTF-8 (modified UTF-7
+ * decoded, or the raw bytes when they are UTF-8 beyond ASCII, as servers in UTF-8 mode send);
+ * `name.data` is NULL when the raw name is neither.
+ */
+typedef struct imap_mailbox_name {
+  struct imap_bytes raw;
+  struct imap_bytes name;
+} imap_mailbox_name;
+
+/**
+ * A METADATA entry (`/private/comment`) and its value; `value.data` is NULL for NIL and in
+ * unsolicited change notices, which list names only.
+ */
+typedef struct imap_metadata_entry {
+  struct imap_bytes name;
+  struct imap_bytes value;
+} imap_metadata_entry;
+
+/**
+ * A METADATA response (RFC 5464): the mailbox (empty for server metadata) and its entries.
+ */
+typedef struct imap_metadata_info {
+  struct imap_mailbox_name mailbox;
+  const struct imap_metadata_entry *const *entries;
+  size_t entry_count;
+} imap_metadata_info;
+
+/**
+ * The METADATA responses of a result.
+ */
+typedef struct imap_metadata_list {
+  const struct imap_metadata_info *const *entries;
+  size_t count;
+  const struct imap_invalid *const *invalid;
+  size_t invalid_count;
+} imap_metadata_list;
+
+/**
+ * A quota resource: name (`STORAGE` in KiB, `MESSAGE`...), usage and limit.
+ */
+typedef struct imap_quota_resource {
+  struct imap_bytes name;
+  uint64_t usage;
+  uint64_t limit;
+} imap_quota_resource;
+
+/**
+ * A QUOTA response: the quota root and its resources.
+ */
+typedef struct imap_quota_info {
+  struct imap_bytes root;
+  const struct imap_quota_resource *const *resources;
+  size_t resource_count;
+} imap_quota_info;
+
+/**
+ * GETQUOTAROOT's answer as one object (`imap_quota_for`): the mailbox, every quota root of
+ * its QUOTAROOT responses, and the QUOTA responses that came with them.
+ */
+typedef struct imap_mailbox_quota {
+  /**
+   * As the server named it in its first QUOTAROOT response (the name sent when none came).
+   */
+  struct imap_mailbox_name mailbox;
+  /**
+   * The quota roots (`"User quota"`), in order; none when the mailbox has no quota.
+   */
+  const struct imap_bytes *const *roots;
+  size_t root_count;
+  /**
+   * The QUOTA responses (each a root and its resources), in order.
+   */
+  const struct imap_quota_info *const *quotas;
+  size_t quota_count;
+  /**
+   * QUOTAROOT and QUOTA responses that could not be parsed (then the code is
+   * `IMAP_CODE_PARSE`, with the object).
+   */
+  const struct imap_invalid *const *invalid;
+  size_t invalid_count;
+} imap_mailbox_quota;
+
+/**
  * The response code of a result's tagged text (`[APPENDUID 38505 3955]`). Fields beyond
  * `kind`, `name` and `data` are filled as `imap_response_code_kind` says, zero/NULL
  * otherwise. UID sets are kept as ranges (`1:4294967295` is one range).
@@ -659,25 +855,18 @@ typedef struct imap_response_code {
    */
   struct imap_bytes data;
   uint64_t number;
-  const struct imap_bytes *atoms;
+  const struct imap_bytes *const *atoms;
   size_t atom_count;
-  const struct imap_seq_range *uids;
+  const struct imap_seq_range *const *uids;
   size_t uid_count;
-  const struct imap_seq_range *source_uids;
+  const struct imap_seq_range *const *source_uids;
   size_t source_uid_count;
+  /**
+   * 1 when `number` holds a value (UIDNEXT, UIDVALIDITY, UNSEEN, HIGHESTMODSEQ, APPENDUID,
+   * COPYUID), 0 otherwise (`number` is then 0). Appended in 1.0.
+   */
+  int32_t has_number;
 } imap_response_code;
-
-/**
- * A response that could not be parsed: why (`kind`, and `message` as a NUL-terminated
- * English text) and its raw bytes as the raw result holds them, without `* ` and the response
- * name (`2 (UID x)` for `* 2 FETCH (UID x)`): each line, and after a line announcing a
- * literal, CRLF and the literal.
- */
-typedef struct imap_invalid {
-  imap_invalid_kind kind;
-  const char *message;
-  struct imap_bytes raw;
-} imap_invalid;
 
 /**
  * What SELECT or EXAMINE reported about the selected mailbox (`has_*` 0 for what the server
@@ -701,14 +890,14 @@ typedef struct imap_mailbox_info {
    * FLAGS: the flags defined in the mailbox.
    */
   int32_t has_flags;
-  const struct imap_bytes *flags;
+  const struct imap_bytes *const *flags;
   size_t flag_count;
   /**
    * `[PERMANENTFLAGS (...)]`: the flags that can be changed permanently (`\*`: new
    * keywords too).
    */
   int32_t has_permanent_flags;
-  const struct imap_bytes *permanent_flags;
+  const struct imap_bytes *const *permanent_flags;
   size_t permanent_flag_count;
   /**
    * `[HIGHESTMODSEQ n]` (RFC 7162).
@@ -728,7 +917,7 @@ typedef struct imap_mailbox_info {
    * and their bytes as received; the field they belong to is absent (`has_*` 0). When
    * there are any, `imap_client_mailbox` returns `IMAP_CODE_PARSE` (with the object).
    */
-  const struct imap_invalid *invalid;
+  const struct imap_invalid *const *invalid;
   size_t invalid_count;
 } imap_mailbox_info;
 
@@ -755,23 +944,23 @@ typedef struct imap_address {
 /**
  * An ENVELOPE. Strings are raw header text (NIL when the header is absent); `subject_decoded`
  * is the subject with RFC 2047 encoded words decoded, as UTF-8. Each address list is an array
- * of `imap_address` (see `imap_address_kind` for groups).
+ * of pointers to `imap_address` (see `imap_address_kind` for groups).
  */
 typedef struct imap_envelope {
   struct imap_bytes date;
   struct imap_bytes subject;
   struct imap_bytes subject_decoded;
-  const struct imap_address *from;
+  const struct imap_address *const *from;
   size_t from_count;
-  const struct imap_address *sender;
+  const struct imap_address *const *sender;
   size_t sender_count;
-  const struct imap_address *reply_to;
+  const struct imap_address *const *reply_to;
   size_t reply_to_count;
-  const struct imap_address *to;
+  const struct imap_address *const *to;
   size_t to_count;
-  const struct imap_address *cc;
+  const struct imap_address *const *cc;
   size_t cc_count;
-  const struct imap_address *bcc;
+  const struct imap_address *const *bcc;
   size_t bcc_count;
   struct imap_bytes in_reply_to;
   struct imap_bytes message_id;
@@ -790,7 +979,8 @@ typedef struct imap_param {
  * its parts in `children`, and of the other fields only `subtype`, `params`, the disposition,
  * `language`, `location` and `extension`. A message/rfc822 (or message/global) part has
  * `message_envelope` and `message_body` set (NULL otherwise). Strings are as sent: compare
- * type names case-insensitively. The tree is at most 64 levels deep.
+ * type names case-insensitively. The tree is at most 64 levels deep. `part` (appended in 1.0)
+ * is the node's part number for `BODY[part]`, see its field.
  */
 typedef struct imap_body_part {
   int32_t multipart;
@@ -799,7 +989,7 @@ typedef struct imap_body_part {
    */
   struct imap_bytes media_type;
   struct imap_bytes subtype;
-  const struct imap_param *params;
+  const struct imap_param *const *params;
   size_t param_count;
   /**
    * Content-ID.
@@ -827,20 +1017,29 @@ typedef struct imap_body_part {
    * Content-Disposition type (`attachment`, `inline`); NIL when there is none.
    */
   struct imap_bytes disposition;
-  const struct imap_param *disposition_params;
+  const struct imap_param *const *disposition_params;
   size_t disposition_param_count;
-  const struct imap_bytes *language;
+  const struct imap_bytes *const *language;
   size_t language_count;
   struct imap_bytes location;
   /**
    * Extension data beyond the known fields, each value in IMAP syntax.
    */
-  const struct imap_bytes *extension;
+  const struct imap_bytes *const *extension;
   size_t extension_count;
-  const struct imap_body_part *children;
+  const struct imap_body_part *const *children;
   size_t child_count;
   const struct imap_envelope *message_envelope;
   const struct imap_body_part *message_body;
+  /**
+   * The part number (RFC 3501 §6.4.5) to fetch this node with `BODY[part]`, NUL-terminated:
+   * "" for a message's multipart root (its parts are "1", "2"...), "1" for the body of a
+   * single-part message, "2.1" for the first part of part 2. The body of an encapsulated
+   * message (message/rfc822 part "2") is numbered under it: a single part is "2.1", a
+   * multipart takes "2" itself and its parts are "2.1", "2.2"... Numbers are absolute (as in
+   * the whole message) in every node, whatever node a walk starts from.
+   */
+  const char *part;
 } imap_body_part;
 
 /**
@@ -862,7 +1061,7 @@ typedef struct imap_section {
   /**
    * Header field names of HEADER.FIELDS and HEADER.FIELDS.NOT.
    */
-  const struct imap_bytes *fields;
+  const struct imap_bytes *const *fields;
   size_t field_count;
   /**
    * The `<origin>` of a partial fetch.
@@ -915,7 +1114,7 @@ typedef struct imap_fetch_message {
    * FLAGS (`\Seen`, `$Junk`...), as sent.
    */
   int32_t has_flags;
-  const struct imap_bytes *flags;
+  const struct imap_bytes *const *flags;
   size_t flag_count;
   /**
    * INTERNALDATE: the instant (seconds since 1970-01-01 UTC) and the zone written in the
@@ -946,14 +1145,14 @@ typedef struct imap_fetch_message {
   /**
    * Section items, in the order sent.
    */
-  const struct imap_section *sections;
+  const struct imap_section *const *sections;
   size_t section_count;
-  const struct imap_binary_size *binary_sizes;
+  const struct imap_binary_size *const *binary_sizes;
   size_t binary_size_count;
   /**
    * Items kept raw (see `imap_raw_item`).
    */
-  const struct imap_raw_item *other;
+  const struct imap_raw_item *const *other;
   size_t other_count;
   int32_t valid;
   imap_invalid_kind error_kind;
@@ -977,19 +1176,9 @@ typedef struct imap_fetch_message {
  * The messages of a FETCH result, in the order received.
  */
 typedef struct imap_fetch_list {
-  const struct imap_fetch_message *messages;
+  const struct imap_fetch_message *const *messages;
   size_t count;
 } imap_fetch_list;
-
-/**
- * A mailbox name from the server: `raw` as sent, and `name` decoded to UTF-8 (modified UTF-7
- * decoded, or the raw bytes when they are UTF-8 beyond ASCII, as servers in UTF-8 mode send);
- * `name.data` is NULL when the raw name is neither.
- */
-typedef struct imap_mailbox_name {
-  struct imap_bytes raw;
-  struct imap_bytes name;
-} imap_mailbox_name;
 
 /**
  * A LIST or LSUB entry.
@@ -998,7 +1187,7 @@ typedef struct imap_list_entry {
   /**
    * `\HasNoChildren`, `\Noselect`, `\Sent`... as sent.
    */
-  const struct imap_bytes *attributes;
+  const struct imap_bytes *const *attributes;
   size_t attribute_count;
   /**
    * The hierarchy delimiter, or 0 for NIL (a flat namespace).
@@ -1008,7 +1197,7 @@ typedef struct imap_list_entry {
   /**
    * LIST-EXTENDED data after the name, each value in IMAP syntax.
    */
-  const struct imap_bytes *extended;
+  const struct imap_bytes *const *extended;
   size_t extended_count;
 } imap_list_entry;
 
@@ -1016,9 +1205,9 @@ typedef struct imap_list_entry {
  * The entries of a LIST or LSUB result, and the responses that could not be parsed.
  */
 typedef struct imap_list_entries {
-  const struct imap_list_entry *entries;
+  const struct imap_list_entry *const *entries;
   size_t count;
-  const struct imap_invalid *invalid;
+  const struct imap_invalid *const *invalid;
   size_t invalid_count;
 } imap_list_entries;
 
@@ -1060,7 +1249,7 @@ typedef struct imap_status_info {
    */
   int32_t has_size;
   uint64_t size;
-  const struct imap_status_item *other;
+  const struct imap_status_item *const *other;
   size_t other_count;
 } imap_status_info;
 
@@ -1068,108 +1257,11 @@ typedef struct imap_status_info {
  * The STATUS responses of a result (usually one).
  */
 typedef struct imap_status_list {
-  const struct imap_status_info *entries;
+  const struct imap_status_info *const *entries;
   size_t count;
-  const struct imap_invalid *invalid;
+  const struct imap_invalid *const *invalid;
   size_t invalid_count;
 } imap_status_list;
-
-/**
- * The numbers of SEARCH or SORT responses (message numbers, or UIDs for `imap_uid`), in the
- * order sent, and CONDSTORE's `(MODSEQ n)`.
- */
-typedef struct imap_search_result {
-  const uint32_t *ids;
-  size_t count;
-  int32_t has_modseq;
-  uint64_t modseq;
-  const struct imap_invalid *invalid;
-  size_t invalid_count;
-} imap_search_result;
-
-/**
- * Return data this library has no field for (`PARTIAL`, `RELEVANCY`...): name upper-cased,
- * value in IMAP syntax.
- */
-typedef struct imap_esearch_item {
-  struct imap_bytes name;
-  struct imap_bytes value;
-} imap_esearch_item;
-
-/**
- * An ESEARCH response (RFC 4731).
- */
-typedef struct imap_esearch_info {
-  /**
-   * The tag of the command it answers; NIL if not sent.
-   */
-  struct imap_bytes tag;
-  /**
-   * 1 if the numbers are UIDs.
-   */
-  int32_t uid;
-  int32_t has_min;
-  uint32_t min;
-  int32_t has_max;
-  uint32_t max;
-  int32_t has_count;
-  uint32_t count;
-  /**
-   * `ALL`, as ranges (`has_all` 0 when not sent).
-   */
-  int32_t has_all;
-  const struct imap_seq_range *all;
-  size_t all_count;
-  int32_t has_modseq;
-  uint64_t modseq;
-  const struct imap_esearch_item *other;
-  size_t other_count;
-} imap_esearch_info;
-
-/**
- * The ESEARCH responses of a result.
- */
-typedef struct imap_esearch_list {
-  const struct imap_esearch_info *entries;
-  size_t count;
-  const struct imap_invalid *invalid;
-  size_t invalid_count;
-} imap_esearch_list;
-
-/**
- * A node of a THREAD forest, in the flat array `imap_thread_list.nodes`: links are indexes
- * into that array (a flat array keeps long reply chains from becoming deep pointer chains).
- */
-typedef struct imap_thread_node {
-  /**
-   * The message number (or UID); `has_id` 0 for the missing parent of siblings that RFC
-   * 5256 writes `((3)(5))`.
-   */
-  int32_t has_id;
-  uint32_t id;
-  /**
-   * Index of the parent node; `has_parent` 0 for a root.
-   */
-  int32_t has_parent;
-  size_t parent;
-  /**
-   * Indexes of the children, in order.
-   */
-  const size_t *children;
-  size_t child_count;
-} imap_thread_node;
-
-/**
- * THREAD results (RFC 5256): every node, and the indexes of the roots (one per thread).
- */
-typedef struct imap_thread_list {
-  const struct imap_thread_node *nodes;
-  size_t node_count;
-  const size_t *roots;
-  size_t root_count;
-  const struct imap_invalid *invalid;
-  size_t invalid_count;
-} imap_thread_list;
 
 /**
  * One namespace: its prefix, delimiter (0 for NIL) and extension data (IMAP syntax).
@@ -1177,7 +1269,7 @@ typedef struct imap_thread_list {
 typedef struct imap_namespace_entry {
   struct imap_bytes prefix;
   uint8_t delimiter;
-  const struct imap_bytes *extensions;
+  const struct imap_bytes *const *extensions;
   size_t extension_count;
 } imap_namespace_entry;
 
@@ -1185,11 +1277,11 @@ typedef struct imap_namespace_entry {
  * A NAMESPACE response (RFC 2342): personal, other users' and shared namespaces.
  */
 typedef struct imap_namespace_info {
-  const struct imap_namespace_entry *personal;
+  const struct imap_namespace_entry *const *personal;
   size_t personal_count;
-  const struct imap_namespace_entry *other;
+  const struct imap_namespace_entry *const *other;
   size_t other_count;
-  const struct imap_namespace_entry *shared;
+  const struct imap_namespace_entry *const *shared;
   size_t shared_count;
 } imap_namespace_info;
 
@@ -1197,37 +1289,19 @@ typedef struct imap_namespace_info {
  * The NAMESPACE responses of a result (one from `imap_namespace`).
  */
 typedef struct imap_namespace_list {
-  const struct imap_namespace_info *entries;
+  const struct imap_namespace_info *const *entries;
   size_t count;
-  const struct imap_invalid *invalid;
+  const struct imap_invalid *const *invalid;
   size_t invalid_count;
 } imap_namespace_list;
-
-/**
- * A quota resource: name (`STORAGE` in KiB, `MESSAGE`...), usage and limit.
- */
-typedef struct imap_quota_resource {
-  struct imap_bytes name;
-  uint64_t usage;
-  uint64_t limit;
-} imap_quota_resource;
-
-/**
- * A QUOTA response: the quota root and its resources.
- */
-typedef struct imap_quota_info {
-  struct imap_bytes root;
-  const struct imap_quota_resource *resources;
-  size_t resource_count;
-} imap_quota_info;
 
 /**
  * The QUOTA responses of a result.
  */
 typedef struct imap_quota_list {
-  const struct imap_quota_info *entries;
+  const struct imap_quota_info *const *entries;
   size_t count;
-  const struct imap_invalid *invalid;
+  const struct imap_invalid *const *invalid;
   size_t invalid_count;
 } imap_quota_list;
 
@@ -1236,7 +1310,7 @@ typedef struct imap_quota_list {
  */
 typedef struct imap_quotaroot_info {
   struct imap_mailbox_name mailbox;
-  const struct imap_bytes *roots;
+  const struct imap_bytes *const *roots;
   size_t root_count;
 } imap_quotaroot_info;
 
@@ -1244,9 +1318,9 @@ typedef struct imap_quotaroot_info {
  * The QUOTAROOT responses of a result.
  */
 typedef struct imap_quotaroot_list {
-  const struct imap_quotaroot_info *entries;
+  const struct imap_quotaroot_info *const *entries;
   size_t count;
-  const struct imap_invalid *invalid;
+  const struct imap_invalid *const *invalid;
   size_t invalid_count;
 } imap_quotaroot_list;
 
@@ -1263,7 +1337,7 @@ typedef struct imap_acl_entry {
  */
 typedef struct imap_acl_info {
   struct imap_mailbox_name mailbox;
-  const struct imap_acl_entry *entries;
+  const struct imap_acl_entry *const *entries;
   size_t entry_count;
 } imap_acl_info;
 
@@ -1271,9 +1345,9 @@ typedef struct imap_acl_info {
  * The ACL responses of a result.
  */
 typedef struct imap_acl_list {
-  const struct imap_acl_info *entries;
+  const struct imap_acl_info *const *entries;
   size_t count;
-  const struct imap_invalid *invalid;
+  const struct imap_invalid *const *invalid;
   size_t invalid_count;
 } imap_acl_list;
 
@@ -1289,9 +1363,9 @@ typedef struct imap_myrights_info {
  * The MYRIGHTS responses of a result.
  */
 typedef struct imap_myrights_list {
-  const struct imap_myrights_info *entries;
+  const struct imap_myrights_info *const *entries;
   size_t count;
-  const struct imap_invalid *invalid;
+  const struct imap_invalid *const *invalid;
   size_t invalid_count;
 } imap_myrights_list;
 
@@ -1303,7 +1377,7 @@ typedef struct imap_listrights_info {
   struct imap_mailbox_name mailbox;
   struct imap_bytes identifier;
   struct imap_bytes required;
-  const struct imap_bytes *optional;
+  const struct imap_bytes *const *optional;
   size_t optional_count;
 } imap_listrights_info;
 
@@ -1311,39 +1385,11 @@ typedef struct imap_listrights_info {
  * The LISTRIGHTS responses of a result.
  */
 typedef struct imap_listrights_list {
-  const struct imap_listrights_info *entries;
+  const struct imap_listrights_info *const *entries;
   size_t count;
-  const struct imap_invalid *invalid;
+  const struct imap_invalid *const *invalid;
   size_t invalid_count;
 } imap_listrights_list;
-
-/**
- * A METADATA entry (`/private/comment`) and its value; `value.data` is NULL for NIL and in
- * unsolicited change notices, which list names only.
- */
-typedef struct imap_metadata_entry {
-  struct imap_bytes name;
-  struct imap_bytes value;
-} imap_metadata_entry;
-
-/**
- * A METADATA response (RFC 5464): the mailbox (empty for server metadata) and its entries.
- */
-typedef struct imap_metadata_info {
-  struct imap_mailbox_name mailbox;
-  const struct imap_metadata_entry *entries;
-  size_t entry_count;
-} imap_metadata_info;
-
-/**
- * The METADATA responses of a result.
- */
-typedef struct imap_metadata_list {
-  const struct imap_metadata_info *entries;
-  size_t count;
-  const struct imap_invalid *invalid;
-  size_t invalid_count;
-} imap_metadata_list;
 
 /**
  * The capabilities of every CAPABILITY response of a result, as sent (`IMAP4rev1`,
@@ -1351,7 +1397,7 @@ typedef struct imap_metadata_list {
  * command's own), so a name can appear more than once.
  */
 typedef struct imap_capability_list {
-  const struct imap_bytes *capabilities;
+  const struct imap_bytes *const *capabilities;
   size_t count;
 } imap_capability_list;
 
@@ -1733,6 +1779,28 @@ int32_t imap_client_state(struct imap_client *client);
 char *imap_client_capabilities(struct imap_client *client);
 
 /**
+ * The number of capabilities the server advertised (0 before the greeting or for NULL): the
+ * entries `imap_client_capability_get` gives, in the server's order, upper-cased. An accessor
+ * (never waits for a call in progress).
+ *
+ * # Safety
+ * `client` is NULL or a live handle.
+ */
+size_t imap_client_capability_count(const struct imap_client *client);
+
+/**
+ * Capability `index` (`IMAP4REV1`, `AUTH=PLAIN`...) as a new string in `*out` (free with
+ * `imap_string_free`). `IMAP_CODE_INVALID_ARGUMENT` (and `*out` NULL) when `index` is not
+ * below `imap_client_capability_count`, or `client` or `out` is NULL. The list can change
+ * between two calls (CAPABILITY, login, STARTTLS): a binding reads it with the count and
+ * stops at the first INVALID_ARGUMENT. An accessor (never waits for a call in progress).
+ *
+ * # Safety
+ * `client` is NULL or a live handle; `out` is NULL or writable.
+ */
+imap_code imap_client_capability_get(const struct imap_client *client, size_t index, char **out);
+
+/**
  * 1 if the server advertised `capability` (case-insensitive), else 0.
  *
  * # Safety
@@ -2064,6 +2132,67 @@ imap_code imap_recent(struct imap_client *client, struct imap_result **out);
 imap_code imap_xatom(struct imap_client *client, const char *name, const char *const *args, size_t nargs, struct imap_result **out);
 
 /**
+ * SEARCH given as an ESEARCH list whatever the server offers: with ESEARCH (RFC 4731) it
+ * sends `SEARCH RETURN (MIN MAX COUNT ALL) [CHARSET charset] criteria...`, without it
+ * `SEARCH [CHARSET charset] criteria...` and turns the numbers into one entry (COUNT, and
+ * MIN, MAX and ALL as ranges when something matched; `tag` NIL). Criteria go verbatim, as
+ * `imap_search`'s; `charset` NULL: none. `*out` (free with `imap_esearch_list_free`) is set
+ * for OK and PARSE; other codes are the command's, with `imap_last_error`.
+ *
+ * # Safety
+ * `client` is a live handle; strings are NUL-terminated; `criteria` holds `ncriteria`
+ * strings; `out` is NULL or writable.
+ */
+imap_code imap_esearch_auto(struct imap_client *client, const char *charset, const char *const *criteria, size_t ncriteria, struct imap_esearch_list **out);
+
+/**
+ * UID SORT, parsed (the UIDs in order): sort criteria in parentheses unless they are,
+ * `charset` NULL gives UTF-8 (the command requires one), search criteria verbatim. Codes and
+ * `*out` (free with `imap_search_result_free`) as `imap_esearch_auto`.
+ *
+ * # Safety
+ * As `imap_esearch_auto`.
+ */
+imap_code imap_uid_sort_parsed(struct imap_client *client, const char *sort_criteria, const char *charset, const char *const *criteria, size_t ncriteria, struct imap_search_result **out);
+
+/**
+ * UID THREAD, parsed (ids are UIDs): `charset` NULL gives UTF-8. Codes and `*out` (free
+ * with `imap_thread_list_free`) as `imap_esearch_auto`.
+ *
+ * # Safety
+ * As `imap_esearch_auto`.
+ */
+imap_code imap_uid_thread_parsed(struct imap_client *client, const char *algorithm, const char *charset, const char *const *criteria, size_t ncriteria, struct imap_thread_list **out);
+
+/**
+ * GETMETADATA, parsed, with the METADATA responses for one mailbox merged into one entry
+ * (the entries in the order received). Arguments as `imap_getmetadata`; codes and `*out`
+ * (free with `imap_metadata_list_free`) as `imap_esearch_auto`.
+ *
+ * # Safety
+ * As `imap_esearch_auto`; `entries` holds `nentries` strings.
+ */
+imap_code imap_getmetadata_parsed(struct imap_client *client, const char *mailbox, const char *const *entries, size_t nentries, const char *options, struct imap_metadata_list **out);
+
+/**
+ * GETQUOTAROOT `mailbox` with its QUOTA responses merged into one object in `*out` (free with
+ * `imap_mailbox_quota_free`): what `imap_getquotaroot` + `imap_parse_quotaroot` +
+ * `imap_parse_quota` give, in one call. Codes as `imap_esearch_auto`.
+ *
+ * # Safety
+ * `client` is a live handle; `mailbox` is NUL-terminated; `out` is NULL or writable.
+ */
+imap_code imap_quota_for(struct imap_client *client, const char *mailbox, struct imap_mailbox_quota **out);
+
+/**
+ * Frees what `imap_quota_for` gave. NULL is ignored.
+ *
+ * # Safety
+ * `quota` is NULL or not yet freed.
+ */
+void imap_mailbox_quota_free(struct imap_mailbox_quota *quota);
+
+/**
  * GETACL `mailbox`. Data: the untagged ACL lines (`INBOX user1 lrwstipekxacd`).
  *
  * # Safety
@@ -2257,6 +2386,65 @@ imap_code imap_id(struct imap_client *client, const char *const *names, const ch
 int32_t imap_client_utf8_enabled(struct imap_client *client);
 
 /**
+ * The name of an `imap_state` value (`"IMAP_STATE_SELECTED"`), or `"IMAP_STATE_UNKNOWN"`.
+ */
+const char *imap_state_name(int32_t value);
+
+/**
+ * The name of an `imap_tls_mode` value (`"IMAP_TLS_MODE_STARTTLS"`), or
+ * `"IMAP_TLS_MODE_UNKNOWN"`.
+ */
+const char *imap_tls_mode_name(int32_t value);
+
+/**
+ * The name of an `imap_response_code_kind` value (`"IMAP_RESPONSE_CODE_KIND_APPENDUID"`), or
+ * `"IMAP_RESPONSE_CODE_KIND_UNKNOWN"`.
+ */
+const char *imap_response_code_kind_name(int32_t value);
+
+/**
+ * The name of an `imap_invalid_kind` value (`"IMAP_INVALID_KIND_SYNTAX"`), or
+ * `"IMAP_INVALID_KIND_UNKNOWN"`.
+ */
+const char *imap_invalid_kind_name(int32_t value);
+
+/**
+ * The name of an `imap_address_kind` value (`"IMAP_ADDRESS_KIND_GROUP_START"`), or
+ * `"IMAP_ADDRESS_KIND_UNKNOWN"`.
+ */
+const char *imap_address_kind_name(int32_t value);
+
+/**
+ * The name of an `imap_section_kind` value (`"IMAP_SECTION_KIND_BINARY"`), or
+ * `"IMAP_SECTION_KIND_UNKNOWN"`.
+ */
+const char *imap_section_kind_name(int32_t value);
+
+/**
+ * The name of an `imap_section_text` value (`"IMAP_SECTION_TEXT_HEADER_FIELDS"`), or
+ * `"IMAP_SECTION_TEXT_UNKNOWN"`.
+ */
+const char *imap_section_text_name(int32_t value);
+
+/**
+ * The name of an `imap_item_kind` value (`"IMAP_ITEM_KIND_LITERAL"`), or
+ * `"IMAP_ITEM_KIND_UNKNOWN"`.
+ */
+const char *imap_item_kind_name(int32_t value);
+
+/**
+ * The name of an `imap_mailbox_encoding` value (`"IMAP_MAILBOX_ENCODING_RAW"`), or
+ * `"IMAP_MAILBOX_ENCODING_UNKNOWN"`.
+ */
+const char *imap_mailbox_encoding_name(int32_t value);
+
+/**
+ * The name of an `imap_arg_kind` value (`"IMAP_ARG_KIND_STRING"`), or
+ * `"IMAP_ARG_KIND_UNKNOWN"`.
+ */
+const char *imap_arg_kind_name(int32_t value);
+
+/**
  * Parses the response code of `result`'s tagged text (`[APPENDUID 38505 3955] Append
  * completed`, `[TRYCREATE]`, `[COPYUID ...]`) into `*out`, freed with
  * `imap_response_code_free`. A result without a code (or without a tagged reply, such as
@@ -2340,6 +2528,32 @@ imap_code imap_parse_fetch(const struct imap_result *result, struct imap_fetch_l
  * `list` is NULL or a list not yet freed.
  */
 void imap_fetch_list_free(struct imap_fetch_list *list);
+
+/**
+ * The first section item of `msg` whose spec is `spec`, as it would be written between the
+ * brackets of `BODY[...]`, compared case-insensitively: "" is `BODY[]` (and `RFC822`),
+ * "HEADER" also finds `RFC822.HEADER`, "TEXT" `RFC822.TEXT`, "1.2", "1.MIME",
+ * "HEADER.FIELDS (FROM)" (spaces as the server sent them). `BINARY[...]` items answer to their
+ * spec too; a message holding both `BODY[1]` and `BINARY[1]` gives the one sent first (see
+ * `kind`). NULL when there is none, or when `msg` or `spec` is NULL. Valid as long as the
+ * list `msg` belongs to. Any thread.
+ *
+ * # Safety
+ * `msg` is NULL or a message of a live list; `spec` is NULL or NUL-terminated.
+ */
+const struct imap_section *imap_fetch_message_section(const struct imap_fetch_message *msg, const char *spec);
+
+/**
+ * The node of the body tree under `root` (`root` included) whose `part` is `part` ("2.1";
+ * "" is a multipart root, "1" the body of a single-part message). Part numbers are absolute,
+ * so start from `body_structure` (or `body`) for a message's number. Where two nodes share a
+ * number (a message/rfc822 part "2" and its multipart body) the message/rfc822 node is given.
+ * NULL when there is none or an argument is NULL. Valid as long as the tree. Any thread.
+ *
+ * # Safety
+ * `root` is NULL or a node of a live list; `part` is NULL or NUL-terminated.
+ */
+const struct imap_body_part *imap_body_part_find(const struct imap_body_part *root, const char *part);
 
 /**
  * Parses the LIST or LSUB responses of `result` (from `imap_list`, `imap_lsub`, or
@@ -2617,22 +2831,6 @@ imap_code imap_utf7_decode(const uint8_t *raw, size_t len, char **out);
  * `raw` points to `len` readable bytes (or `len` is 0); `out` is NULL or writable.
  */
 imap_code imap_decode_header(const uint8_t *raw, size_t len, char **out);
-
-/**
- * Builds a result from items the caller holds (copies of a result's items, for instance), so
- * that a binding which copied a result's data and freed it can still use the `imap_parse_*`
- * functions: `type` (NULL: ""), `count` items (kinds, bytes and literals are copied), and
- * optionally the tagged status and text (`status` NULL: no tagged reply). `*out` receives the
- * new result, to free with `imap_result_free`. A LITERAL item with a NULL `literal` and a
- * non-zero `literal_len` stands for a streamed literal, as in results. Gives
- * `IMAP_CODE_INVALID_ARGUMENT` for a NULL line where bytes are announced, an unknown kind or
- * invalid UTF-8 in `type`/`status`.
- *
- * # Safety
- * `items` points to `count` items whose pointers are readable for their lengths; strings are
- * NULL or NUL-terminated; `text` points to `text_len` bytes; `out` is writable.
- */
-imap_code imap_result_new(const char *type_, const struct imap_item *items, size_t count, const char *status, const uint8_t *text, size_t text_len, struct imap_result **out);
 
 /**
  * imaplib's `typ`: `"OK"`, `"NO"`, `"BAD"`, `"BYE"` (logout), or the name given to

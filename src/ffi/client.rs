@@ -56,7 +56,7 @@ impl View {
 
 /// How `imap_open` secures the connection.
 #[repr(i32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, libimap_derive::CEnum)]
 pub enum ImapTlsMode {
     /// Plain TCP (imaplib `IMAP4`, port 143).
     None = 0,
@@ -68,7 +68,7 @@ pub enum ImapTlsMode {
 
 /// imaplib's states.
 #[repr(i32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, libimap_derive::CEnum)]
 pub enum ImapState {
     Logout = 0,
     Nonauth = 1,
@@ -609,6 +609,47 @@ fn owned_string(client: *mut ImapClient, f: impl FnOnce(&View) -> Option<Vec<u8>
 #[no_mangle]
 pub unsafe extern "C" fn imap_client_capabilities(client: *mut ImapClient) -> *mut c_char {
     owned_string(client, |v| Some(v.capabilities.join(" ").into_bytes()))
+}
+
+/// The number of capabilities the server advertised (0 before the greeting or for NULL): the
+/// entries `imap_client_capability_get` gives, in the server's order, upper-cased. An accessor
+/// (never waits for a call in progress).
+///
+/// # Safety
+/// `client` is NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn imap_client_capability_count(client: *const ImapClient) -> usize {
+    view(client, 0, |v| v.capabilities.len())
+}
+
+/// Capability `index` (`IMAP4REV1`, `AUTH=PLAIN`...) as a new string in `*out` (free with
+/// `imap_string_free`). `IMAP_CODE_INVALID_ARGUMENT` (and `*out` NULL) when `index` is not
+/// below `imap_client_capability_count`, or `client` or `out` is NULL. The list can change
+/// between two calls (CAPABILITY, login, STARTTLS): a binding reads it with the count and
+/// stops at the first INVALID_ARGUMENT. An accessor (never waits for a call in progress).
+///
+/// # Safety
+/// `client` is NULL or a live handle; `out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn imap_client_capability_get(
+    client: *const ImapClient,
+    index: usize,
+    out: *mut *mut c_char,
+) -> ImapCode {
+    if out.is_null() {
+        return ImapCode::InvalidArgument;
+    }
+    *out = ptr::null_mut();
+    let cap = view(client, None, |v| v.capabilities.get(index).cloned());
+    match cap {
+        Some(c) => {
+            *out = CString::new(c.replace('\0', ""))
+                .unwrap_or_default()
+                .into_raw();
+            ImapCode::Ok
+        }
+        None => ImapCode::InvalidArgument,
+    }
 }
 
 /// 1 if the server advertised `capability` (case-insensitive), else 0.

@@ -12,7 +12,7 @@ use std::ffi::{c_char, CStr};
 
 /// The kind of one typed argument value (the `kinds` array of `imap_search_args`...).
 #[repr(i32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, libimap_derive::CEnum)]
 pub enum ImapArgKind {
     /// A keyword, date, flag keyword or sequence set sent as it is (`SUBJECT`, `OR`,
     /// `1-Feb-2024`, `1:*`): printable ASCII without space, parentheses, `{`, `"` or `\`.

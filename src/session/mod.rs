@@ -10,6 +10,7 @@
 
 mod auth;
 mod commands;
+mod compose;
 mod error;
 mod extensions;
 mod idle;
@@ -22,6 +23,7 @@ pub use auth::{
     cram_md5_digest, sasl_turn, CancelReason, Mechanism, SaslClient, SaslStep, SaslTurn,
 };
 pub use commands::{allowed_states, ResultFrom};
+pub use compose::{Composed, MailboxQuota, Parsed};
 pub use error::{Error, ErrorKind, Result};
 pub use extensions::QuotaRoot;
 pub use store::UntaggedStore;
