@@ -88,63 +88,74 @@ func (r *Result) Item(i int) Item {
 	if it == nil {
 		panic("imap: Result.Item index out of range")
 	}
-	item := Item{Kind: ItemKind(it.kind)}
-	if item.Kind == ItemNone {
-		return item
+	return item(it, true)
+}
+
+// item copies it, with its literal's bytes when literal is set.
+func item(it *C.imap_item, literal bool) Item {
+	out := Item{Kind: ItemKind(it.kind)}
+	if out.Kind == ItemNone {
+		return out
 	}
-	item.Line = make([]byte, it.len)
-	copy(item.Line, cView(it.data, it.len))
-	if item.Kind == ItemLiteral {
-		// A buffered literal, even an empty one, has a non-NULL pointer; NULL means
-		// the literal went to the literal handler.
-		item.Size, item.Streamed = uint64(it.literal_len), it.literal == nil
-		if !item.Streamed {
-			item.Literal = goBytes(it.literal, it.literal_len)
+	out.Line = append([]byte{}, cView(it.data, it.len)...)
+	if out.Kind == ItemLiteral {
+		// A buffered literal, even an empty one, has a non-NULL pointer; NULL means the
+		// literal went to the literal handler.
+		out.Size, out.Streamed = uint64(it.literal_len), it.literal == nil
+		if literal && !out.Streamed {
+			out.Literal = goBytes(it.literal, it.literal_len)
 		}
 	}
-	return item
+	return out
+}
+
+// each calls f with a copy of every item (literal bytes only when literals is set).
+func (r *Result) each(literals bool, f func(Item)) {
+	defer runtime.KeepAlive(r)
+	for i := range r.Len() {
+		f(item(C.imap_result_item(r.p, C.size_t(i)), literals))
+	}
 }
 
 // Items returns a copy of every data item (imaplib's data list).
 func (r *Result) Items() []Item {
-	out := make([]Item, r.Len())
-	for i := range out {
-		out[i] = r.Item(i)
-	}
+	var out []Item
+	r.each(true, func(it Item) { out = append(out, it) })
 	return out
 }
 
 // Lines returns the Line of every item that is not ItemNone.
 func (r *Result) Lines() [][]byte {
 	var out [][]byte
-	for _, it := range r.Items() {
+	r.each(false, func(it Item) {
 		if it.Kind != ItemNone {
 			out = append(out, it.Line)
 		}
-	}
+	})
 	return out
 }
 
 // Literals returns the Literal of every ItemLiteral item, in order; nil for a streamed one.
 func (r *Result) Literals() [][]byte {
 	var out [][]byte
-	for _, it := range r.Items() {
+	r.each(true, func(it Item) {
 		if it.Kind == ItemLiteral {
 			out = append(out, it.Literal)
 		}
-	}
+	})
 	return out
 }
 
 // Fields splits the first line of data on spaces: the message numbers of a SEARCH, as
 // imaplib's data[0].split(). Nil if there is no line.
 func (r *Result) Fields() [][]byte {
-	for i := range r.Len() {
-		if it := r.Item(i); it.Kind != ItemNone {
-			return bytes.Fields(it.Line)
+	var out [][]byte
+	r.each(false, func(it Item) {
+		if it.Kind != ItemNone && out == nil {
+			out = bytes.Fields(it.Line)
 		}
-	}
-	return nil
+	})
+	return out
 }
 
 // goBytes copies n bytes at p; nil when p is NULL.
