@@ -322,8 +322,9 @@ func (c *Client) run(ctx context.Context, op string, f cfunc) (*Result, error) {
 // sticky in the library: it ends the call in progress or, if it lands just before the call
 // starts, the call at once, so it cannot be missed. If it lands after the call has
 // returned, imap_interrupt_clear disarms it (after waiting for the AfterFunc to finish) so
-// that it does not end a later, unrelated call. An interrupt closes the connection, which
-// ends every call in flight on the Client.
+// that it does not end a later, unrelated call, and the call's outcome stands. An interrupt
+// that was consumed closed the connection (ending every call in flight on the Client): the
+// call then reports the context's error, even if its work was complete.
 //
 // Errors: imap_last_error is per thread (the message of the calling thread's last failed
 // call on the handle), and a goroutine may move to another OS thread between two cgo calls,
@@ -357,8 +358,11 @@ func (c *Client) exec(ctx context.Context, op string, f func(h *C.imap_client) C
 	runtime.UnlockOSThread()
 	if !stop() {
 		<-fired
-		if C.imap_interrupt_clear(h) == 0 && code == CodeInterrupted {
-			ctxErr = ctx.Err() // the interrupt ended this call
+		if C.imap_interrupt_clear(h) == 0 { // the interrupt was consumed: the connection is closed
+			ctxErr = ctx.Err()
+			if code == CodeOK { // the call had done its work when the interrupt landed
+				code, msg = CodeInterrupted, "interrupted by the context after the call completed; connection closed"
+			}
 		}
 	}
 	return code, msg, ctxErr, nil
