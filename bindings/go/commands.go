@@ -253,17 +253,11 @@ func (c *Client) Search(ctx context.Context, charset string, criteria ...string)
 }
 
 // Fetch sends FETCH messageSet messageParts ("(FLAGS)", "(BODY[])"...). Data: the FETCH
-// lines and (line, literal) items of this command, as imaplib's; see ParseFetch,
-// FetchParsed, FetchEach. It is SubmitFetch and Wait: the library routes each FETCH
-// response to the command whose set holds the message, so FETCHes of several goroutines
-// each get their own messages; a flag change of another message, sent by the server
-// meanwhile, goes to Response("FETCH") and Mailbox instead.
+// lines and (line, literal) items, as imaplib's; see ParseFetch, FetchParsed, FetchEach.
+// While other commands are in flight (other goroutines' calls), the library routes each
+// FETCH response to the command whose set holds the message.
 func (c *Client) Fetch(ctx context.Context, messageSet, messageParts string) (*Result, error) {
-	p, err := c.SubmitFetch(ctx, messageSet, messageParts)
-	if err != nil {
-		return nil, err
-	}
-	return p.Wait(ctx)
+	return c.call(ctx, "FETCH", C.imap_go_fn(C.imap_fetch), false, messageSet, messageParts)
 }
 
 // Store sends STORE messageSet command flags (command "+FLAGS", "-FLAGS.SILENT"...).
