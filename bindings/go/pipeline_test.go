@@ -342,7 +342,7 @@ func TestInterruptBeforeCall(t *testing.T) {
 	}
 
 	for i := range 30 {
-		c, err := imap.Dial(ctxT(t), silent, nil)
+		c, err := imap.Dial(ctxT(t), fakeServer(t, func(conn net.Conn, r *bufio.Reader) { ioDrain(r) }), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
