@@ -1,7 +1,9 @@
 // Command pipebench is the Go program of the pipeline benchmark (benches/pipeline/run.sh):
 // it logs in, examines INBOX, makes BENCH_N single-message FETCH n (UID FLAGS) calls one
-// after the other, then BENCH_N pipelined (SubmitFetch, then Wait for each), and prints
-// "RESULT go sequential <seconds>" and "RESULT go pipelined <seconds>".
+// after the other ("sequential"), then BENCH_N pipelined from one goroutine (SubmitFetch,
+// then Wait for each: "pipelined"), then BENCH_N Fetch calls made by 64 goroutines at once
+// ("goroutines"), then one FetchEach over as many messages ("fetch_each"), and prints
+// "RESULT go <mode> <seconds>" for each.
 // Environment: IMAP_HOST, IMAP_PORT, IMAP_USER, IMAP_PASS, BENCH_N (default 1000).
 package main
 
@@ -12,6 +14,7 @@ import (
 	"net"
 	"os"
 	"strconv"
+	"sync"
 	"time"
 
 	imap "libimap/imap"
@@ -64,5 +67,35 @@ func main() {
 		}
 	}
 	fmt.Printf("RESULT go pipelined %.3f\n", time.Since(start).Seconds())
+
+	// Each goroutine waiting in a call holds an OS thread (cgo), hence a pool of 64.
+	start = time.Now()
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range 64 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				if _, err := c.Fetch(ctx, set(i), "(UID FLAGS)"); err != nil {
+					log.Fatalf("pipebench: FETCH %s: %v", set(i), err)
+				}
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	fmt.Printf("RESULT go goroutines %.3f\n", time.Since(start).Seconds())
+
+	start = time.Now()
+	for _, err := range c.FetchEach(ctx, "1:"+strconv.Itoa(min(n, int(info.Exists))), "(UID FLAGS)") {
+		if err != nil {
+			log.Fatalf("pipebench: FetchEach: %v", err)
+		}
+	}
+	fmt.Printf("RESULT go fetch_each %.3f\n", time.Since(start).Seconds())
 	c.Logout(ctx)
 }
