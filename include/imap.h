@@ -203,6 +203,11 @@ enum imap_code
    * bytes, and everything else parsed.
    */
   IMAP_CODE_PARSE = 20,
+  /**
+   * A streaming call's callback asked to stop (`imap_fetch_each`): the rest of the command
+   * was read and dropped. The connection is still usable.
+   */
+  IMAP_CODE_STOPPED = 21,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -1400,6 +1405,17 @@ typedef struct imap_capability_list {
   const struct imap_bytes *const *capabilities;
   size_t count;
 } imap_capability_list;
+
+/**
+ * A submitted command. 0 is never a valid ticket.
+ */
+typedef uint64_t imap_ticket;
+
+/**
+ * Called once per FETCH response by `imap_fetch_each`, with its parsed view (valid during the
+ * call only). Return 0 to go on, non-zero to stop.
+ */
+typedef int32_t (*imap_fetch_fn)(void *ctx, const struct imap_fetch_message *msg);
 
 /**
  * One element of a result's data. Pointers stay valid until the result is freed; bytes are
@@ -2831,6 +2847,134 @@ imap_code imap_utf7_decode(const uint8_t *raw, size_t len, char **out);
  * `raw` points to `len` readable bytes (or `len` is 0); `out` is NULL or writable.
  */
 imap_code imap_decode_header(const uint8_t *raw, size_t len, char **out);
+
+/**
+ * Submits a command and returns at once with its ticket in `*out`: several commands may be
+ * in flight on one handle. `command` is a name from the command table ("FETCH", "SEARCH",
+ * "STATUS", "STORE", "NOOP", "SELECT"...; "UID FETCH" for the UID form); its arguments are
+ * `count` typed values as in `imap_search_args` (`values[i]` sent by the rule of `kinds[i]`,
+ * an `imap_arg_kind`; a list such as `(UID FLAGS)` is `IMAP_ARG_KIND_LIST_BEGIN`, atoms,
+ * `IMAP_ARG_KIND_LIST_END`). The state and the arguments are checked first: on a bad one
+ * nothing is sent (`IMAP_CODE_INVALID_ARGUMENT`, `IMAP_CODE_ILLEGAL_STATE`). A command that
+ * RFC 3501 §5.5 says must not run alongside what is in flight (SELECT, EXAMINE, CLOSE,
+ * UNSELECT wait for everything; a command naming messages by sequence number waits for
+ * commands that allow EXPUNGE responses) waits for it before it is sent. LOGIN,
+ * AUTHENTICATE, STARTTLS, IDLE, LOGOUT, ENABLE and PROXYAUTH have their own calls and are
+ * refused here. Collect the result with `imap_collect`.
+ *
+ * Untagged data goes to the in-flight command it belongs to: FETCH responses to the oldest
+ * in-flight FETCH (or STORE) whose message set holds the message number (for a UID command,
+ * its UID), other kinds to the oldest in-flight command whose result is made of that kind.
+ * Data no command claims is unsolicited: it goes to the mailbox state (`imap_client_mailbox`)
+ * and to the untagged responses kept for `imap_response`, as always.
+ *
+ * # Safety
+ * `client` is a live handle; `command` is a NUL-terminated string; `values` and `kinds` point
+ * to `count` entries (or are NULL when `count` is 0); `out` is writable.
+ */
+imap_code imap_submit(struct imap_client *client, const char *command, const char *const *values, const int32_t *kinds, size_t count, imap_ticket *out);
+
+/**
+ * Submits `FETCH set items` (as `imap_fetch` sends it) and returns its ticket in `*out`.
+ * Collect it with `imap_collect`: the result is what `imap_fetch` would have returned.
+ *
+ * # Safety
+ * `client` is a live handle; `set` and `items` are NUL-terminated strings; `out` is writable.
+ */
+imap_code imap_submit_fetch(struct imap_client *client, const char *set, const char *items, imap_ticket *out);
+
+/**
+ * As `imap_submit_fetch`, as `UID FETCH`: `set` holds UIDs.
+ *
+ * # Safety
+ * As `imap_submit_fetch`.
+ */
+imap_code imap_submit_uid_fetch(struct imap_client *client, const char *set, const char *items, imap_ticket *out);
+
+/**
+ * Waits for the completion of `ticket` and delivers what the synchronous call would have
+ * returned: the same code, and in `*out` a result with the same type and data (free it with
+ * `imap_result_free`). Tickets may be collected in any order, each once: a second collect,
+ * a ticket of a streamed FETCH (`imap_fetch_next` reads those), or an unknown ticket gives
+ * `IMAP_CODE_INVALID_ARGUMENT`. If the connection closed, every uncollected ticket gives the
+ * code that closed it (`IMAP_CODE_ABORT`, `IMAP_CODE_TIMEOUT`, `IMAP_CODE_INTERRUPTED`...).
+ * The wait does not hold the handle: other threads' calls go out meanwhile.
+ *
+ * # Safety
+ * `client` is a live handle; `out` is NULL or writable.
+ */
+imap_code imap_collect(struct imap_client *client, imap_ticket ticket, struct imap_result **out);
+
+/**
+ * The number of tickets submitted and not yet collected (streamed FETCHes included until
+ * their end was read). Never waits; 0 for NULL.
+ *
+ * # Safety
+ * `client` is NULL or a live handle.
+ */
+size_t imap_pending_count(const struct imap_client *client);
+
+/**
+ * Sends `FETCH set items` (`UID FETCH` when `uid` is non-zero) whose responses are read
+ * message by message with `imap_fetch_next`; its ticket in `*out`.
+ *
+ * # Safety
+ * `client` is a live handle; `set` and `items` are NUL-terminated strings; `out` is writable.
+ */
+imap_code imap_fetch_stream(struct imap_client *client, const char *set, const char *items, int32_t uid, imap_ticket *out);
+
+/**
+ * Waits until at least one message of the streamed FETCH `ticket` has arrived (or the FETCH
+ * completed) and gives up to `max` parsed messages in `*out` (at least one; free the list
+ * with `imap_fetch_list_free`), in the order received. At the end, `*out` is NULL and the code
+ * is the command's completion (`IMAP_CODE_OK`, `IMAP_CODE_NO`, `IMAP_CODE_BAD`, or the code
+ * that closed the connection); the ticket is then spent. `IMAP_CODE_PARSE`: some message of
+ * the list has `valid` 0 (the list is still delivered).
+ *
+ * Memory: only what has arrived and not yet been pulled is kept, and the socket is read only
+ * until something for this stream is there (no read-ahead beyond one read buffer when no
+ * other call is reading), so a slow consumer holds the server back through TCP, not the heap.
+ * The wait does not hold the handle.
+ *
+ * # Safety
+ * `client` is a live handle; `out` is writable.
+ */
+imap_code imap_fetch_next(struct imap_client *client, imap_ticket ticket, size_t max, struct imap_fetch_list **out);
+
+/**
+ * Ends a streamed FETCH early: the rest of its responses are read and dropped (the
+ * connection stays usable) and the ticket is spent. Returns the FETCH's completion code.
+ *
+ * # Safety
+ * `client` is a live handle.
+ */
+imap_code imap_fetch_stream_cancel(struct imap_client *client, imap_ticket ticket);
+
+/**
+ * `FETCH set items`, calling `callback(ctx, msg)` once per FETCH response of this command as
+ * it arrives, with its parsed view (valid during the callback only). Nothing is kept
+ * afterwards: memory stays constant whatever the number of messages (a message's own
+ * literals are bounded by the literal limit). The callback returns 0 to go on; non-zero
+ * stops delivery: the rest of the command is read and dropped and the call returns
+ * `IMAP_CODE_STOPPED` (the connection stays usable). Otherwise the code is the command's
+ * completion (`IMAP_CODE_OK`, `IMAP_CODE_NO`...). The callback runs on the calling thread,
+ * without the handle's lock held: it may make calls on the handle (other than waiting for
+ * this same FETCH). Unsolicited FETCH responses (flag changes of other messages) are not
+ * passed to it; they stay with the mailbox state.
+ *
+ * # Safety
+ * `client` is a live handle; `set` and `items` are NUL-terminated strings; `callback` is a
+ * function safe to call as documented; `ctx` is passed back unchanged.
+ */
+imap_code imap_fetch_each(struct imap_client *client, const char *set, const char *items, imap_fetch_fn callback, void *ctx);
+
+/**
+ * As `imap_fetch_each`, as `UID FETCH`: `set` holds UIDs.
+ *
+ * # Safety
+ * As `imap_fetch_each`.
+ */
+imap_code imap_uid_fetch_each(struct imap_client *client, const char *set, const char *items, imap_fetch_fn callback, void *ctx);
 
 /**
  * imaplib's `typ`: `"OK"`, `"NO"`, `"BAD"`, `"BYE"` (logout), or the name given to

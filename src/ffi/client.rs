@@ -8,6 +8,7 @@ use crate::transport::Interrupter;
 use std::ffi::{c_char, c_void, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
+use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -18,6 +19,8 @@ use std::time::Duration;
 pub struct ImapClient {
     session: Mutex<Session>,
     interrupter: Arc<Interrupter>,
+    /// Tickets submitted and not yet collected (`imap_pending_count`), readable without the lock.
+    pub(crate) tickets: Arc<AtomicUsize>,
     last_error: Mutex<CString>,
     /// What the accessors report: refreshed after every call, so reading it never waits for a
     /// command running on another thread.
@@ -101,7 +104,7 @@ impl TraceTarget {
 unsafe impl Send for TraceTarget {}
 
 impl ImapClient {
-    fn lock(&self) -> MutexGuard<'_, Session> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Session> {
         match self.session.lock() {
             Ok(g) => g,
             Err(poisoned) => {
@@ -120,7 +123,7 @@ impl ImapClient {
     }
 
     /// Maps a session result to a code and an out-result.
-    fn finish(&self, r: Result<Outcome>, out: *mut *mut ImapResult) -> ImapCode {
+    pub(crate) fn finish(&self, r: Result<Outcome>, out: *mut *mut ImapResult) -> ImapCode {
         let (code, outcome) = match r {
             // The code is the call's own status: a tagged NO. The type alone says nothing
             // (`imap_response(c, "NO")` has type "NO" and worked).
@@ -252,9 +255,11 @@ pub unsafe extern "C" fn imap_client_new(out: *mut *mut ImapClient) -> ImapCode 
     match catch_unwind(|| {
         let session = Session::default();
         let interrupter = session.interrupter();
+        let tickets = session.ticket_count();
         Box::new(ImapClient {
             session: Mutex::new(session),
             interrupter,
+            tickets,
             last_error: Mutex::new(CString::default()),
             view: Mutex::new(View {
                 fd: -1,

@@ -62,6 +62,10 @@ pub enum ImapCode {
     /// bytes, and everything else parsed.
     #[c_enum(desc = "server data could not be parsed")]
     Parse = 20,
+    /// A streaming call's callback asked to stop (`imap_fetch_each`): the rest of the command
+    /// was read and dropped. The connection is still usable.
+    #[c_enum(desc = "stopped by the callback")]
+    Stopped = 21,
 }
 
 impl From<ErrorKind> for ImapCode {

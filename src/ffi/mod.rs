@@ -14,6 +14,7 @@ pub mod compose;
 pub mod extensions;
 pub mod names;
 pub mod parsed;
+pub mod pipeline;
 pub mod result;
 pub mod stream;
 pub mod typed;

@@ -18,59 +18,139 @@ pub enum ResultFrom {
     Untagged(&'static str),
 }
 
-const TABLE: &[(&str, &[State])] = &[
-    ("APPEND", &[A, S]),
-    ("AUTHENTICATE", &[N]),
-    ("CAPABILITY", &[N, A, S, L]),
-    ("CHECK", &[S]),
-    ("CLOSE", &[S]),
-    ("COPY", &[S]),
-    ("CREATE", &[A, S]),
-    ("DELETE", &[A, S]),
-    ("DELETEACL", &[A, S]),
-    ("ENABLE", &[A]),
-    ("EXAMINE", &[A, S]),
-    ("EXPUNGE", &[S]),
-    ("FETCH", &[S]),
-    ("GETACL", &[A, S]),
-    ("GETANNOTATION", &[A, S]),
-    ("GETQUOTA", &[A, S]),
-    ("GETMETADATA", &[A, S]),
-    ("GETQUOTAROOT", &[A, S]),
-    ("ID", &[N, A, S]),
-    ("IDLE", &[A, S]),
-    ("MYRIGHTS", &[A, S]),
-    ("LIST", &[A, S]),
-    ("LISTRIGHTS", &[A, S]),
-    ("LOGIN", &[N]),
-    ("LOGOUT", &[N, A, S, L]),
-    ("LSUB", &[A, S]),
-    ("MOVE", &[S]),
-    ("NAMESPACE", &[A, S]),
-    ("NOOP", &[N, A, S, L]),
-    ("PARTIAL", &[S]),
-    ("PROXYAUTH", &[A]),
-    ("RENAME", &[A, S]),
-    ("SEARCH", &[S]),
-    ("SELECT", &[A, S]),
-    ("SETACL", &[A, S]),
-    ("SETANNOTATION", &[A, S]),
-    ("SETMETADATA", &[A, S]),
-    ("SETQUOTA", &[A, S]),
-    ("SORT", &[S]),
-    ("STARTTLS", &[N]),
-    ("STATUS", &[A, S]),
-    ("STORE", &[S]),
-    ("SUBSCRIBE", &[A, S]),
-    ("THREAD", &[S]),
-    ("UID", &[S]),
-    ("UNSELECT", &[S]),
-    ("UNSUBSCRIBE", &[A, S]),
+/// One command of the table: everything the session needs to know about it to send it,
+/// route its untagged data and decide whether it may run alongside others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Spec {
+    /// The command name on the wire.
+    pub name: &'static str,
+    /// The states it is allowed in (imaplib's `Commands`).
+    pub states: &'static [State],
+    /// The untagged responses that form its result (`None`: its result is the tagged text).
+    pub result: Option<&'static str>,
+    /// It has a `UID <name>` form.
+    pub uid: bool,
+    /// It names messages by sequence number (in its non-UID form): RFC 3501 §5.5 says it must
+    /// not be sent while a command that allows EXPUNGE responses is in progress.
+    pub seq: bool,
+    /// It changes the connection's state or the selected mailbox, or needs the connection to
+    /// itself (a SASL exchange, IDLE): it waits until nothing is in flight, and nothing else
+    /// is sent while it is.
+    pub exclusive: bool,
+}
+
+impl Spec {
+    /// A command during which the server may not send EXPUNGE (RFC 3501 §7.4.1): the non-UID
+    /// FETCH, STORE and SEARCH. A sequence-number command may be sent alongside these only.
+    pub fn forbids_expunge(&self, uid: bool) -> bool {
+        !uid && matches!(self.name, "FETCH" | "STORE" | "SEARCH")
+    }
+}
+
+const fn c(name: &'static str, states: &'static [State]) -> Spec {
+    Spec {
+        name,
+        states,
+        result: None,
+        uid: false,
+        seq: false,
+        exclusive: false,
+    }
+}
+
+const fn r(name: &'static str, states: &'static [State], result: &'static str) -> Spec {
+    Spec {
+        result: Some(result),
+        ..c(name, states)
+    }
+}
+
+const fn x(name: &'static str, states: &'static [State]) -> Spec {
+    Spec {
+        exclusive: true,
+        ..c(name, states)
+    }
+}
+
+/// A sequence-number command with a UID form.
+const fn q(name: &'static str, result: Option<&'static str>) -> Spec {
+    Spec {
+        result,
+        uid: true,
+        seq: true,
+        ..c(name, &[S])
+    }
+}
+
+const TABLE: &[Spec] = &[
+    c("APPEND", &[A, S]),
+    x("AUTHENTICATE", &[N]),
+    r("CAPABILITY", &[N, A, S, L], "CAPABILITY"),
+    c("CHECK", &[S]),
+    x("CLOSE", &[S]),
+    q("COPY", None),
+    c("CREATE", &[A, S]),
+    c("DELETE", &[A, S]),
+    c("DELETEACL", &[A, S]),
+    Spec {
+        result: Some("ENABLED"),
+        ..x("ENABLE", &[A])
+    },
+    x("EXAMINE", &[A, S]),
+    Spec {
+        result: Some("EXPUNGE"),
+        uid: true,
+        ..c("EXPUNGE", &[S])
+    },
+    q("FETCH", Some("FETCH")),
+    r("GETACL", &[A, S], "ACL"),
+    r("GETANNOTATION", &[A, S], "ANNOTATION"),
+    r("GETQUOTA", &[A, S], "QUOTA"),
+    r("GETMETADATA", &[A, S], "METADATA"),
+    r("GETQUOTAROOT", &[A, S], "QUOTAROOT"),
+    r("ID", &[N, A, S], "ID"),
+    x("IDLE", &[A, S]),
+    r("MYRIGHTS", &[A, S], "MYRIGHTS"),
+    r("LIST", &[A, S], "LIST"),
+    r("LISTRIGHTS", &[A, S], "LISTRIGHTS"),
+    x("LOGIN", &[N]),
+    x("LOGOUT", &[N, A, S, L]),
+    r("LSUB", &[A, S], "LSUB"),
+    q("MOVE", None),
+    r("NAMESPACE", &[A, S], "NAMESPACE"),
+    c("NOOP", &[N, A, S, L]),
+    Spec {
+        seq: true,
+        ..r("PARTIAL", &[S], "FETCH")
+    },
+    x("PROXYAUTH", &[A]),
+    c("RENAME", &[A, S]),
+    q("SEARCH", Some("SEARCH")),
+    x("SELECT", &[A, S]),
+    c("SETACL", &[A, S]),
+    r("SETANNOTATION", &[A, S], "ANNOTATION"),
+    c("SETMETADATA", &[A, S]),
+    r("SETQUOTA", &[A, S], "QUOTA"),
+    q("SORT", Some("SORT")),
+    x("STARTTLS", &[N]),
+    r("STATUS", &[A, S], "STATUS"),
+    q("STORE", Some("FETCH")),
+    c("SUBSCRIBE", &[A, S]),
+    q("THREAD", Some("THREAD")),
+    // The prefix of the UID forms; `spec` resolves "UID FETCH" to FETCH's entry.
+    c("UID", &[S]),
+    x("UNSELECT", &[S]),
+    c("UNSUBSCRIBE", &[A, S]),
 ];
+
+/// The table entry of a command name (upper case, no "UID " prefix).
+pub fn spec(name: &str) -> Option<&'static Spec> {
+    TABLE.iter().find(|s| s.name == name)
+}
 
 /// The states a command of the table is allowed in.
 pub fn allowed_states(name: &str) -> Option<&'static [State]> {
-    TABLE.iter().find(|(n, _)| *n == name).map(|(_, s)| *s)
+    spec(name).map(|s| s.states)
 }
 
 fn b(s: &str) -> Vec<u8> {

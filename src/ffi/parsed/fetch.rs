@@ -593,10 +593,22 @@ pub unsafe extern "C" fn imap_parse_fetch(
     parse_result(result, out, |items, a| {
         let parsed = parse_fetch(items);
         let complete = parsed.iter().all(|m| m.invalid.is_none());
-        let v = parsed.iter().map(|m| message(a, m)).collect();
-        let (messages, count) = a.array(v);
-        (ImapFetchList { messages, count }, complete)
+        (fetch_list(a, &parsed), complete)
     })
+}
+
+/// The C list of parsed messages, allocated in `a`: what `imap_parse_fetch` gives, and the
+/// streaming calls' lists (`imap_fetch_next`).
+pub(crate) fn fetch_list(a: &mut Arena, parsed: &[FetchMessage]) -> ImapFetchList {
+    let v = parsed.iter().map(|m| message(a, m)).collect();
+    let (messages, count) = a.array(v);
+    ImapFetchList { messages, count }
+}
+
+/// One parsed message as the C view, allocated in `a` (the callbacks of `imap_fetch_each`).
+pub(crate) fn message_view(a: &mut Arena, m: &FetchMessage) -> *const ImapFetchMessage {
+    let v = message(a, m);
+    a.one(v)
 }
 
 /// Frees a list from `imap_parse_fetch` and everything it points to. NULL is ignored.
