@@ -1034,6 +1034,12 @@ func TestLogger(t *testing.T) {
 	if strings.Contains(all, "DEBUG-4") {
 		t.Fatalf("trace records although the handler is at LevelDebug:\n%s", all)
 	}
+	// The library's levels map to slog's: a NO is an error (level 1), the capabilities info
+	// (level 3).
+	if !strings.Contains(rec.text(slog.LevelError), "NO response") ||
+		!strings.Contains(rec.text(slog.LevelInfo), "INFO CAPABILITIES") {
+		t.Fatalf("levels:\n%s", all)
+	}
 
 	// A panicking handler is dropped, the call goes on.
 	rec.boom.Store(true)
