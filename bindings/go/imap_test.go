@@ -835,8 +835,8 @@ func TestDeadlineLargeFetch(t *testing.T) {
 	t.Fatal("every FETCH finished before its deadline")
 }
 
-// A deadline against a server that never answers: the library's lowered I/O timeout or the
-// watcher, whichever fires first; both give DeadlineExceeded and ErrTimeout.
+// A deadline against a server that never answers: the deadline interrupts the call, which
+// reports DeadlineExceeded and ErrTimeout.
 func TestDeadlineSilentServer(t *testing.T) {
 	addr := fakeServer(t, func(conn net.Conn, r *bufio.Reader) { ioDrain(r) })
 	c, err := imap.Dial(ctxT(t), addr, nil)
@@ -871,7 +871,7 @@ func TestContextDoneBeforeCall(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err %v", err)
 	}
-	// Nothing was sent: the connection is intact, and the default timeouts are back.
+	// Nothing was sent: the connection is intact, and a later deadline does not linger.
 	must(t, "NOOP")(c.Noop(ctxT(t)))
 	ctx3, cancel3 := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel3()
