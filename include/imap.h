@@ -16,9 +16,10 @@
  * fields, enum values, functions and limit ids come in minor versions; numbers never change
  * meaning. Enum values arrive as int32_t: name them with imap_<enum>_name, which gives
  * "IMAP_<ENUM>_UNKNOWN" for a value it does not know.
- * A handle may be used from any thread; calls on one handle are serialized; imap_interrupt
- * and the imap_client_* accessors may run alongside another call (the accessors never wait
- * for it). Callbacks run only on the calling thread,
+ * A handle may be used from any thread; calls on one handle are serialized; imap_interrupt,
+ * imap_interrupt_clear, imap_wake and the imap_client_* accessors may run alongside another
+ * call (the accessors never wait for it); imap_last_error is the calling thread's own.
+ * Callbacks run only on the calling thread,
  * during the call.
  */
 
@@ -90,12 +91,12 @@
 /**
  * Major version of the libimap headers (the `N` of the SONAME `libimap.so.N`).
  */
-#define IMAP_VERSION_MAJOR 0
+#define IMAP_VERSION_MAJOR 1
 
 /**
  * Minor version of the libimap headers.
  */
-#define IMAP_VERSION_MINOR 1
+#define IMAP_VERSION_MINOR 0
 
 /**
  * Patch version of the libimap headers.
@@ -104,9 +105,9 @@
 
 /**
  * The version of the libimap headers as one number, `MAJOR * 10000 + MINOR * 100 + PATCH`,
- * for `#if IMAP_VERSION_NUMBER >= 100` (0.1.0) and comparison with `imap_version_number()`.
+ * for `#if IMAP_VERSION_NUMBER >= 10000` (1.0.0) and comparison with `imap_version_number()`.
  */
-#define IMAP_VERSION_NUMBER 100
+#define IMAP_VERSION_NUMBER 10000
 
 /**
  * The largest non-synchronizing literal LITERAL- allows (RFC 7888 §4).
@@ -214,6 +215,69 @@ enum imap_code
 typedef enum imap_code imap_code;
 #else
 typedef int32_t imap_code;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Severity of a log message: the debug levels of `imap_set_debug`, 1 to 5. A message of level
+ * N is emitted when the debug level is N or more.
+ */
+enum imap_log_level
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Connection events (opened, closed and why), NO/BAD/BYE responses, failures (level 1).
+   */
+  IMAP_LOG_ERROR = 1,
+  /**
+   * Level 2 (nothing is logged at this level today).
+   */
+  IMAP_LOG_WARN = 2,
+  /**
+   * Capabilities learned (level 3).
+   */
+  IMAP_LOG_INFO = 3,
+  /**
+   * Every line sent and received, secrets redacted (level 4).
+   */
+  IMAP_LOG_DEBUG = 4,
+  /**
+   * Store operations and other detail (level 5).
+   */
+  IMAP_LOG_TRACE = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum imap_log_level imap_log_level;
+#else
+typedef int32_t imap_log_level;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * imaplib's states.
+ */
+enum imap_state
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  IMAP_STATE_LOGOUT = 0,
+  IMAP_STATE_NONAUTH = 1,
+  IMAP_STATE_AUTH = 2,
+  IMAP_STATE_SELECTED = 3,
+  /**
+   * Between `imap_idle_start` and `imap_idle_done` (imaplib's `IDLING`).
+   */
+  IMAP_STATE_IDLING = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum imap_state imap_state;
+#else
+typedef int32_t imap_state;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -506,31 +570,6 @@ typedef int32_t imap_tls_mode;
 #endif // __cplusplus
 
 /**
- * imaplib's states.
- */
-enum imap_state
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : int32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-  IMAP_STATE_LOGOUT = 0,
-  IMAP_STATE_NONAUTH = 1,
-  IMAP_STATE_AUTH = 2,
-  IMAP_STATE_SELECTED = 3,
-  /**
-   * Between `imap_idle_start` and `imap_idle_done` (imaplib's `IDLING`).
-   */
-  IMAP_STATE_IDLING = 4,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum imap_state imap_state;
-#else
-typedef int32_t imap_state;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
-/**
  * How mailbox names given to libimap reach the server (`imap_set_mailbox_encoding`).
  */
 enum imap_mailbox_encoding
@@ -599,10 +638,47 @@ typedef int32_t imap_arg_kind;
 #endif // __cplusplus
 
 /**
+ * A memory limit of a handle (`imap_set_limit`, `imap_get_limit`). New ids may come in minor
+ * versions; an id never changes meaning.
+ */
+enum imap_limit
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Longest response line, CRLF included (default 1,000,000, imaplib's `_MAXLINE`).
+   */
+  IMAP_LIMIT_LINE = 0,
+  /**
+   * Largest literal kept in memory (default 64 MiB).
+   */
+  IMAP_LIMIT_LITERAL = 1,
+  /**
+   * Largest response, all its lines and kept literals (default 96 MiB).
+   */
+  IMAP_LIMIT_RESPONSE = 2,
+  /**
+   * Memory the untagged responses kept may take (default 96 MiB).
+   */
+  IMAP_LIMIT_UNTAGGED = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum imap_limit imap_limit;
+#else
+typedef int32_t imap_limit;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * Opaque client handle. Create with `imap_client_new`, free with `imap_client_free`.
- * Calls on one handle are serialized; `imap_interrupt` and the `imap_client_*` accessors run
- * alongside another call without waiting for it (the accessors report the handle as of the end
- * of the last call).
+ * A handle may be used from several threads at once: commands go out one at a time, and every
+ * call that waits for the server (the command calls, `imap_collect`, `imap_fetch_next`,
+ * `imap_fetch_each`) waits without holding the handle, so concurrent calls are pipelined;
+ * `imap_interrupt`, `imap_interrupt_clear`, `imap_wake` and the `imap_client_*` accessors run
+ * alongside another call without waiting for it (the accessors report the handle as of the
+ * end of the last call).
  */
 typedef struct imap_client imap_client;
 
@@ -627,10 +703,10 @@ typedef struct imap_result imap_result;
 typedef int32_t (*imap_sasl_fn)(void *user_data, const uint8_t *challenge, size_t challenge_len, const uint8_t **response, size_t *response_len);
 
 /**
- * Trace callback: `level` (1..5) and one NUL-terminated message, valid during the call.
- * Called only on the thread making the libimap call, during that call.
+ * Log callback: the message's level and the message, one NUL-terminated line (no CRLF),
+ * valid during the call only.
  */
-typedef void (*imap_trace_fn)(void *user_data, int32_t level, const char *message);
+typedef void (*imap_log_fn)(void *user_data, imap_log_level level, const char *message);
 
 /**
  * A byte string of a parsed result. `data == NULL` is IMAP's NIL (or "absent"); otherwise
@@ -1640,7 +1716,7 @@ void imap_client_free(struct imap_client *client);
  * # Safety
  * `client` is a live handle; `host` is NULL or a NUL-terminated string.
  */
-imap_code imap_open(struct imap_client *client, const char *host, uint16_t port, int32_t tls_mode);
+imap_code imap_open(struct imap_client *client, const char *host, uint16_t port, imap_tls_mode tls_mode);
 
 /**
  * Closes the connection without LOGOUT (imaplib's `shutdown`). The handle stays valid;
@@ -1652,23 +1728,50 @@ imap_code imap_open(struct imap_client *client, const char *host, uint16_t port,
 imap_code imap_shutdown(struct imap_client *client);
 
 /**
- * Interrupts the call in progress on `client` from any thread: it returns promptly with
- * `IMAP_CODE_INTERRUPTED` and the connection is closed (the server's view of the interrupted
- * command is unknown). Returns `IMAP_CODE_OK` if a call was interrupted,
- * `IMAP_CODE_ILLEGAL_STATE` if none was running (an interrupt is never kept for a later call,
- * so a canceller racing a call that is about to start retries until `IMAP_CODE_OK` or until
- * that call has returned). A call whose work was already complete when the interrupt landed
- * returns its normal result; the connection is closed all the same.
+ * Interrupts `client` from any thread, at any time (it only takes a short lock and writes to
+ * an eventfd). Every call running on the handle (on any thread) returns promptly with
+ * `IMAP_CODE_INTERRUPTED`, and the connection is closed (the server's view of the interrupted
+ * commands is unknown). If no call is running, the interrupt is kept: the next call that
+ * talks to the server (a command, `imap_open`, an IDLE call; not a setting or an accessor)
+ * ends with `IMAP_CODE_INTERRUPTED` at once, closing the connection, so an interrupt issued
+ * just before a call starts is never lost. `imap_interrupt_clear` disarms a kept interrupt.
+ * A call whose work was already complete when the interrupt landed returns its normal result;
+ * the connection is closed all the same. Returns `IMAP_CODE_OK` (`IMAP_CODE_INVALID_ARGUMENT`
+ * for NULL).
  *
  * # Safety
- * `client` is a live handle.
+ * `client` is NULL or a live handle.
  */
 imap_code imap_interrupt(struct imap_client *client);
 
 /**
- * The message of the last failure on the handle ("" if none). Never contains a password.
- * Valid until the next call on the handle: when several threads share a handle, make the call
- * and read its message under one lock of your own.
+ * Disarms an interrupt that no call has consumed yet (issued while no call was running):
+ * returns 1 if there was one, else 0 (also for NULL). For a canceller that raced with the end
+ * of the call it meant to interrupt. An interrupt that reached a running call is not undone.
+ * Safe from any thread at any time.
+ *
+ * # Safety
+ * `client` is NULL or a live handle.
+ */
+int32_t imap_interrupt_clear(struct imap_client *client);
+
+/**
+ * Ends the `imap_idle_wait` in progress at once, as if its timeout had passed: it returns
+ * `IMAP_CODE_OK` with `*out` NULL, nothing is closed and IDLE goes on. If no `imap_idle_wait`
+ * is running, the next one returns so at once: the wake is kept until one `imap_idle_wait`
+ * consumes it (several wakes before that count as one). Other calls ignore it. Safe from any
+ * thread at any time. Returns `IMAP_CODE_OK` (`IMAP_CODE_INVALID_ARGUMENT` for NULL).
+ *
+ * # Safety
+ * `client` is NULL or a live handle.
+ */
+imap_code imap_wake(struct imap_client *client);
+
+/**
+ * The message of the last failed call made on this handle by the calling thread ("" if
+ * none). Never contains a password. Valid until the calling thread's next call on the handle;
+ * calls made by other threads never change or free it, so no lock of the caller's is needed
+ * when several threads share a handle.
  *
  * # Safety
  * `client` is NULL or a live handle.
@@ -1710,22 +1813,36 @@ imap_code imap_set_timeouts(struct imap_client *client, uint32_t connect_ms, uin
 imap_code imap_set_call_timeout(struct imap_client *client, uint32_t call_ms, uint32_t min_rate);
 
 /**
- * Sets memory limits; 0 keeps a value unchanged. `max_line`: longest response line, CRLF
- * included (default 1,000,000); `max_literal`: largest literal kept in memory (64 MiB);
- * `max_response`: largest response (96 MiB); `max_untagged`: memory the untagged responses
- * kept may take (96 MiB). Exceeding one returns `IMAP_CODE_LIMIT` and closes the connection.
+ * Sets one memory limit (`id`, an `imap_limit`) to `value` bytes, from the next read on.
+ * `value` must be positive (`IMAP_CODE_INVALID_ARGUMENT` otherwise, and for an unknown id;
+ * nothing changes then). Exceeding a limit returns `IMAP_CODE_LIMIT` and closes the
+ * connection.
  *
  * Sizes are counted as the memory they really take: buffers by capacity with the
  * allocator's overhead, and the lists that hold them; a response being received counts
- * against the room left under `max_untagged`, a buffered literal from the moment it is
- * announced. So the heap a server's data can take at once is at most `max_untagged` plus
- * about twice `max_line` (a long line arriving) plus a small constant, whatever the server
- * sends. Literals streamed to `imap_set_literal_callback` are not kept and do not count.
+ * against the room left under `IMAP_LIMIT_UNTAGGED`, a buffered literal from the moment it is
+ * announced. So the heap a server's data can take at once is at most `IMAP_LIMIT_UNTAGGED`
+ * plus about twice `IMAP_LIMIT_LINE` (a long line arriving) plus a small constant, whatever the
+ * server sends. Literals streamed to `imap_set_literal_callback` are not kept and do not count.
  *
  * # Safety
  * `client` is a live handle.
  */
-imap_code imap_set_limits(struct imap_client *client, uint64_t max_line, uint64_t max_literal, uint64_t max_response, uint64_t max_untagged);
+imap_code imap_set_limit(struct imap_client *client, imap_limit id, uint64_t value);
+
+/**
+ * The current value of one memory limit (`id`, an `imap_limit`), in bytes, in `*out`
+ * (`IMAP_CODE_INVALID_ARGUMENT` for an unknown id or a NULL `out`).
+ *
+ * # Safety
+ * `client` is a live handle; `out` is a writable pointer.
+ */
+imap_code imap_get_limit(const struct imap_client *client, imap_limit id, uint64_t *out);
+
+/**
+ * The name of an `imap_limit` value (`"IMAP_LIMIT_LINE"`), or `"IMAP_LIMIT_UNKNOWN"`.
+ */
+const char *imap_limit_name(int32_t value);
 
 /**
  * Turns certificate and hostname verification off (`verify` = 0) or on (default). Off is
@@ -1760,7 +1877,7 @@ imap_code imap_set_client_cert(struct imap_client *client, const char *certfile,
  * 3 capabilities, 4 every line sent and received, 5 more. LOGIN and AUTHENTICATE payloads are
  * always redacted, and so is a server's echo of them (the password, its quoted form, each
  * base64 line) in every trace line, error message and status text of the connection.
- * Output goes to stderr unless a trace callback is set.
+ * Output goes to stderr unless a log callback is set (`imap_set_log_callback`).
  *
  * # Safety
  * `client` is a live handle.
@@ -1768,22 +1885,30 @@ imap_code imap_set_client_cert(struct imap_client *client, const char *certfile,
 imap_code imap_set_debug(struct imap_client *client, int32_t level);
 
 /**
- * Sends trace output to `callback` instead of stderr (NULL: back to stderr). The callback
- * runs on the calling thread, during libimap calls on this handle; `user_data` is passed
- * back unchanged and must stay valid while the callback is set.
+ * Sends the log to `callback` instead of stderr (NULL: back to stderr): every message up to
+ * the level set by `imap_set_debug`, with its `imap_log_level`. Messages are redacted as on
+ * stderr (no password, no echo of one, no AUTHENTICATE payload). The callback may run on any
+ * thread that makes a call on this handle, during that call, and never after the call has
+ * returned; it must not call into the same handle. `user_data` is passed back unchanged and
+ * must stay valid while the callback is set.
  *
  * # Safety
  * `client` is a live handle; `callback` is NULL or a function safe to call as documented.
  */
-imap_code imap_set_trace_callback(struct imap_client *client, imap_trace_fn callback, void *user_data);
+imap_code imap_set_log_callback(struct imap_client *client, imap_log_fn callback, void *user_data);
 
 /**
- * The handle's state (an `imap_state` value); `IMAP_STATE_LOGOUT` for NULL.
+ * The name of an `imap_log_level` value (`"IMAP_LOG_DEBUG"`), or `"IMAP_LOG_UNKNOWN"`.
+ */
+const char *imap_log_level_name(int32_t value);
+
+/**
+ * The handle's state; `IMAP_STATE_LOGOUT` for NULL.
  *
  * # Safety
  * `client` is NULL or a live handle.
  */
-int32_t imap_client_state(struct imap_client *client);
+imap_state imap_client_state(struct imap_client *client);
 
 /**
  * The capabilities, upper-cased and separated by single spaces (imaplib's

@@ -496,3 +496,67 @@ fn c_a_synchronous_fetch_alone_keeps_imaplibs_result_with_unsolicited_data() {
     }
     server.finish();
 }
+
+#[test]
+fn a_submitted_select_changes_the_state_when_it_completes() {
+    let (server, mut s) = open(vec![
+        expect("CLOSE"),
+        send("{tag} OK closed\r\n"),
+        expect("SELECT Other"),
+        send("* 7 EXISTS\r\n{tag} OK [READ-WRITE] selected\r\n"),
+        expect("FETCH 7 (FLAGS)"),
+        send("* 7 FETCH (FLAGS ())\r\n{tag} OK done\r\n"),
+    ]);
+    let close = s.submit_named("CLOSE", vec![]).unwrap();
+    // SELECT waits for the CLOSE; the FETCH for the SELECT (checked in its new state).
+    let select = s
+        .submit_named(
+            "SELECT",
+            vec![imap::proto::encode::Arg::Astring(b"Other".to_vec())],
+        )
+        .unwrap();
+    let fetch = s.submit_fetch("7", "(FLAGS)", false, false).unwrap();
+    assert_eq!(s.state(), imap::State::Selected);
+    assert_eq!(s.collect(close).unwrap().typ, "OK");
+    assert_eq!(lines(&s.collect(select).unwrap().data), ["7"]);
+    assert_eq!(lines(&s.collect(fetch).unwrap().data), ["7 (FLAGS ())"]);
+    drop(s);
+    server.finish();
+}
+
+#[test]
+fn c_a_waiting_collect_times_out_by_the_io_timeout_and_closes() {
+    let server = FakeServer::start(selected_script(vec![
+        expect("FETCH 1 (FLAGS)"),
+        // Never answered.
+    ]));
+    let c = c_open(server.port);
+    let set = CString::new("1").unwrap();
+    let items = CString::new("(FLAGS)").unwrap();
+    unsafe {
+        assert_eq!(
+            imap::ffi::client::imap_set_timeouts(c, 5000, 300),
+            ImapCode::Ok
+        );
+        let mut t = 0;
+        assert_eq!(
+            imap_submit_fetch(c, set.as_ptr(), items.as_ptr(), &mut t),
+            ImapCode::Ok
+        );
+        let start = std::time::Instant::now();
+        let mut r = ptr::null_mut();
+        assert_eq!(imap_collect(c, t, &mut r), ImapCode::Timeout);
+        let took = start.elapsed();
+        assert!(took >= Duration::from_millis(250), "{took:?}");
+        assert!(took < Duration::from_secs(5), "{took:?}");
+        let msg = std::ffi::CStr::from_ptr(imap::ffi::client::imap_last_error(c));
+        assert!(
+            msg.to_string_lossy().contains("no data from the server"),
+            "{msg:?}"
+        );
+        assert_eq!(imap::ffi::client::imap_client_is_open(c), 0);
+        assert_eq!(imap_pending_count(c), 0);
+        imap_client_free(c);
+    }
+    server.finish();
+}

@@ -168,6 +168,11 @@ mod tests {
         );
         check(ImapArgKind::ALL, ImapArgKind::c_name, imap_arg_kind_name);
         check(
+            crate::ffi::client::ImapLimit::ALL,
+            crate::ffi::client::ImapLimit::c_name,
+            crate::ffi::client::imap_limit_name,
+        );
+        check(
             ImapCode::ALL,
             ImapCode::c_name,
             crate::ffi::code::imap_code_name,

@@ -92,10 +92,7 @@ const TABLE: &[Spec] = &[
     c("CREATE", &[A, S]),
     c("DELETE", &[A, S]),
     c("DELETEACL", &[A, S]),
-    Spec {
-        result: Some("ENABLED"),
-        ..x("ENABLE", &[A])
-    },
+    x("ENABLE", &[A]),
     x("EXAMINE", &[A, S]),
     Spec {
         result: Some("EXPUNGE"),
@@ -129,7 +126,7 @@ const TABLE: &[Spec] = &[
     x("SELECT", &[A, S]),
     c("SETACL", &[A, S]),
     r("SETANNOTATION", &[A, S], "ANNOTATION"),
-    c("SETMETADATA", &[A, S]),
+    r("SETMETADATA", &[A, S], "METADATA"),
     r("SETQUOTA", &[A, S], "QUOTA"),
     q("SORT", Some("SORT")),
     x("STARTTLS", &[N]),
@@ -148,6 +145,26 @@ pub fn spec(name: &str) -> Option<&'static Spec> {
     TABLE.iter().find(|s| s.name == name)
 }
 
+/// Where the result of a table command comes from: its result kind's untagged responses, or
+/// the tagged text.
+pub fn result_from(name: &str) -> ResultFrom {
+    match spec(name).and_then(|s| s.result) {
+        Some(kind) => ResultFrom::Untagged(kind),
+        None => ResultFrom::Tagged,
+    }
+}
+
+/// The result kind of `UID <sub>` (imaplib's rule: SEARCH, SORT and THREAD give their own
+/// responses, every other UID command the FETCH responses).
+pub fn uid_result_kind(sub: &str) -> &'static str {
+    match sub {
+        "SEARCH" => "SEARCH",
+        "SORT" => "SORT",
+        "THREAD" => "THREAD",
+        _ => "FETCH",
+    }
+}
+
 /// The states a command of the table is allowed in.
 pub fn allowed_states(name: &str) -> Option<&'static [State]> {
     spec(name).map(|s| s.states)
@@ -162,17 +179,17 @@ fn raw(args: &[&str]) -> Vec<Arg> {
 }
 
 impl Session {
-    /// A command whose name is also its table entry.
-    fn simple(&mut self, name: &str, args: Vec<Arg>, from: ResultFrom) -> Result<Outcome> {
-        self.run(Command::new(name, args), name, from)
+    /// A command whose name is also its table entry; its result is what the table says.
+    pub(super) fn simple(&mut self, name: &str, args: Vec<Arg>) -> Result<Outcome> {
+        self.run(Command::new(name, args), name, result_from(name))
     }
 
     pub fn capability(&mut self) -> Result<Outcome> {
-        self.simple("CAPABILITY", vec![], ResultFrom::Untagged("CAPABILITY"))
+        self.simple("CAPABILITY", vec![])
     }
 
     pub fn noop(&mut self) -> Result<Outcome> {
-        self.simple("NOOP", vec![], ResultFrom::Tagged)
+        self.simple("NOOP", vec![])
     }
 
     /// LOGIN; the password is a string value (quoted, or a literal when it is not 7-bit, see
@@ -236,7 +253,7 @@ impl Session {
             s.readonly = readonly;
             let name = if readonly { "EXAMINE" } else { "SELECT" };
             let arg = Arg::Astring(s.mailbox_arg(mailbox));
-            let out = s.simple(name, vec![arg], ResultFrom::Tagged)?;
+            let out = s.simple(name, vec![arg])?;
             if !out.is_ok() {
                 s.state = State::Auth;
                 return Ok(out);
@@ -261,7 +278,6 @@ impl Session {
         self.simple(
             "STATUS",
             vec![Arg::Astring(self.mailbox_arg(mailbox)), Arg::List(b(names))],
-            ResultFrom::Untagged("STATUS"),
         )
     }
 
@@ -270,7 +286,7 @@ impl Session {
             Arg::Astring(self.mailbox_arg(directory)),
             Arg::ListMailbox(self.mailbox_arg(pattern)),
         ];
-        self.simple("LIST", args, ResultFrom::Untagged("LIST"))
+        self.simple("LIST", args)
     }
 
     pub fn lsub(&mut self, directory: &str, pattern: &str) -> Result<Outcome> {
@@ -278,17 +294,17 @@ impl Session {
             Arg::Astring(self.mailbox_arg(directory)),
             Arg::ListMailbox(self.mailbox_arg(pattern)),
         ];
-        self.simple("LSUB", args, ResultFrom::Untagged("LSUB"))
+        self.simple("LSUB", args)
     }
 
     pub fn create(&mut self, mailbox: &str) -> Result<Outcome> {
         let arg = Arg::Astring(self.mailbox_arg(mailbox));
-        self.simple("CREATE", vec![arg], ResultFrom::Tagged)
+        self.simple("CREATE", vec![arg])
     }
 
     pub fn delete(&mut self, mailbox: &str) -> Result<Outcome> {
         let arg = Arg::Astring(self.mailbox_arg(mailbox));
-        self.simple("DELETE", vec![arg], ResultFrom::Tagged)
+        self.simple("DELETE", vec![arg])
     }
 
     pub fn rename(&mut self, old: &str, new: &str) -> Result<Outcome> {
@@ -298,24 +314,15 @@ impl Session {
                 Arg::Astring(self.mailbox_arg(old)),
                 Arg::Astring(self.mailbox_arg(new)),
             ],
-            ResultFrom::Tagged,
         )
     }
 
     pub fn subscribe(&mut self, mailbox: &str) -> Result<Outcome> {
-        self.simple(
-            "SUBSCRIBE",
-            vec![Arg::Astring(self.mailbox_arg(mailbox))],
-            ResultFrom::Tagged,
-        )
+        self.simple("SUBSCRIBE", vec![Arg::Astring(self.mailbox_arg(mailbox))])
     }
 
     pub fn unsubscribe(&mut self, mailbox: &str) -> Result<Outcome> {
-        self.simple(
-            "UNSUBSCRIBE",
-            vec![Arg::Astring(self.mailbox_arg(mailbox))],
-            ResultFrom::Tagged,
-        )
+        self.simple("UNSUBSCRIBE", vec![Arg::Astring(self.mailbox_arg(mailbox))])
     }
 
     /// APPEND `message` (line endings normalised to CRLF) as a literal. `flags` and `date_time`
@@ -356,16 +363,16 @@ impl Session {
         } else {
             Arg::Literal(message)
         });
-        self.simple("APPEND", args, ResultFrom::Tagged)
+        self.simple("APPEND", args)
     }
 
     pub fn check(&mut self) -> Result<Outcome> {
-        self.simple("CHECK", vec![], ResultFrom::Tagged)
+        self.simple("CHECK", vec![])
     }
 
     /// CLOSE; the state is AUTH afterwards whatever the outcome (imaplib).
     pub fn close_mailbox(&mut self) -> Result<Outcome> {
-        let r = self.simple("CLOSE", vec![], ResultFrom::Tagged);
+        let r = self.simple("CLOSE", vec![]);
         if self.state == State::Selected {
             self.state = State::Auth;
         }
@@ -374,7 +381,7 @@ impl Session {
 
     /// UNSELECT; the state is AUTH afterwards whatever the outcome (imaplib).
     pub fn unselect(&mut self) -> Result<Outcome> {
-        let r = self.simple("UNSELECT", vec![], ResultFrom::Tagged);
+        let r = self.simple("UNSELECT", vec![]);
         if self.state == State::Selected {
             self.state = State::Auth;
         }
@@ -382,7 +389,7 @@ impl Session {
     }
 
     pub fn expunge(&mut self) -> Result<Outcome> {
-        self.simple("EXPUNGE", vec![], ResultFrom::Untagged("EXPUNGE"))
+        self.simple("EXPUNGE", vec![])
     }
 
     /// SEARCH `[CHARSET charset] criteria...` (criteria verbatim).
@@ -396,27 +403,22 @@ impl Session {
             args.push(Arg::Astring(b(cs)));
         }
         args.extend(raw(criteria));
-        self.simple("SEARCH", args, ResultFrom::Untagged("SEARCH"))
+        self.simple("SEARCH", args)
     }
 
     pub fn fetch(&mut self, set: &str, parts: &str) -> Result<Outcome> {
-        self.simple(
-            "FETCH",
-            vec![Arg::Raw(b(set)), Arg::FetchParts(b(parts))],
-            ResultFrom::Untagged("FETCH"),
-        )
+        self.simple("FETCH", vec![Arg::Raw(b(set)), Arg::FetchParts(b(parts))])
     }
 
     pub fn store_flags(&mut self, set: &str, command: &str, flags: &str) -> Result<Outcome> {
         let args = vec![Arg::Raw(b(set)), Arg::Raw(b(command)), Arg::List(b(flags))];
-        self.simple("STORE", args, ResultFrom::Untagged("FETCH"))
+        self.simple("STORE", args)
     }
 
     pub fn copy(&mut self, set: &str, mailbox: &str) -> Result<Outcome> {
         self.simple(
             "COPY",
             vec![Arg::Raw(b(set)), Arg::Astring(self.mailbox_arg(mailbox))],
-            ResultFrom::Tagged,
         )
     }
 
@@ -425,7 +427,6 @@ impl Session {
         self.simple(
             "MOVE",
             vec![Arg::Raw(b(set)), Arg::Astring(self.mailbox_arg(mailbox))],
-            ResultFrom::Tagged,
         )
     }
 
@@ -478,17 +479,12 @@ impl Session {
             }
             _ => wire.extend(raw(args)),
         }
-        let from = match sub.as_str() {
-            "SEARCH" => ResultFrom::Untagged("SEARCH"),
-            "SORT" => ResultFrom::Untagged("SORT"),
-            "THREAD" => ResultFrom::Untagged("THREAD"),
-            _ => ResultFrom::Untagged("FETCH"),
-        };
+        let from = ResultFrom::Untagged(uid_result_kind(&sub));
         self.run(Command::new("UID", wire), "UID", from)
     }
 
     pub fn namespace(&mut self) -> Result<Outcome> {
-        self.simple("NAMESPACE", vec![], ResultFrom::Untagged("NAMESPACE"))
+        self.simple("NAMESPACE", vec![])
     }
 
     /// imaplib `response(code)`: pops the untagged responses (or response codes) of that name.
@@ -532,5 +528,31 @@ impl Session {
         }
         let args = raw(args);
         self.run(Command::new(name.clone(), args), &name, ResultFrom::Tagged)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_names_results_uid_forms_and_what_may_run_together() {
+        assert_eq!(result_from("STATUS"), ResultFrom::Untagged("STATUS"));
+        assert_eq!(result_from("STORE"), ResultFrom::Untagged("FETCH"));
+        assert_eq!(result_from("NOOP"), ResultFrom::Tagged);
+        assert_eq!(result_from("SELECT"), ResultFrom::Tagged);
+        let fetch = spec("FETCH").unwrap();
+        assert!(fetch.uid && fetch.seq && !fetch.exclusive);
+        assert!(fetch.forbids_expunge(false) && !fetch.forbids_expunge(true));
+        assert!(!spec("COPY").unwrap().forbids_expunge(false));
+        for name in [
+            "SELECT", "EXAMINE", "CLOSE", "UNSELECT", "LOGIN", "IDLE", "LOGOUT",
+        ] {
+            assert!(spec(name).unwrap().exclusive, "{name}");
+        }
+        assert!(!spec("STATUS").unwrap().uid);
+        assert_eq!(uid_result_kind("COPY"), "FETCH");
+        assert_eq!(uid_result_kind("SORT"), "SORT");
+        assert_eq!(allowed_states("CHECK"), Some(&[S][..]));
     }
 }

@@ -38,7 +38,8 @@ use crate::proto::parse::{self, Code, Line};
 use crate::proto::response::{Assembler, Item, RawResponse};
 use crate::proto::secret::Redactor;
 use crate::proto::{show, util, Limits};
-use crate::transport::{self, Interrupter, Socket, Stream, TlsConfig};
+pub use crate::transport::Interrupter;
+use crate::transport::{self, Socket, Stream, TlsConfig};
 use std::collections::HashMap;
 use std::io;
 use std::sync::Arc;
@@ -447,7 +448,16 @@ impl Session {
         if self.call_depth > 0 {
             return f(self);
         }
-        self.interrupter.begin();
+        if self.interrupter.begin() {
+            // An interrupt armed before the call (or ending the calls still running): this
+            // call ends at once, as if it had been interrupted while running.
+            self.interrupter.end();
+            self.close("interrupted");
+            return Err(Error::new(
+                ErrorKind::Interrupted,
+                "interrupted by imap_interrupt",
+            ));
+        }
         self.start_call_clock();
         self.call_depth += 1;
         let result = f(self).map_err(|e| self.fail(e));
@@ -729,6 +739,8 @@ impl Session {
             .waker()
             .map_err(|e| Error::new(ErrorKind::Connect, format!("socket setup failed: {e}")))?;
         self.interrupter.set_socket(Some(waker));
+        let mut stream = stream;
+        stream.pace_mut().watch(Arc::clone(&self.interrupter));
         self.stream = Some(stream);
         Ok(())
     }
@@ -1184,7 +1196,7 @@ impl Session {
                  moved on only while at least {rate} bytes/s flow)"
             ),
             Some(Expiry::Stopped) => "connection is closing".into(),
-            Some(Expiry::Wait) => "timed out".into(),
+            Some(Expiry::Wait | Expiry::Woken) => "timed out".into(),
             Some(Expiry::Idle(Direction::Read)) | None => {
                 format!("no data from the server for {io} ms")
             }
@@ -1203,8 +1215,22 @@ impl Session {
     /// I/O timeout and the call deadline for this wait and leaves the connection usable (a
     /// partial response stays buffered).
     fn read_response_until(&mut self, deadline: Option<Instant>) -> Result<Option<RawResponse>> {
+        self.read_response_wait(deadline, false)
+    }
+
+    /// As [`Session::read_response_until`]; `wakeable`: a wake (`Interrupter::wake`) also ends
+    /// the wait with `None` (IDLE's wait).
+    fn read_response_wait(
+        &mut self,
+        deadline: Option<Instant>,
+        wakeable: bool,
+    ) -> Result<Option<RawResponse>> {
         if let (Some(d), Some(s)) = (deadline, &mut self.stream) {
-            s.pace_mut().start_wait(d);
+            if wakeable {
+                s.pace_mut().start_idle_wait(d);
+            } else {
+                s.pace_mut().start_wait(d);
+            }
         }
         let r = self.read_until_inner(deadline);
         if deadline.is_some() {
@@ -1241,7 +1267,10 @@ impl Session {
                     if deadline.is_some()
                         && !self.interrupter.fired()
                         && e.kind() == io::ErrorKind::WouldBlock
-                        && stream.pace().expired() == Some(Expiry::Wait) =>
+                        && matches!(
+                            stream.pace().expired(),
+                            Some(Expiry::Wait | Expiry::Woken)
+                        ) =>
                 {
                     return Ok(None)
                 }

@@ -474,11 +474,13 @@ impl Session {
                 return Err(e);
             }
             s.tickets.update_count();
-            // Make room: what the server has answered so far is filed now, so a long series
-            // of submissions never leaves the server blocked on its output. The command is
-            // out: a failure here closed the connection and ends the ticket, which its
-            // collect reports.
-            let _ = s.read_available();
+            // Make room: one buffer of what the server has answered so far is filed now, so a
+            // long series of submissions never leaves the server blocked on its output. One
+            // buffer, not all there is: a fast server streaming a large FETCH would otherwise
+            // be read to the end here, into the heap, ahead of a consumer that pulls slowly.
+            // The command is out: a failure here closed the connection and ends the ticket,
+            // which its collect reports.
+            let _ = s.read_once();
             Ok(ticket)
         })
     }
@@ -515,8 +517,8 @@ impl Session {
         if uid {
             let mut wire = vec![Arg::Raw(sub.as_bytes().to_vec())];
             wire.extend(args);
-            // As the synchronous UID call: FETCH data unless the command has data of its own.
-            let from = ResultFrom::Untagged(spec.result.unwrap_or("FETCH"));
+            // As the synchronous UID call.
+            let from = ResultFrom::Untagged(super::commands::uid_result_kind(sub));
             return self.submit(Command::new("UID", wire), "UID", Some(from));
         }
         if matches!(sub, "SELECT" | "EXAMINE") {

@@ -11,13 +11,13 @@ const PACKAGE_ROOT = path.join(__dirname, '..');
 /**
  * Where libimap.so is looked for: $LIBIMAP_PATH, else the repository's
  * ../../target/release/libimap.so (relative to the package root), else the system name
- * libimap.so.0 (resolved by the dynamic loader: ld.so.cache, LD_LIBRARY_PATH...).
+ * libimap.so.1 (resolved by the dynamic loader: ld.so.cache, LD_LIBRARY_PATH...).
  */
 function findLibrary() {
   if (process.env.LIBIMAP_PATH) return process.env.LIBIMAP_PATH;
   const inRepo = path.resolve(PACKAGE_ROOT, '..', '..', 'target', 'release', 'libimap.so');
   if (fs.existsSync(inRepo)) return inRepo;
-  return 'libimap.so.0';
+  return 'libimap.so.1';
 }
 
 // koffi runs a native call on a stack of its own; for async calls (worker threads) that stack
