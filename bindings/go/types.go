@@ -596,4 +596,3 @@ type Metadata struct {
 	RawMailbox []byte
 	Entries    []MetadataEntry
 }
-
