@@ -214,8 +214,8 @@ func open(ctx context.Context, opts *Options, t target) (*Client, error) {
 }
 
 func (c *Client) configure(o *Options) error {
-	set := func(op string, f func(h *C.imap_client) C.imap_code) error {
-		_, err := c.run(context.Background(), op, func(h *C.imap_client, _ **C.imap_result) C.imap_code { return f(h) })
+	set := func(f func(h *C.imap_client) C.imap_code) error {
+		_, err := c.run(context.Background(), "CONFIGURE", func(h *C.imap_client, _ **C.imap_result) C.imap_code { return f(h) })
 		return err
 	}
 	var a args
@@ -241,9 +241,13 @@ func (c *Client) configure(o *Options) error {
 		}
 		steps = append(steps, func(h *C.imap_client) C.imap_code { return C.imap_set_call_timeout(h, callMS, rate) })
 	}
-	for id, v := range []uint64{o.MaxLine, o.MaxLiteral, o.MaxResponse, o.MaxUntagged} {
-		if v != 0 {
-			steps = append(steps, func(h *C.imap_client) C.imap_code { return C.imap_set_limit(h, C.imap_limit(id), C.uint64_t(v)) })
+	for _, l := range []struct {
+		id C.imap_limit
+		v  uint64
+	}{{C.IMAP_LIMIT_LINE, o.MaxLine}, {C.IMAP_LIMIT_LITERAL, o.MaxLiteral},
+		{C.IMAP_LIMIT_RESPONSE, o.MaxResponse}, {C.IMAP_LIMIT_UNTAGGED, o.MaxUntagged}} {
+		if l.v != 0 {
+			steps = append(steps, func(h *C.imap_client) C.imap_code { return C.imap_set_limit(h, l.id, C.uint64_t(l.v)) })
 		}
 	}
 	if o.InsecureSkipVerify {
@@ -267,7 +271,7 @@ func (c *Client) configure(o *Options) error {
 		return a.err
 	}
 	for _, f := range steps {
-		if err := set("CONFIGURE", f); err != nil {
+		if err := set(f); err != nil {
 			return err
 		}
 	}
