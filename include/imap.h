@@ -1994,6 +1994,33 @@ int32_t imap_client_is_tls(struct imap_client *client);
 int32_t imap_client_is_open(struct imap_client *client);
 
 /**
+ * With `on` non-zero, every call on the handle that has a result out-parameter and fails
+ * delivers a result even when the server sent nothing (a refused argument, a timeout, a
+ * closed connection): its type is the code's name without the prefix (`"ABORT"`,
+ * `"INVALID_ARGUMENT"`), it has no status and no data, and `imap_result_error` gives the
+ * message and `imap_result_code_value` the code. For callers whose calls run on threads they
+ * do not pick (a binding's worker pool), where the calling thread's `imap_last_error` cannot
+ * be read afterwards. Off by default: then such a failure leaves `*out` NULL (results of NO,
+ * BAD and READONLY are delivered either way, and carry the message too).
+ *
+ * # Safety
+ * `client` is NULL or a live handle.
+ */
+imap_code imap_set_error_results(const struct imap_client *client, int32_t on);
+
+/**
+ * Why the connection is closed, in `*out` (free with `imap_string_free`): the message of the
+ * failure that closed it (a failed `imap_open`, a timeout, a BYE...), "logged out", "not
+ * connected"...; "" while it is open. Unlike `imap_last_error`, it does not depend on the
+ * thread: a binding that ran `imap_open` on a worker thread reads the reason here.
+ * `IMAP_CODE_INVALID_ARGUMENT` for NULL pointers.
+ *
+ * # Safety
+ * `client` is NULL or a live handle; `out` is NULL or writable.
+ */
+imap_code imap_client_close_reason(const struct imap_client *client, char **out);
+
+/**
  * Frees a string returned by libimap. NULL is ignored.
  *
  * # Safety
@@ -3100,6 +3127,27 @@ imap_code imap_fetch_each(struct imap_client *client, const char *set, const cha
  * As `imap_fetch_each`.
  */
 imap_code imap_uid_fetch_each(struct imap_client *client, const char *set, const char *items, imap_fetch_fn callback, void *ctx);
+
+/**
+ * The message of the call that delivered `result` when that call did not return
+ * `IMAP_CODE_OK` (the text `imap_last_error` gave that call's thread), else NULL. A call with
+ * a result out-parameter delivers a result even when it fails, so the message travels with
+ * it to whatever thread reads the result (a binding whose calls run on worker threads).
+ * Valid until the result is freed.
+ *
+ * # Safety
+ * `result` is NULL or a live result.
+ */
+const char *imap_result_error(const struct imap_result *result);
+
+/**
+ * The code the call that delivered `result` returned (`IMAP_CODE_OK`, `IMAP_CODE_NO`,
+ * `IMAP_CODE_ABORT`...). `IMAP_CODE_INVALID_ARGUMENT` for NULL.
+ *
+ * # Safety
+ * `result` is NULL or a live result.
+ */
+imap_code imap_result_code_value(const struct imap_result *result);
 
 /**
  * imaplib's `typ`: `"OK"`, `"NO"`, `"BAD"`, `"BYE"` (logout), or the name given to

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::ffi::{c_char, c_void, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
-use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::thread::ThreadId;
 use std::time::Duration;
@@ -23,6 +23,8 @@ use std::time::Duration;
 pub struct ImapClient {
     session: Mutex<Session>,
     interrupter: Arc<Interrupter>,
+    /// `imap_set_error_results`: failed calls deliver a result carrying their message.
+    error_results: AtomicBool,
     /// Tickets submitted and not yet collected (`imap_pending_count`), readable without the lock.
     pub(crate) tickets: Arc<AtomicUsize>,
     last_error: Mutex<LastErrors>,
@@ -72,6 +74,7 @@ pub(crate) struct View {
     pub readonly: bool,
     pub tls: bool,
     pub open: bool,
+    pub close_reason: Option<String>,
     pub utf8: bool,
     pub fd: i32,
 }
@@ -86,6 +89,7 @@ impl View {
             readonly: s.is_readonly(),
             tls: s.is_tls(),
             open: s.is_open(),
+            close_reason: s.close_reason().map(str::to_owned),
             utf8: s.utf8_enabled(),
             fd: s.socket_fd(),
         }
@@ -196,9 +200,10 @@ impl ImapClient {
             .set(c);
     }
 
-    /// Maps a session result to a code and an out-result.
+    /// Maps a session result to a code and an out-result. A failed call delivers a result
+    /// too (when `out` is given), carrying its code and message (`imap_result_error`).
     pub(crate) fn finish(&self, r: Result<Outcome>, out: *mut *mut ImapResult) -> ImapCode {
-        let (code, outcome) = match r {
+        let (code, outcome, message) = match r {
             // The code is the call's own status: a tagged NO. The type alone says nothing
             // (`imap_response(c, "NO")` has type "NO" and worked).
             Ok(o) if o.tagged.as_ref().is_some_and(|t| t.status == "NO") => {
@@ -207,18 +212,32 @@ impl ImapClient {
                     .as_ref()
                     .map(|t| String::from_utf8_lossy(&t.text).into_owned())
                     .unwrap_or_default();
-                self.set_error(&format!("NO: {t}"));
-                (ImapCode::No, Some(o))
+                (ImapCode::No, Some(o), Some(format!("NO: {t}")))
             }
-            Ok(o) => (ImapCode::Ok, Some(o)),
-            Err(e) => {
-                self.set_error(&e.message);
-                (ImapCode::from(e.kind), e.outcome.map(|o| *o))
-            }
+            Ok(o) => (ImapCode::Ok, Some(o), None),
+            Err(e) => (
+                ImapCode::from(e.kind),
+                e.outcome.map(|o| *o),
+                Some(e.message),
+            ),
         };
-        if let (Some(o), false) = (outcome, out.is_null()) {
-            // SAFETY: checked non-NULL; the caller passed a writable pointer.
-            unsafe { *out = Box::into_raw(ImapResult::new(o)) };
+        if let Some(m) = &message {
+            self.set_error(m);
+        }
+        if !out.is_null() {
+            let result = match (message, outcome) {
+                (None, Some(o)) => Some(ImapResult::new(o)),
+                (Some(m), Some(o)) => Some(ImapResult::failed(Some(o), code, &m)),
+                (Some(m), None) if self.error_results.load(Ordering::Relaxed) => {
+                    Some(ImapResult::failed(None, code, &m))
+                }
+                (Some(_), None) => None,
+                (None, None) => None,
+            };
+            if let Some(r) = result {
+                // SAFETY: checked non-NULL; the caller passed a writable pointer.
+                unsafe { *out = Box::into_raw(r) };
+            }
         }
         code
     }
@@ -334,6 +353,7 @@ pub unsafe extern "C" fn imap_client_new(out: *mut *mut ImapClient) -> ImapCode 
             session: Mutex::new(session),
             interrupter,
             tickets,
+            error_results: AtomicBool::new(false),
             last_error: Mutex::new(LastErrors::default()),
             view: Mutex::new(View {
                 fd: -1,
@@ -917,6 +937,59 @@ pub unsafe extern "C" fn imap_client_is_tls(client: *mut ImapClient) -> i32 {
 #[no_mangle]
 pub unsafe extern "C" fn imap_client_is_open(client: *mut ImapClient) -> i32 {
     view(client, 0, |v| i32::from(v.open))
+}
+
+/// With `on` non-zero, every call on the handle that has a result out-parameter and fails
+/// delivers a result even when the server sent nothing (a refused argument, a timeout, a
+/// closed connection): its type is the code's name without the prefix (`"ABORT"`,
+/// `"INVALID_ARGUMENT"`), it has no status and no data, and `imap_result_error` gives the
+/// message and `imap_result_code_value` the code. For callers whose calls run on threads they
+/// do not pick (a binding's worker pool), where the calling thread's `imap_last_error` cannot
+/// be read afterwards. Off by default: then such a failure leaves `*out` NULL (results of NO,
+/// BAD and READONLY are delivered either way, and carry the message too).
+///
+/// # Safety
+/// `client` is NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn imap_set_error_results(client: *const ImapClient, on: i32) -> ImapCode {
+    match client.as_ref() {
+        None => ImapCode::InvalidArgument,
+        Some(c) => {
+            c.error_results.store(on != 0, Ordering::Relaxed);
+            ImapCode::Ok
+        }
+    }
+}
+
+/// Why the connection is closed, in `*out` (free with `imap_string_free`): the message of the
+/// failure that closed it (a failed `imap_open`, a timeout, a BYE...), "logged out", "not
+/// connected"...; "" while it is open. Unlike `imap_last_error`, it does not depend on the
+/// thread: a binding that ran `imap_open` on a worker thread reads the reason here.
+/// `IMAP_CODE_INVALID_ARGUMENT` for NULL pointers.
+///
+/// # Safety
+/// `client` is NULL or a live handle; `out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn imap_client_close_reason(
+    client: *const ImapClient,
+    out: *mut *mut c_char,
+) -> ImapCode {
+    if out.is_null() || client.is_null() {
+        return ImapCode::InvalidArgument;
+    }
+    *out = ptr::null_mut();
+    let reason = view(client, None, |v| {
+        Some(v.close_reason.clone().unwrap_or_default())
+    });
+    match reason {
+        Some(r) => {
+            *out = CString::new(r.replace('\0', ""))
+                .unwrap_or_default()
+                .into_raw();
+            ImapCode::Ok
+        }
+        None => ImapCode::Internal,
+    }
 }
 
 /// Frees a string returned by libimap. NULL is ignored.

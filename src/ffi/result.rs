@@ -1,5 +1,6 @@
 //! `imap_result`: imaplib's `(typ, data)` as an owned, opaque object, freed by one call.
 
+use super::code::ImapCode;
 use crate::proto::framer::LiteralData;
 use crate::proto::response::Item;
 use crate::session::Outcome;
@@ -41,6 +42,10 @@ pub struct ImapResult {
     code_data: Vec<u8>,
     items: Vec<ImapItem>,
     _data: Vec<Item>,
+    /// The call's code (`imap_result_code_value`).
+    code_value: ImapCode,
+    /// The call's failure message (`imap_result_error`); `None` for a call that returned OK.
+    error: Option<CString>,
 }
 
 impl ImapResult {
@@ -103,8 +108,57 @@ impl ImapResult {
             code_data: code.and_then(|c| c.data).unwrap_or_default(),
             items,
             _data: out.data,
+            code_value: ImapCode::Ok,
+            error: None,
         })
     }
+
+    /// The result of a call that returned `code` with `message`: the session's outcome when
+    /// there is one (NO, BAD, READONLY keep their data), else an empty result whose type is the
+    /// code's name without its prefix (`"ABORT"`, `"TIMEOUT"`).
+    pub(crate) fn failed(out: Option<Outcome>, code: ImapCode, message: &str) -> Box<ImapResult> {
+        let out = out.unwrap_or_else(|| Outcome {
+            typ: code
+                .c_name()
+                .to_string_lossy()
+                .trim_start_matches("IMAP_CODE_")
+                .to_owned(),
+            data: Vec::new(),
+            tagged: None,
+        });
+        let mut r = ImapResult::new(out);
+        r.code_value = code;
+        r.error = Some(cstring(message));
+        r
+    }
+}
+
+/// The message of the call that delivered `result` when that call did not return
+/// `IMAP_CODE_OK` (the text `imap_last_error` gave that call's thread), else NULL. A call with
+/// a result out-parameter delivers a result even when it fails, so the message travels with
+/// it to whatever thread reads the result (a binding whose calls run on worker threads).
+/// Valid until the result is freed.
+///
+/// # Safety
+/// `result` is NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn imap_result_error(result: *const ImapResult) -> *const c_char {
+    result
+        .as_ref()
+        .and_then(|r| r.error.as_ref())
+        .map_or(ptr::null(), |e| e.as_ptr())
+}
+
+/// The code the call that delivered `result` returned (`IMAP_CODE_OK`, `IMAP_CODE_NO`,
+/// `IMAP_CODE_ABORT`...). `IMAP_CODE_INVALID_ARGUMENT` for NULL.
+///
+/// # Safety
+/// `result` is NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn imap_result_code_value(result: *const ImapResult) -> ImapCode {
+    result
+        .as_ref()
+        .map_or(ImapCode::InvalidArgument, |r| r.code_value)
 }
 
 /// imaplib's `typ`: `"OK"`, `"NO"`, `"BAD"`, `"BYE"` (logout), or the name given to

@@ -384,6 +384,12 @@ impl Session {
         self.closed.is_none()
     }
 
+    /// Why the connection is closed ("not connected", the failure that closed it...); `None`
+    /// while it is open.
+    pub fn close_reason(&self) -> Option<&str> {
+        self.closed.as_deref()
+    }
+
     pub fn tag_prefix(&self) -> &[u8] {
         &self.tag_prefix
     }

@@ -175,6 +175,72 @@ static void test_limit_applies(void) {
   imap_client_free(c);
 }
 
+/* A call made on a worker thread: its failure's message must be readable afterwards on
+ * another thread (a binding's worker pool), from the result it delivered. */
+struct worker_call {
+  imap_client *c;
+  imap_code code;
+  imap_result *r;
+};
+
+static void *fetch_bad_set(void *arg) {
+  struct worker_call *w = arg;
+  w->code = imap_status(w->c, "INBOX\r\nX LOGOUT", "(MESSAGES)", &w->r);
+  return NULL;
+}
+
+static void test_error_results(void) {
+  imap_client *c = test_connect(IMAP_TLS_MODE_NONE);
+  imap_result *r = NULL;
+  char *reason = NULL;
+  struct worker_call w = {c, IMAP_CODE_OK, NULL};
+  pthread_t t;
+  CHECK_CODE(c, imap_client_close_reason(c, &reason), IMAP_CODE_OK);
+  CHECK(reason != NULL && strcmp(reason, "") == 0);
+  imap_string_free(reason);
+  CHECK_CODE(c, imap_login(c, "user3", "pass3", NULL), IMAP_CODE_OK);
+  /* Off (the default): a local refusal delivers nothing. */
+  CHECK_CODE(c, imap_status(c, "INBOX", NULL, &r), IMAP_CODE_INVALID_ARGUMENT);
+  CHECK(r == NULL);
+  CHECK_CODE(c, imap_set_error_results(c, 1), IMAP_CODE_OK);
+  CHECK_CODE(c, imap_status(c, "INBOX", NULL, &r), IMAP_CODE_INVALID_ARGUMENT);
+  CHECK(r != NULL && strcmp(imap_result_type(r), "INVALID_ARGUMENT") == 0);
+  CHECK(imap_result_code_value(r) == IMAP_CODE_INVALID_ARGUMENT);
+  CHECK(imap_result_status(r) == NULL && imap_result_count(r) == 0);
+  CHECK(imap_result_error(r) != NULL && strcmp(imap_result_error(r), imap_last_error(c)) == 0);
+  result_done(&r);
+  /* On a worker thread; read here, where imap_last_error holds this thread's own text. */
+  CHECK(pthread_create(&t, NULL, fetch_bad_set, &w) == 0);
+  pthread_join(t, NULL);
+  CHECK(w.code == IMAP_CODE_INVALID_ARGUMENT && w.r != NULL);
+  CHECK(strstr(imap_result_error(w.r), "CR") != NULL);
+  CHECK(strstr(imap_last_error(c), "CR") == NULL);
+  result_done(&w.r);
+  /* NO: the server's result, with the call's code and message. */
+  CHECK_CODE(c, imap_select(c, "No-Such-Mailbox-E", 1, &r), IMAP_CODE_NO);
+  CHECK(r != NULL && strcmp(imap_result_type(r), "NO") == 0);
+  CHECK(imap_result_code_value(r) == IMAP_CODE_NO);
+  CHECK(strncmp(imap_result_error(r), "NO: ", 4) == 0);
+  result_done(&r);
+  /* Success: no message. */
+  CHECK_CODE(c, imap_noop(c, &r), IMAP_CODE_OK);
+  CHECK(imap_result_error(r) == NULL && imap_result_code_value(r) == IMAP_CODE_OK);
+  result_done(&r);
+  CHECK(imap_result_error(NULL) == NULL);
+  CHECK(imap_result_code_value(NULL) == IMAP_CODE_INVALID_ARGUMENT);
+  /* A failure that closes the connection: the reason is kept, whatever the thread. */
+  CHECK_CODE(c, imap_set_limit(c, IMAP_LIMIT_LINE, 16), IMAP_CODE_OK);
+  CHECK_CODE(c, imap_capability(c, &r), IMAP_CODE_LIMIT);
+  CHECK(r != NULL && strcmp(imap_result_type(r), "LIMIT") == 0);
+  CHECK_CODE(c, imap_client_close_reason(c, &reason), IMAP_CODE_OK);
+  CHECK(reason != NULL && strlen(reason) > 0 && strcmp(reason, imap_result_error(r)) == 0);
+  imap_string_free(reason);
+  result_done(&r);
+  CHECK_CODE(c, imap_client_close_reason(NULL, &reason), IMAP_CODE_INVALID_ARGUMENT);
+  CHECK_CODE(c, imap_client_close_reason(c, NULL), IMAP_CODE_INVALID_ARGUMENT);
+  imap_client_free(c);
+}
+
 int main(void) {
   imap_client *c = test_connect(IMAP_TLS_MODE_NONE);
   test_wrong_password(c);
@@ -185,5 +251,6 @@ int main(void) {
   test_trace();
   test_log_levels();
   test_limit_applies();
+  test_error_results();
   return test_finish("test_errors");
 }
