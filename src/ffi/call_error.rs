@@ -8,6 +8,7 @@
 use super::auth::{imap_idle_wait, imap_open_stream};
 use super::client::{imap_open, ImapClient, ImapTlsModeArg};
 use super::code::ImapCode;
+use super::panic::boundary;
 use super::parsed::fetch::ImapFetchList;
 use super::pipeline::{imap_collect, imap_fetch_next, imap_submit, ImapTicket};
 use super::result::ImapResult;
@@ -22,29 +23,31 @@ unsafe fn with_error(
     error: *mut *mut c_char,
     call: impl FnOnce() -> ImapCode,
 ) -> ImapCode {
-    if error.is_null() {
-        return call();
-    }
-    *error = ptr::null_mut();
-    if let Some(c) = client.as_ref() {
-        c.clear_error();
-    }
-    let code = call();
-    if code != ImapCode::Ok {
-        let message = match client.as_ref() {
-            None => "client is NULL".to_string(),
-            Some(c) => c.error_text(),
-        };
-        let message = if message.is_empty() {
-            code.description().to_string_lossy().into_owned()
-        } else {
-            message
-        };
-        *error = CString::new(message.replace('\0', ""))
-            .unwrap_or_default()
-            .into_raw();
-    }
-    code
+    boundary(|| {
+        if error.is_null() {
+            return call();
+        }
+        *error = ptr::null_mut();
+        if let Some(c) = client.as_ref() {
+            c.clear_error();
+        }
+        let code = call();
+        if code != ImapCode::Ok {
+            let message = match client.as_ref() {
+                None => "client is NULL".to_string(),
+                Some(c) => c.error_text(),
+            };
+            let message = if message.is_empty() {
+                code.description().to_string_lossy().into_owned()
+            } else {
+                message
+            };
+            *error = CString::new(message.replace('\0', ""))
+                .unwrap_or_default()
+                .into_raw();
+        }
+        code
+    })
 }
 
 /// `imap_open` with the failure's message in `*error` (see the module documentation).

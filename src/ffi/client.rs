@@ -1,12 +1,12 @@
 //! `imap_client`: the handle, its settings, accessors, last error, and interrupt.
 
 use super::code::ImapCode;
+use super::panic::{boundary, catch, OnPanic};
 use super::result::ImapResult;
-use super::{opt_text, panic_message, text};
+use super::{opt_text, text};
 use crate::session::{Error, Interrupter, Outcome, Result, Session, State, TlsMode};
 use std::collections::HashMap;
 use std::ffi::{c_char, c_void, CString};
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
@@ -247,32 +247,36 @@ impl ImapClient {
     }
 }
 
-/// The panic boundary for calls on a handle.
+/// The handle guard: the panic boundary for calls on a handle, built on [`boundary`]. A panic
+/// in `f` also sets the calling thread's error ("internal error: ...") and closes the
+/// connection (its state is unknown). After `f`, the accessors' view is refreshed.
 pub(crate) fn guard(
     client: *const ImapClient,
     f: impl FnOnce(&ImapClient) -> ImapCode,
 ) -> ImapCode {
-    // SAFETY: the caller passes NULL or a live handle.
-    let Some(c) = (unsafe { client.as_ref() }) else {
-        return ImapCode::InvalidArgument;
-    };
-    let result = catch_unwind(AssertUnwindSafe(|| f(c)));
-    // Refresh the accessors' view, unless another thread's call holds the session (its own
-    // end will refresh it).
-    if let Ok(s) = c.session.try_lock() {
-        let v = View::of(&s);
-        *c.view.lock().unwrap_or_else(|p| p.into_inner()) = v;
-    }
-    match result {
-        Ok(code) => code,
-        Err(p) => {
-            c.set_error(&format!("internal error: {}", panic_message(&*p)));
-            if let Ok(mut s) = c.session.try_lock() {
-                s.close("internal error");
-            }
-            ImapCode::Internal
+    boundary(|| {
+        // SAFETY: the caller passes NULL or a live handle.
+        let Some(c) = (unsafe { client.as_ref() }) else {
+            return ImapCode::InvalidArgument;
+        };
+        let result = catch(|| f(c));
+        // Refresh the accessors' view, unless another thread's call holds the session (its own
+        // end will refresh it).
+        if let Ok(s) = c.session.try_lock() {
+            let v = View::of(&s);
+            *c.view.lock().unwrap_or_else(|p| p.into_inner()) = v;
         }
-    }
+        match result {
+            Ok(code) => code,
+            Err(message) => {
+                c.set_error(&format!("internal error: {message}"));
+                if let Ok(mut s) = c.session.try_lock() {
+                    s.close("internal error");
+                }
+                ImapCode::Internal
+            }
+        }
+    })
 }
 
 /// Runs a command on the session and delivers its result: the shared body of every command
@@ -282,13 +286,15 @@ pub(crate) fn run(
     out: *mut *mut ImapResult,
     f: impl FnOnce(&mut Session) -> Result<Outcome>,
 ) -> ImapCode {
-    if !out.is_null() {
-        // SAFETY: non-NULL out-parameters are writable by contract.
-        unsafe { *out = ptr::null_mut() };
-    }
-    guard(client, |c| {
-        let r = f(&mut c.lock());
-        c.finish(r, out)
+    boundary(|| {
+        if !out.is_null() {
+            // SAFETY: non-NULL out-parameters are writable by contract.
+            unsafe { *out = ptr::null_mut() };
+        }
+        guard(client, |c| {
+            let r = f(&mut c.lock());
+            c.finish(r, out)
+        })
     })
 }
 
@@ -299,27 +305,29 @@ pub(crate) fn run_opt(
     out: *mut *mut ImapResult,
     f: impl FnOnce(&mut Session) -> Result<Option<Outcome>>,
 ) -> ImapCode {
-    let code = run(client, out, |s| {
-        f(s).map(|o| {
-            o.unwrap_or(Outcome {
-                typ: String::new(),
-                data: Vec::new(),
-                tagged: None,
+    boundary(|| {
+        let code = run(client, out, |s| {
+            f(s).map(|o| {
+                o.unwrap_or(Outcome {
+                    typ: String::new(),
+                    data: Vec::new(),
+                    tagged: None,
+                })
             })
-        })
-    });
-    if !out.is_null() {
-        // SAFETY: `run` stored NULL or a result it allocated; an empty type marks "nothing".
-        unsafe {
-            if let Some(r) = (*out).as_ref() {
-                if r.is_nothing() {
-                    drop(Box::from_raw(*out));
-                    *out = ptr::null_mut();
+        });
+        if !out.is_null() {
+            // SAFETY: `run` stored NULL or a result it allocated; an empty type marks "nothing".
+            unsafe {
+                if let Some(r) = (*out).as_ref() {
+                    if r.is_nothing() {
+                        drop(Box::from_raw(*out));
+                        *out = ptr::null_mut();
+                    }
                 }
             }
         }
-    }
-    code
+        code
+    })
 }
 
 /// Runs a setting or accessor that produces no result.
@@ -345,15 +353,15 @@ pub(crate) fn configure(
 /// `out` is a writable pointer.
 #[no_mangle]
 pub unsafe extern "C" fn imap_client_new(out: *mut *mut ImapClient) -> ImapCode {
-    if out.is_null() {
-        return ImapCode::InvalidArgument;
-    }
-    *out = ptr::null_mut();
-    match catch_unwind(|| {
+    boundary(|| {
+        if out.is_null() {
+            return ImapCode::InvalidArgument;
+        }
+        *out = ptr::null_mut();
         let session = Session::default();
         let interrupter = session.interrupter();
         let tickets = session.ticket_count();
-        Box::new(ImapClient {
+        let c = Box::new(ImapClient {
             session: Mutex::new(session),
             interrupter,
             tickets,
@@ -362,14 +370,10 @@ pub unsafe extern "C" fn imap_client_new(out: *mut *mut ImapClient) -> ImapCode 
                 fd: -1,
                 ..View::default()
             }),
-        })
-    }) {
-        Ok(c) => {
-            *out = Box::into_raw(c);
-            ImapCode::Ok
-        }
-        Err(_) => ImapCode::Internal,
-    }
+        });
+        *out = Box::into_raw(c);
+        ImapCode::Ok
+    })
 }
 
 /// Closes the connection without LOGOUT (if open) and frees the handle. NULL is ignored.
@@ -379,13 +383,13 @@ pub unsafe extern "C" fn imap_client_new(out: *mut *mut ImapClient) -> ImapCode 
 /// `client` is NULL or a handle not yet freed.
 #[no_mangle]
 pub unsafe extern "C" fn imap_client_free(client: *mut ImapClient) {
-    if client.is_null() {
-        return;
-    }
-    let _ = catch_unwind(AssertUnwindSafe(|| {
+    boundary(|| {
+        if client.is_null() {
+            return;
+        }
         let c = Box::from_raw(client);
         c.lock().close("freed");
-    }));
+    })
 }
 
 /// Connects to `host` (NULL or "" means localhost) on `port` (0: 143, or 993 for
@@ -445,13 +449,13 @@ pub unsafe extern "C" fn imap_shutdown(client: *mut ImapClient) -> ImapCode {
 /// `client` is NULL or a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn imap_interrupt(client: *mut ImapClient) -> ImapCode {
-    match client.as_ref() {
+    boundary(|| match client.as_ref() {
         None => ImapCode::InvalidArgument,
-        Some(c) => match catch_unwind(AssertUnwindSafe(|| c.interrupter.interrupt())) {
-            Ok(_) => ImapCode::Ok,
-            Err(_) => ImapCode::Internal,
-        },
-    }
+        Some(c) => {
+            c.interrupter.interrupt();
+            ImapCode::Ok
+        }
+    })
 }
 
 /// Disarms an interrupt that no call has consumed yet (issued while no call was running):
@@ -463,10 +467,10 @@ pub unsafe extern "C" fn imap_interrupt(client: *mut ImapClient) -> ImapCode {
 /// `client` is NULL or a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn imap_interrupt_clear(client: *mut ImapClient) -> i32 {
-    match client.as_ref() {
+    boundary(|| match client.as_ref() {
         None => 0,
-        Some(c) => catch_unwind(AssertUnwindSafe(|| i32::from(c.interrupter.clear()))).unwrap_or(0),
-    }
+        Some(c) => i32::from(c.interrupter.clear()),
+    })
 }
 
 /// Ends the `imap_idle_wait` in progress at once, as if its timeout had passed: it returns
@@ -479,13 +483,13 @@ pub unsafe extern "C" fn imap_interrupt_clear(client: *mut ImapClient) -> i32 {
 /// `client` is NULL or a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn imap_wake(client: *mut ImapClient) -> ImapCode {
-    match client.as_ref() {
+    boundary(|| match client.as_ref() {
         None => ImapCode::InvalidArgument,
-        Some(c) => match catch_unwind(AssertUnwindSafe(|| c.interrupter.wake())) {
-            Ok(()) => ImapCode::Ok,
-            Err(_) => ImapCode::Internal,
-        },
-    }
+        Some(c) => {
+            c.interrupter.wake();
+            ImapCode::Ok
+        }
+    })
 }
 
 /// The message of the last failed call made on this handle by the calling thread ("" if
@@ -497,10 +501,10 @@ pub unsafe extern "C" fn imap_wake(client: *mut ImapClient) -> ImapCode {
 /// `client` is NULL or a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn imap_last_error(client: *const ImapClient) -> *const c_char {
-    match client.as_ref() {
+    boundary(|| match client.as_ref() {
         None => c"client is NULL".as_ptr(),
         Some(c) => c.last_error.lock().unwrap_or_else(|p| p.into_inner()).get(),
-    }
+    })
 }
 
 /// Sets the connect timeout and the I/O timeout, in milliseconds: the longest wait for
@@ -640,13 +644,11 @@ pub unsafe extern "C" fn imap_get_limit(
     id: ImapLimitArg,
     out: *mut u64,
 ) -> ImapCode {
-    if out.is_null() {
-        return guard(client, |c| {
-            c.set_error("out is NULL");
-            ImapCode::InvalidArgument
-        });
-    }
     guard(client, |c| {
+        if out.is_null() {
+            c.set_error("out is NULL");
+            return ImapCode::InvalidArgument;
+        }
         let id = match limit_id(id) {
             Ok(id) => id,
             Err(e) => {
@@ -669,7 +671,7 @@ pub unsafe extern "C" fn imap_get_limit(
 /// The name of an `imap_limit` value (`"IMAP_LIMIT_LINE"`), or `"IMAP_LIMIT_UNKNOWN"`.
 #[no_mangle]
 pub extern "C" fn imap_limit_name(value: i32) -> *const c_char {
-    ImapLimit::name_of(value)
+    boundary(|| ImapLimit::name_of(value))
 }
 
 /// Turns certificate and hostname verification off (`verify` = 0) or on (default). Off is
@@ -776,24 +778,31 @@ pub unsafe extern "C" fn imap_set_log_callback(
 /// The name of an `imap_log_level` value (`"IMAP_LOG_DEBUG"`), or `"IMAP_LOG_UNKNOWN"`.
 #[no_mangle]
 pub extern "C" fn imap_log_level_name(value: i32) -> *const c_char {
-    match value {
+    boundary(|| match value {
         1 => c"IMAP_LOG_ERROR".as_ptr(),
         2 => c"IMAP_LOG_WARN".as_ptr(),
         3 => c"IMAP_LOG_INFO".as_ptr(),
         4 => c"IMAP_LOG_DEBUG".as_ptr(),
         5 => c"IMAP_LOG_TRACE".as_ptr(),
         _ => c"IMAP_LOG_UNKNOWN".as_ptr(),
-    }
+    })
 }
 
-/// Reads the accessors' view: never waits for a call in progress. `default` for NULL.
-pub(crate) fn view<T>(client: *const ImapClient, default: T, f: impl FnOnce(&View) -> T) -> T {
-    // SAFETY: the caller passes NULL or a live handle.
-    let Some(c) = (unsafe { client.as_ref() }) else {
-        return default;
-    };
-    let v = c.view.lock().unwrap_or_else(|p| p.into_inner());
-    catch_unwind(AssertUnwindSafe(|| f(&v))).unwrap_or(default)
+/// Reads the accessors' view: never waits for a call in progress. `default` for NULL; a panic
+/// gives the type's [`OnPanic`] value, which every caller's `default` is.
+pub(crate) fn view<T: OnPanic>(
+    client: *const ImapClient,
+    default: T,
+    f: impl FnOnce(&View) -> T,
+) -> T {
+    boundary(|| {
+        // SAFETY: the caller passes NULL or a live handle.
+        let Some(c) = (unsafe { client.as_ref() }) else {
+            return default;
+        };
+        let v = c.view.lock().unwrap_or_else(|p| p.into_inner());
+        f(&v)
+    })
 }
 
 /// The handle's state; `IMAP_STATE_LOGOUT` for NULL.
@@ -812,10 +821,12 @@ pub unsafe extern "C" fn imap_client_state(client: *mut ImapClient) -> ImapState
 }
 
 fn owned_string(client: *mut ImapClient, f: impl FnOnce(&View) -> Option<Vec<u8>>) -> *mut c_char {
-    view(client, None, f).map_or(ptr::null_mut(), |bytes| {
-        CString::new(bytes.into_iter().filter(|&b| b != 0).collect::<Vec<u8>>())
-            .unwrap_or_default()
-            .into_raw()
+    boundary(|| {
+        view(client, None, f).map_or(ptr::null_mut(), |bytes| {
+            CString::new(bytes.into_iter().filter(|&b| b != 0).collect::<Vec<u8>>())
+                .unwrap_or_default()
+                .into_raw()
+        })
     })
 }
 
@@ -854,20 +865,22 @@ pub unsafe extern "C" fn imap_client_capability_get(
     index: usize,
     out: *mut *mut c_char,
 ) -> ImapCode {
-    if out.is_null() {
-        return ImapCode::InvalidArgument;
-    }
-    *out = ptr::null_mut();
-    let cap = view(client, None, |v| v.capabilities.get(index).cloned());
-    match cap {
-        Some(c) => {
-            *out = CString::new(c.replace('\0', ""))
-                .unwrap_or_default()
-                .into_raw();
-            ImapCode::Ok
+    boundary(|| {
+        if out.is_null() {
+            return ImapCode::InvalidArgument;
         }
-        None => ImapCode::InvalidArgument,
-    }
+        *out = ptr::null_mut();
+        let cap = view(client, None, |v| v.capabilities.get(index).cloned());
+        match cap {
+            Some(c) => {
+                *out = CString::new(c.replace('\0', ""))
+                    .unwrap_or_default()
+                    .into_raw();
+                ImapCode::Ok
+            }
+            None => ImapCode::InvalidArgument,
+        }
+    })
 }
 
 /// 1 if the server advertised `capability` (case-insensitive), else 0.
@@ -879,11 +892,13 @@ pub unsafe extern "C" fn imap_client_has_capability(
     client: *mut ImapClient,
     capability: *const c_char,
 ) -> i32 {
-    let Ok(cap) = text(capability, "capability") else {
-        return 0;
-    };
-    view(client, 0, |v| {
-        i32::from(v.capabilities.iter().any(|c| c.eq_ignore_ascii_case(cap)))
+    boundary(|| {
+        let Ok(cap) = text(capability, "capability") else {
+            return 0;
+        };
+        view(client, 0, |v| {
+            i32::from(v.capabilities.iter().any(|c| c.eq_ignore_ascii_case(cap)))
+        })
     })
 }
 
@@ -955,22 +970,24 @@ pub unsafe extern "C" fn imap_client_close_reason(
     client: *const ImapClient,
     out: *mut *mut c_char,
 ) -> ImapCode {
-    if out.is_null() || client.is_null() {
-        return ImapCode::InvalidArgument;
-    }
-    *out = ptr::null_mut();
-    let reason = view(client, None, |v| {
-        Some(v.close_reason.clone().unwrap_or_default())
-    });
-    match reason {
-        Some(r) => {
-            *out = CString::new(r.replace('\0', ""))
-                .unwrap_or_default()
-                .into_raw();
-            ImapCode::Ok
+    boundary(|| {
+        if out.is_null() || client.is_null() {
+            return ImapCode::InvalidArgument;
         }
-        None => ImapCode::Internal,
-    }
+        *out = ptr::null_mut();
+        let reason = view(client, None, |v| {
+            Some(v.close_reason.clone().unwrap_or_default())
+        });
+        match reason {
+            Some(r) => {
+                *out = CString::new(r.replace('\0', ""))
+                    .unwrap_or_default()
+                    .into_raw();
+                ImapCode::Ok
+            }
+            None => ImapCode::Internal,
+        }
+    })
 }
 
 /// Frees a string returned by libimap. NULL is ignored.
@@ -979,7 +996,9 @@ pub unsafe extern "C" fn imap_client_close_reason(
 /// `s` is NULL or a string from libimap not yet freed.
 #[no_mangle]
 pub unsafe extern "C" fn imap_string_free(s: *mut c_char) {
-    if !s.is_null() {
-        drop(CString::from_raw(s));
-    }
+    boundary(|| {
+        if !s.is_null() {
+            drop(CString::from_raw(s));
+        }
+    })
 }

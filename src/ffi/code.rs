@@ -1,6 +1,7 @@
 //! Status codes. The numbers are part of the ABI and never change meaning. The enum's names
 //! and descriptions come from its declaration (`#[derive(CEnum)]`, see `libimap-derive`).
 
+use super::panic::boundary;
 use crate::session::ErrorKind;
 use std::ffi::c_char;
 
@@ -92,14 +93,16 @@ impl From<ErrorKind> for ImapCode {
 /// never free it.
 #[no_mangle]
 pub extern "C" fn imap_code_name(code: i32) -> *const c_char {
-    ImapCode::name_of(code)
+    boundary(|| ImapCode::name_of(code))
 }
 
 /// A short English description of a code (`"the server answered NO"`). Static string; never
 /// free it.
 #[no_mangle]
 pub extern "C" fn imap_code_str(code: i32) -> *const c_char {
-    ImapCode::from_i32(code).map_or(c"unknown status code".as_ptr(), |c| {
-        c.description().as_ptr()
+    boundary(|| {
+        ImapCode::from_i32(code).map_or(c"unknown status code".as_ptr(), |c| {
+            c.description().as_ptr()
+        })
     })
 }

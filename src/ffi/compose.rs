@@ -4,11 +4,12 @@
 
 use super::client::{run, ImapClient};
 use super::code::ImapCode;
+use super::panic::boundary;
 use super::parsed::mailbox::{
     esearch_info, imap_parse_search, imap_parse_thread, metadata_info, quota_info, ImapEsearchList,
     ImapMetadataList, ImapQuotaInfo, ImapSearchResult, ImapThreadList,
 };
-use super::parsed::{free, give, guard, Arena, ImapBytes, ImapInvalid, ImapMailboxName};
+use super::parsed::{free, give, Arena, ImapBytes, ImapInvalid, ImapMailboxName};
 use super::result::{imap_result_free, ImapResult};
 use super::{opt_text, text, texts};
 use crate::session::{Composed, MailboxQuota, Outcome, Parsed, Result, Session};
@@ -26,19 +27,21 @@ unsafe fn composed<L>(
     f: impl FnOnce(&mut Session) -> Result<Outcome>,
     parse: unsafe extern "C" fn(*const ImapResult, *mut *mut L) -> ImapCode,
 ) -> ImapCode {
-    if out.is_null() {
-        return ImapCode::InvalidArgument;
-    }
-    *out = ptr::null_mut();
-    let mut raw: *mut ImapResult = ptr::null_mut();
-    let code = run(client, &mut raw, f);
-    let code = if code == ImapCode::Ok {
-        parse(raw, out)
-    } else {
+    boundary(|| {
+        if out.is_null() {
+            return ImapCode::InvalidArgument;
+        }
+        *out = ptr::null_mut();
+        let mut raw: *mut ImapResult = ptr::null_mut();
+        let code = run(client, &mut raw, f);
+        let code = if code == ImapCode::Ok {
+            parse(raw, out)
+        } else {
+            code
+        };
+        imap_result_free(raw);
         code
-    };
-    imap_result_free(raw);
-    code
+    })
 }
 
 /// Runs a composition and mirrors its parsed answer into `*out` with `build` (which says
@@ -53,29 +56,31 @@ unsafe fn mirrored<T, L>(
     f: impl FnOnce(&mut Session) -> Result<Composed<T>>,
     build: impl FnOnce(&T, &mut Arena) -> (L, bool),
 ) -> ImapCode {
-    if out.is_null() {
-        return ImapCode::InvalidArgument;
-    }
-    *out = ptr::null_mut();
-    let mut parsed: Option<T> = None;
-    let code = run(client, ptr::null_mut(), |s| {
-        let c = f(s)?;
-        parsed = Some(c.parsed);
-        Ok(c.outcome)
-    });
-    match parsed {
-        Some(p) if code == ImapCode::Ok => guard(|| {
-            let mut a = Arena::default();
-            let (public, complete) = build(&p, &mut a);
-            give(out, public, a);
-            if complete {
-                ImapCode::Ok
-            } else {
-                ImapCode::Parse
+    boundary(|| {
+        if out.is_null() {
+            return ImapCode::InvalidArgument;
+        }
+        *out = ptr::null_mut();
+        let mut parsed: Option<T> = None;
+        let code = run(client, ptr::null_mut(), |s| {
+            let c = f(s)?;
+            parsed = Some(c.parsed);
+            Ok(c.outcome)
+        });
+        match parsed {
+            Some(p) if code == ImapCode::Ok => {
+                let mut a = Arena::default();
+                let (public, complete) = build(&p, &mut a);
+                give(out, public, a);
+                if complete {
+                    ImapCode::Ok
+                } else {
+                    ImapCode::Parse
+                }
             }
-        }),
-        _ => code,
-    }
+            _ => code,
+        }
+    })
 }
 
 /// A parsed list's entries and invalid responses, mirrored.

@@ -9,6 +9,7 @@
 
 use super::client::{run, view, ImapClient};
 use super::code::ImapCode;
+use super::panic::boundary;
 use super::result::ImapResult;
 use super::{opt_text, opt_texts, text, texts};
 use crate::session::{Error, Outcome};
@@ -140,26 +141,28 @@ pub unsafe extern "C" fn imap_getquotaroot(
     out_quotaroot: *mut *mut ImapResult,
     out_quota: *mut *mut ImapResult,
 ) -> ImapCode {
-    if !out_quotaroot.is_null() {
-        *out_quotaroot = ptr::null_mut();
-    }
-    let mut first: Option<Outcome> = None;
-    let code = run(client, out_quota, |s| {
-        match s.getquotaroot(text(mailbox, "mailbox")?) {
-            Ok(q) => {
-                first = Some(q.quotaroot);
-                Ok(q.quota)
-            }
-            Err(e) => {
-                first = e.outcome.as_deref().cloned();
-                Err(e)
-            }
+    boundary(|| {
+        if !out_quotaroot.is_null() {
+            *out_quotaroot = ptr::null_mut();
         }
-    });
-    if let (Some(o), false) = (first, out_quotaroot.is_null()) {
-        *out_quotaroot = Box::into_raw(ImapResult::new(o));
-    }
-    code
+        let mut first: Option<Outcome> = None;
+        let code = run(client, out_quota, |s| {
+            match s.getquotaroot(text(mailbox, "mailbox")?) {
+                Ok(q) => {
+                    first = Some(q.quotaroot);
+                    Ok(q.quota)
+                }
+                Err(e) => {
+                    first = e.outcome.as_deref().cloned();
+                    Err(e)
+                }
+            }
+        });
+        if let (Some(o), false) = (first, out_quotaroot.is_null()) {
+            *out_quotaroot = Box::into_raw(ImapResult::new(o));
+        }
+        code
+    })
 }
 
 /// SETQUOTA `root` `limits` (`"STORAGE 512"` or `"(STORAGE 512)"`). Data: the untagged QUOTA

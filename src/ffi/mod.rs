@@ -1,6 +1,6 @@
-//! The C ABI. Thin and mechanical: every `extern "C"` function catches panics, checks its
-//! pointers, converts arguments, calls the session, and converts the result back. No IMAP is
-//! spoken here.
+//! The C ABI. Thin and mechanical: every `extern "C"` function catches panics (one boundary,
+//! `panic.rs`), checks its pointers, converts arguments, calls the session, and converts the
+//! result back. No IMAP is spoken here.
 //!
 //! Conventions: fallible functions return an [`code::ImapCode`]; outputs are out-parameters,
 //! last; what the library allocates, the library frees (`imap_result_free`,
@@ -14,6 +14,7 @@ pub mod commands;
 pub mod compose;
 pub mod extensions;
 pub mod names;
+pub(crate) mod panic;
 pub mod parsed;
 pub mod pipeline;
 pub mod result;
@@ -101,12 +102,4 @@ pub(crate) unsafe fn bytes<'a>(p: *const u8, len: usize, what: &str) -> Result<&
         )),
         (false, _) => Ok(std::slice::from_raw_parts(p, len)),
     }
-}
-
-/// Text of a caught panic.
-pub(crate) fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
-    p.downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| p.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".into())
 }

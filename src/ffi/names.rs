@@ -5,6 +5,7 @@
 //! thread.
 
 use super::client::{ImapState, ImapTlsMode};
+use super::panic::boundary;
 use super::parsed::codes::{ImapMailboxEncoding, ImapResponseCodeKind};
 use super::parsed::fetch::{ImapAddressKind, ImapSectionKind, ImapSectionText};
 use super::parsed::ImapInvalidKind;
@@ -15,70 +16,70 @@ use std::ffi::c_char;
 /// The name of an `imap_state` value (`"IMAP_STATE_SELECTED"`), or `"IMAP_STATE_UNKNOWN"`.
 #[no_mangle]
 pub extern "C" fn imap_state_name(value: i32) -> *const c_char {
-    ImapState::name_of(value)
+    boundary(|| ImapState::name_of(value))
 }
 
 /// The name of an `imap_tls_mode` value (`"IMAP_TLS_MODE_STARTTLS"`), or
 /// `"IMAP_TLS_MODE_UNKNOWN"`.
 #[no_mangle]
 pub extern "C" fn imap_tls_mode_name(value: i32) -> *const c_char {
-    ImapTlsMode::name_of(value)
+    boundary(|| ImapTlsMode::name_of(value))
 }
 
 /// The name of an `imap_response_code_kind` value (`"IMAP_RESPONSE_CODE_KIND_APPENDUID"`), or
 /// `"IMAP_RESPONSE_CODE_KIND_UNKNOWN"`.
 #[no_mangle]
 pub extern "C" fn imap_response_code_kind_name(value: i32) -> *const c_char {
-    ImapResponseCodeKind::name_of(value)
+    boundary(|| ImapResponseCodeKind::name_of(value))
 }
 
 /// The name of an `imap_invalid_kind` value (`"IMAP_INVALID_KIND_SYNTAX"`), or
 /// `"IMAP_INVALID_KIND_UNKNOWN"`.
 #[no_mangle]
 pub extern "C" fn imap_invalid_kind_name(value: i32) -> *const c_char {
-    ImapInvalidKind::name_of(value)
+    boundary(|| ImapInvalidKind::name_of(value))
 }
 
 /// The name of an `imap_address_kind` value (`"IMAP_ADDRESS_KIND_GROUP_START"`), or
 /// `"IMAP_ADDRESS_KIND_UNKNOWN"`.
 #[no_mangle]
 pub extern "C" fn imap_address_kind_name(value: i32) -> *const c_char {
-    ImapAddressKind::name_of(value)
+    boundary(|| ImapAddressKind::name_of(value))
 }
 
 /// The name of an `imap_section_kind` value (`"IMAP_SECTION_KIND_BINARY"`), or
 /// `"IMAP_SECTION_KIND_UNKNOWN"`.
 #[no_mangle]
 pub extern "C" fn imap_section_kind_name(value: i32) -> *const c_char {
-    ImapSectionKind::name_of(value)
+    boundary(|| ImapSectionKind::name_of(value))
 }
 
 /// The name of an `imap_section_text` value (`"IMAP_SECTION_TEXT_HEADER_FIELDS"`), or
 /// `"IMAP_SECTION_TEXT_UNKNOWN"`.
 #[no_mangle]
 pub extern "C" fn imap_section_text_name(value: i32) -> *const c_char {
-    ImapSectionText::name_of(value)
+    boundary(|| ImapSectionText::name_of(value))
 }
 
 /// The name of an `imap_item_kind` value (`"IMAP_ITEM_KIND_LITERAL"`), or
 /// `"IMAP_ITEM_KIND_UNKNOWN"`.
 #[no_mangle]
 pub extern "C" fn imap_item_kind_name(value: i32) -> *const c_char {
-    ImapItemKind::name_of(value)
+    boundary(|| ImapItemKind::name_of(value))
 }
 
 /// The name of an `imap_mailbox_encoding` value (`"IMAP_MAILBOX_ENCODING_RAW"`), or
 /// `"IMAP_MAILBOX_ENCODING_UNKNOWN"`.
 #[no_mangle]
 pub extern "C" fn imap_mailbox_encoding_name(value: i32) -> *const c_char {
-    ImapMailboxEncoding::name_of(value)
+    boundary(|| ImapMailboxEncoding::name_of(value))
 }
 
 /// The name of an `imap_arg_kind` value (`"IMAP_ARG_KIND_STRING"`), or
 /// `"IMAP_ARG_KIND_UNKNOWN"`.
 #[no_mangle]
 pub extern "C" fn imap_arg_kind_name(value: i32) -> *const c_char {
-    ImapArgKind::name_of(value)
+    boundary(|| ImapArgKind::name_of(value))
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@
 
 use super::client::{guard, ImapClient};
 use super::code::ImapCode;
+use super::panic::boundary;
 use super::parsed::fetch::{fetch_list, message_view, ImapFetchList, ImapFetchMessage};
 use super::parsed::{give, Arena};
 use super::result::ImapResult;
@@ -167,28 +168,30 @@ pub(crate) fn run_pipelined(
     out: *mut *mut ImapResult,
     f: impl FnOnce(&mut Session) -> Result<crate::session::Outcome>,
 ) -> ImapCode {
-    if !out.is_null() {
-        // SAFETY: non-NULL out-parameters are writable by contract.
-        unsafe { *out = ptr::null_mut() };
-    }
-    guard(client, |c| {
-        let (r, deferred) = {
-            let mut s = c.lock();
-            s.defer_next(true);
-            let r = f(&mut s);
-            s.defer_next(false);
-            (r, s.take_deferred())
-        };
-        let r = match (r, deferred) {
-            (Ok(_), Some(t)) => wait(c, |s| s.take(t)),
-            (Err(e), Some(t)) => {
-                // (Not reached by the calls that use this: the command is their last step.)
-                let _ = wait(c, |s| s.take(t));
-                Err(e)
-            }
-            (r, None) => r,
-        };
-        c.finish(r, out)
+    boundary(|| {
+        if !out.is_null() {
+            // SAFETY: non-NULL out-parameters are writable by contract.
+            unsafe { *out = ptr::null_mut() };
+        }
+        guard(client, |c| {
+            let (r, deferred) = {
+                let mut s = c.lock();
+                s.defer_next(true);
+                let r = f(&mut s);
+                s.defer_next(false);
+                (r, s.take_deferred())
+            };
+            let r = match (r, deferred) {
+                (Ok(_), Some(t)) => wait(c, |s| s.take(t)),
+                (Err(e), Some(t)) => {
+                    // (Not reached by the calls that use this: the command is their last step.)
+                    let _ = wait(c, |s| s.take(t));
+                    Err(e)
+                }
+                (r, None) => r,
+            };
+            c.finish(r, out)
+        })
     })
 }
 
@@ -206,24 +209,26 @@ fn submit_with(
     out: *mut ImapTicket,
     f: impl FnOnce(&mut Session) -> Result<Ticket>,
 ) -> ImapCode {
-    if out.is_null() {
-        return ImapCode::InvalidArgument;
-    }
-    // SAFETY: checked non-NULL; writable by contract.
-    unsafe { *out = 0 };
-    guard(client, |c| {
-        let r = f(&mut c.lock());
-        match r {
-            Ok(t) => {
-                // SAFETY: as above.
-                unsafe { put_ticket(out, t) };
-                ImapCode::Ok
-            }
-            Err(e) => {
-                c.set_error(&e.message);
-                ImapCode::from(e.kind)
-            }
+    boundary(|| {
+        if out.is_null() {
+            return ImapCode::InvalidArgument;
         }
+        // SAFETY: checked non-NULL; writable by contract.
+        unsafe { *out = 0 };
+        guard(client, |c| {
+            let r = f(&mut c.lock());
+            match r {
+                Ok(t) => {
+                    // SAFETY: as above.
+                    unsafe { put_ticket(out, t) };
+                    ImapCode::Ok
+                }
+                Err(e) => {
+                    c.set_error(&e.message);
+                    ImapCode::from(e.kind)
+                }
+            }
+        })
     })
 }
 
@@ -317,12 +322,14 @@ pub unsafe extern "C" fn imap_collect(
     ticket: ImapTicket,
     out: *mut *mut ImapResult,
 ) -> ImapCode {
-    if !out.is_null() {
-        *out = ptr::null_mut();
-    }
-    guard(client, |c| {
-        let r = wait(c, |s| s.take_collectable(ticket));
-        c.finish(r, out)
+    boundary(|| {
+        if !out.is_null() {
+            *out = ptr::null_mut();
+        }
+        guard(client, |c| {
+            let r = wait(c, |s| s.take_collectable(ticket));
+            c.finish(r, out)
+        })
     })
 }
 
@@ -333,9 +340,11 @@ pub unsafe extern "C" fn imap_collect(
 /// `client` is NULL or a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn imap_pending_count(client: *const ImapClient) -> usize {
-    client
-        .as_ref()
-        .map_or(0, |c| c.tickets.load(Ordering::Relaxed))
+    boundary(|| {
+        client
+            .as_ref()
+            .map_or(0, |c| c.tickets.load(Ordering::Relaxed))
+    })
 }
 
 /// Sends `FETCH set items` (`UID FETCH` when `uid` is non-zero) whose responses are read
@@ -377,27 +386,29 @@ pub unsafe extern "C" fn imap_fetch_next(
     max: usize,
     out: *mut *mut ImapFetchList,
 ) -> ImapCode {
-    if out.is_null() {
-        return ImapCode::InvalidArgument;
-    }
-    *out = ptr::null_mut();
-    guard(client, |c| match wait(c, |s| s.pull(ticket, max)) {
-        Ok(Pulled::Messages(responses)) => {
-            let parsed: Vec<_> = responses.iter().map(|r| parse_fetch_response(r)).collect();
-            let complete = parsed.iter().all(|m| m.invalid.is_none());
-            let mut a = Arena::default();
-            let list = fetch_list(&mut a, &parsed);
-            // SAFETY: `out` was checked non-NULL and is writable by contract.
-            unsafe { give(out, list, a) };
-            if complete {
-                ImapCode::Ok
-            } else {
-                c.set_error("a FETCH response could not be parsed completely");
-                ImapCode::Parse
-            }
+    boundary(|| {
+        if out.is_null() {
+            return ImapCode::InvalidArgument;
         }
-        Ok(Pulled::End(r)) => c.finish(r, ptr::null_mut()),
-        Err(e) => c.finish(Err(e), ptr::null_mut()),
+        *out = ptr::null_mut();
+        guard(client, |c| match wait(c, |s| s.pull(ticket, max)) {
+            Ok(Pulled::Messages(responses)) => {
+                let parsed: Vec<_> = responses.iter().map(|r| parse_fetch_response(r)).collect();
+                let complete = parsed.iter().all(|m| m.invalid.is_none());
+                let mut a = Arena::default();
+                let list = fetch_list(&mut a, &parsed);
+                // SAFETY: `out` was checked non-NULL and is writable by contract.
+                unsafe { give(out, list, a) };
+                if complete {
+                    ImapCode::Ok
+                } else {
+                    c.set_error("a FETCH response could not be parsed completely");
+                    ImapCode::Parse
+                }
+            }
+            Ok(Pulled::End(r)) => c.finish(r, ptr::null_mut()),
+            Err(e) => c.finish(Err(e), ptr::null_mut()),
+        })
     })
 }
 

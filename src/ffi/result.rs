@@ -1,5 +1,6 @@
 //! `imap_result`: imaplib's `(typ, data)` as an owned, opaque object, freed by one call.
 
+use super::panic::boundary;
 use crate::proto::framer::LiteralData;
 use crate::proto::response::Item;
 use crate::session::Outcome;
@@ -114,7 +115,7 @@ impl ImapResult {
 /// `result` is NULL or a live result.
 #[no_mangle]
 pub unsafe extern "C" fn imap_result_type(result: *const ImapResult) -> *const c_char {
-    result.as_ref().map_or(ptr::null(), |r| r.typ.as_ptr())
+    boundary(|| result.as_ref().map_or(ptr::null(), |r| r.typ.as_ptr()))
 }
 
 /// Number of items in the result's data (imaplib's `len(data)`; `[None]` counts 1).
@@ -123,7 +124,7 @@ pub unsafe extern "C" fn imap_result_type(result: *const ImapResult) -> *const c
 /// `result` is NULL or a live result.
 #[no_mangle]
 pub unsafe extern "C" fn imap_result_count(result: *const ImapResult) -> usize {
-    result.as_ref().map_or(0, |r| r.items.len())
+    boundary(|| result.as_ref().map_or(0, |r| r.items.len()))
 }
 
 /// Item `index` of the data, or NULL when out of range. Valid until the result is freed.
@@ -135,10 +136,12 @@ pub unsafe extern "C" fn imap_result_item(
     result: *const ImapResult,
     index: usize,
 ) -> *const ImapItem {
-    result
-        .as_ref()
-        .and_then(|r| r.items.get(index))
-        .map_or(ptr::null(), |i| i as *const ImapItem)
+    boundary(|| {
+        result
+            .as_ref()
+            .and_then(|r| r.items.get(index))
+            .map_or(ptr::null(), |i| i as *const ImapItem)
+    })
 }
 
 /// The tagged status (`"OK"`, `"NO"`, `"BAD"`), or NULL when the call sent no command or got
@@ -148,10 +151,12 @@ pub unsafe extern "C" fn imap_result_item(
 /// `result` is NULL or a live result.
 #[no_mangle]
 pub unsafe extern "C" fn imap_result_status(result: *const ImapResult) -> *const c_char {
-    result
-        .as_ref()
-        .and_then(|r| r.status.as_ref())
-        .map_or(ptr::null(), |s| s.as_ptr())
+    boundary(|| {
+        result
+            .as_ref()
+            .and_then(|r| r.status.as_ref())
+            .map_or(ptr::null(), |s| s.as_ptr())
+    })
 }
 
 /// The tagged text (`"[READ-WRITE] Select completed"`): pointer and, in `*len`, its length
@@ -161,13 +166,15 @@ pub unsafe extern "C" fn imap_result_status(result: *const ImapResult) -> *const
 /// `result` is NULL or a live result; `len` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn imap_result_text(result: *const ImapResult, len: *mut usize) -> *const u8 {
-    let (p, n) = result
-        .as_ref()
-        .map_or((ptr::null(), 0), |r| (r.text.as_ptr(), r.text.len()));
-    if let Some(l) = len.as_mut() {
-        *l = n;
-    }
-    p
+    boundary(|| {
+        let (p, n) = result
+            .as_ref()
+            .map_or((ptr::null(), 0), |r| (r.text.as_ptr(), r.text.len()));
+        if let Some(l) = len.as_mut() {
+            *l = n;
+        }
+        p
+    })
 }
 
 /// The response code name of the tagged text (`"APPENDUID"`, `"READ-WRITE"`), or NULL.
@@ -176,10 +183,12 @@ pub unsafe extern "C" fn imap_result_text(result: *const ImapResult, len: *mut u
 /// `result` is NULL or a live result.
 #[no_mangle]
 pub unsafe extern "C" fn imap_result_code(result: *const ImapResult) -> *const c_char {
-    result
-        .as_ref()
-        .and_then(|r| r.code.as_ref())
-        .map_or(ptr::null(), |s| s.as_ptr())
+    boundary(|| {
+        result
+            .as_ref()
+            .and_then(|r| r.code.as_ref())
+            .map_or(ptr::null(), |s| s.as_ptr())
+    })
 }
 
 /// The response code's data (`"38505 3955"` for `[APPENDUID 38505 3955]`), length in `*len`
@@ -192,13 +201,15 @@ pub unsafe extern "C" fn imap_result_code_data(
     result: *const ImapResult,
     len: *mut usize,
 ) -> *const u8 {
-    let (p, n) = result.as_ref().map_or((ptr::null(), 0), |r| {
-        (r.code_data.as_ptr(), r.code_data.len())
-    });
-    if let Some(l) = len.as_mut() {
-        *l = n;
-    }
-    p
+    boundary(|| {
+        let (p, n) = result.as_ref().map_or((ptr::null(), 0), |r| {
+            (r.code_data.as_ptr(), r.code_data.len())
+        });
+        if let Some(l) = len.as_mut() {
+            *l = n;
+        }
+        p
+    })
 }
 
 /// Frees a result and everything it points to. NULL is ignored.
@@ -207,7 +218,9 @@ pub unsafe extern "C" fn imap_result_code_data(
 /// `result` is NULL or a result not yet freed.
 #[no_mangle]
 pub unsafe extern "C" fn imap_result_free(result: *mut ImapResult) {
-    if !result.is_null() {
-        drop(Box::from_raw(result));
-    }
+    boundary(|| {
+        if !result.is_null() {
+            drop(Box::from_raw(result));
+        }
+    })
 }

@@ -5,18 +5,13 @@
 
 use super::bytes;
 use super::code::ImapCode;
+use super::panic::boundary;
 use super::result::ImapResult;
 use crate::proto::imaplib::{self, DateTime, Tm};
 use crate::proto::response::Item;
 use crate::session::Outcome;
 use std::ffi::{c_char, CString};
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
-
-/// The panic boundary for functions without a handle.
-fn guard(f: impl FnOnce() -> ImapCode) -> ImapCode {
-    catch_unwind(AssertUnwindSafe(f)).unwrap_or(ImapCode::Internal)
-}
 
 /// Stores `s` in `*out` as a string the caller frees with `imap_string_free`.
 ///
@@ -40,11 +35,13 @@ unsafe fn give_string(s: Vec<u8>, out: *mut *mut c_char) -> ImapCode {
 /// `out` is a writable pointer.
 #[no_mangle]
 pub unsafe extern "C" fn imap_int2ap(num: i64, out: *mut *mut c_char) -> ImapCode {
-    if out.is_null() {
-        return ImapCode::InvalidArgument;
-    }
-    *out = ptr::null_mut();
-    guard(|| give_string(imaplib::int2ap(num), out))
+    boundary(|| {
+        if out.is_null() {
+            return ImapCode::InvalidArgument;
+        }
+        *out = ptr::null_mut();
+        give_string(imaplib::int2ap(num), out)
+    })
 }
 
 /// imaplib's `ParseFlags(resp)`: the flags of the last `FLAGS (...)` (or
@@ -60,11 +57,11 @@ pub unsafe extern "C" fn imap_parse_flags(
     len: usize,
     out: *mut *mut ImapResult,
 ) -> ImapCode {
-    if out.is_null() {
-        return ImapCode::InvalidArgument;
-    }
-    *out = ptr::null_mut();
-    guard(|| {
+    boundary(|| {
+        if out.is_null() {
+            return ImapCode::InvalidArgument;
+        }
+        *out = ptr::null_mut();
         let Ok(resp) = bytes(resp, len, "resp") else {
             return ImapCode::InvalidArgument;
         };
@@ -102,7 +99,7 @@ pub unsafe extern "C" fn imap_internaldate2tuple(
     offset_seconds: *mut i32,
     tm: *mut Tm,
 ) -> ImapCode {
-    guard(|| {
+    boundary(|| {
         let Ok(resp) = bytes(resp, len, "resp") else {
             return ImapCode::InvalidArgument;
         };
@@ -140,11 +137,11 @@ pub unsafe extern "C" fn imap_time2internaldate(
     offset_seconds: i32,
     out: *mut *mut c_char,
 ) -> ImapCode {
-    if out.is_null() {
-        return ImapCode::InvalidArgument;
-    }
-    *out = ptr::null_mut();
-    guard(|| {
+    boundary(|| {
+        if out.is_null() {
+            return ImapCode::InvalidArgument;
+        }
+        *out = ptr::null_mut();
         match imaplib::time2internaldate(DateTime::Seconds {
             seconds: utc_seconds,
             offset: offset_seconds,
@@ -168,15 +165,17 @@ pub unsafe extern "C" fn imap_time2internaldate_tm(
     tm: *const Tm,
     out: *mut *mut c_char,
 ) -> ImapCode {
-    if out.is_null() {
-        return ImapCode::InvalidArgument;
-    }
-    *out = ptr::null_mut();
-    let Some(tm) = tm.as_ref().copied() else {
-        return ImapCode::InvalidArgument;
-    };
-    guard(|| match imaplib::time2internaldate(DateTime::Tm(tm)) {
-        Ok(s) => give_string(s.into_bytes(), out),
-        Err(_) => ImapCode::InvalidArgument,
+    boundary(|| {
+        if out.is_null() {
+            return ImapCode::InvalidArgument;
+        }
+        *out = ptr::null_mut();
+        let Some(tm) = tm.as_ref().copied() else {
+            return ImapCode::InvalidArgument;
+        };
+        match imaplib::time2internaldate(DateTime::Tm(tm)) {
+            Ok(s) => give_string(s.into_bytes(), out),
+            Err(_) => ImapCode::InvalidArgument,
+        }
     })
 }

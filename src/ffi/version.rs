@@ -6,6 +6,7 @@
 //! so the crate does not build when they drift apart. `IMAP_VERSION_STRING` is made from them
 //! by the preprocessor (cbindgen.toml's `after_includes`).
 
+use super::panic::boundary;
 use std::ffi::c_char;
 
 /// Major version of the libimap headers (the `N` of the SONAME `libimap.so.N`).
@@ -50,14 +51,14 @@ static VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
 /// Safe to call from any thread, at any time, before any other call.
 #[no_mangle]
 pub extern "C" fn imap_version() -> *const c_char {
-    VERSION.as_ptr().cast()
+    boundary(|| VERSION.as_ptr().cast())
 }
 
 /// The version of the loaded library as one number, `MAJOR * 10000 + MINOR * 100 + PATCH`
 /// (the form of `IMAP_VERSION_NUMBER`). Safe to call from any thread, at any time.
 #[no_mangle]
 pub extern "C" fn imap_version_number() -> i32 {
-    IMAP_VERSION_NUMBER
+    boundary(|| IMAP_VERSION_NUMBER)
 }
 
 #[cfg(test)]

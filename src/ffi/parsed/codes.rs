@@ -4,6 +4,7 @@
 use super::{flag, free, give, opt, Arena, ImapBytes, ImapInvalid, ImapSeqRange};
 use crate::ffi::client::{configure, ImapClient};
 use crate::ffi::code::ImapCode;
+use crate::ffi::panic::boundary;
 use crate::ffi::result::ImapResult;
 use crate::proto::parse;
 use crate::proto::parsed::{ResponseCode, SelectSummary};
@@ -183,14 +184,14 @@ pub unsafe extern "C" fn imap_parse_code(
     result: *const ImapResult,
     out: *mut *mut ImapResponseCode,
 ) -> ImapCode {
-    if out.is_null() {
-        return ImapCode::InvalidArgument;
-    }
-    *out = ptr::null_mut();
-    let Some(r) = result.as_ref() else {
-        return ImapCode::InvalidArgument;
-    };
-    super::guard(|| {
+    boundary(|| {
+        if out.is_null() {
+            return ImapCode::InvalidArgument;
+        }
+        *out = ptr::null_mut();
+        let Some(r) = result.as_ref() else {
+            return ImapCode::InvalidArgument;
+        };
         let mut a = Arena::default();
         let code = response_code(&mut a, r.tagged_text());
         let valid = code.kind != ImapResponseCodeKind::Invalid;
@@ -310,36 +311,38 @@ pub unsafe extern "C" fn imap_client_mailbox(
     client: *mut ImapClient,
     out: *mut *mut ImapMailboxInfo,
 ) -> ImapCode {
-    if out.is_null() {
-        return ImapCode::InvalidArgument;
-    }
-    *out = ptr::null_mut();
-    let mut bad: Option<String> = None;
-    let code = configure(client, |s| {
-        if s.state() != State::Selected {
-            return Err(Error::new(
-                ErrorKind::IllegalState,
-                format!("no mailbox is selected (state {})", s.state().name()),
-            ));
+    boundary(|| {
+        if out.is_null() {
+            return ImapCode::InvalidArgument;
         }
-        let mut a = Arena::default();
-        let summary = SelectSummary::from_store(s.untagged());
-        bad = summary.invalid.first().map(|i| i.error.message.clone());
-        let info = mailbox_info(&mut a, &summary);
-        // SAFETY: `out` was checked non-NULL and is writable by contract.
-        unsafe { give(out, info, a) };
-        Ok(())
-    });
-    match bad {
-        Some(why) if code == ImapCode::Ok => {
-            // SAFETY: `configure` returned OK, so `client` is a live handle.
-            if let Some(c) = unsafe { client.as_ref() } {
-                c.set_error(&format!("mailbox data could not be parsed: {why}"));
+        *out = ptr::null_mut();
+        let mut bad: Option<String> = None;
+        let code = configure(client, |s| {
+            if s.state() != State::Selected {
+                return Err(Error::new(
+                    ErrorKind::IllegalState,
+                    format!("no mailbox is selected (state {})", s.state().name()),
+                ));
             }
-            ImapCode::Parse
+            let mut a = Arena::default();
+            let summary = SelectSummary::from_store(s.untagged());
+            bad = summary.invalid.first().map(|i| i.error.message.clone());
+            let info = mailbox_info(&mut a, &summary);
+            // SAFETY: `out` was checked non-NULL and is writable by contract.
+            unsafe { give(out, info, a) };
+            Ok(())
+        });
+        match bad {
+            Some(why) if code == ImapCode::Ok => {
+                // SAFETY: `configure` returned OK, so `client` is a live handle.
+                if let Some(c) = unsafe { client.as_ref() } {
+                    c.set_error(&format!("mailbox data could not be parsed: {why}"));
+                }
+                ImapCode::Parse
+            }
+            _ => code,
         }
-        _ => code,
-    }
+    })
 }
 
 /// Frees what `imap_client_mailbox` gave. NULL is ignored.

@@ -3,6 +3,7 @@
 
 use super::{elements, flag, free, opt, parse_result, Arena, ImapBytes, ImapInvalidKind};
 use crate::ffi::code::ImapCode;
+use crate::ffi::panic::boundary;
 use crate::ffi::result::ImapResult;
 use crate::proto::parsed::fetch::{
     parse_fetch, Address, BodyPart, BodySection, Envelope, FetchMessage, Mailbox, Param,
@@ -10,7 +11,6 @@ use crate::proto::parsed::fetch::{
 };
 use crate::proto::parsed::rfc2047;
 use std::ffi::c_char;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 
 /// `name value` of a parameter list (`("charset" "utf-8")`); `value.data` is NULL for NIL.
@@ -649,16 +649,15 @@ pub unsafe extern "C" fn imap_fetch_message_section(
     msg: *const ImapFetchMessage,
     spec: *const c_char,
 ) -> *const ImapSection {
-    let (Some(m), false) = (msg.as_ref(), spec.is_null()) else {
-        return ptr::null();
-    };
-    let want = std::ffi::CStr::from_ptr(spec).to_bytes();
-    catch_unwind(AssertUnwindSafe(|| {
+    boundary(|| {
+        let (Some(m), false) = (msg.as_ref(), spec.is_null()) else {
+            return ptr::null();
+        };
+        let want = std::ffi::CStr::from_ptr(spec).to_bytes();
         elements(m.sections, m.section_count)
             .find(|s| section_spec(s).eq_ignore_ascii_case(want))
             .map_or(ptr::null(), |s| s as *const ImapSection)
-    }))
-    .unwrap_or(ptr::null())
+    })
 }
 
 /// The node of the body tree under `root` (`root` included) whose `part` is `part` ("2.1";
@@ -674,11 +673,11 @@ pub unsafe extern "C" fn imap_body_part_find(
     root: *const ImapBodyPart,
     part: *const c_char,
 ) -> *const ImapBodyPart {
-    if root.is_null() || part.is_null() {
-        return ptr::null();
-    }
-    let want = std::ffi::CStr::from_ptr(part).to_bytes();
-    catch_unwind(AssertUnwindSafe(|| {
+    boundary(|| {
+        if root.is_null() || part.is_null() {
+            return ptr::null();
+        }
+        let want = std::ffi::CStr::from_ptr(part).to_bytes();
         // Depth-first, in document order, with an explicit stack.
         let mut stack = vec![root];
         while let Some(p) = stack.pop() {
@@ -696,8 +695,7 @@ pub unsafe extern "C" fn imap_body_part_find(
             }
         }
         ptr::null()
-    }))
-    .unwrap_or(ptr::null())
+    })
 }
 
 #[cfg(test)]

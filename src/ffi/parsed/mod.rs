@@ -26,11 +26,11 @@ pub mod text;
 
 use super::code::ImapCode;
 use super::result::ImapResult;
+use crate::ffi::panic::boundary;
 use crate::proto::parsed::{ErrorKind, Invalid};
 use crate::proto::response::Item;
 use std::any::Any;
 use std::ffi::{c_char, CString};
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 
 /// A byte string of a parsed result. `data == NULL` is IMAP's NIL (or "absent"); otherwise
@@ -278,16 +278,11 @@ pub(crate) unsafe fn give<T>(out: *mut *mut T, public: T, arena: Arena) {
 /// # Safety
 /// `p` is NULL or came from [`give`] with the same `T` and was not freed yet.
 pub(crate) unsafe fn free<T>(p: *mut T) {
-    if !p.is_null() {
-        let _ = catch_unwind(AssertUnwindSafe(|| {
+    boundary(|| {
+        if !p.is_null() {
             drop(Box::from_raw(p.cast::<Owned<T>>()));
-        }));
-    }
-}
-
-/// The panic boundary of the handle-less functions here.
-pub(crate) fn guard(f: impl FnOnce() -> ImapCode) -> ImapCode {
-    catch_unwind(AssertUnwindSafe(f)).unwrap_or(ImapCode::Internal)
+        }
+    })
 }
 
 /// The untagged data of a result, or nothing when its data is the tagged text (a command that
@@ -311,14 +306,14 @@ pub(crate) unsafe fn parse_result<T>(
     out: *mut *mut T,
     build: impl FnOnce(&[Item], &mut Arena) -> (T, bool),
 ) -> ImapCode {
-    if out.is_null() {
-        return ImapCode::InvalidArgument;
-    }
-    *out = ptr::null_mut();
-    let Some(r) = result.as_ref() else {
-        return ImapCode::InvalidArgument;
-    };
-    guard(|| {
+    boundary(|| {
+        if out.is_null() {
+            return ImapCode::InvalidArgument;
+        }
+        *out = ptr::null_mut();
+        let Some(r) = result.as_ref() else {
+            return ImapCode::InvalidArgument;
+        };
         let mut arena = Arena::default();
         let (public, complete) = build(untagged_data(r), &mut arena);
         give(out, public, arena);

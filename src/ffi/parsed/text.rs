@@ -1,8 +1,8 @@
 //! Modified UTF-7 for mailbox names and RFC 2047 header decoding, for names and header text
 //! the caller has in hand. No handle, no state: any thread, any time.
 
-use super::guard;
 use crate::ffi::code::ImapCode;
+use crate::ffi::panic::boundary;
 use crate::ffi::{bytes, text};
 use crate::proto::parsed::{rfc2047, utf7};
 use std::ffi::{c_char, CString};
@@ -32,13 +32,15 @@ unsafe fn give_string(s: String, out: *mut *mut c_char) -> ImapCode {
 /// `utf8` is NULL or a NUL-terminated string; `out` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn imap_utf7_encode(utf8: *const c_char, out: *mut *mut c_char) -> ImapCode {
-    if out.is_null() {
-        return ImapCode::InvalidArgument;
-    }
-    *out = ptr::null_mut();
-    guard(|| match text(utf8, "utf8") {
-        Ok(s) => give_string(utf7::encode(s), out),
-        Err(_) => ImapCode::InvalidArgument,
+    boundary(|| {
+        if out.is_null() {
+            return ImapCode::InvalidArgument;
+        }
+        *out = ptr::null_mut();
+        match text(utf8, "utf8") {
+            Ok(s) => give_string(utf7::encode(s), out),
+            Err(_) => ImapCode::InvalidArgument,
+        }
     })
 }
 
@@ -56,13 +58,15 @@ pub unsafe extern "C" fn imap_utf7_decode(
     len: usize,
     out: *mut *mut c_char,
 ) -> ImapCode {
-    if out.is_null() {
-        return ImapCode::InvalidArgument;
-    }
-    *out = ptr::null_mut();
-    guard(|| match bytes(raw, len, "raw").map(utf7::decode) {
-        Ok(Ok(s)) => give_string(s, out),
-        _ => ImapCode::InvalidArgument,
+    boundary(|| {
+        if out.is_null() {
+            return ImapCode::InvalidArgument;
+        }
+        *out = ptr::null_mut();
+        match bytes(raw, len, "raw").map(utf7::decode) {
+            Ok(Ok(s)) => give_string(s, out),
+            _ => ImapCode::InvalidArgument,
+        }
     })
 }
 
@@ -82,12 +86,14 @@ pub unsafe extern "C" fn imap_decode_header(
     len: usize,
     out: *mut *mut c_char,
 ) -> ImapCode {
-    if out.is_null() {
-        return ImapCode::InvalidArgument;
-    }
-    *out = ptr::null_mut();
-    guard(|| match bytes(raw, len, "raw") {
-        Ok(b) => give_string(rfc2047::decode(b), out),
-        Err(_) => ImapCode::InvalidArgument,
+    boundary(|| {
+        if out.is_null() {
+            return ImapCode::InvalidArgument;
+        }
+        *out = ptr::null_mut();
+        match bytes(raw, len, "raw") {
+            Ok(b) => give_string(rfc2047::decode(b), out),
+            Err(_) => ImapCode::InvalidArgument,
+        }
     })
 }
