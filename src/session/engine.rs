@@ -1,0 +1,310 @@
+//! The engine: the protocol state of a session without I/O. Tags, the checks a command passes
+//! before it may go out, what the encoder needs to know, filing each response the driver has
+//! read (a tagged completion under its pending command, a continuation for the command waiting
+//! for one, untagged data routed to a ticket or kept in the store) and turning a completion
+//! into its outcome. Bytes in (through the assembler), commands' results out; the unit tests
+//! below feed it byte scripts through an in-memory stream.
+
+use super::{
+    allowed_states, Error, ErrorKind, Outcome, Result, ResultFrom, Session, State, Tagged,
+};
+use crate::proto::encode::WireContext;
+use crate::proto::framer::LiteralData;
+use crate::proto::parse::{self, Line};
+use crate::proto::response::{Item, RawResponse};
+use crate::proto::show;
+
+impl Session {
+    // ----- checks before sending ----------------------------------------------------------------
+
+    /// Credentials (LOGIN, AUTHENTICATE) may only go out on an open connection, and only
+    /// over TLS when TLS was asked for.
+    pub(super) fn check_credentials_may_go(&self) -> Result<()> {
+        self.check_open()?;
+        if self.tls_required && !self.is_tls() {
+            return Err(Error::new(
+                ErrorKind::Tls,
+                "refusing to send credentials: TLS was requested and is not active",
+            ));
+        }
+        Ok(())
+    }
+
+    pub(super) fn check_open(&self) -> Result<()> {
+        match &self.closed {
+            None => Ok(()),
+            Some(why) => Err(Error::new(
+                ErrorKind::Closed,
+                format!("connection is closed ({why})"),
+            )),
+        }
+    }
+
+    // ----- tags and the wire --------------------------------------------------------------------
+
+    pub(super) fn next_tag(&mut self) -> Vec<u8> {
+        let tag = [
+            self.tag_prefix.as_slice(),
+            self.tagnum.to_string().as_bytes(),
+        ]
+        .concat();
+        self.tagnum += 1;
+        tag
+    }
+
+    pub(super) fn check_state(&self, name: &str) -> Result<()> {
+        let allowed: Vec<State> = match allowed_states(name) {
+            Some(states) => states.to_vec(),
+            None => match self.extra_commands.get(name) {
+                Some(s) => vec![*s],
+                None => return Err(Error::invalid(format!("unknown command {name}"))),
+            },
+        };
+        if allowed.contains(&self.state) {
+            return Ok(());
+        }
+        let names: Vec<&str> = allowed.iter().map(|s| s.name()).collect();
+        Err(Error::new(
+            ErrorKind::IllegalState,
+            format!(
+                "command {name} illegal in state {}, only allowed in states {}",
+                self.state.name(),
+                names.join(", ")
+            ),
+        ))
+    }
+
+    /// What the encoder needs to know to send string values: the literal extensions the
+    /// server offers and whether UTF-8 mode is on.
+    pub(super) fn wire_context(&self) -> WireContext {
+        WireContext {
+            literal_plus: self.has_capability("LITERAL+"),
+            literal_minus: self.has_capability("LITERAL-") || self.has_capability("IMAP4rev2"),
+            utf8: self.utf8_enabled,
+        }
+    }
+
+    /// imaplib's `literal` attribute: `bytes` go as a synchronizing literal at the end of the
+    /// next command sent (any command; APPEND's own message replaces it), then it is cleared.
+    /// Cleared too when the connection closes; refused ([`ErrorKind::Closed`]) on a closed
+    /// connection, where the next command would be the one `open` sends itself.
+    pub fn set_literal(&mut self, bytes: Option<Vec<u8>>) -> Result<()> {
+        if bytes.is_some() {
+            self.check_open()?;
+        }
+        self.next_literal = bytes;
+        Ok(())
+    }
+
+    // ----- filing responses ---------------------------------------------------------------------
+
+    pub(super) fn trace_response(&mut self, resp: &RawResponse) {
+        if !self.tracer.enabled(4) {
+            return;
+        }
+        for seg in &resp.segments {
+            if self.sasl && seg.line.starts_with(b"+") {
+                self.tracer
+                    .log(4, || "< + <redacted SASL challenge>".into());
+                continue;
+            }
+            let line = show(&seg.line);
+            self.tracer.log(4, || format!("< {line}"));
+            if let Some(lit) = &seg.literal {
+                let n = match lit {
+                    LiteralData::Bytes(b) => b.len() as u64,
+                    LiteralData::Streamed(n) => *n,
+                };
+                self.tracer.log(4, || format!("read literal size {n}"));
+            }
+        }
+    }
+
+    /// Files a response: a tagged one under its pending command, a continuation for the
+    /// literal sender, an untagged one in the store.
+    pub(super) fn dispatch(&mut self, mut resp: RawResponse) -> Result<()> {
+        match resp.classify()? {
+            Line::Tagged {
+                tag,
+                status,
+                mut text,
+            } => {
+                let ours = tag.starts_with(&self.tag_prefix)
+                    && tag.len() > self.tag_prefix.len()
+                    && tag[self.tag_prefix.len()..].iter().all(u8::is_ascii_digit);
+                if !ours {
+                    return Err(Error::new(
+                        ErrorKind::Abort,
+                        format!("unexpected response: '{}'", show(resp.first_line())),
+                    ));
+                }
+                let Some(i) = self.pending.iter().position(|p| p.tag == tag) else {
+                    return Err(Error::new(
+                        ErrorKind::Abort,
+                        format!("unexpected tagged response: '{}'", show(resp.first_line())),
+                    ));
+                };
+                let done = self.pending.remove(i);
+                // The text of a completion is a message: no secret sent on the connection may
+                // come back in it.
+                self.tracer.redactor.bytes(&mut text);
+                if matches!(status.as_str(), "OK" | "NO" | "BAD") && !self.pre_tls {
+                    self.store_code(&text)?;
+                }
+                if status != "OK" {
+                    let t = String::from_utf8_lossy(&text).into_owned();
+                    self.tracer.log(1, || format!("{status} response: {t}"));
+                }
+                match done.ticket {
+                    Some(ticket) => self.ticket_done(ticket, Tagged { status, text }),
+                    None => {
+                        self.completed.insert(tag, Tagged { status, text });
+                    }
+                }
+                self.tickets.wake();
+            }
+            Line::Continuation { mut text } => {
+                if !self.awaiting_continuation {
+                    return Err(Error::new(
+                        if self.pre_tls {
+                            ErrorKind::Tls
+                        } else {
+                            ErrorKind::Abort
+                        },
+                        format!(
+                            "unexpected continuation request (no command is waiting for one): '{}'",
+                            show(resp.first_line())
+                        ),
+                    ));
+                }
+                // A SASL challenge goes to the mechanism as sent; any other is handed out.
+                if let (false, Some(t)) = (self.sasl, text.as_mut()) {
+                    self.tracer.redactor.bytes(t);
+                }
+                self.continuation = Some(text);
+            }
+            Line::Untagged { name, mut data } => {
+                if parse::is_status(&name) {
+                    // Status responses are messages (BYE, NO, alerts): redacted like tagged
+                    // text. Mailbox data (FETCH, LIST...) is the caller's data, kept as sent.
+                    self.tracer.redactor.bytes(&mut data);
+                    for seg in resp.segments.iter_mut().skip(1) {
+                        self.tracer.redactor.bytes(&mut seg.line);
+                    }
+                }
+                if name == "BYE" {
+                    self.bye = Some(data.clone());
+                }
+                if self.pre_tls && name != "CAPABILITY" {
+                    self.tracer
+                        .log(4, || format!("dropped untagged {name} received before TLS"));
+                    return Ok(());
+                }
+                if self.state == State::NonAuth && parse::after_login_only(&name) {
+                    self.tracer.log(1, || {
+                        format!("dropped untagged {name} received before login (not authenticated)")
+                    });
+                    return Ok(());
+                }
+                if !parse::is_status(&name) && self.routing() {
+                    let items = resp.into_items(data);
+                    if let Some(items) = self.route(&name, items)? {
+                        self.store_items(&name, items)?;
+                    }
+                    return Ok(());
+                }
+                self.store_untagged(&name, data, resp)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn store_code(&mut self, text: &[u8]) -> Result<()> {
+        if let Some(code) = parse::response_code(text) {
+            if self.state == State::NonAuth && parse::after_login_only(&code.name) {
+                self.tracer.log(1, || {
+                    format!(
+                        "dropped response code [{}] received before login (not authenticated)",
+                        code.name
+                    )
+                });
+                return Ok(());
+            }
+            self.store
+                .push(&code.name, vec![Item::Line(code.data.unwrap_or_default())])?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn store_untagged(
+        &mut self,
+        name: &str,
+        data: Vec<u8>,
+        resp: RawResponse,
+    ) -> Result<()> {
+        if matches!(name, "OK" | "NO" | "BAD") {
+            self.store_code(&data)?;
+        }
+        if matches!(name, "NO" | "BAD" | "BYE") {
+            let t = String::from_utf8_lossy(&data).into_owned();
+            self.tracer.log(1, || format!("{name} response: {t}"));
+        }
+        let items = resp.into_items(data);
+        self.store_items(name, items)
+    }
+
+    /// Tickets are in flight: untagged data is routed (see [`pipeline`](super::pipeline)).
+    fn routing(&self) -> bool {
+        self.pending.iter().any(|p| p.ticket.is_some())
+    }
+
+    fn store_items(&mut self, name: &str, items: Vec<Item>) -> Result<()> {
+        self.tracer.log(5, || {
+            format!("untagged_responses[{name}] += {} item(s)", items.len())
+        });
+        Ok(self.store.push(name, items)?)
+    }
+
+    // ----- outcomes -----------------------------------------------------------------------------
+
+    /// Turns a tagged completion into imaplib's return shape. NO is returned, BAD is an error.
+    pub(super) fn outcome(&mut self, name: &str, t: Tagged, from: ResultFrom) -> Result<Outcome> {
+        self.outcome_with(name, t, from, None)
+    }
+
+    /// [`Session::outcome`], with the untagged data routed to a ticket instead of the store's.
+    pub(super) fn outcome_with(
+        &mut self,
+        name: &str,
+        t: Tagged,
+        from: ResultFrom,
+        routed: Option<Vec<Item>>,
+    ) -> Result<Outcome> {
+        match t.status.as_str() {
+            "OK" => {
+                let data = match (from, routed) {
+                    (ResultFrom::Tagged, _) => vec![Item::Line(t.text.clone())],
+                    (ResultFrom::Untagged(_), Some(d)) if !d.is_empty() => d,
+                    (ResultFrom::Untagged(_), Some(_)) => vec![Item::None],
+                    (ResultFrom::Untagged(n), None) => {
+                        self.store.pop(n).unwrap_or_else(|| vec![Item::None])
+                    }
+                };
+                Ok(Outcome::from_tagged(t, data))
+            }
+            "NO" => {
+                let data = vec![Item::Line(t.text.clone())];
+                Ok(Outcome::from_tagged(t, data))
+            }
+            status => {
+                let text = String::from_utf8_lossy(&t.text).into_owned();
+                let data = vec![Item::Line(t.text.clone())];
+                Err(Error {
+                    kind: ErrorKind::Bad,
+                    message: format!("{name} command error: {status} [{text}]"),
+                    outcome: Some(Box::new(Outcome::from_tagged(t, data))),
+                })
+            }
+        }
+    }
+}
