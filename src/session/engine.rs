@@ -308,3 +308,138 @@ impl Session {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The engine fed byte scripts: a session on an in-memory stream (no socket, no thread),
+    //! the script's bytes in, the commands it writes and the results it files out.
+
+    use super::*;
+    use crate::proto::encode::Command;
+    use std::collections::VecDeque;
+    use std::io::{self, Read, Write};
+    use std::sync::{Arc, Mutex};
+
+    /// The server's end: what the test queues is what the session reads (nothing queued reads
+    /// as a socket with nothing to give); what the session writes is kept for the test.
+    #[derive(Clone, Default)]
+    struct Script {
+        to_client: Arc<Mutex<VecDeque<u8>>>,
+        from_client: Arc<Mutex<Vec<u8>>>,
+    }
+
+    impl Script {
+        fn send(&self, bytes: &[u8]) {
+            self.to_client.lock().unwrap().extend(bytes);
+        }
+
+        /// What the session wrote since the last look.
+        fn written(&self) -> String {
+            let bytes = std::mem::take(&mut *self.from_client.lock().unwrap());
+            String::from_utf8(bytes).unwrap()
+        }
+    }
+
+    impl Read for Script {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let mut q = self.to_client.lock().unwrap();
+            if q.is_empty() {
+                return Err(io::ErrorKind::WouldBlock.into());
+            }
+            let n = buf.len().min(q.len());
+            for (b, byte) in buf.iter_mut().zip(q.drain(..n)) {
+                *b = byte;
+            }
+            Ok(n)
+        }
+    }
+
+    impl Write for Script {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.from_client.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// A session past a greeting that carried the capabilities (so nothing was sent yet), with
+    /// the tags `T0`, `T1`... and the given state.
+    fn session(state: State) -> (Session, Script) {
+        let server = Script::default();
+        server.send(b"* OK [CAPABILITY IMAP4rev1] ready\r\n");
+        let mut s = Session::default();
+        s.open_duplex(Box::new(server.clone())).expect("greeting");
+        assert_eq!(server.written(), "");
+        s.tag_prefix = b"T".to_vec();
+        s.state = state;
+        (s, server)
+    }
+
+    fn line(s: &str) -> Item {
+        Item::Line(s.as_bytes().to_vec())
+    }
+
+    #[test]
+    fn a_tagged_completion_ends_its_command_and_untagged_data_is_kept() {
+        let (mut s, server) = session(State::Auth);
+        let tag = s.start(Command::new("NOOP", vec![]), "NOOP").unwrap();
+        assert_eq!(tag, b"T0");
+        assert_eq!(server.written(), "T0 NOOP\r\n");
+
+        server.send(b"* 3 EXISTS\r\nT0 OK NOOP completed\r\n");
+        let t = s.complete(&tag).unwrap();
+        assert_eq!(t.status, "OK");
+        assert_eq!(t.text, b"NOOP completed");
+        assert_eq!(s.untagged().get("EXISTS"), Some(&vec![line("3")]));
+
+        // A completion for a tag no command waits for is a protocol violation.
+        server.send(b"T7 OK what?\r\n");
+        let e = s.read_available().unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Abort);
+        assert!(
+            e.message.contains("unexpected tagged response"),
+            "{}",
+            e.message
+        );
+        assert!(!s.is_open());
+    }
+
+    #[test]
+    fn fetch_data_is_routed_to_the_fetch_that_asked_for_it() {
+        let (mut s, server) = session(State::Selected);
+        let first = s.submit_fetch("1", "(FLAGS)", false, false).unwrap();
+        let second = s.submit_fetch("2:3", "(FLAGS)", false, false).unwrap();
+        assert_eq!(
+            server.written(),
+            "T0 FETCH 1 (FLAGS)\r\nT1 FETCH 2:3 (FLAGS)\r\n"
+        );
+
+        // Interleaved, out of order, with unsolicited data among them.
+        server.send(
+            b"* 3 FETCH (FLAGS ())\r\n* 1 FETCH (FLAGS (\\Seen))\r\n* 4 EXISTS\r\n\
+              * 2 FETCH (FLAGS (\\Answered))\r\nT1 OK second done\r\n",
+        );
+        s.read_available().unwrap();
+        assert!(
+            s.take(first).unwrap().is_none(),
+            "the first is still running"
+        );
+        let second = s.take(second).unwrap().expect("the second completed");
+        assert_eq!(
+            second.data,
+            [line("3 (FLAGS ())"), line("2 (FLAGS (\\Answered))")]
+        );
+
+        server.send(b"T0 OK first done\r\n");
+        s.read_available().unwrap();
+        let first = s.take(first).unwrap().expect("the first completed");
+        assert_eq!(first.data, [line("1 (FLAGS (\\Seen))")]);
+        assert_eq!(first.tagged.map(|t| t.text), Some(b"first done".to_vec()));
+        // What no command claimed is the mailbox's.
+        assert_eq!(s.untagged().get("EXISTS"), Some(&vec![line("4")]));
+        assert_eq!(s.untagged().get("FETCH"), None);
+    }
+}
