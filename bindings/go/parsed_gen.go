@@ -7,7 +7,274 @@ import "C"
 
 import "time"
 
-// This file: the Go mirrors of the header's parsed-result structs and their converters.
+// This file: the Go mirrors of the header's enums and parsed-result structs, and their
+// converters.
+
+// Quirk is a bit set of deviations from the IMAP grammar that a server sent and the parser
+// accepted (Message.Quirks); the message is still exactly what the server sent.
+type Quirk uint32
+
+// The values of IMAP_QUIRK.
+const (
+	// A literal announced right after an atom, without the
+	// space (BODY[]<0>{100}, GreenMail).
+	QuirkLiteralWithoutSpace Quirk = C.IMAP_QUIRK_LITERAL_WITHOUT_SPACE
+	// Whitespace where the grammar has none or one space (a space
+	// before ), two spaces, a tab, a trailing space: (UID 19436 ), qq.com).
+	QuirkExtraSpace Quirk = C.IMAP_QUIRK_EXTRA_SPACE
+	// A " inside a quoted string without its backslash, kept as
+	// content (163.com).
+	QuirkUnescapedQuote Quirk = C.IMAP_QUIRK_UNESCAPED_QUOTE
+	// An ENVELOPE group ended with (NIL NIL "" NIL) (Courier),
+	// given as a group end entry whose mailbox is "".
+	QuirkGroupEndEmptyMailbox Quirk = C.IMAP_QUIRK_GROUP_END_EMPTY_MAILBOX
+	// An ENVELOPE group started and never ended (Yahoo); no end
+	// entry is made up.
+	QuirkGroupNotClosed Quirk = C.IMAP_QUIRK_GROUP_NOT_CLOSED
+	// An ENVELOPE group end marker with no group open, kept as a
+	// group end entry.
+	QuirkGroupEndWithoutStart Quirk = C.IMAP_QUIRK_GROUP_END_WITHOUT_START
+	// A number sent as a quoted string (RFC822.SIZE "1234"),
+	// read as the number.
+	QuirkQuotedNumber Quirk = C.IMAP_QUIRK_QUOTED_NUMBER
+	// A field the grammar requires sent as NIL or left out (a
+	// BODYSTRUCTURE size, subtype or encoding, a parameter value such as Mail.ru's NIL boundary,
+	// an ENVELOPE with fewer than ten fields), read as NIL, "" or 0 as its field documents.
+	QuirkNilField Quirk = C.IMAP_QUIRK_NIL_FIELD
+)
+
+// AddressKind tells what an Address entry is; address lists use RFC 3501's flat form for
+// RFC 5322 groups: a group start, the members, a group end.
+type AddressKind int32
+
+// The values of imap_address_kind.
+const (
+	// A mailbox (name <mailbox@host>).
+	AddressMailbox AddressKind = C.IMAP_ADDRESS_KIND_MAILBOX
+	// The start of a group: its display name in mailbox; the other fields are NIL.
+	AddressGroupStart AddressKind = C.IMAP_ADDRESS_KIND_GROUP_START
+	// The end of the group started last; every field is NIL, except mailbox "" when the
+	// server ended the group with (NIL NIL "" NIL) (IMAP_QUIRK_GROUP_END_EMPTY_MAILBOX).
+	AddressGroupEnd AddressKind = C.IMAP_ADDRESS_KIND_GROUP_END
+)
+
+// String returns the library's name of v (imap_address_kind_name).
+func (v AddressKind) String() string { return C.GoString(C.imap_address_kind_name(C.int32_t(v))) }
+
+// Code is a libimap status code (imap_code). The numbers are stable.
+type Code int32
+
+// The values of imap_code.
+const (
+	// Success (tagged OK, or LOGOUT's BYE).
+	CodeOK Code = C.IMAP_CODE_OK
+	// The server answered NO. The connection is still usable; the result holds the text.
+	CodeNo Code = C.IMAP_CODE_NO
+	// The server answered BAD (imaplib's error). The connection is still usable.
+	CodeBad Code = C.IMAP_CODE_BAD
+	// Connection lost, BYE, or protocol violation (imaplib's abort). The connection is closed:
+	// every code documented as closing the connection (ABORT, TIMEOUT, INTERRUPTED, TLS, LIMIT,
+	// CONNECT, INTERNAL) always leaves imap_client_is_open false.
+	CodeAbort Code = C.IMAP_CODE_ABORT
+	// The mailbox is read-only (imaplib's readonly).
+	CodeReadOnly Code = C.IMAP_CODE_READONLY
+	// A nil pointer, invalid UTF-8, or NUL/CR/LF where it would reach the wire. Nothing was sent.
+	CodeInvalidArgument Code = C.IMAP_CODE_INVALID_ARGUMENT
+	// The command is not allowed in the current state. Nothing was sent.
+	CodeIllegalState Code = C.IMAP_CODE_ILLEGAL_STATE
+	// A connect timeout, an I/O timeout (no byte moved for that long, either way) or a
+	// call's deadline (imap_set_call_timeout). The connection is closed.
+	CodeTimeout Code = C.IMAP_CODE_TIMEOUT
+	// imap_interrupt ended the call. The connection is closed.
+	CodeInterrupted Code = C.IMAP_CODE_INTERRUPTED
+	// TLS failure: certificate, handshake, STARTTLS refused or tampered with. Closed.
+	CodeTLS Code = C.IMAP_CODE_TLS
+	// A configured memory limit was exceeded. The connection is closed.
+	CodeLimit Code = C.IMAP_CODE_LIMIT
+	// The connection is closed (never opened, logged out, or closed by an earlier failure).
+	CodeClosed Code = C.IMAP_CODE_CLOSED
+	// The TCP connection could not be made (name resolution, refused, unreachable).
+	CodeConnect Code = C.IMAP_CODE_CONNECT
+	// An internal error (a bug); the connection is closed.
+	CodeInternal Code = C.IMAP_CODE_INTERNAL
+	// The server does not offer what was asked (an AUTH= mechanism, IDLE, ENABLE); nothing
+	// was sent. The connection is still usable.
+	CodeUnsupported Code = C.IMAP_CODE_UNSUPPORTED
+	// CodeParse: server data a Parse method could not read completely. The parsed value is
+	// still returned, with the bad responses in Error.Invalid (FETCH: the message's Err).
+	CodeParse Code = C.IMAP_CODE_PARSE
+	// CodeStopped: a streamed FETCH was stopped by its consumer; the connection is usable.
+	CodeStopped Code = C.IMAP_CODE_STOPPED
+)
+
+// String returns the library's name of v (imap_code_name).
+func (v Code) String() string { return C.GoString(C.imap_code_name(C.int32_t(v))) }
+
+// InvalidKind tells what made a response unparsable.
+type InvalidKind int32
+
+// The values of imap_invalid_kind.
+const (
+	// No problem (a valid FETCH message).
+	InvalidNone InvalidKind = C.IMAP_INVALID_KIND_NONE
+	// Bytes that are not IMAP syntax.
+	InvalidSyntax InvalidKind = C.IMAP_INVALID_KIND_SYNTAX
+	// Parentheses nested deeper than the parser's bound (64).
+	InvalidDepth InvalidKind = C.IMAP_INVALID_KIND_DEPTH
+	// A number too large for its field, or not a number.
+	InvalidNumber InvalidKind = C.IMAP_INVALID_KIND_NUMBER
+	// Well-formed syntax of the wrong shape for the response.
+	InvalidShape InvalidKind = C.IMAP_INVALID_KIND_SHAPE
+	// The response ended early.
+	InvalidTruncated InvalidKind = C.IMAP_INVALID_KIND_TRUNCATED
+	// Invalid modified UTF-7 or base64.
+	InvalidEncoding InvalidKind = C.IMAP_INVALID_KIND_ENCODING
+)
+
+// String returns the library's name of v (imap_invalid_kind_name).
+func (v InvalidKind) String() string { return C.GoString(C.imap_invalid_kind_name(C.int32_t(v))) }
+
+// ItemKind tells what an Item holds.
+type ItemKind int32
+
+// The values of imap_item_kind.
+const (
+	// ItemNone is imaplib's None: no response of the kind asked for.
+	ItemNone ItemKind = C.IMAP_ITEM_KIND_NONE
+	// ItemLine is one line, in Line.
+	ItemLine ItemKind = C.IMAP_ITEM_KIND_LINE
+	// ItemLiteral is imaplib's (header, literal) pair: the line that announced the literal
+	// in Line, the literal in Literal (or, for a literal streamed to the handler set with
+	// SetLiteralHandler, Streamed set and a nil Literal).
+	ItemLiteral ItemKind = C.IMAP_ITEM_KIND_LITERAL
+)
+
+// String returns the library's name of v (imap_item_kind_name).
+func (v ItemKind) String() string { return C.GoString(C.imap_item_kind_name(C.int32_t(v))) }
+
+// MailboxEncoding says how mailbox names given to the Client reach the server.
+type MailboxEncoding int32
+
+// The values of imap_mailbox_encoding.
+const (
+	// The default: a name with non-ASCII characters is converted from UTF-8 to modified
+	// UTF-7 (RFC 3501 §5.1.3) before it is sent; ASCII names go unchanged (as imaplib sends
+	// them, so an already encoded &ZeVnLIqe- also works); in UTF-8 mode (imap_enable of
+	// UTF8=ACCEPT) names go as UTF-8.
+	MailboxEncodingUTF7 MailboxEncoding = C.IMAP_MAILBOX_ENCODING_UTF7
+	// Names are sent as given, as imaplib does: the caller encodes them.
+	MailboxEncodingRaw MailboxEncoding = C.IMAP_MAILBOX_ENCODING_RAW
+)
+
+// String returns the library's name of v (imap_mailbox_encoding_name).
+func (v MailboxEncoding) String() string {
+	return C.GoString(C.imap_mailbox_encoding_name(C.int32_t(v)))
+}
+
+// ResponseCodeKind tells which response code a ResponseCode holds.
+type ResponseCodeKind int32
+
+// The values of imap_response_code_kind.
+const (
+	// The tagged text has no response code.
+	ResponseCodeNone         ResponseCodeKind = C.IMAP_RESPONSE_CODE_KIND_NONE
+	ResponseCodeAlert        ResponseCodeKind = C.IMAP_RESPONSE_CODE_KIND_ALERT
+	ResponseCodeParse        ResponseCodeKind = C.IMAP_RESPONSE_CODE_KIND_PARSE
+	ResponseCodeReadOnly     ResponseCodeKind = C.IMAP_RESPONSE_CODE_KIND_READ_ONLY
+	ResponseCodeReadWrite    ResponseCodeKind = C.IMAP_RESPONSE_CODE_KIND_READ_WRITE
+	ResponseCodeTryCreate    ResponseCodeKind = C.IMAP_RESPONSE_CODE_KIND_TRYCREATE
+	ResponseCodeUIDNotSticky ResponseCodeKind = C.IMAP_RESPONSE_CODE_KIND_UIDNOTSTICKY
+	ResponseCodeClosed       ResponseCodeKind = C.IMAP_RESPONSE_CODE_KIND_CLOSED
+	ResponseCodeNoModSeq     ResponseCodeKind = C.IMAP_RESPONSE_CODE_KIND_NOMODSEQ
+	// number holds the value.
+	ResponseCodeUIDNext ResponseCodeKind = C.IMAP_RESPONSE_CODE_KIND_UIDNEXT
+	// number holds the value.
+	ResponseCodeUIDValidity ResponseCodeKind = C.IMAP_RESPONSE_CODE_KIND_UIDVALIDITY
+	// number holds the first unseen message's number.
+	ResponseCodeUnseen ResponseCodeKind = C.IMAP_RESPONSE_CODE_KIND_UNSEEN
+	// number holds the value.
+	ResponseCodeHighestModSeq ResponseCodeKind = C.IMAP_RESPONSE_CODE_KIND_HIGHESTMODSEQ
+	// atoms holds the flags.
+	ResponseCodePermanentFlags ResponseCodeKind = C.IMAP_RESPONSE_CODE_KIND_PERMANENTFLAGS
+	// atoms holds the charsets.
+	ResponseCodeBadCharset ResponseCodeKind = C.IMAP_RESPONSE_CODE_KIND_BADCHARSET
+	// atoms holds the capabilities.
+	ResponseCodeCapability ResponseCodeKind = C.IMAP_RESPONSE_CODE_KIND_CAPABILITY
+	// RFC 4315: number is the destination's UIDVALIDITY, uids the UIDs the appended
+	// messages got.
+	ResponseCodeAppendUID ResponseCodeKind = C.IMAP_RESPONSE_CODE_KIND_APPENDUID
+	// RFC 4315: number is the destination's UIDVALIDITY, source_uids the copied
+	// messages' UIDs and uids the UIDs they got, in the same order.
+	ResponseCodeCopyUID ResponseCodeKind = C.IMAP_RESPONSE_CODE_KIND_COPYUID
+	// RFC 7162: uids holds the messages that failed a conditional STORE.
+	ResponseCodeModified ResponseCodeKind = C.IMAP_RESPONSE_CODE_KIND_MODIFIED
+	// Any other code (RFC 5530's AUTHENTICATIONFAILED, REFERRAL...): see name and
+	// data.
+	ResponseCodeOther ResponseCodeKind = C.IMAP_RESPONSE_CODE_KIND_OTHER
+	// A known code whose data breaks its grammar ([UIDVALIDITY 0]); Name and Data hold it
+	// as sent, and ParseCode's error is ErrParse.
+	ResponseCodeInvalid ResponseCodeKind = C.IMAP_RESPONSE_CODE_KIND_INVALID
+)
+
+// String returns the library's name of v (imap_response_code_kind_name).
+func (v ResponseCodeKind) String() string {
+	return C.GoString(C.imap_response_code_kind_name(C.int32_t(v)))
+}
+
+// SectionKind tells which FETCH item carried a Section.
+type SectionKind int32
+
+// The values of imap_section_kind.
+const (
+	// BODY[section]<origin>
+	SectionBody SectionKind = C.IMAP_SECTION_KIND_BODY
+	// BINARY[section]<origin> (RFC 3516)
+	SectionBinary SectionKind = C.IMAP_SECTION_KIND_BINARY
+	// RFC822 (same as BODY[])
+	SectionRFC822 SectionKind = C.IMAP_SECTION_KIND_RFC822
+	// RFC822.HEADER (same as BODY[HEADER])
+	SectionRFC822Header SectionKind = C.IMAP_SECTION_KIND_RFC822_HEADER
+	// RFC822.TEXT (same as BODY[TEXT])
+	SectionRFC822Text SectionKind = C.IMAP_SECTION_KIND_RFC822_TEXT
+)
+
+// String returns the library's name of v (imap_section_kind_name).
+func (v SectionKind) String() string { return C.GoString(C.imap_section_kind_name(C.int32_t(v))) }
+
+// SectionText is the text part of a section spec.
+type SectionText int32
+
+// The values of imap_section_text.
+const (
+	// Nothing after the part numbers: the whole part (BODY[], BODY[1.2]).
+	SectionTextFull            SectionText = C.IMAP_SECTION_TEXT_FULL
+	SectionTextHeader          SectionText = C.IMAP_SECTION_TEXT_HEADER
+	SectionTextHeaderFields    SectionText = C.IMAP_SECTION_TEXT_HEADER_FIELDS
+	SectionTextHeaderFieldsNot SectionText = C.IMAP_SECTION_TEXT_HEADER_FIELDS_NOT
+	SectionTextText            SectionText = C.IMAP_SECTION_TEXT_TEXT
+	SectionTextMIME            SectionText = C.IMAP_SECTION_TEXT_MIME
+	// Something else: see spec.
+	SectionTextOther SectionText = C.IMAP_SECTION_TEXT_OTHER
+)
+
+// String returns the library's name of v (imap_section_text_name).
+func (v SectionText) String() string { return C.GoString(C.imap_section_text_name(C.int32_t(v))) }
+
+// State is imaplib's connection state.
+type State int32
+
+// The values of imap_state.
+const (
+	StateLogout   State = C.IMAP_STATE_LOGOUT
+	StateNonAuth  State = C.IMAP_STATE_NONAUTH
+	StateAuth     State = C.IMAP_STATE_AUTH
+	StateSelected State = C.IMAP_STATE_SELECTED
+	// Between Idle and Idler.Done.
+	StateIdling State = C.IMAP_STATE_IDLING
+)
+
+// String returns the library's name of v (imap_state_name).
+func (v State) String() string { return C.GoString(C.imap_state_name(C.int32_t(v))) }
 
 // ACLEntry is an identifier and its rights ("user2", "lrs").
 type ACLEntry struct {

@@ -90,31 +90,68 @@ var mirrors = map[string]mirror{
 		doc: "ListRights is a LISTRIGHTS response: the rights always granted to Identifier (Required)\nand the groups of rights that may be granted (each group together)."},
 }
 
-// fieldDocs replace header comments that speak of C.
+// fieldDocs replace header comments that speak of C (by struct.field, or a constant's name).
 var fieldDocs = map[string]string{
-	"imap_body_part.part":           "Part is the part's number as used in BODY[...] (\"1\", \"2.1\"; RFC 3501 §6.4.5, embedded\nmessages included); \"\" for a multipart root.",
-	"imap_fetch_message.other":      "Raw holds the items kept as bytes (see RawItem).",
-	"imap_fetch_message.raw":        "RawBytes is the response's bytes when it did not parse (see Err).",
-	"imap_fetch_message.quirks":     "Quirks are the deviations from the IMAP grammar that the server sent and the parser\naccepted (0 for none); the message is still exactly what was sent.",
-	"imap_esearch_info.uid":         "UID: the numbers are UIDs.",
-	"imap_esearch_info.tag":         "Tag is the tag of the command it answers; \"\" if not sent.",
-	"imap_mailbox_info.no_modseq":   "NoModSeq: [NOMODSEQ] was sent.",
-	"imap_mailbox_info.invalid":     "Invalid lists the values that broke their grammar ([UIDVALIDITY 0],\n* 4294967296 EXISTS), with their bytes as received; their Has field is false.",
-	"imap_section.data":             "Data is the bytes; nil for NIL and for a streamed literal.",
-	"imap_section.streamed":         "Streamed: the literal went to a streaming sink, StreamedSize bytes not kept in Data.",
-	"imap_response_code.has_number": "HasNumber: Number holds the code's number (UIDNEXT, UIDVALIDITY, UNSEEN, HIGHESTMODSEQ,\nthe UIDVALIDITY of APPENDUID and COPYUID).",
-	"imap_response_code.name":       "Name is the code's name, upper-cased (\"APPENDUID\"); \"\" when there is none.",
-	"imap_response_code.data":       "Data is the code's data as sent (\"38505 3955\"); nil when it has none.",
+	"IMAP_CODE_PARSE": "CodeParse: server data a Parse method could not read completely. The parsed value is\n" +
+		"still returned, with the bad responses in Error.Invalid (FETCH: the message's Err).",
+	"IMAP_CODE_STOPPED":               "CodeStopped: a streamed FETCH was stopped by its consumer; the connection is usable.",
+	"IMAP_STATE_IDLING":               "Between Idle and Idler.Done.",
+	"IMAP_ITEM_KIND_NONE":             "ItemNone is imaplib's None: no response of the kind asked for.",
+	"IMAP_ITEM_KIND_LINE":             "ItemLine is one line, in Line.",
+	"IMAP_ITEM_KIND_LITERAL":          "ItemLiteral is imaplib's (header, literal) pair: the line that announced the literal\nin Line, the literal in Literal (or, for a literal streamed to the handler set with\nSetLiteralHandler, Streamed set and a nil Literal).",
+	"IMAP_RESPONSE_CODE_KIND_INVALID": "A known code whose data breaks its grammar ([UIDVALIDITY 0]); Name and Data hold it\nas sent, and ParseCode's error is ErrParse.",
+	"imap_body_part.part":             "Part is the part's number as used in BODY[...] (\"1\", \"2.1\"; RFC 3501 §6.4.5, embedded\nmessages included); \"\" for a multipart root.",
+	"imap_fetch_message.other":        "Raw holds the items kept as bytes (see RawItem).",
+	"imap_fetch_message.raw":          "RawBytes is the response's bytes when it did not parse (see Err).",
+	"imap_fetch_message.quirks":       "Quirks are the deviations from the IMAP grammar that the server sent and the parser\naccepted (0 for none); the message is still exactly what was sent.",
+	"imap_esearch_info.uid":           "UID: the numbers are UIDs.",
+	"imap_esearch_info.tag":           "Tag is the tag of the command it answers; \"\" if not sent.",
+	"imap_mailbox_info.no_modseq":     "NoModSeq: [NOMODSEQ] was sent.",
+	"imap_mailbox_info.invalid":       "Invalid lists the values that broke their grammar ([UIDVALIDITY 0],\n* 4294967296 EXISTS), with their bytes as received; their Has field is false.",
+	"imap_section.data":               "Data is the bytes; nil for NIL and for a streamed literal.",
+	"imap_section.streamed":           "Streamed: the literal went to a streaming sink, StreamedSize bytes not kept in Data.",
+	"imap_response_code.has_number":   "HasNumber: Number holds the code's number (UIDNEXT, UIDVALIDITY, UNSEEN, HIGHESTMODSEQ,\nthe UIDVALIDITY of APPENDUID and COPYUID).",
+	"imap_response_code.name":         "Name is the code's name, upper-cased (\"APPENDUID\"); \"\" when there is none.",
+	"imap_response_code.data":         "Data is the code's data as sent (\"38505 3955\"); nil when it has none.",
 }
 
-// enums maps the header's enum types to the Go types (hand-written in types.go).
-var enums = map[string]string{"imap_invalid_kind": "InvalidKind", "imap_address_kind": "AddressKind",
-	"imap_section_kind": "SectionKind", "imap_section_text": "SectionText", "imap_response_code_kind": "ResponseCodeKind"}
+// enumMirror says how one C enum (or the bits of one #define family) becomes a Go type with
+// a constant per value and, for an enum, a String method calling the library's
+// imap_<enum>_name.
+type enumMirror struct{ goName, prefix, doc string }
+
+var enumMirrors = map[string]enumMirror{
+	"imap_code":               {"Code", "Code", "Code is a libimap status code (imap_code). The numbers are stable."},
+	"imap_state":              {"State", "State", "State is imaplib's connection state."},
+	"imap_item_kind":          {"ItemKind", "Item", "ItemKind tells what an Item holds."},
+	"imap_invalid_kind":       {"InvalidKind", "Invalid", "InvalidKind tells what made a response unparsable."},
+	"imap_response_code_kind": {"ResponseCodeKind", "ResponseCode", "ResponseCodeKind tells which response code a ResponseCode holds."},
+	"imap_address_kind": {"AddressKind", "Address", "AddressKind tells what an Address entry is; address lists use RFC 3501's flat form for\n" +
+		"RFC 5322 groups: a group start, the members, a group end."},
+	"imap_section_kind":     {"SectionKind", "Section", "SectionKind tells which FETCH item carried a Section."},
+	"imap_section_text":     {"SectionText", "SectionText", "SectionText is the text part of a section spec."},
+	"imap_mailbox_encoding": {"MailboxEncoding", "MailboxEncoding", "MailboxEncoding says how mailbox names given to the Client reach the server."},
+	"IMAP_QUIRK_": {"Quirk", "Quirk", "Quirk is a bit set of deviations from the IMAP grammar that a server sent and the parser\n" +
+		"accepted (Message.Quirks); the message is still exactly what the server sent."},
+}
+
+// enums maps the header's enum types to the Go types.
+var enums = func() map[string]string {
+	m := map[string]string{}
+	for c, e := range enumMirrors {
+		m[c] = e.goName
+	}
+	return m
+}()
 
 // words are the snake_case words whose Go spelling is not just capitalised.
 var words = map[string]string{"uid": "UID", "uids": "UIDs", "id": "ID", "ids": "IDs", "md5": "MD5", "adl": "ADL",
 	"uidnext": "UIDNext", "uidvalidity": "UIDValidity", "modseq": "ModSeq", "rfc822": "RFC822", "acl": "ACL",
-	"esearch": "ESearch", "quotaroot": "QuotaRoot", "myrights": "MyRights", "listrights": "ListRights"}
+	"esearch": "ESearch", "quotaroot": "QuotaRoot", "myrights": "MyRights", "listrights": "ListRights",
+	"ok": "OK", "tls": "TLS", "readonly": "ReadOnly", "nonauth": "NonAuth", "trycreate": "TryCreate",
+	"uidnotsticky": "UIDNotSticky", "nomodseq": "NoModSeq", "highestmodseq": "HighestModSeq",
+	"permanentflags": "PermanentFlags", "badcharset": "BadCharset", "appenduid": "AppendUID", "copyuid": "CopyUID",
+	"mime": "MIME", "utf7": "UTF7"}
 
 func camel(s string) string {
 	var b strings.Builder
@@ -144,7 +181,13 @@ var (
 	freeRe  = regexp.MustCompile(`^void (imap_\w+)_free\(struct (\w+) \*\w+\);$`)
 )
 
+type cConst struct {
+	name string
+	doc  []string
+}
+
 type header struct {
+	enums   map[string][]cConst // enum name (or "IMAP_QUIRK_") -> its values
 	structs map[string]*cStruct
 	parsers [][2]string       // imap_parse_X and its out type
 	frees   map[string]string // struct -> its free function
@@ -153,9 +196,10 @@ type header struct {
 // readHeader reads the struct definitions (with their fields' doc comments), the imap_parse_*
 // functions and the *_free functions of imap.h.
 func readHeader(src []byte) (*header, error) {
-	h := &header{structs: map[string]*cStruct{}, frees: map[string]string{}}
+	h := &header{structs: map[string]*cStruct{}, frees: map[string]string{}, enums: map[string][]cConst{}}
 	var doc []string
 	var cur *cStruct
+	enum := ""
 	sc := bufio.NewScanner(bytes.NewReader(src))
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
@@ -167,6 +211,16 @@ func readHeader(src []byte) (*header, error) {
 		case t == "*/":
 		case strings.HasPrefix(t, "* ") || t == "*":
 			doc = append(doc, strings.TrimPrefix(strings.TrimPrefix(t, "*"), " "))
+		case strings.HasPrefix(line, "enum imap_"):
+			enum = strings.Fields(t)[1]
+		case enum != "" && t == "};":
+			enum = ""
+		case enum != "" && strings.HasPrefix(t, "IMAP_"):
+			h.enums[enum] = append(h.enums[enum], cConst{name: strings.Fields(t)[0], doc: doc})
+			doc = nil
+		case strings.HasPrefix(t, "#define IMAP_QUIRK_"):
+			h.enums["IMAP_QUIRK_"] = append(h.enums["IMAP_QUIRK_"], cConst{name: strings.Fields(t)[1], doc: doc})
+			doc = nil
 		case strings.HasPrefix(t, "typedef struct ") && strings.HasSuffix(t, "{"):
 			cur = &cStruct{name: strings.Fields(t)[2]}
 			doc = nil
@@ -243,9 +297,9 @@ func rules(spec string) map[string]*rule {
 }
 
 type gen struct {
-	h          *header
-	types, fns bytes.Buffer
-	slices     map[string]bool // element converters whose slice form is used: "Address" or "*BodyPart"
+	h                 *header
+	enums, types, fns bytes.Buffer
+	slices            map[string]bool // element converters whose slice form is used: "Address" or "*BodyPart"
 }
 
 func (g *gen) p(b *bytes.Buffer, format string, a ...any) { fmt.Fprintf(b, format+"\n", a...) }
@@ -406,6 +460,50 @@ func (g *gen) mirror(cname string) error {
 	return nil
 }
 
+// enum writes a Go type, its constants and (for an enum) its String method.
+func (g *gen) enum(cname string) error {
+	m, values := enumMirrors[cname], g.h.enums[cname]
+	if len(values) == 0 {
+		return fmt.Errorf("imap.h has no enum %s", cname)
+	}
+	prefix := values[0].name // the values' common prefix, up to an underscore
+	for _, v := range values {
+		for !strings.HasPrefix(v.name, prefix) {
+			prefix = prefix[:len(prefix)-1]
+		}
+	}
+	prefix = prefix[:strings.LastIndexByte(prefix, '_')+1]
+	base := "int32"
+	if cname == "IMAP_QUIRK_" {
+		base = "uint32"
+	}
+	for _, l := range strings.Split(m.doc, "\n") {
+		g.p(&g.enums, "// %s", l)
+	}
+	g.p(&g.enums, "type %s %s\n\n// The values of %s.\nconst (", m.goName, base, strings.TrimSuffix(cname, "_"))
+	for _, v := range values {
+		doc := append([]string(nil), v.doc...)
+		if len(doc) > 0 { // "`imap_fetch_message.quirks`: a literal..." is "A literal..." here
+			if _, rest, ok := strings.Cut(doc[0], "`: "); ok && strings.HasPrefix(doc[0], "`imap_") {
+				doc[0] = strings.ToUpper(rest[:1]) + rest[1:]
+			}
+		}
+		if d, ok := fieldDocs[v.name]; ok {
+			doc = strings.Split(d, "\n")
+		}
+		for _, l := range goDoc(doc) {
+			g.p(&g.enums, "%s", l)
+		}
+		g.p(&g.enums, "%s%s %s = C.%s", m.prefix, camel(strings.ToLower(strings.TrimPrefix(v.name, prefix))), m.goName, v.name)
+	}
+	g.p(&g.enums, ")\n")
+	if base == "int32" {
+		g.p(&g.enums, "// String returns the library's name of v (%s_name).", cname)
+		g.p(&g.enums, "func (v %s) String() string { return C.GoString(C.%s_name(C.int32_t(v))) }\n", m.goName, cname)
+	}
+	return nil
+}
+
 // lists writes, for each imap_parse_* whose object is entries plus invalid responses, the
 // converter of that object (which frees it).
 func (g *gen) lists() {
@@ -448,6 +546,16 @@ func generate(src []byte) ([]byte, error) {
 			return nil, err
 		}
 	}
+	cnames = cnames[:0]
+	for n := range enumMirrors {
+		cnames = append(cnames, n)
+	}
+	sort.Strings(cnames)
+	for _, n := range cnames {
+		if err := g.enum(n); err != nil {
+			return nil, err
+		}
+	}
 	g.lists()
 	g.slices["Invalid"] = true
 	var elems []string
@@ -476,7 +584,8 @@ func generate(src []byte) ([]byte, error) {
 	if bytes.Contains(g.types.Bytes(), []byte("time.")) {
 		out.WriteString("import \"time\"\n\n")
 	}
-	out.WriteString("// This file: the Go mirrors of the header's parsed-result structs and their converters.\n\n")
+	out.WriteString("// This file: the Go mirrors of the header's enums and parsed-result structs, and their\n// converters.\n\n")
+	out.Write(g.enums.Bytes())
 	out.Write(g.types.Bytes())
 	out.Write(g.fns.Bytes())
 	return format.Source(out.Bytes())
