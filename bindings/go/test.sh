@@ -29,7 +29,7 @@ cd "$HERE"
 step "gofmt"
 unformatted=$(gofmt -l .)
 if [ -n "$unformatted" ]; then echo "gofmt -l: $unformatted" >&2; exit 1; fi
-step "generated code is current (parsed_gen.go from include/imap.h; fix: go generate)"
+step "generated code is current (*_gen.go from include/imap.h; fix: go generate)"
 go test -count=1 ./internal/gen
 step "go vet ./..."
 go vet ./...

@@ -17,19 +17,50 @@ func readHeaderFile(t *testing.T) []byte {
 	return src
 }
 
-// TestGeneratedIsCurrent fails when parsed_gen.go is not what the generator makes of
-// include/imap.h today: run `go generate` in bindings/go.
+// TestGeneratedIsCurrent fails when parsed_gen.go or commands_gen.go is not what the
+// generator makes of include/imap.h and its tables today: run `go generate` in bindings/go.
 func TestGeneratedIsCurrent(t *testing.T) {
-	want, err := generate(readHeaderFile(t))
+	src := readHeaderFile(t)
+	for name, gen := range map[string]func([]byte) ([]byte, error){"parsed_gen.go": generate, "commands_gen.go": generateCommands} {
+		want, err := gen(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		have, err := os.ReadFile("../../" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(have, want) {
+			t.Errorf("bindings/go/%s is stale: run `go generate` in bindings/go", name)
+		}
+	}
+}
+
+// A command's Go parameters follow its C prototype; a parameter with no Go form, or a
+// rename naming no parameter, is an error.
+func TestCommandFromPrototype(t *testing.T) {
+	saved := commands
+	defer func() { commands = saved }()
+	proto := "imap_code imap_frob(struct imap_client *client, const char *mailbox, int32_t deep, " +
+		"const char *const *search_criteria, size_t ncriteria, struct imap_result **out);\n"
+	commands = []command{{"Frob", "frob", "mailbox? search_criteria=criteria", "Frob sends FROB."}}
+	out, err := generateCommands([]byte(proto))
 	if err != nil {
 		t.Fatal(err)
 	}
-	have, err := os.ReadFile("../../parsed_gen.go")
-	if err != nil {
-		t.Fatal(err)
+	for _, want := range []string{"func (c *Client) Frob(ctx context.Context, mailbox string, deep bool, criteria ...string) (*Result, error) {",
+		"p0 := a.opt(mailbox)", "p2, n2 := a.list(criteria)", `c.cmd(ctx, "FROB", &a,`, "return C.imap_frob(h, p0, cbool(deep), p2, n2, out)"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("generated command lacks %q:\n%s", want, out)
+		}
 	}
-	if !bytes.Equal(have, want) {
-		t.Fatal("bindings/go/parsed_gen.go is stale: run `go generate` in bindings/go")
+	if _, err := generateCommands([]byte(strings.Replace(proto, "int32_t deep", "double deep", 1))); err == nil ||
+		!strings.Contains(err.Error(), `no Go form for parameter "double deep"`) {
+		t.Errorf("a double parameter must be refused, got %v", err)
+	}
+	commands[0].params = "mailbox? criteria=x"
+	if _, err := generateCommands([]byte(proto)); err == nil || !strings.Contains(err.Error(), "renames name no parameter") {
+		t.Errorf("a rename of no parameter must be refused, got %v", err)
 	}
 }
 

@@ -4,7 +4,10 @@
 // says only what the header cannot: Go names, []byte against string, and what hand-written
 // code finishes. gen_test.go fails when parsed_gen.go is not current.
 //
-//	go run ./internal/gen [-header ../../include/imap.h] [-o parsed_gen.go]
+//	go run ./internal/gen [-header ../../include/imap.h] [-d .]
+//
+// It also writes commands_gen.go, the Client methods of the library's command functions, from
+// the table in commands.go and the functions' prototypes.
 package main
 
 import (
@@ -12,8 +15,9 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
-	"go/format"
+	goformat "go/format"
 	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -588,18 +592,32 @@ func generate(src []byte) ([]byte, error) {
 	out.Write(g.enums.Bytes())
 	out.Write(g.types.Bytes())
 	out.Write(g.fns.Bytes())
-	return format.Source(out.Bytes())
+	return format(out.Bytes())
+}
+
+func format(src []byte) ([]byte, error) {
+	out, err := goformat.Source(src)
+	if err != nil {
+		return nil, fmt.Errorf("generated code does not parse: %v", err)
+	}
+	return out, nil
 }
 
 func main() {
 	in := flag.String("header", "../../include/imap.h", "the C header")
-	outPath := flag.String("o", "parsed_gen.go", "the Go file to write")
+	dir := flag.String("d", ".", "the directory to write parsed_gen.go and commands_gen.go into")
 	flag.Parse()
 	src, err := os.ReadFile(*in)
-	if err == nil {
+	for _, f := range []struct {
+		name string
+		gen  func([]byte) ([]byte, error)
+	}{{"parsed_gen.go", generate}, {"commands_gen.go", generateCommands}} {
 		var out []byte
-		if out, err = generate(src); err == nil {
-			err = os.WriteFile(*outPath, out, 0o644)
+		if err == nil {
+			out, err = f.gen(src)
+		}
+		if err == nil {
+			err = os.WriteFile(filepath.Join(*dir, f.name), out, 0o644)
 		}
 	}
 	if err != nil {
