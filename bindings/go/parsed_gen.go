@@ -74,7 +74,7 @@ const (
 	CodeBad Code = C.IMAP_CODE_BAD
 	// Connection lost, BYE, or protocol violation (imaplib's abort). The connection is closed:
 	// every code documented as closing the connection (ABORT, TIMEOUT, INTERRUPTED, TLS, LIMIT,
-	// CONNECT, INTERNAL) always leaves imap_client_is_open false.
+	// CONNECT, INTERNAL) always leaves Client.IsOpen false.
 	CodeAbort Code = C.IMAP_CODE_ABORT
 	// The mailbox is read-only (imaplib's readonly).
 	CodeReadOnly Code = C.IMAP_CODE_READONLY
@@ -82,10 +82,10 @@ const (
 	CodeInvalidArgument Code = C.IMAP_CODE_INVALID_ARGUMENT
 	// The command is not allowed in the current state. Nothing was sent.
 	CodeIllegalState Code = C.IMAP_CODE_ILLEGAL_STATE
-	// A connect timeout, an I/O timeout (no byte moved for that long, either way) or a
-	// call's deadline (imap_set_call_timeout). The connection is closed.
+	// A connect or I/O timeout (no byte moved for that long, either way), or the context's
+	// deadline. The connection is closed.
 	CodeTimeout Code = C.IMAP_CODE_TIMEOUT
-	// imap_interrupt ended the call. The connection is closed.
+	// The call was interrupted (context cancelled, or Close). The connection is closed.
 	CodeInterrupted Code = C.IMAP_CODE_INTERRUPTED
 	// TLS failure: certificate, handshake, STARTTLS refused or tampered with. Closed.
 	CodeTLS Code = C.IMAP_CODE_TLS
@@ -377,7 +377,7 @@ type ESearch struct {
 	Max      uint32
 	HasCount bool
 	Count    uint32
-	// ALL, as ranges (has_all 0 when not sent).
+	// HasAll: ALL was sent; All holds its ranges.
 	HasAll    bool
 	All       SeqSet
 	HasModSeq bool
@@ -1148,61 +1148,61 @@ func cParseCapability(r *C.imap_result, out **C.imap_capability_list) C.imap_cod
 	return C.imap_parse_capability(r, out)
 }
 
-// goACLList converts and frees a imap_acl_list: its entries and the responses that did not parse.
+// goACLList converts and frees an imap_acl_list: its entries and the responses that did not parse.
 func goACLList(l *C.imap_acl_list) ([]ACL, []Invalid) {
 	defer C.imap_acl_list_free(l)
 	return goACLSlice(nil, l.entries, l.count), goInvalidSlice(nil, l.invalid, l.invalid_count)
 }
 
-// goESearchList converts and frees a imap_esearch_list: its entries and the responses that did not parse.
+// goESearchList converts and frees an imap_esearch_list: its entries and the responses that did not parse.
 func goESearchList(l *C.imap_esearch_list) ([]ESearch, []Invalid) {
 	defer C.imap_esearch_list_free(l)
 	return goESearchSlice(nil, l.entries, l.count), goInvalidSlice(nil, l.invalid, l.invalid_count)
 }
 
-// goListEntries converts and frees a imap_list_entries: its entries and the responses that did not parse.
+// goListEntries converts and frees an imap_list_entries: its entries and the responses that did not parse.
 func goListEntries(l *C.imap_list_entries) ([]ListEntry, []Invalid) {
 	defer C.imap_list_entries_free(l)
 	return goListEntrySlice(nil, l.entries, l.count), goInvalidSlice(nil, l.invalid, l.invalid_count)
 }
 
-// goListRightsList converts and frees a imap_listrights_list: its entries and the responses that did not parse.
+// goListRightsList converts and frees an imap_listrights_list: its entries and the responses that did not parse.
 func goListRightsList(l *C.imap_listrights_list) ([]ListRights, []Invalid) {
 	defer C.imap_listrights_list_free(l)
 	return goListRightsSlice(nil, l.entries, l.count), goInvalidSlice(nil, l.invalid, l.invalid_count)
 }
 
-// goMetadataList converts and frees a imap_metadata_list: its entries and the responses that did not parse.
+// goMetadataList converts and frees an imap_metadata_list: its entries and the responses that did not parse.
 func goMetadataList(l *C.imap_metadata_list) ([]Metadata, []Invalid) {
 	defer C.imap_metadata_list_free(l)
 	return goMetadataSlice(nil, l.entries, l.count), goInvalidSlice(nil, l.invalid, l.invalid_count)
 }
 
-// goMyRightsList converts and frees a imap_myrights_list: its entries and the responses that did not parse.
+// goMyRightsList converts and frees an imap_myrights_list: its entries and the responses that did not parse.
 func goMyRightsList(l *C.imap_myrights_list) ([]MyRights, []Invalid) {
 	defer C.imap_myrights_list_free(l)
 	return goMyRightsSlice(nil, l.entries, l.count), goInvalidSlice(nil, l.invalid, l.invalid_count)
 }
 
-// goNamespaceList converts and frees a imap_namespace_list: its entries and the responses that did not parse.
+// goNamespaceList converts and frees an imap_namespace_list: its entries and the responses that did not parse.
 func goNamespaceList(l *C.imap_namespace_list) ([]Namespaces, []Invalid) {
 	defer C.imap_namespace_list_free(l)
 	return goNamespacesSlice(nil, l.entries, l.count), goInvalidSlice(nil, l.invalid, l.invalid_count)
 }
 
-// goQuotaList converts and frees a imap_quota_list: its entries and the responses that did not parse.
+// goQuotaList converts and frees an imap_quota_list: its entries and the responses that did not parse.
 func goQuotaList(l *C.imap_quota_list) ([]Quota, []Invalid) {
 	defer C.imap_quota_list_free(l)
 	return goQuotaSlice(nil, l.entries, l.count), goInvalidSlice(nil, l.invalid, l.invalid_count)
 }
 
-// goQuotaRootList converts and frees a imap_quotaroot_list: its entries and the responses that did not parse.
+// goQuotaRootList converts and frees an imap_quotaroot_list: its entries and the responses that did not parse.
 func goQuotaRootList(l *C.imap_quotaroot_list) ([]QuotaRoot, []Invalid) {
 	defer C.imap_quotaroot_list_free(l)
 	return goQuotaRootSlice(nil, l.entries, l.count), goInvalidSlice(nil, l.invalid, l.invalid_count)
 }
 
-// goStatusList converts and frees a imap_status_list: its entries and the responses that did not parse.
+// goStatusList converts and frees an imap_status_list: its entries and the responses that did not parse.
 func goStatusList(l *C.imap_status_list) ([]MailboxStatus, []Invalid) {
 	defer C.imap_status_list_free(l)
 	return goMailboxStatusSlice(nil, l.entries, l.count), goInvalidSlice(nil, l.invalid, l.invalid_count)

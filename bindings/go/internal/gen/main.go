@@ -100,6 +100,9 @@ var fieldDocs = map[string]string{
 		"still returned, with the bad responses in Error.Invalid (FETCH: the message's Err).",
 	"IMAP_CODE_STOPPED":               "CodeStopped: a streamed FETCH was stopped by its consumer; the connection is usable.",
 	"IMAP_STATE_IDLING":               "Between Idle and Idler.Done.",
+	"IMAP_CODE_TIMEOUT":               "A connect or I/O timeout (no byte moved for that long, either way), or the context's\ndeadline. The connection is closed.",
+	"IMAP_CODE_INTERRUPTED":           "The call was interrupted (context cancelled, or Close). The connection is closed.",
+	"imap_esearch_info.has_all":       "HasAll: ALL was sent; All holds its ranges.",
 	"IMAP_ITEM_KIND_NONE":             "ItemNone is imaplib's None: no response of the kind asked for.",
 	"IMAP_ITEM_KIND_LINE":             "ItemLine is one line, in Line.",
 	"IMAP_ITEM_KIND_LITERAL":          "ItemLiteral is imaplib's (header, literal) pair: the line that announced the literal\nin Line, the literal in Literal (or, for a literal streamed to the handler set with\nSetLiteralHandler, Streamed set and a nil Literal).",
@@ -260,6 +263,7 @@ func goDoc(lines []string) []string {
 	for _, l := range lines {
 		l = strings.ReplaceAll(l, "`", "")
 		l = strings.ReplaceAll(l, "NULL", "nil")
+		l = strings.ReplaceAll(l, "imap_client_is_open", "Client.IsOpen")
 		out = append(out, "// "+l)
 	}
 	return out
@@ -528,7 +532,7 @@ func (g *gen) lists() {
 			continue
 		}
 		typ, conv := g.sliceOf(strings.TrimRight(s.fields[0].typ, "*"), false)
-		g.p(&g.fns, "// go%s converts and frees a %s: its entries and the responses that did not parse.", camel(strings.TrimPrefix(n, "imap_")), n)
+		g.p(&g.fns, "// go%s converts and frees an %s: its entries and the responses that did not parse.", camel(strings.TrimPrefix(n, "imap_")), n)
 		g.p(&g.fns, "func go%s(l *C.%s) (%s, []Invalid) {", camel(strings.TrimPrefix(n, "imap_")), n, typ)
 		g.p(&g.fns, "defer C.%s(l)\nreturn %s(nil, l.entries, l.count), goInvalidSlice(nil, l.invalid, l.invalid_count)\n}\n", g.h.frees[n], conv)
 	}
