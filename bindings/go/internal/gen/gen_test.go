@@ -102,3 +102,12 @@ func TestRuleForMissingFieldIsRefused(t *testing.T) {
 		t.Fatalf("want an error naming md5, got %v", err)
 	}
 }
+
+// A struct array whose element has no Go mirror is an error naming the field.
+func TestUnmirroredStructIsRefused(t *testing.T) {
+	src := strings.Replace(string(readHeaderFile(t)), "  uint32_t quirks;\n} imap_fetch_message;",
+		"  uint32_t quirks;\n  const struct imap_thread_node *const *threads;\n  size_t thread_count;\n} imap_fetch_message;", 1)
+	if _, err := generate([]byte(src)); err == nil || !strings.Contains(err.Error(), "imap_fetch_message.threads: no Go mirror for struct imap_thread_node") {
+		t.Fatalf("want an error naming the field, got %v", err)
+	}
+}

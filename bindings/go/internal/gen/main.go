@@ -313,23 +313,23 @@ type gen struct {
 func (g *gen) p(b *bytes.Buffer, format string, a ...any) { fmt.Fprintf(b, format+"\n", a...) }
 
 // sliceOf gives the Go element type and the converter of a C array of pointers to elem.
-func (g *gen) sliceOf(elem string, ptr bool) (goType, conv string) {
+func (g *gen) sliceOf(elem string, ptr bool) (goType, conv string, err error) {
 	switch elem {
 	case "imap_bytes":
-		return "[]string", "bstrs"
+		return "[]string", "bstrs", nil
 	case "imap_seq_range":
-		return "SeqSet", "seqSet"
+		return "SeqSet", "seqSet", nil
 	}
 	m, ok := mirrors[elem]
 	if !ok {
-		panic("no Go mirror for " + elem)
+		return "", "", fmt.Errorf("no Go mirror for struct %s (add one to the mirrors table)", elem)
 	}
 	if ptr {
 		g.slices["*"+m.goName] = true
-		return "[]*" + m.goName, "go" + m.goName + "Ptrs"
+		return "[]*" + m.goName, "go" + m.goName + "Ptrs", nil
 	}
 	g.slices[m.goName] = true
-	return "[]" + m.goName, "go" + m.goName + "Slice"
+	return "[]" + m.goName, "go" + m.goName + "Slice", nil
 }
 
 func (g *gen) mirror(cname string) error {
@@ -403,7 +403,10 @@ func (g *gen) mirror(cname string) error {
 			}
 			field("[]uint32", e)
 		case strings.HasSuffix(f.typ, "**") && count != "":
-			typ, fn := g.sliceOf(elem, r.ptr)
+			typ, fn, err := g.sliceOf(elem, r.ptr)
+			if err != nil {
+				return fmt.Errorf("%s.%s: %v", cname, f.name, err)
+			}
 			e := fmt.Sprintf("%s(t, c.%s, c.%s)", fn, f.name, count)
 			if fn == "bstrs" || fn == "seqSet" {
 				e = fmt.Sprintf("%s(c.%s, c.%s)", fn, f.name, count)
@@ -514,7 +517,7 @@ func (g *gen) enum(cname string) error {
 
 // lists writes, for each imap_parse_* whose object is entries plus invalid responses, the
 // converter of that object (which frees it).
-func (g *gen) lists() {
+func (g *gen) lists() error {
 	for _, p := range g.h.parsers {
 		fn, typ := p[0], p[1]
 		g.p(&g.fns, "// cParse%s calls imap_parse_%s.", camel(fn), fn)
@@ -531,11 +534,15 @@ func (g *gen) lists() {
 		if len(s.fields) != 4 || s.fields[0].name != "entries" || s.fields[2].name != "invalid" || g.h.frees[n] == "" {
 			continue
 		}
-		typ, conv := g.sliceOf(strings.TrimRight(s.fields[0].typ, "*"), false)
+		typ, conv, err := g.sliceOf(strings.TrimRight(s.fields[0].typ, "*"), false)
+		if err != nil {
+			return fmt.Errorf("%s: %v", n, err)
+		}
 		g.p(&g.fns, "// go%s converts and frees an %s: its entries and the responses that did not parse.", camel(strings.TrimPrefix(n, "imap_")), n)
 		g.p(&g.fns, "func go%s(l *C.%s) (%s, []Invalid) {", camel(strings.TrimPrefix(n, "imap_")), n, typ)
 		g.p(&g.fns, "defer C.%s(l)\nreturn %s(nil, l.entries, l.count), goInvalidSlice(nil, l.invalid, l.invalid_count)\n}\n", g.h.frees[n], conv)
 	}
+	return nil
 }
 
 func generate(src []byte) ([]byte, error) {
@@ -564,7 +571,9 @@ func generate(src []byte) ([]byte, error) {
 			return nil, err
 		}
 	}
-	g.lists()
+	if err := g.lists(); err != nil {
+		return nil, err
+	}
 	g.slices["Invalid"] = true
 	var elems []string
 	for e := range g.slices {
