@@ -1,8 +1,9 @@
-// Command gen writes parsed_gen.go: the Go mirrors of the parsed-result structs of
+// Command gen writes parsed_gen.go: the Go mirrors of the enums and parsed-result structs of
 // include/imap.h and their C-to-Go converters. It reads the header, so a field added to a
-// struct there reaches Go by running `go generate` (see bindings/go/doc.go); the table below
-// says only what the header cannot: Go names, []byte against string, and what hand-written
-// code finishes. gen_test.go fails when parsed_gen.go is not current.
+// struct there reaches Go by running `go generate` in bindings/go (the directive is in
+// parse.go); the tables below say only what the header cannot: Go names and docs, []byte
+// against string, and what hand-written code finishes. gen_test.go fails when a generated
+// file is not current.
 //
 //	go run ./internal/gen [-header ../../include/imap.h] [-d .]
 //
