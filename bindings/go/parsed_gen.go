@@ -54,7 +54,7 @@ const (
 	// The start of a group: its display name in mailbox; the other fields are NIL.
 	AddressGroupStart AddressKind = C.IMAP_ADDRESS_KIND_GROUP_START
 	// The end of the group started last; every field is NIL, except mailbox "" when the
-	// server ended the group with (NIL NIL "" NIL) (IMAP_QUIRK_GROUP_END_EMPTY_MAILBOX).
+	// server ended the group with (NIL NIL "" NIL) (QuirkGroupEndEmptyMailbox).
 	AddressGroupEnd AddressKind = C.IMAP_ADDRESS_KIND_GROUP_END
 )
 
@@ -327,7 +327,7 @@ type BodyPart struct {
 	Description string
 	// Content-Transfer-Encoding (empty if NIL).
 	Encoding string
-	// Size of the encoded body in bytes (0 when the server sent NIL: IMAP_QUIRK_NIL_FIELD).
+	// Size of the encoded body in bytes (0 when the server sent NIL: QuirkNilField).
 	Size uint64
 	// Lines, for text parts and message/rfc822 parts.
 	HasLines bool

@@ -186,6 +186,7 @@ type cStruct struct {
 var (
 	fieldRe = regexp.MustCompile(`^\s+(.+?)\s*\b(\w+);$`)
 	parseRe = regexp.MustCompile(`^imap_code imap_parse_(\w+)\(const struct imap_result \*result, struct (\w+) \*\*out\);$`)
+	quirkRe = regexp.MustCompile(`IMAP_QUIRK_[A-Z_]*[A-Z]`)
 	freeRe  = regexp.MustCompile(`^void (imap_\w+)_free\(struct (\w+) \*\w+\);$`)
 )
 
@@ -265,6 +266,7 @@ func goDoc(lines []string) []string {
 		l = strings.ReplaceAll(l, "`", "")
 		l = strings.ReplaceAll(l, "NULL", "nil")
 		l = strings.ReplaceAll(l, "imap_client_is_open", "Client.IsOpen")
+		l = quirkRe.ReplaceAllStringFunc(l, func(q string) string { return "Quirk" + camel(strings.ToLower(q[len("IMAP_QUIRK_"):])) })
 		out = append(out, "// "+l)
 	}
 	return out
