@@ -259,14 +259,7 @@ pub(crate) fn guard(
         let Some(c) = (unsafe { client.as_ref() }) else {
             return ImapCode::InvalidArgument;
         };
-        let result = catch(|| f(c));
-        // Refresh the accessors' view, unless another thread's call holds the session (its own
-        // end will refresh it).
-        if let Ok(s) = c.session.try_lock() {
-            let v = View::of(&s);
-            *c.view.lock().unwrap_or_else(|p| p.into_inner()) = v;
-        }
-        match result {
+        let code = match catch(|| f(c)) {
             Ok(code) => code,
             Err(message) => {
                 c.set_error(&format!("internal error: {message}"));
@@ -275,7 +268,15 @@ pub(crate) fn guard(
                 }
                 ImapCode::Internal
             }
+        };
+        // Refresh the accessors' view (after a panic closed the session, so that they report
+        // it closed), unless another thread's call holds the session (its own end will
+        // refresh it).
+        if let Ok(s) = c.session.try_lock() {
+            let v = View::of(&s);
+            *c.view.lock().unwrap_or_else(|p| p.into_inner()) = v;
         }
+        code
     })
 }
 

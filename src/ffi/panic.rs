@@ -186,8 +186,9 @@ mod tests {
         assert_eq!(last_error(c), "internal error: boom");
         // SAFETY: `c` is live until freed below.
         unsafe {
-            assert_eq!(imap_set_debug(c, 0), ImapCode::Ok);
+            // The accessors see it closed at once, not only after the next call.
             assert_eq!(imap_client_is_open(c), 0);
+            assert_eq!(imap_set_debug(c, 0), ImapCode::Ok);
         }
         assert_eq!(close_reason(c), "internal error");
 
