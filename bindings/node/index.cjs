@@ -1332,7 +1332,10 @@ class Client {
       },
       async (duration) => {
         const started = await this.#run('imap_idle_start', []);
-        return new Idle(started, duration, {
+        // each wait stays within the I/O timeout and the call deadline (a wait is a call)
+        const { timeout, callTimeout } = this.options;
+        const step = Math.max(1000, Math.floor(Math.min(timeout ?? 60000, callTimeout ?? Infinity) / 2));
+        return new Idle(started, duration, step, {
           wait: (t) => {
             const out = [null];
             return this.#track(asyncCall(fn.imap_idle_wait, [this.#h, t, out]).then((rc) => this.#finish(rc, out[0])));
@@ -1468,14 +1471,16 @@ class Client {
  */
 class Idle {
   #ops;
+  #step;
   #deadline;
   #ended = false;
   #waiting = null; // the imap_idle_wait in progress
   #donePromise = null;
   #chain = Promise.resolve();
 
-  constructor(started, duration, ops) {
+  constructor(started, duration, step, ops) {
     this.started = started;
+    this.#step = step;
     this.#ops = ops;
     this.#deadline = duration === null ? null : Date.now() + duration;
   }
@@ -1492,7 +1497,7 @@ class Idle {
 
   async #next() {
     // without imap_wake (an older library) the wait is cut in 500 ms steps so done() is heard
-    const step = fn.imap_wake ? 600000 : 500;
+    const step = fn.imap_wake ? this.#step : 500;
     for (;;) {
       if (this.#ended) return { done: true, value: undefined };
       const left = this.#deadline === null ? step : Math.min(step, Math.ceil(this.#deadline - Date.now()));
