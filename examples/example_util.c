@@ -55,7 +55,7 @@ imap_client *example_connect(const example_opts *o) {
   example_check(c, imap_client_new(&c), "imap_client_new");
   example_check(c, imap_set_ca_file(c, o->cafile), "imap_set_ca_file");
   example_check(c, imap_set_debug(c, o->debug), "imap_set_debug");
-  example_check(c, imap_set_trace_callback(c, o->trace, NULL), "imap_set_trace_callback");
+  example_check(c, imap_set_log_callback(c, o->trace, NULL), "imap_set_log_callback");
   example_check(c, imap_open(c, o->host, o->port, o->tls), "connect");
   return c;
 }

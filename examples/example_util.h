@@ -22,7 +22,7 @@ typedef struct example_opts {
   int32_t tls;          /* IMAP_TLS_MODE_*: --ssl, --starttls (default: none) */
   const char *cafile;   /* --ca: extra trusted CA certificates (PEM), or NULL */
   int32_t debug;        /* --debug: imap_set_debug level (default 0) */
-  imap_trace_fn trace;  /* set by the example: the trace callback (NULL: stderr) */
+  imap_log_fn trace;  /* set by the example: the log callback (NULL: stderr) */
   const char *host, *user, *password; /* user and password: NULL unless asked for */
   uint16_t port;
   int next;             /* index in argv of the first argument after the connection's */

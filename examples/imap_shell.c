@@ -20,7 +20,7 @@
 #include "example_util.h"
 
 /* Trace callback: runs on this thread, during libimap calls. */
-static void trace(void *user_data, int32_t level, const char *message) {
+static void trace(void *user_data, imap_log_level level, const char *message) {
   (void)user_data;
   printf("trace[%d]: %s\n", (int)level, message);
 }

@@ -8,13 +8,18 @@
  * last. What libimap allocates, libimap frees: imap_result_free, imap_string_free,
  * imap_client_free, and one _free per parsed object (imap_fetch_list_free...). Strings in
  * are NUL-terminated UTF-8; bytes out are pointer + length.
- * Parsed results (imap_parse_*, imap_client_mailbox) are trees of library-allocated,
- * read-only structures that a caller never allocates or copies by value. Their layout is
- * fixed within a major version (arrays of them are walked by element size, so a new field
- * means a new SONAME); minor versions add new functions, never fields.
- * A handle may be used from any thread; calls on one handle are serialized; imap_interrupt
- * and the imap_client_* accessors may run alongside another call (the accessors never wait
- * for it). Callbacks run only on the calling thread,
+ * Growth rule: parsed results (imap_parse_*, imap_client_mailbox) are trees of
+ * library-allocated, read-only structures. Within a major version a structure only grows by
+ * fields appended at its end, so a caller never allocates one, copies one by value, takes its
+ * sizeof or indexes an array of them: every array of structures is an array of pointers
+ * (`const struct imap_x *const *xs` with its count); only arrays of numbers are plain. New
+ * fields, enum values, functions and limit ids come in minor versions; numbers never change
+ * meaning. Enum values arrive as int32_t: name them with imap_<enum>_name, which gives
+ * "IMAP_<ENUM>_UNKNOWN" for a value it does not know.
+ * A handle may be used from any thread; calls on one handle are serialized; imap_interrupt,
+ * imap_interrupt_clear, imap_wake and the imap_client_* accessors may run alongside another
+ * call (the accessors never wait for it); imap_last_error is the calling thread's own.
+ * Callbacks run only on the calling thread,
  * during the call.
  */
 
@@ -86,12 +91,12 @@
 /**
  * Major version of the libimap headers (the `N` of the SONAME `libimap.so.N`).
  */
-#define IMAP_VERSION_MAJOR 0
+#define IMAP_VERSION_MAJOR 1
 
 /**
  * Minor version of the libimap headers.
  */
-#define IMAP_VERSION_MINOR 1
+#define IMAP_VERSION_MINOR 0
 
 /**
  * Patch version of the libimap headers.
@@ -100,9 +105,9 @@
 
 /**
  * The version of the libimap headers as one number, `MAJOR * 10000 + MINOR * 100 + PATCH`,
- * for `#if IMAP_VERSION_NUMBER >= 100` (0.1.0) and comparison with `imap_version_number()`.
+ * for `#if IMAP_VERSION_NUMBER >= 10000` (1.0.0) and comparison with `imap_version_number()`.
  */
-#define IMAP_VERSION_NUMBER 100
+#define IMAP_VERSION_NUMBER 10000
 
 /**
  * The largest non-synchronizing literal LITERAL- allows (RFC 7888 §4).
@@ -199,139 +204,17 @@ enum imap_code
    * bytes, and everything else parsed.
    */
   IMAP_CODE_PARSE = 20,
+  /**
+   * A streaming call's callback asked to stop (`imap_fetch_each`): the rest of the command
+   * was read and dropped. The connection is still usable.
+   */
+  IMAP_CODE_STOPPED = 21,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
 typedef enum imap_code imap_code;
 #else
 typedef int32_t imap_code;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
-/**
- * Which response code `imap_response_code.kind` holds.
- */
-enum imap_response_code_kind
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : int32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-  /**
-   * The tagged text has no response code.
-   */
-  IMAP_RESPONSE_CODE_KIND_NONE = 0,
-  IMAP_RESPONSE_CODE_KIND_ALERT = 1,
-  IMAP_RESPONSE_CODE_KIND_PARSE = 2,
-  IMAP_RESPONSE_CODE_KIND_READ_ONLY = 3,
-  IMAP_RESPONSE_CODE_KIND_READ_WRITE = 4,
-  IMAP_RESPONSE_CODE_KIND_TRYCREATE = 5,
-  IMAP_RESPONSE_CODE_KIND_UIDNOTSTICKY = 6,
-  IMAP_RESPONSE_CODE_KIND_CLOSED = 7,
-  IMAP_RESPONSE_CODE_KIND_NOMODSEQ = 8,
-  /**
-   * `number` holds the value.
-   */
-  IMAP_RESPONSE_CODE_KIND_UIDNEXT = 9,
-  /**
-   * `number` holds the value.
-   */
-  IMAP_RESPONSE_CODE_KIND_UIDVALIDITY = 10,
-  /**
-   * `number` holds the first unseen message's number.
-   */
-  IMAP_RESPONSE_CODE_KIND_UNSEEN = 11,
-  /**
-   * `number` holds the value.
-   */
-  IMAP_RESPONSE_CODE_KIND_HIGHESTMODSEQ = 12,
-  /**
-   * `atoms` holds the flags.
-   */
-  IMAP_RESPONSE_CODE_KIND_PERMANENTFLAGS = 13,
-  /**
-   * `atoms` holds the charsets.
-   */
-  IMAP_RESPONSE_CODE_KIND_BADCHARSET = 14,
-  /**
-   * `atoms` holds the capabilities.
-   */
-  IMAP_RESPONSE_CODE_KIND_CAPABILITY = 15,
-  /**
-   * RFC 4315: `number` is the destination's UIDVALIDITY, `uids` the UIDs the appended
-   * messages got.
-   */
-  IMAP_RESPONSE_CODE_KIND_APPENDUID = 16,
-  /**
-   * RFC 4315: `number` is the destination's UIDVALIDITY, `source_uids` the copied
-   * messages' UIDs and `uids` the UIDs they got, in the same order.
-   */
-  IMAP_RESPONSE_CODE_KIND_COPYUID = 17,
-  /**
-   * RFC 7162: `uids` holds the messages that failed a conditional STORE.
-   */
-  IMAP_RESPONSE_CODE_KIND_MODIFIED = 18,
-  /**
-   * Any other code (RFC 5530's `AUTHENTICATIONFAILED`, `REFERRAL`...): see `name` and
-   * `data`.
-   */
-  IMAP_RESPONSE_CODE_KIND_OTHER = 19,
-  /**
-   * A known code whose data breaks its grammar (`[UIDVALIDITY 0]`, a UID beyond 32 bits,
-   * a missing field): `name` and `data` hold it as sent, and `imap_parse_code` returns
-   * `IMAP_CODE_PARSE`.
-   */
-  IMAP_RESPONSE_CODE_KIND_INVALID = 20,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum imap_response_code_kind imap_response_code_kind;
-#else
-typedef int32_t imap_response_code_kind;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
-/**
- * What kind of problem made a response unparsable (`imap_invalid.kind`).
- */
-enum imap_invalid_kind
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : int32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-  /**
-   * No problem (a valid FETCH message).
-   */
-  IMAP_INVALID_KIND_NONE = 0,
-  /**
-   * Bytes that are not IMAP syntax.
-   */
-  IMAP_INVALID_KIND_SYNTAX = 1,
-  /**
-   * Parentheses nested deeper than the parser's bound (64).
-   */
-  IMAP_INVALID_KIND_DEPTH = 2,
-  /**
-   * A number too large for its field, or not a number.
-   */
-  IMAP_INVALID_KIND_NUMBER = 3,
-  /**
-   * Well-formed syntax of the wrong shape for the response.
-   */
-  IMAP_INVALID_KIND_SHAPE = 4,
-  /**
-   * The response ended early.
-   */
-  IMAP_INVALID_KIND_TRUNCATED = 5,
-  /**
-   * Invalid modified UTF-7 or base64.
-   */
-  IMAP_INVALID_KIND_ENCODING = 6,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum imap_invalid_kind imap_invalid_kind;
-#else
-typedef int32_t imap_invalid_kind;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -437,6 +320,196 @@ typedef int32_t imap_section_text;
 #endif // __cplusplus
 
 /**
+ * What kind of problem made a response unparsable (`imap_invalid.kind`).
+ */
+enum imap_invalid_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * No problem (a valid FETCH message).
+   */
+  IMAP_INVALID_KIND_NONE = 0,
+  /**
+   * Bytes that are not IMAP syntax.
+   */
+  IMAP_INVALID_KIND_SYNTAX = 1,
+  /**
+   * Parentheses nested deeper than the parser's bound (64).
+   */
+  IMAP_INVALID_KIND_DEPTH = 2,
+  /**
+   * A number too large for its field, or not a number.
+   */
+  IMAP_INVALID_KIND_NUMBER = 3,
+  /**
+   * Well-formed syntax of the wrong shape for the response.
+   */
+  IMAP_INVALID_KIND_SHAPE = 4,
+  /**
+   * The response ended early.
+   */
+  IMAP_INVALID_KIND_TRUNCATED = 5,
+  /**
+   * Invalid modified UTF-7 or base64.
+   */
+  IMAP_INVALID_KIND_ENCODING = 6,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum imap_invalid_kind imap_invalid_kind;
+#else
+typedef int32_t imap_invalid_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Severity of a log message: the debug levels of `imap_set_debug`, 1 to 5. A message of level
+ * N is emitted when the debug level is N or more.
+ */
+enum imap_log_level
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Connection events (opened, closed and why), NO/BAD/BYE responses, failures (level 1).
+   */
+  IMAP_LOG_ERROR = 1,
+  /**
+   * Level 2 (nothing is logged at this level today).
+   */
+  IMAP_LOG_WARN = 2,
+  /**
+   * Capabilities learned (level 3).
+   */
+  IMAP_LOG_INFO = 3,
+  /**
+   * Every line sent and received, secrets redacted (level 4).
+   */
+  IMAP_LOG_DEBUG = 4,
+  /**
+   * Store operations and other detail (level 5).
+   */
+  IMAP_LOG_TRACE = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum imap_log_level imap_log_level;
+#else
+typedef int32_t imap_log_level;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * imaplib's states.
+ */
+enum imap_state
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  IMAP_STATE_LOGOUT = 0,
+  IMAP_STATE_NONAUTH = 1,
+  IMAP_STATE_AUTH = 2,
+  IMAP_STATE_SELECTED = 3,
+  /**
+   * Between `imap_idle_start` and `imap_idle_done` (imaplib's `IDLING`).
+   */
+  IMAP_STATE_IDLING = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum imap_state imap_state;
+#else
+typedef int32_t imap_state;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Which response code `imap_response_code.kind` holds.
+ */
+enum imap_response_code_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The tagged text has no response code.
+   */
+  IMAP_RESPONSE_CODE_KIND_NONE = 0,
+  IMAP_RESPONSE_CODE_KIND_ALERT = 1,
+  IMAP_RESPONSE_CODE_KIND_PARSE = 2,
+  IMAP_RESPONSE_CODE_KIND_READ_ONLY = 3,
+  IMAP_RESPONSE_CODE_KIND_READ_WRITE = 4,
+  IMAP_RESPONSE_CODE_KIND_TRYCREATE = 5,
+  IMAP_RESPONSE_CODE_KIND_UIDNOTSTICKY = 6,
+  IMAP_RESPONSE_CODE_KIND_CLOSED = 7,
+  IMAP_RESPONSE_CODE_KIND_NOMODSEQ = 8,
+  /**
+   * `number` holds the value.
+   */
+  IMAP_RESPONSE_CODE_KIND_UIDNEXT = 9,
+  /**
+   * `number` holds the value.
+   */
+  IMAP_RESPONSE_CODE_KIND_UIDVALIDITY = 10,
+  /**
+   * `number` holds the first unseen message's number.
+   */
+  IMAP_RESPONSE_CODE_KIND_UNSEEN = 11,
+  /**
+   * `number` holds the value.
+   */
+  IMAP_RESPONSE_CODE_KIND_HIGHESTMODSEQ = 12,
+  /**
+   * `atoms` holds the flags.
+   */
+  IMAP_RESPONSE_CODE_KIND_PERMANENTFLAGS = 13,
+  /**
+   * `atoms` holds the charsets.
+   */
+  IMAP_RESPONSE_CODE_KIND_BADCHARSET = 14,
+  /**
+   * `atoms` holds the capabilities.
+   */
+  IMAP_RESPONSE_CODE_KIND_CAPABILITY = 15,
+  /**
+   * RFC 4315: `number` is the destination's UIDVALIDITY, `uids` the UIDs the appended
+   * messages got.
+   */
+  IMAP_RESPONSE_CODE_KIND_APPENDUID = 16,
+  /**
+   * RFC 4315: `number` is the destination's UIDVALIDITY, `source_uids` the copied
+   * messages' UIDs and `uids` the UIDs they got, in the same order.
+   */
+  IMAP_RESPONSE_CODE_KIND_COPYUID = 17,
+  /**
+   * RFC 7162: `uids` holds the messages that failed a conditional STORE.
+   */
+  IMAP_RESPONSE_CODE_KIND_MODIFIED = 18,
+  /**
+   * Any other code (RFC 5530's `AUTHENTICATIONFAILED`, `REFERRAL`...): see `name` and
+   * `data`.
+   */
+  IMAP_RESPONSE_CODE_KIND_OTHER = 19,
+  /**
+   * A known code whose data breaks its grammar (`[UIDVALIDITY 0]`, a UID beyond 32 bits,
+   * a missing field): `name` and `data` hold it as sent, and `imap_parse_code` returns
+   * `IMAP_CODE_PARSE`.
+   */
+  IMAP_RESPONSE_CODE_KIND_INVALID = 20,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum imap_response_code_kind imap_response_code_kind;
+#else
+typedef int32_t imap_response_code_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * What an `imap_item` holds.
  */
 enum imap_item_kind
@@ -493,31 +566,6 @@ enum imap_tls_mode
 typedef enum imap_tls_mode imap_tls_mode;
 #else
 typedef int32_t imap_tls_mode;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
-/**
- * imaplib's states.
- */
-enum imap_state
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : int32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-  IMAP_STATE_LOGOUT = 0,
-  IMAP_STATE_NONAUTH = 1,
-  IMAP_STATE_AUTH = 2,
-  IMAP_STATE_SELECTED = 3,
-  /**
-   * Between `imap_idle_start` and `imap_idle_done` (imaplib's `IDLING`).
-   */
-  IMAP_STATE_IDLING = 4,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum imap_state imap_state;
-#else
-typedef int32_t imap_state;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -590,10 +638,47 @@ typedef int32_t imap_arg_kind;
 #endif // __cplusplus
 
 /**
+ * A memory limit of a handle (`imap_set_limit`, `imap_get_limit`). New ids may come in minor
+ * versions; an id never changes meaning.
+ */
+enum imap_limit
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Longest response line, CRLF included (default 1,000,000, imaplib's `_MAXLINE`).
+   */
+  IMAP_LIMIT_LINE = 0,
+  /**
+   * Largest literal kept in memory (default 64 MiB).
+   */
+  IMAP_LIMIT_LITERAL = 1,
+  /**
+   * Largest response, all its lines and kept literals (default 96 MiB).
+   */
+  IMAP_LIMIT_RESPONSE = 2,
+  /**
+   * Memory the untagged responses kept may take (default 96 MiB).
+   */
+  IMAP_LIMIT_UNTAGGED = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum imap_limit imap_limit;
+#else
+typedef int32_t imap_limit;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * Opaque client handle. Create with `imap_client_new`, free with `imap_client_free`.
- * Calls on one handle are serialized; `imap_interrupt` and the `imap_client_*` accessors run
- * alongside another call without waiting for it (the accessors report the handle as of the end
- * of the last call).
+ * A handle may be used from several threads at once: commands go out one at a time, and every
+ * call that waits for the server (the command calls, `imap_collect`, `imap_fetch_next`,
+ * `imap_fetch_each`) waits without holding the handle, so concurrent calls are pipelined;
+ * `imap_interrupt`, `imap_interrupt_clear`, `imap_wake` and the `imap_client_*` accessors run
+ * alongside another call without waiting for it (the accessors report the handle as of the
+ * end of the last call).
  */
 typedef struct imap_client imap_client;
 
@@ -618,10 +703,9 @@ typedef struct imap_result imap_result;
 typedef int32_t (*imap_sasl_fn)(void *user_data, const uint8_t *challenge, size_t challenge_len, const uint8_t **response, size_t *response_len);
 
 /**
- * Trace callback: `level` (1..5) and one NUL-terminated message, valid during the call.
- * Called only on the thread making the libimap call, during that call.
+ * A submitted command. 0 is never a valid ticket.
  */
-typedef void (*imap_trace_fn)(void *user_data, int32_t level, const char *message);
+typedef uint64_t imap_ticket;
 
 /**
  * A byte string of a parsed result. `data == NULL` is IMAP's NIL (or "absent"); otherwise
@@ -633,104 +717,6 @@ typedef struct imap_bytes {
   const uint8_t *data;
   size_t len;
 } imap_bytes;
-
-/**
- * `start:end` of a sequence or UID set, inclusive, `start <= end` (a single number `n` is
- * `n:n`). Sets are kept as ranges: `1:4294967295` is one range.
- */
-typedef struct imap_seq_range {
-  uint32_t start;
-  uint32_t end;
-} imap_seq_range;
-
-/**
- * The response code of a result's tagged text (`[APPENDUID 38505 3955]`). Fields beyond
- * `kind`, `name` and `data` are filled as `imap_response_code_kind` says, zero/NULL
- * otherwise. UID sets are kept as ranges (`1:4294967295` is one range).
- */
-typedef struct imap_response_code {
-  imap_response_code_kind kind;
-  /**
-   * The code's name, upper-cased (`APPENDUID`); NIL when there is no code.
-   */
-  struct imap_bytes name;
-  /**
-   * The code's data as sent (`38505 3955`); NIL when it has none.
-   */
-  struct imap_bytes data;
-  uint64_t number;
-  const struct imap_bytes *atoms;
-  size_t atom_count;
-  const struct imap_seq_range *uids;
-  size_t uid_count;
-  const struct imap_seq_range *source_uids;
-  size_t source_uid_count;
-} imap_response_code;
-
-/**
- * A response that could not be parsed: why (`kind`, and `message` as a NUL-terminated
- * English text) and its raw bytes as the raw result holds them, without `* ` and the response
- * name (`2 (UID x)` for `* 2 FETCH (UID x)`): each line, and after a line announcing a
- * literal, CRLF and the literal.
- */
-typedef struct imap_invalid {
-  imap_invalid_kind kind;
-  const char *message;
-  struct imap_bytes raw;
-} imap_invalid;
-
-/**
- * What SELECT or EXAMINE reported about the selected mailbox (`has_*` 0 for what the server
- * did not send).
- */
-typedef struct imap_mailbox_info {
-  int32_t has_exists;
-  uint32_t exists;
-  int32_t has_recent;
-  uint32_t recent;
-  /**
-   * `[UNSEEN n]`: the number of the first unseen message.
-   */
-  int32_t has_unseen;
-  uint32_t unseen;
-  int32_t has_uidvalidity;
-  uint32_t uidvalidity;
-  int32_t has_uidnext;
-  uint32_t uidnext;
-  /**
-   * FLAGS: the flags defined in the mailbox.
-   */
-  int32_t has_flags;
-  const struct imap_bytes *flags;
-  size_t flag_count;
-  /**
-   * `[PERMANENTFLAGS (...)]`: the flags that can be changed permanently (`\*`: new
-   * keywords too).
-   */
-  int32_t has_permanent_flags;
-  const struct imap_bytes *permanent_flags;
-  size_t permanent_flag_count;
-  /**
-   * `[HIGHESTMODSEQ n]` (RFC 7162).
-   */
-  int32_t has_highest_modseq;
-  uint64_t highest_modseq;
-  /**
-   * 1 if `[NOMODSEQ]` was sent.
-   */
-  int32_t no_modseq;
-  /**
-   * 1 for `[READ-ONLY]`, 0 for `[READ-WRITE]`, -1 if neither was sent.
-   */
-  int32_t read_only;
-  /**
-   * Values that broke their grammar (`* 4294967296 EXISTS`, `[UIDVALIDITY 0]`), with why
-   * and their bytes as received; the field they belong to is absent (`has_*` 0). When
-   * there are any, `imap_client_mailbox` returns `IMAP_CODE_PARSE` (with the object).
-   */
-  const struct imap_invalid *invalid;
-  size_t invalid_count;
-} imap_mailbox_info;
 
 /**
  * One entry of an ENVELOPE address list. Fields are raw (RFC 2047 encoded words as sent);
@@ -755,23 +741,23 @@ typedef struct imap_address {
 /**
  * An ENVELOPE. Strings are raw header text (NIL when the header is absent); `subject_decoded`
  * is the subject with RFC 2047 encoded words decoded, as UTF-8. Each address list is an array
- * of `imap_address` (see `imap_address_kind` for groups).
+ * of pointers to `imap_address` (see `imap_address_kind` for groups).
  */
 typedef struct imap_envelope {
   struct imap_bytes date;
   struct imap_bytes subject;
   struct imap_bytes subject_decoded;
-  const struct imap_address *from;
+  const struct imap_address *const *from;
   size_t from_count;
-  const struct imap_address *sender;
+  const struct imap_address *const *sender;
   size_t sender_count;
-  const struct imap_address *reply_to;
+  const struct imap_address *const *reply_to;
   size_t reply_to_count;
-  const struct imap_address *to;
+  const struct imap_address *const *to;
   size_t to_count;
-  const struct imap_address *cc;
+  const struct imap_address *const *cc;
   size_t cc_count;
-  const struct imap_address *bcc;
+  const struct imap_address *const *bcc;
   size_t bcc_count;
   struct imap_bytes in_reply_to;
   struct imap_bytes message_id;
@@ -790,7 +776,8 @@ typedef struct imap_param {
  * its parts in `children`, and of the other fields only `subtype`, `params`, the disposition,
  * `language`, `location` and `extension`. A message/rfc822 (or message/global) part has
  * `message_envelope` and `message_body` set (NULL otherwise). Strings are as sent: compare
- * type names case-insensitively. The tree is at most 64 levels deep.
+ * type names case-insensitively. The tree is at most 64 levels deep. `part` (appended in 1.0)
+ * is the node's part number for `BODY[part]`, see its field.
  */
 typedef struct imap_body_part {
   int32_t multipart;
@@ -799,7 +786,7 @@ typedef struct imap_body_part {
    */
   struct imap_bytes media_type;
   struct imap_bytes subtype;
-  const struct imap_param *params;
+  const struct imap_param *const *params;
   size_t param_count;
   /**
    * Content-ID.
@@ -827,20 +814,29 @@ typedef struct imap_body_part {
    * Content-Disposition type (`attachment`, `inline`); NIL when there is none.
    */
   struct imap_bytes disposition;
-  const struct imap_param *disposition_params;
+  const struct imap_param *const *disposition_params;
   size_t disposition_param_count;
-  const struct imap_bytes *language;
+  const struct imap_bytes *const *language;
   size_t language_count;
   struct imap_bytes location;
   /**
    * Extension data beyond the known fields, each value in IMAP syntax.
    */
-  const struct imap_bytes *extension;
+  const struct imap_bytes *const *extension;
   size_t extension_count;
-  const struct imap_body_part *children;
+  const struct imap_body_part *const *children;
   size_t child_count;
   const struct imap_envelope *message_envelope;
   const struct imap_body_part *message_body;
+  /**
+   * The part number (RFC 3501 §6.4.5) to fetch this node with `BODY[part]`, NUL-terminated:
+   * "" for a message's multipart root (its parts are "1", "2"...), "1" for the body of a
+   * single-part message, "2.1" for the first part of part 2. The body of an encapsulated
+   * message (message/rfc822 part "2") is numbered under it: a single part is "2.1", a
+   * multipart takes "2" itself and its parts are "2.1", "2.2"... Numbers are absolute (as in
+   * the whole message) in every node, whatever node a walk starts from.
+   */
+  const char *part;
 } imap_body_part;
 
 /**
@@ -862,7 +858,7 @@ typedef struct imap_section {
   /**
    * Header field names of HEADER.FIELDS and HEADER.FIELDS.NOT.
    */
-  const struct imap_bytes *fields;
+  const struct imap_bytes *const *fields;
   size_t field_count;
   /**
    * The `<origin>` of a partial fetch.
@@ -915,7 +911,7 @@ typedef struct imap_fetch_message {
    * FLAGS (`\Seen`, `$Junk`...), as sent.
    */
   int32_t has_flags;
-  const struct imap_bytes *flags;
+  const struct imap_bytes *const *flags;
   size_t flag_count;
   /**
    * INTERNALDATE: the instant (seconds since 1970-01-01 UTC) and the zone written in the
@@ -946,14 +942,14 @@ typedef struct imap_fetch_message {
   /**
    * Section items, in the order sent.
    */
-  const struct imap_section *sections;
+  const struct imap_section *const *sections;
   size_t section_count;
-  const struct imap_binary_size *binary_sizes;
+  const struct imap_binary_size *const *binary_sizes;
   size_t binary_size_count;
   /**
    * Items kept raw (see `imap_raw_item`).
    */
-  const struct imap_raw_item *other;
+  const struct imap_raw_item *const *other;
   size_t other_count;
   int32_t valid;
   imap_invalid_kind error_kind;
@@ -977,9 +973,133 @@ typedef struct imap_fetch_message {
  * The messages of a FETCH result, in the order received.
  */
 typedef struct imap_fetch_list {
-  const struct imap_fetch_message *messages;
+  const struct imap_fetch_message *const *messages;
   size_t count;
 } imap_fetch_list;
+
+/**
+ * Log callback: the message's level and the message, one NUL-terminated line (no CRLF),
+ * valid during the call only.
+ */
+typedef void (*imap_log_fn)(void *user_data, imap_log_level level, const char *message);
+
+/**
+ * `start:end` of a sequence or UID set, inclusive, `start <= end` (a single number `n` is
+ * `n:n`). Sets are kept as ranges: `1:4294967295` is one range.
+ */
+typedef struct imap_seq_range {
+  uint32_t start;
+  uint32_t end;
+} imap_seq_range;
+
+/**
+ * Return data this library has no field for (`PARTIAL`, `RELEVANCY`...): name upper-cased,
+ * value in IMAP syntax.
+ */
+typedef struct imap_esearch_item {
+  struct imap_bytes name;
+  struct imap_bytes value;
+} imap_esearch_item;
+
+/**
+ * An ESEARCH response (RFC 4731).
+ */
+typedef struct imap_esearch_info {
+  /**
+   * The tag of the command it answers; NIL if not sent.
+   */
+  struct imap_bytes tag;
+  /**
+   * 1 if the numbers are UIDs.
+   */
+  int32_t uid;
+  int32_t has_min;
+  uint32_t min;
+  int32_t has_max;
+  uint32_t max;
+  int32_t has_count;
+  uint32_t count;
+  /**
+   * `ALL`, as ranges (`has_all` 0 when not sent).
+   */
+  int32_t has_all;
+  const struct imap_seq_range *const *all;
+  size_t all_count;
+  int32_t has_modseq;
+  uint64_t modseq;
+  const struct imap_esearch_item *const *other;
+  size_t other_count;
+} imap_esearch_info;
+
+/**
+ * A response that could not be parsed: why (`kind`, and `message` as a NUL-terminated
+ * English text) and its raw bytes as the raw result holds them, without `* ` and the response
+ * name (`2 (UID x)` for `* 2 FETCH (UID x)`): each line, and after a line announcing a
+ * literal, CRLF and the literal.
+ */
+typedef struct imap_invalid {
+  imap_invalid_kind kind;
+  const char *message;
+  struct imap_bytes raw;
+} imap_invalid;
+
+/**
+ * The ESEARCH responses of a result.
+ */
+typedef struct imap_esearch_list {
+  const struct imap_esearch_info *const *entries;
+  size_t count;
+  const struct imap_invalid *const *invalid;
+  size_t invalid_count;
+} imap_esearch_list;
+
+/**
+ * The numbers of SEARCH or SORT responses (message numbers, or UIDs for `imap_uid`), in the
+ * order sent, and CONDSTORE's `(MODSEQ n)`.
+ */
+typedef struct imap_search_result {
+  const uint32_t *ids;
+  size_t count;
+  int32_t has_modseq;
+  uint64_t modseq;
+  const struct imap_invalid *const *invalid;
+  size_t invalid_count;
+} imap_search_result;
+
+/**
+ * A node of a THREAD forest, in the flat array `imap_thread_list.nodes`: links are indexes
+ * into that array (a flat array keeps long reply chains from becoming deep pointer chains).
+ */
+typedef struct imap_thread_node {
+  /**
+   * The message number (or UID); `has_id` 0 for the missing parent of siblings that RFC
+   * 5256 writes `((3)(5))`.
+   */
+  int32_t has_id;
+  uint32_t id;
+  /**
+   * Index of the parent node; `has_parent` 0 for a root.
+   */
+  int32_t has_parent;
+  size_t parent;
+  /**
+   * Indexes of the children, in order.
+   */
+  const size_t *children;
+  size_t child_count;
+} imap_thread_node;
+
+/**
+ * THREAD results (RFC 5256): every node, and the indexes of the roots (one per thread).
+ */
+typedef struct imap_thread_list {
+  const struct imap_thread_node *const *nodes;
+  size_t node_count;
+  const size_t *roots;
+  size_t root_count;
+  const struct imap_invalid *const *invalid;
+  size_t invalid_count;
+} imap_thread_list;
 
 /**
  * A mailbox name from the server: `raw` as sent, and `name` decoded to UTF-8 (modified UTF-7
@@ -992,13 +1112,168 @@ typedef struct imap_mailbox_name {
 } imap_mailbox_name;
 
 /**
+ * A METADATA entry (`/private/comment`) and its value; `value.data` is NULL for NIL and in
+ * unsolicited change notices, which list names only.
+ */
+typedef struct imap_metadata_entry {
+  struct imap_bytes name;
+  struct imap_bytes value;
+} imap_metadata_entry;
+
+/**
+ * A METADATA response (RFC 5464): the mailbox (empty for server metadata) and its entries.
+ */
+typedef struct imap_metadata_info {
+  struct imap_mailbox_name mailbox;
+  const struct imap_metadata_entry *const *entries;
+  size_t entry_count;
+} imap_metadata_info;
+
+/**
+ * The METADATA responses of a result.
+ */
+typedef struct imap_metadata_list {
+  const struct imap_metadata_info *const *entries;
+  size_t count;
+  const struct imap_invalid *const *invalid;
+  size_t invalid_count;
+} imap_metadata_list;
+
+/**
+ * A quota resource: name (`STORAGE` in KiB, `MESSAGE`...), usage and limit.
+ */
+typedef struct imap_quota_resource {
+  struct imap_bytes name;
+  uint64_t usage;
+  uint64_t limit;
+} imap_quota_resource;
+
+/**
+ * A QUOTA response: the quota root and its resources.
+ */
+typedef struct imap_quota_info {
+  struct imap_bytes root;
+  const struct imap_quota_resource *const *resources;
+  size_t resource_count;
+} imap_quota_info;
+
+/**
+ * GETQUOTAROOT's answer as one object (`imap_quota_for`): the mailbox, every quota root of
+ * its QUOTAROOT responses, and the QUOTA responses that came with them.
+ */
+typedef struct imap_mailbox_quota {
+  /**
+   * As the server named it in its first QUOTAROOT response (the name sent when none came).
+   */
+  struct imap_mailbox_name mailbox;
+  /**
+   * The quota roots (`"User quota"`), in order; none when the mailbox has no quota.
+   */
+  const struct imap_bytes *const *roots;
+  size_t root_count;
+  /**
+   * The QUOTA responses (each a root and its resources), in order.
+   */
+  const struct imap_quota_info *const *quotas;
+  size_t quota_count;
+  /**
+   * QUOTAROOT and QUOTA responses that could not be parsed (then the code is
+   * `IMAP_CODE_PARSE`, with the object).
+   */
+  const struct imap_invalid *const *invalid;
+  size_t invalid_count;
+} imap_mailbox_quota;
+
+/**
+ * The response code of a result's tagged text (`[APPENDUID 38505 3955]`). Fields beyond
+ * `kind`, `name` and `data` are filled as `imap_response_code_kind` says, zero/NULL
+ * otherwise. UID sets are kept as ranges (`1:4294967295` is one range).
+ */
+typedef struct imap_response_code {
+  imap_response_code_kind kind;
+  /**
+   * The code's name, upper-cased (`APPENDUID`); NIL when there is no code.
+   */
+  struct imap_bytes name;
+  /**
+   * The code's data as sent (`38505 3955`); NIL when it has none.
+   */
+  struct imap_bytes data;
+  uint64_t number;
+  const struct imap_bytes *const *atoms;
+  size_t atom_count;
+  const struct imap_seq_range *const *uids;
+  size_t uid_count;
+  const struct imap_seq_range *const *source_uids;
+  size_t source_uid_count;
+  /**
+   * 1 when `number` holds a value (UIDNEXT, UIDVALIDITY, UNSEEN, HIGHESTMODSEQ, APPENDUID,
+   * COPYUID), 0 otherwise (`number` is then 0). Appended in 1.0.
+   */
+  int32_t has_number;
+} imap_response_code;
+
+/**
+ * What SELECT or EXAMINE reported about the selected mailbox (`has_*` 0 for what the server
+ * did not send).
+ */
+typedef struct imap_mailbox_info {
+  int32_t has_exists;
+  uint32_t exists;
+  int32_t has_recent;
+  uint32_t recent;
+  /**
+   * `[UNSEEN n]`: the number of the first unseen message.
+   */
+  int32_t has_unseen;
+  uint32_t unseen;
+  int32_t has_uidvalidity;
+  uint32_t uidvalidity;
+  int32_t has_uidnext;
+  uint32_t uidnext;
+  /**
+   * FLAGS: the flags defined in the mailbox.
+   */
+  int32_t has_flags;
+  const struct imap_bytes *const *flags;
+  size_t flag_count;
+  /**
+   * `[PERMANENTFLAGS (...)]`: the flags that can be changed permanently (`\*`: new
+   * keywords too).
+   */
+  int32_t has_permanent_flags;
+  const struct imap_bytes *const *permanent_flags;
+  size_t permanent_flag_count;
+  /**
+   * `[HIGHESTMODSEQ n]` (RFC 7162).
+   */
+  int32_t has_highest_modseq;
+  uint64_t highest_modseq;
+  /**
+   * 1 if `[NOMODSEQ]` was sent.
+   */
+  int32_t no_modseq;
+  /**
+   * 1 for `[READ-ONLY]`, 0 for `[READ-WRITE]`, -1 if neither was sent.
+   */
+  int32_t read_only;
+  /**
+   * Values that broke their grammar (`* 4294967296 EXISTS`, `[UIDVALIDITY 0]`), with why
+   * and their bytes as received; the field they belong to is absent (`has_*` 0). When
+   * there are any, `imap_client_mailbox` returns `IMAP_CODE_PARSE` (with the object).
+   */
+  const struct imap_invalid *const *invalid;
+  size_t invalid_count;
+} imap_mailbox_info;
+
+/**
  * A LIST or LSUB entry.
  */
 typedef struct imap_list_entry {
   /**
    * `\HasNoChildren`, `\Noselect`, `\Sent`... as sent.
    */
-  const struct imap_bytes *attributes;
+  const struct imap_bytes *const *attributes;
   size_t attribute_count;
   /**
    * The hierarchy delimiter, or 0 for NIL (a flat namespace).
@@ -1008,7 +1283,7 @@ typedef struct imap_list_entry {
   /**
    * LIST-EXTENDED data after the name, each value in IMAP syntax.
    */
-  const struct imap_bytes *extended;
+  const struct imap_bytes *const *extended;
   size_t extended_count;
 } imap_list_entry;
 
@@ -1016,9 +1291,9 @@ typedef struct imap_list_entry {
  * The entries of a LIST or LSUB result, and the responses that could not be parsed.
  */
 typedef struct imap_list_entries {
-  const struct imap_list_entry *entries;
+  const struct imap_list_entry *const *entries;
   size_t count;
-  const struct imap_invalid *invalid;
+  const struct imap_invalid *const *invalid;
   size_t invalid_count;
 } imap_list_entries;
 
@@ -1060,7 +1335,7 @@ typedef struct imap_status_info {
    */
   int32_t has_size;
   uint64_t size;
-  const struct imap_status_item *other;
+  const struct imap_status_item *const *other;
   size_t other_count;
 } imap_status_info;
 
@@ -1068,108 +1343,11 @@ typedef struct imap_status_info {
  * The STATUS responses of a result (usually one).
  */
 typedef struct imap_status_list {
-  const struct imap_status_info *entries;
+  const struct imap_status_info *const *entries;
   size_t count;
-  const struct imap_invalid *invalid;
+  const struct imap_invalid *const *invalid;
   size_t invalid_count;
 } imap_status_list;
-
-/**
- * The numbers of SEARCH or SORT responses (message numbers, or UIDs for `imap_uid`), in the
- * order sent, and CONDSTORE's `(MODSEQ n)`.
- */
-typedef struct imap_search_result {
-  const uint32_t *ids;
-  size_t count;
-  int32_t has_modseq;
-  uint64_t modseq;
-  const struct imap_invalid *invalid;
-  size_t invalid_count;
-} imap_search_result;
-
-/**
- * Return data this library has no field for (`PARTIAL`, `RELEVANCY`...): name upper-cased,
- * value in IMAP syntax.
- */
-typedef struct imap_esearch_item {
-  struct imap_bytes name;
-  struct imap_bytes value;
-} imap_esearch_item;
-
-/**
- * An ESEARCH response (RFC 4731).
- */
-typedef struct imap_esearch_info {
-  /**
-   * The tag of the command it answers; NIL if not sent.
-   */
-  struct imap_bytes tag;
-  /**
-   * 1 if the numbers are UIDs.
-   */
-  int32_t uid;
-  int32_t has_min;
-  uint32_t min;
-  int32_t has_max;
-  uint32_t max;
-  int32_t has_count;
-  uint32_t count;
-  /**
-   * `ALL`, as ranges (`has_all` 0 when not sent).
-   */
-  int32_t has_all;
-  const struct imap_seq_range *all;
-  size_t all_count;
-  int32_t has_modseq;
-  uint64_t modseq;
-  const struct imap_esearch_item *other;
-  size_t other_count;
-} imap_esearch_info;
-
-/**
- * The ESEARCH responses of a result.
- */
-typedef struct imap_esearch_list {
-  const struct imap_esearch_info *entries;
-  size_t count;
-  const struct imap_invalid *invalid;
-  size_t invalid_count;
-} imap_esearch_list;
-
-/**
- * A node of a THREAD forest, in the flat array `imap_thread_list.nodes`: links are indexes
- * into that array (a flat array keeps long reply chains from becoming deep pointer chains).
- */
-typedef struct imap_thread_node {
-  /**
-   * The message number (or UID); `has_id` 0 for the missing parent of siblings that RFC
-   * 5256 writes `((3)(5))`.
-   */
-  int32_t has_id;
-  uint32_t id;
-  /**
-   * Index of the parent node; `has_parent` 0 for a root.
-   */
-  int32_t has_parent;
-  size_t parent;
-  /**
-   * Indexes of the children, in order.
-   */
-  const size_t *children;
-  size_t child_count;
-} imap_thread_node;
-
-/**
- * THREAD results (RFC 5256): every node, and the indexes of the roots (one per thread).
- */
-typedef struct imap_thread_list {
-  const struct imap_thread_node *nodes;
-  size_t node_count;
-  const size_t *roots;
-  size_t root_count;
-  const struct imap_invalid *invalid;
-  size_t invalid_count;
-} imap_thread_list;
 
 /**
  * One namespace: its prefix, delimiter (0 for NIL) and extension data (IMAP syntax).
@@ -1177,7 +1355,7 @@ typedef struct imap_thread_list {
 typedef struct imap_namespace_entry {
   struct imap_bytes prefix;
   uint8_t delimiter;
-  const struct imap_bytes *extensions;
+  const struct imap_bytes *const *extensions;
   size_t extension_count;
 } imap_namespace_entry;
 
@@ -1185,11 +1363,11 @@ typedef struct imap_namespace_entry {
  * A NAMESPACE response (RFC 2342): personal, other users' and shared namespaces.
  */
 typedef struct imap_namespace_info {
-  const struct imap_namespace_entry *personal;
+  const struct imap_namespace_entry *const *personal;
   size_t personal_count;
-  const struct imap_namespace_entry *other;
+  const struct imap_namespace_entry *const *other;
   size_t other_count;
-  const struct imap_namespace_entry *shared;
+  const struct imap_namespace_entry *const *shared;
   size_t shared_count;
 } imap_namespace_info;
 
@@ -1197,37 +1375,19 @@ typedef struct imap_namespace_info {
  * The NAMESPACE responses of a result (one from `imap_namespace`).
  */
 typedef struct imap_namespace_list {
-  const struct imap_namespace_info *entries;
+  const struct imap_namespace_info *const *entries;
   size_t count;
-  const struct imap_invalid *invalid;
+  const struct imap_invalid *const *invalid;
   size_t invalid_count;
 } imap_namespace_list;
-
-/**
- * A quota resource: name (`STORAGE` in KiB, `MESSAGE`...), usage and limit.
- */
-typedef struct imap_quota_resource {
-  struct imap_bytes name;
-  uint64_t usage;
-  uint64_t limit;
-} imap_quota_resource;
-
-/**
- * A QUOTA response: the quota root and its resources.
- */
-typedef struct imap_quota_info {
-  struct imap_bytes root;
-  const struct imap_quota_resource *resources;
-  size_t resource_count;
-} imap_quota_info;
 
 /**
  * The QUOTA responses of a result.
  */
 typedef struct imap_quota_list {
-  const struct imap_quota_info *entries;
+  const struct imap_quota_info *const *entries;
   size_t count;
-  const struct imap_invalid *invalid;
+  const struct imap_invalid *const *invalid;
   size_t invalid_count;
 } imap_quota_list;
 
@@ -1236,7 +1396,7 @@ typedef struct imap_quota_list {
  */
 typedef struct imap_quotaroot_info {
   struct imap_mailbox_name mailbox;
-  const struct imap_bytes *roots;
+  const struct imap_bytes *const *roots;
   size_t root_count;
 } imap_quotaroot_info;
 
@@ -1244,9 +1404,9 @@ typedef struct imap_quotaroot_info {
  * The QUOTAROOT responses of a result.
  */
 typedef struct imap_quotaroot_list {
-  const struct imap_quotaroot_info *entries;
+  const struct imap_quotaroot_info *const *entries;
   size_t count;
-  const struct imap_invalid *invalid;
+  const struct imap_invalid *const *invalid;
   size_t invalid_count;
 } imap_quotaroot_list;
 
@@ -1263,7 +1423,7 @@ typedef struct imap_acl_entry {
  */
 typedef struct imap_acl_info {
   struct imap_mailbox_name mailbox;
-  const struct imap_acl_entry *entries;
+  const struct imap_acl_entry *const *entries;
   size_t entry_count;
 } imap_acl_info;
 
@@ -1271,9 +1431,9 @@ typedef struct imap_acl_info {
  * The ACL responses of a result.
  */
 typedef struct imap_acl_list {
-  const struct imap_acl_info *entries;
+  const struct imap_acl_info *const *entries;
   size_t count;
-  const struct imap_invalid *invalid;
+  const struct imap_invalid *const *invalid;
   size_t invalid_count;
 } imap_acl_list;
 
@@ -1289,9 +1449,9 @@ typedef struct imap_myrights_info {
  * The MYRIGHTS responses of a result.
  */
 typedef struct imap_myrights_list {
-  const struct imap_myrights_info *entries;
+  const struct imap_myrights_info *const *entries;
   size_t count;
-  const struct imap_invalid *invalid;
+  const struct imap_invalid *const *invalid;
   size_t invalid_count;
 } imap_myrights_list;
 
@@ -1303,7 +1463,7 @@ typedef struct imap_listrights_info {
   struct imap_mailbox_name mailbox;
   struct imap_bytes identifier;
   struct imap_bytes required;
-  const struct imap_bytes *optional;
+  const struct imap_bytes *const *optional;
   size_t optional_count;
 } imap_listrights_info;
 
@@ -1311,39 +1471,11 @@ typedef struct imap_listrights_info {
  * The LISTRIGHTS responses of a result.
  */
 typedef struct imap_listrights_list {
-  const struct imap_listrights_info *entries;
+  const struct imap_listrights_info *const *entries;
   size_t count;
-  const struct imap_invalid *invalid;
+  const struct imap_invalid *const *invalid;
   size_t invalid_count;
 } imap_listrights_list;
-
-/**
- * A METADATA entry (`/private/comment`) and its value; `value.data` is NULL for NIL and in
- * unsolicited change notices, which list names only.
- */
-typedef struct imap_metadata_entry {
-  struct imap_bytes name;
-  struct imap_bytes value;
-} imap_metadata_entry;
-
-/**
- * A METADATA response (RFC 5464): the mailbox (empty for server metadata) and its entries.
- */
-typedef struct imap_metadata_info {
-  struct imap_mailbox_name mailbox;
-  const struct imap_metadata_entry *entries;
-  size_t entry_count;
-} imap_metadata_info;
-
-/**
- * The METADATA responses of a result.
- */
-typedef struct imap_metadata_list {
-  const struct imap_metadata_info *entries;
-  size_t count;
-  const struct imap_invalid *invalid;
-  size_t invalid_count;
-} imap_metadata_list;
 
 /**
  * The capabilities of every CAPABILITY response of a result, as sent (`IMAP4rev1`,
@@ -1351,9 +1483,15 @@ typedef struct imap_metadata_list {
  * command's own), so a name can appear more than once.
  */
 typedef struct imap_capability_list {
-  const struct imap_bytes *capabilities;
+  const struct imap_bytes *const *capabilities;
   size_t count;
 } imap_capability_list;
+
+/**
+ * Called once per FETCH response by `imap_fetch_each`, with its parsed view (valid during the
+ * call only). Return 0 to go on, non-zero to stop.
+ */
+typedef int32_t (*imap_fetch_fn)(void *ctx, const struct imap_fetch_message *msg);
 
 /**
  * One element of a result's data. Pointers stay valid until the result is freed; bytes are
@@ -1547,6 +1685,55 @@ imap_code imap_read_response(struct imap_client *client, uint32_t timeout_ms, st
 int32_t imap_client_fd(struct imap_client *client);
 
 /**
+ * `imap_open` with the failure's message in `*error` (see the module documentation).
+ *
+ * # Safety
+ * As `imap_open`; `error` is NULL or writable.
+ */
+imap_code imap_open_ex(struct imap_client *client, const char *host, uint16_t port, imap_tls_mode tls_mode, char **error);
+
+/**
+ * `imap_open_stream` with the failure's message in `*error`.
+ *
+ * # Safety
+ * As `imap_open_stream`; `error` is NULL or writable.
+ */
+imap_code imap_open_stream_ex(struct imap_client *client, const char *command, char **error);
+
+/**
+ * `imap_submit` with the failure's message in `*error`.
+ *
+ * # Safety
+ * As `imap_submit`; `error` is NULL or writable.
+ */
+imap_code imap_submit_ex(struct imap_client *client, const char *command, const char *const *values, const int32_t *kinds, size_t count, imap_ticket *out, char **error);
+
+/**
+ * `imap_collect` with the failure's message in `*error` (for `IMAP_CODE_NO`, "NO: " and the
+ * server's text, as `imap_last_error` gives it).
+ *
+ * # Safety
+ * As `imap_collect`; `error` is NULL or writable.
+ */
+imap_code imap_collect_ex(struct imap_client *client, imap_ticket ticket, struct imap_result **out, char **error);
+
+/**
+ * `imap_fetch_next` with the failure's message in `*error`.
+ *
+ * # Safety
+ * As `imap_fetch_next`; `error` is NULL or writable.
+ */
+imap_code imap_fetch_next_ex(struct imap_client *client, imap_ticket ticket, size_t max, struct imap_fetch_list **out, char **error);
+
+/**
+ * `imap_idle_wait` with the failure's message in `*error`.
+ *
+ * # Safety
+ * As `imap_idle_wait`; `error` is NULL or writable.
+ */
+imap_code imap_idle_wait_ex(struct imap_client *client, uint32_t timeout_ms, struct imap_result **out, char **error);
+
+/**
  * Creates an unconnected handle with default settings (30 s connect timeout, 60 s I/O
  * timeout and call deadline, certificate verification on, imaplib's 1,000,000-byte line
  * limit, 96 MiB for untagged responses) in `*out`.
@@ -1578,7 +1765,7 @@ void imap_client_free(struct imap_client *client);
  * # Safety
  * `client` is a live handle; `host` is NULL or a NUL-terminated string.
  */
-imap_code imap_open(struct imap_client *client, const char *host, uint16_t port, int32_t tls_mode);
+imap_code imap_open(struct imap_client *client, const char *host, uint16_t port, imap_tls_mode tls_mode);
 
 /**
  * Closes the connection without LOGOUT (imaplib's `shutdown`). The handle stays valid;
@@ -1590,23 +1777,50 @@ imap_code imap_open(struct imap_client *client, const char *host, uint16_t port,
 imap_code imap_shutdown(struct imap_client *client);
 
 /**
- * Interrupts the call in progress on `client` from any thread: it returns promptly with
- * `IMAP_CODE_INTERRUPTED` and the connection is closed (the server's view of the interrupted
- * command is unknown). Returns `IMAP_CODE_OK` if a call was interrupted,
- * `IMAP_CODE_ILLEGAL_STATE` if none was running (an interrupt is never kept for a later call,
- * so a canceller racing a call that is about to start retries until `IMAP_CODE_OK` or until
- * that call has returned). A call whose work was already complete when the interrupt landed
- * returns its normal result; the connection is closed all the same.
+ * Interrupts `client` from any thread, at any time (it only takes a short lock and writes to
+ * an eventfd). Every call running on the handle (on any thread) returns promptly with
+ * `IMAP_CODE_INTERRUPTED`, and the connection is closed (the server's view of the interrupted
+ * commands is unknown). If no call is running, the interrupt is kept: the next call that
+ * talks to the server (a command, `imap_open`, an IDLE call; not a setting or an accessor)
+ * ends with `IMAP_CODE_INTERRUPTED` at once, closing the connection, so an interrupt issued
+ * just before a call starts is never lost. `imap_interrupt_clear` disarms a kept interrupt.
+ * A call whose work was already complete when the interrupt landed returns its normal result;
+ * the connection is closed all the same. Returns `IMAP_CODE_OK` (`IMAP_CODE_INVALID_ARGUMENT`
+ * for NULL).
  *
  * # Safety
- * `client` is a live handle.
+ * `client` is NULL or a live handle.
  */
 imap_code imap_interrupt(struct imap_client *client);
 
 /**
- * The message of the last failure on the handle ("" if none). Never contains a password.
- * Valid until the next call on the handle: when several threads share a handle, make the call
- * and read its message under one lock of your own.
+ * Disarms an interrupt that no call has consumed yet (issued while no call was running):
+ * returns 1 if there was one, else 0 (also for NULL). For a canceller that raced with the end
+ * of the call it meant to interrupt. An interrupt that reached a running call is not undone.
+ * Safe from any thread at any time.
+ *
+ * # Safety
+ * `client` is NULL or a live handle.
+ */
+int32_t imap_interrupt_clear(struct imap_client *client);
+
+/**
+ * Ends the `imap_idle_wait` in progress at once, as if its timeout had passed: it returns
+ * `IMAP_CODE_OK` with `*out` NULL, nothing is closed and IDLE goes on. If no `imap_idle_wait`
+ * is running, the next one returns so at once: the wake is kept until one `imap_idle_wait`
+ * consumes it (several wakes before that count as one). Other calls ignore it. Safe from any
+ * thread at any time. Returns `IMAP_CODE_OK` (`IMAP_CODE_INVALID_ARGUMENT` for NULL).
+ *
+ * # Safety
+ * `client` is NULL or a live handle.
+ */
+imap_code imap_wake(struct imap_client *client);
+
+/**
+ * The message of the last failed call made on this handle by the calling thread ("" if
+ * none). Never contains a password. Valid until the calling thread's next call on the handle;
+ * calls made by other threads never change or free it, so no lock of the caller's is needed
+ * when several threads share a handle.
  *
  * # Safety
  * `client` is NULL or a live handle.
@@ -1648,22 +1862,36 @@ imap_code imap_set_timeouts(struct imap_client *client, uint32_t connect_ms, uin
 imap_code imap_set_call_timeout(struct imap_client *client, uint32_t call_ms, uint32_t min_rate);
 
 /**
- * Sets memory limits; 0 keeps a value unchanged. `max_line`: longest response line, CRLF
- * included (default 1,000,000); `max_literal`: largest literal kept in memory (64 MiB);
- * `max_response`: largest response (96 MiB); `max_untagged`: memory the untagged responses
- * kept may take (96 MiB). Exceeding one returns `IMAP_CODE_LIMIT` and closes the connection.
+ * Sets one memory limit (`id`, an `imap_limit`) to `value` bytes, from the next read on.
+ * `value` must be positive (`IMAP_CODE_INVALID_ARGUMENT` otherwise, and for an unknown id;
+ * nothing changes then). Exceeding a limit returns `IMAP_CODE_LIMIT` and closes the
+ * connection.
  *
  * Sizes are counted as the memory they really take: buffers by capacity with the
  * allocator's overhead, and the lists that hold them; a response being received counts
- * against the room left under `max_untagged`, a buffered literal from the moment it is
- * announced. So the heap a server's data can take at once is at most `max_untagged` plus
- * about twice `max_line` (a long line arriving) plus a small constant, whatever the server
- * sends. Literals streamed to `imap_set_literal_callback` are not kept and do not count.
+ * against the room left under `IMAP_LIMIT_UNTAGGED`, a buffered literal from the moment it is
+ * announced. So the heap a server's data can take at once is at most `IMAP_LIMIT_UNTAGGED`
+ * plus about twice `IMAP_LIMIT_LINE` (a long line arriving) plus a small constant, whatever the
+ * server sends. Literals streamed to `imap_set_literal_callback` are not kept and do not count.
  *
  * # Safety
  * `client` is a live handle.
  */
-imap_code imap_set_limits(struct imap_client *client, uint64_t max_line, uint64_t max_literal, uint64_t max_response, uint64_t max_untagged);
+imap_code imap_set_limit(struct imap_client *client, imap_limit id, uint64_t value);
+
+/**
+ * The current value of one memory limit (`id`, an `imap_limit`), in bytes, in `*out`
+ * (`IMAP_CODE_INVALID_ARGUMENT` for an unknown id or a NULL `out`).
+ *
+ * # Safety
+ * `client` is a live handle; `out` is a writable pointer.
+ */
+imap_code imap_get_limit(const struct imap_client *client, imap_limit id, uint64_t *out);
+
+/**
+ * The name of an `imap_limit` value (`"IMAP_LIMIT_LINE"`), or `"IMAP_LIMIT_UNKNOWN"`.
+ */
+const char *imap_limit_name(int32_t value);
 
 /**
  * Turns certificate and hostname verification off (`verify` = 0) or on (default). Off is
@@ -1698,7 +1926,7 @@ imap_code imap_set_client_cert(struct imap_client *client, const char *certfile,
  * 3 capabilities, 4 every line sent and received, 5 more. LOGIN and AUTHENTICATE payloads are
  * always redacted, and so is a server's echo of them (the password, its quoted form, each
  * base64 line) in every trace line, error message and status text of the connection.
- * Output goes to stderr unless a trace callback is set.
+ * Output goes to stderr unless a log callback is set (`imap_set_log_callback`).
  *
  * # Safety
  * `client` is a live handle.
@@ -1706,22 +1934,30 @@ imap_code imap_set_client_cert(struct imap_client *client, const char *certfile,
 imap_code imap_set_debug(struct imap_client *client, int32_t level);
 
 /**
- * Sends trace output to `callback` instead of stderr (NULL: back to stderr). The callback
- * runs on the calling thread, during libimap calls on this handle; `user_data` is passed
- * back unchanged and must stay valid while the callback is set.
+ * Sends the log to `callback` instead of stderr (NULL: back to stderr): every message up to
+ * the level set by `imap_set_debug`, with its `imap_log_level`. Messages are redacted as on
+ * stderr (no password, no echo of one, no AUTHENTICATE payload). The callback may run on any
+ * thread that makes a call on this handle, during that call, and never after the call has
+ * returned; it must not call into the same handle. `user_data` is passed back unchanged and
+ * must stay valid while the callback is set.
  *
  * # Safety
  * `client` is a live handle; `callback` is NULL or a function safe to call as documented.
  */
-imap_code imap_set_trace_callback(struct imap_client *client, imap_trace_fn callback, void *user_data);
+imap_code imap_set_log_callback(struct imap_client *client, imap_log_fn callback, void *user_data);
 
 /**
- * The handle's state (an `imap_state` value); `IMAP_STATE_LOGOUT` for NULL.
+ * The name of an `imap_log_level` value (`"IMAP_LOG_DEBUG"`), or `"IMAP_LOG_UNKNOWN"`.
+ */
+const char *imap_log_level_name(int32_t value);
+
+/**
+ * The handle's state; `IMAP_STATE_LOGOUT` for NULL.
  *
  * # Safety
  * `client` is NULL or a live handle.
  */
-int32_t imap_client_state(struct imap_client *client);
+imap_state imap_client_state(struct imap_client *client);
 
 /**
  * The capabilities, upper-cased and separated by single spaces (imaplib's
@@ -1731,6 +1967,28 @@ int32_t imap_client_state(struct imap_client *client);
  * `client` is a live handle.
  */
 char *imap_client_capabilities(struct imap_client *client);
+
+/**
+ * The number of capabilities the server advertised (0 before the greeting or for NULL): the
+ * entries `imap_client_capability_get` gives, in the server's order, upper-cased. An accessor
+ * (never waits for a call in progress).
+ *
+ * # Safety
+ * `client` is NULL or a live handle.
+ */
+size_t imap_client_capability_count(const struct imap_client *client);
+
+/**
+ * Capability `index` (`IMAP4REV1`, `AUTH=PLAIN`...) as a new string in `*out` (free with
+ * `imap_string_free`). `IMAP_CODE_INVALID_ARGUMENT` (and `*out` NULL) when `index` is not
+ * below `imap_client_capability_count`, or `client` or `out` is NULL. The list can change
+ * between two calls (CAPABILITY, login, STARTTLS): a binding reads it with the count and
+ * stops at the first INVALID_ARGUMENT. An accessor (never waits for a call in progress).
+ *
+ * # Safety
+ * `client` is NULL or a live handle; `out` is NULL or writable.
+ */
+imap_code imap_client_capability_get(const struct imap_client *client, size_t index, char **out);
 
 /**
  * 1 if the server advertised `capability` (case-insensitive), else 0.
@@ -1783,6 +2041,18 @@ int32_t imap_client_is_tls(struct imap_client *client);
  * `client` is a live handle.
  */
 int32_t imap_client_is_open(struct imap_client *client);
+
+/**
+ * Why the connection is closed, in `*out` (free with `imap_string_free`): the message of the
+ * failure that closed it (a failed `imap_open`, a timeout, a BYE...), "logged out", "not
+ * connected"...; "" while it is open. Unlike `imap_last_error`, it does not depend on the
+ * thread: whichever thread ran the call that closed it, any thread reads the reason here.
+ * `IMAP_CODE_INVALID_ARGUMENT` for NULL pointers.
+ *
+ * # Safety
+ * `client` is NULL or a live handle; `out` is NULL or writable.
+ */
+imap_code imap_client_close_reason(const struct imap_client *client, char **out);
 
 /**
  * Frees a string returned by libimap. NULL is ignored.
@@ -2064,6 +2334,67 @@ imap_code imap_recent(struct imap_client *client, struct imap_result **out);
 imap_code imap_xatom(struct imap_client *client, const char *name, const char *const *args, size_t nargs, struct imap_result **out);
 
 /**
+ * SEARCH given as an ESEARCH list whatever the server offers: with ESEARCH (RFC 4731) it
+ * sends `SEARCH RETURN (MIN MAX COUNT ALL) [CHARSET charset] criteria...`, without it
+ * `SEARCH [CHARSET charset] criteria...` and turns the numbers into one entry (COUNT, and
+ * MIN, MAX and ALL as ranges when something matched; `tag` NIL). Criteria go verbatim, as
+ * `imap_search`'s; `charset` NULL: none. `*out` (free with `imap_esearch_list_free`) is set
+ * for OK and PARSE; other codes are the command's, with `imap_last_error`.
+ *
+ * # Safety
+ * `client` is a live handle; strings are NUL-terminated; `criteria` holds `ncriteria`
+ * strings; `out` is NULL or writable.
+ */
+imap_code imap_esearch_auto(struct imap_client *client, const char *charset, const char *const *criteria, size_t ncriteria, struct imap_esearch_list **out);
+
+/**
+ * UID SORT, parsed (the UIDs in order): sort criteria in parentheses unless they are,
+ * `charset` NULL gives UTF-8 (the command requires one), search criteria verbatim. Codes and
+ * `*out` (free with `imap_search_result_free`) as `imap_esearch_auto`.
+ *
+ * # Safety
+ * As `imap_esearch_auto`.
+ */
+imap_code imap_uid_sort_parsed(struct imap_client *client, const char *sort_criteria, const char *charset, const char *const *criteria, size_t ncriteria, struct imap_search_result **out);
+
+/**
+ * UID THREAD, parsed (ids are UIDs): `charset` NULL gives UTF-8. Codes and `*out` (free
+ * with `imap_thread_list_free`) as `imap_esearch_auto`.
+ *
+ * # Safety
+ * As `imap_esearch_auto`.
+ */
+imap_code imap_uid_thread_parsed(struct imap_client *client, const char *algorithm, const char *charset, const char *const *criteria, size_t ncriteria, struct imap_thread_list **out);
+
+/**
+ * GETMETADATA, parsed, with the METADATA responses for one mailbox merged into one entry
+ * (the entries in the order received). Arguments as `imap_getmetadata`; codes and `*out`
+ * (free with `imap_metadata_list_free`) as `imap_esearch_auto`.
+ *
+ * # Safety
+ * As `imap_esearch_auto`; `entries` holds `nentries` strings.
+ */
+imap_code imap_getmetadata_parsed(struct imap_client *client, const char *mailbox, const char *const *entries, size_t nentries, const char *options, struct imap_metadata_list **out);
+
+/**
+ * GETQUOTAROOT `mailbox` with its QUOTA responses merged into one object in `*out` (free with
+ * `imap_mailbox_quota_free`): what `imap_getquotaroot` + `imap_parse_quotaroot` +
+ * `imap_parse_quota` give, in one call. Codes as `imap_esearch_auto`.
+ *
+ * # Safety
+ * `client` is a live handle; `mailbox` is NUL-terminated; `out` is NULL or writable.
+ */
+imap_code imap_quota_for(struct imap_client *client, const char *mailbox, struct imap_mailbox_quota **out);
+
+/**
+ * Frees what `imap_quota_for` gave. NULL is ignored.
+ *
+ * # Safety
+ * `quota` is NULL or not yet freed.
+ */
+void imap_mailbox_quota_free(struct imap_mailbox_quota *quota);
+
+/**
  * GETACL `mailbox`. Data: the untagged ACL lines (`INBOX user1 lrwstipekxacd`).
  *
  * # Safety
@@ -2257,6 +2588,65 @@ imap_code imap_id(struct imap_client *client, const char *const *names, const ch
 int32_t imap_client_utf8_enabled(struct imap_client *client);
 
 /**
+ * The name of an `imap_state` value (`"IMAP_STATE_SELECTED"`), or `"IMAP_STATE_UNKNOWN"`.
+ */
+const char *imap_state_name(int32_t value);
+
+/**
+ * The name of an `imap_tls_mode` value (`"IMAP_TLS_MODE_STARTTLS"`), or
+ * `"IMAP_TLS_MODE_UNKNOWN"`.
+ */
+const char *imap_tls_mode_name(int32_t value);
+
+/**
+ * The name of an `imap_response_code_kind` value (`"IMAP_RESPONSE_CODE_KIND_APPENDUID"`), or
+ * `"IMAP_RESPONSE_CODE_KIND_UNKNOWN"`.
+ */
+const char *imap_response_code_kind_name(int32_t value);
+
+/**
+ * The name of an `imap_invalid_kind` value (`"IMAP_INVALID_KIND_SYNTAX"`), or
+ * `"IMAP_INVALID_KIND_UNKNOWN"`.
+ */
+const char *imap_invalid_kind_name(int32_t value);
+
+/**
+ * The name of an `imap_address_kind` value (`"IMAP_ADDRESS_KIND_GROUP_START"`), or
+ * `"IMAP_ADDRESS_KIND_UNKNOWN"`.
+ */
+const char *imap_address_kind_name(int32_t value);
+
+/**
+ * The name of an `imap_section_kind` value (`"IMAP_SECTION_KIND_BINARY"`), or
+ * `"IMAP_SECTION_KIND_UNKNOWN"`.
+ */
+const char *imap_section_kind_name(int32_t value);
+
+/**
+ * The name of an `imap_section_text` value (`"IMAP_SECTION_TEXT_HEADER_FIELDS"`), or
+ * `"IMAP_SECTION_TEXT_UNKNOWN"`.
+ */
+const char *imap_section_text_name(int32_t value);
+
+/**
+ * The name of an `imap_item_kind` value (`"IMAP_ITEM_KIND_LITERAL"`), or
+ * `"IMAP_ITEM_KIND_UNKNOWN"`.
+ */
+const char *imap_item_kind_name(int32_t value);
+
+/**
+ * The name of an `imap_mailbox_encoding` value (`"IMAP_MAILBOX_ENCODING_RAW"`), or
+ * `"IMAP_MAILBOX_ENCODING_UNKNOWN"`.
+ */
+const char *imap_mailbox_encoding_name(int32_t value);
+
+/**
+ * The name of an `imap_arg_kind` value (`"IMAP_ARG_KIND_STRING"`), or
+ * `"IMAP_ARG_KIND_UNKNOWN"`.
+ */
+const char *imap_arg_kind_name(int32_t value);
+
+/**
  * Parses the response code of `result`'s tagged text (`[APPENDUID 38505 3955] Append
  * completed`, `[TRYCREATE]`, `[COPYUID ...]`) into `*out`, freed with
  * `imap_response_code_free`. A result without a code (or without a tagged reply, such as
@@ -2317,7 +2707,7 @@ void imap_mailbox_info_free(struct imap_mailbox_info *info);
  * # Safety
  * `client` is a live handle.
  */
-imap_code imap_set_mailbox_encoding(struct imap_client *client, int32_t mode);
+imap_code imap_set_mailbox_encoding(struct imap_client *client, imap_mailbox_encoding mode);
 
 /**
  * Parses the FETCH responses of `result` (from `imap_fetch`, `imap_uid` FETCH/STORE,
@@ -2340,6 +2730,32 @@ imap_code imap_parse_fetch(const struct imap_result *result, struct imap_fetch_l
  * `list` is NULL or a list not yet freed.
  */
 void imap_fetch_list_free(struct imap_fetch_list *list);
+
+/**
+ * The first section item of `msg` whose spec is `spec`, as it would be written between the
+ * brackets of `BODY[...]`, compared case-insensitively: "" is `BODY[]` (and `RFC822`),
+ * "HEADER" also finds `RFC822.HEADER`, "TEXT" `RFC822.TEXT`, "1.2", "1.MIME",
+ * "HEADER.FIELDS (FROM)" (spaces as the server sent them). `BINARY[...]` items answer to their
+ * spec too; a message holding both `BODY[1]` and `BINARY[1]` gives the one sent first (see
+ * `kind`). NULL when there is none, or when `msg` or `spec` is NULL. Valid as long as the
+ * list `msg` belongs to. Any thread.
+ *
+ * # Safety
+ * `msg` is NULL or a message of a live list; `spec` is NULL or NUL-terminated.
+ */
+const struct imap_section *imap_fetch_message_section(const struct imap_fetch_message *msg, const char *spec);
+
+/**
+ * The node of the body tree under `root` (`root` included) whose `part` is `part` ("2.1";
+ * "" is a multipart root, "1" the body of a single-part message). Part numbers are absolute,
+ * so start from `body_structure` (or `body`) for a message's number. Where two nodes share a
+ * number (a message/rfc822 part "2" and its multipart body) the message/rfc822 node is given.
+ * NULL when there is none or an argument is NULL. Valid as long as the tree. Any thread.
+ *
+ * # Safety
+ * `root` is NULL or a node of a live list; `part` is NULL or NUL-terminated.
+ */
+const struct imap_body_part *imap_body_part_find(const struct imap_body_part *root, const char *part);
 
 /**
  * Parses the LIST or LSUB responses of `result` (from `imap_list`, `imap_lsub`, or
@@ -2619,20 +3035,132 @@ imap_code imap_utf7_decode(const uint8_t *raw, size_t len, char **out);
 imap_code imap_decode_header(const uint8_t *raw, size_t len, char **out);
 
 /**
- * Builds a result from items the caller holds (copies of a result's items, for instance), so
- * that a binding which copied a result's data and freed it can still use the `imap_parse_*`
- * functions: `type` (NULL: ""), `count` items (kinds, bytes and literals are copied), and
- * optionally the tagged status and text (`status` NULL: no tagged reply). `*out` receives the
- * new result, to free with `imap_result_free`. A LITERAL item with a NULL `literal` and a
- * non-zero `literal_len` stands for a streamed literal, as in results. Gives
- * `IMAP_CODE_INVALID_ARGUMENT` for a NULL line where bytes are announced, an unknown kind or
- * invalid UTF-8 in `type`/`status`.
+ * Submits a command and returns at once with its ticket in `*out`: several commands may be
+ * in flight on one handle. `command` is a name from the command table ("FETCH", "SEARCH",
+ * "STATUS", "STORE", "NOOP", "SELECT"...; "UID FETCH" for the UID form); its arguments are
+ * `count` typed values as in `imap_search_args` (`values[i]` sent by the rule of `kinds[i]`,
+ * an `imap_arg_kind`; a list such as `(UID FLAGS)` is `IMAP_ARG_KIND_LIST_BEGIN`, atoms,
+ * `IMAP_ARG_KIND_LIST_END`). The state and the arguments are checked first: on a bad one
+ * nothing is sent (`IMAP_CODE_INVALID_ARGUMENT`, `IMAP_CODE_ILLEGAL_STATE`). A command that
+ * RFC 3501 §5.5 says must not run alongside what is in flight (SELECT, EXAMINE, CLOSE,
+ * UNSELECT wait for everything; a command naming messages by sequence number waits for
+ * commands that allow EXPUNGE responses) waits for it before it is sent. LOGIN,
+ * AUTHENTICATE, STARTTLS, IDLE, LOGOUT, ENABLE and PROXYAUTH have their own calls and are
+ * refused here. Collect the result with `imap_collect`.
+ *
+ * Untagged data goes to the in-flight command it belongs to: FETCH responses to the oldest
+ * in-flight FETCH (or STORE) whose message set holds the message number (for a UID command,
+ * its UID), other kinds to the oldest in-flight command whose result is made of that kind.
+ * Data no command claims is unsolicited: it goes to the mailbox state (`imap_client_mailbox`)
+ * and to the untagged responses kept for `imap_response`, as always.
  *
  * # Safety
- * `items` points to `count` items whose pointers are readable for their lengths; strings are
- * NULL or NUL-terminated; `text` points to `text_len` bytes; `out` is writable.
+ * `client` is a live handle; `command` is a NUL-terminated string; `values` and `kinds` point
+ * to `count` entries (or are NULL when `count` is 0); `out` is writable.
  */
-imap_code imap_result_new(const char *type_, const struct imap_item *items, size_t count, const char *status, const uint8_t *text, size_t text_len, struct imap_result **out);
+imap_code imap_submit(struct imap_client *client, const char *command, const char *const *values, const int32_t *kinds, size_t count, imap_ticket *out);
+
+/**
+ * Submits `FETCH set items` (as `imap_fetch` sends it) and returns its ticket in `*out`.
+ * Collect it with `imap_collect`: the result is what `imap_fetch` would have returned.
+ *
+ * # Safety
+ * `client` is a live handle; `set` and `items` are NUL-terminated strings; `out` is writable.
+ */
+imap_code imap_submit_fetch(struct imap_client *client, const char *set, const char *items, imap_ticket *out);
+
+/**
+ * As `imap_submit_fetch`, as `UID FETCH`: `set` holds UIDs.
+ *
+ * # Safety
+ * As `imap_submit_fetch`.
+ */
+imap_code imap_submit_uid_fetch(struct imap_client *client, const char *set, const char *items, imap_ticket *out);
+
+/**
+ * Waits for the completion of `ticket` and delivers what the synchronous call would have
+ * returned: the same code, and in `*out` a result with the same type and data (free it with
+ * `imap_result_free`). Tickets may be collected in any order, each once: a second collect,
+ * a ticket of a streamed FETCH (`imap_fetch_next` reads those), or an unknown ticket gives
+ * `IMAP_CODE_INVALID_ARGUMENT`. If the connection closed, every uncollected ticket gives the
+ * code that closed it (`IMAP_CODE_ABORT`, `IMAP_CODE_TIMEOUT`, `IMAP_CODE_INTERRUPTED`...).
+ * The wait does not hold the handle: other threads' calls go out meanwhile.
+ *
+ * # Safety
+ * `client` is a live handle; `out` is NULL or writable.
+ */
+imap_code imap_collect(struct imap_client *client, imap_ticket ticket, struct imap_result **out);
+
+/**
+ * The number of tickets submitted and not yet collected (streamed FETCHes included until
+ * their end was read). Never waits; 0 for NULL.
+ *
+ * # Safety
+ * `client` is NULL or a live handle.
+ */
+size_t imap_pending_count(const struct imap_client *client);
+
+/**
+ * Sends `FETCH set items` (`UID FETCH` when `uid` is non-zero) whose responses are read
+ * message by message with `imap_fetch_next`; its ticket in `*out`.
+ *
+ * # Safety
+ * `client` is a live handle; `set` and `items` are NUL-terminated strings; `out` is writable.
+ */
+imap_code imap_fetch_stream(struct imap_client *client, const char *set, const char *items, int32_t uid, imap_ticket *out);
+
+/**
+ * Waits until at least one message of the streamed FETCH `ticket` has arrived (or the FETCH
+ * completed) and gives up to `max` parsed messages in `*out` (at least one; free the list
+ * with `imap_fetch_list_free`), in the order received. At the end, `*out` is NULL and the code
+ * is the command's completion (`IMAP_CODE_OK`, `IMAP_CODE_NO`, `IMAP_CODE_BAD`, or the code
+ * that closed the connection); the ticket is then spent. `IMAP_CODE_PARSE`: some message of
+ * the list has `valid` 0 (the list is still delivered).
+ *
+ * Memory: only what has arrived and not yet been pulled is kept, and the socket is read only
+ * until something for this stream is there (no read-ahead beyond one read buffer when no
+ * other call is reading), so a slow consumer holds the server back through TCP, not the heap.
+ * The wait does not hold the handle.
+ *
+ * # Safety
+ * `client` is a live handle; `out` is writable.
+ */
+imap_code imap_fetch_next(struct imap_client *client, imap_ticket ticket, size_t max, struct imap_fetch_list **out);
+
+/**
+ * Ends a streamed FETCH early: the rest of its responses are read and dropped (the
+ * connection stays usable) and the ticket is spent. Returns the FETCH's completion code.
+ *
+ * # Safety
+ * `client` is a live handle.
+ */
+imap_code imap_fetch_stream_cancel(struct imap_client *client, imap_ticket ticket);
+
+/**
+ * `FETCH set items`, calling `callback(ctx, msg)` once per FETCH response of this command as
+ * it arrives, with its parsed view (valid during the callback only). Nothing is kept
+ * afterwards: memory stays constant whatever the number of messages (a message's own
+ * literals are bounded by the literal limit). The callback returns 0 to go on; non-zero
+ * stops delivery: the rest of the command is read and dropped and the call returns
+ * `IMAP_CODE_STOPPED` (the connection stays usable). Otherwise the code is the command's
+ * completion (`IMAP_CODE_OK`, `IMAP_CODE_NO`...). The callback runs on the calling thread,
+ * without the handle's lock held: it may make calls on the handle (other than waiting for
+ * this same FETCH). Unsolicited FETCH responses (flag changes of other messages) are not
+ * passed to it; they stay with the mailbox state.
+ *
+ * # Safety
+ * `client` is a live handle; `set` and `items` are NUL-terminated strings; `callback` is a
+ * function safe to call as documented; `ctx` is passed back unchanged.
+ */
+imap_code imap_fetch_each(struct imap_client *client, const char *set, const char *items, imap_fetch_fn callback, void *ctx);
+
+/**
+ * As `imap_fetch_each`, as `UID FETCH`: `set` holds UIDs.
+ *
+ * # Safety
+ * As `imap_fetch_each`.
+ */
+imap_code imap_uid_fetch_each(struct imap_client *client, const char *set, const char *items, imap_fetch_fn callback, void *ctx);
 
 /**
  * imaplib's `typ`: `"OK"`, `"NO"`, `"BAD"`, `"BYE"` (logout), or the name given to

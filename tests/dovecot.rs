@@ -1095,18 +1095,11 @@ fn server_process_killed_in_the_middle_of_a_literal_aborts() {
 fn interrupt_ends_a_blocked_call() {
     let (s, name, pid) = selected_scratch("interrupt", &[]);
     let interrupter = s.interrupter();
-    assert!(!interrupter.interrupt(), "no call is running");
     stop(pid);
     let call = timed_on_thread(s, blocked);
-    let t0 = Instant::now();
     thread::sleep(Duration::from_millis(200));
-    while !interrupter.interrupt() {
-        assert!(
-            t0.elapsed() < Duration::from_secs(5),
-            "the call never started"
-        );
-        thread::sleep(Duration::from_millis(10));
-    }
+    // The call is running by now (if not, the interrupt is kept for it all the same).
+    interrupter.interrupt();
     let (mut s, r, took) = call.join().unwrap();
     let e = fails(r, ErrorKind::Interrupted);
     assert_eq!(e.message, "interrupted by imap_interrupt");

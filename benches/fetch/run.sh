@@ -18,7 +18,7 @@ fi
 (cd "$ROOT" && cargo build --release --quiet)
 BIN=$(mktemp -d)
 trap 'rm -rf "$BIN"' EXIT
-ln -s "$ROOT/target/release/libimap.so" "$BIN/libimap.so.0"
+ln -s "$ROOT/target/release/libimap.so" "$BIN/libimap.so.1"
 cc -O2 -std=c99 -I"$ROOT/include" "$HERE/fetch_bench.c" -L"$ROOT/target/release" -limap \
   -Wl,-rpath,"$BIN" -o "$BIN/fetch_bench"
 

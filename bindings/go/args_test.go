@@ -1,6 +1,8 @@
 package imap_test
 
 import (
+	"context"
+	"log/slog"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -12,11 +14,7 @@ import (
 // mailbox of its own with a raw UTF-8 subject, an RFC 2047 one and a plain one, selected.
 func argsMailbox(t *testing.T, sent *atomic.Int64) (*imap.Client, string) {
 	t.Helper()
-	c := dial(t, &imap.Options{Debug: 4, Trace: func(level int, message string) {
-		if strings.HasPrefix(message, "> ") {
-			sent.Add(1)
-		}
-	}})
+	c := dial(t, &imap.Options{Debug: 4, Logger: slog.New(sentCounter{sent})})
 	must(t, "login")(c.Login(ctxT(t), "user2", "pass2"))
 	mb := unique("args")
 	must(t, "create")(c.Create(ctxT(t), mb))
@@ -31,6 +29,19 @@ func argsMailbox(t *testing.T, sent *atomic.Int64) (*imap.Client, string) {
 	must(t, "select")(c.Select(ctxT(t), mb, false))
 	return c, mb
 }
+
+// sentCounter counts the log records of lines sent ("> ...").
+type sentCounter struct{ n *atomic.Int64 }
+
+func (s sentCounter) Enabled(context.Context, slog.Level) bool { return true }
+func (s sentCounter) Handle(_ context.Context, r slog.Record) error {
+	if strings.HasPrefix(r.Message, "> ") {
+		s.n.Add(1)
+	}
+	return nil
+}
+func (s sentCounter) WithAttrs([]slog.Attr) slog.Handler { return s }
+func (s sentCounter) WithGroup(string) slog.Handler      { return s }
 
 func wantLines(t *testing.T, r *imap.Result, want string) {
 	t.Helper()

@@ -35,10 +35,10 @@ import (
 // SASLFunc answers one challenge of an Authenticate exchange. It receives the decoded
 // challenge and returns the response, unencoded (the library base64-encodes it); returning
 // an error aborts the exchange (the client sends "*") and Authenticate returns an error
-// that wraps it. It runs on the goroutine calling Authenticate, during the call, with the
-// client's lock held: it must not call methods of the same client (accessors excepted), and
-// it should not block for long, since cancelling Authenticate's context cannot interrupt
-// it. A panic in it aborts the exchange and is re-raised by Authenticate.
+// that wraps it. It runs on the goroutine calling Authenticate, during the call: it must not
+// call commands of the same client (accessors are fine), and it should not block for long,
+// since cancelling Authenticate's context cannot interrupt it. A panic in it aborts the
+// exchange and is re-raised by Authenticate.
 type SASLFunc func(challenge []byte) (response []byte, err error)
 
 // Authenticate sends AUTHENTICATE mechanism, answering each challenge with fn (imaplib's

@@ -5,16 +5,15 @@ package imap
 #include <stdlib.h>
 #include "imap.h"
 
-extern void libimapGoTrace(uintptr_t handle, int32_t level, char *message);
+extern void libimapGoLog(uintptr_t handle, int32_t level, char *message);
 
-static void libimap_go_trace_trampoline(void *user_data, int32_t level, const char *message) {
-	libimapGoTrace((uintptr_t)user_data, level, (char *)message);
+static void libimap_go_log_trampoline(void *user_data, imap_log_level level, const char *message) {
+	libimapGoLog((uintptr_t)user_data, (int32_t)level, (char *)message);
 }
 
-// Sets (handle != 0) or clears the trace callback; the cgo.Handle travels as user_data.
-static imap_code libimap_go_set_trace(imap_client *client, uintptr_t handle) {
-	return imap_set_trace_callback(client, handle ? libimap_go_trace_trampoline : NULL,
-	                               (void *)handle);
+// Sets (on != 0) or clears the log callback; the hooks' cgo.Handle travels as user_data.
+static imap_code libimap_go_set_log(imap_client *client, uintptr_t handle, int on) {
+	return imap_set_log_callback(client, on ? libimap_go_log_trampoline : NULL, (void *)handle);
 }
 */
 import "C"
@@ -22,7 +21,7 @@ import "C"
 import (
 	"context"
 	"fmt"
-	"io"
+	"log/slog"
 	"math"
 	"net"
 	"runtime"
@@ -30,7 +29,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 	"unsafe"
 )
@@ -39,42 +37,38 @@ import (
 const (
 	DefaultConnectTimeout = 30 * time.Second
 	DefaultIOTimeout      = 60 * time.Second
-	// defaultMinRate is imap_set_call_timeout's default, in bytes/s.
-	defaultMinRate = 1024
+	defaultMinRate        = 1024 // imap_set_call_timeout's default, in bytes/s
 )
 
-// Options configures Dial and DialTLS. The zero value (or nil) gives the library's
-// defaults: plain TCP, certificate verification on, 30 s connect and 60 s I/O timeouts.
+// Options configures Dial, DialTLS and DialCommand. The zero value (or nil) gives the
+// library's defaults: plain TCP, certificate verification on, 30 s connect and 60 s I/O
+// timeouts.
 type Options struct {
 	// StartTLS upgrades a Dial connection with STARTTLS before Dial returns; any failure of
 	// it is an ErrTLS and no connection. Not allowed with DialTLS.
 	StartTLS bool
-	// CAFile is a PEM file of CA certificates to trust besides the system's: every
-	// certificate in it, in any order. A file with none, or a broken one, is an ErrTLS.
+	// CAFile is a PEM file of CA certificates to trust besides the system's.
 	CAFile string
 	// InsecureSkipVerify turns certificate and hostname verification off. Tests only.
 	InsecureSkipVerify bool
 	// CertFile and KeyFile present a client certificate (PEM, PKCS#8 key); both or neither.
 	CertFile, KeyFile string
-	// ConnectTimeout and IOTimeout replace the library's defaults when positive. A context
-	// deadline lowers them for one call. IOTimeout bounds each wait for bytes, reading or
-	// writing.
+	// ConnectTimeout and IOTimeout replace the library's defaults when positive. IOTimeout
+	// bounds each wait for bytes, reading or writing.
 	ConnectTimeout, IOTimeout time.Duration
 	// CallTimeout is the deadline of every call (0: the I/O timeout), pushed back while at
-	// least MinRate bytes/s flow, to at most CallTimeout ahead, so that a server dripping
-	// bytes ends the call with ErrTimeout (imap_set_call_timeout). MinRate 0 keeps the
-	// library's default of 1024 bytes/s; a negative MinRate makes the deadline fixed.
+	// least MinRate bytes/s flow, to at most CallTimeout ahead (imap_set_call_timeout).
+	// MinRate 0 keeps the library's 1024 bytes/s; a negative MinRate makes it fixed.
 	CallTimeout time.Duration
 	MinRate     int
-	// Memory limits; 0 keeps the library's default (imap_set_limits). Exceeding one is an
+	// Memory limits (imap_set_limit); 0 keeps the library's default. Exceeding one is an
 	// ErrLimit and closes the connection.
 	MaxLine, MaxLiteral, MaxResponse, MaxUntagged uint64
-	// Debug is imaplib's debug level (0..5), see SetDebug.
-	Debug int
-	// Trace receives the debug output instead of stderr, see SetTrace.
-	Trace TraceFunc
-	// MailboxEncoding says how mailbox names are sent; the zero value is the library's
-	// default, MailboxEncodingUTF7 (see SetMailboxEncoding).
+	// Logger receives the library's log messages (see SetLogger); Debug is the level
+	// (0..5, see SetDebug), taken from the Logger when 0.
+	Logger *slog.Logger
+	Debug  int
+	// MailboxEncoding says how mailbox names are sent (see SetMailboxEncoding).
 	MailboxEncoding MailboxEncoding
 }
 
@@ -83,71 +77,37 @@ type State int32
 
 // The states of include/imap.h.
 const (
-	StateLogout   State = 0
-	StateNonAuth  State = 1
-	StateAuth     State = 2
-	StateSelected State = 3
-	// StateIdling is the state between Idle and Idler.Done (imaplib's IDLING).
-	StateIdling State = 4
+	StateLogout   State = C.IMAP_STATE_LOGOUT
+	StateNonAuth  State = C.IMAP_STATE_NONAUTH
+	StateAuth     State = C.IMAP_STATE_AUTH
+	StateSelected State = C.IMAP_STATE_SELECTED
+	StateIdling   State = C.IMAP_STATE_IDLING // between Idle and Idler.Done
 )
 
-// The numbers above must be include/imap.h's: this fails to compile otherwise.
-func _() {
-	var x [1]struct{}
-	_ = x[StateLogout-C.IMAP_STATE_LOGOUT]
-	_ = x[StateNonAuth-C.IMAP_STATE_NONAUTH]
-	_ = x[StateAuth-C.IMAP_STATE_AUTH]
-	_ = x[StateSelected-C.IMAP_STATE_SELECTED]
-	_ = x[StateIdling-C.IMAP_STATE_IDLING]
-}
+func (s State) String() string { return C.GoString(C.imap_state_name(C.int32_t(s))) }
 
-func (s State) String() string {
-	switch s {
-	case StateLogout:
-		return "LOGOUT"
-	case StateNonAuth:
-		return "NONAUTH"
-	case StateAuth:
-		return "AUTH"
-	case StateSelected:
-		return "SELECTED"
-	case StateIdling:
-		return "IDLING"
-	}
-	return "State(" + strconv.Itoa(int(s)) + ")"
-}
-
-// TraceFunc receives one trace message and its level (1..5). It runs on the goroutine making
-// the call, during the call, with the client's lock held: it must not use the client.
-type TraceFunc func(level int, message string)
-
-// WriterTrace returns a TraceFunc writing each message as a line to w ("imap: " prefix).
-func WriterTrace(w io.Writer) TraceFunc {
-	var mu sync.Mutex
-	return func(level int, message string) {
-		mu.Lock()
-		defer mu.Unlock()
-		fmt.Fprintf(w, "imap[%d]: %s\n", level, message)
-	}
-}
-
-// Client is a connection to an IMAP server. See the package documentation for the rules on
-// contexts and concurrency.
+// Client is a connection to an IMAP server. It is safe for concurrent use: calls from
+// several goroutines are pipelined by the library (see the package documentation).
 type Client struct {
-	mu      sync.Mutex   // serializes calls; held during every C call on h
-	hmu     sync.RWMutex // h may be read under hmu.RLock (Close's interrupt) or mu
-	h       *C.imap_client
-	closing atomic.Bool
+	h      *C.imap_client // valid until Close has seen every call leave
+	mu     sync.Mutex     // guards calls and closed; held only to enter and leave, never during a call
+	left   sync.Cond      // signalled when calls drops to 0 after Close began
+	calls  int            // calls in progress
+	closed bool
 
-	connectMS, ioMS C.uint32_t // the configured timeouts, restored after a deadline
-
-	trace       *traceState
-	traceHandle cgo.Handle
-
-	literal       *literalState // SetLiteralHandler's handler, nil when literals are buffered
-	literalHandle cgo.Handle
-
+	hooks  *hooks // what the library's callbacks reach, through hooksH
+	hooksH cgo.Handle
 	target target // what Dial, DialTLS or DialCommand connected to, for Reopen
+}
+
+// hooks is what the log and literal callbacks need; it holds no reference to the Client, so
+// a forgotten Client can still be finalized.
+type hooks struct {
+	mu      sync.Mutex
+	logger  *slog.Logger
+	literal LiteralFunc
+	litErr  error // the literal handler's error that stopped a transfer, until a call takes it
+	litPan  any   // a panic of the literal handler, re-raised by the call that returns ABORT
 }
 
 // target is where a Client connects: a host, port and TLS mode, or a command.
@@ -160,8 +120,8 @@ type target struct {
 }
 
 // Dial connects to addr ("host:port"; "host" alone uses port 143) over plain TCP, reads the
-// greeting and learns the capabilities (imaplib's IMAP4(host, port)). With
-// opts.StartTLS it then upgrades the connection (IMAP4 + starttls()).
+// greeting and learns the capabilities (imaplib's IMAP4(host, port)). With opts.StartTLS it
+// then upgrades the connection (IMAP4 + starttls()).
 func Dial(ctx context.Context, addr string, opts *Options) (*Client, error) {
 	mode := C.int32_t(C.IMAP_TLS_MODE_NONE)
 	if opts != nil && opts.StartTLS {
@@ -181,310 +141,254 @@ func DialTLS(ctx context.Context, addr string, opts *Options) (*Client, error) {
 }
 
 // DialCommand runs command with /bin/sh -c and speaks IMAP over its standard input and
-// output (imaplib's IMAP4_stream), for example a local IMAP server binary started for one
-// user. A PREAUTH greeting puts the Client in StateAuth. Options apply as for Dial, except
-// StartTLS (not allowed). The child is reaped when the connection closes (Logout,
-// Shutdown, Close). Contexts, timeouts and Close interrupt it as they do a TCP connection.
+// output (imaplib's IMAP4_stream). A PREAUTH greeting puts the Client in StateAuth. Options
+// apply as for Dial, except StartTLS. The child is reaped when the connection closes.
 func DialCommand(ctx context.Context, command string, opts *Options) (*Client, error) {
-	const op = "CONNECT"
 	if opts != nil && opts.StartTLS {
-		return nil, &Error{Code: CodeInvalidArgument, Op: op,
+		return nil, &Error{Code: CodeInvalidArgument, Op: "CONNECT",
 			Message: "StartTLS is for Dial; a command connection has no TLS"}
 	}
-	if strings.IndexByte(command, 0) >= 0 {
-		return nil, &Error{Code: CodeInvalidArgument, Op: op, Message: "command contains NUL"}
-	}
-	t := target{command: command, stream: true}
-	c, err := open(ctx, opts, t.connect())
-	if c != nil {
-		c.target = t
-	}
-	return c, err
+	return open(ctx, opts, target{command: command, stream: true})
 }
 
-// connect is the C call that opens t. Its C strings live as long as the closure.
-func (t target) connect() cfunc {
-	if t.stream {
-		return func(h *C.imap_client, _ **C.imap_result) C.imap_code {
-			ccmd := C.CString(t.command)
-			defer C.free(unsafe.Pointer(ccmd))
-			return C.imap_open_stream(h, ccmd)
-		}
+func dial(ctx context.Context, addr string, opts *Options, mode C.int32_t) (*Client, error) {
+	host, portStr, err := net.SplitHostPort(addr)
+	var port uint64
+	if err != nil { // no port (or a bare IPv6 address): the library's default port
+		host = strings.TrimSuffix(strings.TrimPrefix(addr, "["), "]")
+	} else if port, err = strconv.ParseUint(portStr, 10, 16); err != nil {
+		return nil, &Error{Code: CodeInvalidArgument, Op: "CONNECT",
+			Message: fmt.Sprintf("bad port %q in address %q", portStr, addr)}
 	}
+	return open(ctx, opts, target{host: host, port: uint16(port), mode: mode})
+}
+
+// connect is the C call that opens t.
+func (t target) connect(a *args) cfunc {
+	if t.stream {
+		cmd := a.str(t.command)
+		return func(h *C.imap_client, _ **C.imap_result) C.imap_code { return C.imap_open_stream(h, cmd) }
+	}
+	host := a.str(t.host)
 	return func(h *C.imap_client, _ **C.imap_result) C.imap_code {
-		chost := C.CString(t.host)
-		defer C.free(unsafe.Pointer(chost))
-		return C.imap_open(h, chost, C.uint16_t(t.port), t.mode)
+		return C.imap_open(h, host, C.uint16_t(t.port), t.mode)
 	}
 }
 
 // Reopen connects the Client again to what Dial, DialTLS or DialCommand connected it to,
 // with the same options (imaplib's open()), once Logout or a failure closed the connection.
-// The new connection starts from a clean state, as a new Client would: nothing of the
-// previous one (unread bytes, untagged responses, capabilities, mailbox state) carries over.
-// ErrIllegalState while the connection is still open; ErrClosed after Close.
+// The new connection starts clean. ErrIllegalState while the connection is still open;
+// ErrClosed after Close.
 func (c *Client) Reopen(ctx context.Context) error {
-	_, err := c.run(ctx, "CONNECT", c.target.connect())
+	var a args
+	_, err := c.cmd(ctx, "CONNECT", &a, c.target.connect(&a))
 	return err
 }
 
-func splitAddr(addr string) (string, uint16, error) {
-	host, portStr, err := net.SplitHostPort(addr)
-	if err != nil {
-		// No port (or a bare IPv6 address): the library's default port.
-		return strings.TrimSuffix(strings.TrimPrefix(addr, "["), "]"), 0, nil
-	}
-	port, err := strconv.ParseUint(portStr, 10, 16)
-	if err != nil {
-		return "", 0, fmt.Errorf("bad port %q in address %q", portStr, addr)
-	}
-	return host, uint16(port), nil
-}
-
 func durationMS(d time.Duration) C.uint32_t {
-	ms := (d + time.Millisecond - 1) / time.Millisecond
-	if ms < 1 {
-		ms = 1
-	}
-	if ms > math.MaxUint32 {
-		ms = math.MaxUint32
-	}
-	return C.uint32_t(ms)
+	return C.uint32_t(min(max((d+time.Millisecond-1)/time.Millisecond, 1), math.MaxUint32))
 }
 
-func dial(ctx context.Context, addr string, opts *Options, mode C.int32_t) (*Client, error) {
-	const op = "CONNECT"
-	host, port, err := splitAddr(addr)
-	if err != nil {
-		return nil, &Error{Code: CodeInvalidArgument, Op: op, Message: err.Error()}
-	}
-	if strings.IndexByte(host, 0) >= 0 {
-		return nil, &Error{Code: CodeInvalidArgument, Op: op, Message: "host contains NUL"}
-	}
-	t := target{host: host, port: port, mode: mode}
-	c, err := open(ctx, opts, t.connect())
-	if c != nil {
-		c.target = t
-	}
-	return c, err
-}
-
-// open makes a handle, applies opts and connects it with connect.
-func open(ctx context.Context, opts *Options, connect cfunc) (*Client, error) {
-	const op = "CONNECT"
+// open makes a handle, applies opts and connects it to t.
+func open(ctx context.Context, opts *Options, t target) (*Client, error) {
 	if opts == nil {
 		opts = &Options{}
 	}
 	var h *C.imap_client
 	if code := Code(C.imap_client_new(&h)); code != CodeOK {
-		return nil, &Error{Code: code, Op: op, Message: "imap_client_new failed"}
+		return nil, &Error{Code: code, Op: "CONNECT", Message: "imap_client_new failed"}
 	}
-	c := &Client{h: h, connectMS: durationMS(DefaultConnectTimeout), ioMS: durationMS(DefaultIOTimeout)}
-	if opts.ConnectTimeout > 0 {
-		c.connectMS = durationMS(opts.ConnectTimeout)
-	}
-	if opts.IOTimeout > 0 {
-		c.ioMS = durationMS(opts.IOTimeout)
-	}
+	c := &Client{h: h, hooks: &hooks{}, target: t}
+	c.left.L = &c.mu
+	c.hooksH = cgo.NewHandle(c.hooks)
+	runtime.SetFinalizer(c, (*Client).Close)
 	if err := c.configure(opts); err != nil {
 		c.Close()
 		return nil, err
 	}
-	if _, err := c.run(ctx, op, connect); err != nil {
+	if err := c.Reopen(ctx); err != nil {
 		c.Close()
 		return nil, err
 	}
-	runtime.SetFinalizer(c, (*Client).Close)
 	return c, nil
 }
 
-func (c *Client) configure(opts *Options) error {
-	const op = "CONFIGURE"
-	check := func(code C.imap_code) error {
-		if Code(code) == CodeOK {
-			return nil
-		}
-		return &Error{Code: Code(code), Op: op, Message: C.GoString(C.imap_last_error(c.h))}
-	}
-	cstr := func(s string) (*C.char, error) {
-		if strings.IndexByte(s, 0) >= 0 {
-			return nil, &Error{Code: CodeInvalidArgument, Op: op, Message: "path contains NUL"}
-		}
-		if s == "" {
-			return nil, nil
-		}
-		return C.CString(s), nil
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if err := check(C.imap_set_timeouts(c.h, c.connectMS, c.ioMS)); err != nil {
+func (c *Client) configure(o *Options) error {
+	set := func(f func(h *C.imap_client) C.imap_code) error {
+		_, err := c.run(context.Background(), "CONFIGURE", func(h *C.imap_client, _ **C.imap_result) C.imap_code { return f(h) })
 		return err
 	}
-	if opts.CallTimeout > 0 || opts.MinRate != 0 {
+	var a args
+	defer a.free()
+	connect, io := durationMS(DefaultConnectTimeout), durationMS(DefaultIOTimeout)
+	if o.ConnectTimeout > 0 {
+		connect = durationMS(o.ConnectTimeout)
+	}
+	if o.IOTimeout > 0 {
+		io = durationMS(o.IOTimeout)
+	}
+	steps := []func(h *C.imap_client) C.imap_code{
+		func(h *C.imap_client) C.imap_code { return C.imap_set_timeouts(h, connect, io) },
+	}
+	if o.CallTimeout > 0 || o.MinRate != 0 {
 		var callMS C.uint32_t
-		if opts.CallTimeout > 0 {
-			callMS = durationMS(opts.CallTimeout)
+		if o.CallTimeout > 0 {
+			callMS = durationMS(o.CallTimeout)
 		}
 		rate := C.uint32_t(defaultMinRate)
-		switch {
-		case opts.MinRate < 0:
-			rate = 0
-		case opts.MinRate > 0:
-			rate = C.uint32_t(min(uint64(opts.MinRate), math.MaxUint32))
+		if o.MinRate != 0 {
+			rate = C.uint32_t(min(uint64(max(o.MinRate, 0)), math.MaxUint32))
 		}
-		if err := check(C.imap_set_call_timeout(c.h, callMS, rate)); err != nil {
+		steps = append(steps, func(h *C.imap_client) C.imap_code { return C.imap_set_call_timeout(h, callMS, rate) })
+	}
+	for _, l := range []struct {
+		id C.imap_limit
+		v  uint64
+	}{{C.IMAP_LIMIT_LINE, o.MaxLine}, {C.IMAP_LIMIT_LITERAL, o.MaxLiteral},
+		{C.IMAP_LIMIT_RESPONSE, o.MaxResponse}, {C.IMAP_LIMIT_UNTAGGED, o.MaxUntagged}} {
+		if l.v != 0 {
+			steps = append(steps, func(h *C.imap_client) C.imap_code { return C.imap_set_limit(h, l.id, C.uint64_t(l.v)) })
+		}
+	}
+	if o.InsecureSkipVerify {
+		steps = append(steps, func(h *C.imap_client) C.imap_code { return C.imap_set_tls_verify(h, 0) })
+	}
+	if o.CAFile != "" {
+		p := a.str(o.CAFile)
+		steps = append(steps, func(h *C.imap_client) C.imap_code { return C.imap_set_ca_file(h, p) })
+	}
+	if o.CertFile != "" || o.KeyFile != "" {
+		cert, key := a.opt(o.CertFile), a.opt(o.KeyFile)
+		steps = append(steps, func(h *C.imap_client) C.imap_code { return C.imap_set_client_cert(h, cert, key) })
+	}
+	if o.MailboxEncoding != MailboxEncodingUTF7 {
+		steps = append(steps, func(h *C.imap_client) C.imap_code {
+			return C.imap_set_mailbox_encoding(h, C.int32_t(o.MailboxEncoding))
+		})
+	}
+	if a.err != nil {
+		a.err.Op = "CONFIGURE"
+		return a.err
+	}
+	for _, f := range steps {
+		if err := set(f); err != nil {
 			return err
 		}
 	}
-	if opts.MaxLine|opts.MaxLiteral|opts.MaxResponse|opts.MaxUntagged != 0 {
-		if err := check(C.imap_set_limits(c.h, C.uint64_t(opts.MaxLine), C.uint64_t(opts.MaxLiteral),
-			C.uint64_t(opts.MaxResponse), C.uint64_t(opts.MaxUntagged))); err != nil {
+	if o.Logger != nil {
+		if err := c.SetLogger(o.Logger); err != nil {
 			return err
 		}
 	}
-	if opts.InsecureSkipVerify {
-		if err := check(C.imap_set_tls_verify(c.h, 0)); err != nil {
-			return err
-		}
-	}
-	if opts.CAFile != "" {
-		p, err := cstr(opts.CAFile)
-		if err != nil {
-			return err
-		}
-		err = check(C.imap_set_ca_file(c.h, p))
-		C.free(unsafe.Pointer(p))
-		if err != nil {
-			return err
-		}
-	}
-	if opts.CertFile != "" || opts.KeyFile != "" {
-		cert, err := cstr(opts.CertFile)
-		if err != nil {
-			return err
-		}
-		key, err := cstr(opts.KeyFile)
-		if err != nil {
-			C.free(unsafe.Pointer(cert))
-			return err
-		}
-		err = check(C.imap_set_client_cert(c.h, cert, key))
-		C.free(unsafe.Pointer(cert))
-		C.free(unsafe.Pointer(key))
-		if err != nil {
-			return err
-		}
-	}
-	if opts.Trace != nil {
-		if err := c.setTraceLocked(opts.Trace); err != nil {
-			return err
-		}
-	}
-	if opts.MailboxEncoding != MailboxEncodingUTF7 {
-		if err := check(C.imap_set_mailbox_encoding(c.h, C.int32_t(opts.MailboxEncoding))); err != nil {
-			return err
-		}
-	}
-	if opts.Debug != 0 {
-		if err := check(C.imap_set_debug(c.h, C.int32_t(opts.Debug))); err != nil {
-			return err
-		}
+	if o.Debug != 0 {
+		return c.SetDebug(o.Debug)
 	}
 	return nil
 }
 
-func (c *Client) closedError(op string) error {
-	return &Error{Code: CodeClosed, Op: op, Message: "client is closed"}
-}
-
-// lock takes the call lock; it fails once Close has begun.
-func (c *Client) lock(op string) error {
+// enter registers a call; false once Close has begun.
+func (c *Client) enter() bool {
 	c.mu.Lock()
-	if c.h == nil || c.closing.Load() {
-		c.mu.Unlock()
-		return c.closedError(op)
+	defer c.mu.Unlock()
+	if c.closed {
+		return false
 	}
-	return nil
+	c.calls++
+	return true
 }
 
-// cfunc is one C command call; it stores its result (if any) in *out.
+func (c *Client) leave() {
+	c.mu.Lock()
+	if c.calls--; c.calls == 0 && c.closed {
+		c.left.Broadcast()
+	}
+	c.mu.Unlock()
+}
+
+// cfunc is one C call on the handle; it stores its result (if any) in *out.
 type cfunc func(h *C.imap_client, out **C.imap_result) C.imap_code
 
-// run performs one C call under the lock, with ctx mapped to timeouts and interrupts, and
-// converts the outcome. For NO, BAD and READONLY the Result is returned with the error.
+// run performs one C call with ctx mapped to imap_interrupt and converts the outcome. For
+// NO, BAD and READONLY the Result is returned with the error.
 func (c *Client) run(ctx context.Context, op string, f cfunc) (*Result, error) {
+	var out *C.imap_result
+	code, msg, ctxErr, err := c.exec(ctx, op, func(h *C.imap_client) C.imap_code { return f(h, &out) })
+	if err != nil {
+		return nil, err
+	}
+	return c.outcome(op, code, msg, ctxErr, newResult(out))
+}
+
+// exec makes one C call on the handle for op, registered with enter/leave so that Close
+// waits for it, and interruptible by ctx.
+//
+// Cancellation: context.AfterFunc calls imap_interrupt once ctx is done. The interrupt is
+// sticky in the library: it ends the call in progress or, if it lands just before the call
+// starts, the call at once, so it cannot be missed. If it lands after the call has
+// returned, imap_interrupt_clear disarms it (after waiting for the AfterFunc to finish) so
+// that it does not end a later, unrelated call, and the call's outcome stands. An interrupt
+// that was consumed closed the connection (ending every call in flight on the Client): the
+// call then reports the context's error, even if its work was complete.
+//
+// Errors: imap_last_error is per thread (the message of the calling thread's last failed
+// call on the handle), and a goroutine may move to another OS thread between two cgo calls,
+// while another goroutine may run on this thread and make its own call on the handle in
+// between. runtime.LockOSThread around the call and the read of its message keeps both on one
+// thread that no other goroutine uses meanwhile, so the message is this call's, with no lock
+// shared with other goroutines. The library's callbacks (log, literal, SASL) run on that
+// thread during the call.
+func (c *Client) exec(ctx context.Context, op string, f func(h *C.imap_client) C.imap_code) (code Code, msg string, ctxErr, err error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if err := c.lock(op); err != nil {
-		return nil, err
-	}
-	defer c.mu.Unlock()
 	if err := ctx.Err(); err != nil {
-		return nil, &ctxError{op: op, err: err}
+		return 0, "", nil, &ctxError{op: op, err: err}
 	}
+	if !c.enter() {
+		return 0, "", nil, &Error{Code: CodeClosed, Op: op, Message: "client is closed"}
+	}
+	defer c.leave()
 	h := c.h
-
-	// A deadline lowers the library's timeouts for this call.
-	deadlineTimer := false
-	if dl, ok := ctx.Deadline(); ok {
-		ms := durationMS(time.Until(dl))
-		cms, ims := min(c.connectMS, ms), min(c.ioMS, ms)
-		if cms != c.connectMS || ims != c.ioMS {
-			C.imap_set_timeouts(h, cms, ims)
-			deadlineTimer = true
-		}
-	}
-
-	stop := watch(ctx, h)
-	var out *C.imap_result
-	code := Code(f(h, &out))
-	fired := stop()
-
-	if deadlineTimer {
-		C.imap_set_timeouts(h, c.connectMS, c.ioMS)
-	}
-	var res *Result
-	switch {
-	case fired: // the connection is closed; the call reports the context's error
-		C.imap_result_free(out)
-	case code == CodeOK, code == CodeNo, code == CodeBad, code == CodeReadOnly:
-		res = takeResult(out)
-	default:
-		C.imap_result_free(out)
-	}
-	var msg string
+	fired := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		C.imap_interrupt(h)
+		close(fired)
+	})
+	runtime.LockOSThread()
+	code = Code(f(h))
 	if code != CodeOK {
 		msg = C.GoString(C.imap_last_error(h))
 	}
-	runtime.KeepAlive(c)
-	litPanic, litErr := c.takeLiteralOutcome()
-	if p := c.takeTracePanic(); p != nil {
-		panic(p)
+	runtime.UnlockOSThread()
+	if !stop() {
+		<-fired
+		if C.imap_interrupt_clear(h) == 0 { // the interrupt was consumed: the connection is closed
+			ctxErr = ctx.Err()
+			if code == CodeOK { // the call had done its work when the interrupt landed
+				code, msg = CodeInterrupted, "interrupted by the context after the call completed; connection closed"
+			}
+		}
 	}
-	if litPanic != nil {
-		panic(litPanic)
-	}
+	return code, msg, ctxErr, nil
+}
 
-	if code == CodeOK && !fired && litErr == nil {
+// outcome converts a call's code into (Result, error), re-raising a literal handler's panic.
+func (c *Client) outcome(op string, code Code, msg string, ctxErr error, res *Result) (*Result, error) {
+	var litErr error
+	if code != CodeOK {
+		c.hooks.mu.Lock()
+		p := c.hooks.litPan
+		litErr, c.hooks.litErr, c.hooks.litPan = c.hooks.litErr, nil, nil
+		c.hooks.mu.Unlock()
+		if p != nil {
+			panic(p)
+		}
+	}
+	if code == CodeOK {
 		return res, nil
 	}
-	e := &Error{Code: code, Op: op, Message: msg, cause: litErr}
-	if code == CodeOK && !fired {
-		// Not expected: the library finished although the literal handler asked to stop.
-		e.Code, e.Message, res = CodeAbort, "transfer stopped by the literal handler", nil
-	}
-	switch {
-	case fired:
-		if code == CodeOK {
-			// The call completed, but the interrupt closed the connection.
-			e.Code, e.Message = CodeInterrupted, "interrupted by the context"
-		}
-		e.ctxErr = ctx.Err()
-	case code == CodeTimeout && deadlineTimer:
-		e.ctxErr = context.DeadlineExceeded
-	}
-	switch e.Code {
+	e := &Error{Code: code, Op: op, Message: msg, ctxErr: ctxErr, cause: litErr}
+	switch code {
 	case CodeNo, CodeBad, CodeReadOnly:
 		e.Result = res
 		return res, e
@@ -492,162 +396,95 @@ func (c *Client) run(ctx context.Context, op string, f cfunc) (*Result, error) {
 	return nil, e
 }
 
-// watch interrupts the call on h once ctx is done, until the returned stop is called; stop
-// tells whether an interrupt was delivered. imap_interrupt only reaches a call that has
-// begun, so it is retried every millisecond until it lands or the call returns.
-func watch(ctx context.Context, h *C.imap_client) (stop func() bool) {
-	done := ctx.Done()
-	if done == nil {
-		return func() bool { return false }
-	}
-	finished := make(chan struct{})
-	fired := make(chan bool, 1)
-	go func() {
-		select {
-		case <-finished:
-			fired <- false
-			return
-		case <-done:
-		}
-		t := time.NewTicker(time.Millisecond)
-		defer t.Stop()
-		for {
-			if Code(C.imap_interrupt(h)) == CodeOK {
-				fired <- true
-				return
-			}
-			select {
-			case <-finished:
-				fired <- false
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	return func() bool {
-		close(finished)
-		return <-fired
-	}
-}
-
 // Close closes the connection without LOGOUT and frees the library handle
-// (imap_client_free). A call in progress on another goroutine is interrupted (it returns
-// ErrInterrupted) and waited for; later calls return ErrClosed. Close is idempotent and
-// always returns nil. Use Logout first for a polite goodbye.
+// (imap_client_free). Calls in progress on other goroutines are interrupted (they return
+// ErrInterrupted) and waited for; later calls return ErrClosed. Idempotent; returns nil.
 func (c *Client) Close() error {
-	c.closing.Store(true)
-	for !c.mu.TryLock() {
-		c.hmu.RLock()
-		if c.h != nil {
-			C.imap_interrupt(c.h)
-		}
-		c.hmu.RUnlock()
-		time.Sleep(time.Millisecond)
-	}
+	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.h == nil {
+	if c.closed {
 		return nil
 	}
-	c.hmu.Lock()
-	h := c.h
+	c.closed = true
+	if c.calls > 0 {
+		C.imap_interrupt(c.h)
+	}
+	for c.calls > 0 {
+		c.left.Wait()
+	}
+	C.imap_client_free(c.h)
 	c.h = nil
-	c.hmu.Unlock()
-	C.imap_client_free(h)
-	if c.trace != nil {
-		c.traceHandle.Delete()
-		c.trace = nil
-	}
-	if c.literal != nil {
-		c.literalHandle.Delete()
-		c.literal = nil
-	}
+	c.hooksH.Delete()
 	runtime.SetFinalizer(c, nil)
 	return nil
+}
+
+// Interrupt ends the calls in progress on the Client with ErrInterrupted or, if none is in
+// progress, the next call, at once (imap_interrupt: sticky, so it cannot be missed by a call
+// about to start). The connection is closed. Safe from any goroutine.
+func (c *Client) Interrupt() {
+	c.accessor(func(h *C.imap_client) { C.imap_interrupt(h) })
 }
 
 // Shutdown closes the connection without LOGOUT (imaplib's shutdown) but keeps the Client:
 // accessors still work, commands return ErrClosed. Close must still be called.
 func (c *Client) Shutdown() error {
-	const op = "SHUTDOWN"
-	if err := c.lock(op); err != nil {
-		return err
-	}
-	defer c.mu.Unlock()
-	if code := Code(C.imap_shutdown(c.h)); code != CodeOK {
-		return &Error{Code: code, Op: op, Message: C.GoString(C.imap_last_error(c.h))}
-	}
-	return nil
+	_, err := c.run(context.Background(), "SHUTDOWN", func(h *C.imap_client, _ **C.imap_result) C.imap_code {
+		return C.imap_shutdown(h)
+	})
+	return err
 }
 
-// SetDebug sets imaplib's debug level: 0 silent, 1 connection events and NO/BAD/BYE,
-// 3 capabilities, 4 every line sent and received, 5 more. Passwords are always redacted.
-// The output goes to stderr, or to the function set with SetTrace.
+// SetDebug sets imaplib's debug level: 0 silent, 1 connection events and NO/BAD/BYE (error
+// and warning), 3 capabilities (info), 4 every line sent and received (debug), 5 more
+// (trace). Passwords are always redacted. The messages go to stderr, or to the Logger.
 func (c *Client) SetDebug(level int) error {
-	const op = "SETDEBUG"
-	if err := c.lock(op); err != nil {
-		return err
-	}
-	defer c.mu.Unlock()
-	if code := Code(C.imap_set_debug(c.h, C.int32_t(level))); code != CodeOK {
-		return &Error{Code: code, Op: op, Message: C.GoString(C.imap_last_error(c.h))}
-	}
-	return nil
+	_, err := c.run(context.Background(), "SETDEBUG", func(h *C.imap_client, _ **C.imap_result) C.imap_code {
+		return C.imap_set_debug(h, C.int32_t(level))
+	})
+	return err
 }
 
-// SetTrace sends the debug output to f instead of stderr; nil restores stderr. f runs on
-// the goroutine of the call, during the call, with the client's lock held: it must not use
-// this client. A panic in f is re-raised by the method that made the call.
-func (c *Client) SetTrace(f TraceFunc) error {
-	if err := c.lock("SETTRACE"); err != nil {
+// slogLevels maps the library's levels (imap_log_level, 1..5) to slog's.
+var slogLevels = [...]slog.Level{slog.LevelError, slog.LevelError, slog.LevelWarn, slog.LevelInfo,
+	slog.LevelDebug, slog.LevelDebug - 4}
+
+// SetLogger sends the library's log messages to l (imap_set_log_callback) instead of
+// stderr; nil restores stderr. Levels map to slog's: error and warning to LevelError and
+// LevelWarn, info to LevelInfo, debug (every line, 4) to LevelDebug, trace (5) to
+// LevelDebug-4. SetLogger also sets the debug level to the most detailed level l is enabled
+// for (SetDebug changes it afterwards). l runs on the goroutine of the call that produced
+// the message, during that call, possibly on several goroutines at once (pipelined calls);
+// it must not call this Client's commands. A panic in its handler is dropped.
+func (c *Client) SetLogger(l *slog.Logger) error {
+	c.hooks.mu.Lock()
+	c.hooks.logger = l
+	c.hooks.mu.Unlock()
+	on := 0
+	if l != nil {
+		on = 1
+	}
+	_, err := c.run(context.Background(), "SETLOGGER", func(h *C.imap_client, _ **C.imap_result) C.imap_code {
+		return C.libimap_go_set_log(h, C.uintptr_t(c.hooksH), C.int(on))
+	})
+	if err != nil || l == nil {
 		return err
 	}
-	defer c.mu.Unlock()
-	return c.setTraceLocked(f)
-}
-
-func (c *Client) setTraceLocked(f TraceFunc) error {
-	var ts *traceState
-	var handle cgo.Handle
-	var code Code
-	if f != nil {
-		ts = &traceState{fn: f}
-		handle = cgo.NewHandle(ts)
-		code = Code(C.libimap_go_set_trace(c.h, C.uintptr_t(handle)))
-	} else {
-		code = Code(C.libimap_go_set_trace(c.h, 0))
-	}
-	if code != CodeOK {
-		if f != nil {
-			handle.Delete()
+	for lvl := 5; lvl >= 1; lvl-- {
+		if l.Enabled(context.Background(), slogLevels[lvl]) {
+			return c.SetDebug(lvl)
 		}
-		return &Error{Code: code, Op: "SETTRACE", Message: C.GoString(C.imap_last_error(c.h))}
 	}
-	if c.trace != nil {
-		c.traceHandle.Delete()
-	}
-	c.trace, c.traceHandle = ts, handle
 	return nil
-}
-
-func (c *Client) takeTracePanic() any {
-	if c.trace == nil || c.trace.panicked == nil {
-		return nil
-	}
-	p := c.trace.panicked
-	c.trace.panicked = nil
-	return p
 }
 
 // accessor runs f on the handle; it returns false (and does not call f) after Close. The
-// library's accessors run alongside a call in progress without waiting for it (they report
-// the handle as of the end of the last call), so only hmu is taken: a call on another
-// goroutine (a long FETCH, an Idler waiting) does not block them.
+// library's accessors do not wait for calls in progress.
 func (c *Client) accessor(f func(h *C.imap_client)) bool {
-	c.hmu.RLock()
-	defer c.hmu.RUnlock()
-	if c.h == nil {
+	if !c.enter() {
 		return false
 	}
+	defer c.leave()
 	f(c.h)
 	return true
 }
@@ -663,10 +500,12 @@ func (c *Client) State() State {
 func (c *Client) Capabilities() []string {
 	var caps []string
 	c.accessor(func(h *C.imap_client) {
-		p := C.imap_client_capabilities(h)
-		if p != nil {
-			caps = strings.Fields(C.GoString(p))
-			C.imap_string_free(p)
+		n := C.imap_client_capability_count(h)
+		for i := C.size_t(0); i < n; i++ {
+			var p *C.char
+			if C.imap_client_capability_get(h, i, &p) == C.IMAP_CODE_OK {
+				caps = append(caps, takeString(p))
+			}
 		}
 	})
 	return caps
@@ -674,13 +513,12 @@ func (c *Client) Capabilities() []string {
 
 // HasCapability reports whether the server advertised capability (case-insensitive).
 func (c *Client) HasCapability(capability string) bool {
-	if strings.IndexByte(capability, 0) >= 0 {
-		return false
-	}
 	yes := false
-	cs := C.CString(capability)
-	defer C.free(unsafe.Pointer(cs))
-	c.accessor(func(h *C.imap_client) { yes = C.imap_client_has_capability(h, cs) != 0 })
+	if strings.IndexByte(capability, 0) < 0 {
+		cs := C.CString(capability)
+		defer C.free(unsafe.Pointer(cs))
+		c.accessor(func(h *C.imap_client) { yes = C.imap_client_has_capability(h, cs) != 0 })
+	}
 	return yes
 }
 
@@ -695,51 +533,45 @@ func (c *Client) ProtocolVersion() string {
 func (c *Client) Welcome() []byte {
 	var w []byte
 	c.accessor(func(h *C.imap_client) {
-		p := C.imap_client_welcome(h)
-		if p != nil {
-			w = []byte(C.GoString(p))
-			C.imap_string_free(p)
+		if p := C.imap_client_welcome(h); p != nil {
+			w = []byte(takeString(p))
 		}
 	})
 	return w
 }
 
-// IsReadOnly reports whether the selected mailbox was opened read-only (imaplib's
-// is_readonly).
-func (c *Client) IsReadOnly() bool {
+// flag reads a boolean accessor; false after Close.
+func (c *Client) flag(f func(h *C.imap_client) C.int32_t) bool {
 	v := false
-	c.accessor(func(h *C.imap_client) { v = C.imap_client_is_readonly(h) != 0 })
+	c.accessor(func(h *C.imap_client) { v = f(h) != 0 })
 	return v
 }
 
-// IsOpen reports whether the connection is open. As in imaplib, State keeps its last value
-// when the connection closes (after an interrupt, ErrAbort, Shutdown...); IsOpen tells
-// whether the client is still usable. False after Close.
+// IsReadOnly reports whether the selected mailbox was opened read-only.
+func (c *Client) IsReadOnly() bool {
+	return c.flag(func(h *C.imap_client) C.int32_t { return C.imap_client_is_readonly(h) })
+}
+
+// IsOpen reports whether the connection is open. State keeps its last value when the
+// connection closes (after an interrupt, ErrAbort, Shutdown...); IsOpen tells whether the
+// client is still usable. False after Close.
 func (c *Client) IsOpen() bool {
-	v := false
-	c.accessor(func(h *C.imap_client) { v = C.imap_client_is_open(h) != 0 })
-	return v
+	return c.flag(func(h *C.imap_client) C.int32_t { return C.imap_client_is_open(h) })
 }
 
 // IsTLS reports whether the connection is protected by TLS.
 func (c *Client) IsTLS() bool {
-	v := false
-	c.accessor(func(h *C.imap_client) { v = C.imap_client_is_tls(h) != 0 })
-	return v
+	return c.flag(func(h *C.imap_client) C.int32_t { return C.imap_client_is_tls(h) })
 }
 
-// UTF8Enabled reports whether the connection is in UTF-8 mode (imaplib's utf8_enabled: the
-// server confirmed ENABLE UTF8=ACCEPT). Then Append sends the message as UTF8 (~{N}...) and
-// Search refuses a charset.
+// UTF8Enabled reports whether the connection is in UTF-8 mode (the server confirmed ENABLE
+// UTF8=ACCEPT): Append then sends UTF8 (~{N}...) and Search refuses a charset.
 func (c *Client) UTF8Enabled() bool {
-	v := false
-	c.accessor(func(h *C.imap_client) { v = C.imap_client_utf8_enabled(h) != 0 })
-	return v
+	return c.flag(func(h *C.imap_client) C.int32_t { return C.imap_client_utf8_enabled(h) })
 }
 
 // FD returns the connection's file descriptor (imaplib's socket()), for poll or select
-// only: reading or writing it corrupts the session. -1 when the connection is closed or
-// after Close. For a DialCommand connection it is the descriptor responses are read from.
+// only; -1 when the connection is closed or after Close.
 func (c *Client) FD() int {
 	fd := -1
 	c.accessor(func(h *C.imap_client) { fd = int(C.imap_client_fd(h)) })

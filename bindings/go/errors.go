@@ -14,46 +14,27 @@ type Code int32
 
 // The status codes of include/imap.h.
 const (
-	CodeOK              Code = 0
-	CodeNo              Code = 1
-	CodeBad             Code = 2
-	CodeAbort           Code = 3
-	CodeReadOnly        Code = 4
-	CodeInvalidArgument Code = 10
-	CodeIllegalState    Code = 11
-	CodeTimeout         Code = 12
-	CodeInterrupted     Code = 13
-	CodeTLS             Code = 14
-	CodeLimit           Code = 15
-	CodeClosed          Code = 16
-	CodeConnect         Code = 17
-	CodeInternal        Code = 18
-	CodeUnsupported     Code = 19
+	CodeOK              Code = C.IMAP_CODE_OK
+	CodeNo              Code = C.IMAP_CODE_NO
+	CodeBad             Code = C.IMAP_CODE_BAD
+	CodeAbort           Code = C.IMAP_CODE_ABORT
+	CodeReadOnly        Code = C.IMAP_CODE_READONLY
+	CodeInvalidArgument Code = C.IMAP_CODE_INVALID_ARGUMENT
+	CodeIllegalState    Code = C.IMAP_CODE_ILLEGAL_STATE
+	CodeTimeout         Code = C.IMAP_CODE_TIMEOUT
+	CodeInterrupted     Code = C.IMAP_CODE_INTERRUPTED
+	CodeTLS             Code = C.IMAP_CODE_TLS
+	CodeLimit           Code = C.IMAP_CODE_LIMIT
+	CodeClosed          Code = C.IMAP_CODE_CLOSED
+	CodeConnect         Code = C.IMAP_CODE_CONNECT
+	CodeInternal        Code = C.IMAP_CODE_INTERNAL
+	CodeUnsupported     Code = C.IMAP_CODE_UNSUPPORTED
 	// CodeParse: server data a Parse method could not read completely. The parsed value is
 	// still returned, with the bad responses in Error.Invalid (FETCH: the message's Err).
-	CodeParse Code = 20
+	CodeParse Code = C.IMAP_CODE_PARSE
+	// CodeStopped: a streamed FETCH was stopped by its consumer; the connection is usable.
+	CodeStopped Code = C.IMAP_CODE_STOPPED
 )
-
-// The numbers above must be include/imap.h's: this fails to compile otherwise.
-func _() {
-	var x [1]struct{}
-	_ = x[CodeOK-C.IMAP_CODE_OK]
-	_ = x[CodeNo-C.IMAP_CODE_NO]
-	_ = x[CodeBad-C.IMAP_CODE_BAD]
-	_ = x[CodeAbort-C.IMAP_CODE_ABORT]
-	_ = x[CodeReadOnly-C.IMAP_CODE_READONLY]
-	_ = x[CodeInvalidArgument-C.IMAP_CODE_INVALID_ARGUMENT]
-	_ = x[CodeIllegalState-C.IMAP_CODE_ILLEGAL_STATE]
-	_ = x[CodeTimeout-C.IMAP_CODE_TIMEOUT]
-	_ = x[CodeInterrupted-C.IMAP_CODE_INTERRUPTED]
-	_ = x[CodeTLS-C.IMAP_CODE_TLS]
-	_ = x[CodeLimit-C.IMAP_CODE_LIMIT]
-	_ = x[CodeClosed-C.IMAP_CODE_CLOSED]
-	_ = x[CodeConnect-C.IMAP_CODE_CONNECT]
-	_ = x[CodeInternal-C.IMAP_CODE_INTERNAL]
-	_ = x[CodeUnsupported-C.IMAP_CODE_UNSUPPORTED]
-	_ = x[CodeParse-C.IMAP_CODE_PARSE]
-}
 
 // String returns the code's symbolic name, "IMAP_CODE_NO" for example.
 func (c Code) String() string { return C.GoString(C.imap_code_name(C.int32_t(c))) }
@@ -106,6 +87,8 @@ var (
 	// still returns what it parsed; Error.Invalid lists the responses it could not read,
 	// with their bytes. Nothing happened to the connection.
 	ErrParse error = &kindError{CodeParse, "unparsable server data"}
+	// ErrStopped: a streamed FETCH was stopped by its consumer. The connection is usable.
+	ErrStopped error = &kindError{CodeStopped, "stopped by the consumer"}
 )
 
 var sentinels = map[Code]error{
@@ -114,6 +97,7 @@ var sentinels = map[Code]error{
 	CodeTimeout: ErrTimeout, CodeInterrupted: ErrInterrupted, CodeTLS: ErrTLS,
 	CodeLimit: ErrLimit, CodeClosed: ErrClosed, CodeConnect: ErrConnect,
 	CodeInternal: ErrInternal, CodeUnsupported: ErrUnsupported, CodeParse: ErrParse,
+	CodeStopped: ErrStopped,
 }
 
 // Error is the error of a failed call.
@@ -130,8 +114,8 @@ type Error struct {
 	// Invalid lists, for CodeParse, the responses that could not be parsed.
 	Invalid []Invalid
 
-	ctxErr error // context.Canceled or context.DeadlineExceeded when the context ended it
-	cause  error // the error of a callback (Authenticate's SASLFunc, a LiteralFunc) that stopped the call
+	ctxErr error // the context's error when its cancellation ended the call
+	cause  error // the error of a callback (SASLFunc, LiteralFunc) that stopped the call
 }
 
 func (e *Error) Error() string {

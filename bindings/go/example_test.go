@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"log/slog"
 	"os"
 	"time"
 
@@ -46,7 +47,7 @@ func Example() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		fmt.Printf("Message %s\n%s\n", num, msg.Data[0].Literal)
+		fmt.Printf("Message %s\n%s\n", num, msg.Item(0).Literal)
 	}
 	M.CloseMailbox(ctx)
 	M.Logout(ctx)
@@ -117,18 +118,69 @@ func ExampleClient_Fetch() {
 	}
 }
 
-// Tracing the protocol (passwords are redacted) into a writer.
-func ExampleClient_SetTrace() {
-	c, err := imap.Dial(context.Background(), "imap.example.org", &imap.Options{
-		Debug: 4, // every line sent and received
-		Trace: imap.WriterTrace(os.Stderr),
-	})
+// The library's log (passwords are redacted) through log/slog: at LevelDebug every line
+// sent and received, at LevelDebug-4 more.
+func ExampleClient_SetLogger() {
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c, err := imap.Dial(context.Background(), "imap.example.org", &imap.Options{Logger: logger})
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer c.Close()
-	// Later, a function instead:
-	c.SetTrace(func(level int, message string) { log.Printf("imap %d: %s", level, message) })
+	c.SetLogger(nil) // later: back to stderr, at the level set by SetDebug
+}
+
+// Several commands in flight from one goroutine: Submit sends, Wait collects.
+func ExampleClient_Submit() {
+	ctx := context.Background()
+	c, err := imap.Dial(ctx, "imap.example.org", nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	// ... Login, Select ...
+	var pending []*imap.Pending
+	for _, n := range []string{"1", "2", "3"} {
+		p, err := c.SubmitFetch(ctx, n, "(UID FLAGS)")
+		if err != nil {
+			log.Fatal(err)
+		}
+		pending = append(pending, p)
+	}
+	st, _ := c.Submit(ctx, "STATUS", imap.String("Sent"), imap.List(imap.Atom("MESSAGES")))
+	for _, p := range pending {
+		r, err := p.Wait(ctx)
+		if err != nil {
+			log.Fatal(err)
+		}
+		msgs, _ := r.ParseFetch()
+		fmt.Println(msgs[0].Seq, msgs[0].UID, msgs[0].Flags)
+	}
+	if r, err := st.Wait(ctx); err == nil {
+		s, _ := r.ParseStatus()
+		fmt.Println(s[0].Messages)
+	}
+}
+
+// A whole mailbox, one message at a time, in constant memory.
+func ExampleClient_FetchEach() {
+	ctx := context.Background()
+	c, err := imap.Dial(ctx, "imap.example.org", nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	// ... Login, Select ...
+	for m, err := range c.FetchEach(ctx, "1:*", "(UID FLAGS ENVELOPE)") {
+		if err != nil {
+			log.Print(err) // a message that did not parse (m != nil), or the FETCH failed (m == nil)
+			continue
+		}
+		fmt.Println(m.UID, m.Envelope.Subject)
+		if m.UID > 1000 {
+			break // the rest of the FETCH is read and dropped; c stays usable
+		}
+	}
 }
 
 // imaplib's response(): untagged data collected during earlier commands.
@@ -142,11 +194,11 @@ func ExampleClient_Response() {
 	// ... Login ...
 	c.Select(ctx, "INBOX", true)
 	r, _ := c.Response("UIDVALIDITY")
-	fmt.Printf("%s\n", r.Data[0].Line)
+	fmt.Printf("%s\n", r.Item(0).Line)
 }
 
 // Waiting for new mail with IDLE: Next returns each update as it arrives; a cancelled
-// context or a deadline ends one Next (within imap.IdlePoll) without disturbing the IDLE,
+// context or a deadline ends one Next at once (imap_wake) without disturbing the IDLE,
 // and Done ends the IDLE.
 func ExampleClient_Idle() {
 	ctx := context.Background()
@@ -174,7 +226,7 @@ func ExampleClient_Idle() {
 			log.Fatal(err)
 		}
 		if u.Type == "EXISTS" {
-			fmt.Printf("mailbox now has %s messages\n", u.Data[0].Line)
+			fmt.Printf("mailbox now has %s messages\n", u.Item(0).Line)
 			break
 		}
 	}

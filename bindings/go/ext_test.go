@@ -136,7 +136,7 @@ func idleMailbox(t *testing.T) (*imap.Client, string) {
 	must(t, "CREATE")(c.Create(ctx, box))
 	t.Cleanup(func() { login(t, "user2").Delete(context.Background(), box) })
 	r := must(t, "SELECT")(c.Select(ctx, box, false))
-	if string(r.Data[0].Line) != "0" {
+	if string(r.Item(0).Line) != "0" {
 		t.Fatalf("fresh mailbox has %q messages", r.Lines())
 	}
 	return c, box
@@ -149,7 +149,7 @@ func TestIdle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.State() != imap.StateIdling || c.State().String() != "IDLING" {
+	if c.State() != imap.StateIdling || c.State().String() != "IMAP_STATE_IDLING" {
 		t.Fatalf("state %v", c.State())
 	}
 	_, err = c.Noop(ctx)
@@ -173,18 +173,18 @@ func TestIdle(t *testing.T) {
 		}
 		accessorsOK.Store(time.Since(start) < 100*time.Millisecond)
 	}()
-	var exists *imap.Update
+	var exists *imap.Result
 	for exists == nil {
 		u, err := idle.Next(ctx)
 		if err != nil {
 			t.Fatalf("Next: %v", err)
 		}
-		t.Logf("update %s %q", u.Type, u.Result().Lines())
+		t.Logf("update %s %q", u.Type, u.Lines())
 		if u.Type == "EXISTS" {
 			exists = u
 		}
 	}
-	if len(exists.Data) != 1 || string(exists.Data[0].Line) != "1" {
+	if exists.Len() != 1 || string(exists.Item(0).Line) != "1" {
 		t.Fatalf("EXISTS update %+v", exists)
 	}
 	if !accessorsOK.Load() {
@@ -197,14 +197,14 @@ func TestIdle(t *testing.T) {
 	_, err = idle.Next(ctx)
 	wantCode(t, err, imap.ErrIllegalState, imap.CodeIllegalState)
 	r = must(t, "FETCH after IDLE")(c.Fetch(ctx, "1", "(FLAGS)"))
-	if len(r.Data) != 1 {
+	if r.Len() != 1 {
 		t.Fatalf("FETCH: %q", r.Lines())
 	}
 }
 
 func TestIdleCancel(t *testing.T) {
 	ctx := ctxT(t)
-	c, _ := idleMailbox(t)
+	c, box := idleMailbox(t)
 	idle, err := c.Idle(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -231,11 +231,30 @@ func TestIdleCancel(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > time.Second {
 		t.Fatalf("Next with deadline: %v after %v", err, time.Since(start))
 	}
+	// Woken without closing: an update still arrives on the same IDLE.
+	other := login(t, "user2")
+	go func() {
+		time.Sleep(100 * time.Millisecond)
+		other.Append(context.Background(), box, "", "", message("after wake", 200))
+	}()
+	for {
+		u, err := idle.Next(ctx)
+		if err != nil {
+			t.Fatalf("Next after the wakes: %v", err)
+		}
+		if u.Type == "EXISTS" {
+			break
+		}
+	}
 	// Done from another goroutine ends a waiting Next.
 	nextErr := make(chan error, 1)
 	go func() {
-		_, err := idle.Next(context.Background())
-		nextErr <- err
+		for { // updates still queued (the RECENT after the EXISTS) come first
+			if _, err := idle.Next(context.Background()); err != nil {
+				nextErr <- err
+				return
+			}
+		}
 	}()
 	time.Sleep(100 * time.Millisecond)
 	r := must(t, "DONE")(idle.Done(ctx))
@@ -300,7 +319,7 @@ func TestDialCommand(t *testing.T) {
 		t.Fatalf("FD %d", c.FD())
 	}
 	r := must(t, "EXAMINE")(c.Select(ctx, "INBOX", true))
-	if c.State() != imap.StateSelected || len(r.Data) != 1 {
+	if c.State() != imap.StateSelected || r.Len() != 1 {
 		t.Fatalf("EXAMINE over a stream: %+v", r)
 	}
 	r = must(t, "LOGOUT")(c.Logout(ctx))
@@ -395,13 +414,13 @@ func TestMetadata(t *testing.T) {
 	r := must(t, "GETMETADATA")(c.GetMetadata(ctx, box, []string{"/private/comment", "/shared/comment"}, ""))
 	all := bytes.Join(append(r.Lines(), r.Literals()...), []byte(" "))
 	if !bytes.Contains(all, []byte("hello from go")) || !bytes.Contains(all, []byte("shared")) {
-		t.Fatalf("GETMETADATA: %+v", r.Data)
+		t.Fatalf("GETMETADATA: %+v", r.Items())
 	}
 	must(t, "SETMETADATA NIL")(c.SetMetadata(ctx, box, imap.Field{Name: "/private/comment", Nil: true}))
 	r = must(t, "GETMETADATA DEPTH")(c.GetMetadata(ctx, box, []string{"/private"}, "DEPTH 1"))
 	all = bytes.Join(append(r.Lines(), r.Literals()...), []byte(" "))
 	if bytes.Contains(all, []byte("hello from go")) {
-		t.Fatalf("entry not removed: %+v", r.Data)
+		t.Fatalf("entry not removed: %+v", r.Items())
 	}
 
 	// Dovecot has no ANNOTATEMORE: the commands reach the server, which answers BAD.
@@ -421,7 +440,7 @@ func TestSortThread(t *testing.T) {
 	ctx := ctxT(t)
 	c := login(t, "user1")
 	r := must(t, "EXAMINE")(c.Select(ctx, "INBOX", true))
-	exists := string(r.Data[0].Line)
+	exists := string(r.Item(0).Line)
 	r = must(t, "SORT")(c.Sort(ctx, "REVERSE DATE", "UTF-8", "ALL"))
 	if n := fmt.Sprint(len(r.Fields())); n != exists {
 		t.Fatalf("SORT: %d numbers, want %s: %q", len(r.Fields()), exists, r.Lines())
@@ -431,7 +450,7 @@ func TestSortThread(t *testing.T) {
 		t.Fatalf("SORT: %+v", r)
 	}
 	r = must(t, "THREAD")(c.Thread(ctx, "REFERENCES", "UTF-8", "ALL"))
-	if len(r.Data) != 1 || !bytes.HasPrefix(r.Data[0].Line, []byte("(")) {
+	if r.Len() != 1 || !bytes.HasPrefix(r.Item(0).Line, []byte("(")) {
 		t.Fatalf("THREAD: %q", r.Lines())
 	}
 	// PARTIAL is IMAP2bis: Dovecot answers BAD.

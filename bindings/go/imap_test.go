@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"os/exec"
@@ -180,7 +181,7 @@ func TestReadOnlySession(t *testing.T) {
 	}
 	must(t, "NOOP")(c.Noop(ctx))
 	r = must(t, "NAMESPACE")(c.Namespace(ctx))
-	if len(r.Data) != 1 || !bytes.HasPrefix(r.Data[0].Line, []byte("((")) {
+	if r.Len() != 1 || !bytes.HasPrefix(r.Item(0).Line, []byte("((")) {
 		t.Fatalf("NAMESPACE data %q", r.Lines())
 	}
 	r = must(t, "LIST")(c.List(ctx, "", "*"))
@@ -205,7 +206,7 @@ func TestReadOnlySession(t *testing.T) {
 	if c.State() != imap.StateSelected || !c.IsReadOnly() {
 		t.Fatalf("after EXAMINE: state %v, readonly %v", c.State(), c.IsReadOnly())
 	}
-	exists, err := strconv.Atoi(string(r.Data[0].Line))
+	exists, err := strconv.Atoi(string(r.Item(0).Line))
 	if err != nil || exists < 20 {
 		t.Fatalf("EXAMINE data %q: want >= 20 messages (DOVECOT_SEED=20)", r.Lines())
 	}
@@ -217,20 +218,20 @@ func TestReadOnlySession(t *testing.T) {
 		t.Fatalf("SEARCH ALL: %d numbers, want %d", n, exists)
 	}
 	r = must(t, "SEARCH CHARSET")(c.Search(ctx, "UTF-8", "SUBJECT", `"e"`, "SINCE", "1-Jan-2000"))
-	if len(r.Data) != 1 {
+	if r.Len() != 1 {
 		t.Fatalf("SEARCH CHARSET data %q", r.Lines())
 	}
 	r = must(t, "FETCH")(c.Fetch(ctx, "1:3", "(FLAGS RFC822.SIZE)"))
-	if len(r.Data) != 3 || r.Data[0].Kind != imap.ItemLine || !bytes.Contains(r.Data[0].Line, []byte("RFC822.SIZE")) {
+	if r.Len() != 3 || r.Item(0).Kind != imap.ItemLine || !bytes.Contains(r.Item(0).Line, []byte("RFC822.SIZE")) {
 		t.Fatalf("FETCH FLAGS: %q", r.Lines())
 	}
 	r = must(t, "FETCH BODY")(c.Fetch(ctx, "1", "(BODY.PEEK[HEADER])"))
 	lits := r.Literals()
-	if len(lits) != 1 || !bytes.Contains(lits[0], []byte("Subject:")) || r.Data[0].Kind != imap.ItemLiteral {
-		t.Fatalf("FETCH BODY.PEEK[HEADER]: %+v", r.Data)
+	if len(lits) != 1 || !bytes.Contains(lits[0], []byte("Subject:")) || r.Item(0).Kind != imap.ItemLiteral {
+		t.Fatalf("FETCH BODY.PEEK[HEADER]: %+v", r.Items())
 	}
-	if r.Data[0].Kind.String() != "Literal" {
-		t.Fatalf("ItemKind.String = %q", r.Data[0].Kind.String())
+	if r.Item(0).Kind.String() != "IMAP_ITEM_KIND_LITERAL" {
+		t.Fatalf("ItemKind.String = %q", r.Item(0).Kind.String())
 	}
 	r = must(t, "UID SEARCH")(c.UID(ctx, "SEARCH", "ALL"))
 	uids := r.Fields()
@@ -242,12 +243,12 @@ func TestReadOnlySession(t *testing.T) {
 		t.Fatalf("UID FETCH: %q", r.Lines())
 	}
 	r = must(t, "RESPONSE")(c.Response("UIDVALIDITY"))
-	if r.Type != "UIDVALIDITY" || len(r.Data) != 1 || r.Data[0].Kind != imap.ItemLine {
+	if r.Type != "UIDVALIDITY" || r.Len() != 1 || r.Item(0).Kind != imap.ItemLine {
 		t.Fatalf("RESPONSE UIDVALIDITY: %+v", r)
 	}
 	r = must(t, "RESPONSE none")(c.Response("NO-SUCH-RESPONSE"))
-	if len(r.Data) != 1 || r.Data[0].Kind != imap.ItemNone || r.Data[0].Line != nil {
-		t.Fatalf("RESPONSE of nothing: %+v", r.Data)
+	if r.Len() != 1 || r.Item(0).Kind != imap.ItemNone || r.Item(0).Line != nil {
+		t.Fatalf("RESPONSE of nothing: %+v", r.Items())
 	}
 	must(t, "RECENT")(c.Recent(ctx))
 	must(t, "CHECK")(c.Check(ctx))
@@ -310,7 +311,7 @@ func TestWriteCommands(t *testing.T) {
 	must(t, "APPEND LF")(c.Append(ctx, box, "", "", []byte("Subject: lf\n\nbody\n")))
 
 	r := must(t, "SELECT")(c.Select(ctx, box, false))
-	if string(r.Data[0].Line) != "5" || c.IsReadOnly() {
+	if string(r.Item(0).Line) != "5" || c.IsReadOnly() {
 		t.Fatalf("SELECT: %q readonly=%v", r.Lines(), c.IsReadOnly())
 	}
 	r = must(t, "FETCH LF")(c.Fetch(ctx, "5", "(BODY.PEEK[])"))
@@ -318,7 +319,7 @@ func TestWriteCommands(t *testing.T) {
 		t.Fatalf("appended LF message came back as %q", got)
 	}
 	r = must(t, "SEARCH SEEN")(c.Search(ctx, "", "SEEN"))
-	if string(r.Data[0].Line) != "2" {
+	if string(r.Item(0).Line) != "2" {
 		t.Fatalf("SEARCH SEEN: %q", r.Lines())
 	}
 	r = must(t, "STORE")(c.Store(ctx, "1", "+FLAGS", `(\Flagged)`))
@@ -331,12 +332,12 @@ func TestWriteCommands(t *testing.T) {
 	}
 	must(t, "MOVE")(c.Move(ctx, "3", box2))
 	// MOVE's untagged EXPUNGE waits in the response store until asked for (imaplib).
-	if r := must(t, "RESPONSE EXPUNGE")(c.Response("EXPUNGE")); len(r.Data) != 1 || string(r.Data[0].Line) != "3" {
+	if r := must(t, "RESPONSE EXPUNGE")(c.Response("EXPUNGE")); r.Len() != 1 || string(r.Item(0).Line) != "3" {
 		t.Fatalf("EXPUNGE responses after MOVE: %q", r.Lines())
 	}
 	must(t, "STORE deleted")(c.Store(ctx, "1", "+FLAGS.SILENT", `\Deleted`))
 	r = must(t, "EXPUNGE")(c.Expunge(ctx))
-	if len(r.Data) != 1 || string(r.Data[0].Line) != "1" {
+	if r.Len() != 1 || string(r.Item(0).Line) != "1" {
 		t.Fatalf("EXPUNGE data %q", r.Lines())
 	}
 	must(t, "UID STORE")(c.UID(ctx, "STORE", "1:*", "+FLAGS", `(\Deleted)`))
@@ -762,7 +763,7 @@ func largeFetchEndedBy(t *testing.T, delay time.Duration,
 	box := bigMailbox(t)
 	c = login(t, "user2")
 	r := must(t, "EXAMINE")(c.Select(ctxT(t), box, true))
-	if string(r.Data[0].Line) != "50" {
+	if string(r.Item(0).Line) != "50" {
 		t.Fatalf("big mailbox has %q messages", r.Lines())
 	}
 	ctx, cancel := mk(delay)
@@ -772,7 +773,7 @@ func largeFetchEndedBy(t *testing.T, delay time.Duration,
 	elapsed := time.Since(start)
 	if err == nil {
 		t.Logf("FETCH of 50 x 200 KB finished in %v, before the context ended at %v (%d items)",
-			elapsed, delay, len(r.Data))
+			elapsed, delay, r.Len())
 		return nil, 0, c, false
 	}
 	if e := (*imap.Error)(nil); !errors.As(err, &e) {
@@ -834,8 +835,8 @@ func TestDeadlineLargeFetch(t *testing.T) {
 	t.Fatal("every FETCH finished before its deadline")
 }
 
-// A deadline against a server that never answers: the library's lowered I/O timeout or the
-// watcher, whichever fires first; both give DeadlineExceeded and ErrTimeout.
+// A deadline against a server that never answers: the deadline interrupts the call, which
+// reports DeadlineExceeded and ErrTimeout.
 func TestDeadlineSilentServer(t *testing.T) {
 	addr := fakeServer(t, func(conn net.Conn, r *bufio.Reader) { ioDrain(r) })
 	c, err := imap.Dial(ctxT(t), addr, nil)
@@ -870,7 +871,7 @@ func TestContextDoneBeforeCall(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err %v", err)
 	}
-	// Nothing was sent: the connection is intact, and the default timeouts are back.
+	// Nothing was sent: the connection is intact, and a later deadline does not linger.
 	must(t, "NOOP")(c.Noop(ctxT(t)))
 	ctx3, cancel3 := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel3()
@@ -975,60 +976,98 @@ func TestCloseInterruptsCall(t *testing.T) {
 	}
 }
 
-// ---- tracing -----------------------------------------------------------------------------
+// ---- logging ---------------------------------------------------------------------------
 
-func TestTrace(t *testing.T) {
-	var mu sync.Mutex
-	var lines []string
-	c, err := imap.Dial(ctxT(t), plainAddr(), &imap.Options{
-		Debug: 4,
-		Trace: func(level int, msg string) {
-			mu.Lock()
-			lines = append(lines, fmt.Sprintf("%d %s", level, msg))
-			mu.Unlock()
-		},
-	})
+// recorder is a slog.Handler keeping every record; it panics on a message containing
+// "panic-me" when armed.
+type recorder struct {
+	mu    sync.Mutex
+	recs  []slog.Record
+	level slog.Level
+	boom  atomic.Bool
+}
+
+func (r *recorder) Enabled(_ context.Context, l slog.Level) bool { return l >= r.level }
+func (r *recorder) Handle(_ context.Context, rec slog.Record) error {
+	if r.boom.Load() {
+		panic("boom")
+	}
+	r.mu.Lock()
+	r.recs = append(r.recs, rec)
+	r.mu.Unlock()
+	return nil
+}
+func (r *recorder) WithAttrs([]slog.Attr) slog.Handler { return r }
+func (r *recorder) WithGroup(string) slog.Handler      { return r }
+
+func (r *recorder) text(min slog.Level) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var b strings.Builder
+	for _, rec := range r.recs {
+		if rec.Level >= min {
+			fmt.Fprintf(&b, "%v %s\n", rec.Level, rec.Message)
+		}
+	}
+	return b.String()
+}
+
+func TestLogger(t *testing.T) {
+	rec := &recorder{level: slog.LevelDebug}
+	c, err := imap.Dial(ctxT(t), plainAddr(), &imap.Options{Logger: slog.New(rec)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
 	must(t, "LOGIN")(c.Login(ctxT(t), "user1", "pass1"))
 	must(t, "NOOP")(c.Noop(ctxT(t)))
-	all := strings.Join(lines, "\n")
-	if !strings.Contains(all, "NOOP") || !strings.Contains(all, "LOGIN") {
-		t.Fatalf("trace lacks commands:\n%s", all)
+	_, err = c.Select(ctxT(t), "no-such-mailbox", false)
+	wantCode(t, err, imap.ErrNo, imap.CodeNo)
+	// LevelDebug enables the library's level 4: every line, as DEBUG records.
+	all := rec.text(slog.LevelDebug)
+	if !strings.Contains(all, "DEBUG") || !strings.Contains(all, "NOOP") || !strings.Contains(all, "LOGIN") {
+		t.Fatalf("log lacks the commands:\n%s", all)
 	}
 	if strings.Contains(all, "pass1") {
-		t.Fatalf("password traced:\n%s", all)
+		t.Fatalf("password logged:\n%s", all)
+	}
+	if strings.Contains(all, "DEBUG-4") {
+		t.Fatalf("trace records although the handler is at LevelDebug:\n%s", all)
+	}
+	// The library's levels map to slog's: a NO is an error (level 1), the capabilities info
+	// (level 3).
+	if !strings.Contains(rec.text(slog.LevelError), "NO response") ||
+		!strings.Contains(rec.text(slog.LevelInfo), "INFO CAPABILITIES") {
+		t.Fatalf("levels:\n%s", all)
 	}
 
-	var buf bytes.Buffer
-	if err := c.SetTrace(imap.WriterTrace(&buf)); err != nil {
-		t.Fatal(err)
-	}
-	must(t, "NOOP")(c.Noop(ctxT(t)))
-	if !strings.Contains(buf.String(), "imap[4]: ") || !strings.Contains(buf.String(), "NOOP") {
-		t.Fatalf("WriterTrace output %q", buf.String())
-	}
+	// A panicking handler is dropped, the call goes on.
+	rec.boom.Store(true)
+	must(t, "NOOP with a panicking handler")(c.Noop(ctxT(t)))
+	rec.boom.Store(false)
 
-	// A panic in the trace function comes out of the call that traced.
-	c.SetTrace(func(int, string) { panic("boom") })
-	func() {
-		defer func() {
-			if p := recover(); p != "boom" {
-				t.Fatalf("recovered %v", p)
-			}
-		}()
-		c.Noop(ctxT(t))
-		t.Fatal("no panic")
-	}()
-	if err := c.SetTrace(nil); err != nil {
+	// Back to stderr, silent at level 0: nothing more reaches the logger.
+	if err := c.SetLogger(nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.SetDebug(0); err != nil {
 		t.Fatal(err)
 	}
-	must(t, "NOOP after panic")(c.Noop(ctxT(t)))
+	n := len(rec.text(slog.LevelDebug - 8))
+	must(t, "NOOP")(c.Noop(ctxT(t)))
+	if len(rec.text(slog.LevelDebug-8)) != n {
+		t.Fatal("logged after SetLogger(nil)")
+	}
+
+	// A logger at LevelInfo gets no line-by-line records.
+	info := &recorder{level: slog.LevelInfo}
+	if err := c.SetLogger(slog.New(info)); err != nil {
+		t.Fatal(err)
+	}
+	must(t, "NOOP")(c.Noop(ctxT(t)))
+	if got := info.text(slog.LevelDebug - 8); strings.Contains(got, "NOOP") {
+		t.Fatalf("info logger got %q", got)
+	}
 }
 
 func TestOptionsRejected(t *testing.T) {
@@ -1050,7 +1089,7 @@ func TestErrorStrings(t *testing.T) {
 	if imap.CodeNo.String() != "IMAP_CODE_NO" || imap.CodeNo.Description() == "" {
 		t.Fatal(imap.CodeNo.String())
 	}
-	if imap.StateSelected.String() != "SELECTED" {
+	if imap.StateSelected.String() != "IMAP_STATE_SELECTED" {
 		t.Fatal(imap.StateSelected.String())
 	}
 	if !strings.HasPrefix(imap.ErrTLS.Error(), "imap: ") {

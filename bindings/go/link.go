@@ -3,8 +3,8 @@
 package imap
 
 // In-repository build: the header from include/ and the library cargo builds in
-// target/release. The loader looks for the SONAME libimap.so.0, which cargo does not create;
-// _solib/libimap.so.0 is a committed symlink to ../../../target/release/libimap.so, so the
+// target/release. The loader looks for the SONAME libimap.so.1, which cargo does not create;
+// _solib/libimap.so.1 is a committed symlink to ../../../target/release/libimap.so, so the
 // first rpath entry finds it. Build with -tags imap_pkgconfig to use an installed library.
 
 // #cgo CFLAGS: -I${SRCDIR}/../../include

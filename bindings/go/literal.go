@@ -14,17 +14,17 @@ static int32_t libimap_go_literal_trampoline(void *user_data, const uint8_t *lin
 	                        (uint8_t *)chunk, chunk_len);
 }
 
-// Sets (handle != 0) or clears the literal callback; the cgo.Handle travels as user_data.
-static imap_code libimap_go_set_literal(imap_client *client, uintptr_t handle, uint64_t min_size) {
-	return imap_set_literal_callback(client, handle ? libimap_go_literal_trampoline : NULL,
-	                                 (void *)handle, min_size);
+// Sets (on != 0) or clears the literal callback; the hooks' cgo.Handle travels as user_data.
+static imap_code libimap_go_set_literal(imap_client *client, uintptr_t handle, int on, uint64_t min_size) {
+	return imap_set_literal_callback(client, on ? libimap_go_literal_trampoline : NULL,
+	                                 (void *)handle, on ? min_size : 0);
 }
 */
 import "C"
 
 import (
+	"context"
 	"io"
-	"runtime/cgo"
 )
 
 // LiteralChunk is one piece of a streamed literal, given to a LiteralFunc.
@@ -48,10 +48,10 @@ type LiteralChunk struct {
 // Returning an error stops the transfer: the call in progress fails with an error that
 // satisfies errors.Is for both ErrAbort and the returned error, and the connection is
 // closed (the rest of the response cannot be skipped safely). It runs on the goroutine of
-// the call, during the call, with the client's lock held: it must not call methods of the
-// same client (accessors excepted), and it should not block for long. A panic in it stops
-// the transfer too (the connection is closed) and is re-raised by the method that made the
-// call.
+// the call that reads the literal, during that call (with pipelined calls, on several
+// goroutines, one at a time per connection): it must not call commands of the same Client,
+// and it should not block for long. A panic in it stops the transfer too and is re-raised
+// by the method whose call failed.
 type LiteralFunc func(chunk LiteralChunk) error
 
 // LiteralsTo returns a LiteralFunc that writes the bytes of every streamed literal to w, one
@@ -68,51 +68,21 @@ func LiteralsTo(w io.Writer) LiteralFunc {
 }
 
 // SetLiteralHandler streams every literal of at least minSize bytes that any later call
-// receives (FETCH and UID FETCH bodies, IDLE updates, ...) to fn, chunk by chunk, instead of
-// holding it in the Result: memory stays constant whatever the message size
-// (imap_set_literal_callback). Smaller literals (mailbox names, short headers, envelope
-// strings) are buffered as usual; a minSize of a few KiB keeps those out of fn. In the
-// Result a streamed literal is an ItemLiteral item with Streamed set, its size in Size and
-// a nil Literal; ParseFetch reports it as a Section with Streamed and StreamedSize. A nil
-// fn restores buffering. The handler stays until replaced, restored or Close; see
-// LiteralFunc for what it may do.
+// receives (FETCH bodies, IDLE updates, ...) to fn, chunk by chunk, instead of holding it
+// in the Result: memory stays constant whatever the message size
+// (imap_set_literal_callback). Smaller literals are buffered as usual. In the Result a
+// streamed literal is an ItemLiteral with Streamed set and its size in Size; ParseFetch
+// reports it as a Section with Streamed and StreamedSize. A nil fn restores buffering.
 func (c *Client) SetLiteralHandler(minSize uint64, fn LiteralFunc) error {
-	const op = "SETLITERALHANDLER"
-	if err := c.lock(op); err != nil {
-		return err
-	}
-	defer c.mu.Unlock()
-	var ls *literalState
-	var handle cgo.Handle
-	var code Code
+	c.hooks.mu.Lock()
+	c.hooks.literal = fn
+	c.hooks.mu.Unlock()
+	on := 0
 	if fn != nil {
-		ls = &literalState{fn: fn}
-		handle = cgo.NewHandle(ls)
-		code = Code(C.libimap_go_set_literal(c.h, C.uintptr_t(handle), C.uint64_t(minSize)))
-	} else {
-		code = Code(C.libimap_go_set_literal(c.h, 0, 0))
+		on = 1
 	}
-	if code != CodeOK {
-		if fn != nil {
-			handle.Delete()
-		}
-		return &Error{Code: code, Op: op, Message: C.GoString(C.imap_last_error(c.h))}
-	}
-	// The library no longer calls the old handler: its handle can go.
-	if c.literal != nil {
-		c.literalHandle.Delete()
-	}
-	c.literal, c.literalHandle = ls, handle
-	return nil
-}
-
-// takeLiteralOutcome returns, and clears, the panic and error the literal handler left
-// during the call that just returned.
-func (c *Client) takeLiteralOutcome() (panicked any, err error) {
-	if c.literal == nil {
-		return nil, nil
-	}
-	panicked, err = c.literal.panicked, c.literal.err
-	c.literal.err, c.literal.panicked = nil, nil
-	return panicked, err
+	_, err := c.run(context.Background(), "SETLITERALHANDLER", func(h *C.imap_client, _ **C.imap_result) C.imap_code {
+		return C.libimap_go_set_literal(h, C.uintptr_t(c.hooksH), C.int(on), C.uint64_t(minSize))
+	})
+	return err
 }

@@ -21,10 +21,10 @@ func examineInbox(t *testing.T) *imap.Client {
 func bufferedBody(t *testing.T, c *imap.Client) []byte {
 	t.Helper()
 	r := must(t, "FETCH")(c.Fetch(ctxT(t), "2", "(BODY.PEEK[])"))
-	if len(r.Data) == 0 || r.Data[0].Kind != imap.ItemLiteral || r.Data[0].Streamed {
-		t.Fatalf("buffered FETCH data %+v", r.Data)
+	if r.Len() == 0 || r.Item(0).Kind != imap.ItemLiteral || r.Item(0).Streamed {
+		t.Fatalf("buffered FETCH data %+v", r.Items())
 	}
-	it := r.Data[0]
+	it := r.Item(0)
 	if it.Literal == nil || it.Size != uint64(len(it.Literal)) || len(it.Literal) < 100 {
 		t.Fatalf("buffered literal: size %d, %d bytes", it.Size, len(it.Literal))
 	}
@@ -67,7 +67,7 @@ func TestLiteralHandlerStreams(t *testing.T) {
 		!bytes.HasSuffix(lines[0], []byte(fmt.Sprintf("{%d}", len(want)))) {
 		t.Fatalf("announcing lines %q", lines)
 	}
-	it := r.Data[0]
+	it := r.Item(0)
 	if it.Kind != imap.ItemLiteral || !it.Streamed || it.Literal != nil || it.Size != uint64(len(want)) {
 		t.Fatalf("streamed item: kind %v streamed %v literal %d bytes size %d",
 			it.Kind, it.Streamed, len(it.Literal), it.Size)
@@ -97,7 +97,7 @@ func TestLiteralHandlerStreams(t *testing.T) {
 		t.Fatal(err)
 	}
 	r = must(t, "FETCH below minSize")(c.Fetch(ctx, "2", "(BODY.PEEK[])"))
-	if it := r.Data[0]; it.Streamed || !bytes.Equal(it.Literal, want) {
+	if it := r.Item(0); it.Streamed || !bytes.Equal(it.Literal, want) {
 		t.Fatalf("below minSize: streamed %v, %d bytes", it.Streamed, len(it.Literal))
 	}
 
@@ -176,22 +176,5 @@ func TestLiteralHandlerPanic(t *testing.T) {
 	c.Close()
 	if err := c.SetLiteralHandler(0, nil); !errors.Is(err, imap.ErrClosed) {
 		t.Fatalf("SetLiteralHandler after Close: %v", err)
-	}
-}
-
-func TestParseStreamedHandBuilt(t *testing.T) {
-	// A Result with a streamed item, built by hand: handed to the parser as streamed.
-	r := &imap.Result{Type: "FETCH", Data: []imap.Item{
-		{Kind: imap.ItemLiteral, Line: []byte("5 (UID 9 BODY[TEXT] {2000}"), Streamed: true, Size: 2000},
-		{Kind: imap.ItemLiteral, Line: []byte(" BODY[HEADER] {0}"), Literal: []byte{}},
-		{Kind: imap.ItemLine, Line: []byte(")")},
-	}}
-	msgs, err := r.ParseFetch()
-	if err != nil || len(msgs) != 1 || len(msgs[0].Sections) != 2 {
-		t.Fatalf("ParseFetch: %v %+v", err, msgs)
-	}
-	s0, s1 := msgs[0].Sections[0], msgs[0].Sections[1]
-	if !s0.Streamed || s0.StreamedSize != 2000 || s0.Data != nil || s1.Streamed || s1.Data == nil {
-		t.Fatalf("sections %+v / %+v", s0, s1)
 	}
 }

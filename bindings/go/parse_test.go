@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"reflect"
 	"runtime"
 	"strings"
 	"sync"
@@ -80,7 +79,7 @@ func TestFetchParsedInbox(t *testing.T) {
 		}
 		if b.Multipart {
 			multipart++
-			if b.Param("boundary") == "" || len(b.Children) < 2 || b.Part(1) != b.Children[0] {
+			if b.Param("boundary") == "" || len(b.Children) < 2 || b.Find("1") != b.Children[0] {
 				t.Fatalf("message %d multipart: %+v", i+1, b)
 			}
 			for _, p := range b.Children {
@@ -118,19 +117,18 @@ func TestFetchParsedInbox(t *testing.T) {
 		!bytes.HasPrefix(bytes.ToLower(hf.Data), []byte("subject:")) {
 		t.Fatalf("HEADER.FIELDS section: %+v", hf)
 	}
-	// The Result holds only Go data: a copy parses the same, again and again.
-	cp := *r
+	// The Result keeps the library's result: it parses the same, again and again.
 	for i := 0; i < 3; i++ {
-		again, err := cp.ParseFetch()
+		again, err := r.ParseFetch()
 		if err != nil || len(again) != 1 || !bytes.Equal(again[0].Section(""), ms[0].Section("")) {
-			t.Fatalf("ParseFetch of a copy (%d): %v %d", i, err, len(again))
+			t.Fatalf("ParseFetch again (%d): %v %d", i, err, len(again))
 		}
 	}
 	var nilResult *imap.Result
 	_, err = nilResult.ParseFetch()
 	wantCode(t, err, imap.ErrInvalidArgument, imap.CodeInvalidArgument)
-	if l, err := (&imap.Result{}).ParseList(); err != nil || len(l) != 0 {
-		t.Fatalf("ParseList of an empty hand-made Result: %v %v", l, err)
+	if l, err := (&imap.Result{}).ParseList(); !errors.Is(err, imap.ErrInvalidArgument) || len(l) != 0 {
+		t.Fatalf("ParseList of a Result not made by the library: %v %v", l, err)
 	}
 	// A result without FETCH data: no messages, no error.
 	r = must(t, "NOOP")(c.Noop(ctx))
@@ -139,9 +137,8 @@ func TestFetchParsedInbox(t *testing.T) {
 	}
 }
 
-// A Result holds only Go memory: Parse methods work after the Client is closed (the
-// library's result was freed when the command returned), concurrently, and on Results made
-// by hand.
+// A Result owns its library result: Parse methods work after the Client is closed, and
+// concurrently.
 func TestParseAfterClose(t *testing.T) {
 	ctx := ctxT(t)
 	c := login(t, "user1")
@@ -160,14 +157,6 @@ func TestParseAfterClose(t *testing.T) {
 		t.Fatalf("NOOP after Close: %v", err)
 	}
 	runtime.GC() // nothing of the closed client or its results is needed below
-
-	// No hidden state: every field of Result is exported Go data.
-	rt := reflect.TypeOf(imap.Result{})
-	for i := 0; i < rt.NumField(); i++ {
-		if !rt.Field(i).IsExported() {
-			t.Fatalf("Result has an unexported field %s", rt.Field(i).Name)
-		}
-	}
 
 	// Several goroutines parse the same Results at once (go test -race checks them).
 	var wg sync.WaitGroup
@@ -208,50 +197,6 @@ func TestParseAfterClose(t *testing.T) {
 	code, err := sel.ParseCode()
 	if err != nil || code.Kind != imap.ResponseCodeReadOnly {
 		t.Fatalf("ParseCode of EXAMINE after Close: %v %+v", err, code)
-	}
-}
-
-// Results made by hand go through imap_result_new like any other.
-func TestParseHandMadeResult(t *testing.T) {
-	r := &imap.Result{Type: "OK", Status: "OK", Text: []byte("[APPENDUID 38505 3955:3957] Append completed."),
-		Data: []imap.Item{{Kind: imap.ItemNone}}}
-	code, err := r.ParseCode()
-	if err != nil || code.Kind != imap.ResponseCodeAppendUID || code.Number != 38505 ||
-		code.UIDs.String() != "3955:3957" {
-		t.Fatalf("ParseCode: %v %+v", err, code)
-	}
-	// No tagged reply: no code, whatever Text holds.
-	r.Status = ""
-	if code, err := r.ParseCode(); err != nil || code.Kind != imap.ResponseCodeNone {
-		t.Fatalf("ParseCode without Status: %v %+v", err, code)
-	}
-
-	f := &imap.Result{Type: "OK", Status: "OK", Text: []byte("Fetch completed."), Data: []imap.Item{
-		{Kind: imap.ItemLiteral, Line: []byte("7 (UID 42 FLAGS (\\Seen) BODY[] {5}"), Literal: []byte("hello")},
-		{Kind: imap.ItemLine, Line: []byte(")")},
-		{Kind: imap.ItemLine, Line: []byte("8 (UID 43 FLAGS ())")},
-	}}
-	ms, err := f.ParseFetch()
-	if err != nil || len(ms) != 2 || ms[0].Seq != 7 || ms[0].UID != 42 || !contains(ms[0].Flags, `\Seen`) ||
-		string(ms[0].Section("")) != "hello" || ms[1].UID != 43 || ms[1].Flags == nil {
-		t.Fatalf("ParseFetch of a hand-made Result: %v %+v", err, ms)
-	}
-	s := &imap.Result{Type: "OK", Data: []imap.Item{{Kind: imap.ItemLine, Line: []byte("2 3 5 (MODSEQ 917162500)")}}}
-	if sr, err := s.ParseSearch(); err != nil || len(sr.IDs) != 3 || sr.IDs[2] != 5 || !sr.HasModSeq || sr.ModSeq != 917162500 {
-		t.Fatalf("ParseSearch of a hand-made Result: %v %+v", err, sr)
-	}
-
-	for name, bad := range map[string]*imap.Result{
-		"unknown kind":     {Type: "OK", Data: []imap.Item{{Kind: 7, Line: []byte("x")}}},
-		"NUL in Status":    {Type: "OK", Status: "O\x00K"},
-		"NUL in Type":      {Type: "O\x00K"},
-		"Type not UTF-8":   {Type: "\xff"},
-		"Status not UTF-8": {Type: "OK", Status: "\xfe"},
-	} {
-		_, err := bad.ParseFetch()
-		if !errors.Is(err, imap.ErrInvalidArgument) {
-			t.Errorf("%s: %v", name, err)
-		}
 	}
 }
 
@@ -300,7 +245,7 @@ func TestAppendBodyStructure(t *testing.T) {
 	r := must(t, "APPEND")(c.Append(ctx, box, `(\Seen $Report)`, "", []byte(multipartMessage)))
 	code, err := r.ParseCode()
 	if err != nil || code.Kind != imap.ResponseCodeAppendUID || code.Name != "APPENDUID" || code.Number == 0 ||
-		len(code.UIDs) != 1 || code.UIDs[0].Start != code.UIDs[0].End || code.Kind.String() != "APPENDUID" {
+		len(code.UIDs) != 1 || code.UIDs[0].Start != code.UIDs[0].End || code.Kind.String() != "IMAP_RESPONSE_CODE_KIND_APPENDUID" {
 		t.Fatalf("APPENDUID: %+v %v", code, err)
 	}
 	uid := code.UIDs[0].Start
@@ -338,7 +283,7 @@ func TestAppendBodyStructure(t *testing.T) {
 	if !b.Multipart || !strings.EqualFold(b.Subtype, "mixed") || b.Param("BOUNDARY") != "b1" || len(b.Children) != 2 {
 		t.Fatalf("body structure: %+v", b)
 	}
-	text, pdf := b.Part(1), b.Part(2)
+	text, pdf := b.Find("1"), b.Find("2")
 	if !strings.EqualFold(text.Type, "text") || !strings.EqualFold(text.Subtype, "plain") ||
 		text.Param("charset") != "utf-8" || !strings.EqualFold(text.Encoding, "8bit") || !text.HasLines ||
 		text.Size != 19 || text.Disposition != nil {
@@ -350,8 +295,8 @@ func TestAppendBodyStructure(t *testing.T) {
 		len(pdf.Disposition.Params) != 1 || pdf.Disposition.Params[0].Value != "report.pdf" {
 		t.Fatalf("part 2: %+v (disposition %+v)", pdf, pdf.Disposition)
 	}
-	if b.Part(3) != nil || b.Part(1, 1) != text || b.Part(1, 2) != nil || b.Part() != b {
-		t.Fatal("Part numbering")
+	if b.Find("3") != nil || b.Find("1.2") != nil || b.Part != "" || text.Part != "1" || pdf.Part != "2" {
+		t.Fatalf("part numbering: %q %q %q", b.Part, text.Part, pdf.Part)
 	}
 	if m.Body == nil || !m.Body.Multipart || len(m.Body.Children) != 2 || m.Body.Children[1].Disposition != nil {
 		t.Fatalf("BODY (no extension data): %+v", m.Body)
@@ -766,7 +711,7 @@ func TestIdleUpdateParse(t *testing.T) {
 		if u.Type != "FETCH" {
 			continue
 		}
-		msgs, err := u.Result().ParseFetch()
+		msgs, err := u.ParseFetch()
 		if err != nil || len(msgs) != 1 || msgs[0].Seq != 1 || !contains(msgs[0].Flags, `\Flagged`) {
 			t.Fatalf("FETCH update: %+v %v", msgs, err)
 		}

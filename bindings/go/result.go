@@ -5,6 +5,7 @@ import "C"
 
 import (
 	"bytes"
+	"runtime"
 	"unsafe"
 )
 
@@ -13,36 +14,18 @@ type ItemKind int32
 
 const (
 	// ItemNone is imaplib's None: no response of the kind asked for.
-	ItemNone ItemKind = 0
+	ItemNone ItemKind = C.IMAP_ITEM_KIND_NONE
 	// ItemLine is one line, in Line.
-	ItemLine ItemKind = 1
+	ItemLine ItemKind = C.IMAP_ITEM_KIND_LINE
 	// ItemLiteral is imaplib's (header, literal) pair: the line that announced the literal
 	// in Line, the literal in Literal (or, for a literal streamed to the handler set with
 	// SetLiteralHandler, Streamed set and a nil Literal).
-	ItemLiteral ItemKind = 2
+	ItemLiteral ItemKind = C.IMAP_ITEM_KIND_LITERAL
 )
 
-// The numbers above must be include/imap.h's: this fails to compile otherwise.
-func _() {
-	var x [1]struct{}
-	_ = x[ItemNone-C.IMAP_ITEM_KIND_NONE]
-	_ = x[ItemLine-C.IMAP_ITEM_KIND_LINE]
-	_ = x[ItemLiteral-C.IMAP_ITEM_KIND_LITERAL]
-}
+func (k ItemKind) String() string { return C.GoString(C.imap_item_kind_name(C.int32_t(k))) }
 
-func (k ItemKind) String() string {
-	switch k {
-	case ItemNone:
-		return "None"
-	case ItemLine:
-		return "Line"
-	case ItemLiteral:
-		return "Literal"
-	}
-	return "ItemKind(?)"
-}
-
-// Item is one element of a result's data.
+// Item is one element of a result's data, copied out of the library's result.
 type Item struct {
 	Kind    ItemKind
 	Line    []byte // the line (without CRLF); nil for ItemNone
@@ -50,65 +33,129 @@ type Item struct {
 	// Streamed is set for an ItemLiteral whose bytes went to the LiteralFunc set with
 	// SetLiteralHandler instead of Literal.
 	Streamed bool
-	// Size is the literal's size in bytes for ItemLiteral (len(Literal) when buffered, the
-	// streamed size when Streamed); 0 for the other kinds.
+	// Size is the literal's size for ItemLiteral (the streamed size when Streamed).
 	Size uint64
 }
 
-// Result is a command's outcome: imaplib's (typ, data) plus the tagged reply. It holds only
-// Go memory: the library's result is copied out and freed as soon as the command returns,
-// and the Parse methods rebuild a temporary library result from Type, Data, Status and Text
-// (so they also work on a Result built or modified by hand, and after the Client is closed).
+// Result is a command's outcome: imaplib's (typ, data) plus the tagged reply. It holds the
+// library's result (freed by a cleanup once the Result is unreachable): Items copies the
+// data out on demand, and the Parse methods hand the library's result to its parsers
+// directly. A Result is read-only, so its methods may run concurrently.
 type Result struct {
 	// Type is imaplib's typ: "OK", "NO", "BAD", "BYE" (Logout), or the name given to
 	// Response.
 	Type string
-	// Data is imaplib's data list.
-	Data []Item
-	// Status is the tagged status ("OK", "NO", "BAD"); "" when no tagged reply was read
-	// (Response, a LOGOUT answered by BYE only).
+	// Status is the tagged status ("OK", "NO", "BAD"); "" when no tagged reply was read.
 	Status string
 	// Text is the tagged text, "[READ-WRITE] Select completed" for example.
 	Text []byte
 	// Code is the response code's name in the tagged text ("APPENDUID"), or "".
 	Code string
-	// CodeData is the response code's data ("38505 3955" for [APPENDUID 38505 3955]); see
-	// ParseCode for it parsed.
+	// CodeData is the response code's data ("38505 3955"); see ParseCode.
 	CodeData []byte
+
+	p *C.imap_result
 }
 
-// Lines returns the Line of every item that is not ItemNone.
-func (r *Result) Lines() [][]byte {
-	var out [][]byte
-	for _, it := range r.Data {
-		if it.Kind != ItemNone {
-			out = append(out, it.Line)
+// newResult wraps p (NULL gives nil); p is freed when the Result becomes unreachable.
+func newResult(p *C.imap_result) *Result {
+	if p == nil {
+		return nil
+	}
+	r := &Result{Type: goString(C.imap_result_type(p)), Status: goString(C.imap_result_status(p)),
+		Code: goString(C.imap_result_code(p)), p: p}
+	var n C.size_t
+	r.Text = goBytes(C.imap_result_text(p, &n), n)
+	r.CodeData = goBytes(C.imap_result_code_data(p, &n), n)
+	runtime.AddCleanup(r, func(p *C.imap_result) { C.imap_result_free(p) }, p)
+	return r
+}
+
+// Len is the number of data items.
+func (r *Result) Len() int {
+	if r == nil || r.p == nil {
+		return 0
+	}
+	n := int(C.imap_result_count(r.p))
+	runtime.KeepAlive(r)
+	return n
+}
+
+// Item returns a copy of data item i (0 <= i < Len()).
+func (r *Result) Item(i int) Item {
+	defer runtime.KeepAlive(r)
+	it := C.imap_result_item(r.p, C.size_t(i))
+	if it == nil {
+		panic("imap: Result.Item index out of range")
+	}
+	return item(it, true)
+}
+
+// item copies it, with its literal's bytes when literal is set.
+func item(it *C.imap_item, literal bool) Item {
+	out := Item{Kind: ItemKind(it.kind)}
+	if out.Kind == ItemNone {
+		return out
+	}
+	out.Line = append([]byte{}, cView(it.data, it.len)...)
+	if out.Kind == ItemLiteral {
+		// A buffered literal, even an empty one, has a non-NULL pointer; NULL means the
+		// literal went to the literal handler.
+		out.Size, out.Streamed = uint64(it.literal_len), it.literal == nil
+		if literal && !out.Streamed {
+			out.Literal = goBytes(it.literal, it.literal_len)
 		}
 	}
 	return out
 }
 
-// Literals returns the Literal of every ItemLiteral item, in order (the message bodies of
-// a FETCH of BODY[] or RFC822, for example); nil for a streamed literal.
+// each calls f with a copy of every item (literal bytes only when literals is set).
+func (r *Result) each(literals bool, f func(Item)) {
+	defer runtime.KeepAlive(r)
+	for i := range r.Len() {
+		f(item(C.imap_result_item(r.p, C.size_t(i)), literals))
+	}
+}
+
+// Items returns a copy of every data item (imaplib's data list).
+func (r *Result) Items() []Item {
+	var out []Item
+	r.each(true, func(it Item) { out = append(out, it) })
+	return out
+}
+
+// Lines returns the Line of every item that is not ItemNone.
+func (r *Result) Lines() [][]byte {
+	var out [][]byte
+	r.each(false, func(it Item) {
+		if it.Kind != ItemNone {
+			out = append(out, it.Line)
+		}
+	})
+	return out
+}
+
+// Literals returns the Literal of every ItemLiteral item, in order; nil for a streamed one.
 func (r *Result) Literals() [][]byte {
 	var out [][]byte
-	for _, it := range r.Data {
+	r.each(true, func(it Item) {
 		if it.Kind == ItemLiteral {
 			out = append(out, it.Literal)
 		}
-	}
+	})
 	return out
 }
 
 // Fields splits the first line of data on spaces: the message numbers of a SEARCH, as
 // imaplib's data[0].split(). Nil if there is no line.
 func (r *Result) Fields() [][]byte {
-	for _, it := range r.Data {
-		if it.Kind != ItemNone {
-			return bytes.Fields(it.Line)
+	var out [][]byte
+	r.each(false, func(it Item) {
+		if it.Kind != ItemNone && out == nil {
+			out = bytes.Fields(it.Line)
 		}
-	}
-	return nil
+	})
+	return out
 }
 
 // goBytes copies n bytes at p; nil when p is NULL.
@@ -116,11 +163,17 @@ func goBytes(p *C.uint8_t, n C.size_t) []byte {
 	if p == nil {
 		return nil
 	}
-	b := make([]byte, int(n))
-	if n > 0 {
-		copy(b, unsafe.Slice((*byte)(unsafe.Pointer(p)), int(n)))
-	}
+	b := make([]byte, n)
+	copy(b, cView(p, n))
 	return b
+}
+
+// cView is a view of n bytes of C memory at p (no copy): an empty non-nil slice for n == 0.
+func cView(p *C.uint8_t, n C.size_t) []byte {
+	if p == nil || n == 0 {
+		return []byte{}
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(p)), int(n))
 }
 
 func goString(p *C.char) string {
@@ -128,56 +181,4 @@ func goString(p *C.char) string {
 		return ""
 	}
 	return C.GoString(p)
-}
-
-// takeResult copies everything out of r and frees r at once: a Result holds no C memory.
-// NULL gives nil.
-func takeResult(r *C.imap_result) *Result {
-	if r == nil {
-		return nil
-	}
-	defer C.imap_result_free(r)
-	res := &Result{
-		Type:   goString(C.imap_result_type(r)),
-		Status: goString(C.imap_result_status(r)),
-		Code:   goString(C.imap_result_code(r)),
-	}
-	var n C.size_t
-	if p := C.imap_result_text(r, &n); n > 0 {
-		res.Text = goBytes(p, n)
-	}
-	if p := C.imap_result_code_data(r, &n); n > 0 {
-		res.CodeData = goBytes(p, n)
-	}
-	count := int(C.imap_result_count(r))
-	res.Data = make([]Item, 0, count)
-	for i := 0; i < count; i++ {
-		it := C.imap_result_item(r, C.size_t(i))
-		if it == nil {
-			break
-		}
-		item := Item{Kind: ItemKind(it.kind)}
-		switch item.Kind {
-		case ItemLine:
-			item.Line = goBytes(it.data, it.len)
-			if item.Line == nil {
-				item.Line = []byte{}
-			}
-		case ItemLiteral:
-			item.Line = goBytes(it.data, it.len)
-			if item.Line == nil {
-				item.Line = []byte{}
-			}
-			item.Size = uint64(it.literal_len)
-			// A buffered literal, even an empty one, has a non-NULL pointer; NULL means
-			// the literal went to the literal handler.
-			if it.literal == nil {
-				item.Streamed = true
-			} else {
-				item.Literal = goBytes(it.literal, it.literal_len)
-			}
-		}
-		res.Data = append(res.Data, item)
-	}
-	return res
 }

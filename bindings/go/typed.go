@@ -154,23 +154,14 @@ func (c *Client) AppendFlags(ctx context.Context, mailbox string, flags []string
 // next command sent, whichever it is, and are then forgotten (Append's own message replaces
 // them). nil clears it; an empty non-nil slice sends {0}.
 func (c *Client) SetLiteral(literal []byte) error {
-	const op = "SETLITERAL"
-	if err := c.lock(op); err != nil {
-		return err
-	}
-	defer c.mu.Unlock()
-	var p *C.uint8_t
+	var buf unsafe.Pointer
 	if literal != nil {
 		// A valid pointer even for an empty slice: non-NULL means "send {0}".
-		buf := C.malloc(C.size_t(len(literal) + 1))
+		buf = C.CBytes(append(literal[:len(literal):len(literal)], 0))
 		defer C.free(buf)
-		if len(literal) > 0 {
-			copy(unsafe.Slice((*byte)(buf), len(literal)), literal)
-		}
-		p = (*C.uint8_t)(buf)
 	}
-	if code := Code(C.imap_set_literal(c.h, p, C.size_t(len(literal)))); code != CodeOK {
-		return &Error{Code: code, Op: op, Message: C.GoString(C.imap_last_error(c.h))}
-	}
-	return nil
+	_, err := c.run(context.Background(), "SETLITERAL", func(h *C.imap_client, _ **C.imap_result) C.imap_code {
+		return C.imap_set_literal(h, (*C.uint8_t)(buf), C.size_t(len(literal)))
+	})
+	return err
 }

@@ -7,16 +7,7 @@ import "C"
 import (
 	"fmt"
 	"time"
-	"unsafe"
 )
-
-// bytesArg returns a pointer to b's bytes for a call (NULL when empty).
-func bytesArg(b []byte) *C.uint8_t {
-	if len(b) == 0 {
-		return nil
-	}
-	return (*C.uint8_t)(unsafe.Pointer(&b[0]))
-}
 
 func utilError(code C.imap_code, op, msg string) error {
 	if Code(code) == CodeOK {
@@ -53,7 +44,7 @@ func ParseFlags(resp []byte) [][]byte {
 	if C.imap_parse_flags(bytesArg(resp), C.size_t(len(resp)), &out) != C.IMAP_CODE_OK {
 		return nil
 	}
-	return takeResult(out).Lines()
+	return newResult(out).Lines()
 }
 
 // Internaldate2Tuple is imaplib's Internaldate2tuple(resp): it finds the last

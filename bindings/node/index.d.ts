@@ -136,7 +136,7 @@ export declare const Code: Readonly<{
 export declare function codeName(code: number): string;
 /** `imap_code_str`: a short English description of a code. */
 export declare function codeDescription(code: number): string;
-/** The libimap.so the binding loaded ($LIBIMAP_PATH, ../../target/release/libimap.so, or libimap.so.0). */
+/** The libimap.so the binding loaded ($LIBIMAP_PATH, ../../target/release/libimap.so, or libimap.so.1). */
 export declare const libraryPath: string;
 
 /** The error every failing call rejects with (argument type errors reject with a TypeError). */

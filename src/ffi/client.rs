@@ -3,25 +3,67 @@
 use super::code::ImapCode;
 use super::result::ImapResult;
 use super::{opt_text, panic_message, text};
-use crate::session::{Error, Outcome, Result, Session, State, TlsMode};
-use crate::transport::Interrupter;
+use crate::session::{Error, Interrupter, Outcome, Result, Session, State, TlsMode};
+use std::collections::HashMap;
 use std::ffi::{c_char, c_void, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::atomic::AtomicUsize;
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::thread::ThreadId;
 use std::time::Duration;
 
 /// Opaque client handle. Create with `imap_client_new`, free with `imap_client_free`.
-/// Calls on one handle are serialized; `imap_interrupt` and the `imap_client_*` accessors run
-/// alongside another call without waiting for it (the accessors report the handle as of the end
-/// of the last call).
+/// A handle may be used from several threads at once: commands go out one at a time, and every
+/// call that waits for the server (the command calls, `imap_collect`, `imap_fetch_next`,
+/// `imap_fetch_each`) waits without holding the handle, so concurrent calls are pipelined;
+/// `imap_interrupt`, `imap_interrupt_clear`, `imap_wake` and the `imap_client_*` accessors run
+/// alongside another call without waiting for it (the accessors report the handle as of the
+/// end of the last call).
 pub struct ImapClient {
     session: Mutex<Session>,
     interrupter: Arc<Interrupter>,
-    last_error: Mutex<CString>,
+    /// Tickets submitted and not yet collected (`imap_pending_count`), readable without the lock.
+    pub(crate) tickets: Arc<AtomicUsize>,
+    last_error: Mutex<LastErrors>,
     /// What the accessors report: refreshed after every call, so reading it never waits for a
     /// command running on another thread.
     view: Mutex<View>,
+}
+
+thread_local! {
+    /// Lives as long as the thread: a handle's message for a thread whose token is gone is
+    /// dropped, so the messages kept never outnumber the live threads.
+    static THREAD_ALIVE: Arc<()> = Arc::new(());
+}
+
+/// The message of each thread's last failed call on the handle (`imap_last_error`).
+#[derive(Default)]
+struct LastErrors {
+    by_thread: HashMap<ThreadId, (Weak<()>, CString)>,
+}
+
+impl LastErrors {
+    /// Sets the calling thread's message; forgets those of threads that have ended. Another
+    /// thread's message never moves: its text lives in its own allocation, which only that
+    /// thread replaces.
+    fn set(&mut self, msg: CString) {
+        self.by_thread
+            .retain(|_, (alive, _)| alive.strong_count() > 0);
+        let alive = THREAD_ALIVE.try_with(Arc::downgrade).unwrap_or_default();
+        self.by_thread
+            .insert(std::thread::current().id(), (alive, msg));
+    }
+
+    fn clear(&mut self) {
+        self.by_thread.remove(&std::thread::current().id());
+    }
+
+    fn get(&self) -> *const c_char {
+        self.by_thread
+            .get(&std::thread::current().id())
+            .map_or(c"".as_ptr(), |(_, m)| m.as_ptr())
+    }
 }
 
 /// The handle's observable state, as of the end of the last call.
@@ -34,6 +76,7 @@ pub(crate) struct View {
     pub readonly: bool,
     pub tls: bool,
     pub open: bool,
+    pub close_reason: Option<String>,
     pub utf8: bool,
     pub fd: i32,
 }
@@ -48,6 +91,7 @@ impl View {
             readonly: s.is_readonly(),
             tls: s.is_tls(),
             open: s.is_open(),
+            close_reason: s.close_reason().map(str::to_owned),
             utf8: s.utf8_enabled(),
             fd: s.socket_fd(),
         }
@@ -56,7 +100,7 @@ impl View {
 
 /// How `imap_open` secures the connection.
 #[repr(i32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, libimap_derive::CEnum)]
 pub enum ImapTlsMode {
     /// Plain TCP (imaplib `IMAP4`, port 143).
     None = 0,
@@ -66,9 +110,12 @@ pub enum ImapTlsMode {
     Starttls = 2,
 }
 
+/// An `imap_tls_mode` argument, taken as the `int32_t` C may pass (see `ImapLimitArg`).
+pub type ImapTlsModeArg = i32;
+
 /// imaplib's states.
 #[repr(i32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, libimap_derive::CEnum)]
 pub enum ImapState {
     Logout = 0,
     Nonauth = 1,
@@ -78,30 +125,62 @@ pub enum ImapState {
     Idling = 4,
 }
 
-/// Trace callback: `level` (1..5) and one NUL-terminated message, valid during the call.
-/// Called only on the thread making the libimap call, during that call.
-pub type ImapTraceFn =
-    Option<unsafe extern "C" fn(user_data: *mut c_void, level: i32, message: *const c_char)>;
-
-struct TraceTarget {
-    f: unsafe extern "C" fn(*mut c_void, i32, *const c_char),
-    user_data: *mut c_void,
+/// cbindgen:prefix-with-name=false
+/// Severity of a log message: the debug levels of `imap_set_debug`, 1 to 5. A message of level
+/// N is emitted when the debug level is N or more.
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImapLogLevel {
+    /// Connection events (opened, closed and why), NO/BAD/BYE responses, failures (level 1).
+    ImapLogError = 1,
+    /// Level 2 (nothing is logged at this level today).
+    ImapLogWarn = 2,
+    /// Capabilities learned (level 3).
+    ImapLogInfo = 3,
+    /// Every line sent and received, secrets redacted (level 4).
+    ImapLogDebug = 4,
+    /// Store operations and other detail (level 5).
+    ImapLogTrace = 5,
 }
 
-impl TraceTarget {
-    fn emit(&self, level: u8, msg: &str) {
-        let c = CString::new(msg.replace('\0', "")).unwrap_or_default();
-        // SAFETY: the caller registered a callback with this signature.
-        unsafe { (self.f)(self.user_data, i32::from(level), c.as_ptr()) }
+impl ImapLogLevel {
+    fn of(level: u8) -> ImapLogLevel {
+        match level {
+            0 | 1 => ImapLogLevel::ImapLogError,
+            2 => ImapLogLevel::ImapLogWarn,
+            3 => ImapLogLevel::ImapLogInfo,
+            4 => ImapLogLevel::ImapLogDebug,
+            _ => ImapLogLevel::ImapLogTrace,
+        }
     }
 }
 
-// SAFETY: the callback is only ever invoked on the thread of the call in progress, which
-// holds the session lock; the caller promised the pointer is usable for the handle's life.
-unsafe impl Send for TraceTarget {}
+/// Log callback: the message's level and the message, one NUL-terminated line (no CRLF),
+/// valid during the call only.
+pub type ImapLogFn = Option<
+    unsafe extern "C" fn(user_data: *mut c_void, level: ImapLogLevel, message: *const c_char),
+>;
+
+struct LogTarget {
+    f: unsafe extern "C" fn(*mut c_void, ImapLogLevel, *const c_char),
+    user_data: *mut c_void,
+}
+
+impl LogTarget {
+    fn emit(&self, level: u8, msg: &str) {
+        let c = CString::new(msg.replace('\0', "")).unwrap_or_default();
+        // SAFETY: the caller registered a callback with this signature.
+        unsafe { (self.f)(self.user_data, ImapLogLevel::of(level), c.as_ptr()) }
+    }
+}
+
+// SAFETY: the callback is invoked only on the thread of a call in progress on the handle,
+// during that call, with the session's log lock held; the caller promised that the function
+// and `user_data` may be used from any thread that calls into the handle.
+unsafe impl Send for LogTarget {}
 
 impl ImapClient {
-    fn lock(&self) -> MutexGuard<'_, Session> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Session> {
         match self.session.lock() {
             Ok(g) => g,
             Err(poisoned) => {
@@ -114,13 +193,34 @@ impl ImapClient {
         }
     }
 
+    /// Records the message of the calling thread's failed call.
     pub(crate) fn set_error(&self, msg: &str) {
         let c = CString::new(msg.replace('\0', "")).unwrap_or_default();
-        *self.last_error.lock().unwrap_or_else(|p| p.into_inner()) = c;
+        self.last_error
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .set(c);
+    }
+
+    /// Forgets the calling thread's message (`imap_last_error` gives "" until its next failure).
+    pub(crate) fn clear_error(&self) {
+        self.last_error
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+    }
+
+    /// A copy of the calling thread's message ("" if none).
+    pub(crate) fn error_text(&self) -> String {
+        let errors = self.last_error.lock().unwrap_or_else(|p| p.into_inner());
+        // SAFETY: `get` gives a NUL-terminated string that lives while the lock is held.
+        unsafe { std::ffi::CStr::from_ptr(errors.get()) }
+            .to_string_lossy()
+            .into_owned()
     }
 
     /// Maps a session result to a code and an out-result.
-    fn finish(&self, r: Result<Outcome>, out: *mut *mut ImapResult) -> ImapCode {
+    pub(crate) fn finish(&self, r: Result<Outcome>, out: *mut *mut ImapResult) -> ImapCode {
         let (code, outcome) = match r {
             // The code is the call's own status: a tagged NO. The type alone says nothing
             // (`imap_response(c, "NO")` has type "NO" and worked).
@@ -252,10 +352,12 @@ pub unsafe extern "C" fn imap_client_new(out: *mut *mut ImapClient) -> ImapCode 
     match catch_unwind(|| {
         let session = Session::default();
         let interrupter = session.interrupter();
+        let tickets = session.ticket_count();
         Box::new(ImapClient {
             session: Mutex::new(session),
             interrupter,
-            last_error: Mutex::new(CString::default()),
+            tickets,
+            last_error: Mutex::new(LastErrors::default()),
             view: Mutex::new(View {
                 fd: -1,
                 ..View::default()
@@ -301,7 +403,7 @@ pub unsafe extern "C" fn imap_open(
     client: *mut ImapClient,
     host: *const c_char,
     port: u16,
-    tls_mode: i32,
+    tls_mode: ImapTlsModeArg,
 ) -> ImapCode {
     configure(client, |s| {
         let host = opt_text(host, "host")?.unwrap_or("");
@@ -328,31 +430,68 @@ pub unsafe extern "C" fn imap_shutdown(client: *mut ImapClient) -> ImapCode {
     })
 }
 
-/// Interrupts the call in progress on `client` from any thread: it returns promptly with
-/// `IMAP_CODE_INTERRUPTED` and the connection is closed (the server's view of the interrupted
-/// command is unknown). Returns `IMAP_CODE_OK` if a call was interrupted,
-/// `IMAP_CODE_ILLEGAL_STATE` if none was running (an interrupt is never kept for a later call,
-/// so a canceller racing a call that is about to start retries until `IMAP_CODE_OK` or until
-/// that call has returned). A call whose work was already complete when the interrupt landed
-/// returns its normal result; the connection is closed all the same.
+/// Interrupts `client` from any thread, at any time (it only takes a short lock and writes to
+/// an eventfd). Every call running on the handle (on any thread) returns promptly with
+/// `IMAP_CODE_INTERRUPTED`, and the connection is closed (the server's view of the interrupted
+/// commands is unknown). If no call is running, the interrupt is kept: the next call that
+/// talks to the server (a command, `imap_open`, an IDLE call; not a setting or an accessor)
+/// ends with `IMAP_CODE_INTERRUPTED` at once, closing the connection, so an interrupt issued
+/// just before a call starts is never lost. `imap_interrupt_clear` disarms a kept interrupt.
+/// A call whose work was already complete when the interrupt landed returns its normal result;
+/// the connection is closed all the same. Returns `IMAP_CODE_OK` (`IMAP_CODE_INVALID_ARGUMENT`
+/// for NULL).
 ///
 /// # Safety
-/// `client` is a live handle.
+/// `client` is NULL or a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn imap_interrupt(client: *mut ImapClient) -> ImapCode {
     match client.as_ref() {
         None => ImapCode::InvalidArgument,
         Some(c) => match catch_unwind(AssertUnwindSafe(|| c.interrupter.interrupt())) {
-            Ok(true) => ImapCode::Ok,
-            Ok(false) => ImapCode::IllegalState,
+            Ok(_) => ImapCode::Ok,
             Err(_) => ImapCode::Internal,
         },
     }
 }
 
-/// The message of the last failure on the handle ("" if none). Never contains a password.
-/// Valid until the next call on the handle: when several threads share a handle, make the call
-/// and read its message under one lock of your own.
+/// Disarms an interrupt that no call has consumed yet (issued while no call was running):
+/// returns 1 if there was one, else 0 (also for NULL). For a canceller that raced with the end
+/// of the call it meant to interrupt. An interrupt that reached a running call is not undone.
+/// Safe from any thread at any time.
+///
+/// # Safety
+/// `client` is NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn imap_interrupt_clear(client: *mut ImapClient) -> i32 {
+    match client.as_ref() {
+        None => 0,
+        Some(c) => catch_unwind(AssertUnwindSafe(|| i32::from(c.interrupter.clear()))).unwrap_or(0),
+    }
+}
+
+/// Ends the `imap_idle_wait` in progress at once, as if its timeout had passed: it returns
+/// `IMAP_CODE_OK` with `*out` NULL, nothing is closed and IDLE goes on. If no `imap_idle_wait`
+/// is running, the next one returns so at once: the wake is kept until one `imap_idle_wait`
+/// consumes it (several wakes before that count as one). Other calls ignore it. Safe from any
+/// thread at any time. Returns `IMAP_CODE_OK` (`IMAP_CODE_INVALID_ARGUMENT` for NULL).
+///
+/// # Safety
+/// `client` is NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn imap_wake(client: *mut ImapClient) -> ImapCode {
+    match client.as_ref() {
+        None => ImapCode::InvalidArgument,
+        Some(c) => match catch_unwind(AssertUnwindSafe(|| c.interrupter.wake())) {
+            Ok(()) => ImapCode::Ok,
+            Err(_) => ImapCode::Internal,
+        },
+    }
+}
+
+/// The message of the last failed call made on this handle by the calling thread ("" if
+/// none). Never contains a password. Valid until the calling thread's next call on the handle;
+/// calls made by other threads never change or free it, so no lock of the caller's is needed
+/// when several threads share a handle.
 ///
 /// # Safety
 /// `client` is NULL or a live handle.
@@ -360,11 +499,7 @@ pub unsafe extern "C" fn imap_interrupt(client: *mut ImapClient) -> ImapCode {
 pub unsafe extern "C" fn imap_last_error(client: *const ImapClient) -> *const c_char {
     match client.as_ref() {
         None => c"client is NULL".as_ptr(),
-        Some(c) => c
-            .last_error
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .as_ptr(),
+        Some(c) => c.last_error.lock().unwrap_or_else(|p| p.into_inner()).get(),
     }
 }
 
@@ -427,47 +562,114 @@ pub unsafe extern "C" fn imap_set_call_timeout(
     })
 }
 
-/// Sets memory limits; 0 keeps a value unchanged. `max_line`: longest response line, CRLF
-/// included (default 1,000,000); `max_literal`: largest literal kept in memory (64 MiB);
-/// `max_response`: largest response (96 MiB); `max_untagged`: memory the untagged responses
-/// kept may take (96 MiB). Exceeding one returns `IMAP_CODE_LIMIT` and closes the connection.
+/// A memory limit of a handle (`imap_set_limit`, `imap_get_limit`). New ids may come in minor
+/// versions; an id never changes meaning.
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, libimap_derive::CEnum)]
+pub enum ImapLimit {
+    /// Longest response line, CRLF included (default 1,000,000, imaplib's `_MAXLINE`).
+    Line = 0,
+    /// Largest literal kept in memory (default 64 MiB).
+    Literal = 1,
+    /// Largest response, all its lines and kept literals (default 96 MiB).
+    Response = 2,
+    /// Memory the untagged responses kept may take (default 96 MiB).
+    Untagged = 3,
+}
+
+/// An `imap_limit` argument: any `int32_t` may arrive from C, so it is taken as one (the header
+/// spells it `imap_limit`, see cbindgen.toml).
+pub type ImapLimitArg = i32;
+
+fn limit_id(id: ImapLimitArg) -> Result<ImapLimit> {
+    ImapLimit::from_i32(id).ok_or_else(|| Error::invalid(format!("unknown imap_limit {id}")))
+}
+
+/// Sets one memory limit (`id`, an `imap_limit`) to `value` bytes, from the next read on.
+/// `value` must be positive (`IMAP_CODE_INVALID_ARGUMENT` otherwise, and for an unknown id;
+/// nothing changes then). Exceeding a limit returns `IMAP_CODE_LIMIT` and closes the
+/// connection.
 ///
 /// Sizes are counted as the memory they really take: buffers by capacity with the
 /// allocator's overhead, and the lists that hold them; a response being received counts
-/// against the room left under `max_untagged`, a buffered literal from the moment it is
-/// announced. So the heap a server's data can take at once is at most `max_untagged` plus
-/// about twice `max_line` (a long line arriving) plus a small constant, whatever the server
-/// sends. Literals streamed to `imap_set_literal_callback` are not kept and do not count.
+/// against the room left under `IMAP_LIMIT_UNTAGGED`, a buffered literal from the moment it is
+/// announced. So the heap a server's data can take at once is at most `IMAP_LIMIT_UNTAGGED`
+/// plus about twice `IMAP_LIMIT_LINE` (a long line arriving) plus a small constant, whatever the
+/// server sends. Literals streamed to `imap_set_literal_callback` are not kept and do not count.
 ///
 /// # Safety
 /// `client` is a live handle.
 #[no_mangle]
-pub unsafe extern "C" fn imap_set_limits(
+pub unsafe extern "C" fn imap_set_limit(
     client: *mut ImapClient,
-    max_line: u64,
-    max_literal: u64,
-    max_response: u64,
-    max_untagged: u64,
+    id: ImapLimitArg,
+    value: u64,
 ) -> ImapCode {
     configure(client, |s| {
+        let id = limit_id(id)?;
+        if value == 0 {
+            return Err(Error::invalid(format!(
+                "limit {} must be positive",
+                id.c_name().to_string_lossy()
+            )));
+        }
         let mut cfg = s.config().clone();
         let l = &mut cfg.limits;
-        if max_line != 0 {
-            l.max_line =
-                usize::try_from(max_line).map_err(|_| Error::invalid("max_line too large"))?;
-        }
-        for (field, v) in [
-            (&mut l.max_literal, max_literal),
-            (&mut l.max_response, max_response),
-            (&mut l.max_untagged, max_untagged),
-        ] {
-            if v != 0 {
-                *field = v;
+        match id {
+            ImapLimit::Line => {
+                l.max_line =
+                    usize::try_from(value).map_err(|_| Error::invalid("limit LINE too large"))?
             }
+            ImapLimit::Literal => l.max_literal = value,
+            ImapLimit::Response => l.max_response = value,
+            ImapLimit::Untagged => l.max_untagged = value,
         }
         s.set_config(cfg);
         Ok(())
     })
+}
+
+/// The current value of one memory limit (`id`, an `imap_limit`), in bytes, in `*out`
+/// (`IMAP_CODE_INVALID_ARGUMENT` for an unknown id or a NULL `out`).
+///
+/// # Safety
+/// `client` is a live handle; `out` is a writable pointer.
+#[no_mangle]
+pub unsafe extern "C" fn imap_get_limit(
+    client: *const ImapClient,
+    id: ImapLimitArg,
+    out: *mut u64,
+) -> ImapCode {
+    if out.is_null() {
+        return guard(client, |c| {
+            c.set_error("out is NULL");
+            ImapCode::InvalidArgument
+        });
+    }
+    guard(client, |c| {
+        let id = match limit_id(id) {
+            Ok(id) => id,
+            Err(e) => {
+                c.set_error(&e.message);
+                return ImapCode::InvalidArgument;
+            }
+        };
+        let l = c.lock().config().limits;
+        // SAFETY: checked non-NULL; the caller passed a writable pointer.
+        *out = match id {
+            ImapLimit::Line => l.max_line as u64,
+            ImapLimit::Literal => l.max_literal,
+            ImapLimit::Response => l.max_response,
+            ImapLimit::Untagged => l.max_untagged,
+        };
+        ImapCode::Ok
+    })
+}
+
+/// The name of an `imap_limit` value (`"IMAP_LIMIT_LINE"`), or `"IMAP_LIMIT_UNKNOWN"`.
+#[no_mangle]
+pub extern "C" fn imap_limit_name(value: i32) -> *const c_char {
+    ImapLimit::name_of(value)
 }
 
 /// Turns certificate and hostname verification off (`verify` = 0) or on (default). Off is
@@ -534,7 +736,7 @@ pub unsafe extern "C" fn imap_set_client_cert(
 /// 3 capabilities, 4 every line sent and received, 5 more. LOGIN and AUTHENTICATE payloads are
 /// always redacted, and so is a server's echo of them (the password, its quoted form, each
 /// base64 line) in every trace line, error message and status text of the connection.
-/// Output goes to stderr unless a trace callback is set.
+/// Output goes to stderr unless a log callback is set (`imap_set_log_callback`).
 ///
 /// # Safety
 /// `client` is a live handle.
@@ -546,26 +748,42 @@ pub unsafe extern "C" fn imap_set_debug(client: *mut ImapClient, level: i32) -> 
     })
 }
 
-/// Sends trace output to `callback` instead of stderr (NULL: back to stderr). The callback
-/// runs on the calling thread, during libimap calls on this handle; `user_data` is passed
-/// back unchanged and must stay valid while the callback is set.
+/// Sends the log to `callback` instead of stderr (NULL: back to stderr): every message up to
+/// the level set by `imap_set_debug`, with its `imap_log_level`. Messages are redacted as on
+/// stderr (no password, no echo of one, no AUTHENTICATE payload). The callback may run on any
+/// thread that makes a call on this handle, during that call, and never after the call has
+/// returned; it must not call into the same handle. `user_data` is passed back unchanged and
+/// must stay valid while the callback is set.
 ///
 /// # Safety
 /// `client` is a live handle; `callback` is NULL or a function safe to call as documented.
 #[no_mangle]
-pub unsafe extern "C" fn imap_set_trace_callback(
+pub unsafe extern "C" fn imap_set_log_callback(
     client: *mut ImapClient,
-    callback: ImapTraceFn,
+    callback: ImapLogFn,
     user_data: *mut c_void,
 ) -> ImapCode {
     configure(client, |s| {
         let sink = callback.map(|f| {
-            let target = TraceTarget { f, user_data };
+            let target = LogTarget { f, user_data };
             Box::new(move |level: u8, msg: &str| target.emit(level, msg)) as crate::session::TraceFn
         });
         s.set_trace_sink(sink);
         Ok(())
     })
+}
+
+/// The name of an `imap_log_level` value (`"IMAP_LOG_DEBUG"`), or `"IMAP_LOG_UNKNOWN"`.
+#[no_mangle]
+pub extern "C" fn imap_log_level_name(value: i32) -> *const c_char {
+    match value {
+        1 => c"IMAP_LOG_ERROR".as_ptr(),
+        2 => c"IMAP_LOG_WARN".as_ptr(),
+        3 => c"IMAP_LOG_INFO".as_ptr(),
+        4 => c"IMAP_LOG_DEBUG".as_ptr(),
+        5 => c"IMAP_LOG_TRACE".as_ptr(),
+        _ => c"IMAP_LOG_UNKNOWN".as_ptr(),
+    }
 }
 
 /// Reads the accessors' view: never waits for a call in progress. `default` for NULL.
@@ -578,19 +796,19 @@ pub(crate) fn view<T>(client: *const ImapClient, default: T, f: impl FnOnce(&Vie
     catch_unwind(AssertUnwindSafe(|| f(&v))).unwrap_or(default)
 }
 
-/// The handle's state (an `imap_state` value); `IMAP_STATE_LOGOUT` for NULL.
+/// The handle's state; `IMAP_STATE_LOGOUT` for NULL.
 ///
 /// # Safety
 /// `client` is NULL or a live handle.
 #[no_mangle]
-pub unsafe extern "C" fn imap_client_state(client: *mut ImapClient) -> i32 {
+pub unsafe extern "C" fn imap_client_state(client: *mut ImapClient) -> ImapState {
     view(client, ImapState::Logout, |v| match v.state {
         None | Some(State::Logout) => ImapState::Logout,
         Some(State::NonAuth) => ImapState::Nonauth,
         Some(State::Auth) => ImapState::Auth,
         Some(State::Selected) => ImapState::Selected,
         Some(State::Idling) => ImapState::Idling,
-    }) as i32
+    })
 }
 
 fn owned_string(client: *mut ImapClient, f: impl FnOnce(&View) -> Option<Vec<u8>>) -> *mut c_char {
@@ -609,6 +827,47 @@ fn owned_string(client: *mut ImapClient, f: impl FnOnce(&View) -> Option<Vec<u8>
 #[no_mangle]
 pub unsafe extern "C" fn imap_client_capabilities(client: *mut ImapClient) -> *mut c_char {
     owned_string(client, |v| Some(v.capabilities.join(" ").into_bytes()))
+}
+
+/// The number of capabilities the server advertised (0 before the greeting or for NULL): the
+/// entries `imap_client_capability_get` gives, in the server's order, upper-cased. An accessor
+/// (never waits for a call in progress).
+///
+/// # Safety
+/// `client` is NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn imap_client_capability_count(client: *const ImapClient) -> usize {
+    view(client, 0, |v| v.capabilities.len())
+}
+
+/// Capability `index` (`IMAP4REV1`, `AUTH=PLAIN`...) as a new string in `*out` (free with
+/// `imap_string_free`). `IMAP_CODE_INVALID_ARGUMENT` (and `*out` NULL) when `index` is not
+/// below `imap_client_capability_count`, or `client` or `out` is NULL. The list can change
+/// between two calls (CAPABILITY, login, STARTTLS): a binding reads it with the count and
+/// stops at the first INVALID_ARGUMENT. An accessor (never waits for a call in progress).
+///
+/// # Safety
+/// `client` is NULL or a live handle; `out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn imap_client_capability_get(
+    client: *const ImapClient,
+    index: usize,
+    out: *mut *mut c_char,
+) -> ImapCode {
+    if out.is_null() {
+        return ImapCode::InvalidArgument;
+    }
+    *out = ptr::null_mut();
+    let cap = view(client, None, |v| v.capabilities.get(index).cloned());
+    match cap {
+        Some(c) => {
+            *out = CString::new(c.replace('\0', ""))
+                .unwrap_or_default()
+                .into_raw();
+            ImapCode::Ok
+        }
+        None => ImapCode::InvalidArgument,
+    }
 }
 
 /// 1 if the server advertised `capability` (case-insensitive), else 0.
@@ -681,6 +940,37 @@ pub unsafe extern "C" fn imap_client_is_tls(client: *mut ImapClient) -> i32 {
 #[no_mangle]
 pub unsafe extern "C" fn imap_client_is_open(client: *mut ImapClient) -> i32 {
     view(client, 0, |v| i32::from(v.open))
+}
+
+/// Why the connection is closed, in `*out` (free with `imap_string_free`): the message of the
+/// failure that closed it (a failed `imap_open`, a timeout, a BYE...), "logged out", "not
+/// connected"...; "" while it is open. Unlike `imap_last_error`, it does not depend on the
+/// thread: whichever thread ran the call that closed it, any thread reads the reason here.
+/// `IMAP_CODE_INVALID_ARGUMENT` for NULL pointers.
+///
+/// # Safety
+/// `client` is NULL or a live handle; `out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn imap_client_close_reason(
+    client: *const ImapClient,
+    out: *mut *mut c_char,
+) -> ImapCode {
+    if out.is_null() || client.is_null() {
+        return ImapCode::InvalidArgument;
+    }
+    *out = ptr::null_mut();
+    let reason = view(client, None, |v| {
+        Some(v.close_reason.clone().unwrap_or_default())
+    });
+    match reason {
+        Some(r) => {
+            *out = CString::new(r.replace('\0', ""))
+                .unwrap_or_default()
+                .into_raw();
+            ImapCode::Ok
+        }
+        None => ImapCode::Internal,
+    }
 }
 
 /// Frees a string returned by libimap. NULL is ignored.

@@ -9,6 +9,7 @@
 
 use super::client::{run, ImapClient};
 use super::code::ImapCode;
+use super::pipeline::run_pipelined;
 use super::result::ImapResult;
 use super::{bytes, opt_text, text, texts};
 use std::ffi::c_char;
@@ -23,7 +24,7 @@ pub unsafe extern "C" fn imap_capability(
     client: *mut ImapClient,
     out: *mut *mut ImapResult,
 ) -> ImapCode {
-    run(client, out, |s| s.capability())
+    run_pipelined(client, out, |s| s.capability())
 }
 
 /// NOOP. Data: the tagged text; untagged responses stay for `imap_response`.
@@ -32,7 +33,7 @@ pub unsafe extern "C" fn imap_capability(
 /// `client` is a live handle; `out` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn imap_noop(client: *mut ImapClient, out: *mut *mut ImapResult) -> ImapCode {
-    run(client, out, |s| s.noop())
+    run_pipelined(client, out, |s| s.noop())
 }
 
 /// LOGIN `user` `password`. The password is sent quoted, or as a literal when it is not 7-bit
@@ -110,7 +111,7 @@ pub unsafe extern "C" fn imap_status(
     names: *const c_char,
     out: *mut *mut ImapResult,
 ) -> ImapCode {
-    run(client, out, |s| {
+    run_pipelined(client, out, |s| {
         s.status(text(mailbox, "mailbox")?, text(names, "names")?)
     })
 }
@@ -126,7 +127,7 @@ pub unsafe extern "C" fn imap_list(
     pattern: *const c_char,
     out: *mut *mut ImapResult,
 ) -> ImapCode {
-    run(client, out, |s| {
+    run_pipelined(client, out, |s| {
         s.list(
             opt_text(directory, "directory")?.unwrap_or(""),
             opt_text(pattern, "pattern")?.unwrap_or("*"),
@@ -145,7 +146,7 @@ pub unsafe extern "C" fn imap_lsub(
     pattern: *const c_char,
     out: *mut *mut ImapResult,
 ) -> ImapCode {
-    run(client, out, |s| {
+    run_pipelined(client, out, |s| {
         s.lsub(
             opt_text(directory, "directory")?.unwrap_or(""),
             opt_text(pattern, "pattern")?.unwrap_or("*"),
@@ -163,7 +164,7 @@ pub unsafe extern "C" fn imap_create(
     mailbox: *const c_char,
     out: *mut *mut ImapResult,
 ) -> ImapCode {
-    run(client, out, |s| s.create(text(mailbox, "mailbox")?))
+    run_pipelined(client, out, |s| s.create(text(mailbox, "mailbox")?))
 }
 
 /// DELETE `mailbox`.
@@ -176,7 +177,7 @@ pub unsafe extern "C" fn imap_delete(
     mailbox: *const c_char,
     out: *mut *mut ImapResult,
 ) -> ImapCode {
-    run(client, out, |s| s.delete(text(mailbox, "mailbox")?))
+    run_pipelined(client, out, |s| s.delete(text(mailbox, "mailbox")?))
 }
 
 /// RENAME `oldmailbox` `newmailbox`.
@@ -190,7 +191,7 @@ pub unsafe extern "C" fn imap_rename(
     newmailbox: *const c_char,
     out: *mut *mut ImapResult,
 ) -> ImapCode {
-    run(client, out, |s| {
+    run_pipelined(client, out, |s| {
         s.rename(
             text(oldmailbox, "oldmailbox")?,
             text(newmailbox, "newmailbox")?,
@@ -208,7 +209,7 @@ pub unsafe extern "C" fn imap_subscribe(
     mailbox: *const c_char,
     out: *mut *mut ImapResult,
 ) -> ImapCode {
-    run(client, out, |s| s.subscribe(text(mailbox, "mailbox")?))
+    run_pipelined(client, out, |s| s.subscribe(text(mailbox, "mailbox")?))
 }
 
 /// UNSUBSCRIBE `mailbox`.
@@ -221,7 +222,7 @@ pub unsafe extern "C" fn imap_unsubscribe(
     mailbox: *const c_char,
     out: *mut *mut ImapResult,
 ) -> ImapCode {
-    run(client, out, |s| s.unsubscribe(text(mailbox, "mailbox")?))
+    run_pipelined(client, out, |s| s.unsubscribe(text(mailbox, "mailbox")?))
 }
 
 /// APPEND `message` (`message_len` bytes; line endings become CRLF) to `mailbox` (NULL:
@@ -244,7 +245,7 @@ pub unsafe extern "C" fn imap_append(
     message_len: usize,
     out: *mut *mut ImapResult,
 ) -> ImapCode {
-    run(client, out, |s| {
+    run_pipelined(client, out, |s| {
         s.append(
             opt_text(mailbox, "mailbox")?,
             opt_text(flags, "flags")?,
@@ -263,7 +264,7 @@ pub unsafe extern "C" fn imap_check(
     client: *mut ImapClient,
     out: *mut *mut ImapResult,
 ) -> ImapCode {
-    run(client, out, |s| s.check())
+    run_pipelined(client, out, |s| s.check())
 }
 
 /// CLOSE (the command: expunge and leave the mailbox). The state is AUTH afterwards. To close
@@ -300,7 +301,7 @@ pub unsafe extern "C" fn imap_expunge(
     client: *mut ImapClient,
     out: *mut *mut ImapResult,
 ) -> ImapCode {
-    run(client, out, |s| s.expunge())
+    run_pipelined(client, out, |s| s.expunge())
 }
 
 /// SEARCH `[CHARSET charset]` followed by the `ncriteria` criteria, verbatim (imaplib's
@@ -319,7 +320,7 @@ pub unsafe extern "C" fn imap_search(
     ncriteria: usize,
     out: *mut *mut ImapResult,
 ) -> ImapCode {
-    run(client, out, |s| {
+    run_pipelined(client, out, |s| {
         s.search(
             opt_text(charset, "charset")?,
             &texts(criteria, ncriteria, "criteria")?,
@@ -339,7 +340,7 @@ pub unsafe extern "C" fn imap_fetch(
     message_parts: *const c_char,
     out: *mut *mut ImapResult,
 ) -> ImapCode {
-    run(client, out, |s| {
+    run_pipelined(client, out, |s| {
         s.fetch(
             text(message_set, "message_set")?,
             text(message_parts, "message_parts")?,
@@ -360,7 +361,7 @@ pub unsafe extern "C" fn imap_store(
     flags: *const c_char,
     out: *mut *mut ImapResult,
 ) -> ImapCode {
-    run(client, out, |s| {
+    run_pipelined(client, out, |s| {
         s.store_flags(
             text(message_set, "message_set")?,
             text(command, "command")?,
@@ -380,7 +381,7 @@ pub unsafe extern "C" fn imap_copy(
     new_mailbox: *const c_char,
     out: *mut *mut ImapResult,
 ) -> ImapCode {
-    run(client, out, |s| {
+    run_pipelined(client, out, |s| {
         s.copy(
             text(message_set, "message_set")?,
             text(new_mailbox, "new_mailbox")?,
@@ -399,7 +400,7 @@ pub unsafe extern "C" fn imap_move(
     new_mailbox: *const c_char,
     out: *mut *mut ImapResult,
 ) -> ImapCode {
-    run(client, out, |s| {
+    run_pipelined(client, out, |s| {
         s.move_messages(
             text(message_set, "message_set")?,
             text(new_mailbox, "new_mailbox")?,
@@ -422,7 +423,7 @@ pub unsafe extern "C" fn imap_uid(
     nargs: usize,
     out: *mut *mut ImapResult,
 ) -> ImapCode {
-    run(client, out, |s| {
+    run_pipelined(client, out, |s| {
         s.uid(text(command, "command")?, &texts(args, nargs, "args")?)
     })
 }
@@ -436,7 +437,7 @@ pub unsafe extern "C" fn imap_namespace(
     client: *mut ImapClient,
     out: *mut *mut ImapResult,
 ) -> ImapCode {
-    run(client, out, |s| s.namespace())
+    run_pipelined(client, out, |s| s.namespace())
 }
 
 /// imaplib's `response(code)`: removes and returns the untagged responses or response codes
@@ -481,7 +482,7 @@ pub unsafe extern "C" fn imap_xatom(
     nargs: usize,
     out: *mut *mut ImapResult,
 ) -> ImapCode {
-    run(client, out, |s| {
+    run_pipelined(client, out, |s| {
         s.xatom(text(name, "name")?, &texts(args, nargs, "args")?)
     })
 }

@@ -7,11 +7,15 @@
 //! `imap_string_free`, `imap_client_free`).
 
 pub mod auth;
+pub mod call_error;
 pub mod client;
 pub mod code;
 pub mod commands;
+pub mod compose;
 pub mod extensions;
+pub mod names;
 pub mod parsed;
+pub mod pipeline;
 pub mod result;
 pub mod stream;
 pub mod typed;

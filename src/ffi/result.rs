@@ -1,16 +1,14 @@
 //! `imap_result`: imaplib's `(typ, data)` as an owned, opaque object, freed by one call.
 
-use super::code::ImapCode;
-use super::{bytes, opt_text};
 use crate::proto::framer::LiteralData;
 use crate::proto::response::Item;
-use crate::session::{Error, Outcome, Tagged};
+use crate::session::Outcome;
 use std::ffi::{c_char, CString};
 use std::ptr;
 
 /// What an `imap_item` holds.
 #[repr(i32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, libimap_derive::CEnum)]
 pub enum ImapItemKind {
     /// imaplib's `None`: no response of the kind asked for. `data` is NULL.
     None = 0,
@@ -106,89 +104,6 @@ impl ImapResult {
             items,
             _data: out.data,
         })
-    }
-}
-
-/// Builds a result from items the caller holds (copies of a result's items, for instance), so
-/// that a binding which copied a result's data and freed it can still use the `imap_parse_*`
-/// functions: `type` (NULL: ""), `count` items (kinds, bytes and literals are copied), and
-/// optionally the tagged status and text (`status` NULL: no tagged reply). `*out` receives the
-/// new result, to free with `imap_result_free`. A LITERAL item with a NULL `literal` and a
-/// non-zero `literal_len` stands for a streamed literal, as in results. Gives
-/// `IMAP_CODE_INVALID_ARGUMENT` for a NULL line where bytes are announced, an unknown kind or
-/// invalid UTF-8 in `type`/`status`.
-///
-/// # Safety
-/// `items` points to `count` items whose pointers are readable for their lengths; strings are
-/// NULL or NUL-terminated; `text` points to `text_len` bytes; `out` is writable.
-#[no_mangle]
-pub unsafe extern "C" fn imap_result_new(
-    type_: *const c_char,
-    items: *const ImapItem,
-    count: usize,
-    status: *const c_char,
-    text: *const u8,
-    text_len: usize,
-    out: *mut *mut ImapResult,
-) -> ImapCode {
-    if out.is_null() {
-        return ImapCode::InvalidArgument;
-    }
-    *out = ptr::null_mut();
-    let build = || -> Result<Outcome, Error> {
-        let typ = opt_text(type_, "type")?.unwrap_or("").to_string();
-        // Read the kind as a plain integer: a caller's value need not be a valid enum.
-        #[repr(C)]
-        struct CallerItem {
-            kind: i32,
-            data: *const u8,
-            len: usize,
-            literal: *const u8,
-            literal_len: usize,
-        }
-        let items: &[CallerItem] = if count == 0 {
-            &[]
-        } else if items.is_null() {
-            return Err(Error::invalid("items is NULL"));
-        } else {
-            std::slice::from_raw_parts(items.cast::<CallerItem>(), count)
-        };
-        let mut data = Vec::with_capacity(items.len());
-        for (i, it) in items.iter().enumerate() {
-            let kind = it.kind;
-            let line = || bytes(it.data, it.len, &format!("items[{i}].data")).map(<[u8]>::to_vec);
-            data.push(match kind {
-                0 => Item::None,
-                1 => Item::Line(line()?),
-                // A NULL literal with a size is one that was streamed (see `imap_item`).
-                2 if it.literal.is_null() && it.literal_len > 0 => {
-                    Item::Literal(line()?, LiteralData::Streamed(it.literal_len as u64))
-                }
-                2 => Item::Literal(
-                    line()?,
-                    LiteralData::Bytes(
-                        bytes(it.literal, it.literal_len, &format!("items[{i}].literal"))?.to_vec(),
-                    ),
-                ),
-                k => return Err(Error::invalid(format!("items[{i}].kind {k} is unknown"))),
-            });
-        }
-        let tagged = match opt_text(status, "status")? {
-            None => None,
-            Some(st) => Some(Tagged {
-                status: st.to_string(),
-                text: bytes(text, text_len, "text")?.to_vec(),
-            }),
-        };
-        Ok(Outcome { typ, data, tagged })
-    };
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(build)) {
-        Ok(Ok(o)) => {
-            *out = Box::into_raw(ImapResult::new(o));
-            ImapCode::Ok
-        }
-        Ok(Err(_)) => ImapCode::InvalidArgument,
-        Err(_) => ImapCode::Internal,
     }
 }
 

@@ -2,8 +2,9 @@
 //! atoms, and imaplib's `literal` attribute. Everything is checked before anything is sent; a
 //! bad value gives `IMAP_CODE_INVALID_ARGUMENT` naming it.
 
-use super::client::{configure, run, ImapClient};
+use super::client::{configure, ImapClient};
 use super::code::ImapCode;
+use super::pipeline::run_pipelined;
 use super::result::ImapResult;
 use super::{bytes, opt_text, text, texts};
 use crate::proto::encode::Value;
@@ -12,7 +13,7 @@ use std::ffi::{c_char, CStr};
 
 /// The kind of one typed argument value (the `kinds` array of `imap_search_args`...).
 #[repr(i32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, libimap_derive::CEnum)]
 pub enum ImapArgKind {
     /// A keyword, date, flag keyword or sequence set sent as it is (`SUBJECT`, `OR`,
     /// `1-Feb-2024`, `1:*`): printable ASCII without space, parentheses, `{`, `"` or `\`.
@@ -34,7 +35,7 @@ pub enum ImapArgKind {
 /// # Safety
 /// `values` and `kinds` are NULL (then `count` is 0) or point to `count` entries; each value of
 /// an atom, string or number is a NUL-terminated string.
-unsafe fn typed_values(
+pub(crate) unsafe fn typed_values(
     values: *const *const c_char,
     kinds: *const i32,
     count: usize,
@@ -122,7 +123,7 @@ pub unsafe extern "C" fn imap_search_args(
     count: usize,
     out: *mut *mut ImapResult,
 ) -> ImapCode {
-    run(client, out, |s| {
+    run_pipelined(client, out, |s| {
         let criteria = typed_values(values, kinds, count)?;
         s.search_args(false, opt_text(charset, "charset")?, &criteria)
     })
@@ -141,7 +142,7 @@ pub unsafe extern "C" fn imap_uid_search_args(
     count: usize,
     out: *mut *mut ImapResult,
 ) -> ImapCode {
-    run(client, out, |s| {
+    run_pipelined(client, out, |s| {
         let criteria = typed_values(values, kinds, count)?;
         s.search_args(true, opt_text(charset, "charset")?, &criteria)
     })
@@ -164,7 +165,7 @@ pub unsafe extern "C" fn imap_sort_args(
     count: usize,
     out: *mut *mut ImapResult,
 ) -> ImapCode {
-    run(client, out, |s| {
+    run_pipelined(client, out, |s| {
         let keys = texts(keys, nkeys, "keys")?;
         let criteria = typed_values(values, kinds, count)?;
         s.sort_args(false, &keys, text(charset, "charset")?, &criteria)
@@ -186,7 +187,7 @@ pub unsafe extern "C" fn imap_uid_sort_args(
     count: usize,
     out: *mut *mut ImapResult,
 ) -> ImapCode {
-    run(client, out, |s| {
+    run_pipelined(client, out, |s| {
         let keys = texts(keys, nkeys, "keys")?;
         let criteria = typed_values(values, kinds, count)?;
         s.sort_args(true, &keys, text(charset, "charset")?, &criteria)
@@ -212,7 +213,7 @@ pub unsafe extern "C" fn imap_store_flags(
     nflags: usize,
     out: *mut *mut ImapResult,
 ) -> ImapCode {
-    run(client, out, |s| {
+    run_pipelined(client, out, |s| {
         s.store_flag_list(
             false,
             text(message_set, "message_set")?,
@@ -235,7 +236,7 @@ pub unsafe extern "C" fn imap_uid_store_flags(
     nflags: usize,
     out: *mut *mut ImapResult,
 ) -> ImapCode {
-    run(client, out, |s| {
+    run_pipelined(client, out, |s| {
         s.store_flag_list(
             true,
             text(uid_set, "uid_set")?,
@@ -262,7 +263,7 @@ pub unsafe extern "C" fn imap_append_flags(
     message_len: usize,
     out: *mut *mut ImapResult,
 ) -> ImapCode {
-    run(client, out, |s| {
+    run_pipelined(client, out, |s| {
         s.append_flag_list(
             opt_text(mailbox, "mailbox")?,
             &texts(flags, nflags, "flags")?,

@@ -17,6 +17,7 @@ pub mod parse;
 pub mod parsed;
 pub mod response;
 pub mod secret;
+pub mod store;
 pub mod util;
 
 use std::fmt;

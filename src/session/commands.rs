@@ -18,59 +18,156 @@ pub enum ResultFrom {
     Untagged(&'static str),
 }
 
-const TABLE: &[(&str, &[State])] = &[
-    ("APPEND", &[A, S]),
-    ("AUTHENTICATE", &[N]),
-    ("CAPABILITY", &[N, A, S, L]),
-    ("CHECK", &[S]),
-    ("CLOSE", &[S]),
-    ("COPY", &[S]),
-    ("CREATE", &[A, S]),
-    ("DELETE", &[A, S]),
-    ("DELETEACL", &[A, S]),
-    ("ENABLE", &[A]),
-    ("EXAMINE", &[A, S]),
-    ("EXPUNGE", &[S]),
-    ("FETCH", &[S]),
-    ("GETACL", &[A, S]),
-    ("GETANNOTATION", &[A, S]),
-    ("GETQUOTA", &[A, S]),
-    ("GETMETADATA", &[A, S]),
-    ("GETQUOTAROOT", &[A, S]),
-    ("ID", &[N, A, S]),
-    ("IDLE", &[A, S]),
-    ("MYRIGHTS", &[A, S]),
-    ("LIST", &[A, S]),
-    ("LISTRIGHTS", &[A, S]),
-    ("LOGIN", &[N]),
-    ("LOGOUT", &[N, A, S, L]),
-    ("LSUB", &[A, S]),
-    ("MOVE", &[S]),
-    ("NAMESPACE", &[A, S]),
-    ("NOOP", &[N, A, S, L]),
-    ("PARTIAL", &[S]),
-    ("PROXYAUTH", &[A]),
-    ("RENAME", &[A, S]),
-    ("SEARCH", &[S]),
-    ("SELECT", &[A, S]),
-    ("SETACL", &[A, S]),
-    ("SETANNOTATION", &[A, S]),
-    ("SETMETADATA", &[A, S]),
-    ("SETQUOTA", &[A, S]),
-    ("SORT", &[S]),
-    ("STARTTLS", &[N]),
-    ("STATUS", &[A, S]),
-    ("STORE", &[S]),
-    ("SUBSCRIBE", &[A, S]),
-    ("THREAD", &[S]),
-    ("UID", &[S]),
-    ("UNSELECT", &[S]),
-    ("UNSUBSCRIBE", &[A, S]),
+/// One command of the table: everything the session needs to know about it to send it,
+/// route its untagged data and decide whether it may run alongside others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Spec {
+    /// The command name on the wire.
+    pub name: &'static str,
+    /// The states it is allowed in (imaplib's `Commands`).
+    pub states: &'static [State],
+    /// The untagged responses that form its result (`None`: its result is the tagged text).
+    pub result: Option<&'static str>,
+    /// It has a `UID <name>` form.
+    pub uid: bool,
+    /// It names messages by sequence number (in its non-UID form): RFC 3501 §5.5 says it must
+    /// not be sent while a command that allows EXPUNGE responses is in progress.
+    pub seq: bool,
+    /// It changes the connection's state or the selected mailbox, or needs the connection to
+    /// itself (a SASL exchange, IDLE): it waits until nothing is in flight, and nothing else
+    /// is sent while it is.
+    pub exclusive: bool,
+}
+
+impl Spec {
+    /// A command during which the server may not send EXPUNGE (RFC 3501 §7.4.1): the non-UID
+    /// FETCH, STORE and SEARCH. A sequence-number command may be sent alongside these only.
+    pub fn forbids_expunge(&self, uid: bool) -> bool {
+        !uid && matches!(self.name, "FETCH" | "STORE" | "SEARCH")
+    }
+}
+
+const fn c(name: &'static str, states: &'static [State]) -> Spec {
+    Spec {
+        name,
+        states,
+        result: None,
+        uid: false,
+        seq: false,
+        exclusive: false,
+    }
+}
+
+const fn r(name: &'static str, states: &'static [State], result: &'static str) -> Spec {
+    Spec {
+        result: Some(result),
+        ..c(name, states)
+    }
+}
+
+const fn x(name: &'static str, states: &'static [State]) -> Spec {
+    Spec {
+        exclusive: true,
+        ..c(name, states)
+    }
+}
+
+/// A sequence-number command with a UID form.
+const fn q(name: &'static str, result: Option<&'static str>) -> Spec {
+    Spec {
+        result,
+        uid: true,
+        seq: true,
+        ..c(name, &[S])
+    }
+}
+
+const TABLE: &[Spec] = &[
+    c("APPEND", &[A, S]),
+    x("AUTHENTICATE", &[N]),
+    r("CAPABILITY", &[N, A, S, L], "CAPABILITY"),
+    c("CHECK", &[S]),
+    x("CLOSE", &[S]),
+    q("COPY", None),
+    c("CREATE", &[A, S]),
+    c("DELETE", &[A, S]),
+    c("DELETEACL", &[A, S]),
+    x("ENABLE", &[A]),
+    x("EXAMINE", &[A, S]),
+    Spec {
+        result: Some("EXPUNGE"),
+        uid: true,
+        ..c("EXPUNGE", &[S])
+    },
+    q("FETCH", Some("FETCH")),
+    r("GETACL", &[A, S], "ACL"),
+    r("GETANNOTATION", &[A, S], "ANNOTATION"),
+    r("GETQUOTA", &[A, S], "QUOTA"),
+    r("GETMETADATA", &[A, S], "METADATA"),
+    r("GETQUOTAROOT", &[A, S], "QUOTAROOT"),
+    r("ID", &[N, A, S], "ID"),
+    x("IDLE", &[A, S]),
+    r("MYRIGHTS", &[A, S], "MYRIGHTS"),
+    r("LIST", &[A, S], "LIST"),
+    r("LISTRIGHTS", &[A, S], "LISTRIGHTS"),
+    x("LOGIN", &[N]),
+    x("LOGOUT", &[N, A, S, L]),
+    r("LSUB", &[A, S], "LSUB"),
+    q("MOVE", None),
+    r("NAMESPACE", &[A, S], "NAMESPACE"),
+    c("NOOP", &[N, A, S, L]),
+    Spec {
+        seq: true,
+        ..r("PARTIAL", &[S], "FETCH")
+    },
+    x("PROXYAUTH", &[A]),
+    c("RENAME", &[A, S]),
+    q("SEARCH", Some("SEARCH")),
+    x("SELECT", &[A, S]),
+    c("SETACL", &[A, S]),
+    r("SETANNOTATION", &[A, S], "ANNOTATION"),
+    r("SETMETADATA", &[A, S], "METADATA"),
+    r("SETQUOTA", &[A, S], "QUOTA"),
+    q("SORT", Some("SORT")),
+    x("STARTTLS", &[N]),
+    r("STATUS", &[A, S], "STATUS"),
+    q("STORE", Some("FETCH")),
+    c("SUBSCRIBE", &[A, S]),
+    q("THREAD", Some("THREAD")),
+    // The prefix of the UID forms; `spec` resolves "UID FETCH" to FETCH's entry.
+    c("UID", &[S]),
+    x("UNSELECT", &[S]),
+    c("UNSUBSCRIBE", &[A, S]),
 ];
+
+/// The table entry of a command name (upper case, no "UID " prefix).
+pub fn spec(name: &str) -> Option<&'static Spec> {
+    TABLE.iter().find(|s| s.name == name)
+}
+
+/// Where the result of a table command comes from: its result kind's untagged responses, or
+/// the tagged text.
+pub fn result_from(name: &str) -> ResultFrom {
+    match spec(name).and_then(|s| s.result) {
+        Some(kind) => ResultFrom::Untagged(kind),
+        None => ResultFrom::Tagged,
+    }
+}
+
+/// The result kind of `UID <sub>` (imaplib's rule: SEARCH, SORT and THREAD give their own
+/// responses, every other UID command the FETCH responses).
+pub fn uid_result_kind(sub: &str) -> &'static str {
+    match sub {
+        "SEARCH" => "SEARCH",
+        "SORT" => "SORT",
+        "THREAD" => "THREAD",
+        _ => "FETCH",
+    }
+}
 
 /// The states a command of the table is allowed in.
 pub fn allowed_states(name: &str) -> Option<&'static [State]> {
-    TABLE.iter().find(|(n, _)| *n == name).map(|(_, s)| *s)
+    spec(name).map(|s| s.states)
 }
 
 fn b(s: &str) -> Vec<u8> {
@@ -82,17 +179,17 @@ fn raw(args: &[&str]) -> Vec<Arg> {
 }
 
 impl Session {
-    /// A command whose name is also its table entry.
-    fn simple(&mut self, name: &str, args: Vec<Arg>, from: ResultFrom) -> Result<Outcome> {
-        self.run(Command::new(name, args), name, from)
+    /// A command whose name is also its table entry; its result is what the table says.
+    pub(super) fn simple(&mut self, name: &str, args: Vec<Arg>) -> Result<Outcome> {
+        self.run(Command::new(name, args), name, result_from(name))
     }
 
     pub fn capability(&mut self) -> Result<Outcome> {
-        self.simple("CAPABILITY", vec![], ResultFrom::Untagged("CAPABILITY"))
+        self.simple("CAPABILITY", vec![])
     }
 
     pub fn noop(&mut self) -> Result<Outcome> {
-        self.simple("NOOP", vec![], ResultFrom::Tagged)
+        self.simple("NOOP", vec![])
     }
 
     /// LOGIN; the password is a string value (quoted, or a literal when it is not 7-bit, see
@@ -156,7 +253,7 @@ impl Session {
             s.readonly = readonly;
             let name = if readonly { "EXAMINE" } else { "SELECT" };
             let arg = Arg::Astring(s.mailbox_arg(mailbox));
-            let out = s.simple(name, vec![arg], ResultFrom::Tagged)?;
+            let out = s.simple(name, vec![arg])?;
             if !out.is_ok() {
                 s.state = State::Auth;
                 return Ok(out);
@@ -181,7 +278,6 @@ impl Session {
         self.simple(
             "STATUS",
             vec![Arg::Astring(self.mailbox_arg(mailbox)), Arg::List(b(names))],
-            ResultFrom::Untagged("STATUS"),
         )
     }
 
@@ -190,7 +286,7 @@ impl Session {
             Arg::Astring(self.mailbox_arg(directory)),
             Arg::ListMailbox(self.mailbox_arg(pattern)),
         ];
-        self.simple("LIST", args, ResultFrom::Untagged("LIST"))
+        self.simple("LIST", args)
     }
 
     pub fn lsub(&mut self, directory: &str, pattern: &str) -> Result<Outcome> {
@@ -198,17 +294,17 @@ impl Session {
             Arg::Astring(self.mailbox_arg(directory)),
             Arg::ListMailbox(self.mailbox_arg(pattern)),
         ];
-        self.simple("LSUB", args, ResultFrom::Untagged("LSUB"))
+        self.simple("LSUB", args)
     }
 
     pub fn create(&mut self, mailbox: &str) -> Result<Outcome> {
         let arg = Arg::Astring(self.mailbox_arg(mailbox));
-        self.simple("CREATE", vec![arg], ResultFrom::Tagged)
+        self.simple("CREATE", vec![arg])
     }
 
     pub fn delete(&mut self, mailbox: &str) -> Result<Outcome> {
         let arg = Arg::Astring(self.mailbox_arg(mailbox));
-        self.simple("DELETE", vec![arg], ResultFrom::Tagged)
+        self.simple("DELETE", vec![arg])
     }
 
     pub fn rename(&mut self, old: &str, new: &str) -> Result<Outcome> {
@@ -218,24 +314,15 @@ impl Session {
                 Arg::Astring(self.mailbox_arg(old)),
                 Arg::Astring(self.mailbox_arg(new)),
             ],
-            ResultFrom::Tagged,
         )
     }
 
     pub fn subscribe(&mut self, mailbox: &str) -> Result<Outcome> {
-        self.simple(
-            "SUBSCRIBE",
-            vec![Arg::Astring(self.mailbox_arg(mailbox))],
-            ResultFrom::Tagged,
-        )
+        self.simple("SUBSCRIBE", vec![Arg::Astring(self.mailbox_arg(mailbox))])
     }
 
     pub fn unsubscribe(&mut self, mailbox: &str) -> Result<Outcome> {
-        self.simple(
-            "UNSUBSCRIBE",
-            vec![Arg::Astring(self.mailbox_arg(mailbox))],
-            ResultFrom::Tagged,
-        )
+        self.simple("UNSUBSCRIBE", vec![Arg::Astring(self.mailbox_arg(mailbox))])
     }
 
     /// APPEND `message` (line endings normalised to CRLF) as a literal. `flags` and `date_time`
@@ -276,16 +363,16 @@ impl Session {
         } else {
             Arg::Literal(message)
         });
-        self.simple("APPEND", args, ResultFrom::Tagged)
+        self.simple("APPEND", args)
     }
 
     pub fn check(&mut self) -> Result<Outcome> {
-        self.simple("CHECK", vec![], ResultFrom::Tagged)
+        self.simple("CHECK", vec![])
     }
 
     /// CLOSE; the state is AUTH afterwards whatever the outcome (imaplib).
     pub fn close_mailbox(&mut self) -> Result<Outcome> {
-        let r = self.simple("CLOSE", vec![], ResultFrom::Tagged);
+        let r = self.simple("CLOSE", vec![]);
         if self.state == State::Selected {
             self.state = State::Auth;
         }
@@ -294,7 +381,7 @@ impl Session {
 
     /// UNSELECT; the state is AUTH afterwards whatever the outcome (imaplib).
     pub fn unselect(&mut self) -> Result<Outcome> {
-        let r = self.simple("UNSELECT", vec![], ResultFrom::Tagged);
+        let r = self.simple("UNSELECT", vec![]);
         if self.state == State::Selected {
             self.state = State::Auth;
         }
@@ -302,7 +389,7 @@ impl Session {
     }
 
     pub fn expunge(&mut self) -> Result<Outcome> {
-        self.simple("EXPUNGE", vec![], ResultFrom::Untagged("EXPUNGE"))
+        self.simple("EXPUNGE", vec![])
     }
 
     /// SEARCH `[CHARSET charset] criteria...` (criteria verbatim).
@@ -316,27 +403,22 @@ impl Session {
             args.push(Arg::Astring(b(cs)));
         }
         args.extend(raw(criteria));
-        self.simple("SEARCH", args, ResultFrom::Untagged("SEARCH"))
+        self.simple("SEARCH", args)
     }
 
     pub fn fetch(&mut self, set: &str, parts: &str) -> Result<Outcome> {
-        self.simple(
-            "FETCH",
-            vec![Arg::Raw(b(set)), Arg::FetchParts(b(parts))],
-            ResultFrom::Untagged("FETCH"),
-        )
+        self.simple("FETCH", vec![Arg::Raw(b(set)), Arg::FetchParts(b(parts))])
     }
 
     pub fn store_flags(&mut self, set: &str, command: &str, flags: &str) -> Result<Outcome> {
         let args = vec![Arg::Raw(b(set)), Arg::Raw(b(command)), Arg::List(b(flags))];
-        self.simple("STORE", args, ResultFrom::Untagged("FETCH"))
+        self.simple("STORE", args)
     }
 
     pub fn copy(&mut self, set: &str, mailbox: &str) -> Result<Outcome> {
         self.simple(
             "COPY",
             vec![Arg::Raw(b(set)), Arg::Astring(self.mailbox_arg(mailbox))],
-            ResultFrom::Tagged,
         )
     }
 
@@ -345,7 +427,6 @@ impl Session {
         self.simple(
             "MOVE",
             vec![Arg::Raw(b(set)), Arg::Astring(self.mailbox_arg(mailbox))],
-            ResultFrom::Tagged,
         )
     }
 
@@ -398,17 +479,12 @@ impl Session {
             }
             _ => wire.extend(raw(args)),
         }
-        let from = match sub.as_str() {
-            "SEARCH" => ResultFrom::Untagged("SEARCH"),
-            "SORT" => ResultFrom::Untagged("SORT"),
-            "THREAD" => ResultFrom::Untagged("THREAD"),
-            _ => ResultFrom::Untagged("FETCH"),
-        };
+        let from = ResultFrom::Untagged(uid_result_kind(&sub));
         self.run(Command::new("UID", wire), "UID", from)
     }
 
     pub fn namespace(&mut self) -> Result<Outcome> {
-        self.simple("NAMESPACE", vec![], ResultFrom::Untagged("NAMESPACE"))
+        self.simple("NAMESPACE", vec![])
     }
 
     /// imaplib `response(code)`: pops the untagged responses (or response codes) of that name.
@@ -452,5 +528,31 @@ impl Session {
         }
         let args = raw(args);
         self.run(Command::new(name.clone(), args), &name, ResultFrom::Tagged)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_names_results_uid_forms_and_what_may_run_together() {
+        assert_eq!(result_from("STATUS"), ResultFrom::Untagged("STATUS"));
+        assert_eq!(result_from("STORE"), ResultFrom::Untagged("FETCH"));
+        assert_eq!(result_from("NOOP"), ResultFrom::Tagged);
+        assert_eq!(result_from("SELECT"), ResultFrom::Tagged);
+        let fetch = spec("FETCH").unwrap();
+        assert!(fetch.uid && fetch.seq && !fetch.exclusive);
+        assert!(fetch.forbids_expunge(false) && !fetch.forbids_expunge(true));
+        assert!(!spec("COPY").unwrap().forbids_expunge(false));
+        for name in [
+            "SELECT", "EXAMINE", "CLOSE", "UNSELECT", "LOGIN", "IDLE", "LOGOUT",
+        ] {
+            assert!(spec(name).unwrap().exclusive, "{name}");
+        }
+        assert!(!spec("STATUS").unwrap().uid);
+        assert_eq!(uid_result_kind("COPY"), "FETCH");
+        assert_eq!(uid_result_kind("SORT"), "SORT");
+        assert_eq!(allowed_states("CHECK"), Some(&[S][..]));
     }
 }

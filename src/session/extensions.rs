@@ -6,8 +6,8 @@
 //! Every string argument reaches the wire through the encoder, which rejects NUL, CR and LF
 //! before anything is written.
 
-use super::{Error, ErrorKind, Outcome, Result, ResultFrom, Session};
-use crate::proto::encode::{Arg, Command};
+use super::{Error, ErrorKind, Outcome, Result, Session};
+use crate::proto::encode::Arg;
 use crate::proto::response::Item;
 
 fn b(s: &str) -> Vec<u8> {
@@ -41,8 +41,8 @@ fn pair_group(pairs: &[(&str, Option<&str>)], name: fn(Vec<u8>) -> Arg) -> Arg {
 
 impl Session {
     /// A command whose name is also its table entry.
-    fn ext(&mut self, name: &str, args: Vec<Arg>, from: ResultFrom) -> Result<Outcome> {
-        self.run(Command::new(name, args), name, from)
+    fn ext(&mut self, name: &str, args: Vec<Arg>) -> Result<Outcome> {
+        self.simple(name, args)
     }
 
     // ----- ACL (RFC 4314) --------------------------------------------------------------------
@@ -50,7 +50,7 @@ impl Session {
     /// GETACL `mailbox`. Data: the untagged ACL lines (`INBOX Fred rwipslxetad`).
     pub fn getacl(&mut self, mailbox: &str) -> Result<Outcome> {
         let args = vec![Arg::Astring(self.mailbox_arg(mailbox))];
-        self.ext("GETACL", args, ResultFrom::Untagged("ACL"))
+        self.ext("GETACL", args)
     }
 
     /// SETACL `mailbox` `who` `what` (all astrings). Data: the tagged text.
@@ -60,7 +60,7 @@ impl Session {
             Arg::Astring(b(who)),
             Arg::Astring(b(what)),
         ];
-        self.ext("SETACL", args, ResultFrom::Tagged)
+        self.ext("SETACL", args)
     }
 
     /// DELETEACL `mailbox` `who`. Data: the tagged text.
@@ -69,13 +69,13 @@ impl Session {
             Arg::Astring(self.mailbox_arg(mailbox)),
             Arg::Astring(b(who)),
         ];
-        self.ext("DELETEACL", args, ResultFrom::Tagged)
+        self.ext("DELETEACL", args)
     }
 
     /// MYRIGHTS `mailbox`. Data: the untagged MYRIGHTS lines (`INBOX rwiptsldaex`).
     pub fn myrights(&mut self, mailbox: &str) -> Result<Outcome> {
         let args = vec![Arg::Astring(self.mailbox_arg(mailbox))];
-        self.ext("MYRIGHTS", args, ResultFrom::Untagged("MYRIGHTS"))
+        self.ext("MYRIGHTS", args)
     }
 
     /// LISTRIGHTS `mailbox` `identifier` (imaplib has no method; this is what its would
@@ -85,7 +85,7 @@ impl Session {
             Arg::Astring(self.mailbox_arg(mailbox)),
             Arg::Astring(b(identifier)),
         ];
-        self.ext("LISTRIGHTS", args, ResultFrom::Untagged("LISTRIGHTS"))
+        self.ext("LISTRIGHTS", args)
     }
 
     // ----- QUOTA (RFC 2087) ------------------------------------------------------------------
@@ -93,7 +93,7 @@ impl Session {
     /// GETQUOTA `root` (`""` for the empty root). Data: the untagged QUOTA lines.
     pub fn getquota(&mut self, root: &str) -> Result<Outcome> {
         let args = vec![Arg::Astring(b(root))];
-        self.ext("GETQUOTA", args, ResultFrom::Untagged("QUOTA"))
+        self.ext("GETQUOTA", args)
     }
 
     /// GETQUOTAROOT `mailbox`: the QUOTAROOT and the QUOTA data, as imaplib's
@@ -101,7 +101,7 @@ impl Session {
     pub fn getquotaroot(&mut self, mailbox: &str) -> Result<QuotaRoot> {
         self.guarded(|s| {
             let args = vec![Arg::Astring(s.mailbox_arg(mailbox))];
-            let quotaroot = s.ext("GETQUOTAROOT", args, ResultFrom::Untagged("QUOTAROOT"))?;
+            let quotaroot = s.ext("GETQUOTAROOT", args)?;
             let data = if quotaroot.is_ok() {
                 s.store.pop("QUOTA").unwrap_or_else(|| vec![Item::None])
             } else {
@@ -119,7 +119,7 @@ impl Session {
     /// QUOTA lines (usually `[None]`).
     pub fn setquota(&mut self, root: &str, limits: &str) -> Result<Outcome> {
         let args = vec![Arg::Astring(b(root)), Arg::List(b(limits))];
-        self.ext("SETQUOTA", args, ResultFrom::Untagged("QUOTA"))
+        self.ext("SETQUOTA", args)
     }
 
     // ----- ANNOTATEMORE (draft-daboo-imap-annotatemore) ---------------------------------------
@@ -137,7 +137,7 @@ impl Session {
             Arg::Raw(b(entry)),
             Arg::Raw(b(attribute)),
         ];
-        self.ext("GETANNOTATION", args, ResultFrom::Untagged("ANNOTATION"))
+        self.ext("GETANNOTATION", args)
     }
 
     /// SETANNOTATION `args...` (imaplib's `setannotation(*args)`): the first argument is the
@@ -149,7 +149,7 @@ impl Session {
             wire.push(Arg::Astring(self.mailbox_arg(mailbox)));
             wire.extend(raw(rest));
         }
-        self.ext("SETANNOTATION", wire, ResultFrom::Untagged("ANNOTATION"))
+        self.ext("SETANNOTATION", wire)
     }
 
     // ----- METADATA (RFC 5464; not in imaplib) -----------------------------------------------
@@ -177,7 +177,7 @@ impl Session {
                 many.iter().map(|e| Arg::Astring(b(e))).collect(),
             )),
         }
-        self.ext("GETMETADATA", args, ResultFrom::Untagged("METADATA"))
+        self.ext("GETMETADATA", args)
     }
 
     /// SETMETADATA `mailbox` `(entry value ...)`: each value is sent as a quoted string, or
@@ -195,14 +195,14 @@ impl Session {
             Arg::Astring(self.mailbox_arg(mailbox)),
             pair_group(entries, Arg::Astring),
         ];
-        self.ext("SETMETADATA", args, ResultFrom::Untagged("METADATA"))
+        self.ext("SETMETADATA", args)
     }
 
     // ----- others --------------------------------------------------------------------------
 
     /// PROXYAUTH `user` (AUTH state only). Data: the tagged text; the state does not change.
     pub fn proxyauth(&mut self, user: &str) -> Result<Outcome> {
-        self.ext("PROXYAUTH", vec![Arg::Astring(b(user))], ResultFrom::Tagged)
+        self.ext("PROXYAUTH", vec![Arg::Astring(b(user))])
     }
 
     /// PARTIAL `message_num` `message_part` `start` `length` (all verbatim, as imaplib).
@@ -215,7 +215,7 @@ impl Session {
         length: &str,
     ) -> Result<Outcome> {
         let args = raw(&[message_num, message_part, start, length]);
-        self.ext("PARTIAL", args, ResultFrom::Untagged("FETCH"))
+        self.ext("PARTIAL", args)
     }
 
     /// SORT `(sort_criteria)` `[charset]` `search_criteria...`: the sort criteria are wrapped
@@ -230,7 +230,7 @@ impl Session {
         let mut args = vec![Arg::List(b(sort_criteria))];
         args.extend(charset.map(|c| Arg::Astring(b(c))));
         args.extend(raw(search_criteria));
-        self.ext("SORT", args, ResultFrom::Untagged("SORT"))
+        self.ext("SORT", args)
     }
 
     /// THREAD `algorithm` `[charset]` `search_criteria...` (algorithm and criteria verbatim,
@@ -244,7 +244,7 @@ impl Session {
         let mut args = vec![Arg::Raw(b(threading_algorithm))];
         args.extend(charset.map(|c| Arg::Astring(b(c))));
         args.extend(raw(search_criteria));
-        self.ext("THREAD", args, ResultFrom::Untagged("THREAD"))
+        self.ext("THREAD", args)
     }
 
     /// ENABLE `capability` (verbatim, so `"CONDSTORE QRESYNC"` enables two). Refused with
@@ -265,7 +265,7 @@ impl Session {
                 ));
             }
             let seen = s.store.get("ENABLED").map_or(0, Vec::len);
-            let out = s.ext("ENABLE", vec![Arg::Raw(b(capability))], ResultFrom::Tagged)?;
+            let out = s.ext("ENABLE", vec![Arg::Raw(b(capability))])?;
             let confirmed = s.store.get("ENABLED").is_some_and(|items| {
                 items.iter().skip(seen).any(|item| {
                     matches!(item, Item::Line(l) if l
@@ -294,6 +294,6 @@ impl Session {
         } else {
             pair_group(params, Arg::Quoted)
         };
-        self.ext("ID", vec![arg], ResultFrom::Untagged("ID"))
+        self.ext("ID", vec![arg])
     }
 }

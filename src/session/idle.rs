@@ -78,7 +78,8 @@ impl Session {
     }
 
     /// The next response received during IDLE, as `(name, items)`, or `None` when `timeout`
-    /// passes first. A timeout here does not close the connection.
+    /// passes first or a wake ([`Interrupter::wake`](super::Interrupter::wake)) arrives, before or during the wait (the
+    /// wake is consumed). Neither closes the connection; IDLE goes on.
     pub fn idle_wait(&mut self, timeout: Duration) -> Result<Option<(String, Vec<Item>)>> {
         self.guarded(|s| {
             s.check_open()?;
@@ -87,6 +88,10 @@ impl Session {
             };
             let deadline = Instant::now() + timeout;
             loop {
+                // A wake (imap_wake) ends the wait as its timeout would, once.
+                if s.interrupter.take_wake() {
+                    return Ok(None);
+                }
                 if let Some(next) = s.store.next_captured() {
                     return Ok(Some(next));
                 }
@@ -95,9 +100,12 @@ impl Session {
                     // The server ended IDLE on its own; idle_done collects the reply.
                     return Ok(None);
                 }
-                match s.read_response_until(Some(deadline))? {
+                match s.read_response_wait(Some(deadline), true)? {
                     Some(resp) => s.dispatch(resp).map_err(|e| s.fail(e))?,
-                    None => return Ok(None),
+                    None => {
+                        s.interrupter.take_wake();
+                        return Ok(None);
+                    }
                 }
             }
         })

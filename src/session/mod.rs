@@ -10,21 +10,26 @@
 
 mod auth;
 mod commands;
+mod compose;
 mod error;
 mod extensions;
 mod idle;
+mod pipeline;
 mod raw;
-mod store;
 mod trace;
 mod typed;
 
+pub use crate::proto::store::UntaggedStore;
+/// The clock of a wait, for waits made outside the session (the C layer's unlocked waits).
+pub use crate::transport::{Direction, Expiry, Pace};
 pub use auth::{
     cram_md5_digest, sasl_turn, CancelReason, Mechanism, SaslClient, SaslStep, SaslTurn,
 };
-pub use commands::{allowed_states, ResultFrom};
+pub use commands::{allowed_states, spec, ResultFrom, Spec};
+pub use compose::{Composed, MailboxQuota, Parsed};
 pub use error::{Error, ErrorKind, Result};
 pub use extensions::QuotaRoot;
-pub use store::UntaggedStore;
+pub use pipeline::{MessageSet, Pulled, Ticket};
 pub use trace::TraceFn;
 
 use crate::proto::encode::{self, Arg, Command, Piece, WireContext};
@@ -33,7 +38,8 @@ use crate::proto::parse::{self, Code, Line};
 use crate::proto::response::{Assembler, Item, RawResponse};
 use crate::proto::secret::Redactor;
 use crate::proto::{show, util, Limits};
-use crate::transport::{self, Direction, Expiry, Interrupter, Pace, Socket, Stream, TlsConfig};
+pub use crate::transport::Interrupter;
+use crate::transport::{self, Socket, Stream, TlsConfig};
 use std::collections::HashMap;
 use std::io;
 use std::sync::Arc;
@@ -137,7 +143,7 @@ impl Config {
     }
 
     /// A fresh clock with these settings.
-    fn pace(&self) -> Pace {
+    pub fn pace(&self) -> Pace {
         Pace::new(
             Some(self.io_timeout),
             Some(self.call_timeout()),
@@ -223,7 +229,18 @@ pub struct Session {
     idle: Option<(Vec<u8>, State)>,
     /// A SASL exchange is running: continuation lines are not traced.
     sasl: bool,
-    pending: Vec<Vec<u8>>,
+    /// The commands in flight, oldest first.
+    pending: Vec<pipeline::Pending>,
+    /// Submitted commands not yet collected (see [`pipeline`]).
+    tickets: pipeline::Tickets,
+    /// Bytes read from the server.
+    bytes_in: u64,
+    /// The fatal error that is closing the connection: every ticket still running ends with it.
+    closing: Option<Error>,
+    /// The next generic command of this call is submitted, not waited for (`defer_next`).
+    defer: bool,
+    /// The ticket of that command, for the caller to wait for.
+    deferred: Option<Ticket>,
     completed: HashMap<Vec<u8>, Tagged>,
     continuation: Option<Option<Vec<u8>>>,
     /// A command is waiting for a continuation request (a literal, IDLE, a SASL exchange); a
@@ -288,6 +305,11 @@ impl Session {
             sasl: false,
             idle: None,
             pending: Vec::new(),
+            tickets: pipeline::Tickets::default(),
+            bytes_in: 0,
+            closing: None,
+            defer: false,
+            deferred: None,
             completed: HashMap::new(),
             continuation: None,
             awaiting_continuation: false,
@@ -362,6 +384,12 @@ impl Session {
         self.closed.is_none()
     }
 
+    /// Why the connection is closed ("not connected", the failure that closed it...); `None`
+    /// while it is open.
+    pub fn close_reason(&self) -> Option<&str> {
+        self.closed.as_deref()
+    }
+
     pub fn tag_prefix(&self) -> &[u8] {
         &self.tag_prefix
     }
@@ -426,7 +454,16 @@ impl Session {
         if self.call_depth > 0 {
             return f(self);
         }
-        self.interrupter.begin();
+        if self.interrupter.begin() {
+            // An interrupt armed before the call (or ending the calls still running): this
+            // call ends at once, as if it had been interrupted while running.
+            self.interrupter.end();
+            self.close("interrupted");
+            return Err(Error::new(
+                ErrorKind::Interrupted,
+                "interrupted by imap_interrupt",
+            ));
+        }
         self.start_call_clock();
         self.call_depth += 1;
         let result = f(self).map_err(|e| self.fail(e));
@@ -442,6 +479,37 @@ impl Session {
             };
         }
         result
+    }
+
+    /// A call whose waits happen outside the session (the C layer's unlocked waits) begins:
+    /// it is interruptible until [`Session::end_outside_call`].
+    pub fn begin_outside_call(&mut self) {
+        self.interrupter.begin();
+    }
+
+    /// The end of a call begun with [`Session::begin_outside_call`]: fatal errors close the
+    /// connection, and an interrupt that landed turns the result into
+    /// [`ErrorKind::Interrupted`] with the connection closed, as for every call.
+    pub fn end_outside_call<T>(&mut self, result: Result<T>) -> Result<T> {
+        let result = result.map_err(|e| self.fail(e));
+        if self.interrupter.end() {
+            self.close("interrupted");
+            return match result {
+                Ok(v) => Ok(v),
+                Err(_) => Err(Error::new(
+                    ErrorKind::Interrupted,
+                    "interrupted by imap_interrupt",
+                )),
+            };
+        }
+        result
+    }
+
+    /// A wait made outside the session ran out (`why`, from its own [`Pace`]): the call
+    /// fails with [`ErrorKind::Timeout`] and the connection closes, as when a read times out.
+    pub fn outside_timeout(&mut self, why: Expiry) -> Error {
+        let e = Error::new(ErrorKind::Timeout, self.timeout_text(Some(why)));
+        self.fail(e)
     }
 
     /// A call starts: its deadline is one call timeout away.
@@ -469,6 +537,7 @@ impl Session {
         if e.kind.is_fatal() && self.closed.is_none() {
             self.tracer
                 .log(1, || format!("connection closed: {}", e.message));
+            self.closing = Some(Error::new(e.kind, e.message.clone()));
             self.close(&e.message.clone());
         }
         e
@@ -492,8 +561,18 @@ impl Session {
         if self.closed.is_none() {
             let mut reason = reason.to_string();
             self.tracer.redactor.text(&mut reason);
+            let e = self.closing.take().unwrap_or_else(|| {
+                let kind = if reason == "interrupted" {
+                    ErrorKind::Interrupted
+                } else {
+                    ErrorKind::Closed
+                };
+                Error::new(kind, format!("connection is closed ({reason})"))
+            });
+            self.tickets.fail_all(&e);
             self.closed = Some(reason);
         }
+        self.closing = None;
         self.tracer.redactor.clear();
     }
 
@@ -666,6 +745,8 @@ impl Session {
             .waker()
             .map_err(|e| Error::new(ErrorKind::Connect, format!("socket setup failed: {e}")))?;
         self.interrupter.set_socket(Some(waker));
+        let mut stream = stream;
+        stream.pace_mut().watch(Arc::clone(&self.interrupter));
         self.stream = Some(stream);
         Ok(())
     }
@@ -886,11 +967,24 @@ impl Session {
     /// [`ErrorKind::Abort`] and the connection closes). Returns the tag, for
     /// [`Session::complete`].
     pub fn start(&mut self, cmd: Command, table_name: &str) -> Result<Vec<u8>> {
-        self.guarded(|s| s.start_unguarded(cmd, table_name))
+        self.guarded(|s| s.start_routed(cmd, table_name, None))
     }
 
-    fn start_unguarded(&mut self, cmd: Command, table_name: &str) -> Result<Vec<u8>> {
+    /// [`Session::start`] for a synchronous call (`ticket` `None`: its data goes to the store)
+    /// or a ticket. Waits first while RFC 3501 §5.5 says the command must not run alongside
+    /// what is in flight (see [`pipeline`]).
+    fn start_routed(
+        &mut self,
+        cmd: Command,
+        table_name: &str,
+        ticket: Option<(Ticket, ResultFrom)>,
+    ) -> Result<Vec<u8>> {
         self.check_open()?;
+        if self.idle.is_none() {
+            // (While IDLE runs only DONE may go out: the state check below refuses the rest.)
+            let probe = Session::pending_for(Vec::new(), &cmd, table_name, None, None);
+            self.wait_turn(probe.spec, probe.uid)?;
+        }
         if let Err(e) = self.check_state(table_name) {
             // imaplib discards the pending literal with a command refused for its state.
             self.next_literal = None;
@@ -925,7 +1019,13 @@ impl Session {
         let secret = !enc.secrets.is_empty();
         self.continuation = None;
         self.tracer.log(4, || format!("> {}", show(&enc.trace)));
-        self.pending.push(tag.clone());
+        self.pending.push(Session::pending_for(
+            tag.clone(),
+            &cmd,
+            table_name,
+            ticket.map(|t| t.0),
+            ticket.map(|t| t.1),
+        ));
         let mut pieces = enc.pieces.into_iter().peekable();
         while let Some(piece) = pieces.next() {
             match piece {
@@ -1054,7 +1154,7 @@ impl Session {
         }
     }
 
-    fn check_bye(&mut self) -> Result<()> {
+    pub(crate) fn check_bye(&mut self) -> Result<()> {
         if let Some(text) = self.bye.take() {
             let msg = String::from_utf8_lossy(&text).into_owned();
             return Err(self.fail(Error::new(ErrorKind::Abort, msg)));
@@ -1082,10 +1182,13 @@ impl Session {
 
     /// Why the last wait ran out, in words.
     fn timeout_message(&self) -> String {
+        self.timeout_text(self.stream.as_ref().and_then(|s| s.pace().expired()))
+    }
+
+    fn timeout_text(&self, expiry: Option<Expiry>) -> String {
         let io = self.config.io_timeout.as_millis();
         let call = self.config.call_timeout().as_millis();
         let rate = self.config.min_rate;
-        let expiry = self.stream.as_ref().and_then(|s| s.pace().expired());
         match expiry {
             Some(Expiry::Idle(Direction::Write)) => format!(
                 "write stalled: the server stopped reading (nothing could be sent for {io} ms)"
@@ -1099,7 +1202,7 @@ impl Session {
                  moved on only while at least {rate} bytes/s flow)"
             ),
             Some(Expiry::Stopped) => "connection is closing".into(),
-            Some(Expiry::Wait) => "timed out".into(),
+            Some(Expiry::Wait | Expiry::Woken) => "timed out".into(),
             Some(Expiry::Idle(Direction::Read)) | None => {
                 format!("no data from the server for {io} ms")
             }
@@ -1118,8 +1221,22 @@ impl Session {
     /// I/O timeout and the call deadline for this wait and leaves the connection usable (a
     /// partial response stays buffered).
     fn read_response_until(&mut self, deadline: Option<Instant>) -> Result<Option<RawResponse>> {
+        self.read_response_wait(deadline, false)
+    }
+
+    /// As [`Session::read_response_until`]; `wakeable`: a wake (`Interrupter::wake`) also ends
+    /// the wait with `None` (IDLE's wait).
+    fn read_response_wait(
+        &mut self,
+        deadline: Option<Instant>,
+        wakeable: bool,
+    ) -> Result<Option<RawResponse>> {
         if let (Some(d), Some(s)) = (deadline, &mut self.stream) {
-            s.pace_mut().start_wait(d);
+            if wakeable {
+                s.pace_mut().start_idle_wait(d);
+            } else {
+                s.pace_mut().start_wait(d);
+            }
         }
         let r = self.read_until_inner(deadline);
         if deadline.is_some() {
@@ -1135,7 +1252,8 @@ impl Session {
         }
         loop {
             // A response in the making counts against the room left in the store.
-            self.asm.set_room(self.store.room());
+            self.asm
+                .set_room(self.store.room().saturating_sub(self.routed_weight()));
             match self.asm.next(&mut *self.sink) {
                 Ok(Some(resp)) => {
                     self.trace_response(&resp);
@@ -1155,7 +1273,10 @@ impl Session {
                     if deadline.is_some()
                         && !self.interrupter.fired()
                         && e.kind() == io::ErrorKind::WouldBlock
-                        && stream.pace().expired() == Some(Expiry::Wait) =>
+                        && matches!(
+                            stream.pace().expired(),
+                            Some(Expiry::Wait | Expiry::Woken)
+                        ) =>
                 {
                     return Ok(None)
                 }
@@ -1177,7 +1298,75 @@ impl Session {
                 };
                 return Err(self.fail(err));
             }
+            self.bytes_in += n as u64;
             self.asm.feed(&self.readbuf[..n]);
+        }
+    }
+
+    /// Reads and files everything the server has sent so far, without waiting for more: the
+    /// step of a wait made outside the session (see [`pipeline`]). Errors close the connection
+    /// as every read's do.
+    pub fn read_available(&mut self) -> Result<()> {
+        while self.read_once()? {}
+        Ok(())
+    }
+
+    /// Files the responses already buffered, then reads at most one buffer's worth (without
+    /// waiting) and files what it completes. `false` when nothing was there to read. The step
+    /// of a wait: a stream's consumer is never read ahead of by more than one buffer.
+    pub fn read_once(&mut self) -> Result<bool> {
+        if self.stream.is_none() {
+            return Ok(false);
+        }
+        let mut read = false;
+        loop {
+            if self.bye.is_some() {
+                // The server is closing: its BYE is the news (check_bye), not the EOF after it.
+                return Ok(false);
+            }
+            self.asm
+                .set_room(self.store.room().saturating_sub(self.routed_weight()));
+            match self.asm.next(&mut *self.sink) {
+                Ok(Some(resp)) => {
+                    self.trace_response(&resp);
+                    self.dispatch(resp).map_err(|e| self.fail(e))?;
+                    continue;
+                }
+                Ok(None) => {}
+                Err(e) => return Err(self.fail(e.into())),
+            }
+            if read {
+                return Ok(true);
+            }
+            let Some(stream) = self.stream.as_mut() else {
+                return Ok(false);
+            };
+            // A wait that ends at once: the read gives what is there, or WouldBlock.
+            stream.pace_mut().start_wait(Instant::now());
+            let r = stream.read(&mut self.readbuf);
+            stream.pace_mut().start_call(Instant::now());
+            let n = match r {
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock && !self.interrupter.fired() => {
+                    return Ok(false)
+                }
+                Err(e) => {
+                    let err = self.io_error(e, "socket error");
+                    return Err(self.fail(err));
+                }
+            };
+            if n == 0 {
+                let err = if self.interrupter.fired() {
+                    Error::new(ErrorKind::Interrupted, "interrupted by imap_interrupt")
+                } else {
+                    Error::new(ErrorKind::Abort, "socket error: EOF")
+                };
+                return Err(self.fail(err));
+            }
+            self.bytes_in += n as u64;
+            self.asm.feed(&self.readbuf[..n]);
+            read = true;
         }
     }
 
@@ -1221,13 +1410,13 @@ impl Session {
                         format!("unexpected response: '{}'", show(resp.first_line())),
                     ));
                 }
-                let Some(i) = self.pending.iter().position(|p| *p == tag) else {
+                let Some(i) = self.pending.iter().position(|p| p.tag == tag) else {
                     return Err(Error::new(
                         ErrorKind::Abort,
                         format!("unexpected tagged response: '{}'", show(resp.first_line())),
                     ));
                 };
-                self.pending.remove(i);
+                let done = self.pending.remove(i);
                 // The text of a completion is a message: no secret sent on the connection may
                 // come back in it.
                 self.tracer.redactor.bytes(&mut text);
@@ -1238,7 +1427,13 @@ impl Session {
                     let t = String::from_utf8_lossy(&text).into_owned();
                     self.tracer.log(1, || format!("{status} response: {t}"));
                 }
-                self.completed.insert(tag, Tagged { status, text });
+                match done.ticket {
+                    Some(ticket) => self.ticket_done(ticket, Tagged { status, text }),
+                    None => {
+                        self.completed.insert(tag, Tagged { status, text });
+                    }
+                }
+                self.tickets.wake();
             }
             Line::Continuation { mut text } => {
                 if !self.awaiting_continuation {
@@ -1283,6 +1478,13 @@ impl Session {
                     });
                     return Ok(());
                 }
+                if !parse::is_status(&name) && self.routing() {
+                    let items = resp.into_items(data);
+                    if let Some(items) = self.route(&name, items)? {
+                        self.store_items(&name, items)?;
+                    }
+                    return Ok(());
+                }
                 self.store_untagged(&name, data, resp)?;
             }
         }
@@ -1315,6 +1517,15 @@ impl Session {
             self.tracer.log(1, || format!("{name} response: {t}"));
         }
         let items = resp.into_items(data);
+        self.store_items(name, items)
+    }
+
+    /// Tickets are in flight: untagged data is routed (see [`pipeline`]).
+    fn routing(&self) -> bool {
+        self.pending.iter().any(|p| p.ticket.is_some())
+    }
+
+    fn store_items(&mut self, name: &str, items: Vec<Item>) -> Result<()> {
         self.tracer.log(5, || {
             format!("untagged_responses[{name}] += {} item(s)", items.len())
         });
@@ -1323,6 +1534,18 @@ impl Session {
 
     /// Sends a command and builds its outcome: the generic path every command entry uses.
     pub fn run(&mut self, cmd: Command, table_name: &str, from: ResultFrom) -> Result<Outcome> {
+        if self.defer && self.call_depth == 0 {
+            // The caller waits for the result itself (see `Session::defer_next`).
+            self.defer = false;
+            let store = self.pending.is_empty();
+            let t = self.submit_as(cmd, table_name, Some(from), false, store)?;
+            self.deferred = Some(t);
+            return Ok(Outcome {
+                typ: String::new(),
+                data: Vec::new(),
+                tagged: None,
+            });
+        }
         self.guarded(|s| {
             let name = cmd.name.clone();
             let tag = s.start(cmd, table_name)?;
@@ -1333,11 +1556,24 @@ impl Session {
 
     /// Turns a tagged completion into imaplib's return shape. NO is returned, BAD is an error.
     fn outcome(&mut self, name: &str, t: Tagged, from: ResultFrom) -> Result<Outcome> {
+        self.outcome_with(name, t, from, None)
+    }
+
+    /// [`Session::outcome`], with the untagged data routed to a ticket instead of the store's.
+    fn outcome_with(
+        &mut self,
+        name: &str,
+        t: Tagged,
+        from: ResultFrom,
+        routed: Option<Vec<Item>>,
+    ) -> Result<Outcome> {
         match t.status.as_str() {
             "OK" => {
-                let data = match from {
-                    ResultFrom::Tagged => vec![Item::Line(t.text.clone())],
-                    ResultFrom::Untagged(n) => {
+                let data = match (from, routed) {
+                    (ResultFrom::Tagged, _) => vec![Item::Line(t.text.clone())],
+                    (ResultFrom::Untagged(_), Some(d)) if !d.is_empty() => d,
+                    (ResultFrom::Untagged(_), Some(_)) => vec![Item::None],
+                    (ResultFrom::Untagged(n), None) => {
                         self.store.pop(n).unwrap_or_else(|| vec![Item::None])
                     }
                 };

@@ -209,11 +209,12 @@ impl Stream {
     }
 }
 
-/// How often a connect in progress checks for an interrupt.
+/// The longest single wait of a connect in progress; an interrupt ends it at once (its eventfd
+/// is polled with the socket), or within this slice when the interrupter has no eventfd.
 const POLL_SLICE: Duration = Duration::from_millis(50);
 
 /// Connects to `host:port` within `timeout`, trying each resolved address in turn. An interrupt
-/// from another thread ends the wait within [`POLL_SLICE`].
+/// from another thread ends the wait at once.
 pub fn connect(
     host: &str,
     port: u16,
@@ -244,6 +245,9 @@ fn connect_one(
 ) -> Result<TcpStream, TransportError> {
     use socket2::{Domain, Protocol, Socket, Type};
     let io = |e: io::Error| TransportError::Connect(format!("connect to {addr}: {e}"));
+    if interrupter.fired() {
+        return Err(TransportError::Interrupted);
+    }
     let sock =
         Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP)).map_err(io)?;
     sock.set_nonblocking(true).map_err(io)?;
@@ -260,13 +264,21 @@ fn connect_one(
                 )));
             }
             let wait = (deadline - now).min(POLL_SLICE);
-            let mut pfd = libc::pollfd {
-                fd: sock.as_raw_fd(),
-                events: libc::POLLOUT,
-                revents: 0,
-            };
-            // SAFETY: one valid pollfd, count 1.
-            let n = unsafe { libc::poll(&mut pfd, 1, wait.as_millis().max(1) as libc::c_int) };
+            let mut pfd = [
+                libc::pollfd {
+                    fd: sock.as_raw_fd(),
+                    events: libc::POLLOUT,
+                    revents: 0,
+                },
+                libc::pollfd {
+                    fd: interrupter.interrupt_fd().unwrap_or(-1),
+                    events: libc::POLLIN,
+                    revents: 0,
+                },
+            ];
+            // SAFETY: two valid pollfd entries (a negative descriptor is ignored).
+            let n =
+                unsafe { libc::poll(pfd.as_mut_ptr(), 2, wait.as_millis().max(1) as libc::c_int) };
             if n < 0 {
                 let e = io::Error::last_os_error();
                 if e.kind() == io::ErrorKind::Interrupted {
@@ -274,7 +286,10 @@ fn connect_one(
                 }
                 return Err(io(e));
             }
-            if n > 0 {
+            if pfd[1].revents != 0 {
+                return Err(TransportError::Interrupted);
+            }
+            if pfd[0].revents != 0 {
                 if let Some(e) = sock.take_error().map_err(io)? {
                     return Err(io(e));
                 }

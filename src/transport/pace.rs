@@ -14,10 +14,14 @@
 //! - **Explicit waits** (IDLE's wait, a raw read) have their own end instead of both.
 //!
 //! Every wait goes through `poll`, on a non-blocking socket, so a wait ends as soon as its
-//! limit passes, and a partial write does not restart any clock.
+//! limit passes, and a partial write does not restart any clock. The same `poll` watches the
+//! handle's [`Interrupter`]: a pending interrupt ends every wait, and a wake ends an IDLE wait
+//! (one started with [`Pace::start_idle_wait`]) as if its time had run out.
 
+use super::Interrupter;
 use std::io;
 use std::os::fd::RawFd;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Which way bytes were to move when a wait ran out.
@@ -36,6 +40,8 @@ pub enum Expiry {
     Deadline(Direction),
     /// An explicit wait reached its end.
     Wait,
+    /// An IDLE wait was ended by a wake (`imap_wake`).
+    Woken,
     /// The connection is being closed: nothing waits any more.
     Stopped,
 }
@@ -58,6 +64,10 @@ pub struct Pace {
     last_progress: Instant,
     mode: Mode,
     expired: Option<Expiry>,
+    /// The handle's interrupter, whose descriptors every wait polls.
+    signals: Option<Arc<Interrupter>>,
+    /// The current explicit wait also ends on a wake.
+    wakeable: bool,
 }
 
 impl Pace {
@@ -75,6 +85,8 @@ impl Pace {
             last_progress: Instant::now(),
             mode: Mode::Call,
             expired: None,
+            signals: None,
+            wakeable: false,
         };
         p.start_call(Instant::now());
         p
@@ -92,9 +104,16 @@ impl Pace {
         self.min_rate = min_rate;
     }
 
+    /// Every wait from now on also watches `signals` (interrupts, and wakes during an IDLE
+    /// wait).
+    pub fn watch(&mut self, signals: Arc<Interrupter>) {
+        self.signals = Some(signals);
+    }
+
     /// A call starts at `now`: its deadline is one call timeout away.
     pub fn start_call(&mut self, now: Instant) {
         self.mode = Mode::Call;
+        self.wakeable = false;
         self.deadline = self.call_timeout.and_then(|t| now.checked_add(t));
         self.last_progress = now;
         self.expired = None;
@@ -103,7 +122,14 @@ impl Pace {
     /// Waits end at `until` instead, whatever the I/O timeout and the call deadline say.
     pub fn start_wait(&mut self, until: Instant) {
         self.mode = Mode::Wait(until);
+        self.wakeable = false;
         self.expired = None;
+    }
+
+    /// As [`Pace::start_wait`], and a wake ends the wait too ([`Expiry::Woken`]).
+    pub fn start_idle_wait(&mut self, until: Instant) {
+        self.start_wait(until);
+        self.wakeable = true;
     }
 
     /// From now on every wait ends at once (the connection is being closed).
@@ -191,7 +217,8 @@ impl Pace {
 
 /// Waits until `fd` is ready for `events` under `pace`. A wait that runs out is recorded in the
 /// pace and returned as `WouldBlock` (which TLS treats as retryable, so a connection whose
-/// explicit wait ended stays usable); a byte on `wake` returns `ConnectionAborted`.
+/// explicit wait ended stays usable), and so is a wake during an IDLE wait; a byte on `wake` or
+/// a pending interrupt returns `ConnectionAborted`.
 pub(super) fn wait_ready(
     pace: &mut Pace,
     fd: RawFd,
@@ -199,6 +226,7 @@ pub(super) fn wait_ready(
     wake: Option<RawFd>,
     dir: Direction,
 ) -> io::Result<()> {
+    let interrupt_fd = pace.signals.as_ref().and_then(|s| s.interrupt_fd());
     loop {
         let (limit, why) = match pace.limit(Instant::now(), dir) {
             Ok(l) => l,
@@ -207,25 +235,30 @@ pub(super) fn wait_ready(
                 return Err(io::ErrorKind::WouldBlock.into());
             }
         };
+        let woken_fd = match &pace.signals {
+            Some(s) if pace.wakeable => s.wake_fd(),
+            _ => None,
+        };
         // Round up, so a wait never ends just before its limit and spins.
         let ms = limit.map_or(-1, |d| {
             (d.as_nanos().div_ceil(1_000_000)).clamp(1, i32::MAX as u128) as libc::c_int
         });
+        // The socket, then the stream's own wake-up pipe, the interrupt and the wake; a
+        // negative descriptor is ignored by poll.
         let mut fds = [
-            libc::pollfd {
-                fd,
-                events,
-                revents: 0,
-            },
-            libc::pollfd {
-                fd: wake.unwrap_or(-1),
-                events: libc::POLLIN,
-                revents: 0,
-            },
-        ];
-        let count = if wake.is_some() { 2 } else { 1 };
-        // SAFETY: `count` valid pollfd entries.
-        let n = unsafe { libc::poll(fds.as_mut_ptr(), count, ms) };
+            fd,
+            wake.unwrap_or(-1),
+            interrupt_fd.unwrap_or(-1),
+            woken_fd.unwrap_or(-1),
+        ]
+        .map(|fd| libc::pollfd {
+            fd,
+            events: libc::POLLIN,
+            revents: 0,
+        });
+        fds[0].events = events;
+        // SAFETY: four valid pollfd entries.
+        let n = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, ms) };
         if n < 0 {
             let e = io::Error::last_os_error();
             if e.kind() == io::ErrorKind::Interrupted {
@@ -237,8 +270,12 @@ pub(super) fn wait_ready(
             pace.expire(Instant::now(), why);
             return Err(io::ErrorKind::WouldBlock.into());
         }
-        if wake.is_some() && fds[1].revents != 0 {
+        if fds[1].revents != 0 || fds[2].revents != 0 {
             return Err(io::ErrorKind::ConnectionAborted.into());
+        }
+        if fds[3].revents != 0 {
+            pace.expired = Some(Expiry::Woken);
+            return Err(io::ErrorKind::WouldBlock.into());
         }
         if fds[0].revents != 0 {
             return Ok(());

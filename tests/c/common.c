@@ -237,7 +237,21 @@ static void *fake_server_main(void *arg) {
       snprintf(answer, sizeof answer, "* CAPABILITY IMAP4rev1\r\n%s OK done\r\n", line);
       send_all(fd, answer);
     } else if (s->reply) {
-      send_all(fd, s->reply);
+      /* "$TAG" in the reply stands for the command's tag (a tagged answer) */
+      const char *at = s->reply, *mark;
+      if (sp)
+        *sp = '\0';
+      while ((mark = strstr(at, "$TAG")) != NULL) {
+        size_t n = (size_t)(mark - at);
+        char *part = malloc(n + 1);
+        memcpy(part, at, n);
+        part[n] = '\0';
+        send_all(fd, part);
+        free(part);
+        send_all(fd, line);
+        at = mark + 4;
+      }
+      send_all(fd, at);
       break;
     }
   }

@@ -69,8 +69,9 @@ void result_done(imap_result **r);
 typedef struct fake_server {
   int listen_fd;
   uint16_t port;
-  /* Sent in answer to the first command other than CAPABILITY, then the connection is closed.
-   * NULL: never answer; wait until the client hangs up. */
+  /* Sent in answer to the first command other than CAPABILITY, then the connection is closed;
+   * "$TAG" in it is replaced by that command's tag. NULL: never answer; wait until the client
+   * hangs up. */
   const char *reply;
   /* The greeting; NULL: an OK greeting with IMAP4rev1 in its CAPABILITY code. */
   const char *greeting;

@@ -11,7 +11,7 @@ static char box[64];
 
 /* Counts the command lines the client sends (trace lines "> ..." at debug level 4). */
 static int sent_lines;
-static void count_sent(void *user_data, int32_t level, const char *message) {
+static void count_sent(void *user_data, imap_log_level level, const char *message) {
   (void)user_data;
   (void)level;
   if (strncmp(message, "> ", 2) == 0) sent_lines++;
@@ -81,7 +81,7 @@ static void test_bad_values_send_nothing(imap_client *c) {
   const char *msg = "Subject: x\r\n\r\nx\r\n";
   size_t i;
 
-  imap_set_trace_callback(c, count_sent, NULL);
+  imap_set_log_callback(c, count_sent, NULL);
   imap_set_debug(c, 4);
   sent_lines = 0;
   for (i = 0; i < sizeof bad_atoms / sizeof *bad_atoms; i++) {
@@ -116,7 +116,7 @@ static void test_bad_values_send_nothing(imap_client *c) {
   }
   CHECK(sent_lines == 0);
   imap_set_debug(c, 0);
-  imap_set_trace_callback(c, NULL, NULL);
+  imap_set_log_callback(c, NULL, NULL);
 }
 
 static void test_flag_lists(imap_client *c) {

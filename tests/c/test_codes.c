@@ -55,12 +55,19 @@ static void test_null_handles(void) {
   CHECK(imap_open(NULL, "localhost", 143, IMAP_TLS_MODE_NONE) == IMAP_CODE_INVALID_ARGUMENT);
   CHECK(imap_noop(NULL, NULL) == IMAP_CODE_INVALID_ARGUMENT);
   CHECK(imap_interrupt(NULL) == IMAP_CODE_INVALID_ARGUMENT);
+  CHECK(imap_interrupt_clear(NULL) == 0);
+  CHECK(imap_wake(NULL) == IMAP_CODE_INVALID_ARGUMENT);
   CHECK(imap_shutdown(NULL) == IMAP_CODE_INVALID_ARGUMENT);
   CHECK(imap_set_timeouts(NULL, 1, 1) == IMAP_CODE_INVALID_ARGUMENT);
   CHECK(imap_set_call_timeout(NULL, 1, 1) == IMAP_CODE_INVALID_ARGUMENT);
   CHECK(imap_set_debug(NULL, 1) == IMAP_CODE_INVALID_ARGUMENT);
   CHECK(imap_set_ca_file(NULL, NULL) == IMAP_CODE_INVALID_ARGUMENT);
-  CHECK(imap_set_trace_callback(NULL, NULL, NULL) == IMAP_CODE_INVALID_ARGUMENT);
+  CHECK(imap_set_log_callback(NULL, NULL, NULL) == IMAP_CODE_INVALID_ARGUMENT);
+  CHECK(imap_set_limit(NULL, IMAP_LIMIT_LINE, 1) == IMAP_CODE_INVALID_ARGUMENT);
+  {
+    uint64_t v = 0;
+    CHECK(imap_get_limit(NULL, IMAP_LIMIT_LINE, &v) == IMAP_CODE_INVALID_ARGUMENT);
+  }
   CHECK(imap_client_capabilities(NULL) == NULL);
   CHECK(imap_client_welcome(NULL) == NULL);
   CHECK(imap_client_has_capability(NULL, "IMAP4REV1") == 0);
@@ -94,7 +101,11 @@ static void test_unopened_client(void) {
   CHECK(r == NULL);
   CHECK(strlen(imap_last_error(c)) > 0);
   CHECK_CODE(c, imap_login(c, "u", "p", NULL), IMAP_CODE_CLOSED);
-  CHECK_CODE(c, imap_interrupt(c), IMAP_CODE_ILLEGAL_STATE);
+  /* Nothing running: the interrupt is kept for the next call; clear disarms it. */
+  CHECK_CODE(c, imap_interrupt(c), IMAP_CODE_OK);
+  CHECK(imap_interrupt_clear(c) == 1);
+  CHECK(imap_interrupt_clear(c) == 0);
+  CHECK_CODE(c, imap_wake(c), IMAP_CODE_OK);
   CHECK_CODE(c, imap_shutdown(c), IMAP_CODE_OK);
 
   CHECK_CODE(c, imap_set_timeouts(c, 0, 1000), IMAP_CODE_INVALID_ARGUMENT);
@@ -102,13 +113,40 @@ static void test_unopened_client(void) {
   CHECK_CODE(c, imap_set_timeouts(c, 2000, 2000), IMAP_CODE_OK);
   CHECK_CODE(c, imap_set_call_timeout(c, 0, 0), IMAP_CODE_OK);
   CHECK_CODE(c, imap_set_call_timeout(c, 120000, 1024), IMAP_CODE_OK);
-  CHECK_CODE(c, imap_set_limits(c, 0, 0, 0, 0), IMAP_CODE_OK);
+  {
+    uint64_t v = 7;
+    CHECK_CODE(c, imap_get_limit(c, IMAP_LIMIT_LINE, &v), IMAP_CODE_OK);
+    CHECK(v == 1000000);
+    CHECK_CODE(c, imap_get_limit(c, IMAP_LIMIT_LITERAL, &v), IMAP_CODE_OK);
+    CHECK(v == 64u << 20);
+    CHECK_CODE(c, imap_get_limit(c, IMAP_LIMIT_RESPONSE, &v), IMAP_CODE_OK);
+    CHECK(v == 96u << 20);
+    CHECK_CODE(c, imap_get_limit(c, IMAP_LIMIT_UNTAGGED, &v), IMAP_CODE_OK);
+    CHECK(v == 96u << 20);
+    CHECK_CODE(c, imap_set_limit(c, IMAP_LIMIT_UNTAGGED, 5000000), IMAP_CODE_OK);
+    CHECK_CODE(c, imap_get_limit(c, IMAP_LIMIT_UNTAGGED, &v), IMAP_CODE_OK);
+    CHECK(v == 5000000);
+    CHECK_CODE(c, imap_set_limit(c, IMAP_LIMIT_LINE, 0), IMAP_CODE_INVALID_ARGUMENT);
+    CHECK(strstr(imap_last_error(c), "IMAP_LIMIT_LINE") != NULL);
+    CHECK_CODE(c, imap_set_limit(c, (imap_limit)4, 10), IMAP_CODE_INVALID_ARGUMENT);
+    CHECK(strstr(imap_last_error(c), "imap_limit 4") != NULL);
+    CHECK_CODE(c, imap_set_limit(c, (imap_limit)-1, 10), IMAP_CODE_INVALID_ARGUMENT);
+    CHECK_CODE(c, imap_get_limit(c, (imap_limit)4, &v), IMAP_CODE_INVALID_ARGUMENT);
+    CHECK_CODE(c, imap_get_limit(c, IMAP_LIMIT_LINE, NULL), IMAP_CODE_INVALID_ARGUMENT);
+    CHECK_CODE(c, imap_get_limit(c, IMAP_LIMIT_LINE, &v), IMAP_CODE_OK);
+    CHECK(v == 1000000); /* the refused values changed nothing */
+    CHECK(strcmp(imap_limit_name(IMAP_LIMIT_LINE), "IMAP_LIMIT_LINE") == 0);
+    CHECK(strcmp(imap_limit_name(IMAP_LIMIT_LITERAL), "IMAP_LIMIT_LITERAL") == 0);
+    CHECK(strcmp(imap_limit_name(IMAP_LIMIT_RESPONSE), "IMAP_LIMIT_RESPONSE") == 0);
+    CHECK(strcmp(imap_limit_name(IMAP_LIMIT_UNTAGGED), "IMAP_LIMIT_UNTAGGED") == 0);
+    CHECK(strcmp(imap_limit_name(4), "IMAP_LIMIT_UNKNOWN") == 0);
+  }
   CHECK_CODE(c, imap_set_tls_verify(c, 1), IMAP_CODE_OK);
   CHECK_CODE(c, imap_set_ca_file(c, NULL), IMAP_CODE_OK);
   CHECK_CODE(c, imap_set_client_cert(c, "cert.pem", NULL), IMAP_CODE_INVALID_ARGUMENT);
   CHECK_CODE(c, imap_set_client_cert(c, NULL, NULL), IMAP_CODE_OK);
   CHECK_CODE(c, imap_set_debug(c, 0), IMAP_CODE_OK);
-  CHECK_CODE(c, imap_set_trace_callback(c, NULL, NULL), IMAP_CODE_OK);
+  CHECK_CODE(c, imap_set_log_callback(c, NULL, NULL), IMAP_CODE_OK);
   CHECK_CODE(c, imap_open(c, "127.0.0.1", 1, 7), IMAP_CODE_INVALID_ARGUMENT);
   CHECK(strstr(imap_last_error(c), "TLS mode") != NULL);
   /* port 1 on loopback: nothing listens there */

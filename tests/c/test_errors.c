@@ -61,7 +61,7 @@ static void test_null_arguments(imap_client *c) {
   CHECK_CODE(c, imap_append(c, "INBOX", NULL, NULL, NULL, 10, &r), IMAP_CODE_INVALID_ARGUMENT);
   CHECK_CODE(c, imap_response(c, NULL, &r), IMAP_CODE_INVALID_ARGUMENT);
   CHECK_CODE(c, imap_xatom(c, NULL, NULL, 0, &r), IMAP_CODE_INVALID_ARGUMENT);
-  CHECK_CODE(c, imap_set_trace_callback(c, NULL, NULL), IMAP_CODE_OK);
+  CHECK_CODE(c, imap_set_log_callback(c, NULL, NULL), IMAP_CODE_OK);
   CHECK(imap_client_has_capability(c, NULL) == 0);
   CHECK(r == NULL);
   CHECK_CODE(c, imap_noop(c, NULL), IMAP_CODE_OK);
@@ -96,13 +96,15 @@ static void test_injection(imap_client *c) {
 /* ---- trace ------------------------------------------------------------------------------ */
 
 struct trace_log {
-  int lines, login_lines, leaks;
+  int lines, login_lines, leaks, bad_levels;
   int32_t max_level;
 };
 
-static void on_trace(void *user_data, int32_t level, const char *message) {
+static void on_trace(void *user_data, imap_log_level level, const char *message) {
   struct trace_log *log = user_data;
   log->lines++;
+  if (level < IMAP_LOG_ERROR || level > IMAP_LOG_TRACE)
+    log->bad_levels++;
   if (level > log->max_level)
     log->max_level = level;
   if (strstr(message, "LOGIN"))
@@ -114,10 +116,10 @@ static void on_trace(void *user_data, int32_t level, const char *message) {
 }
 
 static void test_trace(void) {
-  struct trace_log log = {0, 0, 0, 0};
+  struct trace_log log = {0, 0, 0, 0, 0};
   imap_client *c = test_client();
   CHECK_CODE(c, imap_set_debug(c, 5), IMAP_CODE_OK);
-  CHECK_CODE(c, imap_set_trace_callback(c, on_trace, &log), IMAP_CODE_OK);
+  CHECK_CODE(c, imap_set_log_callback(c, on_trace, &log), IMAP_CODE_OK);
   CHECK_CODE(c, imap_open(c, test_env("DOVECOT_HOST"), test_port("DOVECOT_IMAP_PORT"),
                           IMAP_TLS_MODE_NONE),
              IMAP_CODE_OK);
@@ -126,8 +128,69 @@ static void test_trace(void) {
   CHECK_CODE(c, imap_login(c, "user3", "pass3", NULL), IMAP_CODE_OK);
   CHECK_CODE(c, imap_noop(c, NULL), IMAP_CODE_OK);
   CHECK_CODE(c, imap_logout(c, NULL), IMAP_CODE_OK);
-  CHECK(log.lines > 5 && log.login_lines >= 2 && log.max_level >= 4);
+  CHECK(log.lines > 5 && log.login_lines >= 2 && log.max_level >= IMAP_LOG_DEBUG);
+  CHECK(log.leaks == 0 && log.bad_levels == 0);
+  imap_client_free(c);
+}
+
+/* imap_set_debug(1): only IMAP_LOG_ERROR messages reach the callback; level names. */
+static void test_log_levels(void) {
+  struct trace_log log = {0, 0, 0, 0, 0};
+  imap_client *c = test_client();
+  CHECK_CODE(c, imap_set_debug(c, 1), IMAP_CODE_OK);
+  CHECK_CODE(c, imap_set_log_callback(c, on_trace, &log), IMAP_CODE_OK);
+  CHECK_CODE(c, imap_open(c, test_env("DOVECOT_HOST"), test_port("DOVECOT_IMAP_PORT"),
+                          IMAP_TLS_MODE_NONE),
+             IMAP_CODE_OK);
+  CHECK_CODE(c, imap_login(c, "user3", SECRET, NULL), IMAP_CODE_NO);
+  CHECK(log.lines >= 2 && log.max_level == IMAP_LOG_ERROR && log.bad_levels == 0);
   CHECK(log.leaks == 0);
+  CHECK_CODE(c, imap_set_log_callback(c, NULL, NULL), IMAP_CODE_OK);
+  CHECK_CODE(c, imap_set_debug(c, 0), IMAP_CODE_OK);
+  log.lines = 0;
+  CHECK_CODE(c, imap_logout(c, NULL), IMAP_CODE_OK);
+  CHECK(log.lines == 0);
+  imap_client_free(c);
+
+  CHECK(strcmp(imap_log_level_name(IMAP_LOG_ERROR), "IMAP_LOG_ERROR") == 0);
+  CHECK(strcmp(imap_log_level_name(IMAP_LOG_WARN), "IMAP_LOG_WARN") == 0);
+  CHECK(strcmp(imap_log_level_name(IMAP_LOG_INFO), "IMAP_LOG_INFO") == 0);
+  CHECK(strcmp(imap_log_level_name(IMAP_LOG_DEBUG), "IMAP_LOG_DEBUG") == 0);
+  CHECK(strcmp(imap_log_level_name(IMAP_LOG_TRACE), "IMAP_LOG_TRACE") == 0);
+  CHECK(strcmp(imap_log_level_name(0), "IMAP_LOG_UNKNOWN") == 0);
+  CHECK(strcmp(imap_log_level_name(6), "IMAP_LOG_UNKNOWN") == 0);
+}
+
+/* A limit set with imap_set_limit applies: Dovecot's CAPABILITY line is longer than 64 bytes. */
+static void test_limit_applies(void) {
+  imap_client *c = test_connect(IMAP_TLS_MODE_NONE);
+  imap_result *r = NULL;
+  uint64_t v = 0;
+  CHECK_CODE(c, imap_set_limit(c, IMAP_LIMIT_LINE, 64), IMAP_CODE_OK);
+  CHECK_CODE(c, imap_get_limit(c, IMAP_LIMIT_LINE, &v), IMAP_CODE_OK);
+  CHECK(v == 64);
+  CHECK_CODE(c, imap_capability(c, &r), IMAP_CODE_LIMIT);
+  CHECK(r == NULL);
+  CHECK(imap_client_is_open(c) == 0);
+  imap_client_free(c);
+}
+
+/* Why the connection closed, readable from any thread, after the failure that closed it. */
+static void test_close_reason(void) {
+  imap_client *c = test_connect(IMAP_TLS_MODE_NONE);
+  imap_result *r = NULL;
+  char *reason = NULL;
+  CHECK_CODE(c, imap_client_close_reason(c, &reason), IMAP_CODE_OK);
+  CHECK(reason != NULL && strcmp(reason, "") == 0);
+  imap_string_free(reason);
+  CHECK_CODE(c, imap_set_limit(c, IMAP_LIMIT_LINE, 16), IMAP_CODE_OK);
+  CHECK_CODE(c, imap_capability(c, &r), IMAP_CODE_LIMIT);
+  CHECK(r == NULL);
+  CHECK_CODE(c, imap_client_close_reason(c, &reason), IMAP_CODE_OK);
+  CHECK(reason != NULL && strlen(reason) > 0 && strcmp(reason, imap_last_error(c)) == 0);
+  imap_string_free(reason);
+  CHECK_CODE(c, imap_client_close_reason(NULL, &reason), IMAP_CODE_INVALID_ARGUMENT);
+  CHECK_CODE(c, imap_client_close_reason(c, NULL), IMAP_CODE_INVALID_ARGUMENT);
   imap_client_free(c);
 }
 
@@ -139,5 +202,8 @@ int main(void) {
   test_injection(c);
   test_logout(c);
   test_trace();
+  test_log_levels();
+  test_limit_applies();
+  test_close_reason();
   return test_finish("test_errors");
 }

@@ -40,6 +40,21 @@ int main(void) {
   check(imap_client_new(&client) == IMAP_CODE_OK && client != NULL, "imap_client_new");
   check(imap_client_state(client) == IMAP_STATE_LOGOUT, "a new client is in LOGOUT state");
   check(strcmp(imap_code_name(IMAP_CODE_TLS), "IMAP_CODE_TLS") == 0, "imap_code_name");
+  {
+    imap_limit id = IMAP_LIMIT_UNTAGGED;
+    uint64_t value = 0;
+    imap_log_fn log = NULL;
+    check(imap_set_limit(client, id, 1u << 20) == IMAP_CODE_OK &&
+              imap_get_limit(client, IMAP_LIMIT_UNTAGGED, &value) == IMAP_CODE_OK &&
+              value == 1u << 20,
+          "imap_set_limit / imap_get_limit with an imap_limit");
+    check(imap_set_log_callback(client, log, NULL) == IMAP_CODE_OK, "imap_set_log_callback");
+    check(strcmp(imap_log_level_name(IMAP_LOG_TRACE), "IMAP_LOG_TRACE") == 0,
+          "imap_log_level_name");
+    check(imap_interrupt(client) == IMAP_CODE_OK && imap_interrupt_clear(client) == 1,
+          "imap_interrupt is kept, imap_interrupt_clear disarms it");
+    check(imap_wake(client) == IMAP_CODE_OK, "imap_wake");
+  }
   imap_client_free(client);
   return failures == 0 ? 0 : 1;
 }

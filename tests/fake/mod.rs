@@ -46,6 +46,9 @@ pub enum Step {
     /// remembered for `{tag}` (a command whose arguments the test does not spell out).
     ExpectPrefix(String),
     Sleep(Duration),
+    /// Wait this long and fail if the client sent anything meanwhile (a command that must
+    /// wait for an answer first).
+    Quiet(Duration),
     /// Stop writing (FIN); the client sees EOF.
     Close,
     /// Run the server side of a TLS handshake; later steps go over TLS. If the client rejects
@@ -148,7 +151,8 @@ struct Server {
     conn: Conn,
     /// Client bytes read but not yet consumed by an `Expect`.
     pending: Vec<u8>,
-    tag: Vec<u8>,
+    /// The tags of the commands read, oldest first.
+    tags: Vec<Vec<u8>>,
     t: Transcript,
 }
 
@@ -164,7 +168,7 @@ fn serve(listener: TcpListener, script: Vec<Step>) -> Transcript {
     let mut server = Server {
         conn: Conn::Plain(tcp),
         pending: Vec::new(),
-        tag: Vec::new(),
+        tags: Vec::new(),
         t,
     };
     for (i, step) in script.into_iter().enumerate() {
@@ -205,16 +209,32 @@ fn accept(listener: &TcpListener) -> io::Result<TcpStream> {
     }
 }
 
-fn substitute(bytes: &[u8], tag: &[u8]) -> Vec<u8> {
-    if !bytes.windows(5).any(|w| w == b"{tag}") {
+/// `{tag}` is the tag of the last command read; `{tag-N}` that of the command read N
+/// commands before it (for answering pipelined commands out of order).
+fn substitute(bytes: &[u8], tags: &[Vec<u8>]) -> Vec<u8> {
+    if !bytes.windows(4).any(|w| w == b"{tag") {
         return bytes.to_vec();
     }
+    let nth = |n: usize| {
+        tags.len()
+            .checked_sub(n + 1)
+            .map_or(&[][..], |i| &tags[i][..])
+    };
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i..].starts_with(b"{tag}") {
-            out.extend_from_slice(tag);
+            out.extend_from_slice(nth(0));
             i += 5;
+        } else if bytes[i..].starts_with(b"{tag-") {
+            let rest = &bytes[i + 5..];
+            let end = rest.iter().position(|&b| b == b'}').unwrap_or(0);
+            let n: usize = std::str::from_utf8(&rest[..end])
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0);
+            out.extend_from_slice(nth(n));
+            i += 5 + end + 1;
         } else {
             out.push(bytes[i]);
             i += 1;
@@ -227,11 +247,11 @@ impl Server {
     fn run(&mut self, step: &Step) -> Result<(), String> {
         match step {
             Step::Send(bytes) => {
-                let bytes = substitute(bytes, &self.tag);
+                let bytes = substitute(bytes, &self.tags);
                 self.write(&bytes).map_err(|e| format!("write failed: {e}"))
             }
             Step::Trickle(bytes) => {
-                for b in substitute(bytes, &self.tag) {
+                for b in substitute(bytes, &self.tags) {
                     self.write(&[b]).map_err(|e| format!("write failed: {e}"))?;
                     thread::sleep(Duration::from_micros(200));
                 }
@@ -242,7 +262,7 @@ impl Server {
                 chunk,
                 delay,
             } => {
-                for piece in substitute(bytes, &self.tag).chunks((*chunk).max(1)) {
+                for piece in substitute(bytes, &self.tags).chunks((*chunk).max(1)) {
                     if self.write(piece).is_err() {
                         break;
                     }
@@ -285,6 +305,26 @@ impl Server {
             },
             Step::Sleep(d) => {
                 thread::sleep(*d);
+                Ok(())
+            }
+            Step::Quiet(d) => {
+                thread::sleep(*d);
+                if !self.pending.is_empty() {
+                    return Err("the client sent bytes it had to hold back".into());
+                }
+                let mut probe = [0u8; 1];
+                let sent = match &self.conn {
+                    Conn::Plain(s) => {
+                        s.set_nonblocking(true).map_err(|e| e.to_string())?;
+                        let r = s.peek(&mut probe);
+                        s.set_nonblocking(false).map_err(|e| e.to_string())?;
+                        matches!(r, Ok(n) if n > 0)
+                    }
+                    _ => return Err("Quiet works on plain connections only".into()),
+                };
+                if sent {
+                    return Err("the client sent bytes it had to hold back".into());
+                }
                 Ok(())
             }
             Step::Close => {
@@ -355,7 +395,7 @@ impl Server {
                 String::from_utf8_lossy(&line)
             ));
         }
-        self.tag = tag.to_vec();
+        self.tags.push(tag.to_vec());
         Ok(())
     }
 

@@ -6,7 +6,7 @@
 #   2. consumer/ with find_package(imap CONFIG REQUIRED) and imap::imap;
 #   3. consumer/main.c with `pkg-config --cflags --libs imap` and plain cc;
 #   4. the same linked statically against libimap.a (`pkg-config --static`);
-#   5. find_package(imap 1 CONFIG) must fail: another major version (SameMajorVersion).
+#   5. find_package(imap MAJOR+1 CONFIG) must fail: another major version (SameMajorVersion).
 # Each program runs against the test Dovecot of ENV_FILE (login, select, noop).
 set -euo pipefail
 build=$(cd "$1" && pwd)
@@ -63,11 +63,12 @@ $cc "${cflags[@]}" "$here/consumer/main.c" -o "$tmp/app-static" $(pkg-config --c
 ! readelf -d "$tmp/app-static" | grep -q 'NEEDED.*libimap' || fail "app-static needs libimap.so"
 run_app "$tmp/app-static"
 
-step "find_package(imap 1 CONFIG) must fail (we are $version)"
+other=$((major + 1))
+step "find_package(imap $other CONFIG) must fail (we are $version)"
 if cmake -S "$here/consumer" -B "$tmp/cmake-v1" -DCMAKE_PREFIX_PATH="$prefix" \
-  -DIMAP_WANT_VERSION=1 >"$tmp/v1.log" 2>&1; then
+  -DIMAP_WANT_VERSION=$other >"$tmp/v1.log" 2>&1; then
   cat "$tmp/v1.log"
-  fail "configure asking for imap 1 succeeded"
+  fail "configure asking for imap $other succeeded"
 fi
 grep -A6 'that is compatible' "$tmp/v1.log" | grep "imapConfig.cmake, version: $version" || {
   cat "$tmp/v1.log"

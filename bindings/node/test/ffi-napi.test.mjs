@@ -21,7 +21,7 @@ test('ffi-napi: login, select, fetch and free through the C ABI', { skip: !enabl
   const libPath =
     process.env.LIBIMAP_PATH ??
     [path.join(here, '..', '..', '..', 'target', 'release', 'libimap.so')].find((p) => fs.existsSync(p)) ??
-    'libimap.so.0';
+    'libimap.so.1';
 
   const voidp = ref.refType(ref.types.void); // imap_client *, imap_result *, const imap_item *
   const voidpp = ref.refType(voidp); // the out-parameters

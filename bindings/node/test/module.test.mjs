@@ -46,7 +46,7 @@ test('ESM and CommonJS entry points share one implementation', () => {
   assert.ok(Object.isFrozen(esm.Code));
 });
 
-test('libimap.so: $LIBIMAP_PATH, else ../../target/release, else libimap.so.0', () => {
+test('libimap.so: $LIBIMAP_PATH, else ../../target/release, else libimap.so.1', () => {
   const inRepo = path.resolve(pkg, '..', '..', 'target', 'release', 'libimap.so');
   if (!process.env.LIBIMAP_PATH) {
     assert.ok(fs.existsSync(inRepo));

@@ -12,7 +12,7 @@ use std::ptr;
 
 /// Which response code `imap_response_code.kind` holds.
 #[repr(i32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, libimap_derive::CEnum)]
 pub enum ImapResponseCodeKind {
     /// The tagged text has no response code.
     None = 0,
@@ -66,12 +66,15 @@ pub struct ImapResponseCode {
     /// The code's data as sent (`38505 3955`); NIL when it has none.
     pub data: ImapBytes,
     pub number: u64,
-    pub atoms: *const ImapBytes,
+    pub atoms: *const *const ImapBytes,
     pub atom_count: usize,
-    pub uids: *const ImapSeqRange,
+    pub uids: *const *const ImapSeqRange,
     pub uid_count: usize,
-    pub source_uids: *const ImapSeqRange,
+    pub source_uids: *const *const ImapSeqRange,
     pub source_uid_count: usize,
+    /// 1 when `number` holds a value (UIDNEXT, UIDVALIDITY, UNSEEN, HIGHESTMODSEQ, APPENDUID,
+    /// COPYUID), 0 otherwise (`number` is then 0). Appended in 1.0.
+    pub has_number: i32,
 }
 
 fn response_code(a: &mut Arena, text: Option<&[u8]>) -> ImapResponseCode {
@@ -86,6 +89,7 @@ fn response_code(a: &mut Arena, text: Option<&[u8]>) -> ImapResponseCode {
         uid_count: 0,
         source_uids: ptr::null(),
         source_uid_count: 0,
+        has_number: 0,
     };
     let Some(raw) = text.and_then(parse::response_code) else {
         return out;
@@ -155,6 +159,10 @@ fn response_code(a: &mut Arena, text: Option<&[u8]>) -> ImapResponseCode {
         ResponseCode::Other { .. } => K::Other,
         ResponseCode::Invalid { .. } => K::Invalid,
     };
+    out.has_number = flag(matches!(
+        out.kind,
+        K::Uidnext | K::Uidvalidity | K::Unseen | K::Highestmodseq | K::Appenduid | K::Copyuid
+    ));
     out
 }
 
@@ -221,12 +229,12 @@ pub struct ImapMailboxInfo {
     pub uidnext: u32,
     /// FLAGS: the flags defined in the mailbox.
     pub has_flags: i32,
-    pub flags: *const ImapBytes,
+    pub flags: *const *const ImapBytes,
     pub flag_count: usize,
     /// `[PERMANENTFLAGS (...)]`: the flags that can be changed permanently (`\*`: new
     /// keywords too).
     pub has_permanent_flags: i32,
-    pub permanent_flags: *const ImapBytes,
+    pub permanent_flags: *const *const ImapBytes,
     pub permanent_flag_count: usize,
     /// `[HIGHESTMODSEQ n]` (RFC 7162).
     pub has_highest_modseq: i32,
@@ -238,7 +246,7 @@ pub struct ImapMailboxInfo {
     /// Values that broke their grammar (`* 4294967296 EXISTS`, `[UIDVALIDITY 0]`), with why
     /// and their bytes as received; the field they belong to is absent (`has_*` 0). When
     /// there are any, `imap_client_mailbox` returns `IMAP_CODE_PARSE` (with the object).
-    pub invalid: *const ImapInvalid,
+    pub invalid: *const *const ImapInvalid,
     pub invalid_count: usize,
 }
 
@@ -345,7 +353,7 @@ pub unsafe extern "C" fn imap_mailbox_info_free(info: *mut ImapMailboxInfo) {
 
 /// How mailbox names given to libimap reach the server (`imap_set_mailbox_encoding`).
 #[repr(i32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, libimap_derive::CEnum)]
 pub enum ImapMailboxEncoding {
     /// The default: a name with non-ASCII characters is converted from UTF-8 to modified
     /// UTF-7 (RFC 3501 §5.1.3) before it is sent; ASCII names go unchanged (as imaplib sends
@@ -355,6 +363,10 @@ pub enum ImapMailboxEncoding {
     /// Names are sent as given, as imaplib does: the caller encodes them.
     Raw = 1,
 }
+
+/// An `imap_mailbox_encoding` argument, taken as the `int32_t` C may pass (the header names it
+/// by its enum type, see cbindgen.toml).
+pub type ImapMailboxEncodingArg = i32;
 
 /// Sets how the mailbox names of every command taking one (select, examine, create, delete,
 /// rename, subscribe, unsubscribe, status, append, copy, move, `imap_uid` COPY/MOVE, list and
@@ -366,7 +378,10 @@ pub enum ImapMailboxEncoding {
 /// # Safety
 /// `client` is a live handle.
 #[no_mangle]
-pub unsafe extern "C" fn imap_set_mailbox_encoding(client: *mut ImapClient, mode: i32) -> ImapCode {
+pub unsafe extern "C" fn imap_set_mailbox_encoding(
+    client: *mut ImapClient,
+    mode: ImapMailboxEncodingArg,
+) -> ImapCode {
     configure(client, |s| {
         s.set_mailbox_encoding(match mode {
             0 => MailboxEncoding::Utf7,

@@ -6,6 +6,7 @@
 
 use super::fetch::{
     imap_fetch_list_free, imap_parse_fetch, ImapAddress, ImapAddressKind, ImapFetchList,
+    ImapFetchMessage,
 };
 use crate::ffi::code::ImapCode;
 use crate::ffi::result::ImapResult;
@@ -38,14 +39,9 @@ fn fetch_items(wire: &[u8]) -> Vec<Item> {
     items
 }
 
-fn kinds(list: *const ImapAddress, count: usize) -> String {
-    if count == 0 {
-        return String::new();
-    }
+fn kinds(list: *const *const ImapAddress, count: usize) -> String {
     // SAFETY: `count` entries at `list`, owned by the live FETCH list.
-    let entries = unsafe { std::slice::from_raw_parts(list, count) };
-    entries
-        .iter()
+    unsafe { super::elements(list, count) }
         .map(|a| match a.kind {
             ImapAddressKind::Mailbox => 'M',
             ImapAddressKind::GroupStart => 'S',
@@ -109,12 +105,8 @@ fn check_file(path: &Path) -> Vec<String> {
     let code = unsafe { imap_parse_fetch(&*result, &mut list) };
     // SAFETY: imap_parse_fetch gave a list (it always does for a live result).
     let l = unsafe { &*list };
-    let cmsgs = if l.count == 0 {
-        &[][..]
-    } else {
-        // SAFETY: `count` messages at `messages`, owned by `list`.
-        unsafe { std::slice::from_raw_parts(l.messages, l.count) }
-    };
+    // SAFETY: `count` messages at `messages`, owned by `list`.
+    let cmsgs: Vec<&ImapFetchMessage> = unsafe { super::elements(l.messages, l.count) }.collect();
     let valid = msgs.iter().filter(|m| m.invalid.is_none()).count();
     let want_code = if valid == msgs.len() {
         ImapCode::Ok
@@ -127,12 +119,12 @@ fn check_file(path: &Path) -> Vec<String> {
     if cmsgs.len() != msgs.len() {
         fails.push(format!("{name}: C has {} messages", cmsgs.len()));
     }
-    for (m, c) in msgs.iter().zip(cmsgs) {
+    for (m, c) in msgs.iter().zip(&cmsgs) {
         if c.quirks != m.quirks.0 || c.valid != i32::from(m.invalid.is_none()) {
             fails.push(format!("{name}: C and Rust disagree on message {}", m.seq));
         }
     }
-    let (first, cfirst) = (msgs.first(), cmsgs.first());
+    let (first, cfirst) = (msgs.first(), cmsgs.first().copied());
     for (key, want) in &expects {
         let got = match key.as_str() {
             "messages" => msgs.len().to_string(),

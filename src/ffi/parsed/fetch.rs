@@ -1,7 +1,7 @@
 //! `imap_parse_fetch`: FETCH responses as `imap_fetch_message`s (envelope, body structure,
 //! sections...). See [`crate::proto::parsed::fetch`] for what is read and how leniently.
 
-use super::{flag, free, opt, parse_result, Arena, ImapBytes, ImapInvalidKind};
+use super::{elements, flag, free, opt, parse_result, Arena, ImapBytes, ImapInvalidKind};
 use crate::ffi::code::ImapCode;
 use crate::ffi::result::ImapResult;
 use crate::proto::parsed::fetch::{
@@ -10,6 +10,7 @@ use crate::proto::parsed::fetch::{
 };
 use crate::proto::parsed::rfc2047;
 use std::ffi::c_char;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 
 /// `name value` of a parameter list (`("charset" "utf-8")`); `value.data` is NULL for NIL.
@@ -25,7 +26,7 @@ pub struct ImapParam {
 /// (`IMAP_QUIRK_GROUP_NOT_CLOSED`), an end marker with no group open is kept
 /// (`IMAP_QUIRK_GROUP_END_WITHOUT_START`).
 #[repr(i32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, libimap_derive::CEnum)]
 pub enum ImapAddressKind {
     /// A mailbox (`name <mailbox@host>`).
     Mailbox = 0,
@@ -53,23 +54,23 @@ pub struct ImapAddress {
 
 /// An ENVELOPE. Strings are raw header text (NIL when the header is absent); `subject_decoded`
 /// is the subject with RFC 2047 encoded words decoded, as UTF-8. Each address list is an array
-/// of `imap_address` (see `imap_address_kind` for groups).
+/// of pointers to `imap_address` (see `imap_address_kind` for groups).
 #[repr(C)]
 pub struct ImapEnvelope {
     pub date: ImapBytes,
     pub subject: ImapBytes,
     pub subject_decoded: ImapBytes,
-    pub from: *const ImapAddress,
+    pub from: *const *const ImapAddress,
     pub from_count: usize,
-    pub sender: *const ImapAddress,
+    pub sender: *const *const ImapAddress,
     pub sender_count: usize,
-    pub reply_to: *const ImapAddress,
+    pub reply_to: *const *const ImapAddress,
     pub reply_to_count: usize,
-    pub to: *const ImapAddress,
+    pub to: *const *const ImapAddress,
     pub to_count: usize,
-    pub cc: *const ImapAddress,
+    pub cc: *const *const ImapAddress,
     pub cc_count: usize,
-    pub bcc: *const ImapAddress,
+    pub bcc: *const *const ImapAddress,
     pub bcc_count: usize,
     pub in_reply_to: ImapBytes,
     pub message_id: ImapBytes,
@@ -79,14 +80,15 @@ pub struct ImapEnvelope {
 /// its parts in `children`, and of the other fields only `subtype`, `params`, the disposition,
 /// `language`, `location` and `extension`. A message/rfc822 (or message/global) part has
 /// `message_envelope` and `message_body` set (NULL otherwise). Strings are as sent: compare
-/// type names case-insensitively. The tree is at most 64 levels deep.
+/// type names case-insensitively. The tree is at most 64 levels deep. `part` (appended in 1.0)
+/// is the node's part number for `BODY[part]`, see its field.
 #[repr(C)]
 pub struct ImapBodyPart {
     pub multipart: i32,
     /// `TEXT`, `IMAGE`, ... (empty if the server sent NIL).
     pub media_type: ImapBytes,
     pub subtype: ImapBytes,
-    pub params: *const ImapParam,
+    pub params: *const *const ImapParam,
     pub param_count: usize,
     /// Content-ID.
     pub id: ImapBytes,
@@ -102,23 +104,30 @@ pub struct ImapBodyPart {
     pub md5: ImapBytes,
     /// Content-Disposition type (`attachment`, `inline`); NIL when there is none.
     pub disposition: ImapBytes,
-    pub disposition_params: *const ImapParam,
+    pub disposition_params: *const *const ImapParam,
     pub disposition_param_count: usize,
-    pub language: *const ImapBytes,
+    pub language: *const *const ImapBytes,
     pub language_count: usize,
     pub location: ImapBytes,
     /// Extension data beyond the known fields, each value in IMAP syntax.
-    pub extension: *const ImapBytes,
+    pub extension: *const *const ImapBytes,
     pub extension_count: usize,
-    pub children: *const ImapBodyPart,
+    pub children: *const *const ImapBodyPart,
     pub child_count: usize,
     pub message_envelope: *const ImapEnvelope,
     pub message_body: *const ImapBodyPart,
+    /// The part number (RFC 3501 §6.4.5) to fetch this node with `BODY[part]`, NUL-terminated:
+    /// "" for a message's multipart root (its parts are "1", "2"...), "1" for the body of a
+    /// single-part message, "2.1" for the first part of part 2. The body of an encapsulated
+    /// message (message/rfc822 part "2") is numbered under it: a single part is "2.1", a
+    /// multipart takes "2" itself and its parts are "2.1", "2.2"... Numbers are absolute (as in
+    /// the whole message) in every node, whatever node a walk starts from.
+    pub part: *const c_char,
 }
 
 /// Which FETCH item carried a section (`imap_section.kind`).
 #[repr(i32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, libimap_derive::CEnum)]
 pub enum ImapSectionKind {
     /// `BODY[section]<origin>`
     Body = 0,
@@ -134,7 +143,7 @@ pub enum ImapSectionKind {
 
 /// The text part of a section spec (`imap_section.text`).
 #[repr(i32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, libimap_derive::CEnum)]
 pub enum ImapSectionText {
     /// Nothing after the part numbers: the whole part (`BODY[]`, `BODY[1.2]`).
     Full = 0,
@@ -159,7 +168,7 @@ pub struct ImapSection {
     pub part_count: usize,
     pub text: ImapSectionText,
     /// Header field names of HEADER.FIELDS and HEADER.FIELDS.NOT.
-    pub fields: *const ImapBytes,
+    pub fields: *const *const ImapBytes,
     pub field_count: usize,
     /// The `<origin>` of a partial fetch.
     pub has_origin: i32,
@@ -225,7 +234,7 @@ pub struct ImapFetchMessage {
     pub uid: u32,
     /// FLAGS (`\Seen`, `$Junk`...), as sent.
     pub has_flags: i32,
-    pub flags: *const ImapBytes,
+    pub flags: *const *const ImapBytes,
     pub flag_count: usize,
     /// INTERNALDATE: the instant (seconds since 1970-01-01 UTC) and the zone written in the
     /// date (seconds east of UTC).
@@ -244,12 +253,12 @@ pub struct ImapFetchMessage {
     /// BODY without a section (no extension data), or NULL.
     pub body: *const ImapBodyPart,
     /// Section items, in the order sent.
-    pub sections: *const ImapSection,
+    pub sections: *const *const ImapSection,
     pub section_count: usize,
-    pub binary_sizes: *const ImapBinarySize,
+    pub binary_sizes: *const *const ImapBinarySize,
     pub binary_size_count: usize,
     /// Items kept raw (see `imap_raw_item`).
-    pub other: *const ImapRawItem,
+    pub other: *const *const ImapRawItem,
     pub other_count: usize,
     pub valid: i32,
     pub error_kind: ImapInvalidKind,
@@ -266,11 +275,11 @@ pub struct ImapFetchMessage {
 /// The messages of a FETCH result, in the order received.
 #[repr(C)]
 pub struct ImapFetchList {
-    pub messages: *const ImapFetchMessage,
+    pub messages: *const *const ImapFetchMessage,
     pub count: usize,
 }
 
-fn param_list(a: &mut Arena, p: &[Param]) -> (*const ImapParam, usize) {
+fn param_list(a: &mut Arena, p: &[Param]) -> (*const *const ImapParam, usize) {
     let v = p
         .iter()
         .map(|p| ImapParam {
@@ -314,7 +323,7 @@ fn end_marker(a: &mut Arena, m: &Mailbox) -> ImapAddress {
     }
 }
 
-fn addresses(a: &mut Arena, list: &[Address]) -> (*const ImapAddress, usize) {
+fn addresses(a: &mut Arena, list: &[Address]) -> (*const *const ImapAddress, usize) {
     let mut v = Vec::with_capacity(list.len());
     for addr in list {
         match addr {
@@ -364,8 +373,33 @@ fn envelope(a: &mut Arena, e: &Envelope) -> ImapEnvelope {
     }
 }
 
-/// Recursion is bounded by the parser's depth limit (64 levels).
-fn body(a: &mut Arena, b: &BodyPart) -> ImapBodyPart {
+/// The part number of child `index` (0-based) of a multipart numbered `parent`.
+fn child_part(parent: &str, index: usize) -> String {
+    if parent.is_empty() {
+        (index + 1).to_string()
+    } else {
+        format!("{parent}.{}", index + 1)
+    }
+}
+
+/// The part number of the body of a message: a multipart takes the message's own number (its
+/// parts extend it), a single part is the message's first part.
+fn message_body_part(message: &str, body: &BodyPart) -> String {
+    if body.multipart {
+        message.to_string()
+    } else {
+        child_part(message, 0)
+    }
+}
+
+/// A message's body tree, numbered from its root.
+fn root_body(a: &mut Arena, b: &BodyPart) -> *const ImapBodyPart {
+    let root = body(a, b, &message_body_part("", b));
+    a.one(root)
+}
+
+/// Recursion is bounded by the parser's depth limit (64 levels). `part` is the node's number.
+fn body(a: &mut Arena, b: &BodyPart, part: &str) -> ImapBodyPart {
     let (params, param_count) = param_list(a, &b.params);
     let (disposition, (disposition_params, disposition_param_count)) = match &b.disposition {
         Some(d) => (a.bytes(&d.kind), param_list(a, &d.params)),
@@ -373,12 +407,17 @@ fn body(a: &mut Arena, b: &BodyPart) -> ImapBodyPart {
     };
     let (language, language_count) = a.byte_list(&b.language);
     let (extension, extension_count) = a.byte_list(&b.extension);
-    let children: Vec<ImapBodyPart> = b.children.iter().map(|c| body(a, c)).collect();
+    let children: Vec<ImapBodyPart> = b
+        .children
+        .iter()
+        .enumerate()
+        .map(|(i, c)| body(a, c, &child_part(part, i)))
+        .collect();
     let (children, child_count) = a.array(children);
     let (message_envelope, message_body) = match &b.message {
         Some(m) => {
             let e = envelope(a, &m.envelope);
-            let inner = body(a, &m.body);
+            let inner = body(a, &m.body, &message_body_part(part, &m.body));
             (a.one(e), a.one(inner))
         }
         None => (ptr::null(), ptr::null()),
@@ -409,11 +448,12 @@ fn body(a: &mut Arena, b: &BodyPart) -> ImapBodyPart {
         child_count,
         message_envelope,
         message_body,
+        part: a.cstr(part),
     }
 }
 
 fn section(a: &mut Arena, s: &BodySection) -> ImapSection {
-    let (part, part_count) = a.array(s.part.clone());
+    let (part, part_count) = a.scalars(s.part.clone());
     let (fields, field_count) = a.byte_list(&s.fields);
     let (has_origin, origin) = opt(s.origin);
     let (data, streamed, streamed_size) = match &s.data {
@@ -468,10 +508,7 @@ fn message(a: &mut Arena, m: &FetchMessage) -> ImapFetchMessage {
         None => ptr::null(),
     };
     let mut tree = |b: &Option<BodyPart>| match b {
-        Some(b) => {
-            let b = body(a, b);
-            a.one(b)
-        }
+        Some(b) => root_body(a, b),
         None => ptr::null(),
     };
     let body_structure = tree(&m.body_structure);
@@ -482,7 +519,7 @@ fn message(a: &mut Arena, m: &FetchMessage) -> ImapFetchMessage {
         .binary_sizes
         .iter()
         .map(|s| {
-            let (part, part_count) = a.array(s.part.clone());
+            let (part, part_count) = a.scalars(s.part.clone());
             ImapBinarySize {
                 part,
                 part_count,
@@ -556,10 +593,22 @@ pub unsafe extern "C" fn imap_parse_fetch(
     parse_result(result, out, |items, a| {
         let parsed = parse_fetch(items);
         let complete = parsed.iter().all(|m| m.invalid.is_none());
-        let v = parsed.iter().map(|m| message(a, m)).collect();
-        let (messages, count) = a.array(v);
-        (ImapFetchList { messages, count }, complete)
+        (fetch_list(a, &parsed), complete)
     })
+}
+
+/// The C list of parsed messages, allocated in `a`: what `imap_parse_fetch` gives, and the
+/// streaming calls' lists (`imap_fetch_next`).
+pub(crate) fn fetch_list(a: &mut Arena, parsed: &[FetchMessage]) -> ImapFetchList {
+    let v = parsed.iter().map(|m| message(a, m)).collect();
+    let (messages, count) = a.array(v);
+    ImapFetchList { messages, count }
+}
+
+/// One parsed message as the C view, allocated in `a` (the callbacks of `imap_fetch_each`).
+pub(crate) fn message_view(a: &mut Arena, m: &FetchMessage) -> *const ImapFetchMessage {
+    let v = message(a, m);
+    a.one(v)
 }
 
 /// Frees a list from `imap_parse_fetch` and everything it points to. NULL is ignored.
@@ -571,10 +620,183 @@ pub unsafe extern "C" fn imap_fetch_list_free(list: *mut ImapFetchList) {
     free(list)
 }
 
+/// The spec a section answers to in `imap_fetch_message_section`: its spec as sent, with the
+/// RFC822 forms as their BODY equivalents.
+fn section_spec(s: &ImapSection) -> &[u8] {
+    match s.kind {
+        ImapSectionKind::Rfc822 => b"",
+        ImapSectionKind::Rfc822Header => b"HEADER",
+        ImapSectionKind::Rfc822Text => b"TEXT",
+        // SAFETY: a section's spec is never NIL: `len` bytes at `data`, owned by its list.
+        ImapSectionKind::Body | ImapSectionKind::Binary => unsafe {
+            std::slice::from_raw_parts(s.spec.data, s.spec.len)
+        },
+    }
+}
+
+/// The first section item of `msg` whose spec is `spec`, as it would be written between the
+/// brackets of `BODY[...]`, compared case-insensitively: "" is `BODY[]` (and `RFC822`),
+/// "HEADER" also finds `RFC822.HEADER`, "TEXT" `RFC822.TEXT`, "1.2", "1.MIME",
+/// "HEADER.FIELDS (FROM)" (spaces as the server sent them). `BINARY[...]` items answer to their
+/// spec too; a message holding both `BODY[1]` and `BINARY[1]` gives the one sent first (see
+/// `kind`). NULL when there is none, or when `msg` or `spec` is NULL. Valid as long as the
+/// list `msg` belongs to. Any thread.
+///
+/// # Safety
+/// `msg` is NULL or a message of a live list; `spec` is NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn imap_fetch_message_section(
+    msg: *const ImapFetchMessage,
+    spec: *const c_char,
+) -> *const ImapSection {
+    let (Some(m), false) = (msg.as_ref(), spec.is_null()) else {
+        return ptr::null();
+    };
+    let want = std::ffi::CStr::from_ptr(spec).to_bytes();
+    catch_unwind(AssertUnwindSafe(|| {
+        elements(m.sections, m.section_count)
+            .find(|s| section_spec(s).eq_ignore_ascii_case(want))
+            .map_or(ptr::null(), |s| s as *const ImapSection)
+    }))
+    .unwrap_or(ptr::null())
+}
+
+/// The node of the body tree under `root` (`root` included) whose `part` is `part` ("2.1";
+/// "" is a multipart root, "1" the body of a single-part message). Part numbers are absolute,
+/// so start from `body_structure` (or `body`) for a message's number. Where two nodes share a
+/// number (a message/rfc822 part "2" and its multipart body) the message/rfc822 node is given.
+/// NULL when there is none or an argument is NULL. Valid as long as the tree. Any thread.
+///
+/// # Safety
+/// `root` is NULL or a node of a live list; `part` is NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn imap_body_part_find(
+    root: *const ImapBodyPart,
+    part: *const c_char,
+) -> *const ImapBodyPart {
+    if root.is_null() || part.is_null() {
+        return ptr::null();
+    }
+    let want = std::ffi::CStr::from_ptr(part).to_bytes();
+    catch_unwind(AssertUnwindSafe(|| {
+        // Depth-first, in document order, with an explicit stack.
+        let mut stack = vec![root];
+        while let Some(p) = stack.pop() {
+            // SAFETY: every node pointer of a live tree is to a live node.
+            let node = unsafe { &*p };
+            // SAFETY: `part` is a NUL-terminated string owned by the tree.
+            if unsafe { std::ffi::CStr::from_ptr(node.part) }.to_bytes() == want {
+                return p;
+            }
+            // SAFETY: `child_count` children at `children`, owned by the tree.
+            let children: Vec<_> = unsafe { elements(node.children, node.child_count) }.collect();
+            stack.extend(children.into_iter().rev().map(|c| c as *const ImapBodyPart));
+            if !node.message_body.is_null() {
+                stack.push(node.message_body);
+            }
+        }
+        ptr::null()
+    }))
+    .unwrap_or(ptr::null())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::proto::framer::LiteralData;
     use crate::proto::parsed::Quirks;
+    use crate::proto::response::Item;
+    use crate::session::Outcome;
+    use std::ffi::CStr;
+
+    /// One FETCH response parsed through the C ABI; the list is freed by the caller.
+    fn parsed(items: Vec<Item>) -> *mut ImapFetchList {
+        let result = ImapResult::new(Outcome {
+            typ: "OK".into(),
+            data: items,
+            tagged: None,
+        });
+        let mut list = ptr::null_mut();
+        // SAFETY: a live result and a writable out-pointer.
+        assert_eq!(
+            unsafe { imap_parse_fetch(&*result, &mut list) },
+            ImapCode::Ok
+        );
+        list
+    }
+
+    fn part_of(p: *const ImapBodyPart) -> String {
+        assert!(!p.is_null());
+        // SAFETY: a node of a live tree, its part NUL-terminated.
+        unsafe { CStr::from_ptr((*p).part) }
+            .to_str()
+            .unwrap()
+            .to_string()
+    }
+
+    #[test]
+    fn parts_are_numbered_through_encapsulated_multiparts_and_found_by_number() {
+        let text = r#"("TEXT" "PLAIN" NIL NIL NIL "7BIT" 1 1)"#;
+        let html = r#"("TEXT" "HTML" NIL NIL NIL "7BIT" 1 1)"#;
+        let inner = format!(r#"({text}({text}{html} "ALTERNATIVE") "MIXED")"#);
+        let env = r#"(NIL "s" NIL NIL NIL NIL NIL NIL NIL NIL)"#;
+        let msg = format!(r#"("MESSAGE" "RFC822" NIL NIL NIL "7BIT" 100 {env} {inner} 5)"#);
+        let line = format!(r#"1 (BODYSTRUCTURE ({text}{msg} "MIXED") RFC822.HEADER {{2}}"#);
+        let list = parsed(vec![
+            Item::Literal(line.into_bytes(), LiteralData::Bytes(b"ab".to_vec())),
+            Item::Literal(
+                b" BINARY[1] {1}".to_vec(),
+                LiteralData::Bytes(b"c".to_vec()),
+            ),
+            Item::Line(b")".to_vec()),
+        ]);
+        // SAFETY: the list is live until freed below.
+        let m = unsafe { &**(*list).messages };
+        let root = m.body_structure;
+        let find = |p: &str| {
+            let c = std::ffi::CString::new(p).unwrap();
+            // SAFETY: a live tree and a NUL-terminated number.
+            unsafe { imap_body_part_find(root, c.as_ptr()) }
+        };
+        assert_eq!(part_of(root), "");
+        for (n, media) in [
+            ("1", "PLAIN"),
+            ("2", "RFC822"),
+            ("2.1", "PLAIN"),
+            ("2.2", "ALTERNATIVE"),
+            ("2.2.1", "PLAIN"),
+            ("2.2.2", "HTML"),
+        ] {
+            let p = find(n);
+            assert_eq!(part_of(p), n);
+            // SAFETY: a node of the live tree.
+            let sub = unsafe { (*p).subtype };
+            // SAFETY: `len` bytes at `data`.
+            let sub = unsafe { std::slice::from_raw_parts(sub.data, sub.len) };
+            assert_eq!(sub, media.as_bytes(), "part {n}");
+        }
+        // the encapsulated multipart takes its message's number; a walk finds the message first
+        // SAFETY: part 2 is a message/rfc822 node with a body.
+        let body = unsafe { (*find("2")).message_body };
+        assert_eq!(part_of(body), "2");
+        assert!(find("3").is_null() && find("2.3").is_null() && find("0").is_null());
+
+        let section = |spec: &str| {
+            let c = std::ffi::CString::new(spec).unwrap();
+            // SAFETY: a message of the live list, a NUL-terminated spec.
+            unsafe { imap_fetch_message_section(m, c.as_ptr()) }
+        };
+        // SAFETY: the sections of the live message.
+        let sections: Vec<*const ImapSection> = unsafe { elements(m.sections, m.section_count) }
+            .map(|s| s as *const ImapSection)
+            .collect();
+        assert_eq!(section("HEADER"), sections[0]);
+        assert_eq!(section("header"), sections[0]);
+        assert_eq!(section("1"), sections[1]);
+        assert!(section("").is_null() && section("TEXT").is_null());
+        // SAFETY: freed once.
+        unsafe { imap_fetch_list_free(list) };
+    }
 
     #[test]
     fn c_quirk_bits_are_the_rust_ones() {

@@ -30,7 +30,7 @@ unsafe fn per_response<T, U: 'static, L>(
     out: *mut *mut L,
     parse: fn(&[Item]) -> Vec<Result<T, Invalid>>,
     mirror: impl FnMut(&mut Arena, &T) -> U,
-    make: impl FnOnce((*const U, usize), (*const ImapInvalid, usize)) -> L,
+    make: impl FnOnce((*const *const U, usize), (*const *const ImapInvalid, usize)) -> L,
 ) -> ImapCode {
     parse_result(result, out, |items, a| {
         let parsed = parse(items);
@@ -41,7 +41,7 @@ unsafe fn per_response<T, U: 'static, L>(
 }
 
 /// The invalid array of an object whose parser stops at the first bad response.
-fn one_invalid(a: &mut Arena, e: Option<&Invalid>) -> (*const ImapInvalid, usize) {
+fn one_invalid(a: &mut Arena, e: Option<&Invalid>) -> (*const *const ImapInvalid, usize) {
     let v = e.map(|i| a.invalid(i)).into_iter().collect();
     a.array(v)
 }
@@ -52,22 +52,22 @@ fn one_invalid(a: &mut Arena, e: Option<&Invalid>) -> (*const ImapInvalid, usize
 #[repr(C)]
 pub struct ImapListEntry {
     /// `\HasNoChildren`, `\Noselect`, `\Sent`... as sent.
-    pub attributes: *const ImapBytes,
+    pub attributes: *const *const ImapBytes,
     pub attribute_count: usize,
     /// The hierarchy delimiter, or 0 for NIL (a flat namespace).
     pub delimiter: u8,
     pub mailbox: ImapMailboxName,
     /// LIST-EXTENDED data after the name, each value in IMAP syntax.
-    pub extended: *const ImapBytes,
+    pub extended: *const *const ImapBytes,
     pub extended_count: usize,
 }
 
 /// The entries of a LIST or LSUB result, and the responses that could not be parsed.
 #[repr(C)]
 pub struct ImapListEntries {
-    pub entries: *const ImapListEntry,
+    pub entries: *const *const ImapListEntry,
     pub count: usize,
-    pub invalid: *const ImapInvalid,
+    pub invalid: *const *const ImapInvalid,
     pub invalid_count: usize,
 }
 
@@ -149,16 +149,16 @@ pub struct ImapStatusInfo {
     /// RFC 8438 `SIZE`.
     pub has_size: i32,
     pub size: u64,
-    pub other: *const ImapStatusItem,
+    pub other: *const *const ImapStatusItem,
     pub other_count: usize,
 }
 
 /// The STATUS responses of a result (usually one).
 #[repr(C)]
 pub struct ImapStatusList {
-    pub entries: *const ImapStatusInfo,
+    pub entries: *const *const ImapStatusInfo,
     pub count: usize,
-    pub invalid: *const ImapInvalid,
+    pub invalid: *const *const ImapInvalid,
     pub invalid_count: usize,
 }
 
@@ -253,7 +253,7 @@ pub struct ImapSearchResult {
     pub count: usize,
     pub has_modseq: i32,
     pub modseq: u64,
-    pub invalid: *const ImapInvalid,
+    pub invalid: *const *const ImapInvalid,
     pub invalid_count: usize,
 }
 
@@ -275,7 +275,7 @@ pub unsafe extern "C" fn imap_parse_search(
             Ok(s) => (s.clone(), None),
             Err(e) => (pm::SearchResult::default(), Some(e)),
         };
-        let (ids, count) = a.array(ok.ids);
+        let (ids, count) = a.scalars(ok.ids);
         let (has_modseq, modseq) = opt(ok.modseq);
         let (invalid, invalid_count) = one_invalid(a, err);
         let public = ImapSearchResult {
@@ -324,21 +324,59 @@ pub struct ImapEsearchInfo {
     pub count: u32,
     /// `ALL`, as ranges (`has_all` 0 when not sent).
     pub has_all: i32,
-    pub all: *const ImapSeqRange,
+    pub all: *const *const ImapSeqRange,
     pub all_count: usize,
     pub has_modseq: i32,
     pub modseq: u64,
-    pub other: *const ImapEsearchItem,
+    pub other: *const *const ImapEsearchItem,
     pub other_count: usize,
 }
 
 /// The ESEARCH responses of a result.
 #[repr(C)]
 pub struct ImapEsearchList {
-    pub entries: *const ImapEsearchInfo,
+    pub entries: *const *const ImapEsearchInfo,
     pub count: usize,
-    pub invalid: *const ImapInvalid,
+    pub invalid: *const *const ImapInvalid,
     pub invalid_count: usize,
+}
+
+/// The C mirror of one ESEARCH response.
+pub(crate) fn esearch_info(a: &mut Arena, e: &pm::Esearch) -> ImapEsearchInfo {
+    let (has_all, (all, all_count)) = match &e.all {
+        Some(s) => (1, a.ranges(s)),
+        None => (0, (ptr::null(), 0)),
+    };
+    let other = e
+        .other
+        .iter()
+        .map(|o| ImapEsearchItem {
+            name: a.bytes(&o.name),
+            value: a.bytes(&o.raw),
+        })
+        .collect();
+    let (other, other_count) = a.array(other);
+    let (has_min, min) = opt(e.min);
+    let (has_max, max) = opt(e.max);
+    let (has_count, count) = opt(e.count);
+    let (has_modseq, modseq) = opt(e.modseq);
+    ImapEsearchInfo {
+        tag: a.nbytes(e.tag.as_deref()),
+        uid: flag(e.uid),
+        has_min,
+        min,
+        has_max,
+        max,
+        has_count,
+        count,
+        has_all,
+        all,
+        all_count,
+        has_modseq,
+        modseq,
+        other,
+        other_count,
+    }
 }
 
 /// Parses the ESEARCH responses of `result` (`imap_response(c, "ESEARCH")` after a SEARCH
@@ -356,42 +394,7 @@ pub unsafe extern "C" fn imap_parse_esearch(
         result,
         out,
         pm::parse_esearch,
-        |a, e| {
-            let (has_all, (all, all_count)) = match &e.all {
-                Some(s) => (1, a.ranges(s)),
-                None => (0, (ptr::null(), 0)),
-            };
-            let other = e
-                .other
-                .iter()
-                .map(|o| ImapEsearchItem {
-                    name: a.bytes(&o.name),
-                    value: a.bytes(&o.raw),
-                })
-                .collect();
-            let (other, other_count) = a.array(other);
-            let (has_min, min) = opt(e.min);
-            let (has_max, max) = opt(e.max);
-            let (has_count, count) = opt(e.count);
-            let (has_modseq, modseq) = opt(e.modseq);
-            ImapEsearchInfo {
-                tag: a.nbytes(e.tag.as_deref()),
-                uid: flag(e.uid),
-                has_min,
-                min,
-                has_max,
-                max,
-                has_count,
-                count,
-                has_all,
-                all,
-                all_count,
-                has_modseq,
-                modseq,
-                other,
-                other_count,
-            }
-        },
+        esearch_info,
         |(entries, count), (invalid, invalid_count)| ImapEsearchList {
             entries,
             count,
@@ -431,11 +434,11 @@ pub struct ImapThreadNode {
 /// THREAD results (RFC 5256): every node, and the indexes of the roots (one per thread).
 #[repr(C)]
 pub struct ImapThreadList {
-    pub nodes: *const ImapThreadNode,
+    pub nodes: *const *const ImapThreadNode,
     pub node_count: usize,
     pub roots: *const usize,
     pub root_count: usize,
-    pub invalid: *const ImapInvalid,
+    pub invalid: *const *const ImapInvalid,
     pub invalid_count: usize,
 }
 
@@ -459,7 +462,7 @@ pub unsafe extern "C" fn imap_parse_thread(
         let node = |a: &mut Arena, n: &ThreadNode| {
             let (has_id, id) = opt(n.id);
             let (has_parent, parent) = opt(n.parent);
-            let (children, child_count) = a.array(n.children.clone());
+            let (children, child_count) = a.scalars(n.children.clone());
             ImapThreadNode {
                 has_id,
                 id,
@@ -471,7 +474,7 @@ pub unsafe extern "C" fn imap_parse_thread(
         };
         let nodes = threads.nodes.iter().map(|n| node(a, n)).collect();
         let (nodes, node_count) = a.array(nodes);
-        let (roots, root_count) = a.array(threads.roots);
+        let (roots, root_count) = a.scalars(threads.roots);
         let (invalid, invalid_count) = one_invalid(a, err);
         let public = ImapThreadList {
             nodes,
@@ -501,31 +504,31 @@ pub unsafe extern "C" fn imap_thread_list_free(list: *mut ImapThreadList) {
 pub struct ImapNamespaceEntry {
     pub prefix: ImapBytes,
     pub delimiter: u8,
-    pub extensions: *const ImapBytes,
+    pub extensions: *const *const ImapBytes,
     pub extension_count: usize,
 }
 
 /// A NAMESPACE response (RFC 2342): personal, other users' and shared namespaces.
 #[repr(C)]
 pub struct ImapNamespaceInfo {
-    pub personal: *const ImapNamespaceEntry,
+    pub personal: *const *const ImapNamespaceEntry,
     pub personal_count: usize,
-    pub other: *const ImapNamespaceEntry,
+    pub other: *const *const ImapNamespaceEntry,
     pub other_count: usize,
-    pub shared: *const ImapNamespaceEntry,
+    pub shared: *const *const ImapNamespaceEntry,
     pub shared_count: usize,
 }
 
 /// The NAMESPACE responses of a result (one from `imap_namespace`).
 #[repr(C)]
 pub struct ImapNamespaceList {
-    pub entries: *const ImapNamespaceInfo,
+    pub entries: *const *const ImapNamespaceInfo,
     pub count: usize,
-    pub invalid: *const ImapInvalid,
+    pub invalid: *const *const ImapInvalid,
     pub invalid_count: usize,
 }
 
-fn namespaces(a: &mut Arena, l: &[pm::Namespace]) -> (*const ImapNamespaceEntry, usize) {
+fn namespaces(a: &mut Arena, l: &[pm::Namespace]) -> (*const *const ImapNamespaceEntry, usize) {
     let v = l
         .iter()
         .map(|n| {
@@ -600,17 +603,36 @@ pub struct ImapQuotaResource {
 #[repr(C)]
 pub struct ImapQuotaInfo {
     pub root: ImapBytes,
-    pub resources: *const ImapQuotaResource,
+    pub resources: *const *const ImapQuotaResource,
     pub resource_count: usize,
 }
 
 /// The QUOTA responses of a result.
 #[repr(C)]
 pub struct ImapQuotaList {
-    pub entries: *const ImapQuotaInfo,
+    pub entries: *const *const ImapQuotaInfo,
     pub count: usize,
-    pub invalid: *const ImapInvalid,
+    pub invalid: *const *const ImapInvalid,
     pub invalid_count: usize,
+}
+
+/// The C mirror of one QUOTA response.
+pub(crate) fn quota_info(a: &mut Arena, q: &pm::Quota) -> ImapQuotaInfo {
+    let v = q
+        .resources
+        .iter()
+        .map(|r| ImapQuotaResource {
+            name: a.bytes(&r.name),
+            usage: r.usage,
+            limit: r.limit,
+        })
+        .collect();
+    let (resources, resource_count) = a.array(v);
+    ImapQuotaInfo {
+        root: a.bytes(&q.root),
+        resources,
+        resource_count,
+    }
 }
 
 /// Parses the QUOTA responses of `result` (from `imap_getquota`, `imap_setquota`, or the
@@ -628,23 +650,7 @@ pub unsafe extern "C" fn imap_parse_quota(
         result,
         out,
         pm::parse_quota,
-        |a, q| {
-            let v = q
-                .resources
-                .iter()
-                .map(|r| ImapQuotaResource {
-                    name: a.bytes(&r.name),
-                    usage: r.usage,
-                    limit: r.limit,
-                })
-                .collect();
-            let (resources, resource_count) = a.array(v);
-            ImapQuotaInfo {
-                root: a.bytes(&q.root),
-                resources,
-                resource_count,
-            }
-        },
+        quota_info,
         |(entries, count), (invalid, invalid_count)| ImapQuotaList {
             entries,
             count,
@@ -667,16 +673,16 @@ pub unsafe extern "C" fn imap_quota_list_free(list: *mut ImapQuotaList) {
 #[repr(C)]
 pub struct ImapQuotarootInfo {
     pub mailbox: ImapMailboxName,
-    pub roots: *const ImapBytes,
+    pub roots: *const *const ImapBytes,
     pub root_count: usize,
 }
 
 /// The QUOTAROOT responses of a result.
 #[repr(C)]
 pub struct ImapQuotarootList {
-    pub entries: *const ImapQuotarootInfo,
+    pub entries: *const *const ImapQuotarootInfo,
     pub count: usize,
-    pub invalid: *const ImapInvalid,
+    pub invalid: *const *const ImapInvalid,
     pub invalid_count: usize,
 }
 
@@ -734,16 +740,16 @@ pub struct ImapAclEntry {
 #[repr(C)]
 pub struct ImapAclInfo {
     pub mailbox: ImapMailboxName,
-    pub entries: *const ImapAclEntry,
+    pub entries: *const *const ImapAclEntry,
     pub entry_count: usize,
 }
 
 /// The ACL responses of a result.
 #[repr(C)]
 pub struct ImapAclList {
-    pub entries: *const ImapAclInfo,
+    pub entries: *const *const ImapAclInfo,
     pub count: usize,
-    pub invalid: *const ImapInvalid,
+    pub invalid: *const *const ImapInvalid,
     pub invalid_count: usize,
 }
 
@@ -805,9 +811,9 @@ pub struct ImapMyrightsInfo {
 /// The MYRIGHTS responses of a result.
 #[repr(C)]
 pub struct ImapMyrightsList {
-    pub entries: *const ImapMyrightsInfo,
+    pub entries: *const *const ImapMyrightsInfo,
     pub count: usize,
-    pub invalid: *const ImapInvalid,
+    pub invalid: *const *const ImapInvalid,
     pub invalid_count: usize,
 }
 
@@ -854,16 +860,16 @@ pub struct ImapListrightsInfo {
     pub mailbox: ImapMailboxName,
     pub identifier: ImapBytes,
     pub required: ImapBytes,
-    pub optional: *const ImapBytes,
+    pub optional: *const *const ImapBytes,
     pub optional_count: usize,
 }
 
 /// The LISTRIGHTS responses of a result.
 #[repr(C)]
 pub struct ImapListrightsList {
-    pub entries: *const ImapListrightsInfo,
+    pub entries: *const *const ImapListrightsInfo,
     pub count: usize,
-    pub invalid: *const ImapInvalid,
+    pub invalid: *const *const ImapInvalid,
     pub invalid_count: usize,
 }
 
@@ -923,17 +929,35 @@ pub struct ImapMetadataEntry {
 #[repr(C)]
 pub struct ImapMetadataInfo {
     pub mailbox: ImapMailboxName,
-    pub entries: *const ImapMetadataEntry,
+    pub entries: *const *const ImapMetadataEntry,
     pub entry_count: usize,
 }
 
 /// The METADATA responses of a result.
 #[repr(C)]
 pub struct ImapMetadataList {
-    pub entries: *const ImapMetadataInfo,
+    pub entries: *const *const ImapMetadataInfo,
     pub count: usize,
-    pub invalid: *const ImapInvalid,
+    pub invalid: *const *const ImapInvalid,
     pub invalid_count: usize,
+}
+
+/// The C mirror of one METADATA response.
+pub(crate) fn metadata_info(a: &mut Arena, m: &pm::Metadata) -> ImapMetadataInfo {
+    let v = m
+        .entries
+        .iter()
+        .map(|e| ImapMetadataEntry {
+            name: a.bytes(&e.name),
+            value: a.nbytes(e.value.as_deref()),
+        })
+        .collect();
+    let (entries, entry_count) = a.array(v);
+    ImapMetadataInfo {
+        mailbox: a.mailbox(&m.mailbox),
+        entries,
+        entry_count,
+    }
 }
 
 /// Parses the METADATA responses of `result` (from `imap_getmetadata`) into `*out`, freed
@@ -951,22 +975,7 @@ pub unsafe extern "C" fn imap_parse_metadata(
         result,
         out,
         pm::parse_metadata,
-        |a, m| {
-            let v = m
-                .entries
-                .iter()
-                .map(|e| ImapMetadataEntry {
-                    name: a.bytes(&e.name),
-                    value: a.nbytes(e.value.as_deref()),
-                })
-                .collect();
-            let (entries, entry_count) = a.array(v);
-            ImapMetadataInfo {
-                mailbox: a.mailbox(&m.mailbox),
-                entries,
-                entry_count,
-            }
-        },
+        metadata_info,
         |(entries, count), (invalid, invalid_count)| ImapMetadataList {
             entries,
             count,
@@ -992,7 +1001,7 @@ pub unsafe extern "C" fn imap_metadata_list_free(list: *mut ImapMetadataList) {
 /// command's own), so a name can appear more than once.
 #[repr(C)]
 pub struct ImapCapabilityList {
-    pub capabilities: *const ImapBytes,
+    pub capabilities: *const *const ImapBytes,
     pub count: usize,
 }
 

@@ -3,13 +3,14 @@
 //!
 //! Every `imap_parse_*` function reads a raw result (it is not consumed or changed) and gives
 //! an owned object, freed by its own `_free`. The object is a tree of plain `#[repr(C)]`
-//! structures the caller only reads and never allocates or copies by value. Arrays of them are
-//! walked by element size, so their layout is fixed within a major version (a new field means
-//! a new SONAME).
+//! structures the caller only reads and never allocates or copies by value. Every array of
+//! them is an array of pointers (`const struct imap_x *const *xs` + count, built by
+//! [`Arena::array`]), so a structure may grow by fields appended at its end within a major
+//! version (the growth rule, in the header preamble); only arrays of numbers are plain.
 //!
 //! Memory: each object is an [`Owned`] box holding the public structure first (so the pointer
-//! handed out is the box's address) and an [`Arena`] that owns every byte string and array the
-//! structure points to. Mirrors are built once at parse time; the free function drops the box.
+//! handed out is the box's address) and an [`Arena`] that owns every byte string, array and
+//! boxed array element the structure points to. Mirrors are built once at parse time; the free function drops the box.
 //!
 //! Modules: [`fetch`] (FETCH), [`mailbox`] (LIST/LSUB, STATUS, SEARCH/SORT, ESEARCH, THREAD,
 //! NAMESPACE, QUOTA, QUOTAROOT, ACL, MYRIGHTS, LISTRIGHTS, METADATA, CAPABILITY), [`codes`]
@@ -52,7 +53,7 @@ impl ImapBytes {
 
 /// What kind of problem made a response unparsable (`imap_invalid.kind`).
 #[repr(i32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, libimap_derive::CEnum)]
 pub enum ImapInvalidKind {
     /// No problem (a valid FETCH message).
     None = 0,
@@ -145,8 +146,8 @@ impl Arena {
         self.bytes(c.as_bytes()).data.cast()
     }
 
-    /// An array: pointer and count (NULL and 0 when empty).
-    pub(crate) fn array<T: 'static>(&mut self, v: Vec<T>) -> (*const T, usize) {
+    /// An array of scalars (`uint32_t`, `size_t`): pointer and count (NULL and 0 when empty).
+    pub(crate) fn scalars<T: Copy + 'static>(&mut self, v: Vec<T>) -> (*const T, usize) {
         if v.is_empty() {
             return (ptr::null(), 0);
         }
@@ -154,6 +155,23 @@ impl Arena {
         let p = boxed.as_ptr();
         let n = boxed.len();
         self.blocks.push(Box::new(boxed));
+        (p, n)
+    }
+
+    /// An array of structures as the C ABI gives every one: a pointer to `count` pointers,
+    /// each to its own boxed element (NULL and 0 when empty). Callers index the pointer array,
+    /// never the structures, so a structure may grow by appended fields within a major
+    /// version. The arena owns the elements and the pointer array.
+    pub(crate) fn array<T: 'static>(&mut self, v: Vec<T>) -> (*const *const T, usize) {
+        if v.is_empty() {
+            return (ptr::null(), 0);
+        }
+        let elements: Vec<Box<T>> = v.into_iter().map(Box::new).collect();
+        let ptrs: Box<[*const T]> = elements.iter().map(|b| &**b as *const T).collect();
+        let p = ptrs.as_ptr();
+        let n = ptrs.len();
+        self.blocks.push(Box::new(elements));
+        self.blocks.push(Box::new(ptrs));
         (p, n)
     }
 
@@ -165,7 +183,7 @@ impl Arena {
         p
     }
 
-    pub(crate) fn byte_list(&mut self, l: &[Vec<u8>]) -> (*const ImapBytes, usize) {
+    pub(crate) fn byte_list(&mut self, l: &[Vec<u8>]) -> (*const *const ImapBytes, usize) {
         let v = l.iter().map(|b| self.bytes(b)).collect();
         self.array(v)
     }
@@ -183,7 +201,7 @@ impl Arena {
     pub(crate) fn ranges(
         &mut self,
         s: &crate::proto::parsed::SeqSet,
-    ) -> (*const ImapSeqRange, usize) {
+    ) -> (*const *const ImapSeqRange, usize) {
         let v = s
             .ranges
             .iter()
@@ -209,7 +227,7 @@ impl Arena {
         &mut self,
         results: &[Result<T, Invalid>],
         mut mirror: impl FnMut(&mut Arena, &T) -> U,
-    ) -> ((*const U, usize), (*const ImapInvalid, usize)) {
+    ) -> ((*const *const U, usize), (*const *const ImapInvalid, usize)) {
         let mut ok = Vec::new();
         let mut bad = Vec::new();
         for r in results {
@@ -220,6 +238,23 @@ impl Arena {
         }
         (self.array(ok), self.array(bad))
     }
+}
+
+/// The elements of an array of structures (as [`Arena::array`] builds them), in order.
+///
+/// # Safety
+/// `p` points to `n` pointers to live structures (or `n` is 0), valid for `'a`.
+pub(crate) unsafe fn elements<'a, T: 'a>(
+    p: *const *const T,
+    n: usize,
+) -> impl Iterator<Item = &'a T> {
+    let ptrs: &'a [*const T] = if n == 0 || p.is_null() {
+        &[]
+    } else {
+        std::slice::from_raw_parts(p, n)
+    };
+    // SAFETY: every pointer of such an array is to a live element (the caller's contract).
+    ptrs.iter().map(|&e| unsafe { &*e })
 }
 
 /// A parsed object as allocated: the public structure first, so a pointer to the box is a

@@ -1,0 +1,172 @@
+package imap
+
+// #include <stdlib.h>
+// #include "imap.h"
+import "C"
+
+import (
+	"context"
+	"iter"
+	"sync"
+)
+
+// Pending is a command sent by Submit whose result has not been collected yet. Wait
+// collects it; every Pending must be waited for exactly once (the library keeps the result
+// until then).
+type Pending struct {
+	c    *Client
+	op   string
+	t    C.imap_ticket
+	once sync.Once
+	res  *Result
+	err  error
+}
+
+// Submit sends a command and returns at once, without waiting for the reply (imap_submit):
+// several commands may be in flight, from one goroutine, and Wait collects each result, in
+// any order. command is a name of the library's command table ("FETCH", "UID FETCH",
+// "SEARCH", "NOOP", "STATUS", "STORE", "SELECT"...), arguments are typed as for SearchArgs.
+// State and arguments are checked first (ErrIllegalState, ErrInvalidArgument: nothing sent).
+// Commands that RFC 3501 §5.5 says must not run alongside those in flight are sent once
+// those have completed, so Submit may wait for that (ctx bounds that wait).
+//
+// Concurrent calls from several goroutines are pipelined the same way without Submit:
+// each synchronous method is a submit and a collect.
+func (c *Client) Submit(ctx context.Context, command string, arguments ...Arg) (*Pending, error) {
+	var a args
+	cm := a.str(command)
+	vals, kinds, n := a.typed(arguments)
+	return c.submit(ctx, command, &a, func(h *C.imap_client, t *C.imap_ticket) C.imap_code {
+		return C.imap_submit(h, cm, vals, kinds, n, t)
+	})
+}
+
+// SubmitFetch is Submit of FETCH messageSet items (imap_submit_fetch), items as for Fetch.
+func (c *Client) SubmitFetch(ctx context.Context, messageSet, items string) (*Pending, error) {
+	return c.submitFetch(ctx, false, messageSet, items)
+}
+
+// SubmitUIDFetch is Submit of UID FETCH uidSet items (imap_submit_uid_fetch).
+func (c *Client) SubmitUIDFetch(ctx context.Context, uidSet, items string) (*Pending, error) {
+	return c.submitFetch(ctx, true, uidSet, items)
+}
+
+func (c *Client) submitFetch(ctx context.Context, uid bool, set, items string) (*Pending, error) {
+	var a args
+	s, i := a.str(set), a.str(items)
+	op := "FETCH"
+	if uid {
+		op = "UID FETCH"
+	}
+	return c.submit(ctx, op, &a, func(h *C.imap_client, t *C.imap_ticket) C.imap_code {
+		if uid {
+			return C.imap_submit_uid_fetch(h, s, i, t)
+		}
+		return C.imap_submit_fetch(h, s, i, t)
+	})
+}
+
+func (c *Client) submit(ctx context.Context, op string, a *args, f func(*C.imap_client, *C.imap_ticket) C.imap_code) (*Pending, error) {
+	defer a.free()
+	if a.err != nil {
+		a.err.Op = op
+		return nil, a.err
+	}
+	p := &Pending{c: c, op: op}
+	_, err := c.run(ctx, op, func(h *C.imap_client, _ **C.imap_result) C.imap_code { return f(h, &p.t) })
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Wait waits for the command's completion (imap_collect) and returns what the synchronous
+// method would have: the Result, and for NO, BAD and READONLY the Result and an error. A
+// second Wait returns the same. A cancelled ctx interrupts the wait, which closes the
+// connection (every command in flight then fails).
+func (p *Pending) Wait(ctx context.Context) (*Result, error) {
+	p.once.Do(func() {
+		p.res, p.err = p.c.run(ctx, p.op, func(h *C.imap_client, out **C.imap_result) C.imap_code {
+			return C.imap_collect(h, p.t, out)
+		})
+	})
+	return p.res, p.err
+}
+
+// PendingCount is the number of commands submitted and not yet collected
+// (imap_pending_count).
+func (c *Client) PendingCount() int {
+	n := 0
+	c.accessor(func(h *C.imap_client) { n = int(C.imap_pending_count(h)) })
+	return n
+}
+
+// FetchEach sends FETCH messageSet items and yields each message as it arrives, parsed
+// (imap_fetch_stream, imap_fetch_next): only the messages arrived and not yet yielded are
+// held, so memory stays constant whatever the mailbox size, and a slow loop holds the
+// server back through TCP. A message that did not parse is yielded with its Err (ErrParse)
+// as the error. Breaking out of the loop reads the rest of the reply and drops it
+// (imap_fetch_stream_cancel); the connection stays usable. At the end, a failure of the
+// command (NO, BAD, a lost connection) is yielded once with a nil message. Other calls on
+// the Client may run while the loop runs (also from its body), pipelined with the FETCH.
+func (c *Client) FetchEach(ctx context.Context, messageSet, items string) iter.Seq2[*Message, error] {
+	return c.fetchEach(ctx, false, messageSet, items)
+}
+
+// UIDFetchEach is FetchEach for UID FETCH uidSet items.
+func (c *Client) UIDFetchEach(ctx context.Context, uidSet, items string) iter.Seq2[*Message, error] {
+	return c.fetchEach(ctx, true, uidSet, items)
+}
+
+// fetchBatch is the most messages one imap_fetch_next gives.
+const fetchBatch = 64
+
+func (c *Client) fetchEach(ctx context.Context, uid bool, set, items string) iter.Seq2[*Message, error] {
+	op := "FETCH"
+	if uid {
+		op = "UID FETCH"
+	}
+	return func(yield func(*Message, error) bool) {
+		var a args
+		s, i := a.str(set), a.str(items)
+		u := C.int32_t(0)
+		if uid {
+			u = 1
+		}
+		var t C.imap_ticket
+		_, err := c.cmd(ctx, op, &a, func(h *C.imap_client, _ **C.imap_result) C.imap_code {
+			return C.imap_fetch_stream(h, s, i, u, &t)
+		})
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		finished := false
+		defer func() { // break, or a panic in the loop's body: drop the rest
+			if !finished {
+				c.run(context.Background(), op, func(h *C.imap_client, _ **C.imap_result) C.imap_code {
+					return C.imap_fetch_stream_cancel(h, t)
+				})
+			}
+		}()
+		for {
+			var l *C.imap_fetch_list
+			_, err := c.run(ctx, op, func(h *C.imap_client, _ **C.imap_result) C.imap_code {
+				return C.imap_fetch_next(h, t, fetchBatch, &l)
+			})
+			if l == nil { // the end: the command's completion, and the ticket is spent
+				finished = true
+				if err != nil {
+					yield(nil, err)
+				}
+				return
+			}
+			msgs, _ := messages(l)
+			for _, m := range msgs {
+				if !yield(m, m.Err) {
+					return
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,222 @@
+/* Pipelining through the C API against the test Dovecot: FETCHes in flight with unsolicited
+ * data (another connection's flag change and APPEND) interleaved, imap_fetch_each (and its
+ * stop), imap_fetch_stream / imap_fetch_next, and several threads on one handle.
+ *
+ *   test_pipeline          the cases above
+ *   test_pipeline big      imap_fetch_each over the 100,000-message mailbox "Big"
+ *                          (tests/server/big-mailbox.sh must have run) */
+#include "common.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void append(imap_client *c, const char *mbox, const char *subject) {
+  char msg[256];
+  imap_result *r = NULL;
+  snprintf(msg, sizeof msg, "Subject: %s\r\nFrom: a@example.com\r\n\r\nbody\r\n", subject);
+  CHECK_CODE(c, imap_append(c, mbox, NULL, NULL, (const uint8_t *)msg, strlen(msg), &r),
+             IMAP_CODE_OK);
+  result_done(&r);
+}
+
+static void test_interleaved(void) {
+  imap_client *a = test_login(1), *b = test_login(1);
+  imap_result *r = NULL;
+  imap_ticket t[3];
+  char mbox[64], want[64];
+  int i;
+  test_mailbox_name(mbox, sizeof mbox, "pipe");
+  CHECK_CODE(a, imap_create(a, mbox, &r), IMAP_CODE_OK);
+  result_done(&r);
+  for (i = 0; i < 3; i++)
+    append(a, mbox, "pipelined");
+  CHECK_CODE(a, imap_select(a, mbox, 0, &r), IMAP_CODE_OK);
+  result_done(&r);
+  CHECK_CODE(b, imap_select(b, mbox, 0, &r), IMAP_CODE_OK);
+  result_done(&r);
+  /* Another connection changes message 3 and adds a fourth: Dovecot tells `a` during its
+   * next commands, in between the pipelined FETCHes' data. */
+  CHECK_CODE(b, imap_store(b, "3", "+FLAGS", "(\\Flagged)", &r), IMAP_CODE_OK);
+  result_done(&r);
+  append(b, mbox, "fourth");
+  CHECK_CODE(a, imap_submit_fetch(a, "1", "(FLAGS)", &t[0]), IMAP_CODE_OK);
+  CHECK_CODE(a, imap_submit_fetch(a, "2", "(FLAGS)", &t[1]), IMAP_CODE_OK);
+  {
+    /* FETCH 2 (UID) through the generic submission: typed values, a list as begin/end. */
+    const char *const values[] = {"2", NULL, "UID", NULL};
+    const int32_t kinds[] = {IMAP_ARG_KIND_ATOM, IMAP_ARG_KIND_LIST_BEGIN, IMAP_ARG_KIND_ATOM,
+                             IMAP_ARG_KIND_LIST_END};
+    CHECK_CODE(a, imap_submit(a, "FETCH", values, kinds, 4, &t[2]), IMAP_CODE_OK);
+  }
+  CHECK(imap_pending_count(a) == 3);
+  /* Collected out of order; each gets its own message only. */
+  for (i = 2; i >= 0; i--) {
+    CHECK_CODE(a, imap_collect(a, t[i], &r), IMAP_CODE_OK);
+    CHECK(imap_result_count(r) == 1);
+    snprintf(want, sizeof want, "%d (", i == 2 ? 2 : i + 1);
+    CHECK(strncmp(item_text(r, 0), want, strlen(want)) == 0);
+    if (i == 2)
+      CHECK(strstr(item_text(r, 0), "UID") != NULL);
+    result_done(&r);
+  }
+  CHECK(imap_pending_count(a) == 0);
+  CHECK_CODE(a, imap_collect(a, t[0], &r), IMAP_CODE_INVALID_ARGUMENT);
+  /* The unsolicited data went to the mailbox state and the untagged responses. */
+  CHECK_CODE(a, imap_response(a, "FETCH", &r), IMAP_CODE_OK);
+  CHECK(result_contains(r, "\\Flagged"));
+  result_done(&r);
+  {
+    imap_mailbox_info *info = NULL;
+    CHECK_CODE(a, imap_client_mailbox(a, &info), IMAP_CODE_OK);
+    CHECK(info != NULL && info->exists == 4);
+    imap_mailbox_info_free(info);
+  }
+  CHECK_CODE(a, imap_close(a, &r), IMAP_CODE_OK);
+  result_done(&r);
+  CHECK_CODE(a, imap_delete(a, mbox, &r), IMAP_CODE_OK);
+  result_done(&r);
+  test_logout(a);
+  test_logout(b);
+}
+
+struct each_ctx {
+  uint32_t n, last_seq, stop_at;
+  int ordered;
+};
+
+static int32_t on_message(void *ctx, const struct imap_fetch_message *m) {
+  struct each_ctx *e = ctx;
+  e->n++;
+  e->ordered &= m->seq == e->last_seq + 1 && m->has_uid;
+  e->last_seq = m->seq;
+  return e->stop_at != 0 && e->n == e->stop_at;
+}
+
+static void test_fetch_each(void) {
+  imap_client *c = test_login(1);
+  imap_result *r = NULL;
+  struct each_ctx e = {0, 0, 0, 1};
+  imap_ticket t = 0;
+  size_t pulled = 0;
+  int32_t code;
+  CHECK_CODE(c, imap_select(c, "INBOX", 1, &r), IMAP_CODE_OK);
+  result_done(&r);
+  CHECK_CODE(c, imap_fetch_each(c, "1:*", "(UID FLAGS ENVELOPE)", on_message, &e),
+             IMAP_CODE_OK);
+  CHECK(e.n == 20 && e.ordered);
+  /* Stop at the fifth: the rest is read and dropped, the connection stays usable. */
+  memset(&e, 0, sizeof e);
+  e.ordered = 1;
+  e.stop_at = 5;
+  CHECK_CODE(c, imap_uid_fetch_each(c, "1:*", "(FLAGS)", on_message, &e), IMAP_CODE_STOPPED);
+  CHECK(e.n == 5);
+  CHECK_CODE(c, imap_fetch_each(c, "1", "(FLAGS)", NULL, NULL), IMAP_CODE_INVALID_ARGUMENT);
+  CHECK_CODE(c, imap_noop(c, &r), IMAP_CODE_OK);
+  result_done(&r);
+  /* The pull form. */
+  CHECK_CODE(c, imap_fetch_stream(c, "1:*", "(UID)", 0, &t), IMAP_CODE_OK);
+  for (;;) {
+    struct imap_fetch_list *list = NULL;
+    code = imap_fetch_next(c, t, 7, &list);
+    if (list == NULL)
+      break;
+    CHECK(list->count >= 1 && list->count <= 7);
+    pulled += list->count;
+    imap_fetch_list_free(list);
+  }
+  CHECK_CODE(c, code, IMAP_CODE_OK);
+  CHECK(pulled == 20);
+  test_logout(c);
+}
+
+struct worker {
+  imap_client *c;
+  int id, failures;
+};
+
+static void *work(void *arg) {
+  struct worker *w = arg;
+  int round, k;
+  if (w->id % 2 == 1) {
+    /* Synchronous calls from several threads: each is a submit and a collect, pipelined with
+     * the others' commands. */
+    for (round = 0; round < 60; round++) {
+      imap_result *r = NULL;
+      char set[16], want[32];
+      int n = (w->id * 7 + round) % 20 + 1;
+      snprintf(set, sizeof set, "%d", n);
+      snprintf(want, sizeof want, "%d (UID %d)", n, n);
+      if (imap_fetch(w->c, set, "(UID)", &r) != IMAP_CODE_OK || imap_result_count(r) != 1 ||
+          strcmp(item_text(r, 0), want) != 0)
+        w->failures++;
+      imap_result_free(r);
+    }
+    return NULL;
+  }
+  for (round = 0; round < 30; round++) {
+    imap_ticket t[3];
+    int n[3];
+    for (k = 0; k < 3; k++) {
+      char set[16];
+      n[k] = (w->id * 7 + round + k) % 20 + 1;
+      snprintf(set, sizeof set, "%d", n[k]);
+      if (imap_submit_fetch(w->c, set, "(UID)", &t[k]) != IMAP_CODE_OK)
+        w->failures++;
+    }
+    for (k = 2; k >= 0; k--) {
+      imap_result *r = NULL;
+      char want[32];
+      snprintf(want, sizeof want, "%d (UID %d)", n[k], n[k]);
+      if (imap_collect(w->c, t[k], &r) != IMAP_CODE_OK || imap_result_count(r) < 1 ||
+          strcmp(item_text(r, 0), want) != 0)
+        w->failures++;
+      imap_result_free(r);
+    }
+  }
+  return NULL;
+}
+
+static void test_threads(void) {
+  imap_client *c = test_login(1);
+  imap_result *r = NULL;
+  struct worker w[4];
+  pthread_t th[4];
+  int i;
+  CHECK_CODE(c, imap_select(c, "INBOX", 1, &r), IMAP_CODE_OK);
+  result_done(&r);
+  for (i = 0; i < 4; i++) {
+    w[i].c = c;
+    w[i].id = i;
+    w[i].failures = 0;
+    CHECK(pthread_create(&th[i], NULL, work, &w[i]) == 0);
+  }
+  for (i = 0; i < 4; i++) {
+    pthread_join(th[i], NULL);
+    CHECK(w[i].failures == 0);
+  }
+  CHECK(imap_pending_count(c) == 0);
+  test_logout(c);
+}
+
+static void test_big(void) {
+  imap_client *c = test_login(1);
+  imap_result *r = NULL;
+  struct each_ctx e = {0, 0, 0, 1};
+  CHECK_CODE(c, imap_select(c, "Big", 1, &r), IMAP_CODE_OK);
+  result_done(&r);
+  CHECK_CODE(c, imap_fetch_each(c, "1:*", "(UID FLAGS RFC822.SIZE)", on_message, &e),
+             IMAP_CODE_OK);
+  CHECK(e.n == 100000 && e.ordered);
+  test_logout(c);
+}
+
+int main(int argc, char **argv) {
+  if (argc > 1 && strcmp(argv[1], "big") == 0) {
+    test_big();
+  } else {
+    test_interleaved();
+    test_fetch_each();
+    test_threads();
+  }
+  return test_finish("test_pipeline");
+}
