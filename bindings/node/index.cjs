@@ -27,18 +27,9 @@ const MAILBOX_ENCODINGS = lowerKeys(enums.imap_mailbox_encoding);
 const ARG_KIND = enums.imap_arg_kind;
 const noop = () => undefined;
 
-/** The name of value `v` of C enum `e`: imap_<e>_name when the library has it, else the header's. */
-const nameCache = new Map();
-function enumName(e, v) {
-  const key = `${e}:${v}`;
-  let name = nameCache.get(key);
-  if (name === undefined) {
-    const f = fn[`${e}_name`];
-    name = f ? f(v) : (Object.entries(enums[e]).find(([, x]) => x === v)?.[0] ?? 'UNKNOWN');
-    nameCache.set(key, name);
-  }
-  return name;
-}
+/** The name of value `v` of C enum `e`, without its prefix ('READ_ONLY'), from the header. */
+const enumNames = Object.fromEntries(Object.entries(enums).map(([e, m]) => [e, Object.fromEntries(Object.entries(m).map(([k, v]) => [v, k]))]));
+const enumName = (e, v) => enumNames[e][v] ?? 'UNKNOWN';
 
 function codeName(code) {
   return fn.imap_code_name(code);
@@ -72,6 +63,16 @@ function asyncCall(f, args) {
   return new Promise((resolve, reject) => {
     f.async(...args, (err, value) => (err ? reject(err) : resolve(value)));
   });
+}
+
+/**
+ * Calls an `_ex` form on a worker: its last argument receives the failure's message (libimap's
+ * per-thread imap_last_error cannot be read from another thread). Resolves to [code, message].
+ */
+async function asyncEx(f, args) {
+  const err = [null];
+  const rc = await asyncCall(f, [...args, err]);
+  return [rc, takeString(err[0])];
 }
 
 /** Copies `len` bytes at native address `ptr` into a new Buffer (never a view). */
@@ -340,20 +341,14 @@ function penvelope(ptr) {
 }
 
 /** A BODY/BODYSTRUCTURE tree (at most 64 levels deep: the parser's bound). */
-function pbody(b, part = b && (b.multipart ? '' : '1')) {
+function pbody(b) {
   if (b === null) return null;
   const T = 'imap_body_part';
-  // the library numbers the parts (`part`); older libraries did not: numbered here then
-  const num = 'part' in b ? cstr(b.part) : part;
-  const prefix = num === '' ? '' : `${num}.`;
-  let message = null;
-  if (!isNull(b.message_body) || !isNull(b.message_envelope)) {
-    const m = decode(b.message_body, T);
-    message = { envelope: penvelope(b.message_envelope), body: pbody(m, m && (m.multipart ? num : `${prefix}1`)) };
-  }
+  const message =
+    isNull(b.message_body) && isNull(b.message_envelope) ? null : { envelope: penvelope(b.message_envelope), body: pbody(decode(b.message_body, T)) };
   const disposition = ptext(b.disposition);
   return {
-    part: num,
+    part: cstr(b.part), // numbered by the library ('1', '2.1'; '' for a multipart root)
     multipart: b.multipart !== 0,
     type: lower(ptext(b.media_type)) ?? '',
     subtype: lower(ptext(b.subtype)) ?? '',
@@ -368,7 +363,7 @@ function pbody(b, part = b && (b.multipart ? '' : '1')) {
     language: texts(b, T, 'language', b.language_count),
     location: ptext(b.location),
     extension: texts(b, T, 'extension', b.extension_count),
-    children: array(b, T, 'children', b.child_count).map((c, i) => pbody(c, `${prefix}${i + 1}`)),
+    children: array(b, T, 'children', b.child_count).map(pbody),
     message,
   };
 }
@@ -415,14 +410,13 @@ function pcode(c) {
   if (c.kind === 0) return null;
   const T = 'imap_response_code';
   const kind = IMAP_NAME(enumName('imap_response_code_kind', c.kind));
-  const numeric = 'has_number' in c ? c.has_number !== 0 : ['UIDNEXT', 'UIDVALIDITY', 'UNSEEN', 'APPENDUID', 'COPYUID', 'HIGHESTMODSEQ'].includes(kind);
-  const modseq = kind === 'HIGHESTMODSEQ';
+  const modseq = kind === 'HIGHESTMODSEQ'; // 63-bit: a BigInt
   return {
     kind,
     name: ptext(c.name) ?? '',
     data: ptext(c.data),
-    number: numeric && !modseq ? Number(c.number) : null,
-    modseq: numeric && modseq ? BigInt(c.number) : null,
+    number: c.has_number && !modseq ? Number(c.number) : null,
+    modseq: c.has_number && modseq ? BigInt(c.number) : null,
     atoms: texts(c, T, 'atoms', c.atom_count),
     uids: array(c, T, 'uids', c.uid_count).map(({ start, end }) => ({ start, end })),
     sourceUids: array(c, T, 'source_uids', c.source_uid_count).map(({ start, end }) => ({ start, end })),
@@ -532,6 +526,10 @@ const PARSERS = {
   metadata: listParser('metadata', 'imap_metadata_list', (m) => ({
     ...pmailbox(m.mailbox),
     entries: array(m, 'imap_metadata_info', 'entries', m.entry_count).map((e) => ({ name: ptext(e.name) ?? '', value: pbytes(e.value) })),
+  })),
+  quotaFor: parser('quota_for', 'imap_mailbox_quota', 'imap_mailbox_quota_free', (q) => ({
+    value: { ...pmailbox(q.mailbox), roots: texts(q, 'imap_mailbox_quota', 'roots', q.root_count), quotas: array(q, 'imap_mailbox_quota', 'quotas', q.quota_count).map(pquota) },
+    invalid: pinvalid(q, 'imap_mailbox_quota'),
   })),
   capability: parser('capability', 'imap_capability_list', 'imap_capability_list_free', (c) => ({
     value: [...new Set(texts(c, 'imap_capability_list', 'capabilities', c.count).filter((x) => x !== null))],
@@ -762,21 +760,15 @@ class Client {
       const h = this.#h;
       if (ioMs !== undefined || connMs !== undefined) check(fn.imap_set_timeouts(h, connMs ?? 30000, ioMs ?? 60000));
       if (callMs !== undefined || rate !== null) check(fn.imap_set_call_timeout(h, callMs ?? 0, rate ?? 1024));
-      if (limits) {
-        const ids = { maxLine: 'LINE', maxLiteral: 'LITERAL', maxResponse: 'RESPONSE', maxUntagged: 'UNTAGGED' };
-        for (const [k, id] of Object.entries(ids)) {
-          const v = limits[k] === undefined || limits[k] === null ? null : uint(limits[k], `limits.${k}`);
-          if (v !== null && fn.imap_set_limit) check(fn.imap_set_limit(h, enums.imap_limit[id], v));
-        }
-        if (!fn.imap_set_limit) check(fn.imap_set_limits(h, ...Object.keys(ids).map((k) => uint(limits[k] ?? 0, `limits.${k}`))));
-      }
+      const ids = { maxLine: 'LINE', maxLiteral: 'LITERAL', maxResponse: 'RESPONSE', maxUntagged: 'UNTAGGED' };
+      for (const [k, id] of Object.entries(ids))
+        if (limits && limits[k] !== undefined && limits[k] !== null) check(fn.imap_set_limit(h, enums.imap_limit[id], uint(limits[k], `limits.${k}`)));
       if (ca !== undefined && ca !== null) check(fn.imap_set_ca_file(h, str(ca, 'ca')));
       if ((cert ?? null) !== null || (key ?? null) !== null) check(fn.imap_set_client_cert(h, optStr(cert, 'cert'), optStr(key, 'key')));
       if (insecure) check(fn.imap_set_tls_verify(h, 0));
       if (logger) {
-        const setLog = fn.imap_set_log_callback ?? fn.imap_set_trace_callback;
-        this.#box.log = koffi.register(logTrampoline(logger), koffi.pointer(protos.imap_log_fn ?? protos.imap_trace_fn));
-        check(setLog(h, this.#box.log, null));
+        this.#box.log = koffi.register(logTrampoline(logger), koffi.pointer(protos.imap_log_fn));
+        check(fn.imap_set_log_callback(h, this.#box.log, null));
       }
       if (level) check(fn.imap_set_debug(h, level));
       if (mailboxEncoding === 'raw') check(fn.imap_set_mailbox_encoding(h, MAILBOX_ENCODINGS.raw));
@@ -808,13 +800,13 @@ class Client {
   open() {
     const { host, port, tls, command } = this.options;
     return this.#task(() => {
-      if (command !== undefined && command !== null) return [fn.imap_open_stream, [str(command, 'command')]];
+      if (command !== undefined && command !== null) return [fn.imap_open_stream_ex, [str(command, 'command')]];
       const t = tls === undefined ? 'implicit' : tls;
       if (!Object.hasOwn(TLS_MODES, t)) throw new TypeError("tls must be 'implicit', 'starttls' or 'none'");
       const p = port ?? 0;
       if (!Number.isInteger(p) || p < 0 || p > 65535) throw new TypeError('port must be an integer 0..65535');
-      return [fn.imap_open, [optStr(host, 'host'), p, TLS_MODES[t]]];
-    }, async ([f, args]) => this.#check(await asyncCall(f, [this.#h, ...args])));
+      return [fn.imap_open_ex, [optStr(host, 'host'), p, TLS_MODES[t]]];
+    }, async ([f, args]) => this.#check(...(await asyncEx(f, [this.#h, ...args]))));
   }
 
   // --- calls -------------------------------------------------------------------------------------
@@ -824,20 +816,23 @@ class Client {
   }
 
   /**
-   * The error of a failed call. `sync`: the call ran on this thread, so imap_last_error is its
-   * message. A worker's call: the result's text for a server answer; imap_last_error while the
-   * library keeps one message per handle (before ABI 1.0's per-thread messages); else the
-   * code's description. (NEEDS-C: a per-call message for calls made on a worker.)
+   * The error of a failed call, with its message (libimap's imap_last_error is the calling
+   * thread's, and a worker's call cannot be followed by a read on that thread): `msg` from an
+   * `_ex` form; imap_last_error for a call made here (`msg` true); else the server's text from
+   * the result, why the connection closed (imap_client_close_reason), or the code's description.
    */
-  #error(rc, result, sync = false) {
-    const perThread = typeof fn.imap_interrupt_clear === 'function';
-    let msg = sync || !perThread ? fn.imap_last_error(this.#h) : '';
-    if (!msg && result && result.status) msg = `${result.status}: ${result.text}`;
-    return new ImapError(rc, msg || codeDescription(rc), result);
+  #error(rc, result, msg = null) {
+    let m = msg === true ? fn.imap_last_error(this.#h) : msg;
+    if (!m && result && result.status) m = `${result.status}: ${result.text}`;
+    if (!m && this.#h !== null && fn.imap_client_is_open(this.#h) !== 1) {
+      const out = [null];
+      if (fn.imap_client_close_reason(this.#h, out) === Code.OK) m = takeString(out[0]);
+    }
+    return new ImapError(rc, m || codeDescription(rc), result);
   }
 
-  #check(rc, result = null) {
-    if (rc !== Code.OK) throw this.#error(rc, result);
+  #check(rc, msg = null, result = null) {
+    if (rc !== Code.OK) throw this.#error(rc, result, msg);
     return result;
   }
 
@@ -849,7 +844,7 @@ class Client {
       if (this.#calls.size === 0 && this.#armed) {
         // an interrupt that raced with the end of every call: nobody consumed it
         this.#armed = false;
-        if (this.#h !== null && fn.imap_interrupt_clear) fn.imap_interrupt_clear(this.#h);
+        if (this.#h !== null) fn.imap_interrupt_clear(this.#h);
       }
     };
     p.then(done, done);
@@ -886,12 +881,11 @@ class Client {
   }
 
   /** Reads the result `r` of a call that returned `rc`, frees it, throws unless OK. */
-  async #finish(rc, r, parserName, post) {
+  async #finish(rc, r, parserName, post, msg = null) {
     try {
       if (rc !== Code.OK || !parserName) {
         const result = isNull(r) ? null : readResult(r);
-        this.#check(rc, result);
-        return result;
+        return this.#check(rc, msg, result);
       }
       if (isNull(r)) throw new ImapError(Code.INTERNAL, 'the command gave no result');
       return await parseResult(r, PARSERS[parserName], post);
@@ -915,20 +909,21 @@ class Client {
     const [f, spec, parserName, submitForm] = COMMANDS[name];
     const p = parsed === true ? parserName : parsed || null;
     const build = () => buildArgs(spec, jsArgs);
-    const submit = submitForm && (submitForm.startsWith('imap_') ? fn[submitForm] : fn.imap_submit);
-    if (!submit) return this.#task(build, (args) => this.#run(f, args, p, post));
-    const submitArgs = submitForm.startsWith('imap_') ? (args) => args : () => [submitForm, [], new Int32Array(0), 0];
+    if (!submitForm) return this.#task(build, (args) => this.#run(f, args, p, post));
+    // a typed submission (imap_submit_ex: its message comes back with it), or the FETCH forms
+    const typed = !submitForm.startsWith('imap_');
     return this.#task(
       build,
       async (args) => {
         const t = [0n];
-        this.#check(await asyncCall(submit, [this.#h, ...submitArgs(args), t]));
+        if (typed) this.#check(...(await asyncEx(fn.imap_submit_ex, [this.#h, submitForm, [], new Int32Array(0), 0, t])));
+        else this.#check(await asyncCall(fn[submitForm], [this.#h, ...args, t]));
         return t[0];
       },
       async (ticket) => {
         const out = [null];
-        const rc = await asyncCall(fn.imap_collect, [this.#h, ticket, out]);
-        return (await this.#finish(rc, out[0], p, post)) ?? emptyResult();
+        const [rc, msg] = await asyncEx(fn.imap_collect_ex, [this.#h, ticket, out]);
+        return (await this.#finish(rc, out[0], p, post, msg)) ?? emptyResult();
       },
     );
   }
@@ -942,17 +937,12 @@ class Client {
 
   #capabilityList() {
     if (this.#h === null) return this.#last.capabilities;
-    if (fn.imap_client_capability_count) {
-      const n = Number(fn.imap_client_capability_count(this.#h));
-      const out = [];
-      for (let i = 0; i < n; i++) {
-        const o = [null];
-        if (fn.imap_client_capability_get(this.#h, i, o) === Code.OK) out.push(takeString(o[0]));
-      }
-      return out;
+    const out = [];
+    for (let i = 0, n = Number(fn.imap_client_capability_count(this.#h)); i < n; i++) {
+      const o = [null];
+      if (fn.imap_client_capability_get(this.#h, i, o) === Code.OK) out.push(takeString(o[0]));
     }
-    const caps = takeString(fn.imap_client_capabilities(this.#h));
-    return caps ? caps.split(' ').filter(Boolean) : [];
+    return out;
   }
 
   #keepLast() {
@@ -1062,7 +1052,7 @@ class Client {
   }
   /** Commands sent and not yet collected (imap_pending_count). */
   get pending() {
-    return this.#h === null || !fn.imap_pending_count ? 0 : Number(fn.imap_pending_count(this.#h));
+    return this.#h === null ? 0 : Number(fn.imap_pending_count(this.#h));
   }
 
   // --- commands with a shape of their own ---------------------------------------------------------
@@ -1102,7 +1092,7 @@ class Client {
   setLiteral(literal) {
     return this.#task(
       () => (literal === null || literal === undefined ? null : toBytes(literal, 'literal')),
-      (bytes) => withNative(bytes, async (mem) => this.#check(fn.imap_set_literal(this.#h, mem, bytes === null ? 0 : bytes.length))),
+      (bytes) => withNative(bytes, async (mem) => this.#check(fn.imap_set_literal(this.#h, mem, bytes === null ? 0 : bytes.length), true)),
     );
   }
 
@@ -1140,7 +1130,7 @@ class Client {
             const rc = await asyncCall(fn.imap_authenticate, [this.#h, mech, init, initial === null ? 0 : initial.length, cb, null, out]);
             const result = takeResult(out[0]);
             if (thrown !== null) throw thrown;
-            return this.#check(rc, result) ?? emptyResult();
+            return this.#check(rc, null, result) ?? emptyResult();
           });
         } finally {
           koffi.unregister(cb);
@@ -1158,7 +1148,7 @@ class Client {
         const [r, q] = [[null], [null]];
         const rc = await asyncCall(fn.imap_getquotaroot, [this.#h, mb, r, q]);
         const [quotaroot, quota] = [takeResult(r[0]), takeResult(q[0])];
-        this.#check(rc, quotaroot);
+        this.#check(rc, null, quotaroot);
         return { quotaroot: quotaroot ?? emptyResult(), quota: quota ?? emptyResult() };
       },
     );
@@ -1274,14 +1264,15 @@ class Client {
     const pull = async () => {
       const [t, batch] = await ticket;
       const out = [null];
-      const rc = await asyncCall(fn.imap_fetch_next, [this.#h, t, batch, out]);
+      const [rc, msg] = await asyncEx(fn.imap_fetch_next_ex, [this.#h, t, batch, out]);
       if (isNull(out[0])) {
         ended = true;
         endStream();
-        this.#check(rc);
+        this.#check(rc, msg);
         return;
       }
-      buffered = convert(rc, out[0], PARSERS.fetch, (v) => v, () => null);
+      // a message that did not parse comes with its `error` set, as in fetchParsed's value
+      buffered = convert(rc === Code.PARSE ? Code.OK : rc, out[0], PARSERS.fetch, (v) => v);
     };
     const iterator = {
       next: () => {
@@ -1338,9 +1329,9 @@ class Client {
         return new Idle(started, duration, step, {
           wait: (t) => {
             const out = [null];
-            return this.#track(asyncCall(fn.imap_idle_wait, [this.#h, t, out]).then((rc) => this.#finish(rc, out[0])));
+            return this.#track(asyncEx(fn.imap_idle_wait_ex, [this.#h, t, out]).then(([rc, msg]) => this.#finish(rc, out[0], null, undefined, msg)));
           },
-          wake: () => fn.imap_wake && fn.imap_wake(this.#h),
+          wake: () => fn.imap_wake(this.#h),
           done: () => this.#task(noop, () => this.#run('imap_idle_done', [])),
         });
       },
@@ -1358,69 +1349,44 @@ class Client {
   uidFetchParsed(uidSet, items) {
     return fn.imap_submit_uid_fetch ? this.#command('uidFetch', [uidSet, items], true) : this.#command('uid', ['FETCH', uidSet, items], 'fetch');
   }
-  /** UID SORT, parsed (charset default UTF-8). */
+  /** UID SORT, parsed: the UIDs in order (charset null: UTF-8; imap_uid_sort_parsed). */
   uidSortParsed(sortCriteria, charset, ...search) {
-    return this.#uidParsed('SORT', 'search', [sortCriteria, charset ?? 'UTF-8', ...search]);
+    return this.#composed('imap_uid_sort_parsed', ['s:sortCriteria', 'o:charset', '...s:criteria'], [sortCriteria, charset, ...search], 'search');
   }
-  /** UID THREAD, parsed (charset default UTF-8). */
+  /** UID THREAD, parsed (charset null: UTF-8; imap_uid_thread_parsed). */
   uidThreadParsed(algorithm, charset, ...search) {
-    return this.#uidParsed('THREAD', 'thread', [algorithm, charset ?? 'UTF-8', ...search]);
+    return this.#composed('imap_uid_thread_parsed', ['s:algorithm', 'o:charset', '...s:criteria'], [algorithm, charset, ...search], 'thread');
   }
-  #uidParsed(command, parserName, args) {
-    return this.#task(
-      () => strList(args, 'args'),
-      (a) => this.#run('imap_uid', [command, a, a.length], parserName),
-    );
-  }
-  /** SEARCH with RETURN options, parsed from the ESEARCH responses. */
+  /** SEARCH as ESEARCH results whatever the server offers (imap_esearch_auto). */
   esearchParsed(charset, ...criteria) {
-    return this.#task(
-      () => buildArgs(['o:charset', '...s:criteria'], [charset, ...criteria]),
-      async (args) => {
-        await this.#run('imap_search', args);
-        return this.#run('imap_response', ['ESEARCH'], 'esearch');
-      },
-    );
+    return this.#composed('imap_esearch_auto', ['o:charset', '...s:criteria'], [charset, ...criteria], 'esearch');
   }
-  /** GETQUOTAROOT, parsed: { mailbox, rawMailbox, roots, quotas }. */
+  /** GETQUOTAROOT with its QUOTA responses: { mailbox, rawMailbox, roots, quotas } (imap_quota_for). */
   getquotarootParsed(mailbox) {
-    return this.#task(
-      () => str(mailbox, 'mailbox'),
-      async (mb) => {
-        const [ro, qo] = [[null], [null]];
-        const rc = await asyncCall(fn.imap_getquotaroot, [this.#h, mb, ro, qo]);
-        const [r, q] = [ro[0], qo[0]];
-        try {
-          if (rc !== Code.OK) this.#check(rc, isNull(r) ? null : readResult(r));
-          let quotas;
-          let bad = null;
-          try {
-            quotas = await parseResult(q, PARSERS.quota);
-          } catch (e) {
-            if (!(e instanceof ImapError) || e.status !== Code.PARSE) throw e;
-            [bad, quotas] = [e, e.parsed];
-          }
-          const value = await parseResult(r, PARSERS.quotaroot, (roots) => ({
-            mailbox: roots[0]?.mailbox ?? mb,
-            rawMailbox: roots[0]?.rawMailbox ?? mb,
-            roots: roots.flatMap((x) => x.roots),
-            quotas,
-          }));
-          if (bad) throw Object.assign(bad, { parsed: value });
-          return value;
-        } finally {
-          for (const x of [r, q]) if (!isNull(x)) fn.imap_result_free(x);
-        }
-      },
-    );
+    return this.#composed('imap_quota_for', ['s:mailbox'], [mailbox], 'quotaFor');
   }
-  /** GETMETADATA, parsed: { mailbox, rawMailbox, entries: { name: Buffer | null } } (responses merged). */
+  /** GETMETADATA, parsed: { mailbox, rawMailbox, entries: { name: Buffer | null } } (imap_getmetadata_parsed). */
   getmetadataParsed(mailbox, entries, options = null) {
-    return this.#command('getmetadata', [mailbox, entries, options], true, (v) => ({
+    return this.#composed('imap_getmetadata_parsed', ['s:mailbox', 'e:entries', 'o:options'], [mailbox, entries, options], 'metadata', (v) => ({
       mailbox: v[0] ? v[0].mailbox : mailbox,
       rawMailbox: v[0] ? v[0].rawMailbox : mailbox,
       entries: Object.fromEntries(v.flatMap((m) => m.entries.map((e) => [e.name, e.value]))),
     }));
+  }
+  /** A composition of the session: one C call giving a parsed object, run in the chain. */
+  #composed(f, spec, jsArgs, parserName, post = (v) => v) {
+    return this.#task(
+      () => buildArgs(spec, jsArgs),
+      async (args) => {
+        const out = [null];
+        const rc = await asyncCall(fn[f], [this.#h, ...args, out]);
+        if (rc !== Code.OK && rc !== Code.PARSE) {
+          if (!isNull(out[0])) PARSERS[parserName].free(out[0]);
+          throw this.#error(rc, null);
+        }
+        return convert(rc, out[0], PARSERS[parserName], post, () => null);
+      },
+    );
   }
 
   /** The selected mailbox's summary (imap_client_mailbox); ILLEGAL_STATE if none is selected. */
@@ -1496,11 +1462,9 @@ class Idle {
   }
 
   async #next() {
-    // without imap_wake (an older library) the wait is cut in 500 ms steps so done() is heard
-    const step = fn.imap_wake ? this.#step : 500;
     for (;;) {
       if (this.#ended) return { done: true, value: undefined };
-      const left = this.#deadline === null ? step : Math.min(step, Math.ceil(this.#deadline - Date.now()));
+      const left = this.#deadline === null ? this.#step : Math.min(this.#step, Math.ceil(this.#deadline - Date.now()));
       if (left <= 0) {
         this.#ended = true;
         continue;
