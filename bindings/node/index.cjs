@@ -186,9 +186,9 @@ const ARG = Symbol('libimap.arg');
 const makeArg = (kind, value) => Object.freeze({ [ARG]: true, kind, value });
 /** Builders of typed arguments for searchArgs and sortArgs. */
 const arg = Object.freeze({
-  atom: (value) => makeArg('ATOM', str(value, 'atom')),
-  string: (value) => makeArg('STRING', str(value, 'string')),
-  number: (value) => makeArg('NUMBER', String(uint(value, 'number'))),
+  atom: (value) => makeArg('atom', str(value, 'atom')),
+  string: (value) => makeArg('string', str(value, 'string')),
+  number: (value) => makeArg('number', String(uint(value, 'number'))),
   list: (...items) => makeArg('list', items),
 });
 
@@ -203,7 +203,7 @@ function typedArgs(args, what) {
         throw new TypeError(`${where} must be built with arg.atom, arg.string, arg.number or arg.list`);
       if (a.kind !== 'list') {
         values.push(a.value);
-        kinds.push(ARG_KIND[a.kind]);
+        kinds.push(ARG_KIND[a.kind.toUpperCase()]);
         return;
       }
       values.push(null);
@@ -910,22 +910,38 @@ class Client {
     const p = parsed === true ? parserName : parsed || null;
     const build = () => buildArgs(spec, jsArgs);
     if (!submitForm) return this.#task(build, (args) => this.#run(f, args, p, post));
-    // a typed submission (imap_submit_ex: its message comes back with it), or the FETCH forms
-    const typed = !submitForm.startsWith('imap_');
+    if (!submitForm.startsWith('imap_')) return this.#pipelined(() => [submitForm, [], new Int32Array(0), 0], p, post);
+    // the FETCH forms (no _ex form: a refusal of the set or items gets the code's description)
+    return this.#pipelined(build, p, post, async (args, t) => [await asyncCall(fn[submitForm], [this.#h, ...args, t]), null]);
+  }
+
+  /**
+   * A pipelined call: submitted in the chain (imap_submit_ex unless `submit` is given), then
+   * collected in submission order (imap_collect_ex): several are in flight at once.
+   */
+  #pipelined(build, parserName = null, post, submit = (args, t) => asyncEx(fn.imap_submit_ex, [this.#h, ...args, t])) {
     return this.#task(
       build,
       async (args) => {
         const t = [0n];
-        if (typed) this.#check(...(await asyncEx(fn.imap_submit_ex, [this.#h, submitForm, [], new Int32Array(0), 0, t])));
-        else this.#check(await asyncCall(fn[submitForm], [this.#h, ...args, t]));
+        this.#check(...(await submit(args, t)));
         return t[0];
       },
       async (ticket) => {
         const out = [null];
         const [rc, msg] = await asyncEx(fn.imap_collect_ex, [this.#h, ticket, out]);
-        return (await this.#finish(rc, out[0], p, post, msg)) ?? emptyResult();
+        return (await this.#finish(rc, out[0], parserName, post, msg)) ?? emptyResult();
       },
     );
+  }
+
+  /**
+   * Any command of libimap's table (imap_submit: 'STATUS', 'STORE', 'UID SEARCH', 'SELECT'...)
+   * with typed arguments, pipelined like FETCH: `submit('STATUS', arg.string('INBOX'),
+   * arg.list(arg.atom('MESSAGES')))`. Resolves to what the command's own method gives.
+   */
+  submit(command, ...args) {
+    return this.#pipelined(() => [str(command, 'command'), ...typedArgs(args, 'args')]);
   }
 
   /** A step of the chain that runs `f()` on the main thread (no I/O: settings, summaries). */

@@ -722,6 +722,12 @@ export declare class Client {
   interrupt(): boolean;
   /** Commands sent and not yet collected (imap_pending_count). */
   readonly pending: number;
+  /**
+   * Any command of libimap's command table (imap_submit: 'STATUS', 'STORE', 'UID SEARCH',
+   * 'SELECT'...) with typed arguments, pipelined like FETCH:
+   * `submit('STATUS', arg.string('INBOX'), arg.list(arg.atom('MESSAGES')))`.
+   */
+  submit(command: string, ...args: Arg[]): Promise<ImapResponse>;
   /** True once `close()` has been called. */
   readonly closed: boolean;
   [Symbol.asyncDispose](): Promise<void>;

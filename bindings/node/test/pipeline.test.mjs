@@ -6,7 +6,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { Client, ImapError } from '../index.mjs';
+import { Client, ImapError, arg } from '../index.mjs';
 import { dovecot, plain, fakeServer, lines, packageRoot } from '../test-support/dovecot.mjs';
 
 before(() => dovecot());
@@ -85,6 +85,16 @@ test('200 concurrent FETCHes on one client: several in flight, each result its o
     // parsed and raw calls mixed, still in order
     const [a, b, s] = await Promise.all([c.fetchParsed('5', '(UID)'), c.uidFetchParsed('6', '(FLAGS)'), c.searchParsed(null, 'ALL')]);
     assert.deepEqual([a[0].seq, a[0].uid, b[0].uid, s.length], [5, 5, 6, 20]);
+    // any command of the table, typed arguments, in flight together with FETCHes
+    const [st, f7, bad] = await Promise.all([
+      c.submit('STATUS', arg.string('INBOX'), arg.list(arg.atom('MESSAGES'), arg.atom('UIDNEXT'))),
+      c.fetch('7', '(UID)'),
+      c.submit('NOSUCHCOMMAND').catch((e) => e),
+    ]);
+    assert.match(lines(st)[0], /MESSAGES 20 UIDNEXT 21/);
+    assert.deepEqual(lines(f7), ['7 (UID 7)']);
+    isKind('INVALID_ARGUMENT')(bad);
+    assert.match(bad.message, /NOSUCHCOMMAND|command/i, 'the message comes back with the call');
   } finally {
     await c.logout().catch(() => {});
     await c.close();
