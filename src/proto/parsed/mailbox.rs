@@ -13,7 +13,7 @@ use super::token::{parse_u32, Token, Tokenizer, Value};
 use super::{err, responses, utf7, ErrorKind, Invalid, ParseError, MAX_DEPTH};
 use crate::proto::parse::{self, Line};
 use crate::proto::response::Item;
-use crate::session::UntaggedStore;
+use crate::proto::store::UntaggedStore;
 
 fn each<T>(
     items: &[Item],

@@ -252,7 +252,7 @@ fn deep_bodystructure_is_an_error_not_a_crash() {
 
 #[test]
 fn select_summary_from_store_and_lines() {
-    let mut store = crate::session::UntaggedStore::new(1 << 20);
+    let mut store = crate::proto::store::UntaggedStore::new(1 << 20);
     store
         .push(
             "FLAGS",
