@@ -721,6 +721,7 @@ class Client {
   #chain = Promise.resolve(); // submissions, in call order
   #collecting = Promise.resolve(); // collections of tickets, in submission order
   #calls = new Set(); // every call not yet settled
+  #streams = new Set(); // fetchEach iterators not yet over (close() drains them)
   #armed = false; // interrupt() armed imap_interrupt for the calls in #calls
   #closing = false;
   #aborted = false;
@@ -1002,6 +1003,7 @@ class Client {
     if (!this.#closePromise) {
       this.#closing = true;
       this.#closePromise = (async () => {
+        for (const it of this.#streams) it.return().catch(noop); // an abandoned fetchEach
         while (this.#calls.size > 0) await Promise.allSettled([...this.#calls]);
         const h = this.#h;
         if (h === null) return;
@@ -1272,7 +1274,7 @@ class Client {
     let buffered = [];
     let pulling = Promise.resolve();
     let endStream; // resolves when the stream is over (the tracked call)
-    const over = new Promise((resolve) => (endStream = resolve));
+    const over = new Promise((resolve) => (endStream = resolve)).then(() => this.#streams.delete(iterator));
     ticket.then(
       () => this.#track(over),
       () => undefined,
@@ -1322,8 +1324,10 @@ class Client {
     };
     ticket = ticket.catch((e) => {
       ended = true;
+      endStream();
       throw e;
     });
+    this.#streams.add(iterator);
     return iterator;
   }
 

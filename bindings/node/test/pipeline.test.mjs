@@ -222,3 +222,13 @@ test('logger: libimap log lines reach the logger object (passwords redacted)', a
     await c.close();
   }
 });
+
+test('close() drains a fetchEach that was never iterated to its end', { timeout: 20000 }, async () => {
+  const c = await Client.connect(plain());
+  await c.login('user1', 'pass1');
+  await c.select('INBOX', { readonly: true });
+  const it = c.fetchEach('1:*', '(UID)', { batch: 2 });
+  assert.equal((await it.next()).value.seq, 1);
+  await c.close(); // must not wait for the rest of the iteration
+  assert.deepEqual(await it.next(), { done: true, value: undefined });
+});
