@@ -1004,6 +1004,7 @@ class Client {
       this.#closing = true;
       this.#closePromise = (async () => {
         for (const it of this.#streams) it.return().catch(noop); // an abandoned fetchEach
+        if (this.#h !== null) fn.imap_wake(this.#h); // an IDLE wait in progress ends now
         while (this.#calls.size > 0) await Promise.allSettled([...this.#calls]);
         const h = this.#h;
         if (h === null) return;
@@ -1352,6 +1353,7 @@ class Client {
             return this.#track(asyncEx(fn.imap_idle_wait_ex, [this.#h, t, out]).then(([rc, msg]) => this.#finish(rc, out[0], null, undefined, msg)));
           },
           wake: () => fn.imap_wake(this.#h),
+          closed: () => this.#closing,
           done: () => this.#task(noop, () => this.#run('imap_idle_done', [])),
         });
       },
@@ -1483,7 +1485,7 @@ class Idle {
 
   async #next() {
     for (;;) {
-      if (this.#ended) return { done: true, value: undefined };
+      if (this.#ended || this.#ops.closed()) return { done: true, value: undefined };
       const left = this.#deadline === null ? this.#step : Math.min(this.#step, Math.ceil(this.#deadline - Date.now()));
       if (left <= 0) {
         this.#ended = true;

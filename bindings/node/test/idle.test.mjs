@@ -97,6 +97,18 @@ test('IDLE woken without closing: done() while a wait is pending ends it at once
   }
 });
 
+test('close() while an IDLE wait is pending ends it at once (imap_wake) and frees the client', { timeout: 10000 }, async () => {
+  const c = await Client.connect(plain({ timeout: 60000 }));
+  await c.login('user1', 'pass1');
+  await c.select('INBOX', { readonly: true });
+  const idle = await c.idle();
+  const pending = idle.next();
+  await new Promise((r) => setTimeout(r, 50));
+  await c.close(); // a 30 s wait would outlive the test's 10 s bound
+  assert.deepEqual(await pending, { done: true, value: undefined });
+  assert.equal(c.isOpen, false);
+});
+
 test('stream connection (IMAP4_stream): PREAUTH, select, IDLE, logout', async () => {
   const { streamCmd } = dovecot();
   assert.ok(streamCmd, 'DOVECOT_STREAM_CMD');
