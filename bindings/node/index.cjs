@@ -673,7 +673,7 @@ const COMMANDS = {
   expunge: ['imap_expunge', []],
   search: ['imap_search', ['o:charset', '...s:criteria'], 'search'],
   fetch: ['imap_fetch', ['s:messageSet', 's:parts'], 'fetch', 'imap_submit_fetch'],
-  uidFetch: ['imap_submit_uid_fetch', ['s:uidSet', 's:parts'], 'fetch', 'imap_submit_uid_fetch'],
+  uidFetch: [null, ['s:uidSet', 's:parts'], 'fetch', 'imap_submit_uid_fetch'],
   store: ['imap_store', ['s:messageSet', 's:command', 's:flags']],
   searchArgs: ['imap_search_args', ['o:charset', '...T:criteria'], 'search'],
   uidSearchArgs: ['imap_uid_search_args', ['o:charset', '...T:criteria'], 'search'],
@@ -1367,10 +1367,7 @@ class Client {
     const c = charset === null || charset === undefined ? criteria : ['CHARSET', charset, ...criteria];
     return this.#command('uid', ['SEARCH', ...c], 'search');
   }
-  /** UID FETCH, parsed. */
-  uidFetchParsed(uidSet, items) {
-    return fn.imap_submit_uid_fetch ? this.#command('uidFetch', [uidSet, items], true) : this.#command('uid', ['FETCH', uidSet, items], 'fetch');
-  }
+
   /** UID SORT, parsed: the UIDs in order (charset null: UTF-8; imap_uid_sort_parsed). */
   uidSortParsed(sortCriteria, charset, ...search) {
     return this.#composed('imap_uid_sort_parsed', ['s:sortCriteria', 'o:charset', '...s:criteria'], [sortCriteria, charset, ...search], 'search');
@@ -1440,7 +1437,6 @@ class Client {
   /** @internal the command table's methods */
   static {
     for (const [name, [, , parserName]] of Object.entries(COMMANDS)) {
-      if (name === 'uidFetch') continue;
       Client.prototype[name] = function (...args) {
         return this.#command(name, args);
       };

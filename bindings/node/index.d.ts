@@ -895,6 +895,8 @@ export declare class Client {
   // error.invalid) when some data did not parse
   fetchParsed(messageSet: string, items: string): Promise<FetchMessage[]>;
   uidFetchParsed(uidSet: string, items: string): Promise<FetchMessage[]>;
+  /** UID FETCH, pipelined like fetch (imap_submit_uid_fetch): the same result as uid('FETCH', ...). */
+  uidFetch(uidSet: string, parts: string): Promise<ImapResponse>;
   listParsed(directory?: string | null, pattern?: string | null): Promise<ListEntry[]>;
   lsubParsed(directory?: string | null, pattern?: string | null): Promise<ListEntry[]>;
   /** Every STATUS response, in order (normally one; [] if none). */

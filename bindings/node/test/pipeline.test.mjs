@@ -86,11 +86,13 @@ test('200 concurrent FETCHes on one client: several in flight, each result its o
     const [a, b, s] = await Promise.all([c.fetchParsed('5', '(UID)'), c.uidFetchParsed('6', '(FLAGS)'), c.searchParsed(null, 'ALL')]);
     assert.deepEqual([a[0].seq, a[0].uid, b[0].uid, s.length], [5, 5, 6, 20]);
     // any command of the table, typed arguments, in flight together with FETCHes
-    const [st, f7, bad] = await Promise.all([
+    const [st, f7, bad, u8] = await Promise.all([
       c.submit('STATUS', arg.string('INBOX'), arg.list(arg.atom('MESSAGES'), arg.atom('UIDNEXT'))),
       c.fetch('7', '(UID)'),
       c.submit('NOSUCHCOMMAND').catch((e) => e),
+      c.uidFetch('8', '(FLAGS)'),
     ]);
+    assert.match(lines(u8)[0], /^8 \(.*UID 8/);
     assert.match(lines(st)[0], /MESSAGES 20 UIDNEXT 21/);
     assert.deepEqual(lines(f7), ['7 (UID 7)']);
     isKind('INVALID_ARGUMENT')(bad);
