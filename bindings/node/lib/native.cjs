@@ -64,6 +64,15 @@ for (const d of G.functions) {
   fn[f.info.name] = f;
 }
 
+// The declarations are those of header major version N: a library of another major has
+// another ABI (SONAME libimap.so.N).
+const major = Math.floor(fn.imap_version_number() / 10000);
+if (major !== G.defines.IMAP_VERSION_MAJOR) {
+  const err = new Error(`libimap: ${libraryPath} is version ${fn.imap_version()}, this binding needs ${G.defines.IMAP_VERSION_MAJOR}.x`);
+  err.code = 'ERR_LIBIMAP_VERSION';
+  throw err;
+}
+
 /** The pointer fields of each struct: { field: [pointee, depth] }. */
 const pointers = {};
 for (const [name, fields] of Object.entries(G.structs))
