@@ -72,20 +72,6 @@ type Options struct {
 	MailboxEncoding MailboxEncoding
 }
 
-// State is imaplib's connection state.
-type State int32
-
-// The states of include/imap.h.
-const (
-	StateLogout   State = C.IMAP_STATE_LOGOUT
-	StateNonAuth  State = C.IMAP_STATE_NONAUTH
-	StateAuth     State = C.IMAP_STATE_AUTH
-	StateSelected State = C.IMAP_STATE_SELECTED
-	StateIdling   State = C.IMAP_STATE_IDLING // between Idle and Idler.Done
-)
-
-func (s State) String() string { return C.GoString(C.imap_state_name(C.int32_t(s))) }
-
 // Client is a connection to an IMAP server. It is safe for concurrent use: calls from
 // several goroutines are pipelined by the library (see the package documentation).
 type Client struct {

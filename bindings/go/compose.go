@@ -41,7 +41,7 @@ func (c *Client) ESearchAuto(ctx context.Context, charset string, criteria ...st
 	crit, n := a.list(criteria)
 	return parsedCall(c, ctx, "SEARCH", &a, func(h *C.imap_client, out **C.imap_esearch_list) C.imap_code {
 		return C.imap_esearch_auto(h, cs, crit, n, out)
-	}, esearches)
+	}, goESearchList)
 }
 
 // UIDSortParsed sends UID SORT and parses it (imap_uid_sort_parsed): the UIDs in order.
@@ -74,15 +74,7 @@ func (c *Client) GetMetadataParsed(ctx context.Context, mailbox string, entries 
 	list, n := a.list(entries)
 	return parsedCall(c, ctx, "GETMETADATA", &a, func(h *C.imap_client, out **C.imap_metadata_list) C.imap_code {
 		return C.imap_getmetadata_parsed(h, m, list, n, o, out)
-	}, metadata)
-}
-
-// MailboxQuota is a mailbox's quota roots and their QUOTA responses (QuotaFor).
-type MailboxQuota struct {
-	Mailbox    string // as the server named it, decoded; RawMailbox as sent
-	RawMailbox []byte
-	Roots      []string // none when the mailbox has no quota
-	Quotas     []Quota
+	}, goMetadataList)
 }
 
 // QuotaFor sends GETQUOTAROOT mailbox and gives its roots with their quotas merged in one
@@ -94,8 +86,6 @@ func (c *Client) QuotaFor(ctx context.Context, mailbox string) (*MailboxQuota, e
 		return C.imap_quota_for(h, m, out)
 	}, func(q *C.imap_mailbox_quota) (*MailboxQuota, []Invalid) {
 		defer C.imap_mailbox_quota_free(q)
-		out := &MailboxQuota{Roots: bstrs(q.roots, q.root_count), Quotas: quotaInfos(q.quotas, q.quota_count)}
-		out.Mailbox, out.RawMailbox = mailboxName(q.mailbox)
-		return out, invalids(q.invalid, q.invalid_count)
+		return goMailboxQuota(nil, q), goInvalidSlice(nil, q.invalid, q.invalid_count)
 	})
 }

@@ -9,36 +9,6 @@ import (
 	"errors"
 )
 
-// Code is a libimap status code (imap_code). The numbers are stable.
-type Code int32
-
-// The status codes of include/imap.h.
-const (
-	CodeOK              Code = C.IMAP_CODE_OK
-	CodeNo              Code = C.IMAP_CODE_NO
-	CodeBad             Code = C.IMAP_CODE_BAD
-	CodeAbort           Code = C.IMAP_CODE_ABORT
-	CodeReadOnly        Code = C.IMAP_CODE_READONLY
-	CodeInvalidArgument Code = C.IMAP_CODE_INVALID_ARGUMENT
-	CodeIllegalState    Code = C.IMAP_CODE_ILLEGAL_STATE
-	CodeTimeout         Code = C.IMAP_CODE_TIMEOUT
-	CodeInterrupted     Code = C.IMAP_CODE_INTERRUPTED
-	CodeTLS             Code = C.IMAP_CODE_TLS
-	CodeLimit           Code = C.IMAP_CODE_LIMIT
-	CodeClosed          Code = C.IMAP_CODE_CLOSED
-	CodeConnect         Code = C.IMAP_CODE_CONNECT
-	CodeInternal        Code = C.IMAP_CODE_INTERNAL
-	CodeUnsupported     Code = C.IMAP_CODE_UNSUPPORTED
-	// CodeParse: server data a Parse method could not read completely. The parsed value is
-	// still returned, with the bad responses in Error.Invalid (FETCH: the message's Err).
-	CodeParse Code = C.IMAP_CODE_PARSE
-	// CodeStopped: a streamed FETCH was stopped by its consumer; the connection is usable.
-	CodeStopped Code = C.IMAP_CODE_STOPPED
-)
-
-// String returns the code's symbolic name, "IMAP_CODE_NO" for example.
-func (c Code) String() string { return C.GoString(C.imap_code_name(C.int32_t(c))) }
-
 // Description returns the library's short English description of the code.
 func (c Code) Description() string { return C.GoString(C.imap_code_str(C.int32_t(c))) }
 

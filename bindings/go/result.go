@@ -9,22 +9,6 @@ import (
 	"unsafe"
 )
 
-// ItemKind tells what an Item holds.
-type ItemKind int32
-
-const (
-	// ItemNone is imaplib's None: no response of the kind asked for.
-	ItemNone ItemKind = C.IMAP_ITEM_KIND_NONE
-	// ItemLine is one line, in Line.
-	ItemLine ItemKind = C.IMAP_ITEM_KIND_LINE
-	// ItemLiteral is imaplib's (header, literal) pair: the line that announced the literal
-	// in Line, the literal in Literal (or, for a literal streamed to the handler set with
-	// SetLiteralHandler, Streamed set and a nil Literal).
-	ItemLiteral ItemKind = C.IMAP_ITEM_KIND_LITERAL
-)
-
-func (k ItemKind) String() string { return C.GoString(C.imap_item_kind_name(C.int32_t(k))) }
-
 // Item is one element of a result's data, copied out of the library's result.
 type Item struct {
 	Kind    ItemKind

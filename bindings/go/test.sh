@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Tests of the Go binding: builds libimap if needed, starts (or reuses) the shared test
-# Dovecot, then runs gofmt, go vet and go test -race. Exits non-zero on any failure.
+# Dovecot, then runs gofmt, the check that the generated code is current, go vet and
+# go test -race. Exits non-zero on any failure.
 # The Dovecot is shared with other suites and is never stopped here.
 #   bash bindings/go/test.sh [extra go test flags, e.g. -run TestTrace -v]
 set -euo pipefail
@@ -28,6 +29,8 @@ cd "$HERE"
 step "gofmt"
 unformatted=$(gofmt -l .)
 if [ -n "$unformatted" ]; then echo "gofmt -l: $unformatted" >&2; exit 1; fi
+step "generated code is current (*_gen.go from include/imap.h; fix: go generate)"
+go test -count=1 ./internal/gen
 step "go vet ./..."
 go vet ./...
 step "go test -race -count=1 ./..."
