@@ -202,22 +202,48 @@ export interface ConnectOptions {
   /** Memory limits, in bytes (unset: libimap's defaults). */
   limits?: { maxLine?: number | bigint; maxLiteral?: number | bigint; maxResponse?: number | bigint; maxUntagged?: number | bigint };
   /**
-   * imaplib's debug level, written by libimap to stderr: 0 silent, 1 connection events and
-   * NO/BAD/BYE, 3 capabilities, 4 every line sent and received, 5 more. LOGIN payloads are
-   * always redacted. `true` is 1.
+   * imaplib's debug level (imap_set_debug): 0 silent, 1 connection events and NO/BAD/BYE,
+   * 3 capabilities, 4 every line sent and received, 5 more; passwords always redacted. Written
+   * to `logger` when there is one (default level then 3), else by libimap to stderr. `true` is 1.
    */
   debug?: number | boolean;
-  /**
-   * `true`: trace every line sent and received to stderr (debug level 4). A JS trace callback
-   * is not supported (libimap calls it on the worker thread running the call); passing a
-   * function throws a TypeError.
-   */
+  /** `true`: debug level 4 at least (every line sent and received). */
   trace?: boolean;
+  /**
+   * Receives libimap's log (imap_set_log_callback), imapflow-style: `logger.error/warn/info/
+   * debug({ msg, level, src: 'libimap' })` (level 5 goes to `trace`, or `debug`). Called on the
+   * main thread while the call that logs waits on its worker.
+   */
+  logger?: Logger;
   /**
    * How mailbox names reach the server (imap_set_mailbox_encoding): 'utf7' (default: a
    * non-ASCII name is sent in modified UTF-7, ASCII names unchanged) or 'raw' (as given).
    */
   mailboxEncoding?: MailboxEncoding;
+}
+
+/** A logger object as imapflow takes (pino, console-like): missing methods are skipped. */
+export interface Logger {
+  error?(entry: LogEntry): void;
+  warn?(entry: LogEntry): void;
+  info?(entry: LogEntry): void;
+  debug?(entry: LogEntry): void;
+  trace?(entry: LogEntry): void;
+}
+
+/** One libimap log message. */
+export interface LogEntry {
+  msg: string;
+  level: 'error' | 'warn' | 'info' | 'debug' | 'trace';
+  src: 'libimap';
+}
+
+/** Options of `fetchEach`. */
+export interface FetchEachOptions {
+  /** UID FETCH (the set holds UIDs). Default false. */
+  uid?: boolean;
+  /** Messages pulled from the library per worker call (imap_fetch_next's max). Default 64. */
+  batch?: number;
 }
 
 /** The answer to one SASL challenge: the bytes to send (unencoded), or null/undefined to abort. */
@@ -229,8 +255,6 @@ export interface AuthenticateOptions {
 }
 
 export interface IdleOptions {
-  /** How long each imap_idle_wait may wait, in ms (default 500): done() takes effect within it. */
-  pollInterval?: number;
   /** End the iteration after this many ms (imaplib's idle(duration)); done() is still needed. */
   duration?: number;
 }
@@ -247,7 +271,7 @@ export declare class Idle implements AsyncIterableIterator<ImapResponse> {
   next(): Promise<IteratorResult<ImapResponse, undefined>>;
   /** Ends a for-await loop (break); IDLE goes on until done(). */
   return(): Promise<IteratorResult<ImapResponse, undefined>>;
-  /** Sends DONE (after the wait in progress) and resolves to the tagged reply. Idempotent. */
+  /** Wakes the wait in progress (imap_wake: nothing closed), sends DONE, resolves to the tagged reply. Idempotent. */
   done(): Promise<ImapResponse>;
   [Symbol.asyncDispose](): Promise<ImapResponse>;
 }
@@ -662,14 +686,15 @@ export declare function time2internaldate(
 ): string;
 
 export interface CloseOptions {
-  /** Interrupt the running call (imap_interrupt) and refuse the queued ones. Default false. */
+  /** Interrupt the calls in flight (imap_interrupt) and refuse those not yet sent. Default false. */
   interrupt?: boolean;
 }
 
 /**
  * An IMAP4rev1 client over libimap. Every command returns a Promise of an `ImapResponse`
- * and rejects with an `ImapError` unless the server answered OK. Calls on one client are
- * queued and run one at a time, in order, off the event loop.
+ * and rejects with an `ImapError` unless the server answered OK. Calls on one client are sent
+ * in call order, off the event loop; FETCH, UID FETCH and NOOP are pipelined (several in
+ * flight, imap_submit* + imap_collect), the others run one at a time.
  */
 export declare class Client {
   /** Creates and configures the handle (no I/O); `open()` connects. Prefer `Client.connect`. */
@@ -685,12 +710,24 @@ export declare class Client {
 
   /**
    * Frees the handle (closing the connection without LOGOUT if still open). Idempotent.
-   * Calls already queued finish first, unless `{ interrupt: true }`. New calls reject with
+   * Calls already made finish first, unless `{ interrupt: true }`. New calls reject with
    * IMAP_CODE_CLOSED.
    */
   close(options?: CloseOptions): Promise<void>;
-  /** Interrupts the call in progress (it rejects with IMAP_CODE_INTERRUPTED; the connection closes). */
+  /**
+   * imap_interrupt (sticky): every call made and not settled rejects with
+   * IMAP_CODE_INTERRUPTED, even one that has not reached the library yet; the connection
+   * closes. Returns false (and does nothing) when no call is pending.
+   */
   interrupt(): boolean;
+  /** Commands sent and not yet collected (imap_pending_count). */
+  readonly pending: number;
+  /**
+   * Any command of libimap's command table (imap_submit: 'STATUS', 'STORE', 'UID SEARCH',
+   * 'SELECT'...) with typed arguments, pipelined like FETCH:
+   * `submit('STATUS', arg.string('INBOX'), arg.list(arg.atom('MESSAGES')))`.
+   */
+  submit(command: string, ...args: Arg[]): Promise<ImapResponse>;
   /** True once `close()` has been called. */
   readonly closed: boolean;
   [Symbol.asyncDispose](): Promise<void>;
@@ -815,6 +852,12 @@ export declare class Client {
    * streamed to `onChunk`; the previous handler (or buffering) is back when it settles.
    */
   fetchStream(messageSet: string, items: string, options: FetchStreamOptions): Promise<ImapResponse>;
+  /**
+   * FETCH as an async iterator of parsed messages, pulled as they are consumed (constant
+   * memory; imap_fetch_stream + imap_fetch_next). `break` drains the rest of the FETCH
+   * (imap_fetch_stream_cancel); the connection stays usable.
+   */
+  fetchEach(messageSet: string, items: string, options?: FetchEachOptions): AsyncIterableIterator<FetchMessage>;
 
   // IDLE and raw I/O
   /** IDLE: resolves to an async iterator of updates; `await idle.done()` leaves IDLE. Needs IDLE, else UNSUPPORTED. */
@@ -852,6 +895,8 @@ export declare class Client {
   // error.invalid) when some data did not parse
   fetchParsed(messageSet: string, items: string): Promise<FetchMessage[]>;
   uidFetchParsed(uidSet: string, items: string): Promise<FetchMessage[]>;
+  /** UID FETCH, pipelined like fetch (imap_submit_uid_fetch): the same result as uid('FETCH', ...). */
+  uidFetch(uidSet: string, parts: string): Promise<ImapResponse>;
   listParsed(directory?: string | null, pattern?: string | null): Promise<ListEntry[]>;
   lsubParsed(directory?: string | null, pattern?: string | null): Promise<ListEntry[]>;
   /** Every STATUS response, in order (normally one; [] if none). */
@@ -862,7 +907,7 @@ export declare class Client {
   uidSortParsed(sortCriteria: string, charset: string | null, ...searchCriteria: string[]): Promise<SearchIds>;
   threadParsed(algorithm: string, charset: string | null, ...searchCriteria: string[]): Promise<ThreadForest>;
   uidThreadParsed(algorithm: string, charset: string | null, ...searchCriteria: string[]): Promise<ThreadForest>;
-  /** SEARCH with RETURN (...) criteria, then the ESEARCH responses parsed. */
+  /** SEARCH as ESEARCH (imap_esearch_auto): RETURN (MIN MAX COUNT ALL) when the server has ESEARCH, else SEARCH turned into one entry. */
   esearchParsed(charset: string | null, ...criteria: string[]): Promise<EsearchInfo[]>;
   /** Every NAMESPACE response, in order (normally one). */
   namespaceParsed(): Promise<NamespaceInfo[]>;

@@ -77,12 +77,16 @@ test('close() lets queued calls finish, then refuses new ones', async () => {
 
 test('close({ interrupt: true }) interrupts the running call and drops the queued ones', async () => {
   const srv = await fakeServer((s) => {
-    s.write('* OK [CAPABILITY IMAP4rev1] fake ready\r\n');
-    // never answers a command: NOOP blocks until interrupted
+    s.write('* PREAUTH [CAPABILITY IMAP4rev1] fake ready\r\n');
+    // answers CAPABILITY only: SELECT blocks until interrupted
+    s.on('data', (d) => {
+      const m = /^(\S+) CAPABILITY\r\n/.exec(d.toString());
+      if (m) s.write(`* CAPABILITY IMAP4rev1\r\n${m[1]} OK done\r\n`);
+    });
   });
   try {
     const c = await Client.connect({ host: '127.0.0.1', port: srv.port, tls: 'none', timeout: 60000 });
-    const running = c.noop();
+    const running = c.select('INBOX'); // SELECT runs whole: the NOOP waits behind it, unsent
     const queued = c.noop();
     await new Promise((r) => setTimeout(r, 100));
     const t0 = Date.now();

@@ -29,7 +29,10 @@ test('ffi-napi: login, select, fetch and free through the C ABI', { skip: !enabl
     imap_client_new: ['int32', [voidpp]],
     imap_client_free: ['void', [voidp]],
     imap_set_ca_file: ['int32', [voidp, 'string']],
-    imap_open: ['int32', [voidp, 'string', 'uint16', 'int32']],
+    imap_open_ex: ['int32', [voidp, 'string', 'uint16', 'int32', voidpp]],
+    imap_submit_fetch: ['int32', [voidp, 'string', 'string', ref.refType(ref.types.uint64)]],
+    imap_collect_ex: ['int32', [voidp, 'uint64', voidpp, voidpp]],
+    imap_string_free: ['void', [voidp]],
     imap_last_error: ['string', [voidp]],
     imap_client_state: ['int32', [voidp]],
     imap_client_is_tls: ['int32', [voidp]],
@@ -78,9 +81,19 @@ test('ffi-napi: login, select, fetch and free through the C ABI', { skip: !enabl
   const c = cp.deref();
   try {
     assert.equal(lib.imap_set_ca_file(c, d.ca), 0);
-    // the blocking calls run on a libuv worker (ffi-napi's .async): no callback is involved
-    const rc = await async(lib.imap_open, c, d.host, d.tlsPort, 1 /* IMAP_TLS_MODE_IMPLICIT */);
-    assert.equal(rc, 0, lib.imap_last_error(c));
+    // the blocking calls run on a libuv worker (ffi-napi's .async): no callback is involved;
+    // their failure's message comes back through the _ex forms' last argument (imap_last_error
+    // belongs to the thread that made the call, a worker here)
+    const message = (errp) => {
+      const p = errp.deref();
+      if (ref.isNull(p)) return '';
+      const text = ref.readCString(p, 0);
+      lib.imap_string_free(p);
+      return text;
+    };
+    const err = ref.alloc(voidp);
+    const rc = await async(lib.imap_open_ex, c, d.host, d.tlsPort, 1 /* IMAP_TLS_MODE_IMPLICIT */, err);
+    assert.equal(rc, 0, message(err));
     assert.equal(lib.imap_client_is_tls(c), 1);
 
     assert.equal(lib.imap_code_name(1), 'IMAP_CODE_NO');
@@ -95,9 +108,17 @@ test('ffi-napi: login, select, fetch and free through the C ABI', { skip: !enabl
     const sel = takeResult(out);
     assert.ok(Number(sel.data[0].toString()) >= 20);
 
+    // two FETCHes in flight at once: submitted (returns at once), then collected on a worker
+    const t1 = ref.alloc(ref.types.uint64);
+    const t2 = ref.alloc(ref.types.uint64);
+    assert.equal(lib.imap_submit_fetch(c, '1:3', '(UID BODY.PEEK[HEADER])', t1), 0);
+    assert.equal(lib.imap_submit_fetch(c, '4', '(UID)', t2), 0);
     out = ref.alloc(voidp);
-    assert.equal(await async(lib.imap_fetch, c, '1:3', '(UID BODY.PEEK[HEADER])', out), 0, lib.imap_last_error(c));
+    assert.equal(await async(lib.imap_collect_ex, c, t1.deref(), out, err), 0, message(err));
     const f = takeResult(out);
+    const out2 = ref.alloc(voidp);
+    assert.equal(await async(lib.imap_collect_ex, c, t2.deref(), out2, err), 0, message(err));
+    assert.match(takeResult(out2).data[0].toString(), /^4 \(UID 4\)$/);
     const pairs = f.data.filter(Array.isArray);
     assert.equal(pairs.length, 3);
     for (const [header, literal] of pairs) {

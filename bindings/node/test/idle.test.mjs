@@ -64,12 +64,12 @@ test("IDLE: woken by another client's APPEND; the event loop keeps running", { t
   }
 });
 
-test('IDLE: done() while a wait is pending ends the iteration within one pollInterval', async () => {
+test('IDLE woken without closing: done() while a wait is pending ends it at once (imap_wake), the connection stays', async () => {
   const c = await Client.connect(plain());
   try {
     await c.login('user1', 'pass1');
     await c.select('INBOX', { readonly: true });
-    const idle = await c.idle({ pollInterval: 300 });
+    const idle = await c.idle();
     const pending = idle.next();
     await new Promise((r) => setTimeout(r, 50));
     const t0 = performance.now();
@@ -78,9 +78,11 @@ test('IDLE: done() while a wait is pending ends the iteration within one pollInt
     assert.deepEqual(await pending, { done: true, value: undefined });
     assert.ok(performance.now() - t0 < 1500, `${performance.now() - t0} ms`);
     assert.equal(c.state, 'SELECTED');
+    assert.equal(c.isOpen, true);
+    assert.equal((await c.noop()).status, 'OK');
 
     // duration ends the iteration by itself
-    const idle2 = await c.idle({ pollInterval: 100, duration: 250 });
+    const idle2 = await c.idle({ duration: 250 });
     const t1 = performance.now();
     const got = [];
     for await (const u of idle2) got.push(u);
@@ -88,11 +90,23 @@ test('IDLE: done() while a wait is pending ends the iteration within one pollInt
     assert.ok(got.every((u) => typeof u.type === 'string'));
     await idle2.done();
     assert.equal(c.state, 'SELECTED');
-    await assert.rejects(c.idle({ pollInterval: 0 }), TypeError);
+    await assert.rejects(c.idle({ duration: -1 }), TypeError);
   } finally {
     await c.logout().catch(() => {});
     await c.close();
   }
+});
+
+test('close() while an IDLE wait is pending ends it at once (imap_wake) and frees the client', { timeout: 10000 }, async () => {
+  const c = await Client.connect(plain({ timeout: 60000 }));
+  await c.login('user1', 'pass1');
+  await c.select('INBOX', { readonly: true });
+  const idle = await c.idle();
+  const pending = idle.next();
+  await new Promise((r) => setTimeout(r, 50));
+  await c.close(); // a 30 s wait would outlive the test's 10 s bound
+  assert.deepEqual(await pending, { done: true, value: undefined });
+  assert.equal(c.isOpen, false);
 });
 
 test('stream connection (IMAP4_stream): PREAUTH, select, IDLE, logout', async () => {
@@ -109,7 +123,7 @@ test('stream connection (IMAP4_stream): PREAUTH, select, IDLE, logout', async ()
     assert.ok(Number(sel.data[0].toString()) >= 20);
     const f = await c.fetch('1', '(BODY.PEEK[HEADER.FIELDS (SUBJECT)])');
     assert.match(f.data[0][1].toString(), /^Subject: /i);
-    const idle = await c.idle({ pollInterval: 100, duration: 200 });
+    const idle = await c.idle({ duration: 200 });
     for await (const u of idle) assert.equal(typeof u.type, 'string');
     await idle.done();
     const bye = await c.logout();

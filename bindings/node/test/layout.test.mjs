@@ -1,4 +1,4 @@
-// The koffi struct definitions of the parsed results (lib/native.cjs) against the C header:
+// The koffi struct definitions (lib/generated.cjs, made by scripts/gen.mjs from the header) against the C header:
 // every struct's size and every field's offset, as a C compiler lays them out from
 // include/imap.h. Skipped when no C compiler (cc) is installed.
 import { test } from 'node:test';
@@ -16,11 +16,11 @@ const include = path.resolve(here, '..', '..', '..', 'include');
 const cc = process.env.CC ?? 'cc';
 const haveCc = spawnSync(cc, ['--version']).status === 0;
 
-test('parsed-result structs: koffi layout == C layout (sizeof, offsetof)', { skip: !haveCc && 'no C compiler' }, () => {
-  const { koffi, parsedTypes } = require('../lib/native.cjs');
+test('generated structs: koffi layout == C layout (sizeof, offsetof)', { skip: !haveCc && 'no C compiler' }, () => {
+  const { koffi, types } = require('../lib/native.cjs');
   let c = '#include <stdio.h>\n#include <stddef.h>\n#include "imap.h"\nint main(void) {\n';
   const expected = [];
-  for (const [name, t] of Object.entries(parsedTypes)) {
+  for (const [name, t] of Object.entries(types)) {
     const info = koffi.type(t);
     c += `  printf("%s %zu\\n", "${name}", sizeof(${name}));\n`;
     expected.push(`${name} ${info.size}`);

@@ -72,12 +72,21 @@ export async function extensions(): Promise<void> {
   await viaConnect.close();
   await c.loginPlain('master', 'masterpw', 'user2').catch((e: unknown) => e instanceof ImapError && e.kind === 'UNSUPPORTED');
   await c.authenticate('LOGIN', (challenge: Buffer) => (/user/i.test(challenge.toString()) ? 'user1' : Buffer.from('pass1')), { initial: '' });
-  const idle: libimap.Idle = await c.idle({ pollInterval: 250, duration: 10_000 });
+  const idle: libimap.Idle = await c.idle({ duration: 10_000 });
   for await (const update of idle) {
     const type: string = update.type;
     if (type === 'EXISTS') break;
   }
   const doneReply: ImapResponse = await idle.done();
+  const logged = await Client.connect({ host: 'localhost', logger: { debug: (e: libimap.LogEntry) => void e.msg, warn: console.warn }, debug: 4 });
+  for await (const m of logged.fetchEach('1:*', '(UID FLAGS)', { batch: 32 })) {
+    const uid: number | null = m.uid;
+    if (uid === 10) break;
+  }
+  const [a, b] = await Promise.all([logged.fetch('1', '(UID)'), logged.noop()]);
+  const inFlight: number = logged.pending;
+  void [a, b, inFlight, logged.interrupt()];
+  await logged.close();
   const q: libimap.QuotaRootResponse = await c.getquotaroot('INBOX');
   await c.setmetadata('INBOX', { '/private/comment': 'x', '/private/other': null });
   await c.getmetadata('', ['/shared/comment'], 'DEPTH 1');
