@@ -200,3 +200,47 @@ fn pipelined_fetches_and_fetch_each_over_tls() {
         imap_client_free(c);
     }
 }
+
+/// A stream connection (imaplib's IMAP4_stream: the server's imap binary as a child process)
+/// through the C calls that wait outside the session: a synchronous command, pipelined
+/// FETCHes and fetch_each all get their answers (the child's pipe is read when the wait says
+/// it is readable, not only after a wait of its own).
+#[test]
+fn a_stream_connection_answers_the_waiting_calls() {
+    let d = common::dovecot();
+    let cmd = CString::new(d.env["DOVECOT_STREAM_CMD"].as_str()).unwrap();
+    let mut c = ptr::null_mut();
+    unsafe {
+        assert_eq!(imap_client_new(&mut c), ImapCode::Ok);
+        assert_eq!(
+            imap::ffi::client::imap_set_timeouts(c, 5000, 5000),
+            ImapCode::Ok
+        );
+        assert_eq!(
+            imap::ffi::auth::imap_open_stream(c, cmd.as_ptr()),
+            ImapCode::Ok
+        );
+        let inbox = CString::new("INBOX").unwrap();
+        let mut r: *mut ImapResult = ptr::null_mut();
+        assert_eq!(imap_select(c, inbox.as_ptr(), 1, &mut r), ImapCode::Ok);
+        imap_result_free(r);
+        assert_eq!(imap_noop(c, ptr::null_mut()), ImapCode::Ok);
+        let items = CString::new("(UID FLAGS)").unwrap();
+        let mut t = [0u64; 5];
+        for (i, t) in t.iter_mut().enumerate() {
+            let set = CString::new((i + 1).to_string()).unwrap();
+            assert_eq!(
+                imap_submit_fetch(c, set.as_ptr(), items.as_ptr(), t),
+                ImapCode::Ok
+            );
+        }
+        for t in t {
+            let mut r: *mut ImapResult = ptr::null_mut();
+            assert_eq!(imap_collect(c, t, &mut r), ImapCode::Ok);
+            assert_eq!(imap_result_count(r), 1);
+            imap_result_free(r);
+        }
+        assert_eq!(imap_pending_count(c), 0);
+        imap_client_free(c);
+    }
+}

@@ -47,6 +47,7 @@ pub fn spawn(command: &str, pace: Pace) -> Result<ChildStream, TransportError> {
         return Err(TransportError::Connect("child pipes missing".into()));
     };
     set_nonblocking(stdin.as_raw_fd()).map_err(|e| err("fcntl", e))?;
+    set_nonblocking(stdout.as_raw_fd()).map_err(|e| err("fcntl", e))?;
     Ok(ChildStream {
         stdin: Some(stdin),
         stdout,
@@ -103,11 +104,23 @@ impl ChildStream {
         pace::wait_ready(&mut self.pace, fd, events, Some(wake), dir)
     }
 
+    /// Reads what the child has written, waiting under the pace only when there is nothing
+    /// yet (stdout is non-blocking, as a socket is): a wait that ends at once (a caller that
+    /// polled the pipe itself and found it readable) still gets the bytes.
     pub fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.wait(self.stdout.as_raw_fd(), libc::POLLIN, Direction::Read)?;
-        let n = self.stdout.read(buf)?;
-        self.pace.progress(Instant::now(), n);
-        Ok(n)
+        loop {
+            match self.stdout.read(buf) {
+                Ok(n) => {
+                    self.pace.progress(Instant::now(), n);
+                    return Ok(n);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    self.wait(self.stdout.as_raw_fd(), libc::POLLIN, Direction::Read)?
+                }
+                Err(e) => return Err(e),
+            }
+        }
     }
 
     pub fn write_all(&mut self, mut data: &[u8]) -> io::Result<()> {
