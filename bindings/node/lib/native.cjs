@@ -41,16 +41,6 @@ try {
   throw err;
 }
 
-// Keep libimap mapped until the process ends (dlopen RTLD_NODELETE): koffi unloads libraries
-// when Node tears down, while libuv's worker threads, which ran libimap calls, still exit
-// later and run the thread-local destructors Rust registered there (code inside libimap).
-try {
-  const dlopen = koffi.load('libc.so.6').func('void *dlopen(const char *file, int mode)');
-  dlopen(libraryPath, 0x2 | 0x1000); // RTLD_NOW | RTLD_NODELETE (glibc)
-} catch {
-  // not glibc: nothing to pin with
-}
-
 // Structs: every pointer field is an address (BigInt), decoded on demand with `decode` below.
 const types = {};
 for (const [name, fields] of Object.entries(G.structs))
