@@ -197,9 +197,7 @@ fn idle_is_woken_by_another_connections_append() {
         other.append(Some(&mbox), None, None, msg).unwrap().typ,
         "OK"
     );
-    let (name, items) = s
-        .idle_wait(Duration::from_secs(10))
-        .unwrap()
+    let (name, items) = common::idle_update(&mut s, "EXISTS", Duration::from_secs(10))
         .expect("an update within 10 s");
     assert_eq!(name, "EXISTS");
     assert_eq!(items, vec![imap::Item::Line(b"1".to_vec())]);

@@ -183,10 +183,8 @@ fn wake_keeps_idle_going(mut s: Session, mbox: &str) {
     other
         .append(Some(mbox), None, None, b"Subject: wake\r\n\r\nwake\r\n")
         .unwrap();
-    let (name, _) = s
-        .idle_wait(Duration::from_secs(10))
-        .unwrap()
-        .expect("EXISTS within 10 s");
+    let (name, _) =
+        common::idle_update(&mut s, "EXISTS", Duration::from_secs(10)).expect("EXISTS within 10 s");
     assert_eq!(name, "EXISTS");
     assert_eq!(s.idle_done().unwrap().typ, "OK");
     assert_eq!(s.state(), State::Selected);
@@ -229,10 +227,7 @@ fn a_wake_ends_an_idle_wait_over_a_child_process() {
     other
         .append(Some(&mbox), None, None, b"Subject: wake\r\n\r\nwake\r\n")
         .unwrap();
-    let (name, _) = s
-        .idle_wait(Duration::from_secs(10))
-        .unwrap()
-        .expect("EXISTS");
+    let (name, _) = common::idle_update(&mut s, "EXISTS", Duration::from_secs(10)).expect("EXISTS");
     assert_eq!(name, "EXISTS");
     assert_eq!(s.idle_done().unwrap().typ, "OK");
     s.close_mailbox().unwrap();

@@ -6,9 +6,8 @@
 
 mod common;
 
-use imap::ffi::client::{imap_client_free, imap_client_new, imap_open, ImapClient};
+use imap::ffi::client::{imap_client_free, ImapClient};
 use imap::ffi::code::ImapCode;
-use imap::ffi::commands::{imap_login, imap_select};
 use imap::ffi::parsed::fetch::{imap_fetch_list_free, ImapFetchMessage};
 use imap::ffi::pipeline::{
     imap_fetch_each, imap_fetch_next, imap_fetch_stream, imap_fetch_stream_cancel,
@@ -55,7 +54,8 @@ const BIG: u32 = 100_000;
 const BOUND: isize = 2 << 20;
 
 fn big_mailbox() -> *mut ImapClient {
-    let d = common::dovecot();
+    // The server first: the script fills its store.
+    common::dovecot();
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/server/big-mailbox.sh");
     let out = Command::new("bash").arg(script).output().unwrap();
     assert!(
@@ -63,23 +63,7 @@ fn big_mailbox() -> *mut ImapClient {
         "big-mailbox.sh: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let mut c = ptr::null_mut();
-    unsafe {
-        assert_eq!(imap_client_new(&mut c), ImapCode::Ok);
-        let host = CString::new(d.host()).unwrap();
-        assert_eq!(imap_open(c, host.as_ptr(), d.port(), 0), ImapCode::Ok);
-        let (u, p) = (
-            CString::new("user1").unwrap(),
-            CString::new("pass1").unwrap(),
-        );
-        let mut r = ptr::null_mut();
-        assert_eq!(imap_login(c, u.as_ptr(), p.as_ptr(), &mut r), ImapCode::Ok);
-        imap_result_free(r);
-        let m = CString::new("Big").unwrap();
-        assert_eq!(imap_select(c, m.as_ptr(), 1, &mut r), ImapCode::Ok);
-        imap_result_free(r);
-    }
-    c
+    common::c_login("Big")
 }
 
 struct Count {

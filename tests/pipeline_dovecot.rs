@@ -39,27 +39,6 @@ fn a_thousand_pipelined_fetches_equal_the_sequential_ones() {
     s.logout().unwrap();
 }
 
-fn c_login(select: &str) -> *mut ImapClient {
-    let d = common::dovecot();
-    let mut c = ptr::null_mut();
-    unsafe {
-        assert_eq!(imap_client_new(&mut c), ImapCode::Ok);
-        let host = CString::new(d.host()).unwrap();
-        assert_eq!(imap_open(c, host.as_ptr(), d.port(), 0), ImapCode::Ok);
-        let (u, p) = (
-            CString::new("user1").unwrap(),
-            CString::new("pass1").unwrap(),
-        );
-        let mut r = ptr::null_mut();
-        assert_eq!(imap_login(c, u.as_ptr(), p.as_ptr(), &mut r), ImapCode::Ok);
-        imap_result_free(r);
-        let m = CString::new(select).unwrap();
-        assert_eq!(imap_select(c, m.as_ptr(), 1, &mut r), ImapCode::Ok);
-        imap_result_free(r);
-    }
-    c
-}
-
 /// The first line of a result's first item.
 unsafe fn first_line(r: *const ImapResult) -> String {
     assert!(imap_result_count(r) >= 1);
@@ -81,7 +60,7 @@ impl Handle {
 
 #[test]
 fn several_threads_on_one_handle_each_get_their_own_results() {
-    let c = Handle(c_login("INBOX"));
+    let c = Handle(common::c_login("INBOX"));
     let done = AtomicUsize::new(0);
     std::thread::scope(|scope| {
         for thread in 0..4u32 {

@@ -42,6 +42,12 @@ impl Session {
         self.call_depth += 1;
         let result = f(self).map_err(|e| self.fail(e));
         self.call_depth -= 1;
+        self.end_call(result)
+    }
+
+    /// The end of a call: an interrupt that landed during it closes the connection and turns
+    /// a failure into [`ErrorKind::Interrupted`] (work already complete stands).
+    fn end_call<T>(&mut self, result: Result<T>) -> Result<T> {
         if self.interrupter.end() {
             self.close("interrupted");
             return match result {
@@ -66,17 +72,7 @@ impl Session {
     /// [`ErrorKind::Interrupted`] with the connection closed, as for every call.
     pub fn end_outside_call<T>(&mut self, result: Result<T>) -> Result<T> {
         let result = result.map_err(|e| self.fail(e));
-        if self.interrupter.end() {
-            self.close("interrupted");
-            return match result {
-                Ok(v) => Ok(v),
-                Err(_) => Err(Error::new(
-                    ErrorKind::Interrupted,
-                    "interrupted by imap_interrupt",
-                )),
-            };
-        }
-        result
+        self.end_call(result)
     }
 
     /// A wait made outside the session ran out (`why`, from its own [`Pace`](super::Pace)): the call

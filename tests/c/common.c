@@ -195,6 +195,24 @@ void result_done(imap_result **r) {
   *r = NULL;
 }
 
+imap_result *idle_update(imap_client *c, const char *type, int ms) {
+  double end = now_ms() + ms;
+  for (;;) {
+    imap_result *r = NULL;
+    double left = end - now_ms();
+    if (left <= 0 || imap_idle_wait(c, (uint32_t)left, &r) != IMAP_CODE_OK || r == NULL)
+      return NULL;
+    if (strcmp(imap_result_type(r), type) == 0)
+      return r;
+    if (strcmp(imap_result_type(r), "OK") != 0 && strcmp(imap_result_type(r), "NO") != 0) {
+      fprintf(stderr, "unexpected IDLE update %s before %s\n", imap_result_type(r), type);
+      imap_result_free(r);
+      return NULL;
+    }
+    imap_result_free(r);
+  }
+}
+
 /* ---- the fake server -------------------------------------------------------------------- */
 
 static void send_all(int fd, const char *s) {

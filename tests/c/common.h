@@ -63,6 +63,9 @@ int result_code_is(const imap_result *r, const char *code);
 const char *result_code_data(const imap_result *r);
 /* imap_result_free(*r) and *r = NULL. */
 void result_done(imap_result **r);
+/* imap_idle_wait until an update of type `type` comes (NULL if none within `ms`), passing
+ * over the status responses a server may send while idling at any time (`* OK Still here`). */
+imap_result *idle_update(imap_client *c, const char *type, int ms);
 
 /* ---- a fake server on 127.0.0.1, in a thread, for one connection ------------------------ */
 

@@ -92,3 +92,54 @@ pub fn unique_mailbox(prefix: &str) -> String {
         N.fetch_add(1, Ordering::Relaxed)
     )
 }
+
+/// A C handle logged in as user1 on the test Dovecot (plain TCP), with `mailbox` selected
+/// read-only (EXAMINE): the start of the tests that go through the C ABI.
+pub fn c_login(mailbox: &str) -> *mut imap::ffi::client::ImapClient {
+    use imap::ffi::client::{imap_client_new, imap_open};
+    use imap::ffi::code::ImapCode;
+    use imap::ffi::commands::{imap_login, imap_select};
+    use imap::ffi::result::imap_result_free;
+    use std::ffi::CString;
+    let d = dovecot();
+    let mut c = std::ptr::null_mut();
+    // SAFETY: every pointer passed is valid for the call; results are freed once.
+    unsafe {
+        assert_eq!(imap_client_new(&mut c), ImapCode::Ok);
+        let host = CString::new(d.host()).unwrap();
+        assert_eq!(imap_open(c, host.as_ptr(), d.port(), 0), ImapCode::Ok);
+        let (u, p) = (
+            CString::new("user1").unwrap(),
+            CString::new("pass1").unwrap(),
+        );
+        let mut r = std::ptr::null_mut();
+        assert_eq!(imap_login(c, u.as_ptr(), p.as_ptr(), &mut r), ImapCode::Ok);
+        imap_result_free(r);
+        let m = CString::new(mailbox).unwrap();
+        assert_eq!(imap_select(c, m.as_ptr(), 1, &mut r), ImapCode::Ok);
+        imap_result_free(r);
+    }
+    c
+}
+
+/// The next IDLE update named `name` within `timeout`, passing over the status responses a
+/// server may send while idling at any time (RFC 2177's `* OK Still here`: Dovecot times its
+/// keepalives per client address, so the first can come within seconds). `None` if none came.
+pub fn idle_update(
+    s: &mut Session,
+    name: &str,
+    timeout: std::time::Duration,
+) -> Option<(String, Vec<imap::Item>)> {
+    let end = std::time::Instant::now() + timeout;
+    loop {
+        let left = end.saturating_duration_since(std::time::Instant::now());
+        let (n, items) = s.idle_wait(left).unwrap()?;
+        if n == name {
+            return Some((n, items));
+        }
+        assert!(
+            matches!(n.as_str(), "OK" | "NO"),
+            "unexpected IDLE update {n} before {name}"
+        );
+    }
+}
