@@ -186,3 +186,28 @@ fn a_ca_file_without_certificates_or_with_a_broken_one_is_a_clear_error() {
         assert!(e.message.contains("missing.pem"), "{e:?}");
     }
 }
+
+/// Connections with the same TLS settings share one connector (building one loads the
+/// system's CA certificates), but a CA file replaced on disk is read again: trust follows the
+/// file as it is when the connection is made.
+#[test]
+fn a_ca_file_replaced_on_disk_is_read_again() {
+    let dir = Scratch::new("ca-bundle-replaced");
+    let right = std::fs::read(dovecot().ca()).unwrap();
+    let wrong = unrelated_ca(&dir, "a");
+    let path = write(&dir, "ca.pem", &[&right[..]]);
+    for round in 0..2 {
+        for r in open_both(&path) {
+            let s = r.unwrap_or_else(|e| panic!("round {round}, right CA: {e:?}"));
+            assert!(s.is_tls());
+        }
+        write(&dir, "ca.pem", &[&wrong[..]]);
+        for r in open_both(&path) {
+            let e = r
+                .map(|_| ())
+                .expect_err("the replaced CA file must be used");
+            assert_eq!(e.kind, ErrorKind::Tls, "round {round}: {e:?}");
+        }
+        write(&dir, "ca.pem", &[&right[..]]);
+    }
+}

@@ -3,7 +3,9 @@
 
 use super::{Expiry, Socket, TransportError};
 use native_tls::{Certificate, HandshakeError, Identity, TlsConnector};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::SystemTime;
 
 /// TLS settings of a client.
 #[derive(Debug, Clone, Default)]
@@ -38,8 +40,86 @@ fn ca_bundle(path: &PathBuf) -> Result<Vec<Certificate>, TransportError> {
     Ok(certs)
 }
 
+/// What a connector was built from: the settings and, for each file, its size and time of
+/// change, so that a CA file or client certificate replaced on disk is read again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ConnectorKey {
+    insecure: bool,
+    ca_file: Option<FileStamp>,
+    client_cert: Option<(FileStamp, FileStamp)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct FileStamp {
+    path: PathBuf,
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+impl FileStamp {
+    /// `None` when the file cannot be examined: no connector is shared then, and building one
+    /// reports the file's error.
+    fn of(path: &Path) -> Option<FileStamp> {
+        let m = std::fs::metadata(path).ok()?;
+        Some(FileStamp {
+            path: path.to_path_buf(),
+            len: m.len(),
+            modified: m.modified().ok(),
+        })
+    }
+}
+
+/// Connectors already built, most recently used last. Building one loads the system's CA
+/// certificates (tens of milliseconds of CPU); every connection made with the same settings
+/// shares one instead, for implicit TLS and STARTTLS alike.
+static CONNECTORS: Mutex<Vec<(ConnectorKey, TlsConnector)>> = Mutex::new(Vec::new());
+
+/// How many distinct settings keep a connector (a process rarely has more than one or two).
+const CONNECTORS_KEPT: usize = 8;
+
 impl TlsConfig {
+    fn key(&self) -> Option<ConnectorKey> {
+        let ca_file = match &self.ca_file {
+            Some(p) => Some(FileStamp::of(p)?),
+            None => None,
+        };
+        let client_cert = match &self.client_cert {
+            Some((c, k)) => Some((FileStamp::of(c)?, FileStamp::of(k)?)),
+            None => None,
+        };
+        Some(ConnectorKey {
+            insecure: self.insecure,
+            ca_file,
+            client_cert,
+        })
+    }
+
+    /// The connector for these settings: a shared one when it was built before from the same
+    /// settings and unchanged files, else a new one (kept for the next connection).
     fn connector(&self) -> Result<TlsConnector, TransportError> {
+        let Some(key) = self.key() else {
+            return self.build();
+        };
+        {
+            let mut kept = CONNECTORS.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(i) = kept.iter().position(|(k, _)| *k == key) {
+                let entry = kept.remove(i);
+                let connector = entry.1.clone();
+                kept.push(entry);
+                return Ok(connector);
+            }
+        }
+        let connector = self.build()?;
+        let mut kept = CONNECTORS.lock().unwrap_or_else(|p| p.into_inner());
+        kept.retain(|(k, _)| *k != key);
+        if kept.len() >= CONNECTORS_KEPT {
+            kept.remove(0);
+        }
+        kept.push((key, connector.clone()));
+        Ok(connector)
+    }
+
+    fn build(&self) -> Result<TlsConnector, TransportError> {
         let mut b = TlsConnector::builder();
         if let Some(ca) = &self.ca_file {
             for cert in ca_bundle(ca)? {
