@@ -340,6 +340,134 @@ function penvelope(ptr) {
   };
 }
 
+// message.section(spec) and part.find(part): the C library's lookups (imap_fetch_message_section,
+// imap_body_part_find), so that Node matches specs and part numbers exactly as C and Go do. The
+// C list is freed at conversion as always (nothing outlives it: fetchEach stays constant-memory);
+// a lookup writes the few fields the C function reads (each section's kind and spec; each
+// node's part, children and encapsulated body) from the converted objects into scratch C
+// structs (zeroed elsewhere), asks C, maps the struct it returns back to its JS object, and
+// frees the scratch.
+
+const WORD = koffi.sizeof('void *'); // pointers and size_t
+const LE = require('node:os').endianness() === 'LE';
+/** Writes the pointer-sized unsigned `v` (a BigInt) at `at` of `buf`. */
+function putWord(buf, at, v) {
+  if (WORD === 8) (LE ? buf.writeBigUInt64LE : buf.writeBigUInt64BE).call(buf, v, at);
+  else (LE ? buf.writeUInt32LE : buf.writeUInt32BE).call(buf, Number(v), at);
+}
+const offset = (type, ...path) => path.reduce(([off, t], f) => [off + koffi.offsetof(types[t], f), f === 'spec' ? 'imap_bytes' : t], [0, type])[0];
+const OFF = {
+  kind: offset('imap_section', 'kind'),
+  specData: offset('imap_section', 'spec', 'data'),
+  specLen: offset('imap_section', 'spec', 'len'),
+  sections: offset('imap_fetch_message', 'sections'),
+  sectionCount: offset('imap_fetch_message', 'section_count'),
+  part: offset('imap_body_part', 'part'),
+  children: offset('imap_body_part', 'children'),
+  childCount: offset('imap_body_part', 'child_count'),
+  messageBody: offset('imap_body_part', 'message_body'),
+};
+
+/**
+ * The scratch C structs of one lookup, laid out in JS (zeroed blocks; pointers recorded as
+ * block offsets), then copied into one native block: the first block is at its start.
+ */
+class Scratch {
+  #blocks = [];
+  #fixups = [];
+  #size = 0;
+  block(size) {
+    const off = Math.ceil(this.#size / 8) * 8;
+    const buf = Buffer.alloc(Math.max(size, 1));
+    this.#blocks.push([off, buf]);
+    this.#size = off + buf.length;
+    return { off, buf };
+  }
+  struct(type) {
+    return this.block(koffi.sizeof(types[type]));
+  }
+  bytes(b) {
+    const blk = this.block(b.length);
+    b.copy(blk.buf);
+    return blk;
+  }
+  pointer(blk, at, target) {
+    this.#fixups.push([blk.buf, at, target.off]);
+  }
+  pointers(list) {
+    const blk = this.block(list.length * WORD);
+    list.forEach((t, i) => this.pointer(blk, i * WORD, t));
+    return blk;
+  }
+  /** Copies the structs into native memory, returns f(pointer to the first, offset of a pointer). */
+  run(f) {
+    const mem = koffi.alloc('uint8_t', this.#size);
+    try {
+      const base = koffi.address(mem);
+      for (const [buf, at, off] of this.#fixups) putWord(buf, at, base + BigInt(off));
+      const all = Buffer.alloc(this.#size);
+      for (const [off, buf] of this.#blocks) buf.copy(all, off);
+      koffi.encode(mem, 0, 'uint8_t', all, this.#size);
+      return f(mem, (q) => (isNull(q) ? -1 : Number(koffi.address(q) - base)));
+    } finally {
+      koffi.free(mem);
+    }
+  }
+}
+
+const SECTION_KINDS = enums.imap_section_kind;
+
+/**
+ * message.section(spec): the first of the message's `sections` whose spec is `spec`, as
+ * imap_fetch_message_section finds it (case-insensitive, RFC822 forms); null if none.
+ */
+function sectionMethod(spec) {
+  if (typeof spec !== 'string') throw new TypeError('spec must be a string');
+  const sections = Array.isArray(this.sections) ? this.sections : [];
+  if (spec.includes('\0') || sections.length === 0) return null; // a NUL is in no spec a server sends
+  const mem = new Scratch();
+  const msg = mem.struct('imap_fetch_message');
+  const byOff = new Map();
+  const list = [];
+  for (const s of sections) {
+    const kind = s && SECTION_KINDS[String(s.kind).replace(/\./g, '_')];
+    if (kind === undefined) continue; // not a section as converted
+    const blk = mem.struct('imap_section');
+    (LE ? blk.buf.writeInt32LE : blk.buf.writeInt32BE).call(blk.buf, kind, OFF.kind);
+    const text = Buffer.from(String(s.spec ?? ''), 'utf8');
+    mem.pointer(blk, OFF.specData, mem.bytes(text));
+    putWord(blk.buf, OFF.specLen, BigInt(text.length));
+    byOff.set(blk.off, s);
+    list.push(blk);
+  }
+  mem.pointer(msg, OFF.sections, mem.pointers(list));
+  putWord(msg.buf, OFF.sectionCount, BigInt(list.length));
+  return mem.run((p, off) => byOff.get(off(fn.imap_fetch_message_section(p, spec))) ?? null);
+}
+
+/** part.find(part): the node numbered `part` in the tree under this node (imap_body_part_find); null if none. */
+function findMethod(part) {
+  if (typeof part !== 'string') throw new TypeError('part must be a string');
+  if (part.includes('\0')) return null;
+  const mem = new Scratch();
+  const byOff = new Map();
+  const build = (node) => {
+    const blk = mem.struct('imap_body_part');
+    byOff.set(blk.off, node);
+    mem.pointer(blk, OFF.part, mem.bytes(Buffer.from(`${String(node.part ?? '').replace(/\0.*/s, '')}\0`, 'utf8')));
+    const kids = (Array.isArray(node.children) ? node.children : []).filter((c) => c !== null && typeof c === 'object').map(build);
+    mem.pointer(blk, OFF.children, mem.pointers(kids));
+    putWord(blk.buf, OFF.childCount, BigInt(kids.length));
+    const inner = node.message && node.message.body;
+    if (inner !== null && typeof inner === 'object') mem.pointer(blk, OFF.messageBody, build(inner));
+    return blk;
+  };
+  build(this);
+  return mem.run((p, off) => byOff.get(off(fn.imap_body_part_find(p, part))) ?? null);
+}
+
+const hidden = (value) => ({ value, enumerable: false, writable: true, configurable: true });
+
 /** A BODY/BODYSTRUCTURE tree (at most 64 levels deep: the parser's bound). */
 function pbody(b) {
   if (b === null) return null;
@@ -347,7 +475,7 @@ function pbody(b) {
   const message =
     isNull(b.message_body) && isNull(b.message_envelope) ? null : { envelope: penvelope(b.message_envelope), body: pbody(decode(b.message_body, T)) };
   const disposition = ptext(b.disposition);
-  return {
+  const node = {
     part: cstr(b.part), // numbered by the library ('1', '2.1'; '' for a multipart root)
     multipart: b.multipart !== 0,
     type: lower(ptext(b.media_type)) ?? '',
@@ -366,6 +494,7 @@ function pbody(b) {
     children: array(b, T, 'children', b.child_count).map(pbody),
     message,
   };
+  return Object.defineProperty(node, 'find', hidden(findMethod));
 }
 
 const IMAP_NAME = (n) => n.replace(/_/g, '.').replace(/^READ\.(ONLY|WRITE)$/, 'READ-$1');
@@ -386,7 +515,7 @@ function psection(s) {
 
 function pmessage(m) {
   const T = 'imap_fetch_message';
-  return {
+  const msg = {
     quirks: m.quirks,
     seq: m.seq,
     uid: opt(m.has_uid, m.uid),
@@ -403,6 +532,7 @@ function pmessage(m) {
     other: array(m, T, 'other', m.other_count).map((o) => ({ name: ptext(o.name) ?? '', raw: pbytes(o.raw) ?? Buffer.alloc(0) })),
     error: m.valid ? null : { kind: enumName('imap_invalid_kind', m.error_kind), message: cstr(m.error), raw: pbytes(m.raw) ?? Buffer.alloc(0) },
   };
+  return Object.defineProperty(msg, 'section', hidden(sectionMethod));
 }
 
 /** imap_response_code → ResponseCode, or null for kind NONE. */

@@ -489,6 +489,14 @@ export interface BodyPart {
   children: BodyPart[];
   /** A message/rfc822 part: the encapsulated message. */
   message: { envelope: Envelope | null; body: BodyPart | null } | null;
+  /**
+   * The node numbered `part` ('2.1'; '' a multipart root, '1' the body of a single-part
+   * message) in the tree under this node, this node included; null if none. Part numbers are
+   * absolute: ask the message's `bodyStructure` (or `body`). Where a message/rfc822 part and its
+   * multipart body share a number, the message/rfc822 node. The library's lookup
+   * (imap_body_part_find); not enumerable.
+   */
+  find(part: string): BodyPart | null;
 }
 
 /** A body section item (BODY[1.HEADER]<0>, BINARY[2], RFC822...). */
@@ -539,6 +547,14 @@ export interface FetchMessage {
   other: Array<{ name: string; raw: Buffer }>;
   /** null for a message that parsed; else why not, and the response's bytes. */
   error: InvalidResponse | null;
+  /**
+   * The first of `sections` whose spec is `spec`, written as between the brackets of
+   * BODY[...] and compared case-insensitively: '' is BODY[] (and RFC822), 'HEADER' also finds
+   * RFC822.HEADER, 'TEXT' RFC822.TEXT, '1.2', '1.MIME', 'HEADER.FIELDS (FROM)' (spaces as the
+   * server sent them); BINARY[...] items answer to their spec too. null if none. The library's
+   * lookup (imap_fetch_message_section); not enumerable.
+   */
+  section(spec: string): Section | null;
 }
 
 /** A LIST or LSUB entry. */

@@ -10,6 +10,7 @@ let c; // user1
 let c2; // user2
 const mb1 = uniqueName('parsed');
 const mb2 = uniqueName('parsed2');
+const mb3 = uniqueName('parsed3');
 const intl = `${uniqueName('intl')}-台北 日本語 & co`;
 
 before(async () => {
@@ -23,7 +24,7 @@ before(async () => {
 after(async () => {
   for (const [client, boxes] of [
     [c, [mb1]],
-    [c2, [mb2, intl]],
+    [c2, [mb2, mb3, intl]],
   ]) {
     if (!client || client.closed) continue;
     await client.setMailboxEncoding('utf7').catch(() => {});
@@ -375,6 +376,108 @@ test('APPEND a multipart message into a fresh user2 mailbox: APPENDUID, bodyStru
   assert.equal(m.sections.length, 1);
   assert.deepEqual(m.sections[0].part, [2]);
   assert.deepEqual(Buffer.from(m.sections[0].data.toString(), 'base64'), pdf);
+  await c2.closeMailbox();
+});
+
+test('section(spec) and find(part): the library\'s lookups on fetchParsed, uidFetchParsed and fetchEach messages', async () => {
+  await c2.create(mb3);
+  const message = [
+    'From: alice@example.org',
+    'Subject: nested parts',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/mixed; boundary="OUT"',
+    '',
+    '--OUT',
+    'Content-Type: text/plain',
+    '',
+    'part one',
+    '--OUT',
+    'Content-Type: multipart/alternative; boundary="ALT"',
+    '',
+    '--ALT',
+    'Content-Type: text/plain',
+    '',
+    'plain two-one',
+    '--ALT',
+    'Content-Type: text/html',
+    '',
+    '<p>html two-two</p>',
+    '--ALT--',
+    '--OUT',
+    'Content-Type: message/rfc822',
+    '',
+    'Subject: inner',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/mixed; boundary="IN"',
+    '',
+    '--IN',
+    'Content-Type: text/plain',
+    '',
+    'inner one',
+    '--IN',
+    'Content-Type: text/csv',
+    '',
+    'a,b',
+    '--IN--',
+    '--OUT--',
+    '',
+  ].join('\r\n');
+  await c2.append(mb3, null, null, message);
+  await c2.select(mb3);
+  const items = '(BODYSTRUCTURE BODY.PEEK[HEADER] BODY.PEEK[1] BODY.PEEK[2.1] BODY.PEEK[HEADER.FIELDS (SUBJECT)] RFC822.TEXT)';
+  const [m] = await c2.fetchParsed('1', items);
+  assert.equal(m.error, null);
+  assert.equal(m.sections.length, 5);
+
+  // section(spec): the very objects of m.sections, found by the library's rules
+  const header = m.section('HEADER');
+  assert.ok(m.sections.includes(header));
+  assert.match(header.data.toString(), /^From: alice@example\.org\r\nSubject: nested parts\r\n/);
+  assert.equal(m.section('header'), header, 'case-insensitive');
+  assert.equal(m.section('1').data.toString(), 'part one');
+  assert.equal(m.section('2.1').data.toString(), 'plain two-one');
+  assert.equal(m.section('header.fields (subject)').data.toString(), 'Subject: nested parts\r\n\r\n');
+  assert.equal(m.section('TEXT').kind, 'RFC822.TEXT', 'TEXT also finds RFC822.TEXT');
+  assert.equal(m.section(''), null, 'BODY[] was not fetched');
+  assert.equal(m.section('2.2'), null);
+  assert.equal(m.section('1.MIME'), null);
+  assert.equal(m.section('HEADER\0'), null, 'a NUL is in no spec');
+  assert.throws(() => m.section(1), TypeError);
+
+  // find(part): the very nodes of m.bodyStructure, numbered by the library
+  const bs = m.bodyStructure;
+  const [one, alt, rfc822] = bs.children;
+  assert.equal(bs.find(''), bs);
+  assert.equal(bs.find('1'), one);
+  assert.equal(bs.find('2'), alt);
+  assert.equal(bs.find('2.1'), alt.children[0]);
+  assert.deepEqual([bs.find('2.1').type, bs.find('2.1').subtype], ['text', 'plain']);
+  assert.equal(bs.find('2.2').subtype, 'html');
+  assert.equal(bs.find('3'), rfc822, 'the message/rfc822 node, not its multipart body (also numbered 3)');
+  assert.equal(rfc822.message.body.part, '3');
+  assert.equal(bs.find('3.2'), rfc822.message.body.children[1]);
+  assert.equal(bs.find('3.2').subtype, 'csv');
+  assert.equal(alt.find('2.2'), alt.children[1], 'from a subtree, by the absolute number');
+  assert.equal(alt.find('1'), null, 'not under 2');
+  for (const missing of ['4', '2.3', '1.1', '0', 'x', '2.1\0']) assert.equal(bs.find(missing), null, missing);
+  assert.throws(() => bs.find(null), TypeError);
+
+  // the lookups are not enumerable: the objects stay plain data
+  assert.ok(!Object.keys(m).includes('section') && !Object.keys(bs).includes('find'));
+  assert.deepEqual({ ...m.sections[0] }, m.sections[0]);
+  const copy = structuredClone(m); // a worker could be sent one: the methods are not data
+  assert.equal(copy.section, undefined);
+  assert.equal(Buffer.from(copy.sections[1].data).toString(), 'part one'); // a Uint8Array once cloned
+
+  // uidFetchParsed and fetchEach give the same lookups; RFC822.HEADER answers to 'HEADER'
+  const [u] = await c2.uidFetchParsed('1', '(RFC822.HEADER BODY)');
+  assert.equal(u.section('HEADER').kind, 'RFC822.HEADER');
+  assert.equal(u.body.find('2.1').subtype, 'plain');
+  const seen = [];
+  for await (const e of c2.fetchEach('1', '(BODYSTRUCTURE BODY.PEEK[2.2])', { batch: 1 })) seen.push(e);
+  assert.equal(seen.length, 1);
+  assert.equal(seen[0].section('2.2').data.toString(), '<p>html two-two</p>');
+  assert.equal(seen[0].bodyStructure.find('3.1').subtype, 'plain');
   await c2.closeMailbox();
 });
 

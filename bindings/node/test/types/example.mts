@@ -114,7 +114,9 @@ export async function parsed(c: Client): Promise<void> {
     const parts: string[] = (m.bodyStructure?.children ?? []).map((p: libimap.BodyPart) => `${p.part} ${p.type}/${p.subtype}`);
     const body: Buffer | null | undefined = m.sections[0]?.data;
     const ms: bigint | null = m.modseq;
-    void [who, parts, body, ms, m.internalDate?.getTime(), m.error?.raw];
+    const header: Buffer | null | undefined = m.section('HEADER')?.data;
+    const inner: libimap.BodyPart | null | undefined = m.bodyStructure?.find('2.1');
+    void [who, parts, body, ms, header, inner?.subtype, m.internalDate?.getTime(), m.error?.raw];
   }
   const ids: libimap.SearchIds = await c.searchParsed(null, 'ALL');
   const first: number | undefined = ids[0];
