@@ -19,6 +19,18 @@ void example_parse(int argc, char **argv, example_opts *o, int with_login, const
   memset(o, 0, sizeof *o);
   o->tls = IMAP_TLS_MODE_NONE;
   for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
+    if (strcmp(argv[i], "--help") == 0) {
+      printf("usage: %s\n"
+             "  --ssl          TLS from the first byte (port 993)\n"
+             "  --starttls     STARTTLS before anything else; fails closed\n"
+             "  --ca CAFILE    trust the CA certificates in CAFILE (a PEM bundle) as well\n"
+             "  --debug LEVEL  libimap's log on stderr, 0..5 (passwords are redacted)\n"
+             "HOST, PORT%s may also come from IMAP_HOST, IMAP_PORT%s.\n"
+             "libimap %s\n",
+             usage, with_login ? ", USER, PASSWORD" : "",
+             with_login ? ", IMAP_USER, IMAP_PASSWORD" : "", imap_version());
+      exit(0);
+    }
     if (strcmp(argv[i], "--ssl") == 0) /* imaplib.IMAP4_SSL */
       o->tls = IMAP_TLS_MODE_IMPLICIT;
     else if (strcmp(argv[i], "--starttls") == 0)

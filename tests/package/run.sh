@@ -2,8 +2,10 @@
 # run.sh BUILD_DIR ENV_FILE: installs libimap from BUILD_DIR into a temporary prefix, moves the
 # prefix (the install must be relocatable) and uses it as a C programmer would:
 #   1. the files: libimap.so.X.Y.Z (SONAME libimap.so.X) and its links, libimap.a, imap.h,
-#      imapConfig.cmake + imapConfigVersion.cmake, imap.pc;
-#   2. consumer/ with find_package(imap CONFIG REQUIRED) and imap::imap;
+#      imapConfig.cmake + imapConfigVersion.cmake, imap.pc, the tools bin/imap_shell and
+#      bin/save_message (their --help runs from the moved prefix);
+#   2. consumer/ with find_package(imap CONFIG REQUIRED) and imap::imap, and imap::imap_static
+#      (libimap.a with the system libraries it needs, no shell substitution);
 #   3. consumer/main.c with `pkg-config --cflags --libs imap` and plain cc;
 #   4. the same linked statically against libimap.a (`pkg-config --static`);
 #   5. find_package(imap MAJOR+1 CONFIG) must fail: another major version (SameMajorVersion).
@@ -39,12 +41,18 @@ done
 [ "$(readlink "$lib/libimap.so")" = "libimap.so.$major" ] || fail "libimap.so link"
 readelf -d "$lib/libimap.so.$version" | grep -q "SONAME.*\[libimap.so.$major\]" || fail "SONAME"
 ls -l "$lib" | sed 1d
+for tool in imap_shell save_message; do
+  "$prefix/bin/$tool" --help | grep -q "^usage: $tool" || fail "$prefix/bin/$tool --help"
+done
 
-step "CMake: find_package(imap CONFIG REQUIRED), imap::imap"
+step "CMake: find_package(imap CONFIG REQUIRED), imap::imap and imap::imap_static"
 cmake -S "$here/consumer" -B "$tmp/cmake" -DCMAKE_PREFIX_PATH="$prefix" | grep 'found imap'
 cmake --build "$tmp/cmake" >/dev/null
 readelf -d "$tmp/cmake/app" | grep -q "NEEDED.*\[libimap.so.$major\]" || fail "app needs the SONAME"
 run_app "$tmp/cmake/app"
+! readelf -d "$tmp/cmake/app_static" | grep -q 'NEEDED.*libimap' ||
+  fail "app_static (imap::imap_static) needs libimap.so"
+run_app "$tmp/cmake/app_static"
 
 step "pkg-config and cc"
 export PKG_CONFIG_PATH=$lib/pkgconfig
