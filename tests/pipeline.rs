@@ -560,3 +560,76 @@ fn c_a_waiting_collect_times_out_by_the_io_timeout_and_closes() {
     }
     server.finish();
 }
+
+/// A flag change the server reports on its own (`* 2 FETCH (FLAGS ...)`) about a message an
+/// in-flight FETCH asked other items of is not that FETCH's answer: it goes to the mailbox's
+/// untagged data, and each FETCH gets exactly its own answer, in whatever order they come.
+/// (Seen against Dovecot when another connection stored flags while FETCHes were in flight:
+/// the update was taken as one FETCH's answer and the real answer went to the next command.)
+#[test]
+fn an_unsolicited_flag_change_is_not_the_answer_of_a_fetch_that_asked_other_items() {
+    let (server, mut s) = open(vec![
+        expect("FETCH 2 (UID)"),
+        expect("FETCH 2 (UID RFC822.SIZE)"),
+        expect("UID FETCH 7 (FLAGS)"),
+        send(
+            "* 2 FETCH (FLAGS (\\Flagged \\Seen))\r\n\
+             * 2 FETCH (UID 7)\r\n\
+             * 2 FETCH (FLAGS (\\Seen))\r\n\
+             * 2 FETCH (UID 7 RFC822.SIZE 100)\r\n\
+             * 2 FETCH (FLAGS (\\Seen) UID 7)\r\n\
+             {tag-2} OK first done\r\n\
+             {tag-1} OK second done\r\n\
+             {tag} OK third done\r\n",
+        ),
+    ]);
+    let t1 = s.submit_fetch("2", "(UID)", false, false).unwrap();
+    let t2 = s
+        .submit_fetch("2", "(UID RFC822.SIZE)", false, false)
+        .unwrap();
+    let t3 = s.submit_fetch("7", "(FLAGS)", true, false).unwrap();
+    assert_eq!(lines(&s.collect(t1).unwrap().data), ["2 (UID 7)"]);
+    assert_eq!(
+        lines(&s.collect(t2).unwrap().data),
+        ["2 (UID 7 RFC822.SIZE 100)"]
+    );
+    assert_eq!(
+        lines(&s.collect(t3).unwrap().data),
+        ["2 (FLAGS (\\Seen) UID 7)"]
+    );
+    let unsolicited = s.untagged().get("FETCH").cloned().unwrap_or_default();
+    assert_eq!(
+        lines(&unsolicited),
+        ["2 (FLAGS (\\Flagged \\Seen))", "2 (FLAGS (\\Seen))"]
+    );
+    drop(server);
+}
+
+/// A FETCH that asks for more than flags (UID FLAGS ENVELOPE) is not answered by a flag
+/// change the server reports on its own about one of its messages (`* 1 FETCH (FLAGS ...)`,
+/// even with UID beside it): fetch_each and the pull form see each message once.
+#[test]
+fn a_flag_change_does_not_answer_a_fetch_that_asked_for_more_than_flags() {
+    let (server, mut s) = open(vec![
+        expect("FETCH 1:2 (UID FLAGS RFC822.SIZE)"),
+        send(
+            "* 1 FETCH (UID 1 FLAGS () RFC822.SIZE 10)\r\n\
+             * 1 FETCH (FLAGS (\\Flagged) UID 1)\r\n\
+             * 2 FETCH (UID 2 FLAGS () RFC822.SIZE 20)\r\n\
+             {tag} OK done\r\n",
+        ),
+    ]);
+    let t = s
+        .submit_fetch("1:2", "(UID FLAGS RFC822.SIZE)", false, false)
+        .unwrap();
+    assert_eq!(
+        lines(&s.collect(t).unwrap().data),
+        [
+            "1 (UID 1 FLAGS () RFC822.SIZE 10)",
+            "2 (UID 2 FLAGS () RFC822.SIZE 20)"
+        ]
+    );
+    let unsolicited = s.untagged().get("FETCH").cloned().unwrap_or_default();
+    assert_eq!(lines(&unsolicited), ["1 (FLAGS (\\Flagged) UID 1)"]);
+    drop(server);
+}

@@ -89,6 +89,10 @@ pub(super) struct Pending {
     /// same message before the earlier one completes; the second response goes to the
     /// later command.
     pub seen: Option<Vec<u32>>,
+    /// The item names a FETCH asked for (`UID`, `FLAGS`, `BODY`...), when its item list
+    /// parses: a FETCH response with none of them (a flag change the server reports on its own)
+    /// is not this command's answer.
+    pub wants: Option<Vec<String>>,
 }
 
 /// Sets up to this size track the messages answered (see [`Pending::seen`]).
@@ -182,6 +186,118 @@ fn message_number(data: &[u8]) -> Option<u32> {
     std::str::from_utf8(&data[..end]).ok()?.parse().ok()
 }
 
+/// The item names a FETCH item list asks for, as a response names them (`BODY.PEEK[...]` is
+/// answered as `BODY[...]`, the macros ALL, FAST and FULL stand for their items); a UID FETCH
+/// is always answered with UID. `None` when the list does not read as item names.
+fn requested_items(arg: &[u8], uid: bool) -> Option<Vec<String>> {
+    let text = std::str::from_utf8(arg).ok()?.to_ascii_uppercase();
+    let inner = text.trim().trim_start_matches('(').trim_end_matches(')');
+    let mut wants = Vec::new();
+    let mut depth = 0usize;
+    let mut token = String::new();
+    let push = |token: &mut String, wants: &mut Vec<String>| -> Option<()> {
+        let name: String = token
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+            .collect();
+        token.clear();
+        match name.as_str() {
+            "" => {}
+            "ALL" | "FAST" | "FULL" => {
+                wants.extend(["FLAGS", "INTERNALDATE", "RFC822.SIZE"].map(String::from))
+            }
+            "BODY.PEEK" => wants.push("BODY".into()),
+            "BINARY.PEEK" => wants.push("BINARY".into()),
+            n if n.starts_with(|c: char| c.is_ascii_alphabetic()) => wants.push(n.into()),
+            _ => return None,
+        }
+        Some(())
+    };
+    for c in inner.chars() {
+        match c {
+            '[' | '<' | '(' => depth += 1,
+            ']' | '>' | ')' => depth = depth.checked_sub(1)?,
+            ' ' if depth == 0 => push(&mut token, &mut wants)?,
+            _ => {}
+        }
+        if depth == 0 && c != ' ' && c != ']' && c != '>' {
+            token.push(c);
+        } else if depth > 0 && token.is_empty() {
+            return None;
+        }
+    }
+    push(&mut token, &mut wants)?;
+    if uid {
+        wants.push("UID".into());
+    }
+    (!wants.is_empty()).then_some(wants)
+}
+
+/// Whether a FETCH response with the item names `names` can be the answer of a FETCH that
+/// asked for `wants`: it must carry one of them, and a response shaped like the flag change a
+/// server reports on its own (FLAGS, with at most UID and MODSEQ beside it) answers only a
+/// FETCH that asked for nothing more than those.
+fn answers(wants: &[String], names: &[String]) -> bool {
+    let flag_items = |n: &String| matches!(n.as_str(), "FLAGS" | "UID" | "MODSEQ");
+    if !wants.iter().any(|w| names.contains(w)) {
+        return false;
+    }
+    !names.iter().all(flag_items) || wants.iter().all(flag_items)
+}
+
+/// The item names of a FETCH response (`UID`, `FLAGS`, `BODY`...), read at the top level of
+/// its parenthesized list: the alphabetic tokens there, quoted strings, nested lists and
+/// section specs skipped.
+fn fetch_item_names(items: &[Item]) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut depth = 0usize;
+    for item in items {
+        let line = match item {
+            Item::Line(l) | Item::Literal(l, _) => l,
+            Item::None => continue,
+        };
+        let mut i = 0;
+        let mut quoted = false;
+        while i < line.len() {
+            let b = line[i];
+            if quoted {
+                match b {
+                    b'\\' => i += 1,
+                    b'"' => quoted = false,
+                    _ => {}
+                }
+            } else {
+                match b {
+                    b'"' => quoted = true,
+                    b'(' | b'[' | b'<' => depth += 1,
+                    b')' | b']' | b'>' => depth = depth.saturating_sub(1),
+                    b if depth == 1
+                        && b.is_ascii_alphabetic()
+                        && i > 0
+                        && matches!(line[i - 1], b' ' | b'(') =>
+                    {
+                        let end = line[i..]
+                            .iter()
+                            .position(|c| {
+                                !(c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b'_'))
+                            })
+                            .map_or(line.len(), |e| i + e);
+                        let name = String::from_utf8_lossy(&line[i..end]).to_ascii_uppercase();
+                        if name != "NIL" {
+                            names.push(name);
+                        }
+                        i = end;
+                        continue;
+                    }
+                    _ => {}
+                }
+            }
+            i += 1;
+        }
+    }
+    names
+}
+
 /// The UID item of a FETCH response, read at the top level of its parenthesized list (quoted
 /// strings and literals skipped).
 fn fetch_uid(items: &[Item]) -> Option<u32> {
@@ -260,6 +376,14 @@ impl Session {
             .as_ref()
             .filter(|s| s.len() <= TRACKED)
             .map(|_| Vec::new());
+        let items_arg = match cmd.args.get(if table_name == "UID" { 2 } else { 1 }) {
+            Some(Arg::Raw(b) | Arg::FetchParts(b) | Arg::List(b)) => Some(b.as_slice()),
+            _ => None,
+        };
+        let wants = match spec.map(|s| s.name) {
+            Some("FETCH") => items_arg.and_then(|a| requested_items(a, uid)),
+            _ => None,
+        };
         Pending {
             tag,
             spec,
@@ -268,6 +392,7 @@ impl Session {
             collects,
             ticket,
             seen,
+            wants,
         }
     }
 
@@ -297,9 +422,16 @@ impl Session {
             }
         };
         let mut first = None;
+        let mut answered: Option<Vec<String>> = None;
         for (i, p) in self.pending.iter().enumerate() {
             if p.collects != Some(name) {
                 continue;
+            }
+            if let Some(wants) = &p.wants {
+                let names = answered.get_or_insert_with(|| fetch_item_names(items));
+                if !answers(wants, names) {
+                    continue;
+                }
             }
             let Some(set) = &p.set else {
                 return Some(i);

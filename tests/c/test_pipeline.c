@@ -135,6 +135,23 @@ struct worker {
   int id, failures;
 };
 
+/* The result of a synchronous FETCH holds its own message's answer, and nothing of another
+ * thread's FETCH. A call with nothing else in flight returns what imaplib's would, which
+ * includes the flag changes the server reported meanwhile about other messages (another test
+ * may be storing flags in this INBOX): those are FLAGS responses, never a bare UID answer. */
+static int own_answer(const imap_result *r, const char *want) {
+  int found = 0;
+  size_t i;
+  for (i = 0; i < imap_result_count(r); i++) {
+    const char *text = item_text(r, i);
+    if (strcmp(text, want) == 0)
+      found = 1;
+    else if (strstr(text, "FLAGS") == NULL)
+      return 0;
+  }
+  return found;
+}
+
 static void *work(void *arg) {
   struct worker *w = arg;
   int round, k;
@@ -147,9 +164,12 @@ static void *work(void *arg) {
       int n = (w->id * 7 + round) % 20 + 1;
       snprintf(set, sizeof set, "%d", n);
       snprintf(want, sizeof want, "%d (UID %d)", n, n);
-      if (imap_fetch(w->c, set, "(UID)", &r) != IMAP_CODE_OK || imap_result_count(r) != 1 ||
-          strcmp(item_text(r, 0), want) != 0)
+      imap_code code = imap_fetch(w->c, set, "(UID)", &r);
+      if (code != IMAP_CODE_OK || !own_answer(r, want)) {
+        fprintf(stderr, "thread %d, FETCH %s: %s, %zu item(s), first \"%s\"\n", w->id, set,
+                imap_code_name(code), imap_result_count(r), r ? item_text(r, 0) : "");
         w->failures++;
+      }
       imap_result_free(r);
     }
     return NULL;
@@ -168,9 +188,12 @@ static void *work(void *arg) {
       imap_result *r = NULL;
       char want[32];
       snprintf(want, sizeof want, "%d (UID %d)", n[k], n[k]);
-      if (imap_collect(w->c, t[k], &r) != IMAP_CODE_OK || imap_result_count(r) < 1 ||
-          strcmp(item_text(r, 0), want) != 0)
+      imap_code code = imap_collect(w->c, t[k], &r);
+      if (code != IMAP_CODE_OK || imap_result_count(r) < 1 || strcmp(item_text(r, 0), want) != 0) {
+        fprintf(stderr, "thread %d, collect %d: %s, %zu item(s), first \"%s\"\n", w->id, n[k],
+                imap_code_name(code), imap_result_count(r), r ? item_text(r, 0) : "");
         w->failures++;
+      }
       imap_result_free(r);
     }
   }
