@@ -245,11 +245,11 @@ fn answers(wants: &[String], names: &[String]) -> bool {
     !names.iter().all(flag_items) || wants.iter().all(flag_items)
 }
 
-/// The item names of a FETCH response (`UID`, `FLAGS`, `BODY`...), read at the top level of
-/// its parenthesized list: the alphabetic tokens there, quoted strings, nested lists and
-/// section specs skipped.
-fn fetch_item_names(items: &[Item]) -> Vec<String> {
-    let mut names = Vec::new();
+/// The items of a FETCH response at the top level of its parenthesized list, as (upper-case
+/// name, the bytes after the name on its line): the alphabetic tokens there, with quoted
+/// strings, nested lists, section specs and partial ranges skipped.
+fn fetch_items(items: &[Item]) -> Vec<(String, &[u8])> {
+    let mut found = Vec::new();
     let mut depth = 0usize;
     for item in items {
         let line = match item {
@@ -284,7 +284,7 @@ fn fetch_item_names(items: &[Item]) -> Vec<String> {
                             .map_or(line.len(), |e| i + e);
                         let name = String::from_utf8_lossy(&line[i..end]).to_ascii_uppercase();
                         if name != "NIL" {
-                            names.push(name);
+                            found.push((name, &line[end..]));
                         }
                         i = end;
                         continue;
@@ -295,53 +295,28 @@ fn fetch_item_names(items: &[Item]) -> Vec<String> {
             i += 1;
         }
     }
-    names
+    found
 }
 
-/// The UID item of a FETCH response, read at the top level of its parenthesized list (quoted
-/// strings and literals skipped).
+/// The item names of a FETCH response (`UID`, `FLAGS`, `BODY`...).
+fn fetch_item_names(items: &[Item]) -> Vec<String> {
+    fetch_items(items)
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect()
+}
+
+/// The UID item of a FETCH response.
 fn fetch_uid(items: &[Item]) -> Option<u32> {
-    let mut depth = 0usize;
-    for item in items {
-        let line = match item {
-            Item::Line(l) | Item::Literal(l, _) => l,
-            Item::None => continue,
-        };
-        let mut i = 0;
-        let mut quoted = false;
-        while i < line.len() {
-            let b = line[i];
-            if quoted {
-                match b {
-                    b'\\' => i += 1,
-                    b'"' => quoted = false,
-                    _ => {}
-                }
-            } else {
-                match b {
-                    b'"' => quoted = true,
-                    b'(' | b'[' => depth += 1,
-                    b')' | b']' => depth = depth.saturating_sub(1),
-                    b'U' | b'u'
-                        if depth == 1
-                            && line[i..].len() > 4
-                            && line[i..i + 4].eq_ignore_ascii_case(b"UID ")
-                            && (i == 0 || matches!(line[i - 1], b' ' | b'(')) =>
-                    {
-                        let rest = &line[i + 4..];
-                        let end = rest
-                            .iter()
-                            .position(|b| !b.is_ascii_digit())
-                            .unwrap_or(rest.len());
-                        return std::str::from_utf8(&rest[..end]).ok()?.parse().ok();
-                    }
-                    _ => {}
-                }
-            }
-            i += 1;
-        }
-    }
-    None
+    let (_, rest) = fetch_items(items)
+        .into_iter()
+        .find(|(name, _)| name == "UID")?;
+    let digits = rest.strip_prefix(b" ")?;
+    let end = digits
+        .iter()
+        .position(|b| !b.is_ascii_digit())
+        .unwrap_or(digits.len());
+    std::str::from_utf8(&digits[..end]).ok()?.parse().ok()
 }
 
 impl Session {
