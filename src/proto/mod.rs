@@ -11,6 +11,7 @@
 //!   UTF-7, RFC 2047).
 
 pub mod encode;
+pub mod fetch_items;
 pub mod framer;
 pub mod imaplib;
 pub mod parse;

@@ -19,6 +19,8 @@
 use super::commands::{spec, Spec};
 use super::{Error, ErrorKind, Outcome, Result, ResultFrom, Session, Tagged};
 use crate::proto::encode::{Arg, Command};
+use crate::proto::fetch_items::{fetch_item_names, fetch_uid, message_number, requested_items};
+use crate::proto::parsed::SeqSet;
 use crate::proto::response::Item;
 use std::collections::{HashMap, VecDeque};
 use std::mem::size_of;
@@ -29,48 +31,6 @@ use std::sync::Arc;
 /// A submitted command; 0 is never a ticket.
 pub type Ticket = u64;
 
-/// A message set as sent (`1:5,7,10:*`), for routing FETCH responses. `*` is "the largest",
-/// held as `u32::MAX`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MessageSet(Vec<(u32, u32)>);
-
-impl MessageSet {
-    /// `None` for anything that is not a plain set (`$` of SEARCHRES, for instance): such a
-    /// command claims every FETCH response while it is the oldest.
-    pub fn parse(s: &[u8]) -> Option<MessageSet> {
-        let num = |t: &[u8]| -> Option<u32> {
-            if t == b"*" {
-                return Some(u32::MAX);
-            }
-            std::str::from_utf8(t).ok()?.parse().ok()
-        };
-        let mut ranges = Vec::new();
-        for part in s.split(|&b| b == b',') {
-            let mut ends = part.splitn(2, |&b| b == b':');
-            let a = num(ends.next()?)?;
-            let b = match ends.next() {
-                Some(t) => num(t)?,
-                None => a,
-            };
-            ranges.push((a.min(b), a.max(b)));
-        }
-        Some(MessageSet(ranges))
-    }
-
-    pub fn contains(&self, n: u32) -> bool {
-        self.0.iter().any(|&(a, b)| a <= n && n <= b)
-    }
-
-    /// How many numbers the set names (`*` counts as the largest number).
-    pub fn len(&self) -> u64 {
-        self.0.iter().map(|&(a, b)| u64::from(b - a) + 1).sum()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
 /// A command in flight, in the order sent.
 #[derive(Debug)]
 pub(super) struct Pending {
@@ -79,7 +39,7 @@ pub(super) struct Pending {
     pub spec: Option<&'static Spec>,
     pub uid: bool,
     /// The message set of a FETCH/STORE, when it parses.
-    pub set: Option<MessageSet>,
+    pub set: Option<SeqSet>,
     /// The kind of untagged response it collects.
     pub collects: Option<&'static str>,
     /// `None`: a synchronous call (its data goes to the store, as imaplib's does).
@@ -180,59 +140,6 @@ impl Tickets {
     }
 }
 
-/// The number of a FETCH response (`12 (FLAGS ...)`).
-fn message_number(data: &[u8]) -> Option<u32> {
-    let end = data.iter().position(|b| !b.is_ascii_digit())?;
-    std::str::from_utf8(&data[..end]).ok()?.parse().ok()
-}
-
-/// The item names a FETCH item list asks for, as a response names them (`BODY.PEEK[...]` is
-/// answered as `BODY[...]`, the macros ALL, FAST and FULL stand for their items); a UID FETCH
-/// is always answered with UID. `None` when the list does not read as item names.
-fn requested_items(arg: &[u8], uid: bool) -> Option<Vec<String>> {
-    let text = std::str::from_utf8(arg).ok()?.to_ascii_uppercase();
-    let inner = text.trim().trim_start_matches('(').trim_end_matches(')');
-    let mut wants = Vec::new();
-    let mut depth = 0usize;
-    let mut token = String::new();
-    let push = |token: &mut String, wants: &mut Vec<String>| -> Option<()> {
-        let name: String = token
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
-            .collect();
-        token.clear();
-        match name.as_str() {
-            "" => {}
-            "ALL" | "FAST" | "FULL" => {
-                wants.extend(["FLAGS", "INTERNALDATE", "RFC822.SIZE"].map(String::from))
-            }
-            "BODY.PEEK" => wants.push("BODY".into()),
-            "BINARY.PEEK" => wants.push("BINARY".into()),
-            n if n.starts_with(|c: char| c.is_ascii_alphabetic()) => wants.push(n.into()),
-            _ => return None,
-        }
-        Some(())
-    };
-    for c in inner.chars() {
-        match c {
-            '[' | '<' | '(' => depth += 1,
-            ']' | '>' | ')' => depth = depth.checked_sub(1)?,
-            ' ' if depth == 0 => push(&mut token, &mut wants)?,
-            _ => {}
-        }
-        if depth == 0 && c != ' ' && c != ']' && c != '>' {
-            token.push(c);
-        } else if depth > 0 && token.is_empty() {
-            return None;
-        }
-    }
-    push(&mut token, &mut wants)?;
-    if uid {
-        wants.push("UID".into());
-    }
-    (!wants.is_empty()).then_some(wants)
-}
-
 /// Whether a FETCH response with the item names `names` can be the answer of a FETCH that
 /// asked for `wants`: it must carry one of them, and a response shaped like the flag change a
 /// server reports on its own (FLAGS, with at most UID and MODSEQ beside it) answers only a
@@ -243,80 +150,6 @@ fn answers(wants: &[String], names: &[String]) -> bool {
         return false;
     }
     !names.iter().all(flag_items) || wants.iter().all(flag_items)
-}
-
-/// The items of a FETCH response at the top level of its parenthesized list, as (upper-case
-/// name, the bytes after the name on its line): the alphabetic tokens there, with quoted
-/// strings, nested lists, section specs and partial ranges skipped.
-fn fetch_items(items: &[Item]) -> Vec<(String, &[u8])> {
-    let mut found = Vec::new();
-    let mut depth = 0usize;
-    for item in items {
-        let line = match item {
-            Item::Line(l) | Item::Literal(l, _) => l,
-            Item::None => continue,
-        };
-        let mut i = 0;
-        let mut quoted = false;
-        while i < line.len() {
-            let b = line[i];
-            if quoted {
-                match b {
-                    b'\\' => i += 1,
-                    b'"' => quoted = false,
-                    _ => {}
-                }
-            } else {
-                match b {
-                    b'"' => quoted = true,
-                    b'(' | b'[' | b'<' => depth += 1,
-                    b')' | b']' | b'>' => depth = depth.saturating_sub(1),
-                    b if depth == 1
-                        && b.is_ascii_alphabetic()
-                        && i > 0
-                        && matches!(line[i - 1], b' ' | b'(') =>
-                    {
-                        let end = line[i..]
-                            .iter()
-                            .position(|c| {
-                                !(c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b'_'))
-                            })
-                            .map_or(line.len(), |e| i + e);
-                        let name = String::from_utf8_lossy(&line[i..end]).to_ascii_uppercase();
-                        if name != "NIL" {
-                            found.push((name, &line[end..]));
-                        }
-                        i = end;
-                        continue;
-                    }
-                    _ => {}
-                }
-            }
-            i += 1;
-        }
-    }
-    found
-}
-
-/// The item names of a FETCH response (`UID`, `FLAGS`, `BODY`...).
-fn fetch_item_names(items: &[Item]) -> Vec<String> {
-    fetch_items(items)
-        .into_iter()
-        .map(|(name, _)| name)
-        .collect()
-}
-
-/// The UID item of a FETCH response.
-fn fetch_uid(items: &[Item]) -> Option<u32> {
-    let (_, rest) = fetch_items(items)
-        .into_iter()
-        .find(|(name, _)| name == "UID")?;
-    let digits = rest.strip_prefix(b" ")?;
-    let end = digits
-        .iter()
-        .position(|b| !b.is_ascii_digit())
-        .unwrap_or(digits.len());
-    std::str::from_utf8(&digits[..end]).ok()?.parse().ok()
 }
 
 impl Session {
@@ -339,7 +172,7 @@ impl Session {
             (spec(table_name), false, arg(0))
         };
         let set = match spec.map(|s| s.name) {
-            Some("FETCH" | "STORE") => set_arg.and_then(MessageSet::parse),
+            Some("FETCH" | "STORE") => set_arg.and_then(SeqSet::parse_sent),
             _ => None,
         };
         let collects = match from {
@@ -349,7 +182,7 @@ impl Session {
         };
         let seen = set
             .as_ref()
-            .filter(|s| s.len() <= TRACKED)
+            .filter(|s| s.count() <= TRACKED)
             .map(|_| Vec::new());
         let items_arg = match cmd.args.get(if table_name == "UID" { 2 } else { 1 }) {
             Some(Arg::Raw(b) | Arg::FetchParts(b) | Arg::List(b)) => Some(b.as_slice()),
@@ -840,27 +673,5 @@ impl Session {
     /// Bytes read from the server so far on this handle (a waiter's clock moves with them).
     pub fn bytes_read(&self) -> u64 {
         self.bytes_in
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sets_and_uids() {
-        let s = MessageSet::parse(b"1:3,7,10:*").unwrap();
-        assert!(s.contains(2) && s.contains(7) && s.contains(4_000_000_000));
-        assert!(!s.contains(5) && !s.contains(9));
-        assert!(MessageSet::parse(b"$").is_none());
-        assert_eq!(MessageSet::parse(b"5:2").unwrap(), MessageSet(vec![(2, 5)]));
-        let items = vec![Item::Line(b"3 (FLAGS (\\Seen) UID 42)".to_vec())];
-        assert_eq!(fetch_uid(&items), Some(42));
-        let tricky = vec![
-            Item::Line(b"3 (ENVELOPE (NIL \"UID 7\" NIL) BODY[HEADER.FIELDS (UID)] {3}".to_vec()),
-            Item::Line(b" UID 9)".to_vec()),
-        ];
-        assert_eq!(fetch_uid(&tricky), Some(9));
-        assert_eq!(message_number(b"12 (UID 1)"), Some(12));
     }
 }

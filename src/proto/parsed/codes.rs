@@ -47,6 +47,37 @@ impl SeqSet {
         Ok(SeqSet { ranges })
     }
 
+    /// A set as a client sends it (`1:5,7,10:*`): as [`SeqSet::parse`], with `*` read as the
+    /// largest number (4294967295). `None` for anything else (SEARCHRES's `$`...).
+    pub fn parse_sent(s: &[u8]) -> Option<SeqSet> {
+        let num = |t: &[u8]| {
+            if t == b"*" {
+                Some(u32::MAX)
+            } else {
+                parse_nz32(t)
+            }
+        };
+        let mut ranges = Vec::new();
+        for part in s.split(|&b| b == b',') {
+            let mut ends = part.splitn(2, |&b| b == b':');
+            let a = num(ends.next()?)?;
+            let b = match ends.next() {
+                Some(x) => num(x)?,
+                None => a,
+            };
+            ranges.push(SeqRange {
+                start: a.min(b),
+                end: a.max(b),
+            });
+        }
+        Some(SeqSet { ranges })
+    }
+
+    /// Whether `n` is in the set.
+    pub fn contains(&self, n: u32) -> bool {
+        self.ranges.iter().any(|r| r.start <= n && n <= r.end)
+    }
+
     /// How many numbers the set names (ranges counted as written, overlaps twice).
     pub fn count(&self) -> u64 {
         self.ranges

@@ -623,3 +623,17 @@ proptest! {
         prop_assert_eq!(t.next_token().unwrap(), None);
     }
 }
+
+#[test]
+fn sets_as_a_client_sends_them() {
+    let s = SeqSet::parse_sent(b"1:3,7,10:*").unwrap();
+    assert!(s.contains(2) && s.contains(7) && s.contains(4_000_000_000));
+    assert!(!s.contains(5) && !s.contains(9));
+    assert!(SeqSet::parse_sent(b"$").is_none());
+    assert_eq!(
+        SeqSet::parse_sent(b"5:2").unwrap().ranges,
+        [SeqRange { start: 2, end: 5 }]
+    );
+    // A set read from a server never has `*`.
+    assert!(SeqSet::parse(b"1:*").is_err());
+}
