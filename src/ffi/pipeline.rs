@@ -2,10 +2,10 @@
 //! `imap_collect`), and FETCH results streamed message by message (`imap_fetch_stream`,
 //! `imap_fetch_next`, `imap_fetch_each`).
 //!
-//! Every call here that waits for the server does so WITHOUT holding the handle's lock: it
-//! takes the lock, files what has arrived (without waiting), and if its answer is not there
-//! yet, lets go of the lock and polls the socket (and an event fd that any thread filing data
-//! for it writes), then tries again. So another thread's call goes out while one waits, and
+//! Every call here that waits for the server does so WITHOUT holding the handle's lock
+//! (`session::wait_unlocked`): it takes the lock, files what has arrived (without waiting),
+//! and if its answer is not there yet, lets go of the lock and polls the socket (and an event
+//! flag that any thread filing data for it signals), then tries again. So another thread's call goes out while one waits, and
 //! several threads waiting on one handle each get their own result. Deadlines are the call's
 //! own (the I/O timeout, the call deadline and its minimum rate, as for every call), and
 //! `imap_interrupt` ends the wait at once (it shuts the socket down, which wakes the poll).
@@ -20,12 +20,10 @@ use super::text;
 use super::typed::typed_values;
 use crate::proto::encode::Value;
 use crate::proto::parsed::fetch::parse_fetch_response;
-use crate::session::{Direction, Error, ErrorKind, Pulled, Result, Session, Ticket};
+use crate::session::{Pulled, Result, Session, Ticket};
 use std::ffi::{c_char, c_void};
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::ptr;
 use std::sync::atomic::Ordering;
-use std::time::Instant;
 
 /// A submitted command. 0 is never a valid ticket.
 pub type ImapTicket = u64;
@@ -38,125 +36,10 @@ pub type ImapFetchFn =
 /// How many responses `imap_fetch_each` takes from the session at a time.
 const EACH_BATCH: usize = 64;
 
-/// An event fd a waiting call polls besides the socket: written when data for a ticket
-/// arrives through another thread, or when the connection closes.
-struct Wakeup(OwnedFd);
-
-impl Wakeup {
-    fn new() -> Result<Wakeup> {
-        // SAFETY: plain syscall; the result is checked.
-        let fd = unsafe { libc::eventfd(0, libc::EFD_CLOEXEC | libc::EFD_NONBLOCK) };
-        if fd < 0 {
-            return Err(Error::new(
-                ErrorKind::Abort,
-                format!("eventfd: {}", std::io::Error::last_os_error()),
-            ));
-        }
-        // SAFETY: `fd` is a new descriptor we own.
-        Ok(Wakeup(unsafe { OwnedFd::from_raw_fd(fd) }))
-    }
-
-    fn drain(&self) {
-        let mut v = 0u64;
-        // SAFETY: reads 8 bytes into `v` from our own non-blocking eventfd.
-        unsafe { libc::read(self.0.as_raw_fd(), (&mut v as *mut u64).cast(), 8) };
-    }
-}
-
-/// Polls `fd` for input and `wake`, for at most `limit`; `false` if the time ran out.
-fn poll_two(fd: i32, wake: i32, limit: Option<std::time::Duration>) -> bool {
-    let ms = limit.map_or(-1, |d| {
-        d.as_nanos().div_ceil(1_000_000).clamp(1, i32::MAX as u128) as libc::c_int
-    });
-    let mut fds = [
-        libc::pollfd {
-            fd,
-            events: libc::POLLIN,
-            revents: 0,
-        },
-        libc::pollfd {
-            fd: wake,
-            events: libc::POLLIN,
-            revents: 0,
-        },
-    ];
-    // SAFETY: two valid pollfd entries.
-    let n = unsafe { libc::poll(fds.as_mut_ptr(), 2, ms) };
-    // A signal (EINTR) counts as a wake-up: the caller looks again and polls anew.
-    n != 0
-}
-
-/// Runs `step` until it gives a value, waiting for the server between tries without holding
-/// the handle's lock. One call for the interrupter and the deadlines.
-fn wait<T>(c: &ImapClient, mut step: impl FnMut(&mut Session) -> Result<Option<T>>) -> Result<T> {
-    let mut s = c.lock();
-    s.begin_outside_call();
-    let mut clock = s.config().pace();
-    let mut seen = s.bytes_read();
-    let wakeup = Wakeup::new();
-    let r = match wakeup {
-        Err(e) => Err(e),
-        Ok(wakeup) => loop {
-            match step(&mut s) {
-                Ok(Some(v)) => break Ok(v),
-                Err(e) => break Err(e),
-                Ok(None) => {}
-            }
-            // One buffer at a time, looking again after each: a stream's messages are handed
-            // out before more is read (its consumer holds the server back through TCP).
-            let more = match s.check_bye().and_then(|()| s.read_once()) {
-                Ok(more) => more,
-                Err(e) => break settle(&mut s, &mut step, e),
-            };
-            match step(&mut s) {
-                Ok(Some(v)) => break Ok(v),
-                Err(e) => break Err(e),
-                Ok(None) if more => continue,
-                Ok(None) => {}
-            }
-            let now = Instant::now();
-            let read = s.bytes_read();
-            clock.progress(now, usize::try_from(read - seen).unwrap_or(usize::MAX));
-            seen = read;
-            let fd = s.socket_fd();
-            if fd < 0 || !s.is_open() {
-                let e = Error::new(ErrorKind::Closed, "connection is closed");
-                break settle(&mut s, &mut step, e);
-            }
-            let (limit, why) = match clock.limit(now, Direction::Read) {
-                Ok(l) => l,
-                Err(why) => {
-                    clock.expire(now, why);
-                    let e = s.outside_timeout(clock.expired().unwrap_or(why));
-                    break settle(&mut s, &mut step, e);
-                }
-            };
-            let wfd = wakeup.0.as_raw_fd();
-            s.add_waiter(wfd);
-            drop(s);
-            let ready = poll_two(fd, wfd, limit);
-            s = c.lock();
-            s.remove_waiter(wfd);
-            wakeup.drain();
-            // Bytes another thread read meanwhile count as progress for this call too.
-            if !ready && s.bytes_read() == seen {
-                clock.expire(Instant::now(), why);
-                let e = s.outside_timeout(clock.expired().unwrap_or(why));
-                break settle(&mut s, &mut step, e);
-            }
-        },
-    };
-    s.end_outside_call(r)
-}
-
-/// The wait failed with `e` (the connection closed): the step's own answer if it has one now
-/// (a ticket completed before the close, or ended by it, and so spent), else `e`.
-fn settle<T>(
-    s: &mut Session,
-    step: &mut impl FnMut(&mut Session) -> Result<Option<T>>,
-    e: Error,
-) -> Result<T> {
-    step(s)?.ok_or(e)
+/// Runs `step` until it gives a value, waiting for the server without holding the handle
+/// (see [`session::wait_unlocked`](crate::session::wait_unlocked)).
+fn wait<T>(c: &ImapClient, step: impl FnMut(&mut Session) -> Result<Option<T>>) -> Result<T> {
+    crate::session::wait_unlocked(|| c.lock(), step)
 }
 
 /// As `client::run`, for a synchronous command call that is a submit and a collect: the

@@ -39,7 +39,7 @@ pub use commands::{allowed_states, spec, ResultFrom, Spec};
 pub use compose::{Composed, MailboxQuota, Parsed};
 pub use error::{Error, ErrorKind, Result};
 pub use extensions::QuotaRoot;
-pub use pipeline::{Pulled, Ticket};
+pub use pipeline::{wait_unlocked, Pulled, Ticket};
 pub use trace::TraceFn;
 
 use crate::proto::framer::{BufferSink, LiteralSink};

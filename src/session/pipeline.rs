@@ -1,9 +1,9 @@
 //! Several commands in flight, by ticket: [`Session::submit`] sends a command and returns a
 //! ticket; untagged data is routed to the in-flight command it belongs to; [`Session::take`]
 //! gives a finished ticket's outcome, [`Session::pull`] a streamed FETCH's messages as they
-//! come. None of these wait: the caller makes progress with [`Session::read_available`] (what
-//! has arrived, without waiting) or any blocking call, and waits for the socket itself (the C
-//! layer does so without holding the handle's lock, so other threads' commands go out meanwhile).
+//! come. None of these wait: [`wait_unlocked`] makes progress (what has arrived, one buffer at a
+//! time) and waits for the socket without holding the session, so other threads' commands go
+//! out meanwhile; any blocking call makes progress too.
 //!
 //! Routing (one rule, in [`Session::route`]): a FETCH response goes to the oldest in-flight
 //! command whose message set holds its number (its UID for a UID command); any other response
@@ -22,11 +22,12 @@ use crate::proto::encode::{Arg, Command};
 use crate::proto::fetch_items::{fetch_item_names, fetch_uid, message_number, requested_items};
 use crate::proto::parsed::SeqSet;
 use crate::proto::response::Item;
+use crate::transport::{poll_readable, Direction, EventFlag};
 use std::collections::{HashMap, VecDeque};
 use std::mem::size_of;
-use std::os::fd::RawFd;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, MutexGuard};
+use std::time::Instant;
 
 /// A submitted command; 0 is never a ticket.
 pub type Ticket = u64;
@@ -106,7 +107,7 @@ pub(super) struct Tickets {
     weight: u64,
     /// Event fds of the calls waiting for the socket outside the lock: written when a ticket
     /// moves, so a waiter whose data another thread read wakes up.
-    waiters: Vec<RawFd>,
+    waiters: Vec<Arc<EventFlag>>,
     /// How many tickets are not yet collected, readable without the session.
     count: Arc<AtomicUsize>,
 }
@@ -121,11 +122,8 @@ impl Tickets {
     }
 
     pub fn wake(&self) {
-        for &fd in &self.waiters {
-            let one: u64 = 1;
-            // SAFETY: `fd` is a live eventfd registered by a waiter, which removes it (under
-            // the session lock) before closing it; writing 8 bytes to an eventfd is its API.
-            unsafe { libc::write(fd, (&one as *const u64).cast(), 8) };
+        for flag in &self.waiters {
+            flag.signal();
         }
     }
 
@@ -662,16 +660,98 @@ impl Session {
     }
 
     /// Registers an event fd to be written whenever a ticket moves or the connection closes.
-    pub fn add_waiter(&mut self, fd: RawFd) {
-        self.tickets.waiters.push(fd);
+    pub fn add_waiter(&mut self, flag: Arc<EventFlag>) {
+        self.tickets.waiters.push(flag);
     }
 
-    pub fn remove_waiter(&mut self, fd: RawFd) {
-        self.tickets.waiters.retain(|&w| w != fd);
+    pub fn remove_waiter(&mut self, flag: &Arc<EventFlag>) {
+        self.tickets.waiters.retain(|w| !Arc::ptr_eq(w, flag));
     }
 
     /// Bytes read from the server so far on this handle (a waiter's clock moves with them).
     pub fn bytes_read(&self) -> u64 {
         self.bytes_in
     }
+}
+
+/// Runs `step` on the session until it gives a value, waiting for the server between tries
+/// WITHOUT holding the session: `lock` takes it, and it is let go while this call polls the
+/// socket (and an event flag that any thread filing data for it signals). So another thread's
+/// command goes out while one waits, and several threads waiting on one session each get
+/// their own answer. The wait is one call for the interrupter, with the call's own deadlines
+/// (the I/O timeout, the call deadline and its minimum rate); `imap_interrupt` ends it at once
+/// (it shuts the socket down, which wakes the poll). One buffer is read per try, so a streamed
+/// FETCH's consumer holds the server back through TCP, not the heap.
+pub fn wait_unlocked<'a, T>(
+    lock: impl Fn() -> MutexGuard<'a, Session>,
+    mut step: impl FnMut(&mut Session) -> Result<Option<T>>,
+) -> Result<T> {
+    let mut s = lock();
+    s.begin_outside_call();
+    let mut clock = s.config().pace();
+    let mut seen = s.bytes_read();
+    let flag = match EventFlag::new() {
+        Ok(f) => Arc::new(f),
+        Err(e) => {
+            let e = Error::new(ErrorKind::Abort, format!("eventfd: {e}"));
+            return s.end_outside_call(Err(e));
+        }
+    };
+    let r = loop {
+        match step(&mut s) {
+            Ok(Some(v)) => break Ok(v),
+            Err(e) => break Err(e),
+            Ok(None) => {}
+        }
+        let more = match s.check_bye().and_then(|()| s.read_once()) {
+            Ok(more) => more,
+            Err(e) => break settle(&mut s, &mut step, e),
+        };
+        match step(&mut s) {
+            Ok(Some(v)) => break Ok(v),
+            Err(e) => break Err(e),
+            Ok(None) if more => continue,
+            Ok(None) => {}
+        }
+        let now = Instant::now();
+        let read = s.bytes_read();
+        clock.progress(now, usize::try_from(read - seen).unwrap_or(usize::MAX));
+        seen = read;
+        let fd = s.socket_fd();
+        if fd < 0 || !s.is_open() {
+            let e = Error::new(ErrorKind::Closed, "connection is closed");
+            break settle(&mut s, &mut step, e);
+        }
+        let (limit, why) = match clock.limit(now, Direction::Read) {
+            Ok(l) => l,
+            Err(why) => {
+                clock.expire(now, why);
+                let e = s.outside_timeout(clock.expired().unwrap_or(why));
+                break settle(&mut s, &mut step, e);
+            }
+        };
+        s.add_waiter(Arc::clone(&flag));
+        drop(s);
+        let ready = poll_readable(fd, flag.fd(), limit);
+        s = lock();
+        s.remove_waiter(&flag);
+        flag.drain();
+        // Bytes another thread read meanwhile count as progress for this call too.
+        if !ready && s.bytes_read() == seen {
+            clock.expire(Instant::now(), why);
+            let e = s.outside_timeout(clock.expired().unwrap_or(why));
+            break settle(&mut s, &mut step, e);
+        }
+    };
+    s.end_outside_call(r)
+}
+
+/// The wait failed with `e` (the connection closed): the step's own answer if it has one now
+/// (a ticket completed before the close, or ended by it, and so spent), else `e`.
+fn settle<T>(
+    s: &mut Session,
+    step: &mut impl FnMut(&mut Session) -> Result<Option<T>>,
+    e: Error,
+) -> Result<T> {
+    step(s)?.ok_or(e)
 }

@@ -43,27 +43,33 @@ impl Waker {
 }
 
 /// A Linux eventfd used as a level-triggered flag: readable from `signal` until `drain`.
-struct Flag(OwnedFd);
+#[derive(Debug)]
+pub struct EventFlag(OwnedFd);
 
-impl Flag {
-    fn new() -> io::Result<Flag> {
+impl EventFlag {
+    pub fn new() -> io::Result<EventFlag> {
         // SAFETY: eventfd takes no pointers; a non-negative result is a descriptor we own.
         let fd = unsafe { libc::eventfd(0, libc::EFD_CLOEXEC | libc::EFD_NONBLOCK) };
         if fd < 0 {
             return Err(io::Error::last_os_error());
         }
         // SAFETY: `fd` was just created and nothing else owns it.
-        Ok(Flag(unsafe { OwnedFd::from_raw_fd(fd) }))
+        Ok(EventFlag(unsafe { OwnedFd::from_raw_fd(fd) }))
     }
 
-    fn signal(&self) {
+    /// The descriptor to poll (readable while signalled).
+    pub fn fd(&self) -> RawFd {
+        self.0.as_raw_fd()
+    }
+
+    pub fn signal(&self) {
         let one: u64 = 1;
         // SAFETY: writes 8 bytes from a valid u64 to a descriptor we own; a counter at its
         // maximum (EAGAIN) is readable already.
         unsafe { libc::write(self.0.as_raw_fd(), (&one as *const u64).cast(), 8) };
     }
 
-    fn drain(&self) {
+    pub fn drain(&self) {
         let mut v: u64 = 0;
         // SAFETY: reads 8 bytes into a valid u64; EAGAIN (already drained) is fine.
         unsafe { libc::read(self.0.as_raw_fd(), (&mut v as *mut u64).cast(), 8) };
@@ -87,17 +93,17 @@ pub struct Interrupter {
     inner: Mutex<Inner>,
     /// Readable while an interrupt is pending (`None`: no eventfd could be made; the socket
     /// shutdown alone then wakes the calls).
-    interrupt_fd: Option<Flag>,
+    interrupt_fd: Option<EventFlag>,
     /// Readable while a wake is pending.
-    wake_fd: Option<Flag>,
+    wake_fd: Option<EventFlag>,
 }
 
 impl Default for Interrupter {
     fn default() -> Self {
         Interrupter {
             inner: Mutex::default(),
-            interrupt_fd: Flag::new().ok(),
-            wake_fd: Flag::new().ok(),
+            interrupt_fd: EventFlag::new().ok(),
+            wake_fd: EventFlag::new().ok(),
         }
     }
 }

@@ -8,10 +8,10 @@ mod pace;
 mod tls;
 
 pub use child::ChildStream;
-pub use interrupt::{Interrupter, Waker};
+pub use interrupt::{EventFlag, Interrupter, Waker};
 #[doc(hidden)]
 pub use memory::{Duplex, MemoryStream};
-pub use pace::{Direction, Expiry, Pace};
+pub use pace::{poll_readable, Direction, Expiry, Pace};
 pub use tls::TlsConfig;
 
 use std::io::{self, Read, Write};

@@ -283,6 +283,22 @@ pub(super) fn wait_ready(
     }
 }
 
+/// Waits until `fd` or `other` is readable, for at most `limit` (`None`: no limit); `false` if
+/// the time ran out. A signal (EINTR) counts as readable: the caller looks again.
+pub fn poll_readable(fd: RawFd, other: RawFd, limit: Option<Duration>) -> bool {
+    let ms = limit.map_or(-1, |d| {
+        d.as_nanos().div_ceil(1_000_000).clamp(1, i32::MAX as u128) as libc::c_int
+    });
+    let mut fds = [fd, other].map(|fd| libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    });
+    // SAFETY: two valid pollfd entries.
+    let n = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, ms) };
+    n != 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
