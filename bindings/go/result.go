@@ -5,6 +5,8 @@ import "C"
 
 import (
 	"bytes"
+	"errors"
+	"io"
 	"runtime"
 	"unsafe"
 )
@@ -165,4 +167,137 @@ func goString(p *C.char) string {
 		return ""
 	}
 	return C.GoString(p)
+}
+
+// LiteralReader reads the bytes of one buffered literal of a Result where the library holds
+// them, without copying them into Go memory first (Result.LiteralReader,
+// Result.LiteralReaders): holding a Result and its readers costs one copy of the data, the
+// library's. The reader keeps its Result alive, so the bytes stay valid as long as the
+// reader is reachable; every method copies into memory of the caller (Read, ReadAt, Bytes)
+// or into a buffer of the reader's own (WriteTo), never handing out the library's memory.
+// Like bytes.Reader, a LiteralReader is not safe for concurrent use, except ReadAt.
+type LiteralReader struct {
+	r   *Result
+	p   *C.uint8_t
+	n   int64
+	off int64
+}
+
+// LiteralReader returns a reader of item i's literal (0 <= i < Len()), nil when item i is
+// not an ItemLiteral or its literal was streamed to a LiteralFunc.
+func (r *Result) LiteralReader(i int) *LiteralReader {
+	defer runtime.KeepAlive(r)
+	it := C.imap_result_item(r.p, C.size_t(i))
+	if it == nil {
+		panic("imap: Result.LiteralReader index out of range")
+	}
+	return r.literalReader(it)
+}
+
+func (r *Result) literalReader(it *C.imap_item) *LiteralReader {
+	if ItemKind(it.kind) != ItemLiteral || it.literal == nil {
+		return nil
+	}
+	return &LiteralReader{r: r, p: it.literal, n: int64(it.literal_len)}
+}
+
+// LiteralReaders returns a reader of every ItemLiteral item, in order (nil for a streamed
+// one): Literals without the copies.
+func (r *Result) LiteralReaders() []*LiteralReader {
+	if r == nil || r.p == nil {
+		return nil
+	}
+	defer runtime.KeepAlive(r)
+	n := int(C.imap_result_count(r.p))
+	out := make([]*LiteralReader, 0, n/2)
+	for i := range n {
+		it := C.imap_result_item(r.p, C.size_t(i))
+		if ItemKind(it.kind) == ItemLiteral {
+			out = append(out, r.literalReader(it))
+		}
+	}
+	return out
+}
+
+// Size is the literal's size in bytes.
+func (l *LiteralReader) Size() int64 { return l.n }
+
+// Len is the number of bytes not yet read.
+func (l *LiteralReader) Len() int { return int(l.n - min(l.off, l.n)) }
+
+// view is the literal's bytes in the library's memory; the caller keeps l alive while using it
+// and never lets it escape.
+func (l *LiteralReader) view() []byte { return cView(l.p, C.size_t(l.n)) }
+
+// Read implements io.Reader.
+func (l *LiteralReader) Read(p []byte) (int, error) {
+	if l.off >= l.n {
+		return 0, io.EOF
+	}
+	n := copy(p, l.view()[l.off:])
+	runtime.KeepAlive(l)
+	l.off += int64(n)
+	return n, nil
+}
+
+// ReadAt implements io.ReaderAt.
+func (l *LiteralReader) ReadAt(p []byte, off int64) (int, error) {
+	if off < 0 {
+		return 0, errors.New("imap: LiteralReader.ReadAt: negative offset")
+	}
+	if off >= l.n {
+		return 0, io.EOF
+	}
+	n := copy(p, l.view()[off:])
+	runtime.KeepAlive(l)
+	if n < len(p) {
+		return n, io.EOF
+	}
+	return n, nil
+}
+
+// Seek implements io.Seeker.
+func (l *LiteralReader) Seek(offset int64, whence int) (int64, error) {
+	switch whence {
+	case io.SeekStart:
+	case io.SeekCurrent:
+		offset += l.off
+	case io.SeekEnd:
+		offset += l.n
+	default:
+		return 0, errors.New("imap: LiteralReader.Seek: invalid whence")
+	}
+	if offset < 0 {
+		return 0, errors.New("imap: LiteralReader.Seek: negative position")
+	}
+	l.off = offset
+	return offset, nil
+}
+
+// WriteTo implements io.WriterTo: the unread bytes go to w through a buffer of the reader's
+// own (w never sees the library's memory).
+func (l *LiteralReader) WriteTo(w io.Writer) (int64, error) {
+	var total int64
+	buf := make([]byte, min(max(l.Len(), 1), 64<<10))
+	for l.off < l.n {
+		n := copy(buf, l.view()[l.off:])
+		runtime.KeepAlive(l)
+		m, err := w.Write(buf[:n])
+		total += int64(m)
+		l.off += int64(m)
+		if err != nil {
+			return total, err
+		}
+		if m < n {
+			return total, io.ErrShortWrite
+		}
+	}
+	return total, nil
+}
+
+// Bytes returns a copy of the whole literal (whatever has been read), in Go memory.
+func (l *LiteralReader) Bytes() []byte {
+	b := append([]byte{}, l.view()...)
+	runtime.KeepAlive(l)
+	return b
 }
