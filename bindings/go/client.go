@@ -335,6 +335,15 @@ func (c *Client) exec(ctx context.Context, op string, f func(h *C.imap_client) C
 	}
 	defer c.leave()
 	h := c.h
+	if ctx.Done() == nil { // never cancelled (Background, TODO...): nothing to arm
+		runtime.LockOSThread()
+		code = Code(f(h))
+		if code != CodeOK {
+			msg = C.GoString(C.imap_last_error(h))
+		}
+		runtime.UnlockOSThread()
+		return code, msg, nil, nil
+	}
 	fired := make(chan struct{})
 	stop := context.AfterFunc(ctx, func() {
 		C.imap_interrupt(h)

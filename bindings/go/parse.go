@@ -1,7 +1,31 @@
 package imap
 
-// #include <stdlib.h>
-// #include "imap.h"
+/*
+#include <stdlib.h>
+#include "imap.h"
+
+// FETCH (UID FETCH when uid is non-zero) and its parse in one call. On IMAP_CODE_OK the
+// result is parsed into *list (the parser's code in *parse_code) and freed at once, *res
+// NULL; otherwise *res is the command's result.
+static imap_code libimap_go_fetch_parsed(imap_client *c, const char *set, const char *items, int uid,
+                                         imap_result **res, imap_fetch_list **list, imap_code *parse_code) {
+	imap_code code;
+	*res = NULL;
+	*list = NULL;
+	if (uid) {
+		const char *args[2] = {set, items};
+		code = imap_uid(c, "FETCH", args, 2, res);
+	} else {
+		code = imap_fetch(c, set, items, res);
+	}
+	if (code == IMAP_CODE_OK && *res != NULL) {
+		*parse_code = imap_parse_fetch(*res, list);
+		imap_result_free(*res);
+		*res = NULL;
+	}
+	return code;
+}
+*/
 import "C"
 
 import (
@@ -298,13 +322,40 @@ func (r *Result) ParseCode() (*ResponseCode, error) {
 // ---- client methods ----------------------------------------------------------------------------
 
 // FetchParsed sends FETCH messageSet messageParts and parses the answer (Fetch +
-// ParseFetch). For NO and BAD it returns the error (whose Result holds the reply).
+// ParseFetch). For NO and BAD it returns the error (whose Result holds the reply). The
+// library's result is freed as soon as it is parsed: only the messages are kept.
 func (c *Client) FetchParsed(ctx context.Context, messageSet, messageParts string) ([]*Message, error) {
-	r, err := c.Fetch(ctx, messageSet, messageParts)
+	return c.fetchParsed(ctx, false, messageSet, messageParts)
+}
+
+// UIDFetchParsed is FetchParsed for UID FETCH uidSet messageParts (UID + ParseFetch).
+func (c *Client) UIDFetchParsed(ctx context.Context, uidSet, messageParts string) ([]*Message, error) {
+	return c.fetchParsed(ctx, true, uidSet, messageParts)
+}
+
+func (c *Client) fetchParsed(ctx context.Context, uid bool, set, items string) ([]*Message, error) {
+	var a args
+	s, i := a.str(set), a.str(items)
+	op, u := "FETCH", C.int(0)
+	if uid {
+		op, u = "UID", 1
+	}
+	var l *C.imap_fetch_list
+	var parseCode C.imap_code
+	_, err := c.cmd(ctx, op, &a, func(h *C.imap_client, out **C.imap_result) C.imap_code {
+		return C.libimap_go_fetch_parsed(h, s, i, u, out, &l, &parseCode)
+	})
 	if err != nil {
+		if l != nil { // parsed, then the context's interrupt closed the connection
+			C.imap_fetch_list_free(l)
+		}
 		return nil, err
 	}
-	return r.ParseFetch()
+	if l == nil {
+		return nil, parseError("PARSE FETCH", Code(parseCode), nil)
+	}
+	msgs, inv := messages(l)
+	return msgs, parseError("PARSE FETCH", Code(parseCode), inv)
 }
 
 // ListParsed sends LIST directory pattern and parses the answer (List + ParseList).

@@ -1,6 +1,23 @@
 package imap
 
-// #include "imap.h"
+/*
+#include "imap.h"
+
+// What newResult reads of a result, in one call.
+typedef struct {
+	const char *type, *status, *code;
+	const uint8_t *text, *code_data;
+	size_t text_len, code_data_len;
+} libimap_go_head;
+
+static void libimap_go_result_head(const imap_result *r, libimap_go_head *h) {
+	h->type = imap_result_type(r);
+	h->status = imap_result_status(r);
+	h->code = imap_result_code(r);
+	h->text = imap_result_text(r, &h->text_len);
+	h->code_data = imap_result_code_data(r, &h->code_data_len);
+}
+*/
 import "C"
 
 import (
@@ -48,13 +65,43 @@ func newResult(p *C.imap_result) *Result {
 	if p == nil {
 		return nil
 	}
-	r := &Result{Type: goString(C.imap_result_type(p)), Status: goString(C.imap_result_status(p)),
-		Code: goString(C.imap_result_code(p)), p: p}
-	var n C.size_t
-	r.Text = goBytes(C.imap_result_text(p, &n), n)
-	r.CodeData = goBytes(C.imap_result_code_data(p, &n), n)
+	var h C.libimap_go_head
+	C.libimap_go_result_head(p, &h)
+	r := &Result{Type: internString(h._type), Status: internString(h.status), Code: internString(h.code),
+		Text: goBytes(h.text, h.text_len), CodeData: goBytes(h.code_data, h.code_data_len), p: p}
 	runtime.AddCleanup(r, func(p *C.imap_result) { C.imap_result_free(p) }, p)
 	return r
+}
+
+// internString is goString without an allocation for the names results carry most often.
+func internString(p *C.char) string {
+	if p == nil {
+		return ""
+	}
+	var b [8]byte // the first bytes, up to the NUL (never read past it)
+	n := 0
+	for ; n < len(b); n++ {
+		if b[n] = *(*byte)(unsafe.Add(unsafe.Pointer(p), n)); b[n] == 0 {
+			break
+		}
+	}
+	if n < len(b) {
+		switch string(b[:n]) { // no allocation: the comparison of a conversion
+		case "":
+			return ""
+		case "OK":
+			return "OK"
+		case "NO":
+			return "NO"
+		case "BAD":
+			return "BAD"
+		case "BYE":
+			return "BYE"
+		case "FETCH":
+			return "FETCH"
+		}
+	}
+	return C.GoString(p)
 }
 
 // Len is the number of data items.
