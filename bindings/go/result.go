@@ -196,9 +196,10 @@ func goBytes(p *C.uint8_t, n C.size_t) []byte {
 	if p == nil {
 		return nil
 	}
-	b := make([]byte, n)
-	copy(b, cView(p, n))
-	return b
+	if n == 0 {
+		return []byte{}
+	}
+	return append([]byte(nil), cView(p, n)...) // append: no zeroing before the copy
 }
 
 // cView is a view of n bytes of C memory at p (no copy): an empty non-nil slice for n == 0.

@@ -3,6 +3,7 @@ package imap_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"runtime"
 	"testing"
@@ -125,5 +126,37 @@ func TestLiteralReaderErrors(t *testing.T) {
 	r = must(t, "FETCH")(c.Fetch(ctxT(t), "1", "(BODY.PEEK[])"))
 	if rs := r.LiteralReaders(); len(rs) != 1 || rs[0] != nil {
 		t.Fatalf("streamed literal: readers %v", rs)
+	}
+}
+
+// UIDFetchParsed gives what UID FETCH + ParseFetch gives; a BAD comes back as the error,
+// with the reply in its Result.
+func TestUIDFetchParsed(t *testing.T) {
+	c := examineInbox(t)
+	ctx := ctxT(t)
+	r := must(t, "UID FETCH")(c.UID(ctx, "FETCH", "1:*", "(UID FLAGS ENVELOPE BODY.PEEK[HEADER])"))
+	want, err := r.ParseFetch()
+	if err != nil || len(want) != 20 {
+		t.Fatalf("ParseFetch: %v, %d messages", err, len(want))
+	}
+	got, err := c.UIDFetchParsed(ctx, "1:*", "(UID FLAGS ENVELOPE BODY.PEEK[HEADER])")
+	if err != nil || len(got) != len(want) {
+		t.Fatalf("UIDFetchParsed: %v, %d messages", err, len(got))
+	}
+	for k := range got {
+		g, w := got[k], want[k]
+		if g.UID != w.UID || g.Seq != w.Seq || g.Envelope.Subject != w.Envelope.Subject ||
+			len(g.Flags) != len(w.Flags) || !bytes.Equal(g.Section("HEADER"), w.Section("HEADER")) {
+			t.Fatalf("message %d: %+v, want %+v", k, g, w)
+		}
+	}
+	one, err := c.UIDFetchParsed(ctx, fmt.Sprint(want[3].UID), "(FLAGS)")
+	if err != nil || len(one) != 1 || one[0].Seq != want[3].Seq {
+		t.Fatalf("UIDFetchParsed of UID %d: %v, %v", want[3].UID, err, one)
+	}
+	msgs, err := c.UIDFetchParsed(ctx, "1:*", "(NOSUCHITEM)")
+	var e *imap.Error
+	if msgs != nil || !errors.Is(err, imap.ErrBad) || !errors.As(err, &e) || e.Result == nil || e.Op != "UID" {
+		t.Fatalf("UIDFetchParsed of a bad item: %v, %v", msgs, err)
 	}
 }

@@ -13,7 +13,8 @@
 //	     body reachable through a LiteralReader (no copy); check = body bytes (the program
 //	     at 958b4a1, for the API before LiteralReader, copied them out with Literals)
 //	w1s  the same streamed to a LiteralFunc (SetLiteralHandler), nothing kept; check = bytes
-//	w2   UID FETCH 1:* (ENVELOPE BODYSTRUCTURE), parsed (ParseFetch), all messages kept;
+//	w2   UID FETCH 1:* (ENVELOPE BODYSTRUCTURE), parsed (UIDFetchParsed; at 958b4a1 UID and
+//	     ParseFetch, the Result kept too), all messages kept;
 //	     check = sum over messages of len(Envelope.From) (the library's from_count, group
 //	     markers included) + len(BodyStructure.Children) (child_count: 0 for a single part)
 //	w2e  the same message by message (UIDFetchEach), nothing kept; same check
@@ -197,12 +198,9 @@ func main() {
 		defer c.Close()
 		var msgs []*imap.Message
 		measure(wl, func() int64 {
-			r, err := c.UID(ctx, "FETCH", "1:*", "(ENVELOPE BODYSTRUCTURE)")
-			if err != nil {
+			var err error
+			if msgs, err = c.UIDFetchParsed(ctx, "1:*", "(ENVELOPE BODYSTRUCTURE)"); err != nil {
 				fail("UID FETCH: %v", err)
-			}
-			if msgs, err = r.ParseFetch(); err != nil {
-				fail("parse: %v", err)
 			}
 			var n int64
 			for _, m := range msgs {
