@@ -39,8 +39,7 @@ import (
 
 // This file: parsed results. Each Parse method hands the Result's library result to the
 // library's parser (imap_parse_*), builds Go values from the parsed tree once and frees the
-// tree, except for FETCH, whose tree stays alive (behind a cleanup) as long as a Message or
-// BodyPart of it is reachable, because section and part lookups are the library's.
+// tree.
 
 // ---- building Go values from the library's trees -------------------------------------------
 // The mirrors of the library's structs and their converters (go<Type>) are generated from
@@ -137,18 +136,22 @@ func (s *MailboxStatus) finish(_ *fetchTree, e *C.imap_status_info) {
 	}
 }
 
-// fetchTree owns a library FETCH tree; a cleanup frees it once no Message or BodyPart of it
-// is reachable.
-type fetchTree struct{ l *C.imap_fetch_list }
+// fetchTree is what the converters of one library FETCH tree share. The Go values built
+// from a tree keep nothing of it (every byte is copied, the section and part lookups are
+// done on the Go values), so the tree is freed as soon as it is converted.
+type fetchTree struct{}
 
-// messages builds the messages of a FETCH tree, which then belongs to them.
+// messages builds the messages of a FETCH tree and frees the tree.
 func messages(l *C.imap_fetch_list) ([]*Message, []Invalid) {
 	if l == nil {
 		return nil, nil
 	}
-	t := &fetchTree{l}
-	runtime.AddCleanup(t, func(l *C.imap_fetch_list) { C.imap_fetch_list_free(l) }, l)
+	defer C.imap_fetch_list_free(l)
+	t := &fetchTree{}
 	var out []*Message
+	if l.count > 0 {
+		out = make([]*Message, 0, int(l.count))
+	}
 	var inv []Invalid
 	for _, m := range ptrs(l.messages, l.count) {
 		msg := goMessage(t, m)
@@ -444,4 +447,52 @@ func DecodeHeader(raw []byte) (string, error) {
 		return "", err
 	}
 	return takeString(out), nil
+}
+
+// libraryLookups is for the tests (export_test.go): the library's own answers to
+// Message.Section and BodyPart.Find on r's FETCH tree (imap_fetch_message_section,
+// imap_body_part_find from the BODYSTRUCTURE), per message: the index of the section found
+// for each spec (-1 for none), and for each part the node found, described by describePart
+// ("-" for none).
+func libraryLookups(r *Result, specs, parts []string) (sections [][]int, found [][]string) {
+	var l *C.imap_fetch_list
+	C.imap_parse_fetch(r.p, &l)
+	defer runtime.KeepAlive(r)
+	defer C.imap_fetch_list_free(l)
+	t := &fetchTree{}
+	for _, m := range ptrs(l.messages, l.count) {
+		secs := ptrs(m.sections, m.section_count)
+		var idx []int
+		for _, spec := range specs {
+			cs := C.CString(spec)
+			q := C.imap_fetch_message_section(m, cs)
+			C.free(unsafe.Pointer(cs))
+			k := -1
+			for i, s := range secs {
+				if s == q {
+					k = i
+					break
+				}
+			}
+			idx = append(idx, k)
+		}
+		var desc []string
+		for _, part := range parts {
+			cs := C.CString(part)
+			q := C.imap_body_part_find(m.body_structure, cs)
+			C.free(unsafe.Pointer(cs))
+			desc = append(desc, describePart(goBodyPart(t, q)))
+		}
+		sections, found = append(sections, idx), append(found, desc)
+	}
+	return sections, found
+}
+
+// describePart tells a body node apart from the others of its tree, for the tests: its
+// number, whether it is a multipart, its type and size ("-" for nil).
+func describePart(p *BodyPart) string {
+	if p == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%s/%v/%s/%s/%d", p.Part, p.Multipart, p.Type, p.Subtype, p.Size)
 }

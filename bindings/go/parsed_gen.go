@@ -344,9 +344,6 @@ type BodyPart struct {
 	Disposition *Disposition // nil when there is none
 	// Message is the envelope and body of a message/rfc822 (or message/global) part.
 	Message *EmbeddedMessage
-
-	c     *C.imap_body_part
-	owner *fetchTree
 }
 
 // Envelope is a FETCH ENVELOPE. Strings are the raw header text ("" when absent) except
@@ -426,9 +423,6 @@ type Message struct {
 	// saying why, and RawBytes holds the response's bytes. The items read before the
 	// problem are filled in, and the malformed item is in Raw when it could be delimited.
 	Err error
-
-	c     *C.imap_fetch_message
-	owner *fetchTree
 }
 
 // Invalid is one response that could not be parsed: why, and its bytes as the result holds
@@ -702,7 +696,7 @@ func goBodyPart(t *fetchTree, c *C.imap_body_part) *BodyPart {
 	if c == nil {
 		return nil
 	}
-	g := &BodyPart{c: c, owner: t}
+	g := &BodyPart{}
 	g.Multipart = c.multipart != 0
 	g.Type = bstr(c.media_type)
 	g.Subtype = bstr(c.subtype)
@@ -782,7 +776,7 @@ func goMessage(t *fetchTree, c *C.imap_fetch_message) *Message {
 	if c == nil {
 		return nil
 	}
-	g := &Message{c: c, owner: t}
+	g := &Message{}
 	g.Seq = uint32(c.seq)
 	g.HasUID = c.has_uid != 0
 	g.UID = uint32(c.uid)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"strings"
 	"testing"
 
 	imap "libimap/imap"
@@ -158,5 +159,70 @@ func TestUIDFetchParsed(t *testing.T) {
 	var e *imap.Error
 	if msgs != nil || !errors.Is(err, imap.ErrBad) || !errors.As(err, &e) || e.Result == nil || e.Op != "UID" {
 		t.Fatalf("UIDFetchParsed of a bad item: %v, %v", msgs, err)
+	}
+}
+
+// Message.Section and BodyPart.Find, done on the Go values (the library's tree is freed once
+// converted), give what the library's lookups give on its tree, for every message of the
+// INBOX and specs and parts that exist, do not, or differ only in case or spelling.
+func TestLookupsAgreeWithLibrary(t *testing.T) {
+	c := examineInbox(t)
+	r := must(t, "FETCH")(c.Fetch(ctxT(t), "1:*", "(BODYSTRUCTURE BODY.PEEK[1] BODY.PEEK[1.MIME] "+
+		"BINARY.PEEK[1] BODY.PEEK[HEADER.FIELDS (FROM)] RFC822.HEADER BODY.PEEK[2.MIME] RFC822.TEXT RFC822)"))
+	msgs, err := r.ParseFetch()
+	if err != nil || len(msgs) != 20 {
+		t.Fatalf("ParseFetch: %v, %d messages", err, len(msgs))
+	}
+	specs := []string{"", "HEADER", "header", "Text", "TEXT", "1", "1.mime", "1.MIME", "2.MIME",
+		"2", "2.1", "3", "HEADER.FIELDS (FROM)", "header.fields (from)", "HEADER.FIELDS  (FROM)",
+		"HEADER.FIELDS", " 1", "1 ", "01", "\u017f", "\u212a", "x"}
+	parts := []string{"", "1", "2", "2.1", "2.2", "3", "1.1", "2.1.1", "2.1.2", "01", " 1", "1.", "0", "x"}
+	for _, m := range msgs {
+		for _, b := range []*imap.BodyPart{m.BodyStructure} {
+			var walk func(*imap.BodyPart)
+			walk = func(p *imap.BodyPart) {
+				if p == nil {
+					return
+				}
+				parts = append(parts, p.Part)
+				for _, ch := range p.Children {
+					walk(ch)
+				}
+				if p.Message != nil {
+					walk(p.Message.Body)
+				}
+			}
+			walk(b)
+		}
+	}
+	secs, found := imap.LibraryLookups(r, specs, parts)
+	if len(secs) != len(msgs) {
+		t.Fatalf("library: %d messages", len(secs))
+	}
+	rfc822, nested := 0, 0
+	for k, m := range msgs {
+		for j, spec := range specs {
+			got, want := m.Section(spec), []byte(nil)
+			if i := secs[k][j]; i >= 0 {
+				want = m.Sections[i].Data
+			}
+			if (got == nil) != (want == nil) || len(got) > 0 && &got[0] != &want[0] {
+				t.Errorf("message %d: Section(%q) = %d bytes, the library finds section %d", m.Seq, spec, len(got), secs[k][j])
+			}
+		}
+		for j, part := range parts {
+			if got := imap.DescribePart(m.BodyStructure.Find(part)); got != found[k][j] {
+				t.Errorf("message %d: Find(%q) = %s, the library finds %s", m.Seq, part, got, found[k][j])
+			}
+			if found[k][j] != "-" && strings.Contains(strings.ToUpper(found[k][j]), "/MESSAGE/") {
+				rfc822++
+			}
+			if found[k][j] != "-" && strings.Count(part, ".") >= 1 {
+				nested++
+			}
+		}
+	}
+	if rfc822 == 0 || nested == 0 {
+		t.Fatalf("the mailbox gave no message/rfc822 part (%d) or nested part (%d) to look up", rfc822, nested)
 	}
 }

@@ -1,14 +1,8 @@
 package imap
 
-// #include <stdlib.h>
-// #include "imap.h"
-import "C"
-
 import (
-	"runtime"
 	"strconv"
 	"strings"
-	"unsafe"
 )
 
 // This file: the methods of the generated types (parsed_gen.go, from include/imap.h) and the
@@ -96,53 +90,79 @@ func (p *BodyPart) Param(name string) string {
 }
 
 // Find returns the part numbered part ("2.1") in the tree under p, as the library numbers
-// it (imap_body_part_find; "" is p itself when p is a multipart root); nil if none.
+// it (BodyPart.Part; "" is p itself when p is a multipart root); nil if none. The search is
+// imap_body_part_find's: depth first in document order, a message/rfc822 node before its
+// body (the two share a number: the message/rfc822 node is found), the number compared
+// exactly.
 func (p *BodyPart) Find(part string) *BodyPart {
 	if p == nil || strings.IndexByte(part, 0) >= 0 {
 		return nil
 	}
-	cs := C.CString(part)
-	defer C.free(unsafe.Pointer(cs))
-	q := C.imap_body_part_find(p.c, cs)
-	runtime.KeepAlive(p.owner)
-	var walk func(b *BodyPart) *BodyPart
-	walk = func(b *BodyPart) *BodyPart {
-		if b == nil || b.c == q {
-			return b
-		}
-		for _, ch := range b.Children {
-			if f := walk(ch); f != nil {
-				return f
-			}
-		}
-		if b.Message != nil {
-			return walk(b.Message.Body)
-		}
-		return nil
+	if p.Part == part {
+		return p
 	}
-	if q == nil {
-		return nil
+	if p.Message != nil {
+		if f := p.Message.Body.Find(part); f != nil {
+			return f
+		}
 	}
-	return walk(p)
+	for _, ch := range p.Children {
+		if f := ch.Find(part); f != nil {
+			return f
+		}
+	}
+	return nil
 }
 
 // Section returns the data of the first section item matching spec as sent in BODY[...]
 // ("" is the whole message, "HEADER", "1.2", "1.MIME", "HEADER.FIELDS (FROM)"; matched as
-// the library does, imap_fetch_message_section); nil if there is none.
+// imap_fetch_message_section does: the spec as the server sent it, RFC822 as "",
+// RFC822.HEADER as "HEADER", RFC822.TEXT as "TEXT", compared ASCII case-insensitively); nil
+// if there is none.
 func (m *Message) Section(spec string) []byte {
-	if m.c == nil || strings.IndexByte(spec, 0) >= 0 {
+	if strings.IndexByte(spec, 0) >= 0 {
 		return nil
 	}
-	cs := C.CString(spec)
-	defer C.free(unsafe.Pointer(cs))
-	q := C.imap_fetch_message_section(m.c, cs)
-	defer runtime.KeepAlive(m.owner)
-	for i, s := range ptrs(m.c.sections, m.c.section_count) {
-		if s == q {
+	for i := range m.Sections {
+		if asciiEqualFold(m.Sections[i].answersTo(), spec) {
 			return m.Sections[i].Data
 		}
 	}
 	return nil
+}
+
+// answersTo is the spec a section answers to in Message.Section.
+func (s *Section) answersTo() string {
+	switch s.Kind {
+	case SectionRFC822:
+		return ""
+	case SectionRFC822Header:
+		return "HEADER"
+	case SectionRFC822Text:
+		return "TEXT"
+	}
+	return s.Spec
+}
+
+// asciiEqualFold compares a and b with ASCII letters case-insensitive (and nothing else
+// folded, unlike strings.EqualFold).
+func asciiEqualFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'a' <= x && x <= 'z' {
+			x -= 'a' - 'A'
+		}
+		if 'a' <= y && y <= 'z' {
+			y -= 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
 }
 
 // Thread is a node of a THREAD forest (RFC 5256).

@@ -35,7 +35,6 @@ type mirror struct {
 	fields string
 	extra  string // Go field declarations appended (filled by the finish method)
 	finish bool   // the hand-written method (*T).finish(t *fetchTree, c *C.struct) completes it
-	keep   bool   // the value keeps its C node and the tree owning it (fields c and owner)
 }
 
 var mirrors = map[string]mirror{
@@ -52,7 +51,7 @@ var mirrors = map[string]mirror{
 	"imap_envelope": {goName: "Envelope", fields: "subject=RawSubject:bytes subject_decoded=Subject", finish: true, // sets Address.Group
 		doc: "Envelope is a FETCH ENVELOPE. Strings are the raw header text (\"\" when absent) except\nSubject, decoded from RFC 2047 (RawSubject is it as sent, nil for NIL)."},
 	"imap_param": {goName: "Param", doc: "Param is a name and value of a body parameter list (charset=utf-8)."},
-	"imap_body_part": {goName: "BodyPart", keep: true, finish: true,
+	"imap_body_part": {goName: "BodyPart", finish: true,
 		fields: "media_type=Type children:ptr disposition:- disposition_params:- message_envelope:- message_body:-",
 		extra:  "Disposition *Disposition // nil when there is none\n// Message is the envelope and body of a message/rfc822 (or message/global) part.\nMessage *EmbeddedMessage",
 		doc:    "BodyPart is one node of a BODY or BODYSTRUCTURE tree. A multipart has Multipart set, Type\n\"MULTIPART\", its parts in Children, and of the other fields only Subtype, Params,\nDisposition, Language, Location and Extension. Strings are as sent: compare type names\nwith strings.EqualFold."},
@@ -61,7 +60,7 @@ var mirrors = map[string]mirror{
 	"imap_binary_size": {goName: "BinarySize", doc: "BinarySize is a BINARY.SIZE[part] item (RFC 3516)."},
 	"imap_raw_item": {goName: "RawItem", fields: "raw=Value:bytes",
 		doc: "RawItem is a FETCH item kept as bytes: one the parser does not know (X-GM-LABELS...),\nor a known item whose value was malformed. Value is in IMAP syntax."},
-	"imap_fetch_message": {goName: "Message", keep: true, finish: true,
+	"imap_fetch_message": {goName: "Message", finish: true,
 		fields: "flags:has has_internaldate:- internaldate_seconds:- internaldate_offset:- " +
 			"has_rfc822_size=HasSize rfc822_size=Size other=Raw valid:- error_kind:- error:- raw=RawBytes:bytes quirks:Quirk",
 		extra: "InternalDate time.Time // in a fixed zone at the offset written in it; zero when not sent\n" +
@@ -451,19 +450,12 @@ func (g *gen) mirror(cname string) error {
 	if m.extra != "" {
 		g.p(&g.types, "%s", m.extra)
 	}
-	if m.keep {
-		g.p(&g.types, "\nc     *C.%s\nowner *fetchTree", cname)
-	}
 	g.p(&g.types, "}\n")
 
 	g.p(&g.fns, "// go%s converts an %s (nil for NULL).", m.goName, cname)
 	g.p(&g.fns, "func go%s(t *fetchTree, c *C.%s) *%s {", m.goName, cname, m.goName)
 	g.p(&g.fns, "if c == nil {\nreturn nil\n}")
-	if m.keep {
-		g.p(&g.fns, "g := &%s{c: c, owner: t}", m.goName)
-	} else {
-		g.p(&g.fns, "g := &%s{}", m.goName)
-	}
+	g.p(&g.fns, "g := &%s{}", m.goName)
 	for _, c := range conv {
 		g.p(&g.fns, "%s", c)
 	}
