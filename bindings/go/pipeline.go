@@ -118,6 +118,43 @@ func (c *Client) UIDFetchEach(ctx context.Context, uidSet, items string) iter.Se
 	return c.fetchEach(ctx, true, uidSet, items)
 }
 
+// FetchAll sends FETCH messageSet items and returns every message, parsed, as FetchParsed
+// does, but built the way FetchEach walks (imap_fetch_stream, imap_fetch_next): the
+// library's data is converted and freed batch by batch, so only the Go messages are held,
+// about one copy of the data (bodies fetched with BODY[] are in Go memory once), where
+// FetchParsed holds the library's whole result and tree besides until it has converted them.
+// Unlike FetchParsed, FETCH responses about messages not asked for (flag changes the server
+// sends meanwhile) are not included: they stay with the mailbox state. A message that did
+// not parse is in the slice with its Err, and the error satisfies errors.Is(err, ErrParse),
+// listing them in Invalid. A failure of the command (NO, BAD, a lost connection) is
+// returned with the messages received before it.
+func (c *Client) FetchAll(ctx context.Context, messageSet, items string) ([]*Message, error) {
+	return c.fetchAll(ctx, false, messageSet, items)
+}
+
+// UIDFetchAll is FetchAll for UID FETCH uidSet items.
+func (c *Client) UIDFetchAll(ctx context.Context, uidSet, items string) ([]*Message, error) {
+	return c.fetchAll(ctx, true, uidSet, items)
+}
+
+func (c *Client) fetchAll(ctx context.Context, uid bool, set, items string) ([]*Message, error) {
+	var out []*Message
+	var inv []Invalid
+	for m, err := range c.fetchEach(ctx, uid, set, items) {
+		if m == nil { // the command failed (the last thing yielded)
+			return out, err
+		}
+		if m.Err != nil {
+			inv = append(inv, m.Err.(*Error).Invalid...)
+		}
+		out = append(out, m)
+	}
+	if len(inv) > 0 {
+		return out, parseError("PARSE FETCH", CodeParse, inv)
+	}
+	return out, nil
+}
+
 // fetchBatch is the most messages one imap_fetch_next gives.
 const fetchBatch = 64
 

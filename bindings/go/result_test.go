@@ -226,3 +226,45 @@ func TestLookupsAgreeWithLibrary(t *testing.T) {
 		t.Fatalf("the mailbox gave no message/rfc822 part (%d) or nested part (%d) to look up", rfc822, nested)
 	}
 }
+
+// FetchAll and UIDFetchAll give FetchParsed's messages, bodies included; a BAD is the error.
+func TestFetchAll(t *testing.T) {
+	c := examineInbox(t)
+	ctx := ctxT(t)
+	const items = "(UID FLAGS ENVELOPE BODYSTRUCTURE BODY.PEEK[])"
+	want, err := c.FetchParsed(ctx, "1:*", items)
+	if err != nil || len(want) != 20 {
+		t.Fatalf("FetchParsed: %v, %d messages", err, len(want))
+	}
+	same := func(what string, got []*imap.Message, want []*imap.Message) {
+		t.Helper()
+		if len(got) != len(want) {
+			t.Fatalf("%s: %d messages, want %d", what, len(got), len(want))
+		}
+		for k := range got {
+			g, w := got[k], want[k]
+			if g.Seq != w.Seq || g.UID != w.UID || g.Envelope.Subject != w.Envelope.Subject ||
+				len(g.BodyStructure.Children) != len(w.BodyStructure.Children) ||
+				len(g.Section("")) == 0 || !bytes.Equal(g.Section(""), w.Section("")) {
+				t.Fatalf("%s: message %d differs: %+v, want %+v", what, k, g, w)
+			}
+		}
+	}
+	got, err := c.FetchAll(ctx, "1:*", items)
+	if err != nil {
+		t.Fatalf("FetchAll: %v", err)
+	}
+	same("FetchAll", got, want)
+	uids := fmt.Sprintf("%d:%d", want[5].UID, want[9].UID)
+	got, err = c.UIDFetchAll(ctx, uids, items)
+	if err != nil {
+		t.Fatalf("UIDFetchAll %s: %v", uids, err)
+	}
+	same("UIDFetchAll", got, want[5:10])
+	if got, err := c.FetchAll(ctx, "1:*", "(NOSUCHITEM)"); len(got) != 0 || !errors.Is(err, imap.ErrBad) {
+		t.Fatalf("FetchAll of a bad item: %d messages, %v", len(got), err)
+	}
+	if _, err := c.FetchParsed(ctx, "1", "(UID)"); err != nil { // the connection is still usable
+		t.Fatalf("FETCH after the BAD: %v", err)
+	}
+}

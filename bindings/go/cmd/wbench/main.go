@@ -12,8 +12,10 @@
 //	w1   UID FETCH 1:* BODY.PEEK[] of BENCH_W1_MAILBOX into a Result held to the end, every
 //	     body reachable through a LiteralReader (no copy); check = body bytes (the program
 //	     at 958b4a1, for the API before LiteralReader, copied them out with Literals)
+//	w1m  (not in the plan) the same into Go memory: UIDFetchAll, each body once in a
+//	     Message's Section; check = body bytes
 //	w1s  the same streamed to a LiteralFunc (SetLiteralHandler), nothing kept; check = bytes
-//	w2   UID FETCH 1:* (ENVELOPE BODYSTRUCTURE), parsed (UIDFetchParsed; at 958b4a1 UID and
+//	w2   UID FETCH 1:* (ENVELOPE BODYSTRUCTURE), parsed (UIDFetchAll; at 958b4a1 UID and
 //	     ParseFetch, the Result kept too), all messages kept;
 //	     check = sum over messages of len(Envelope.From) (the library's from_count, group
 //	     markers included) + len(BodyStructure.Children) (child_count: 0 for a single part)
@@ -161,7 +163,7 @@ func w2check(m *imap.Message) int64 {
 
 func main() {
 	if len(os.Args) != 2 {
-		fail("usage: wbench w1|w1s|w2|w2e|w3|w4|w5")
+		fail("usage: wbench w1|w1s|w1m|w2|w2e|w3|w4|w5")
 	}
 	ctx := context.Background()
 	w1box := env("BENCH_W1_MAILBOX", "bench10k")
@@ -183,6 +185,22 @@ func main() {
 			return n
 		})
 		runtime.KeepAlive(keep)
+	case "w1m":
+		c := session(ctx, w1box)
+		defer c.Close()
+		var msgs []*imap.Message
+		measure(wl, func() int64 {
+			var err error
+			if msgs, err = c.UIDFetchAll(ctx, "1:*", "(BODY.PEEK[])"); err != nil {
+				fail("UID FETCH: %v", err)
+			}
+			var n int64
+			for _, m := range msgs {
+				n += int64(len(m.Section("")))
+			}
+			return n
+		})
+		runtime.KeepAlive(msgs)
 	case "w1s":
 		c := session(ctx, w1box)
 		defer c.Close()
@@ -199,7 +217,7 @@ func main() {
 		var msgs []*imap.Message
 		measure(wl, func() int64 {
 			var err error
-			if msgs, err = c.UIDFetchParsed(ctx, "1:*", "(ENVELOPE BODYSTRUCTURE)"); err != nil {
+			if msgs, err = c.UIDFetchAll(ctx, "1:*", "(ENVELOPE BODYSTRUCTURE)"); err != nil {
 				fail("UID FETCH: %v", err)
 			}
 			var n int64
