@@ -1,12 +1,32 @@
 package imap
 
-// #include <stdlib.h>
-// #include "imap.h"
+/*
+#include <stdint.h>
+#include <stdlib.h>
+#include "imap.h"
+
+extern int32_t libimapGoFetchMessage(uintptr_t handle, imap_fetch_message *msg);
+
+static int32_t libimap_go_fetch_trampoline(void *ctx, const imap_fetch_message *msg) {
+	return libimapGoFetchMessage((uintptr_t)ctx, (imap_fetch_message *)msg);
+}
+
+// imap_fetch_each (imap_uid_fetch_each when uid is non-zero) with the Go callback; the
+// collector's cgo.Handle travels as ctx.
+static imap_code libimap_go_fetch_each(imap_client *c, const char *set, const char *items, int uid,
+                                       uintptr_t handle) {
+	if (uid)
+		return imap_uid_fetch_each(c, set, items, libimap_go_fetch_trampoline, (void *)handle);
+	return imap_fetch_each(c, set, items, libimap_go_fetch_trampoline, (void *)handle);
+}
+*/
 import "C"
 
 import (
 	"context"
 	"iter"
+	"runtime"
+	"runtime/cgo"
 	"sync"
 )
 
@@ -119,10 +139,10 @@ func (c *Client) UIDFetchEach(ctx context.Context, uidSet, items string) iter.Se
 }
 
 // FetchAll sends FETCH messageSet items and returns every message, parsed, as FetchParsed
-// does, but built the way FetchEach walks (imap_fetch_stream, imap_fetch_next): the
-// library's data is converted and freed batch by batch, so only the Go messages are held,
-// about one copy of the data (bodies fetched with BODY[] are in Go memory once), where
-// FetchParsed holds the library's whole result and tree besides until it has converted them.
+// does, but built as the messages arrive (imap_fetch_each): each message is converted while
+// the library holds only it, so only the Go messages are held, about one copy of the data
+// (bodies fetched with BODY[] are in Go memory once), where FetchParsed holds the library's
+// whole result and tree besides until it has converted them.
 // Unlike FetchParsed, FETCH responses about messages not asked for (flag changes the server
 // sends meanwhile) are not included: they stay with the mailbox state. A message that did
 // not parse is in the slice with its Err, and the error satisfies errors.Is(err, ErrParse),
@@ -138,21 +158,45 @@ func (c *Client) UIDFetchAll(ctx context.Context, uidSet, items string) ([]*Mess
 }
 
 func (c *Client) fetchAll(ctx context.Context, uid bool, set, items string) ([]*Message, error) {
-	var out []*Message
-	var inv []Invalid
-	for m, err := range c.fetchEach(ctx, uid, set, items) {
-		if m == nil { // the command failed (the last thing yielded)
-			return out, err
-		}
-		if m.Err != nil {
-			inv = append(inv, m.Err.(*Error).Invalid...)
-		}
-		out = append(out, m)
+	var a args
+	s, i := a.str(set), a.str(items)
+	op, u := "FETCH", C.int(0)
+	if uid {
+		op, u = "UID FETCH", 1
 	}
-	if len(inv) > 0 {
-		return out, parseError("PARSE FETCH", CodeParse, inv)
+	col := &collector{t: &fetchTree{}}
+	h := cgo.NewHandle(col)
+	defer h.Delete()
+	_, err := c.cmd(ctx, op, &a, func(ch *C.imap_client, _ **C.imap_result) C.imap_code {
+		return C.libimap_go_fetch_each(ch, s, i, u, C.uintptr_t(h))
+	})
+	if col.panicked != nil {
+		panic(col.panicked)
 	}
-	return out, nil
+	if err != nil {
+		return col.msgs, err
+	}
+	if len(col.inv) > 0 {
+		return col.msgs, parseError("PARSE FETCH", CodeParse, col.inv)
+	}
+	return col.msgs, nil
+}
+
+// collector gathers FetchAll's messages, converted in the library's callback (the view is
+// valid only during it).
+type collector struct {
+	t        *fetchTree
+	msgs     []*Message
+	inv      []Invalid
+	panicked any
+}
+
+func (col *collector) add(m *C.imap_fetch_message) {
+	msg := goMessage(col.t, m)
+	if msg.Err != nil {
+		col.inv = append(col.inv, msg.Err.(*Error).Invalid...)
+	}
+	col.msgs = append(col.msgs, msg)
 }
 
 // fetchBatch is the most messages one imap_fetch_next gives.
@@ -164,6 +208,8 @@ func (c *Client) fetchEach(ctx context.Context, uid bool, set, items string) ite
 		op = "UID FETCH"
 	}
 	return func(yield func(*Message, error) bool) {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
 		var a args
 		s, i := a.str(set), a.str(items)
 		u := C.int32_t(0)
