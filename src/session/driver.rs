@@ -549,7 +549,7 @@ impl Session {
             // The caller waits for the result itself (see `Session::defer_next`).
             self.defer = false;
             let store = self.pending.is_empty();
-            let t = self.submit_as(cmd, table_name, Some(from), false, store)?;
+            let t = self.submit_as(cmd, table_name, Some(from), false, store, false)?;
             self.deferred = Some(t);
             return Ok(Outcome {
                 typ: String::new(),
