@@ -12,6 +12,10 @@
 #   CLIENTS="floor c go node imaplib"   a subset; a client whose program does not exist (or
 #                            whose toolchain is missing) is skipped with a note
 #   WORKLOADS="w1 w1s w2 w2e w3 w4 w5"  a subset
+#   PEERS=1                  also the peers go-imap v2 (benches/peers/goimap) and imapflow
+#                            (benches/peers/imapflow.mjs), fetched with go and npm into this
+#                            run's temporary directory (module and npm caches included), never
+#                            into the repository; CLIENTS may then name go-imap and imapflow
 #   IMAPSRV_DIR=/tmp/libimap-dovecot-bench, DOVECOT_IMAP_PORT=10145, DOVECOT_IMAPS_PORT=10995
 #                            the bench's Dovecot (tests/server/test-dovecot.sh), kept apart from
 #                            the tests' so its 90 MB of seeded mail survives between runs
@@ -27,14 +31,24 @@ export DOVECOT_IMAP_PORT=${DOVECOT_IMAP_PORT:-10145}
 export DOVECOT_IMAPS_PORT=${DOVECOT_IMAPS_PORT:-10995}
 ROUNDS=${ROUNDS:-3}
 ALL_CLIENTS="floor c go node imaplib"
+PEER_CLIENTS="go-imap imapflow"
+PEERS=${PEERS:-0}
 ALL_WORKLOADS="w1 w1s w2 w2e w3 w4 w5"
-CLIENTS=${CLIENTS:-$ALL_CLIENTS}
+if [ "$PEERS" = 1 ]; then
+  CLIENTS=${CLIENTS:-$ALL_CLIENTS $PEER_CLIENTS}
+  ALL_CLIENTS="$ALL_CLIENTS $PEER_CLIENTS"
+else
+  CLIENTS=${CLIENTS:-$ALL_CLIENTS}
+fi
 WORKLOADS=${WORKLOADS:-$ALL_WORKLOADS}
 note() { printf 'run.sh: %s\n' "$*" >&2; }
 
 case "$ROUNDS" in '' | *[!0-9]* | 0) note "ROUNDS must be a positive number"; exit 2 ;; esac
 for c in $CLIENTS; do
-  case " $ALL_CLIENTS " in *" $c "*) ;; *) note "unknown client $c (known: $ALL_CLIENTS)"; exit 2 ;; esac
+  case " $ALL_CLIENTS " in
+    *" $c "*) ;;
+    *) note "unknown client $c (known: $ALL_CLIENTS; with PEERS=1 also $PEER_CLIENTS)"; exit 2 ;;
+  esac
 done
 for w in $WORKLOADS; do
   case " $ALL_WORKLOADS " in *" $w "*) ;; *) note "unknown workload $w (known: $ALL_WORKLOADS)"; exit 2 ;; esac
@@ -127,6 +141,41 @@ if wants imaplib; then
     CMD[imaplib]="python3 $HERE/workloads/imaplib_w.py"
   else
     note "imaplib: python3 is not installed: skipped"
+  fi
+fi
+
+# The peers: fetched into $WORK only (go's module and build caches, npm's cache and install).
+if wants go-imap; then
+  if ! command -v go >/dev/null; then
+    note "go-imap: the go toolchain is not installed: skipped"
+  else
+    note "go-imap: go build (modules fetched into the run's temporary directory)"
+    cp -r "$HERE/peers/goimap" "$WORK/goimap"
+    if (cd "$WORK/goimap" && GOMODCACHE="$WORK/gomod" GOCACHE="$WORK/gocache" \
+          GOPATH="$WORK/gopath" GOFLAGS=-modcacherw GOTOOLCHAIN=local CGO_ENABLED=0 \
+          go build -o "$WORK/goimap-bench" .) > "$WORK/goimap-build.err" 2>&1; then
+      CMD[go-imap]="$WORK/goimap-bench"
+    else
+      cat "$WORK/goimap-build.err" >&2
+      note "go-imap: the build failed: skipped"
+    fi
+  fi
+fi
+if wants imapflow; then
+  if ! command -v npm >/dev/null || ! command -v node >/dev/null; then
+    note "imapflow: node or npm is not installed: skipped"
+  else
+    note "imapflow: npm ci into the run's temporary directory"
+    mkdir "$WORK/imapflow"
+    cp "$HERE/peers/imapflow.mjs" "$HERE/peers/package.json" "$HERE/peers/package-lock.json" \
+      "$WORK/imapflow/"
+    if (cd "$WORK/imapflow" && npm_config_cache="$WORK/npmcache" \
+          npm ci --no-audit --no-fund) > "$WORK/imapflow-install.err" 2>&1; then
+      CMD[imapflow]="node $WORK/imapflow/imapflow.mjs"
+    else
+      cat "$WORK/imapflow-install.err" >&2
+      note "imapflow: npm ci failed: skipped"
+    fi
   fi
 fi
 
