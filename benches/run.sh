@@ -129,11 +129,22 @@ if wants node; then
   elif ! command -v node >/dev/null; then
     note "node: node is not installed: skipped"
   else
-    if ! (cd "$ROOT/bindings/node" && node -e "require.resolve('koffi')") >/dev/null 2>&1; then
-      note "node: npm ci --omit=dev in bindings/node (koffi, as bindings/node/test.sh does)"
-      (cd "$ROOT/bindings/node" && npm ci --omit=dev --no-audit --no-fund >/dev/null)
-    fi
     CMD[node]="node $ROOT/bindings/node/bench/workloads.mjs"
+    if ! (cd "$ROOT/bindings/node" && node -e "require.resolve('koffi')") >/dev/null 2>&1; then
+      # the binding's own locked dependencies (koffi), into the run's temporary directory:
+      # the binding requires koffi from CommonJS, so NODE_PATH finds it there
+      note "node: npm ci --omit=dev of bindings/node's dependencies into the run's temporary directory"
+      mkdir "$WORK/nodedeps"
+      cp "$ROOT/bindings/node/package.json" "$ROOT/bindings/node/package-lock.json" "$WORK/nodedeps/"
+      if (cd "$WORK/nodedeps" && npm_config_cache="$WORK/npmcache" \
+            npm ci --omit=dev --no-audit --no-fund) > "$WORK/node-deps.err" 2>&1; then
+        export NODE_PATH=$WORK/nodedeps/node_modules
+      else
+        cat "$WORK/node-deps.err" >&2
+        note "node: npm ci failed: skipped"
+        unset 'CMD[node]'
+      fi
+    fi
   fi
 fi
 if wants imaplib; then
