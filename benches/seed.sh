@@ -15,6 +15,10 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${IMAPSRV_DIR:?IMAPSRV_DIR must be set (the instance benches/run.sh started)}"
 CONF=$IMAPSRV_DIR/dovecot.conf
+# the running server's address (tests/server/dovecot-up.sh writes it to $IMAPSRV_DIR/env)
+if [ -z "${DOVECOT_HOST:-}" ] || [ -z "${DOVECOT_IMAP_PORT:-}" ]; then
+  eval "$(grep -E '^DOVECOT_(HOST|IMAP_PORT)=' "$IMAPSRV_DIR/env")"
+fi
 USER_=user1
 VERSION=$(sed -n 's/^VERSION = "\(.*\)".*/\1/p' "$HERE/workloads/seed.py")
 
