@@ -649,9 +649,14 @@ func goACLEntry(t *fetchTree, c *C.imap_acl_entry) *ACLEntry {
 		return nil
 	}
 	g := &ACLEntry{}
+	fillACLEntry(t, c, g)
+	return g
+}
+
+// fillACLEntry sets *g from c (the elements of a slice are filled in place).
+func fillACLEntry(t *fetchTree, c *C.imap_acl_entry, g *ACLEntry) {
 	g.Identifier = bstr(c.identifier)
 	g.Rights = bstr(c.rights)
-	return g
 }
 
 // goACL converts an imap_acl_info (nil for NULL).
@@ -660,9 +665,14 @@ func goACL(t *fetchTree, c *C.imap_acl_info) *ACL {
 		return nil
 	}
 	g := &ACL{}
+	fillACL(t, c, g)
+	return g
+}
+
+// fillACL sets *g from c (the elements of a slice are filled in place).
+func fillACL(t *fetchTree, c *C.imap_acl_info, g *ACL) {
 	g.Mailbox, g.RawMailbox = mailboxName(c.mailbox)
 	g.Entries = goACLEntrySlice(t, c.entries, c.entry_count)
-	return g
 }
 
 // goAddress converts an imap_address (nil for NULL).
@@ -671,13 +681,18 @@ func goAddress(t *fetchTree, c *C.imap_address) *Address {
 		return nil
 	}
 	g := &Address{}
+	fillAddress(t, c, g)
+	return g
+}
+
+// fillAddress sets *g from c (the elements of a slice are filled in place).
+func fillAddress(t *fetchTree, c *C.imap_address, g *Address) {
 	g.Kind = AddressKind(c.kind)
 	g.RawName = bbytes(c.name)
 	g.Name = bstr(c.name_decoded)
 	g.ADL = bstr(c.adl)
 	g.Mailbox = bstr(c.mailbox)
 	g.Host = bstr(c.host)
-	return g
 }
 
 // goBinarySize converts an imap_binary_size (nil for NULL).
@@ -686,9 +701,14 @@ func goBinarySize(t *fetchTree, c *C.imap_binary_size) *BinarySize {
 		return nil
 	}
 	g := &BinarySize{}
+	fillBinarySize(t, c, g)
+	return g
+}
+
+// fillBinarySize sets *g from c (the elements of a slice are filled in place).
+func fillBinarySize(t *fetchTree, c *C.imap_binary_size, g *BinarySize) {
 	g.Part = u32s(c.part, c.part_count)
 	g.Size = uint64(c.size)
-	return g
 }
 
 // goBodyPart converts an imap_body_part (nil for NULL).
@@ -697,6 +717,12 @@ func goBodyPart(t *fetchTree, c *C.imap_body_part) *BodyPart {
 		return nil
 	}
 	g := &BodyPart{}
+	fillBodyPart(t, c, g)
+	return g
+}
+
+// fillBodyPart sets *g from c (the elements of a slice are filled in place).
+func fillBodyPart(t *fetchTree, c *C.imap_body_part, g *BodyPart) {
 	g.Multipart = c.multipart != 0
 	g.Type = bstr(c.media_type)
 	g.Subtype = bstr(c.subtype)
@@ -714,7 +740,6 @@ func goBodyPart(t *fetchTree, c *C.imap_body_part) *BodyPart {
 	g.Children = goBodyPartPtrs(t, c.children, c.child_count)
 	g.Part = goString(c.part)
 	g.finish(t, c)
-	return g
 }
 
 // goEnvelope converts an imap_envelope (nil for NULL).
@@ -723,6 +748,12 @@ func goEnvelope(t *fetchTree, c *C.imap_envelope) *Envelope {
 		return nil
 	}
 	g := &Envelope{}
+	fillEnvelope(t, c, g)
+	return g
+}
+
+// fillEnvelope sets *g from c (the elements of a slice are filled in place).
+func fillEnvelope(t *fetchTree, c *C.imap_envelope, g *Envelope) {
 	g.Date = bstr(c.date)
 	g.RawSubject = bbytes(c.subject)
 	g.Subject = bstr(c.subject_decoded)
@@ -735,7 +766,6 @@ func goEnvelope(t *fetchTree, c *C.imap_envelope) *Envelope {
 	g.InReplyTo = bstr(c.in_reply_to)
 	g.MessageID = bstr(c.message_id)
 	g.finish(t, c)
-	return g
 }
 
 // goESearch converts an imap_esearch_info (nil for NULL).
@@ -744,6 +774,12 @@ func goESearch(t *fetchTree, c *C.imap_esearch_info) *ESearch {
 		return nil
 	}
 	g := &ESearch{}
+	fillESearch(t, c, g)
+	return g
+}
+
+// fillESearch sets *g from c (the elements of a slice are filled in place).
+func fillESearch(t *fetchTree, c *C.imap_esearch_info, g *ESearch) {
 	g.Tag = bstr(c.tag)
 	g.UID = c.uid != 0
 	g.HasMin = c.has_min != 0
@@ -757,7 +793,6 @@ func goESearch(t *fetchTree, c *C.imap_esearch_info) *ESearch {
 	g.HasModSeq = c.has_modseq != 0
 	g.ModSeq = uint64(c.modseq)
 	g.Other = goESearchItemSlice(t, c.other, c.other_count)
-	return g
 }
 
 // goESearchItem converts an imap_esearch_item (nil for NULL).
@@ -766,9 +801,14 @@ func goESearchItem(t *fetchTree, c *C.imap_esearch_item) *ESearchItem {
 		return nil
 	}
 	g := &ESearchItem{}
+	fillESearchItem(t, c, g)
+	return g
+}
+
+// fillESearchItem sets *g from c (the elements of a slice are filled in place).
+func fillESearchItem(t *fetchTree, c *C.imap_esearch_item, g *ESearchItem) {
 	g.Name = bstr(c.name)
 	g.Value = bstr(c.value)
-	return g
 }
 
 // goMessage converts an imap_fetch_message (nil for NULL).
@@ -777,6 +817,12 @@ func goMessage(t *fetchTree, c *C.imap_fetch_message) *Message {
 		return nil
 	}
 	g := &Message{}
+	fillMessage(t, c, g)
+	return g
+}
+
+// fillMessage sets *g from c (the elements of a slice are filled in place).
+func fillMessage(t *fetchTree, c *C.imap_fetch_message, g *Message) {
 	g.Seq = uint32(c.seq)
 	g.HasUID = c.has_uid != 0
 	g.UID = uint32(c.uid)
@@ -796,7 +842,6 @@ func goMessage(t *fetchTree, c *C.imap_fetch_message) *Message {
 	g.RawBytes = bbytes(c.raw)
 	g.Quirks = Quirk(c.quirks)
 	g.finish(t, c)
-	return g
 }
 
 // goInvalid converts an imap_invalid (nil for NULL).
@@ -805,10 +850,15 @@ func goInvalid(t *fetchTree, c *C.imap_invalid) *Invalid {
 		return nil
 	}
 	g := &Invalid{}
+	fillInvalid(t, c, g)
+	return g
+}
+
+// fillInvalid sets *g from c (the elements of a slice are filled in place).
+func fillInvalid(t *fetchTree, c *C.imap_invalid, g *Invalid) {
 	g.Kind = InvalidKind(c.kind)
 	g.Message = goString(c.message)
 	g.Raw = bbytes(c.raw)
-	return g
 }
 
 // goListEntry converts an imap_list_entry (nil for NULL).
@@ -817,11 +867,16 @@ func goListEntry(t *fetchTree, c *C.imap_list_entry) *ListEntry {
 		return nil
 	}
 	g := &ListEntry{}
+	fillListEntry(t, c, g)
+	return g
+}
+
+// fillListEntry sets *g from c (the elements of a slice are filled in place).
+func fillListEntry(t *fetchTree, c *C.imap_list_entry, g *ListEntry) {
 	g.Attributes = bstrs(c.attributes, c.attribute_count)
 	g.Delimiter = byte(c.delimiter)
 	g.Name, g.RawName = mailboxName(c.mailbox)
 	g.Extended = bstrs(c.extended, c.extended_count)
-	return g
 }
 
 // goListRights converts an imap_listrights_info (nil for NULL).
@@ -830,11 +885,16 @@ func goListRights(t *fetchTree, c *C.imap_listrights_info) *ListRights {
 		return nil
 	}
 	g := &ListRights{}
+	fillListRights(t, c, g)
+	return g
+}
+
+// fillListRights sets *g from c (the elements of a slice are filled in place).
+func fillListRights(t *fetchTree, c *C.imap_listrights_info, g *ListRights) {
 	g.Mailbox, g.RawMailbox = mailboxName(c.mailbox)
 	g.Identifier = bstr(c.identifier)
 	g.Required = bstr(c.required)
 	g.Optional = bstrs(c.optional, c.optional_count)
-	return g
 }
 
 // goMailboxInfo converts an imap_mailbox_info (nil for NULL).
@@ -843,6 +903,12 @@ func goMailboxInfo(t *fetchTree, c *C.imap_mailbox_info) *MailboxInfo {
 		return nil
 	}
 	g := &MailboxInfo{}
+	fillMailboxInfo(t, c, g)
+	return g
+}
+
+// fillMailboxInfo sets *g from c (the elements of a slice are filled in place).
+func fillMailboxInfo(t *fetchTree, c *C.imap_mailbox_info, g *MailboxInfo) {
 	g.HasExists = c.has_exists != 0
 	g.Exists = uint32(c.exists)
 	g.HasRecent = c.has_recent != 0
@@ -864,7 +930,6 @@ func goMailboxInfo(t *fetchTree, c *C.imap_mailbox_info) *MailboxInfo {
 	g.NoModSeq = c.no_modseq != 0
 	g.Invalid = goInvalidSlice(t, c.invalid, c.invalid_count)
 	g.finish(t, c)
-	return g
 }
 
 // goMailboxQuota converts an imap_mailbox_quota (nil for NULL).
@@ -873,10 +938,15 @@ func goMailboxQuota(t *fetchTree, c *C.imap_mailbox_quota) *MailboxQuota {
 		return nil
 	}
 	g := &MailboxQuota{}
+	fillMailboxQuota(t, c, g)
+	return g
+}
+
+// fillMailboxQuota sets *g from c (the elements of a slice are filled in place).
+func fillMailboxQuota(t *fetchTree, c *C.imap_mailbox_quota, g *MailboxQuota) {
 	g.Mailbox, g.RawMailbox = mailboxName(c.mailbox)
 	g.Roots = bstrs(c.roots, c.root_count)
 	g.Quotas = goQuotaSlice(t, c.quotas, c.quota_count)
-	return g
 }
 
 // goMetadataEntry converts an imap_metadata_entry (nil for NULL).
@@ -885,9 +955,14 @@ func goMetadataEntry(t *fetchTree, c *C.imap_metadata_entry) *MetadataEntry {
 		return nil
 	}
 	g := &MetadataEntry{}
+	fillMetadataEntry(t, c, g)
+	return g
+}
+
+// fillMetadataEntry sets *g from c (the elements of a slice are filled in place).
+func fillMetadataEntry(t *fetchTree, c *C.imap_metadata_entry, g *MetadataEntry) {
 	g.Name = bstr(c.name)
 	g.Value = bbytes(c.value)
-	return g
 }
 
 // goMetadata converts an imap_metadata_info (nil for NULL).
@@ -896,9 +971,14 @@ func goMetadata(t *fetchTree, c *C.imap_metadata_info) *Metadata {
 		return nil
 	}
 	g := &Metadata{}
+	fillMetadata(t, c, g)
+	return g
+}
+
+// fillMetadata sets *g from c (the elements of a slice are filled in place).
+func fillMetadata(t *fetchTree, c *C.imap_metadata_info, g *Metadata) {
 	g.Mailbox, g.RawMailbox = mailboxName(c.mailbox)
 	g.Entries = goMetadataEntrySlice(t, c.entries, c.entry_count)
-	return g
 }
 
 // goMyRights converts an imap_myrights_info (nil for NULL).
@@ -907,9 +987,14 @@ func goMyRights(t *fetchTree, c *C.imap_myrights_info) *MyRights {
 		return nil
 	}
 	g := &MyRights{}
+	fillMyRights(t, c, g)
+	return g
+}
+
+// fillMyRights sets *g from c (the elements of a slice are filled in place).
+func fillMyRights(t *fetchTree, c *C.imap_myrights_info, g *MyRights) {
 	g.Mailbox, g.RawMailbox = mailboxName(c.mailbox)
 	g.Rights = bstr(c.rights)
-	return g
 }
 
 // goNamespace converts an imap_namespace_entry (nil for NULL).
@@ -918,10 +1003,15 @@ func goNamespace(t *fetchTree, c *C.imap_namespace_entry) *Namespace {
 		return nil
 	}
 	g := &Namespace{}
+	fillNamespace(t, c, g)
+	return g
+}
+
+// fillNamespace sets *g from c (the elements of a slice are filled in place).
+func fillNamespace(t *fetchTree, c *C.imap_namespace_entry, g *Namespace) {
 	g.Prefix = bstr(c.prefix)
 	g.Delimiter = byte(c.delimiter)
 	g.Extensions = bstrs(c.extensions, c.extension_count)
-	return g
 }
 
 // goNamespaces converts an imap_namespace_info (nil for NULL).
@@ -930,10 +1020,15 @@ func goNamespaces(t *fetchTree, c *C.imap_namespace_info) *Namespaces {
 		return nil
 	}
 	g := &Namespaces{}
+	fillNamespaces(t, c, g)
+	return g
+}
+
+// fillNamespaces sets *g from c (the elements of a slice are filled in place).
+func fillNamespaces(t *fetchTree, c *C.imap_namespace_info, g *Namespaces) {
 	g.Personal = goNamespaceSlice(t, c.personal, c.personal_count)
 	g.Other = goNamespaceSlice(t, c.other, c.other_count)
 	g.Shared = goNamespaceSlice(t, c.shared, c.shared_count)
-	return g
 }
 
 // goParam converts an imap_param (nil for NULL).
@@ -942,9 +1037,14 @@ func goParam(t *fetchTree, c *C.imap_param) *Param {
 		return nil
 	}
 	g := &Param{}
+	fillParam(t, c, g)
+	return g
+}
+
+// fillParam sets *g from c (the elements of a slice are filled in place).
+func fillParam(t *fetchTree, c *C.imap_param, g *Param) {
 	g.Name = bstr(c.name)
 	g.Value = bstr(c.value)
-	return g
 }
 
 // goQuota converts an imap_quota_info (nil for NULL).
@@ -953,9 +1053,14 @@ func goQuota(t *fetchTree, c *C.imap_quota_info) *Quota {
 		return nil
 	}
 	g := &Quota{}
+	fillQuota(t, c, g)
+	return g
+}
+
+// fillQuota sets *g from c (the elements of a slice are filled in place).
+func fillQuota(t *fetchTree, c *C.imap_quota_info, g *Quota) {
 	g.Root = bstr(c.root)
 	g.Resources = goQuotaResourceSlice(t, c.resources, c.resource_count)
-	return g
 }
 
 // goQuotaResource converts an imap_quota_resource (nil for NULL).
@@ -964,10 +1069,15 @@ func goQuotaResource(t *fetchTree, c *C.imap_quota_resource) *QuotaResource {
 		return nil
 	}
 	g := &QuotaResource{}
+	fillQuotaResource(t, c, g)
+	return g
+}
+
+// fillQuotaResource sets *g from c (the elements of a slice are filled in place).
+func fillQuotaResource(t *fetchTree, c *C.imap_quota_resource, g *QuotaResource) {
 	g.Name = bstr(c.name)
 	g.Usage = uint64(c.usage)
 	g.Limit = uint64(c.limit)
-	return g
 }
 
 // goQuotaRoot converts an imap_quotaroot_info (nil for NULL).
@@ -976,9 +1086,14 @@ func goQuotaRoot(t *fetchTree, c *C.imap_quotaroot_info) *QuotaRoot {
 		return nil
 	}
 	g := &QuotaRoot{}
+	fillQuotaRoot(t, c, g)
+	return g
+}
+
+// fillQuotaRoot sets *g from c (the elements of a slice are filled in place).
+func fillQuotaRoot(t *fetchTree, c *C.imap_quotaroot_info, g *QuotaRoot) {
 	g.Mailbox, g.RawMailbox = mailboxName(c.mailbox)
 	g.Roots = bstrs(c.roots, c.root_count)
-	return g
 }
 
 // goRawItem converts an imap_raw_item (nil for NULL).
@@ -987,9 +1102,14 @@ func goRawItem(t *fetchTree, c *C.imap_raw_item) *RawItem {
 		return nil
 	}
 	g := &RawItem{}
+	fillRawItem(t, c, g)
+	return g
+}
+
+// fillRawItem sets *g from c (the elements of a slice are filled in place).
+func fillRawItem(t *fetchTree, c *C.imap_raw_item, g *RawItem) {
 	g.Name = bstr(c.name)
 	g.Value = bbytes(c.raw)
-	return g
 }
 
 // goResponseCode converts an imap_response_code (nil for NULL).
@@ -998,6 +1118,12 @@ func goResponseCode(t *fetchTree, c *C.imap_response_code) *ResponseCode {
 		return nil
 	}
 	g := &ResponseCode{}
+	fillResponseCode(t, c, g)
+	return g
+}
+
+// fillResponseCode sets *g from c (the elements of a slice are filled in place).
+func fillResponseCode(t *fetchTree, c *C.imap_response_code, g *ResponseCode) {
 	g.Kind = ResponseCodeKind(c.kind)
 	g.Name = bstr(c.name)
 	g.Data = bbytes(c.data)
@@ -1006,7 +1132,6 @@ func goResponseCode(t *fetchTree, c *C.imap_response_code) *ResponseCode {
 	g.UIDs = seqSet(c.uids, c.uid_count)
 	g.SourceUIDs = seqSet(c.source_uids, c.source_uid_count)
 	g.HasNumber = c.has_number != 0
-	return g
 }
 
 // goSearchResult converts an imap_search_result (nil for NULL).
@@ -1015,10 +1140,15 @@ func goSearchResult(t *fetchTree, c *C.imap_search_result) *SearchResult {
 		return nil
 	}
 	g := &SearchResult{}
+	fillSearchResult(t, c, g)
+	return g
+}
+
+// fillSearchResult sets *g from c (the elements of a slice are filled in place).
+func fillSearchResult(t *fetchTree, c *C.imap_search_result, g *SearchResult) {
 	g.IDs = append([]uint32{}, u32s(c.ids, c.count)...)
 	g.HasModSeq = c.has_modseq != 0
 	g.ModSeq = uint64(c.modseq)
-	return g
 }
 
 // goSection converts an imap_section (nil for NULL).
@@ -1027,6 +1157,12 @@ func goSection(t *fetchTree, c *C.imap_section) *Section {
 		return nil
 	}
 	g := &Section{}
+	fillSection(t, c, g)
+	return g
+}
+
+// fillSection sets *g from c (the elements of a slice are filled in place).
+func fillSection(t *fetchTree, c *C.imap_section, g *Section) {
 	g.Kind = SectionKind(c.kind)
 	g.Spec = bstr(c.spec)
 	g.Part = u32s(c.part, c.part_count)
@@ -1037,7 +1173,6 @@ func goSection(t *fetchTree, c *C.imap_section) *Section {
 	g.Data = bbytes(c.data)
 	g.Streamed = c.streamed != 0
 	g.StreamedSize = uint64(c.streamed_size)
-	return g
 }
 
 // goMailboxStatus converts an imap_status_info (nil for NULL).
@@ -1046,6 +1181,12 @@ func goMailboxStatus(t *fetchTree, c *C.imap_status_info) *MailboxStatus {
 		return nil
 	}
 	g := &MailboxStatus{}
+	fillMailboxStatus(t, c, g)
+	return g
+}
+
+// fillMailboxStatus sets *g from c (the elements of a slice are filled in place).
+func fillMailboxStatus(t *fetchTree, c *C.imap_status_info, g *MailboxStatus) {
 	g.Mailbox, g.RawMailbox = mailboxName(c.mailbox)
 	g.HasMessages = c.has_messages != 0
 	g.Messages = uint32(c.messages)
@@ -1064,7 +1205,6 @@ func goMailboxStatus(t *fetchTree, c *C.imap_status_info) *MailboxStatus {
 	g.HasSize = c.has_size != 0
 	g.Size = uint64(c.size)
 	g.finish(t, c)
-	return g
 }
 
 // cParseCode calls imap_parse_code.
@@ -1202,156 +1342,266 @@ func goStatusList(l *C.imap_status_list) ([]MailboxStatus, []Invalid) {
 	return goMailboxStatusSlice(nil, l.entries, l.count), goInvalidSlice(nil, l.invalid, l.invalid_count)
 }
 
-func goBodyPartPtrs(t *fetchTree, p **C.imap_body_part, n C.size_t) (out []*BodyPart) {
-	for _, c := range ptrs(p, n) {
-		out = append(out, goBodyPart(t, c))
+func goBodyPartPtrs(t *fetchTree, p **C.imap_body_part, n C.size_t) []*BodyPart {
+	cs := ptrs(p, n)
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]*BodyPart, len(cs))
+	for i, c := range cs {
+		out[i] = goBodyPart(t, c)
 	}
 	return out
 }
 
-func goACLSlice(t *fetchTree, p **C.imap_acl_info, n C.size_t) (out []ACL) {
-	for _, c := range ptrs(p, n) {
-		out = append(out, *goACL(t, c))
+func goACLSlice(t *fetchTree, p **C.imap_acl_info, n C.size_t) []ACL {
+	cs := ptrs(p, n)
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]ACL, len(cs))
+	for i, c := range cs {
+		fillACL(t, c, &out[i])
 	}
 	return out
 }
 
-func goACLEntrySlice(t *fetchTree, p **C.imap_acl_entry, n C.size_t) (out []ACLEntry) {
-	for _, c := range ptrs(p, n) {
-		out = append(out, *goACLEntry(t, c))
+func goACLEntrySlice(t *fetchTree, p **C.imap_acl_entry, n C.size_t) []ACLEntry {
+	cs := ptrs(p, n)
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]ACLEntry, len(cs))
+	for i, c := range cs {
+		fillACLEntry(t, c, &out[i])
 	}
 	return out
 }
 
-func goAddressSlice(t *fetchTree, p **C.imap_address, n C.size_t) (out []Address) {
-	for _, c := range ptrs(p, n) {
-		out = append(out, *goAddress(t, c))
+func goAddressSlice(t *fetchTree, p **C.imap_address, n C.size_t) []Address {
+	cs := ptrs(p, n)
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]Address, len(cs))
+	for i, c := range cs {
+		fillAddress(t, c, &out[i])
 	}
 	return out
 }
 
-func goBinarySizeSlice(t *fetchTree, p **C.imap_binary_size, n C.size_t) (out []BinarySize) {
-	for _, c := range ptrs(p, n) {
-		out = append(out, *goBinarySize(t, c))
+func goBinarySizeSlice(t *fetchTree, p **C.imap_binary_size, n C.size_t) []BinarySize {
+	cs := ptrs(p, n)
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]BinarySize, len(cs))
+	for i, c := range cs {
+		fillBinarySize(t, c, &out[i])
 	}
 	return out
 }
 
-func goESearchSlice(t *fetchTree, p **C.imap_esearch_info, n C.size_t) (out []ESearch) {
-	for _, c := range ptrs(p, n) {
-		out = append(out, *goESearch(t, c))
+func goESearchSlice(t *fetchTree, p **C.imap_esearch_info, n C.size_t) []ESearch {
+	cs := ptrs(p, n)
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]ESearch, len(cs))
+	for i, c := range cs {
+		fillESearch(t, c, &out[i])
 	}
 	return out
 }
 
-func goESearchItemSlice(t *fetchTree, p **C.imap_esearch_item, n C.size_t) (out []ESearchItem) {
-	for _, c := range ptrs(p, n) {
-		out = append(out, *goESearchItem(t, c))
+func goESearchItemSlice(t *fetchTree, p **C.imap_esearch_item, n C.size_t) []ESearchItem {
+	cs := ptrs(p, n)
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]ESearchItem, len(cs))
+	for i, c := range cs {
+		fillESearchItem(t, c, &out[i])
 	}
 	return out
 }
 
-func goInvalidSlice(t *fetchTree, p **C.imap_invalid, n C.size_t) (out []Invalid) {
-	for _, c := range ptrs(p, n) {
-		out = append(out, *goInvalid(t, c))
+func goInvalidSlice(t *fetchTree, p **C.imap_invalid, n C.size_t) []Invalid {
+	cs := ptrs(p, n)
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]Invalid, len(cs))
+	for i, c := range cs {
+		fillInvalid(t, c, &out[i])
 	}
 	return out
 }
 
-func goListEntrySlice(t *fetchTree, p **C.imap_list_entry, n C.size_t) (out []ListEntry) {
-	for _, c := range ptrs(p, n) {
-		out = append(out, *goListEntry(t, c))
+func goListEntrySlice(t *fetchTree, p **C.imap_list_entry, n C.size_t) []ListEntry {
+	cs := ptrs(p, n)
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]ListEntry, len(cs))
+	for i, c := range cs {
+		fillListEntry(t, c, &out[i])
 	}
 	return out
 }
 
-func goListRightsSlice(t *fetchTree, p **C.imap_listrights_info, n C.size_t) (out []ListRights) {
-	for _, c := range ptrs(p, n) {
-		out = append(out, *goListRights(t, c))
+func goListRightsSlice(t *fetchTree, p **C.imap_listrights_info, n C.size_t) []ListRights {
+	cs := ptrs(p, n)
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]ListRights, len(cs))
+	for i, c := range cs {
+		fillListRights(t, c, &out[i])
 	}
 	return out
 }
 
-func goMailboxStatusSlice(t *fetchTree, p **C.imap_status_info, n C.size_t) (out []MailboxStatus) {
-	for _, c := range ptrs(p, n) {
-		out = append(out, *goMailboxStatus(t, c))
+func goMailboxStatusSlice(t *fetchTree, p **C.imap_status_info, n C.size_t) []MailboxStatus {
+	cs := ptrs(p, n)
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]MailboxStatus, len(cs))
+	for i, c := range cs {
+		fillMailboxStatus(t, c, &out[i])
 	}
 	return out
 }
 
-func goMetadataSlice(t *fetchTree, p **C.imap_metadata_info, n C.size_t) (out []Metadata) {
-	for _, c := range ptrs(p, n) {
-		out = append(out, *goMetadata(t, c))
+func goMetadataSlice(t *fetchTree, p **C.imap_metadata_info, n C.size_t) []Metadata {
+	cs := ptrs(p, n)
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]Metadata, len(cs))
+	for i, c := range cs {
+		fillMetadata(t, c, &out[i])
 	}
 	return out
 }
 
-func goMetadataEntrySlice(t *fetchTree, p **C.imap_metadata_entry, n C.size_t) (out []MetadataEntry) {
-	for _, c := range ptrs(p, n) {
-		out = append(out, *goMetadataEntry(t, c))
+func goMetadataEntrySlice(t *fetchTree, p **C.imap_metadata_entry, n C.size_t) []MetadataEntry {
+	cs := ptrs(p, n)
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]MetadataEntry, len(cs))
+	for i, c := range cs {
+		fillMetadataEntry(t, c, &out[i])
 	}
 	return out
 }
 
-func goMyRightsSlice(t *fetchTree, p **C.imap_myrights_info, n C.size_t) (out []MyRights) {
-	for _, c := range ptrs(p, n) {
-		out = append(out, *goMyRights(t, c))
+func goMyRightsSlice(t *fetchTree, p **C.imap_myrights_info, n C.size_t) []MyRights {
+	cs := ptrs(p, n)
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]MyRights, len(cs))
+	for i, c := range cs {
+		fillMyRights(t, c, &out[i])
 	}
 	return out
 }
 
-func goNamespaceSlice(t *fetchTree, p **C.imap_namespace_entry, n C.size_t) (out []Namespace) {
-	for _, c := range ptrs(p, n) {
-		out = append(out, *goNamespace(t, c))
+func goNamespaceSlice(t *fetchTree, p **C.imap_namespace_entry, n C.size_t) []Namespace {
+	cs := ptrs(p, n)
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]Namespace, len(cs))
+	for i, c := range cs {
+		fillNamespace(t, c, &out[i])
 	}
 	return out
 }
 
-func goNamespacesSlice(t *fetchTree, p **C.imap_namespace_info, n C.size_t) (out []Namespaces) {
-	for _, c := range ptrs(p, n) {
-		out = append(out, *goNamespaces(t, c))
+func goNamespacesSlice(t *fetchTree, p **C.imap_namespace_info, n C.size_t) []Namespaces {
+	cs := ptrs(p, n)
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]Namespaces, len(cs))
+	for i, c := range cs {
+		fillNamespaces(t, c, &out[i])
 	}
 	return out
 }
 
-func goParamSlice(t *fetchTree, p **C.imap_param, n C.size_t) (out []Param) {
-	for _, c := range ptrs(p, n) {
-		out = append(out, *goParam(t, c))
+func goParamSlice(t *fetchTree, p **C.imap_param, n C.size_t) []Param {
+	cs := ptrs(p, n)
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]Param, len(cs))
+	for i, c := range cs {
+		fillParam(t, c, &out[i])
 	}
 	return out
 }
 
-func goQuotaSlice(t *fetchTree, p **C.imap_quota_info, n C.size_t) (out []Quota) {
-	for _, c := range ptrs(p, n) {
-		out = append(out, *goQuota(t, c))
+func goQuotaSlice(t *fetchTree, p **C.imap_quota_info, n C.size_t) []Quota {
+	cs := ptrs(p, n)
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]Quota, len(cs))
+	for i, c := range cs {
+		fillQuota(t, c, &out[i])
 	}
 	return out
 }
 
-func goQuotaResourceSlice(t *fetchTree, p **C.imap_quota_resource, n C.size_t) (out []QuotaResource) {
-	for _, c := range ptrs(p, n) {
-		out = append(out, *goQuotaResource(t, c))
+func goQuotaResourceSlice(t *fetchTree, p **C.imap_quota_resource, n C.size_t) []QuotaResource {
+	cs := ptrs(p, n)
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]QuotaResource, len(cs))
+	for i, c := range cs {
+		fillQuotaResource(t, c, &out[i])
 	}
 	return out
 }
 
-func goQuotaRootSlice(t *fetchTree, p **C.imap_quotaroot_info, n C.size_t) (out []QuotaRoot) {
-	for _, c := range ptrs(p, n) {
-		out = append(out, *goQuotaRoot(t, c))
+func goQuotaRootSlice(t *fetchTree, p **C.imap_quotaroot_info, n C.size_t) []QuotaRoot {
+	cs := ptrs(p, n)
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]QuotaRoot, len(cs))
+	for i, c := range cs {
+		fillQuotaRoot(t, c, &out[i])
 	}
 	return out
 }
 
-func goRawItemSlice(t *fetchTree, p **C.imap_raw_item, n C.size_t) (out []RawItem) {
-	for _, c := range ptrs(p, n) {
-		out = append(out, *goRawItem(t, c))
+func goRawItemSlice(t *fetchTree, p **C.imap_raw_item, n C.size_t) []RawItem {
+	cs := ptrs(p, n)
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]RawItem, len(cs))
+	for i, c := range cs {
+		fillRawItem(t, c, &out[i])
 	}
 	return out
 }
 
-func goSectionSlice(t *fetchTree, p **C.imap_section, n C.size_t) (out []Section) {
-	for _, c := range ptrs(p, n) {
-		out = append(out, *goSection(t, c))
+func goSectionSlice(t *fetchTree, p **C.imap_section, n C.size_t) []Section {
+	cs := ptrs(p, n)
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]Section, len(cs))
+	for i, c := range cs {
+		fillSection(t, c, &out[i])
 	}
 	return out
 }
