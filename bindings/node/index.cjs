@@ -14,7 +14,7 @@
 //  - interrupt() is imap_interrupt (sticky: a call that has not yet entered C is ended too),
 //    IDLE waits are ended by imap_wake.
 
-const { koffi, fn, types, protos, enums, defines, decode, array, isNull, libraryPath } = require('./lib/native.cjs');
+const { koffi, fn, types, protos, enums, defines, decode, array, isNull, libraryPath, copyBytes, utf8, cString, memcpy } = require('./lib/native.cjs');
 
 /** Status codes of the C ABI (enum imap_code), by short name. */
 const Code = Object.freeze({ ...enums.imap_code });
@@ -75,50 +75,115 @@ async function asyncEx(f, args) {
   return [rc, takeString(err[0])];
 }
 
-/** Copies `len` bytes at native address `ptr` into a new Buffer (never a view). */
-function copyBytes(ptr, len) {
-  const n = Number(len);
-  if (isNull(ptr) || n === 0) return Buffer.alloc(0);
-  const out = Buffer.allocUnsafe(n);
-  out.set(new Uint8Array(koffi.view(ptr, n)));
-  return out;
-}
+// Literals of at least VIEW_MIN bytes (message bodies) reach JS without a copy: their Buffer
+// is a view of the result's native memory (koffi.view, an external ArrayBuffer), and the
+// result stays allocated as long as any of those ArrayBuffers is reachable. Each view's
+// ArrayBuffer holds (through a private WeakMap) the result's holder, which resultOwner
+// watches: the result is freed once the holder, hence every view, is garbage-collected.
+// Nothing can outlive the memory it reads: a Buffer made over a view (subarray, new
+// Uint8Array(buf.buffer)) holds the same ArrayBuffer, and structuredClone / postMessage copy
+// such ArrayBuffers (they are never detached or shared: test/views.test.mjs).
+// V8 does not count native memory: a loop that drops results held by views would only free
+// them at the next full collection, which a small JS heap postpones without bound. So the
+// bytes of the results held by views (dropped or not, until their finalizer runs) are counted:
+// above VIEW_BUDGET, results are copied instead (and freed at once) until the collector has
+// freed enough; a result is always viewed when none is held (one large FETCH kept in memory).
+// `zeroCopy: false` copies everything. Smaller data (lines, short literals) is copied into one
+// Buffer per result.
+const VIEW_MIN = 1024;
+const VIEW_BUDGET = 32 * 2 ** 20;
+let viewBytes = 0; // literal bytes of the results held by views
+const viewHolder = new WeakMap(); // ArrayBuffer → the holder of its result
+const resultOwner = new FinalizationRegistry(([r, n]) => {
+  viewBytes -= n;
+  fn.imap_result_free(r);
+});
+const ITEM = enums.imap_item_kind;
 
-/** Reads an imap_result into an ImapResponse; the caller frees the result. */
-function readResult(r) {
+/**
+ * Reads an imap_result into an ImapResponse. With `adopt`, the result is the ImapResponse's
+ * to free: at once when no view of it was made, else when the last view is collected; without,
+ * every byte is copied and the caller frees the result.
+ */
+function readResult(r, adopt = false, views = adopt) {
   const count = Number(fn.imap_result_count(r));
-  const data = new Array(count);
+  const items = new Array(count);
+  let copied = 0;
+  let large = 0; // bytes of the literals a view would take
+  let small = 0;
   for (let i = 0; i < count; i++) {
     const it = decode(fn.imap_result_item(r, i), 'imap_item');
-    if (it === null || it.kind === enums.imap_item_kind.NONE) data[i] = null;
-    else if (it.kind === enums.imap_item_kind.LINE) data[i] = copyBytes(it.data, it.len);
+    items[i] = it;
+    if (it === null || it.kind === ITEM.NONE) continue;
+    copied += Number(it.len);
+    if (it.kind !== ITEM.LITERAL || isNull(it.literal)) continue;
+    if (it.literal_len >= VIEW_MIN) large += Number(it.literal_len);
+    else small += Number(it.literal_len);
+  }
+  const viewed = views && large > 0 && (viewBytes === 0 || viewBytes + large <= VIEW_BUDGET) ? large : 0;
+  copied += small + (large - viewed);
+  // one Buffer for every copied byte (pooled when small, as Buffer.from does)
+  const slab = Buffer.allocUnsafe(copied);
+  let off = 0;
+  const copy = (ptr, len) => {
+    const n = Number(len);
+    const b = slab.subarray(off, off + n);
+    if (n > 0) memcpy(b, ptr, n);
+    off += n;
+    return b;
+  };
+  const holder = viewed > 0 ? {} : null;
+  const view = (ptr, len) => {
+    const ab = koffi.view(ptr, Number(len));
+    viewHolder.set(ab, holder);
+    return Buffer.from(ab);
+  };
+  const data = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const it = items[i];
+    if (it === null || it.kind === ITEM.NONE) data[i] = null;
+    else if (it.kind === ITEM.LINE) data[i] = copy(it.data, it.len);
     // a literal streamed to the literal handler has no bytes (literal NULL), only its size
-    else if (isNull(it.literal)) data[i] = [copyBytes(it.data, it.len), null, Number(it.literal_len)];
-    else data[i] = [copyBytes(it.data, it.len), copyBytes(it.literal, it.literal_len)];
+    else if (isNull(it.literal)) data[i] = [copy(it.data, it.len), null, Number(it.literal_len)];
+    else data[i] = [copy(it.data, it.len), holder !== null && it.literal_len >= VIEW_MIN ? view(it.literal, it.literal_len) : copy(it.literal, it.literal_len)];
   }
   const textLen = [0];
   const textPtr = fn.imap_result_text(r, textLen);
   const codeLen = [0];
   const codePtr = fn.imap_result_code_data(r, codeLen);
   const code = fn.imap_result_code(r);
-  return {
+  const out = {
     type: fn.imap_result_type(r),
     data,
     status: fn.imap_result_status(r),
-    text: copyBytes(textPtr, textLen[0]).toString('utf8'),
+    text: utf8(textPtr, textLen[0]),
     code,
-    codeData: code === null ? null : copyBytes(codePtr, codeLen[0]).toString('utf8'),
+    codeData: code === null ? null : utf8(codePtr, codeLen[0]),
     parsedCode: code === null ? null : readCode(r),
   };
+  if (adopt) {
+    if (holder === null) fn.imap_result_free(r);
+    else {
+      viewBytes += viewed;
+      resultOwner.register(holder, [r, viewed]);
+    }
+  }
+  return out;
 }
 
-/** Reads and frees an imap_result (null for a NULL pointer). */
-function takeResult(p) {
+/**
+ * Reads and frees (or hands to its views, see readResult; `views` false: every byte copied)
+ * an imap_result; null for NULL.
+ */
+function takeResult(p, views = true) {
   if (isNull(p)) return null;
+  let adopted = false;
   try {
-    return readResult(p);
+    const out = readResult(p, true, views);
+    adopted = true;
+    return out;
   } finally {
-    fn.imap_result_free(p);
+    if (!adopted) fn.imap_result_free(p);
   }
 }
 
@@ -143,7 +208,7 @@ async function withNative(bytes, f) {
 function takeString(p) {
   if (isNull(p)) return null;
   try {
-    return koffi.decode(p, 'char', -1);
+    return cString(p);
   } finally {
     fn.imap_string_free(p);
   }
@@ -271,8 +336,8 @@ function buildArgs(spec, args) {
 /** imap_bytes → Buffer (a copy), or null for NIL. */
 const pbytes = (b) => (isNull(b.data) ? null : copyBytes(b.data, b.len));
 /** imap_bytes → string (UTF-8), or null for NIL. */
-const ptext = (b) => (isNull(b.data) ? null : Number(b.len) === 0 ? '' : Buffer.from(koffi.view(b.data, Number(b.len))).toString('utf8'));
-const cstr = (p) => (isNull(p) ? '' : koffi.decode(p, 'char', -1));
+const ptext = (b) => (isNull(b.data) ? null : utf8(b.data, b.len));
+const cstr = cString;
 const opt = (has, v, f = (x) => x) => (has ? f(v) : null);
 const lower = (s) => (s === null ? null : s.toLowerCase());
 const pu64 = (v) => Number(v); // sizes and counts: exact below 2^53
@@ -856,13 +921,16 @@ class Client {
   #closing = false;
   #aborted = false;
   #closePromise = null;
+  #zeroCopy = true; // large literals as views of the native result (options.zeroCopy)
   #last = { state: 'LOGOUT', capabilities: [], protocolVersion: null, welcome: null, isReadOnly: false };
 
   /** Use `Client.connect(options)`; the constructor only creates and configures the handle. */
   constructor(options = {}) {
     if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
     this.options = { ...options };
-    const { ca, cert, key, insecure, timeout, connectTimeout, callTimeout, minRate, debug, trace, limits, mailboxEncoding, logger } = options;
+    const { ca, cert, key, insecure, timeout, connectTimeout, callTimeout, minRate, debug, trace, limits, mailboxEncoding, logger, zeroCopy } = options;
+    if (zeroCopy !== undefined && zeroCopy !== null && typeof zeroCopy !== 'boolean') throw new TypeError('zeroCopy must be a boolean');
+    this.#zeroCopy = zeroCopy !== false;
     if (typeof trace === 'function') throw new TypeError('libimap: pass a `logger` object ({ debug, info, warn, error }) instead of a trace function');
     if (logger !== undefined && logger !== null && logger !== false && typeof logger !== 'object') throw new TypeError('logger must be an object with debug/info/warn/error methods');
     const positive = (v, w) => (v === undefined || v === null ? undefined : v > 0 ? ms(v, w) : uint(-1, `${w} (positive)`));
@@ -1015,7 +1083,9 @@ class Client {
   async #finish(rc, r, parserName, post, msg = null) {
     try {
       if (rc !== Code.OK || !parserName) {
-        const result = isNull(r) ? null : readResult(r);
+        const raw = r;
+        r = null; // takeResult frees it (or hands it to its views), also when it throws
+        const result = takeResult(raw, this.#zeroCopy);
         return this.#check(rc, msg, result);
       }
       if (isNull(r)) throw new ImapError(Code.INTERNAL, 'the command gave no result');
@@ -1041,24 +1111,32 @@ class Client {
     const p = parsed === true ? parserName : parsed || null;
     const build = () => buildArgs(spec, jsArgs);
     if (!submitForm) return this.#task(build, (args) => this.#run(f, args, p, post));
-    if (!submitForm.startsWith('imap_')) return this.#pipelined(() => [submitForm, [], new Int32Array(0), 0], p, post);
+    // the blocking form, for a call that finds nothing else in flight (see #pipelined)
+    const whole = f ? (args) => this.#run(f, args, p, post) : (args) => this.#run('imap_uid', ['FETCH', args, 2], p, post);
+    if (!submitForm.startsWith('imap_')) return this.#pipelined(() => [submitForm, [], new Int32Array(0), 0], p, post, undefined, () => whole([]));
     // the FETCH forms (no _ex form: a refusal of the set or items gets the code's description)
-    return this.#pipelined(build, p, post, async (args, t) => [await asyncCall(fn[submitForm], [this.#h, ...args, t]), null]);
+    return this.#pipelined(build, p, post, async (args, t) => [await asyncCall(fn[submitForm], [this.#h, ...args, t]), null], whole);
   }
 
   /**
    * A pipelined call: submitted in the chain (imap_submit_ex unless `submit` is given), then
    * collected in submission order (imap_collect_ex): several are in flight at once.
    */
-  #pipelined(build, parserName = null, post, submit = (args, t) => asyncEx(fn.imap_submit_ex, [this.#h, ...args, t])) {
+  #pipelined(build, parserName = null, post, submit = (args, t) => asyncEx(fn.imap_submit_ex, [this.#h, ...args, t]), whole = null) {
     return this.#task(
       build,
       async (args) => {
+        // Alone in flight when its turn comes (calls made in the same tick are all counted
+        // by then: Promise.all([...]) is still pipelined): the blocking form `whole` does the
+        // command in one worker call, one hop instead of two (submit, collect). A call made
+        // while it runs waits for it, then goes on pipelined as usual.
+        if (whole !== null && this.#calls.size === 1) return { done: await whole(args) };
         const t = [0n];
         this.#check(...(await submit(args, t)));
         return t[0];
       },
       async (ticket) => {
+        if (typeof ticket === 'object') return ticket.done;
         const out = [null];
         const [rc, msg] = await asyncEx(fn.imap_collect_ex, [this.#h, ticket, out]);
         return (await this.#finish(rc, out[0], parserName, post, msg)) ?? emptyResult();

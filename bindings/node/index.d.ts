@@ -220,6 +220,15 @@ export interface ConnectOptions {
    * non-ASCII name is sent in modified UTF-7, ASCII names unchanged) or 'raw' (as given).
    */
   mailboxEncoding?: MailboxEncoding;
+  /**
+   * `true` (default): a literal of 1 KiB or more (a message body) in an `ImapResponse` is a
+   * Buffer over libimap's own memory, without a copy; that memory is freed when the garbage
+   * collector has collected every such Buffer of the result (and every Buffer or typed array
+   * made over one). `false`: every byte is copied and the native result freed at once (lower
+   * peak memory in a loop that drops large results, more CPU and twice the memory for results
+   * that are kept).
+   */
+  zeroCopy?: boolean;
 }
 
 /** A logger object as imapflow takes (pino, console-like): missing methods are skipped. */
