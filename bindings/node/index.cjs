@@ -14,7 +14,8 @@
 //  - interrupt() is imap_interrupt (sticky: a call that has not yet entered C is ended too),
 //    IDLE waits are ended by imap_wake.
 
-const { koffi, fn, types, protos, enums, defines, decode, array, isNull, libraryPath, copyBytes, utf8, cString, memcpy } = require('./lib/native.cjs');
+const native = require('./lib/native.cjs');
+const { koffi, fn, types, protos, enums, defines, decode, array, isNull, libraryPath, copyBytes, utf8, cString, memcpy, textReaders } = native;
 
 /** Status codes of the C ABI (enum imap_code), by short name. */
 const Code = Object.freeze({ ...enums.imap_code });
@@ -342,7 +343,8 @@ const opt = (has, v, f = (x) => x) => (has ? f(v) : null);
 const lower = (s) => (s === null ? null : s.toLowerCase());
 const pu64 = (v) => Number(v); // sizes and counts: exact below 2^53
 const big = (v) => BigInt(v); // mod-sequences are 63-bit
-const texts = (o, t, field, count) => array(o, t, field, count).map(ptext);
+/** An array of imap_bytes pointers (field `field` of `o`) as strings. */
+const texts = (o, t, field, count) => native.texts(o, field, count);
 
 function pinvalid(o, t) {
   return array(o, t, 'invalid', o.invalid_count).map((v) => ({
@@ -359,49 +361,49 @@ function pmailbox(m) {
 
 const pdelim = (d) => (d === 0 ? null : String.fromCharCode(d));
 
+/** Parameters (text-read imap_param structs) as { name (lower-cased): value }. */
 function pparams(o, t, field, count) {
-  return Object.fromEntries(
-    array(o, t, field, count)
-      .filter((p) => !isNull(p.name.data))
-      .map((p) => [ptext(p.name).toLowerCase(), ptext(p.value)]),
-  );
+  const out = {};
+  for (const p of array(o, t, field, count, true)) if (p !== null && p.name !== null) out[p.name.toLowerCase()] = p.value;
+  return out;
 }
+
+const ADDRESS = enums.imap_address_kind;
 
 /** An address list, RFC 3501's flat group markers folded into { group, members, closed }. */
 function paddresses(e, field) {
   const out = [];
   let group = null;
-  for (const a of array(e, 'imap_envelope', field, e[`${field}_count`])) {
-    const kind = enumName('imap_address_kind', a.kind);
-    if (kind === 'GROUP_START') out.push((group = { group: ptext(a.mailbox), members: [], closed: false }));
-    else if (kind === 'GROUP_END') {
+  for (const a of array(e, 'imap_envelope', field, e[`${field}_count`], true)) {
+    if (a === null) continue;
+    if (a.kind === ADDRESS.GROUP_START) out.push((group = { group: a.mailbox, members: [], closed: false }));
+    else if (a.kind === ADDRESS.GROUP_END) {
       if (group) group.closed = true;
       group = null;
     } else {
-      const [mailbox, host] = [ptext(a.mailbox), ptext(a.host)];
+      const { mailbox, host } = a;
       const address = mailbox === null ? null : host === null ? mailbox : `${mailbox}@${host}`;
-      (group ? group.members : out).push({ name: ptext(a.name_decoded), rawName: ptext(a.name), adl: ptext(a.adl), mailbox, host, address });
+      (group ? group.members : out).push({ name: a.name_decoded, rawName: a.name, adl: a.adl, mailbox, host, address });
     }
   }
   return out;
 }
 
 function penvelope(ptr) {
-  const e = decode(ptr, 'imap_envelope');
-  if (e === null) return null;
-  const list = (f) => paddresses(e, f);
+  if (isNull(ptr)) return null;
+  const e = textReaders.imap_envelope(native.addr(ptr));
   return {
-    date: ptext(e.date),
-    subject: ptext(e.subject_decoded),
-    rawSubject: ptext(e.subject),
-    from: list('from'),
-    sender: list('sender'),
-    replyTo: list('reply_to'),
-    to: list('to'),
-    cc: list('cc'),
-    bcc: list('bcc'),
-    inReplyTo: ptext(e.in_reply_to),
-    messageId: ptext(e.message_id),
+    date: e.date,
+    subject: e.subject_decoded,
+    rawSubject: e.subject,
+    from: paddresses(e, 'from'),
+    sender: paddresses(e, 'sender'),
+    replyTo: paddresses(e, 'reply_to'),
+    to: paddresses(e, 'to'),
+    cc: paddresses(e, 'cc'),
+    bcc: paddresses(e, 'bcc'),
+    inReplyTo: e.in_reply_to,
+    messageId: e.message_id,
   };
 }
 
@@ -533,30 +535,32 @@ function findMethod(part) {
 
 const hidden = (value) => ({ value, enumerable: false, writable: true, configurable: true });
 
-/** A BODY/BODYSTRUCTURE tree (at most 64 levels deep: the parser's bound). */
-function pbody(b) {
-  if (b === null) return null;
+/** A BODY/BODYSTRUCTURE tree at `ptr` (at most 64 levels deep: the parser's bound); null for NULL. */
+function pbody(ptr) {
+  if (isNull(ptr)) return null;
   const T = 'imap_body_part';
-  const message =
-    isNull(b.message_body) && isNull(b.message_envelope) ? null : { envelope: penvelope(b.message_envelope), body: pbody(decode(b.message_body, T)) };
-  const disposition = ptext(b.disposition);
+  const b = textReaders.imap_body_part(native.addr(ptr));
+  const message = isNull(b.message_body) && isNull(b.message_envelope) ? null : { envelope: penvelope(b.message_envelope), body: pbody(b.message_body) };
+  const disposition = b.disposition;
+  const children = isNull(b.children) ? [] : native.pointersAt(native.addr(b.children), Number(b.child_count));
+  for (let i = 0; i < children.length; i++) children[i] = pbody(children[i]);
   const node = {
     part: cstr(b.part), // numbered by the library ('1', '2.1'; '' for a multipart root)
     multipart: b.multipart !== 0,
-    type: lower(ptext(b.media_type)) ?? '',
-    subtype: lower(ptext(b.subtype)) ?? '',
+    type: b.media_type === null ? '' : b.media_type.toLowerCase(),
+    subtype: b.subtype === null ? '' : b.subtype.toLowerCase(),
     params: pparams(b, T, 'params', b.param_count),
-    id: ptext(b.id),
-    description: ptext(b.description),
-    encoding: lower(ptext(b.encoding)),
+    id: b.id,
+    description: b.description,
+    encoding: b.encoding === null ? null : b.encoding.toLowerCase(),
     size: pu64(b.size),
-    lines: opt(b.has_lines, b.lines, pu64),
-    md5: ptext(b.md5),
+    lines: b.has_lines ? pu64(b.lines) : null,
+    md5: b.md5,
     disposition: disposition === null ? null : { type: disposition.toLowerCase(), params: pparams(b, T, 'disposition_params', b.disposition_param_count) },
     language: texts(b, T, 'language', b.language_count),
-    location: ptext(b.location),
+    location: b.location,
     extension: texts(b, T, 'extension', b.extension_count),
-    children: array(b, T, 'children', b.child_count).map(pbody),
+    children,
     message,
   };
   return Object.defineProperty(node, 'find', hidden(findMethod));
@@ -590,8 +594,8 @@ function pmessage(m) {
     size: opt(m.has_rfc822_size, m.rfc822_size, pu64),
     modseq: opt(m.has_modseq, m.modseq, big),
     envelope: penvelope(m.envelope),
-    bodyStructure: pbody(decode(m.body_structure, 'imap_body_part')),
-    body: pbody(decode(m.body, 'imap_body_part')),
+    bodyStructure: pbody(m.body_structure),
+    body: pbody(m.body),
     sections: array(m, T, 'sections', m.section_count).map(psection),
     binarySizes: array(m, T, 'binary_sizes', m.binary_size_count).map((b) => ({ part: array(b, 'imap_binary_size', 'part', b.part_count), size: pu64(b.size) })),
     other: array(m, T, 'other', m.other_count).map((o) => ({ name: ptext(o.name) ?? '', raw: pbytes(o.raw) ?? Buffer.alloc(0) })),
@@ -752,10 +756,16 @@ function convert(rc, obj, p, post, rawResult) {
   }
   if (isNull(obj)) throw new ImapError(Code.INTERNAL, `imap_parse_${p.name} gave no object`);
   let conv;
+  let large = false;
   try {
-    conv = p.convert(decode(obj, p.type));
+    const o = decode(obj, p.type);
+    large = Number(o.count ?? 0) > 64;
+    conv = p.convert(o);
   } finally {
-    p.free(obj);
+    // a large list takes a while to free (~6 µs a message with ENVELOPE and BODYSTRUCTURE):
+    // on a worker, off the event loop (nothing refers to it any more)
+    if (large) p.free.async(obj, noop);
+    else p.free(obj);
   }
   const value = post(conv.value);
   if (rc === Code.PARSE) throw parseError(p.name, conv.invalid, value, rawResult());

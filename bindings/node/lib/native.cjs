@@ -121,26 +121,41 @@ const scalarExpr = {
 const scalarSize = { int8_t: 1, uint8_t: 1, char: 1, int16_t: 2, uint16_t: 2, int32_t: 4, uint32_t: 4, int64_t: 8, uint64_t: 8, size_t: SIZE_T };
 const pointerExpr = WORD === 8 ? scalarExpr.uint64_t : scalarExpr.uint32_t;
 const env = { S, U32, I32, DV, LE, u64, i64, memcpy, addr };
-const envNames = Object.keys(env);
+
+/** `n` bytes of UTF-8 at `p` as a string; null for NULL (NIL), '' for none. */
+const text = (p, n) => (isNull(p) ? null : n === 0 ? '' : D.string(p, Number(n)));
+env.text = text;
 
 const sizes = Object.fromEntries(Object.keys(G.structs).map((n) => [n, koffi.sizeof(types[n])]));
-/** readers[type](address): the struct as a plain object, pointer fields as addresses. */
+/**
+ * readers[type](address): the struct as a plain object, pointer fields as addresses.
+ * textReaders[type](address): the same, with each imap_bytes field read as a string (UTF-8;
+ * null for NIL) instead of { data, len }.
+ */
 const readers = {};
+const textReaders = {};
 for (const name of Object.keys(G.structs)) {
-  const expr = (sname, base) =>
-    `{ ${G.structs[sname]
-      .map(([f, t, to]) => {
-        const off = base + koffi.offsetof(types[sname], f);
-        if (to !== undefined) return `${JSON.stringify(f)}: ${pointerExpr(off)}`;
-        if (G.structs[t]) return `${JSON.stringify(f)}: ${expr(t, off)}`;
-        if (!scalarExpr[t]) throw new Error(`libimap: no reader for ${t} (${sname}.${f})`);
-        return `${JSON.stringify(f)}: ${scalarExpr[t](off)}`;
-      })
-      .join(', ')} }`;
   if (sizes[name] > SCRATCH) throw new Error(`libimap: struct ${name} is larger than the scratch buffer`);
-  readers[name] = new Function(...envNames, `return function read_${name}(p) { memcpy(S, p, ${sizes[name]}); return ${expr(name, 0)}; };`)(
-    ...envNames.map((k) => env[k]),
-  );
+  for (const [table, asText] of [[readers, false], [textReaders, true]]) {
+    const expr = (sname, base) =>
+      `{ ${G.structs[sname]
+        .map(([f, t, to]) => {
+          const off = base + koffi.offsetof(types[sname], f);
+          if (to !== undefined) return `${JSON.stringify(f)}: ${pointerExpr(off)}`;
+          if (asText && t === 'imap_bytes') {
+            const [d, l] = ['data', 'len'].map((k) => off + koffi.offsetof(types.imap_bytes, k));
+            return `${JSON.stringify(f)}: text(${pointerExpr(d)}, ${scalarExpr.size_t(l)})`;
+          }
+          if (G.structs[t]) return `${JSON.stringify(f)}: ${expr(t, off)}`;
+          if (!scalarExpr[t]) throw new Error(`libimap: no reader for ${t} (${sname}.${f})`);
+          return `${JSON.stringify(f)}: ${scalarExpr[t](off)}`;
+        })
+        .join(', ')} }`;
+    // the string decoders never touch the scratch: every field is read from the one copy
+    table[name] = new Function(...Object.keys(env), `return function read_${name}(p) { memcpy(S, p, ${sizes[name]}); return ${expr(name, 0)}; };`)(
+      ...Object.values(env),
+    );
+  }
 }
 
 /**
@@ -169,18 +184,32 @@ function scalars(base, type, n) {
 }
 /** `n` pointers at address `base` (an array of pointers), as addresses. */
 const pointersAt = (base, n) => scalars(base, WORD === 8 ? 'uint64_t' : 'uint32_t', n);
+const bytesOff = [koffi.offsetof(types.imap_bytes, 'data'), koffi.offsetof(types.imap_bytes, 'len')];
+/** The imap_bytes at `p` as a string (null for NIL). */
+function textAt(p) {
+  memcpy(S, p, sizes.imap_bytes);
+  return text(WORD === 8 ? u64(bytesOff[0] >> 2) : U32[bytesOff[0] >> 2], SIZE_T === 8 ? u64(bytesOff[1] >> 2) : U32[bytesOff[1] >> 2]);
+}
+/** The array of `count` imap_bytes pointers in field `field` of `obj`, as strings. */
+function texts(obj, field, count) {
+  const n = Number(count);
+  if (n === 0 || isNull(obj[field])) return [];
+  const ps = pointersAt(addr(obj[field]), n);
+  for (let i = 0; i < n; i++) ps[i] = isNull(ps[i]) ? null : textAt(ps[i]);
+  return ps;
+}
 
 /**
  * The array field `field` of the decoded struct `obj` (of type `type`), `count` elements:
  * structs (decoded, following an array of pointers when the header says so) or scalars.
  */
-function array(obj, type, field, count) {
+function array(obj, type, field, count, asText = false) {
   const n = Number(count);
   const ptr = obj[field];
   if (n === 0 || isNull(ptr)) return [];
   const base = addr(ptr);
   const [to, depth] = pointers[type][field];
-  const read = readers[to];
+  const read = (asText ? textReaders : readers)[to];
   if (!read) return scalars(base, to, n);
   if (depth === 2) {
     const ps = pointersAt(base, n);
@@ -225,6 +254,9 @@ module.exports = {
   addr,
   at,
   pointersAt,
+  textReaders,
+  texts,
+  text,
   readers,
   sizes,
   memcpy,
