@@ -823,11 +823,33 @@ function logTrampoline(logger) {
  * The koffi callback of a literal handler: copies each chunk, calls `handler` (main thread),
  * returns 0 to go on, 1 to stop (a throw, a Promise or `false`; kept in `box` for the error).
  */
-function literalTrampoline(box, handler) {
+function literalTrampoline(box, handler, reuse = false) {
+  // reuse: `line` and `data` are copied into two Buffers of this handler's, reused for every
+  // chunk (no allocation per chunk: constant memory whatever the transfer); valid until the
+  // handler returns. They are JS memory: a Buffer kept too long sees later bytes, never freed
+  // memory.
+  let lineBuf = null;
+  let dataBuf = null;
+  const into = (buf, ptr, len, min) => {
+    const n = Number(len);
+    if (buf === null || buf.length < n) buf = Buffer.allocUnsafeSlow(Math.max(min, 2 ** Math.ceil(Math.log2(Math.max(n, 1)))));
+    if (n > 0) memcpy(buf, ptr, n);
+    return buf;
+  };
   return (_ud, line, lineLen, size, offset, chunk, chunkLen) => {
     if (box.thrown !== null || box.stopped) return 1;
     try {
-      const r = handler({ line: copyBytes(line, lineLen), size: Number(size), offset: Number(offset), data: copyBytes(chunk, chunkLen) });
+      let lineOut, dataOut;
+      if (reuse) {
+        lineBuf = into(lineBuf, line, lineLen, 1024);
+        dataBuf = into(dataBuf, chunk, chunkLen, 1 << 16);
+        lineOut = lineBuf.subarray(0, Number(lineLen));
+        dataOut = dataBuf.subarray(0, Number(chunkLen));
+      } else {
+        lineOut = copyBytes(line, lineLen);
+        dataOut = copyBytes(chunk, chunkLen);
+      }
+      const r = handler({ line: lineOut, size: Number(size), offset: Number(offset), data: dataOut });
       if (r === false) {
         box.stopped = true;
         return 1;
@@ -922,7 +944,7 @@ class Client {
   #h = null; // the imap_client* (BigInt), null once freed
   // shared with the finalizer and the koffi callbacks, which must not reference the Client:
   // cb the literal callback, log the log callback, handler/minSize as set, thrown/stopped
-  #box = { h: null, cb: null, log: null, handler: null, minSize: 0, thrown: null, stopped: false };
+  #box = { h: null, cb: null, log: null, handler: null, minSize: 0, reuse: false, thrown: null, stopped: false };
   #chain = Promise.resolve(); // submissions, in call order
   #collecting = Promise.resolve(); // collections of tickets, in submission order
   #calls = new Set(); // every call not yet settled
@@ -1195,7 +1217,7 @@ class Client {
   #unregister() {
     const box = this.#box;
     for (const k of ['cb', 'log']) if (box[k]) koffi.unregister(box[k]);
-    Object.assign(box, { cb: null, log: null, handler: null, minSize: 0 });
+    Object.assign(box, { cb: null, log: null, handler: null, minSize: 0, reuse: false });
   }
 
   #freeNow() {
@@ -1441,13 +1463,14 @@ class Client {
       () => {
         if (options === null || typeof options !== 'object' || typeof options.onChunk !== 'function') throw new TypeError('options.onChunk must be a function');
         const uid = !!options.uid;
-        return [options.onChunk, options.minSize === undefined || options.minSize === null ? 0 : uint(options.minSize, 'options.minSize'), uid, str(messageSet, uid ? 'uidSet' : 'messageSet'), str(items, 'items')];
+        const min = options.minSize === undefined || options.minSize === null ? 0 : uint(options.minSize, 'options.minSize');
+        return [options.onChunk, min, uid, str(messageSet, uid ? 'uidSet' : 'messageSet'), str(items, 'items'), !!options.reuse];
       },
-      async ([onChunk, min, uid, set, items]) => {
+      async ([onChunk, min, uid, set, items, reuse]) => {
         await this.#collecting; // the handler must see this call's literals only
         const box = this.#box;
-        const prev = [box.handler, box.minSize];
-        this.#setLiteral(onChunk, min);
+        const prev = [box.handler, box.minSize, box.reuse];
+        this.#setLiteral(onChunk, min, reuse);
         try {
           return await (uid ? this.#run('imap_uid', ['FETCH', [set, items], 2]) : this.#run('imap_fetch', [set, items]));
         } finally {
@@ -1457,16 +1480,16 @@ class Client {
     );
   }
 
-  #setLiteral(handler, minSize) {
+  #setLiteral(handler, minSize, reuse = false) {
     const box = this.#box;
-    const cb = handler === null ? null : koffi.register(literalTrampoline(box, handler), koffi.pointer(protos.imap_literal_fn));
+    const cb = handler === null ? null : koffi.register(literalTrampoline(box, handler, reuse), koffi.pointer(protos.imap_literal_fn));
     const rc = fn.imap_set_literal_callback(this.#h, cb, null, handler === null ? 0 : minSize);
     if (rc !== Code.OK) {
       if (cb !== null) koffi.unregister(cb);
       throw this.#error(rc, null, true);
     }
     if (box.cb !== null) koffi.unregister(box.cb);
-    Object.assign(box, { cb, handler, minSize: handler === null ? 0 : minSize });
+    Object.assign(box, { cb, handler, minSize: handler === null ? 0 : minSize, reuse: handler !== null && reuse });
   }
 
   // --- streamed FETCH, IDLE --------------------------------------------------------------------------

@@ -47,6 +47,12 @@ export interface FetchStreamOptions {
   minSize?: number | bigint;
   /** UID FETCH (`messageSet` holds UIDs). Default false. */
   uid?: boolean;
+  /**
+   * `true`: each chunk's `line` and `data` are two Buffers of this call reused for every
+   * chunk, valid until `onChunk` returns (copy what you keep): no allocation per chunk, so
+   * memory stays constant however large the transfer. Default false: fresh copies.
+   */
+  reuse?: boolean;
 }
 
 /**

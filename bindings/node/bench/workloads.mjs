@@ -21,6 +21,7 @@
 // runs on older builds):
 //   w1   UID FETCH 1:* BODY.PEEK[] into one result held in memory   check: body bytes
 //   w1s  the same streamed to fetchStream's onChunk, nothing kept    check: body bytes
+//        (reuse: true, one Buffer for every chunk; builds without the option ignore it)
 //   w2   UID FETCH 1:* (ENVELOPE BODYSTRUCTURE) parsed, all held     check: see below
 //   w2e  the same message by message (fetchEach), nothing kept       check: see below
 //   w3   1,000 single FETCH n (FLAGS), n = 1..1000, each awaited     check: flags seen
@@ -122,7 +123,7 @@ const workloads = {
     await c.select(W1_MAILBOX, { readonly: true });
     await measure('w1s', async () => {
       let bytes = 0;
-      await c.fetchStream('1:*', '(BODY.PEEK[])', { uid: true, onChunk: ({ data }) => void (bytes += data.length) });
+      await c.fetchStream('1:*', '(BODY.PEEK[])', { uid: true, reuse: true, onChunk: ({ data }) => void (bytes += data.length) });
       return bytes;
     });
     await c.logout();
@@ -176,7 +177,7 @@ const workloads = {
     const uid = String(found[found.length - 1]);
     await measure('w4', async () => {
       let bytes = 0;
-      await c.fetchStream(uid, '(BODY.PEEK[])', { uid: true, onChunk: ({ data }) => void (bytes += data.length) });
+      await c.fetchStream(uid, '(BODY.PEEK[])', { uid: true, reuse: true, onChunk: ({ data }) => void (bytes += data.length) });
       return bytes;
     });
     await c.logout();
