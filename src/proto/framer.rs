@@ -200,11 +200,17 @@ enum State {
     },
 }
 
+/// The room [`Framer::fill`] offers each read: one socket read's worth.
+pub const READ_CHUNK: usize = 64 * 1024;
+
 /// See the module documentation.
 #[derive(Debug)]
 pub struct Framer {
+    /// Received bytes are `buf[pos..end]`; `buf[end..]` is room for the next read (kept
+    /// initialised, so a read goes straight into it: see [`Framer::fill`]).
     buf: Vec<u8>,
     pos: usize,
+    end: usize,
     /// Bytes of `buf[pos..]` already searched for LF, so a long line is scanned once.
     scanned: usize,
     state: State,
@@ -216,6 +222,7 @@ impl Framer {
         Framer {
             buf: Vec::new(),
             pos: 0,
+            end: 0,
             scanned: 0,
             state: State::Line { continues: false },
             max_line,
@@ -228,16 +235,44 @@ impl Framer {
 
     /// Appends bytes received from the server.
     pub fn feed(&mut self, data: &[u8]) {
-        if self.pos > 0 && self.pos >= self.buf.len() / 2 {
-            self.buf.drain(..self.pos);
+        self.room(data.len())[..data.len()].copy_from_slice(data);
+        self.end += data.len();
+    }
+
+    /// Reads from the server straight into the buffer (no copy between a read buffer and the
+    /// framer): `read` gets room for at least [`READ_CHUNK`] bytes and returns how many it
+    /// wrote, as `io::Read::read` does. Its error comes back unchanged.
+    pub fn fill(
+        &mut self,
+        read: impl FnOnce(&mut [u8]) -> std::io::Result<usize>,
+    ) -> std::io::Result<usize> {
+        let room = self.room(READ_CHUNK);
+        let len = room.len();
+        let n = read(room)?;
+        self.end += n.min(len);
+        Ok(n)
+    }
+
+    /// At least `want` bytes of room after the data: the handed-out bytes before `pos` are
+    /// dropped first (moving the unread rest to the front), then the buffer grows if needed.
+    fn room(&mut self, want: usize) -> &mut [u8] {
+        if self.pos == self.end {
+            self.pos = 0;
+            self.end = 0;
+        } else if self.pos > 0 && self.buf.len() - self.end < want {
+            self.buf.copy_within(self.pos..self.end, 0);
+            self.end -= self.pos;
             self.pos = 0;
         }
-        self.buf.extend_from_slice(data);
+        if self.buf.len() - self.end < want {
+            self.buf.resize(self.end + want, 0);
+        }
+        &mut self.buf[self.end..]
     }
 
     /// Bytes received but not yet handed out.
     pub fn buffered(&self) -> usize {
-        self.buf.len() - self.pos
+        self.end - self.pos
     }
 
     /// True between responses: no partial line, no literal in progress.
@@ -272,7 +307,7 @@ impl Framer {
                 Ok(Some(Fragment::LiteralEnd(sink.finish()?)))
             }
             State::Line { continues } => {
-                let avail = &self.buf[self.pos..];
+                let avail = &self.buf[self.pos..self.end];
                 let lf = match avail[self.scanned..].iter().position(|&b| b == b'\n') {
                     Some(i) => self.scanned + i,
                     None => {
@@ -379,11 +414,66 @@ mod tests {
         Ok(out)
     }
 
+    /// As `frames`, reading through `fill` (a server sending at most `chunk` bytes per read).
+    fn frames_filled(input: &[u8], chunk: usize) -> Result<Vec<Fragment>, ProtoError> {
+        let mut f = Framer::new(1000);
+        let mut sink = BufferSink::new(1 << 20);
+        let mut out = Vec::new();
+        let mut rest = input;
+        while !rest.is_empty() {
+            let n = f
+                .fill(|room| {
+                    assert!(room.len() >= READ_CHUNK, "fill offers a whole read's room");
+                    let n = rest.len().min(chunk).min(room.len());
+                    room[..n].copy_from_slice(&rest[..n]);
+                    Ok(n)
+                })
+                .unwrap();
+            rest = &rest[n..];
+            while let Some(fr) = f.next(&mut sink)? {
+                out.push(fr);
+            }
+        }
+        Ok(out)
+    }
+
     fn both(input: &[u8]) -> Vec<Fragment> {
         let whole = frames(input, input.len()).unwrap();
         assert_eq!(whole, frames(input, 1).unwrap(), "byte-at-a-time differs");
         assert_eq!(whole, frames(input, 7).unwrap(), "7-byte chunks differ");
+        for chunk in [1, 7, 4096, usize::MAX] {
+            assert_eq!(
+                whole,
+                frames_filled(input, chunk).unwrap(),
+                "fill({chunk}) differs"
+            );
+        }
         whole
+    }
+
+    #[test]
+    fn reads_straight_into_the_buffer_across_many_reads() {
+        // Literals larger than a read, lines split across reads, a partial line kept while
+        // the buffer's front is reused: the same fragments as one feed of everything.
+        let mut input = Vec::new();
+        for i in 0..40u8 {
+            let body = vec![b'a' + i % 26; 150_000 + usize::from(i) * 1000];
+            input.extend_from_slice(
+                format!("* {} FETCH (BODY[] {{{}}}\r\n", i + 1, body.len()).as_bytes(),
+            );
+            input.extend_from_slice(&body);
+            input.extend_from_slice(b")\r\n");
+        }
+        input.extend_from_slice(b"a1 OK done\r\n");
+        let whole = frames(&input, input.len()).unwrap();
+        assert_eq!(whole.len(), 40 * 3 + 1);
+        for chunk in [1000, 65_535, READ_CHUNK + 17, usize::MAX] {
+            assert_eq!(
+                whole,
+                frames_filled(&input, chunk).unwrap(),
+                "fill({chunk}) differs"
+            );
+        }
     }
 
     fn line(t: &[u8], literal: Option<u64>) -> Fragment {

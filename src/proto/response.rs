@@ -126,6 +126,14 @@ impl Assembler {
         self.framer.feed(data);
     }
 
+    /// Reads straight into the framer's buffer: see [`Framer::fill`].
+    pub fn fill(
+        &mut self,
+        read: impl FnOnce(&mut [u8]) -> std::io::Result<usize>,
+    ) -> std::io::Result<usize> {
+        self.framer.fill(read)
+    }
+
     /// Bytes received and not yet part of a handed-out response.
     pub fn buffered(&self) -> usize {
         self.framer.buffered()

@@ -439,7 +439,7 @@ impl Session {
                 .stream
                 .as_mut()
                 .ok_or_else(|| Error::new(ErrorKind::Closed, "connection is closed"))?;
-            let n = match stream.read(&mut self.readbuf) {
+            let n = match self.asm.fill(|room| stream.read(room)) {
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e)
@@ -472,7 +472,6 @@ impl Session {
                 return Err(self.fail(err));
             }
             self.bytes_in += n as u64;
-            self.asm.feed(&self.readbuf[..n]);
         }
     }
 
@@ -516,7 +515,7 @@ impl Session {
             };
             // A wait that ends at once: the read gives what is there, or WouldBlock.
             stream.pace_mut().start_wait(Instant::now());
-            let r = stream.read(&mut self.readbuf);
+            let r = self.asm.fill(|room| stream.read(room));
             stream.pace_mut().start_call(Instant::now());
             let n = match r {
                 Ok(n) => n,
@@ -538,7 +537,6 @@ impl Session {
                 return Err(self.fail(err));
             }
             self.bytes_in += n as u64;
-            self.asm.feed(&self.readbuf[..n]);
             read = true;
         }
     }
@@ -551,7 +549,7 @@ impl Session {
             // The caller waits for the result itself (see `Session::defer_next`).
             self.defer = false;
             let store = self.pending.is_empty();
-            let t = self.submit_as(cmd, table_name, Some(from), false, store)?;
+            let t = self.submit_as(cmd, table_name, Some(from), false, store, false)?;
             self.deferred = Some(t);
             return Ok(Outcome {
                 typ: String::new(),

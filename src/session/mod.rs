@@ -219,7 +219,6 @@ pub struct Session {
     sink: Box<dyn LiteralSink + Send>,
     /// The sink is the caller's (set_literal_sink), not the default buffer.
     custom_sink: bool,
-    readbuf: Vec<u8>,
     interrupter: Arc<Interrupter>,
     call_depth: u32,
     tag_prefix: Vec<u8>,
@@ -297,7 +296,6 @@ impl Session {
             store: UntaggedStore::new(limits.max_untagged),
             config,
             stream: None,
-            readbuf: vec![0; 64 * 1024],
             interrupter: Arc::new(Interrupter::default()),
             call_depth: 0,
             tag_prefix: util::int2ap(4096 + random_u64() % (65536 - 4096)),

@@ -350,7 +350,7 @@ impl Session {
         table_name: &str,
         from: Option<ResultFrom>,
     ) -> Result<Ticket> {
-        self.submit_as(cmd, table_name, from, false, false)
+        self.submit_as(cmd, table_name, from, false, false, true)
     }
 
     /// As [`Session::submit`], for a FETCH whose responses are pulled as they come
@@ -362,6 +362,7 @@ impl Session {
             Some(ResultFrom::Untagged("FETCH")),
             true,
             false,
+            true,
         )
     }
 
@@ -379,6 +380,10 @@ impl Session {
         self.deferred.take()
     }
 
+    /// The body of the submits. `make_room`: file one buffer of what the server has sent
+    /// after sending (see below); a synchronous call's submit skips it, since its collect
+    /// reads at once anyway (a read that would find nothing yet costs a system call per
+    /// call).
     pub(super) fn submit_as(
         &mut self,
         cmd: Command,
@@ -386,6 +391,7 @@ impl Session {
         from: Option<ResultFrom>,
         stream: bool,
         store: bool,
+        make_room: bool,
     ) -> Result<Ticket> {
         self.guarded(|s| {
             s.tickets.next += 1;
@@ -418,7 +424,9 @@ impl Session {
             // be read to the end here, into the heap, ahead of a consumer that pulls slowly.
             // The command is out: a failure here closed the connection and ends the ticket,
             // which its collect reports.
-            let _ = s.read_once();
+            if make_room {
+                let _ = s.read_once();
+            }
             Ok(ticket)
         })
     }
@@ -690,8 +698,8 @@ pub fn wait_unlocked<'a, T>(
     s.begin_outside_call();
     let mut clock = s.config().pace();
     let mut seen = s.bytes_read();
-    let flag = match EventFlag::new() {
-        Ok(f) => Arc::new(f),
+    let flag = match waiter_flag() {
+        Ok(f) => f,
         Err(e) => {
             let e = Error::new(ErrorKind::Abort, format!("eventfd: {e}"));
             return s.end_outside_call(Err(e));
@@ -735,7 +743,13 @@ pub fn wait_unlocked<'a, T>(
         let ready = poll_readable(fd, flag.fd(), limit);
         s = lock();
         s.remove_waiter(&flag);
-        flag.drain();
+        if ready != Some(false) {
+            // Signalled, or maybe (EINTR, or the time ran out): cleared now. A signal that
+            // came after the poll and before the removal stays set; it only makes the flag's
+            // next poll return at once and look again.
+            flag.drain();
+        }
+        let ready = ready.is_some();
         // Bytes another thread read meanwhile count as progress for this call too.
         if !ready && s.bytes_read() == seen {
             clock.expire(Instant::now(), why);
@@ -744,6 +758,25 @@ pub fn wait_unlocked<'a, T>(
         }
     };
     s.end_outside_call(r)
+}
+
+/// This thread's waiter flag, made on its first wait and reused by every later one (a wait
+/// costs no eventfd creation). Safe to reuse: a flag is registered with a session only
+/// during its poll, so it is signalled only then, and it is drained (after it has left the
+/// session's list) before the wait goes on.
+fn waiter_flag() -> std::io::Result<Arc<EventFlag>> {
+    thread_local! {
+        static FLAG: std::cell::RefCell<Option<Arc<EventFlag>>> = const { std::cell::RefCell::new(None) };
+    }
+    FLAG.with(|f| {
+        let mut f = f.borrow_mut();
+        if let Some(flag) = f.as_ref() {
+            return Ok(Arc::clone(flag));
+        }
+        let flag = Arc::new(EventFlag::new()?);
+        *f = Some(Arc::clone(&flag));
+        Ok(flag)
+    })
 }
 
 /// The wait failed with `e` (the connection closed): the step's own answer if it has one now

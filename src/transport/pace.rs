@@ -283,9 +283,10 @@ pub(super) fn wait_ready(
     }
 }
 
-/// Waits until `fd` or `other` is readable, for at most `limit` (`None`: no limit); `false` if
-/// the time ran out. A signal (EINTR) counts as readable: the caller looks again.
-pub fn poll_readable(fd: RawFd, other: RawFd, limit: Option<Duration>) -> bool {
+/// Waits until `fd` or `other` is readable, for at most `limit` (`None`: no limit): `None` if
+/// the time ran out, else whether `other` may be readable (so its owner knows whether to
+/// drain it). A signal (EINTR) counts as both readable: the caller looks again.
+pub fn poll_readable(fd: RawFd, other: RawFd, limit: Option<Duration>) -> Option<bool> {
     let ms = limit.map_or(-1, |d| {
         d.as_nanos().div_ceil(1_000_000).clamp(1, i32::MAX as u128) as libc::c_int
     });
@@ -296,7 +297,11 @@ pub fn poll_readable(fd: RawFd, other: RawFd, limit: Option<Duration>) -> bool {
     });
     // SAFETY: two valid pollfd entries.
     let n = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, ms) };
-    n != 0
+    match n {
+        0 => None,
+        n if n < 0 => Some(true),
+        _ => Some(fds[1].revents != 0),
+    }
 }
 
 #[cfg(test)]
