@@ -57,7 +57,9 @@ export interface FetchStreamOptions {
 
 /**
  * The result of a command: imaplib's `(typ, data)` plus the tagged reply.
- * Bytes from the server are copied out of libimap's result (which is then freed).
+ * Lines and short literals are copied out of libimap's result; a literal of 1 KiB or more is a
+ * Buffer over the result's memory (no copy), freed once every such Buffer is collected
+ * (`zeroCopy: false` in the connect options copies everything).
  */
 export interface ImapResponse {
   /** imaplib's `typ`: 'OK', 'NO', 'BAD', 'BYE' (logout) or the name given to `response()`. */
