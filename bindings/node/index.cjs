@@ -1387,7 +1387,7 @@ class Client {
           return await withNative(initial, async (init) => {
             const out = [null];
             const rc = await asyncCall(fn.imap_authenticate, [this.#h, mech, init, initial === null ? 0 : initial.length, cb, null, out]);
-            const result = takeResult(out[0]);
+            const result = takeResult(out[0], this.#zeroCopy);
             if (thrown !== null) throw thrown;
             return this.#check(rc, null, result) ?? emptyResult();
           });
@@ -1406,7 +1406,7 @@ class Client {
       async (mb) => {
         const [r, q] = [[null], [null]];
         const rc = await asyncCall(fn.imap_getquotaroot, [this.#h, mb, r, q]);
-        const [quotaroot, quota] = [takeResult(r[0]), takeResult(q[0])];
+        const [quotaroot, quota] = [takeResult(r[0], this.#zeroCopy), takeResult(q[0], this.#zeroCopy)];
         this.#check(rc, null, quotaroot);
         return { quotaroot: quotaroot ?? emptyResult(), quota: quota ?? emptyResult() };
       },
