@@ -78,7 +78,13 @@ const isNull = (p) => p === null || p === undefined || p === 0n || p === 0;
 // Numbers (user-space addresses stay far below 2^53; a larger one stays a BigInt, and `at`
 // keeps BigInt arithmetic for it); 64-bit integers are Numbers, or BigInts above 2^53.
 const D = koffi.decode;
-const memcpy = lib.func('void *memcpy(void *dst, void *src, size_t n)');
+/** memcpy(dst: Buffer, src: address, n): libc's (its return value not read), else a JS copy. */
+let memcpy;
+try {
+  memcpy = lib.func('void memcpy(void *dst, void *src, size_t n)');
+} catch {
+  memcpy = (dst, src, n) => new Uint8Array(dst.buffer, dst.byteOffset, n).set(new Uint8Array(koffi.view(src, n)));
+}
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 /** An address (BigInt or Number) as a Number when exact, else the BigInt. */
 const addr = (p) => (typeof p === 'bigint' ? (p <= MAX_SAFE ? Number(p) : p) : p);
