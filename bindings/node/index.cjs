@@ -534,6 +534,9 @@ function findMethod(part) {
 }
 
 const hidden = (value) => ({ value, enumerable: false, writable: true, configurable: true });
+// one descriptor each, shared by every node and message
+const FIND = hidden(findMethod);
+const SECTION = hidden(sectionMethod);
 
 /** A BODY/BODYSTRUCTURE tree at `ptr` (at most 64 levels deep: the parser's bound); null for NULL. */
 function pbody(ptr) {
@@ -563,7 +566,7 @@ function pbody(ptr) {
     children,
     message,
   };
-  return Object.defineProperty(node, 'find', hidden(findMethod));
+  return Object.defineProperty(node, 'find', FIND);
 }
 
 const IMAP_NAME = (n) => n.replace(/_/g, '.').replace(/^READ\.(ONLY|WRITE)$/, 'READ-$1');
@@ -601,7 +604,7 @@ function pmessage(m) {
     other: array(m, T, 'other', m.other_count).map((o) => ({ name: ptext(o.name) ?? '', raw: pbytes(o.raw) ?? Buffer.alloc(0) })),
     error: m.valid ? null : { kind: enumName('imap_invalid_kind', m.error_kind), message: cstr(m.error), raw: pbytes(m.raw) ?? Buffer.alloc(0) },
   };
-  return Object.defineProperty(msg, 'section', hidden(sectionMethod));
+  return Object.defineProperty(msg, 'section', SECTION);
 }
 
 /** imap_response_code → ResponseCode, or null for kind NONE. */
