@@ -107,6 +107,22 @@ const ITEM = enums.imap_item_kind;
  * every byte is copied and the caller frees the result.
  */
 function readResult(r, adopt = false, views = adopt) {
+  let holder = null; // set (and registered) before the first view is made
+  try {
+    return readItems(r, views, (viewed) => {
+      holder = {};
+      viewBytes += viewed;
+      resultOwner.register(holder, [r, viewed]);
+      return holder;
+    });
+  } finally {
+    // adopted and not handed to views (also when reading failed): freed now
+    if (adopt && holder === null) fn.imap_result_free(r);
+  }
+}
+
+/** readResult's reading; `own(bytes)` gives the holder of the views, registered before the first one. */
+function readItems(r, views, own) {
   const count = Number(fn.imap_result_count(r));
   const items = new Array(count);
   let copied = 0;
@@ -133,7 +149,7 @@ function readResult(r, adopt = false, views = adopt) {
     off += n;
     return b;
   };
-  const holder = viewed > 0 ? {} : null;
+  const holder = viewed > 0 ? own(viewed) : null;
   const view = (ptr, len) => {
     const ab = koffi.view(ptr, Number(len));
     viewHolder.set(ab, holder);
@@ -153,7 +169,7 @@ function readResult(r, adopt = false, views = adopt) {
   const codeLen = [0];
   const codePtr = fn.imap_result_code_data(r, codeLen);
   const code = fn.imap_result_code(r);
-  const out = {
+  return {
     type: fn.imap_result_type(r),
     data,
     status: fn.imap_result_status(r),
@@ -162,14 +178,6 @@ function readResult(r, adopt = false, views = adopt) {
     codeData: code === null ? null : utf8(codePtr, codeLen[0]),
     parsedCode: code === null ? null : readCode(r),
   };
-  if (adopt) {
-    if (holder === null) fn.imap_result_free(r);
-    else {
-      viewBytes += viewed;
-      resultOwner.register(holder, [r, viewed]);
-    }
-  }
-  return out;
 }
 
 /**
@@ -177,15 +185,7 @@ function readResult(r, adopt = false, views = adopt) {
  * an imap_result; null for NULL.
  */
 function takeResult(p, views = true) {
-  if (isNull(p)) return null;
-  let adopted = false;
-  try {
-    const out = readResult(p, true, views);
-    adopted = true;
-    return out;
-  } finally {
-    if (!adopted) fn.imap_result_free(p);
-  }
+  return isNull(p) ? null : readResult(p, true, views);
 }
 
 /** Copies bytes into native memory (koffi.alloc, at least 1 byte; free with koffi.free). */
