@@ -14,7 +14,8 @@
 //  - interrupt() is imap_interrupt (sticky: a call that has not yet entered C is ended too),
 //    IDLE waits are ended by imap_wake.
 
-const { koffi, fn, types, protos, enums, defines, decode, array, isNull, libraryPath } = require('./lib/native.cjs');
+const native = require('./lib/native.cjs');
+const { koffi, fn, types, protos, enums, defines, decode, array, isNull, libraryPath, copyBytes, utf8, cString, memcpy, textReaders } = native;
 
 /** Status codes of the C ABI (enum imap_code), by short name. */
 const Code = Object.freeze({ ...enums.imap_code });
@@ -75,26 +76,93 @@ async function asyncEx(f, args) {
   return [rc, takeString(err[0])];
 }
 
-/** Copies `len` bytes at native address `ptr` into a new Buffer (never a view). */
-function copyBytes(ptr, len) {
-  const n = Number(len);
-  if (isNull(ptr) || n === 0) return Buffer.alloc(0);
-  const out = Buffer.allocUnsafe(n);
-  out.set(new Uint8Array(koffi.view(ptr, n)));
-  return out;
+// Literals of at least VIEW_MIN bytes (message bodies) reach JS without a copy: their Buffer
+// is a view of the result's native memory (koffi.view, an external ArrayBuffer), and the
+// result stays allocated as long as any of those ArrayBuffers is reachable. Each view's
+// ArrayBuffer holds (through a private WeakMap) the result's holder, which resultOwner
+// watches: the result is freed once the holder, hence every view, is garbage-collected.
+// Nothing can outlive the memory it reads: a Buffer made over a view (subarray, new
+// Uint8Array(buf.buffer)) holds the same ArrayBuffer, and structuredClone / postMessage copy
+// such ArrayBuffers (they are never detached or shared: test/views.test.mjs).
+// V8 does not count native memory: a loop that drops results held by views would only free
+// them at the next full collection, which a small JS heap postpones without bound. So the
+// bytes of the results held by views (dropped or not, until their finalizer runs) are counted:
+// above VIEW_BUDGET, results are copied instead (and freed at once) until the collector has
+// freed enough; a result is always viewed when none is held (one large FETCH kept in memory).
+// `zeroCopy: false` copies everything. Smaller data (lines, short literals) is copied into one
+// Buffer per result.
+const VIEW_MIN = 1024;
+const VIEW_BUDGET = 32 * 2 ** 20;
+let viewBytes = 0; // literal bytes of the results held by views
+const viewHolder = new WeakMap(); // ArrayBuffer → the holder of its result
+const resultOwner = new FinalizationRegistry(([r, n]) => {
+  viewBytes -= n;
+  fn.imap_result_free(r);
+});
+const ITEM = enums.imap_item_kind;
+
+/**
+ * Reads an imap_result into an ImapResponse. With `adopt`, the result is the ImapResponse's
+ * to free: at once when no view of it was made, else when the last view is collected; without,
+ * every byte is copied and the caller frees the result.
+ */
+function readResult(r, adopt = false, views = adopt) {
+  let holder = null; // set (and registered) before the first view is made
+  try {
+    return readItems(r, views, (viewed) => {
+      holder = {};
+      viewBytes += viewed;
+      resultOwner.register(holder, [r, viewed]);
+      return holder;
+    });
+  } finally {
+    // adopted and not handed to views (also when reading failed): freed now
+    if (adopt && holder === null) fn.imap_result_free(r);
+  }
 }
 
-/** Reads an imap_result into an ImapResponse; the caller frees the result. */
-function readResult(r) {
+/** readResult's reading; `own(bytes)` gives the holder of the views, registered before the first one. */
+function readItems(r, views, own) {
   const count = Number(fn.imap_result_count(r));
-  const data = new Array(count);
+  const items = new Array(count);
+  let copied = 0;
+  let large = 0; // bytes of the literals a view would take
+  let small = 0;
   for (let i = 0; i < count; i++) {
     const it = decode(fn.imap_result_item(r, i), 'imap_item');
-    if (it === null || it.kind === enums.imap_item_kind.NONE) data[i] = null;
-    else if (it.kind === enums.imap_item_kind.LINE) data[i] = copyBytes(it.data, it.len);
+    items[i] = it;
+    if (it === null || it.kind === ITEM.NONE) continue;
+    copied += Number(it.len);
+    if (it.kind !== ITEM.LITERAL || isNull(it.literal)) continue;
+    if (it.literal_len >= VIEW_MIN) large += Number(it.literal_len);
+    else small += Number(it.literal_len);
+  }
+  const viewed = views && large > 0 && (viewBytes === 0 || viewBytes + large <= VIEW_BUDGET) ? large : 0;
+  copied += small + (large - viewed);
+  // one Buffer for every copied byte (pooled when small, as Buffer.from does)
+  const slab = Buffer.allocUnsafe(copied);
+  let off = 0;
+  const copy = (ptr, len) => {
+    const n = Number(len);
+    const b = slab.subarray(off, off + n);
+    if (n > 0) memcpy(b, ptr, n);
+    off += n;
+    return b;
+  };
+  const holder = viewed > 0 ? own(viewed) : null;
+  const view = (ptr, len) => {
+    const ab = koffi.view(ptr, Number(len));
+    viewHolder.set(ab, holder);
+    return Buffer.from(ab);
+  };
+  const data = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const it = items[i];
+    if (it === null || it.kind === ITEM.NONE) data[i] = null;
+    else if (it.kind === ITEM.LINE) data[i] = copy(it.data, it.len);
     // a literal streamed to the literal handler has no bytes (literal NULL), only its size
-    else if (isNull(it.literal)) data[i] = [copyBytes(it.data, it.len), null, Number(it.literal_len)];
-    else data[i] = [copyBytes(it.data, it.len), copyBytes(it.literal, it.literal_len)];
+    else if (isNull(it.literal)) data[i] = [copy(it.data, it.len), null, Number(it.literal_len)];
+    else data[i] = [copy(it.data, it.len), holder !== null && it.literal_len >= VIEW_MIN ? view(it.literal, it.literal_len) : copy(it.literal, it.literal_len)];
   }
   const textLen = [0];
   const textPtr = fn.imap_result_text(r, textLen);
@@ -105,21 +173,19 @@ function readResult(r) {
     type: fn.imap_result_type(r),
     data,
     status: fn.imap_result_status(r),
-    text: copyBytes(textPtr, textLen[0]).toString('utf8'),
+    text: utf8(textPtr, textLen[0]),
     code,
-    codeData: code === null ? null : copyBytes(codePtr, codeLen[0]).toString('utf8'),
+    codeData: code === null ? null : utf8(codePtr, codeLen[0]),
     parsedCode: code === null ? null : readCode(r),
   };
 }
 
-/** Reads and frees an imap_result (null for a NULL pointer). */
-function takeResult(p) {
-  if (isNull(p)) return null;
-  try {
-    return readResult(p);
-  } finally {
-    fn.imap_result_free(p);
-  }
+/**
+ * Reads and frees (or hands to its views, see readResult; `views` false: every byte copied)
+ * an imap_result; null for NULL.
+ */
+function takeResult(p, views = true) {
+  return isNull(p) ? null : readResult(p, true, views);
 }
 
 /** Copies bytes into native memory (koffi.alloc, at least 1 byte; free with koffi.free). */
@@ -143,7 +209,7 @@ async function withNative(bytes, f) {
 function takeString(p) {
   if (isNull(p)) return null;
   try {
-    return koffi.decode(p, 'char', -1);
+    return cString(p);
   } finally {
     fn.imap_string_free(p);
   }
@@ -271,13 +337,14 @@ function buildArgs(spec, args) {
 /** imap_bytes → Buffer (a copy), or null for NIL. */
 const pbytes = (b) => (isNull(b.data) ? null : copyBytes(b.data, b.len));
 /** imap_bytes → string (UTF-8), or null for NIL. */
-const ptext = (b) => (isNull(b.data) ? null : Number(b.len) === 0 ? '' : Buffer.from(koffi.view(b.data, Number(b.len))).toString('utf8'));
-const cstr = (p) => (isNull(p) ? '' : koffi.decode(p, 'char', -1));
+const ptext = (b) => (isNull(b.data) ? null : utf8(b.data, b.len));
+const cstr = cString;
 const opt = (has, v, f = (x) => x) => (has ? f(v) : null);
 const lower = (s) => (s === null ? null : s.toLowerCase());
 const pu64 = (v) => Number(v); // sizes and counts: exact below 2^53
 const big = (v) => BigInt(v); // mod-sequences are 63-bit
-const texts = (o, t, field, count) => array(o, t, field, count).map(ptext);
+/** An array of imap_bytes pointers (field `field` of `o`) as strings. */
+const texts = (o, t, field, count) => native.texts(o, field, count);
 
 function pinvalid(o, t) {
   return array(o, t, 'invalid', o.invalid_count).map((v) => ({
@@ -294,49 +361,49 @@ function pmailbox(m) {
 
 const pdelim = (d) => (d === 0 ? null : String.fromCharCode(d));
 
+/** Parameters (text-read imap_param structs) as { name (lower-cased): value }. */
 function pparams(o, t, field, count) {
-  return Object.fromEntries(
-    array(o, t, field, count)
-      .filter((p) => !isNull(p.name.data))
-      .map((p) => [ptext(p.name).toLowerCase(), ptext(p.value)]),
-  );
+  const out = {};
+  for (const p of array(o, t, field, count, true)) if (p !== null && p.name !== null) out[p.name.toLowerCase()] = p.value;
+  return out;
 }
+
+const ADDRESS = enums.imap_address_kind;
 
 /** An address list, RFC 3501's flat group markers folded into { group, members, closed }. */
 function paddresses(e, field) {
   const out = [];
   let group = null;
-  for (const a of array(e, 'imap_envelope', field, e[`${field}_count`])) {
-    const kind = enumName('imap_address_kind', a.kind);
-    if (kind === 'GROUP_START') out.push((group = { group: ptext(a.mailbox), members: [], closed: false }));
-    else if (kind === 'GROUP_END') {
+  for (const a of array(e, 'imap_envelope', field, e[`${field}_count`], true)) {
+    if (a === null) continue;
+    if (a.kind === ADDRESS.GROUP_START) out.push((group = { group: a.mailbox, members: [], closed: false }));
+    else if (a.kind === ADDRESS.GROUP_END) {
       if (group) group.closed = true;
       group = null;
     } else {
-      const [mailbox, host] = [ptext(a.mailbox), ptext(a.host)];
+      const { mailbox, host } = a;
       const address = mailbox === null ? null : host === null ? mailbox : `${mailbox}@${host}`;
-      (group ? group.members : out).push({ name: ptext(a.name_decoded), rawName: ptext(a.name), adl: ptext(a.adl), mailbox, host, address });
+      (group ? group.members : out).push({ name: a.name_decoded, rawName: a.name, adl: a.adl, mailbox, host, address });
     }
   }
   return out;
 }
 
 function penvelope(ptr) {
-  const e = decode(ptr, 'imap_envelope');
-  if (e === null) return null;
-  const list = (f) => paddresses(e, f);
+  if (isNull(ptr)) return null;
+  const e = textReaders.imap_envelope(native.addr(ptr));
   return {
-    date: ptext(e.date),
-    subject: ptext(e.subject_decoded),
-    rawSubject: ptext(e.subject),
-    from: list('from'),
-    sender: list('sender'),
-    replyTo: list('reply_to'),
-    to: list('to'),
-    cc: list('cc'),
-    bcc: list('bcc'),
-    inReplyTo: ptext(e.in_reply_to),
-    messageId: ptext(e.message_id),
+    date: e.date,
+    subject: e.subject_decoded,
+    rawSubject: e.subject,
+    from: paddresses(e, 'from'),
+    sender: paddresses(e, 'sender'),
+    replyTo: paddresses(e, 'reply_to'),
+    to: paddresses(e, 'to'),
+    cc: paddresses(e, 'cc'),
+    bcc: paddresses(e, 'bcc'),
+    inReplyTo: e.in_reply_to,
+    messageId: e.message_id,
   };
 }
 
@@ -467,34 +534,39 @@ function findMethod(part) {
 }
 
 const hidden = (value) => ({ value, enumerable: false, writable: true, configurable: true });
+// one descriptor each, shared by every node and message
+const FIND = hidden(findMethod);
+const SECTION = hidden(sectionMethod);
 
-/** A BODY/BODYSTRUCTURE tree (at most 64 levels deep: the parser's bound). */
-function pbody(b) {
-  if (b === null) return null;
+/** A BODY/BODYSTRUCTURE tree at `ptr` (at most 64 levels deep: the parser's bound); null for NULL. */
+function pbody(ptr) {
+  if (isNull(ptr)) return null;
   const T = 'imap_body_part';
-  const message =
-    isNull(b.message_body) && isNull(b.message_envelope) ? null : { envelope: penvelope(b.message_envelope), body: pbody(decode(b.message_body, T)) };
-  const disposition = ptext(b.disposition);
+  const b = textReaders.imap_body_part(native.addr(ptr));
+  const message = isNull(b.message_body) && isNull(b.message_envelope) ? null : { envelope: penvelope(b.message_envelope), body: pbody(b.message_body) };
+  const disposition = b.disposition;
+  const children = isNull(b.children) ? [] : native.pointersAt(native.addr(b.children), Number(b.child_count));
+  for (let i = 0; i < children.length; i++) children[i] = pbody(children[i]);
   const node = {
     part: cstr(b.part), // numbered by the library ('1', '2.1'; '' for a multipart root)
     multipart: b.multipart !== 0,
-    type: lower(ptext(b.media_type)) ?? '',
-    subtype: lower(ptext(b.subtype)) ?? '',
+    type: b.media_type === null ? '' : b.media_type.toLowerCase(),
+    subtype: b.subtype === null ? '' : b.subtype.toLowerCase(),
     params: pparams(b, T, 'params', b.param_count),
-    id: ptext(b.id),
-    description: ptext(b.description),
-    encoding: lower(ptext(b.encoding)),
+    id: b.id,
+    description: b.description,
+    encoding: b.encoding === null ? null : b.encoding.toLowerCase(),
     size: pu64(b.size),
-    lines: opt(b.has_lines, b.lines, pu64),
-    md5: ptext(b.md5),
+    lines: b.has_lines ? pu64(b.lines) : null,
+    md5: b.md5,
     disposition: disposition === null ? null : { type: disposition.toLowerCase(), params: pparams(b, T, 'disposition_params', b.disposition_param_count) },
     language: texts(b, T, 'language', b.language_count),
-    location: ptext(b.location),
+    location: b.location,
     extension: texts(b, T, 'extension', b.extension_count),
-    children: array(b, T, 'children', b.child_count).map(pbody),
+    children,
     message,
   };
-  return Object.defineProperty(node, 'find', hidden(findMethod));
+  return Object.defineProperty(node, 'find', FIND);
 }
 
 const IMAP_NAME = (n) => n.replace(/_/g, '.').replace(/^READ\.(ONLY|WRITE)$/, 'READ-$1');
@@ -525,14 +597,14 @@ function pmessage(m) {
     size: opt(m.has_rfc822_size, m.rfc822_size, pu64),
     modseq: opt(m.has_modseq, m.modseq, big),
     envelope: penvelope(m.envelope),
-    bodyStructure: pbody(decode(m.body_structure, 'imap_body_part')),
-    body: pbody(decode(m.body, 'imap_body_part')),
+    bodyStructure: pbody(m.body_structure),
+    body: pbody(m.body),
     sections: array(m, T, 'sections', m.section_count).map(psection),
     binarySizes: array(m, T, 'binary_sizes', m.binary_size_count).map((b) => ({ part: array(b, 'imap_binary_size', 'part', b.part_count), size: pu64(b.size) })),
     other: array(m, T, 'other', m.other_count).map((o) => ({ name: ptext(o.name) ?? '', raw: pbytes(o.raw) ?? Buffer.alloc(0) })),
     error: m.valid ? null : { kind: enumName('imap_invalid_kind', m.error_kind), message: cstr(m.error), raw: pbytes(m.raw) ?? Buffer.alloc(0) },
   };
-  return Object.defineProperty(msg, 'section', hidden(sectionMethod));
+  return Object.defineProperty(msg, 'section', SECTION);
 }
 
 /** imap_response_code → ResponseCode, or null for kind NONE. */
@@ -687,10 +759,16 @@ function convert(rc, obj, p, post, rawResult) {
   }
   if (isNull(obj)) throw new ImapError(Code.INTERNAL, `imap_parse_${p.name} gave no object`);
   let conv;
+  let large = false;
   try {
-    conv = p.convert(decode(obj, p.type));
+    const o = decode(obj, p.type);
+    large = Number(o.count ?? 0) > 64;
+    conv = p.convert(o);
   } finally {
-    p.free(obj);
+    // a large list takes a while to free (~6 µs a message with ENVELOPE and BODYSTRUCTURE):
+    // on a worker, off the event loop (nothing refers to it any more)
+    if (large) p.free.async(obj, noop);
+    else p.free(obj);
   }
   const value = post(conv.value);
   if (rc === Code.PARSE) throw parseError(p.name, conv.invalid, value, rawResult());
@@ -748,11 +826,33 @@ function logTrampoline(logger) {
  * The koffi callback of a literal handler: copies each chunk, calls `handler` (main thread),
  * returns 0 to go on, 1 to stop (a throw, a Promise or `false`; kept in `box` for the error).
  */
-function literalTrampoline(box, handler) {
+function literalTrampoline(box, handler, reuse = false) {
+  // reuse: `line` and `data` are copied into two Buffers of this handler's, reused for every
+  // chunk (no allocation per chunk: constant memory whatever the transfer); valid until the
+  // handler returns. They are JS memory: a Buffer kept too long sees later bytes, never freed
+  // memory.
+  let lineBuf = null;
+  let dataBuf = null;
+  const into = (buf, ptr, len, min) => {
+    const n = Number(len);
+    if (buf === null || buf.length < n) buf = Buffer.allocUnsafeSlow(Math.max(min, 2 ** Math.ceil(Math.log2(Math.max(n, 1)))));
+    if (n > 0) memcpy(buf, ptr, n);
+    return buf;
+  };
   return (_ud, line, lineLen, size, offset, chunk, chunkLen) => {
     if (box.thrown !== null || box.stopped) return 1;
     try {
-      const r = handler({ line: copyBytes(line, lineLen), size: Number(size), offset: Number(offset), data: copyBytes(chunk, chunkLen) });
+      let lineOut, dataOut;
+      if (reuse) {
+        lineBuf = into(lineBuf, line, lineLen, 1024);
+        dataBuf = into(dataBuf, chunk, chunkLen, 1 << 16);
+        lineOut = lineBuf.subarray(0, Number(lineLen));
+        dataOut = dataBuf.subarray(0, Number(chunkLen));
+      } else {
+        lineOut = copyBytes(line, lineLen);
+        dataOut = copyBytes(chunk, chunkLen);
+      }
+      const r = handler({ line: lineOut, size: Number(size), offset: Number(offset), data: dataOut });
       if (r === false) {
         box.stopped = true;
         return 1;
@@ -847,7 +947,7 @@ class Client {
   #h = null; // the imap_client* (BigInt), null once freed
   // shared with the finalizer and the koffi callbacks, which must not reference the Client:
   // cb the literal callback, log the log callback, handler/minSize as set, thrown/stopped
-  #box = { h: null, cb: null, log: null, handler: null, minSize: 0, thrown: null, stopped: false };
+  #box = { h: null, cb: null, log: null, handler: null, minSize: 0, reuse: false, thrown: null, stopped: false };
   #chain = Promise.resolve(); // submissions, in call order
   #collecting = Promise.resolve(); // collections of tickets, in submission order
   #calls = new Set(); // every call not yet settled
@@ -856,13 +956,16 @@ class Client {
   #closing = false;
   #aborted = false;
   #closePromise = null;
+  #zeroCopy = true; // large literals as views of the native result (options.zeroCopy)
   #last = { state: 'LOGOUT', capabilities: [], protocolVersion: null, welcome: null, isReadOnly: false };
 
   /** Use `Client.connect(options)`; the constructor only creates and configures the handle. */
   constructor(options = {}) {
     if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
     this.options = { ...options };
-    const { ca, cert, key, insecure, timeout, connectTimeout, callTimeout, minRate, debug, trace, limits, mailboxEncoding, logger } = options;
+    const { ca, cert, key, insecure, timeout, connectTimeout, callTimeout, minRate, debug, trace, limits, mailboxEncoding, logger, zeroCopy } = options;
+    if (zeroCopy !== undefined && zeroCopy !== null && typeof zeroCopy !== 'boolean') throw new TypeError('zeroCopy must be a boolean');
+    this.#zeroCopy = zeroCopy !== false;
     if (typeof trace === 'function') throw new TypeError('libimap: pass a `logger` object ({ debug, info, warn, error }) instead of a trace function');
     if (logger !== undefined && logger !== null && logger !== false && typeof logger !== 'object') throw new TypeError('logger must be an object with debug/info/warn/error methods');
     const positive = (v, w) => (v === undefined || v === null ? undefined : v > 0 ? ms(v, w) : uint(-1, `${w} (positive)`));
@@ -1015,7 +1118,9 @@ class Client {
   async #finish(rc, r, parserName, post, msg = null) {
     try {
       if (rc !== Code.OK || !parserName) {
-        const result = isNull(r) ? null : readResult(r);
+        const raw = r;
+        r = null; // takeResult frees it (or hands it to its views), also when it throws
+        const result = takeResult(raw, this.#zeroCopy);
         return this.#check(rc, msg, result);
       }
       if (isNull(r)) throw new ImapError(Code.INTERNAL, 'the command gave no result');
@@ -1041,24 +1146,32 @@ class Client {
     const p = parsed === true ? parserName : parsed || null;
     const build = () => buildArgs(spec, jsArgs);
     if (!submitForm) return this.#task(build, (args) => this.#run(f, args, p, post));
-    if (!submitForm.startsWith('imap_')) return this.#pipelined(() => [submitForm, [], new Int32Array(0), 0], p, post);
+    // the blocking form, for a call that finds nothing else in flight (see #pipelined)
+    const whole = f ? (args) => this.#run(f, args, p, post) : (args) => this.#run('imap_uid', ['FETCH', args, 2], p, post);
+    if (!submitForm.startsWith('imap_')) return this.#pipelined(() => [submitForm, [], new Int32Array(0), 0], p, post, undefined, () => whole([]));
     // the FETCH forms (no _ex form: a refusal of the set or items gets the code's description)
-    return this.#pipelined(build, p, post, async (args, t) => [await asyncCall(fn[submitForm], [this.#h, ...args, t]), null]);
+    return this.#pipelined(build, p, post, async (args, t) => [await asyncCall(fn[submitForm], [this.#h, ...args, t]), null], whole);
   }
 
   /**
    * A pipelined call: submitted in the chain (imap_submit_ex unless `submit` is given), then
    * collected in submission order (imap_collect_ex): several are in flight at once.
    */
-  #pipelined(build, parserName = null, post, submit = (args, t) => asyncEx(fn.imap_submit_ex, [this.#h, ...args, t])) {
+  #pipelined(build, parserName = null, post, submit = (args, t) => asyncEx(fn.imap_submit_ex, [this.#h, ...args, t]), whole = null) {
     return this.#task(
       build,
       async (args) => {
+        // Alone in flight when its turn comes (calls made in the same tick are all counted
+        // by then: Promise.all([...]) is still pipelined): the blocking form `whole` does the
+        // command in one worker call, one hop instead of two (submit, collect). A call made
+        // while it runs waits for it, then goes on pipelined as usual.
+        if (whole !== null && this.#calls.size === 1) return { done: await whole(args) };
         const t = [0n];
         this.#check(...(await submit(args, t)));
         return t[0];
       },
       async (ticket) => {
+        if (typeof ticket === 'object') return ticket.done;
         const out = [null];
         const [rc, msg] = await asyncEx(fn.imap_collect_ex, [this.#h, ticket, out]);
         return (await this.#finish(rc, out[0], parserName, post, msg)) ?? emptyResult();
@@ -1107,7 +1220,7 @@ class Client {
   #unregister() {
     const box = this.#box;
     for (const k of ['cb', 'log']) if (box[k]) koffi.unregister(box[k]);
-    Object.assign(box, { cb: null, log: null, handler: null, minSize: 0 });
+    Object.assign(box, { cb: null, log: null, handler: null, minSize: 0, reuse: false });
   }
 
   #freeNow() {
@@ -1277,7 +1390,7 @@ class Client {
           return await withNative(initial, async (init) => {
             const out = [null];
             const rc = await asyncCall(fn.imap_authenticate, [this.#h, mech, init, initial === null ? 0 : initial.length, cb, null, out]);
-            const result = takeResult(out[0]);
+            const result = takeResult(out[0], this.#zeroCopy);
             if (thrown !== null) throw thrown;
             return this.#check(rc, null, result) ?? emptyResult();
           });
@@ -1296,7 +1409,7 @@ class Client {
       async (mb) => {
         const [r, q] = [[null], [null]];
         const rc = await asyncCall(fn.imap_getquotaroot, [this.#h, mb, r, q]);
-        const [quotaroot, quota] = [takeResult(r[0]), takeResult(q[0])];
+        const [quotaroot, quota] = [takeResult(r[0], this.#zeroCopy), takeResult(q[0], this.#zeroCopy)];
         this.#check(rc, null, quotaroot);
         return { quotaroot: quotaroot ?? emptyResult(), quota: quota ?? emptyResult() };
       },
@@ -1353,13 +1466,14 @@ class Client {
       () => {
         if (options === null || typeof options !== 'object' || typeof options.onChunk !== 'function') throw new TypeError('options.onChunk must be a function');
         const uid = !!options.uid;
-        return [options.onChunk, options.minSize === undefined || options.minSize === null ? 0 : uint(options.minSize, 'options.minSize'), uid, str(messageSet, uid ? 'uidSet' : 'messageSet'), str(items, 'items')];
+        const min = options.minSize === undefined || options.minSize === null ? 0 : uint(options.minSize, 'options.minSize');
+        return [options.onChunk, min, uid, str(messageSet, uid ? 'uidSet' : 'messageSet'), str(items, 'items'), !!options.reuse];
       },
-      async ([onChunk, min, uid, set, items]) => {
+      async ([onChunk, min, uid, set, items, reuse]) => {
         await this.#collecting; // the handler must see this call's literals only
         const box = this.#box;
-        const prev = [box.handler, box.minSize];
-        this.#setLiteral(onChunk, min);
+        const prev = [box.handler, box.minSize, box.reuse];
+        this.#setLiteral(onChunk, min, reuse);
         try {
           return await (uid ? this.#run('imap_uid', ['FETCH', [set, items], 2]) : this.#run('imap_fetch', [set, items]));
         } finally {
@@ -1369,16 +1483,16 @@ class Client {
     );
   }
 
-  #setLiteral(handler, minSize) {
+  #setLiteral(handler, minSize, reuse = false) {
     const box = this.#box;
-    const cb = handler === null ? null : koffi.register(literalTrampoline(box, handler), koffi.pointer(protos.imap_literal_fn));
+    const cb = handler === null ? null : koffi.register(literalTrampoline(box, handler, reuse), koffi.pointer(protos.imap_literal_fn));
     const rc = fn.imap_set_literal_callback(this.#h, cb, null, handler === null ? 0 : minSize);
     if (rc !== Code.OK) {
       if (cb !== null) koffi.unregister(cb);
       throw this.#error(rc, null, true);
     }
     if (box.cb !== null) koffi.unregister(box.cb);
-    Object.assign(box, { cb, handler, minSize: handler === null ? 0 : minSize });
+    Object.assign(box, { cb, handler, minSize: handler === null ? 0 : minSize, reuse: handler !== null && reuse });
   }
 
   // --- streamed FETCH, IDLE --------------------------------------------------------------------------

@@ -47,11 +47,19 @@ export interface FetchStreamOptions {
   minSize?: number | bigint;
   /** UID FETCH (`messageSet` holds UIDs). Default false. */
   uid?: boolean;
+  /**
+   * `true`: each chunk's `line` and `data` are two Buffers of this call reused for every
+   * chunk, valid until `onChunk` returns (copy what you keep): no allocation per chunk, so
+   * memory stays constant however large the transfer. Default false: fresh copies.
+   */
+  reuse?: boolean;
 }
 
 /**
  * The result of a command: imaplib's `(typ, data)` plus the tagged reply.
- * Bytes from the server are copied out of libimap's result (which is then freed).
+ * Lines and short literals are copied out of libimap's result; a literal of 1 KiB or more is a
+ * Buffer over the result's memory (no copy), freed once every such Buffer is collected
+ * (`zeroCopy: false` in the connect options copies everything).
  */
 export interface ImapResponse {
   /** imaplib's `typ`: 'OK', 'NO', 'BAD', 'BYE' (logout) or the name given to `response()`. */
@@ -220,6 +228,15 @@ export interface ConnectOptions {
    * non-ASCII name is sent in modified UTF-7, ASCII names unchanged) or 'raw' (as given).
    */
   mailboxEncoding?: MailboxEncoding;
+  /**
+   * `true` (default): a literal of 1 KiB or more (a message body) in an `ImapResponse` is a
+   * Buffer over libimap's own memory, without a copy; that memory is freed when the garbage
+   * collector has collected every such Buffer of the result (and every Buffer or typed array
+   * made over one). `false`: every byte is copied and the native result freed at once (lower
+   * peak memory in a loop that drops large results, more CPU and twice the memory for results
+   * that are kept).
+   */
+  zeroCopy?: boolean;
 }
 
 /** A logger object as imapflow takes (pino, console-like): missing methods are skipped. */

@@ -176,6 +176,26 @@ test('a large message streamed in many chunks, each handled on the main thread w
     assert.ok(Buffer.concat(hash).equals(message));
     assert.ok(chunks > 4, `${chunks} chunks`);
     assert.ok(maxChunk < message.length / 4, `chunks of at most ${maxChunk} bytes`);
+
+    // reuse: one Buffer for every chunk's data (and one for its line), valid during the call
+    const copies = [];
+    const buffers = new Set();
+    const lines = new Set();
+    await d.fetchStream('1', '(BODY.PEEK[])', {
+      reuse: true,
+      onChunk: ({ data, line, offset }) => {
+        assert.equal(offset, copies.reduce((n, b) => n + b.length, 0));
+        assert.match(line.toString(), /^\* 1 FETCH \(BODY\[\] \{\d+\}$/);
+        buffers.add(data.buffer);
+        lines.add(line.buffer);
+        copies.push(Buffer.from(data));
+      },
+    });
+    assert.ok(Buffer.concat(copies).equals(message), 'the same bytes');
+    assert.ok(copies.length > 4);
+    // (grown at most once: from 64 KiB to the largest chunk)
+    assert.ok(buffers.size <= 2, `one data Buffer for every chunk (${buffers.size})`);
+    assert.equal(lines.size, 1, 'one line Buffer for every chunk');
     await d.unselect();
   } finally {
     await d.delete(big).catch(() => {});

@@ -145,7 +145,7 @@ export async function parsed(c: Client): Promise<void> {
       void [partial, bad];
     }
   }
-  const withEnc = await Client.connect({ mailboxEncoding: 'utf7' });
+  const withEnc = await Client.connect({ mailboxEncoding: 'utf7', zeroCopy: false });
   void [acls, rights, lr, ns?.personal];
   void [enc, first, modseq, info.exists, boxes, st?.messages, th.roots, qr.quotas, md.entries, caps, uids, Code.PARSE, withEnc];
 }
@@ -168,7 +168,7 @@ export async function streamed(c: Client, out: NodeJS.WritableStream): Promise<n
   }
   await c.setLiteralHandler(null);
   await c.fetchStream('2', '(BODY.PEEK[])', { minSize: 0n, uid: false, onChunk: ({ data }) => void out.write(data) });
-  await c.fetchStream('42', '(BODY.PEEK[])', { uid: true, onChunk: () => false });
+  await c.fetchStream('42', '(BODY.PEEK[])', { uid: true, reuse: true, onChunk: () => false });
   try {
     await c.fetchStream('2', '(BODY.PEEK[])', { onChunk: () => { throw new Error('stop'); } });
   } catch (e) {
