@@ -115,6 +115,11 @@
 #define LITERAL_MINUS_MAX 4096
 
 /**
+ * The room [`Framer::fill`] offers each read: one socket read's worth.
+ */
+#define READ_CHUNK (64 * 1024)
+
+/**
  * Secrets shorter than this are not searched for in server text: replacing every occurrence
  * of one to three characters would mangle the text and show where they stand, while hiding
  * next to nothing.
@@ -537,6 +542,31 @@ enum imap_item_kind
 typedef enum imap_item_kind imap_item_kind;
 #else
 typedef int32_t imap_item_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Which way a transfer reported to an `imap_progress_fn` goes.
+ */
+enum imap_transfer
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * A literal from the server: a FETCH body, any literal of a response.
+   */
+  IMAP_TRANSFER_DOWNLOAD = 0,
+  /**
+   * A literal to the server: an APPEND message, any literal argument.
+   */
+  IMAP_TRANSFER_UPLOAD = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum imap_transfer imap_transfer;
+#else
+typedef int32_t imap_transfer;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -1515,6 +1545,23 @@ typedef struct imap_item {
  * the call in progress, during it.
  */
 typedef int32_t (*imap_literal_fn)(void *user_data, const uint8_t *line, size_t line_len, uint64_t size, uint64_t offset, const uint8_t *chunk, size_t chunk_len);
+
+/**
+ * Progress callback for `imap_set_progress_callback`: `done` of `total` bytes of the literal
+ * moving now, one call per chunk (a socket read's or write's worth) and a last call with
+ * `done == total`. Enough for a progress bar: a FETCH of several messages reports each
+ * body's literal in turn (the FETCH line announcing it is known to the literal callback, if
+ * one is set). Called on the thread of the call in progress, during it; it must not call
+ * libimap on the same handle.
+ */
+typedef void (*imap_progress_fn)(void *user_data, imap_transfer way, uint64_t done, uint64_t total);
+
+/**
+ * Read callback for `imap_append_stream`: writes up to `len` bytes of the message at `buf`
+ * and returns how many (at least 1 while the message lasts), 0 when the message has ended,
+ * or -1 on an error. Called on the thread of the call, during it.
+ */
+typedef int64_t (*imap_read_fn)(void *user_data, uint8_t *buf, size_t len);
 
 /**
  * A broken-down date and time at a UTC offset: the wall-clock fields as written in an IMAP
@@ -2647,6 +2694,12 @@ const char *imap_mailbox_encoding_name(int32_t value);
 const char *imap_arg_kind_name(int32_t value);
 
 /**
+ * The name of an `imap_transfer` value (`"IMAP_TRANSFER_UPLOAD"`), or
+ * `"IMAP_TRANSFER_UNKNOWN"`.
+ */
+const char *imap_transfer_name(int32_t value);
+
+/**
  * Parses the response code of `result`'s tagged text (`[APPENDUID 38505 3955] Append
  * completed`, `[TRYCREATE]`, `[COPYUID ...]`) into `*out`, freed with
  * `imap_response_code_free`. A result without a code (or without a tagged reply, such as
@@ -3243,6 +3296,35 @@ void imap_result_free(struct imap_result *result);
  * `client` is a live handle; `callback` follows `imap_literal_fn`'s contract.
  */
 imap_code imap_set_literal_callback(struct imap_client *client, imap_literal_fn callback, void *user_data, uint64_t min_size);
+
+/**
+ * Reports the progress of every literal received or sent by later calls to `callback`
+ * (`imap_progress_fn`): downloads (FETCH bodies, streamed or buffered) and uploads (APPEND
+ * messages, literal arguments). NULL stops the reports. `user_data` is passed to every call
+ * and must stay valid until the callback is replaced or the handle freed.
+ *
+ * # Safety
+ * `client` is a live handle; `callback` follows `imap_progress_fn`'s contract.
+ */
+imap_code imap_set_progress_callback(struct imap_client *client, imap_progress_fn callback, void *user_data);
+
+/**
+ * APPEND of a message of exactly `size` bytes that `read` supplies while it is sent
+ * (`imap_read_fn`), a chunk at a time: memory stays constant whatever the size (a 100 MiB
+ * message costs one 64 KiB buffer). As `imap_append_flags` otherwise (`mailbox` NULL is
+ * INBOX, `nflags` flags checked the same way, `date_time` NULL or a quoted date), except
+ * that the bytes go as they come, without imaplib's LF to CRLF conversion: give the message
+ * with CRLF line ends (RFC 5322). When the server refuses the command before asking for the
+ * message (NO, BAD), `read` is never called and the answer is the result. When `read` fails
+ * (-1) or ends before `size` bytes, the server is left in the middle of a literal that cannot
+ * be cut short: the call fails with IMAP_CODE_ABORT, its message says how many bytes went
+ * out, the connection is closed, and nothing was appended. Progress goes to the
+ * `imap_set_progress_callback` callback, if one is set.
+ *
+ * # Safety
+ * As `imap_append_flags`; `read` follows `imap_read_fn`'s contract with `user_data`.
+ */
+imap_code imap_append_stream(struct imap_client *client, const char *mailbox, const char *const *flags, size_t nflags, const char *date_time, uint64_t size, imap_read_fn read, void *user_data, struct imap_result **out);
 
 /**
  * SEARCH `[CHARSET charset]` followed by `count` typed values: `values[i]` is sent by the
