@@ -702,6 +702,31 @@ typedef int32_t imap_limit;
 #endif // __cplusplus
 
 /**
+ * The oldest TLS version a connection accepts.
+ */
+enum imap_tls_version
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * TLS 1.2 or newer: the default.
+   */
+  IMAP_TLS_VERSION_TLS12 = 12,
+  /**
+   * TLS 1.3 only.
+   */
+  IMAP_TLS_VERSION_TLS13 = 13,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum imap_tls_version imap_tls_version;
+#else
+typedef int32_t imap_tls_version;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * Opaque client handle. Create with `imap_client_new`, free with `imap_client_free`.
  * A handle may be used from several threads at once: commands go out one at a time, and every
  * call that waits for the server (the command calls, `imap_collect`, `imap_fetch_next`,
@@ -1960,6 +1985,49 @@ imap_code imap_set_tls_verify(struct imap_client *client, int32_t verify);
 imap_code imap_set_ca_file(struct imap_client *client, const char *path);
 
 /**
+ * Trusts the CA certificates of a directory in OpenSSL's hashed layout (`openssl rehash DIR`
+ * or `c_rehash DIR` makes one), besides the system's and the CA file's (NULL: none). The
+ * certificates are read as verifications need them; imap_open fails with IMAP_CODE_TLS,
+ * naming the directory, if it is not one.
+ *
+ * # Safety
+ * `client` is a live handle; `path` is NULL or a NUL-terminated string.
+ */
+imap_code imap_set_ca_dir(struct imap_client *client, const char *path);
+
+/**
+ * Whether the system's CA certificates are trusted (`use` 1, the default) or not (0: only
+ * those of `imap_set_ca_file` and `imap_set_ca_dir`, as Python's
+ * `ssl.create_default_context(cafile=...)` trusts only its file). With no CA file or
+ * directory either, no server certificate can be verified.
+ *
+ * # Safety
+ * `client` is a live handle.
+ */
+imap_code imap_set_tls_system_roots(struct imap_client *client, int32_t use_);
+
+/**
+ * The host name to verify the server's certificate against and to send in the TLS
+ * handshake (SNI), instead of the host given to imap_open: for connecting by address (or
+ * through a tunnel) while still verifying the server's name. An IP address is verified as an
+ * address and sent without SNI. NULL: the host given to imap_open. INVALID_ARGUMENT for an
+ * empty name, one longer than 253 bytes, or one holding spaces or control characters.
+ *
+ * # Safety
+ * `client` is a live handle; `name` is NULL or a NUL-terminated string.
+ */
+imap_code imap_set_tls_server_name(struct imap_client *client, const char *name);
+
+/**
+ * Sets the oldest TLS version accepted, an `imap_tls_version` (IMAP_TLS_VERSION_TLS12, the
+ * default, or IMAP_TLS_VERSION_TLS13); another value is INVALID_ARGUMENT.
+ *
+ * # Safety
+ * `client` is a live handle.
+ */
+imap_code imap_set_tls_min_version(struct imap_client *client, imap_tls_version version);
+
+/**
  * Presents a client certificate (PEM) with its PKCS#8 private key (PEM): imaplib's
  * certfile/keyfile. Both NULL: none.
  *
@@ -2698,6 +2766,12 @@ const char *imap_arg_kind_name(int32_t value);
  * `"IMAP_TRANSFER_UNKNOWN"`.
  */
 const char *imap_transfer_name(int32_t value);
+
+/**
+ * The name of an `imap_tls_version` value (`"IMAP_TLS_VERSION_TLS13"`), or
+ * `"IMAP_TLS_VERSION_UNKNOWN"`.
+ */
+const char *imap_tls_version_name(int32_t value);
 
 /**
  * Parses the response code of `result`'s tagged text (`[APPENDUID 38505 3955] Append

@@ -4,7 +4,7 @@
 //! `"IMAP_<ENUM>_UNKNOWN"` instead of undefined behaviour. Static strings, never freed; any
 //! thread.
 
-use super::client::{ImapState, ImapTlsMode};
+use super::client::{ImapState, ImapTlsMode, ImapTlsVersion};
 use super::panic::boundary;
 use super::parsed::codes::{ImapMailboxEncoding, ImapResponseCodeKind};
 use super::parsed::fetch::{ImapAddressKind, ImapSectionKind, ImapSectionText};
@@ -88,6 +88,13 @@ pub extern "C" fn imap_arg_kind_name(value: i32) -> *const c_char {
 #[no_mangle]
 pub extern "C" fn imap_transfer_name(value: i32) -> *const c_char {
     boundary(|| ImapTransfer::name_of(value))
+}
+
+/// The name of an `imap_tls_version` value (`"IMAP_TLS_VERSION_TLS13"`), or
+/// `"IMAP_TLS_VERSION_UNKNOWN"`.
+#[no_mangle]
+pub extern "C" fn imap_tls_version_name(value: i32) -> *const c_char {
+    boundary(|| ImapTlsVersion::name_of(value))
 }
 
 #[cfg(test)]
@@ -177,6 +184,11 @@ mod tests {
         );
         check(ImapArgKind::ALL, ImapArgKind::c_name, imap_arg_kind_name);
         check(ImapTransfer::ALL, ImapTransfer::c_name, imap_transfer_name);
+        check(
+            ImapTlsVersion::ALL,
+            ImapTlsVersion::c_name,
+            imap_tls_version_name,
+        );
         check(
             crate::ffi::client::ImapLimit::ALL,
             crate::ffi::client::ImapLimit::c_name,
