@@ -115,6 +115,11 @@
 #define LITERAL_MINUS_MAX 4096
 
 /**
+ * The room [`Framer::fill`] offers each read: one socket read's worth.
+ */
+#define READ_CHUNK (64 * 1024)
+
+/**
  * Secrets shorter than this are not searched for in server text: replacing every occurrence
  * of one to three characters would mangle the text and show where they stand, while hiding
  * next to nothing.
@@ -541,6 +546,31 @@ typedef int32_t imap_item_kind;
 #endif // __cplusplus
 
 /**
+ * Which way a transfer reported to an `imap_progress_fn` goes.
+ */
+enum imap_transfer
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * A literal from the server: a FETCH body, any literal of a response.
+   */
+  IMAP_TRANSFER_DOWNLOAD = 0,
+  /**
+   * A literal to the server: an APPEND message, any literal argument.
+   */
+  IMAP_TRANSFER_UPLOAD = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum imap_transfer imap_transfer;
+#else
+typedef int32_t imap_transfer;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * How `imap_open` secures the connection.
  */
 enum imap_tls_mode
@@ -668,6 +698,31 @@ enum imap_limit
 typedef enum imap_limit imap_limit;
 #else
 typedef int32_t imap_limit;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * The oldest TLS version a connection accepts.
+ */
+enum imap_tls_version
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * TLS 1.2 or newer: the default.
+   */
+  IMAP_TLS_VERSION_TLS12 = 12,
+  /**
+   * TLS 1.3 only.
+   */
+  IMAP_TLS_VERSION_TLS13 = 13,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum imap_tls_version imap_tls_version;
+#else
+typedef int32_t imap_tls_version;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -1517,6 +1572,23 @@ typedef struct imap_item {
 typedef int32_t (*imap_literal_fn)(void *user_data, const uint8_t *line, size_t line_len, uint64_t size, uint64_t offset, const uint8_t *chunk, size_t chunk_len);
 
 /**
+ * Progress callback for `imap_set_progress_callback`: `done` of `total` bytes of the literal
+ * moving now, one call per chunk (a socket read's or write's worth) and a last call with
+ * `done == total`. Enough for a progress bar: a FETCH of several messages reports each
+ * body's literal in turn (the FETCH line announcing it is known to the literal callback, if
+ * one is set). Called on the thread of the call in progress, during it; it must not call
+ * libimap on the same handle.
+ */
+typedef void (*imap_progress_fn)(void *user_data, imap_transfer way, uint64_t done, uint64_t total);
+
+/**
+ * Read callback for `imap_append_stream`: writes up to `len` bytes of the message at `buf`
+ * and returns how many (at least 1 while the message lasts), 0 when the message has ended,
+ * or -1 on an error. Called on the thread of the call, during it.
+ */
+typedef int64_t (*imap_read_fn)(void *user_data, uint8_t *buf, size_t len);
+
+/**
  * A broken-down date and time at a UTC offset: the wall-clock fields as written in an IMAP
  * date (`month` 1..12, `day` 1..31, `hour` 0..23, `minute` and `second` 0..59), and
  * `offset_seconds` east of UTC (`+0200` is 7200). The same layout in C (`imap_tm`).
@@ -1911,6 +1983,49 @@ imap_code imap_set_tls_verify(struct imap_client *client, int32_t verify);
  * `client` is a live handle; `path` is NULL or a NUL-terminated string.
  */
 imap_code imap_set_ca_file(struct imap_client *client, const char *path);
+
+/**
+ * Trusts the CA certificates of a directory in OpenSSL's hashed layout (`openssl rehash DIR`
+ * or `c_rehash DIR` makes one), besides the system's and the CA file's (NULL: none). The
+ * certificates are read as verifications need them; imap_open fails with IMAP_CODE_TLS,
+ * naming the directory, if it is not one.
+ *
+ * # Safety
+ * `client` is a live handle; `path` is NULL or a NUL-terminated string.
+ */
+imap_code imap_set_ca_dir(struct imap_client *client, const char *path);
+
+/**
+ * Whether the system's CA certificates are trusted (`use` 1, the default) or not (0: only
+ * those of `imap_set_ca_file` and `imap_set_ca_dir`, as Python's
+ * `ssl.create_default_context(cafile=...)` trusts only its file). With no CA file or
+ * directory either, no server certificate can be verified.
+ *
+ * # Safety
+ * `client` is a live handle.
+ */
+imap_code imap_set_tls_system_roots(struct imap_client *client, int32_t use_);
+
+/**
+ * The host name to verify the server's certificate against and to send in the TLS
+ * handshake (SNI), instead of the host given to imap_open: for connecting by address (or
+ * through a tunnel) while still verifying the server's name. An IP address is verified as an
+ * address and sent without SNI. NULL: the host given to imap_open. INVALID_ARGUMENT for an
+ * empty name, one longer than 253 bytes, or one holding spaces or control characters.
+ *
+ * # Safety
+ * `client` is a live handle; `name` is NULL or a NUL-terminated string.
+ */
+imap_code imap_set_tls_server_name(struct imap_client *client, const char *name);
+
+/**
+ * Sets the oldest TLS version accepted, an `imap_tls_version` (IMAP_TLS_VERSION_TLS12, the
+ * default, or IMAP_TLS_VERSION_TLS13); another value is INVALID_ARGUMENT.
+ *
+ * # Safety
+ * `client` is a live handle.
+ */
+imap_code imap_set_tls_min_version(struct imap_client *client, imap_tls_version version);
 
 /**
  * Presents a client certificate (PEM) with its PKCS#8 private key (PEM): imaplib's
@@ -2647,6 +2762,18 @@ const char *imap_mailbox_encoding_name(int32_t value);
 const char *imap_arg_kind_name(int32_t value);
 
 /**
+ * The name of an `imap_transfer` value (`"IMAP_TRANSFER_UPLOAD"`), or
+ * `"IMAP_TRANSFER_UNKNOWN"`.
+ */
+const char *imap_transfer_name(int32_t value);
+
+/**
+ * The name of an `imap_tls_version` value (`"IMAP_TLS_VERSION_TLS13"`), or
+ * `"IMAP_TLS_VERSION_UNKNOWN"`.
+ */
+const char *imap_tls_version_name(int32_t value);
+
+/**
  * Parses the response code of `result`'s tagged text (`[APPENDUID 38505 3955] Append
  * completed`, `[TRYCREATE]`, `[COPYUID ...]`) into `*out`, freed with
  * `imap_response_code_free`. A result without a code (or without a tagged reply, such as
@@ -3243,6 +3370,35 @@ void imap_result_free(struct imap_result *result);
  * `client` is a live handle; `callback` follows `imap_literal_fn`'s contract.
  */
 imap_code imap_set_literal_callback(struct imap_client *client, imap_literal_fn callback, void *user_data, uint64_t min_size);
+
+/**
+ * Reports the progress of every literal received or sent by later calls to `callback`
+ * (`imap_progress_fn`): downloads (FETCH bodies, streamed or buffered) and uploads (APPEND
+ * messages, literal arguments). NULL stops the reports. `user_data` is passed to every call
+ * and must stay valid until the callback is replaced or the handle freed.
+ *
+ * # Safety
+ * `client` is a live handle; `callback` follows `imap_progress_fn`'s contract.
+ */
+imap_code imap_set_progress_callback(struct imap_client *client, imap_progress_fn callback, void *user_data);
+
+/**
+ * APPEND of a message of exactly `size` bytes that `read` supplies while it is sent
+ * (`imap_read_fn`), a chunk at a time: memory stays constant whatever the size (a 100 MiB
+ * message costs one 64 KiB buffer). As `imap_append_flags` otherwise (`mailbox` NULL is
+ * INBOX, `nflags` flags checked the same way, `date_time` NULL or a quoted date), except
+ * that the bytes go as they come, without imaplib's LF to CRLF conversion: give the message
+ * with CRLF line ends (RFC 5322). When the server refuses the command before asking for the
+ * message (NO, BAD), `read` is never called and the answer is the result. When `read` fails
+ * (-1) or ends before `size` bytes, the server is left in the middle of a literal that cannot
+ * be cut short: the call fails with IMAP_CODE_ABORT, its message says how many bytes went
+ * out, the connection is closed, and nothing was appended. Progress goes to the
+ * `imap_set_progress_callback` callback, if one is set.
+ *
+ * # Safety
+ * As `imap_append_flags`; `read` follows `imap_read_fn`'s contract with `user_data`.
+ */
+imap_code imap_append_stream(struct imap_client *client, const char *mailbox, const char *const *flags, size_t nflags, const char *date_time, uint64_t size, imap_read_fn read, void *user_data, struct imap_result **out);
 
 /**
  * SEARCH `[CHARSET charset]` followed by `count` typed values: `values[i]` is sent by the

@@ -4,7 +4,7 @@ use super::code::ImapCode;
 use super::panic::{boundary, catch, OnPanic};
 use super::result::ImapResult;
 use super::{opt_text, text};
-use crate::session::{Error, Interrupter, Outcome, Result, Session, State, TlsMode};
+use crate::session::{Error, Interrupter, Outcome, Result, Session, State, TlsMode, TlsVersion};
 use std::collections::HashMap;
 use std::ffi::{c_char, c_void, CString};
 use std::ptr;
@@ -704,6 +704,106 @@ pub unsafe extern "C" fn imap_set_ca_file(
     configure(client, |s| {
         let mut cfg = s.config().clone();
         cfg.tls.ca_file = opt_text(path, "path")?.map(Into::into);
+        s.set_config(cfg);
+        Ok(())
+    })
+}
+
+/// Trusts the CA certificates of a directory in OpenSSL's hashed layout (`openssl rehash DIR`
+/// or `c_rehash DIR` makes one), besides the system's and the CA file's (NULL: none). The
+/// certificates are read as verifications need them; imap_open fails with IMAP_CODE_TLS,
+/// naming the directory, if it is not one.
+///
+/// # Safety
+/// `client` is a live handle; `path` is NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn imap_set_ca_dir(client: *mut ImapClient, path: *const c_char) -> ImapCode {
+    configure(client, |s| {
+        let mut cfg = s.config().clone();
+        cfg.tls.ca_dir = opt_text(path, "path")?.map(Into::into);
+        s.set_config(cfg);
+        Ok(())
+    })
+}
+
+/// Whether the system's CA certificates are trusted (`use` 1, the default) or not (0: only
+/// those of `imap_set_ca_file` and `imap_set_ca_dir`, as Python's
+/// `ssl.create_default_context(cafile=...)` trusts only its file). With no CA file or
+/// directory either, no server certificate can be verified.
+///
+/// # Safety
+/// `client` is a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn imap_set_tls_system_roots(client: *mut ImapClient, use_: i32) -> ImapCode {
+    configure(client, |s| {
+        let mut cfg = s.config().clone();
+        cfg.tls.no_system_roots = use_ == 0;
+        s.set_config(cfg);
+        Ok(())
+    })
+}
+
+/// The host name to verify the server's certificate against and to send in the TLS
+/// handshake (SNI), instead of the host given to imap_open: for connecting by address (or
+/// through a tunnel) while still verifying the server's name. An IP address is verified as an
+/// address and sent without SNI. NULL: the host given to imap_open. INVALID_ARGUMENT for an
+/// empty name, one longer than 253 bytes, or one holding spaces or control characters.
+///
+/// # Safety
+/// `client` is a live handle; `name` is NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn imap_set_tls_server_name(
+    client: *mut ImapClient,
+    name: *const c_char,
+) -> ImapCode {
+    configure(client, |s| {
+        let name = opt_text(name, "name")?;
+        if let Some(n) = name {
+            if n.is_empty() || n.len() > 253 || n.bytes().any(|b| b <= b' ' || b == 0x7f) {
+                return Err(Error::invalid(
+                    "name: a host name or address (1 to 253 bytes, no spaces or control characters)",
+                ));
+            }
+        }
+        let mut cfg = s.config().clone();
+        cfg.tls.server_name = name.map(str::to_owned);
+        s.set_config(cfg);
+        Ok(())
+    })
+}
+
+/// The oldest TLS version a connection accepts.
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, libimap_derive::CEnum)]
+pub enum ImapTlsVersion {
+    /// TLS 1.2 or newer: the default.
+    Tls12 = 12,
+    /// TLS 1.3 only.
+    Tls13 = 13,
+}
+
+/// An `imap_tls_version` argument, taken as the `int32_t` C may pass (the header names it by
+/// its enum type, see cbindgen.toml).
+pub type ImapTlsVersionArg = i32;
+
+/// Sets the oldest TLS version accepted, an `imap_tls_version` (IMAP_TLS_VERSION_TLS12, the
+/// default, or IMAP_TLS_VERSION_TLS13); another value is INVALID_ARGUMENT.
+///
+/// # Safety
+/// `client` is a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn imap_set_tls_min_version(
+    client: *mut ImapClient,
+    version: ImapTlsVersionArg,
+) -> ImapCode {
+    configure(client, |s| {
+        let v = match version {
+            12 => TlsVersion::Tls12,
+            13 => TlsVersion::Tls13,
+            v => return Err(Error::invalid(format!("unknown TLS version {v}"))),
+        };
+        let mut cfg = s.config().clone();
+        cfg.tls.min_version = v;
         s.set_config(cfg);
         Ok(())
     })

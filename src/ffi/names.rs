@@ -4,12 +4,13 @@
 //! `"IMAP_<ENUM>_UNKNOWN"` instead of undefined behaviour. Static strings, never freed; any
 //! thread.
 
-use super::client::{ImapState, ImapTlsMode};
+use super::client::{ImapState, ImapTlsMode, ImapTlsVersion};
 use super::panic::boundary;
 use super::parsed::codes::{ImapMailboxEncoding, ImapResponseCodeKind};
 use super::parsed::fetch::{ImapAddressKind, ImapSectionKind, ImapSectionText};
 use super::parsed::ImapInvalidKind;
 use super::result::ImapItemKind;
+use super::stream::ImapTransfer;
 use super::typed::ImapArgKind;
 use std::ffi::c_char;
 
@@ -80,6 +81,20 @@ pub extern "C" fn imap_mailbox_encoding_name(value: i32) -> *const c_char {
 #[no_mangle]
 pub extern "C" fn imap_arg_kind_name(value: i32) -> *const c_char {
     boundary(|| ImapArgKind::name_of(value))
+}
+
+/// The name of an `imap_transfer` value (`"IMAP_TRANSFER_UPLOAD"`), or
+/// `"IMAP_TRANSFER_UNKNOWN"`.
+#[no_mangle]
+pub extern "C" fn imap_transfer_name(value: i32) -> *const c_char {
+    boundary(|| ImapTransfer::name_of(value))
+}
+
+/// The name of an `imap_tls_version` value (`"IMAP_TLS_VERSION_TLS13"`), or
+/// `"IMAP_TLS_VERSION_UNKNOWN"`.
+#[no_mangle]
+pub extern "C" fn imap_tls_version_name(value: i32) -> *const c_char {
+    boundary(|| ImapTlsVersion::name_of(value))
 }
 
 #[cfg(test)]
@@ -168,6 +183,12 @@ mod tests {
             imap_mailbox_encoding_name,
         );
         check(ImapArgKind::ALL, ImapArgKind::c_name, imap_arg_kind_name);
+        check(ImapTransfer::ALL, ImapTransfer::c_name, imap_transfer_name);
+        check(
+            ImapTlsVersion::ALL,
+            ImapTlsVersion::c_name,
+            imap_tls_version_name,
+        );
         check(
             crate::ffi::client::ImapLimit::ALL,
             crate::ffi::client::ImapLimit::c_name,

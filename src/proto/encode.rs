@@ -29,6 +29,10 @@ pub enum Arg {
     /// imaplib's UTF-8 mode APPEND message (RFC 6855): `UTF8 (~{N}`, then after `+` the
     /// bytes followed by `)`.
     Utf8Literal(Vec<u8>),
+    /// A message literal of `size` bytes whose bytes the sender supplies as it writes them
+    /// ([`Piece::Source`]): `{N}`, or with `utf8` RFC 6855's `UTF8 (~{N}` ... `)`. The bytes
+    /// are never held here, so a message of any size costs no memory.
+    Source { size: u64, utf8: bool },
     /// `NIL`.
     Nil,
     /// A parenthesised list of arguments, each encoded by its own rule (ID's field list,
@@ -69,6 +73,9 @@ pub enum Piece {
     Literal(Vec<u8>),
     /// Literal bytes of a non-synchronizing literal (`{N+}`, RFC 7888): sent at once.
     NonSyncLiteral(Vec<u8>),
+    /// A literal of this many bytes that the sender reads from its source ([`Arg::Source`]),
+    /// sent after the server's `+`.
+    Source(u64),
 }
 
 impl fmt::Debug for Piece {
@@ -77,6 +84,7 @@ impl fmt::Debug for Piece {
             Piece::Line(l) => write!(f, "Line(<{} bytes>)", l.len()),
             Piece::Literal(l) => write!(f, "Literal(<{} bytes>)", l.len()),
             Piece::NonSyncLiteral(l) => write!(f, "NonSyncLiteral(<{} bytes>)", l.len()),
+            Piece::Source(n) => write!(f, "Source(<{n} bytes>)"),
         }
     }
 }
@@ -473,16 +481,23 @@ impl Writer<'_> {
 
     /// Ends the current line with `head` (`{N}`, `{N+}`, `UTF8 (~{N}`) and queues the literal.
     fn literal(&mut self, head: &str, bytes: Vec<u8>, sync: bool) {
+        self.literal_piece(
+            head,
+            if sync {
+                Piece::Literal(bytes)
+            } else {
+                Piece::NonSyncLiteral(bytes)
+            },
+        );
+    }
+
+    fn literal_piece(&mut self, head: &str, piece: Piece) {
         self.put(head.as_bytes());
         self.tracing = false;
         self.line.extend_from_slice(b"\r\n");
         self.pieces
             .push(Piece::Line(std::mem::take(&mut self.line)));
-        self.pieces.push(if sync {
-            Piece::Literal(bytes)
-        } else {
-            Piece::NonSyncLiteral(bytes)
-        });
+        self.pieces.push(piece);
     }
 
     fn string(&mut self, form: StringForm) {
@@ -553,7 +568,7 @@ impl Writer<'_> {
                 }
                 self.put(b")");
             }
-            Arg::Literal(_) | Arg::Utf8Literal(_) if nested => {
+            Arg::Literal(_) | Arg::Utf8Literal(_) | Arg::Source { .. } if nested => {
                 return Err(ProtoError::InvalidArgument(
                     "a literal cannot stand inside a parenthesised list".into(),
                 ))
@@ -563,6 +578,13 @@ impl Writer<'_> {
             }
             Arg::Utf8Literal(bytes) => {
                 self.literal(&format!("UTF8 (~{{{}}}", bytes.len()), bytes.clone(), true);
+                self.put(b")");
+            }
+            Arg::Source { size, utf8: false } => {
+                self.literal_piece(&format!("{{{size}}}"), Piece::Source(*size))
+            }
+            Arg::Source { size, utf8: true } => {
+                self.literal_piece(&format!("UTF8 (~{{{size}}}"), Piece::Source(*size));
                 self.put(b")");
             }
         }
@@ -618,8 +640,54 @@ mod tests {
             .into_iter()
             .flat_map(|p| match p {
                 Piece::Line(l) | Piece::Literal(l) | Piece::NonSyncLiteral(l) => l,
+                Piece::Source(n) => format!("<source {n}>").into_bytes(),
             })
             .collect()
+    }
+
+    #[test]
+    fn source_literals_announce_their_size_and_hold_no_bytes() {
+        let cmd = Command::new(
+            "APPEND",
+            vec![
+                Arg::Astring(b"INBOX".to_vec()),
+                Arg::Source {
+                    size: 104_857_600,
+                    utf8: false,
+                },
+            ],
+        );
+        let enc = encode(b"T1", &cmd).unwrap();
+        assert_eq!(
+            enc.pieces,
+            vec![
+                Piece::Line(b"T1 APPEND INBOX {104857600}\r\n".to_vec()),
+                Piece::Source(104_857_600),
+                Piece::Line(b"\r\n".to_vec()),
+            ]
+        );
+        let utf8 = Command::new(
+            "APPEND",
+            vec![
+                Arg::Astring(b"INBOX".to_vec()),
+                Arg::Source {
+                    size: 3,
+                    utf8: true,
+                },
+            ],
+        );
+        assert_eq!(
+            wire(&utf8),
+            b"T1 APPEND INBOX UTF8 (~{3}\r\n<source 3>)\r\n"
+        );
+        let nested = Command::new(
+            "X",
+            vec![Arg::Group(vec![Arg::Source {
+                size: 1,
+                utf8: false,
+            }])],
+        );
+        assert!(encode(b"T1", &nested).is_err());
     }
 
     #[test]

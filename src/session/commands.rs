@@ -346,6 +346,23 @@ impl Session {
         date_time: Option<&str>,
         message: &[u8],
     ) -> Result<Outcome> {
+        let message = normalize_crlf(message);
+        let message = if self.utf8_enabled {
+            Arg::Utf8Literal(message)
+        } else {
+            Arg::Literal(message)
+        };
+        self.append_arg(mailbox, flags, date_time, message)
+    }
+
+    /// APPEND with the flag argument and the message argument already built.
+    pub(crate) fn append_arg(
+        &mut self,
+        mailbox: Option<&str>,
+        flags: Option<Arg>,
+        date_time: Option<&str>,
+        message: Arg,
+    ) -> Result<Outcome> {
         let mailbox = mailbox.filter(|m| !m.is_empty()).unwrap_or("INBOX");
         let mut args = vec![Arg::Astring(self.mailbox_arg(mailbox))];
         args.extend(flags);
@@ -357,12 +374,7 @@ impl Session {
                 Arg::Quoted(b(d))
             });
         }
-        let message = normalize_crlf(message);
-        args.push(if self.utf8_enabled {
-            Arg::Utf8Literal(message)
-        } else {
-            Arg::Literal(message)
-        });
+        args.push(message);
         self.simple("APPEND", args)
     }
 

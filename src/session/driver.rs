@@ -4,6 +4,7 @@
 //! timeouts, deadlines and interrupt checks. What a response means is the engine's business
 //! (`engine.rs`); this file only reads it and hands it over.
 
+use super::transfer::{ProgressSink, Way};
 use super::{
     redact_outcome, Direction, Error, ErrorKind, Expiry, Outcome, Result, ResultFrom, Session,
     Tagged, Ticket,
@@ -192,11 +193,12 @@ impl Session {
         if let Some(bytes) = self.next_literal.take() {
             // imaplib's `literal` attribute: the next command carries it as its last argument,
             // unless the command brings its own message literal (APPEND), which replaces it.
-            if !cmd
-                .args
-                .iter()
-                .any(|a| matches!(a, Arg::Literal(_) | Arg::Utf8Literal(_)))
-            {
+            if !cmd.args.iter().any(|a| {
+                matches!(
+                    a,
+                    Arg::Literal(_) | Arg::Utf8Literal(_) | Arg::Source { .. }
+                )
+            }) {
                 cmd.args.push(Arg::Literal(bytes));
             }
         }
@@ -223,8 +225,8 @@ impl Session {
                         bytes.zeroize();
                     }
                     written?;
-                    if matches!(pieces.peek(), Some(Piece::Literal(_)))
-                        && !self.wait_continuation(&tag)?
+                    if matches!(pieces.peek(), Some(Piece::Literal(_) | Piece::Source(_)))
+                        && !self.wait_continuation(&tag, ticket.map(|t| t.0))?
                     {
                         break;
                     }
@@ -242,10 +244,28 @@ impl Session {
                         bytes.zeroize();
                     }
                     written?;
+                    let n = bytes.len() as u64;
+                    self.report(Way::Upload, n, n);
                 }
+                Piece::Source(size) => self.send_source(size)?,
             }
         }
         Ok(tag)
+    }
+
+    /// The assembler's next response, through the literal sink in use (reporting each
+    /// literal's progress when a progress callback is set).
+    fn next_response(
+        &mut self,
+    ) -> std::result::Result<Option<RawResponse>, crate::proto::ProtoError> {
+        match self.progress.as_mut() {
+            None => self.asm.next(&mut *self.sink),
+            Some(progress) => self.asm.next(&mut ProgressSink {
+                inner: &mut *self.sink,
+                progress,
+                size: &mut self.receiving,
+            }),
+        }
     }
 
     pub(super) fn write(&mut self, bytes: &[u8]) -> Result<()> {
@@ -266,16 +286,22 @@ impl Session {
 
     /// Waits for a continuation; `false` if the command completed first with NO or BAD. A
     /// tagged OK before the continuation means the literal was never sent: Abort.
-    fn wait_continuation(&mut self, tag: &[u8]) -> Result<bool> {
+    /// `ticket`: the command's ticket, when it has one (its completion goes there instead of
+    /// `completed`).
+    fn wait_continuation(&mut self, tag: &[u8], ticket: Option<Ticket>) -> Result<bool> {
         self.awaiting_continuation = true;
-        let r = self.wait_continuation_inner(tag);
+        let r = self.wait_continuation_inner(tag, ticket);
         self.awaiting_continuation = false;
         r
     }
 
-    fn wait_continuation_inner(&mut self, tag: &[u8]) -> Result<bool> {
+    fn wait_continuation_inner(&mut self, tag: &[u8], ticket: Option<Ticket>) -> Result<bool> {
         loop {
-            if let Some(t) = self.completed.get(tag) {
+            let done = match ticket {
+                Some(k) => self.ticket_completion(k),
+                None => self.completed.get(tag).cloned(),
+            };
+            if let Some(t) = done {
                 if t.status == "OK" {
                     let text = String::from_utf8_lossy(&t.text).into_owned();
                     self.completed.remove(tag);
@@ -427,7 +453,7 @@ impl Session {
             // A response in the making counts against the room left in the store.
             self.asm
                 .set_room(self.store.room().saturating_sub(self.routed_weight()));
-            match self.asm.next(&mut *self.sink) {
+            match self.next_response() {
                 Ok(Some(resp)) => {
                     self.trace_response(&resp);
                     return Ok(Some(resp));
@@ -498,7 +524,7 @@ impl Session {
             }
             self.asm
                 .set_room(self.store.room().saturating_sub(self.routed_weight()));
-            match self.asm.next(&mut *self.sink) {
+            match self.next_response() {
                 Ok(Some(resp)) => {
                     self.trace_response(&resp);
                     self.dispatch(resp).map_err(|e| self.fail(e))?;

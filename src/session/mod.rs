@@ -27,6 +27,7 @@ mod idle;
 mod pipeline;
 mod raw;
 mod trace;
+mod transfer;
 mod typed;
 
 pub use crate::proto::store::UntaggedStore;
@@ -41,6 +42,7 @@ pub use error::{Error, ErrorKind, Result};
 pub use extensions::QuotaRoot;
 pub use pipeline::{wait_unlocked, Pulled, Ticket};
 pub use trace::TraceFn;
+pub use transfer::{MessageSource, ProgressFn, Way};
 
 use crate::proto::framer::{BufferSink, LiteralSink};
 use crate::proto::parse::{self, Code};
@@ -48,7 +50,8 @@ use crate::proto::response::{Assembler, Item};
 use crate::proto::secret::Redactor;
 use crate::proto::{util, Limits};
 pub use crate::transport::Interrupter;
-use crate::transport::{Stream, TlsConfig};
+use crate::transport::Stream;
+pub use crate::transport::{TlsConfig, TlsVersion};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -266,6 +269,13 @@ pub struct Session {
     mailbox_encoding: MailboxEncoding,
     /// imaplib's `literal` attribute (see [`Session::set_literal`]).
     next_literal: Option<Vec<u8>>,
+    /// The message of the APPEND in progress, when it comes from a source
+    /// ([`Session::append_source`]).
+    literal_source: Option<transfer::MessageSource>,
+    /// Progress reports of literals (see [`Session::set_progress`]).
+    progress: Option<transfer::ProgressFn>,
+    /// The literal being received: bytes so far and its size (for progress reports).
+    receiving: (u64, u64),
 }
 
 impl Default for Session {
@@ -327,6 +337,9 @@ impl Session {
             utf8_enabled: false,
             mailbox_encoding: MailboxEncoding::default(),
             next_literal: None,
+            literal_source: None,
+            progress: None,
+            receiving: (0, 0),
         }
     }
 

@@ -12,7 +12,7 @@ pub use interrupt::{EventFlag, Interrupter, Waker};
 #[doc(hidden)]
 pub use memory::{Duplex, MemoryStream};
 pub use pace::{poll_readable, Direction, Expiry, Pace};
-pub use tls::TlsConfig;
+pub use tls::{TlsConfig, TlsVersion};
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
@@ -99,7 +99,7 @@ impl Write for Socket {
 /// An open byte stream to the server.
 pub enum Stream {
     Tcp(Socket),
-    Tls(Box<native_tls::TlsStream<Socket>>),
+    Tls(Box<openssl::ssl::SslStream<Socket>>),
     /// A command's stdin and stdout (imaplib `IMAP4_stream`), over a socket pair.
     Child(Box<ChildStream>),
     /// An in-memory connection, for fuzzing.
