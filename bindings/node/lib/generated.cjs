@@ -11,10 +11,12 @@ exports.enums = {
   imap_state: {"LOGOUT":0,"NONAUTH":1,"AUTH":2,"SELECTED":3,"IDLING":4},
   imap_response_code_kind: {"NONE":0,"ALERT":1,"PARSE":2,"READ_ONLY":3,"READ_WRITE":4,"TRYCREATE":5,"UIDNOTSTICKY":6,"CLOSED":7,"NOMODSEQ":8,"UIDNEXT":9,"UIDVALIDITY":10,"UNSEEN":11,"HIGHESTMODSEQ":12,"PERMANENTFLAGS":13,"BADCHARSET":14,"CAPABILITY":15,"APPENDUID":16,"COPYUID":17,"MODIFIED":18,"OTHER":19,"INVALID":20},
   imap_item_kind: {"NONE":0,"LINE":1,"LITERAL":2},
+  imap_transfer: {"DOWNLOAD":0,"UPLOAD":1},
   imap_tls_mode: {"NONE":0,"IMPLICIT":1,"STARTTLS":2},
   imap_mailbox_encoding: {"UTF7":0,"RAW":1},
   imap_arg_kind: {"ATOM":0,"STRING":1,"NUMBER":2,"LIST_BEGIN":3,"LIST_END":4},
   imap_limit: {"LINE":0,"LITERAL":1,"RESPONSE":2,"UNTAGGED":3},
+  imap_tls_version: {"TLS12":12,"TLS13":13},
 };
 exports.opaque = ["imap_client","imap_result"];
 // struct fields: [name, koffi type] or, for a pointer, [name, "void *", what it points at, depth]
@@ -73,6 +75,8 @@ exports.callbacks = {
   imap_log_fn: "void imap_log_fn(void * user_data, int32_t level, const char * message)",
   imap_fetch_fn: "int32_t imap_fetch_fn(void * ctx, void * msg)",
   imap_literal_fn: "int32_t imap_literal_fn(void * user_data, void * line, size_t line_len, uint64_t size, uint64_t offset, void * chunk, size_t chunk_len)",
+  imap_progress_fn: "void imap_progress_fn(void * user_data, int32_t way, uint64_t done, uint64_t total)",
+  imap_read_fn: "int64_t imap_read_fn(void * user_data, void * buf, size_t len)",
 };
 exports.functions = [
   "int32_t imap_authenticate(void * client, const char * mechanism, void * initial, size_t initial_len, imap_sasl_fn * callback, void * user_data, _Out_ void ** out)",
@@ -109,6 +113,10 @@ exports.functions = [
   "const char * imap_limit_name(int32_t value)",
   "int32_t imap_set_tls_verify(void * client, int32_t verify)",
   "int32_t imap_set_ca_file(void * client, const char * path)",
+  "int32_t imap_set_ca_dir(void * client, const char * path)",
+  "int32_t imap_set_tls_system_roots(void * client, int32_t use_)",
+  "int32_t imap_set_tls_server_name(void * client, const char * name)",
+  "int32_t imap_set_tls_min_version(void * client, int32_t version)",
   "int32_t imap_set_client_cert(void * client, const char * certfile, const char * keyfile)",
   "int32_t imap_set_debug(void * client, int32_t level)",
   "int32_t imap_set_log_callback(void * client, imap_log_fn * callback, void * user_data)",
@@ -191,6 +199,8 @@ exports.functions = [
   "const char * imap_item_kind_name(int32_t value)",
   "const char * imap_mailbox_encoding_name(int32_t value)",
   "const char * imap_arg_kind_name(int32_t value)",
+  "const char * imap_transfer_name(int32_t value)",
+  "const char * imap_tls_version_name(int32_t value)",
   "int32_t imap_parse_code(void * result, _Out_ void ** out)",
   "void imap_response_code_free(_Out_ imap_response_code * code)",
   "int32_t imap_client_mailbox(void * client, _Out_ void ** out)",
@@ -248,6 +258,8 @@ exports.functions = [
   "void * imap_result_code_data(void * result, _Out_ size_t * len)",
   "void imap_result_free(void * result)",
   "int32_t imap_set_literal_callback(void * client, imap_literal_fn * callback, void * user_data, uint64_t min_size)",
+  "int32_t imap_set_progress_callback(void * client, imap_progress_fn * callback, void * user_data)",
+  "int32_t imap_append_stream(void * client, const char * mailbox, const char ** flags, size_t nflags, const char * date_time, uint64_t size, imap_read_fn * read, void * user_data, _Out_ void ** out)",
   "int32_t imap_search_args(void * client, const char * charset, const char ** values, const int32_t * kinds, size_t count, _Out_ void ** out)",
   "int32_t imap_uid_search_args(void * client, const char * charset, const char ** values, const int32_t * kinds, size_t count, _Out_ void ** out)",
   "int32_t imap_sort_args(void * client, const char ** keys, size_t nkeys, const char * charset, const char ** values, const int32_t * kinds, size_t count, _Out_ void ** out)",
