@@ -9,7 +9,7 @@
 # Environment (all optional):
 #   ROUNDS=3                 runs of each (client, workload); the lowest CPU is kept (and the
 #                            memory of that round)
-#   CLIENTS="floor c go node imaplib"   a subset; a client whose program does not exist (or
+#   CLIENTS="floor floor-keep c go node imaplib"   a subset; a client whose program does not exist (or
 #                            whose toolchain is missing) is skipped with a note
 #   WORKLOADS="w1 w1s w2 w2e w3 w4 w5"  a subset
 #   PEERS=1                  also the peers go-imap v2 (benches/peers/goimap) and imapflow
@@ -30,7 +30,7 @@ export IMAPSRV_DIR=${IMAPSRV_DIR:-/tmp/libimap-dovecot-bench}
 export DOVECOT_IMAP_PORT=${DOVECOT_IMAP_PORT:-10145}
 export DOVECOT_IMAPS_PORT=${DOVECOT_IMAPS_PORT:-10995}
 ROUNDS=${ROUNDS:-3}
-ALL_CLIENTS="floor c go node imaplib"
+ALL_CLIENTS="floor floor-keep c go node imaplib"
 PEER_CLIENTS="go-imap imapflow"
 PEERS=${PEERS:-0}
 ALL_WORKLOADS="w1 w1s w2 w2e w3 w4 w5"
@@ -85,7 +85,7 @@ export BENCH_W1_MAILBOX=bench10k BENCH_W4_MAILBOX=bench100m
 declare -A CMD
 wants() { case " $CLIENTS " in *" $1 "*) return 0 ;; esac; return 1; }
 
-if wants floor; then
+if wants floor || wants floor-keep; then
   if [ ! -e /usr/include/openssl/ssl.h ]; then
     note "installing libssl-dev (apt-get) for the floor client's OpenSSL header"
     export DEBIAN_FRONTEND=noninteractive
@@ -95,6 +95,7 @@ if wants floor; then
   fi
   cc -O2 -std=c99 -Wall "$HERE/workloads/floor.c" -lssl -lcrypto -o "$WORK/floor"
   CMD[floor]="$WORK/floor"
+  CMD[floor-keep]="env FLOOR_KEEP=1 $WORK/floor"
 fi
 if wants c || wants go || wants node; then
   note "cargo build --release --locked"

@@ -98,6 +98,14 @@ static void w5(bench_mark *m) {
     fail(NULL, "imap_client_new", code);
   if ((code = imap_set_ca_file(c, ca)) != IMAP_CODE_OK)
     fail(c, "imap_set_ca_file", code);
+#ifndef BENCH_DEFAULT_TRUST
+  /* the CA file alone, as the floor and imaplib (ssl.create_default_context(cafile=...))
+   * trust; libimap's default adds the system's certificates (built with
+   * -DBENCH_DEFAULT_TRUST, or on a build older than 1.1, which has no
+   * imap_set_tls_system_roots) */
+  if ((code = imap_set_tls_system_roots(c, 0)) != IMAP_CODE_OK)
+    fail(c, "imap_set_tls_system_roots", code);
+#endif
   for (i = 0; i < 50; i++) {
     if ((code = imap_open(c, host, port, IMAP_TLS_MODE_IMPLICIT)) != IMAP_CODE_OK)
       fail(c, "imap_open (TLS)", code);
