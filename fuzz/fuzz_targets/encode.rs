@@ -251,11 +251,18 @@ fn check_pieces(tag: &[u8], cmd: &Command, enc: &Encoded) {
                             "non-synchronizing literal announced as {l:?}"
                         );
                     }
+                    Some(Piece::Source(n)) => {
+                        assert_eq!(
+                            announced(body).map(|x| x as u64),
+                            Some(*n),
+                            "line {l:?} must announce the sourced literal that follows"
+                        );
+                    }
                     Some(Piece::Line(_)) => panic!("two lines in a row: {pieces:?}"),
                     None => assert_eq!(announced(body), None, "last line announces: {l:?}"),
                 }
             }
-            Piece::Literal(_) | Piece::NonSyncLiteral(_) => assert!(
+            Piece::Literal(_) | Piece::NonSyncLiteral(_) | Piece::Source(_) => assert!(
                 matches!(pieces.get(i + 1), Some(Piece::Line(_))),
                 "a literal must be followed by a line: {pieces:?}"
             ),
@@ -397,6 +404,7 @@ fuzz_target!(|input: Input| {
                     Piece::Line(b) | Piece::Literal(b) | Piece::NonSyncLiteral(b) => {
                         b.iter().copied()
                     }
+                    Piece::Source(_) => unreachable!("no ArgSpec makes a sourced literal"),
                 })
                 .collect();
             assert_eq!(count_commands(&wire), 1, "not one command: {wire:?}");
