@@ -166,6 +166,7 @@ impl Session {
         let mut stream = stream;
         stream.pace_mut().watch(Arc::clone(&self.interrupter));
         self.stream = Some(stream);
+        self.drained = false;
         Ok(())
     }
 
@@ -176,6 +177,7 @@ impl Session {
             .ok_or_else(|| Error::new(ErrorKind::Closed, "connection is closed"))?;
         let tls = stream.start_tls(&self.host, &self.config.tls)?;
         self.stream = Some(tls);
+        self.drained = false;
         Ok(())
     }
 

@@ -276,6 +276,9 @@ pub struct Session {
     progress: Option<transfer::ProgressFn>,
     /// The literal being received: bytes so far and its size (for progress reports).
     receiving: (u64, u64),
+    /// The last read of the stream found nothing and nothing was read since (see
+    /// [`Session::read_first`]).
+    drained: bool,
 }
 
 impl Default for Session {
@@ -340,6 +343,7 @@ impl Session {
             literal_source: None,
             progress: None,
             receiving: (0, 0),
+            drained: false,
         }
     }
 

@@ -710,13 +710,21 @@ pub fn wait_unlocked<'a, T>(
             return s.end_outside_call(Err(e));
         }
     };
+    let mut first = true;
     let r = loop {
         match step(&mut s) {
             Ok(Some(v)) => break Ok(v),
             Err(e) => break Err(e),
             Ok(None) => {}
         }
-        let more = match s.check_bye().and_then(|()| s.read_once()) {
+        let first_read = std::mem::take(&mut first);
+        let more = match s.check_bye().and_then(|()| {
+            if first_read {
+                s.read_first()
+            } else {
+                s.read_once()
+            }
+        }) {
             Ok(more) => more,
             Err(e) => break settle(&mut s, &mut step, e),
         };

@@ -123,6 +123,15 @@ impl Stream {
         })
     }
 
+    /// Whether bytes already received may wait inside the stream where polling the socket
+    /// cannot see them: decrypted TLS data OpenSSL holds.
+    pub fn holds_data(&self) -> bool {
+        match self {
+            Stream::Tls(s) => s.ssl().pending() > 0,
+            _ => false,
+        }
+    }
+
     pub fn is_tls(&self) -> bool {
         matches!(self, Stream::Tls(_))
     }
