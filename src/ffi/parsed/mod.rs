@@ -325,6 +325,18 @@ pub(crate) unsafe fn parse_result<T>(
     })
 }
 
+/// A raw result holding `items` as a command's untagged data (OK, no tagged line), as the
+/// session would deliver it: for benchmarks of the `imap_parse_*` functions without a server
+/// (`benches/parse.rs`). Free it with `imap_result_free`.
+#[doc(hidden)]
+pub fn result_from_items(items: Vec<Item>) -> *mut ImapResult {
+    Box::into_raw(ImapResult::new(crate::session::Outcome {
+        typ: "OK".into(),
+        data: items,
+        tagged: None,
+    }))
+}
+
 /// `1` for true, `0` for false: the C ABI's booleans.
 pub(crate) fn flag(b: bool) -> i32 {
     i32::from(b)
