@@ -29,8 +29,7 @@ use super::result::ImapResult;
 use crate::ffi::panic::boundary;
 use crate::proto::parsed::{ErrorKind, Invalid};
 use crate::proto::response::Item;
-use std::any::Any;
-use std::ffi::{c_char, CString};
+use std::ffi::c_char;
 use std::ptr;
 
 /// A byte string of a parsed result. `data == NULL` is IMAP's NIL (or "absent"); otherwise
@@ -115,24 +114,85 @@ pub struct ImapSeqRange {
     pub end: u32,
 }
 
-/// Owns everything a parsed object points to. Boxed slices and boxes never move their heap
-/// data, so pointers taken at build time stay valid while the arena lives.
-#[derive(Default)]
+/// Owns everything a parsed object points to, bump-allocated: structures, pointer arrays and
+/// NUL-terminated string copies are carved out of a few large chunks (one `malloc` per chunk,
+/// not per value), and freeing the object frees the chunks. Chunks never move, so pointers
+/// taken at build time stay valid while the arena lives. Only plain data goes in (the C
+/// structures: numbers and pointers, nothing with a destructor), checked at compile time.
 pub(crate) struct Arena {
-    bytes: Vec<Box<[u8]>>,
-    blocks: Vec<Box<dyn Any>>,
+    /// Every chunk, the current one last among the shared ones (see `alloc`).
+    chunks: Vec<Vec<u64>>,
+    /// Start of the current chunk, bytes used in it and its size in bytes.
+    cur: *mut u8,
+    used: usize,
+    cap: usize,
+    /// Size of the next chunk.
+    next: usize,
+}
+
+impl Default for Arena {
+    fn default() -> Self {
+        Arena {
+            chunks: Vec::new(),
+            cur: ptr::null_mut(),
+            used: 0,
+            cap: 0,
+            next: Arena::FIRST_CHUNK,
+        }
+    }
 }
 
 impl Arena {
+    const FIRST_CHUNK: usize = 4 << 10;
+    const MAX_CHUNK: usize = 1 << 20;
+
+    /// `size` bytes aligned to `align` (at most 8), uninitialised.
+    fn alloc(&mut self, size: usize, align: usize) -> *mut u8 {
+        debug_assert!(align.is_power_of_two() && align <= 8);
+        let at = (self.used + align - 1) & !(align - 1);
+        if at <= self.cap && size <= self.cap - at {
+            self.used = at + size;
+            // SAFETY: `at + size <= cap`: inside the current chunk.
+            return unsafe { self.cur.add(at) };
+        }
+        // Large values get a chunk of their own; the current chunk stays in use.
+        if size > Arena::MAX_CHUNK / 4 {
+            let mut chunk = Vec::<u64>::with_capacity(size.div_ceil(8));
+            let p = chunk.as_mut_ptr().cast::<u8>();
+            self.chunks.push(chunk);
+            return p;
+        }
+        let bytes = self.next.max(size);
+        self.next = (self.next * 2).min(Arena::MAX_CHUNK);
+        let mut chunk = Vec::<u64>::with_capacity(bytes.div_ceil(8));
+        self.cur = chunk.as_mut_ptr().cast::<u8>();
+        self.cap = chunk.capacity() * 8;
+        self.used = size;
+        self.chunks.push(chunk);
+        self.cur
+    }
+
+    /// Room for `n` values of `T`, uninitialised.
+    fn alloc_array<T>(&mut self, n: usize) -> *mut T {
+        const { assert!(!std::mem::needs_drop::<T>() && std::mem::align_of::<T>() <= 8) };
+        let size = std::mem::size_of::<T>()
+            .checked_mul(n)
+            .expect("an arena array fits in memory");
+        self.alloc(size, std::mem::align_of::<T>()).cast::<T>()
+    }
+
     /// A copy of `b`, NUL-terminated.
     pub(crate) fn bytes(&mut self, b: &[u8]) -> ImapBytes {
-        let mut v = Vec::with_capacity(b.len() + 1);
-        v.extend_from_slice(b);
-        v.push(0);
-        let boxed = v.into_boxed_slice();
-        let data = boxed.as_ptr();
-        self.bytes.push(boxed);
-        ImapBytes { data, len: b.len() }
+        let p = self.alloc(b.len() + 1, 1);
+        // SAFETY: `p` has room for `len + 1` bytes and does not overlap `b`.
+        unsafe {
+            ptr::copy_nonoverlapping(b.as_ptr(), p, b.len());
+            *p.add(b.len()) = 0;
+        }
+        ImapBytes {
+            data: p,
+            len: b.len(),
+        }
     }
 
     /// An IMAP nstring: `None` is NIL.
@@ -142,50 +202,70 @@ impl Arena {
 
     /// A NUL-terminated copy of `s` (any NUL in it dropped).
     pub(crate) fn cstr(&mut self, s: &str) -> *const c_char {
-        let c = CString::new(s.replace('\0', "")).unwrap_or_default();
-        self.bytes(c.as_bytes()).data.cast()
+        if s.as_bytes().contains(&0) {
+            return self.bytes(s.replace('\0', "").as_bytes()).data.cast();
+        }
+        self.bytes(s.as_bytes()).data.cast()
     }
 
     /// An array of scalars (`uint32_t`, `size_t`): pointer and count (NULL and 0 when empty).
-    pub(crate) fn scalars<T: Copy + 'static>(&mut self, v: Vec<T>) -> (*const T, usize) {
+    pub(crate) fn scalars<T: Copy>(&mut self, v: impl AsRef<[T]>) -> (*const T, usize) {
+        let v = v.as_ref();
         if v.is_empty() {
             return (ptr::null(), 0);
         }
-        let boxed = v.into_boxed_slice();
-        let p = boxed.as_ptr();
-        let n = boxed.len();
-        self.blocks.push(Box::new(boxed));
-        (p, n)
+        let p = self.alloc_array::<T>(v.len());
+        // SAFETY: room for `len` values, not overlapping `v`.
+        unsafe { ptr::copy_nonoverlapping(v.as_ptr(), p, v.len()) };
+        (p, v.len())
     }
 
     /// An array of structures as the C ABI gives every one: a pointer to `count` pointers,
-    /// each to its own boxed element (NULL and 0 when empty). Callers index the pointer array,
-    /// never the structures, so a structure may grow by appended fields within a major
-    /// version. The arena owns the elements and the pointer array.
-    pub(crate) fn array<T: 'static>(&mut self, v: Vec<T>) -> (*const *const T, usize) {
-        if v.is_empty() {
+    /// each to its element (NULL and 0 when empty). Callers index the pointer array, never
+    /// the structures, so a structure may grow by appended fields within a major version.
+    /// The elements and the pointer array live in the arena.
+    pub(crate) fn array<T>(&mut self, v: Vec<T>) -> (*const *const T, usize) {
+        let n = v.len();
+        let mut it = v.into_iter();
+        self.array_with(n, |_, _| it.next().expect("n elements"))
+    }
+
+    /// Like [`Arena::array`], the `n` elements made by `make(arena, index)` in order, with no
+    /// intermediate vector.
+    pub(crate) fn array_with<T>(
+        &mut self,
+        n: usize,
+        mut make: impl FnMut(&mut Arena, usize) -> T,
+    ) -> (*const *const T, usize) {
+        if n == 0 {
             return (ptr::null(), 0);
         }
-        let elements: Vec<Box<T>> = v.into_iter().map(Box::new).collect();
-        let ptrs: Box<[*const T]> = elements.iter().map(|b| &**b as *const T).collect();
-        let p = ptrs.as_ptr();
-        let n = ptrs.len();
-        self.blocks.push(Box::new(elements));
-        self.blocks.push(Box::new(ptrs));
-        (p, n)
+        let elements = self.alloc_array::<T>(n);
+        let ptrs = self.alloc_array::<*const T>(n);
+        for i in 0..n {
+            let v = make(self, i);
+            // SAFETY: both arrays have room for `n` values; chunks never move.
+            unsafe {
+                elements.add(i).write(v);
+                ptrs.add(i).write(elements.add(i));
+            }
+        }
+        (ptrs.cast_const(), n)
     }
 
     /// One value, by pointer.
-    pub(crate) fn one<T: 'static>(&mut self, v: T) -> *const T {
-        let b = Box::new(v);
-        let p: *const T = &*b;
-        self.blocks.push(b);
+    pub(crate) fn one<T>(&mut self, v: T) -> *const T {
+        let p = self.alloc_array::<T>(1);
+        // SAFETY: room for one value.
+        unsafe { p.write(v) };
         p
     }
 
-    pub(crate) fn byte_list(&mut self, l: &[Vec<u8>]) -> (*const *const ImapBytes, usize) {
-        let v = l.iter().map(|b| self.bytes(b)).collect();
-        self.array(v)
+    pub(crate) fn byte_list<B: AsRef<[u8]>>(
+        &mut self,
+        l: &[B],
+    ) -> (*const *const ImapBytes, usize) {
+        self.array_with(l.len(), |a, i| a.bytes(l[i].as_ref()))
     }
 
     pub(crate) fn mailbox(

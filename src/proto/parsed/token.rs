@@ -601,6 +601,363 @@ impl<'a> Value<'a> {
     }
 }
 
+/// A value of a [`Flat`] buffer: a scalar, or a list whose children are `len` consecutive
+/// nodes from `start`.
+#[derive(Debug, Clone)]
+enum Node<'a> {
+    Nil,
+    Number(u64),
+    Atom(&'a [u8]),
+    String(Cow<'a, [u8]>),
+    Streamed(u64),
+    List { start: usize, len: usize },
+}
+
+static NIL_NODE: Node<'static> = Node::Nil;
+
+/// Reusable buffers to read values without a tree of allocations: every list's children
+/// are stored consecutively in one vector, so reading a value allocates nothing once the
+/// buffers have grown (the FETCH parser keeps one for a whole result). Like
+/// [`Tokenizer::value_from`], it refuses more than [`MAX_DEPTH`] levels of parentheses and
+/// never recurses.
+#[derive(Debug, Default)]
+pub struct Flat<'a> {
+    nodes: Vec<Node<'a>>,
+    stack: Vec<Node<'a>>,
+    opens: Vec<usize>,
+}
+
+impl<'a> Flat<'a> {
+    pub fn new() -> Self {
+        Flat::default()
+    }
+
+    /// Reads the value that starts with `first` (already read) from `t`, replacing the
+    /// value read before.
+    pub fn read<'f>(
+        &'f mut self,
+        t: &mut Tokenizer<'a>,
+        first: Token<'a>,
+    ) -> Result<V<'f, 'a>, ParseError> {
+        self.nodes.clear();
+        self.stack.clear();
+        self.opens.clear();
+        let mut tok = first;
+        loop {
+            match tok {
+                Token::Open => {
+                    if self.opens.len() >= MAX_DEPTH {
+                        return err(
+                            ErrorKind::Depth,
+                            format!("nesting deeper than {MAX_DEPTH} levels"),
+                        );
+                    }
+                    self.opens.push(self.stack.len());
+                }
+                Token::Close => {
+                    let Some(from) = self.opens.pop() else {
+                        return err(ErrorKind::Syntax, "unexpected ')'");
+                    };
+                    let start = self.nodes.len();
+                    let len = self.stack.len() - from;
+                    self.nodes.extend(self.stack.drain(from..));
+                    self.stack.push(Node::List { start, len });
+                }
+                Token::Nil => self.stack.push(Node::Nil),
+                Token::Number(n) => self.stack.push(Node::Number(n)),
+                Token::Atom(a) => self.stack.push(Node::Atom(a)),
+                Token::Quoted(q) => self.stack.push(Node::String(q)),
+                Token::Literal(l) => self.stack.push(Node::String(Cow::Borrowed(l))),
+                Token::Streamed(n) => self.stack.push(Node::Streamed(n)),
+            }
+            if self.opens.is_empty() {
+                if let Some(root) = self.stack.pop() {
+                    self.nodes.push(root);
+                    let all = self.nodes.as_slice();
+                    return Ok(V {
+                        all,
+                        node: &all[all.len() - 1],
+                    });
+                }
+            }
+            tok = match t.next_checked()? {
+                Some(t) => t,
+                None => return err(ErrorKind::Truncated, "data ends inside a list"),
+            };
+        }
+    }
+}
+
+/// A value read into a [`Flat`] buffer: the same reading methods as [`Value`], strings
+/// borrowed from the items (a quoted string with escapes is the one owned case).
+#[derive(Clone, Copy)]
+pub struct V<'f, 'a> {
+    all: &'f [Node<'a>],
+    node: &'f Node<'a>,
+}
+
+/// The children of a list of a [`Flat`] buffer.
+#[derive(Clone, Copy)]
+pub struct L<'f, 'a> {
+    all: &'f [Node<'a>],
+    items: &'f [Node<'a>],
+}
+
+impl std::fmt::Debug for V<'_, '_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe())
+    }
+}
+
+impl<'f, 'a> L<'f, 'a> {
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn get(&self, i: usize) -> Option<V<'f, 'a>> {
+        self.items.get(i).map(|node| V {
+            all: self.all,
+            node,
+        })
+    }
+
+    /// Child `i`, or NIL when the list is shorter.
+    pub fn field(&self, i: usize) -> V<'f, 'a> {
+        self.get(i).unwrap_or(V::NIL)
+    }
+
+    /// The children from `i` on (none when the list is shorter).
+    pub fn from(&self, i: usize) -> L<'f, 'a> {
+        L {
+            all: self.all,
+            items: self.items.get(i..).unwrap_or_default(),
+        }
+    }
+
+    /// The first `n` children (all when fewer).
+    pub fn take(&self, n: usize) -> L<'f, 'a> {
+        L {
+            all: self.all,
+            items: &self.items[..n.min(self.items.len())],
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = V<'f, 'a>> + 'f {
+        let all = self.all;
+        self.items.iter().map(move |node| V { all, node })
+    }
+}
+
+impl<'f, 'a> V<'f, 'a> {
+    /// NIL, standing for a missing field.
+    pub const NIL: V<'static, 'static> = V {
+        all: &[],
+        node: &NIL_NODE,
+    };
+
+    pub fn describe(&self) -> String {
+        match self.node {
+            Node::Nil => "NIL".into(),
+            Node::Number(n) => format!("number {n}"),
+            Node::Atom(a) => format!("atom '{}'", excerpt(a)),
+            Node::String(s) => format!("string '{}'", excerpt(s)),
+            Node::Streamed(n) => format!("streamed literal of {n} bytes"),
+            Node::List { len, .. } => format!("list of {len} values"),
+        }
+    }
+
+    pub fn is_nil(&self) -> bool {
+        matches!(self.node, Node::Nil)
+    }
+
+    pub fn is_list(&self) -> bool {
+        matches!(self.node, Node::List { .. })
+    }
+
+    /// A quoted string or a literal.
+    pub fn is_string(&self) -> bool {
+        matches!(self.node, Node::String(_))
+    }
+
+    pub fn is_atom(&self) -> bool {
+        matches!(self.node, Node::Atom(_))
+    }
+
+    /// The size of a streamed literal.
+    pub fn streamed(&self) -> Option<u64> {
+        match self.node {
+            Node::Streamed(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// String, literal or atom bytes (a number is not text here).
+    pub fn text(&self) -> Option<&'f [u8]> {
+        match self.node {
+            Node::Atom(a) => Some(a),
+            Node::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// String, literal or atom bytes, borrowed from the items where they can be.
+    pub fn text_cow(&self) -> Option<Cow<'a, [u8]>> {
+        match self.node {
+            Node::Atom(a) => Some(Cow::Borrowed(a)),
+            Node::String(s) => Some(s.clone()),
+            _ => None,
+        }
+    }
+
+    /// An `nstring`, leniently: NIL is `None`; strings, atoms and numbers (as their digits)
+    /// are text; a list is an error.
+    pub fn nstring(&self) -> Result<Option<Cow<'a, [u8]>>, ParseError> {
+        match self.node {
+            Node::Nil => Ok(None),
+            Node::Number(n) => Ok(Some(Cow::Owned(n.to_string().into_bytes()))),
+            Node::Atom(a) => Ok(Some(Cow::Borrowed(a))),
+            Node::String(s) => Ok(Some(s.clone())),
+            Node::Streamed(_) | Node::List { .. } => self.shape("a string or NIL"),
+        }
+    }
+
+    /// A string where NIL is tolerated as empty.
+    pub fn string_or_empty(&self) -> Result<Cow<'a, [u8]>, ParseError> {
+        Ok(self.nstring()?.unwrap_or_default())
+    }
+
+    fn shape<T>(&self, what: &str) -> Result<T, ParseError> {
+        err(
+            ErrorKind::Shape,
+            format!("expected {what}, got {}", self.describe()),
+        )
+    }
+
+    /// A number; a quoted string of digits is accepted too.
+    pub fn u64(&self) -> Result<u64, ParseError> {
+        match self.node {
+            Node::Number(n) => Ok(*n),
+            Node::String(s) => match parse_u64(s.trim_ascii()) {
+                Some(n) => Ok(n),
+                None => self.shape("a number"),
+            },
+            _ => self.shape("a number"),
+        }
+    }
+
+    /// IMAP's `number`: 0..4294967295.
+    pub fn u32(&self) -> Result<u32, ParseError> {
+        let n = self.u64()?;
+        u32::try_from(n).map_err(|_| {
+            ParseError::new(
+                ErrorKind::Number,
+                format!("number {n} does not fit 32 bits"),
+            )
+        })
+    }
+
+    /// IMAP's `nz-number`: 1..4294967295.
+    pub fn nz32(&self) -> Result<u32, ParseError> {
+        match self.u32()? {
+            0 => err(ErrorKind::Number, "0 where a non-zero number belongs"),
+            n => Ok(n),
+        }
+    }
+
+    /// IMAP's `number64`: 0..2^63-1.
+    pub fn number64(&self) -> Result<u64, ParseError> {
+        match self.u64()? {
+            n if n > MAX_NUMBER64 => err(
+                ErrorKind::Number,
+                format!("number {n} does not fit 63 bits"),
+            ),
+            n => Ok(n),
+        }
+    }
+
+    /// RFC 7162's `mod-sequence-value`: 1..2^63-1.
+    pub fn modseq(&self) -> Result<u64, ParseError> {
+        match self.number64()? {
+            0 => err(ErrorKind::Number, "mod-sequence 0 where 1 or more belongs"),
+            n => Ok(n),
+        }
+    }
+
+    /// The children of a list, or `None` for anything else.
+    pub fn as_list(&self) -> Option<L<'f, 'a>> {
+        match self.node {
+            Node::List { start, len } => Some(L {
+                all: self.all,
+                items: &self.all[*start..*start + *len],
+            }),
+            _ => None,
+        }
+    }
+
+    /// A list; NIL counts as the empty list (servers send it where a list belongs).
+    pub fn list(&self) -> Result<L<'f, 'a>, ParseError> {
+        match self.node {
+            Node::Nil => Ok(L {
+                all: self.all,
+                items: &[],
+            }),
+            _ => match self.as_list() {
+                Some(l) => Ok(l),
+                None => self.shape("a list"),
+            },
+        }
+    }
+
+    /// Writes the value back in IMAP syntax, as [`Value::write_imap`] does. Lists are written
+    /// with an explicit stack (no recursion).
+    pub fn write_imap(&self, out: &mut Vec<u8>) {
+        // Each entry: the nodes left to write at one level and whether one was written.
+        let mut stack: Vec<(&[Node<'a>], bool)> = vec![(std::slice::from_ref(self.node), false)];
+        while let Some(top) = stack.last_mut() {
+            let level: &[Node<'a>] = top.0;
+            let Some((node, tail)) = level.split_first() else {
+                stack.pop();
+                if !stack.is_empty() {
+                    out.push(b')');
+                }
+                continue;
+            };
+            top.0 = tail;
+            if std::mem::replace(&mut top.1, true) {
+                out.push(b' ');
+            }
+            match node {
+                Node::Nil => out.extend_from_slice(b"NIL"),
+                Node::Number(n) => out.extend_from_slice(n.to_string().as_bytes()),
+                Node::Atom(a) => out.extend_from_slice(a),
+                Node::String(s) => {
+                    if s.iter().any(|&b| b == b'\r' || b == b'\n' || b == 0) {
+                        out.extend_from_slice(format!("{{{}}}\r\n", s.len()).as_bytes());
+                        out.extend_from_slice(s);
+                    } else {
+                        out.extend_from_slice(&crate::proto::encode::quote(s));
+                    }
+                }
+                Node::Streamed(n) => out.extend_from_slice(format!("{{{n}}}\r\n").as_bytes()),
+                Node::List { start, len } => {
+                    out.push(b'(');
+                    stack.push((&self.all[*start..*start + *len], false));
+                }
+            }
+        }
+    }
+
+    pub fn to_imap(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        self.write_imap(&mut out);
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
