@@ -186,6 +186,26 @@ fn main() {
         println!("parse bench: run with `cargo bench --bench parse`");
         return;
     }
+    // For profilers: `PARSE_PROFILE=rust|c` runs only that path over the structure-heavy data.
+    if let Ok(which) = std::env::var("PARSE_PROFILE") {
+        let items = frame(&structure_heavy());
+        let result = result_from_items(items.clone());
+        for _ in 0..20 {
+            if which == "c" {
+                let mut list = std::ptr::null_mut();
+                // SAFETY: a live result and a writable out-pointer; the list is freed once.
+                unsafe {
+                    imap_parse_fetch(result, &mut list);
+                    imap_fetch_list_free(black_box(list));
+                }
+            } else {
+                black_box(parse_fetch(black_box(&items)));
+            }
+        }
+        // SAFETY: made by result_from_items, freed once.
+        unsafe { imap_result_free(result) };
+        return;
+    }
     println!("best of {RUNS} runs each");
     run("literal-heavy", literal_heavy());
     run("structure-heavy", structure_heavy());

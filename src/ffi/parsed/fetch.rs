@@ -6,10 +6,11 @@ use crate::ffi::code::ImapCode;
 use crate::ffi::panic::boundary;
 use crate::ffi::result::ImapResult;
 use crate::proto::parsed::fetch::{
-    parse_fetch, Address, BodyPart, BodySection, Envelope, FetchMessage, Mailbox, Param,
-    SectionData, SectionKind, SectionText,
+    parse_fetch_response_with, Address, BodyPart, BodySection, Envelope, FetchMessage, Mailbox,
+    Param, SectionData, SectionKind, SectionText,
 };
-use crate::proto::parsed::rfc2047;
+use crate::proto::parsed::token::Flat;
+use crate::proto::parsed::{responses, rfc2047};
 use std::ffi::c_char;
 use std::ptr;
 
@@ -544,7 +545,7 @@ fn message(a: &mut Arena, m: &FetchMessage<'_>) -> ImapFetchMessage {
         }
         None => ptr::null(),
     };
-    let mut tree = |b: &Option<BodyPart<'_>>| match b {
+    let mut tree = |b: &Option<Box<BodyPart<'_>>>| match b {
         Some(b) => root_body(a, b),
         None => ptr::null(),
     };
@@ -619,9 +620,18 @@ pub unsafe extern "C" fn imap_parse_fetch(
     out: *mut *mut ImapFetchList,
 ) -> ImapCode {
     parse_result(result, out, |items, a| {
-        let parsed = parse_fetch(items);
-        let complete = parsed.iter().all(|m| m.invalid.is_none());
-        (fetch_list(a, &parsed), complete)
+        // Message by message: each is parsed, mirrored into the arena and dropped, so the
+        // Rust trees never all exist at once.
+        let mut each = responses(items);
+        let mut flat = Flat::new();
+        let mut complete = true;
+        let (messages, count) = a.array_with(responses(items).count(), |a, _| {
+            let resp = each.next().unwrap_or_default();
+            let m = parse_fetch_response_with(resp, &mut flat);
+            complete &= m.invalid.is_none();
+            message(a, &m)
+        });
+        (ImapFetchList { messages, count }, complete)
     })
 }
 

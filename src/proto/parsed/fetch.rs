@@ -41,11 +41,12 @@ pub struct FetchMessage<'a> {
     pub rfc822_size: Option<u64>,
     /// MODSEQ (RFC 7162).
     pub modseq: Option<u64>,
-    pub envelope: Option<Envelope<'a>>,
+    /// (Boxed, as the two trees below: a message without them stays small.)
+    pub envelope: Option<Box<Envelope<'a>>>,
     /// BODYSTRUCTURE (with extension data).
-    pub body_structure: Option<BodyPart<'a>>,
+    pub body_structure: Option<Box<BodyPart<'a>>>,
     /// BODY without a section (the non-extensible structure).
-    pub body: Option<BodyPart<'a>>,
+    pub body: Option<Box<BodyPart<'a>>>,
     /// `BODY[...]<origin>`, `BINARY[...]`, `RFC822`, `RFC822.HEADER`, `RFC822.TEXT`, in the
     /// order sent.
     pub sections: Vec<BodySection<'a>>,
@@ -381,9 +382,11 @@ fn apply<'a>(msg: &mut FetchMessage<'a>, name: &'a [u8], v: V<'_, 'a>) -> Result
                 Err(e) => return err(ErrorKind::Shape, e.0),
             }
         }
-        None if is(base, b"ENVELOPE") => msg.envelope = Some(read_envelope(v, q)?),
-        None if is(base, b"BODYSTRUCTURE") => msg.body_structure = Some(read_body(v, 0, q)?),
-        None if is(base, b"BODY") => msg.body = Some(read_body(v, 0, q)?),
+        None if is(base, b"ENVELOPE") => msg.envelope = Some(Box::new(read_envelope(v, q)?)),
+        None if is(base, b"BODYSTRUCTURE") => {
+            msg.body_structure = Some(Box::new(read_body(v, 0, q)?))
+        }
+        None if is(base, b"BODY") => msg.body = Some(Box::new(read_body(v, 0, q)?)),
         None if is(base, b"RFC822") => {
             msg.sections
                 .push(section(SectionKind::Rfc822, b"", None, v)?)

@@ -59,9 +59,25 @@ enum Source<'a> {
 pub struct Tokenizer<'a> {
     src: Source<'a>,
     idx: usize,
+    /// The text of segment `idx` (see [`Tokenizer::segment_text`]).
+    line: &'a [u8],
     pos: usize,
     quirks: Quirks,
 }
+
+/// Bytes that end or interrupt an atom's fast scan (see [`Tokenizer::atom`]).
+static ATOM_SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b' ' as usize] = true;
+    t[b'\t' as usize] = true;
+    t[b'(' as usize] = true;
+    t[b')' as usize] = true;
+    t[b'"' as usize] = true;
+    t[b'{' as usize] = true;
+    t[b'~' as usize] = true;
+    t[b'[' as usize] = true;
+    t
+};
 
 fn is_space(b: u8) -> bool {
     b == b' ' || b == b'\t'
@@ -123,12 +139,15 @@ pub fn parse_modseq(d: &[u8]) -> Option<u64> {
 impl<'a> Tokenizer<'a> {
     /// Over one response's items (several responses also work: they read as one stream).
     pub fn new(items: &'a [Item]) -> Self {
-        Tokenizer {
+        let mut t = Tokenizer {
             src: Source::Items(items),
             idx: 0,
+            line: &[],
             pos: 0,
             quirks: Quirks::NONE,
-        }
+        };
+        t.line = t.segment_text();
+        t
     }
 
     /// Over a single line of bytes (no literals can be resolved).
@@ -136,12 +155,20 @@ impl<'a> Tokenizer<'a> {
         Tokenizer {
             src: Source::Bytes(bytes),
             idx: 0,
+            line: bytes,
             pos: 0,
             quirks: Quirks::NONE,
         }
     }
 
-    fn text(&self) -> &'a [u8] {
+    /// Moves to segment `idx`, at its start.
+    fn go_to(&mut self, idx: usize) {
+        self.idx = idx;
+        self.pos = 0;
+        self.line = self.segment_text();
+    }
+
+    fn segment_text(&self) -> &'a [u8] {
         match self.src {
             Source::Items(items) => match items.get(self.idx) {
                 Some(Item::Line(l)) | Some(Item::Literal(l, _)) => l,
@@ -170,8 +197,7 @@ impl<'a> Tokenizer<'a> {
     }
 
     fn take_literal(&mut self, data: &'a LiteralData) -> Token<'a> {
-        self.idx += 1;
-        self.pos = 0;
+        self.go_to(self.idx + 1);
         match data {
             LiteralData::Bytes(b) => Token::Literal(b),
             LiteralData::Streamed(n) => Token::Streamed(*n),
@@ -193,7 +219,7 @@ impl<'a> Tokenizer<'a> {
     #[allow(clippy::should_implement_trait)]
     pub fn next_token(&mut self) -> Result<Option<Token<'a>>, ParseError> {
         loop {
-            let t = self.text();
+            let t = self.line;
             let ws = self.pos;
             while self.pos < t.len() && is_space(t[self.pos]) {
                 self.pos += 1;
@@ -218,11 +244,10 @@ impl<'a> Tokenizer<'a> {
                     return Ok(Some(self.take_literal(data)));
                 }
                 if self.idx + 1 < self.segments() {
-                    self.idx += 1;
-                    self.pos = 0;
+                    self.go_to(self.idx + 1);
                     continue;
                 }
-                self.idx = self.segments();
+                self.go_to(self.segments());
                 return Ok(None);
             }
             let start = self.pos;
@@ -256,6 +281,15 @@ impl<'a> Tokenizer<'a> {
 
     fn quoted(&mut self, t: &'a [u8]) -> Result<Token<'a>, ParseError> {
         let start = self.pos + 1;
+        // The common case: no escape and the first quote ends the string.
+        let mut i = start;
+        while i < t.len() && t[i] != b'"' && t[i] != b'\\' {
+            i += 1;
+        }
+        if i < t.len() && t[i] == b'"' && ends_quoted(t.get(i + 1)) {
+            self.pos = i + 1;
+            return Ok(Token::Quoted(Cow::Borrowed(&t[start..i])));
+        }
         let mut i = start;
         let mut owned: Option<Vec<u8>> = None;
         loop {
@@ -297,6 +331,10 @@ impl<'a> Tokenizer<'a> {
         let start = self.pos;
         let mut i = start;
         while i < t.len() {
+            if !ATOM_SPECIAL[usize::from(t[i])] {
+                i += 1;
+                continue;
+            }
             match t[i] {
                 b' ' | b'\t' | b'(' | b')' | b'"' => break,
                 // `{n}` glued to the atom, ending the line that announces a literal.
@@ -317,10 +355,10 @@ impl<'a> Tokenizer<'a> {
         // Called only on a byte that is none of the terminators, so `i > start`: progress.
         self.pos = i.max(start + 1).min(t.len());
         let a = &t[start..self.pos];
-        if a.eq_ignore_ascii_case(b"NIL") {
+        if a.len() == 3 && a.eq_ignore_ascii_case(b"NIL") {
             return Token::Nil;
         }
-        if a.iter().all(u8::is_ascii_digit) {
+        if a[0].is_ascii_digit() && a.iter().all(u8::is_ascii_digit) {
             if let Some(n) = parse_u64(a) {
                 return Token::Number(n);
             }
