@@ -99,7 +99,8 @@ impl Envelope<'_> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Address<'a> {
     Mailbox(Mailbox<'a>),
-    Group(Group<'a>),
+    /// (Boxed: groups are rare, and a list of mailboxes stays small.)
+    Group(Box<Group<'a>>),
     /// A group end marker with no group open ([`Quirks::GROUP_END_WITHOUT_START`]), as sent.
     StrayGroupEnd(Mailbox<'a>),
 }
@@ -256,7 +257,7 @@ pub struct BinarySize {
 /// fails as a whole.
 pub fn parse_fetch(items: &[Item]) -> Vec<FetchMessage<'_>> {
     let mut flat = Flat::new();
-    let mut out = Vec::with_capacity(items.len() / 2 + 1);
+    let mut out = Vec::with_capacity(responses(items).count());
     out.extend(responses(items).map(|r| parse_fetch_response_with(r, &mut flat)));
     out
 }
@@ -580,7 +581,7 @@ fn read_envelope<'a>(v: V<'_, 'a>, q: &mut Quirks) -> Result<Envelope<'a>, Parse
 fn addresses<'a>(v: V<'_, 'a>, q: &mut Quirks) -> Result<Vec<Address<'a>>, ParseError> {
     let list = v.list()?;
     let mut out = Vec::with_capacity(list.len());
-    let mut group: Option<Group<'a>> = None;
+    let mut group: Option<Box<Group<'a>>> = None;
     for a in list.iter() {
         let f = a.list()?;
         if f.len() != 4 {
@@ -606,11 +607,11 @@ fn addresses<'a>(v: V<'_, 'a>, q: &mut Quirks) -> Result<Vec<Address<'a>>, Parse
                     *q |= Quirks::GROUP_NOT_CLOSED;
                     out.push(Address::Group(g));
                 }
-                group = Some(Group {
+                group = Some(Box::new(Group {
                     name: name.clone(),
                     members: Vec::new(),
                     end: None,
-                });
+                }));
             }
             _ => {
                 if empty {

@@ -83,6 +83,31 @@ fn is_space(b: u8) -> bool {
     b == b' ' || b == b'\t'
 }
 
+/// The index of the first `"` or `\\` in `b` (its length when there is none), eight bytes
+/// at a time.
+fn quote_or_backslash(b: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let mut i = 0;
+    while i + 8 <= b.len() {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&b[i..i + 8]);
+        let x = u64::from_le_bytes(w);
+        let hit =
+            zero_byte(x ^ (ONES * u64::from(b'"'))) | zero_byte(x ^ (ONES * u64::from(b'\\')));
+        if hit != 0 {
+            // The lowest flagged byte is a real match (borrows only run upwards).
+            return i + (hit.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < b.len() && b[i] != b'"' && b[i] != b'\\' {
+        i += 1;
+    }
+    i
+}
+
 fn ends_quoted(next: Option<&u8>) -> bool {
     match next {
         None => true,
@@ -282,10 +307,7 @@ impl<'a> Tokenizer<'a> {
     fn quoted(&mut self, t: &'a [u8]) -> Result<Token<'a>, ParseError> {
         let start = self.pos + 1;
         // The common case: no escape and the first quote ends the string.
-        let mut i = start;
-        while i < t.len() && t[i] != b'"' && t[i] != b'\\' {
-            i += 1;
-        }
+        let i = start + quote_or_backslash(&t[start..]);
         if i < t.len() && t[i] == b'"' && ends_quoted(t.get(i + 1)) {
             self.pos = i + 1;
             return Ok(Token::Quoted(Cow::Borrowed(&t[start..i])));
@@ -368,6 +390,7 @@ impl<'a> Tokenizer<'a> {
 
     /// Like [`Tokenizer::next_token`] but an all-digit atom too large for `u64` is an error
     /// (the tokenizer itself keeps it as an atom so that callers can decide).
+    #[inline]
     pub fn next_checked(&mut self) -> Result<Option<Token<'a>>, ParseError> {
         let tok = self.next_token()?;
         if let Some(Token::Atom(a)) = &tok {
@@ -1093,6 +1116,27 @@ mod tests {
         );
         let huge = vec![b'('; 1_000_000];
         assert!(Tokenizer::from_bytes(&huge).read_all().is_err());
+    }
+
+    #[test]
+    fn quote_scan_finds_the_first_quote_or_backslash() {
+        for len in 0..40 {
+            for at in 0..=len {
+                for c in [b'"', b'\\'] {
+                    let mut b = vec![b'a'; len];
+                    if at < len {
+                        b[at] = c;
+                        // A later match never hides the first.
+                        if at + 3 < len {
+                            b[at + 3] = b'"';
+                        }
+                    }
+                    assert_eq!(quote_or_backslash(&b), at, "{len} {at}");
+                }
+            }
+        }
+        // Bytes that differ from '"' and '\\' only in the high bit or by one do not match.
+        assert_eq!(quote_or_backslash(b"\xa2\xdc!#[]\x21\x23\x5b\x5d"), 10);
     }
 
     #[test]
