@@ -9,8 +9,9 @@
 //! version (the growth rule, in the header preamble); only arrays of numbers are plain.
 //!
 //! Memory: each object is an [`Owned`] box holding the public structure first (so the pointer
-//! handed out is the box's address) and an [`Arena`] that owns every byte string, array and
-//! boxed array element the structure points to. Mirrors are built once at parse time; the free function drops the box.
+//! handed out is the box's address) and one [`Arena`] that owns every byte string, array and
+//! array element the structure points to, bump-allocated in large chunks. Mirrors are built
+//! once at parse time; the free function drops the box and with it the chunks.
 //!
 //! Modules: [`fetch`] (FETCH), [`mailbox`] (LIST/LSUB, STATUS, SEARCH/SORT, ESEARCH, THREAD,
 //! NAMESPACE, QUOTA, QUOTAROOT, ACL, MYRIGHTS, LISTRIGHTS, METADATA, CAPABILITY), [`codes`]

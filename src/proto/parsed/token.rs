@@ -5,7 +5,9 @@
 //! follows supplies that string. It yields [`Token`]s one at a time and never recurses.
 //! [`Tokenizer::read_value`] builds a [`Value`] tree with an explicit stack, refusing more
 //! than [`MAX_DEPTH`] levels of parentheses, so every consumer that walks a `Value`
-//! recursively is bounded by that depth too.
+//! recursively is bounded by that depth too. [`Flat`] reads the same values into reusable
+//! buffers instead (a list's children side by side in one vector, no allocation per list once
+//! grown), read through [`V`] and [`L`] with the same methods: the FETCH parser's path.
 //!
 //! Lexical rules, lenient where real servers deviate:
 //! - whitespace between tokens is any run of spaces or tabs (trailing spaces are fine);
