@@ -204,12 +204,17 @@ fn main() {
         println!("parse bench: run with `cargo bench --bench parse`");
         return;
     }
-    // For profilers: `PARSE_PROFILE=rust|c` runs only that path over the structure-heavy data.
+    // For profilers: `PARSE_PROFILE=rust|c|lit-rust|lit-c` runs only that path over the
+    // structure-heavy (or literal-heavy) data.
     if let Ok(which) = std::env::var("PARSE_PROFILE") {
-        let items = frame(&structure_heavy());
+        let items = frame(&if which.starts_with("lit") {
+            literal_heavy()
+        } else {
+            structure_heavy()
+        });
         let result = result_from_items(items.clone());
         for _ in 0..20 {
-            if which == "c" {
+            if which.ends_with('c') {
                 let mut list = std::ptr::null_mut();
                 // SAFETY: a live result and a writable out-pointer; the list is freed once.
                 unsafe {

@@ -55,8 +55,9 @@ pub struct FetchMessage<'a> {
     /// Items this parser does not know (X-GM-LABELS, EMAILID, PREVIEW...) and items whose
     /// value was malformed: name as sent, value re-serialised in IMAP syntax.
     pub other: Vec<RawItem<'a>>,
-    /// Set when the response could not be read completely or an item was malformed.
-    pub invalid: Option<Invalid>,
+    /// Set when the response could not be read completely or an item was malformed (boxed:
+    /// the rare case).
+    pub invalid: Option<Box<Invalid>>,
     /// Deviations from the grammar that were accepted (see [`Quirks`]); the data above is
     /// still exactly what the server sent.
     pub quirks: Quirks,
@@ -273,7 +274,7 @@ pub fn parse_fetch_response_with<'a>(resp: &'a [Item], flat: &mut Flat<'a>) -> F
     let mut msg = FetchMessage::default();
     let mut t = Tokenizer::new(resp);
     if let Err(e) = read_message(&mut t, flat, &mut msg) {
-        msg.invalid = Some(Invalid::new(e, resp));
+        msg.invalid = Some(Box::new(Invalid::new(e, resp)));
     }
     msg.quirks |= t.quirks();
     msg
