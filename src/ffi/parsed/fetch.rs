@@ -833,6 +833,58 @@ mod tests {
         unsafe { imap_fetch_list_free(list) };
     }
 
+    fn bytes_of(b: ImapBytes) -> Option<Vec<u8>> {
+        // SAFETY: `len` bytes at `data`, owned by a live list.
+        (!b.data.is_null()).then(|| unsafe { std::slice::from_raw_parts(b.data, b.len) }.to_vec())
+    }
+
+    #[test]
+    fn decoded_header_text_is_the_raw_copy_only_when_nothing_needs_decoding() {
+        let env = |subject: &[u8], name: &[u8]| {
+            let mut line = b"1 (ENVELOPE (NIL \"".to_vec();
+            line.extend_from_slice(subject);
+            line.extend_from_slice(b"\" ((\"");
+            line.extend_from_slice(name);
+            line.extend_from_slice(
+                b"\" NIL \"a\" \"b\")(NIL NIL \"c\" \"d\")) NIL NIL NIL NIL NIL NIL NIL))",
+            );
+            line
+        };
+        let list = parsed(vec![
+            Item::Line(env(b"plain caf\xc3\xa9", b"Ann")),
+            Item::Line(env(b"bad \xff byte", b"=?UTF-8?Q?J=C3=B6rg?=")),
+        ]);
+        // SAFETY: the list is live until freed below; both messages have an envelope.
+        let (plain, other) = unsafe {
+            let m: Vec<_> = elements((*list).messages, (*list).count).collect();
+            (&*m[0].envelope, &*m[1].envelope)
+        };
+        // SAFETY: the address arrays of live envelopes.
+        let from = |e: &ImapEnvelope| unsafe { elements(e.from, e.from_count) }.collect::<Vec<_>>();
+        // UTF-8 without encoded words: the same bytes, not copied twice.
+        assert_eq!(plain.subject_decoded.data, plain.subject.data);
+        assert_eq!(
+            bytes_of(plain.subject_decoded).unwrap(),
+            "plain café".as_bytes()
+        );
+        assert_eq!(from(plain)[0].name_decoded.data, from(plain)[0].name.data);
+        // No name: NIL both ways.
+        assert!(from(plain)[1].name.data.is_null() && from(plain)[1].name_decoded.data.is_null());
+        // Invalid UTF-8 is replaced in the decoded copy only; encoded words are decoded.
+        assert_eq!(bytes_of(other.subject).unwrap(), b"bad \xff byte");
+        assert_eq!(
+            bytes_of(other.subject_decoded).unwrap(),
+            "bad \u{fffd} byte".as_bytes()
+        );
+        assert_eq!(
+            bytes_of(from(other)[0].name_decoded).unwrap(),
+            "Jörg".as_bytes()
+        );
+        assert_ne!(from(other)[0].name_decoded.data, from(other)[0].name.data);
+        // SAFETY: freed once.
+        unsafe { imap_fetch_list_free(list) };
+    }
+
     #[test]
     fn c_quirk_bits_are_the_rust_ones() {
         let c = [

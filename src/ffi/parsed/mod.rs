@@ -430,3 +430,49 @@ pub(crate) fn opt<T: Default>(v: Option<T>) -> (i32, T) {
         None => (0, T::default()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arena_values_stay_put_aligned_and_intact_across_chunks() {
+        let mut a = Arena::default();
+        let mut strings = Vec::new();
+        let mut numbers = Vec::new();
+        // Enough to fill several chunks, with a value larger than a chunk in the middle.
+        for i in 0..20_000u64 {
+            let text = format!("value {i}");
+            strings.push((a.bytes(text.as_bytes()), text));
+            numbers.push((a.one(i * 3), i * 3));
+            if i == 10_000 {
+                let big = vec![7u8; 3 << 20];
+                strings.push((a.bytes(&big), String::from_utf8(big).unwrap()));
+            }
+        }
+        let (list, n) = a.array((0..1000u64).collect());
+        let (scalars, count) = a.scalars([1u32, 2, 3]);
+        assert_eq!(a.array(Vec::<u64>::new()), (ptr::null(), 0));
+        assert!(!a.bytes(b"").data.is_null());
+        for (b, text) in &strings {
+            // SAFETY: `len + 1` bytes at `data`, owned by the live arena.
+            let got = unsafe { std::slice::from_raw_parts(b.data, b.len + 1) };
+            assert_eq!(&got[..b.len], text.as_bytes());
+            assert_eq!(got[b.len], 0);
+        }
+        for (p, v) in &numbers {
+            assert_eq!(*p as usize % std::mem::align_of::<u64>(), 0);
+            // SAFETY: a live value of the arena.
+            assert_eq!(unsafe { **p }, *v);
+        }
+        // SAFETY: arrays of the live arena.
+        let got: Vec<u64> = unsafe { elements(list, n) }.copied().collect();
+        assert_eq!(got, (0..1000).collect::<Vec<_>>());
+        // SAFETY: `count` numbers at `scalars`.
+        assert_eq!(
+            unsafe { std::slice::from_raw_parts(scalars, count) },
+            [1, 2, 3]
+        );
+        assert!(a.chunks.len() > 2, "several chunks were used");
+    }
+}

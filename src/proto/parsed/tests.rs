@@ -549,8 +549,110 @@ fn every_parser(items: &[Item]) {
     let _ = raw_bytes(items);
 }
 
+/// Every value of `items` as the tree reader sees it: IMAP syntax, the text and number views
+/// and the list length; the first error ends the list.
+#[allow(clippy::type_complexity)]
+fn values_by_tree(items: &[Item]) -> Vec<Result<(Vec<u8>, String, String), ParseError>> {
+    let mut t = token::Tokenizer::new(items);
+    let mut out = Vec::new();
+    loop {
+        match t.read_value() {
+            Ok(None) => return out,
+            Ok(Some(v)) => out.push(Ok((
+                v.to_imap(),
+                format!("{} {:?} {:?}", v.describe(), v.nstring(), v.u64()),
+                format!("{:?} {:?}", v.list().map(|l| l.len()), v.text()),
+            ))),
+            Err(e) => {
+                out.push(Err(e));
+                return out;
+            }
+        }
+    }
+}
+
+/// The same through the flat buffer the FETCH parser reads with.
+#[allow(clippy::type_complexity)]
+fn values_by_flat(items: &[Item]) -> Vec<Result<(Vec<u8>, String, String), ParseError>> {
+    let mut t = token::Tokenizer::new(items);
+    let mut flat = token::Flat::new();
+    let mut out = Vec::new();
+    loop {
+        let first = match t.next_checked() {
+            Ok(None) => return out,
+            Ok(Some(tok)) => tok,
+            Err(e) => {
+                out.push(Err(e));
+                return out;
+            }
+        };
+        match flat.read(&mut t, first) {
+            Ok(v) => out.push(Ok((
+                v.to_imap(),
+                format!(
+                    "{} {:?} {:?}",
+                    v.describe(),
+                    v.nstring().map(|s| s.map(|s| s.into_owned())),
+                    v.u64()
+                ),
+                format!("{:?} {:?}", v.list().map(|l| l.len()), v.text()),
+            ))),
+            Err(e) => {
+                out.push(Err(e));
+                return out;
+            }
+        }
+    }
+}
+
+#[test]
+fn flat_values_are_the_tree_values() {
+    for b in [
+        &b"1 (UID 7 FLAGS (\\Seen) X ((a \"b c\") NIL () (((1))) \"q\\\"x\") Y)"[..],
+        b"((\"a\" NIL) (\"b\" (\"c\" \"d\")) \"alternative\") nil 42 \"\" ()",
+        b"(a",
+        b") x",
+        b"(a \"b)",
+        b"99999999999999999999999",
+    ] {
+        assert_eq!(
+            values_by_flat(&[line(b)]),
+            values_by_tree(&[line(b)]),
+            "{b:?}"
+        );
+    }
+    let items = [
+        lit(b"1 (BODY[] {5}", b"he\r\nlo"),
+        Item::Literal(b" X (a ~{3}".to_vec(), LiteralData::Streamed(3)),
+        line(b"))"),
+    ];
+    assert_eq!(values_by_flat(&items), values_by_tree(&items));
+    let deep = [vec![b'('; 64], vec![b')'; 64]].concat();
+    assert_eq!(
+        values_by_flat(&[line(&deep)]),
+        values_by_tree(&[line(&deep)])
+    );
+    let deeper = [vec![b'('; 65], vec![b')'; 65]].concat();
+    let got = values_by_flat(&[line(&deeper)]);
+    assert_eq!(got, values_by_tree(&[line(&deeper)]));
+    assert_eq!(got[0].as_ref().unwrap_err().kind, ErrorKind::Depth);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn flat_values_match_the_tree_on_any_items(items in prop::collection::vec(arb_item(), 0..6)) {
+        prop_assert_eq!(values_by_flat(&items), values_by_tree(&items));
+    }
+
+    #[test]
+    fn flat_values_match_the_tree_on_fetch_shapes(a in fetch_like(), b in fetch_like(), body in prop::collection::vec(any::<u8>(), 0..8)) {
+        let items = [Item::Literal(a.clone(), LiteralData::Bytes(body)), Item::Line(b.clone())];
+        prop_assert_eq!(values_by_flat(&items), values_by_tree(&items));
+        let items = [Item::Line([a, b].concat())];
+        prop_assert_eq!(values_by_flat(&items), values_by_tree(&items));
+    }
 
     #[test]
     fn arbitrary_items_never_panic(items in prop::collection::vec(arb_item(), 0..6)) {
