@@ -552,12 +552,12 @@ fn every_parser(items: &[Item]) {
 /// Every value of `items` as the tree reader sees it: IMAP syntax, the text and number views
 /// and the list length; the first error ends the list.
 #[allow(clippy::type_complexity)]
-fn values_by_tree(items: &[Item]) -> Vec<Result<(Vec<u8>, String, String), ParseError>> {
+fn values_by_tree(items: &[Item]) -> (Vec<Result<(Vec<u8>, String, String), ParseError>>, Quirks) {
     let mut t = token::Tokenizer::new(items);
     let mut out = Vec::new();
     loop {
         match t.read_value() {
-            Ok(None) => return out,
+            Ok(None) => return (out, t.quirks()),
             Ok(Some(v)) => out.push(Ok((
                 v.to_imap(),
                 format!("{} {:?} {:?}", v.describe(), v.nstring(), v.u64()),
@@ -565,25 +565,25 @@ fn values_by_tree(items: &[Item]) -> Vec<Result<(Vec<u8>, String, String), Parse
             ))),
             Err(e) => {
                 out.push(Err(e));
-                return out;
+                return (out, t.quirks());
             }
         }
     }
 }
 
-/// The same through the flat buffer the FETCH parser reads with.
+/// The same (and the quirks seen) through the flat buffer the FETCH parser reads with.
 #[allow(clippy::type_complexity)]
-fn values_by_flat(items: &[Item]) -> Vec<Result<(Vec<u8>, String, String), ParseError>> {
+fn values_by_flat(items: &[Item]) -> (Vec<Result<(Vec<u8>, String, String), ParseError>>, Quirks) {
     let mut t = token::Tokenizer::new(items);
     let mut flat = token::Flat::new();
     let mut out = Vec::new();
     loop {
         let first = match t.next_checked() {
-            Ok(None) => return out,
+            Ok(None) => return (out, t.quirks()),
             Ok(Some(tok)) => tok,
             Err(e) => {
                 out.push(Err(e));
-                return out;
+                return (out, t.quirks());
             }
         };
         match flat.read(&mut t, first) {
@@ -599,7 +599,7 @@ fn values_by_flat(items: &[Item]) -> Vec<Result<(Vec<u8>, String, String), Parse
             ))),
             Err(e) => {
                 out.push(Err(e));
-                return out;
+                return (out, t.quirks());
             }
         }
     }
@@ -635,7 +635,24 @@ fn flat_values_are_the_tree_values() {
     let deeper = [vec![b'('; 65], vec![b')'; 65]].concat();
     let got = values_by_flat(&[line(&deeper)]);
     assert_eq!(got, values_by_tree(&[line(&deeper)]));
-    assert_eq!(got[0].as_ref().unwrap_err().kind, ErrorKind::Depth);
+    assert_eq!(got.0[0].as_ref().unwrap_err().kind, ErrorKind::Depth);
+    // Whitespace the grammar does not have is recorded the same way.
+    for b in [
+        &b" (a b)"[..],
+        b"(a  b)",
+        b"( a b)",
+        b"(a b )",
+        b"(a\tb)",
+        b"(a b) ",
+        b"(a \"x\"y\" b)",
+    ] {
+        let got = values_by_flat(&[line(b)]);
+        assert_eq!(got, values_by_tree(&[line(b)]), "{b:?}");
+        assert!(!got.1.is_empty(), "{b:?}");
+    }
+    let plain = values_by_flat(&[line(b"(a \"b\" (1 NIL) c)")]);
+    assert_eq!(plain, values_by_tree(&[line(b"(a \"b\" (1 NIL) c)")]));
+    assert!(plain.1.is_empty());
 }
 
 proptest! {

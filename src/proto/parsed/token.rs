@@ -242,6 +242,70 @@ impl<'a> Tokenizer<'a> {
         matches!(probe.next_token(), Ok(None))
     }
 
+    /// The next token when it is one of the common forms on the current line: `(`, `)`, a
+    /// quoted string without escapes, `NIL`, a number, a plain atom, after nothing or exactly
+    /// the one space the grammar has. `None` (nothing consumed) for everything else: whitespace
+    /// that is a quirk, the end of a line, literals, escapes, section specs, overflowing
+    /// numbers; [`Tokenizer::next_checked`] then reads it. What it returns is exactly what
+    /// `next_checked` would return, with no quirk to record.
+    #[inline(always)]
+    pub fn fast_token(&mut self) -> Option<Token<'a>> {
+        let t = self.line;
+        let mut p = self.pos;
+        let &c = t.get(p)?;
+        let c = if c == b' ' {
+            // One space between tokens, not after `(`, not before `)` or the end of the line,
+            // not at the very start of the data.
+            let &next = t.get(p + 1)?;
+            if p == 0 || t[p - 1] == b'(' || is_space(next) || next == b')' {
+                return None;
+            }
+            p += 1;
+            next
+        } else {
+            c
+        };
+        let tok = match c {
+            b'(' => {
+                p += 1;
+                Token::Open
+            }
+            b')' => {
+                p += 1;
+                Token::Close
+            }
+            b'"' => {
+                let start = p + 1;
+                let end = start + quote_or_backslash(&t[start..]);
+                if end >= t.len() || t[end] != b'"' || !ends_quoted(t.get(end + 1)) {
+                    return None;
+                }
+                p = end + 1;
+                Token::Quoted(Cow::Borrowed(&t[start..end]))
+            }
+            _ if ATOM_SPECIAL[usize::from(c)] => return None,
+            _ => {
+                let start = p;
+                while p < t.len() && !ATOM_SPECIAL[usize::from(t[p])] {
+                    p += 1;
+                }
+                if p < t.len() && matches!(t[p], b'{' | b'~' | b'[') {
+                    return None;
+                }
+                let a = &t[start..p];
+                if a.len() == 3 && a.eq_ignore_ascii_case(b"NIL") {
+                    Token::Nil
+                } else if a[0].is_ascii_digit() && a.iter().all(u8::is_ascii_digit) {
+                    Token::Number(parse_u64(a)?)
+                } else {
+                    Token::Atom(a)
+                }
+            }
+        };
+        self.pos = p;
+        Some(tok)
+    }
+
     /// The next token, `None` at the end of the data.
     #[allow(clippy::should_implement_trait)]
     pub fn next_token(&mut self) -> Result<Option<Token<'a>>, ParseError> {
@@ -743,9 +807,12 @@ impl<'a> Flat<'a> {
                     });
                 }
             }
-            tok = match t.next_checked()? {
-                Some(t) => t,
-                None => return err(ErrorKind::Truncated, "data ends inside a list"),
+            tok = match t.fast_token() {
+                Some(tok) => tok,
+                None => match t.next_checked()? {
+                    Some(tok) => tok,
+                    None => return err(ErrorKind::Truncated, "data ends inside a list"),
+                },
             };
         }
     }
