@@ -285,7 +285,7 @@ fn read_message<'a>(
     flat: &mut Flat<'a>,
     msg: &mut FetchMessage<'a>,
 ) -> Result<(), ParseError> {
-    msg.seq = match t.next_checked()? {
+    msg.seq = match t.next_fast()? {
         Some(Token::Number(n)) => match u32::try_from(n) {
             Ok(0) => return err(ErrorKind::Number, "message number 0"),
             Ok(n) => n,
@@ -293,12 +293,12 @@ fn read_message<'a>(
         },
         _ => return err(ErrorKind::Shape, "FETCH response without a message number"),
     };
-    if t.next_checked()? != Some(Token::Open) {
+    if t.next_fast()? != Some(Token::Open) {
         return err(ErrorKind::Shape, "FETCH data does not start with '('");
     }
     let mut first_error: Option<ParseError> = None;
     loop {
-        let name = match t.next_checked()? {
+        let name = match t.next_fast()? {
             Some(Token::Close) => break,
             Some(Token::Atom(a)) => a,
             None => return err(ErrorKind::Truncated, "FETCH data ends before ')'"),
@@ -309,7 +309,7 @@ fn read_message<'a>(
                 )
             }
         };
-        let first = match t.next_checked()? {
+        let first = match t.next_fast()? {
             Some(tok) => tok,
             None => return err(ErrorKind::Truncated, "a value is missing"),
         };

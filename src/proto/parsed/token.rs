@@ -306,6 +306,15 @@ impl<'a> Tokenizer<'a> {
         Some(tok)
     }
 
+    /// [`Tokenizer::next_checked`], through [`Tokenizer::fast_token`] first.
+    #[inline]
+    pub fn next_fast(&mut self) -> Result<Option<Token<'a>>, ParseError> {
+        match self.fast_token() {
+            Some(tok) => Ok(Some(tok)),
+            None => self.next_checked(),
+        }
+    }
+
     /// The next token, `None` at the end of the data.
     #[allow(clippy::should_implement_trait)]
     pub fn next_token(&mut self) -> Result<Option<Token<'a>>, ParseError> {
@@ -807,12 +816,9 @@ impl<'a> Flat<'a> {
                     });
                 }
             }
-            tok = match t.fast_token() {
+            tok = match t.next_fast()? {
                 Some(tok) => tok,
-                None => match t.next_checked()? {
-                    Some(tok) => tok,
-                    None => return err(ErrorKind::Truncated, "data ends inside a list"),
-                },
+                None => return err(ErrorKind::Truncated, "data ends inside a list"),
             };
         }
     }
