@@ -131,6 +131,39 @@ pub(crate) struct Arena {
     next: usize,
 }
 
+/// Copies `src` to `dst`: most strings of a parsed result are short, and a call to `memcpy`
+/// for each costs more than the copy; these are copied with at most two overlapping word
+/// moves.
+///
+/// # Safety
+/// `dst` has room for `src.len()` bytes and does not overlap `src`.
+#[inline]
+unsafe fn copy_bytes(src: &[u8], dst: *mut u8) {
+    let n = src.len();
+    let s = src.as_ptr();
+    // SAFETY (all branches): reads stay within `src` and writes within `dst[..n]`, each of
+    // the two moves covering one end of the range.
+    unsafe {
+        if n > 16 {
+            ptr::copy_nonoverlapping(s, dst, n);
+        } else if n >= 8 {
+            let head = s.cast::<u64>().read_unaligned();
+            let tail = s.add(n - 8).cast::<u64>().read_unaligned();
+            dst.cast::<u64>().write_unaligned(head);
+            dst.add(n - 8).cast::<u64>().write_unaligned(tail);
+        } else if n >= 4 {
+            let head = s.cast::<u32>().read_unaligned();
+            let tail = s.add(n - 4).cast::<u32>().read_unaligned();
+            dst.cast::<u32>().write_unaligned(head);
+            dst.add(n - 4).cast::<u32>().write_unaligned(tail);
+        } else if n > 0 {
+            *dst = *s;
+            *dst.add(n / 2) = *s.add(n / 2);
+            *dst.add(n - 1) = *s.add(n - 1);
+        }
+    }
+}
+
 impl Default for Arena {
     fn default() -> Self {
         Arena {
@@ -148,6 +181,7 @@ impl Arena {
     const MAX_CHUNK: usize = 1 << 20;
 
     /// `size` bytes aligned to `align` (at most 8), uninitialised.
+    #[inline]
     fn alloc(&mut self, size: usize, align: usize) -> *mut u8 {
         debug_assert!(align.is_power_of_two() && align <= 8);
         let at = (self.used + align - 1) & !(align - 1);
@@ -156,6 +190,11 @@ impl Arena {
             // SAFETY: `at + size <= cap`: inside the current chunk.
             return unsafe { self.cur.add(at) };
         }
+        self.alloc_slow(size)
+    }
+
+    #[cold]
+    fn alloc_slow(&mut self, size: usize) -> *mut u8 {
         // Large values get a chunk of their own; the current chunk stays in use.
         if size > Arena::MAX_CHUNK / 4 {
             let mut chunk = Vec::<u64>::with_capacity(size.div_ceil(8));
@@ -183,11 +222,12 @@ impl Arena {
     }
 
     /// A copy of `b`, NUL-terminated.
+    #[inline]
     pub(crate) fn bytes(&mut self, b: &[u8]) -> ImapBytes {
         let p = self.alloc(b.len() + 1, 1);
         // SAFETY: `p` has room for `len + 1` bytes and does not overlap `b`.
         unsafe {
-            ptr::copy_nonoverlapping(b.as_ptr(), p, b.len());
+            copy_bytes(b, p);
             *p.add(b.len()) = 0;
         }
         ImapBytes {
@@ -434,6 +474,18 @@ pub(crate) fn opt<T: Default>(v: Option<T>) -> (i32, T) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_copies_copy_every_byte() {
+        let src: Vec<u8> = (1..=40).collect();
+        for n in 0..=40 {
+            let mut dst = vec![0u8; 41];
+            // SAFETY: `dst` has room for `n` bytes and does not overlap `src`.
+            unsafe { copy_bytes(&src[..n], dst.as_mut_ptr()) };
+            assert_eq!(&dst[..n], &src[..n], "{n}");
+            assert!(dst[n..].iter().all(|&b| b == 0), "{n}: wrote past the end");
+        }
+    }
 
     #[test]
     fn arena_values_stay_put_aligned_and_intact_across_chunks() {
