@@ -14,7 +14,9 @@
 //! without the literals' bytes, which it only points at), time per message, and the ratio
 //! parse time / scan time.
 //!
-//! Run: `cargo bench --bench parse`
+//! Run: `cargo bench --bench parse`. For a profiler, `PARSE_PROFILE=rust|c|lit-rust|lit-c`
+//! (and `PARSE_PROFILE_RUNS=n`) runs only one path, e.g.
+//! `PARSE_PROFILE=c perf record -g target/release/deps/parse-<hash> --bench`.
 
 use imap::ffi::parsed::fetch::{imap_fetch_list_free, imap_parse_fetch};
 use imap::ffi::parsed::result_from_items;
@@ -205,7 +207,7 @@ fn main() {
         return;
     }
     // For profilers: `PARSE_PROFILE=rust|c|lit-rust|lit-c` runs only that path over the
-    // structure-heavy (or literal-heavy) data.
+    // structure-heavy (or literal-heavy) data, `PARSE_PROFILE_RUNS` times (20).
     if let Ok(which) = std::env::var("PARSE_PROFILE") {
         let items = frame(&if which.starts_with("lit") {
             literal_heavy()
@@ -213,7 +215,11 @@ fn main() {
             structure_heavy()
         });
         let result = result_from_items(items.clone());
-        for _ in 0..20 {
+        let runs = std::env::var("PARSE_PROFILE_RUNS")
+            .ok()
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(20);
+        for _ in 0..runs {
             if which.ends_with('c') {
                 let mut list = std::ptr::null_mut();
                 // SAFETY: a live result and a writable out-pointer; the list is freed once.
