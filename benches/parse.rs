@@ -7,12 +7,23 @@
 //! once by the engine's own assembler; then, best of several runs, it times
 //! - a plain scan of the same bytes counting CRLF (the floor any parser must pay),
 //! - `parse_fetch` over the items,
+//! - `imap_parse_fetch` + `imap_fetch_list_free` through the C ABI, on a raw result holding the
+//!   same items (what a C caller pays for a parsed FETCH result),
 //!
-//! and prints MB/s for both and the ratio parse time / scan time.
+//! and prints MB/s over the wire bytes, MB/s over the bytes the parser examines (the lines,
+//! without the literals' bytes, which it only points at), time per message, and the ratio
+//! parse time / scan time.
 //!
-//! Run: `cargo bench --bench parse`
+//! Run: `cargo bench --bench parse`. For a profiler, `PARSE_PROFILE=rust|c|lit-rust|lit-c`
+//! (and `PARSE_PROFILE_RUNS=n`) runs only one path, e.g.
+//! `PARSE_PROFILE=c perf record -g target/release/deps/parse-<hash> --bench`.
 
-use imap::parsed::parse_fetch;
+use imap::ffi::parsed::fetch::{imap_fetch_list_free, imap_parse_fetch};
+use imap::ffi::parsed::result_from_items;
+use imap::ffi::result::imap_result_free;
+use imap::parsed::fetch::parse_fetch_response_with;
+use imap::parsed::token::Flat;
+use imap::parsed::{parse_fetch, responses};
 use imap::proto::framer::BufferSink;
 use imap::proto::parse::Line;
 use imap::proto::response::Assembler;
@@ -109,8 +120,20 @@ fn mbps(bytes: usize, d: Duration) -> f64 {
     bytes as f64 / 1e6 / d.as_secs_f64()
 }
 
+/// The bytes the parser reads: every line (and literal announcement), not the literals.
+fn examined(items: &[Item]) -> usize {
+    items
+        .iter()
+        .map(|i| match i {
+            Item::Line(l) | Item::Literal(l, _) => l.len(),
+            Item::None => 0,
+        })
+        .sum()
+}
+
 fn run(name: &str, wire: Vec<u8>) {
     let items = frame(&wire);
+    let seen = examined(&items);
     let msgs = parse_fetch(&items);
     assert_eq!(msgs.len(), MESSAGES);
     assert!(
@@ -118,17 +141,61 @@ fn run(name: &str, wire: Vec<u8>) {
         "{:?}",
         msgs[0].invalid
     );
+    drop(msgs);
     let scan = best(|| crlf_scan(black_box(&wire)));
     let framing = best(|| frame(black_box(&wire)));
     let parse = best(|| parse_fetch(black_box(&items)));
+    // The same parse with each message dropped as soon as it is made: what holding 10,000
+    // trees at once (allocation, page faults) costs on top of parsing.
+    let each = best(|| {
+        let mut flat = Flat::new();
+        let mut n = 0;
+        for r in responses(black_box(&items)) {
+            n += black_box(parse_fetch_response_with(r, &mut flat)).seq as usize;
+        }
+        n
+    });
+    let result = result_from_items(items.clone());
+    let c = best(|| {
+        let mut list = std::ptr::null_mut();
+        // SAFETY: a live result and a writable out-pointer; the list is freed once.
+        unsafe {
+            let code = imap_parse_fetch(result, &mut list);
+            assert_eq!(code as i32, 0);
+            imap_fetch_list_free(black_box(list));
+        }
+    });
+    // SAFETY: made by result_from_items, freed once.
+    unsafe { imap_result_free(result) };
+    let per_msg = |d: Duration| d.as_nanos() as f64 / MESSAGES as f64;
     println!(
-        "{name:>16}: {:>6.1} MB, {MESSAGES} messages | CRLF scan {:>8.1} MB/s | framing {:>7.1} MB/s | parse_fetch {:>7.1} MB/s ({:.0} ns/message) | parse/scan time ratio {:.1}x",
+        "{name:>16}: {:>6.1} MB wire, {:>5.1} MB examined, {MESSAGES} messages | CRLF scan {:>7.1} MB/s | framing {:>7.1} MB/s",
         wire.len() as f64 / 1e6,
+        seen as f64 / 1e6,
         mbps(wire.len(), scan),
         mbps(wire.len(), framing),
+    );
+    println!(
+        "{:>16}  parse_fetch {:>7.1} MB/s wire, {:>7.1} MB/s examined, {:>6.0} ns/message, parse/scan time {:.1}x",
+        "",
         mbps(wire.len(), parse),
-        parse.as_nanos() as f64 / MESSAGES as f64,
+        mbps(seen, parse),
+        per_msg(parse),
         parse.as_secs_f64() / scan.as_secs_f64(),
+    );
+    println!(
+        "{:>16}  parse message by message, each dropped at once {:>7.1} MB/s examined, {:>6.0} ns/message",
+        "",
+        mbps(seen, each),
+        per_msg(each),
+    );
+    println!(
+        "{:>16}  C imap_parse_fetch + imap_fetch_list_free {:>7.1} MB/s wire, {:>7.1} MB/s examined, {:>6.0} ns/message, {:.1} ms for {MESSAGES}",
+        "",
+        mbps(wire.len(), c),
+        mbps(seen, c),
+        per_msg(c),
+        c.as_secs_f64() * 1e3,
     );
 }
 
@@ -137,6 +204,35 @@ fn main() {
     // should stay quick.
     if !std::env::args().any(|a| a == "--bench") {
         println!("parse bench: run with `cargo bench --bench parse`");
+        return;
+    }
+    // For profilers: `PARSE_PROFILE=rust|c|lit-rust|lit-c` runs only that path over the
+    // structure-heavy (or literal-heavy) data, `PARSE_PROFILE_RUNS` times (20).
+    if let Ok(which) = std::env::var("PARSE_PROFILE") {
+        let items = frame(&if which.starts_with("lit") {
+            literal_heavy()
+        } else {
+            structure_heavy()
+        });
+        let result = result_from_items(items.clone());
+        let runs = std::env::var("PARSE_PROFILE_RUNS")
+            .ok()
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(20);
+        for _ in 0..runs {
+            if which.ends_with('c') {
+                let mut list = std::ptr::null_mut();
+                // SAFETY: a live result and a writable out-pointer; the list is freed once.
+                unsafe {
+                    imap_parse_fetch(result, &mut list);
+                    imap_fetch_list_free(black_box(list));
+                }
+            } else {
+                black_box(parse_fetch(black_box(&items)));
+            }
+        }
+        // SAFETY: made by result_from_items, freed once.
+        unsafe { imap_result_free(result) };
         return;
     }
     println!("best of {RUNS} runs each");

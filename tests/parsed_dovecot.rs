@@ -214,7 +214,7 @@ fn mailbox_data_parses() {
         .flags
         .as_ref()
         .unwrap()
-        .contains(&b"\\Flagged".to_vec()));
+        .contains(&b"\\Flagged"[..].into()));
 
     let other = common::unique_mailbox("parsed-rs");
     ok(s.create(&other).unwrap());

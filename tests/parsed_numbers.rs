@@ -55,7 +55,8 @@ fn line(s: &str) -> Vec<Item> {
 }
 
 fn fetch(data: String, get: impl Fn(&imap::parsed::FetchMessage) -> Option<u64>) -> Got {
-    let msgs = parse_fetch(&line(&data));
+    let items = line(&data);
+    let msgs = parse_fetch(&items);
     assert_eq!(msgs.len(), 1, "{data}");
     let m = &msgs[0];
     match (&m.invalid, get(m)) {

@@ -97,7 +97,7 @@ fn check_file(path: &Path) -> Vec<String> {
     let msgs = parse_fetch(&items);
     let result = ImapResult::new(Outcome {
         typ: "OK".into(),
-        data: items,
+        data: items.clone(),
         tagged: None,
     });
     let mut list: *mut ImapFetchList = ptr::null_mut();

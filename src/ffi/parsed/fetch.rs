@@ -6,10 +6,11 @@ use crate::ffi::code::ImapCode;
 use crate::ffi::panic::boundary;
 use crate::ffi::result::ImapResult;
 use crate::proto::parsed::fetch::{
-    parse_fetch, Address, BodyPart, BodySection, Envelope, FetchMessage, Mailbox, Param,
-    SectionData, SectionKind, SectionText,
+    parse_fetch_response_with, Address, BodyPart, BodySection, Envelope, FetchMessage, Mailbox,
+    Param, SectionData, SectionKind, SectionText,
 };
-use crate::proto::parsed::rfc2047;
+use crate::proto::parsed::token::Flat;
+use crate::proto::parsed::{responses, rfc2047};
 use std::ffi::c_char;
 use std::ptr;
 
@@ -279,25 +280,38 @@ pub struct ImapFetchList {
     pub count: usize,
 }
 
-fn param_list(a: &mut Arena, p: &[Param]) -> (*const *const ImapParam, usize) {
-    let v = p
-        .iter()
-        .map(|p| ImapParam {
-            name: a.bytes(&p.name),
-            value: a.nbytes(p.value.as_deref()),
-        })
-        .collect();
-    a.array(v)
+fn param_list(a: &mut Arena, p: &[Param<'_>]) -> (*const *const ImapParam, usize) {
+    a.array_with(p.len(), |a, i| ImapParam {
+        name: a.bytes(&p[i].name),
+        value: a.nbytes(p[i].value.as_deref()),
+    })
 }
 
-fn mailbox(a: &mut Arena, m: &Mailbox) -> ImapAddress {
+/// Header text with RFC 2047 encoded words decoded, as UTF-8, given its raw copy in the arena:
+/// text without an encoded word that is already UTF-8 (the common case) is that copy itself,
+/// with no decoding work and no second copy.
+fn decoded(a: &mut Arena, raw: &[u8], copy: ImapBytes) -> ImapBytes {
+    if !raw.windows(2).any(|w| w == b"=?") {
+        return match std::str::from_utf8(raw) {
+            Ok(_) => copy,
+            Err(_) => a.bytes(String::from_utf8_lossy(raw).as_bytes()),
+        };
+    }
+    a.bytes(rfc2047::decode(raw).as_bytes())
+}
+
+fn mailbox(a: &mut Arena, m: &Mailbox<'_>, kind: ImapAddressKind) -> ImapAddress {
+    let (name, name_decoded) = match &m.name {
+        Some(n) => {
+            let copy = a.bytes(n);
+            (copy, decoded(a, n, copy))
+        }
+        None => (ImapBytes::NIL, ImapBytes::NIL),
+    };
     ImapAddress {
-        kind: ImapAddressKind::Mailbox,
-        name: a.nbytes(m.name.as_deref()),
-        name_decoded: match &m.name {
-            Some(n) => a.bytes(rfc2047::decode(n).as_bytes()),
-            None => ImapBytes::NIL,
-        },
+        kind,
+        name,
+        name_decoded,
         adl: a.nbytes(m.adl.as_deref()),
         mailbox: a.nbytes(m.mailbox.as_deref()),
         host: a.nbytes(m.host.as_deref()),
@@ -315,47 +329,63 @@ fn marker(kind: ImapAddressKind, mailbox: ImapBytes) -> ImapAddress {
     }
 }
 
-/// A group end entry as sent.
-fn end_marker(a: &mut Arena, m: &Mailbox) -> ImapAddress {
-    ImapAddress {
-        kind: ImapAddressKind::GroupEnd,
-        ..mailbox(a, m)
+/// The C entries of one address: a group gives its start, its members and its end if sent.
+fn entries(addr: &Address<'_>) -> usize {
+    match addr {
+        Address::Mailbox(_) | Address::StrayGroupEnd(_) => 1,
+        Address::Group(g) => 1 + g.members.len() + usize::from(g.end.is_some()),
     }
 }
 
-fn addresses(a: &mut Arena, list: &[Address]) -> (*const *const ImapAddress, usize) {
-    let mut v = Vec::with_capacity(list.len());
-    for addr in list {
-        match addr {
-            Address::Mailbox(m) => v.push(mailbox(a, m)),
-            Address::Group(g) => {
-                let name = a.bytes(&g.name);
-                v.push(marker(ImapAddressKind::GroupStart, name));
-                for m in &g.members {
-                    v.push(mailbox(a, m));
-                }
-                if let Some(end) = &g.end {
-                    v.push(end_marker(a, end));
-                }
-            }
-            Address::StrayGroupEnd(m) => v.push(end_marker(a, m)),
+fn addresses(a: &mut Arena, list: &[Address<'_>]) -> (*const *const ImapAddress, usize) {
+    let n = list.iter().map(entries).sum();
+    // (address index, entry index within it), advanced as the entries are made in order.
+    let (mut at, mut sub) = (0, 0);
+    a.array_with(n, |a, _| {
+        while sub >= entries(&list[at]) {
+            at += 1;
+            sub = 0;
         }
-    }
-    a.array(v)
+        let entry = sub;
+        sub += 1;
+        match &list[at] {
+            Address::Mailbox(m) => mailbox(a, m, ImapAddressKind::Mailbox),
+            Address::StrayGroupEnd(m) => mailbox(a, m, ImapAddressKind::GroupEnd),
+            Address::Group(g) => match entry {
+                0 => {
+                    let name = a.bytes(&g.name);
+                    marker(ImapAddressKind::GroupStart, name)
+                }
+                i if i <= g.members.len() => {
+                    mailbox(a, &g.members[i - 1], ImapAddressKind::Mailbox)
+                }
+                _ => match &g.end {
+                    Some(end) => mailbox(a, end, ImapAddressKind::GroupEnd),
+                    None => unreachable!("entries() counts an end only when there is one"),
+                },
+            },
+        }
+    })
 }
 
-fn envelope(a: &mut Arena, e: &Envelope) -> ImapEnvelope {
+fn envelope(a: &mut Arena, e: &Envelope<'_>) -> ImapEnvelope {
     let (from, from_count) = addresses(a, &e.from);
     let (sender, sender_count) = addresses(a, &e.sender);
     let (reply_to, reply_to_count) = addresses(a, &e.reply_to);
     let (to, to_count) = addresses(a, &e.to);
     let (cc, cc_count) = addresses(a, &e.cc);
     let (bcc, bcc_count) = addresses(a, &e.bcc);
-    let subject_decoded = e.subject_decoded();
+    let (subject, subject_decoded) = match &e.subject {
+        Some(s) => {
+            let copy = a.bytes(s);
+            (copy, decoded(a, s, copy))
+        }
+        None => (ImapBytes::NIL, ImapBytes::NIL),
+    };
     ImapEnvelope {
         date: a.nbytes(e.date.as_deref()),
-        subject: a.nbytes(e.subject.as_deref()),
-        subject_decoded: a.nbytes(subject_decoded.as_deref().map(str::as_bytes)),
+        subject,
+        subject_decoded,
         from,
         from_count,
         sender,
@@ -373,33 +403,36 @@ fn envelope(a: &mut Arena, e: &Envelope) -> ImapEnvelope {
     }
 }
 
-/// The part number of child `index` (0-based) of a multipart numbered `parent`.
-fn child_part(parent: &str, index: usize) -> String {
-    if parent.is_empty() {
-        (index + 1).to_string()
-    } else {
-        format!("{parent}.{}", index + 1)
+/// Appends the number of child `index` (0-based) of a multipart numbered `part` to `part`.
+fn push_child(part: &mut Vec<u8>, index: usize) {
+    if !part.is_empty() {
+        part.push(b'.');
     }
-}
-
-/// The part number of the body of a message: a multipart takes the message's own number (its
-/// parts extend it), a single part is the message's first part.
-fn message_body_part(message: &str, body: &BodyPart) -> String {
-    if body.multipart {
-        message.to_string()
-    } else {
-        child_part(message, 0)
+    let mut digits = [0u8; 20];
+    let mut n = index + 1;
+    let mut i = digits.len();
+    while n > 0 || i == digits.len() {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
     }
+    part.extend_from_slice(&digits[i..]);
 }
 
 /// A message's body tree, numbered from its root.
-fn root_body(a: &mut Arena, b: &BodyPart) -> *const ImapBodyPart {
-    let root = body(a, b, &message_body_part("", b));
+fn root_body(a: &mut Arena, b: &BodyPart<'_>) -> *const ImapBodyPart {
+    let mut part = Vec::with_capacity(16);
+    if !b.multipart {
+        push_child(&mut part, 0);
+    }
+    let root = body(a, b, &mut part);
     a.one(root)
 }
 
-/// Recursion is bounded by the parser's depth limit (64 levels). `part` is the node's number.
-fn body(a: &mut Arena, b: &BodyPart, part: &str) -> ImapBodyPart {
+/// Recursion is bounded by the parser's depth limit (64 levels). `part` is the node's number
+/// (the body of a message: a multipart takes the message's own number, its parts extend it; a
+/// single part is the message's first part); it is as it was on return.
+fn body(a: &mut Arena, b: &BodyPart<'_>, part: &mut Vec<u8>) -> ImapBodyPart {
     let (params, param_count) = param_list(a, &b.params);
     let (disposition, (disposition_params, disposition_param_count)) = match &b.disposition {
         Some(d) => (a.bytes(&d.kind), param_list(a, &d.params)),
@@ -407,17 +440,22 @@ fn body(a: &mut Arena, b: &BodyPart, part: &str) -> ImapBodyPart {
     };
     let (language, language_count) = a.byte_list(&b.language);
     let (extension, extension_count) = a.byte_list(&b.extension);
-    let children: Vec<ImapBodyPart> = b
-        .children
-        .iter()
-        .enumerate()
-        .map(|(i, c)| body(a, c, &child_part(part, i)))
-        .collect();
-    let (children, child_count) = a.array(children);
+    let number = a.bytes(part).data.cast::<c_char>();
+    let len = part.len();
+    let (children, child_count) = a.array_with(b.children.len(), |a, i| {
+        push_child(part, i);
+        let child = body(a, &b.children[i], part);
+        part.truncate(len);
+        child
+    });
     let (message_envelope, message_body) = match &b.message {
         Some(m) => {
             let e = envelope(a, &m.envelope);
-            let inner = body(a, &m.body, &message_body_part(part, &m.body));
+            if !m.body.multipart {
+                push_child(part, 0);
+            }
+            let inner = body(a, &m.body, part);
+            part.truncate(len);
             (a.one(e), a.one(inner))
         }
         None => (ptr::null(), ptr::null()),
@@ -448,12 +486,12 @@ fn body(a: &mut Arena, b: &BodyPart, part: &str) -> ImapBodyPart {
         child_count,
         message_envelope,
         message_body,
-        part: a.cstr(part),
+        part: number,
     }
 }
 
-fn section(a: &mut Arena, s: &BodySection) -> ImapSection {
-    let (part, part_count) = a.scalars(s.part.clone());
+fn section(a: &mut Arena, s: &BodySection<'_>) -> ImapSection {
+    let (part, part_count) = a.scalars(&s.part);
     let (fields, field_count) = a.byte_list(&s.fields);
     let (has_origin, origin) = opt(s.origin);
     let (data, streamed, streamed_size) = match &s.data {
@@ -469,7 +507,7 @@ fn section(a: &mut Arena, s: &BodySection) -> ImapSection {
             SectionKind::Rfc822Header => ImapSectionKind::Rfc822Header,
             SectionKind::Rfc822Text => ImapSectionKind::Rfc822Text,
         },
-        spec: a.bytes(&s.spec),
+        spec: a.bytes(s.spec),
         part,
         part_count,
         text: match s.text {
@@ -491,7 +529,7 @@ fn section(a: &mut Arena, s: &BodySection) -> ImapSection {
     }
 }
 
-fn message(a: &mut Arena, m: &FetchMessage) -> ImapFetchMessage {
+fn message(a: &mut Arena, m: &FetchMessage<'_>) -> ImapFetchMessage {
     let (has_uid, uid) = opt(m.uid);
     let (has_flags, (flags, flag_count)) = match &m.flags {
         Some(f) => (1, a.byte_list(f)),
@@ -507,36 +545,27 @@ fn message(a: &mut Arena, m: &FetchMessage) -> ImapFetchMessage {
         }
         None => ptr::null(),
     };
-    let mut tree = |b: &Option<BodyPart>| match b {
+    let mut tree = |b: &Option<Box<BodyPart<'_>>>| match b {
         Some(b) => root_body(a, b),
         None => ptr::null(),
     };
     let body_structure = tree(&m.body_structure);
     let body_plain = tree(&m.body);
-    let sections = m.sections.iter().map(|s| section(a, s)).collect();
-    let (sections, section_count) = a.array(sections);
-    let sizes = m
-        .binary_sizes
-        .iter()
-        .map(|s| {
-            let (part, part_count) = a.scalars(s.part.clone());
-            ImapBinarySize {
-                part,
-                part_count,
-                size: s.size,
-            }
-        })
-        .collect();
-    let (binary_sizes, binary_size_count) = a.array(sizes);
-    let other = m
-        .other
-        .iter()
-        .map(|o| ImapRawItem {
-            name: a.bytes(&o.name),
-            raw: a.bytes(&o.raw),
-        })
-        .collect();
-    let (other, other_count) = a.array(other);
+    let (sections, section_count) =
+        a.array_with(m.sections.len(), |a, i| section(a, &m.sections[i]));
+    let (binary_sizes, binary_size_count) = a.array_with(m.binary_sizes.len(), |a, i| {
+        let s = &m.binary_sizes[i];
+        let (part, part_count) = a.scalars(&s.part);
+        ImapBinarySize {
+            part,
+            part_count,
+            size: s.size,
+        }
+    });
+    let (other, other_count) = a.array_with(m.other.len(), |a, i| ImapRawItem {
+        name: a.bytes(&m.other[i].name),
+        raw: a.bytes(&m.other[i].raw),
+    });
     let (valid, error_kind, error, raw) = match &m.invalid {
         None => (1, ImapInvalidKind::None, ptr::null(), ImapBytes::NIL),
         Some(i) => {
@@ -591,22 +620,30 @@ pub unsafe extern "C" fn imap_parse_fetch(
     out: *mut *mut ImapFetchList,
 ) -> ImapCode {
     parse_result(result, out, |items, a| {
-        let parsed = parse_fetch(items);
-        let complete = parsed.iter().all(|m| m.invalid.is_none());
-        (fetch_list(a, &parsed), complete)
+        // Message by message: each is parsed, mirrored into the arena and dropped, so the
+        // Rust trees never all exist at once.
+        let mut each = responses(items);
+        let mut flat = Flat::new();
+        let mut complete = true;
+        let (messages, count) = a.array_with(responses(items).count(), |a, _| {
+            let resp = each.next().unwrap_or_default();
+            let m = parse_fetch_response_with(resp, &mut flat);
+            complete &= m.invalid.is_none();
+            message(a, &m)
+        });
+        (ImapFetchList { messages, count }, complete)
     })
 }
 
 /// The C list of parsed messages, allocated in `a`: what `imap_parse_fetch` gives, and the
 /// streaming calls' lists (`imap_fetch_next`).
-pub(crate) fn fetch_list(a: &mut Arena, parsed: &[FetchMessage]) -> ImapFetchList {
-    let v = parsed.iter().map(|m| message(a, m)).collect();
-    let (messages, count) = a.array(v);
+pub(crate) fn fetch_list(a: &mut Arena, parsed: &[FetchMessage<'_>]) -> ImapFetchList {
+    let (messages, count) = a.array_with(parsed.len(), |a, i| message(a, &parsed[i]));
     ImapFetchList { messages, count }
 }
 
 /// One parsed message as the C view, allocated in `a` (the callbacks of `imap_fetch_each`).
-pub(crate) fn message_view(a: &mut Arena, m: &FetchMessage) -> *const ImapFetchMessage {
+pub(crate) fn message_view(a: &mut Arena, m: &FetchMessage<'_>) -> *const ImapFetchMessage {
     let v = message(a, m);
     a.one(v)
 }
@@ -792,6 +829,58 @@ mod tests {
         assert_eq!(section("header"), sections[0]);
         assert_eq!(section("1"), sections[1]);
         assert!(section("").is_null() && section("TEXT").is_null());
+        // SAFETY: freed once.
+        unsafe { imap_fetch_list_free(list) };
+    }
+
+    fn bytes_of(b: ImapBytes) -> Option<Vec<u8>> {
+        // SAFETY: `len` bytes at `data`, owned by a live list.
+        (!b.data.is_null()).then(|| unsafe { std::slice::from_raw_parts(b.data, b.len) }.to_vec())
+    }
+
+    #[test]
+    fn decoded_header_text_is_the_raw_copy_only_when_nothing_needs_decoding() {
+        let env = |subject: &[u8], name: &[u8]| {
+            let mut line = b"1 (ENVELOPE (NIL \"".to_vec();
+            line.extend_from_slice(subject);
+            line.extend_from_slice(b"\" ((\"");
+            line.extend_from_slice(name);
+            line.extend_from_slice(
+                b"\" NIL \"a\" \"b\")(NIL NIL \"c\" \"d\")) NIL NIL NIL NIL NIL NIL NIL))",
+            );
+            line
+        };
+        let list = parsed(vec![
+            Item::Line(env(b"plain caf\xc3\xa9", b"Ann")),
+            Item::Line(env(b"bad \xff byte", b"=?UTF-8?Q?J=C3=B6rg?=")),
+        ]);
+        // SAFETY: the list is live until freed below; both messages have an envelope.
+        let (plain, other) = unsafe {
+            let m: Vec<_> = elements((*list).messages, (*list).count).collect();
+            (&*m[0].envelope, &*m[1].envelope)
+        };
+        // SAFETY: the address arrays of live envelopes.
+        let from = |e: &ImapEnvelope| unsafe { elements(e.from, e.from_count) }.collect::<Vec<_>>();
+        // UTF-8 without encoded words: the same bytes, not copied twice.
+        assert_eq!(plain.subject_decoded.data, plain.subject.data);
+        assert_eq!(
+            bytes_of(plain.subject_decoded).unwrap(),
+            "plain café".as_bytes()
+        );
+        assert_eq!(from(plain)[0].name_decoded.data, from(plain)[0].name.data);
+        // No name: NIL both ways.
+        assert!(from(plain)[1].name.data.is_null() && from(plain)[1].name_decoded.data.is_null());
+        // Invalid UTF-8 is replaced in the decoded copy only; encoded words are decoded.
+        assert_eq!(bytes_of(other.subject).unwrap(), b"bad \xff byte");
+        assert_eq!(
+            bytes_of(other.subject_decoded).unwrap(),
+            "bad \u{fffd} byte".as_bytes()
+        );
+        assert_eq!(
+            bytes_of(from(other)[0].name_decoded).unwrap(),
+            "Jörg".as_bytes()
+        );
+        assert_ne!(from(other)[0].name_decoded.data, from(other)[0].name.data);
         // SAFETY: freed once.
         unsafe { imap_fetch_list_free(list) };
     }

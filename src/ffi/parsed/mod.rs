@@ -9,8 +9,9 @@
 //! version (the growth rule, in the header preamble); only arrays of numbers are plain.
 //!
 //! Memory: each object is an [`Owned`] box holding the public structure first (so the pointer
-//! handed out is the box's address) and an [`Arena`] that owns every byte string, array and
-//! boxed array element the structure points to. Mirrors are built once at parse time; the free function drops the box.
+//! handed out is the box's address) and one [`Arena`] that owns every byte string, array and
+//! array element the structure points to, bump-allocated in large chunks. Mirrors are built
+//! once at parse time; the free function drops the box and with it the chunks.
 //!
 //! Modules: [`fetch`] (FETCH), [`mailbox`] (LIST/LSUB, STATUS, SEARCH/SORT, ESEARCH, THREAD,
 //! NAMESPACE, QUOTA, QUOTAROOT, ACL, MYRIGHTS, LISTRIGHTS, METADATA, CAPABILITY), [`codes`]
@@ -29,8 +30,7 @@ use super::result::ImapResult;
 use crate::ffi::panic::boundary;
 use crate::proto::parsed::{ErrorKind, Invalid};
 use crate::proto::response::Item;
-use std::any::Any;
-use std::ffi::{c_char, CString};
+use std::ffi::c_char;
 use std::ptr;
 
 /// A byte string of a parsed result. `data == NULL` is IMAP's NIL (or "absent"); otherwise
@@ -115,24 +115,125 @@ pub struct ImapSeqRange {
     pub end: u32,
 }
 
-/// Owns everything a parsed object points to. Boxed slices and boxes never move their heap
-/// data, so pointers taken at build time stay valid while the arena lives.
-#[derive(Default)]
+/// Owns everything a parsed object points to, bump-allocated: structures, pointer arrays and
+/// NUL-terminated string copies are carved out of a few large chunks (one `malloc` per chunk,
+/// not per value), and freeing the object frees the chunks. Chunks never move, so pointers
+/// taken at build time stay valid while the arena lives. Only plain data goes in (the C
+/// structures: numbers and pointers, nothing with a destructor), checked at compile time.
 pub(crate) struct Arena {
-    bytes: Vec<Box<[u8]>>,
-    blocks: Vec<Box<dyn Any>>,
+    /// Every chunk, the current one last among the shared ones (see `alloc`).
+    chunks: Vec<Vec<u64>>,
+    /// Start of the current chunk, bytes used in it and its size in bytes.
+    cur: *mut u8,
+    used: usize,
+    cap: usize,
+    /// Size of the next chunk.
+    next: usize,
+}
+
+/// Copies `src` to `dst`: most strings of a parsed result are short, and a call to `memcpy`
+/// for each costs more than the copy; these are copied with at most two overlapping word
+/// moves.
+///
+/// # Safety
+/// `dst` has room for `src.len()` bytes and does not overlap `src`.
+#[inline]
+unsafe fn copy_bytes(src: &[u8], dst: *mut u8) {
+    let n = src.len();
+    let s = src.as_ptr();
+    // SAFETY (all branches): reads stay within `src` and writes within `dst[..n]`, each of
+    // the two moves covering one end of the range.
+    unsafe {
+        if n > 16 {
+            ptr::copy_nonoverlapping(s, dst, n);
+        } else if n >= 8 {
+            let head = s.cast::<u64>().read_unaligned();
+            let tail = s.add(n - 8).cast::<u64>().read_unaligned();
+            dst.cast::<u64>().write_unaligned(head);
+            dst.add(n - 8).cast::<u64>().write_unaligned(tail);
+        } else if n >= 4 {
+            let head = s.cast::<u32>().read_unaligned();
+            let tail = s.add(n - 4).cast::<u32>().read_unaligned();
+            dst.cast::<u32>().write_unaligned(head);
+            dst.add(n - 4).cast::<u32>().write_unaligned(tail);
+        } else if n > 0 {
+            *dst = *s;
+            *dst.add(n / 2) = *s.add(n / 2);
+            *dst.add(n - 1) = *s.add(n - 1);
+        }
+    }
+}
+
+impl Default for Arena {
+    fn default() -> Self {
+        Arena {
+            chunks: Vec::new(),
+            cur: ptr::null_mut(),
+            used: 0,
+            cap: 0,
+            next: Arena::FIRST_CHUNK,
+        }
+    }
 }
 
 impl Arena {
+    const FIRST_CHUNK: usize = 4 << 10;
+    const MAX_CHUNK: usize = 1 << 20;
+
+    /// `size` bytes aligned to `align` (at most 8), uninitialised.
+    #[inline]
+    fn alloc(&mut self, size: usize, align: usize) -> *mut u8 {
+        debug_assert!(align.is_power_of_two() && align <= 8);
+        let at = (self.used + align - 1) & !(align - 1);
+        if at <= self.cap && size <= self.cap - at {
+            self.used = at + size;
+            // SAFETY: `at + size <= cap`: inside the current chunk.
+            return unsafe { self.cur.add(at) };
+        }
+        self.alloc_slow(size)
+    }
+
+    #[cold]
+    fn alloc_slow(&mut self, size: usize) -> *mut u8 {
+        // Large values get a chunk of their own; the current chunk stays in use.
+        if size > Arena::MAX_CHUNK / 4 {
+            let mut chunk = Vec::<u64>::with_capacity(size.div_ceil(8));
+            let p = chunk.as_mut_ptr().cast::<u8>();
+            self.chunks.push(chunk);
+            return p;
+        }
+        let bytes = self.next.max(size);
+        self.next = (self.next * 2).min(Arena::MAX_CHUNK);
+        let mut chunk = Vec::<u64>::with_capacity(bytes.div_ceil(8));
+        self.cur = chunk.as_mut_ptr().cast::<u8>();
+        self.cap = chunk.capacity() * 8;
+        self.used = size;
+        self.chunks.push(chunk);
+        self.cur
+    }
+
+    /// Room for `n` values of `T`, uninitialised.
+    fn alloc_array<T>(&mut self, n: usize) -> *mut T {
+        const { assert!(!std::mem::needs_drop::<T>() && std::mem::align_of::<T>() <= 8) };
+        let size = std::mem::size_of::<T>()
+            .checked_mul(n)
+            .expect("an arena array fits in memory");
+        self.alloc(size, std::mem::align_of::<T>()).cast::<T>()
+    }
+
     /// A copy of `b`, NUL-terminated.
+    #[inline]
     pub(crate) fn bytes(&mut self, b: &[u8]) -> ImapBytes {
-        let mut v = Vec::with_capacity(b.len() + 1);
-        v.extend_from_slice(b);
-        v.push(0);
-        let boxed = v.into_boxed_slice();
-        let data = boxed.as_ptr();
-        self.bytes.push(boxed);
-        ImapBytes { data, len: b.len() }
+        let p = self.alloc(b.len() + 1, 1);
+        // SAFETY: `p` has room for `len + 1` bytes and does not overlap `b`.
+        unsafe {
+            copy_bytes(b, p);
+            *p.add(b.len()) = 0;
+        }
+        ImapBytes {
+            data: p,
+            len: b.len(),
+        }
     }
 
     /// An IMAP nstring: `None` is NIL.
@@ -142,50 +243,70 @@ impl Arena {
 
     /// A NUL-terminated copy of `s` (any NUL in it dropped).
     pub(crate) fn cstr(&mut self, s: &str) -> *const c_char {
-        let c = CString::new(s.replace('\0', "")).unwrap_or_default();
-        self.bytes(c.as_bytes()).data.cast()
+        if s.as_bytes().contains(&0) {
+            return self.bytes(s.replace('\0', "").as_bytes()).data.cast();
+        }
+        self.bytes(s.as_bytes()).data.cast()
     }
 
     /// An array of scalars (`uint32_t`, `size_t`): pointer and count (NULL and 0 when empty).
-    pub(crate) fn scalars<T: Copy + 'static>(&mut self, v: Vec<T>) -> (*const T, usize) {
+    pub(crate) fn scalars<T: Copy>(&mut self, v: impl AsRef<[T]>) -> (*const T, usize) {
+        let v = v.as_ref();
         if v.is_empty() {
             return (ptr::null(), 0);
         }
-        let boxed = v.into_boxed_slice();
-        let p = boxed.as_ptr();
-        let n = boxed.len();
-        self.blocks.push(Box::new(boxed));
-        (p, n)
+        let p = self.alloc_array::<T>(v.len());
+        // SAFETY: room for `len` values, not overlapping `v`.
+        unsafe { ptr::copy_nonoverlapping(v.as_ptr(), p, v.len()) };
+        (p, v.len())
     }
 
     /// An array of structures as the C ABI gives every one: a pointer to `count` pointers,
-    /// each to its own boxed element (NULL and 0 when empty). Callers index the pointer array,
-    /// never the structures, so a structure may grow by appended fields within a major
-    /// version. The arena owns the elements and the pointer array.
-    pub(crate) fn array<T: 'static>(&mut self, v: Vec<T>) -> (*const *const T, usize) {
-        if v.is_empty() {
+    /// each to its element (NULL and 0 when empty). Callers index the pointer array, never
+    /// the structures, so a structure may grow by appended fields within a major version.
+    /// The elements and the pointer array live in the arena.
+    pub(crate) fn array<T>(&mut self, v: Vec<T>) -> (*const *const T, usize) {
+        let n = v.len();
+        let mut it = v.into_iter();
+        self.array_with(n, |_, _| it.next().expect("n elements"))
+    }
+
+    /// Like [`Arena::array`], the `n` elements made by `make(arena, index)` in order, with no
+    /// intermediate vector.
+    pub(crate) fn array_with<T>(
+        &mut self,
+        n: usize,
+        mut make: impl FnMut(&mut Arena, usize) -> T,
+    ) -> (*const *const T, usize) {
+        if n == 0 {
             return (ptr::null(), 0);
         }
-        let elements: Vec<Box<T>> = v.into_iter().map(Box::new).collect();
-        let ptrs: Box<[*const T]> = elements.iter().map(|b| &**b as *const T).collect();
-        let p = ptrs.as_ptr();
-        let n = ptrs.len();
-        self.blocks.push(Box::new(elements));
-        self.blocks.push(Box::new(ptrs));
-        (p, n)
+        let elements = self.alloc_array::<T>(n);
+        let ptrs = self.alloc_array::<*const T>(n);
+        for i in 0..n {
+            let v = make(self, i);
+            // SAFETY: both arrays have room for `n` values; chunks never move.
+            unsafe {
+                elements.add(i).write(v);
+                ptrs.add(i).write(elements.add(i));
+            }
+        }
+        (ptrs.cast_const(), n)
     }
 
     /// One value, by pointer.
-    pub(crate) fn one<T: 'static>(&mut self, v: T) -> *const T {
-        let b = Box::new(v);
-        let p: *const T = &*b;
-        self.blocks.push(b);
+    pub(crate) fn one<T>(&mut self, v: T) -> *const T {
+        let p = self.alloc_array::<T>(1);
+        // SAFETY: room for one value.
+        unsafe { p.write(v) };
         p
     }
 
-    pub(crate) fn byte_list(&mut self, l: &[Vec<u8>]) -> (*const *const ImapBytes, usize) {
-        let v = l.iter().map(|b| self.bytes(b)).collect();
-        self.array(v)
+    pub(crate) fn byte_list<B: AsRef<[u8]>>(
+        &mut self,
+        l: &[B],
+    ) -> (*const *const ImapBytes, usize) {
+        self.array_with(l.len(), |a, i| a.bytes(l[i].as_ref()))
     }
 
     pub(crate) fn mailbox(
@@ -325,6 +446,18 @@ pub(crate) unsafe fn parse_result<T>(
     })
 }
 
+/// A raw result holding `items` as a command's untagged data (OK, no tagged line), as the
+/// session would deliver it: for benchmarks of the `imap_parse_*` functions without a server
+/// (`benches/parse.rs`). Free it with `imap_result_free`.
+#[doc(hidden)]
+pub fn result_from_items(items: Vec<Item>) -> *mut ImapResult {
+    Box::into_raw(ImapResult::new(crate::session::Outcome {
+        typ: "OK".into(),
+        data: items,
+        tagged: None,
+    }))
+}
+
 /// `1` for true, `0` for false: the C ABI's booleans.
 pub(crate) fn flag(b: bool) -> i32 {
     i32::from(b)
@@ -335,5 +468,63 @@ pub(crate) fn opt<T: Default>(v: Option<T>) -> (i32, T) {
     match v {
         Some(v) => (1, v),
         None => (0, T::default()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_copies_copy_every_byte() {
+        let src: Vec<u8> = (1..=40).collect();
+        for n in 0..=40 {
+            let mut dst = vec![0u8; 41];
+            // SAFETY: `dst` has room for `n` bytes and does not overlap `src`.
+            unsafe { copy_bytes(&src[..n], dst.as_mut_ptr()) };
+            assert_eq!(&dst[..n], &src[..n], "{n}");
+            assert!(dst[n..].iter().all(|&b| b == 0), "{n}: wrote past the end");
+        }
+    }
+
+    #[test]
+    fn arena_values_stay_put_aligned_and_intact_across_chunks() {
+        let mut a = Arena::default();
+        let mut strings = Vec::new();
+        let mut numbers = Vec::new();
+        // Enough to fill several chunks, with a value larger than a chunk in the middle.
+        for i in 0..20_000u64 {
+            let text = format!("value {i}");
+            strings.push((a.bytes(text.as_bytes()), text));
+            numbers.push((a.one(i * 3), i * 3));
+            if i == 10_000 {
+                let big = vec![7u8; 3 << 20];
+                strings.push((a.bytes(&big), String::from_utf8(big).unwrap()));
+            }
+        }
+        let (list, n) = a.array((0..1000u64).collect());
+        let (scalars, count) = a.scalars([1u32, 2, 3]);
+        assert_eq!(a.array(Vec::<u64>::new()), (ptr::null(), 0));
+        assert!(!a.bytes(b"").data.is_null());
+        for (b, text) in &strings {
+            // SAFETY: `len + 1` bytes at `data`, owned by the live arena.
+            let got = unsafe { std::slice::from_raw_parts(b.data, b.len + 1) };
+            assert_eq!(&got[..b.len], text.as_bytes());
+            assert_eq!(got[b.len], 0);
+        }
+        for (p, v) in &numbers {
+            assert_eq!(*p as usize % std::mem::align_of::<u64>(), 0);
+            // SAFETY: a live value of the arena.
+            assert_eq!(unsafe { **p }, *v);
+        }
+        // SAFETY: arrays of the live arena.
+        let got: Vec<u64> = unsafe { elements(list, n) }.copied().collect();
+        assert_eq!(got, (0..1000).collect::<Vec<_>>());
+        // SAFETY: `count` numbers at `scalars`.
+        assert_eq!(
+            unsafe { std::slice::from_raw_parts(scalars, count) },
+            [1, 2, 3]
+        );
+        assert!(a.chunks.len() > 2, "several chunks were used");
     }
 }

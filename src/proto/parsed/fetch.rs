@@ -17,39 +17,47 @@
 //! spaces, unescaped quotes, ENVELOPE group markers that do not pair up) are accepted and
 //! recorded in [`FetchMessage::quirks`]; address lists stay one to one with the entries sent.
 
-use super::token::{parse_nz32, parse_u32, Token, Tokenizer, Value};
+use super::token::{parse_nz32, parse_u32, Flat, Token, Tokenizer, L, V};
 use super::{err, excerpt, responses, ErrorKind, Invalid, ParseError, Quirks, MAX_DEPTH};
 use crate::proto::imaplib::InternalDate;
 use crate::proto::response::Item;
+use std::borrow::Cow;
 
-/// One message of a FETCH result. Fields the server did not send are `None` / empty.
+/// A byte string of a parsed result: borrowed from the items it was read from, owned only
+/// when it had to be rewritten (a quoted string with `\` escapes, a number read as text).
+pub type Bytes<'a> = Cow<'a, [u8]>;
+
+/// One message of a FETCH result, borrowing its strings and section data from the items it
+/// was parsed from. Fields the server did not send are `None` / empty.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FetchMessage {
+pub struct FetchMessage<'a> {
     /// The message sequence number (`* 12 FETCH ...`); 0 if even that could not be read.
     pub seq: u32,
     pub uid: Option<u32>,
     /// FLAGS as sent (`\Seen`, `$Junk`...).
-    pub flags: Option<Vec<Vec<u8>>>,
+    pub flags: Option<Vec<Bytes<'a>>>,
     /// INTERNALDATE: the instant and the offset written in the date.
     pub internal_date: Option<InternalDate>,
     pub rfc822_size: Option<u64>,
     /// MODSEQ (RFC 7162).
     pub modseq: Option<u64>,
-    pub envelope: Option<Envelope>,
+    /// (Boxed, as the two trees below: a message without them stays small.)
+    pub envelope: Option<Box<Envelope<'a>>>,
     /// BODYSTRUCTURE (with extension data).
-    pub body_structure: Option<BodyPart>,
+    pub body_structure: Option<Box<BodyPart<'a>>>,
     /// BODY without a section (the non-extensible structure).
-    pub body: Option<BodyPart>,
+    pub body: Option<Box<BodyPart<'a>>>,
     /// `BODY[...]<origin>`, `BINARY[...]`, `RFC822`, `RFC822.HEADER`, `RFC822.TEXT`, in the
     /// order sent.
-    pub sections: Vec<BodySection>,
+    pub sections: Vec<BodySection<'a>>,
     /// `BINARY.SIZE[...]` (RFC 3516).
     pub binary_sizes: Vec<BinarySize>,
     /// Items this parser does not know (X-GM-LABELS, EMAILID, PREVIEW...) and items whose
     /// value was malformed: name as sent, value re-serialised in IMAP syntax.
-    pub other: Vec<RawItem>,
-    /// Set when the response could not be read completely or an item was malformed.
-    pub invalid: Option<Invalid>,
+    pub other: Vec<RawItem<'a>>,
+    /// Set when the response could not be read completely or an item was malformed (boxed:
+    /// the rare case).
+    pub invalid: Option<Box<Invalid>>,
     /// Deviations from the grammar that were accepted (see [`Quirks`]); the data above is
     /// still exactly what the server sent.
     pub quirks: Quirks,
@@ -57,28 +65,28 @@ pub struct FetchMessage {
 
 /// An item kept as bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RawItem {
-    pub name: Vec<u8>,
+pub struct RawItem<'a> {
+    pub name: Bytes<'a>,
     pub raw: Vec<u8>,
 }
 
 /// ENVELOPE. Header fields are raw (RFC 2047 encoded words undecoded: see
 /// [`super::rfc2047::decode`] and [`Envelope::subject_decoded`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Envelope {
-    pub date: Option<Vec<u8>>,
-    pub subject: Option<Vec<u8>>,
-    pub from: Vec<Address>,
-    pub sender: Vec<Address>,
-    pub reply_to: Vec<Address>,
-    pub to: Vec<Address>,
-    pub cc: Vec<Address>,
-    pub bcc: Vec<Address>,
-    pub in_reply_to: Option<Vec<u8>>,
-    pub message_id: Option<Vec<u8>>,
+pub struct Envelope<'a> {
+    pub date: Option<Bytes<'a>>,
+    pub subject: Option<Bytes<'a>>,
+    pub from: Vec<Address<'a>>,
+    pub sender: Vec<Address<'a>>,
+    pub reply_to: Vec<Address<'a>>,
+    pub to: Vec<Address<'a>>,
+    pub cc: Vec<Address<'a>>,
+    pub bcc: Vec<Address<'a>>,
+    pub in_reply_to: Option<Bytes<'a>>,
+    pub message_id: Option<Bytes<'a>>,
 }
 
-impl Envelope {
+impl Envelope<'_> {
     /// The subject with RFC 2047 encoded words decoded.
     pub fn subject_decoded(&self) -> Option<String> {
         self.subject.as_deref().map(super::rfc2047::decode)
@@ -90,29 +98,30 @@ impl Envelope {
 /// (`(NIL NIL NIL NIL)`) its members. The list stays one to one with the entries sent: a
 /// group counts its start marker, its members and its end marker only if one was sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Address {
-    Mailbox(Mailbox),
-    Group(Group),
+pub enum Address<'a> {
+    Mailbox(Mailbox<'a>),
+    /// (Boxed: groups are rare, and a list of mailboxes stays small.)
+    Group(Box<Group<'a>>),
     /// A group end marker with no group open ([`Quirks::GROUP_END_WITHOUT_START`]), as sent.
-    StrayGroupEnd(Mailbox),
+    StrayGroupEnd(Mailbox<'a>),
 }
 
 /// `(name adl mailbox host)`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Mailbox {
+pub struct Mailbox<'a> {
     /// Display name (raw, may hold encoded words).
-    pub name: Option<Vec<u8>>,
+    pub name: Option<Bytes<'a>>,
     /// Source route (obsolete "at-domain-list").
-    pub adl: Option<Vec<u8>>,
+    pub adl: Option<Bytes<'a>>,
     /// Local part.
-    pub mailbox: Option<Vec<u8>>,
-    pub host: Option<Vec<u8>>,
+    pub mailbox: Option<Bytes<'a>>,
+    pub host: Option<Bytes<'a>>,
 }
 
-impl Mailbox {
+impl Mailbox<'_> {
     /// `mailbox@host` (or just the mailbox when the host is NIL).
     pub fn email(&self) -> Vec<u8> {
-        let mut out = self.mailbox.clone().unwrap_or_default();
+        let mut out = self.mailbox.as_deref().unwrap_or_default().to_vec();
         if let Some(h) = &self.host {
             out.push(b'@');
             out.extend_from_slice(h);
@@ -125,24 +134,24 @@ impl Mailbox {
 /// Courier's `(NIL NIL "" NIL)` ([`Quirks::GROUP_END_EMPTY_MAILBOX`]), or `None` when the
 /// server never ended the group ([`Quirks::GROUP_NOT_CLOSED`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Group {
-    pub name: Vec<u8>,
-    pub members: Vec<Mailbox>,
-    pub end: Option<Mailbox>,
+pub struct Group<'a> {
+    pub name: Bytes<'a>,
+    pub members: Vec<Mailbox<'a>>,
+    pub end: Option<Mailbox<'a>>,
 }
 
 /// `name value` of a parameter list; the value may be NIL.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Param {
-    pub name: Vec<u8>,
-    pub value: Option<Vec<u8>>,
+pub struct Param<'a> {
+    pub name: Bytes<'a>,
+    pub value: Option<Bytes<'a>>,
 }
 
 /// Content-Disposition: type (`attachment`, `inline`) and parameters.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Disposition {
-    pub kind: Vec<u8>,
-    pub params: Vec<Param>,
+pub struct Disposition<'a> {
+    pub kind: Bytes<'a>,
+    pub params: Vec<Param<'a>>,
 }
 
 /// One node of a BODY / BODYSTRUCTURE tree. A multipart has `multipart == true`,
@@ -151,35 +160,35 @@ pub struct Disposition {
 /// message/rfc822 (or message/global) part has `message` set. Strings are as sent (compare
 /// type names case-insensitively).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct BodyPart {
+pub struct BodyPart<'a> {
     pub multipart: bool,
     /// `TEXT`, `IMAGE`, ... (empty if the server sent NIL).
-    pub media_type: Vec<u8>,
-    pub subtype: Vec<u8>,
-    pub params: Vec<Param>,
-    pub id: Option<Vec<u8>>,
-    pub description: Option<Vec<u8>>,
+    pub media_type: Bytes<'a>,
+    pub subtype: Bytes<'a>,
+    pub params: Vec<Param<'a>>,
+    pub id: Option<Bytes<'a>>,
+    pub description: Option<Bytes<'a>>,
     /// Content-Transfer-Encoding (empty if NIL).
-    pub encoding: Vec<u8>,
+    pub encoding: Bytes<'a>,
     /// Size in bytes of the encoded body (0 if NIL, recorded as [`Quirks::NIL_FIELD`]).
     pub size: u64,
     /// Lines, for text/* and message/rfc822 parts.
     pub lines: Option<u64>,
-    pub md5: Option<Vec<u8>>,
-    pub disposition: Option<Disposition>,
-    pub language: Vec<Vec<u8>>,
-    pub location: Option<Vec<u8>>,
+    pub md5: Option<Bytes<'a>>,
+    pub disposition: Option<Disposition<'a>>,
+    pub language: Vec<Bytes<'a>>,
+    pub location: Option<Bytes<'a>>,
     /// Extension data beyond the known fields, each value re-serialised.
     pub extension: Vec<Vec<u8>>,
-    pub children: Vec<BodyPart>,
-    pub message: Option<Box<EmbeddedMessage>>,
+    pub children: Vec<BodyPart<'a>>,
+    pub message: Option<Box<EmbeddedMessage<'a>>>,
 }
 
 /// The envelope and structure of a message/rfc822 (or message/global) part.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct EmbeddedMessage {
-    pub envelope: Envelope,
-    pub body: BodyPart,
+pub struct EmbeddedMessage<'a> {
+    pub envelope: Envelope<'a>,
+    pub body: BodyPart<'a>,
 }
 
 /// Which item carried a section's bytes.
@@ -211,30 +220,31 @@ pub enum SectionText {
     Other,
 }
 
-/// A section's data.
+/// A section's data: a literal's bytes are borrowed from the item that holds them, never
+/// copied.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SectionData {
+pub enum SectionData<'a> {
     Nil,
-    Bytes(Vec<u8>),
+    Bytes(Bytes<'a>),
     /// The literal went to a streaming sink: only its size is here.
     Streamed(u64),
 }
 
 /// One body section item.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BodySection {
+pub struct BodySection<'a> {
     pub kind: SectionKind,
     /// The spec between the brackets as sent (`1.HEADER.FIELDS (DATE FROM)`); empty for
     /// `BODY[]` and the RFC822 forms.
-    pub spec: Vec<u8>,
+    pub spec: &'a [u8],
     /// Part numbers (`1.2` → `[1, 2]`); empty for the top level.
     pub part: Vec<u32>,
     pub text: SectionText,
     /// Header field names of HEADER.FIELDS / HEADER.FIELDS.NOT.
-    pub fields: Vec<Vec<u8>>,
+    pub fields: Vec<Bytes<'a>>,
     /// `<origin>` of a partial fetch.
     pub origin: Option<u32>,
-    pub data: SectionData,
+    pub data: SectionData<'a>,
 }
 
 /// `BINARY.SIZE[part]`.
@@ -244,24 +254,38 @@ pub struct BinarySize {
     pub size: u64,
 }
 
-/// Parses a FETCH command's data: one message per response. Never fails as a whole.
-pub fn parse_fetch(items: &[Item]) -> Vec<FetchMessage> {
-    responses(items).map(parse_fetch_response).collect()
+/// Parses a FETCH command's data: one message per response, borrowing from `items`. Never
+/// fails as a whole.
+pub fn parse_fetch(items: &[Item]) -> Vec<FetchMessage<'_>> {
+    let mut flat = Flat::new();
+    let mut out = Vec::with_capacity(responses(items).count());
+    out.extend(responses(items).map(|r| parse_fetch_response_with(r, &mut flat)));
+    out
 }
 
 /// Parses one FETCH response (its items).
-pub fn parse_fetch_response(resp: &[Item]) -> FetchMessage {
+pub fn parse_fetch_response(resp: &[Item]) -> FetchMessage<'_> {
+    parse_fetch_response_with(resp, &mut Flat::new())
+}
+
+/// Parses one FETCH response with `flat` as the value buffer (reused from one response to
+/// the next, it stops allocating once grown).
+pub fn parse_fetch_response_with<'a>(resp: &'a [Item], flat: &mut Flat<'a>) -> FetchMessage<'a> {
     let mut msg = FetchMessage::default();
     let mut t = Tokenizer::new(resp);
-    if let Err(e) = read_message(&mut t, &mut msg) {
-        msg.invalid = Some(Invalid::new(e, resp));
+    if let Err(e) = read_message(&mut t, flat, &mut msg) {
+        msg.invalid = Some(Box::new(Invalid::new(e, resp)));
     }
     msg.quirks |= t.quirks();
     msg
 }
 
-fn read_message<'a>(t: &mut Tokenizer<'a>, msg: &mut FetchMessage) -> Result<(), ParseError> {
-    msg.seq = match t.next_checked()? {
+fn read_message<'a>(
+    t: &mut Tokenizer<'a>,
+    flat: &mut Flat<'a>,
+    msg: &mut FetchMessage<'a>,
+) -> Result<(), ParseError> {
+    msg.seq = match t.next_fast()? {
         Some(Token::Number(n)) => match u32::try_from(n) {
             Ok(0) => return err(ErrorKind::Number, "message number 0"),
             Ok(n) => n,
@@ -269,12 +293,12 @@ fn read_message<'a>(t: &mut Tokenizer<'a>, msg: &mut FetchMessage) -> Result<(),
         },
         _ => return err(ErrorKind::Shape, "FETCH response without a message number"),
     };
-    if t.next_checked()? != Some(Token::Open) {
+    if t.next_fast()? != Some(Token::Open) {
         return err(ErrorKind::Shape, "FETCH data does not start with '('");
     }
     let mut first_error: Option<ParseError> = None;
     loop {
-        let name = match t.next_checked()? {
+        let name = match t.next_fast()? {
             Some(Token::Close) => break,
             Some(Token::Atom(a)) => a,
             None => return err(ErrorKind::Truncated, "FETCH data ends before ')'"),
@@ -285,10 +309,14 @@ fn read_message<'a>(t: &mut Tokenizer<'a>, msg: &mut FetchMessage) -> Result<(),
                 )
             }
         };
-        let value = t.expect_value()?;
-        if let Err(e) = apply(msg, name, &value) {
+        let first = match t.next_fast()? {
+            Some(tok) => tok,
+            None => return err(ErrorKind::Truncated, "a value is missing"),
+        };
+        let value = flat.read(t, first)?;
+        if let Err(e) = apply(msg, name, value) {
             msg.other.push(RawItem {
-                name: name.to_vec(),
+                name: Cow::Borrowed(name),
                 raw: value.to_imap(),
             });
             let e = ParseError::new(
@@ -304,39 +332,48 @@ fn read_message<'a>(t: &mut Tokenizer<'a>, msg: &mut FetchMessage) -> Result<(),
     }
 }
 
-fn text_list(v: &Value<'_>) -> Result<Vec<Vec<u8>>, ParseError> {
-    v.list()?
-        .iter()
-        .map(|x| match x {
-            Value::Number(n) => Ok(n.to_string().into_bytes()),
-            _ => match x.text() {
-                Some(t) => Ok(t.to_vec()),
-                None => err(
-                    ErrorKind::Shape,
-                    format!("expected a flag, got {}", x.describe()),
-                ),
+fn text_list<'a>(v: V<'_, 'a>) -> Result<Vec<Bytes<'a>>, ParseError> {
+    let l = v.list()?;
+    let mut out = Vec::with_capacity(l.len());
+    for x in l.iter() {
+        out.push(match x.text_cow() {
+            Some(t) => t,
+            None => match x.u64() {
+                Ok(n) if !x.is_string() => Cow::Owned(n.to_string().into_bytes()),
+                _ => {
+                    return err(
+                        ErrorKind::Shape,
+                        format!("expected a flag, got {}", x.describe()),
+                    )
+                }
             },
-        })
-        .collect()
+        });
+    }
+    Ok(out)
 }
 
-fn apply(msg: &mut FetchMessage, name: &[u8], v: &Value<'_>) -> Result<(), ParseError> {
+/// True when `name` is `want` (upper case ASCII) in any case.
+fn is(name: &[u8], want: &[u8]) -> bool {
+    name.eq_ignore_ascii_case(want)
+}
+
+fn apply<'a>(msg: &mut FetchMessage<'a>, name: &'a [u8], v: V<'_, 'a>) -> Result<(), ParseError> {
     let (base, bracket) = match name.iter().position(|&b| b == b'[') {
         Some(p) => (&name[..p], Some(&name[p..])),
         None => (name, None),
     };
-    let base = base.to_ascii_uppercase();
-    match (base.as_slice(), bracket) {
-        (b"UID", None) => msg.uid = Some(number(v, &mut msg.quirks).nz32()?),
-        (b"FLAGS", None) => msg.flags = Some(text_list(v)?),
-        (b"RFC822.SIZE", None) => msg.rfc822_size = Some(number(v, &mut msg.quirks).number64()?),
-        (b"MODSEQ", None) => {
-            msg.modseq = Some(match v {
-                Value::List(l) if l.len() == 1 => number(&l[0], &mut msg.quirks).modseq()?,
-                _ => number(v, &mut msg.quirks).modseq()?,
+    let q = &mut msg.quirks;
+    match bracket {
+        None if is(base, b"UID") => msg.uid = Some(number(v, q).nz32()?),
+        None if is(base, b"FLAGS") => msg.flags = Some(text_list(v)?),
+        None if is(base, b"RFC822.SIZE") => msg.rfc822_size = Some(number(v, q).number64()?),
+        None if is(base, b"MODSEQ") => {
+            msg.modseq = Some(match v.as_list() {
+                Some(l) if l.len() == 1 => number(l.field(0), q).modseq()?,
+                _ => number(v, q).modseq()?,
             })
         }
-        (b"INTERNALDATE", None) => {
+        None if is(base, b"INTERNALDATE") => {
             let s = v
                 .text()
                 .ok_or_else(|| ParseError::new(ErrorKind::Shape, "INTERNALDATE is not a string"))?;
@@ -347,39 +384,42 @@ fn apply(msg: &mut FetchMessage, name: &[u8], v: &Value<'_>) -> Result<(), Parse
                 Err(e) => return err(ErrorKind::Shape, e.0),
             }
         }
-        (b"ENVELOPE", None) => msg.envelope = Some(read_envelope(v, &mut msg.quirks)?),
-        (b"BODYSTRUCTURE", None) => msg.body_structure = Some(read_body(v, 0, &mut msg.quirks)?),
-        (b"BODY", None) => msg.body = Some(read_body(v, 0, &mut msg.quirks)?),
-        (b"RFC822", None) => msg
-            .sections
-            .push(section(SectionKind::Rfc822, b"", None, v)?),
-        (b"RFC822.HEADER", None) => {
+        None if is(base, b"ENVELOPE") => msg.envelope = Some(Box::new(read_envelope(v, q)?)),
+        None if is(base, b"BODYSTRUCTURE") => {
+            msg.body_structure = Some(Box::new(read_body(v, 0, q)?))
+        }
+        None if is(base, b"BODY") => msg.body = Some(Box::new(read_body(v, 0, q)?)),
+        None if is(base, b"RFC822") => {
+            msg.sections
+                .push(section(SectionKind::Rfc822, b"", None, v)?)
+        }
+        None if is(base, b"RFC822.HEADER") => {
             msg.sections
                 .push(section(SectionKind::Rfc822Header, b"", None, v)?)
         }
-        (b"RFC822.TEXT", None) => {
+        None if is(base, b"RFC822.TEXT") => {
             msg.sections
                 .push(section(SectionKind::Rfc822Text, b"", None, v)?)
         }
-        (b"BODY" | b"BODY.PEEK", Some(br)) => {
+        Some(br) if is(base, b"BODY") || is(base, b"BODY.PEEK") => {
             let (spec, origin) = split_bracket(br)?;
             msg.sections
                 .push(section(SectionKind::Body, spec, origin, v)?)
         }
-        (b"BINARY" | b"BINARY.PEEK", Some(br)) => {
+        Some(br) if is(base, b"BINARY") || is(base, b"BINARY.PEEK") => {
             let (spec, origin) = split_bracket(br)?;
             msg.sections
                 .push(section(SectionKind::Binary, spec, origin, v)?)
         }
-        (b"BINARY.SIZE", Some(br)) => {
+        Some(br) if is(base, b"BINARY.SIZE") => {
             let (spec, _) = split_bracket(br)?;
             msg.binary_sizes.push(BinarySize {
                 part: parse_spec(spec)?.0,
-                size: number(v, &mut msg.quirks).number64()?,
+                size: number(v, q).number64()?,
             })
         }
         _ => msg.other.push(RawItem {
-            name: name.to_vec(),
+            name: Cow::Borrowed(name),
             raw: v.to_imap(),
         }),
     }
@@ -412,7 +452,10 @@ fn split_bracket(br: &[u8]) -> Result<(&[u8], Option<u32>), ParseError> {
 
 /// A section spec: part numbers, text kind and header field names.
 #[allow(clippy::type_complexity)]
-fn parse_spec(spec: &[u8]) -> Result<(Vec<u32>, SectionText, Vec<Vec<u8>>), ParseError> {
+fn parse_spec(spec: &[u8]) -> Result<(Vec<u32>, SectionText, Vec<Bytes<'_>>), ParseError> {
+    if spec.is_empty() {
+        return Ok((Vec::new(), SectionText::Full, Vec::new()));
+    }
     let sp = spec.iter().position(|&b| b == b' ').unwrap_or(spec.len());
     let head = &spec[..sp];
     let mut part = Vec::new();
@@ -443,24 +486,30 @@ fn parse_spec(spec: &[u8]) -> Result<(Vec<u32>, SectionText, Vec<Vec<u8>>), Pars
             format!("bad section part number in '{}'", excerpt(spec)),
         );
     }
-    let text = match rest.to_ascii_uppercase().as_slice() {
-        b"" => SectionText::Full,
-        b"HEADER" => SectionText::Header,
-        b"HEADER.FIELDS" => SectionText::HeaderFields,
-        b"HEADER.FIELDS.NOT" => SectionText::HeaderFieldsNot,
-        b"TEXT" => SectionText::Text,
-        b"MIME" => SectionText::Mime,
-        _ => SectionText::Other,
+    let text = if rest.is_empty() {
+        SectionText::Full
+    } else if is(rest, b"HEADER") {
+        SectionText::Header
+    } else if is(rest, b"HEADER.FIELDS") {
+        SectionText::HeaderFields
+    } else if is(rest, b"HEADER.FIELDS.NOT") {
+        SectionText::HeaderFieldsNot
+    } else if is(rest, b"TEXT") {
+        SectionText::Text
+    } else if is(rest, b"MIME") {
+        SectionText::Mime
+    } else {
+        SectionText::Other
     };
     let mut fields = Vec::new();
     if sp < spec.len() {
         let mut t = Tokenizer::from_bytes(&spec[sp..]);
         while let Some(tok) = t.next_token()? {
             match tok {
-                Token::Atom(a) => fields.push(a.to_vec()),
-                Token::Quoted(q) => fields.push(q.into_owned()),
-                Token::Number(n) => fields.push(n.to_string().into_bytes()),
-                Token::Nil => fields.push(b"NIL".to_vec()),
+                Token::Atom(a) => fields.push(Cow::Borrowed(a)),
+                Token::Quoted(q) => fields.push(q),
+                Token::Number(n) => fields.push(Cow::Owned(n.to_string().into_bytes())),
+                Token::Nil => fields.push(Cow::Borrowed(&b"NIL"[..])),
                 _ => {}
             }
         }
@@ -468,24 +517,27 @@ fn parse_spec(spec: &[u8]) -> Result<(Vec<u32>, SectionText, Vec<Vec<u8>>), Pars
     Ok((part, text, fields))
 }
 
-fn section(
+fn section<'a>(
     kind: SectionKind,
-    spec: &[u8],
+    spec: &'a [u8],
     origin: Option<u32>,
-    v: &Value<'_>,
-) -> Result<BodySection, ParseError> {
+    v: V<'_, 'a>,
+) -> Result<BodySection<'a>, ParseError> {
     let (part, text, fields) = parse_spec(spec)?;
-    let data = match v {
-        Value::Nil => SectionData::Nil,
-        Value::Streamed(n) => SectionData::Streamed(*n),
-        Value::String(s) => SectionData::Bytes(s.to_vec()),
-        Value::Atom(a) => SectionData::Bytes(a.to_vec()),
-        Value::Number(n) => SectionData::Bytes(n.to_string().into_bytes()),
-        Value::List(_) => return err(ErrorKind::Shape, "section data is a list"),
+    let data = if v.is_nil() {
+        SectionData::Nil
+    } else if let Some(n) = v.streamed() {
+        SectionData::Streamed(n)
+    } else if let Some(t) = v.text_cow() {
+        SectionData::Bytes(t)
+    } else if v.is_list() {
+        return err(ErrorKind::Shape, "section data is a list");
+    } else {
+        SectionData::Bytes(Cow::Owned(v.u64()?.to_string().into_bytes()))
     };
     Ok(BodySection {
         kind,
-        spec: spec.to_vec(),
+        spec,
         part,
         text,
         fields,
@@ -496,30 +548,28 @@ fn section(
 
 /// ENVELOPE: ten fields, missing ones read as NIL. Quirks accepted are not reported here:
 /// [`parse_fetch`] reports them on the message.
-pub fn envelope(v: &Value<'_>) -> Result<Envelope, ParseError> {
+pub fn envelope<'a>(v: V<'_, 'a>) -> Result<Envelope<'a>, ParseError> {
     read_envelope(v, &mut Quirks::default())
 }
 
-fn read_envelope(v: &Value<'_>, q: &mut Quirks) -> Result<Envelope, ParseError> {
-    let l = match v {
-        Value::List(l) => l.as_slice(),
-        _ => return err(ErrorKind::Shape, format!("ENVELOPE is {}", v.describe())),
+fn read_envelope<'a>(v: V<'_, 'a>, q: &mut Quirks) -> Result<Envelope<'a>, ParseError> {
+    let Some(l) = v.as_list() else {
+        return err(ErrorKind::Shape, format!("ENVELOPE is {}", v.describe()));
     };
     if l.len() < 10 {
         *q |= Quirks::NIL_FIELD;
     }
-    let field = |i: usize| l.get(i).unwrap_or(&Value::Nil);
     Ok(Envelope {
-        date: field(0).nstring()?,
-        subject: field(1).nstring()?,
-        from: addresses(field(2), q)?,
-        sender: addresses(field(3), q)?,
-        reply_to: addresses(field(4), q)?,
-        to: addresses(field(5), q)?,
-        cc: addresses(field(6), q)?,
-        bcc: addresses(field(7), q)?,
-        in_reply_to: field(8).nstring()?,
-        message_id: field(9).nstring()?,
+        date: l.field(0).nstring()?,
+        subject: l.field(1).nstring()?,
+        from: addresses(l.field(2), q)?,
+        sender: addresses(l.field(3), q)?,
+        reply_to: addresses(l.field(4), q)?,
+        to: addresses(l.field(5), q)?,
+        cc: addresses(l.field(6), q)?,
+        bcc: addresses(l.field(7), q)?,
+        in_reply_to: l.field(8).nstring()?,
+        message_id: l.field(9).nstring()?,
     })
 }
 
@@ -529,20 +579,20 @@ fn read_envelope(v: &Value<'_>, q: &mut Quirks) -> Result<Envelope, ParseError> 
 /// marker too (an RFC 5322 group name is never empty), recorded as a quirk; so are a group
 /// left open and an end marker with no group open, which is kept as
 /// [`Address::StrayGroupEnd`].
-fn addresses(v: &Value<'_>, q: &mut Quirks) -> Result<Vec<Address>, ParseError> {
-    let mut out = Vec::new();
-    let mut group: Option<Group> = None;
-    for a in v.list()? {
+fn addresses<'a>(v: V<'_, 'a>, q: &mut Quirks) -> Result<Vec<Address<'a>>, ParseError> {
+    let list = v.list()?;
+    let mut out = Vec::with_capacity(list.len());
+    let mut group: Option<Box<Group<'a>>> = None;
+    for a in list.iter() {
         let f = a.list()?;
         if f.len() != 4 {
             *q |= Quirks::NIL_FIELD;
         }
-        let field = |i: usize| f.get(i).unwrap_or(&Value::Nil).nstring();
         let m = Mailbox {
-            name: field(0)?,
-            adl: field(1)?,
-            mailbox: field(2)?,
-            host: field(3)?,
+            name: f.field(0).nstring()?,
+            adl: f.field(1).nstring()?,
+            mailbox: f.field(2).nstring()?,
+            host: f.field(3).nstring()?,
         };
         if m.host.is_some() {
             match group.as_mut() {
@@ -558,11 +608,11 @@ fn addresses(v: &Value<'_>, q: &mut Quirks) -> Result<Vec<Address>, ParseError> 
                     *q |= Quirks::GROUP_NOT_CLOSED;
                     out.push(Address::Group(g));
                 }
-                group = Some(Group {
+                group = Some(Box::new(Group {
                     name: name.clone(),
                     members: Vec::new(),
                     end: None,
-                });
+                }));
             }
             _ => {
                 if empty {
@@ -590,70 +640,77 @@ fn addresses(v: &Value<'_>, q: &mut Quirks) -> Result<Vec<Address>, ParseError> 
 
 /// Field `i` of a list, where the grammar requires a value: a missing field or NIL reads as
 /// NIL and is recorded ([`Quirks::NIL_FIELD`]).
-fn required<'v, 'a>(l: &'v [Value<'a>], i: usize, q: &mut Quirks) -> &'v Value<'a> {
+fn required<'f, 'a>(l: L<'f, 'a>, i: usize, q: &mut Quirks) -> V<'f, 'a> {
     match l.get(i) {
-        Some(Value::Nil) | None => {
+        Some(v) if !v.is_nil() => v,
+        _ => {
             *q |= Quirks::NIL_FIELD;
-            &Value::Nil
+            V::NIL
         }
-        Some(v) => v,
     }
 }
 
 /// A number field; a number sent as a quoted string is read and recorded
 /// ([`Quirks::QUOTED_NUMBER`]).
-fn number<'v, 'a>(v: &'v Value<'a>, q: &mut Quirks) -> &'v Value<'a> {
-    if matches!(v, Value::String(_)) {
+fn number<'f, 'a>(v: V<'f, 'a>, q: &mut Quirks) -> V<'f, 'a> {
+    if v.is_string() {
         *q |= Quirks::QUOTED_NUMBER;
     }
     v
 }
 
-fn params(v: &Value<'_>, q: &mut Quirks) -> Result<Vec<Param>, ParseError> {
-    let l = match v {
-        // Some servers send a bare string for an empty list; be lenient.
-        Value::String(_) | Value::Atom(_) => return Ok(Vec::new()),
-        _ => v.list()?,
-    };
-    let mut out = Vec::with_capacity(l.len() / 2);
-    for pair in l.chunks(2) {
+fn params<'a>(v: V<'_, 'a>, q: &mut Quirks) -> Result<Vec<Param<'a>>, ParseError> {
+    // Some servers send a bare string for an empty list; be lenient.
+    if v.is_string() || v.is_atom() {
+        return Ok(Vec::new());
+    }
+    let l = v.list()?;
+    let mut out = Vec::with_capacity(l.len().div_ceil(2));
+    let mut i = 0;
+    while i < l.len() {
+        let pair = l.from(i).take(2);
         out.push(Param {
-            name: pair[0].string_or_empty()?,
+            name: pair.field(0).string_or_empty()?,
             value: required(pair, 1, q).nstring()?,
         });
+        i += 2;
     }
     Ok(out)
 }
 
-fn disposition(v: &Value<'_>, q: &mut Quirks) -> Result<Option<Disposition>, ParseError> {
-    Ok(match v {
-        Value::Nil => None,
-        Value::List(l) if l.is_empty() => None,
-        Value::List(l) => Some(Disposition {
-            kind: l[0].string_or_empty()?,
-            params: params(l.get(1).unwrap_or(&Value::Nil), q)?,
+fn disposition<'a>(v: V<'_, 'a>, q: &mut Quirks) -> Result<Option<Disposition<'a>>, ParseError> {
+    if v.is_nil() {
+        return Ok(None);
+    }
+    Ok(match v.as_list() {
+        Some(l) if l.is_empty() => None,
+        Some(l) => Some(Disposition {
+            kind: l.field(0).string_or_empty()?,
+            params: params(l.field(1), q)?,
         }),
-        _ => Some(Disposition {
+        None => Some(Disposition {
             kind: v.string_or_empty()?,
             params: Vec::new(),
         }),
     })
 }
 
-fn language(v: &Value<'_>) -> Result<Vec<Vec<u8>>, ParseError> {
-    Ok(match v {
-        Value::Nil => Vec::new(),
-        Value::List(l) => l
+fn language<'a>(v: V<'_, 'a>) -> Result<Vec<Bytes<'a>>, ParseError> {
+    if v.is_nil() {
+        return Ok(Vec::new());
+    }
+    Ok(match v.as_list() {
+        Some(l) => l
             .iter()
-            .map(Value::string_or_empty)
+            .map(|x| x.string_or_empty())
             .collect::<Result<_, _>>()?,
-        _ => vec![v.string_or_empty()?],
+        None => vec![v.string_or_empty()?],
     })
 }
 
 /// Extension fields from `ext` on: [md5 for single parts] disposition language location,
 /// then anything further kept raw. A malformed known field and all after it are kept raw.
-fn extensions(part: &mut BodyPart, ext: &[Value<'_>], with_md5: bool, q: &mut Quirks) {
+fn extensions<'a>(part: &mut BodyPart<'a>, ext: L<'_, 'a>, with_md5: bool, q: &mut Quirks) {
     let mut i = 0;
     let mut step = |i: &mut usize| -> Result<(), ParseError> {
         if with_md5 {
@@ -680,94 +737,95 @@ fn extensions(part: &mut BodyPart, ext: &[Value<'_>], with_md5: bool, q: &mut Qu
         Ok(())
     };
     let _ = step(&mut i);
-    part.extension = ext.iter().skip(i).map(Value::to_imap).collect();
+    part.extension = ext.from(i).iter().map(|v| v.to_imap()).collect();
 }
 
-fn is_text(v: &Value<'_>) -> bool {
-    matches!(v, Value::String(_) | Value::Atom(_) | Value::Nil)
+fn is_text(v: V<'_, '_>) -> bool {
+    v.is_string() || v.is_atom() || v.is_nil()
 }
+
+const MULTIPART: Bytes<'static> = Cow::Borrowed(b"MULTIPART");
 
 /// A BODY or BODYSTRUCTURE value. Recursion is bounded by the tokenizer's [`MAX_DEPTH`]
 /// (every level of the tree is a level of parentheses) and checked again here. Quirks
 /// accepted are not reported here: [`parse_fetch`] reports them on the message.
-pub fn body(v: &Value<'_>, depth: usize) -> Result<BodyPart, ParseError> {
+pub fn body<'a>(v: V<'_, 'a>, depth: usize) -> Result<BodyPart<'a>, ParseError> {
     read_body(v, depth, &mut Quirks::default())
 }
 
-fn read_body(v: &Value<'_>, depth: usize, q: &mut Quirks) -> Result<BodyPart, ParseError> {
+fn read_body<'a>(v: V<'_, 'a>, depth: usize, q: &mut Quirks) -> Result<BodyPart<'a>, ParseError> {
     if depth > MAX_DEPTH {
         return err(ErrorKind::Depth, "body structure nested too deeply");
     }
-    let l = match v {
-        Value::List(l) if !l.is_empty() => l.as_slice(),
+    let l = match v.as_list() {
+        Some(l) if !l.is_empty() => l,
         _ => return err(ErrorKind::Shape, format!("body is {}", v.describe())),
     };
+    let first = l.field(0);
     // Multipart: one or more parts, then the subtype and extension data.
-    if matches!(l[0], Value::List(_)) {
-        let n = l.iter().take_while(|x| matches!(x, Value::List(_))).count();
+    if first.is_list() {
+        let n = l.iter().take_while(|x| x.is_list()).count();
         let mut part = BodyPart {
             multipart: true,
-            media_type: b"MULTIPART".to_vec(),
+            media_type: MULTIPART,
+            children: Vec::with_capacity(n),
             ..Default::default()
         };
-        for c in &l[..n] {
+        for c in l.take(n).iter() {
             part.children.push(read_body(c, depth + 1, q)?);
         }
         part.subtype = required(l, n, q).string_or_empty()?;
-        extensions(&mut part, l.get(n + 1..).unwrap_or_default(), false, q);
+        extensions(&mut part, l.from(n + 1), false, q);
         return Ok(part);
     }
     // An empty multipart: the subtype, then a parameter list (or nothing) where a basic
     // part has its subtype string.
-    if is_text(&l[0]) && !matches!(l.get(1), Some(x) if is_text(x)) {
+    if is_text(first) && !matches!(l.get(1), Some(x) if is_text(x)) {
         let mut part = BodyPart {
             multipart: true,
-            media_type: b"MULTIPART".to_vec(),
-            subtype: l[0].string_or_empty()?,
+            media_type: MULTIPART,
+            subtype: first.string_or_empty()?,
             ..Default::default()
         };
-        extensions(&mut part, &l[1..], false, q);
+        extensions(&mut part, l.from(1), false, q);
         return Ok(part);
     }
-    let field = |i: usize| l.get(i).unwrap_or(&Value::Nil);
     let mut part = BodyPart {
         media_type: required(l, 0, q).string_or_empty()?,
         subtype: required(l, 1, q).string_or_empty()?,
-        params: params(field(2), q)?,
-        id: field(3).nstring()?,
-        description: field(4).nstring()?,
+        params: params(l.field(2), q)?,
+        id: l.field(3).nstring()?,
+        description: l.field(4).nstring()?,
         encoding: required(l, 5, q).string_or_empty()?,
         size: match required(l, 6, q) {
-            Value::Nil => 0,
+            x if x.is_nil() => 0,
             x => number(x, q).number64()?,
         },
         ..Default::default()
     };
-    let ty = part.media_type.to_ascii_uppercase();
-    let sub = part.subtype.to_ascii_uppercase();
     let lines = |i: usize, q: &mut Quirks| -> Result<Option<u64>, ParseError> {
         match required(l, i, q) {
-            Value::Nil => Ok(None),
+            x if x.is_nil() => Ok(None),
             x => number(x, q).number64().map(Some),
         }
     };
-    let ext_at = if ty == b"MESSAGE"
-        && (sub == b"RFC822" || sub == b"GLOBAL")
-        && matches!(field(7), Value::List(_))
-        && matches!(field(8), Value::List(_))
+    let ext_at = if is(&part.media_type, b"MESSAGE")
+        && (is(&part.subtype, b"RFC822") || is(&part.subtype, b"GLOBAL"))
+        && l.field(7).is_list()
+        && l.field(8).is_list()
     {
         part.message = Some(Box::new(EmbeddedMessage {
-            envelope: read_envelope(field(7), q)?,
-            body: read_body(field(8), depth + 1, q)?,
+            envelope: read_envelope(l.field(7), q)?,
+            body: read_body(l.field(8), depth + 1, q)?,
         }));
         part.lines = lines(9, q)?;
         10
-    } else if ty == b"TEXT" {
+    } else if is(&part.media_type, b"TEXT") {
         part.lines = lines(7, q)?;
         8
     } else {
         7
     };
-    extensions(&mut part, l.get(ext_at..).unwrap_or_default(), true, q);
+    extensions(&mut part, l.from(ext_at), true, q);
     Ok(part)
 }

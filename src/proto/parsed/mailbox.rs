@@ -342,7 +342,7 @@ pub struct Esearch {
     pub all: Option<SeqSet>,
     pub modseq: Option<u64>,
     /// Other return data (`PARTIAL`, `RELEVANCY`...), re-serialised.
-    pub other: Vec<RawItem>,
+    pub other: Vec<RawItem<'static>>,
 }
 
 pub fn parse_esearch(items: &[Item]) -> Vec<Result<Esearch, Invalid>> {
@@ -369,7 +369,7 @@ pub fn parse_esearch(items: &[Item]) -> Vec<Result<Esearch, Invalid>> {
                         b"MODSEQ" => e.modseq = Some(val.modseq()?),
                         b"ALL" => e.all = Some(SeqSet::parse(&astring(&val)?)?),
                         _ => e.other.push(RawItem {
-                            name,
+                            name: name.into(),
                             raw: val.to_imap(),
                         }),
                     }
@@ -683,16 +683,16 @@ pub fn has_capability(caps: &[Vec<u8>], name: &str) -> bool {
 }
 
 /// ID (RFC 2971): the server's field/value pairs; empty for NIL.
-pub fn parse_id(items: &[Item]) -> Vec<Result<Vec<Param>, Invalid>> {
+pub fn parse_id(items: &[Item]) -> Vec<Result<Vec<Param<'static>>, Invalid>> {
     each(items, |t| {
         let v = t.expect_value()?;
         v.list()?
             .chunks(2)
             .map(|p| {
                 Ok(Param {
-                    name: astring(&p[0])?,
+                    name: astring(&p[0])?.into(),
                     value: match p.get(1) {
-                        Some(x) => x.nstring()?,
+                        Some(x) => x.nstring()?.map(Into::into),
                         None => None,
                     },
                 })

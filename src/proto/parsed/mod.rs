@@ -13,8 +13,9 @@
 //! response, so one malformed response never loses the others.
 //!
 //! # Modules
-//! - [`token`]: the bounded tokenizer ([`token::Tokenizer`], [`token::Token`]) and the value
-//!   tree it builds ([`token::Value`]);
+//! - [`token`]: the bounded tokenizer ([`token::Tokenizer`], [`token::Token`]), the value
+//!   tree it builds ([`token::Value`]) and the flat value buffer FETCH reads with
+//!   ([`token::Flat`]);
 //! - [`fetch`]: FETCH responses ([`fetch::FetchMessage`], [`fetch::Envelope`],
 //!   [`fetch::BodyPart`], [`fetch::BodySection`]);
 //! - [`mailbox`]: SELECT/EXAMINE summary, STATUS, LIST/LSUB, SEARCH/SORT, ESEARCH, THREAD,
@@ -25,8 +26,12 @@
 //! - [`rfc2047`]: `=?charset?Q|B?...?=` encoded-word decoding for header text.
 //!
 //! # Conventions (the C ABI mirrors them)
-//! - Byte strings are `Vec<u8>` (IMAP text is not guaranteed UTF-8). `Option<Vec<u8>>` is an
-//!   IMAP `nstring`: `None` is `NIL`, `Some(vec![])` is `""`.
+//! - Byte strings are bytes (IMAP text is not guaranteed UTF-8). FETCH results borrow them
+//!   from the items they were parsed from ([`fetch::Bytes`], a `Cow<[u8]>`: owned only for a
+//!   quoted string with `\` escapes or a number read as text; section data is the literal
+//!   itself, never copied), so a [`FetchMessage`] lives no longer than its items. The other
+//!   parsers' results are small and own their bytes (`Vec<u8>`). `Option<..>` is an IMAP
+//!   `nstring`: `None` is `NIL`, an empty string is `""`.
 //! - Every per-response result is a `Result<T, Invalid>`; [`Invalid`] carries the error and
 //!   the response's raw bytes.
 //! - Numbers follow their grammar (RFC 3501 / RFC 9051 and the extensions): message numbers,

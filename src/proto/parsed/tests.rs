@@ -7,6 +7,7 @@ use super::*;
 use crate::proto::encode::{encode, Arg, Command, Piece};
 use crate::proto::framer::LiteralData;
 use proptest::prelude::*;
+use std::borrow::Cow;
 
 fn line(s: &[u8]) -> Item {
     Item::Line(s.to_vec())
@@ -20,7 +21,8 @@ const DOVECOT_BS: &[u8] = b"1 (UID 1 RFC822.SIZE 1418 FLAGS (\\Seen $Forwarded) 
 
 #[test]
 fn dovecot_bodystructure_and_simple_items() {
-    let msgs = parse_fetch(&[line(DOVECOT_BS)]);
+    let one = [line(DOVECOT_BS)];
+    let msgs = parse_fetch(&one);
     assert_eq!(msgs.len(), 1);
     let m = &msgs[0];
     assert_eq!(m.invalid, None, "{:?}", m.invalid);
@@ -31,29 +33,32 @@ fn dovecot_bodystructure_and_simple_items() {
     );
     assert_eq!(
         m.flags,
-        Some(vec![b"\\Seen".to_vec(), b"$Forwarded".to_vec()])
+        Some(vec![
+            Cow::from(&b"\\Seen"[..]),
+            Cow::from(&b"$Forwarded"[..])
+        ])
     );
     let d = m.internal_date.unwrap();
     assert_eq!((d.utc_seconds, d.offset_seconds), (760_683_145, 3600));
     let b = m.body_structure.as_ref().unwrap();
     assert!(b.multipart);
-    assert_eq!(b.subtype, b"mixed");
+    assert_eq!(&*b.subtype, b"mixed");
     assert_eq!(b.params[0].value.as_deref(), Some(&b"b1"[..]));
     assert_eq!(b.children.len(), 3);
     let t = &b.children[0];
     assert_eq!(
-        (t.media_type.as_slice(), t.size, t.lines),
+        (&*t.media_type, t.size, t.lines),
         (&b"text"[..], 12, Some(1))
     );
     let a = &b.children[1];
     assert_eq!(a.id.as_deref(), Some(&b"<id@x>"[..]));
-    assert_eq!(a.disposition.as_ref().unwrap().kind, b"attachment");
+    assert_eq!(&*a.disposition.as_ref().unwrap().kind, b"attachment");
     assert_eq!(a.language, vec![b"en".to_vec(), b"de".to_vec()]);
     assert_eq!(a.location.as_deref(), Some(&b"http://x/a"[..]));
     let r = &b.children[2];
     let inner = r.message.as_ref().unwrap();
     assert_eq!(inner.envelope.subject.as_deref(), Some(&b"inner"[..]));
-    assert_eq!(inner.body.subtype, b"html");
+    assert_eq!(&*inner.body.subtype, b"html");
     assert_eq!(r.lines, Some(12));
 }
 
@@ -80,7 +85,7 @@ fn sections_with_literals() {
     assert_eq!(s.fields, vec![b"SUBJECT".to_vec()]);
     assert_eq!(
         s.data,
-        SectionData::Bytes(b"Subject: hi\r\n\r\nxxxx".to_vec())
+        SectionData::Bytes(Cow::from(&b"Subject: hi\r\n\r\nxxxx"[..]))
     );
     let s = &m.sections[1];
     assert_eq!(
@@ -97,9 +102,12 @@ fn sections_with_literals() {
             size: 3
         }]
     );
-    assert_eq!(m.other[0].name, b"X-GM-LABELS");
+    assert_eq!(&*m.other[0].name, b"X-GM-LABELS");
     assert_eq!(m.other[0].raw, b"(\\Inbox \"a b\")");
-    assert_eq!(msgs[1].sections[0].data, SectionData::Bytes(b"hi".to_vec()));
+    assert_eq!(
+        msgs[1].sections[0].data,
+        SectionData::Bytes(Cow::from(&b"hi"[..]))
+    );
     // A streamed literal keeps its size.
     let items = vec![
         Item::Literal(b"3 (BODY[] {9}".to_vec(), LiteralData::Streamed(9)),
@@ -114,7 +122,8 @@ fn sections_with_literals() {
 #[test]
 fn envelope_groups_and_encoded_words() {
     let r = b"5 (ENVELOPE (\"Mon, 7 Feb 1994\" \"=?UTF-8?B?R3LDvMOfZQ==?=\" ((\"=?ISO-8859-1?Q?J=F6rg?=\" NIL \"joerg\" \"example.com\")) NIL NIL ((NIL NIL \"undisclosed\" NIL)(NIL NIL \"a\" \"x\")(NIL NIL NIL NIL)(\"B\" \"@relay\" \"b\" \"y\")) () NIL NIL \"<id@x>\"))";
-    let m = &parse_fetch(&[line(r)])[0];
+    let one = [line(r)];
+    let m = &parse_fetch(&one)[0];
     assert_eq!(m.invalid, None);
     let e = m.envelope.as_ref().unwrap();
     assert_eq!(e.subject_decoded().unwrap(), "Grüße");
@@ -128,7 +137,7 @@ fn envelope_groups_and_encoded_words() {
     let Address::Group(g) = &e.to[0] else {
         panic!()
     };
-    assert_eq!(g.name, b"undisclosed");
+    assert_eq!(&*g.name, b"undisclosed");
     assert_eq!(g.members.len(), 1);
     let Address::Mailbox(b) = &e.to[1] else {
         panic!()
@@ -141,7 +150,8 @@ fn envelope_groups_and_encoded_words() {
 fn real_server_deviations() {
     // 163.com: unescaped quotes in a parameter; lowercase names and nil; trailing spaces.
     let r = b"1 (uid 7 bodystructure (\"text\" \"plain\" (\"name\" \"a\"b.txt\") nil nil \"base64\" 10 1 nil nil nil nil)  )  ";
-    let m = &parse_fetch(&[line(r)])[0];
+    let one = [line(r)];
+    let m = &parse_fetch(&one)[0];
     assert_eq!(m.invalid, None, "{:?}", m.invalid);
     assert_eq!(m.quirks, Quirks::UNESCAPED_QUOTE | Quirks::EXTRA_SPACE);
     assert_eq!(m.uid, Some(7));
@@ -153,12 +163,14 @@ fn real_server_deviations() {
     );
     // An empty multipart (go-imap#701).
     let r = b"2 (BODYSTRUCTURE (\"mixed\" (\"boundary\" \"x\") NIL NIL NIL))";
-    let b = parse_fetch(&[line(r)])[0].body_structure.clone().unwrap();
+    let one = [line(r)];
+    let b = parse_fetch(&one)[0].body_structure.clone().unwrap();
     assert!(b.multipart && b.children.is_empty());
-    assert_eq!(b.subtype, b"mixed");
+    assert_eq!(&*b.subtype, b"mixed");
     // Dovecot message/global (go-imap#704) and a NIL boundary (Mail.ru, imap-codec#700).
     let r = b"3 (BODYSTRUCTURE ((\"message\" \"global\" NIL NIL NIL \"8bit\" 100 (NIL \"s\" NIL NIL NIL NIL NIL NIL NIL NIL) (\"text\" \"plain\" NIL NIL NIL \"8bit\" 5 1) 4) \"mixed\" (\"boundary\" NIL)))";
-    let m = &parse_fetch(&[line(r)])[0];
+    let one = [line(r)];
+    let m = &parse_fetch(&one)[0];
     assert_eq!(m.invalid, None, "{:?}", m.invalid);
     assert_eq!(m.quirks, Quirks::NIL_FIELD);
     let b = m.body_structure.as_ref().unwrap();
@@ -167,11 +179,12 @@ fn real_server_deviations() {
     // NIL where strings and numbers belong; a bare disposition string; a message/rfc822
     // without envelope.
     let r = b"4 (BODYSTRUCTURE (NIL NIL NIL NIL NIL NIL NIL NIL \"inline\") BODY (\"message\" \"rfc822\" NIL NIL NIL \"7bit\" \"12\"))";
-    let m = &parse_fetch(&[line(r)])[0];
+    let one = [line(r)];
+    let m = &parse_fetch(&one)[0];
     assert_eq!(m.invalid, None, "{:?}", m.invalid);
     assert_eq!(m.quirks, Quirks::NIL_FIELD | Quirks::QUOTED_NUMBER);
     let b = m.body_structure.as_ref().unwrap();
-    assert_eq!(b.disposition.as_ref().unwrap().kind, b"inline");
+    assert_eq!(&*b.disposition.as_ref().unwrap().kind, b"inline");
     assert_eq!(m.body.as_ref().unwrap().size, 12);
     // Surgemail: FLAGS with a trailing space.
     assert_eq!(
@@ -205,8 +218,8 @@ fn one_malformed_message_among_a_thousand() {
     assert_eq!(bad, vec![7, 500]);
     let m7 = &msgs[6];
     assert_eq!(m7.uid, Some(107));
-    assert_eq!(m7.flags, Some(vec![b"\\Seen".to_vec()]));
-    assert_eq!(m7.other[0].name, b"BODYSTRUCTURE");
+    assert_eq!(m7.flags, Some(vec![Cow::from(&b"\\Seen"[..])]));
+    assert_eq!(&*m7.other[0].name, b"BODYSTRUCTURE");
     let inv = m7.invalid.as_ref().unwrap();
     assert!(
         inv.error.message.starts_with("BODYSTRUCTURE"),
@@ -238,7 +251,8 @@ fn deep_bodystructure_is_an_error_not_a_crash() {
     r.extend_from_slice(b"\"text\" \"plain\" NIL NIL NIL \"7bit\" 1 1");
     r.extend(std::iter::repeat_n(b')', 200));
     r.extend_from_slice(b" \"mixed\")");
-    let m = &parse_fetch(&[line(&r)])[0];
+    let one = [line(&r)];
+    let m = &parse_fetch(&one)[0];
     assert_eq!(m.invalid.as_ref().unwrap().error.kind, ErrorKind::Depth);
     // 60 levels of multipart are fine.
     let mut r = b"1 (BODYSTRUCTURE ".to_vec();
@@ -246,7 +260,8 @@ fn deep_bodystructure_is_an_error_not_a_crash() {
     r.extend_from_slice(b"\"text\" \"plain\" NIL NIL NIL \"7bit\" 1 1)");
     r.extend(std::iter::repeat_n(&b" \"mixed\")"[..], 59).flatten());
     r.push(b')');
-    let m = &parse_fetch(&[line(&r)])[0];
+    let one = [line(&r)];
+    let m = &parse_fetch(&one)[0];
     assert_eq!(m.invalid, None, "{:?}", m.invalid);
 }
 
@@ -375,7 +390,7 @@ fn status_list_and_friends() {
         e.all.as_ref().unwrap().expand_default(),
         Some(vec![7, 8, 9, 3800])
     );
-    assert_eq!(e.other[0].name, b"PARTIAL");
+    assert_eq!(&*e.other[0].name, b"PARTIAL");
 
     let th = parse_thread(&[line(b"(2)(3 6 (4 23)(44 7 96))((11)(12 13))")]).unwrap();
     let id = |i: usize| th.nodes[i].id;
@@ -534,8 +549,127 @@ fn every_parser(items: &[Item]) {
     let _ = raw_bytes(items);
 }
 
+/// Every value of `items` as the tree reader sees it: IMAP syntax, the text and number views
+/// and the list length; the first error ends the list.
+#[allow(clippy::type_complexity)]
+fn values_by_tree(items: &[Item]) -> (Vec<Result<(Vec<u8>, String, String), ParseError>>, Quirks) {
+    let mut t = token::Tokenizer::new(items);
+    let mut out = Vec::new();
+    loop {
+        match t.read_value() {
+            Ok(None) => return (out, t.quirks()),
+            Ok(Some(v)) => out.push(Ok((
+                v.to_imap(),
+                format!("{} {:?} {:?}", v.describe(), v.nstring(), v.u64()),
+                format!("{:?} {:?}", v.list().map(|l| l.len()), v.text()),
+            ))),
+            Err(e) => {
+                out.push(Err(e));
+                return (out, t.quirks());
+            }
+        }
+    }
+}
+
+/// The same (and the quirks seen) through the flat buffer the FETCH parser reads with.
+#[allow(clippy::type_complexity)]
+fn values_by_flat(items: &[Item]) -> (Vec<Result<(Vec<u8>, String, String), ParseError>>, Quirks) {
+    let mut t = token::Tokenizer::new(items);
+    let mut flat = token::Flat::new();
+    let mut out = Vec::new();
+    loop {
+        let first = match t.next_checked() {
+            Ok(None) => return (out, t.quirks()),
+            Ok(Some(tok)) => tok,
+            Err(e) => {
+                out.push(Err(e));
+                return (out, t.quirks());
+            }
+        };
+        match flat.read(&mut t, first) {
+            Ok(v) => out.push(Ok((
+                v.to_imap(),
+                format!(
+                    "{} {:?} {:?}",
+                    v.describe(),
+                    v.nstring().map(|s| s.map(|s| s.into_owned())),
+                    v.u64()
+                ),
+                format!("{:?} {:?}", v.list().map(|l| l.len()), v.text()),
+            ))),
+            Err(e) => {
+                out.push(Err(e));
+                return (out, t.quirks());
+            }
+        }
+    }
+}
+
+#[test]
+fn flat_values_are_the_tree_values() {
+    for b in [
+        &b"1 (UID 7 FLAGS (\\Seen) X ((a \"b c\") NIL () (((1))) \"q\\\"x\") Y)"[..],
+        b"((\"a\" NIL) (\"b\" (\"c\" \"d\")) \"alternative\") nil 42 \"\" ()",
+        b"(a",
+        b") x",
+        b"(a \"b)",
+        b"99999999999999999999999",
+    ] {
+        assert_eq!(
+            values_by_flat(&[line(b)]),
+            values_by_tree(&[line(b)]),
+            "{b:?}"
+        );
+    }
+    let items = [
+        lit(b"1 (BODY[] {5}", b"he\r\nlo"),
+        Item::Literal(b" X (a ~{3}".to_vec(), LiteralData::Streamed(3)),
+        line(b"))"),
+    ];
+    assert_eq!(values_by_flat(&items), values_by_tree(&items));
+    let deep = [vec![b'('; 64], vec![b')'; 64]].concat();
+    assert_eq!(
+        values_by_flat(&[line(&deep)]),
+        values_by_tree(&[line(&deep)])
+    );
+    let deeper = [vec![b'('; 65], vec![b')'; 65]].concat();
+    let got = values_by_flat(&[line(&deeper)]);
+    assert_eq!(got, values_by_tree(&[line(&deeper)]));
+    assert_eq!(got.0[0].as_ref().unwrap_err().kind, ErrorKind::Depth);
+    // Whitespace the grammar does not have is recorded the same way.
+    for b in [
+        &b" (a b)"[..],
+        b"(a  b)",
+        b"( a b)",
+        b"(a b )",
+        b"(a\tb)",
+        b"(a b) ",
+        b"(a \"x\"y\" b)",
+    ] {
+        let got = values_by_flat(&[line(b)]);
+        assert_eq!(got, values_by_tree(&[line(b)]), "{b:?}");
+        assert!(!got.1.is_empty(), "{b:?}");
+    }
+    let plain = values_by_flat(&[line(b"(a \"b\" (1 NIL) c)")]);
+    assert_eq!(plain, values_by_tree(&[line(b"(a \"b\" (1 NIL) c)")]));
+    assert!(plain.1.is_empty());
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn flat_values_match_the_tree_on_any_items(items in prop::collection::vec(arb_item(), 0..6)) {
+        prop_assert_eq!(values_by_flat(&items), values_by_tree(&items));
+    }
+
+    #[test]
+    fn flat_values_match_the_tree_on_fetch_shapes(a in fetch_like(), b in fetch_like(), body in prop::collection::vec(any::<u8>(), 0..8)) {
+        let items = [Item::Literal(a.clone(), LiteralData::Bytes(body)), Item::Line(b.clone())];
+        prop_assert_eq!(values_by_flat(&items), values_by_tree(&items));
+        let items = [Item::Line([a, b].concat())];
+        prop_assert_eq!(values_by_flat(&items), values_by_tree(&items));
+    }
 
     #[test]
     fn arbitrary_items_never_panic(items in prop::collection::vec(arb_item(), 0..6)) {
