@@ -3401,6 +3401,18 @@ imap_code imap_set_progress_callback(struct imap_client *client, imap_progress_f
 imap_code imap_append_stream(struct imap_client *client, const char *mailbox, const char *const *flags, size_t nflags, const char *date_time, uint64_t size, imap_read_fn read, void *user_data, struct imap_result **out);
 
 /**
+ * As `imap_append_stream`, reading the message from the file descriptor `fd` (a file, a pipe,
+ * a socket; it stays open and the caller's): exactly `size` bytes are read from where it
+ * stands. Each read waits at most the I/O timeout (`imap_set_timeouts`); a descriptor that
+ * ends early, fails or stalls ends the call with IMAP_CODE_ABORT as `imap_append_stream`'s
+ * failing callback does. A negative `fd` is INVALID_ARGUMENT.
+ *
+ * # Safety
+ * As `imap_append_flags`; `fd` is a descriptor the caller owns and keeps open during the call.
+ */
+imap_code imap_append_fd(struct imap_client *client, const char *mailbox, const char *const *flags, size_t nflags, const char *date_time, uint64_t size, int32_t fd, struct imap_result **out);
+
+/**
  * SEARCH `[CHARSET charset]` followed by `count` typed values: `values[i]` is sent by the
  * rule of `kinds[i]` (an `imap_arg_kind`), so a string value is quoted or sent as a literal
  * and never as an 8-bit atom. Example: values `{"SUBJECT", "Grüße"}`, kinds

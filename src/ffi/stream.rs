@@ -6,7 +6,7 @@ use super::code::ImapCode;
 use super::pipeline::run_pipelined;
 use super::result::ImapResult;
 use super::{opt_text, texts};
-use crate::proto::encode::flag_list;
+use crate::proto::encode::{flag_list, Arg};
 use crate::proto::framer::{LiteralChunk, StreamSink};
 use crate::session::{Error, ErrorKind, MessageSource, ProgressFn, Way};
 use std::ffi::{c_char, c_void};
@@ -149,6 +149,30 @@ pub unsafe extern "C" fn imap_set_progress_callback(
     })
 }
 
+/// The mailbox, flag list and date of an APPEND.
+type AppendArgs<'a> = (Option<&'a str>, Option<Arg>, Option<&'a str>);
+
+/// The mailbox, flag list and date of the APPEND calls, checked.
+///
+/// # Safety
+/// As `imap_append_flags`'s.
+unsafe fn append_args<'a>(
+    mailbox: *const c_char,
+    flags: *const *const c_char,
+    nflags: usize,
+    date_time: *const c_char,
+) -> Result<AppendArgs<'a>, Error> {
+    let mailbox = opt_text(mailbox, "mailbox")?;
+    let flags = texts(flags, nflags, "flags")?;
+    let date_time = opt_text(date_time, "date_time")?;
+    let flags = if flags.is_empty() {
+        None
+    } else {
+        Some(flag_list(&flags).map_err(Error::from)?)
+    };
+    Ok((mailbox, flags, date_time))
+}
+
 /// APPEND of a message of exactly `size` bytes that `read` supplies while it is sent
 /// (`imap_read_fn`), a chunk at a time: memory stays constant whatever the size (a 100 MiB
 /// message costs one 64 KiB buffer). As `imap_append_flags` otherwise (`mailbox` NULL is
@@ -177,19 +201,12 @@ pub unsafe extern "C" fn imap_append_stream(
     out: *mut *mut ImapResult,
 ) -> ImapCode {
     run_pipelined(client, out, |s| {
-        let mailbox = opt_text(mailbox, "mailbox")?;
-        let flags = texts(flags, nflags, "flags")?;
-        let date_time = opt_text(date_time, "date_time")?;
+        let (mailbox, flags, date_time) = append_args(mailbox, flags, nflags, date_time)?;
         let Some(read) = read else {
             return Err(Error::new(
                 ErrorKind::InvalidArgument,
                 "read must not be NULL",
             ));
-        };
-        let flags = if flags.is_empty() {
-            None
-        } else {
-            Some(flag_list(&flags).map_err(Error::from)?)
         };
         let data = UserData(user_data);
         let source: MessageSource = Box::new(move |buf: &mut [u8]| {
@@ -206,5 +223,37 @@ pub unsafe extern "C" fn imap_append_stream(
             }
         });
         s.append_source(mailbox, flags, date_time, size, source)
+    })
+}
+
+/// As `imap_append_stream`, reading the message from the file descriptor `fd` (a file, a pipe,
+/// a socket; it stays open and the caller's): exactly `size` bytes are read from where it
+/// stands. Each read waits at most the I/O timeout (`imap_set_timeouts`); a descriptor that
+/// ends early, fails or stalls ends the call with IMAP_CODE_ABORT as `imap_append_stream`'s
+/// failing callback does. A negative `fd` is INVALID_ARGUMENT.
+///
+/// # Safety
+/// As `imap_append_flags`; `fd` is a descriptor the caller owns and keeps open during the call.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn imap_append_fd(
+    client: *mut ImapClient,
+    mailbox: *const c_char,
+    flags: *const *const c_char,
+    nflags: usize,
+    date_time: *const c_char,
+    size: u64,
+    fd: i32,
+    out: *mut *mut ImapResult,
+) -> ImapCode {
+    run_pipelined(client, out, |s| {
+        let (mailbox, flags, date_time) = append_args(mailbox, flags, nflags, date_time)?;
+        if fd < 0 {
+            return Err(Error::new(
+                ErrorKind::InvalidArgument,
+                format!("fd: {fd} is not a file descriptor"),
+            ));
+        }
+        s.append_fd(mailbox, flags, date_time, size, fd)
     })
 }

@@ -5,6 +5,7 @@ use super::{Error, ErrorKind, Outcome, Result, Session};
 use crate::proto::encode::Arg;
 use crate::proto::framer::{LiteralData, LiteralSink};
 use crate::proto::ProtoError;
+use crate::transport::read_fd;
 
 /// Supplies a message's bytes as they are sent: fills the buffer it is given and returns how
 /// many bytes it wrote, as `io::Read::read`; `Ok(0)` is the end of the message.
@@ -96,6 +97,21 @@ impl Session {
         let r = self.append_arg(mailbox, flags, date_time, arg);
         self.literal_source = None;
         r
+    }
+
+    /// As [`Session::append_source`], reading the message from the caller's descriptor `fd`
+    /// (a file, a pipe, a socket; left open), each read waiting at most the I/O timeout.
+    pub fn append_fd(
+        &mut self,
+        mailbox: Option<&str>,
+        flags: Option<Arg>,
+        date_time: Option<&str>,
+        size: u64,
+        fd: std::os::fd::RawFd,
+    ) -> Result<Outcome> {
+        let limit = Some(self.config().io_timeout);
+        let source: MessageSource = Box::new(move |buf: &mut [u8]| read_fd(fd, buf, limit));
+        self.append_source(mailbox, flags, date_time, size, source)
     }
 
     /// Sends a [`Piece::Source`](crate::proto::encode::Piece::Source) literal of `size`

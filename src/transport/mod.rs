@@ -11,7 +11,7 @@ pub use child::ChildStream;
 pub use interrupt::{EventFlag, Interrupter, Waker};
 #[doc(hidden)]
 pub use memory::{Duplex, MemoryStream};
-pub use pace::{poll_readable, Direction, Expiry, Pace};
+pub use pace::{poll_readable, read_fd, Direction, Expiry, Pace};
 pub use tls::{TlsConfig, TlsVersion};
 
 use std::io::{self, Read, Write};

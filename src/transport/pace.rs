@@ -304,6 +304,54 @@ pub fn poll_readable(fd: RawFd, other: RawFd, limit: Option<Duration>) -> Option
     }
 }
 
+/// Reads from a caller's descriptor (a file, a pipe, a socket), waiting at most `limit` for
+/// each read: a writer that stalls ends the read with `TimedOut` instead of a hang. `Ok(0)` is
+/// the end of the data. The descriptor is the caller's: never closed here.
+pub fn read_fd(fd: RawFd, buf: &mut [u8], limit: Option<Duration>) -> std::io::Result<usize> {
+    let ms = limit.map_or(-1, |d| {
+        d.as_millis().clamp(1, i32::MAX as u128) as libc::c_int
+    });
+    loop {
+        // Wait first, so that a descriptor in blocking mode cannot block past the limit (a
+        // file is always readable).
+        let mut pfd = libc::pollfd {
+            fd,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd entry.
+        let ready = unsafe { libc::poll(&mut pfd, 1, ms) };
+        if ready == 0 {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "no data from the descriptor within the I/O timeout",
+            ));
+        }
+        if ready < 0 {
+            let e = std::io::Error::last_os_error();
+            if e.kind() == std::io::ErrorKind::Interrupted {
+                continue;
+            }
+            return Err(e);
+        }
+        if pfd.revents & libc::POLLNVAL != 0 {
+            return Err(std::io::Error::from_raw_os_error(libc::EBADF));
+        }
+        // SAFETY: reads at most `buf.len()` bytes into `buf`.
+        let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
+        if n >= 0 {
+            return Ok(n as usize);
+        }
+        let e = std::io::Error::last_os_error();
+        if !matches!(
+            e.kind(),
+            std::io::ErrorKind::Interrupted | std::io::ErrorKind::WouldBlock
+        ) {
+            return Err(e);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -260,6 +260,7 @@ exports.functions = [
   "int32_t imap_set_literal_callback(void * client, imap_literal_fn * callback, void * user_data, uint64_t min_size)",
   "int32_t imap_set_progress_callback(void * client, imap_progress_fn * callback, void * user_data)",
   "int32_t imap_append_stream(void * client, const char * mailbox, const char ** flags, size_t nflags, const char * date_time, uint64_t size, imap_read_fn * read, void * user_data, _Out_ void ** out)",
+  "int32_t imap_append_fd(void * client, const char * mailbox, const char ** flags, size_t nflags, const char * date_time, uint64_t size, int32_t fd, _Out_ void ** out)",
   "int32_t imap_search_args(void * client, const char * charset, const char ** values, const int32_t * kinds, size_t count, _Out_ void ** out)",
   "int32_t imap_uid_search_args(void * client, const char * charset, const char ** values, const int32_t * kinds, size_t count, _Out_ void ** out)",
   "int32_t imap_sort_args(void * client, const char ** keys, size_t nkeys, const char * charset, const char ** values, const int32_t * kinds, size_t count, _Out_ void ** out)",
