@@ -57,78 +57,115 @@ pub fn requested_items(arg: &[u8], uid: bool) -> Option<Vec<String>> {
     (!wants.is_empty()).then_some(wants)
 }
 
-/// The items of a FETCH response at the top level of its parenthesized list, as (upper-case
-/// name, the bytes after the name on its line): the alphabetic tokens there, with quoted
-/// strings, nested lists, section specs and partial ranges skipped.
-pub fn fetch_items(items: &[Item]) -> Vec<(String, &[u8])> {
-    let mut found = Vec::new();
+/// What routing reads of a FETCH response: its top-level item names (as sent: compare them
+/// case-insensitively) and its UID item, in one pass.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct FetchShape<'a> {
+    pub names: Vec<&'a [u8]>,
+    pub uid: Option<u32>,
+}
+
+impl FetchShape<'_> {
+    /// Whether the response has the item `name` (upper case).
+    pub fn has(&self, name: &str) -> bool {
+        self.names
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case(name.as_bytes()))
+    }
+}
+
+/// The top-level items of a FETCH response (the alphabetic tokens at the top level of its
+/// parenthesized list, with quoted strings, nested lists, section specs and partial ranges
+/// skipped) and its UID. Quoted strings, most of an ENVELOPE's bytes, are skipped a machine
+/// word at a time.
+pub fn fetch_shape(items: &[Item]) -> FetchShape<'_> {
+    let mut shape = FetchShape::default();
     let mut depth = 0usize;
     for item in items {
         let line = match item {
-            Item::Line(l) | Item::Literal(l, _) => l,
+            Item::Line(l) | Item::Literal(l, _) => l.as_slice(),
             Item::None => continue,
         };
         let mut i = 0;
-        let mut quoted = false;
         while i < line.len() {
-            let b = line[i];
-            if quoted {
-                match b {
-                    b'\\' => i += 1,
-                    b'"' => quoted = false,
-                    _ => {}
-                }
-            } else {
-                match b {
-                    b'"' => quoted = true,
-                    b'(' | b'[' | b'<' => depth += 1,
-                    b')' | b']' | b'>' => depth = depth.saturating_sub(1),
-                    b if depth == 1
-                        && b.is_ascii_alphabetic()
-                        && i > 0
-                        && matches!(line[i - 1], b' ' | b'(') =>
-                    {
-                        let end = line[i..]
-                            .iter()
-                            .position(|c| {
-                                !(c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b'_'))
-                            })
-                            .map_or(line.len(), |e| i + e);
-                        let name = String::from_utf8_lossy(&line[i..end]).to_ascii_uppercase();
-                        if name != "NIL" {
-                            found.push((name, &line[end..]));
+            match line[i] {
+                b'"' => {
+                    // to the closing quote, over escapes
+                    let mut j = i + 1;
+                    loop {
+                        match memchr::memchr2(b'"', b'\\', &line[j..]) {
+                            Some(k) if line[j + k] == b'\\' => {
+                                j += k + 2;
+                                if j >= line.len() {
+                                    j = line.len();
+                                    break;
+                                }
+                            }
+                            Some(k) => {
+                                j += k;
+                                break;
+                            }
+                            None => {
+                                j = line.len();
+                                break;
+                            }
                         }
-                        i = end;
-                        continue;
                     }
-                    _ => {}
+                    i = j;
                 }
+                b'(' | b'[' | b'<' => depth += 1,
+                b')' | b']' | b'>' => depth = depth.saturating_sub(1),
+                b if depth == 1
+                    && b.is_ascii_alphabetic()
+                    && i > 0
+                    && matches!(line[i - 1], b' ' | b'(') =>
+                {
+                    let end = line[i..]
+                        .iter()
+                        .position(|c| {
+                            !(c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b'_'))
+                        })
+                        .map_or(line.len(), |e| i + e);
+                    let name = &line[i..end];
+                    if !name.eq_ignore_ascii_case(b"NIL") {
+                        if shape.uid.is_none() && name.eq_ignore_ascii_case(b"UID") {
+                            shape.uid = uid_value(&line[end..]);
+                        }
+                        shape.names.push(name);
+                    }
+                    i = end;
+                    continue;
+                }
+                _ => {}
             }
             i += 1;
         }
     }
-    found
+    shape
 }
 
-/// The item names of a FETCH response (`UID`, `FLAGS`, `BODY`...).
-pub fn fetch_item_names(items: &[Item]) -> Vec<String> {
-    fetch_items(items)
-        .into_iter()
-        .map(|(name, _)| name)
-        .collect()
-}
-
-/// The UID item of a FETCH response.
-pub fn fetch_uid(items: &[Item]) -> Option<u32> {
-    let (_, rest) = fetch_items(items)
-        .into_iter()
-        .find(|(name, _)| name == "UID")?;
+/// The number after a UID item name (` 42`).
+fn uid_value(rest: &[u8]) -> Option<u32> {
     let digits = rest.strip_prefix(b" ")?;
     let end = digits
         .iter()
         .position(|b| !b.is_ascii_digit())
         .unwrap_or(digits.len());
     std::str::from_utf8(&digits[..end]).ok()?.parse().ok()
+}
+
+/// The item names of a FETCH response (`UID`, `FLAGS`, `BODY`...), upper case.
+pub fn fetch_item_names(items: &[Item]) -> Vec<String> {
+    fetch_shape(items)
+        .names
+        .iter()
+        .map(|n| String::from_utf8_lossy(n).to_ascii_uppercase())
+        .collect()
+}
+
+/// The UID item of a FETCH response.
+pub fn fetch_uid(items: &[Item]) -> Option<u32> {
+    fetch_shape(items).uid
 }
 
 #[cfg(test)]
@@ -147,6 +184,19 @@ mod tests {
         assert_eq!(fetch_uid(&tricky), Some(9));
         assert_eq!(fetch_item_names(&tricky), ["ENVELOPE", "BODY", "UID"]);
         assert_eq!(message_number(b"12 (UID 1)"), Some(12));
+        // escaped quotes and backslashes inside quoted strings, one at the very end
+        let escapes = vec![Item::Line(
+            b"4 (ENVELOPE (\"a \\\" UID 5\" \"b\\\\\" NIL) Uid 77 X-GM-LABELS (\"\\\\Inbox\"))"
+                .to_vec(),
+        )];
+        assert_eq!(fetch_uid(&escapes), Some(77));
+        assert_eq!(
+            fetch_item_names(&escapes),
+            ["ENVELOPE", "UID", "X-GM-LABELS"]
+        );
+        let cut = vec![Item::Line(b"5 (FLAGS () ENVELOPE (\"abc\\".to_vec())];
+        assert_eq!(fetch_item_names(&cut), ["FLAGS", "ENVELOPE"]);
+        assert_eq!(fetch_uid(&cut), None);
         assert_eq!(
             requested_items(b"(UID BODY.PEEK[HEADER.FIELDS (FROM)] RFC822.SIZE)", false),
             Some(vec!["UID".into(), "BODY".into(), "RFC822.SIZE".into()])

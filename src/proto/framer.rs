@@ -308,7 +308,7 @@ impl Framer {
             }
             State::Line { continues } => {
                 let avail = &self.buf[self.pos..self.end];
-                let lf = match avail[self.scanned..].iter().position(|&b| b == b'\n') {
+                let lf = match memchr::memchr(b'\n', &avail[self.scanned..]) {
                     Some(i) => self.scanned + i,
                     None => {
                         self.scanned = avail.len();
@@ -330,7 +330,7 @@ impl Framer {
                 let text = avail[..lf - 1].to_vec();
                 self.pos += lf + 1;
                 self.scanned = 0;
-                if let Some(bad) = text.iter().position(|&b| b == 0 || b == b'\r') {
+                if let Some(bad) = memchr::memchr2(0, b'\r', &text) {
                     let what = if text[bad] == 0 { "NUL" } else { "bare CR" };
                     return Err(ProtoError::Protocol(format!(
                         "{what} in a response line: '{}'",

@@ -185,7 +185,11 @@ impl Assembler {
                         self.literal_charge = alloc_cost(usize::try_from(n).unwrap_or(usize::MAX));
                         self.grow(self.literal_charge)?;
                     }
-                    self.depth += paren_delta(&text);
+                    if literal.is_some() {
+                        // Only a response that goes on after this line needs its depth (a
+                        // complete one resets it below): most lines are never scanned for it.
+                        self.depth += paren_delta(&text);
+                    }
                     self.partial.push(Segment {
                         line: text,
                         literal: None,

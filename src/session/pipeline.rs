@@ -19,7 +19,7 @@
 use super::commands::{spec, Spec};
 use super::{Error, ErrorKind, Outcome, Result, ResultFrom, Session, Tagged};
 use crate::proto::encode::{Arg, Command};
-use crate::proto::fetch_items::{fetch_item_names, fetch_uid, message_number, requested_items};
+use crate::proto::fetch_items::{fetch_shape, message_number, requested_items, FetchShape};
 use crate::proto::parsed::SeqSet;
 use crate::proto::response::Item;
 use crate::transport::{poll_readable, Direction, EventFlag};
@@ -142,12 +142,16 @@ impl Tickets {
 /// asked for `wants`: it must carry one of them, and a response shaped like the flag change a
 /// server reports on its own (FLAGS, with at most UID and MODSEQ beside it) answers only a
 /// FETCH that asked for nothing more than those.
-fn answers(wants: &[String], names: &[String]) -> bool {
-    let flag_items = |n: &String| matches!(n.as_str(), "FLAGS" | "UID" | "MODSEQ");
-    if !wants.iter().any(|w| names.contains(w)) {
+fn answers(wants: &[String], shape: &FetchShape<'_>) -> bool {
+    let flag_item = |n: &[u8]| {
+        ["FLAGS", "UID", "MODSEQ"]
+            .iter()
+            .any(|f| n.eq_ignore_ascii_case(f.as_bytes()))
+    };
+    if !wants.iter().any(|w| shape.has(w)) {
         return false;
     }
-    !names.iter().all(flag_items) || wants.iter().all(flag_items)
+    !shape.names.iter().all(|n| flag_item(n)) || wants.iter().all(|w| flag_item(w.as_bytes()))
 }
 
 impl Session {
@@ -218,31 +222,27 @@ impl Session {
     /// that collects it and has not had a response for that message yet, else the oldest that
     /// collects it.
     fn claimant(&mut self, name: &str, data: &[u8], items: &[Item]) -> Option<usize> {
-        let mut uid = None;
-        let mut key = |p: &Pending| -> Option<u32> {
-            if p.uid {
-                uid = uid.or_else(|| fetch_uid(items));
-                uid
-            } else {
-                message_number(data)
-            }
-        };
+        // Read once, when a candidate needs it.
+        let mut shape: Option<FetchShape<'_>> = None;
         let mut first = None;
-        let mut answered: Option<Vec<String>> = None;
         for (i, p) in self.pending.iter().enumerate() {
             if p.collects != Some(name) {
                 continue;
             }
             if let Some(wants) = &p.wants {
-                let names = answered.get_or_insert_with(|| fetch_item_names(items));
-                if !answers(wants, names) {
+                if !answers(wants, shape.get_or_insert_with(|| fetch_shape(items))) {
                     continue;
                 }
             }
             let Some(set) = &p.set else {
                 return Some(i);
             };
-            let Some(k) = key(p).filter(|&k| set.contains(k)) else {
+            let key = if p.uid {
+                shape.get_or_insert_with(|| fetch_shape(items)).uid
+            } else {
+                message_number(data)
+            };
+            let Some(k) = key.filter(|&k| set.contains(k)) else {
                 continue;
             };
             first = first.or(Some((i, k)));
