@@ -19,10 +19,10 @@
 static uint64_t BIG = 20u * 1024u * 1024u;
 
 static int under_tool(void) {
-  const char *pre = getenv("LD_PRELOAD");
 #if defined(__SANITIZE_ADDRESS__)
   return 1;
 #else
+  const char *pre = getenv("LD_PRELOAD");
   return pre && strstr(pre, "vgpreload") != NULL;
 #endif
 }
