@@ -115,11 +115,6 @@
 #define LITERAL_MINUS_MAX 4096
 
 /**
- * The room [`Framer::fill`] offers each read: one socket read's worth.
- */
-#define READ_CHUNK (64 * 1024)
-
-/**
  * Secrets shorter than this are not searched for in server text: replacing every occurrence
  * of one to three characters would mangle the text and show where they stand, while hiding
  * next to nothing.
@@ -130,18 +125,6 @@
  * The default of [`Config::min_rate`]: 1 KiB/s.
  */
 #define DEFAULT_MIN_RATE 1024
-
-/**
- * The fewest PBKDF2 iterations accepted (RFC 5802 §5.1 recommends at least 4096; servers in
- * the field still send fewer for SHA-1, so only the absurd is refused).
- */
-#define MIN_ITERATIONS 1
-
-/**
- * The most PBKDF2 iterations accepted: a hostile server asking for billions would keep the
- * client's CPU busy for hours (RFC 7677 mentions counts around 10^5; 10^6 is about a second).
- */
-#define MAX_ITERATIONS 1000000
 
 /**
  * Status code returned by every fallible `imap_*` function. Numbers are stable.

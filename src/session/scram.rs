@@ -21,9 +21,13 @@ use zeroize::Zeroize;
 
 /// The fewest PBKDF2 iterations accepted (RFC 5802 §5.1 recommends at least 4096; servers in
 /// the field still send fewer for SHA-1, so only the absurd is refused).
+///
+/// cbindgen:ignore
 pub const MIN_ITERATIONS: u32 = 1;
 /// The most PBKDF2 iterations accepted: a hostile server asking for billions would keep the
 /// client's CPU busy for hours (RFC 7677 mentions counts around 10^5; 10^6 is about a second).
+///
+/// cbindgen:ignore
 pub const MAX_ITERATIONS: u32 = 1_000_000;
 
 /// SCRAM's hash.
