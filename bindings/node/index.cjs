@@ -15,7 +15,7 @@
 //    IDLE waits are ended by imap_wake.
 
 const native = require('./lib/native.cjs');
-const { koffi, fn, types, protos, enums, defines, decode, array, isNull, libraryPath, copyBytes, utf8, cString, memcpy, textReaders } = native;
+const { koffi, fn, types, protos, enums, defines, decode, array, isNull, libraryPath, librarySource, copyBytes, utf8, cString, memcpy, textReaders } = native;
 
 /** Status codes of the C ABI (enum imap_code), by short name. */
 const Code = Object.freeze({ ...enums.imap_code });
@@ -1859,6 +1859,7 @@ module.exports = {
   codeName,
   codeDescription,
   libraryPath,
+  librarySource,
   version,
   versionNumber,
   int2ap,

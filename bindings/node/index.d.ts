@@ -144,8 +144,14 @@ export declare const Code: Readonly<{
 export declare function codeName(code: number): string;
 /** `imap_code_str`: a short English description of a code. */
 export declare function codeDescription(code: number): string;
-/** The libimap.so the binding loaded ($LIBIMAP_PATH, ../../target/release/libimap.so, or libimap.so.1). */
+/**
+ * The libimap the binding loaded: the package's own prebuilds/<platform>/libimap.so.1, the
+ * optional package @libimap/<platform>, $LIBIMAP_PATH, ../../target/release/libimap.so in a
+ * checkout, or the system's libimap.so.1 (first found).
+ */
 export declare const libraryPath: string;
+/** Where `libraryPath` was found. */
+export declare const librarySource: 'package' | 'platform-package' | 'env' | 'repository' | 'system';
 
 /** The error every failing call rejects with (argument type errors reject with a TypeError). */
 export declare class ImapError extends Error {
