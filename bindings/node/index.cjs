@@ -14,6 +14,8 @@
 //  - interrupt() is imap_interrupt (sticky: a call that has not yet entered C is ended too),
 //    IDLE waits are ended by imap_wake.
 
+const net = require('node:net');
+const { Readable } = require('node:stream');
 const native = require('./lib/native.cjs');
 const { koffi, fn, types, protos, enums, defines, decode, array, isNull, libraryPath, librarySource, copyBytes, utf8, cString, memcpy, textReaders } = native;
 
@@ -801,7 +803,7 @@ function readCode(r) {
 // references the Client (a call in flight keeps the Client reachable through its closure).
 const finalizer = new FinalizationRegistry((box) => {
   fn.imap_client_free(box.h);
-  for (const cb of [box.cb, box.log]) if (cb) koffi.unregister(cb);
+  for (const cb of [box.cb, box.log, box.progress]) if (cb) koffi.unregister(cb);
 });
 
 const LOG_METHODS = [null, 'error', 'warn', 'info', 'debug', 'trace'];
@@ -818,6 +820,22 @@ function logTrampoline(logger) {
       if (typeof f === 'function') f.call(logger, { msg: message, level: m, src: 'libimap' });
     } catch {
       // a throwing logger must not break the call it logs
+    }
+  };
+}
+
+const TRANSFER = enums.imap_transfer;
+/**
+ * The koffi callback for onProgress: libimap calls it on the worker thread of the call in
+ * progress (a koffi-registered callback: koffi runs it on the main thread while that worker
+ * waits), once per chunk of each literal received or sent and once with done === total.
+ */
+function progressTrampoline(onProgress) {
+  return (_ud, way, done, total) => {
+    try {
+      onProgress({ direction: way === TRANSFER.UPLOAD ? 'upload' : 'download', done: Number(done), total: Number(total) });
+    } catch {
+      // a throwing handler must not break the transfer it reports
     }
   };
 }
@@ -947,7 +965,7 @@ class Client {
   #h = null; // the imap_client* (BigInt), null once freed
   // shared with the finalizer and the koffi callbacks, which must not reference the Client:
   // cb the literal callback, log the log callback, handler/minSize as set, thrown/stopped
-  #box = { h: null, cb: null, log: null, handler: null, minSize: 0, reuse: false, thrown: null, stopped: false };
+  #box = { h: null, cb: null, log: null, progress: null, handler: null, minSize: 0, reuse: false, thrown: null, stopped: false };
   #chain = Promise.resolve(); // submissions, in call order
   #collecting = Promise.resolve(); // collections of tickets, in submission order
   #calls = new Set(); // every call not yet settled
@@ -963,7 +981,8 @@ class Client {
   constructor(options = {}) {
     if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
     this.options = { ...options };
-    const { ca, cert, key, insecure, timeout, connectTimeout, callTimeout, minRate, debug, trace, limits, mailboxEncoding, logger, zeroCopy } = options;
+    const { ca, cert, key, insecure, timeout, connectTimeout, callTimeout, minRate, debug, trace, limits, mailboxEncoding, logger, zeroCopy, onProgress } = options;
+    if (onProgress !== undefined && onProgress !== null && typeof onProgress !== 'function') throw new TypeError('onProgress must be a function');
     if (zeroCopy !== undefined && zeroCopy !== null && typeof zeroCopy !== 'boolean') throw new TypeError('zeroCopy must be a boolean');
     this.#zeroCopy = zeroCopy !== false;
     if (typeof trace === 'function') throw new TypeError('libimap: pass a `logger` object ({ debug, info, warn, error }) instead of a trace function');
@@ -1003,6 +1022,10 @@ class Client {
       if (logger) {
         this.#box.log = koffi.register(logTrampoline(logger), koffi.pointer(protos.imap_log_fn));
         check(fn.imap_set_log_callback(h, this.#box.log, null));
+      }
+      if (onProgress) {
+        this.#box.progress = koffi.register(progressTrampoline(onProgress), koffi.pointer(protos.imap_progress_fn));
+        check(fn.imap_set_progress_callback(h, this.#box.progress, null));
       }
       if (level) check(fn.imap_set_debug(h, level));
       if (mailboxEncoding === 'raw') check(fn.imap_set_mailbox_encoding(h, MAILBOX_ENCODINGS.raw));
@@ -1219,8 +1242,8 @@ class Client {
 
   #unregister() {
     const box = this.#box;
-    for (const k of ['cb', 'log']) if (box[k]) koffi.unregister(box[k]);
-    Object.assign(box, { cb: null, log: null, handler: null, minSize: 0, reuse: false });
+    for (const k of ['cb', 'log', 'progress']) if (box[k]) koffi.unregister(box[k]);
+    Object.assign(box, { cb: null, log: null, progress: null, handler: null, minSize: 0, reuse: false });
   }
 
   #freeNow() {
@@ -1350,6 +1373,145 @@ class Client {
       ([args, bytes]) => withNative(bytes, (mem) => this.#run('imap_append_flags', [...args, mem, bytes.length])),
     );
   }
+  /**
+   * APPEND of exactly `options.size` bytes read from `source` (a Readable, or any async
+   * iterable of Buffers / Uint8Arrays / strings) as they are sent: memory stays bounded
+   * whatever the size. The bytes go through a pipe (libc pipe2) that `source` is written into
+   * with backpressure while imap_append_fd reads the other end on a worker; nothing is
+   * converted (give CRLF line ends). A source that fails or ends early rejects with ABORT
+   * (`cause`: the source's error): the connection is closed and nothing was appended, as the
+   * literal cannot be cut short. A source longer than `size` rejects with INVALID_ARGUMENT
+   * (the first `size` bytes may have been appended by then). Progress: the client's onProgress.
+   */
+  appendStream(mailbox, source, options) {
+    return this.#task(
+      () => {
+        if (options === null || typeof options !== 'object') throw new TypeError('options must be an object with a size');
+        const size = uint(options.size, 'options.size', 2n ** 53n - 1n);
+        if (
+          source === null ||
+          typeof source !== 'object' ||
+          source instanceof Uint8Array ||
+          (typeof source[Symbol.asyncIterator] !== 'function' && typeof source[Symbol.iterator] !== 'function')
+        )
+          throw new TypeError('source must be a Readable, or an (async) iterable of Buffers');
+        const flags = options.flags ?? [];
+        return [[optStr(mailbox, 'mailbox'), ...ARGS.f(flags, 'options.flags'), optStr(options.date ?? null, 'options.date')], Number(size), source];
+      },
+      async ([[mb, flags, nflags, date], size, source]) => {
+        const [r, w] = native.pipe();
+        let written = 0;
+        let tooLong = false;
+        let sourceError = null;
+        const sink = new net.Socket({ fd: w, readable: false, writable: true });
+        sink.on('error', noop); // reported through write()'s callback
+        // each chunk is in the pipe (the kernel's copy) before the next is asked for: the pipe's
+        // own buffer is the backpressure, and a source may reuse its buffer once it is asked again
+        const write = (b) => new Promise((resolve, reject) => sink.write(b, (e) => (e ? reject(e) : resolve())));
+        const pump = (async () => {
+          try {
+            for await (const chunk of source) {
+              const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+              if (!(b instanceof Uint8Array)) throw new TypeError('source must give Buffers, Uint8Arrays or strings');
+              written += b.length;
+              if (written > size) {
+                tooLong = true;
+                break;
+              }
+              if (b.length > 0) await write(b);
+            }
+          } catch (e) {
+            // EPIPE: the library stopped reading (done, or refused); anything else is the source's
+            if (!(e && (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED'))) sourceError = e ?? new Error('the source failed');
+          } finally {
+            sink.destroy(); // the read end sees the end of the data
+            if (typeof source.destroy === 'function' && !source.destroyed) source.destroy();
+          }
+        })();
+        const out = [null];
+        let rc;
+        try {
+          rc = await asyncCall(fn.imap_append_fd, [this.#h, mb, flags, nflags, date, size, r, out]);
+        } finally {
+          native.closeFd(r); // the writer sees EPIPE if it still writes
+        }
+        // the library has read what it needed: a source still running is not waited for (it
+        // may never end); its next write fails with EPIPE and it is destroyed
+        sink.destroy();
+        await Promise.race([pump, new Promise((resolve) => setImmediate(resolve))]);
+        const why = tooLong ? `the source gave more than options.size (${size}) bytes` : sourceError ? `the source failed: ${sourceError instanceof Error ? sourceError.message : String(sourceError)}` : null;
+        let result;
+        try {
+          result = (await this.#finish(rc, out[0], null, undefined, null)) ?? emptyResult();
+        } catch (e) {
+          if (e instanceof ImapError && why) {
+            e.message += ` (${why})`;
+            if (sourceError) e.cause = sourceError;
+          }
+          throw e;
+        }
+        if (why) {
+          const e = new ImapError(Code.INVALID_ARGUMENT, `${why}; its first ${size} bytes were appended`, result);
+          if (sourceError) e.cause = sourceError;
+          throw e;
+        }
+        return result;
+      },
+    );
+  }
+
+  /**
+   * A message body (or one section: options.section '1.2', 'HEADER', 'TEXT'...) as a Readable
+   * with backpressure: each chunk is a partial FETCH (BODY.PEEK[section]<offset.chunkSize>,
+   * UID FETCH with options.uid), asked for only when the consumer wants more, so memory stays
+   * at about two chunks whatever the size and a slow consumer holds nothing up but itself.
+   * The stream emits 'progress' ({ done, total }; total is RFC822.SIZE for the whole body, else
+   * null). The connection carries other calls between chunks.
+   */
+  fetchBody(id, options = {}) {
+    const o = options ?? {};
+    if (typeof o !== 'object') throw new TypeError('options must be an object');
+    const uid = !!o.uid;
+    const set = typeof id === 'number' && Number.isInteger(id) && id > 0 ? String(id) : str(id, uid ? 'uid' : 'seq');
+    if (!/^[1-9][0-9]*$/.test(set)) throw new TypeError(`${uid ? 'uid' : 'seq'} must be one message number`);
+    const section = o.section === undefined || o.section === null ? '' : str(o.section, 'options.section');
+    if (/[\]\[\s]/.test(section)) throw new TypeError('options.section must be a section spec such as 1.2 or HEADER');
+    const chunk = Number(uint(o.chunkSize ?? 1 << 20, 'options.chunkSize', 1n << 30n));
+    if (chunk < 1) throw new RangeError('options.chunkSize must be positive');
+    const peek = o.peek === false ? '' : '.PEEK';
+    const fetch = (items) => (uid ? this.uidFetchParsed(set, items) : this.fetchParsed(set, items));
+    let done = 0;
+    let total = null;
+    let busy = false;
+    const stream = new Readable({
+      highWaterMark: chunk,
+      read: () => {
+        if (busy) return;
+        busy = true;
+        const items = `(${done === 0 && section === '' ? 'RFC822.SIZE ' : ''}BODY${peek}[${section}]<${done}.${chunk}>)`;
+        fetch(items).then(
+          (msgs) => {
+            busy = false;
+            const m = msgs.find((x) => x.sections.length > 0);
+            if (!m) return stream.destroy(new ImapError(Code.NO, `message ${set} not found or without section [${section}]`));
+            if (done === 0 && m.size !== null) total = m.size;
+            const data = m.sections[0].data ?? Buffer.alloc(0);
+            done += data.length;
+            stream.emit('progress', { done, total });
+            // push() asks for the next chunk (read) while the buffer is below highWaterMark
+            if (data.length > 0) stream.push(data);
+            if (data.length < chunk) stream.push(null);
+          },
+          (e) => {
+            busy = false;
+            stream.destroy(e);
+          },
+        );
+      },
+    });
+    return stream;
+  }
+
   /** imaplib's `literal`: the bytes go as a literal at the end of the next command. null clears. */
   setLiteral(literal) {
     return this.#task(

@@ -128,6 +128,26 @@ try {
 } catch {
   memcpy = (dst, src, n) => new Uint8Array(dst.buffer, dst.byteOffset, n).set(new Uint8Array(koffi.view(src, n)));
 }
+// libc's pipe2 and close (found through libimap's own dependencies), for APPEND from a
+// stream: the stream is written into a pipe whose read end imap_append_fd reads on a worker.
+let pipe2 = null;
+let closeC = null;
+try {
+  pipe2 = lib.func('int pipe2(_Out_ int *fds, int flags)');
+  closeC = lib.func('int close(int fd)');
+} catch {
+  pipe2 = null;
+}
+const O_CLOEXEC = 0o2000000;
+/** A new pipe as [readFd, writeFd], close-on-exec. */
+function pipe() {
+  if (pipe2 === null) throw new Error('libimap: no pipe2() in this C library: appendStream needs Linux');
+  const fds = new Int32Array(2);
+  if (pipe2(fds, O_CLOEXEC) !== 0) throw new Error('libimap: pipe2() failed');
+  return [fds[0], fds[1]];
+}
+/** close(fd) of a descriptor this module made. */
+const closeFd = (fd) => closeC(fd);
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 /** An address (BigInt or Number) as a Number when exact, else the BigInt. */
 const addr = (p) => (typeof p === 'bigint' ? (p <= MAX_SAFE ? Number(p) : p) : p);
@@ -301,6 +321,8 @@ module.exports = {
   isNull,
   libraryPath,
   librarySource,
+  pipe,
+  closeFd,
   addr,
   at,
   pointersAt,
