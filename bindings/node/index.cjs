@@ -26,6 +26,8 @@ const Quirk = Object.freeze(
 );
 const lowerKeys = (e) => Object.fromEntries(Object.entries(e).map(([k, v]) => [k.toLowerCase(), v]));
 const TLS_MODES = lowerKeys(enums.imap_tls_mode);
+/** Node's tls names (tls.connect's minVersion) of imap_tls_version. */
+const TLS_VERSIONS = Object.freeze({ 'TLSv1.2': enums.imap_tls_version.TLS12, 'TLSv1.3': enums.imap_tls_version.TLS13 });
 const MAILBOX_ENCODINGS = lowerKeys(enums.imap_mailbox_encoding);
 const ARG_KIND = enums.imap_arg_kind;
 const noop = () => undefined;
@@ -981,7 +983,7 @@ class Client {
   constructor(options = {}) {
     if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
     this.options = { ...options };
-    const { ca, cert, key, insecure, timeout, connectTimeout, callTimeout, minRate, debug, trace, limits, mailboxEncoding, logger, zeroCopy, onProgress } = options;
+    const { ca, cert, key, insecure, timeout, connectTimeout, callTimeout, minRate, debug, trace, limits, mailboxEncoding, logger, zeroCopy, onProgress, caDir, systemCa, servername, minVersion } = options;
     if (onProgress !== undefined && onProgress !== null && typeof onProgress !== 'function') throw new TypeError('onProgress must be a function');
     if (zeroCopy !== undefined && zeroCopy !== null && typeof zeroCopy !== 'boolean') throw new TypeError('zeroCopy must be a boolean');
     this.#zeroCopy = zeroCopy !== false;
@@ -1017,6 +1019,17 @@ class Client {
       for (const [k, id] of Object.entries(ids))
         if (limits && limits[k] !== undefined && limits[k] !== null) check(fn.imap_set_limit(h, enums.imap_limit[id], uint(limits[k], `limits.${k}`)));
       if (ca !== undefined && ca !== null) check(fn.imap_set_ca_file(h, str(ca, 'ca')));
+      if (caDir !== undefined && caDir !== null) check(fn.imap_set_ca_dir(h, str(caDir, 'caDir')));
+      if (systemCa !== undefined && systemCa !== null) {
+        if (typeof systemCa !== 'boolean') throw new TypeError('systemCa must be a boolean');
+        check(fn.imap_set_tls_system_roots(h, systemCa ? 1 : 0));
+      }
+      if (servername !== undefined && servername !== null) check(fn.imap_set_tls_server_name(h, str(servername, 'servername')));
+      if (minVersion !== undefined && minVersion !== null) {
+        const v = TLS_VERSIONS[minVersion];
+        if (v === undefined) throw new TypeError("minVersion must be 'TLSv1.2' or 'TLSv1.3'");
+        check(fn.imap_set_tls_min_version(h, v));
+      }
       if ((cert ?? null) !== null || (key ?? null) !== null) check(fn.imap_set_client_cert(h, optStr(cert, 'cert'), optStr(key, 'key')));
       if (insecure) check(fn.imap_set_tls_verify(h, 0));
       if (logger) {

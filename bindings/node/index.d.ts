@@ -2,6 +2,7 @@
 // index.mjs has the same exports, declared in index.d.mts).
 
 /// <reference types="node" />
+import type { Readable } from 'node:stream';
 
 /**
  * One element of a result's `data`, as imaplib's:
@@ -196,6 +197,17 @@ export interface ConnectOptions {
   /** A PEM file of CA certificates trusted besides the system's: every certificate in it, in
    *  any order. A file with none, or a broken one, fails with IMAP_CODE_TLS. */
   ca?: string;
+  /** A directory of CA certificates in OpenSSL's hashed layout (`openssl rehash`), trusted
+   *  besides the system's; read as verifications need them (imap_set_ca_dir). */
+  caDir?: string;
+  /** Whether the system's CA certificates are trusted (default true). `false`: only `ca` and
+   *  `caDir` (imap_set_tls_system_roots). */
+  systemCa?: boolean;
+  /** The host name to verify the certificate against and to send as SNI, instead of `host`:
+   *  for connecting by address (imap_set_tls_server_name). As tls.connect's `servername`. */
+  servername?: string;
+  /** The oldest TLS version accepted (default 'TLSv1.2'), named as tls.connect's minVersion. */
+  minVersion?: 'TLSv1.2' | 'TLSv1.3';
   /** A client certificate (PEM) to present, with `key`. */
   cert?: string;
   /** The client certificate's PKCS#8 private key (PEM), with `cert`. */
@@ -243,6 +255,50 @@ export interface ConnectOptions {
    * that are kept).
    */
   zeroCopy?: boolean;
+  /**
+   * Progress of every literal received (FETCH bodies, streamed or buffered: 'download') or sent
+   * (APPEND: 'upload'), one call per chunk and a last one with done === total
+   * (imap_set_progress_callback). Called on the main thread while the call waits on its worker.
+   */
+  onProgress?: (progress: Progress) => void;
+}
+
+/** One report of `ConnectOptions.onProgress`. */
+export interface Progress {
+  direction: 'download' | 'upload';
+  /** Bytes of this literal done so far. */
+  done: number;
+  /** The literal's size. */
+  total: number;
+}
+
+/** Options of `appendStream`. */
+export interface AppendStreamOptions {
+  /** The message's exact size in bytes (required: IMAP sends it before the message). */
+  size: number | bigint;
+  /** Flags to set, each checked as a flag atom ('\\Seen', '$Label'). */
+  flags?: string[];
+  /** The internal date, quoted as IMAP writes it ('"05-Dec-2026 17:00:00 +0000"'), or null. */
+  date?: string | null;
+}
+
+/** Options of `fetchBody`. */
+export interface FetchBodyOptions {
+  /** `id` is a UID (UID FETCH), not a sequence number. */
+  uid?: boolean;
+  /** The section: '' (default, the whole message), '1.2', 'HEADER', 'TEXT', '2.MIME'... */
+  section?: string;
+  /** Bytes asked for per partial FETCH, also the stream's highWaterMark (default 1 MiB). */
+  chunkSize?: number;
+  /** false: BODY[] (sets \\Seen) instead of BODY.PEEK[] (default). */
+  peek?: boolean;
+}
+
+/** The Readable of `fetchBody`: Buffers of the body in order, and 'progress' events. */
+export interface BodyStream extends Readable {
+  on(event: 'progress', listener: (p: { done: number; total: number | null }) => void): this;
+  on(event: 'data', listener: (chunk: Buffer) => void): this;
+  on(event: string | symbol, listener: (...args: any[]) => void): this;
 }
 
 /** A logger object as imapflow takes (pino, console-like): missing methods are skipped. */
@@ -841,6 +897,23 @@ export declare class Client {
     date: string | null,
     message: Buffer | Uint8Array | ArrayBuffer | string,
   ): Promise<ImapResponse>;
+  /**
+   * APPEND of exactly `options.size` bytes read from `source` as they are sent (a pipe that
+   * imap_append_fd reads on a worker): memory stays bounded whatever the size. Each chunk is
+   * in the pipe before the next is asked for (a source may reuse its buffer). Bytes go as
+   * given: use CRLF line ends. A source that fails or ends early rejects with ABORT (`cause`:
+   * its error), the connection closed and nothing appended; a longer one rejects too.
+   */
+  appendStream(
+    mailbox: string | null,
+    source: Readable | AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
+    options: AppendStreamOptions,
+  ): Promise<ImapResponse>;
+  /**
+   * A message body or section as a Readable with backpressure: one partial FETCH
+   * (BODY.PEEK[section]<offset.chunkSize>) per chunk, asked for only when the consumer reads.
+   */
+  fetchBody(id: number | string, options?: FetchBodyOptions): BodyStream;
   /** imaplib's `literal` attribute: a literal appended to the next command only; null clears. */
   setLiteral(literal: Buffer | Uint8Array | ArrayBuffer | string | null): Promise<void>;
   copy(messageSet: string, mailbox: string): Promise<ImapResponse>;
