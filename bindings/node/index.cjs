@@ -14,6 +14,7 @@
 //  - interrupt() is imap_interrupt (sticky: a call that has not yet entered C is ended too),
 //    IDLE waits are ended by imap_wake.
 
+const { EventEmitter } = require('node:events');
 const net = require('node:net');
 const { Readable } = require('node:stream');
 const native = require('./lib/native.cjs');
@@ -632,7 +633,7 @@ function pcode(c) {
 function pmailboxInfo(i) {
   const T = 'imap_mailbox_info';
   return {
-    exists: opt(i.has_exists, i.exists),
+    exists: i.has_exists ? i.exists : 0, // RFC 3501/9051: SELECT always gives EXISTS
     recent: opt(i.has_recent, i.recent),
     unseen: opt(i.has_unseen, i.unseen),
     uidValidity: opt(i.has_uidvalidity, i.uidvalidity),
@@ -963,7 +964,7 @@ const COMMANDS = {
 
 // ---------------------------------------------------------------------------------------------
 
-class Client {
+class Client extends EventEmitter {
   #h = null; // the imap_client* (BigInt), null once freed
   // shared with the finalizer and the koffi callbacks, which must not reference the Client:
   // cb the literal callback, log the log callback, handler/minSize as set, thrown/stopped
@@ -976,13 +977,22 @@ class Client {
   #closing = false;
   #aborted = false;
   #closePromise = null;
+  #auto = null; // automatic IDLE (options.autoIdle): { delay, timer, loop, stop, idling }
+  #exists = null; // the selected mailbox's EXISTS as the events last saw it
   #zeroCopy = true; // large literals as views of the native result (options.zeroCopy)
   #last = { state: 'LOGOUT', capabilities: [], protocolVersion: null, welcome: null, isReadOnly: false };
 
   /** Use `Client.connect(options)`; the constructor only creates and configures the handle. */
   constructor(options = {}) {
     if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
+    super();
     this.options = { ...options };
+    const { autoIdle } = options;
+    if (autoIdle !== undefined && autoIdle !== null && autoIdle !== false) {
+      const o = autoIdle === true ? {} : autoIdle;
+      if (typeof o !== 'object') throw new TypeError('autoIdle must be a boolean or { delay }');
+      this.#auto = { delay: ms(o.delay, 'autoIdle.delay', 50), timer: null, loop: null, stop: false, idling: false };
+    }
     const { ca, cert, key, insecure, timeout, connectTimeout, callTimeout, minRate, debug, trace, limits, mailboxEncoding, logger, zeroCopy, onProgress, caDir, systemCa, servername, minVersion } = options;
     if (onProgress !== undefined && onProgress !== null && typeof onProgress !== 'function') throw new TypeError('onProgress must be a function');
     if (zeroCopy !== undefined && zeroCopy !== null && typeof zeroCopy !== 'boolean') throw new TypeError('zeroCopy must be a boolean');
@@ -1111,6 +1121,8 @@ class Client {
     this.#calls.add(p);
     const done = () => {
       this.#calls.delete(p);
+      this.#existsChanged();
+      if (this.#calls.size === 0) this.#autoSchedule();
       if (this.#calls.size === 0 && this.#armed) {
         // an interrupt that raced with the end of every call: nobody consumed it
         this.#armed = false;
@@ -1128,6 +1140,7 @@ class Client {
    */
   #task(build, run, collect = null) {
     if (this.#closing) return Promise.reject(this.#closedError());
+    this.#autoStop();
     let args;
     try {
       args = build();
@@ -1284,7 +1297,8 @@ class Client {
       this.#closePromise = (async () => {
         for (const it of this.#streams) it.return().catch(noop); // an abandoned fetchEach
         if (this.#h !== null) fn.imap_wake(this.#h); // an IDLE wait in progress ends now
-        while (this.#calls.size > 0) await Promise.allSettled([...this.#calls]);
+        this.#autoStop();
+        while (this.#calls.size > 0 || (this.#auto && this.#auto.loop)) await Promise.allSettled([...this.#calls, this.#auto && this.#auto.loop]);
         const h = this.#h;
         if (h === null) return;
         this.#keepLast();
@@ -1360,7 +1374,12 @@ class Client {
     const readonly = typeof options === 'boolean' ? options : !!(options && options.readonly);
     return this.#task(
       () => [optStr(mailbox, 'mailbox'), readonly ? 1 : 0],
-      (args) => this.#run('imap_select', args),
+      async (args) => {
+        this.#exists = null;
+        const r = await this.#run('imap_select', args);
+        this.#exists = this.#existsNow(); // a new mailbox: its count, no event
+        return r;
+      },
     );
   }
 
@@ -1777,6 +1796,118 @@ class Client {
         });
       },
     );
+  }
+
+  // --- IDLE events, automatic IDLE -----------------------------------------------------------------
+
+  /** Whether the automatic IDLE (options.autoIdle) is in IDLE now. */
+  get idling() {
+    return !!(this.#auto && this.#auto.idling);
+  }
+
+  /**
+   * The events of a server update (an ImapResponse taken during IDLE): 'exists' ({ count,
+   * prevCount }), 'expunge' ({ seq }), 'flags' ({ seq, uid, flags }), and 'update' (the
+   * response itself) for every one.
+   */
+  #dispatch(update) {
+    const line = update.data.length > 0 ? (Array.isArray(update.data[0]) ? update.data[0][0] : update.data[0]) : null;
+    const text = line ? line.toString('latin1') : '';
+    if (update.type === 'EXISTS') {
+      const count = Number(text);
+      const prevCount = this.#exists;
+      this.#exists = count;
+      this.emit('exists', { count, prevCount });
+    } else if (update.type === 'EXPUNGE') {
+      if (this.#exists !== null) this.#exists--;
+      this.emit('expunge', { seq: Number(text) });
+    } else if (update.type === 'FETCH') {
+      const m = /^(\d+) \((.*)\)$/s.exec(text);
+      const flags = m && /(?:^|\s)FLAGS \(([^)]*)\)/.exec(m[2]);
+      if (m && flags) {
+        const uid = /(?:^|\s)UID (\d+)/.exec(m[2]);
+        this.emit('flags', { seq: Number(m[1]), uid: uid ? Number(uid[1]) : null, flags: flags[1] === '' ? [] : flags[1].split(' ') });
+      }
+    }
+    this.emit('update', update);
+  }
+
+  /** After a call: an 'exists' event when the call's untagged EXISTS changed the count. */
+  #existsChanged() {
+    if (this.#exists === null || this.#h === null || this.listenerCount('exists') === 0) return;
+    const count = this.#existsNow();
+    if (count === null || count === this.#exists) return;
+    const prevCount = this.#exists;
+    this.#exists = count;
+    this.emit('exists', { count, prevCount });
+  }
+
+  /** Enters IDLE `delay` ms after the last call settled, when a mailbox is selected. */
+  #autoSchedule() {
+    const a = this.#auto;
+    if (!a || a.loop || this.#closing || this.#h === null) return;
+    clearTimeout(a.timer);
+    a.timer = setTimeout(() => {
+      a.timer = null;
+      if (a.loop || this.#closing || this.#calls.size > 0 || this.#h === null || this.state !== 'SELECTED') return;
+      a.stop = false;
+      const step = this.#chain.then(() => this.#autoLoop(a));
+      this.#chain = step.then(noop, noop);
+      a.loop = step.then(noop, (e) => {
+        // IDLE failed (no IDLE capability, connection lost): automatic IDLE stops here
+        this.#auto = null;
+        if (this.listenerCount('error') > 0) this.emit('error', e);
+      });
+      a.loop.finally(() => {
+        a.loop = null;
+      });
+    }, a.delay);
+    a.timer.unref?.();
+  }
+
+  /** A call is coming: the automatic IDLE ends (DONE) before it runs, in the chain. */
+  #autoStop() {
+    const a = this.#auto;
+    if (!a) return;
+    clearTimeout(a.timer);
+    a.timer = null;
+    if (a.loop && !a.stop) {
+      a.stop = true;
+      if (a.idling && this.#h !== null) fn.imap_wake(this.#h);
+    }
+  }
+
+  /** The selected mailbox's EXISTS as the session knows it (imap_client_mailbox), or null. */
+  #existsNow() {
+    const out = [null];
+    fn.imap_client_mailbox(this.#h, out);
+    if (isNull(out[0])) return null;
+    try {
+      return pmailboxInfo(decode(out[0], 'imap_mailbox_info')).exists;
+    } finally {
+      fn.imap_mailbox_info_free(out[0]);
+    }
+  }
+
+  /** IDLE until stopped: each update becomes events; DONE at the end. */
+  async #autoLoop(a) {
+    if (a.stop || this.#closing || this.#h === null || this.state !== 'SELECTED') return;
+    this.#exists = this.#existsNow();
+    await this.#run('imap_idle_start', []);
+    a.idling = true;
+    const { timeout, callTimeout } = this.options;
+    const step = Math.max(1000, Math.floor(Math.min(timeout ?? 60000, callTimeout ?? Infinity) / 2));
+    try {
+      while (!a.stop && !this.#closing) {
+        const out = [null];
+        const [rc, msg] = await asyncEx(fn.imap_idle_wait_ex, [this.#h, step, out]);
+        const update = await this.#finish(rc, out[0], null, undefined, msg);
+        if (update !== null) this.#dispatch(update);
+      }
+    } finally {
+      a.idling = false;
+      if (this.#h !== null && fn.imap_client_is_open(this.#h) === 1) await this.#run('imap_idle_done', []);
+    }
   }
 
   // --- parsed results --------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 
 /// <reference types="node" />
 import type { Readable } from 'node:stream';
+import { EventEmitter } from 'node:events';
 
 /**
  * One element of a result's `data`, as imaplib's:
@@ -261,6 +262,15 @@ export interface ConnectOptions {
    * (imap_set_progress_callback). Called on the main thread while the call waits on its worker.
    */
   onProgress?: (progress: Progress) => void;
+  /**
+   * imapflow's automatic IDLE: while a mailbox is selected and no call is in progress, the
+   * client is in IDLE (entered `delay` ms, default 50, after the last call settled); a call
+   * ends it (DONE, sent in the chain before the call) and IDLE resumes after. The server's
+   * updates become events ('exists', 'expunge', 'flags', 'update'). Needs the IDLE capability
+   * (without it, 'error' once and no more IDLE). Off by default; `client.idle()` stays for
+   * explicit IDLE.
+   */
+  autoIdle?: boolean | { delay?: number };
 }
 
 /** One report of `ConnectOptions.onProgress`. */
@@ -476,7 +486,9 @@ export interface ResponseCode {
 
 /** What SELECT or EXAMINE reported (null: not sent). */
 export interface MailboxInfo {
-  exists: number | null;
+  /** The number of messages (EXISTS, which SELECT always gives; 0 if a server omitted it),
+   *  kept up to date by later EXISTS and EXPUNGE responses. */
+  exists: number;
   recent: number | null;
   /** [UNSEEN n]: the number of the first unseen message. */
   unseen: number | null;
@@ -791,7 +803,28 @@ export interface CloseOptions {
  * in call order, off the event loop; FETCH, UID FETCH and NOOP are pipelined (several in
  * flight, imap_submit* + imap_collect), the others run one at a time.
  */
-export declare class Client {
+/** The events of a Client (`client.on(...)`): the server's updates, seen during IDLE (see
+ *  `ConnectOptions.autoIdle`) and, for 'exists', in the reply of any call. */
+export interface ClientEvents {
+  /** The selected mailbox now has `count` messages (`prevCount` before, null if unknown). */
+  exists: [event: { count: number; prevCount: number | null }];
+  /** Message `seq` was expunged (later sequence numbers shift down by one). */
+  expunge: [event: { seq: number }];
+  /** Message `seq` (UID `uid` when the server said it) has these flags now. */
+  flags: [event: { seq: number; uid: number | null; flags: string[] }];
+  /** Every update taken during IDLE, as it came. */
+  update: [response: ImapResponse];
+  /** The automatic IDLE failed (it stops): no IDLE capability, connection lost. */
+  error: [error: Error];
+}
+
+export declare class Client extends EventEmitter {
+  on<K extends keyof ClientEvents>(event: K, listener: (...args: ClientEvents[K]) => void): this;
+  once<K extends keyof ClientEvents>(event: K, listener: (...args: ClientEvents[K]) => void): this;
+  off<K extends keyof ClientEvents>(event: K, listener: (...args: ClientEvents[K]) => void): this;
+  emit<K extends keyof ClientEvents>(event: K, ...args: ClientEvents[K]): boolean;
+  /** Whether the automatic IDLE (`autoIdle`) is in IDLE now. */
+  readonly idling: boolean;
   /** Creates and configures the handle (no I/O); `open()` connects. Prefer `Client.connect`. */
   constructor(options?: ConnectOptions);
   /** Creates a client and connects it (greeting, capabilities, STARTTLS when asked). */
