@@ -96,7 +96,7 @@
 /**
  * Minor version of the libimap headers.
  */
-#define IMAP_VERSION_MINOR 0
+#define IMAP_VERSION_MINOR 1
 
 /**
  * Patch version of the libimap headers.
@@ -107,7 +107,7 @@
  * The version of the libimap headers as one number, `MAJOR * 10000 + MINOR * 100 + PATCH`,
  * for `#if IMAP_VERSION_NUMBER >= 10000` (1.0.0) and comparison with `imap_version_number()`.
  */
-#define IMAP_VERSION_NUMBER 10000
+#define IMAP_VERSION_NUMBER 10100
 
 /**
  * The largest non-synchronizing literal LITERAL- allows (RFC 7888 §4).
