@@ -67,8 +67,9 @@ printf '%s\n' "$OUT"
 node -e '
   const r = JSON.parse(process.argv[1]);
   if (r.librarySource !== "package") throw new Error("library loaded from " + r.librarySource);
+  if (r.version !== process.argv[2]) throw new Error("library " + r.version + " in package " + process.argv[2]);
   if (!(r.exists >= 1) || !(r.size > 0) || typeof r.uid !== "number") throw new Error("unexpected " + process.argv[1]);
-' "$OUT"
+' "$OUT" "$(node -p "require('$PKG/package.json').version")"
 log "require() from CommonJS"
 (cd "$APP" && env -u LIBIMAP_PATH -u LD_LIBRARY_PATH node -e '
   const m = require("libimap");
