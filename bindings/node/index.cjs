@@ -1435,7 +1435,14 @@ class Client extends EventEmitter {
         let written = 0;
         let tooLong = false;
         let sourceError = null;
-        const sink = new net.Socket({ fd: w, readable: false, writable: true });
+        let sink;
+        try {
+          sink = new net.Socket({ fd: w, readable: false, writable: true });
+        } catch (e) {
+          native.closeFd(r);
+          native.closeFd(w);
+          throw e;
+        }
         sink.on('error', noop); // reported through write()'s callback
         // each chunk is in the pipe (the kernel's copy) before the next is asked for: the pipe's
         // own buffer is the backpressure, and a source may reuse its buffer once it is asked again

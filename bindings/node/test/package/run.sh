@@ -70,6 +70,11 @@ node -e '
   if (r.version !== process.argv[2]) throw new Error("library " + r.version + " in package " + process.argv[2]);
   if (!(r.exists >= 1) || !(r.size > 0) || typeof r.uid !== "number") throw new Error("unexpected " + process.argv[1]);
 ' "$OUT" "$(node -p "require('$PKG/package.json').version")"
+log "the package's own library comes before LIBIMAP_PATH"
+(cd "$APP" && LIBIMAP_PATH=/nonexistent/libimap.so node -e '
+  const m = require("libimap");
+  if (m.librarySource !== "package") throw new Error(m.librarySource);
+')
 log "require() from CommonJS"
 (cd "$APP" && env -u LIBIMAP_PATH -u LD_LIBRARY_PATH node -e '
   const m = require("libimap");
