@@ -2,7 +2,8 @@
 // stays out of the figure). APPENDs a message of SIZE bytes generated on the fly (never held
 // whole, never on disk) with appendStream, measuring the resident memory peak of the APPEND
 // (VmHWM after resetting it with 5 > /proc/self/clear_refs, minus VmRSS at the reset), then
-// reads it back with fetchBody and prints both SHA-256s as JSON.
+// reads it back with fetchBody (its peak measured the same way) and prints both SHA-256s as
+// JSON.
 //   node test-support/append-big.mjs host port user password mailbox size
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -61,6 +62,8 @@ try {
   const got = createHash('sha256');
   let gotSize = 0;
   const uid = Number(String(res.codeData).split(' ')[1]);
+  fs.writeFileSync('/proc/self/clear_refs', '5');
+  const beforeFetch = status();
   const body = client.fetchBody(uid, { uid: true, chunkSize: 1 << 20 });
   let events = 0;
   body.on('progress', () => events++);
@@ -68,8 +71,9 @@ try {
     got.update(b);
     gotSize += b.length;
   }
+  const afterFetch = status();
   console.log(
-    JSON.stringify({ status: res.status, growth: after.VmHWM - before.VmRSS, rssBefore: before.VmRSS, hwm: after.VmHWM, sent: sent.digest('hex'), got: got.digest('hex'), gotSize, events }),
+    JSON.stringify({ status: res.status, growth: after.VmHWM - before.VmRSS, fetchGrowth: afterFetch.VmHWM - beforeFetch.VmRSS, rssBefore: before.VmRSS, hwm: after.VmHWM, sent: sent.digest('hex'), got: got.digest('hex'), gotSize, events }),
   );
   await client.logout();
 } finally {
