@@ -12,7 +12,7 @@ import (
 	"sync"
 	"testing"
 
-	imap "libimap/imap"
+	imap "github.com/libimap/libimap/bindings/go"
 )
 
 // ---- parsed results --------------------------------------------------------------------------
