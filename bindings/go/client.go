@@ -70,6 +70,9 @@ type Options struct {
 	Debug  int
 	// MailboxEncoding says how mailbox names are sent (see SetMailboxEncoding).
 	MailboxEncoding MailboxEncoding
+	// Progress receives progress reports of every literal sent or received (see
+	// SetProgressHandler).
+	Progress ProgressFunc
 }
 
 // Client is a connection to an IMAP server. It is safe for concurrent use: calls from
@@ -89,11 +92,12 @@ type Client struct {
 // hooks is what the log and literal callbacks need; it holds no reference to the Client, so
 // a forgotten Client can still be finalized.
 type hooks struct {
-	mu      sync.Mutex
-	logger  *slog.Logger
-	literal LiteralFunc
-	litErr  error // the literal handler's error that stopped a transfer, until a call takes it
-	litPan  any   // a panic of the literal handler, re-raised by the call that returns ABORT
+	mu       sync.Mutex
+	logger   *slog.Logger
+	literal  LiteralFunc
+	progress ProgressFunc
+	litErr   error // the literal handler's error that stopped a transfer, until a call takes it
+	litPan   any   // a panic of the literal handler, re-raised by the call that returns ABORT
 }
 
 // target is where a Client connects: a host, port and TLS mode, or a command.
@@ -263,6 +267,11 @@ func (c *Client) configure(o *Options) error {
 	}
 	if o.Logger != nil {
 		if err := c.SetLogger(o.Logger); err != nil {
+			return err
+		}
+	}
+	if o.Progress != nil {
+		if err := c.SetProgressHandler(o.Progress); err != nil {
 			return err
 		}
 	}

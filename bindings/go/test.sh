@@ -40,9 +40,9 @@ go vet ./...
 step "go test -race -count=1 ./..."
 go test -race -count=1 "$@" ./...
 # The race detector's memory grows as a run goes on: the constant-memory test's RSS bound is
-# checked without it.
-step "go test -count=1 -run TestFetchEachBigMailbox (no race detector)"
-go test -count=1 -run '^TestFetchEachBigMailbox$' .
+# checked without it (the 100 MiB AppendReader's too).
+step "go test -count=1 -run 'TestFetchEachBigMailbox|TestAppendReader100MB' (no race detector)"
+go test -count=1 -run '^(TestFetchEachBigMailbox|TestAppendReader100MB)$' .
 step "package test: cmake --install, go get from a module proxy, pkg-config, vendor, no cgo"
 bash "$ROOT/tests/package/go/run.sh"
 step "all tests passed"
