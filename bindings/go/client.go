@@ -47,12 +47,15 @@ type Options struct {
 	// StartTLS upgrades a Dial connection with STARTTLS before Dial returns; any failure of
 	// it is an ErrTLS and no connection. Not allowed with DialTLS.
 	StartTLS bool
-	// CAFile is a PEM file of CA certificates to trust besides the system's.
-	CAFile string
-	// InsecureSkipVerify turns certificate and hostname verification off. Tests only.
+	// TLS holds the TLS options (server name, minimum version, CA file and directory, the
+	// system's CA certificates on or off, client certificate), for implicit TLS and STARTTLS
+	// alike; nil is the library's defaults.
+	TLS *TLSConfig
+	// CAFile, InsecureSkipVerify, CertFile and KeyFile are the TLSConfig fields of the same
+	// names, kept for older programs; a field set in TLS wins.
+	CAFile             string
 	InsecureSkipVerify bool
-	// CertFile and KeyFile present a client certificate (PEM, PKCS#8 key); both or neither.
-	CertFile, KeyFile string
+	CertFile, KeyFile  string
 	// ConnectTimeout and IOTimeout replace the library's defaults when positive. IOTimeout
 	// bounds each wait for bytes, reading or writing.
 	ConnectTimeout, IOTimeout time.Duration
@@ -240,17 +243,11 @@ func (c *Client) configure(o *Options) error {
 			steps = append(steps, func(h *C.imap_client) C.imap_code { return C.imap_set_limit(h, l.id, C.uint64_t(l.v)) })
 		}
 	}
-	if o.InsecureSkipVerify {
-		steps = append(steps, func(h *C.imap_client) C.imap_code { return C.imap_set_tls_verify(h, 0) })
+	tlsSteps, err := o.tlsConfig().steps(&a)
+	if err != nil {
+		return err
 	}
-	if o.CAFile != "" {
-		p := a.str(o.CAFile)
-		steps = append(steps, func(h *C.imap_client) C.imap_code { return C.imap_set_ca_file(h, p) })
-	}
-	if o.CertFile != "" || o.KeyFile != "" {
-		cert, key := a.opt(o.CertFile), a.opt(o.KeyFile)
-		steps = append(steps, func(h *C.imap_client) C.imap_code { return C.imap_set_client_cert(h, cert, key) })
-	}
+	steps = append(steps, tlsSteps...)
 	if o.MailboxEncoding != MailboxEncodingUTF7 {
 		steps = append(steps, func(h *C.imap_client) C.imap_code {
 			return C.imap_set_mailbox_encoding(h, C.int32_t(o.MailboxEncoding))
