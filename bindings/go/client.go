@@ -87,6 +87,8 @@ type Client struct {
 	calls  int            // calls in progress
 	closed bool
 
+	gate gate // shared by every call; OpenBody's FETCH holds it alone
+
 	hooks  *hooks // what the library's callbacks reach, through hooksH
 	hooksH cgo.Handle
 	target target // what Dial, DialTLS or DialCommand connected to, for Reopen
@@ -98,6 +100,8 @@ type hooks struct {
 	mu       sync.Mutex
 	logger   *slog.Logger
 	literal  LiteralFunc
+	litMin   uint64 // SetLiteralHandler's minSize
+	body     func() // ends the OpenBody transfer in progress (for Close), or nil
 	progress ProgressFunc
 	litErr   error // the literal handler's error that stopped a transfer, until a call takes it
 	litPan   any   // a panic of the literal handler, re-raised by the call that returns ABORT
@@ -303,8 +307,14 @@ type cfunc func(h *C.imap_client, out **C.imap_result) C.imap_code
 // run performs one C call with ctx mapped to imap_interrupt and converts the outcome. For
 // NO, BAD and READONLY the Result is returned with the error.
 func (c *Client) run(ctx context.Context, op string, f cfunc) (*Result, error) {
+	return c.runIn(ctx, op, f, c.exec)
+}
+
+// runIn is run with exec or execHeld.
+func (c *Client) runIn(ctx context.Context, op string, f cfunc,
+	exec func(context.Context, string, func(*C.imap_client) C.imap_code) (Code, string, error, error)) (*Result, error) {
 	var out *C.imap_result
-	code, msg, ctxErr, err := c.exec(ctx, op, func(h *C.imap_client) C.imap_code { return f(h, &out) })
+	code, msg, ctxErr, err := exec(ctx, op, func(h *C.imap_client) C.imap_code { return f(h, &out) })
 	if err != nil {
 		return nil, err
 	}
@@ -330,6 +340,21 @@ func (c *Client) run(ctx context.Context, op string, f cfunc) (*Result, error) {
 // shared with other goroutines. The library's callbacks (log, literal, SASL) run on that
 // thread during the call.
 func (c *Client) exec(ctx context.Context, op string, f func(h *C.imap_client) C.imap_code) (code Code, msg string, ctxErr, err error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, "", nil, &ctxError{op: op, err: err}
+	}
+	if err := c.gate.share(ctx); err != nil { // waits only while an OpenBody transfer runs
+		return 0, "", nil, &ctxError{op: op, err: err}
+	}
+	defer c.gate.unshare()
+	return c.execHeld(ctx, op, f)
+}
+
+// execHeld is exec for a caller that holds the gate (OpenBody's transfer).
+func (c *Client) execHeld(ctx context.Context, op string, f func(h *C.imap_client) C.imap_code) (code Code, msg string, ctxErr, err error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -409,6 +434,12 @@ func (c *Client) Close() error {
 	c.closed = true
 	if c.calls > 0 {
 		C.imap_interrupt(c.h)
+	}
+	c.hooks.mu.Lock()
+	endBody := c.hooks.body
+	c.hooks.mu.Unlock()
+	if endBody != nil { // its callback may be waiting for the reader: end it
+		endBody()
 	}
 	for c.calls > 0 {
 		c.left.Wait()

@@ -150,7 +150,7 @@ func messageCount(t *testing.T, box string) int {
 
 // A 100 MiB message generated while it is sent goes up with AppendReader in constant
 // memory (the peak RSS grows by under 16 MiB), with upload progress reaching its size; it
-// comes back streamed (SetLiteralHandler) with the same SHA-256 and download progress.
+// comes back streamed (OpenBody, an io.Reader) with the same SHA-256 and download progress.
 func TestAppendReader100MB(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short")
@@ -172,9 +172,6 @@ func TestAppendReader100MB(t *testing.T) {
 	if !raceEnabled && grown >= 16<<20 {
 		t.Errorf("peak RSS grew by %d bytes during the 100 MiB AppendReader, want < 16 MiB", grown)
 	}
-	if code, err := r.ParseCode(); err != nil || code.Kind != imap.ResponseCodeAppendUID {
-		t.Errorf("APPEND result code %+v, %v: want APPENDUID", code, err)
-	}
 	if gen.off != size {
 		t.Fatalf("the reader handed out %d bytes, want %d", gen.off, size)
 	}
@@ -188,18 +185,23 @@ func TestAppendReader100MB(t *testing.T) {
 	prog.reset()
 	must(t, "SELECT")(c.Select(ctx, box, true))
 	sum := sha256.New()
-	var got int64
-	if err := c.SetLiteralHandler(64<<10, func(ch imap.LiteralChunk) error {
-		got += int64(len(ch.Data))
-		_, err := sum.Write(ch.Data)
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
 	before = resetPeak(t)
-	must(t, "FETCH")(c.Fetch(ctx, "1", "(BODY.PEEK[])"))
+	body, err := c.OpenBody(ctx, appendUID(t, r), "")
+	if err != nil {
+		t.Fatalf("OpenBody: %v", err)
+	}
+	if body.Size() != size {
+		t.Fatalf("OpenBody: Size %d, want %d", body.Size(), size)
+	}
+	got, err := io.Copy(sum, body)
+	if err != nil {
+		t.Fatalf("reading the body: %v", err)
+	}
+	if err := body.Close(); err != nil {
+		t.Fatalf("BodyReader.Close: %v", err)
+	}
 	grown = procStatus(t, "VmHWM") - before
-	t.Logf("streamed FETCH back: peak RSS grew by %.1f MiB, %d download reports",
+	t.Logf("streamed FETCH back (OpenBody): peak RSS grew by %.1f MiB, %d download reports",
 		float64(grown)/(1<<20), prog.calls[imap.Download])
 	if !raceEnabled && grown >= 16<<20 {
 		t.Errorf("peak RSS grew by %d bytes during the streamed FETCH, want < 16 MiB", grown)
@@ -339,3 +341,13 @@ func TestAppendReaderFailures(t *testing.T) {
 type readerFunc func([]byte) (int, error)
 
 func (f readerFunc) Read(p []byte) (int, error) { return f(p) }
+
+// appendUID is the UID of an APPENDUID response code.
+func appendUID(t *testing.T, r *imap.Result) uint32 {
+	t.Helper()
+	code, err := r.ParseCode()
+	if err != nil || code.Kind != imap.ResponseCodeAppendUID || len(code.UIDs) != 1 {
+		t.Fatalf("APPEND result code %+v, %v: want APPENDUID with one UID", code, err)
+	}
+	return code.UIDs[0].Start
+}
