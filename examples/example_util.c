@@ -1,8 +1,10 @@
 /* Helpers shared by libimap's examples; see example_util.h. */
+#define _POSIX_C_SOURCE 200809L /* isatty */
 #include "example_util.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *arg_or_env(int argc, char **argv, int i, const char *name,
                               const char *usage) {
@@ -18,13 +20,17 @@ void example_parse(int argc, char **argv, example_opts *o, int with_login, const
   int i = 1;
   memset(o, 0, sizeof *o);
   o->tls = IMAP_TLS_MODE_NONE;
+  o->progress = isatty(STDERR_FILENO);
   for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
     if (strcmp(argv[i], "--help") == 0) {
       printf("usage: %s\n"
+             "options:\n"
              "  --ssl          TLS from the first byte (port 993)\n"
              "  --starttls     STARTTLS before anything else; fails closed\n"
              "  --ca CAFILE    trust the CA certificates in CAFILE (a PEM bundle) as well\n"
              "  --debug LEVEL  libimap's log on stderr, 0..5 (passwords are redacted)\n"
+             "  --progress     progress bars on stderr for messages sent or received (of 64 KiB\n"
+             "                 or more); the default when stderr is a terminal\n"
              "HOST, PORT%s may also come from IMAP_HOST, IMAP_PORT%s.\n"
              "libimap %s\n",
              usage, with_login ? ", USER, PASSWORD" : "",
@@ -39,6 +45,8 @@ void example_parse(int argc, char **argv, example_opts *o, int with_login, const
       o->cafile = argv[++i];
     else if (strcmp(argv[i], "--debug") == 0 && i + 1 < argc)
       o->debug = atoi(argv[++i]);
+    else if (strcmp(argv[i], "--progress") == 0)
+      o->progress = 1;
     else {
       fprintf(stderr, "unknown option %s\nusage: %s\n", argv[i], usage);
       exit(2);
@@ -68,6 +76,9 @@ imap_client *example_connect(const example_opts *o) {
   example_check(c, imap_set_ca_file(c, o->cafile), "imap_set_ca_file");
   example_check(c, imap_set_debug(c, o->debug), "imap_set_debug");
   example_check(c, imap_set_log_callback(c, o->trace, NULL), "imap_set_log_callback");
+  if (o->progress)
+    example_check(c, imap_set_progress_callback(c, example_progress, NULL),
+                  "imap_set_progress_callback");
   example_check(c, imap_open(c, o->host, o->port, o->tls), "connect");
   return c;
 }
@@ -103,4 +114,49 @@ void example_print_result(FILE *f, const imap_result *r) {
     example_write(f, text, len);
     fputc('\n', f);
   }
+}
+
+/* "12.3 MiB" */
+static void human_size(char *buf, size_t n, uint64_t bytes) {
+  if (bytes >= 1024u * 1024u)
+    snprintf(buf, n, "%.1f MiB", (double)bytes / (1024.0 * 1024.0));
+  else
+    snprintf(buf, n, "%.1f KiB", (double)bytes / 1024.0);
+}
+
+/* The bar being drawn (the examples use one handle, on one thread). */
+static struct {
+  int way, percent; /* percent: the last drawn, -1 when no bar is open */
+  uint64_t total;
+} bar = {0, -1, 0};
+
+void example_progress(void *user_data, imap_transfer way, uint64_t done, uint64_t total) {
+  char fill[31], done_s[32], total_s[32];
+  int percent, width = (int)sizeof fill - 1, n;
+  (void)user_data;
+  if (total < EXAMPLE_PROGRESS_MIN)
+    return;
+  if (bar.percent >= 0 && (bar.way != (int)way || bar.total != total)) {
+    fputc('\n', stderr); /* another transfer began before this one reached 100% */
+    bar.percent = -1;
+  }
+  percent = (int)(done * 100 / total);
+  if (percent == bar.percent && done != total)
+    return;
+  n = (int)(done * (uint64_t)width / total);
+  memset(fill, '#', (size_t)n);
+  memset(fill + n, ' ', (size_t)(width - n));
+  fill[width] = '\0';
+  human_size(done_s, sizeof done_s, done);
+  human_size(total_s, sizeof total_s, total);
+  fprintf(stderr, "\r%-8s [%s] %3d%%  %s / %s", way == IMAP_TRANSFER_UPLOAD ? "upload" : "download",
+          fill, percent, done_s, total_s);
+  bar.way = (int)way;
+  bar.total = total;
+  bar.percent = percent;
+  if (done == total) {
+    fputc('\n', stderr);
+    bar.percent = -1;
+  }
+  fflush(stderr);
 }

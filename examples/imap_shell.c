@@ -4,20 +4,39 @@
  *
  *     login USER PASSWORD   LOGIN through imap_login: the password never appears in the
  *                           trace (it shows <redacted>) or in the output
+ *     append MAILBOX FILE   APPEND the message in FILE (CRLF line ends, sent as they are)
+ *                           through imap_append_fd: read while it is sent, in constant memory
  *     quit                  LOGOUT and exit (also at end of input)
  *     anything else         sent as a tagged command line ("s1 select INBOX") with
  *                           imap_send_line; every response up to the tagged one is read with
  *                           imap_read_response and printed
  *
- * Blank lines and lines starting with # are skipped.
+ * Blank lines and lines starting with # are skipped. With --progress, or when stderr is a
+ * terminal, messages sent or received (64 KiB or more) draw a progress bar on stderr
+ * (imap_set_progress_callback, see example_util.c).
  *
- * usage: imap_shell [--ssl | --starttls] [--ca CAFILE] [--debug LEVEL] HOST PORT < script
+ * usage: imap_shell [--ssl | --starttls] [--ca CAFILE] [--debug LEVEL] [--progress] HOST PORT
+ *        < script
  */
+#define _POSIX_C_SOURCE 200809L /* open, fstat */
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "example_util.h"
+
+#define USAGE                                                                              \
+  "imap_shell [--ssl | --starttls] [--ca CAFILE] [--debug LEVEL] [--progress] HOST PORT\n"  \
+  "Reads commands from stdin, one per line, and prints the responses and the trace:\n"     \
+  "  login USER PASSWORD   LOGIN (the password is never shown)\n"                          \
+  "  append MAILBOX FILE   APPEND the message in FILE (CRLF line ends), streamed from the\n" \
+  "                        file in constant memory\n"                                       \
+  "  quit                  LOGOUT and exit (also at end of input)\n"                        \
+  "  anything else         sent as a tagged command line (\"s1 select INBOX\")"
 
 /* Trace callback: runs on this thread, during libimap calls. */
 static void trace(void *user_data, imap_log_level level, const char *message) {
@@ -46,6 +65,39 @@ static void do_login(imap_client *c, char *args) {
   example_print_result(stdout, r);
   if (code != IMAP_CODE_OK)
     printf("login: %s: %s\n", imap_code_name(code), imap_last_error(c));
+  imap_result_free(r);
+}
+
+/* append MAILBOX FILE: the file's size is the literal's, its bytes go out as they are read. */
+static void do_append(imap_client *c, char *args) {
+  char *mailbox = strtok(args, " "), *path = strtok(NULL, "");
+  imap_result *r = NULL;
+  imap_code code;
+  struct stat st;
+  int fd;
+  if (!mailbox || !path) {
+    printf("usage: append MAILBOX FILE\n");
+    return;
+  }
+  fd = open(path, O_RDONLY);
+  if (fd < 0 || fstat(fd, &st) != 0) {
+    printf("append: %s: %s\n", path, strerror(errno));
+    if (fd >= 0)
+      close(fd);
+    return;
+  }
+  if (!S_ISREG(st.st_mode)) { /* the size must be known before the first byte is sent */
+    printf("append: %s: not a regular file\n", path);
+    close(fd);
+    return;
+  }
+  code = imap_append_fd(c, mailbox, NULL, 0, NULL, (uint64_t)st.st_size, fd, &r);
+  close(fd);
+  example_print_result(stdout, r);
+  if (code != IMAP_CODE_OK)
+    printf("append: %s: %s\n", imap_code_name(code), imap_last_error(c));
+  else
+    printf("appended %s (%lld bytes) to %s\n", path, (long long)st.st_size, mailbox);
   imap_result_free(r);
 }
 
@@ -83,8 +135,7 @@ int main(int argc, char **argv) {
   unsigned tag_number = 0;
   int open = 1;
 
-  example_parse(argc, argv, &o, 0,
-                "imap_shell [--ssl | --starttls] [--ca CAFILE] [--debug LEVEL] HOST PORT");
+  example_parse(argc, argv, &o, 0, USAGE);
   if (o.debug == 0)
     o.debug = 4; /* every line sent and received */
   o.trace = trace;
@@ -98,6 +149,8 @@ int main(int argc, char **argv) {
       break;
     if (first_word_is(line, "login"))
       do_login(c, line + 5);
+    else if (first_word_is(line, "append"))
+      do_append(c, line + 6);
     else
       open = do_raw(c, line, ++tag_number);
     fflush(stdout);

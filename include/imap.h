@@ -96,7 +96,7 @@
 /**
  * Minor version of the libimap headers.
  */
-#define IMAP_VERSION_MINOR 0
+#define IMAP_VERSION_MINOR 1
 
 /**
  * Patch version of the libimap headers.
@@ -107,17 +107,12 @@
  * The version of the libimap headers as one number, `MAJOR * 10000 + MINOR * 100 + PATCH`,
  * for `#if IMAP_VERSION_NUMBER >= 10000` (1.0.0) and comparison with `imap_version_number()`.
  */
-#define IMAP_VERSION_NUMBER 10000
+#define IMAP_VERSION_NUMBER 10100
 
 /**
  * The largest non-synchronizing literal LITERAL- allows (RFC 7888 §4).
  */
 #define LITERAL_MINUS_MAX 4096
-
-/**
- * The room [`Framer::fill`] offers each read: one socket read's worth.
- */
-#define READ_CHUNK (64 * 1024)
 
 /**
  * Secrets shorter than this are not searched for in server text: replacing every occurrence
@@ -1681,6 +1676,48 @@ imap_code imap_login_xoauth2(struct imap_client *client, const char *user, const
 imap_code imap_login_oauthbearer(struct imap_client *client, const char *user, const char *token, struct imap_result **out);
 
 /**
+ * AUTHENTICATE with SCRAM (RFC 5802, RFC 7677): `mechanism` is `"SCRAM-SHA-256"`,
+ * `"SCRAM-SHA-1"`, or either with `-PLUS` (channel binding to the TLS server certificate,
+ * `tls-server-end-point`: TLS required). The password never goes to the server, and the
+ * server must prove it knows it: a wrong or missing server signature, a server nonce that
+ * does not extend the client's, or an iteration count above 1,000,000 fails with
+ * `IMAP_CODE_ABORT` and closes the connection. Requires `AUTH=<mechanism>` (else
+ * `IMAP_CODE_UNSUPPORTED`, nothing sent); another mechanism name is INVALID_ARGUMENT. A wrong
+ * password gives `IMAP_CODE_NO`. `authzid` (may be NULL) is the identity to act as.
+ *
+ * # Safety
+ * As `imap_login_plain`.
+ */
+imap_code imap_login_scram(struct imap_client *client, const char *mechanism, const char *authzid, const char *user, const char *password, struct imap_result **out);
+
+/**
+ * Logs in with the strongest mechanism the server offers (after TLS when TLS is on):
+ * SCRAM-SHA-256-PLUS, SCRAM-SHA-256, SCRAM-SHA-1-PLUS, SCRAM-SHA-1, CRAM-MD5, then PLAIN,
+ * then the LOGIN command. The last two send the password itself, so they are used only over
+ * TLS, unless `imap_set_plaintext_password(client, 1)` allows them on a plain connection;
+ * never the LOGIN command when the server says LOGINDISABLED. SASL-IR is used when offered.
+ * `imap_client_auth_mechanism` tells which was used. Nothing usable: `IMAP_CODE_UNSUPPORTED`
+ * with a message naming what the server offers, and nothing is sent. Otherwise the results of
+ * the mechanism used (`imap_login_scram`, `imap_login_cram_md5`, `imap_login_plain`,
+ * `imap_login`).
+ *
+ * # Safety
+ * As `imap_login_plain`.
+ */
+imap_code imap_login_auto(struct imap_client *client, const char *user, const char *password, struct imap_result **out);
+
+/**
+ * Whether `imap_login_auto` may send the password itself (PLAIN, the LOGIN command) over a
+ * connection without TLS when the server offers nothing better (`allow` 1) or not (0, the
+ * default: `IMAP_CODE_UNSUPPORTED` instead). The imaplib-style calls (`imap_login`,
+ * `imap_login_plain`) always do what they are asked.
+ *
+ * # Safety
+ * `client` is a live handle.
+ */
+imap_code imap_set_plaintext_password(struct imap_client *client, int32_t allow);
+
+/**
  * Starts IDLE (imaplib 3.14's `idle()`): sends IDLE and waits for the server's `+`. Data: the
  * continuation text. The state becomes `IMAP_STATE_IDLING`: only `imap_idle_wait`,
  * `imap_idle_done`, `imap_interrupt` and accessors are allowed until `imap_idle_done`.
@@ -2138,6 +2175,18 @@ char *imap_client_welcome(struct imap_client *client);
  * `client` is a live handle.
  */
 int32_t imap_client_is_readonly(struct imap_client *client);
+
+/**
+ * The mechanism of the last successful login on this connection, as a static string:
+ * `"SCRAM-SHA-256"`, `"SCRAM-SHA-256-PLUS"`, `"SCRAM-SHA-1"`, `"SCRAM-SHA-1-PLUS"`,
+ * `"CRAM-MD5"`, `"PLAIN"`, `"LOGIN"` (the SASL mechanism), `"XOAUTH2"`, `"OAUTHBEARER"`, or
+ * `"LOGIN-COMMAND"` for the LOGIN command; NULL before a login (and after `imap_authenticate`
+ * with a caller's own mechanism). Never freed.
+ *
+ * # Safety
+ * `client` is a live handle.
+ */
+const char *imap_client_auth_mechanism(struct imap_client *client);
 
 /**
  * 1 if the connection is protected by TLS, else 0.

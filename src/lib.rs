@@ -14,4 +14,6 @@ pub use proto::encode::Value;
 pub use proto::parsed;
 pub use proto::response::Item;
 pub use proto::secret::Secret;
-pub use session::{Config, Error, ErrorKind, Mechanism, Outcome, Session, State, TlsMode};
+pub use session::{
+    Config, Error, ErrorKind, Mechanism, Outcome, ScramHash, Session, State, TlsMode,
+};

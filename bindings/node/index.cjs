@@ -14,8 +14,11 @@
 //  - interrupt() is imap_interrupt (sticky: a call that has not yet entered C is ended too),
 //    IDLE waits are ended by imap_wake.
 
+const { EventEmitter } = require('node:events');
+const net = require('node:net');
+const { Readable } = require('node:stream');
 const native = require('./lib/native.cjs');
-const { koffi, fn, types, protos, enums, defines, decode, array, isNull, libraryPath, copyBytes, utf8, cString, memcpy, textReaders } = native;
+const { koffi, fn, types, protos, enums, defines, decode, array, isNull, libraryPath, librarySource, copyBytes, utf8, cString, memcpy, textReaders } = native;
 
 /** Status codes of the C ABI (enum imap_code), by short name. */
 const Code = Object.freeze({ ...enums.imap_code });
@@ -24,6 +27,8 @@ const Quirk = Object.freeze(
 );
 const lowerKeys = (e) => Object.fromEntries(Object.entries(e).map(([k, v]) => [k.toLowerCase(), v]));
 const TLS_MODES = lowerKeys(enums.imap_tls_mode);
+/** Node's tls names (tls.connect's minVersion) of imap_tls_version. */
+const TLS_VERSIONS = Object.freeze({ 'TLSv1.2': enums.imap_tls_version.TLS12, 'TLSv1.3': enums.imap_tls_version.TLS13 });
 const MAILBOX_ENCODINGS = lowerKeys(enums.imap_mailbox_encoding);
 const ARG_KIND = enums.imap_arg_kind;
 const noop = () => undefined;
@@ -628,7 +633,7 @@ function pcode(c) {
 function pmailboxInfo(i) {
   const T = 'imap_mailbox_info';
   return {
-    exists: opt(i.has_exists, i.exists),
+    exists: i.has_exists ? i.exists : 0, // RFC 3501/9051: SELECT always gives EXISTS
     recent: opt(i.has_recent, i.recent),
     unseen: opt(i.has_unseen, i.unseen),
     uidValidity: opt(i.has_uidvalidity, i.uidvalidity),
@@ -801,7 +806,7 @@ function readCode(r) {
 // references the Client (a call in flight keeps the Client reachable through its closure).
 const finalizer = new FinalizationRegistry((box) => {
   fn.imap_client_free(box.h);
-  for (const cb of [box.cb, box.log]) if (cb) koffi.unregister(cb);
+  for (const cb of [box.cb, box.log, box.progress]) if (cb) koffi.unregister(cb);
 });
 
 const LOG_METHODS = [null, 'error', 'warn', 'info', 'debug', 'trace'];
@@ -818,6 +823,22 @@ function logTrampoline(logger) {
       if (typeof f === 'function') f.call(logger, { msg: message, level: m, src: 'libimap' });
     } catch {
       // a throwing logger must not break the call it logs
+    }
+  };
+}
+
+const TRANSFER = enums.imap_transfer;
+/**
+ * The koffi callback for onProgress: libimap calls it on the worker thread of the call in
+ * progress (a koffi-registered callback: koffi runs it on the main thread while that worker
+ * waits), once per chunk of each literal received or sent and once with done === total.
+ */
+function progressTrampoline(onProgress) {
+  return (_ud, way, done, total) => {
+    try {
+      onProgress({ direction: way === TRANSFER.UPLOAD ? 'upload' : 'download', done: Number(done), total: Number(total) });
+    } catch {
+      // a throwing handler must not break the transfer it reports
     }
   };
 }
@@ -943,11 +964,11 @@ const COMMANDS = {
 
 // ---------------------------------------------------------------------------------------------
 
-class Client {
+class Client extends EventEmitter {
   #h = null; // the imap_client* (BigInt), null once freed
   // shared with the finalizer and the koffi callbacks, which must not reference the Client:
   // cb the literal callback, log the log callback, handler/minSize as set, thrown/stopped
-  #box = { h: null, cb: null, log: null, handler: null, minSize: 0, reuse: false, thrown: null, stopped: false };
+  #box = { h: null, cb: null, log: null, progress: null, handler: null, minSize: 0, reuse: false, thrown: null, stopped: false };
   #chain = Promise.resolve(); // submissions, in call order
   #collecting = Promise.resolve(); // collections of tickets, in submission order
   #calls = new Set(); // every call not yet settled
@@ -956,14 +977,24 @@ class Client {
   #closing = false;
   #aborted = false;
   #closePromise = null;
+  #auto = null; // automatic IDLE (options.autoIdle): { delay, timer, loop, stop, idling }
+  #exists = null; // the selected mailbox's EXISTS as the events last saw it
   #zeroCopy = true; // large literals as views of the native result (options.zeroCopy)
   #last = { state: 'LOGOUT', capabilities: [], protocolVersion: null, welcome: null, isReadOnly: false };
 
   /** Use `Client.connect(options)`; the constructor only creates and configures the handle. */
   constructor(options = {}) {
     if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
+    super();
     this.options = { ...options };
-    const { ca, cert, key, insecure, timeout, connectTimeout, callTimeout, minRate, debug, trace, limits, mailboxEncoding, logger, zeroCopy } = options;
+    const { autoIdle } = options;
+    if (autoIdle !== undefined && autoIdle !== null && autoIdle !== false) {
+      const o = autoIdle === true ? {} : autoIdle;
+      if (typeof o !== 'object') throw new TypeError('autoIdle must be a boolean or { delay }');
+      this.#auto = { delay: ms(o.delay, 'autoIdle.delay', 50), timer: null, loop: null, stop: false, idling: false };
+    }
+    const { ca, cert, key, insecure, timeout, connectTimeout, callTimeout, minRate, debug, trace, limits, mailboxEncoding, logger, zeroCopy, onProgress, caDir, systemCa, servername, minVersion } = options;
+    if (onProgress !== undefined && onProgress !== null && typeof onProgress !== 'function') throw new TypeError('onProgress must be a function');
     if (zeroCopy !== undefined && zeroCopy !== null && typeof zeroCopy !== 'boolean') throw new TypeError('zeroCopy must be a boolean');
     this.#zeroCopy = zeroCopy !== false;
     if (typeof trace === 'function') throw new TypeError('libimap: pass a `logger` object ({ debug, info, warn, error }) instead of a trace function');
@@ -998,11 +1029,26 @@ class Client {
       for (const [k, id] of Object.entries(ids))
         if (limits && limits[k] !== undefined && limits[k] !== null) check(fn.imap_set_limit(h, enums.imap_limit[id], uint(limits[k], `limits.${k}`)));
       if (ca !== undefined && ca !== null) check(fn.imap_set_ca_file(h, str(ca, 'ca')));
+      if (caDir !== undefined && caDir !== null) check(fn.imap_set_ca_dir(h, str(caDir, 'caDir')));
+      if (systemCa !== undefined && systemCa !== null) {
+        if (typeof systemCa !== 'boolean') throw new TypeError('systemCa must be a boolean');
+        check(fn.imap_set_tls_system_roots(h, systemCa ? 1 : 0));
+      }
+      if (servername !== undefined && servername !== null) check(fn.imap_set_tls_server_name(h, str(servername, 'servername')));
+      if (minVersion !== undefined && minVersion !== null) {
+        const v = TLS_VERSIONS[minVersion];
+        if (v === undefined) throw new TypeError("minVersion must be 'TLSv1.2' or 'TLSv1.3'");
+        check(fn.imap_set_tls_min_version(h, v));
+      }
       if ((cert ?? null) !== null || (key ?? null) !== null) check(fn.imap_set_client_cert(h, optStr(cert, 'cert'), optStr(key, 'key')));
       if (insecure) check(fn.imap_set_tls_verify(h, 0));
       if (logger) {
         this.#box.log = koffi.register(logTrampoline(logger), koffi.pointer(protos.imap_log_fn));
         check(fn.imap_set_log_callback(h, this.#box.log, null));
+      }
+      if (onProgress) {
+        this.#box.progress = koffi.register(progressTrampoline(onProgress), koffi.pointer(protos.imap_progress_fn));
+        check(fn.imap_set_progress_callback(h, this.#box.progress, null));
       }
       if (level) check(fn.imap_set_debug(h, level));
       if (mailboxEncoding === 'raw') check(fn.imap_set_mailbox_encoding(h, MAILBOX_ENCODINGS.raw));
@@ -1075,6 +1121,8 @@ class Client {
     this.#calls.add(p);
     const done = () => {
       this.#calls.delete(p);
+      this.#existsChanged();
+      if (this.#calls.size === 0) this.#autoSchedule();
       if (this.#calls.size === 0 && this.#armed) {
         // an interrupt that raced with the end of every call: nobody consumed it
         this.#armed = false;
@@ -1092,6 +1140,7 @@ class Client {
    */
   #task(build, run, collect = null) {
     if (this.#closing) return Promise.reject(this.#closedError());
+    this.#autoStop();
     let args;
     try {
       args = build();
@@ -1219,8 +1268,8 @@ class Client {
 
   #unregister() {
     const box = this.#box;
-    for (const k of ['cb', 'log']) if (box[k]) koffi.unregister(box[k]);
-    Object.assign(box, { cb: null, log: null, handler: null, minSize: 0, reuse: false });
+    for (const k of ['cb', 'log', 'progress']) if (box[k]) koffi.unregister(box[k]);
+    Object.assign(box, { cb: null, log: null, progress: null, handler: null, minSize: 0, reuse: false });
   }
 
   #freeNow() {
@@ -1248,7 +1297,8 @@ class Client {
       this.#closePromise = (async () => {
         for (const it of this.#streams) it.return().catch(noop); // an abandoned fetchEach
         if (this.#h !== null) fn.imap_wake(this.#h); // an IDLE wait in progress ends now
-        while (this.#calls.size > 0) await Promise.allSettled([...this.#calls]);
+        this.#autoStop();
+        while (this.#calls.size > 0 || (this.#auto && this.#auto.loop)) await Promise.allSettled([...this.#calls, this.#auto && this.#auto.loop]);
         const h = this.#h;
         if (h === null) return;
         this.#keepLast();
@@ -1324,7 +1374,12 @@ class Client {
     const readonly = typeof options === 'boolean' ? options : !!(options && options.readonly);
     return this.#task(
       () => [optStr(mailbox, 'mailbox'), readonly ? 1 : 0],
-      (args) => this.#run('imap_select', args),
+      async (args) => {
+        this.#exists = null;
+        const r = await this.#run('imap_select', args);
+        this.#exists = this.#existsNow(); // a new mailbox: its count, no event
+        return r;
+      },
     );
   }
 
@@ -1350,6 +1405,152 @@ class Client {
       ([args, bytes]) => withNative(bytes, (mem) => this.#run('imap_append_flags', [...args, mem, bytes.length])),
     );
   }
+  /**
+   * APPEND of exactly `options.size` bytes read from `source` (a Readable, or any async
+   * iterable of Buffers / Uint8Arrays / strings) as they are sent: memory stays bounded
+   * whatever the size. The bytes go through a pipe (libc pipe2) that `source` is written into
+   * with backpressure while imap_append_fd reads the other end on a worker; nothing is
+   * converted (give CRLF line ends). A source that fails or ends early rejects with ABORT
+   * (`cause`: the source's error): the connection is closed and nothing was appended, as the
+   * literal cannot be cut short. A source longer than `size` rejects with INVALID_ARGUMENT
+   * (the first `size` bytes may have been appended by then). Progress: the client's onProgress.
+   */
+  appendStream(mailbox, source, options) {
+    return this.#task(
+      () => {
+        if (options === null || typeof options !== 'object') throw new TypeError('options must be an object with a size');
+        const size = uint(options.size, 'options.size', 2n ** 53n - 1n);
+        if (
+          source === null ||
+          typeof source !== 'object' ||
+          source instanceof Uint8Array ||
+          (typeof source[Symbol.asyncIterator] !== 'function' && typeof source[Symbol.iterator] !== 'function')
+        )
+          throw new TypeError('source must be a Readable, or an (async) iterable of Buffers');
+        const flags = options.flags ?? [];
+        return [[optStr(mailbox, 'mailbox'), ...ARGS.f(flags, 'options.flags'), optStr(options.date ?? null, 'options.date')], Number(size), source];
+      },
+      async ([[mb, flags, nflags, date], size, source]) => {
+        const [r, w] = native.pipe();
+        let written = 0;
+        let tooLong = false;
+        let sourceError = null;
+        let sink;
+        try {
+          sink = new net.Socket({ fd: w, readable: false, writable: true });
+        } catch (e) {
+          native.closeFd(r);
+          native.closeFd(w);
+          throw e;
+        }
+        sink.on('error', noop); // reported through write()'s callback
+        // each chunk is in the pipe (the kernel's copy) before the next is asked for: the pipe's
+        // own buffer is the backpressure, and a source may reuse its buffer once it is asked again
+        const write = (b) => new Promise((resolve, reject) => sink.write(b, (e) => (e ? reject(e) : resolve())));
+        const pump = (async () => {
+          try {
+            for await (const chunk of source) {
+              const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+              if (!(b instanceof Uint8Array)) throw new TypeError('source must give Buffers, Uint8Arrays or strings');
+              written += b.length;
+              if (written > size) {
+                tooLong = true;
+                break;
+              }
+              if (b.length > 0) await write(b);
+            }
+          } catch (e) {
+            // EPIPE: the library stopped reading (done, or refused); anything else is the source's
+            if (!(e && (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED'))) sourceError = e ?? new Error('the source failed');
+          } finally {
+            sink.destroy(); // the read end sees the end of the data
+            if (typeof source.destroy === 'function' && !source.destroyed) source.destroy();
+          }
+        })();
+        const out = [null];
+        let rc;
+        try {
+          rc = await asyncCall(fn.imap_append_fd, [this.#h, mb, flags, nflags, date, size, r, out]);
+        } finally {
+          native.closeFd(r); // the writer sees EPIPE if it still writes
+        }
+        // the library has read what it needed: a source still running is not waited for (it
+        // may never end); its next write fails with EPIPE and it is destroyed
+        sink.destroy();
+        await Promise.race([pump, new Promise((resolve) => setImmediate(resolve))]);
+        const why = tooLong ? `the source gave more than options.size (${size}) bytes` : sourceError ? `the source failed: ${sourceError instanceof Error ? sourceError.message : String(sourceError)}` : null;
+        let result;
+        try {
+          result = (await this.#finish(rc, out[0], null, undefined, null)) ?? emptyResult();
+        } catch (e) {
+          if (e instanceof ImapError && why) {
+            e.message += ` (${why})`;
+            if (sourceError) e.cause = sourceError;
+          }
+          throw e;
+        }
+        if (why) {
+          const e = new ImapError(Code.INVALID_ARGUMENT, `${why}; its first ${size} bytes were appended`, result);
+          if (sourceError) e.cause = sourceError;
+          throw e;
+        }
+        return result;
+      },
+    );
+  }
+
+  /**
+   * A message body (or one section: options.section '1.2', 'HEADER', 'TEXT'...) as a Readable
+   * with backpressure: each chunk is a partial FETCH (BODY.PEEK[section]<offset.chunkSize>,
+   * UID FETCH with options.uid), asked for only when the consumer wants more, so memory stays
+   * at about two chunks whatever the size and a slow consumer holds nothing up but itself.
+   * The stream emits 'progress' ({ done, total }; total is RFC822.SIZE for the whole body, else
+   * null). The connection carries other calls between chunks.
+   */
+  fetchBody(id, options = {}) {
+    const o = options ?? {};
+    if (typeof o !== 'object') throw new TypeError('options must be an object');
+    const uid = !!o.uid;
+    const set = typeof id === 'number' && Number.isInteger(id) && id > 0 ? String(id) : str(id, uid ? 'uid' : 'seq');
+    if (!/^[1-9][0-9]*$/.test(set)) throw new TypeError(`${uid ? 'uid' : 'seq'} must be one message number`);
+    const section = o.section === undefined || o.section === null ? '' : str(o.section, 'options.section');
+    if (/[\]\[\s]/.test(section)) throw new TypeError('options.section must be a section spec such as 1.2 or HEADER');
+    const chunk = Number(uint(o.chunkSize ?? 1 << 20, 'options.chunkSize', 1n << 30n));
+    if (chunk < 1) throw new RangeError('options.chunkSize must be positive');
+    const peek = o.peek === false ? '' : '.PEEK';
+    const fetch = (items) => (uid ? this.uidFetchParsed(set, items) : this.fetchParsed(set, items));
+    let done = 0;
+    let total = null;
+    let busy = false;
+    const stream = new Readable({
+      highWaterMark: chunk,
+      read: () => {
+        if (busy) return;
+        busy = true;
+        const items = `(${done === 0 && section === '' ? 'RFC822.SIZE ' : ''}BODY${peek}[${section}]<${done}.${chunk}>)`;
+        fetch(items).then(
+          (msgs) => {
+            busy = false;
+            const m = msgs.find((x) => x.sections.length > 0);
+            if (!m) return stream.destroy(new ImapError(Code.NO, `message ${set} not found or without section [${section}]`));
+            if (done === 0 && m.size !== null) total = m.size;
+            const data = m.sections[0].data ?? Buffer.alloc(0);
+            done += data.length;
+            stream.emit('progress', { done, total });
+            // push() asks for the next chunk (read) while the buffer is below highWaterMark
+            if (data.length > 0) stream.push(data);
+            if (data.length < chunk) stream.push(null);
+          },
+          (e) => {
+            busy = false;
+            stream.destroy(e);
+          },
+        );
+      },
+    });
+    return stream;
+  }
+
   /** imaplib's `literal`: the bytes go as a literal at the end of the next command. null clears. */
   setLiteral(literal) {
     return this.#task(
@@ -1602,6 +1803,118 @@ class Client {
         });
       },
     );
+  }
+
+  // --- IDLE events, automatic IDLE -----------------------------------------------------------------
+
+  /** Whether the automatic IDLE (options.autoIdle) is in IDLE now. */
+  get idling() {
+    return !!(this.#auto && this.#auto.idling);
+  }
+
+  /**
+   * The events of a server update (an ImapResponse taken during IDLE): 'exists' ({ count,
+   * prevCount }), 'expunge' ({ seq }), 'flags' ({ seq, uid, flags }), and 'update' (the
+   * response itself) for every one.
+   */
+  #dispatch(update) {
+    const line = update.data.length > 0 ? (Array.isArray(update.data[0]) ? update.data[0][0] : update.data[0]) : null;
+    const text = line ? line.toString('latin1') : '';
+    if (update.type === 'EXISTS') {
+      const count = Number(text);
+      const prevCount = this.#exists;
+      this.#exists = count;
+      this.emit('exists', { count, prevCount });
+    } else if (update.type === 'EXPUNGE') {
+      if (this.#exists !== null) this.#exists--;
+      this.emit('expunge', { seq: Number(text) });
+    } else if (update.type === 'FETCH') {
+      const m = /^(\d+) \((.*)\)$/s.exec(text);
+      const flags = m && /(?:^|\s)FLAGS \(([^)]*)\)/.exec(m[2]);
+      if (m && flags) {
+        const uid = /(?:^|\s)UID (\d+)/.exec(m[2]);
+        this.emit('flags', { seq: Number(m[1]), uid: uid ? Number(uid[1]) : null, flags: flags[1] === '' ? [] : flags[1].split(' ') });
+      }
+    }
+    this.emit('update', update);
+  }
+
+  /** After a call: an 'exists' event when the call's untagged EXISTS changed the count. */
+  #existsChanged() {
+    if (this.#exists === null || this.#h === null || this.listenerCount('exists') === 0) return;
+    const count = this.#existsNow();
+    if (count === null || count === this.#exists) return;
+    const prevCount = this.#exists;
+    this.#exists = count;
+    this.emit('exists', { count, prevCount });
+  }
+
+  /** Enters IDLE `delay` ms after the last call settled, when a mailbox is selected. */
+  #autoSchedule() {
+    const a = this.#auto;
+    if (!a || a.loop || this.#closing || this.#h === null) return;
+    clearTimeout(a.timer);
+    a.timer = setTimeout(() => {
+      a.timer = null;
+      if (a.loop || this.#closing || this.#calls.size > 0 || this.#h === null || this.state !== 'SELECTED') return;
+      a.stop = false;
+      const step = this.#chain.then(() => this.#autoLoop(a));
+      this.#chain = step.then(noop, noop);
+      a.loop = step.then(noop, (e) => {
+        // IDLE failed (no IDLE capability, connection lost): automatic IDLE stops here
+        this.#auto = null;
+        if (this.listenerCount('error') > 0) this.emit('error', e);
+      });
+      a.loop.finally(() => {
+        a.loop = null;
+      });
+    }, a.delay);
+    a.timer.unref?.();
+  }
+
+  /** A call is coming: the automatic IDLE ends (DONE) before it runs, in the chain. */
+  #autoStop() {
+    const a = this.#auto;
+    if (!a) return;
+    clearTimeout(a.timer);
+    a.timer = null;
+    if (a.loop && !a.stop) {
+      a.stop = true;
+      if (a.idling && this.#h !== null) fn.imap_wake(this.#h);
+    }
+  }
+
+  /** The selected mailbox's EXISTS as the session knows it (imap_client_mailbox), or null. */
+  #existsNow() {
+    const out = [null];
+    fn.imap_client_mailbox(this.#h, out);
+    if (isNull(out[0])) return null;
+    try {
+      return pmailboxInfo(decode(out[0], 'imap_mailbox_info')).exists;
+    } finally {
+      fn.imap_mailbox_info_free(out[0]);
+    }
+  }
+
+  /** IDLE until stopped: each update becomes events; DONE at the end. */
+  async #autoLoop(a) {
+    if (a.stop || this.#closing || this.#h === null || this.state !== 'SELECTED') return;
+    this.#exists = this.#existsNow();
+    await this.#run('imap_idle_start', []);
+    a.idling = true;
+    const { timeout, callTimeout } = this.options;
+    const step = Math.max(1000, Math.floor(Math.min(timeout ?? 60000, callTimeout ?? Infinity) / 2));
+    try {
+      while (!a.stop && !this.#closing) {
+        const out = [null];
+        const [rc, msg] = await asyncEx(fn.imap_idle_wait_ex, [this.#h, step, out]);
+        const update = await this.#finish(rc, out[0], null, undefined, msg);
+        if (update !== null) this.#dispatch(update);
+      }
+    } finally {
+      a.idling = false;
+      if (this.#h !== null && fn.imap_client_is_open(this.#h) === 1) await this.#run('imap_idle_done', []);
+    }
   }
 
   // --- parsed results --------------------------------------------------------------------------------
@@ -1859,6 +2172,7 @@ module.exports = {
   codeName,
   codeDescription,
   libraryPath,
+  librarySource,
   version,
   versionNumber,
   int2ap,

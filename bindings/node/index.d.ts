@@ -2,6 +2,8 @@
 // index.mjs has the same exports, declared in index.d.mts).
 
 /// <reference types="node" />
+import type { Readable } from 'node:stream';
+import { EventEmitter } from 'node:events';
 
 /**
  * One element of a result's `data`, as imaplib's:
@@ -144,8 +146,14 @@ export declare const Code: Readonly<{
 export declare function codeName(code: number): string;
 /** `imap_code_str`: a short English description of a code. */
 export declare function codeDescription(code: number): string;
-/** The libimap.so the binding loaded ($LIBIMAP_PATH, ../../target/release/libimap.so, or libimap.so.1). */
+/**
+ * The libimap the binding loaded: the package's own prebuilds/<platform>/libimap.so.1, the
+ * optional package @libimap/<platform>, $LIBIMAP_PATH, ../../target/release/libimap.so in a
+ * checkout, or the system's libimap.so.1 (first found).
+ */
 export declare const libraryPath: string;
+/** Where `libraryPath` was found. */
+export declare const librarySource: 'package' | 'platform-package' | 'env' | 'repository' | 'system';
 
 /** The error every failing call rejects with (argument type errors reject with a TypeError). */
 export declare class ImapError extends Error {
@@ -190,6 +198,17 @@ export interface ConnectOptions {
   /** A PEM file of CA certificates trusted besides the system's: every certificate in it, in
    *  any order. A file with none, or a broken one, fails with IMAP_CODE_TLS. */
   ca?: string;
+  /** A directory of CA certificates in OpenSSL's hashed layout (`openssl rehash`), trusted
+   *  besides the system's; read as verifications need them (imap_set_ca_dir). */
+  caDir?: string;
+  /** Whether the system's CA certificates are trusted (default true). `false`: only `ca` and
+   *  `caDir` (imap_set_tls_system_roots). */
+  systemCa?: boolean;
+  /** The host name to verify the certificate against and to send as SNI, instead of `host`:
+   *  for connecting by address (imap_set_tls_server_name). As tls.connect's `servername`. */
+  servername?: string;
+  /** The oldest TLS version accepted (default 'TLSv1.2'), named as tls.connect's minVersion. */
+  minVersion?: 'TLSv1.2' | 'TLSv1.3';
   /** A client certificate (PEM) to present, with `key`. */
   cert?: string;
   /** The client certificate's PKCS#8 private key (PEM), with `cert`. */
@@ -237,6 +256,59 @@ export interface ConnectOptions {
    * that are kept).
    */
   zeroCopy?: boolean;
+  /**
+   * Progress of every literal received (FETCH bodies, streamed or buffered: 'download') or sent
+   * (APPEND: 'upload'), one call per chunk and a last one with done === total
+   * (imap_set_progress_callback). Called on the main thread while the call waits on its worker.
+   */
+  onProgress?: (progress: Progress) => void;
+  /**
+   * imapflow's automatic IDLE: while a mailbox is selected and no call is in progress, the
+   * client is in IDLE (entered `delay` ms, default 50, after the last call settled); a call
+   * ends it (DONE, sent in the chain before the call) and IDLE resumes after. The server's
+   * updates become events ('exists', 'expunge', 'flags', 'update'). Needs the IDLE capability
+   * (without it, 'error' once and no more IDLE). Off by default; `client.idle()` stays for
+   * explicit IDLE.
+   */
+  autoIdle?: boolean | { delay?: number };
+}
+
+/** One report of `ConnectOptions.onProgress`. */
+export interface Progress {
+  direction: 'download' | 'upload';
+  /** Bytes of this literal done so far. */
+  done: number;
+  /** The literal's size. */
+  total: number;
+}
+
+/** Options of `appendStream`. */
+export interface AppendStreamOptions {
+  /** The message's exact size in bytes (required: IMAP sends it before the message). */
+  size: number | bigint;
+  /** Flags to set, each checked as a flag atom ('\\Seen', '$Label'). */
+  flags?: string[];
+  /** The internal date, quoted as IMAP writes it ('"05-Dec-2026 17:00:00 +0000"'), or null. */
+  date?: string | null;
+}
+
+/** Options of `fetchBody`. */
+export interface FetchBodyOptions {
+  /** `id` is a UID (UID FETCH), not a sequence number. */
+  uid?: boolean;
+  /** The section: '' (default, the whole message), '1.2', 'HEADER', 'TEXT', '2.MIME'... */
+  section?: string;
+  /** Bytes asked for per partial FETCH, also the stream's highWaterMark (default 1 MiB). */
+  chunkSize?: number;
+  /** false: BODY[] (sets \\Seen) instead of BODY.PEEK[] (default). */
+  peek?: boolean;
+}
+
+/** The Readable of `fetchBody`: Buffers of the body in order, and 'progress' events. */
+export interface BodyStream extends Readable {
+  on(event: 'progress', listener: (p: { done: number; total: number | null }) => void): this;
+  on(event: 'data', listener: (chunk: Buffer) => void): this;
+  on(event: string | symbol, listener: (...args: any[]) => void): this;
 }
 
 /** A logger object as imapflow takes (pino, console-like): missing methods are skipped. */
@@ -414,7 +486,9 @@ export interface ResponseCode {
 
 /** What SELECT or EXAMINE reported (null: not sent). */
 export interface MailboxInfo {
-  exists: number | null;
+  /** The number of messages (EXISTS, which SELECT always gives; 0 if a server omitted it),
+   *  kept up to date by later EXISTS and EXPUNGE responses. */
+  exists: number;
   recent: number | null;
   /** [UNSEEN n]: the number of the first unseen message. */
   unseen: number | null;
@@ -729,7 +803,28 @@ export interface CloseOptions {
  * in call order, off the event loop; FETCH, UID FETCH and NOOP are pipelined (several in
  * flight, imap_submit* + imap_collect), the others run one at a time.
  */
-export declare class Client {
+/** The events of a Client (`client.on(...)`): the server's updates, seen during IDLE (see
+ *  `ConnectOptions.autoIdle`) and, for 'exists', in the reply of any call. */
+export interface ClientEvents {
+  /** The selected mailbox now has `count` messages (`prevCount` before, null if unknown). */
+  exists: [event: { count: number; prevCount: number | null }];
+  /** Message `seq` was expunged (later sequence numbers shift down by one). */
+  expunge: [event: { seq: number }];
+  /** Message `seq` (UID `uid` when the server said it) has these flags now. */
+  flags: [event: { seq: number; uid: number | null; flags: string[] }];
+  /** Every update taken during IDLE, as it came. */
+  update: [response: ImapResponse];
+  /** The automatic IDLE failed (it stops): no IDLE capability, connection lost. */
+  error: [error: Error];
+}
+
+export declare class Client extends EventEmitter {
+  on<K extends keyof ClientEvents>(event: K, listener: (...args: ClientEvents[K]) => void): this;
+  once<K extends keyof ClientEvents>(event: K, listener: (...args: ClientEvents[K]) => void): this;
+  off<K extends keyof ClientEvents>(event: K, listener: (...args: ClientEvents[K]) => void): this;
+  emit<K extends keyof ClientEvents>(event: K, ...args: ClientEvents[K]): boolean;
+  /** Whether the automatic IDLE (`autoIdle`) is in IDLE now. */
+  readonly idling: boolean;
   /** Creates and configures the handle (no I/O); `open()` connects. Prefer `Client.connect`. */
   constructor(options?: ConnectOptions);
   /** Creates a client and connects it (greeting, capabilities, STARTTLS when asked). */
@@ -835,6 +930,23 @@ export declare class Client {
     date: string | null,
     message: Buffer | Uint8Array | ArrayBuffer | string,
   ): Promise<ImapResponse>;
+  /**
+   * APPEND of exactly `options.size` bytes read from `source` as they are sent (a pipe that
+   * imap_append_fd reads on a worker): memory stays bounded whatever the size. Each chunk is
+   * in the pipe before the next is asked for (a source may reuse its buffer). Bytes go as
+   * given: use CRLF line ends. A source that fails or ends early rejects with ABORT (`cause`:
+   * its error), the connection closed and nothing appended; a longer one rejects too.
+   */
+  appendStream(
+    mailbox: string | null,
+    source: Readable | AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
+    options: AppendStreamOptions,
+  ): Promise<ImapResponse>;
+  /**
+   * A message body or section as a Readable with backpressure: one partial FETCH
+   * (BODY.PEEK[section]<offset.chunkSize>) per chunk, asked for only when the consumer reads.
+   */
+  fetchBody(id: number | string, options?: FetchBodyOptions): BodyStream;
   /** imaplib's `literal` attribute: a literal appended to the next command only; null clears. */
   setLiteral(literal: Buffer | Uint8Array | ArrayBuffer | string | null): Promise<void>;
   copy(messageSet: string, mailbox: string): Promise<ImapResponse>;

@@ -14,6 +14,7 @@ export const {
   codeName,
   codeDescription,
   libraryPath,
+  librarySource,
   version,
   versionNumber,
   int2ap,

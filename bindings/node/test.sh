@@ -2,7 +2,9 @@
 # Tests of the Node.js binding (bindings/node). Needs Node >= 18 and npm; installs only npm
 # registry packages. Steps: build libimap.so if needed (cargo, at the repository root), npm ci,
 # tsc --noEmit over the declarations and typed examples, start the shared test Dovecot (never
-# stopped here: other suites may be using it), node --test.
+# stopped here: other suites may be using it), node --test, then the npm package test
+# (test/package/run.sh: npm pack, npm install of the tarball in a fresh temp dir, run with no
+# environment variable).
 #
 #   bash bindings/node/test.sh            # koffi binding tests (ffi-napi test skipped)
 #   FFI_NAPI=1 bash bindings/node/test.sh # also installs the @2060.io ffi-napi forks (native
@@ -59,4 +61,9 @@ bash "$ROOT/tests/server/test-dovecot.sh" start >/dev/null
 
 # 5. tests (node's runner exits non-zero on any failure)
 log "node --test"
-exec node --test test/*.test.mjs
+node --test test/*.test.mjs
+
+# 6. the npm package: packed, installed in a fresh directory outside the repository, run with
+#    no environment variable (test/package/run.sh; with LIBIMAP_PATH, that build is packed)
+log "package test"
+LIBIMAP_PREBUILD=${LIBIMAP_PATH:-} bash "$HERE/test/package/run.sh"

@@ -6,7 +6,7 @@ use super::code::ImapCode;
 use super::result::ImapResult;
 use super::{bytes, opt_text, text};
 use crate::proto::secret::Secret;
-use crate::session::{Error, Mechanism, Outcome};
+use crate::session::{Error, Mechanism, Outcome, ScramHash};
 use std::ffi::{c_char, c_void};
 use std::time::Duration;
 
@@ -206,6 +206,92 @@ pub unsafe extern "C" fn imap_login_oauthbearer(
             user: text(user, "user")?,
             token: text(token, "token")?.into(),
         })
+    })
+}
+
+/// AUTHENTICATE with SCRAM (RFC 5802, RFC 7677): `mechanism` is `"SCRAM-SHA-256"`,
+/// `"SCRAM-SHA-1"`, or either with `-PLUS` (channel binding to the TLS server certificate,
+/// `tls-server-end-point`: TLS required). The password never goes to the server, and the
+/// server must prove it knows it: a wrong or missing server signature, a server nonce that
+/// does not extend the client's, or an iteration count above 1,000,000 fails with
+/// `IMAP_CODE_ABORT` and closes the connection. Requires `AUTH=<mechanism>` (else
+/// `IMAP_CODE_UNSUPPORTED`, nothing sent); another mechanism name is INVALID_ARGUMENT. A wrong
+/// password gives `IMAP_CODE_NO`. `authzid` (may be NULL) is the identity to act as.
+///
+/// # Safety
+/// As `imap_login_plain`.
+#[no_mangle]
+pub unsafe extern "C" fn imap_login_scram(
+    client: *mut ImapClient,
+    mechanism: *const c_char,
+    authzid: *const c_char,
+    user: *const c_char,
+    password: *const c_char,
+    out: *mut *mut ImapResult,
+) -> ImapCode {
+    login_with(client, out, || {
+        let (hash, plus) = match text(mechanism, "mechanism")?.to_ascii_uppercase().as_str() {
+            "SCRAM-SHA-256" => (ScramHash::Sha256, false),
+            "SCRAM-SHA-256-PLUS" => (ScramHash::Sha256, true),
+            "SCRAM-SHA-1" => (ScramHash::Sha1, false),
+            "SCRAM-SHA-1-PLUS" => (ScramHash::Sha1, true),
+            m => {
+                return Err(Error::invalid(format!(
+                    "mechanism: {m} is not a SCRAM mechanism (SCRAM-SHA-256, SCRAM-SHA-1, with or without -PLUS)"
+                )))
+            }
+        };
+        Ok(Mechanism::Scram {
+            hash,
+            plus,
+            authzid: opt_text(authzid, "authzid")?,
+            user: text(user, "user")?,
+            password: text(password, "password")?.into(),
+        })
+    })
+}
+
+/// Logs in with the strongest mechanism the server offers (after TLS when TLS is on):
+/// SCRAM-SHA-256-PLUS, SCRAM-SHA-256, SCRAM-SHA-1-PLUS, SCRAM-SHA-1, CRAM-MD5, then PLAIN,
+/// then the LOGIN command. The last two send the password itself, so they are used only over
+/// TLS, unless `imap_set_plaintext_password(client, 1)` allows them on a plain connection;
+/// never the LOGIN command when the server says LOGINDISABLED. SASL-IR is used when offered.
+/// `imap_client_auth_mechanism` tells which was used. Nothing usable: `IMAP_CODE_UNSUPPORTED`
+/// with a message naming what the server offers, and nothing is sent. Otherwise the results of
+/// the mechanism used (`imap_login_scram`, `imap_login_cram_md5`, `imap_login_plain`,
+/// `imap_login`).
+///
+/// # Safety
+/// As `imap_login_plain`.
+#[no_mangle]
+pub unsafe extern "C" fn imap_login_auto(
+    client: *mut ImapClient,
+    user: *const c_char,
+    password: *const c_char,
+    out: *mut *mut ImapResult,
+) -> ImapCode {
+    run(client, out, |s| {
+        s.login_auto(text(user, "user")?, text(password, "password")?)
+    })
+}
+
+/// Whether `imap_login_auto` may send the password itself (PLAIN, the LOGIN command) over a
+/// connection without TLS when the server offers nothing better (`allow` 1) or not (0, the
+/// default: `IMAP_CODE_UNSUPPORTED` instead). The imaplib-style calls (`imap_login`,
+/// `imap_login_plain`) always do what they are asked.
+///
+/// # Safety
+/// `client` is a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn imap_set_plaintext_password(
+    client: *mut ImapClient,
+    allow: i32,
+) -> ImapCode {
+    configure(client, |s| {
+        let mut cfg = s.config().clone();
+        cfg.allow_plaintext_password = allow != 0;
+        s.set_config(cfg);
+        Ok(())
     })
 }
 

@@ -79,6 +79,7 @@ pub(crate) struct View {
     pub close_reason: Option<String>,
     pub utf8: bool,
     pub fd: i32,
+    pub auth_mechanism: Option<&'static str>,
 }
 
 impl View {
@@ -94,6 +95,7 @@ impl View {
             close_reason: s.close_reason().map(str::to_owned),
             utf8: s.utf8_enabled(),
             fd: s.socket_fd(),
+            auth_mechanism: s.auth_mechanism(),
         }
     }
 }
@@ -1036,6 +1038,34 @@ pub unsafe extern "C" fn imap_client_welcome(client: *mut ImapClient) -> *mut c_
 #[no_mangle]
 pub unsafe extern "C" fn imap_client_is_readonly(client: *mut ImapClient) -> i32 {
     view(client, 0, |v| i32::from(v.readonly))
+}
+
+/// The mechanism of the last successful login on this connection, as a static string:
+/// `"SCRAM-SHA-256"`, `"SCRAM-SHA-256-PLUS"`, `"SCRAM-SHA-1"`, `"SCRAM-SHA-1-PLUS"`,
+/// `"CRAM-MD5"`, `"PLAIN"`, `"LOGIN"` (the SASL mechanism), `"XOAUTH2"`, `"OAUTHBEARER"`, or
+/// `"LOGIN-COMMAND"` for the LOGIN command; NULL before a login (and after `imap_authenticate`
+/// with a caller's own mechanism). Never freed.
+///
+/// # Safety
+/// `client` is a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn imap_client_auth_mechanism(client: *mut ImapClient) -> *const c_char {
+    view(client, ptr::null(), |v| {
+        let name: &'static std::ffi::CStr = match v.auth_mechanism {
+            Some("SCRAM-SHA-256") => c"SCRAM-SHA-256",
+            Some("SCRAM-SHA-256-PLUS") => c"SCRAM-SHA-256-PLUS",
+            Some("SCRAM-SHA-1") => c"SCRAM-SHA-1",
+            Some("SCRAM-SHA-1-PLUS") => c"SCRAM-SHA-1-PLUS",
+            Some("CRAM-MD5") => c"CRAM-MD5",
+            Some("PLAIN") => c"PLAIN",
+            Some("LOGIN") => c"LOGIN",
+            Some("XOAUTH2") => c"XOAUTH2",
+            Some("OAUTHBEARER") => c"OAUTHBEARER",
+            Some("LOGIN-COMMAND") => c"LOGIN-COMMAND",
+            _ => return ptr::null(),
+        };
+        name.as_ptr()
+    })
 }
 
 /// 1 if the connection is protected by TLS, else 0.

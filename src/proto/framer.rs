@@ -201,6 +201,8 @@ enum State {
 }
 
 /// The room [`Framer::fill`] offers each read: one socket read's worth.
+///
+/// cbindgen:ignore
 pub const READ_CHUNK: usize = 64 * 1024;
 
 /// See the module documentation.

@@ -11,6 +11,7 @@
 //! A built-in mechanism's exchange must be complete before an OK is believed (see
 //! [`SaslClient::complete`]); a challenge that is not base64 is cancelled with `*`.
 
+use super::scram::{Binding, ScramClient, ScramHash};
 use super::{Error, ErrorKind, Outcome, Result, ResultFrom, Session, State};
 use crate::proto::encode::{Arg, Command};
 use crate::proto::secret::Secret;
@@ -43,6 +44,16 @@ pub enum Mechanism<'a> {
     XOAuth2 { user: &'a str, token: Secret },
     /// RFC 7628 OAUTHBEARER with a bearer token.
     OAuthBearer { user: &'a str, token: Secret },
+    /// SCRAM-SHA-1 or SCRAM-SHA-256 (RFC 5802, RFC 7677); `plus`: the `-PLUS` variant with
+    /// `tls-server-end-point` channel binding (needs TLS). The server must prove it knows the
+    /// password: a wrong or missing signature fails the login and closes the connection.
+    Scram {
+        hash: ScramHash,
+        plus: bool,
+        authzid: Option<&'a str>,
+        user: &'a str,
+        password: Secret,
+    },
 }
 
 /// `parts` joined into one secret buffer, allocated once (no stray copies to zero).
@@ -62,6 +73,7 @@ impl<'a> Mechanism<'a> {
             Mechanism::CramMd5 { .. } => "CRAM-MD5",
             Mechanism::XOAuth2 { .. } => "XOAUTH2",
             Mechanism::OAuthBearer { .. } => "OAUTHBEARER",
+            Mechanism::Scram { hash, plus, .. } => hash.mechanism(*plus),
         }
     }
 
@@ -70,7 +82,8 @@ impl<'a> Mechanism<'a> {
         match self {
             Mechanism::Plain { password, .. }
             | Mechanism::Login { password, .. }
-            | Mechanism::CramMd5 { password, .. } => password,
+            | Mechanism::CramMd5 { password, .. }
+            | Mechanism::Scram { password, .. } => password,
             Mechanism::XOAuth2 { token, .. } | Mechanism::OAuthBearer { token, .. } => token,
         }
     }
@@ -101,20 +114,57 @@ impl<'a> Mechanism<'a> {
                 let head = format!("n,a={user},\x01host={host}\x01port={port}\x01auth=Bearer ");
                 Some(joined(&[head.as_bytes(), token.expose(), b"\x01\x01"]))
             }
-            Mechanism::Login { .. } | Mechanism::CramMd5 { .. } => None,
+            Mechanism::Login { .. } | Mechanism::CramMd5 { .. } | Mechanism::Scram { .. } => None,
         }
     }
 
     /// The client side of this mechanism's exchange with a server at `host`:`port` (the
-    /// OAUTHBEARER message names them); `sasl_ir`: the server offers SASL-IR.
+    /// OAUTHBEARER message names them); `sasl_ir`: the server offers SASL-IR. SCRAM offers no
+    /// channel binding this way: see [`Mechanism::client_with_binding`].
     pub fn client(&self, host: &str, port: u16, sasl_ir: bool) -> SaslClient<'_, 'a> {
-        let first = self.first_message(host, port);
+        self.client_with_binding(host, port, sasl_ir, Binding::None)
+    }
+
+    /// As [`Mechanism::client`]; SCRAM offers `binding` (see [`Binding`]).
+    pub fn client_with_binding(
+        &self,
+        host: &str,
+        port: u16,
+        sasl_ir: bool,
+        binding: Binding,
+    ) -> SaslClient<'_, 'a> {
+        let mut scram = match self {
+            Mechanism::Scram {
+                hash,
+                authzid,
+                user,
+                password,
+                ..
+            } => Some(ScramClient::new(
+                *hash,
+                *authzid,
+                user,
+                password.clone(),
+                binding,
+            )),
+            _ => None,
+        };
+        let first = match &scram {
+            Some(c) => Some(c.first_message()),
+            None => self.first_message(host, port),
+        };
         let initial = sasl_ir && first.is_some();
+        if initial {
+            if let Some(c) = scram.as_mut() {
+                c.sent_first();
+            }
+        }
         SaslClient {
             mech: self,
             first,
             initial,
             answered: 0,
+            scram,
         }
     }
 }
@@ -130,6 +180,8 @@ pub struct SaslClient<'m, 'a> {
     initial: bool,
     /// Challenges answered with a response so far.
     answered: usize,
+    /// The SCRAM exchange, for a SCRAM mechanism.
+    scram: Option<ScramClient>,
 }
 
 impl SaslClient<'_, '_> {
@@ -141,6 +193,13 @@ impl SaslClient<'_, '_> {
     /// The response to a decoded challenge, or `None` to cancel (a challenge the mechanism
     /// does not expect: a third one for LOGIN, a second one for CRAM-MD5 or PLAIN).
     pub fn respond(&mut self, challenge: &[u8]) -> Option<Secret> {
+        if let Some(scram) = self.scram.as_mut() {
+            let r = scram.respond(challenge);
+            if r.is_some() {
+                self.answered += 1;
+            }
+            return r;
+        }
         let first_pending = !self.initial && self.answered == 0;
         let r = match self.mech {
             Mechanism::Login { user, .. } if self.answered == 0 => Some(Secret::from(*user)),
@@ -172,11 +231,22 @@ impl SaslClient<'_, '_> {
     /// Whether every credential has been sent: the first message (PLAIN, XOAUTH2,
     /// OAUTHBEARER), both answers (LOGIN), the digest (CRAM-MD5).
     pub fn complete(&self) -> bool {
+        if let Some(scram) = &self.scram {
+            return scram.verified();
+        }
         match self.mech {
             Mechanism::Login { .. } => self.answered >= 2,
             Mechanism::CramMd5 { .. } => self.answered >= 1,
             _ => self.initial || self.answered >= 1,
         }
+    }
+}
+
+impl SaslClient<'_, '_> {
+    /// Why the mechanism gave up, when it refuses to trust the server (SCRAM: a wrong
+    /// signature, a hostile first message).
+    pub fn failure(&self) -> Option<&str> {
+        self.scram.as_ref().and_then(ScramClient::failure)
     }
 }
 
@@ -381,17 +451,136 @@ impl Session {
             s.check_credentials_may_go()?;
             s.tracer.redactor.add(mechanism.secret().expose());
             let host = s.host.clone();
-            let client = RefCell::new(mechanism.client(&host, s.port, s.has_capability("SASL-IR")));
+            let binding = s.channel_binding(&mechanism)?;
+            let client = RefCell::new(mechanism.client_with_binding(
+                &host,
+                s.port,
+                s.has_capability("SASL-IR"),
+                binding,
+            ));
             let initial = client.borrow().initial_response().cloned();
             let mut step = |challenge: &[u8]| client.borrow_mut().respond(challenge);
             let complete = || client.borrow().complete();
-            s.sasl_run(
+            let r = s.sasl_run(
                 name,
                 initial.as_ref().map(Secret::expose),
                 &mut step,
                 Some(&complete),
-            )
+            );
+            if let Some(why) = client.borrow().failure() {
+                // The server could not prove it knows the password: whatever it answered,
+                // the connection is not trusted.
+                let msg = format!("AUTHENTICATE {name}: {why}; not trusted, connection closed");
+                return Err(s.fail(Error::new(ErrorKind::Abort, msg)));
+            }
+            if r.as_ref().is_ok_and(Outcome::is_ok) {
+                s.auth_mechanism = Some(name);
+            }
+            r
         })
+    }
+
+    /// Logs in with the strongest mechanism the server offers now (after TLS when TLS is
+    /// on): SCRAM-SHA-256-PLUS, SCRAM-SHA-256, SCRAM-SHA-1-PLUS, SCRAM-SHA-1, CRAM-MD5 (none
+    /// sends the password), then PLAIN, then the LOGIN command (both send it, so only over TLS
+    /// unless [`Config::allow_plaintext_password`](super::Config) says otherwise; never the
+    /// LOGIN command when the server says LOGINDISABLED). PLAIN and SCRAM use SASL-IR when
+    /// offered. [`Session::auth_mechanism`] tells which was used. With nothing usable:
+    /// [`ErrorKind::Unsupported`] naming what the server offers, and nothing is sent.
+    pub fn login_auto(&mut self, user: &str, password: &str) -> Result<Outcome> {
+        self.check_credentials_may_go()?;
+        let tls = self.is_tls();
+        let offers = |s: &Session, m: &str| s.has_capability(&format!("AUTH={m}"));
+        let secret = || Secret::from(password);
+        for (hash, plus) in [
+            (ScramHash::Sha256, true),
+            (ScramHash::Sha256, false),
+            (ScramHash::Sha1, true),
+            (ScramHash::Sha1, false),
+        ] {
+            if (!plus || tls) && offers(self, hash.mechanism(plus)) {
+                return self.login_with(Mechanism::Scram {
+                    hash,
+                    plus,
+                    authzid: None,
+                    user,
+                    password: secret(),
+                });
+            }
+        }
+        if offers(self, "CRAM-MD5") {
+            return self.login_with(Mechanism::CramMd5 {
+                user,
+                password: secret(),
+            });
+        }
+        let clear_ok = tls || self.config().allow_plaintext_password;
+        if clear_ok && offers(self, "PLAIN") {
+            return self.login_with(Mechanism::Plain {
+                authzid: None,
+                user,
+                password: secret(),
+            });
+        }
+        if clear_ok && !self.has_capability("LOGINDISABLED") {
+            return self.login(user, password);
+        }
+        let offered: Vec<&str> = self
+            .capabilities()
+            .iter()
+            .map(String::as_str)
+            .filter(|c| c.starts_with("AUTH=") || *c == "LOGINDISABLED")
+            .collect();
+        Err(Error::new(
+            ErrorKind::Unsupported,
+            if clear_ok {
+                format!(
+                    "no usable login: the server offers {} and refuses the LOGIN command",
+                    if offered.is_empty() {
+                        "no SASL mechanism".into()
+                    } else {
+                        offered.join(" ")
+                    }
+                )
+            } else {
+                format!(
+                    "refusing to send the password without TLS: the server offers no mechanism                      that keeps it secret ({}); use TLS, or allow plaintext passwords",
+                    if offered.is_empty() { "only the LOGIN command".into() } else { offered.join(" ") }
+                )
+            },
+        ))
+    }
+
+    /// The mechanism of the last successful login on this connection (`SCRAM-SHA-256`,
+    /// `PLAIN`, `LOGIN-COMMAND` for the LOGIN command...), `None` before one.
+    pub fn auth_mechanism(&self) -> Option<&'static str> {
+        self.auth_mechanism
+    }
+
+    /// The channel binding a SCRAM exchange offers on this connection: the server
+    /// certificate's hash for `-PLUS` (TLS required), `y` when TLS is up but the server
+    /// offers no `-PLUS` variant, `n` without TLS.
+    fn channel_binding(&self, mechanism: &Mechanism<'_>) -> Result<Binding> {
+        let Mechanism::Scram { hash, plus, .. } = mechanism else {
+            return Ok(Binding::None);
+        };
+        let end_point = self.stream.as_ref().and_then(|s| s.tls_server_end_point());
+        match (plus, end_point) {
+            (true, Some(h)) => Ok(Binding::EndPoint(h)),
+            (true, None) => Err(Error::new(
+                ErrorKind::Unsupported,
+                format!(
+                    "{}: channel binding needs a TLS connection",
+                    hash.mechanism(true)
+                ),
+            )),
+            (false, Some(_)) if self.has_capability(&format!("AUTH={}", hash.mechanism(true))) => {
+                // Offered but not chosen: say we could bind but did not (RFC 5802 §6).
+                Ok(Binding::None)
+            }
+            (false, Some(_)) => Ok(Binding::NotOffered),
+            (false, None) => Ok(Binding::None),
+        }
     }
 
     /// imaplib's `login_cram_md5(user, password)`.

@@ -205,6 +205,7 @@ impl Session {
             );
             let out = s.run(cmd, "LOGIN", ResultFrom::Tagged)?;
             if out.is_ok() {
+                s.auth_mechanism = Some("LOGIN-COMMAND");
                 s.state = State::Auth;
                 s.refresh_capabilities_after_auth()?;
             }

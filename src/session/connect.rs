@@ -167,6 +167,7 @@ impl Session {
         stream.pace_mut().watch(Arc::clone(&self.interrupter));
         self.stream = Some(stream);
         self.drained = false;
+        self.auth_mechanism = None;
         Ok(())
     }
 

@@ -26,6 +26,7 @@ mod extensions;
 mod idle;
 mod pipeline;
 mod raw;
+mod scram;
 mod trace;
 mod transfer;
 mod typed;
@@ -41,6 +42,7 @@ pub use compose::{Composed, MailboxQuota, Parsed};
 pub use error::{Error, ErrorKind, Result};
 pub use extensions::QuotaRoot;
 pub use pipeline::{wait_unlocked, Pulled, Ticket};
+pub use scram::ScramHash;
 pub use trace::TraceFn;
 pub use transfer::{MessageSource, ProgressFn, Way};
 
@@ -128,6 +130,9 @@ pub struct Config {
     pub min_rate: u64,
     pub limits: Limits,
     pub tls: TlsConfig,
+    /// [`Session::login_auto`] may send a password over a connection without TLS (PLAIN, the
+    /// LOGIN command) when the server offers nothing better. Off by default.
+    pub allow_plaintext_password: bool,
 }
 
 /// The default of [`Config::min_rate`]: 1 KiB/s.
@@ -142,6 +147,7 @@ impl Default for Config {
             min_rate: DEFAULT_MIN_RATE,
             limits: Limits::default(),
             tls: TlsConfig::default(),
+            allow_plaintext_password: false,
         }
     }
 }
@@ -269,6 +275,8 @@ pub struct Session {
     mailbox_encoding: MailboxEncoding,
     /// imaplib's `literal` attribute (see [`Session::set_literal`]).
     next_literal: Option<Vec<u8>>,
+    /// The mechanism of the last successful login (`LOGIN` for the command).
+    auth_mechanism: Option<&'static str>,
     /// The message of the APPEND in progress, when it comes from a source
     /// ([`Session::append_source`]).
     literal_source: Option<transfer::MessageSource>,
@@ -341,6 +349,7 @@ impl Session {
             mailbox_encoding: MailboxEncoding::default(),
             next_literal: None,
             literal_source: None,
+            auth_mechanism: None,
             progress: None,
             receiving: (0, 0),
             drained: false,

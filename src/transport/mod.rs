@@ -132,6 +132,15 @@ impl Stream {
         }
     }
 
+    /// RFC 5929 `tls-server-end-point` channel binding data: the hash of the server's
+    /// certificate. `None` without TLS.
+    pub fn tls_server_end_point(&self) -> Option<Vec<u8>> {
+        match self {
+            Stream::Tls(s) => tls::server_end_point(s.ssl()),
+            _ => None,
+        }
+    }
+
     pub fn is_tls(&self) -> bool {
         matches!(self, Stream::Tls(_))
     }

@@ -243,6 +243,23 @@ fn system_roots(b: &mut SslContextBuilder) -> Result<(), TransportError> {
     }
 }
 
+/// RFC 5929 §4.1: the server certificate hashed with its signature's hash function, or
+/// SHA-256 when that is MD5 or SHA-1 (or unknown to OpenSSL).
+pub(super) fn server_end_point(ssl: &openssl::ssl::SslRef) -> Option<Vec<u8>> {
+    use openssl::hash::MessageDigest;
+    use openssl::nid::Nid;
+    let cert = ssl.peer_certificate()?;
+    let md = cert
+        .signature_algorithm()
+        .object()
+        .nid()
+        .signature_algorithms()
+        .and_then(|a| MessageDigest::from_nid(a.digest))
+        .filter(|md| md.type_() != Nid::MD5 && md.type_() != Nid::SHA1)
+        .unwrap_or(MessageDigest::sha256());
+    cert.digest(md).ok().map(|d| d.to_vec())
+}
+
 /// Whether `dir` holds certificates under OpenSSL's hashed names (`9d66eef0.0`).
 fn is_hashed_dir(dir: &Path) -> bool {
     let Ok(entries) = std::fs::read_dir(dir) else {

@@ -54,6 +54,10 @@ pub enum Step {
     /// Run the server side of a TLS handshake; later steps go over TLS. If the client rejects
     /// it, the script stops and the transcript says why.
     StartTls,
+    /// Read one line and write what the function makes of it (`{tag}` substituted; an `Err`
+    /// breaks the script): an answer that depends on what the client sent, such as a SASL
+    /// challenge built on the client's nonce. A command line's tag is remembered.
+    Reply(fn(&[u8]) -> Result<Vec<u8>, String>),
 }
 
 pub fn send(bytes: impl AsRef<[u8]>) -> Step {
@@ -296,6 +300,18 @@ impl Server {
             Step::Expect(want) => self.expect(want, false),
             Step::ExpectPrefix(want) => self.expect(want, true),
             Step::AnyLine => self.line().map(drop),
+            Step::Reply(f) => {
+                let line = self.line()?;
+                let mut words = line.splitn(2, |&b| b == b' ');
+                if let (Some(tag), Some(_)) = (words.next(), words.next()) {
+                    if !tag.is_empty() && tag.iter().all(u8::is_ascii_alphanumeric) {
+                        self.tags.push(tag.to_vec());
+                    }
+                }
+                let out = f(&line)?;
+                let out = substitute(&out, &self.tags);
+                self.write(&out).map_err(|e| format!("write failed: {e}"))
+            }
             Step::ExpectLine(want) => match self.line()? {
                 l if l == want.as_bytes() => Ok(()),
                 l => Err(format!(

@@ -3,7 +3,10 @@
 # prefix (the install must be relocatable) and uses it as a C programmer would:
 #   1. the files: libimap.so.X.Y.Z (SONAME libimap.so.X) and its links, libimap.a, imap.h,
 #      imapConfig.cmake + imapConfigVersion.cmake, imap.pc, the tools bin/imap_shell and
-#      bin/save_message (their --help runs from the moved prefix);
+#      bin/save_message (their --help runs from the moved prefix, and they work there: a
+#      message saved, then appended again by imap_shell's append command), and the API
+#      documentation share/doc/imap/html when BUILD_DIR has built it (ctest runs the `docs`
+#      test first);
 #   2. consumer/ with find_package(imap CONFIG REQUIRED) and imap::imap, and imap::imap_static
 #      (libimap.a with the system libraries it needs, no shell substitution);
 #   3. consumer/main.c with `pkg-config --cflags --libs imap` and plain cc;
@@ -42,8 +45,33 @@ done
 readelf -d "$lib/libimap.so.$version" | grep -q "SONAME.*\[libimap.so.$major\]" || fail "SONAME"
 ls -l "$lib" | sed 1d
 for tool in imap_shell save_message; do
-  "$prefix/bin/$tool" --help | grep -q "^usage: $tool" || fail "$prefix/bin/$tool --help"
+  "$prefix/bin/$tool" --help >"$tmp/help" || fail "$prefix/bin/$tool --help"
+  grep -q "^usage: $tool" "$tmp/help" || fail "$prefix/bin/$tool --help: no usage line"
+  grep -q -- "--progress" "$tmp/help" || fail "$prefix/bin/$tool --help: no --progress"
 done
+"$prefix/bin/imap_shell" --help | grep -q "^  append MAILBOX FILE" ||
+  fail "imap_shell --help does not list the append command"
+
+step "the installed tools against the test Dovecot"
+"$prefix/bin/save_message" "$DOVECOT_HOST" "$DOVECOT_IMAP_PORT" user1 pass1 INBOX 1 \
+  "$tmp/saved.eml"
+box="package-tools-$$"
+printf 'login user1 pass1\ncreate %s\nappend %s %s\ndelete %s\nquit\n' "$box" "$box" \
+  "$tmp/saved.eml" "$box" |
+  "$prefix/bin/imap_shell" --debug 1 "$DOVECOT_HOST" "$DOVECOT_IMAP_PORT" >"$tmp/shell.out" 2>&1 ||
+  { cat "$tmp/shell.out"; fail "installed imap_shell"; }
+grep "^appended " "$tmp/shell.out" || { cat "$tmp/shell.out"; fail "imap_shell append"; }
+
+docs=$prefix/share/doc/imap/html
+if [ -f "$build/docs/html/index.html" ]; then
+  step "the API documentation, installed"
+  [ -f "$docs/index.html" ] && [ -f "$docs/imap_8h.html" ] || fail "docs not installed in $docs"
+  grep -q 'Ownership: who frees what' "$docs/index.html" || fail "main page without ownership"
+  grep -q 'href="imap_8h.html#' "$docs/index.html" || fail "main page without links"
+  src=$(cd "$here/../.." && pwd)
+  ! grep -rlq -e "$build" -e "$src" "$docs" || fail "the installed docs name a build or source path"
+  echo "$docs: $(find "$docs" -type f | wc -l) files"
+fi
 
 step "CMake: find_package(imap CONFIG REQUIRED), imap::imap and imap::imap_static"
 cmake -S "$here/consumer" -B "$tmp/cmake" -DCMAKE_PREFIX_PATH="$prefix" | grep 'found imap'

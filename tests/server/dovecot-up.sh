@@ -133,7 +133,7 @@ ssl_cert = <$ROOT/ssl/cert.pem
 ssl_key = <$ROOT/ssl/key.pem
 # 2.3 name; Dovecot 2.4 calls it auth_allow_cleartext = yes
 disable_plaintext_auth = no
-auth_mechanisms = plain login cram-md5
+auth_mechanisms = plain login cram-md5 scram-sha-1 scram-sha-256
 # Tests log in with wrong passwords on purpose; do not slow every later login down.
 auth_failure_delay = 0
 auth_master_user_separator = *

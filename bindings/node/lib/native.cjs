@@ -8,14 +8,56 @@ const koffi = require('koffi');
 const G = require('./generated.cjs');
 
 /**
- * Where libimap.so is looked for: $LIBIMAP_PATH, else the repository's
- * ../../target/release/libimap.so, else the system name libimap.so.<major> (the loader's path).
+ * The platform directory of prebuilt libraries, in napi-rs's naming: linux-x64-gnu,
+ * linux-arm64-musl, darwin-arm64, win32-x64-msvc...
+ */
+function platformDir() {
+  const { platform, arch } = process;
+  if (platform === 'linux') {
+    let glibc = false;
+    try {
+      glibc = !!process.report.getReport().header.glibcVersionRuntime;
+    } catch {
+      glibc = false;
+    }
+    return `${platform}-${arch}-${glibc ? 'gnu' : 'musl'}`;
+  }
+  return platform === 'win32' ? `${platform}-${arch}-msvc` : `${platform}-${arch}`;
+}
+
+/** The file name of the library under its major version (the SONAME on ELF systems). */
+function libraryFile(major) {
+  if (process.platform === 'darwin') return `libimap.${major}.dylib`;
+  if (process.platform === 'win32') return 'imap.dll';
+  return `libimap.so.${major}`;
+}
+
+/**
+ * Where libimap is looked for, first found wins:
+ * 1. the copy inside this package, prebuilds/<platform>/<libimap.so.N> (put there by
+ *    scripts/prebuild.mjs when the package is packed);
+ * 2. the per-platform optional package @libimap/<platform> (its lib/<libimap.so.N>), the layout
+ *    napi-rs and esbuild use, for platforms whose library is published separately;
+ * 3. $LIBIMAP_PATH;
+ * 4. in a repository checkout, ../../target/release/libimap.so;
+ * 5. the system's libimap.so.N (the dynamic loader's search path).
+ * Returns [path, where].
  */
 function findLibrary() {
-  if (process.env.LIBIMAP_PATH) return process.env.LIBIMAP_PATH;
+  const file = libraryFile(G.defines.IMAP_VERSION_MAJOR);
+  const dir = platformDir();
+  const bundled = path.join(__dirname, '..', 'prebuilds', dir, file);
+  if (fs.existsSync(bundled)) return [bundled, 'package'];
+  try {
+    const sub = path.join(path.dirname(require.resolve(`@libimap/${dir}/package.json`)), 'lib', file);
+    if (fs.existsSync(sub)) return [sub, 'platform-package'];
+  } catch {
+    // no optional package for this platform
+  }
+  if (process.env.LIBIMAP_PATH) return [process.env.LIBIMAP_PATH, 'env'];
   const inRepo = path.resolve(__dirname, '..', '..', '..', 'target', 'release', 'libimap.so');
-  if (fs.existsSync(inRepo)) return inRepo;
-  return `libimap.so.${G.defines.IMAP_VERSION_MAJOR}`;
+  if (fs.existsSync(inRepo)) return [inRepo, 'repository'];
+  return [file, 'system'];
 }
 
 // koffi runs an async call on a stack of its own (128 KiB by default): too little for Rust +
@@ -27,14 +69,15 @@ try {
   process.emitWarning(`libimap: could not raise koffi's async stack size (${e.message})`, 'LibimapWarning');
 }
 
-const libraryPath = findLibrary();
+const [libraryPath, librarySource] = findLibrary();
 let lib;
 try {
   lib = koffi.load(libraryPath);
 } catch (e) {
   const err = new Error(
-    `libimap: cannot load ${libraryPath} (${e.message}). Build it with \`cargo build --release\` ` +
-      'at the repository root, or set LIBIMAP_PATH to the path of libimap.so.',
+    `libimap: cannot load ${libraryPath} (${e.message}). This package carries the library for ` +
+      `linux-x64 glibc only; on ${platformDir()} install libimap (its libimap.so.${G.defines.IMAP_VERSION_MAJOR}), ` +
+      'or set LIBIMAP_PATH to its path, or build it with `cargo build --release` in a checkout.',
   );
   err.code = 'ERR_LIBIMAP_LOAD';
   err.cause = e;
@@ -85,6 +128,26 @@ try {
 } catch {
   memcpy = (dst, src, n) => new Uint8Array(dst.buffer, dst.byteOffset, n).set(new Uint8Array(koffi.view(src, n)));
 }
+// libc's pipe2 and close (found through libimap's own dependencies), for APPEND from a
+// stream: the stream is written into a pipe whose read end imap_append_fd reads on a worker.
+let pipe2 = null;
+let closeC = null;
+try {
+  pipe2 = lib.func('int pipe2(_Out_ int *fds, int flags)');
+  closeC = lib.func('int close(int fd)');
+} catch {
+  pipe2 = null;
+}
+const O_CLOEXEC = 0o2000000;
+/** A new pipe as [readFd, writeFd], close-on-exec. */
+function pipe() {
+  if (pipe2 === null) throw new Error('libimap: no pipe2() in this C library: appendStream needs Linux');
+  const fds = new Int32Array(2);
+  if (pipe2(fds, O_CLOEXEC) !== 0) throw new Error('libimap: pipe2() failed');
+  return [fds[0], fds[1]];
+}
+/** close(fd) of a descriptor this module made. */
+const closeFd = (fd) => closeC(fd);
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 /** An address (BigInt or Number) as a Number when exact, else the BigInt. */
 const addr = (p) => (typeof p === 'bigint' ? (p <= MAX_SAFE ? Number(p) : p) : p);
@@ -257,6 +320,9 @@ module.exports = {
   array,
   isNull,
   libraryPath,
+  librarySource,
+  pipe,
+  closeFd,
   addr,
   at,
   pointersAt,

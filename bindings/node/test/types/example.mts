@@ -176,3 +176,34 @@ export async function streamed(c: Client, out: NodeJS.WritableStream): Promise<n
   }
   return received;
 }
+
+// Streams both ways, progress, TLS options, IDLE events (issue 14).
+export async function streamsAndEvents(source: import('node:stream').Readable, size: number): Promise<number> {
+  const c = await Client.connect({
+    host: '192.0.2.1',
+    servername: 'imap.example.org',
+    minVersion: 'TLSv1.3',
+    caDir: '/etc/ssl/certs',
+    systemCa: false,
+    autoIdle: { delay: 100 },
+    onProgress: ({ direction, done, total }: libimap.Progress) => void `${direction} ${Math.round((100 * done) / total)}%`,
+  });
+  const appended: ImapResponse = await c.appendStream('Archive', source, { size, flags: ['\\Seen'], date: null });
+  await c.appendStream(null, [Buffer.from('Subject: x\r\n\r\n')], { size: 15 });
+  await c.select('Archive');
+  const box: libimap.MailboxInfo = await c.mailbox();
+  const exists: number = box.exists; // a number after SELECT, never null
+  const body: libimap.BodyStream = c.fetchBody(exists, { chunkSize: 1 << 16 });
+  body.on('progress', ({ done, total }) => void (total === null ? done : done / total));
+  let got = 0;
+  for await (const chunk of body) got += (chunk as Buffer).length;
+  c.on('exists', ({ count, prevCount }) => void (count - (prevCount ?? 0)));
+  c.on('expunge', ({ seq }) => void seq.toFixed());
+  c.on('flags', ({ seq, uid, flags }) => void [seq, uid ?? 0, flags.join(' ')]);
+  c.on('update', (u: ImapResponse) => void u.type);
+  const idling: boolean = c.idling;
+  const where: 'package' | 'platform-package' | 'env' | 'repository' | 'system' = libimap.librarySource;
+  void [appended.code, idling, where];
+  await c.close();
+  return got;
+}
