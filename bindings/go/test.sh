@@ -16,6 +16,9 @@ command -v go >/dev/null || { echo "go binding: go is not installed" >&2; exit 1
 # development mode (-tags imap_intree: include/ and target/release, no installed libimap);
 # the package test at the end builds the default way, against an installed libimap.
 export GOPROXY=off GOTOOLCHAIN=local CGO_ENABLED=1 GOFLAGS=-tags=imap_intree
+# go's build cache does not notice a change of a header outside the package directory
+# (include/imap.h): its hash in CGO_CFLAGS, which is part of the cache key, makes it.
+export CGO_CFLAGS="${CGO_CFLAGS:--O2 -g} -DLIBIMAP_HEADER_SHA256=$(sha256sum "$ROOT/include/imap.h" | cut -c1-16)"
 
 step "cargo build --release"
 if [ -n "${CARGO_TARGET_DIR:-}" ] && [ "$CARGO_TARGET_DIR" != "$ROOT/target" ]; then
