@@ -117,8 +117,8 @@ if wants go; then
   elif ! command -v go >/dev/null; then
     note "go: the go toolchain is not installed: skipped"
   elif (cd "$ROOT/bindings/go" && GOPROXY=off GOTOOLCHAIN=local CGO_ENABLED=1 \
-          go build -o "$WORK/wbench" ./cmd/wbench) 2> "$WORK/go-build.err"; then
-    CMD[go]="$WORK/wbench"   # links target/release through the binding's rpath
+          GOFLAGS=-tags=imap_intree go build -o "$WORK/wbench" ./cmd/wbench) 2> "$WORK/go-build.err"; then
+    CMD[go]="$WORK/wbench"   # -tags imap_intree: links target/release through the binding's rpath
   else
     cat "$WORK/go-build.err" >&2
     note "go: bindings/go/cmd/wbench does not build: skipped"

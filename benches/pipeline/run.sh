@@ -54,7 +54,7 @@ cc -O2 -std=c99 -I"$ROOT/include" "$HERE/pipeline.c" -L"$WORK" -limap -Wl,-rpath
 echo "pipelining benchmark: $BENCH_N FETCHes, ${DELAY_MS} ms each way through the proxy" >&2
 "$WORK/pipeline" | tee -a "$WORK/results" >&2
 if [ -d "$ROOT/bindings/go/cmd/pipebench" ] && command -v go >/dev/null; then
-  (cd "$ROOT/bindings/go" && go run ./cmd/pipebench) | tee -a "$WORK/results" >&2 ||
+  (cd "$ROOT/bindings/go" && GOFLAGS=-tags=imap_intree go run ./cmd/pipebench) | tee -a "$WORK/results" >&2 ||
     echo "run.sh: the Go program failed" >&2
 fi
 if [ -f "$ROOT/bindings/node/bench/pipeline.mjs" ] && command -v node >/dev/null; then

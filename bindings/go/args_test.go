@@ -7,7 +7,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	imap "libimap/imap"
+	imap "github.com/libimap/libimap/bindings/go"
 )
 
 // argsMailbox logs in as user2 (tracing the command lines it sends into sent) and fills a

@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	imap "libimap/imap"
+	imap "github.com/libimap/libimap/bindings/go"
 )
 
 // unrelatedCA returns a freshly generated self-signed CA certificate (PEM) that did not sign

@@ -47,12 +47,15 @@ type Options struct {
 	// StartTLS upgrades a Dial connection with STARTTLS before Dial returns; any failure of
 	// it is an ErrTLS and no connection. Not allowed with DialTLS.
 	StartTLS bool
-	// CAFile is a PEM file of CA certificates to trust besides the system's.
-	CAFile string
-	// InsecureSkipVerify turns certificate and hostname verification off. Tests only.
+	// TLS holds the TLS options (server name, minimum version, CA file and directory, the
+	// system's CA certificates on or off, client certificate), for implicit TLS and STARTTLS
+	// alike; nil is the library's defaults.
+	TLS *TLSConfig
+	// CAFile, InsecureSkipVerify, CertFile and KeyFile are the TLSConfig fields of the same
+	// names, kept for older programs; a field set in TLS wins.
+	CAFile             string
 	InsecureSkipVerify bool
-	// CertFile and KeyFile present a client certificate (PEM, PKCS#8 key); both or neither.
-	CertFile, KeyFile string
+	CertFile, KeyFile  string
 	// ConnectTimeout and IOTimeout replace the library's defaults when positive. IOTimeout
 	// bounds each wait for bytes, reading or writing.
 	ConnectTimeout, IOTimeout time.Duration
@@ -70,6 +73,9 @@ type Options struct {
 	Debug  int
 	// MailboxEncoding says how mailbox names are sent (see SetMailboxEncoding).
 	MailboxEncoding MailboxEncoding
+	// Progress receives progress reports of every literal sent or received (see
+	// SetProgressHandler).
+	Progress ProgressFunc
 }
 
 // Client is a connection to an IMAP server. It is safe for concurrent use: calls from
@@ -81,6 +87,8 @@ type Client struct {
 	calls  int            // calls in progress
 	closed bool
 
+	gate gate // shared by every call; OpenBody's FETCH holds it alone
+
 	hooks  *hooks // what the library's callbacks reach, through hooksH
 	hooksH cgo.Handle
 	target target // what Dial, DialTLS or DialCommand connected to, for Reopen
@@ -89,11 +97,14 @@ type Client struct {
 // hooks is what the log and literal callbacks need; it holds no reference to the Client, so
 // a forgotten Client can still be finalized.
 type hooks struct {
-	mu      sync.Mutex
-	logger  *slog.Logger
-	literal LiteralFunc
-	litErr  error // the literal handler's error that stopped a transfer, until a call takes it
-	litPan  any   // a panic of the literal handler, re-raised by the call that returns ABORT
+	mu       sync.Mutex
+	logger   *slog.Logger
+	literal  LiteralFunc
+	litMin   uint64 // SetLiteralHandler's minSize
+	body     func() // ends the OpenBody transfer in progress (for Close), or nil
+	progress ProgressFunc
+	litErr   error // the literal handler's error that stopped a transfer, until a call takes it
+	litPan   any   // a panic of the literal handler, re-raised by the call that returns ABORT
 }
 
 // target is where a Client connects: a host, port and TLS mode, or a command.
@@ -236,17 +247,11 @@ func (c *Client) configure(o *Options) error {
 			steps = append(steps, func(h *C.imap_client) C.imap_code { return C.imap_set_limit(h, l.id, C.uint64_t(l.v)) })
 		}
 	}
-	if o.InsecureSkipVerify {
-		steps = append(steps, func(h *C.imap_client) C.imap_code { return C.imap_set_tls_verify(h, 0) })
+	tlsSteps, err := o.tlsConfig().steps(&a)
+	if err != nil {
+		return err
 	}
-	if o.CAFile != "" {
-		p := a.str(o.CAFile)
-		steps = append(steps, func(h *C.imap_client) C.imap_code { return C.imap_set_ca_file(h, p) })
-	}
-	if o.CertFile != "" || o.KeyFile != "" {
-		cert, key := a.opt(o.CertFile), a.opt(o.KeyFile)
-		steps = append(steps, func(h *C.imap_client) C.imap_code { return C.imap_set_client_cert(h, cert, key) })
-	}
+	steps = append(steps, tlsSteps...)
 	if o.MailboxEncoding != MailboxEncodingUTF7 {
 		steps = append(steps, func(h *C.imap_client) C.imap_code {
 			return C.imap_set_mailbox_encoding(h, C.int32_t(o.MailboxEncoding))
@@ -263,6 +268,11 @@ func (c *Client) configure(o *Options) error {
 	}
 	if o.Logger != nil {
 		if err := c.SetLogger(o.Logger); err != nil {
+			return err
+		}
+	}
+	if o.Progress != nil {
+		if err := c.SetProgressHandler(o.Progress); err != nil {
 			return err
 		}
 	}
@@ -297,8 +307,14 @@ type cfunc func(h *C.imap_client, out **C.imap_result) C.imap_code
 // run performs one C call with ctx mapped to imap_interrupt and converts the outcome. For
 // NO, BAD and READONLY the Result is returned with the error.
 func (c *Client) run(ctx context.Context, op string, f cfunc) (*Result, error) {
+	return c.runIn(ctx, op, f, c.exec)
+}
+
+// runIn is run with exec or execHeld.
+func (c *Client) runIn(ctx context.Context, op string, f cfunc,
+	exec func(context.Context, string, func(*C.imap_client) C.imap_code) (Code, string, error, error)) (*Result, error) {
 	var out *C.imap_result
-	code, msg, ctxErr, err := c.exec(ctx, op, func(h *C.imap_client) C.imap_code { return f(h, &out) })
+	code, msg, ctxErr, err := exec(ctx, op, func(h *C.imap_client) C.imap_code { return f(h, &out) })
 	if err != nil {
 		return nil, err
 	}
@@ -324,6 +340,21 @@ func (c *Client) run(ctx context.Context, op string, f cfunc) (*Result, error) {
 // shared with other goroutines. The library's callbacks (log, literal, SASL) run on that
 // thread during the call.
 func (c *Client) exec(ctx context.Context, op string, f func(h *C.imap_client) C.imap_code) (code Code, msg string, ctxErr, err error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, "", nil, &ctxError{op: op, err: err}
+	}
+	if err := c.gate.share(ctx); err != nil { // waits only while an OpenBody transfer runs
+		return 0, "", nil, &ctxError{op: op, err: err}
+	}
+	defer c.gate.unshare()
+	return c.execHeld(ctx, op, f)
+}
+
+// execHeld is exec for a caller that holds the gate (OpenBody's transfer).
+func (c *Client) execHeld(ctx context.Context, op string, f func(h *C.imap_client) C.imap_code) (code Code, msg string, ctxErr, err error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -403,6 +434,12 @@ func (c *Client) Close() error {
 	c.closed = true
 	if c.calls > 0 {
 		C.imap_interrupt(c.h)
+	}
+	c.hooks.mu.Lock()
+	endBody := c.hooks.body
+	c.hooks.mu.Unlock()
+	if endBody != nil { // its callback may be waiting for the reader: end it
+		endBody()
 	}
 	for c.calls > 0 {
 		c.left.Wait()

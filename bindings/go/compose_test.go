@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	imap "libimap/imap"
+	imap "github.com/libimap/libimap/bindings/go"
 )
 
 // The library's compositions against Dovecot: ESEARCH whatever the server offers, parsed

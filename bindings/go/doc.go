@@ -57,7 +57,10 @@
 //
 // # Linking
 //
-// By default the package links the library built in this repository (../../target/release,
-// header from ../../include); build with -tags imap_pkgconfig to use an installed libimap
-// found by pkg-config. See README.md.
+// The module is github.com/libimap/libimap/bindings/go (versions tagged bindings/go/vX.Y.Z).
+// It links an installed libimap through pkg-config (imap.pc, installed by cmake --install;
+// set PKG_CONFIG_PATH for a prefix pkg-config does not search, and an rpath or
+// LD_LIBRARY_PATH for one the loader does not). cgo is required. In the libimap repository,
+// -tags imap_intree links ../../target/release with the header from ../../include instead.
+// See README.md.
 package imap

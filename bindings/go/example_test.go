@@ -9,7 +9,7 @@ import (
 	"os"
 	"time"
 
-	imap "libimap/imap"
+	imap "github.com/libimap/libimap/bindings/go"
 )
 
 // The example of Python imaplib's documentation: log in, select INBOX, SEARCH ALL, FETCH

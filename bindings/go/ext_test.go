@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	imap "libimap/imap"
+	imap "github.com/libimap/libimap/bindings/go"
 )
 
 // ---- authentication ----------------------------------------------------------------------

@@ -1,3 +1,3 @@
-module libimap/imap
+module github.com/libimap/libimap/bindings/go
 
 go 1.24

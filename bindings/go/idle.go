@@ -19,6 +19,9 @@ type Idler struct {
 	c    *Client
 	mu   sync.Mutex  // held by Next while it waits; Done takes it after waking Next
 	done atomic.Bool // set by Done first, so that a woken Next stops waiting
+
+	evMu    sync.Mutex // NextEvent's
+	pending []Event    // events of the last response not yet returned by NextEvent
 }
 
 // Idle sends IDLE and waits for the server's continuation. The state becomes StateIdling:
@@ -36,7 +39,9 @@ func (c *Client) Idle(ctx context.Context) (*Idler, error) {
 }
 
 // Next waits for the next response the server sends during IDLE and returns it as soon as
-// it arrives (Type "EXISTS", "EXPUNGE", "FETCH"...; for a response code such as [ALERT]
+// it arrives, untyped (NextEvent and Events give typed events; do not mix them with Next,
+// which does not return the events NextEvent has read but not yet returned)
+// (Type "EXISTS", "EXPUNGE", "FETCH"...; for a response code such as [ALERT]
 // first the "OK" response, then the code); every response read during IDLE is returned by
 // Next, in order, and its Parse methods read it (ParseFetch for a flag change).
 //

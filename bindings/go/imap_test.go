@@ -19,7 +19,7 @@ import (
 	"testing"
 	"time"
 
-	imap "libimap/imap"
+	imap "github.com/libimap/libimap/bindings/go"
 )
 
 // srv holds the test Dovecot's KEY=VALUE lines (tests/server/test-dovecot.sh: the tests' own

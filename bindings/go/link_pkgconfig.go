@@ -1,10 +1,12 @@
-//go:build imap_pkgconfig
+//go:build !imap_intree
 
 package imap
 
-// Installed library: pkg-config finds imap.pc (set PKG_CONFIG_PATH=$PREFIX/lib/pkgconfig for a
-// non-standard prefix). imap.pc carries no rpath: outside the loader's default paths, add
-// CGO_LDFLAGS=-Wl,-rpath,$PREFIX/lib or set LD_LIBRARY_PATH at run time.
+// The default build links an installed libimap: pkg-config finds imap.pc (installed by
+// `cmake --install`; set PKG_CONFIG_PATH=$PREFIX/lib/pkgconfig for a prefix pkg-config does
+// not search). imap.pc carries no rpath: for a prefix outside the loader's default paths add
+// CGO_LDFLAGS=-Wl,-rpath,$PREFIX/lib, or set LD_LIBRARY_PATH at run time. In this
+// repository, -tags imap_intree builds against include/ and target/release instead.
 
 // #cgo pkg-config: imap
 import "C"

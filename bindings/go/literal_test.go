@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"testing"
 
-	imap "libimap/imap"
+	imap "github.com/libimap/libimap/bindings/go"
 )
 
 // examineInbox logs in as user1 and selects the INBOX read-only.

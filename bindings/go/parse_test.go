@@ -6,13 +6,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"runtime"
 	"strings"
 	"sync"
 	"testing"
 
-	imap "libimap/imap"
+	imap "github.com/libimap/libimap/bindings/go"
 )
 
 // ---- parsed results --------------------------------------------------------------------------
@@ -300,6 +301,14 @@ func TestAppendBodyStructure(t *testing.T) {
 	}
 	if m.Body == nil || !m.Body.Multipart || len(m.Body.Children) != 2 || m.Body.Children[1].Disposition != nil {
 		t.Fatalf("BODY (no extension data): %+v", m.Body)
+	}
+	if sr, ok := m.SectionReader("1"); !ok {
+		t.Error("SectionReader(1): not found")
+	} else if b, err := io.ReadAll(sr); err != nil || string(b) != "See the attachment." {
+		t.Errorf("SectionReader(1) reads %q, %v", b, err)
+	}
+	if sr, ok := m.SectionReader("9.MIME"); ok || sr.Len() != 0 {
+		t.Errorf("SectionReader(9.MIME): ok %v, %d bytes", ok, sr.Len())
 	}
 	if got := string(m.Section("1")); got != "See the attachment." {
 		t.Fatalf("BODY[1] = %q", got)

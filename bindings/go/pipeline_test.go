@@ -19,7 +19,7 @@ import (
 	"testing"
 	"time"
 
-	imap "libimap/imap"
+	imap "github.com/libimap/libimap/bindings/go"
 )
 
 // pipeMailbox creates a mailbox of user2 holding n messages with subjects "pipe 1".."pipe n"

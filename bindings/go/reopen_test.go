@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	imap "libimap/imap"
+	imap "github.com/libimap/libimap/bindings/go"
 )
 
 // checkFresh: the Client is newly connected to the test Dovecot, with nothing left of an

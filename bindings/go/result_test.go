@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	imap "libimap/imap"
+	imap "github.com/libimap/libimap/bindings/go"
 )
 
 // LiteralReader gives the bytes Literals copies, through every method, and nil for what is

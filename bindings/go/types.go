@@ -1,6 +1,9 @@
+//go:build cgo
+
 package imap
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 )
@@ -129,6 +132,21 @@ func (m *Message) Section(spec string) []byte {
 		}
 	}
 	return nil
+}
+
+// SectionReader returns the data of the section Section(spec) finds as an io.Reader (also
+// io.ReaderAt, io.Seeker, io.WriterTo), reading the Message's bytes without a copy; ok is
+// false (and the reader empty) when the message has no such section. For a body too big to
+// hold, see Client.OpenBody, which streams it.
+func (m *Message) SectionReader(spec string) (r *bytes.Reader, ok bool) {
+	if strings.IndexByte(spec, 0) < 0 {
+		for i := range m.Sections {
+			if asciiEqualFold(m.Sections[i].answersTo(), spec) {
+				return bytes.NewReader(m.Sections[i].Data), true
+			}
+		}
+	}
+	return bytes.NewReader(nil), false
 }
 
 // answersTo is the spec a section answers to in Message.Section.

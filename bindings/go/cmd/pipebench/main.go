@@ -17,7 +17,7 @@ import (
 	"sync"
 	"time"
 
-	imap "libimap/imap"
+	imap "github.com/libimap/libimap/bindings/go"
 )
 
 func main() {

@@ -45,7 +45,7 @@ import (
 	"syscall"
 	"time"
 
-	imap "libimap/imap"
+	imap "github.com/libimap/libimap/bindings/go"
 )
 
 func fail(format string, a ...any) {
