@@ -49,10 +49,10 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build build -j2
 (cd build && ctest --output-on-failure -j2)
 
-step "Go binding (go vet, go test -race)"
+step "Go binding (go vet, go test -race, the module installed by path outside the repository)"
 bash bindings/go/test.sh
 
-step "Node binding (tsc, node --test; also through ffi-napi)"
+step "Node binding (tsc, node --test, also through ffi-napi; the packed tarball installed outside the repository)"
 FFI_NAPI=1 bash bindings/node/test.sh
 
 step "the temporary directory's mode is unchanged"
