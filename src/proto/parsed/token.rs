@@ -163,6 +163,43 @@ pub fn parse_modseq(d: &[u8]) -> Option<u64> {
     parse_number64(d).filter(|&n| n != 0)
 }
 
+/// `n` as IMAP's `number` (0..4294967295).
+fn as_u32(n: u64) -> Result<u32, ParseError> {
+    u32::try_from(n).map_err(|_| {
+        ParseError::new(
+            ErrorKind::Number,
+            format!("number {n} does not fit 32 bits"),
+        )
+    })
+}
+
+/// `n` as IMAP's `nz-number` (1..4294967295).
+fn as_nz32(n: u64) -> Result<u32, ParseError> {
+    match as_u32(n)? {
+        0 => err(ErrorKind::Number, "0 where a non-zero number belongs"),
+        n => Ok(n),
+    }
+}
+
+/// `n` as IMAP's `number64` (0..2^63-1).
+fn as_number64(n: u64) -> Result<u64, ParseError> {
+    if n > MAX_NUMBER64 {
+        return err(
+            ErrorKind::Number,
+            format!("number {n} does not fit 63 bits"),
+        );
+    }
+    Ok(n)
+}
+
+/// `n` as RFC 7162's `mod-sequence-value` (1..2^63-1).
+fn as_modseq(n: u64) -> Result<u64, ParseError> {
+    match as_number64(n)? {
+        0 => err(ErrorKind::Number, "mod-sequence 0 where 1 or more belongs"),
+        n => Ok(n),
+    }
+}
+
 impl<'a> Tokenizer<'a> {
     /// Over one response's items (several responses also work: they read as one stream).
     pub fn new(items: &'a [Item]) -> Self {
@@ -656,40 +693,22 @@ impl<'a> Value<'a> {
 
     /// IMAP's `number`: 0..4294967295.
     pub fn u32(&self) -> Result<u32, ParseError> {
-        let n = self.u64()?;
-        u32::try_from(n).map_err(|_| {
-            ParseError::new(
-                ErrorKind::Number,
-                format!("number {n} does not fit 32 bits"),
-            )
-        })
+        as_u32(self.u64()?)
     }
 
     /// IMAP's `nz-number` (message numbers, UIDs, UIDVALIDITY): 1..4294967295.
     pub fn nz32(&self) -> Result<u32, ParseError> {
-        match self.u32()? {
-            0 => err(ErrorKind::Number, "0 where a non-zero number belongs"),
-            n => Ok(n),
-        }
+        as_nz32(self.u64()?)
     }
 
     /// IMAP's `number64` (and RFC 7162's `mod-sequence-valzer`): 0..2^63-1.
     pub fn number64(&self) -> Result<u64, ParseError> {
-        match self.u64()? {
-            n if n > MAX_NUMBER64 => err(
-                ErrorKind::Number,
-                format!("number {n} does not fit 63 bits"),
-            ),
-            n => Ok(n),
-        }
+        as_number64(self.u64()?)
     }
 
     /// RFC 7162's `mod-sequence-value`: 1..2^63-1.
     pub fn modseq(&self) -> Result<u64, ParseError> {
-        match self.number64()? {
-            0 => err(ErrorKind::Number, "mod-sequence 0 where 1 or more belongs"),
-            n => Ok(n),
-        }
+        as_modseq(self.u64()?)
     }
 
     /// A list; NIL counts as the empty list (servers send it where a list belongs).
@@ -987,40 +1006,22 @@ impl<'f, 'a> V<'f, 'a> {
 
     /// IMAP's `number`: 0..4294967295.
     pub fn u32(&self) -> Result<u32, ParseError> {
-        let n = self.u64()?;
-        u32::try_from(n).map_err(|_| {
-            ParseError::new(
-                ErrorKind::Number,
-                format!("number {n} does not fit 32 bits"),
-            )
-        })
+        as_u32(self.u64()?)
     }
 
-    /// IMAP's `nz-number`: 1..4294967295.
+    /// IMAP's `nz-number` (message numbers, UIDs, UIDVALIDITY): 1..4294967295.
     pub fn nz32(&self) -> Result<u32, ParseError> {
-        match self.u32()? {
-            0 => err(ErrorKind::Number, "0 where a non-zero number belongs"),
-            n => Ok(n),
-        }
+        as_nz32(self.u64()?)
     }
 
-    /// IMAP's `number64`: 0..2^63-1.
+    /// IMAP's `number64` (and RFC 7162's `mod-sequence-valzer`): 0..2^63-1.
     pub fn number64(&self) -> Result<u64, ParseError> {
-        match self.u64()? {
-            n if n > MAX_NUMBER64 => err(
-                ErrorKind::Number,
-                format!("number {n} does not fit 63 bits"),
-            ),
-            n => Ok(n),
-        }
+        as_number64(self.u64()?)
     }
 
     /// RFC 7162's `mod-sequence-value`: 1..2^63-1.
     pub fn modseq(&self) -> Result<u64, ParseError> {
-        match self.number64()? {
-            0 => err(ErrorKind::Number, "mod-sequence 0 where 1 or more belongs"),
-            n => Ok(n),
-        }
+        as_modseq(self.u64()?)
     }
 
     /// The children of a list, or `None` for anything else.
