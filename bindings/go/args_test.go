@@ -120,9 +120,16 @@ func TestFlagListsAreCheckedAndNothingIsSentForABadOne(t *testing.T) {
 	}
 }
 
+// A UTF-8 password goes as a literal with the LOGIN command (a near miss is refused, so
+// the bytes count) and through SCRAM with Login.
 func TestLoginWithAUTF8Password(t *testing.T) {
 	c := dial(t, nil)
-	_, err := c.Login(ctxT(t), "utf8user", "pässwörd-Grüsse")
+	_, err := c.LoginCommand(ctxT(t), "utf8user", "pässwörd-Grüsse")
 	wantCode(t, err, imap.ErrNo, imap.CodeNo)
-	must(t, "login")(c.Login(ctxT(t), "utf8user", "pässwörd-Grüße"))
+	must(t, "login")(c.LoginCommand(ctxT(t), "utf8user", "pässwörd-Grüße"))
+	c = dial(t, nil)
+	must(t, "SCRAM login")(c.Login(ctxT(t), "utf8user", "pässwörd-Grüße"))
+	if m := c.AuthMechanism(); m != "SCRAM-SHA-256" {
+		t.Fatalf("mechanism %q", m)
+	}
 }

@@ -100,8 +100,24 @@ func (c *Client) LoginPlain(ctx context.Context, authzid, user, password string)
 	})
 }
 
+// LoginSCRAM sends AUTHENTICATE with SCRAM (RFC 5802, RFC 7677): mechanism is
+// "SCRAM-SHA-256", "SCRAM-SHA-1", or either with "-PLUS" (channel binding to the TLS server
+// certificate, tls-server-end-point: TLS required). The password never goes to the server,
+// and the server must prove it knows it: a wrong or missing server signature, a server nonce
+// that does not extend the client's, or an iteration count above 1,000,000 gives ErrAbort
+// and closes the connection. authzid, unless "", is the identity to act as. Requires
+// AUTH=<mechanism> (else ErrUnsupported and nothing is sent); another mechanism name is
+// ErrInvalidArgument. A wrong password gives ErrNo.
+func (c *Client) LoginSCRAM(ctx context.Context, mechanism, authzid, user, password string) (*Result, error) {
+	var a args
+	m, z, u, p := a.str(mechanism), a.opt(authzid), a.str(user), a.str(password)
+	return c.cmd(ctx, "AUTHENTICATE", &a, func(h *C.imap_client, out **C.imap_result) C.imap_code {
+		return C.imap_login_scram(h, m, z, u, p, out)
+	})
+}
+
 // LoginSASLLogin sends AUTHENTICATE LOGIN: the user name, then the password, each answering
-// a challenge. (This is the SASL mechanism LOGIN; Login is IMAP's LOGIN command.) Requires
+// a challenge. (This is the SASL mechanism LOGIN; LoginCommand is IMAP's LOGIN command.) Requires
 // AUTH=LOGIN, else ErrUnsupported and nothing is sent.
 func (c *Client) LoginSASLLogin(ctx context.Context, user, password string) (*Result, error) {
 	var a args
@@ -142,4 +158,15 @@ func (c *Client) LoginOAuthBearer(ctx context.Context, user, token string) (*Res
 	return c.cmd(ctx, "AUTHENTICATE", &a, func(h *C.imap_client, out **C.imap_result) C.imap_code {
 		return C.imap_login_oauthbearer(h, u, t, out)
 	})
+}
+
+// AuthMechanism returns the mechanism of the last successful login on this connection:
+// "SCRAM-SHA-256", "SCRAM-SHA-256-PLUS", "SCRAM-SHA-1", "SCRAM-SHA-1-PLUS", "CRAM-MD5",
+// "PLAIN", "LOGIN" (the SASL mechanism), "XOAUTH2", "OAUTHBEARER", or "LOGIN-COMMAND" for
+// the LOGIN command; "" before a login, after Authenticate with a mechanism of the caller's,
+// and after Close.
+func (c *Client) AuthMechanism() string {
+	var m string
+	c.accessor(func(h *C.imap_client) { m = goString(C.imap_client_auth_mechanism(h)) })
+	return m
 }

@@ -196,7 +196,7 @@ func TestOpenBodyFakeServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	must(t, "LOGIN")(c.Login(ctx, "u", "p"))
+	must(t, "LOGIN")(c.LoginCommand(ctx, "u", "p"))
 	must(t, "EXAMINE")(c.Select(ctx, "INBOX", true))
 	for _, want := range []string{"hello quoted", "mine"} {
 		b, err := c.OpenBody(ctx, 5, "")

@@ -76,6 +76,12 @@ type Options struct {
 	// Progress receives progress reports of every literal sent or received (see
 	// SetProgressHandler).
 	Progress ProgressFunc
+	// AllowPlaintextPassword lets Login send the password itself (AUTHENTICATE PLAIN, the
+	// LOGIN command) over a connection without TLS when the server offers no mechanism that
+	// keeps it secret (imap_set_plaintext_password). The default, false, refuses: Login then
+	// fails with ErrUnsupported and sends nothing. LoginCommand and LoginPlain always do what
+	// they are asked.
+	AllowPlaintextPassword bool
 }
 
 // Client is a connection to an IMAP server. It is safe for concurrent use: calls from
@@ -256,6 +262,9 @@ func (c *Client) configure(o *Options) error {
 		steps = append(steps, func(h *C.imap_client) C.imap_code {
 			return C.imap_set_mailbox_encoding(h, C.int32_t(o.MailboxEncoding))
 		})
+	}
+	if o.AllowPlaintextPassword {
+		steps = append(steps, func(h *C.imap_client) C.imap_code { return C.imap_set_plaintext_password(h, 1) })
 	}
 	if a.err != nil {
 		a.err.Op = "CONFIGURE"

@@ -26,9 +26,30 @@ func (c *Client) Noop(ctx context.Context) (*Result, error) {
 	})
 }
 
-// Login sends LOGIN. The password is quoted, or a literal when it is not 7-bit, and never
-// logged or put in an error. A wrong password gives ErrNo. Success moves to StateAuth.
+// Login logs in with the strongest mechanism the server offers (after TLS when TLS is on):
+// SCRAM-SHA-256-PLUS, SCRAM-SHA-256, SCRAM-SHA-1-PLUS, SCRAM-SHA-1, CRAM-MD5, then AUTHENTICATE
+// PLAIN, then the LOGIN command, using SASL-IR when offered; AuthMechanism tells which was
+// used. The last two send the password itself: only over TLS, unless
+// Options.AllowPlaintextPassword allows them on a plain connection. Nothing usable gives
+// ErrUnsupported (the message names what the server offers) and nothing is sent. A wrong
+// password gives ErrNo; a server that cannot prove it knows the password (SCRAM) gives
+// ErrAbort and closes the connection. Success moves to StateAuth and refreshes the
+// capabilities. LoginCommand is imaplib's login, the LOGIN command whatever the server offers.
 func (c *Client) Login(ctx context.Context, user, password string) (*Result, error) {
+	var a args
+	p0 := a.str(user)
+	p1 := a.str(password)
+	return c.cmd(ctx, "LOGIN", &a, func(h *C.imap_client, out **C.imap_result) C.imap_code {
+		return C.imap_login_auto(h, p0, p1, out)
+	})
+}
+
+// LoginCommand sends the LOGIN command (imaplib's login), whatever mechanisms the server
+// offers and even without TLS. The password is quoted, or a literal when it is not 7-bit, and
+// never logged or put in an error. A wrong password gives ErrNo. Success moves to StateAuth;
+// AuthMechanism then says "LOGIN-COMMAND". Login chooses a mechanism that keeps the password
+// secret when the server offers one.
+func (c *Client) LoginCommand(ctx context.Context, user, password string) (*Result, error) {
 	var a args
 	p0 := a.str(user)
 	p1 := a.str(password)

@@ -10,6 +10,11 @@
 //	if _, err := c.Login(ctx, "user", "secret"); err != nil { ... }
 //	r, err := c.Select(ctx, "INBOX", true)
 //
+// Login uses the strongest mechanism the server offers (SCRAM-SHA-256 first; AuthMechanism
+// tells which), never sending the password itself without TLS unless
+// Options.AllowPlaintextPassword allows it; LoginCommand is imaplib's login (the LOGIN
+// command), LoginSCRAM, LoginPlain... ask for one mechanism.
+//
 // # Errors
 //
 // Command methods return the Result alone on a tagged OK; the Result and an *Error for NO,

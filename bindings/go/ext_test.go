@@ -289,7 +289,7 @@ func TestUnsupportedIdleEnable(t *testing.T) {
 	defer c.Close()
 	_, err = c.LoginPlain(ctxT(t), "", "u", "p")
 	wantCode(t, err, imap.ErrUnsupported, imap.CodeUnsupported)
-	must(t, "LOGIN")(c.Login(ctxT(t), "u", "p"))
+	must(t, "LOGIN")(c.LoginCommand(ctxT(t), "u", "p"))
 	_, err = c.Idle(ctxT(t))
 	wantCode(t, err, imap.ErrUnsupported, imap.CodeUnsupported)
 	_, err = c.Enable(ctxT(t), "CONDSTORE")

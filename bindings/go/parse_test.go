@@ -589,7 +589,7 @@ func TestParseErrorFetch(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	must(t, "LOGIN")(c.Login(ctx, "u", "p"))
+	must(t, "LOGIN")(c.LoginCommand(ctx, "u", "p"))
 	must(t, "SELECT")(c.Select(ctx, "INBOX", false))
 	if info, err := c.Mailbox(); err != nil || info.Exists != 3 || info.UIDValidity != 7 || info.ReadOnly ||
 		!info.HasAccess || info.HasUIDNext || info.PermanentFlags != nil {
@@ -660,7 +660,7 @@ func TestQuirksAndNumberGrammar(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	must(t, "LOGIN")(c.Login(ctx, "u", "p"))
+	must(t, "LOGIN")(c.LoginCommand(ctx, "u", "p"))
 	must(t, "SELECT")(c.Select(ctx, "INBOX", false))
 	info, err := c.Mailbox()
 	e := wantCode(t, err, imap.ErrParse, imap.CodeParse)

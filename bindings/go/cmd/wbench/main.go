@@ -127,7 +127,7 @@ func session(ctx context.Context, mailbox string) *imap.Client {
 	if err != nil {
 		fail("connect: %v", err)
 	}
-	if _, err := c.Login(ctx, env("IMAP_USER", "user1"), env("IMAP_PASS", "pass1")); err != nil {
+	if _, err := c.LoginCommand(ctx, env("IMAP_USER", "user1"), env("IMAP_PASS", "pass1")); err != nil {
 		fail("login: %v", err)
 	}
 	if mailbox != "" {
@@ -290,7 +290,7 @@ func main() {
 				if err != nil {
 					fail("connect: %v", err)
 				}
-				if _, err := c.Login(ctx, user, pass); err != nil {
+				if _, err := c.LoginCommand(ctx, user, pass); err != nil {
 					fail("login: %v", err)
 				}
 				if _, err := c.Select(ctx, "INBOX", false); err != nil {

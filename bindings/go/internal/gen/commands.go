@@ -12,6 +12,8 @@ import (
 // array and its count a []string (...string when last), names/values/count a ...Field,
 // bytes and length a []byte, int32_t a bool.
 type command struct {
+	// goName is the method; cfn the C function without "imap_". The Error.Op of a call is
+	// cfn up to its first underscore, upper-cased ("login_auto": LOGIN).
 	goName, cfn string
 	// params renames C parameters ("oldmailbox=oldMailbox"); a trailing "?" sends "" as
 	// NULL (the library's default).
@@ -22,7 +24,8 @@ type command struct {
 var commands = []command{
 	{"Capability", "capability", "", "Capability sends CAPABILITY. Data: the CAPABILITY lines. Capabilities is not changed."},
 	{"Noop", "noop", "", "Noop sends NOOP. Untagged responses stay for Response."},
-	{"Login", "login", "", "Login sends LOGIN. The password is quoted, or a literal when it is not 7-bit, and never\nlogged or put in an error. A wrong password gives ErrNo. Success moves to StateAuth."},
+	{"Login", "login_auto", "", "Login logs in with the strongest mechanism the server offers (after TLS when TLS is on):\nSCRAM-SHA-256-PLUS, SCRAM-SHA-256, SCRAM-SHA-1-PLUS, SCRAM-SHA-1, CRAM-MD5, then AUTHENTICATE\nPLAIN, then the LOGIN command, using SASL-IR when offered; AuthMechanism tells which was\nused. The last two send the password itself: only over TLS, unless\nOptions.AllowPlaintextPassword allows them on a plain connection. Nothing usable gives\nErrUnsupported (the message names what the server offers) and nothing is sent. A wrong\npassword gives ErrNo; a server that cannot prove it knows the password (SCRAM) gives\nErrAbort and closes the connection. Success moves to StateAuth and refreshes the\ncapabilities. LoginCommand is imaplib's login, the LOGIN command whatever the server offers."},
+	{"LoginCommand", "login", "", "LoginCommand sends the LOGIN command (imaplib's login), whatever mechanisms the server\noffers and even without TLS. The password is quoted, or a literal when it is not 7-bit, and\nnever logged or put in an error. A wrong password gives ErrNo. Success moves to StateAuth;\nAuthMechanism then says \"LOGIN-COMMAND\". Login chooses a mechanism that keeps the password\nsecret when the server offers one."},
 	{"Logout", "logout", "", "Logout sends LOGOUT and closes the connection; the Result's Type is \"BYE\". Close must\nstill be called to free the Client."},
 	{"StartTLS", "starttls", "", "StartTLS sends STARTTLS on a plain connection, strictly: a refusal, a missing STARTTLS\ncapability or data injected before the handshake gives ErrTLS and closes the connection.\nOptions.StartTLS does this inside Dial."},
 	{"Select", "select", "mailbox? readonly=readonly", "Select sends SELECT mailbox, or EXAMINE if readonly (\"\" means INBOX). Data: the EXISTS\ncount. A writable select answered READ-ONLY gives ErrReadOnly (with the Result)."},
@@ -155,7 +158,8 @@ func method(b *bytes.Buffer, protos map[string]string, cmd command) error {
 	for _, p := range prep {
 		fmt.Fprintf(b, "%s\n", p)
 	}
-	fmt.Fprintf(b, "return c.cmd(ctx, %q, &a, func(h *C.imap_client, out **C.imap_result) C.imap_code {\n", strings.ToUpper(cmd.cfn))
+	op, _, _ := strings.Cut(cmd.cfn, "_")
+	fmt.Fprintf(b, "return c.cmd(ctx, %q, &a, func(h *C.imap_client, out **C.imap_result) C.imap_code {\n", strings.ToUpper(op))
 	fmt.Fprintf(b, "return C.%s(%s)\n})\n}\n\n", cfn, strings.Join(append(append([]string{"h"}, call...), "out"), ", "))
 	return nil
 }

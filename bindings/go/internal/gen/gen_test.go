@@ -58,6 +58,14 @@ func TestCommandFromPrototype(t *testing.T) {
 		!strings.Contains(err.Error(), `no Go form for parameter "double deep"`) {
 		t.Errorf("a double parameter must be refused, got %v", err)
 	}
+	// Error.Op is the C name's first word: imap_frob_auto reports FROB.
+	commands[0].cfn = "frob_auto"
+	out, err = generateCommands([]byte(strings.Replace(proto, "imap_frob(", "imap_frob_auto(", 1)))
+	if err != nil || !strings.Contains(string(out), `c.cmd(ctx, "FROB", &a,`) ||
+		!strings.Contains(string(out), "return C.imap_frob_auto(h, ") {
+		t.Errorf("imap_frob_auto: %v\n%s", err, out)
+	}
+	commands[0].cfn = "frob"
 	commands[0].params = "mailbox? criteria=x"
 	if _, err := generateCommands([]byte(proto)); err == nil || !strings.Contains(err.Error(), "renames name no parameter") {
 		t.Errorf("a rename of no parameter must be refused, got %v", err)
