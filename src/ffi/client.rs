@@ -70,9 +70,11 @@ impl LastErrors {
 #[derive(Default)]
 pub(crate) struct View {
     pub state: Option<State>,
-    pub capabilities: Vec<String>,
+    /// Shared with the previous view while unchanged: refreshing the view after every call
+    /// costs no allocation then.
+    pub capabilities: Arc<[String]>,
     pub protocol_version: Option<&'static str>,
-    pub welcome: Vec<u8>,
+    pub welcome: Arc<[u8]>,
     pub readonly: bool,
     pub tls: bool,
     pub open: bool,
@@ -83,12 +85,23 @@ pub(crate) struct View {
 }
 
 impl View {
-    fn of(s: &Session) -> View {
+    /// The session's view, sharing what has not changed since `previous`.
+    fn of(s: &Session, previous: &View) -> View {
+        let capabilities = if *previous.capabilities == *s.capabilities() {
+            Arc::clone(&previous.capabilities)
+        } else {
+            s.capabilities().into()
+        };
+        let welcome = if *previous.welcome == *s.welcome() {
+            Arc::clone(&previous.welcome)
+        } else {
+            s.welcome().into()
+        };
         View {
             state: Some(s.state()),
-            capabilities: s.capabilities().to_vec(),
+            capabilities,
             protocol_version: s.protocol_version(),
-            welcome: s.welcome().to_vec(),
+            welcome,
             readonly: s.is_readonly(),
             tls: s.is_tls(),
             open: s.is_open(),
@@ -275,8 +288,8 @@ pub(crate) fn guard(
         // it closed), unless another thread's call holds the session (its own end will
         // refresh it).
         if let Ok(s) = c.session.try_lock() {
-            let v = View::of(&s);
-            *c.view.lock().unwrap_or_else(|p| p.into_inner()) = v;
+            let mut view = c.view.lock().unwrap_or_else(|p| p.into_inner());
+            *view = View::of(&s, &view);
         }
         code
     })
@@ -1027,7 +1040,7 @@ pub unsafe extern "C" fn imap_client_protocol_version(client: *mut ImapClient) -
 #[no_mangle]
 pub unsafe extern "C" fn imap_client_welcome(client: *mut ImapClient) -> *mut c_char {
     owned_string(client, |v| {
-        (!v.welcome.is_empty()).then(|| v.welcome.clone())
+        (!v.welcome.is_empty()).then(|| v.welcome.to_vec())
     })
 }
 
