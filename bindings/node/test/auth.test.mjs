@@ -165,6 +165,81 @@ test('login without TLS to a server offering only password mechanisms: refused u
   assert.throws(() => new Client({ allowPlaintextPassword: 'yes' }), TypeError);
 });
 
+test('loginScram: a server that cannot prove it knows the password: ABORT, connection closed (fake server)', async () => {
+  // The fake server plays SCRAM-SHA-256 up to the end, then sends a server signature computed
+  // from another password.
+  const { pbkdf2Sync, createHmac } = await import('node:crypto');
+  const hmac = (key, text) => createHmac('sha256', key).update(text).digest();
+  const received = [];
+  const srv = await fakeServer((s) => {
+    s.write('* OK [CAPABILITY IMAP4rev1 AUTH=SCRAM-SHA-256] fake ready\r\n');
+    let buf = '';
+    let step = 0;
+    let tag = null;
+    let clientFirstBare = '';
+    let serverFirst = '';
+    s.on('data', (d) => {
+      buf += d.toString('latin1');
+      let i;
+      while ((i = buf.indexOf('\r\n')) >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 2);
+        received.push(line);
+        if (step === 0) {
+          const parts = line.split(' ');
+          tag = parts[0];
+          if (parts[1] !== 'AUTHENTICATE') {
+            s.write(`${tag} BAD unexpected\r\n`);
+            continue;
+          }
+          step = 1;
+          if (parts.length === 3) {
+            s.write('+ \r\n');
+            continue;
+          }
+          buf = `${parts[3]}\r\n${buf}`; // SASL-IR not offered, but read it anyway
+        } else if (step === 1) {
+          clientFirstBare = Buffer.from(line, 'base64').toString().replace(/^[^,]*,[^,]*,/, '');
+          const nonce = /r=([^,]+)/.exec(clientFirstBare)[1];
+          serverFirst = `r=${nonce}fake,s=${Buffer.from('salt').toString('base64')},i=4096`;
+          s.write(`+ ${Buffer.from(serverFirst).toString('base64')}\r\n`);
+          step = 2;
+        } else if (step === 2) {
+          const clientFinal = Buffer.from(line, 'base64').toString();
+          const authMessage = `${clientFirstBare},${serverFirst},${clientFinal.replace(/,p=.*$/, '')}`;
+          const salted = pbkdf2Sync('not-the-password', 'salt', 4096, 32, 'sha256');
+          const signature = hmac(hmac(salted, 'Server Key'), authMessage).toString('base64');
+          // the client's proof is not checked: this server would accept anyone
+          s.write(`+ ${Buffer.from(`v=${signature}`).toString('base64')}\r\n`);
+          step = 3;
+        } else if (step === 3) {
+          s.write(`${tag} OK logged in\r\n`);
+          step = 4;
+        }
+      }
+    });
+  });
+  try {
+    const c = await Client.connect({ host: '127.0.0.1', port: srv.port, tls: 'none' });
+    try {
+      await assert.rejects(c.loginScram('SCRAM-SHA-256', 'user1', 'pass1'), (e) => {
+        assert.ok(e instanceof ImapError);
+        assert.equal(e.kind, 'ABORT');
+        return true;
+      });
+      assert.ok(received.some((l) => /AUTHENTICATE SCRAM-SHA-256/.test(l)), received.join('\n'));
+      assert.equal(c.isOpen, false);
+      assert.notEqual(c.state, 'AUTH');
+      assert.equal(c.authMechanism, null);
+      await assert.rejects(c.noop(), (e) => e instanceof ImapError);
+    } finally {
+      await c.close();
+    }
+  } finally {
+    await srv.close();
+  }
+});
+
 test('loginPlain: AUTHENTICATE PLAIN; capabilities refreshed', () =>
   withClient(async (c) => {
     assert.ok(c.hasCapability('AUTH=PLAIN'));
