@@ -907,7 +907,8 @@ function literalCause(e, box) {
 const COMMANDS = {
   capability: ['imap_capability', [], 'capability'],
   noop: ['imap_noop', [], null, 'NOOP'],
-  login: ['imap_login', ['s:user', 's:password']],
+  login: ['imap_login_auto', ['s:user', 's:password']],
+  loginCommand: ['imap_login', ['s:user', 's:password']],
   logout: ['imap_logout', []],
   starttls: ['imap_starttls', []],
   status: ['imap_status', ['s:mailbox', 's:names'], 'status'],
@@ -980,7 +981,7 @@ class Client extends EventEmitter {
   #auto = null; // automatic IDLE (options.autoIdle): { delay, timer, loop, stop, idling }
   #exists = null; // the selected mailbox's EXISTS as the events last saw it
   #zeroCopy = true; // large literals as views of the native result (options.zeroCopy)
-  #last = { state: 'LOGOUT', capabilities: [], protocolVersion: null, welcome: null, isReadOnly: false };
+  #last = { state: 'LOGOUT', capabilities: [], protocolVersion: null, welcome: null, isReadOnly: false, authMechanism: null };
 
   /** Use `Client.connect(options)`; the constructor only creates and configures the handle. */
   constructor(options = {}) {
@@ -993,9 +994,11 @@ class Client extends EventEmitter {
       if (typeof o !== 'object') throw new TypeError('autoIdle must be a boolean or { delay }');
       this.#auto = { delay: ms(o.delay, 'autoIdle.delay', 50), timer: null, loop: null, stop: false, idling: false };
     }
-    const { ca, cert, key, insecure, timeout, connectTimeout, callTimeout, minRate, debug, trace, limits, mailboxEncoding, logger, zeroCopy, onProgress, caDir, systemCa, servername, minVersion } = options;
+    const { ca, cert, key, insecure, allowPlaintextPassword, timeout, connectTimeout, callTimeout, minRate, debug, trace, limits, mailboxEncoding, logger, zeroCopy, onProgress, caDir, systemCa, servername, minVersion } = options;
     if (onProgress !== undefined && onProgress !== null && typeof onProgress !== 'function') throw new TypeError('onProgress must be a function');
     if (zeroCopy !== undefined && zeroCopy !== null && typeof zeroCopy !== 'boolean') throw new TypeError('zeroCopy must be a boolean');
+    if (allowPlaintextPassword !== undefined && allowPlaintextPassword !== null && typeof allowPlaintextPassword !== 'boolean')
+      throw new TypeError('allowPlaintextPassword must be a boolean');
     this.#zeroCopy = zeroCopy !== false;
     if (typeof trace === 'function') throw new TypeError('libimap: pass a `logger` object ({ debug, info, warn, error }) instead of a trace function');
     if (logger !== undefined && logger !== null && logger !== false && typeof logger !== 'object') throw new TypeError('logger must be an object with debug/info/warn/error methods');
@@ -1042,6 +1045,7 @@ class Client extends EventEmitter {
       }
       if ((cert ?? null) !== null || (key ?? null) !== null) check(fn.imap_set_client_cert(h, optStr(cert, 'cert'), optStr(key, 'key')));
       if (insecure) check(fn.imap_set_tls_verify(h, 0));
+      if (allowPlaintextPassword) check(fn.imap_set_plaintext_password(h, 1));
       if (logger) {
         this.#box.log = koffi.register(logTrampoline(logger), koffi.pointer(protos.imap_log_fn));
         check(fn.imap_set_log_callback(h, this.#box.log, null));
@@ -1263,6 +1267,7 @@ class Client extends EventEmitter {
       protocolVersion: fn.imap_client_protocol_version(h),
       welcome: takeString(fn.imap_client_welcome(h)),
       isReadOnly: fn.imap_client_is_readonly(h) === 1,
+      authMechanism: fn.imap_client_auth_mechanism(h) ?? null,
     };
   }
 
@@ -1353,6 +1358,10 @@ class Client extends EventEmitter {
   get isTls() {
     return this.#h !== null && fn.imap_client_is_tls(this.#h) === 1;
   }
+  /** imap_client_auth_mechanism: the mechanism of the last login ('LOGIN-COMMAND' for LOGIN), or null. */
+  get authMechanism() {
+    return this.#h === null ? this.#last.authMechanism : (fn.imap_client_auth_mechanism(this.#h) ?? null);
+  }
   get isOpen() {
     return this.#h !== null && fn.imap_client_is_open(this.#h) === 1;
   }
@@ -1388,6 +1397,21 @@ class Client extends EventEmitter {
     return this.#task(
       () => [optStr(authzid, 'authzid'), str(user, 'user'), str(password, 'password')],
       (args) => this.#run('imap_login_plain', args),
+    );
+  }
+
+  /**
+   * AUTHENTICATE SCRAM-SHA-256 / SCRAM-SHA-1 (with '-PLUS': tls-server-end-point channel
+   * binding) as `user`, acting as `options.authzid` when given (imap_login_scram). A server
+   * that cannot prove it knows the password: ABORT, and the connection is closed.
+   */
+  loginScram(mechanism, user, password, options = {}) {
+    return this.#task(
+      () => {
+        if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
+        return [str(mechanism, 'mechanism'), optStr(options.authzid, 'authzid'), str(user, 'user'), str(password, 'password')];
+      },
+      (args) => this.#run('imap_login_scram', args),
     );
   }
 

@@ -182,6 +182,9 @@ export declare class ImapError extends Error {
 }
 
 /** Options of `Client.connect` / `new Client`. */
+/** The SCRAM mechanisms of `Client.loginScram`. */
+export type ScramMechanism = 'SCRAM-SHA-256' | 'SCRAM-SHA-256-PLUS' | 'SCRAM-SHA-1' | 'SCRAM-SHA-1-PLUS';
+
 export interface ConnectOptions {
   /**
    * imaplib's IMAP4_stream: run this command with `/bin/sh -c` and speak IMAP over its
@@ -215,6 +218,13 @@ export interface ConnectOptions {
   key?: string;
   /** Turns certificate and host name verification off. For tests only. */
   insecure?: boolean;
+  /**
+   * Whether `login()` may send the password itself (AUTHENTICATE PLAIN, the LOGIN command)
+   * over a connection without TLS when the server offers no challenge-response mechanism
+   * (imap_set_plaintext_password). Default false: such a login rejects with UNSUPPORTED and
+   * nothing is sent. `loginCommand` and `loginPlain` always do what they are asked.
+   */
+  allowPlaintextPassword?: boolean;
   /** I/O timeout: the longest wait for bytes, reading or writing, in ms (default 60000). */
   timeout?: number;
   /** Connect timeout in ms (default 30000). */
@@ -868,6 +878,12 @@ export declare class Client extends EventEmitter {
   readonly welcome: string | null;
   readonly isReadOnly: boolean;
   readonly isTls: boolean;
+  /**
+   * The mechanism the last successful login used (imap_client_auth_mechanism): 'SCRAM-SHA-256',
+   * 'SCRAM-SHA-1-PLUS', 'CRAM-MD5', 'PLAIN'..., 'LOGIN-COMMAND' for the LOGIN command; null
+   * before a login.
+   */
+  readonly authMechanism: string | null;
   /** Whether the connection is open (false after logout, shutdown, a failure or close()). */
   readonly isOpen: boolean;
   /** Whether the server confirmed ENABLE UTF8=ACCEPT (imaplib's utf8_enabled). */
@@ -877,7 +893,16 @@ export declare class Client extends EventEmitter {
 
   capability(): Promise<ImapResponse>;
   noop(): Promise<ImapResponse>;
+  /**
+   * Logs in with the strongest mechanism the server offers (imap_login_auto):
+   * SCRAM-SHA-256-PLUS, SCRAM-SHA-256, SCRAM-SHA-1-PLUS, SCRAM-SHA-1, CRAM-MD5, then PLAIN or
+   * the LOGIN command, which send the password itself and so are used only over TLS unless
+   * `allowPlaintextPassword` is set. `authMechanism` tells which was used. Nothing usable:
+   * UNSUPPORTED (the message names what the server offers), nothing sent. Wrong password: NO.
+   */
   login(user: string, password: string): Promise<ImapResponse>;
+  /** imaplib's login(): the LOGIN command, whatever the server offers and even without TLS. */
+  loginCommand(user: string, password: string): Promise<ImapResponse>;
   logout(): Promise<ImapResponse>;
   starttls(): Promise<ImapResponse>;
   /** SELECT, or EXAMINE with `{ readonly: true }` (or `true`). Data: the EXISTS count. */
@@ -963,6 +988,14 @@ export declare class Client extends EventEmitter {
   // authentication
   /** AUTHENTICATE PLAIN, acting as `authzid` if given (master-user login). Needs AUTH=PLAIN, else UNSUPPORTED. */
   loginPlain(user: string, password: string, authzid?: string | null): Promise<ImapResponse>;
+  /**
+   * AUTHENTICATE with `mechanism` 'SCRAM-SHA-256' or 'SCRAM-SHA-1', or their '-PLUS' forms
+   * (tls-server-end-point channel binding, TLS only), acting as `options.authzid` if given.
+   * Needs the server's AUTH=<mechanism>, else UNSUPPORTED. The server's signature is checked:
+   * a server that cannot prove it knows the password rejects with ABORT and the connection
+   * closes. Wrong password: NO.
+   */
+  loginScram(mechanism: ScramMechanism, user: string, password: string, options?: { authzid?: string | null }): Promise<ImapResponse>;
   /** AUTHENTICATE LOGIN. Needs AUTH=LOGIN, else UNSUPPORTED. */
   loginSaslLogin(user: string, password: string): Promise<ImapResponse>;
   /** imaplib's login_cram_md5. Needs AUTH=CRAM-MD5, else UNSUPPORTED. */

@@ -73,14 +73,22 @@ test('storeFlags, uidStoreFlags and appendFlags send flag lists', async () => {
   assert.doesNotMatch(flags, /\$Label1/);
 });
 
-test('a UTF-8 password logs in', async () => {
+test('a UTF-8 password logs in: the LOGIN command and SCRAM', async () => {
   const u = await Client.connect(plain());
   try {
-    await assert.rejects(u.login('utf8user', 'pässwörd-Grüsse'), (e) => e.kind === 'NO');
-    assert.equal((await u.login('utf8user', 'pässwörd-Grüße')).type, 'OK');
+    await assert.rejects(u.loginCommand('utf8user', 'pässwörd-Grüsse'), (e) => e.kind === 'NO');
+    assert.equal((await u.loginCommand('utf8user', 'pässwörd-Grüße')).type, 'OK');
     await u.logout();
   } finally {
     await u.close();
+  }
+  const s = await Client.connect(plain());
+  try {
+    assert.equal((await s.login('utf8user', 'pässwörd-Grüße')).type, 'OK');
+    assert.equal(s.authMechanism, 'SCRAM-SHA-256');
+    await s.logout();
+  } finally {
+    await s.close();
   }
 });
 

@@ -231,7 +231,7 @@ test('debug level writes to stderr (a child process) and redacts the password', 
   const d = dovecot();
   const code = `import { Client } from ${JSON.stringify(new URL('../index.mjs', import.meta.url).href)};
     const c = await Client.connect({ host: '${d.host}', port: ${d.port}, tls: 'none', debug: 4 });
-    await c.login('user1', 'pass1'); await c.logout(); await c.close();`;
+    await c.loginCommand('user1', 'pass1'); await c.logout(); await c.close();`;
   const { spawnSync } = await import('node:child_process');
   const s = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8' });
   assert.equal(s.status, 0, s.stderr);

@@ -214,7 +214,7 @@ test('logger: libimap log lines reach the logger object (passwords redacted)', a
   const logger = { debug: (o) => got.push(['debug', o.msg]), info: (o) => got.push(['info', o.msg]), warn: (o) => got.push(['warn', o.msg]), error: (o) => got.push(['error', o.msg]) };
   const c = await Client.connect(plain({ logger, debug: 4 }));
   try {
-    await c.login('user1', 'pass1-secret'.slice(0, 5));
+    await c.loginCommand('user1', 'pass1-secret'.slice(0, 5)); // the LOGIN command: its password redacted
     await c.noop();
     assert.ok(got.some(([, m]) => /NOOP/.test(m)), JSON.stringify(got.slice(0, 5)));
     assert.ok(got.every(([lvl, m]) => typeof m === 'string' && typeof lvl === 'string'));

@@ -12,6 +12,8 @@ before(() => {
 async function session(c) {
   try {
     await c.login('user1', 'pass1');
+    // over TLS too: the test Dovecot offers no -PLUS mechanism, so SCRAM-SHA-256
+    assert.equal(c.authMechanism, 'SCRAM-SHA-256');
     const r = await c.select('INBOX', { readonly: true });
     assert.ok(Number(r.data[0].toString()) >= 20);
     const f = await c.fetch('1', '(BODY.PEEK[HEADER])');

@@ -71,6 +71,16 @@ export async function extensions(): Promise<void> {
   const viaConnect = await Client.connect({ command: 'imap' });
   await viaConnect.close();
   await c.loginPlain('master', 'masterpw', 'user2').catch((e: unknown) => e instanceof ImapError && e.kind === 'UNSUPPORTED');
+  const plainOk = await Client.connect({ host: '127.0.0.1', port: 10143, tls: 'none', allowPlaintextPassword: true });
+  await plainOk.loginCommand('user1', 'pass1');
+  await plainOk.loginScram('SCRAM-SHA-256', 'master', 'masterpw', { authzid: 'user2' });
+  await plainOk.loginScram('SCRAM-SHA-1-PLUS', 'user1', 'pass1', {});
+  const mech: string | null = plainOk.authMechanism;
+  const scram: libimap.ScramMechanism = 'SCRAM-SHA-1';
+  // @ts-expect-error: not a SCRAM mechanism
+  await plainOk.loginScram('PLAIN', 'user1', 'pass1');
+  await plainOk.loginScram(scram, mech ?? 'user1', 'pass1');
+  await plainOk.close();
   await c.authenticate('LOGIN', (challenge: Buffer) => (/user/i.test(challenge.toString()) ? 'user1' : Buffer.from('pass1')), { initial: '' });
   const idle: libimap.Idle = await c.idle({ duration: 10_000 });
   for await (const update of idle) {
