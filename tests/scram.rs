@@ -308,3 +308,37 @@ fn login_auto_respects_logindisabled() {
     drop(s);
     assert!(server.finish().all().is_empty());
 }
+
+#[test]
+fn bad_user_names_and_a_second_login_are_refused_before_anything_is_sent() {
+    let (mut s, server) = plain(
+        "SASL-IR AUTH=SCRAM-SHA-256",
+        vec![
+            Step::Reply(server_first),
+            Step::Reply(server_final),
+            expect_line(""),
+            send("{tag} OK [CAPABILITY IMAP4rev1] logged in\r\n"),
+            Step::Quiet(Duration::from_millis(300)),
+        ],
+    );
+    for user in ["a\r\nb", "a\nb", "a\0b"] {
+        let e = s
+            .login_with(Mechanism::Scram {
+                hash: ScramHash::Sha256,
+                plus: false,
+                authzid: None,
+                user,
+                password: PW.into(),
+            })
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidArgument, "{user:?}: {e:?}");
+    }
+    s.login_with(scram256()).expect("login");
+    // Logged in: the state is the reason (the server lists no mechanism any more).
+    let e = s.login_auto(USER, PW).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::IllegalState, "{e:?}");
+    let e = s.login_with(scram256()).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::IllegalState, "{e:?}");
+    drop(s);
+    server.finish();
+}

@@ -441,6 +441,20 @@ impl Session {
     /// server's state and ours disagree) and the state stays NONAUTH.
     pub fn login_with(&mut self, mechanism: Mechanism<'_>) -> Result<Outcome> {
         let name = mechanism.name();
+        if self.is_open() {
+            // Logged in already: the state is the reason, not the mechanisms the server no
+            // longer lists.
+            self.check_state("AUTHENTICATE")?;
+        }
+        if let Mechanism::Scram { user, authzid, .. } = &mechanism {
+            let bad = |s: &str| s.bytes().any(|b| b == 0 || b == b'\r' || b == b'\n');
+            if bad(user) || authzid.is_some_and(bad) {
+                return Err(Error::new(
+                    ErrorKind::InvalidArgument,
+                    "SCRAM: NUL, CR and LF are not allowed in the user name or authzid",
+                ));
+            }
+        }
         if self.is_open() && !self.has_capability(&format!("AUTH={name}")) {
             return Err(Error::new(
                 ErrorKind::Unsupported,
@@ -489,6 +503,7 @@ impl Session {
     /// [`ErrorKind::Unsupported`] naming what the server offers, and nothing is sent.
     pub fn login_auto(&mut self, user: &str, password: &str) -> Result<Outcome> {
         self.check_credentials_may_go()?;
+        self.check_state("AUTHENTICATE")?;
         let tls = self.is_tls();
         let offers = |s: &Session, m: &str| s.has_capability(&format!("AUTH={m}"));
         let secret = || Secret::from(password);
