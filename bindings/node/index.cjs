@@ -1838,10 +1838,11 @@ class Client extends EventEmitter {
 
   /**
    * The events of a server update (an ImapResponse taken during IDLE): 'exists' ({ count,
-   * prevCount }), 'expunge' ({ seq }), 'flags' ({ seq, uid, flags }), and 'update' (the
-   * response itself) for every one.
+   * prevCount }), 'expunge' ({ seq }), 'flags' ({ seq, uid, flags }: `fetched`, the update's
+   * messages as the library's FETCH parser reads them), and 'update' (the response itself)
+   * for every one.
    */
-  #dispatch(update) {
+  #dispatch(update, fetched) {
     const line = update.data.length > 0 ? (Array.isArray(update.data[0]) ? update.data[0][0] : update.data[0]) : null;
     const text = line ? line.toString('latin1') : '';
     if (update.type === 'EXISTS') {
@@ -1853,11 +1854,8 @@ class Client extends EventEmitter {
       if (this.#exists !== null) this.#exists--;
       this.emit('expunge', { seq: Number(text) });
     } else if (update.type === 'FETCH') {
-      const m = /^(\d+) \((.*)\)$/s.exec(text);
-      const flags = m && /(?:^|\s)FLAGS \(([^)]*)\)/.exec(m[2]);
-      if (m && flags) {
-        const uid = /(?:^|\s)UID (\d+)/.exec(m[2]);
-        this.emit('flags', { seq: Number(m[1]), uid: uid ? Number(uid[1]) : null, flags: flags[1] === '' ? [] : flags[1].split(' ') });
+      for (const m of fetched) {
+        if (m.flags !== null) this.emit('flags', { seq: m.seq, uid: m.uid, flags: m.flags });
       }
     }
     this.emit('update', update);
@@ -1932,8 +1930,12 @@ class Client extends EventEmitter {
       while (!a.stop && !this.#closing) {
         const out = [null];
         const [rc, msg] = await asyncEx(fn.imap_idle_wait_ex, [this.#h, step, out]);
+        // a FETCH update is read by the library's parser, before the result is freed
+        const fetched = rc === Code.OK && !isNull(out[0]) && fn.imap_result_type(out[0]) === 'FETCH'
+          ? await parseResult(out[0], PARSERS.fetch).catch((e) => e.parsed ?? [])
+          : [];
         const update = await this.#finish(rc, out[0], null, undefined, msg);
-        if (update !== null) this.#dispatch(update);
+        if (update !== null) this.#dispatch(update, fetched);
       }
     } finally {
       a.idling = false;
