@@ -1063,22 +1063,21 @@ pub unsafe extern "C" fn imap_client_is_readonly(client: *mut ImapClient) -> i32
 /// `client` is a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn imap_client_auth_mechanism(client: *mut ImapClient) -> *const c_char {
-    view(client, ptr::null(), |v| {
-        let name: &'static std::ffi::CStr = match v.auth_mechanism {
-            Some("SCRAM-SHA-256") => c"SCRAM-SHA-256",
-            Some("SCRAM-SHA-256-PLUS") => c"SCRAM-SHA-256-PLUS",
-            Some("SCRAM-SHA-1") => c"SCRAM-SHA-1",
-            Some("SCRAM-SHA-1-PLUS") => c"SCRAM-SHA-1-PLUS",
-            Some("CRAM-MD5") => c"CRAM-MD5",
-            Some("PLAIN") => c"PLAIN",
-            Some("LOGIN") => c"LOGIN",
-            Some("XOAUTH2") => c"XOAUTH2",
-            Some("OAUTHBEARER") => c"OAUTHBEARER",
-            Some("LOGIN-COMMAND") => c"LOGIN-COMMAND",
-            _ => return ptr::null(),
-        };
-        name.as_ptr()
-    })
+    view(client, ptr::null(), |v| v.auth_mechanism.map_or(ptr::null(), static_name))
+}
+
+/// A C copy of one of the library's static names, made once per name and kept for the life
+/// of the process (there are a handful), so that the pointer given out never dangles.
+fn static_name(name: &'static str) -> *const c_char {
+    static NAMES: Mutex<Vec<(&'static str, &'static std::ffi::CStr)>> = Mutex::new(Vec::new());
+    let mut names = NAMES.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((_, c)) = names.iter().find(|(n, _)| *n == name) {
+        return c.as_ptr();
+    }
+    let c: &'static std::ffi::CStr =
+        Box::leak(CString::new(name).unwrap_or_default().into_boxed_c_str());
+    names.push((name, c));
+    c.as_ptr()
 }
 
 /// 1 if the connection is protected by TLS, else 0.
