@@ -102,15 +102,19 @@ fn signature(line: &[u8], cbind: &[u8]) -> Result<Vec<u8>, String> {
     Ok(hmac(&hmac(&salted, b"Server Key"), auth.as_bytes()))
 }
 
+/// The server-final continuation carrying `sig`.
+fn verifier(sig: &[u8]) -> Vec<u8> {
+    format!("+ {}\r\n", B64.encode(format!("v={}", B64.encode(sig)))).into_bytes()
+}
+
 fn server_final(line: &[u8]) -> Result<Vec<u8>, String> {
-    let sig = signature(line, b"")?;
-    Ok(format!("+ {}\r\n", B64.encode(format!("v={}", B64.encode(sig)))).into_bytes())
+    Ok(verifier(&signature(line, b"")?))
 }
 
 fn server_final_wrong(line: &[u8]) -> Result<Vec<u8>, String> {
     let mut sig = signature(line, b"")?;
     sig[0] ^= 1;
-    Ok(format!("+ {}\r\n", B64.encode(format!("v={}", B64.encode(sig)))).into_bytes())
+    Ok(verifier(&sig))
 }
 
 fn server_final_plus(line: &[u8]) -> Result<Vec<u8>, String> {
@@ -120,8 +124,7 @@ fn server_final_plus(line: &[u8]) -> Result<Vec<u8>, String> {
     let hash = der
         .digest(openssl::hash::MessageDigest::sha256())
         .map_err(|e| e.to_string())?;
-    let sig = signature(line, &hash)?;
-    Ok(format!("+ {}\r\n", B64.encode(format!("v={}", B64.encode(sig)))).into_bytes())
+    Ok(verifier(&signature(line, &hash)?))
 }
 
 fn plain(caps: &str, script: Vec<Step>) -> (Session, FakeServer) {

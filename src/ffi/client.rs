@@ -1063,7 +1063,9 @@ pub unsafe extern "C" fn imap_client_is_readonly(client: *mut ImapClient) -> i32
 /// `client` is a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn imap_client_auth_mechanism(client: *mut ImapClient) -> *const c_char {
-    view(client, ptr::null(), |v| v.auth_mechanism.map_or(ptr::null(), static_name))
+    view(client, ptr::null(), |v| {
+        v.auth_mechanism.map_or(ptr::null(), static_name)
+    })
 }
 
 /// A C copy of one of the library's static names, made once per name and kept for the life
