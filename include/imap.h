@@ -3608,6 +3608,22 @@ imap_code imap_time2internaldate(int64_t utc_seconds, int32_t offset_seconds, ch
 imap_code imap_time2internaldate_tm(const struct imap_tm *tm, char **out);
 
 /**
+ * Reads the line an `imap_literal_fn` is given, to tell which message and item a streamed
+ * literal is: for the first line of an untagged FETCH response (`* 12 FETCH (UID 7 BODY[1]
+ * {100}`), the message number in `*seq`, the UID in `*uid` (0 when that line holds no UID
+ * item before the literal) and, in `*item`, the item the literal is the value of, upper case,
+ * with its section and origin as sent (`"BODY[1]"`, `"BODY[]<0>"`, `"BINARY[]"`, `"RFC822"`;
+ * free it with `imap_string_free`). Quoted strings and nested lists on the line are skipped
+ * (a subject holding `UID 9` is not a UID). Any other line (a later line of the same
+ * response, another kind of response): `IMAP_CODE_PARSE`, outputs 0 and NULL.
+ * `IMAP_CODE_INVALID_ARGUMENT` for a NULL output pointer, or `line` NULL with `len` > 0.
+ *
+ * # Safety
+ * `line` points to `len` readable bytes (or `len` is 0); the outputs are writable.
+ */
+imap_code imap_literal_owner(const uint8_t *line, size_t len, uint32_t *seq, uint32_t *uid, char **item);
+
+/**
  * The version of the loaded library, `"MAJOR.MINOR.PATCH"` (compare with the header's
  * `IMAP_VERSION_STRING` to detect a header/library mismatch). Static string; never free it.
  * Safe to call from any thread, at any time, before any other call.

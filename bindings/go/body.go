@@ -123,22 +123,21 @@ func (b *BodyReader) Close() error {
 	return b.err
 }
 
-// bodyLine tells whether a literal announced by line is the body OpenBody asked for: a FETCH
-// response whose last item before the literal is BODY[section] (<origin> allowed), and whose
-// UID, when it is on the line, is uid.
+// bodyLine tells whether a literal announced by line is the body OpenBody asked for: the
+// first line of a FETCH response whose literal is the value of BODY[section] (<origin>
+// allowed), and whose UID, when it is on the line, is uid. The line is read by the library
+// (imap_literal_owner), which skips quoted strings and nested lists.
 func bodyLine(line []byte, uid uint32, section string) bool {
-	l := strings.ToUpper(string(line))
-	i := strings.LastIndex(l, " BODY["+strings.ToUpper(section)+"]")
-	if !strings.Contains(l, " FETCH (") || i < 0 {
+	var seq, u C.uint32_t
+	var item *C.char
+	if C.imap_literal_owner(bytesArg(line), C.size_t(len(line)), &seq, &u, &item) != C.IMAP_CODE_OK {
 		return false
 	}
-	if j := strings.Index(l, "UID "); j >= 0 {
-		f := strings.FieldsFunc(l[j+4:], func(r rune) bool { return r == ' ' || r == ')' })
-		if len(f) == 0 || f[0] != strconv.FormatUint(uint64(uid), 10) {
-			return false
-		}
+	name := takeString(item)
+	if j := strings.LastIndexByte(name, ']'); j >= 0 {
+		name = name[:j+1] // without the <origin>
 	}
-	return true
+	return name == "BODY["+strings.ToUpper(section)+"]" && (u == 0 || uint32(u) == uid)
 }
 
 // errNoBody is what OpenBody returns when the FETCH brought no such body.

@@ -179,3 +179,40 @@ pub unsafe extern "C" fn imap_time2internaldate_tm(
         }
     })
 }
+
+/// Reads the line an `imap_literal_fn` is given, to tell which message and item a streamed
+/// literal is: for the first line of an untagged FETCH response (`* 12 FETCH (UID 7 BODY[1]
+/// {100}`), the message number in `*seq`, the UID in `*uid` (0 when that line holds no UID
+/// item before the literal) and, in `*item`, the item the literal is the value of, upper case,
+/// with its section and origin as sent (`"BODY[1]"`, `"BODY[]<0>"`, `"BINARY[]"`, `"RFC822"`;
+/// free it with `imap_string_free`). Quoted strings and nested lists on the line are skipped
+/// (a subject holding `UID 9` is not a UID). Any other line (a later line of the same
+/// response, another kind of response): `IMAP_CODE_PARSE`, outputs 0 and NULL.
+/// `IMAP_CODE_INVALID_ARGUMENT` for a NULL output pointer, or `line` NULL with `len` > 0.
+///
+/// # Safety
+/// `line` points to `len` readable bytes (or `len` is 0); the outputs are writable.
+#[no_mangle]
+pub unsafe extern "C" fn imap_literal_owner(
+    line: *const u8,
+    len: usize,
+    seq: *mut u32,
+    uid: *mut u32,
+    item: *mut *mut c_char,
+) -> ImapCode {
+    boundary(|| {
+        if seq.is_null() || uid.is_null() || item.is_null() {
+            return ImapCode::InvalidArgument;
+        }
+        (*seq, *uid, *item) = (0, 0, ptr::null_mut());
+        let Ok(line) = bytes(line, len, "line") else {
+            return ImapCode::InvalidArgument;
+        };
+        let Some(owner) = crate::proto::fetch_items::literal_owner(line) else {
+            return ImapCode::Parse;
+        };
+        *seq = owner.seq;
+        *uid = owner.uid.unwrap_or(0);
+        give_string(owner.item.into_bytes(), item)
+    })
+}

@@ -154,6 +154,56 @@ fn uid_value(rest: &[u8]) -> Option<u32> {
     std::str::from_utf8(&digits[..end]).ok()?.parse().ok()
 }
 
+/// What a literal belongs to, read from the line that announced it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiteralOwner {
+    /// The message number.
+    pub seq: u32,
+    /// The UID, when the UID item comes on that line (before the literal).
+    pub uid: Option<u32>,
+    /// The item whose value the literal is, upper case, with its section and origin as sent
+    /// (`BODY[1.2]`, `BODY[]<0>`, `BINARY[]`, `RFC822`).
+    pub item: String,
+}
+
+/// The owner of the literal announced at the end of `line`, when `line` is the first line
+/// of an untagged FETCH response (`* 12 FETCH (UID 7 BODY[1] {100}`, what a literal sink is
+/// given); `None` for any other line (a later line of the same response, another response).
+pub fn literal_owner(line: &[u8]) -> Option<LiteralOwner> {
+    let crate::proto::parse::Line::Untagged { name, data } =
+        crate::proto::parse::classify(line).ok()?
+    else {
+        return None;
+    };
+    if name != "FETCH" {
+        return None;
+    }
+    let seq = message_number(&data)?;
+    let items = [Item::Line(data)];
+    let shape = fetch_shape(&items);
+    let last = shape.names.last()?;
+    let Item::Line(data) = &items[0] else {
+        return None;
+    };
+    // The last item's name (a slice of `data`) runs to the literal announcement:
+    // `BODY[1]<0> {100}`.
+    let start = last.as_ptr() as usize - data.as_ptr() as usize;
+    let rest = &data[start..];
+    let end = rest.iter().rposition(|&b| b == b'{').map(|i| {
+        if i > 0 && rest[i - 1] == b'~' {
+            i - 1
+        } else {
+            i
+        }
+    })?;
+    let item = String::from_utf8_lossy(rest[..end].trim_ascii_end()).to_ascii_uppercase();
+    Some(LiteralOwner {
+        seq,
+        uid: shape.uid,
+        item,
+    })
+}
+
 /// The item names of a FETCH response (`UID`, `FLAGS`, `BODY`...), upper case.
 pub fn fetch_item_names(items: &[Item]) -> Vec<String> {
     fetch_shape(items)
@@ -184,6 +234,31 @@ mod tests {
         assert_eq!(fetch_uid(&tricky), Some(9));
         assert_eq!(fetch_item_names(&tricky), ["ENVELOPE", "BODY", "UID"]);
         assert_eq!(message_number(b"12 (UID 1)"), Some(12));
+        // the owner of a literal, from the line that announced it
+        let owner = |l: &[u8]| literal_owner(l);
+        assert_eq!(
+            owner(b"* 12 FETCH (UID 7 body[1.2]<0> {100}"),
+            Some(LiteralOwner {
+                seq: 12,
+                uid: Some(7),
+                item: "BODY[1.2]<0>".into()
+            })
+        );
+        assert_eq!(
+            owner(b"* 3 FETCH (ENVELOPE (NIL \"UID 9\" NIL) BODY[HEADER.FIELDS (UID)] {5}"),
+            Some(LiteralOwner {
+                seq: 3,
+                uid: None,
+                item: "BODY[HEADER.FIELDS (UID)]".into()
+            })
+        );
+        assert_eq!(
+            owner(b"* 4 FETCH (BINARY[] ~{3}").map(|o| o.item),
+            Some("BINARY[]".into())
+        );
+        assert_eq!(owner(b" BODY[TEXT] {2}"), None);
+        assert_eq!(owner(b"* LIST () \"/\" {5}"), None);
+        assert_eq!(owner(b"* 5 FETCH (FLAGS ()"), None);
         // escaped quotes and backslashes inside quoted strings, one at the very end
         let escapes = vec![Item::Line(
             b"4 (ENVELOPE (\"a \\\" UID 5\" \"b\\\\\" NIL) Uid 77 X-GM-LABELS (\"\\\\Inbox\"))"

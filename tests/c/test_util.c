@@ -107,7 +107,22 @@ static void test_time2internaldate(void) {
   CHECK(imap_time2internaldate(0, 0, NULL) == IMAP_CODE_INVALID_ARGUMENT);
 }
 
+static void test_literal_owner(void) {
+  static const char first[] = "* 12 FETCH (ENVELOPE (NIL \"UID 9\") UID 7 body[1]<0> {100}";
+  static const char later[] = " BODY[TEXT] {2}";
+  uint32_t seq = 99, uid = 99;
+  char *item = NULL;
+  CHECK(imap_literal_owner((const uint8_t *)first, strlen(first), &seq, &uid, &item) == IMAP_CODE_OK);
+  CHECK(seq == 12 && uid == 7 && item && strcmp(item, "BODY[1]<0>") == 0);
+  imap_string_free(item);
+  CHECK(imap_literal_owner((const uint8_t *)later, strlen(later), &seq, &uid, &item) == IMAP_CODE_PARSE);
+  CHECK(seq == 0 && uid == 0 && item == NULL);
+  CHECK(imap_literal_owner(NULL, 3, &seq, &uid, &item) == IMAP_CODE_INVALID_ARGUMENT);
+  CHECK(imap_literal_owner((const uint8_t *)first, strlen(first), &seq, &uid, NULL) == IMAP_CODE_INVALID_ARGUMENT);
+}
+
 int main(void) {
+  test_literal_owner();
   test_int2ap();
   test_parse_flags();
   test_internaldate2tuple();

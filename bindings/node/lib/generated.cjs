@@ -278,6 +278,7 @@ exports.functions = [
   "int32_t imap_internaldate2tuple(void * resp, size_t len, _Out_ int32_t * found, _Out_ int64_t * utc_seconds, _Out_ int32_t * offset_seconds, _Out_ imap_tm * tm)",
   "int32_t imap_time2internaldate(int64_t utc_seconds, int32_t offset_seconds, _Out_ void ** out)",
   "int32_t imap_time2internaldate_tm(const imap_tm * tm, _Out_ void ** out)",
+  "int32_t imap_literal_owner(void * line, size_t len, _Out_ uint32_t * seq, _Out_ uint32_t * uid, _Out_ void ** item)",
   "const char * imap_version()",
   "int32_t imap_version_number()",
 ];
