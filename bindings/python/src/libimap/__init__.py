@@ -773,6 +773,11 @@ class IMAP4:
     def uid(self, command, *args):
         """Execute "command arg ..." with messages identified by UID: FETCH, SEARCH, STORE,
         COPY, MOVE, EXPUNGE, SORT, THREAD."""
+        if not isinstance(command, (str, bytes)) or (
+            (command.upper() if isinstance(command, str) else command.upper().decode("ascii", "replace"))
+            not in Commands
+        ):
+            raise self.error("Unknown IMAP4 UID command: %r" % (command,))
         a = [_arg(x) for x in args]
         return self._do(lib.imap_uid, _arg(command), N.string_array(a), len(a), name="UID")
 
