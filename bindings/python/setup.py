@@ -1,0 +1,88 @@
+"""Builds the wheel of the libimap Python package with libimap.so.1 inside it.
+
+The library comes from, first found: $LIBIMAP_PATH (a built libimap.so, copied as is), else
+`cargo build --release --locked` in the repository this package sits in (../.., or
+$LIBIMAP_SOURCE), whose target directory is $CARGO_TARGET_DIR or <repository>/target. The
+wheel is a platform wheel (py3-none-<platform>): the package is pure Python over ctypes, so one
+wheel serves every Python 3 version of the platform.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+
+from setuptools import setup
+from setuptools.command.build_py import build_py
+from setuptools.command.bdist_wheel import bdist_wheel
+from setuptools.dist import Distribution
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SONAME = "libimap.so.1"
+
+
+def repository() -> str:
+    root = os.environ.get("LIBIMAP_SOURCE") or os.path.join(HERE, "..", "..")
+    return os.path.abspath(root)
+
+
+def version() -> str:
+    """The library's version (Cargo.toml's), which the package shares."""
+    try:
+        with open(os.path.join(repository(), "Cargo.toml"), encoding="utf-8") as f:
+            m = re.search(r'^version\s*=\s*"([^"]+)"', f.read(), re.M)
+        if m:
+            return m.group(1)
+    except OSError:
+        pass
+    return "0.0.0"
+
+
+def library() -> str:
+    """The path of a freshly built libimap.so."""
+    given = os.environ.get("LIBIMAP_PATH")
+    if given:
+        return given
+    root = repository()
+    if not os.path.exists(os.path.join(root, "Cargo.toml")):
+        raise SystemExit(
+            f"libimap: no Cargo.toml in {root}: build from a libimap checkout "
+            "(pip install bindings/python), or set LIBIMAP_PATH to a built libimap.so"
+        )
+    cargo = shutil.which("cargo") or os.path.expanduser("~/.cargo/bin/cargo")
+    subprocess.run([cargo, "build", "--release", "--locked", "--lib"], cwd=root, check=True)
+    target = os.environ.get("CARGO_TARGET_DIR") or os.path.join(root, "target")
+    if not os.path.isabs(target):
+        target = os.path.join(root, target)
+    return os.path.join(target, "release", "libimap.so")
+
+
+class BuildPy(build_py):
+    def run(self):
+        super().run()
+        dst = os.path.join(self.build_lib, "libimap", SONAME)
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        shutil.copyfile(library(), dst)
+        os.chmod(dst, 0o755)
+
+
+class PlatformWheel(bdist_wheel):
+    def finalize_options(self):
+        super().finalize_options()
+        self.root_is_pure = False
+
+    def get_tag(self):
+        _, _, plat = super().get_tag()
+        return "py3", "none", plat
+
+
+class BinaryDistribution(Distribution):
+    def has_ext_modules(self):
+        return True
+
+
+setup(
+    version=version(),
+    cmdclass={"build_py": BuildPy, "bdist_wheel": PlatformWheel},
+    distclass=BinaryDistribution,
+)

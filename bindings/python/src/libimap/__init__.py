@@ -1,0 +1,1304 @@
+"""libimap: Python's imaplib API over libimap, a safe and fast IMAP4rev1 client library.
+
+    import libimap as imaplib
+
+    with imaplib.IMAP4_SSL("imap.example.com") as M:
+        M.login(user, password)
+        M.select()
+        typ, data = M.search(None, "ALL")
+        for num in data[0].split():
+            typ, data = M.fetch(num, "(RFC822)")
+
+The classes IMAP4, IMAP4_SSL and IMAP4_stream take imaplib's constructor arguments and give
+imaplib's ``(typ, data)`` results and exceptions. Where imaplib is unsafe, libimap is not:
+certificates are verified by default, every wait has a timeout, passwords never appear in the
+debug output, and plaintext sent before a TLS handshake is never trusted. The README lists
+every difference. Beyond imaplib: ``fetch_parsed`` (dataclasses for ENVELOPE,
+BODYSTRUCTURE...), ``fetch_to_file`` (a message streamed to a file object, not held in memory)
+and ``idle()`` as in Python 3.14.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import datetime as _dt
+import os
+import re
+import socket as _socket
+import ssl
+import sys
+import tempfile
+import threading
+import time
+from ctypes import byref, c_char_p, c_int32, c_int64, c_size_t, c_uint32, c_void_p
+from typing import Any, BinaryIO, Callable, Iterator, Optional, Union
+
+from . import _native as N
+from ._native import lib
+from .parsed import (
+    Address,
+    BodyPart,
+    Envelope,
+    FetchMessage,
+    Section,
+    fetch_messages_from_list,
+)
+
+__all__ = [
+    "IMAP4",
+    "IMAP4_stream",
+    "Internaldate2tuple",
+    "Int2AP",
+    "ParseFlags",
+    "Time2Internaldate",
+    "IMAP4_SSL",
+    "Address",
+    "BodyPart",
+    "Envelope",
+    "FetchMessage",
+    "Section",
+]
+
+library_version: str = lib.imap_version().decode()
+__version__ = library_version
+
+CRLF = b"\r\n"
+Debug = 0
+IMAP4_PORT = 143
+IMAP4_SSL_PORT = 993
+AllowedVersions = ("IMAP4REV1", "IMAP4")
+HAVE_SSL = True
+_MAXLINE = 1000000
+
+# imaplib's command table (name: the states it is allowed in). libimap checks the states itself;
+# this table is kept for code that reads it ('MOVE' in imaplib.Commands).
+Commands = {
+    "APPEND": ("AUTH", "SELECTED"),
+    "AUTHENTICATE": ("NONAUTH",),
+    "CAPABILITY": ("NONAUTH", "AUTH", "SELECTED", "LOGOUT"),
+    "CHECK": ("SELECTED",),
+    "CLOSE": ("SELECTED",),
+    "COPY": ("SELECTED",),
+    "CREATE": ("AUTH", "SELECTED"),
+    "DELETE": ("AUTH", "SELECTED"),
+    "DELETEACL": ("AUTH", "SELECTED"),
+    "ENABLE": ("AUTH",),
+    "EXAMINE": ("AUTH", "SELECTED"),
+    "EXPUNGE": ("SELECTED",),
+    "FETCH": ("SELECTED",),
+    "GETACL": ("AUTH", "SELECTED"),
+    "GETANNOTATION": ("AUTH", "SELECTED"),
+    "GETQUOTA": ("AUTH", "SELECTED"),
+    "GETQUOTAROOT": ("AUTH", "SELECTED"),
+    "IDLE": ("AUTH", "SELECTED"),
+    "MYRIGHTS": ("AUTH", "SELECTED"),
+    "LIST": ("AUTH", "SELECTED"),
+    "LOGIN": ("NONAUTH",),
+    "LOGOUT": ("NONAUTH", "AUTH", "SELECTED", "LOGOUT"),
+    "LSUB": ("AUTH", "SELECTED"),
+    "MOVE": ("SELECTED",),
+    "NAMESPACE": ("AUTH", "SELECTED"),
+    "NOOP": ("NONAUTH", "AUTH", "SELECTED", "LOGOUT"),
+    "PARTIAL": ("SELECTED",),
+    "PROXYAUTH": ("AUTH",),
+    "RENAME": ("AUTH", "SELECTED"),
+    "SEARCH": ("SELECTED",),
+    "SELECT": ("AUTH", "SELECTED"),
+    "SETACL": ("AUTH", "SELECTED"),
+    "SETANNOTATION": ("AUTH", "SELECTED"),
+    "SETQUOTA": ("AUTH", "SELECTED"),
+    "SORT": ("SELECTED",),
+    "STARTTLS": ("NONAUTH",),
+    "STATUS": ("AUTH", "SELECTED"),
+    "STORE": ("SELECTED",),
+    "SUBSCRIBE": ("AUTH", "SELECTED"),
+    "THREAD": ("SELECTED",),
+    "UID": ("SELECTED",),
+    "UNSUBSCRIBE": ("AUTH", "SELECTED"),
+    "UNSELECT": ("SELECTED",),
+}
+
+# Names drained from the library's store when untagged_responses is listed as a whole (the C
+# API answers for one name at a time).
+_KNOWN_UNTAGGED = (
+    "ACL", "ALERT", "ANNOTATION", "APPENDUID", "BAD", "BYE", "CAPABILITY", "COPYUID",
+    "ENABLED", "ESEARCH", "EXISTS", "EXPUNGE", "FETCH", "FLAGS", "HIGHESTMODSEQ", "ID",
+    "LIST", "LSUB", "METADATA", "MYRIGHTS", "NAMESPACE", "NO", "NOMODSEQ", "OK",
+    "PERMANENTFLAGS", "QUOTA", "QUOTAROOT", "READ-ONLY", "READ-WRITE", "RECENT", "SEARCH",
+    "SORT", "STATUS", "THREAD", "TRYCREATE", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "VANISHED",
+)
+
+_NUL_MESSAGE = "NUL, CR and LF not allowed in commands"
+
+BytesLike = Union[str, bytes, bytearray]
+Data = list  # list of bytes | tuple[bytes, bytes] | None
+
+
+def _arg(value: Any, encoding: str = "utf-8") -> bytes:
+    """A command argument as the bytes the C library takes (NUL-terminated there)."""
+    if isinstance(value, str):
+        b = value.encode(encoding)
+    elif isinstance(value, (bytes, bytearray, memoryview)):
+        b = bytes(value)
+    else:
+        raise TypeError(f"expected string or bytes-like object, got '{type(value).__name__}'")
+    if b"\x00" in b:
+        raise ValueError(_NUL_MESSAGE)
+    return b
+
+
+def _opt(value: Any) -> Optional[bytes]:
+    return None if value is None else _arg(value)
+
+
+def _items(r: int) -> list:
+    """imaplib's data list of an imap_result."""
+    out: list = []
+    string_at = ctypes.string_at
+    for i in range(lib.imap_result_count(r)):
+        it = lib.imap_result_item(r, i).contents
+        kind = it.kind
+        if kind == N.ITEM_LINE:
+            out.append(string_at(it.data, it.len) if it.len else b"")
+        elif kind == N.ITEM_LITERAL:
+            head = string_at(it.data, it.len) if it.len else b""
+            if it.literal:
+                out.append((head, string_at(it.literal, it.literal_len)))
+            elif it.literal_len:
+                out.append((head, None))  # streamed to a callback (fetch_to_file)
+            else:
+                out.append((head, b""))
+        else:
+            out.append(None)
+    return out
+
+
+def _result_text(r: int) -> bytes:
+    n = c_size_t()
+    p = lib.imap_result_text(r, byref(n))
+    return ctypes.string_at(p, n.value) if p and n.value else b""
+
+
+class _Untagged(dict):
+    """imaplib's ``untagged_responses`` as far as it maps: the library keeps the untagged
+    responses; asking this dict for a name moves that name's responses here (so they are
+    seen once, as in imaplib, where reading an entry does not remove it but response() does)."""
+
+    def __init__(self, owner: "IMAP4"):
+        super().__init__()
+        self._owner = owner
+
+    def _pull(self, key: Any) -> None:
+        h = self._owner._h
+        if not h or not isinstance(key, str) or not key:
+            return
+        try:
+            name = _arg(key)
+        except (ValueError, TypeError):
+            return
+        out = c_void_p()
+        if lib.imap_response(h, name, byref(out)) != N.OK:
+            lib.imap_result_free(out)
+            return
+        try:
+            data = _items(out.value)
+        finally:
+            lib.imap_result_free(out)
+        if data and data != [None]:
+            dict.setdefault(self, key, []).extend(data)
+
+    def _pull_all(self) -> None:
+        for k in _KNOWN_UNTAGGED:
+            self._pull(k)
+
+    def __getitem__(self, key):
+        self._pull(key)
+        return dict.__getitem__(self, key)
+
+    def __contains__(self, key):
+        self._pull(key)
+        return dict.__contains__(self, key)
+
+    def get(self, key, default=None):
+        self._pull(key)
+        return dict.get(self, key, default)
+
+    def pop(self, key, *default):
+        self._pull(key)
+        return dict.pop(self, key, *default)
+
+    def keys(self):
+        self._pull_all()
+        return dict.keys(self)
+
+    def items(self):
+        self._pull_all()
+        return dict.items(self)
+
+    def values(self):
+        self._pull_all()
+        return dict.values(self)
+
+    def __iter__(self):
+        self._pull_all()
+        return dict.__iter__(self)
+
+    def __len__(self):
+        self._pull_all()
+        return dict.__len__(self)
+
+    def __repr__(self):
+        self._pull_all()
+        return dict.__repr__(self)
+
+    def clear(self):
+        self._pull_all()
+        dict.clear(self)
+
+
+class IMAP4:
+    r"""IMAP4 client class (imaplib's), over libimap.
+
+    Instantiate with: IMAP4([host[, port[, timeout=None]]])
+
+            host - host's name (default: localhost);
+            port - port number (default: standard IMAP4 port);
+            timeout - socket timeout in seconds (default: None, which here means libimap's
+                      defaults: 30 s to connect, 60 s for any wait; there is no "wait
+                      forever").
+
+    libimap-specific keyword arguments: ``call_timeout`` (seconds a whole call may take while
+    data stops flowing), ``debug``.
+
+    All IMAP4rev1 commands are supported by methods of the same name (in lower-case). Each
+    command returns a tuple ``(type, [data, ...])`` where type is usually 'OK' or 'NO', and
+    data is either the text from the tagged response, or untagged results from the command.
+    Each data item is either bytes or a tuple (header bytes, literal bytes). Arguments are
+    quoted by the library where imaplib quotes them; a NUL, CR or LF raises ValueError.
+
+    Errors raise the exception class <instance>.error("<reason>"). IMAP4 server errors raise
+    <instance>.abort("<reason>"), a sub-class of 'error'. Mailbox status changes from READ-WRITE
+    to READ-ONLY raise <instance>.readonly("<reason>"), a sub-class of 'abort'. A timeout also
+    is a TimeoutError, a TLS failure an ssl.SSLError, a failed connection a ConnectionError.
+    """
+
+    class error(Exception):
+        pass
+
+    class abort(error):
+        pass
+
+    class readonly(abort):
+        pass
+
+    _tls_mode = N.TLS_NONE
+
+    def __init__(self, host: str = "", port: int = IMAP4_PORT, timeout: Optional[float] = None,
+                 *, call_timeout: Optional[float] = None, debug: Optional[int] = None):
+        self._h = None
+        self._init_handle(timeout, call_timeout, debug)
+        self.host = host
+        self.port = port
+        self._connect()
+
+    # -- construction ----------------------------------------------------------------------
+
+    def _init_handle(self, timeout, call_timeout, debug) -> None:
+        if timeout is not None and not timeout:
+            raise ValueError("Non-blocking socket (timeout=0) is not supported")
+        h = c_void_p()
+        if lib.imap_client_new(byref(h)) != N.OK:
+            raise MemoryError("libimap: imap_client_new failed")
+        self._h = h.value
+        self._lock = threading.RLock()
+        self._log_cb = None
+        self._literal_cb = None
+        self._tmpdir: Optional[tempfile.TemporaryDirectory] = None
+        self._readbuf = b""
+        self._sock = None
+        self.untagged_responses = _Untagged(self)
+        self.tagged_commands: dict = {}
+        self.continuation_response = b""
+        self.user = None
+        self.password = None
+        self.timeout = timeout
+        self.sock = None
+        self.file = None
+        if timeout is not None:
+            ms = max(1, int(timeout * 1000))
+            self._check(lib.imap_set_timeouts(self._h, ms, ms))
+        if call_timeout is not None:
+            self._check(lib.imap_set_call_timeout(self._h, max(1, int(call_timeout * 1000)), 0))
+        self._debug = 0
+        self.debug = Debug if debug is None else debug
+
+    def _connect(self) -> None:
+        host = _arg(self.host) if self.host else None
+        port = self.port if self.port is not None else 0
+        self._do(lib.imap_open, host, port, self._tls_mode, name="open")
+
+    def open(self, host: str = "", port: int = IMAP4_PORT, timeout: Optional[float] = None) -> None:
+        """Connects to host:port (again, on a handle that was logged out or shut down) and
+        reads the greeting. ``timeout`` as for the constructor."""
+        if timeout is not None:
+            if not timeout:
+                raise ValueError("Non-blocking socket (timeout=0) is not supported")
+            ms = max(1, int(timeout * 1000))
+            self._check(lib.imap_set_timeouts(self._h, ms, ms))
+        self.host, self.port, self.timeout = host, port, timeout
+        dict.clear(self.untagged_responses)
+        self._connect()
+
+    def __del__(self):
+        h = getattr(self, "_h", None)
+        if h:
+            self._h = None
+            lib.imap_client_free(h)
+        tmp = getattr(self, "_tmpdir", None)
+        if tmp is not None:
+            tmp.cleanup()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *args):
+        if self.state == "LOGOUT":
+            return
+        try:
+            self.logout()
+        except OSError:
+            pass
+
+    def __getattr__(self, attr):
+        # Allow UPPERCASE variants of IMAP4 command methods (imaplib).
+        if attr in Commands:
+            return getattr(self, attr.lower())
+        raise AttributeError("Unknown IMAP4 command: '%s'" % attr)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} host={self.host!r} port={self.port!r} state={self.state}>"
+
+    # -- handle state ----------------------------------------------------------------------
+
+    @property
+    def state(self) -> str:
+        """'LOGOUT', 'NONAUTH', 'AUTH', 'SELECTED' or, inside ``with idle()``, 'IDLING'."""
+        if not self._h:
+            return "LOGOUT"
+        s = lib.imap_client_state(self._h)
+        return N.STATES[s] if 0 <= s < len(N.STATES) else "LOGOUT"
+
+    @property
+    def capabilities(self) -> tuple:
+        """The server's capabilities, upper-cased (``('IMAP4REV1', 'IDLE', ...)``)."""
+        if not self._h:
+            return ()
+        raw = N.take_string(lib.imap_client_capabilities(self._h)) or b""
+        return tuple(raw.decode("ascii", "replace").upper().split())
+
+    @property
+    def PROTOCOL_VERSION(self) -> Optional[str]:
+        if not self._h:
+            return None
+        v = lib.imap_client_protocol_version(self._h)
+        return v.decode() if v else None
+
+    @property
+    def welcome(self) -> bytes:
+        """The greeting line, without CRLF (``b'* OK ...'``)."""
+        if not self._h:
+            return b""
+        return N.take_string(lib.imap_client_welcome(self._h)) or b""
+
+    @property
+    def utf8_enabled(self) -> bool:
+        return bool(self._h and lib.imap_client_utf8_enabled(self._h))
+
+    @property
+    def is_readonly(self) -> bool:
+        return bool(self._h and lib.imap_client_is_readonly(self._h))
+
+    @property
+    def _encoding(self) -> str:
+        return "utf-8" if self.utf8_enabled else "ascii"
+
+    @property
+    def debug(self) -> int:
+        return self._debug
+
+    @debug.setter
+    def debug(self, level: int) -> None:
+        level = int(level)
+        if level > 0 and self._log_cb is None:
+            def log(_ud, _level, message):
+                try:
+                    tm = time.strftime("%M:%S", time.localtime())
+                    sys.stderr.write("  %s.%02d %s\n" % (tm, (time.time() * 100) % 100,
+                                                          message.decode("utf-8", "replace")))
+                except Exception:  # a logger must never raise into C
+                    pass
+            self._log_cb = N.LOG_FN(log)
+            lib.imap_set_log_callback(self._h, self._log_cb, None)
+        lib.imap_set_debug(self._h, max(0, min(level, 127)))
+        self._debug = level
+
+    @property
+    def literal(self) -> Optional[bytes]:
+        """imaplib's ``literal``: bytes set here go as a literal at the end of the next
+        command (``M.literal = 'Grüße'.encode(); M.search('UTF-8', 'SUBJECT')``)."""
+        return getattr(self, "_literal", None)
+
+    @literal.setter
+    def literal(self, value) -> None:
+        if value is None:
+            lib.imap_set_literal(self._h, None, 0)
+            self._literal = None
+            return
+        if isinstance(value, str):
+            value = value.encode(self._encoding)
+        value = bytes(value)
+        self._check(lib.imap_set_literal(self._h, value, len(value)))
+        self._literal = value
+
+    # -- calls -----------------------------------------------------------------------------
+
+    def _message(self) -> str:
+        m = lib.imap_last_error(self._h) if self._h else None
+        return m.decode("utf-8", "replace") if m else ""
+
+    def _raise(self, code: int, name: str = "", message: Optional[str] = None):
+        msg = self._message() if message is None else message
+        if not msg:
+            msg = (lib.imap_code_name(code) or b"").decode()
+        if code == N.INVALID_ARGUMENT:
+            raise ValueError(msg)
+        if code == N.READONLY:
+            raise self.readonly(msg)
+        if code == N.TIMEOUT:
+            raise _Timeout(msg)
+        if code == N.TLS:
+            raise _TLSError(msg)
+        if code == N.CONNECT:
+            low = msg.lower()
+            if "refused" in low:
+                raise _Refused(msg)
+            if "timed out" in low:
+                raise _Timeout(msg)
+            raise _ConnectError(msg)
+        if code in (N.ABORT, N.CLOSED, N.INTERRUPTED, N.LIMIT, N.INTERNAL):
+            raise self.abort(msg)
+        raise self.error(msg)
+
+    def _check(self, code: int) -> None:
+        if code != N.OK:
+            self._raise(code)
+
+    def _forget_status(self) -> None:
+        # imaplib drops untagged OK/NO/BAD before each command (the library does the same).
+        for k in ("OK", "NO", "BAD"):
+            dict.pop(self.untagged_responses, k, None)
+
+    def _do(self, fn: Callable, *args, name: str = "", raise_no: bool = False):
+        """Runs one C command call that ends with an ``imap_result **`` and gives imaplib's
+        ``(typ, data)``."""
+        if not self._h:
+            raise self.abort("socket error: the connection is closed")
+        self._forget_status()
+        out = c_void_p()
+        code = fn(self._h, *args, byref(out))
+        return self._finish(code, out.value, name, raise_no)
+
+    def _finish(self, code: int, r: Optional[int], name: str, raise_no: bool):
+        try:
+            if code == N.OK or (code == N.NO and not raise_no):
+                if not r:
+                    return "OK", [None]
+                typ = lib.imap_result_type(r)
+                return (typ.decode() if typ else "OK"), _items(r)
+            if code == N.NO and raise_no:
+                text = _result_text(r) if r else b""
+                raise self.error(text.decode("utf-8", "replace") or self._message())
+            self._raise(code, name)
+        finally:
+            if r:
+                lib.imap_result_free(r)
+
+    # -- imaplib's methods -----------------------------------------------------------------
+
+    def append(self, mailbox, flags, date_time, message):
+        """Append message to named mailbox. ``(typ, [data])``; ``message`` must be bytes."""
+        if not isinstance(message, (bytes, bytearray, memoryview)):
+            raise TypeError("cannot use a bytes pattern on a string-like object")
+        message = bytes(message)
+        if date_time:
+            date_time = Time2Internaldate(date_time)
+        else:
+            date_time = None
+        return self._do(lib.imap_append, _opt(mailbox or None), _opt(flags or None),
+                        _opt(date_time), message, len(message), name="APPEND")
+
+    def authenticate(self, mechanism, authobject):
+        """Authenticate command (SASL): ``authobject(challenge_bytes)`` returns the response
+        (bytes or str, None to cancel), once per server challenge. Raises error on NO."""
+        keep: list = []
+        failure: list = []
+
+        def cb(_ud, chal, chal_len, resp, resp_len):
+            try:
+                challenge = ctypes.string_at(chal, chal_len) if chal_len else b""
+                r = authobject(challenge)
+                if r is None:
+                    return 1
+                if isinstance(r, str):
+                    r = r.encode("utf-8")
+                r = bytes(r)
+                buf = ctypes.create_string_buffer(r, len(r) + 1)
+                keep[:] = [buf]
+                resp[0] = ctypes.cast(buf, c_void_p).value
+                resp_len[0] = len(r)
+                return 0
+            except BaseException as e:  # re-raised after the call
+                failure.append(e)
+                return 1
+
+        fn = N.SASL_FN(cb)
+        mech = _arg(mechanism).upper()
+        try:
+            res = self._do(lib.imap_authenticate, mech, None, 0, fn, None, name="AUTHENTICATE",
+                           raise_no=True)
+        except self.error:
+            if failure:
+                raise failure[0]
+            raise
+        if failure:
+            raise failure[0]
+        return res
+
+    def capability(self):
+        """(typ, [data]) = <instance>.capability(). Does not change ``capabilities``."""
+        return self._do(lib.imap_capability, name="CAPABILITY")
+
+    def check(self):
+        return self._do(lib.imap_check, name="CHECK")
+
+    def close(self):
+        """Close currently selected mailbox (the CLOSE command: expunges deleted messages).
+        The state is AUTH afterwards, even on failure."""
+        return self._do(lib.imap_close, name="CLOSE")
+
+    def copy(self, message_set, new_mailbox):
+        return self._do(lib.imap_copy, _arg(message_set), _arg(new_mailbox), name="COPY")
+
+    def create(self, mailbox):
+        return self._do(lib.imap_create, _arg(mailbox), name="CREATE")
+
+    def delete(self, mailbox):
+        return self._do(lib.imap_delete, _arg(mailbox), name="DELETE")
+
+    def deleteacl(self, mailbox, who):
+        return self._do(lib.imap_deleteacl, _arg(mailbox), _arg(who), name="DELETEACL")
+
+    def enable(self, capability):
+        """Send an RFC 5161 enable string to the server. ENABLE UTF8=ACCEPT turns UTF-8 mode
+        on (``utf8_enabled``) when the server confirms it with an untagged ENABLED."""
+        return self._do(lib.imap_enable, _arg(capability), name="ENABLE")
+
+    def expunge(self):
+        return self._do(lib.imap_expunge, name="EXPUNGE")
+
+    def fetch(self, message_set, message_parts):
+        """Fetch (parts of) messages: ``(typ, [data, ...])``, data items are bytes or
+        ``(header, literal)`` tuples, as imaplib's."""
+        return self._do(lib.imap_fetch, _arg(message_set), _arg(message_parts), name="FETCH")
+
+    def getacl(self, mailbox):
+        return self._do(lib.imap_getacl, _arg(mailbox), name="GETACL")
+
+    def getannotation(self, mailbox, entry, attribute):
+        return self._do(lib.imap_getannotation, _arg(mailbox), _arg(entry), _arg(attribute),
+                        name="GETANNOTATION")
+
+    def getquota(self, root):
+        return self._do(lib.imap_getquota, _arg(root), name="GETQUOTA")
+
+    def getquotaroot(self, mailbox):
+        """``(typ, [[QUOTAROOT responses], [QUOTA responses]])``."""
+        if not self._h:
+            raise self.abort("socket error: the connection is closed")
+        self._forget_status()
+        a, b = c_void_p(), c_void_p()
+        code = lib.imap_getquotaroot(self._h, _arg(mailbox), byref(a), byref(b))
+        try:
+            if code in (N.OK, N.NO):
+                typ = "OK" if code == N.OK else "NO"
+                qr = _items(a.value) if a.value else [None]
+                q = _items(b.value) if b.value else [None]
+                return typ, [qr, q]
+            self._raise(code, "GETQUOTAROOT")
+        finally:
+            lib.imap_result_free(a.value)
+            lib.imap_result_free(b.value)
+
+    def list(self, directory='""', pattern="*"):
+        """List mailbox names in directory matching pattern: ``(typ, [LIST lines])``."""
+        return self._do(lib.imap_list, _arg(directory), _arg(pattern), name="LIST")
+
+    def login(self, user, password):
+        """Identify client using plaintext password (LOGIN). Raises error on NO.
+        The password is never traced, logged nor put into an error message."""
+        return self._do(lib.imap_login, _arg(user), _arg(password), name="LOGIN",
+                        raise_no=True)
+
+    def login_cram_md5(self, user, password):
+        """Force use of CRAM-MD5 authentication (the password is not kept on the instance,
+        unlike imaplib's ``user``/``password`` attributes)."""
+        self.user = user
+        return self._do(lib.imap_login_cram_md5, _arg(user), _arg(password),
+                        name="AUTHENTICATE", raise_no=True)
+
+    def logout(self):
+        """Shutdown connection to server: ``('BYE', [text])`` (or the tagged reply)."""
+        if not self._h:
+            return "BYE", [None]
+        self._forget_status()
+        out = c_void_p()
+        code = lib.imap_logout(self._h, byref(out))
+        r = out.value
+        try:
+            if code == N.OK and r:
+                typ = lib.imap_result_type(r)
+                return (typ.decode() if typ else "BYE"), _items(r)
+            if code in (N.OK, N.NO, N.BAD) and r:
+                return lib.imap_result_status(r).decode(), [_result_text(r)]
+            if code == N.CLOSED:
+                return "BYE", [None]
+            return "NO", [self._message().encode()]
+        finally:
+            if r:
+                lib.imap_result_free(r)
+            lib.imap_shutdown(self._h)
+            self._close_sock()
+
+    def lsub(self, directory='""', pattern="*"):
+        return self._do(lib.imap_lsub, _arg(directory), _arg(pattern), name="LSUB")
+
+    def myrights(self, mailbox):
+        return self._do(lib.imap_myrights, _arg(mailbox), name="MYRIGHTS")
+
+    def namespace(self):
+        return self._do(lib.imap_namespace, name="NAMESPACE")
+
+    def noop(self):
+        """Send NOOP command: the tagged text; untagged responses stay for response()."""
+        return self._do(lib.imap_noop, name="NOOP")
+
+    def partial(self, message_num, message_part, start, length):
+        return self._do(lib.imap_partial, _arg(message_num), _arg(message_part),
+                        _arg(str(start) if isinstance(start, int) else start),
+                        _arg(str(length) if isinstance(length, int) else length),
+                        name="PARTIAL")
+
+    def proxyauth(self, user):
+        return self._do(lib.imap_proxyauth, _arg(user), name="PROXYAUTH")
+
+    def rename(self, oldmailbox, newmailbox):
+        return self._do(lib.imap_rename, _arg(oldmailbox), _arg(newmailbox), name="RENAME")
+
+    def search(self, charset, *criteria):
+        """Search mailbox for matching messages: ``(typ, [b'1 2 3'])``. Criteria are sent
+        verbatim (as imaplib)."""
+        crit = [_arg(c) for c in criteria]
+        arr = N.string_array(crit)
+        return self._do(lib.imap_search, _opt(charset), arr, len(crit), name="SEARCH")
+
+    def select(self, mailbox="INBOX", readonly=False):
+        """Select a mailbox: ``('OK', [b'<EXISTS count>'])``. A NO gives ``('NO', [text])``
+        and the state AUTH; a writable select answered READ-ONLY raises ``readonly``."""
+        dict.clear(self.untagged_responses)
+        return self._do(lib.imap_select, _arg(mailbox or "INBOX"), 1 if readonly else 0,
+                        name="EXAMINE" if readonly else "SELECT")
+
+    def setacl(self, mailbox, who, what):
+        return self._do(lib.imap_setacl, _arg(mailbox), _arg(who), _arg(what), name="SETACL")
+
+    def setannotation(self, *args):
+        a = [_arg(x) for x in args]
+        return self._do(lib.imap_setannotation, N.string_array(a), len(a), name="SETANNOTATION")
+
+    def setquota(self, root, limits):
+        return self._do(lib.imap_setquota, _arg(root), _arg(limits), name="SETQUOTA")
+
+    def sort(self, sort_criteria, charset, *search_criteria):
+        crit = [_arg(c) for c in search_criteria]
+        return self._do(lib.imap_sort, _arg(sort_criteria), _opt(charset),
+                        N.string_array(crit), len(crit), name="SORT")
+
+    def starttls(self, ssl_context=None):
+        """STARTTLS, strictly: the certificate is verified (as configured by ``ssl_context``,
+        see IMAP4_SSL) and anything the server sent before the handshake is refused."""
+        if self._h and lib.imap_client_is_tls(self._h):
+            raise self.abort("TLS session already established")
+        if "STARTTLS" not in self.capabilities:
+            raise self.abort("TLS not supported by server")
+        _apply_tls_options(self, ssl_context)
+        self._forget_status()
+        out = c_void_p()
+        code = lib.imap_starttls(self._h, byref(out))
+        r = out.value
+        try:
+            if code == N.OK:
+                return "OK", [None]
+            if code == N.TLS and r and lib.imap_result_status(r) == b"NO":
+                raise self.error("Couldn't establish TLS session")
+            self._raise(code, "STARTTLS")
+        finally:
+            if r:
+                lib.imap_result_free(r)
+
+    def status(self, mailbox, names):
+        return self._do(lib.imap_status, _arg(mailbox), _arg(names), name="STATUS")
+
+    def store(self, message_set, command, flags):
+        return self._do(lib.imap_store, _arg(message_set), _arg(command), _arg(flags),
+                        name="STORE")
+
+    def subscribe(self, mailbox):
+        return self._do(lib.imap_subscribe, _arg(mailbox), name="SUBSCRIBE")
+
+    def thread(self, threading_algorithm, charset, *search_criteria):
+        crit = [_arg(c) for c in search_criteria]
+        return self._do(lib.imap_thread, _arg(threading_algorithm), _opt(charset),
+                        N.string_array(crit), len(crit), name="THREAD")
+
+    def uid(self, command, *args):
+        """Execute "command arg ..." with messages identified by UID: FETCH, SEARCH, STORE,
+        COPY, MOVE, EXPUNGE, SORT, THREAD."""
+        if not isinstance(command, (str, bytes)) or (
+            (command.upper() if isinstance(command, str) else command.upper().decode("ascii", "replace"))
+            not in Commands
+        ):
+            raise self.error("Unknown IMAP4 UID command: %r" % (command,))
+        a = [_arg(x) for x in args]
+        return self._do(lib.imap_uid, _arg(command), N.string_array(a), len(a), name="UID")
+
+    def unsubscribe(self, mailbox):
+        return self._do(lib.imap_unsubscribe, _arg(mailbox), name="UNSUBSCRIBE")
+
+    def unselect(self):
+        """Free server's resources associated with the selected mailbox and return to the
+        authenticated state, without expunging."""
+        return self._do(lib.imap_unselect, name="UNSELECT")
+
+    def xatom(self, name, *args):
+        """Any command: ``name`` and the arguments are sent verbatim; untagged replies stay in
+        untagged_responses."""
+        a = [_arg(x) for x in args]
+        return self._do(lib.imap_xatom, _arg(name), N.string_array(a), len(a), name=str(name))
+
+    # -- non-command helpers ---------------------------------------------------------------
+
+    def response(self, code):
+        """Return data for response 'code' if received, or None: ``(code, [data])``; the
+        data is removed."""
+        name = code.upper()
+        held = dict.pop(self.untagged_responses, name, None)
+        out = c_void_p()
+        rc = lib.imap_response(self._h, _arg(name), byref(out)) if self._h else N.CLOSED
+        try:
+            data = _items(out.value) if rc == N.OK and out.value else [None]
+        finally:
+            lib.imap_result_free(out.value)
+        if held:
+            data = held + ([] if data == [None] else data)
+        return code, data
+
+    def recent(self):
+        """Return the most recent 'RECENT' responses if any exist, else a NOOP's."""
+        held = dict.pop(self.untagged_responses, "RECENT", None)
+        if held and held[-1]:
+            return "OK", held
+        return self._do(lib.imap_recent, name="RECENT")
+
+    def socket(self):
+        """A socket object over a duplicate of the connection's descriptor, for select/poll
+        only: reading or writing it would corrupt the session. None for IMAP4_stream."""
+        if self._sock is None and self._h:
+            fd = lib.imap_client_fd(self._h)
+            if fd >= 0:
+                self._sock = _socket.socket(fileno=os.dup(fd))
+        return self._sock
+
+    def _close_sock(self) -> None:
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None
+
+    def shutdown(self) -> None:
+        """Close the connection without LOGOUT."""
+        if self._h:
+            lib.imap_shutdown(self._h)
+        self._close_sock()
+
+    def send(self, data) -> None:
+        """Send one raw command line (imaplib's ``send``; a trailing CRLF is removed and added
+        back by the library; CR, LF or NUL inside raise ValueError)."""
+        data = bytes(data)
+        if data.endswith(CRLF):
+            data = data[:-2]
+        if not self._h:
+            raise self.abort("socket error: the connection is closed")
+        self._check(lib.imap_send_line(self._h, data, len(data)))
+
+    def _fill(self) -> None:
+        out = c_void_p()
+        ms = int((self.timeout or 60) * 1000)
+        code = lib.imap_read_response(self._h, ms, byref(out))
+        r = out.value
+        try:
+            if code != N.OK:
+                self._raise(code)
+            if not r:
+                raise _Timeout("timed out")
+            parts = []
+            for item in _items(r):
+                if isinstance(item, tuple):
+                    parts.append(item[0] + CRLF + (item[1] or b""))
+                elif item is not None:
+                    parts.append(item + CRLF)
+            self._readbuf += b"".join(parts)
+        finally:
+            if r:
+                lib.imap_result_free(r)
+
+    def readline(self) -> bytes:
+        """The next line the server sent, with its CRLF (imaplib's ``readline``): whole
+        responses are read by the library, within its limits and timeouts."""
+        while CRLF not in self._readbuf:
+            self._fill()
+        i = self._readbuf.index(CRLF) + 2
+        line, self._readbuf = self._readbuf[:i], self._readbuf[i:]
+        return line
+
+    def read(self, size: int) -> bytes:
+        """``size`` bytes of what the server sent (a literal after readline())."""
+        while len(self._readbuf) < size:
+            self._fill()
+        data, self._readbuf = self._readbuf[:size], self._readbuf[size:]
+        return data
+
+    def print_log(self) -> None:
+        """imaplib's ring buffer of recent lines is not kept (the library logs as it goes
+        when ``debug`` is set); nothing to print."""
+
+    # -- IDLE (imaplib 3.14) ---------------------------------------------------------------
+
+    def idle(self, duration: Optional[float] = None) -> "Idler":
+        """Return an iterable IDLE context manager producing untagged responses. With
+        ``duration`` (seconds), iteration ends when it has passed."""
+        return Idler(self, duration)
+
+    # -- beyond imaplib --------------------------------------------------------------------
+
+    def fetch_parsed(self, message_set, message_parts, *, uid: bool = False) -> list:
+        """FETCH (UID FETCH when ``uid``), its responses parsed: a list of FetchMessage
+        dataclasses (flags, uid, envelope, body_structure, sections...)."""
+        if uid:
+            a = [_arg(message_set), _arg(message_parts)]
+            args = (lib.imap_uid, b"FETCH", N.string_array(a), 2)
+        else:
+            args = (lib.imap_fetch, _arg(message_set), _arg(message_parts))
+        if not self._h:
+            raise self.abort("socket error: the connection is closed")
+        self._forget_status()
+        out = c_void_p()
+        code = args[0](self._h, *args[1:], byref(out))
+        r = out.value
+        try:
+            if code == N.NO:
+                raise self.error(_result_text(r).decode("utf-8", "replace") if r else "NO")
+            if code != N.OK:
+                self._raise(code, "FETCH")
+            fl = ctypes.POINTER(N.FetchList)()
+            pc = lib.imap_parse_fetch(r, byref(fl))
+            try:
+                if pc not in (N.OK, N.PARSE) or not fl:
+                    return []
+                return fetch_messages_from_list(fl.contents)
+            finally:
+                lib.imap_fetch_list_free(fl)
+        finally:
+            if r:
+                lib.imap_result_free(r)
+
+    def fetch_to_file(self, message_num, fileobj: BinaryIO, part: str = "BODY.PEEK[]", *,
+                      uid: bool = False) -> int:
+        """Streams one message's ``part`` (default the whole message, without setting
+        \\Seen) into ``fileobj`` (anything with ``write(bytes)``) as it arrives, without
+        holding it in memory. Returns the number of bytes written. Raises error on NO."""
+        written = [0]
+        failure: list = []
+
+        def on_chunk(_ud, _line, _line_len, _size, _offset, chunk, chunk_len):
+            try:
+                if chunk_len:
+                    fileobj.write(ctypes.string_at(chunk, chunk_len))
+                    written[0] += chunk_len
+                return 0
+            except BaseException as e:
+                failure.append(e)
+                return 1
+
+        cb = N.LITERAL_FN(on_chunk)
+        self._check(lib.imap_set_literal_callback(self._h, cb, None, 0))
+        try:
+            parts = _arg(part)
+            if not parts.startswith(b"("):
+                parts = b"(" + parts + b")"
+            if uid:
+                a = [_arg(message_num), parts]
+                typ, data = self._do(lib.imap_uid, b"FETCH", N.string_array(a), 2, name="UID")
+            else:
+                typ, data = self._do(lib.imap_fetch, _arg(message_num), parts, name="FETCH")
+        except self.error:
+            if failure:
+                raise failure[0]
+            raise
+        finally:
+            lib.imap_set_literal_callback(self._h, N.LITERAL_FN(0), None, 0)
+        if failure:
+            raise failure[0]
+        if typ != "OK":
+            raise self.error((data[0] or b"").decode("utf-8", "replace"))
+        return written[0]
+
+    def id(self, params: Optional[dict] = None):
+        """RFC 2971 ID: ``params`` (a dict of str, or None for ``ID NIL``); the server's
+        answer in ``(typ, [ID lines])``."""
+        names = [_arg(k) for k in (params or {})]
+        values = [_arg(v) for v in (params or {}).values()]
+        return self._do(lib.imap_id, N.string_array(names) if names else None,
+                        N.string_array(values) if values else None, len(names), name="ID")
+
+    def move(self, message_set, new_mailbox):
+        """RFC 6851 MOVE."""
+        return self._do(lib.imap_move, _arg(message_set), _arg(new_mailbox), name="MOVE")
+
+
+class _Timeout(IMAP4.abort, TimeoutError):
+    """A libimap timeout: an ``abort`` (the connection is closed) and a TimeoutError."""
+
+
+class _TLSError(IMAP4.abort, ssl.SSLError):
+    """A TLS failure (certificate, handshake, STARTTLS refused): an ``abort`` and an
+    ssl.SSLError."""
+
+
+class _ConnectError(IMAP4.abort, ConnectionError):
+    """The TCP connection could not be made: an ``abort`` and a ConnectionError."""
+
+
+class _Refused(IMAP4.abort, ConnectionRefusedError):
+    pass
+
+
+# Module-level names for the exception classes.
+error = IMAP4.error
+abort = IMAP4.abort
+readonly = IMAP4.readonly
+
+
+class Idler:
+    """An iterable IDLE context manager (imaplib 3.14's): ``with M.idle(duration) as idler:
+    for typ, data in idler: ...``; ``idler.burst(interval)`` yields a burst of responses."""
+
+    def __init__(self, imap: IMAP4, duration: Optional[float] = None):
+        if "IDLE" not in imap.capabilities:
+            raise imap.error("Server does not support IMAP4 IDLE")
+        if duration is not None and isinstance(imap, IMAP4_stream):
+            raise imap.error("duration requires a socket connection")
+        self._imap = imap
+        self._duration = duration
+        self._deadline: Optional[float] = None
+        self._active = False
+
+    def __enter__(self):
+        imap = self._imap
+        imap._forget_status()
+        out = c_void_p()
+        code = lib.imap_idle_start(imap._h, byref(out))
+        r = out.value
+        try:
+            if code == N.NO:
+                text = _result_text(r) if r else b""
+                raise imap.error("idle denied: %s" % [text])
+            if code != N.OK:
+                imap._raise(code, "IDLE")
+            if r:
+                imap.continuation_response = _result_text(r)
+        finally:
+            if r:
+                lib.imap_result_free(r)
+        self._active = True
+        if self._duration is not None:
+            self._deadline = time.monotonic() + self._duration
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if not self._active:
+            return
+        self._active = False
+        imap = self._imap
+        out = c_void_p()
+        code = lib.imap_idle_done(imap._h, byref(out))
+        if out.value:
+            lib.imap_result_free(out.value)
+        if code not in (N.OK, N.NO) and exc_type is None:
+            imap._raise(code, "IDLE")
+
+    def _wait(self, seconds: Optional[float]):
+        """One response within ``seconds`` (None: as long as it takes), or None."""
+        imap = self._imap
+        while True:
+            if seconds is None:
+                chunk = 1000  # short waits, so that signals (Ctrl-C) are seen between them
+            else:
+                chunk = max(0, min(int(seconds * 1000), 1000))
+            out = c_void_p()
+            code = lib.imap_idle_wait(imap._h, chunk, byref(out))
+            r = out.value
+            try:
+                if code != N.OK:
+                    imap._raise(code, "IDLE")
+                if r:
+                    typ = lib.imap_result_type(r).decode()
+                    return typ, _items(r)
+            finally:
+                if r:
+                    lib.imap_result_free(r)
+            if seconds is not None:
+                seconds -= chunk / 1000
+                if seconds <= 0:
+                    return None
+
+    def _remaining(self) -> Optional[float]:
+        if self._deadline is None:
+            return None
+        return max(0.0, self._deadline - time.monotonic())
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if not self._active:
+            raise self._imap.error("_pop() only works during IDLE")
+        rem = self._remaining()
+        if rem is not None and rem <= 0:
+            raise StopIteration
+        r = self._wait(rem)
+        if r is None:
+            raise StopIteration
+        return r
+
+    def burst(self, interval: float = 0.1) -> Iterator:
+        """Yield the next response (waiting for it, within the duration), then every further
+        response that arrives within ``interval`` seconds of the previous one."""
+        if isinstance(self._imap, IMAP4_stream):
+            raise self._imap.error("burst() requires a socket connection")
+        try:
+            first = next(self)
+        except StopIteration:
+            return
+        yield first
+        while True:
+            rem = self._remaining()
+            wait = interval if rem is None else min(interval, rem)
+            if wait <= 0:
+                return
+            r = self._wait(wait)
+            if r is None:
+                return
+            yield r
+
+
+def _apply_tls_options(imap: IMAP4, ssl_context: Optional[ssl.SSLContext], cafile=None,
+                       capath=None, server_hostname=None) -> None:
+    """Maps an ssl.SSLContext onto libimap's TLS settings (README: "TLS"): verify_mode
+    CERT_NONE turns verification off; the CA certificates the context has loaded (cafile,
+    cadata) are trusted besides the system's; minimum_version TLSv1_3 is kept. Everything
+    else of the context (ciphers, check_hostname False, client certificates loaded into it)
+    has no counterpart: the host name is always checked while verifying."""
+    h = imap._h
+    if cafile is not None:
+        imap._check(lib.imap_set_ca_file(h, _arg(os.fspath(cafile))))
+    if capath is not None:
+        imap._check(lib.imap_set_ca_dir(h, _arg(os.fspath(capath))))
+    if server_hostname is not None:
+        imap._check(lib.imap_set_tls_server_name(h, _arg(server_hostname)))
+    if ssl_context is None:
+        return
+    if ssl_context.verify_mode == ssl.CERT_NONE:
+        imap._check(lib.imap_set_tls_verify(h, 0))
+        return
+    if getattr(ssl_context, "minimum_version", None) == ssl.TLSVersion.TLSv1_3:
+        imap._check(lib.imap_set_tls_min_version(h, N.TLS_VERSION_TLS13))
+    ders = ssl_context.get_ca_certs(binary_form=True)
+    if ders and cafile is None:
+        if imap._tmpdir is None:
+            imap._tmpdir = tempfile.TemporaryDirectory(prefix="libimap-ca-")
+        path = os.path.join(imap._tmpdir.name, "ca.pem")
+        with open(path, "w", encoding="ascii") as f:
+            for der in ders:
+                f.write(ssl.DER_cert_to_PEM_cert(der))
+        imap._check(lib.imap_set_ca_file(h, path.encode()))
+
+
+class IMAP4_SSL(IMAP4):
+    """IMAP4 client class over SSL connection (imaplib's).
+
+    Instantiate with: IMAP4_SSL([host[, port[, ssl_context[, timeout=None]]]])
+
+            host - host's name (default: localhost);
+            port - port number (default: standard IMAP4 SSL port);
+            ssl_context - an ssl.SSLContext, honoured where it maps onto libimap (README);
+            timeout - socket timeout (default: libimap's).
+
+    Unlike imaplib, the server's certificate and host name are verified by default (against
+    the system's CA certificates). libimap-specific keyword arguments: ``cafile`` and
+    ``capath`` (CA certificates to trust besides the system's), ``server_hostname`` (the name
+    to verify when connecting by address), ``keyfile``/``certfile`` (a client certificate).
+    """
+
+    _tls_mode = N.TLS_IMPLICIT
+
+    def __init__(self, host: str = "", port: int = IMAP4_SSL_PORT, keyfile=None, certfile=None,
+                 ssl_context: Optional[ssl.SSLContext] = None, timeout: Optional[float] = None,
+                 *, cafile=None, capath=None, server_hostname: Optional[str] = None,
+                 call_timeout: Optional[float] = None, debug: Optional[int] = None):
+        self._h = None
+        self._init_handle(timeout, call_timeout, debug)
+        self.keyfile = keyfile
+        self.certfile = certfile
+        self.ssl_context = ssl_context
+        if certfile is not None or keyfile is not None:
+            self._check(lib.imap_set_client_cert(self._h, _opt(certfile and os.fspath(certfile)),
+                                                 _opt(keyfile and os.fspath(keyfile))))
+        _apply_tls_options(self, ssl_context, cafile, capath, server_hostname)
+        self.host = host
+        self.port = port
+        self._connect()
+
+    def open(self, host: str = "", port: int = IMAP4_SSL_PORT, timeout: Optional[float] = None):
+        super().open(host, port, timeout)
+
+
+class IMAP4_stream(IMAP4):
+    """IMAP4 client class over a stream (imaplib's): ``command`` runs with ``/bin/sh -c`` and
+    IMAP is spoken over its stdin and stdout."""
+
+    def __init__(self, command: str, *, timeout: Optional[float] = None,
+                 call_timeout: Optional[float] = None, debug: Optional[int] = None):
+        self._h = None
+        self._init_handle(timeout, call_timeout, debug)
+        self.command = command
+        self.host = None
+        self.port = None
+        self._connect()
+
+    def _connect(self) -> None:
+        self._do(lib.imap_open_stream, _arg(self.command), name="open")
+
+    def open(self, host=None, port=None, timeout=None):
+        dict.clear(self.untagged_responses)
+        self._connect()
+
+    def socket(self):
+        return None
+
+
+# -- module utilities ------------------------------------------------------------------------
+
+def Int2AP(num) -> bytes:
+    """Convert integer to A-P string representation (imaplib's)."""
+    val = b""
+    AP = b"ABCDEFGHIJKLMNOP"
+    num = int(abs(num))
+    while num:
+        num, mod = divmod(num, 16)
+        val = AP[mod : mod + 1] + val
+    return val
+
+
+def ParseFlags(resp: bytes) -> tuple:
+    """Convert IMAP4 flags response to python tuple (imaplib's)."""
+    if not isinstance(resp, (bytes, bytearray)):
+        raise TypeError("cannot use a bytes pattern on a string-like object")
+    resp = bytes(resp)
+    out = c_void_p()
+    code = lib.imap_parse_flags(resp, len(resp), byref(out))
+    try:
+        if code != N.OK:
+            raise ValueError((lib.imap_code_name(code) or b"").decode())
+        return tuple(x for x in _items(out.value) if x is not None)
+    finally:
+        lib.imap_result_free(out.value)
+
+
+_MONTH_RE = re.compile(rb'.*INTERNALDATE "[ 0123][0-9]-(?P<mon>[A-Z][a-z][a-z])-')
+
+
+def Internaldate2tuple(resp: bytes) -> Optional[time.struct_time]:
+    """Parse an IMAP4 INTERNALDATE string: a time.struct_time in the local time zone (as
+    imaplib), or None if there is no INTERNALDATE."""
+    if not isinstance(resp, (bytes, bytearray)):
+        raise TypeError("cannot use a bytes pattern on a string-like object")
+    resp = bytes(resp)
+    found, utc = c_int32(), c_int64()
+    code = lib.imap_internaldate2tuple(resp, len(resp), byref(found), byref(utc), None, None)
+    if code == N.INVALID_ARGUMENT:
+        m = _MONTH_RE.match(resp)
+        raise KeyError(m.group("mon") if m else resp)
+    if code != N.OK or not found.value:
+        return None
+    return time.localtime(utc.value)
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def Time2Internaldate(date_time) -> str:
+    """Convert date_time to IMAP4 INTERNALDATE representation: '"DD-Mmm-YYYY HH:MM:SS +HHMM"'.
+
+    date_time: seconds since the epoch (int or float, shown in the local time zone), a
+    9-tuple or time.struct_time (local time unless it carries tm_gmtoff), an aware
+    datetime.datetime, or a string already in double quotes (returned unchanged).
+    """
+    if isinstance(date_time, (int, float)):
+        dt = _dt.datetime.fromtimestamp(date_time, _dt.timezone.utc).astimezone()
+    elif isinstance(date_time, (tuple, time.struct_time)):
+        gmtoff = getattr(date_time, "tm_gmtoff", None)
+        if gmtoff is not None:
+            tz = _dt.timezone(_dt.timedelta(seconds=gmtoff))
+        elif time.daylight:
+            dst = date_time[8]
+            if dst == -1:
+                dst = time.localtime(time.mktime(date_time)).tm_isdst
+            tz = _dt.timezone(-_dt.timedelta(seconds=(time.timezone, time.altzone)[dst]))
+        else:
+            tz = _dt.timezone(-_dt.timedelta(seconds=time.timezone))
+        dt = _dt.datetime(*date_time[:6], tzinfo=tz)
+    elif isinstance(date_time, _dt.datetime):
+        if date_time.tzinfo is None:
+            raise ValueError("date_time must be aware")
+        dt = date_time
+    elif isinstance(date_time, str) and (date_time[0], date_time[-1]) == ('"', '"'):
+        return date_time
+    else:
+        raise ValueError("date_time not of a known type")
+    off = dt.utcoffset() or _dt.timedelta(0)
+    secs = int(off.total_seconds())
+    sign = "+" if secs >= 0 else "-"
+    secs = abs(secs)
+    return '"%02d-%s-%04d %02d:%02d:%02d %s%02d%02d"' % (
+        dt.day, _MONTHS[dt.month - 1], dt.year, dt.hour, dt.minute, dt.second,
+        sign, secs // 3600, (secs // 60) % 60,
+    )
