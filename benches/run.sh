@@ -9,8 +9,8 @@
 # Environment (all optional):
 #   ROUNDS=3                 runs of each (client, workload); the lowest CPU is kept (and the
 #                            memory of that round)
-#   CLIENTS="floor floor-keep c go node imaplib"   a subset; a client whose program does not exist (or
-#                            whose toolchain is missing) is skipped with a note
+#   CLIENTS="floor floor-keep c go node imaplib python"   a subset; a client whose program
+#                            does not exist (or whose toolchain is missing) is skipped with a note
 #   WORKLOADS="w1 w1s w2 w2e w3 w4 w5"  a subset
 #   PEERS=1                  also the peers go-imap v2 (benches/peers/goimap) and imapflow
 #                            (benches/peers/imapflow.mjs), fetched with go and npm into this
@@ -30,7 +30,7 @@ export IMAPSRV_DIR=${IMAPSRV_DIR:-/tmp/libimap-dovecot-bench}
 export DOVECOT_IMAP_PORT=${DOVECOT_IMAP_PORT:-10145}
 export DOVECOT_IMAPS_PORT=${DOVECOT_IMAPS_PORT:-10995}
 ROUNDS=${ROUNDS:-3}
-ALL_CLIENTS="floor floor-keep c go node imaplib"
+ALL_CLIENTS="floor floor-keep c go node imaplib python"
 PEER_CLIENTS="go-imap imapflow"
 PEERS=${PEERS:-0}
 ALL_WORKLOADS="w1 w1s w2 w2e w3 w4 w5"
@@ -153,6 +153,27 @@ if wants imaplib; then
     CMD[imaplib]="python3 $HERE/workloads/imaplib_w.py"
   else
     note "imaplib: python3 is not installed: skipped"
+  fi
+fi
+
+if wants python; then
+  # the Python package, built and installed by pip into a virtual environment of the run's
+  # temporary directory (pip's cache and build there too): imaplib's workloads through it
+  if [ ! -f "$ROOT/bindings/python/pyproject.toml" ]; then
+    note "python: bindings/python/pyproject.toml does not exist: skipped"
+  elif ! command -v python3 >/dev/null; then
+    note "python: python3 is not installed: skipped"
+  else
+    note "python: pip install bindings/python into the run's temporary directory"
+    if python3 -m venv "$WORK/pyvenv" > "$WORK/python-install.err" 2>&1 &&
+        (cd "$WORK" && PIP_CACHE_DIR="$WORK/pipcache" TMPDIR="$WORK" \
+          "$WORK/pyvenv/bin/pip" install --quiet --disable-pip-version-check \
+          "$ROOT/bindings/python") >> "$WORK/python-install.err" 2>&1; then
+      CMD[python]="$WORK/pyvenv/bin/python $HERE/workloads/imaplib_w.py --libimap"
+    else
+      cat "$WORK/python-install.err" >&2
+      note "python: pip install failed: skipped"
+    fi
   fi
 fi
 

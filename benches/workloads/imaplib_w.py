@@ -1,6 +1,10 @@
 """The performance benchmark's workloads through Python's imaplib (benches/README.md).
 
-    python3 imaplib_w.py <w1|w1s|w2|w2e|w3|w4|w5>
+    python3 imaplib_w.py [--libimap] <w1|w1s|w2|w2e|w3|w4|w5>
+
+--libimap runs the same code with `import libimap as imaplib` (the Python package of
+bindings/python, installed in the interpreter's environment) and reports as client `python`:
+the drop-in replacement measured on exactly imaplib's calls.
 
 Environment: IMAP_HOST, IMAP_PORT, IMAP_TLS_PORT, IMAP_CA, IMAP_USER, IMAP_PASS,
 BENCH_W1_MAILBOX, BENCH_W4_MAILBOX. Prints one RESULT line.
@@ -14,13 +18,17 @@ BENCH_W1_MAILBOX, BENCH_W4_MAILBOX. Prints one RESULT line.
   w5   50 x (IMAP4_SSL with ssl.create_default_context(cafile=IMAP_CA), login,
        select INBOX, logout); the context is made once, inside the measured part
 """
-import imaplib
+import importlib
 import itertools
 import os
 import resource
 import ssl
 import sys
 import time
+
+
+CLIENT = "imaplib"
+imaplib = None  # the module under test, imported by main()
 
 
 def env(name):
@@ -62,12 +70,12 @@ class Mark:
 
 def report(workload, figures, check):
     c, w, mem = figures
-    print(f"RESULT imaplib {workload} cpu={c:.6f} wall={w:.6f} mem={mem} check={check}",
+    print(f"RESULT {CLIENT} {workload} cpu={c:.6f} wall={w:.6f} mem={mem} check={check}",
           flush=True)
 
 
 def skip(workload, reason):
-    print(f"RESULT imaplib {workload} skip reason={reason}", flush=True)
+    print(f"RESULT {CLIENT} {workload} skip reason={reason}", flush=True)
 
 
 def ok(typ, data, what):
@@ -136,7 +144,13 @@ def structure_check(data):
 
 
 def main():
-    w = sys.argv[1] if len(sys.argv) == 2 else sys.exit("usage: imaplib_w.py <workload>")
+    global CLIENT, imaplib
+    args = sys.argv[1:]
+    if args[:1] == ["--libimap"]:
+        CLIENT = "python"
+        args = args[1:]
+    w = args[0] if len(args) == 1 else sys.exit("usage: imaplib_w.py [--libimap] <workload>")
+    imaplib = importlib.import_module("libimap" if CLIENT == "python" else "imaplib")
     if w in ("w1s", "w4"):
         return skip(w, "nostream")
     if w == "w2e":
