@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ctypes
 import datetime as _dt
+import errno as _errno
 import os
 import re
 import socket as _socket
@@ -179,6 +180,16 @@ def _result_text(r: int) -> bytes:
     return ctypes.string_at(p, n.value) if p and n.value else b""
 
 
+class _PollSocket(_socket.socket):
+    """A socket for select/poll over a duplicate descriptor of the library's connection."""
+
+    _imap_timeout: Optional[float] = None
+
+    @property
+    def timeout(self):  # the connection's timeout, not this object's (which is never used)
+        return self._imap_timeout
+
+
 class _Untagged(dict):
     """imaplib's ``untagged_responses`` as far as it maps: the library keeps the untagged
     responses; asking this dict for a name moves that name's responses here (so they are
@@ -322,7 +333,6 @@ class IMAP4:
         self.user = None
         self.password = None
         self.timeout = timeout
-        self.sock = None
         self.file = None
         if timeout is not None:
             ms = max(1, int(timeout * 1000))
@@ -332,7 +342,14 @@ class IMAP4:
         self._debug = 0
         self.debug = Debug if debug is None else debug
 
+    def _set_line_limit(self) -> None:
+        # imaplib's module-level _MAXLINE (patched by some callers) is the line limit
+        limit = int(getattr(sys.modules[__name__], "_MAXLINE", 1000000))
+        if limit > 0:
+            lib.imap_set_limit(self._h, 0, limit)
+
     def _connect(self) -> None:
+        self._set_line_limit()
         host = _arg(self.host) if self.host else None
         port = self.port if self.port is not None else 0
         self._do(lib.imap_open, host, port, self._tls_mode, name="open")
@@ -477,13 +494,22 @@ class IMAP4:
         if code == N.TIMEOUT:
             raise _Timeout(msg)
         if code == N.TLS:
-            raise _TLSError(msg)
+            if "certificate verify failed" in msg:
+                host = getattr(self, "_tls_name", None) or self.host or "localhost"
+                for what, kind in (("IP address mismatch", "IP address"),
+                                   ("Hostname mismatch", "Hostname")):
+                    if what in msg or (kind == "Hostname" and "hostname mismatch" in msg):
+                        msg = "%s mismatch, certificate is not valid for %r. (%s)" % (
+                            kind, host, msg)
+                        break
+                raise _CertError(1, msg)
+            raise _TLSError(1, msg)
         if code == N.CONNECT:
             low = msg.lower()
             if "refused" in low:
-                raise _Refused(msg)
+                raise _Refused(_errno.ECONNREFUSED, msg)
             if "timed out" in low:
-                raise _Timeout(msg)
+                raise _Timeout(_errno.ETIMEDOUT, msg)
             raise _ConnectError(msg)
         if code in (N.ABORT, N.CLOSED, N.INTERRUPTED, N.LIMIT, N.INTERNAL):
             raise self.abort(msg)
@@ -821,12 +847,19 @@ class IMAP4:
 
     def socket(self):
         """A socket object over a duplicate of the connection's descriptor, for select/poll
-        only: reading or writing it would corrupt the session. None for IMAP4_stream."""
+        only: reading or writing it would corrupt the session. Its ``timeout`` is the one
+        given to the constructor (None: libimap's defaults). None for IMAP4_stream."""
         if self._sock is None and self._h:
             fd = lib.imap_client_fd(self._h)
             if fd >= 0:
-                self._sock = _socket.socket(fileno=os.dup(fd))
+                self._sock = _PollSocket(fileno=os.dup(fd))
+                self._sock._imap_timeout = self.timeout
         return self._sock
+
+    @property
+    def sock(self):
+        """imaplib's ``sock`` attribute: ``socket()``."""
+        return self.socket()
 
     def _close_sock(self) -> None:
         if self._sock is not None:
@@ -984,20 +1017,31 @@ class IMAP4:
         return self._do(lib.imap_move, _arg(message_set), _arg(new_mailbox), name="MOVE")
 
 
-class _Timeout(IMAP4.abort, TimeoutError):
+class _OSErrorText:
+    """str() of an OSError made with (errno, message): the message alone."""
+
+    def __str__(self):
+        return str(self.args[-1]) if self.args else ""
+
+
+class _Timeout(_OSErrorText, IMAP4.abort, TimeoutError):
     """A libimap timeout: an ``abort`` (the connection is closed) and a TimeoutError."""
 
 
-class _TLSError(IMAP4.abort, ssl.SSLError):
-    """A TLS failure (certificate, handshake, STARTTLS refused): an ``abort`` and an
-    ssl.SSLError."""
+class _TLSError(_OSErrorText, IMAP4.abort, ssl.SSLError):
+    """A TLS failure (handshake, STARTTLS refused): an ``abort`` and an ssl.SSLError."""
+
+
+class _CertError(_OSErrorText, IMAP4.abort, ssl.SSLCertVerificationError):
+    """The server's certificate was not verified: an ``abort`` and an
+    ssl.SSLCertVerificationError (ssl.CertificateError)."""
 
 
 class _ConnectError(IMAP4.abort, ConnectionError):
     """The TCP connection could not be made: an ``abort`` and a ConnectionError."""
 
 
-class _Refused(IMAP4.abort, ConnectionRefusedError):
+class _Refused(_OSErrorText, IMAP4.abort, ConnectionRefusedError):
     pass
 
 
@@ -1137,6 +1181,7 @@ def _apply_tls_options(imap: IMAP4, ssl_context: Optional[ssl.SSLContext], cafil
         imap._check(lib.imap_set_ca_dir(h, _arg(os.fspath(capath))))
     if server_hostname is not None:
         imap._check(lib.imap_set_tls_server_name(h, _arg(server_hostname)))
+        imap._tls_name = server_hostname
     if ssl_context is None:
         return
     if ssl_context.verify_mode == ssl.CERT_NONE:
@@ -1208,6 +1253,7 @@ class IMAP4_stream(IMAP4):
         self._connect()
 
     def _connect(self) -> None:
+        self._set_line_limit()
         self._do(lib.imap_open_stream, _arg(self.command), name="open")
 
     def open(self, host=None, port=None, timeout=None):

@@ -268,6 +268,7 @@ _DECLS = {
     "imap_set_debug": (C, [H, c_int32]),
     "imap_set_log_callback": (C, [H, LOG_FN, c_void_p]),
     "imap_set_literal": (C, [H, c_char_p, c_size_t]),
+    "imap_set_limit": (C, [H, c_int32, c_uint64]),
     "imap_set_literal_callback": (C, [H, LITERAL_FN, c_void_p, c_uint64]),
     "imap_client_state": (c_int32, [H]),
     "imap_client_capabilities": (c_void_p, [H]),
