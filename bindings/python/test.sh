@@ -36,8 +36,9 @@ case "$WHEEL" in
   *-py3-none-linux_*.whl | *-py3-none-macosx_*.whl) ;;
   *) log "not a platform wheel: $WHEEL"; exit 1 ;;
 esac
-unzip -l "$WHEEL" | grep -q 'libimap/libimap.so.1$' || { log "libimap.so.1 missing from $WHEEL"; exit 1; }
-unzip -l "$WHEEL" | grep -q 'libimap/py.typed$' || { log "py.typed missing from $WHEEL"; exit 1; }
+"$PY" -m zipfile -l "$WHEEL" >"$TMP/wheel.list"
+grep -q '^libimap/libimap.so.1 ' "$TMP/wheel.list" || { log "libimap.so.1 missing from $WHEEL"; exit 1; }
+grep -q '^libimap/py.typed ' "$TMP/wheel.list" || { log "py.typed missing from $WHEEL"; exit 1; }
 
 # 2. installed into the fresh environment; the tests import it from there (conftest checks)
 log "installing $(basename "$WHEEL") into a fresh virtual environment"
