@@ -18,6 +18,7 @@
 mod auth;
 mod commands;
 mod compose;
+mod compress;
 mod connect;
 mod driver;
 mod engine;
@@ -39,6 +40,7 @@ pub use auth::{
 };
 pub use commands::{allowed_states, spec, ResultFrom, Spec};
 pub use compose::{Composed, MailboxQuota, Parsed};
+pub use compress::CompressionStats;
 pub use error::{Error, ErrorKind, Result};
 pub use extensions::QuotaRoot;
 pub use pipeline::{wait_unlocked, Pulled, Ticket};
@@ -133,6 +135,9 @@ pub struct Config {
     /// [`Session::login_auto`] may send a password over a connection without TLS (PLAIN, the
     /// LOGIN command) when the server offers nothing better. Off by default.
     pub allow_plaintext_password: bool,
+    /// Send COMPRESS DEFLATE (RFC 4978) after every successful login when the server offers
+    /// it. Off by default (imaplib has no COMPRESS).
+    pub compress: bool,
 }
 
 /// The default of [`Config::min_rate`]: 1 KiB/s.
@@ -148,6 +153,7 @@ impl Default for Config {
             limits: Limits::default(),
             tls: TlsConfig::default(),
             allow_plaintext_password: false,
+            compress: false,
         }
     }
 }
