@@ -2559,6 +2559,41 @@ imap_code imap_quota_for(struct imap_client *client, const char *mailbox, struct
 void imap_mailbox_quota_free(struct imap_mailbox_quota *quota);
 
 /**
+ * COMPRESS DEFLATE (RFC 4978): on OK every byte from then on, both ways, is deflated (inside
+ * TLS when TLS is on); everything else (limits, timeouts, tracing, streaming, pipelining,
+ * IDLE) works as before and the trace shows the uncompressed protocol. Data: the tagged
+ * text. Refused without sending anything: `IMAP_CODE_ILLEGAL_STATE` when compression is
+ * active already (the server's `[COMPRESSIONACTIVE]`) or before authentication,
+ * `IMAP_CODE_UNSUPPORTED` when the server does not offer `COMPRESS=DEFLATE`. A NO
+ * (`IMAP_CODE_NO`) leaves the connection uncompressed and usable. Corrupt compressed data
+ * from the server later fails the call in progress with `IMAP_CODE_ABORT` (connection
+ * closed). imaplib has no COMPRESS: it is off unless asked for.
+ *
+ * # Safety
+ * `client` is a live handle; `out` is NULL or writable.
+ */
+imap_code imap_compress(struct imap_client *client, struct imap_result **out);
+
+/**
+ * Whether every later successful login (`imap_login`, `imap_login_auto`, `imap_authenticate`
+ * and the other `imap_login_*`) sends COMPRESS DEFLATE by itself when the server offers it
+ * (`on` 1) or not (0, the default). A refusal then only leaves the connection uncompressed
+ * (the login still succeeds; the reason goes to the debug output).
+ *
+ * # Safety
+ * `client` is a live handle.
+ */
+imap_code imap_set_compress(struct imap_client *client, int32_t on);
+
+/**
+ * 1 if COMPRESS=DEFLATE is active on the connection, else 0 (also for NULL).
+ *
+ * # Safety
+ * `client` is NULL or a live handle.
+ */
+int32_t imap_client_is_compressed(struct imap_client *client);
+
+/**
  * GETACL `mailbox`. Data: the untagged ACL lines (`INBOX user1 lrwstipekxacd`).
  *
  * # Safety

@@ -9,7 +9,7 @@
 
 mod fake;
 
-use fake::{expect, send, FakeServer, Step};
+use fake::{expect, expect_prefix, send, FakeServer, Step};
 use imap::proto::Limits;
 use imap::{Config, ErrorKind, Session, TlsMode};
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -252,4 +252,84 @@ fn refused_without_the_capability_or_before_authentication() {
     drop(s);
     let t = server.finish();
     assert!(!t.sent("COMPRESS"));
+}
+
+#[test]
+fn a_silent_server_times_out_and_an_interrupt_ends_the_wait_compressed() {
+    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    // Silent after the NOOP: the I/O timeout (1 s) ends the call.
+    let mut script = compressed("");
+    script.push(expect("NOOP"));
+    script.push(Step::Sleep(Duration::from_millis(2500)));
+    let server = FakeServer::start(script);
+    let mut s = open(server.port, Limits::default());
+    let mut cfg = s.config().clone();
+    cfg.io_timeout = Duration::from_secs(1);
+    s.set_config(cfg);
+    assert!(s.compress().unwrap().is_ok());
+    let t0 = std::time::Instant::now();
+    let e = s.noop().unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Timeout, "{}", e.message);
+    assert!(t0.elapsed() < Duration::from_secs(3), "{:?}", t0.elapsed());
+    drop(s);
+    server.finish();
+
+    // An interrupt from another thread ends the wait at once.
+    let mut script = compressed("");
+    script.push(expect("NOOP"));
+    script.push(Step::Sleep(Duration::from_millis(2500)));
+    let server = FakeServer::start(script);
+    let mut s = open(server.port, Limits::default());
+    assert!(s.compress().unwrap().is_ok());
+    let intr = s.interrupter();
+    let waker = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(200));
+        intr.interrupt()
+    });
+    let t0 = std::time::Instant::now();
+    let e = s.noop().unwrap_err();
+    assert!(waker.join().unwrap());
+    assert_eq!(e.kind, ErrorKind::Interrupted, "{}", e.message);
+    assert!(t0.elapsed() < Duration::from_secs(3), "{:?}", t0.elapsed());
+    drop(s);
+    server.finish();
+}
+
+#[test]
+fn the_trace_shows_the_uncompressed_protocol_with_secrets_redacted() {
+    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let server = FakeServer::start(vec![
+        send("* OK [CAPABILITY IMAP4rev1 COMPRESS=DEFLATE] fake ready\r\n"),
+        expect_prefix("LOGIN"),
+        send("{tag} OK [CAPABILITY IMAP4rev1 COMPRESS=DEFLATE] in\r\n"),
+        expect("COMPRESS DEFLATE"),
+        Step::Compress {
+            plain: b"{tag} OK DEFLATE active\r\n".to_vec(),
+            then: Vec::new(),
+        },
+        expect("NOOP"),
+        send("* 3 EXISTS\r\n{tag} OK noop\r\n"),
+    ]);
+    let lines = std::sync::Arc::new(Mutex::new(Vec::<String>::new()));
+    let sink_lines = std::sync::Arc::clone(&lines);
+    let mut s = Session::new(Config {
+        compress: true,
+        allow_plaintext_password: true,
+        ..Config::default()
+    });
+    s.set_debug(5);
+    s.set_trace_sink(Some(Box::new(move |_level: u8, line: &str| {
+        sink_lines.lock().unwrap().push(line.to_string());
+    })));
+    s.open("127.0.0.1", server.port, TlsMode::None).unwrap();
+    assert!(s.login("user", "s3cret-pw").unwrap().is_ok());
+    assert!(s.is_compressed(), "compressed after login");
+    assert!(s.noop().unwrap().is_ok());
+    drop(s);
+    let t = server.finish();
+    assert!(String::from_utf8_lossy(&t.inflated).contains(" NOOP\r\n"));
+    let trace = lines.lock().unwrap().join("\n");
+    assert!(trace.contains("NOOP"), "{trace}");
+    assert!(trace.contains("3 EXISTS"), "{trace}");
+    assert!(!trace.contains("s3cret-pw"), "{trace}");
 }

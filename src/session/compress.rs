@@ -69,14 +69,7 @@ impl Session {
             .stream
             .take()
             .ok_or_else(|| Error::new(ErrorKind::Closed, "connection is closed"))?;
-        match stream.start_deflate(&already) {
-            Ok(s) => self.stream = Some(s),
-            Err((s, e)) => {
-                self.stream = Some(s);
-                let e: Error = e.into();
-                return Err(self.fail(e));
-            }
-        }
+        self.stream = Some(stream.start_deflate(&already));
         self.drained = false;
         self.tracer.log(2, || {
             "COMPRESS=DEFLATE active: the trace shows uncompressed data".into()

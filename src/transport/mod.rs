@@ -140,15 +140,13 @@ impl Stream {
     }
 
     /// Turns on COMPRESS=DEFLATE over this stream; `already`: compressed bytes read before
-    /// the switch. Refused when it is on already.
-    pub fn start_deflate(self, already: &[u8]) -> Result<Stream, (Stream, TransportError)> {
-        if matches!(self, Stream::Deflate(_)) {
-            return Err((
-                self,
-                TransportError::Io("compression is already active".into()),
-            ));
+    /// the switch. A stream compressed already is returned as it is (the caller checks
+    /// [`Stream::compression`] first: COMPRESS is refused then).
+    pub fn start_deflate(self, already: &[u8]) -> Stream {
+        match self {
+            Stream::Deflate(_) => self,
+            s => Stream::Deflate(Box::new(Deflated::new(s, already))),
         }
-        Ok(Stream::Deflate(Box::new(Deflated::new(self, already))))
     }
 
     /// The byte counts of compression, when it is on.
