@@ -2360,9 +2360,11 @@ imap_code imap_unsubscribe(struct imap_client *client, const char *mailbox, stru
  * APPEND `message` (`message_len` bytes; line endings become CRLF) to `mailbox` (NULL:
  * INBOX) with optional `flags` (`"(\\Seen)"` or `"\\Seen"`) and `date_time` (an IMAP date in
  * double quotes, or unquoted and then quoted). The message goes as a literal after the
- * server's `+`. The APPENDUID code is in `imap_result_code`. A NO or BAD before the `+` is
- * returned as such (the message was not sent); a tagged OK before the `+` is a protocol
- * violation: `IMAP_CODE_ABORT` ("the literal was not sent"), the connection is closed.
+ * server's `+`; a message of at most 4,096 bytes goes at once (`{N+}`) when the server offers
+ * LITERAL+ or LITERAL- (see imap_set_nonsync_literal_max()). The APPENDUID code is in
+ * `imap_result_code`. A NO or BAD before the `+` is returned as such (the message was not
+ * sent); a tagged OK before the `+` is a protocol violation: `IMAP_CODE_ABORT` ("the literal
+ * was not sent"), the connection is closed.
  *
  * # Safety
  * `client` is a live handle; strings are NULL or NUL-terminated; `message` points to
@@ -3568,8 +3570,9 @@ imap_code imap_uid_store_flags(struct imap_client *client, const char *uid_set, 
 imap_code imap_append_flags(struct imap_client *client, const char *mailbox, const char *const *flags, size_t nflags, const char *date_time, const uint8_t *message, size_t message_len, struct imap_result **out);
 
 /**
- * imaplib's `literal` attribute: the `len` bytes at `literal` (copied) go as a synchronizing
- * literal `{N}` at the end of the next command sent, whichever it is, and then are forgotten
+ * imaplib's `literal` attribute: the `len` bytes at `literal` (copied) go as a literal `{N}`
+ * (`{N+}` under imap_set_nonsync_literal_max()'s rule) at the end of the next command sent,
+ * whichever it is, and then are forgotten
  * (APPEND's own message replaces them, as in imaplib; a command refused for its state drops
  * them). NULL clears it; a non-NULL pointer with `len` 0 sends `{0}`. `IMAP_CODE_CLOSED` on a
  * connection that is not open. Example: `imap_set_literal(c, "Grüße", 7)` then
@@ -3580,6 +3583,22 @@ imap_code imap_append_flags(struct imap_client *client, const char *mailbox, con
  * `client` is a live handle; `literal` is NULL or points to `len` readable bytes.
  */
 imap_code imap_set_literal(struct imap_client *client, const uint8_t *literal, size_t len);
+
+/**
+ * The largest message literal (imap_append()'s message, imap_set_literal()'s bytes) sent
+ * without waiting for the server's `+` (`{N+}`, RFC 7888), when the server offers LITERAL+
+ * (any size up to `max`) or LITERAL- (up to `max` and 4,096). This saves a round trip per
+ * APPEND; the server then reads the message even when it refuses the APPEND, so a larger
+ * `max` trades wasted sending for latency. The default is 4,096. 0 sends every message
+ * literal synchronizing, as imaplib does. A message from a stream or a file
+ * (imap_append_stream(), imap_append_fd()) is always synchronizing, so a refused APPEND never
+ * reads it. String arguments (an 8-bit password, a search value) follow the server's
+ * extensions alone.
+ *
+ * # Safety
+ * `client` is a live handle.
+ */
+imap_code imap_set_nonsync_literal_max(struct imap_client *client, size_t max);
 
 /**
  * imaplib's `Int2AP(num)`: the base-16 digits of |`num`| written with the letters `A`..`P`

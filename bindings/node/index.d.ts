@@ -225,6 +225,13 @@ export interface ConnectOptions {
    * nothing is sent. `loginCommand` and `loginPlain` always do what they are asked.
    */
   allowPlaintextPassword?: boolean;
+  /**
+   * The largest APPEND message sent at once, without waiting for the server's continuation,
+   * when the server offers LITERAL+ or LITERAL- (RFC 7888; imap_set_nonsync_literal_max).
+   * Default 4096; 0 makes every message literal synchronizing, as imaplib does. A message from
+   * `appendStream` always waits.
+   */
+  nonSyncLiteralMax?: number;
   /** I/O timeout: the longest wait for bytes, reading or writing, in ms (default 60000). */
   timeout?: number;
   /** Connect timeout in ms (default 30000). */

@@ -273,6 +273,7 @@ exports.functions = [
   "int32_t imap_uid_store_flags(void * client, const char * uid_set, const char * command, const char ** flags, size_t nflags, _Out_ void ** out)",
   "int32_t imap_append_flags(void * client, const char * mailbox, const char ** flags, size_t nflags, const char * date_time, void * message, size_t message_len, _Out_ void ** out)",
   "int32_t imap_set_literal(void * client, void * literal, size_t len)",
+  "int32_t imap_set_nonsync_literal_max(void * client, size_t max)",
   "int32_t imap_int2ap(int64_t num, _Out_ void ** out)",
   "int32_t imap_parse_flags(void * resp, size_t len, _Out_ void ** out)",
   "int32_t imap_internaldate2tuple(void * resp, size_t len, _Out_ int32_t * found, _Out_ int64_t * utc_seconds, _Out_ int32_t * offset_seconds, _Out_ imap_tm * tm)",
