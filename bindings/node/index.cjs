@@ -961,6 +961,7 @@ const COMMANDS = {
   thread: ['imap_thread', ['s:algorithm', 'o:charset', '...s:searchCriteria'], 'thread'],
   enable: ['imap_enable', ['s:capability']],
   id: ['imap_id', ['P:fields']],
+  compress: ['imap_compress', []],
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -994,6 +995,8 @@ class Client extends EventEmitter {
       if (typeof o !== 'object') throw new TypeError('autoIdle must be a boolean or { delay }');
       this.#auto = { delay: ms(o.delay, 'autoIdle.delay', 50), timer: null, loop: null, stop: false, idling: false };
     }
+    const { compress } = options;
+    if (compress !== undefined && compress !== null && typeof compress !== 'boolean') throw new TypeError('compress must be a boolean');
     const { ca, cert, key, insecure, allowPlaintextPassword, nonSyncLiteralMax, timeout, connectTimeout, callTimeout, minRate, debug, trace, limits, mailboxEncoding, logger, zeroCopy, onProgress, caDir, systemCa, servername, minVersion } = options;
     if (onProgress !== undefined && onProgress !== null && typeof onProgress !== 'function') throw new TypeError('onProgress must be a function');
     if (zeroCopy !== undefined && zeroCopy !== null && typeof zeroCopy !== 'boolean') throw new TypeError('zeroCopy must be a boolean');
@@ -1048,6 +1051,7 @@ class Client extends EventEmitter {
       if (insecure) check(fn.imap_set_tls_verify(h, 0));
       if (allowPlaintextPassword) check(fn.imap_set_plaintext_password(h, 1));
       if (nonSyncMax !== null) check(fn.imap_set_nonsync_literal_max(h, nonSyncMax));
+      if (compress) check(fn.imap_set_compress(h, 1));
       if (logger) {
         this.#box.log = koffi.register(logTrampoline(logger), koffi.pointer(protos.imap_log_fn));
         check(fn.imap_set_log_callback(h, this.#box.log, null));
@@ -1359,6 +1363,10 @@ class Client extends EventEmitter {
   }
   get isTls() {
     return this.#h !== null && fn.imap_client_is_tls(this.#h) === 1;
+  }
+  /** imap_client_is_compressed: whether COMPRESS=DEFLATE is active. */
+  get isCompressed() {
+    return this.#h !== null && fn.imap_client_is_compressed(this.#h) === 1;
   }
   /** imap_client_auth_mechanism: the mechanism of the last login ('LOGIN-COMMAND' for LOGIN), or null. */
   get authMechanism() {
