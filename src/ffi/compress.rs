@@ -13,7 +13,10 @@ use super::result::ImapResult;
 /// `IMAP_CODE_UNSUPPORTED` when the server does not offer `COMPRESS=DEFLATE`. A NO
 /// (`IMAP_CODE_NO`) leaves the connection uncompressed and usable. Corrupt compressed data
 /// from the server later fails the call in progress with `IMAP_CODE_ABORT` (connection
-/// closed). imaplib has no COMPRESS: it is off unless asked for.
+/// closed). imaplib has no COMPRESS: it is off unless asked for. As with TLS, bytes received
+/// may wait inflated inside the library where a poll of `imap_client_fd` cannot see them:
+/// the library's own waits account for them; a caller polling the descriptor itself reads
+/// with `imap_read_response` before it waits.
 ///
 /// # Safety
 /// `client` is a live handle; `out` is NULL or writable.
