@@ -2,6 +2,7 @@ package imap_test
 
 import (
 	"bytes"
+	"io"
 	"testing"
 
 	imap "github.com/libimap/libimap/bindings/go"
@@ -38,6 +39,26 @@ func TestCompress(t *testing.T) {
 	r := must(t, "FETCH")(c.Fetch(ctx, "1", "(BODY.PEEK[])"))
 	if lits := r.Literals(); len(lits) != 1 || !bytes.Equal(lits[0], msg) {
 		t.Fatalf("fetched %d literals, not the message", len(lits))
+	}
+	// Streamed: OpenBody reads the body through the literal callback; FetchEach streams
+	// parsed messages through the library's unlocked waits.
+	uid := uint32(0)
+	for m, err := range c.FetchEach(ctx, "1:*", "(UID RFC822.SIZE)") {
+		if err != nil {
+			t.Fatal(err)
+		}
+		uid = m.UID
+		if m.Size != uint64(len(msg)) {
+			t.Fatalf("RFC822.SIZE %d, want %d", m.Size, len(msg))
+		}
+	}
+	body, err := c.OpenBody(ctx, uid, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(body)
+	if err != nil || !bytes.Equal(got, msg) {
+		t.Fatalf("OpenBody: %d bytes, %v", len(got), err)
 	}
 	var pending []*imap.Pending
 	for i := 0; i < 50; i++ {
