@@ -68,6 +68,9 @@ IMAP4_PORT = 143
 IMAP4_SSL_PORT = 993
 AllowedVersions = ("IMAP4REV1", "IMAP4")
 HAVE_SSL = True
+# The longest response line accepted, CRLF included: read at every connection (so code that
+# raises imaplib._MAXLINE, as many do for long SEARCH results, works unchanged). A longer line
+# raises abort("got more than N bytes in a line") and closes the connection.
 _MAXLINE = 1000000
 
 # imaplib's command table (name: the states it is allowed in). libimap checks the states itself;
@@ -332,7 +335,11 @@ class IMAP4:
         self._debug = 0
         self.debug = Debug if debug is None else debug
 
+    def _set_maxline(self) -> None:
+        self._check(lib.imap_set_limit(self._h, N.LIMIT_LINE, int(_MAXLINE)))
+
     def _connect(self) -> None:
+        self._set_maxline()
         host = _arg(self.host) if self.host else None
         port = self.port if self.port is not None else 0
         self._do(lib.imap_open, host, port, self._tls_mode, name="open")
@@ -1205,6 +1212,7 @@ class IMAP4_stream(IMAP4):
         self._connect()
 
     def _connect(self) -> None:
+        self._set_maxline()
         self._do(lib.imap_open_stream, _arg(self.command), name="open")
 
     def open(self, host=None, port=None, timeout=None):
