@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ctypes
 import datetime as _dt
+import errno
 import os
 import re
 import socket as _socket
@@ -486,12 +487,7 @@ class IMAP4:
         if code == N.TLS:
             raise _TLSError(msg)
         if code == N.CONNECT:
-            low = msg.lower()
-            if "refused" in low:
-                raise _Refused(msg)
-            if "timed out" in low:
-                raise _Timeout(msg)
-            raise _ConnectError(msg)
+            raise _connect_error(msg)
         if code in (N.ABORT, N.CLOSED, N.INTERRUPTED, N.LIMIT, N.INTERNAL):
             raise self.abort(msg)
         raise self.error(msg)
@@ -1006,6 +1002,28 @@ class _ConnectError(IMAP4.abort, ConnectionError):
 
 class _Refused(IMAP4.abort, ConnectionRefusedError):
     pass
+
+
+class _Unresolved(IMAP4.abort, _socket.gaierror):
+    """The host name could not be resolved: an ``abort`` and a socket.gaierror."""
+
+
+def _connect_error(msg: str) -> BaseException:
+    """The exception for a connection that could not be made, with the errno the library's
+    message names (``... (os error 111)``), as socket.create_connection's would have: a
+    refusal is a ConnectionRefusedError, a timeout a TimeoutError, a name that does not
+    resolve a socket.gaierror; each also an ``abort``."""
+    if msg.startswith("cannot resolve "):
+        return _Unresolved(msg)
+    m = re.search(r"\(os error (\d+)\)", msg)
+    if m is None:
+        return _Timeout(msg) if "timed out" in msg else _ConnectError(msg)
+    num = int(m.group(1))
+    if num == errno.ECONNREFUSED:
+        return _Refused(num, msg)
+    if num == errno.ETIMEDOUT:
+        return _Timeout(num, msg)
+    return _ConnectError(num, msg)
 
 
 # Module-level names for the exception classes.
