@@ -485,7 +485,7 @@ class IMAP4:
         if code == N.TIMEOUT:
             raise _Timeout(msg)
         if code == N.TLS:
-            raise _TLSError(msg)
+            raise _tls_error(msg)
         if code == N.CONNECT:
             raise _connect_error(msg)
         if code in (N.ABORT, N.CLOSED, N.INTERRUPTED, N.LIMIT, N.INTERNAL):
@@ -994,6 +994,51 @@ class _Timeout(IMAP4.abort, TimeoutError):
 class _TLSError(IMAP4.abort, ssl.SSLError):
     """A TLS failure (certificate, handshake, STARTTLS refused): an ``abort`` and an
     ssl.SSLError."""
+
+
+class _CertError(_TLSError, ssl.SSLCertVerificationError):
+    """The server's certificate or name did not verify: an ``abort`` and an
+    ssl.SSLCertVerificationError (ssl.CertificateError), with ``verify_code`` and
+    ``verify_message`` as the ssl module gives them."""
+
+
+# OpenSSL's X509_V_ERR_* codes of the verification failures a server can cause, by the text
+# OpenSSL gives them (which the library's message ends with, in parentheses).
+_VERIFY_CODES = {
+    "unable to get issuer certificate": 2,
+    "certificate is not yet valid": 9,
+    "certificate has expired": 10,
+    "self-signed certificate": 18,
+    "self signed certificate": 18,
+    "self-signed certificate in certificate chain": 19,
+    "self signed certificate in certificate chain": 19,
+    "unable to get local issuer certificate": 20,
+    "unable to verify the first certificate": 21,
+    "certificate revoked": 23,
+    "unsuitable certificate purpose": 26,
+    "Hostname mismatch": 62,
+    "IP address mismatch": 64,
+}
+
+
+def _tls_error(msg: str) -> BaseException:
+    """The exception for a TLS failure: a certificate that did not verify gives the ssl
+    module's SSLCertVerificationError and message (``[SSL: CERTIFICATE_VERIFY_FAILED]
+    certificate verify failed: IP address mismatch, certificate is not valid for
+    '127.0.0.1'.``), anything else an ssl.SSLError; both also an ``abort``."""
+    m = re.match(r"TLS handshake with (\S+) failed: .*certificate verify failed.*\(([^()]*)\)$",
+                 msg)
+    if m is None:
+        return _TLSError(msg)
+    name, why = m.group(1), m.group(2)
+    if why in ("Hostname mismatch", "IP address mismatch"):
+        why = f"{why}, certificate is not valid for '{name}'."
+    e = _CertError(1, f"[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: {why} "
+                      f"(libimap: {msg})")
+    e.library, e.reason = "SSL", "CERTIFICATE_VERIFY_FAILED"
+    e.verify_code = _VERIFY_CODES.get(m.group(2))
+    e.verify_message = why
+    return e
 
 
 class _ConnectError(IMAP4.abort, ConnectionError):
