@@ -326,7 +326,7 @@ class IMAP4:
         self.user = None
         self.password = None
         self.timeout = timeout
-        self.sock = None
+        self.sock = _SocketView(self)
         self.file = None
         if timeout is not None:
             ms = max(1, int(timeout * 1000))
@@ -987,6 +987,55 @@ class IMAP4:
         return self._do(lib.imap_move, _arg(message_set), _arg(new_mailbox), name="MOVE")
 
 
+class _SocketView:
+    """imaplib's ``sock`` attribute as far as it maps: the library owns the connection's
+    socket, so this is a view of it. ``timeout``, ``gettimeout()`` and ``settimeout()`` are
+    the connection's I/O timeout (seconds; None: libimap's defaults, 30 s to connect and 60 s
+    for a read or write, where imaplib's would wait forever); ``fileno()`` is the descriptor
+    (-1 when closed), for select/poll; everything else (getpeername, getsockname, ...) is
+    that of a socket over a duplicate of the descriptor (``IMAP4.socket()``). Reading or
+    writing it would corrupt the session."""
+
+    def __init__(self, imap: "IMAP4"):
+        self._imap = imap
+
+    @property
+    def timeout(self) -> Optional[float]:
+        return self._imap.timeout
+
+    def gettimeout(self) -> Optional[float]:
+        return self._imap.timeout
+
+    def settimeout(self, value: Optional[float]) -> None:
+        imap = self._imap
+        if value is None:
+            connect_ms, io_ms = _DEFAULT_CONNECT_MS, _DEFAULT_IO_MS
+        else:
+            if value < 0:
+                raise ValueError("Timeout value out of range")
+            if not value:
+                raise ValueError("Non-blocking socket (timeout=0) is not supported")
+            connect_ms = io_ms = max(1, int(value * 1000))
+        imap._check(lib.imap_set_timeouts(imap._h, connect_ms, io_ms))
+        imap.timeout = value
+
+    def fileno(self) -> int:
+        return lib.imap_client_fd(self._imap._h) if self._imap._h else -1
+
+    def __getattr__(self, name: str):
+        sock = self._imap.socket()
+        if sock is None:
+            raise OSError(errno.EBADF, "the connection is closed")
+        return getattr(sock, name)
+
+    def __repr__(self) -> str:
+        return f"<libimap socket view fd={self.fileno()} timeout={self.timeout}>"
+
+
+# libimap's default timeouts (imap_set_timeouts), restored by sock.settimeout(None).
+_DEFAULT_CONNECT_MS, _DEFAULT_IO_MS = 30000, 60000
+
+
 class _Timeout(IMAP4.abort, TimeoutError):
     """A libimap timeout: an ``abort`` (the connection is closed) and a TimeoutError."""
 
@@ -1269,6 +1318,7 @@ class IMAP4_stream(IMAP4):
                  call_timeout: Optional[float] = None, debug: Optional[int] = None):
         self._h = None
         self._init_handle(timeout, call_timeout, debug)
+        self.sock = None  # as imaplib's: a stream has no socket
         self.command = command
         self.host = None
         self.port = None
