@@ -709,7 +709,9 @@ class IMAP4:
 
     def search(self, charset, *criteria):
         """Search mailbox for matching messages: ``(typ, [b'1 2 3'])``. Criteria are sent
-        verbatim (as imaplib)."""
+        verbatim (as imaplib). A charset in UTF-8 mode raises ``error``, as imaplib's."""
+        if charset and self.utf8_enabled:
+            raise self.error("Non-None charset not valid in UTF8 mode")
         crit = [_arg(c) for c in criteria]
         arr = N.string_array(crit)
         return self._do(lib.imap_search, _opt(charset), arr, len(crit), name="SEARCH")
