@@ -1179,12 +1179,14 @@ class Idler:
     def _wait(self, seconds: Optional[float]):
         """One response within ``seconds`` (None: as long as it takes), or None."""
         imap = self._imap
+        left = None if seconds is None else int(seconds * 1000)
         while True:
-            if seconds is None:
-                chunk = 1000  # short waits, so that signals (Ctrl-C) are seen between them
-            else:
-                chunk = max(0, min(int(seconds * 1000), 1000))
+            # short waits, so that signals (Ctrl-C) are seen between them
+            chunk = 1000 if left is None else min(left, 1000)
+            if chunk <= 0:
+                return None
             out = c_void_p()
+            t0 = time.monotonic()
             code = lib.imap_idle_wait(imap._h, chunk, byref(out))
             r = out.value
             try:
@@ -1196,10 +1198,11 @@ class Idler:
             finally:
                 if r:
                     lib.imap_result_free(r)
-            if seconds is not None:
-                seconds -= chunk / 1000
-                if seconds <= 0:
-                    return None
+            if (time.monotonic() - t0) * 1000 < chunk * 0.9:
+                # ended early: the server ended IDLE itself, or imap_wake()
+                return None
+            if left is not None:
+                left -= chunk
 
     def _remaining(self) -> Optional[float]:
         if self._deadline is None:
