@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import ctypes
 import datetime as _dt
-import errno as _errno
+import errno
 import os
 import re
 import socket as _socket
@@ -69,6 +69,9 @@ IMAP4_PORT = 143
 IMAP4_SSL_PORT = 993
 AllowedVersions = ("IMAP4REV1", "IMAP4")
 HAVE_SSL = True
+# The longest response line accepted, CRLF included: read at every connection (so code that
+# raises imaplib._MAXLINE, as many do for long SEARCH results, works unchanged). A longer line
+# raises abort("got more than N bytes in a line") and closes the connection.
 _MAXLINE = 1000000
 
 # imaplib's command table (name: the states it is allowed in). libimap checks the states itself;
@@ -178,16 +181,6 @@ def _result_text(r: int) -> bytes:
     n = c_size_t()
     p = lib.imap_result_text(r, byref(n))
     return ctypes.string_at(p, n.value) if p and n.value else b""
-
-
-class _PollSocket(_socket.socket):
-    """A socket for select/poll over a duplicate descriptor of the library's connection."""
-
-    _imap_timeout: Optional[float] = None
-
-    @property
-    def timeout(self):  # the connection's timeout, not this object's (which is never used)
-        return self._imap_timeout
 
 
 class _Untagged(dict):
@@ -333,6 +326,7 @@ class IMAP4:
         self.user = None
         self.password = None
         self.timeout = timeout
+        self.sock = _SocketView(self)
         self.file = None
         if timeout is not None:
             ms = max(1, int(timeout * 1000))
@@ -342,14 +336,11 @@ class IMAP4:
         self._debug = 0
         self.debug = Debug if debug is None else debug
 
-    def _set_line_limit(self) -> None:
-        # imaplib's module-level _MAXLINE (patched by some callers) is the line limit
-        limit = int(getattr(sys.modules[__name__], "_MAXLINE", 1000000))
-        if limit > 0:
-            lib.imap_set_limit(self._h, 0, limit)
+    def _set_maxline(self) -> None:
+        self._check(lib.imap_set_limit(self._h, N.LIMIT_LINE, int(_MAXLINE)))
 
     def _connect(self) -> None:
-        self._set_line_limit()
+        self._set_maxline()
         host = _arg(self.host) if self.host else None
         port = self.port if self.port is not None else 0
         self._do(lib.imap_open, host, port, self._tls_mode, name="open")
@@ -494,23 +485,9 @@ class IMAP4:
         if code == N.TIMEOUT:
             raise _Timeout(msg)
         if code == N.TLS:
-            if "certificate verify failed" in msg:
-                host = getattr(self, "_tls_name", None) or self.host or "localhost"
-                for what, kind in (("IP address mismatch", "IP address"),
-                                   ("Hostname mismatch", "Hostname")):
-                    if what in msg or (kind == "Hostname" and "hostname mismatch" in msg):
-                        msg = "%s mismatch, certificate is not valid for %r. (%s)" % (
-                            kind, host, msg)
-                        break
-                raise _CertError(1, msg)
-            raise _TLSError(1, msg)
+            raise _tls_error(msg)
         if code == N.CONNECT:
-            low = msg.lower()
-            if "refused" in low:
-                raise _Refused(_errno.ECONNREFUSED, msg)
-            if "timed out" in low:
-                raise _Timeout(_errno.ETIMEDOUT, msg)
-            raise _ConnectError(msg)
+            raise _connect_error(msg)
         if code in (N.ABORT, N.CLOSED, N.INTERRUPTED, N.LIMIT, N.INTERNAL):
             raise self.abort(msg)
         raise self.error(msg)
@@ -732,7 +709,9 @@ class IMAP4:
 
     def search(self, charset, *criteria):
         """Search mailbox for matching messages: ``(typ, [b'1 2 3'])``. Criteria are sent
-        verbatim (as imaplib)."""
+        verbatim (as imaplib). A charset in UTF-8 mode raises ``error``, as imaplib's."""
+        if charset and self.utf8_enabled:
+            raise self.error("Non-None charset not valid in UTF8 mode")
         crit = [_arg(c) for c in criteria]
         arr = N.string_array(crit)
         return self._do(lib.imap_search, _opt(charset), arr, len(crit), name="SEARCH")
@@ -847,19 +826,12 @@ class IMAP4:
 
     def socket(self):
         """A socket object over a duplicate of the connection's descriptor, for select/poll
-        only: reading or writing it would corrupt the session. Its ``timeout`` is the one
-        given to the constructor (None: libimap's defaults). None for IMAP4_stream."""
+        only: reading or writing it would corrupt the session. None for IMAP4_stream."""
         if self._sock is None and self._h:
             fd = lib.imap_client_fd(self._h)
             if fd >= 0:
-                self._sock = _PollSocket(fileno=os.dup(fd))
-                self._sock._imap_timeout = self.timeout
+                self._sock = _socket.socket(fileno=os.dup(fd))
         return self._sock
-
-    @property
-    def sock(self):
-        """imaplib's ``sock`` attribute: ``socket()``."""
-        return self.socket()
 
     def _close_sock(self) -> None:
         if self._sock is not None:
@@ -1017,32 +989,140 @@ class IMAP4:
         return self._do(lib.imap_move, _arg(message_set), _arg(new_mailbox), name="MOVE")
 
 
-class _OSErrorText:
-    """str() of an OSError made with (errno, message): the message alone."""
+class _SocketView:
+    """imaplib's ``sock`` attribute as far as it maps: the library owns the connection's
+    socket, so this is a view of it. ``timeout``, ``gettimeout()`` and ``settimeout()`` are
+    the connection's I/O timeout (seconds; None: libimap's defaults, 30 s to connect and 60 s
+    for a read or write, where imaplib's would wait forever); ``fileno()`` is the descriptor
+    (-1 when closed), for select/poll; everything else (getpeername, getsockname, ...) is
+    that of a socket over a duplicate of the descriptor (``IMAP4.socket()``). Reading or
+    writing it would corrupt the session."""
 
-    def __str__(self):
-        return str(self.args[-1]) if self.args else ""
+    def __init__(self, imap: "IMAP4"):
+        self._imap = imap
+
+    @property
+    def timeout(self) -> Optional[float]:
+        return self._imap.timeout
+
+    def gettimeout(self) -> Optional[float]:
+        return self._imap.timeout
+
+    def settimeout(self, value: Optional[float]) -> None:
+        imap = self._imap
+        if value is None:
+            connect_ms, io_ms = _DEFAULT_CONNECT_MS, _DEFAULT_IO_MS
+        else:
+            if value < 0:
+                raise ValueError("Timeout value out of range")
+            if not value:
+                raise ValueError("Non-blocking socket (timeout=0) is not supported")
+            connect_ms = io_ms = max(1, int(value * 1000))
+        imap._check(lib.imap_set_timeouts(imap._h, connect_ms, io_ms))
+        imap.timeout = value
+
+    def fileno(self) -> int:
+        return lib.imap_client_fd(self._imap._h) if self._imap._h else -1
+
+    def __getattr__(self, name: str):
+        sock = self._imap.socket()
+        if sock is None:
+            raise OSError(errno.EBADF, "the connection is closed")
+        return getattr(sock, name)
+
+    def __repr__(self) -> str:
+        return f"<libimap socket view fd={self.fileno()} timeout={self.timeout}>"
 
 
-class _Timeout(_OSErrorText, IMAP4.abort, TimeoutError):
+# libimap's default timeouts (imap_set_timeouts), restored by sock.settimeout(None).
+_DEFAULT_CONNECT_MS, _DEFAULT_IO_MS = 30000, 60000
+
+
+class _Timeout(IMAP4.abort, TimeoutError):
     """A libimap timeout: an ``abort`` (the connection is closed) and a TimeoutError."""
 
 
-class _TLSError(_OSErrorText, IMAP4.abort, ssl.SSLError):
-    """A TLS failure (handshake, STARTTLS refused): an ``abort`` and an ssl.SSLError."""
+class _TLSError(IMAP4.abort, ssl.SSLError):
+    """A TLS failure (certificate, handshake, STARTTLS refused): an ``abort`` and an
+    ssl.SSLError."""
 
 
-class _CertError(_OSErrorText, IMAP4.abort, ssl.SSLCertVerificationError):
-    """The server's certificate was not verified: an ``abort`` and an
-    ssl.SSLCertVerificationError (ssl.CertificateError)."""
+class _CertError(_TLSError, ssl.SSLCertVerificationError):
+    """The server's certificate or name did not verify: an ``abort`` and an
+    ssl.SSLCertVerificationError (ssl.CertificateError), with ``verify_code`` and
+    ``verify_message`` as the ssl module gives them."""
+
+
+# OpenSSL's X509_V_ERR_* codes of the verification failures a server can cause, by the text
+# OpenSSL gives them (which the library's message ends with, in parentheses).
+_VERIFY_CODES = {
+    "unable to get issuer certificate": 2,
+    "certificate is not yet valid": 9,
+    "certificate has expired": 10,
+    "self-signed certificate": 18,
+    "self signed certificate": 18,
+    "self-signed certificate in certificate chain": 19,
+    "self signed certificate in certificate chain": 19,
+    "unable to get local issuer certificate": 20,
+    "unable to verify the first certificate": 21,
+    "certificate revoked": 23,
+    "unsuitable certificate purpose": 26,
+    "Hostname mismatch": 62,
+    "hostname mismatch": 62,
+    "IP address mismatch": 64,
+}
+
+
+def _tls_error(msg: str) -> BaseException:
+    """The exception for a TLS failure: a certificate that did not verify gives the ssl
+    module's SSLCertVerificationError and message (``[SSL: CERTIFICATE_VERIFY_FAILED]
+    certificate verify failed: IP address mismatch, certificate is not valid for
+    '127.0.0.1'.``), anything else an ssl.SSLError; both also an ``abort``."""
+    m = re.match(r"TLS handshake with (\S+) failed: .*certificate verify failed.*\(([^()]*)\)$",
+                 msg)
+    if m is None:
+        return _TLSError(msg)
+    name, why = m.group(1), m.group(2)
+    if why.lower() in ("hostname mismatch", "ip address mismatch"):
+        # OpenSSL writes "hostname mismatch"; the ssl module "Hostname mismatch, ..."
+        why = why[0].upper() + why[1:]
+        why = f"{why}, certificate is not valid for '{name}'."
+    e = _CertError(1, f"[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: {why} "
+                      f"(libimap: {msg})")
+    e.library, e.reason = "SSL", "CERTIFICATE_VERIFY_FAILED"
+    e.verify_code = _VERIFY_CODES.get(m.group(2))
+    e.verify_message = why
+    return e
 
 
 class _ConnectError(IMAP4.abort, ConnectionError):
     """The TCP connection could not be made: an ``abort`` and a ConnectionError."""
 
 
-class _Refused(_OSErrorText, IMAP4.abort, ConnectionRefusedError):
+class _Refused(IMAP4.abort, ConnectionRefusedError):
     pass
+
+
+class _Unresolved(IMAP4.abort, _socket.gaierror):
+    """The host name could not be resolved: an ``abort`` and a socket.gaierror."""
+
+
+def _connect_error(msg: str) -> BaseException:
+    """The exception for a connection that could not be made, with the errno the library's
+    message names (``... (os error 111)``), as socket.create_connection's would have: a
+    refusal is a ConnectionRefusedError, a timeout a TimeoutError, a name that does not
+    resolve a socket.gaierror; each also an ``abort``."""
+    if msg.startswith("cannot resolve "):
+        return _Unresolved(msg)
+    m = re.search(r"\(os error (\d+)\)", msg)
+    if m is None:
+        return _Timeout(msg) if "timed out" in msg else _ConnectError(msg)
+    num = int(m.group(1))
+    if num == errno.ECONNREFUSED:
+        return _Refused(num, msg)
+    if num == errno.ETIMEDOUT:
+        return _Timeout(num, msg)
+    return _ConnectError(num, msg)
 
 
 # Module-level names for the exception classes.
@@ -1181,7 +1261,6 @@ def _apply_tls_options(imap: IMAP4, ssl_context: Optional[ssl.SSLContext], cafil
         imap._check(lib.imap_set_ca_dir(h, _arg(os.fspath(capath))))
     if server_hostname is not None:
         imap._check(lib.imap_set_tls_server_name(h, _arg(server_hostname)))
-        imap._tls_name = server_hostname
     if ssl_context is None:
         return
     if ssl_context.verify_mode == ssl.CERT_NONE:
@@ -1247,13 +1326,14 @@ class IMAP4_stream(IMAP4):
                  call_timeout: Optional[float] = None, debug: Optional[int] = None):
         self._h = None
         self._init_handle(timeout, call_timeout, debug)
+        self.sock = None  # as imaplib's: a stream has no socket
         self.command = command
         self.host = None
         self.port = None
         self._connect()
 
     def _connect(self) -> None:
-        self._set_line_limit()
+        self._set_maxline()
         self._do(lib.imap_open_stream, _arg(self.command), name="open")
 
     def open(self, host=None, port=None, timeout=None):

@@ -32,6 +32,9 @@ OK, NO, BAD, ABORT, READONLY = 0, 1, 2, 3, 4
 INVALID_ARGUMENT, ILLEGAL_STATE, TIMEOUT, INTERRUPTED, TLS, LIMIT = 10, 11, 12, 13, 14, 15
 CLOSED, CONNECT, INTERNAL, UNSUPPORTED, PARSE, STOPPED = 16, 17, 18, 19, 20, 21
 
+# imap_limit
+LIMIT_LINE = 0
+
 # imap_state
 STATES = ("LOGOUT", "NONAUTH", "AUTH", "SELECTED", "IDLING")
 
@@ -258,6 +261,7 @@ _DECLS = {
     "imap_last_error": (c_char_p, [H]),
     "imap_set_timeouts": (C, [H, c_uint32, c_uint32]),
     "imap_set_call_timeout": (C, [H, c_uint32, c_uint32]),
+    "imap_set_limit": (C, [H, c_int32, c_uint64]),
     "imap_set_tls_verify": (C, [H, c_int32]),
     "imap_set_ca_file": (C, [H, S]),
     "imap_set_ca_dir": (C, [H, S]),

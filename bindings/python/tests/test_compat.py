@@ -1,0 +1,123 @@
+"""imaplib compatibility details that CPython's test_imaplib (tests/cpython) checks only in
+part: the ``sock`` view and the errno of a connection that cannot be made. A server that
+stops answering is what Dovecot will not do, so a small scripted one on loopback stands in."""
+
+import errno
+import socket
+import threading
+import time
+
+import pytest
+
+import libimap
+
+
+@pytest.fixture
+def silent_server():
+    """A server that greets with capabilities, then reads and never answers."""
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+    conns = []
+
+    def serve():
+        try:
+            c, _ = srv.accept()
+        except OSError:
+            return
+        conns.append(c)
+        c.sendall(b"* OK [CAPABILITY IMAP4rev1] hi\r\n")
+        try:
+            while c.recv(4096):
+                pass
+        except OSError:
+            pass
+
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    yield srv.getsockname()
+    srv.close()
+    for c in conns:
+        c.close()
+    t.join(5)
+
+
+def test_sock_view_timeout_follows_the_connection(silent_server):
+    M = libimap.IMAP4(*silent_server, timeout=30)
+    try:
+        assert M.sock.timeout == 30 and M.sock.gettimeout() == 30
+        assert M.sock.fileno() >= 0
+        assert M.sock.getpeername() == silent_server
+        M.sock.settimeout(0.3)
+        assert M.sock.timeout == 0.3 and M.timeout == 0.3
+        started = time.monotonic()
+        with pytest.raises(TimeoutError):
+            M.noop()
+        assert time.monotonic() - started < 10  # the 30 s set first would have held it
+        with pytest.raises(ValueError):
+            M.sock.settimeout(0)
+    finally:
+        M.shutdown()
+    assert M.sock.fileno() == -1
+
+
+def test_sock_view_none_is_libimap_default(silent_server):
+    M = libimap.IMAP4(*silent_server)
+    try:
+        assert M.sock.timeout is None
+        M.sock.settimeout(5)
+        M.sock.settimeout(None)
+        assert M.sock.timeout is None
+    finally:
+        M.shutdown()
+
+
+def test_stream_has_no_sock():
+    # greets, answers the CAPABILITY the client sends, then reads on
+    M = libimap.IMAP4_stream(
+        "printf '* OK hi\\r\\n'; read -r tag rest; "
+        "printf '* CAPABILITY IMAP4rev1\\r\\n%s OK done\\r\\n' \"$tag\"; cat >/dev/null",
+        timeout=10)
+    try:
+        assert M.sock is None
+    finally:
+        M.shutdown()
+
+
+def test_refused_connection_has_errno():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    with pytest.raises(ConnectionRefusedError) as e:
+        libimap.IMAP4("127.0.0.1", port)
+    assert e.value.errno == errno.ECONNREFUSED
+    assert isinstance(e.value, libimap.IMAP4.abort)
+
+
+def test_unresolvable_host_is_gaierror():
+    with pytest.raises(socket.gaierror) as e:
+        libimap.IMAP4("no-such-host.invalid", 143)
+    assert isinstance(e.value, libimap.IMAP4.abort)
+
+
+def test_maxline_is_read_at_connect(monkeypatch):
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+
+    def serve():
+        c, _ = srv.accept()
+        with c:
+            c.sendall(b"* OK " + b"x" * 40 + b"\r\n")
+            c.recv(100)
+
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    monkeypatch.setattr(libimap, "_MAXLINE", 30)
+    try:
+        with pytest.raises(libimap.IMAP4.error, match="got more than 30 bytes"):
+            libimap.IMAP4(*srv.getsockname())
+    finally:
+        srv.close()
+        t.join(5)
