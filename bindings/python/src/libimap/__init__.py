@@ -32,6 +32,7 @@ import sys
 import tempfile
 import threading
 import time
+import weakref
 from ctypes import byref, c_char_p, c_int32, c_int64, c_size_t, c_uint32, c_void_p
 from typing import Any, Callable, Dict, Iterator, List, NoReturn, Optional, Tuple, Union
 
@@ -193,7 +194,8 @@ class _Untagged(dict):
 
     def __init__(self, owner: "IMAP4"):
         super().__init__()
-        self._owner = owner
+        # weak: no reference cycle, so a dropped IMAP4 closes its connection at once
+        self._owner = weakref.proxy(owner)
 
     def _pull(self, key: Any) -> None:
         h = self._owner._h
@@ -361,13 +363,19 @@ class IMAP4:
         self._connect()
 
     def __del__(self):
-        h = getattr(self, "_h", None)
-        if h:
-            self._h = None
-            lib.imap_client_free(h)
-        tmp = getattr(self, "_tmpdir", None)
-        if tmp is not None:
-            tmp.cleanup()
+        try:
+            h = getattr(self, "_h", None)
+            if h:
+                self._h = None
+                lib.imap_client_free(h)
+            sock = getattr(self, "_sock", None)
+            if sock is not None:
+                sock.close()
+            tmp = getattr(self, "_tmpdir", None)
+            if tmp is not None:
+                tmp.cleanup()
+        except Exception:  # at interpreter exit the module's globals may be gone
+            pass
 
     def __enter__(self):
         return self
@@ -1003,7 +1011,7 @@ class _SocketView:
     writing it would corrupt the session."""
 
     def __init__(self, imap: "IMAP4"):
-        self._imap = imap
+        self._imap = weakref.proxy(imap)  # no reference cycle
 
     @property
     def timeout(self) -> Optional[float]:
