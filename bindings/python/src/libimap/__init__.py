@@ -532,6 +532,9 @@ class IMAP4:
             if code == N.NO and raise_no:
                 text = _result_text(r) if r else b""
                 raise self.error(text.decode("utf-8", "replace") or self._message())
+            if code == N.BAD and r and name and lib.imap_result_status(r) == b"BAD":
+                # imaplib's text: the data list's repr ("NOOP command error: BAD [b'...']")
+                raise self.error("%s command error: BAD %s" % (name.upper(), [_result_text(r)]))
             self._raise(code, name)
         finally:
             if r:
