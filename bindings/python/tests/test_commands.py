@@ -1,5 +1,6 @@
 """imaplib's methods against the test Dovecot: return shapes, states, exceptions."""
 
+import errno
 import io
 import os
 import socket
@@ -169,8 +170,9 @@ def test_connection_refused_and_timeout_zero():
     s.bind(("127.0.0.1", 0))
     port = s.getsockname()[1]
     s.close()
-    with pytest.raises(ConnectionRefusedError):
+    with pytest.raises(ConnectionRefusedError) as e:
         libimap.IMAP4("127.0.0.1", port)
+    assert e.value.errno == errno.ECONNREFUSED and isinstance(e.value, libimap.IMAP4.abort)
     with pytest.raises(ValueError, match="timeout=0"):
         libimap.IMAP4("127.0.0.1", port, timeout=0)
 
@@ -262,6 +264,16 @@ def test_socket_is_for_polling(M):
     s = M.socket()
     assert isinstance(s, socket.socket) and s.fileno() >= 0
     assert s.getpeername()[1] == M.port
+    assert M.sock is s and s.timeout == 30  # the constructor's timeout
+    assert M.noop()[0] == "OK"
+
+
+def test_maxline_is_the_line_limit(dovecot, monkeypatch):
+    monkeypatch.setattr(libimap, "_MAXLINE", 10)
+    with pytest.raises(libimap.IMAP4.error, match="got more than 10 bytes"):
+        libimap.IMAP4(dovecot["host"], dovecot["port"])
+    monkeypatch.undo()
+    libimap.IMAP4(dovecot["host"], dovecot["port"]).logout()
 
 
 def test_fetch_to_file_streams_the_message(M):

@@ -8,9 +8,10 @@ import libimap
 
 
 def test_ssl_default_verifies_and_refuses_unknown_ca(dovecot):
-    with pytest.raises(ssl.SSLError) as e:
+    with pytest.raises(ssl.CertificateError) as e:
         libimap.IMAP4_SSL("localhost", dovecot["tls_port"])
     assert isinstance(e.value, libimap.IMAP4.abort)
+    assert "certificate verify failed" in str(e.value)
 
 
 def test_ssl_with_cafile(dovecot):
@@ -24,7 +25,7 @@ def test_ssl_context_with_loaded_ca_is_honoured(dovecot):
     with libimap.IMAP4_SSL("localhost", dovecot["tls_port"], ssl_context=ctx) as M:
         assert M.login("user1", "pass1")[0] == "OK"
     # the host name is checked: the certificate is for localhost and 127.0.0.1 only
-    with pytest.raises(ssl.SSLError):
+    with pytest.raises(ssl.CertificateError, match="certificate is not valid for 'imap.example.org'"):
         libimap.IMAP4_SSL("127.0.0.1", dovecot["tls_port"], ssl_context=ctx,
                           server_hostname="imap.example.org")
 
