@@ -23,7 +23,7 @@ from __future__ import annotations
 import builtins
 import ctypes
 import datetime as _dt
-import errno
+import errno as _errno
 import os
 import re
 import socket as _socket
@@ -187,6 +187,42 @@ def _result_text(r: int) -> bytes:
     return ctypes.string_at(p, n.value) if p and n.value else b""
 
 
+class _PollSocket(_socket.socket):
+    """A socket for select/poll over a duplicate descriptor of the library's connection.
+    Its timeout is the connection's: ``timeout``, ``gettimeout()`` and ``settimeout()`` (as
+    in ``M.sock.settimeout(60)``) read and set the library's I/O timeout (None: libimap's
+    defaults, 30 s to connect and 60 s for a read or write, where imaplib's would wait
+    forever), and never the descriptor's blocking mode, which the library's I/O relies on."""
+
+    _imap = None  # a weak reference to the IMAP4 object
+
+    @property
+    def timeout(self):
+        imap = self._imap and self._imap()
+        return imap.timeout if imap is not None else None
+
+    def gettimeout(self):
+        return self.timeout
+
+    def settimeout(self, value):
+        imap = self._imap and self._imap()
+        if imap is None or not imap._h:
+            raise OSError(_errno.EBADF, "the connection is closed")
+        if value is None:
+            connect_ms, io_ms = _DEFAULT_CONNECT_MS, _DEFAULT_IO_MS
+        else:
+            if value < 0:
+                raise ValueError("Timeout value out of range")
+            if not value:
+                raise ValueError("Non-blocking socket (timeout=0) is not supported")
+            connect_ms = io_ms = max(1, int(value * 1000))
+        imap._check(lib.imap_set_timeouts(imap._h, connect_ms, io_ms))
+        imap.timeout = value
+
+    def setblocking(self, flag):
+        self.settimeout(None if flag else 0)
+
+
 class _Untagged(dict):
     """imaplib's ``untagged_responses`` as far as it maps: the library keeps the untagged
     responses; asking this dict for a name moves that name's responses here (so they are
@@ -331,7 +367,6 @@ class IMAP4:
         self.user: Any = None
         self.password: Any = None
         self.timeout = timeout
-        self.sock: Optional[_SocketView] = _SocketView(self)
         self.file = None
         if timeout is not None:
             ms = max(1, int(timeout * 1000))
@@ -341,11 +376,14 @@ class IMAP4:
         self._debug = 0
         self.debug = Debug if debug is None else debug
 
-    def _set_maxline(self) -> None:
-        self._check(lib.imap_set_limit(self._h, N.LIMIT_LINE, int(_MAXLINE)))
+    def _set_line_limit(self) -> None:
+        # imaplib's module-level _MAXLINE (patched by some callers) is the line limit
+        limit = int(getattr(sys.modules[__name__], "_MAXLINE", 1000000))
+        if limit > 0:
+            lib.imap_set_limit(self._h, N.LIMIT_LINE, limit)
 
     def _connect(self) -> None:
-        self._set_maxline()
+        self._set_line_limit()
         host = _arg(self.host) if self.host else None
         port = self.port if self.port is not None else 0
         self._do(lib.imap_open, host, port, self._tls_mode, name="open")
@@ -844,7 +882,8 @@ class IMAP4:
         if self._sock is None and self._h:
             fd = lib.imap_client_fd(self._h)
             if fd >= 0:
-                self._sock = _socket.socket(fileno=os.dup(fd))
+                self._sock = _PollSocket(fileno=os.dup(fd))
+                self._sock._imap = weakref.ref(self)
         return self._sock
 
     def _close_sock(self) -> None:
@@ -1004,62 +1043,23 @@ class IMAP4:
         return self._do(lib.imap_move, _arg(message_set), _arg(new_mailbox), name="MOVE")
 
 
-class _SocketView:
-    """imaplib's ``sock`` attribute as far as it maps: the library owns the connection's
-    socket, so this is a view of it. ``timeout``, ``gettimeout()`` and ``settimeout()`` are
-    the connection's I/O timeout (seconds; None: libimap's defaults, 30 s to connect and 60 s
-    for a read or write, where imaplib's would wait forever); ``fileno()`` is the descriptor
-    (-1 when closed), for select/poll; everything else (getpeername, getsockname, ...) is
-    that of a socket over a duplicate of the descriptor (``IMAP4.socket()``). Reading or
-    writing it would corrupt the session."""
-
-    def __init__(self, imap: "IMAP4"):
-        self._imap = weakref.proxy(imap)  # no reference cycle
-
-    @property
-    def timeout(self) -> Optional[float]:
-        return self._imap.timeout
-
-    def gettimeout(self) -> Optional[float]:
-        return self._imap.timeout
-
-    def settimeout(self, value: Optional[float]) -> None:
-        imap = self._imap
-        if value is None:
-            connect_ms, io_ms = _DEFAULT_CONNECT_MS, _DEFAULT_IO_MS
-        else:
-            if value < 0:
-                raise ValueError("Timeout value out of range")
-            if not value:
-                raise ValueError("Non-blocking socket (timeout=0) is not supported")
-            connect_ms = io_ms = max(1, int(value * 1000))
-        imap._check(lib.imap_set_timeouts(imap._h, connect_ms, io_ms))
-        imap.timeout = value
-
-    def fileno(self) -> int:
-        return lib.imap_client_fd(self._imap._h) if self._imap._h else -1
-
-    def __getattr__(self, name: str):
-        sock = self._imap.socket()
-        if sock is None:
-            raise OSError(errno.EBADF, "the connection is closed")
-        return getattr(sock, name)
-
-    def __repr__(self) -> str:
-        return f"<libimap socket view fd={self.fileno()} timeout={self.timeout}>"
-
-
 # libimap's default timeouts (imap_set_timeouts), restored by sock.settimeout(None).
 _DEFAULT_CONNECT_MS, _DEFAULT_IO_MS = 30000, 60000
 
 
-class _Timeout(IMAP4.abort, TimeoutError):
+class _OSErrorText:
+    """str() of an OSError made with (errno, message): the message alone."""
+
+    def __str__(self):
+        return str(self.args[-1]) if self.args else ""
+
+
+class _Timeout(_OSErrorText, IMAP4.abort, TimeoutError):
     """A libimap timeout: an ``abort`` (the connection is closed) and a TimeoutError."""
 
 
-class _TLSError(IMAP4.abort, ssl.SSLError):
-    """A TLS failure (certificate, handshake, STARTTLS refused): an ``abort`` and an
-    ssl.SSLError."""
+class _TLSError(_OSErrorText, IMAP4.abort, ssl.SSLError):
+    """A TLS failure (handshake, STARTTLS refused): an ``abort`` and an ssl.SSLError."""
 
 
 class _CertError(_TLSError, ssl.SSLCertVerificationError):
@@ -1082,9 +1082,8 @@ _VERIFY_CODES = {
     "unable to verify the first certificate": 21,
     "certificate revoked": 23,
     "unsuitable certificate purpose": 26,
-    "Hostname mismatch": 62,
     "hostname mismatch": 62,
-    "IP address mismatch": 64,
+    "ip address mismatch": 64,
 }
 
 
@@ -1096,21 +1095,21 @@ def _tls_error(msg: str) -> BaseException:
     m = re.match(r"TLS handshake with (\S+) failed: .*certificate verify failed.*\(([^()]*)\)$",
                  msg)
     if m is None:
-        return _TLSError(msg)
+        return _TLSError(1, msg)
     name, why = m.group(1), m.group(2)
-    if why.lower() in ("hostname mismatch", "ip address mismatch"):
-        # OpenSSL writes "hostname mismatch"; the ssl module "Hostname mismatch, ..."
-        why = why[0].upper() + why[1:]
-        why = f"{why}, certificate is not valid for '{name}'."
+    code = _VERIFY_CODES.get(why.lower())
+    if code in (62, 64):  # in the ssl module's words
+        what = "Hostname" if code == 62 else "IP address"
+        why = f"{what} mismatch, certificate is not valid for '{name}'."
     e = _CertError(1, f"[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: {why} "
                       f"(libimap: {msg})")
     e.library, e.reason = "SSL", "CERTIFICATE_VERIFY_FAILED"
-    e.verify_code = _VERIFY_CODES.get(m.group(2))  # type: ignore[assignment]
+    e.verify_code = code
     e.verify_message = why
     return e
 
 
-class _ConnectError(IMAP4.abort, ConnectionError):
+class _ConnectError(_OSErrorText, IMAP4.abort, ConnectionError):
     """The TCP connection could not be made: an ``abort`` and a ConnectionError."""
 
 
@@ -1118,7 +1117,7 @@ class _Refused(IMAP4.abort, ConnectionRefusedError):
     pass
 
 
-class _Unresolved(IMAP4.abort, _socket.gaierror):
+class _Unresolved(_OSErrorText, IMAP4.abort, _socket.gaierror):
     """The host name could not be resolved: an ``abort`` and a socket.gaierror."""
 
 
@@ -1133,9 +1132,9 @@ def _connect_error(msg: str) -> BaseException:
     if m is None:
         return _Timeout(msg) if "timed out" in msg else _ConnectError(msg)
     num = int(m.group(1))
-    if num == errno.ECONNREFUSED:
+    if num == _errno.ECONNREFUSED:
         return _Refused(num, msg)
-    if num == errno.ETIMEDOUT:
+    if num == _errno.ETIMEDOUT:
         return _Timeout(num, msg)
     return _ConnectError(num, msg)
 
@@ -1341,14 +1340,13 @@ class IMAP4_stream(IMAP4):
                  call_timeout: Optional[float] = None, debug: Optional[int] = None):
         self._h = None
         self._init_handle(timeout, call_timeout, debug)
-        self.sock = None  # as imaplib's: a stream has no socket
         self.command = command
         self.host = None
         self.port = None
         self._connect()
 
     def _connect(self) -> None:
-        self._set_maxline()
+        self._set_line_limit()
         self._do(lib.imap_open_stream, _arg(self.command), name="open")
 
     def open(self, host: Any = None, port: Any = None, timeout: Optional[float] = None) -> None:
@@ -1372,19 +1370,18 @@ def Int2AP(num) -> bytes:
     return val
 
 
-def ParseFlags(resp: bytes) -> Tuple[bytes, ...]:
-    """Convert IMAP4 flags response to python tuple (imaplib's)."""
-    if not isinstance(resp, (bytes, bytearray)):
-        raise TypeError("cannot use a bytes pattern on a string-like object")
-    resp = bytes(resp)
-    out = c_void_p()
-    code = lib.imap_parse_flags(resp, len(resp), byref(out))
-    try:
-        if code != N.OK:
-            raise ValueError((lib.imap_code_name(code) or b"").decode())
-        return tuple(x for x in _items(out.value or 0) if x is not None)
-    finally:
-        lib.imap_result_free(out.value)
+# imaplib's rule for ParseFlags: the last "FLAGS (" (PERMANENTFLAGS too) on the line that a
+# ")" closes, matched from the start; the flags split on whitespace.
+_FLAGS_RE = re.compile(rb".*FLAGS \((?P<flags>[^\)]*)\)")
+
+
+def ParseFlags(resp: bytes) -> tuple:
+    """Convert IMAP4 flags response to python tuple (imaplib's). In Python: a call into the
+    library would cost ten times the regular expression here (w3 of benches/run.sh)."""
+    mo = _FLAGS_RE.match(resp)
+    if not mo:
+        return ()
+    return tuple(mo.group("flags").split())
 
 
 _MONTH_RE = re.compile(rb'.*INTERNALDATE "[ 0123][0-9]-(?P<mon>[A-Z][a-z][a-z])-')

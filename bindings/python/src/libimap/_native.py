@@ -261,7 +261,6 @@ _DECLS = {
     "imap_last_error": (c_char_p, [H]),
     "imap_set_timeouts": (C, [H, c_uint32, c_uint32]),
     "imap_set_call_timeout": (C, [H, c_uint32, c_uint32]),
-    "imap_set_limit": (C, [H, c_int32, c_uint64]),
     "imap_set_tls_verify": (C, [H, c_int32]),
     "imap_set_ca_file": (C, [H, S]),
     "imap_set_ca_dir": (C, [H, S]),
