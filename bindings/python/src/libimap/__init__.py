@@ -194,7 +194,7 @@ class _PollSocket(_socket.socket):
     defaults, 30 s to connect and 60 s for a read or write, where imaplib's would wait
     forever), and never the descriptor's blocking mode, which the library's I/O relies on."""
 
-    _imap = None  # a weak reference to the IMAP4 object
+    _imap: Any = None  # a weak reference to the IMAP4 object
 
     @property
     def timeout(self):
@@ -886,6 +886,11 @@ class IMAP4:
                 self._sock._imap = weakref.ref(self)
         return self._sock
 
+    @property
+    def sock(self) -> Optional[_socket.socket]:
+        """imaplib's ``sock`` attribute: ``socket()``."""
+        return self.socket()
+
     def _close_sock(self) -> None:
         if self._sock is not None:
             self._sock.close()
@@ -1051,7 +1056,8 @@ class _OSErrorText:
     """str() of an OSError made with (errno, message): the message alone."""
 
     def __str__(self):
-        return str(self.args[-1]) if self.args else ""
+        args = getattr(self, "args", ())
+        return str(args[-1]) if args else ""
 
 
 class _Timeout(_OSErrorText, IMAP4.abort, TimeoutError):
@@ -1104,7 +1110,7 @@ def _tls_error(msg: str) -> BaseException:
     e = _CertError(1, f"[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: {why} "
                       f"(libimap: {msg})")
     e.library, e.reason = "SSL", "CERTIFICATE_VERIFY_FAILED"
-    e.verify_code = code
+    e.verify_code = code  # type: ignore[assignment]
     e.verify_message = why
     return e
 
