@@ -342,3 +342,39 @@ def test_dropped_client_closes_its_connection_at_once(dovecot):
             os.fstat(fd)  # the library closed the descriptor
     finally:
         gc.enable()
+
+
+def test_append_file_streams_the_message(M, scratch):
+    body = b"Subject: streamed\r\n\r\n" + b"x" * 200000 + b"\r\n"
+    typ, data = M.append_file(scratch, r"(\Seen)", None, io.BytesIO(body))
+    assert typ == "OK" and b"APPENDUID" in data[0]
+    M.select(scratch, readonly=True)
+    head, got = M.fetch("4", "(FLAGS BODY.PEEK[])")[1][0]
+    assert got == body and b"\\Seen" in head
+
+
+def test_append_file_reader_failure_propagates_and_appends_nothing(dovecot, M, scratch):
+    class Broken(io.RawIOBase):
+        def __init__(self):
+            self.n = 0
+
+        def readable(self):
+            return True
+
+        def read(self, n=-1):
+            self.n += 1
+            if self.n > 1:
+                raise OSError(5, "disk went away")
+            return b"Subject: half\r\n"
+
+    with pytest.raises(OSError, match="disk went away"):
+        M.append_file(scratch, None, None, Broken(), size=100000)
+    other = libimap.IMAP4(dovecot["host"], dovecot["port"])
+    other.login("user1", "pass1")
+    try:
+        assert other.status(scratch, "(MESSAGES)")[1][0].endswith(b"(MESSAGES 3)")
+    finally:
+        other.delete(scratch)
+        other.logout()
+    with pytest.raises(TypeError, match="size="):
+        M.append_file(scratch, None, None, Broken())

@@ -24,6 +24,7 @@ import builtins
 import ctypes
 import datetime as _dt
 import errno as _errno
+import io
 import os
 import re
 import socket as _socket
@@ -1035,6 +1036,58 @@ class IMAP4:
             raise self.error((data[0] or b"").decode("utf-8", "replace"))
         return written[0]
 
+    def append_file(self, mailbox: Optional[_Arg], flags: Any, date_time: Any, fileobj: Any,
+                    size: Optional[int] = None) -> Response:
+        """APPEND a message read from ``fileobj`` (anything with ``read(n)``) while it is sent,
+        64 KiB at a time, never held in memory. ``size``: the message's length in bytes (by
+        default what is left of a file or a seekable stream). ``flags``: imaplib's string
+        (``r'(\\Seen \\Draft)'``) or a sequence of flags. The bytes go as they are, without
+        ``append``'s LF to CRLF conversion: give RFC 5322 CRLF line ends. If ``read`` fails
+        or the message ends early, the exception propagates and the connection is closed
+        (the server cannot be left in the middle of a message); nothing is appended."""
+        if size is None:
+            size = _remaining_size(fileobj)
+        if size < 0:
+            raise ValueError("size must not be negative")
+        if flags is None or flags == "" or flags == b"":
+            flag_list: builtins.list = []
+        elif isinstance(flags, (str, bytes, bytearray)):
+            text = flags.decode() if isinstance(flags, (bytes, bytearray)) else flags
+            text = text.strip()
+            if text.startswith("(") and text.endswith(")"):
+                text = text[1:-1]
+            flag_list = text.split()
+        else:
+            flag_list = builtins.list(flags)
+        fl = [_arg(f) for f in flag_list]
+        failure: builtins.list = []
+
+        def read(_ud, buf, n):
+            try:
+                chunk = fileobj.read(n)
+                if not chunk:
+                    return 0
+                chunk = bytes(chunk)
+                ctypes.memmove(buf, chunk, len(chunk))
+                return len(chunk)
+            except BaseException as e:  # re-raised after the call
+                failure.append(e)
+                return -1
+
+        cb = N.READ_FN(read)
+        dt = Time2Internaldate(date_time) if date_time else None
+        try:
+            res = self._do(lib.imap_append_stream, _opt(mailbox or None),
+                           N.string_array(fl) if fl else None, len(fl), _opt(dt), size, cb,
+                           None, name="APPEND")
+        except self.error:
+            if failure:
+                raise failure[0]
+            raise
+        if failure:
+            raise failure[0]
+        return res
+
     def id(self, params: Optional[Dict[str, str]] = None) -> Response:
         """RFC 2971 ID: ``params`` (a dict of str, or None for ``ID NIL``); the server's
         answer in ``(typ, [ID lines])``."""
@@ -1361,6 +1414,21 @@ class IMAP4_stream(IMAP4):
 
     def socket(self) -> Optional[_socket.socket]:
         return None
+
+
+def _remaining_size(f: Any) -> int:
+    """The bytes left to read in a file or a seekable stream."""
+    try:
+        return os.fstat(f.fileno()).st_size - f.tell()
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        pass
+    try:
+        here = f.tell()
+        end = f.seek(0, os.SEEK_END)
+        f.seek(here)
+        return end - here
+    except (AttributeError, OSError, ValueError) as e:
+        raise TypeError("append_file: give size= for a stream that cannot seek") from e
 
 
 # -- module utilities ------------------------------------------------------------------------

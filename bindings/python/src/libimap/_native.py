@@ -238,6 +238,7 @@ SASL_FN = CFUNCTYPE(c_int32, c_void_p, c_void_p, c_size_t, POINTER(c_void_p), PO
 LOG_FN = CFUNCTYPE(None, c_void_p, c_int32, c_char_p)
 LITERAL_FN = CFUNCTYPE(c_int32, c_void_p, c_void_p, c_size_t, c_uint64, c_uint64, c_void_p, c_size_t)
 FETCH_FN = CFUNCTYPE(c_int32, c_void_p, POINTER(FetchMessage))
+READ_FN = CFUNCTYPE(c_int64, c_void_p, c_void_p, c_size_t)
 
 H = c_void_p  # imap_client *
 R = c_void_p  # imap_result *
@@ -301,6 +302,7 @@ _DECLS = {
     "imap_subscribe": (C, [H, S, RP]),
     "imap_unsubscribe": (C, [H, S, RP]),
     "imap_append": (C, [H, S, S, S, c_char_p, c_size_t, RP]),
+    "imap_append_stream": (C, [H, S, SA, c_size_t, S, c_uint64, READ_FN, c_void_p, RP]),
     "imap_check": (C, [H, RP]),
     "imap_close": (C, [H, RP]),
     "imap_unselect": (C, [H, RP]),
