@@ -3,6 +3,7 @@ part: ``sock``'s timeout and the errno of a connection that cannot be made. A se
 stops answering is what Dovecot will not do, so a small scripted one on loopback stands in."""
 
 import errno
+import os
 import socket
 import threading
 import time
@@ -125,3 +126,32 @@ def test_maxline_is_read_at_connect(monkeypatch):
     finally:
         srv.close()
         t.join(5)
+
+
+def test_ssl_context_trusts_its_own_cas_only(dovecot, tmp_path):
+    """A context's CA certificates are all it trusts, as the ssl module's: the system's are
+    not added. The system's trust is made the test CA's (SSL_CERT_FILE, in a child process,
+    before OpenSSL reads it); a context trusting another CA must then refuse the server,
+    and one trusting the test CA accept it."""
+    import subprocess
+    import sys
+    from test.test_imaplib import CAFILE as OTHER_CA  # a CA that signed nothing of Dovecot's
+
+    code = (
+        "import ssl, sys, libimap\n"
+        "host, port, good, other = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]\n"
+        "libimap.IMAP4_SSL(host, port).logout()  # the system's trust: the test CA\n"
+        "ctx = ssl.create_default_context(cafile=good)\n"
+        "libimap.IMAP4_SSL(host, port, ssl_context=ctx).logout()\n"
+        "ctx = ssl.create_default_context(cafile=other)\n"
+        "try:\n"
+        "    libimap.IMAP4_SSL(host, port, ssl_context=ctx).logout()\n"
+        "except ssl.CertificateError:\n"
+        "    print('refused')\n"
+    )
+    env = dict(os.environ, SSL_CERT_FILE=dovecot["ca"], SSL_CERT_DIR=str(tmp_path))
+    out = subprocess.run([sys.executable, "-c", code, "localhost", str(dovecot["tls_port"]),
+                          dovecot["ca"], OTHER_CA], env=env, capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "refused"

@@ -20,13 +20,16 @@ and ``idle()`` as in Python 3.14.
 
 from __future__ import annotations
 
+import atexit
 import builtins
 import ctypes
 import datetime as _dt
+import hashlib
 import errno as _errno
 import io
 import os
 import re
+import shutil
 import socket as _socket
 import ssl
 import sys
@@ -359,7 +362,6 @@ class IMAP4:
         self._lock = threading.RLock()
         self._log_cb: Any = None
         self._literal_cb: Any = None
-        self._tmpdir: Optional[tempfile.TemporaryDirectory] = None
         self._readbuf = b""
         self._sock: Optional[_socket.socket] = None
         self.untagged_responses = _Untagged(self)
@@ -410,9 +412,6 @@ class IMAP4:
             sock = getattr(self, "_sock", None)
             if sock is not None:
                 sock.close()
-            tmp = getattr(self, "_tmpdir", None)
-            if tmp is not None:
-                tmp.cleanup()
         except Exception:  # at interpreter exit the module's globals may be gone
             pass
 
@@ -1324,9 +1323,12 @@ def _apply_tls_options(imap: IMAP4, ssl_context: Optional[ssl.SSLContext], cafil
                        capath=None, server_hostname=None) -> None:
     """Maps an ssl.SSLContext onto libimap's TLS settings (README: "TLS"): verify_mode
     CERT_NONE turns verification off; the CA certificates the context has loaded (cafile,
-    cadata) are trusted besides the system's; minimum_version TLSv1_3 is kept. Everything
-    else of the context (ciphers, check_hostname False, client certificates loaded into it)
-    has no counterpart: the host name is always checked while verifying."""
+    cadata, or the system's bundle file that load_default_certs reads) are the ones trusted,
+    as by the context, and the system's are not added to them; a context that lists none
+    (nothing loaded, or only a capath, which OpenSSL reads lazily) leaves libimap's default,
+    the system's. minimum_version TLSv1_3 is kept. Everything else of the context (ciphers,
+    check_hostname False, client certificates loaded into it) has no counterpart: the host
+    name is always checked while verifying."""
     h = imap._h
     if cafile is not None:
         imap._check(lib.imap_set_ca_file(h, _arg(os.fspath(cafile))))
@@ -1343,13 +1345,37 @@ def _apply_tls_options(imap: IMAP4, ssl_context: Optional[ssl.SSLContext], cafil
         imap._check(lib.imap_set_tls_min_version(h, N.TLS_VERSION_TLS13))
     ders = ssl_context.get_ca_certs(binary_form=True)
     if ders and cafile is None:
-        if imap._tmpdir is None:
-            imap._tmpdir = tempfile.TemporaryDirectory(prefix="libimap-ca-")
-        path = os.path.join(imap._tmpdir.name, "ca.pem")
-        with open(path, "w", encoding="ascii") as f:
+        imap._check(lib.imap_set_ca_file(h, _ca_file(ders).encode()))
+        # only them, as the context (not reading the system's bundle again at every
+        # connection either: with SSL_CERT_FILE set, OpenSSL parses the whole file each time)
+        imap._check(lib.imap_set_tls_system_roots(h, 0))
+
+
+# PEM files of the CA certificates of the contexts seen, one per distinct set, in one
+# directory of the process removed at exit (imap_set_ca_file reads a file, at each connect).
+_ca_files: dict = {}
+_ca_lock = threading.Lock()
+_ca_dir: Optional[str] = None
+
+
+def _ca_file(ders: list) -> str:
+    global _ca_dir
+    key = hashlib.sha256(b"".join(len(d).to_bytes(4, "big") + d for d in ders)).hexdigest()
+    with _ca_lock:
+        path = _ca_files.get(key)
+        if path is not None and os.path.exists(path):
+            return path
+        if _ca_dir is None or not os.path.isdir(_ca_dir):
+            _ca_dir = tempfile.mkdtemp(prefix="libimap-ca-")
+            atexit.register(shutil.rmtree, _ca_dir, True)
+        path = os.path.join(_ca_dir, key[:32] + ".pem")
+        tmp = path + ".tmp"
+        with open(tmp, "w", encoding="ascii") as f:
             for der in ders:
                 f.write(ssl.DER_cert_to_PEM_cert(der))
-        imap._check(lib.imap_set_ca_file(h, path.encode()))
+        os.replace(tmp, path)
+        _ca_files[key] = path
+        return path
 
 
 class IMAP4_SSL(IMAP4):
