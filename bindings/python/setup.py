@@ -4,13 +4,16 @@ The library comes from, first found: $LIBIMAP_PATH (a built libimap.so, copied a
 `cargo build --release --locked` in the repository this package sits in (../.., or
 $LIBIMAP_SOURCE), whose target directory is $CARGO_TARGET_DIR or <repository>/target. The
 wheel is a platform wheel (py3-none-<platform>): the package is pure Python over ctypes, so one
-wheel serves every Python 3 version of the platform.
+wheel serves every Python 3 version of the platform. setuptools' scratch files go to a temporary
+directory removed at the end: nothing is left in the package's directory.
 """
 
+import atexit
 import os
 import re
 import shutil
 import subprocess
+import tempfile
 
 from setuptools import setup
 from setuptools.command.build_py import build_py
@@ -81,8 +84,17 @@ class BinaryDistribution(Distribution):
         return True
 
 
+# setuptools' scratch (build/, the egg-info) goes to a temporary directory removed when the
+# build ends, not into the package's directory (pip builds in place).
+SCRATCH = tempfile.mkdtemp(prefix="libimap-python-build-")
+atexit.register(shutil.rmtree, SCRATCH, True)
+
 setup(
     version=version(),
+    options={
+        "build": {"build_base": os.path.join(SCRATCH, "build")},
+        "egg_info": {"egg_base": SCRATCH},
+    },
     cmdclass={"build_py": BuildPy, "bdist_wheel": PlatformWheel},
     distclass=BinaryDistribution,
 )
