@@ -3,11 +3,11 @@
 # build --release --locked at the repository root, libimap.so.1 bundled), installs it into a
 # fresh virtual environment in a temporary directory, runs the package's tests there against
 # the test Dovecot (tests/server/test-dovecot.sh; IMAPSRV_DIR and DOVECOT_*_PORT choose it),
-# then installs the package a second time straight from its directory (`pip install DIR`, the
-# README's way), runs imaplib's documentation example with `import libimap as imaplib` outside
+# then installs the package a second time straight from its directory (`pip install
+# bindings/python`, the README's way, which must leave nothing in the tree), runs imaplib's documentation example with `import libimap as imaplib` outside
 # the repository, and CPython's own test_imaplib against the package
-# (tests/cpython/run_test_imaplib.py). Leaves nothing behind: the build runs on a copy of the
-# package in the temporary directory, which is removed at exit.
+# (tests/cpython/run_test_imaplib.py). Leaves nothing behind: the first build runs on a copy of
+# the package in the temporary directory, which is removed at exit.
 #
 #   bash bindings/python/test.sh
 #   PYTHON=python3.12 bash bindings/python/test.sh   # another interpreter (3.9 or newer)
@@ -56,9 +56,13 @@ cp "$HERE/tests/typing/consumer.py" "$TMP/consumer.py"
 log "pytest"
 (cd "$TMP" && LIBIMAP_EXPECT_INSTALLED=1 "$PY" -m pytest -p no:cacheprovider -q "$HERE/tests")
 
-# 3. `pip install DIR` a second time over the first (the way the README gives)
-log "pip install of the package directory over the installed wheel"
-"$PY" -m pip install -q --force-reinstall --no-deps "$TMP/pkg"
+# 3. `pip install bindings/python` over the installed wheel (the README's way), which must
+#    leave nothing in the package's directory
+log "pip install bindings/python over the installed wheel"
+BEFORE=$(git -C "$HERE" status --porcelain --ignored -- . | sort)
+"$PY" -m pip install -q --force-reinstall --no-deps "$HERE"
+AFTER=$(git -C "$HERE" status --porcelain --ignored -- . | sort)
+[ "$BEFORE" = "$AFTER" ] || { log "pip install left files in $HERE:"; diff <(echo "$BEFORE") <(echo "$AFTER") >&2; exit 1; }
 (cd "$TMP" && "$PY" -c 'import libimap, os; assert "site-packages" in libimap.__file__; print("libimap", libimap.__version__)')
 
 # 4. imaplib's documentation example, outside the repository, on user2's INBOX (user1's is
