@@ -5,6 +5,7 @@ import io
 import os
 import socket
 import sys
+import time
 
 import pytest
 
@@ -378,3 +379,28 @@ def test_append_file_reader_failure_propagates_and_appends_nothing(dovecot, M, s
         other.logout()
     with pytest.raises(TypeError, match="size="):
         M.append_file(scratch, None, None, Broken())
+
+
+def test_silent_server_times_out_as_timeouterror():
+    # a server that accepts and never greets: the constructor's timeout ends the wait
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+    try:
+        t0 = time.monotonic()
+        with pytest.raises(TimeoutError) as e:
+            libimap.IMAP4("127.0.0.1", srv.getsockname()[1], timeout=0.5)
+        assert isinstance(e.value, libimap.IMAP4.abort)
+        assert time.monotonic() - t0 < 10  # a hang bound, not a timing assertion
+    finally:
+        srv.close()
+
+
+def test_literal_attribute_sends_a_literal(M, scratch):
+    subject = "Grüße " + scratch
+    M.append(scratch, None, None, f"Subject: {subject}\n\nx\n".encode())
+    M.select(scratch, readonly=True)
+    M.literal = "Grüße".encode()
+    typ, data = M.search("UTF-8", "SUBJECT")
+    assert (typ, data) == ("OK", [b"4"])
+    assert M.search(None, "ALL") == ("OK", [b"1 2 3 4"])  # the literal went with one command
