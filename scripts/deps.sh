@@ -3,7 +3,7 @@
 # (only those missing) and the Rust components. Safe to run again; quiet when all is there.
 set -euo pipefail
 
-PKGS=(dovecot-imapd valgrind bc pkg-config libssl-dev openssl cmake make gcc g++ python3 doxygen)
+PKGS=(dovecot-imapd valgrind bc pkg-config libssl-dev openssl cmake make gcc g++ python3 doxygen python3-venv)
 
 missing=()
 for p in "${PKGS[@]}"; do

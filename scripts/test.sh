@@ -55,6 +55,9 @@ bash bindings/go/test.sh
 step "Node binding (tsc, node --test, also through ffi-napi; the packed tarball installed outside the repository)"
 FFI_NAPI=1 bash bindings/node/test.sh
 
+step "Python binding (the wheel installed into a fresh virtual environment: tests, imaplib's documentation example, CPython's test_imaplib)"
+bash bindings/python/test.sh
+
 step "the temporary directory's mode is unchanged"
 [ "$(stat -c %a "${TMPDIR:-/tmp}")" = "$TMP_MODE_BEFORE" ] ||
   { echo "${TMPDIR:-/tmp} was mode $TMP_MODE_BEFORE, now $(stat -c %a "${TMPDIR:-/tmp}")" >&2; exit 1; }

@@ -29,15 +29,16 @@ git -C "$HERE" ls-files -z . | (cd "$HERE" && xargs -0 cp --parents -t "$TMP/pkg
 export LIBIMAP_SOURCE=$ROOT
 "$PYTHON" -m venv "$TMP/venv"
 PY=$TMP/venv/bin/python
-"$PY" -m pip install -q --upgrade "setuptools>=70.1" pytest
+"$PY" -m pip install -q --upgrade "setuptools>=70.1" pytest mypy
 "$PY" -m pip wheel -q --no-deps -w "$TMP/dist" "$TMP/pkg"
 WHEEL=$(ls "$TMP"/dist/libimap-*.whl)
 case "$WHEEL" in
   *-py3-none-linux_*.whl | *-py3-none-macosx_*.whl) ;;
   *) log "not a platform wheel: $WHEEL"; exit 1 ;;
 esac
-unzip -l "$WHEEL" | grep -q 'libimap/libimap.so.1$' || { log "libimap.so.1 missing from $WHEEL"; exit 1; }
-unzip -l "$WHEEL" | grep -q 'libimap/py.typed$' || { log "py.typed missing from $WHEEL"; exit 1; }
+"$PY" -m zipfile -l "$WHEEL" >"$TMP/wheel.list"
+grep -q '^libimap/libimap.so.1 ' "$TMP/wheel.list" || { log "libimap.so.1 missing from $WHEEL"; exit 1; }
+grep -q '^libimap/py.typed ' "$TMP/wheel.list" || { log "py.typed missing from $WHEEL"; exit 1; }
 
 # 2. installed into the fresh environment; the tests import it from there (conftest checks)
 log "installing $(basename "$WHEEL") into a fresh virtual environment"
@@ -46,6 +47,11 @@ log "installing $(basename "$WHEEL") into a fresh virtual environment"
 log "starting the test Dovecot"
 bash "$ROOT/tests/server/test-dovecot.sh" start >/dev/null
 eval "$(bash "$ROOT/tests/server/test-dovecot.sh" env | grep -E '^DOVECOT_(HOST|IMAP_PORT)=')"
+
+log "mypy: the package's sources, and a typed program using the installed package (py.typed)"
+"$PY" -m mypy --cache-dir "$TMP/mypy" --check-untyped-defs "$HERE/src/libimap"
+cp "$HERE/tests/typing/consumer.py" "$TMP/consumer.py"
+(cd "$TMP" && "$PY" -m mypy --cache-dir "$TMP/mypy" --strict consumer.py)
 
 log "pytest"
 (cd "$TMP" && LIBIMAP_EXPECT_INSTALLED=1 "$PY" -m pytest -p no:cacheprovider -q "$HERE/tests")

@@ -82,6 +82,7 @@ pub(crate) struct View {
     pub utf8: bool,
     pub fd: i32,
     pub auth_mechanism: Option<&'static str>,
+    pub compressed: bool,
 }
 
 impl View {
@@ -109,6 +110,7 @@ impl View {
             utf8: s.utf8_enabled(),
             fd: s.socket_fd(),
             auth_mechanism: s.auth_mechanism(),
+            compressed: s.is_compressed(),
         }
     }
 }

@@ -21,10 +21,11 @@ and ``idle()`` as in Python 3.14.
 from __future__ import annotations
 
 import atexit
+import builtins
 import ctypes
 import datetime as _dt
-import hashlib
 import errno as _errno
+import hashlib
 import os
 import re
 import shutil
@@ -36,7 +37,7 @@ import threading
 import time
 import weakref
 from ctypes import byref, c_char_p, c_int32, c_int64, c_size_t, c_uint32, c_void_p
-from typing import Any, BinaryIO, Callable, Iterator, Optional, Union
+from typing import Any, Callable, Dict, Iterator, List, NoReturn, Optional, Tuple, Union
 
 from . import _native as N
 from ._native import lib
@@ -138,8 +139,10 @@ _KNOWN_UNTAGGED = (
 
 _NUL_MESSAGE = "NUL, CR and LF not allowed in commands"
 
-BytesLike = Union[str, bytes, bytearray]
-Data = list  # list of bytes | tuple[bytes, bytes] | None
+# A command argument: str (encoded as UTF-8) or bytes.
+_Arg = Union[str, bytes, bytearray]
+# imaplib's result: (typ, data); data items are bytes, (header, literal) tuples or None.
+Response = Tuple[str, List[Any]]
 
 
 def _arg(value: Any, encoding: str = "utf-8") -> bytes:
@@ -194,7 +197,7 @@ class _PollSocket(_socket.socket):
     defaults, 30 s to connect and 60 s for a read or write, where imaplib's would wait
     forever), and never the descriptor's blocking mode, which the library's I/O relies on."""
 
-    _imap = None  # a weak reference to the IMAP4 object
+    _imap: Any = None  # a weak reference to the IMAP4 object
 
     @property
     def timeout(self):
@@ -230,7 +233,8 @@ class _Untagged(dict):
 
     def __init__(self, owner: "IMAP4"):
         super().__init__()
-        self._owner = owner
+        # weak: no reference cycle, so a dropped IMAP4 closes its connection at once
+        self._owner = weakref.proxy(owner)
 
     def _pull(self, key: Any) -> None:
         h = self._owner._h
@@ -245,7 +249,7 @@ class _Untagged(dict):
             lib.imap_result_free(out)
             return
         try:
-            data = _items(out.value)
+            data = _items(out.value or 0)
         finally:
             lib.imap_result_free(out)
         if data and data != [None]:
@@ -339,10 +343,10 @@ class IMAP4:
 
     def __init__(self, host: str = "", port: int = IMAP4_PORT, timeout: Optional[float] = None,
                  *, call_timeout: Optional[float] = None, debug: Optional[int] = None):
-        self._h = None
+        self._h: Optional[int] = None
         self._init_handle(timeout, call_timeout, debug)
-        self.host = host
-        self.port = port
+        self.host: Optional[str] = host
+        self.port: Optional[int] = port
         self._connect()
 
     # -- construction ----------------------------------------------------------------------
@@ -355,15 +359,15 @@ class IMAP4:
             raise MemoryError("libimap: imap_client_new failed")
         self._h = h.value
         self._lock = threading.RLock()
-        self._log_cb = None
-        self._literal_cb = None
+        self._log_cb: Any = None
+        self._literal_cb: Any = None
         self._readbuf = b""
-        self._sock = None
+        self._sock: Optional[_socket.socket] = None
         self.untagged_responses = _Untagged(self)
         self.tagged_commands: dict = {}
         self.continuation_response = b""
-        self.user = None
-        self.password = None
+        self.user: Any = None
+        self.password: Any = None
         self.timeout = timeout
         self.file = None
         if timeout is not None:
@@ -399,10 +403,16 @@ class IMAP4:
         self._connect()
 
     def __del__(self):
-        h = getattr(self, "_h", None)
-        if h:
-            self._h = None
-            lib.imap_client_free(h)
+        try:
+            h = getattr(self, "_h", None)
+            if h:
+                self._h = None
+                lib.imap_client_free(h)
+            sock = getattr(self, "_sock", None)
+            if sock is not None:
+                sock.close()
+        except Exception:  # at interpreter exit the module's globals may be gone
+            pass
 
     def __enter__(self):
         return self
@@ -512,7 +522,7 @@ class IMAP4:
         m = lib.imap_last_error(self._h) if self._h else None
         return m.decode("utf-8", "replace") if m else ""
 
-    def _raise(self, code: int, name: str = "", message: Optional[str] = None):
+    def _raise(self, code: int, name: str = "", message: Optional[str] = None) -> NoReturn:
         msg = self._message() if message is None else message
         if not msg:
             msg = (lib.imap_code_name(code) or b"").decode()
@@ -559,6 +569,9 @@ class IMAP4:
             if code == N.NO and raise_no:
                 text = _result_text(r) if r else b""
                 raise self.error(text.decode("utf-8", "replace") or self._message())
+            if code == N.BAD and r and name and lib.imap_result_status(r) == b"BAD":
+                # imaplib's text: the data list's repr ("NOOP command error: BAD [b'...']")
+                raise self.error("%s command error: BAD %s" % (name.upper(), [_result_text(r)]))
             self._raise(code, name)
         finally:
             if r:
@@ -566,7 +579,7 @@ class IMAP4:
 
     # -- imaplib's methods -----------------------------------------------------------------
 
-    def append(self, mailbox, flags, date_time, message):
+    def append(self, mailbox: Optional[_Arg], flags: Optional[_Arg], date_time: Any, message: bytes) -> Response:
         """Append message to named mailbox. ``(typ, [data])``; ``message`` must be bytes."""
         if not isinstance(message, (bytes, bytearray, memoryview)):
             raise TypeError("cannot use a bytes pattern on a string-like object")
@@ -578,7 +591,7 @@ class IMAP4:
         return self._do(lib.imap_append, _opt(mailbox or None), _opt(flags or None),
                         _opt(date_time), message, len(message), name="APPEND")
 
-    def authenticate(self, mechanism, authobject):
+    def authenticate(self, mechanism: _Arg, authobject: Callable[[bytes], Union[bytes, str, None]]) -> Response:
         """Authenticate command (SASL): ``authobject(challenge_bytes)`` returns the response
         (bytes or str, None to cancel), once per server challenge. Raises error on NO."""
         keep: list = []
@@ -615,54 +628,54 @@ class IMAP4:
             raise failure[0]
         return res
 
-    def capability(self):
+    def capability(self) -> Response:
         """(typ, [data]) = <instance>.capability(). Does not change ``capabilities``."""
         return self._do(lib.imap_capability, name="CAPABILITY")
 
-    def check(self):
+    def check(self) -> Response:
         return self._do(lib.imap_check, name="CHECK")
 
-    def close(self):
+    def close(self) -> Response:
         """Close currently selected mailbox (the CLOSE command: expunges deleted messages).
         The state is AUTH afterwards, even on failure."""
         return self._do(lib.imap_close, name="CLOSE")
 
-    def copy(self, message_set, new_mailbox):
+    def copy(self, message_set: _Arg, new_mailbox: _Arg) -> Response:
         return self._do(lib.imap_copy, _arg(message_set), _arg(new_mailbox), name="COPY")
 
-    def create(self, mailbox):
+    def create(self, mailbox: _Arg) -> Response:
         return self._do(lib.imap_create, _arg(mailbox), name="CREATE")
 
-    def delete(self, mailbox):
+    def delete(self, mailbox: _Arg) -> Response:
         return self._do(lib.imap_delete, _arg(mailbox), name="DELETE")
 
-    def deleteacl(self, mailbox, who):
+    def deleteacl(self, mailbox: _Arg, who: _Arg) -> Response:
         return self._do(lib.imap_deleteacl, _arg(mailbox), _arg(who), name="DELETEACL")
 
-    def enable(self, capability):
+    def enable(self, capability: _Arg) -> Response:
         """Send an RFC 5161 enable string to the server. ENABLE UTF8=ACCEPT turns UTF-8 mode
         on (``utf8_enabled``) when the server confirms it with an untagged ENABLED."""
         return self._do(lib.imap_enable, _arg(capability), name="ENABLE")
 
-    def expunge(self):
+    def expunge(self) -> Response:
         return self._do(lib.imap_expunge, name="EXPUNGE")
 
-    def fetch(self, message_set, message_parts):
+    def fetch(self, message_set: _Arg, message_parts: _Arg) -> Response:
         """Fetch (parts of) messages: ``(typ, [data, ...])``, data items are bytes or
         ``(header, literal)`` tuples, as imaplib's."""
         return self._do(lib.imap_fetch, _arg(message_set), _arg(message_parts), name="FETCH")
 
-    def getacl(self, mailbox):
+    def getacl(self, mailbox: _Arg) -> Response:
         return self._do(lib.imap_getacl, _arg(mailbox), name="GETACL")
 
-    def getannotation(self, mailbox, entry, attribute):
+    def getannotation(self, mailbox: _Arg, entry: _Arg, attribute: _Arg) -> Response:
         return self._do(lib.imap_getannotation, _arg(mailbox), _arg(entry), _arg(attribute),
                         name="GETANNOTATION")
 
-    def getquota(self, root):
+    def getquota(self, root: _Arg) -> Response:
         return self._do(lib.imap_getquota, _arg(root), name="GETQUOTA")
 
-    def getquotaroot(self, mailbox):
+    def getquotaroot(self, mailbox: _Arg) -> Response:
         """``(typ, [[QUOTAROOT responses], [QUOTA responses]])``."""
         if not self._h:
             raise self.abort("socket error: the connection is closed")
@@ -680,24 +693,24 @@ class IMAP4:
             lib.imap_result_free(a.value)
             lib.imap_result_free(b.value)
 
-    def list(self, directory='""', pattern="*"):
+    def list(self, directory: _Arg = '""', pattern: _Arg = "*") -> Response:
         """List mailbox names in directory matching pattern: ``(typ, [LIST lines])``."""
         return self._do(lib.imap_list, _arg(directory), _arg(pattern), name="LIST")
 
-    def login(self, user, password):
+    def login(self, user: _Arg, password: _Arg) -> Response:
         """Identify client using plaintext password (LOGIN). Raises error on NO.
         The password is never traced, logged nor put into an error message."""
         return self._do(lib.imap_login, _arg(user), _arg(password), name="LOGIN",
                         raise_no=True)
 
-    def login_cram_md5(self, user, password):
+    def login_cram_md5(self, user: _Arg, password: _Arg) -> Response:
         """Force use of CRAM-MD5 authentication (the password is not kept on the instance,
         unlike imaplib's ``user``/``password`` attributes)."""
         self.user = user
         return self._do(lib.imap_login_cram_md5, _arg(user), _arg(password),
                         name="AUTHENTICATE", raise_no=True)
 
-    def logout(self):
+    def logout(self) -> Response:
         """Shutdown connection to server: ``('BYE', [text])`` (or the tagged reply)."""
         if not self._h:
             return "BYE", [None]
@@ -720,32 +733,32 @@ class IMAP4:
             lib.imap_shutdown(self._h)
             self._close_sock()
 
-    def lsub(self, directory='""', pattern="*"):
+    def lsub(self, directory: _Arg = '""', pattern: _Arg = "*") -> Response:
         return self._do(lib.imap_lsub, _arg(directory), _arg(pattern), name="LSUB")
 
-    def myrights(self, mailbox):
+    def myrights(self, mailbox: _Arg) -> Response:
         return self._do(lib.imap_myrights, _arg(mailbox), name="MYRIGHTS")
 
-    def namespace(self):
+    def namespace(self) -> Response:
         return self._do(lib.imap_namespace, name="NAMESPACE")
 
-    def noop(self):
+    def noop(self) -> Response:
         """Send NOOP command: the tagged text; untagged responses stay for response()."""
         return self._do(lib.imap_noop, name="NOOP")
 
-    def partial(self, message_num, message_part, start, length):
+    def partial(self, message_num: _Arg, message_part: _Arg, start: Union[_Arg, int], length: Union[_Arg, int]) -> Response:
         return self._do(lib.imap_partial, _arg(message_num), _arg(message_part),
                         _arg(str(start) if isinstance(start, int) else start),
                         _arg(str(length) if isinstance(length, int) else length),
                         name="PARTIAL")
 
-    def proxyauth(self, user):
+    def proxyauth(self, user: _Arg) -> Response:
         return self._do(lib.imap_proxyauth, _arg(user), name="PROXYAUTH")
 
-    def rename(self, oldmailbox, newmailbox):
+    def rename(self, oldmailbox: _Arg, newmailbox: _Arg) -> Response:
         return self._do(lib.imap_rename, _arg(oldmailbox), _arg(newmailbox), name="RENAME")
 
-    def search(self, charset, *criteria):
+    def search(self, charset: Optional[_Arg], *criteria: _Arg) -> Response:
         """Search mailbox for matching messages: ``(typ, [b'1 2 3'])``. Criteria are sent
         verbatim (as imaplib). A charset in UTF-8 mode raises ``error``, as imaplib's."""
         if charset and self.utf8_enabled:
@@ -754,29 +767,29 @@ class IMAP4:
         arr = N.string_array(crit)
         return self._do(lib.imap_search, _opt(charset), arr, len(crit), name="SEARCH")
 
-    def select(self, mailbox="INBOX", readonly=False):
+    def select(self, mailbox: _Arg = "INBOX", readonly: bool = False) -> Response:
         """Select a mailbox: ``('OK', [b'<EXISTS count>'])``. A NO gives ``('NO', [text])``
         and the state AUTH; a writable select answered READ-ONLY raises ``readonly``."""
         dict.clear(self.untagged_responses)
         return self._do(lib.imap_select, _arg(mailbox or "INBOX"), 1 if readonly else 0,
                         name="EXAMINE" if readonly else "SELECT")
 
-    def setacl(self, mailbox, who, what):
+    def setacl(self, mailbox: _Arg, who: _Arg, what: _Arg) -> Response:
         return self._do(lib.imap_setacl, _arg(mailbox), _arg(who), _arg(what), name="SETACL")
 
-    def setannotation(self, *args):
+    def setannotation(self, *args: _Arg) -> Response:
         a = [_arg(x) for x in args]
         return self._do(lib.imap_setannotation, N.string_array(a), len(a), name="SETANNOTATION")
 
-    def setquota(self, root, limits):
+    def setquota(self, root: _Arg, limits: _Arg) -> Response:
         return self._do(lib.imap_setquota, _arg(root), _arg(limits), name="SETQUOTA")
 
-    def sort(self, sort_criteria, charset, *search_criteria):
+    def sort(self, sort_criteria: _Arg, charset: Optional[_Arg], *search_criteria: _Arg) -> Response:
         crit = [_arg(c) for c in search_criteria]
         return self._do(lib.imap_sort, _arg(sort_criteria), _opt(charset),
                         N.string_array(crit), len(crit), name="SORT")
 
-    def starttls(self, ssl_context=None):
+    def starttls(self, ssl_context: Optional[ssl.SSLContext] = None) -> Response:
         """STARTTLS, strictly: the certificate is verified (as configured by ``ssl_context``,
         see IMAP4_SSL) and anything the server sent before the handshake is refused."""
         if self._h and lib.imap_client_is_tls(self._h):
@@ -798,22 +811,22 @@ class IMAP4:
             if r:
                 lib.imap_result_free(r)
 
-    def status(self, mailbox, names):
+    def status(self, mailbox: _Arg, names: _Arg) -> Response:
         return self._do(lib.imap_status, _arg(mailbox), _arg(names), name="STATUS")
 
-    def store(self, message_set, command, flags):
+    def store(self, message_set: _Arg, command: _Arg, flags: _Arg) -> Response:
         return self._do(lib.imap_store, _arg(message_set), _arg(command), _arg(flags),
                         name="STORE")
 
-    def subscribe(self, mailbox):
+    def subscribe(self, mailbox: _Arg) -> Response:
         return self._do(lib.imap_subscribe, _arg(mailbox), name="SUBSCRIBE")
 
-    def thread(self, threading_algorithm, charset, *search_criteria):
+    def thread(self, threading_algorithm: _Arg, charset: Optional[_Arg], *search_criteria: _Arg) -> Response:
         crit = [_arg(c) for c in search_criteria]
         return self._do(lib.imap_thread, _arg(threading_algorithm), _opt(charset),
                         N.string_array(crit), len(crit), name="THREAD")
 
-    def uid(self, command, *args):
+    def uid(self, command: _Arg, *args: _Arg) -> Response:
         """Execute "command arg ..." with messages identified by UID: FETCH, SEARCH, STORE,
         COPY, MOVE, EXPUNGE, SORT, THREAD."""
         if not isinstance(command, (str, bytes)) or (
@@ -824,15 +837,15 @@ class IMAP4:
         a = [_arg(x) for x in args]
         return self._do(lib.imap_uid, _arg(command), N.string_array(a), len(a), name="UID")
 
-    def unsubscribe(self, mailbox):
+    def unsubscribe(self, mailbox: _Arg) -> Response:
         return self._do(lib.imap_unsubscribe, _arg(mailbox), name="UNSUBSCRIBE")
 
-    def unselect(self):
+    def unselect(self) -> Response:
         """Free server's resources associated with the selected mailbox and return to the
         authenticated state, without expunging."""
         return self._do(lib.imap_unselect, name="UNSELECT")
 
-    def xatom(self, name, *args):
+    def xatom(self, name: _Arg, *args: _Arg) -> Response:
         """Any command: ``name`` and the arguments are sent verbatim; untagged replies stay in
         untagged_responses."""
         a = [_arg(x) for x in args]
@@ -840,7 +853,7 @@ class IMAP4:
 
     # -- non-command helpers ---------------------------------------------------------------
 
-    def response(self, code):
+    def response(self, code: str) -> Tuple[str, List[Any]]:
         """Return data for response 'code' if received, or None: ``(code, [data])``; the
         data is removed."""
         name = code.upper()
@@ -855,17 +868,16 @@ class IMAP4:
             data = held + ([] if data == [None] else data)
         return code, data
 
-    def recent(self):
+    def recent(self) -> Response:
         """Return the most recent 'RECENT' responses if any exist, else a NOOP's."""
         held = dict.pop(self.untagged_responses, "RECENT", None)
         if held and held[-1]:
             return "OK", held
         return self._do(lib.imap_recent, name="RECENT")
 
-    def socket(self):
+    def socket(self) -> Optional[_socket.socket]:
         """A socket object over a duplicate of the connection's descriptor, for select/poll
-        only: reading or writing it would corrupt the session. Its ``timeout`` is the one
-        given to the constructor (None: libimap's defaults). None for IMAP4_stream."""
+        only: reading or writing it would corrupt the session. None for IMAP4_stream."""
         if self._sock is None and self._h:
             fd = lib.imap_client_fd(self._h)
             if fd >= 0:
@@ -874,7 +886,7 @@ class IMAP4:
         return self._sock
 
     @property
-    def sock(self):
+    def sock(self) -> Optional[_socket.socket]:
         """imaplib's ``sock`` attribute: ``socket()``."""
         return self.socket()
 
@@ -949,12 +961,13 @@ class IMAP4:
 
     # -- beyond imaplib --------------------------------------------------------------------
 
-    def fetch_parsed(self, message_set, message_parts, *, uid: bool = False) -> list:
+    def fetch_parsed(self, message_set: _Arg, message_parts: _Arg, *,
+                     uid: bool = False) -> "builtins.list[FetchMessage]":
         """FETCH (UID FETCH when ``uid``), its responses parsed: a list of FetchMessage
         dataclasses (flags, uid, envelope, body_structure, sections...)."""
         if uid:
             a = [_arg(message_set), _arg(message_parts)]
-            args = (lib.imap_uid, b"FETCH", N.string_array(a), 2)
+            args: tuple = (lib.imap_uid, b"FETCH", N.string_array(a), 2)
         else:
             args = (lib.imap_fetch, _arg(message_set), _arg(message_parts))
         if not self._h:
@@ -980,7 +993,7 @@ class IMAP4:
             if r:
                 lib.imap_result_free(r)
 
-    def fetch_to_file(self, message_num, fileobj: BinaryIO, part: str = "BODY.PEEK[]", *,
+    def fetch_to_file(self, message_num: _Arg, fileobj: Any, part: str = "BODY.PEEK[]", *,
                       uid: bool = False) -> int:
         """Streams one message's ``part`` (default the whole message, without setting
         \\Seen) into ``fileobj`` (anything with ``write(bytes)``) as it arrives, without
@@ -1021,7 +1034,7 @@ class IMAP4:
             raise self.error((data[0] or b"").decode("utf-8", "replace"))
         return written[0]
 
-    def id(self, params: Optional[dict] = None):
+    def id(self, params: Optional[Dict[str, str]] = None) -> Response:
         """RFC 2971 ID: ``params`` (a dict of str, or None for ``ID NIL``); the server's
         answer in ``(typ, [ID lines])``."""
         names = [_arg(k) for k in (params or {})]
@@ -1029,7 +1042,7 @@ class IMAP4:
         return self._do(lib.imap_id, N.string_array(names) if names else None,
                         N.string_array(values) if values else None, len(names), name="ID")
 
-    def move(self, message_set, new_mailbox):
+    def move(self, message_set: _Arg, new_mailbox: _Arg) -> Response:
         """RFC 6851 MOVE."""
         return self._do(lib.imap_move, _arg(message_set), _arg(new_mailbox), name="MOVE")
 
@@ -1042,7 +1055,8 @@ class _OSErrorText:
     """str() of an OSError made with (errno, message): the message alone."""
 
     def __str__(self):
-        return str(self.args[-1]) if self.args else ""
+        args = getattr(self, "args", ())
+        return str(args[-1]) if args else ""
 
 
 class _Timeout(_OSErrorText, IMAP4.abort, TimeoutError):
@@ -1095,7 +1109,7 @@ def _tls_error(msg: str) -> BaseException:
     e = _CertError(1, f"[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: {why} "
                       f"(libimap: {msg})")
     e.library, e.reason = "SSL", "CERTIFICATE_VERIFY_FAILED"
-    e.verify_code = code
+    e.verify_code = code  # type: ignore[assignment]
     e.verify_message = why
     return e
 
@@ -1104,7 +1118,7 @@ class _ConnectError(_OSErrorText, IMAP4.abort, ConnectionError):
     """The TCP connection could not be made: an ``abort`` and a ConnectionError."""
 
 
-class _Refused(_OSErrorText, IMAP4.abort, ConnectionRefusedError):
+class _Refused(IMAP4.abort, ConnectionRefusedError):
     pass
 
 
@@ -1269,7 +1283,6 @@ def _apply_tls_options(imap: IMAP4, ssl_context: Optional[ssl.SSLContext], cafil
         imap._check(lib.imap_set_ca_dir(h, _arg(os.fspath(capath))))
     if server_hostname is not None:
         imap._check(lib.imap_set_tls_server_name(h, _arg(server_hostname)))
-        imap._tls_name = server_hostname
     if ssl_context is None:
         return
     if ssl_context.verify_mode == ssl.CERT_NONE:
@@ -1347,7 +1360,7 @@ class IMAP4_SSL(IMAP4):
         self.port = port
         self._connect()
 
-    def open(self, host: str = "", port: int = IMAP4_SSL_PORT, timeout: Optional[float] = None):
+    def open(self, host: str = "", port: int = IMAP4_SSL_PORT, timeout: Optional[float] = None) -> None:
         super().open(host, port, timeout)
 
 
@@ -1368,11 +1381,11 @@ class IMAP4_stream(IMAP4):
         self._set_line_limit()
         self._do(lib.imap_open_stream, _arg(self.command), name="open")
 
-    def open(self, host=None, port=None, timeout=None):
+    def open(self, host: Any = None, port: Any = None, timeout: Optional[float] = None) -> None:
         dict.clear(self.untagged_responses)
         self._connect()
 
-    def socket(self):
+    def socket(self) -> Optional[_socket.socket]:
         return None
 
 
@@ -1445,7 +1458,8 @@ def Time2Internaldate(date_time) -> str:
             tz = _dt.timezone(-_dt.timedelta(seconds=(time.timezone, time.altzone)[dst]))
         else:
             tz = _dt.timezone(-_dt.timedelta(seconds=time.timezone))
-        dt = _dt.datetime(*date_time[:6], tzinfo=tz)
+        y, mo, d, hh, mi, ss = date_time[:6]
+        dt = _dt.datetime(y, mo, d, hh, mi, ss, tzinfo=tz)
     elif isinstance(date_time, _dt.datetime):
         if date_time.tzinfo is None:
             raise ValueError("date_time must be aware")
