@@ -24,8 +24,8 @@ import atexit
 import builtins
 import ctypes
 import datetime as _dt
-import hashlib
 import errno as _errno
+import hashlib
 import io
 import os
 import re
