@@ -4,7 +4,6 @@ import errno
 import io
 import os
 import socket
-import sys
 import time
 
 import pytest

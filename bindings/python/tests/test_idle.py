@@ -5,7 +5,6 @@ import time
 import pytest
 
 import libimap
-from conftest import unique
 
 
 def _other(dovecot):

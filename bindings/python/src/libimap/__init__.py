@@ -37,7 +37,7 @@ import tempfile
 import threading
 import time
 import weakref
-from ctypes import byref, c_char_p, c_int32, c_int64, c_size_t, c_uint32, c_void_p
+from ctypes import byref, c_int32, c_int64, c_size_t, c_void_p
 from typing import Any, Callable, Dict, Iterator, List, NoReturn, Optional, Tuple, Union
 
 from . import _native as N
