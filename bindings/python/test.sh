@@ -29,7 +29,7 @@ git -C "$HERE" ls-files -z . | (cd "$HERE" && xargs -0 cp --parents -t "$TMP/pkg
 export LIBIMAP_SOURCE=$ROOT
 "$PYTHON" -m venv "$TMP/venv"
 PY=$TMP/venv/bin/python
-"$PY" -m pip install -q --upgrade "setuptools>=70.1" pytest mypy
+"$PY" -m pip install -q --upgrade "setuptools>=70.1" pytest mypy pyflakes
 "$PY" -m pip wheel -q --no-deps -w "$TMP/dist" "$TMP/pkg"
 WHEEL=$(ls "$TMP"/dist/libimap-*.whl)
 case "$WHEEL" in
@@ -47,6 +47,9 @@ log "installing $(basename "$WHEEL") into a fresh virtual environment"
 log "starting the test Dovecot"
 bash "$ROOT/tests/server/test-dovecot.sh" start >/dev/null
 eval "$(bash "$ROOT/tests/server/test-dovecot.sh" env | grep -E '^DOVECOT_(HOST|IMAP_PORT)=')"
+
+log "pyflakes"
+(cd "$HERE" && "$PY" -m pyflakes src tests bench examples setup.py)
 
 log "mypy: the package's sources, and a typed program using the installed package (py.typed)"
 "$PY" -m mypy --cache-dir "$TMP/mypy" --check-untyped-defs "$HERE/src/libimap"
