@@ -230,6 +230,13 @@ def main():
         print(f"  FAILED: {sid} is in {os.path.basename(SKIPLIST)} but not in the suite")
     failed = (len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
               + len(stale))
+    suite_name = suite_module.__name__ + "."
+    in_suite = [t for t in result.passed if t.id().startswith(suite_name)]
+    listed = [t for t, reason in result.skipped if reason.startswith("libimap: ")]
+    print(f"  of the suite's tests: {len(in_suite)} passed, "
+          f"{len(result.skipped) - len(listed)} skipped by the suite itself, "
+          f"{len(listed)} skipped by {os.path.basename(SKIPLIST)}; the runner's own "
+          f"(variants, default verification): {len(result.passed) - len(in_suite)} passed")
     print(f"test_imaplib: {len(result.passed)} passed, {failed} failed, "
           f"{len(result.skipped)} skipped")
     return 1 if failed or not result.testsRun else 0
