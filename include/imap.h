@@ -89,6 +89,101 @@
 #define IMAP_QUIRK_NIL_FIELD (1 << 7)
 
 /**
+ * `\Noinferiors`.
+ */
+#define IMAP_LIST_ATTR_NOINFERIORS (1 << 0)
+
+/**
+ * `\Noselect`, and `\NonExistent`, which implies it.
+ */
+#define IMAP_LIST_ATTR_NOSELECT (1 << 1)
+
+/**
+ * `\Marked`.
+ */
+#define IMAP_LIST_ATTR_MARKED (1 << 2)
+
+/**
+ * `\Unmarked`.
+ */
+#define IMAP_LIST_ATTR_UNMARKED (1 << 3)
+
+/**
+ * `\NonExistent` (RFC 5258, RFC 9051).
+ */
+#define IMAP_LIST_ATTR_NONEXISTENT (1 << 4)
+
+/**
+ * `\Subscribed` (RFC 5258, RFC 9051).
+ */
+#define IMAP_LIST_ATTR_SUBSCRIBED (1 << 5)
+
+/**
+ * `\Remote` (RFC 5258).
+ */
+#define IMAP_LIST_ATTR_REMOTE (1 << 6)
+
+/**
+ * `\HasChildren` (RFC 3348).
+ */
+#define IMAP_LIST_ATTR_HASCHILDREN (1 << 7)
+
+/**
+ * `\HasNoChildren` (RFC 3348).
+ */
+#define IMAP_LIST_ATTR_HASNOCHILDREN (1 << 8)
+
+/**
+ * SPECIAL-USE `\All` (RFC 6154).
+ */
+#define IMAP_LIST_ATTR_ALL (1 << 9)
+
+/**
+ * SPECIAL-USE `\Archive`.
+ */
+#define IMAP_LIST_ATTR_ARCHIVE (1 << 10)
+
+/**
+ * SPECIAL-USE `\Drafts`.
+ */
+#define IMAP_LIST_ATTR_DRAFTS (1 << 11)
+
+/**
+ * SPECIAL-USE `\Flagged`.
+ */
+#define IMAP_LIST_ATTR_FLAGGED (1 << 12)
+
+/**
+ * SPECIAL-USE `\Junk`.
+ */
+#define IMAP_LIST_ATTR_JUNK (1 << 13)
+
+/**
+ * SPECIAL-USE `\Sent`.
+ */
+#define IMAP_LIST_ATTR_SENT (1 << 14)
+
+/**
+ * SPECIAL-USE `\Trash`.
+ */
+#define IMAP_LIST_ATTR_TRASH (1 << 15)
+
+/**
+ * `\Important` (RFC 8457).
+ */
+#define IMAP_LIST_ATTR_IMPORTANT (1 << 16)
+
+/**
+ * LIST-EXTENDED's `CHILDINFO ("SUBSCRIBED")`: a child of the mailbox is subscribed.
+ */
+#define IMAP_LIST_ATTR_CHILD_SUBSCRIBED (1 << 17)
+
+/**
+ * Every special-use bit (`\All` ... `\Trash`, `\Important`).
+ */
+#define IMAP_LIST_ATTR_SPECIAL_USE 130560
+
+/**
  * Major version of the libimap headers (the `N` of the SONAME `libimap.so.N`).
  */
 #define IMAP_VERSION_MAJOR 1
@@ -113,6 +208,18 @@
  * The largest non-synchronizing literal LITERAL- allows (RFC 7888 §4).
  */
 #define LITERAL_MINUS_MAX 4096
+
+/**
+ * The longest RFC 8474 `objectid`.
+ */
+#define MAX_OBJECTID 255
+
+/**
+ * Most numbers an ESEARCH `ALL` is expanded to as SEARCH numbers (16 MiB of them): a
+ * mailbox has fewer messages, and `1:4294967295` from a hostile server is refused instead of
+ * filling the heap.
+ */
+#define MAX_SEARCH_NUMBERS (1 << 22)
 
 /**
  * Secrets shorter than this are not searched for in server text: replacing every occurrence
@@ -500,6 +607,10 @@ enum imap_response_code_kind
    * `IMAP_CODE_PARSE`.
    */
   IMAP_RESPONSE_CODE_KIND_INVALID = 20,
+  /**
+   * RFC 8474 (SELECT, EXAMINE, CREATE): `atoms` holds the mailbox's object id, one atom.
+   */
+  IMAP_RESPONSE_CODE_KIND_MAILBOXID = 21,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -1017,6 +1128,16 @@ typedef struct imap_fetch_message {
    * sent: nothing made up, nothing dropped.
    */
   uint32_t quirks;
+  /**
+   * RFC 8474 `EMAILID`: the message's object id; NIL when not sent. Appended in 1.2.
+   */
+  struct imap_bytes email_id;
+  /**
+   * 1 when `THREADID` was sent (RFC 8474). `thread_id` is its object id, NIL for
+   * `THREADID NIL` (the server keeps no thread for the message).
+   */
+  int32_t has_thread_id;
+  struct imap_bytes thread_id;
 } imap_fetch_message;
 
 /**
@@ -1154,7 +1275,9 @@ typedef struct imap_thread_list {
 /**
  * A mailbox name from the server: `raw` as sent, and `name` decoded to UTF-8 (modified UTF-7
  * decoded, or the raw bytes when they are UTF-8 beyond ASCII, as servers in UTF-8 mode send);
- * `name.data` is NULL when the raw name is neither.
+ * `name.data` is NULL when the raw name is neither. A result received while IMAP4rev2 or
+ * UTF-8 mode was in effect (`imap_client_imap4rev2`, `imap_client_utf8_enabled`) has UTF-8
+ * names: `name` is then the raw name (`A&B` stays `A&B`).
  */
 typedef struct imap_mailbox_name {
   struct imap_bytes raw;
@@ -1314,38 +1437,12 @@ typedef struct imap_mailbox_info {
    */
   const struct imap_invalid *const *invalid;
   size_t invalid_count;
+  /**
+   * RFC 8474 `[MAILBOXID (id)]`: the mailbox's immutable object id; NIL when not sent.
+   * Appended in 1.2.
+   */
+  struct imap_bytes mailbox_id;
 } imap_mailbox_info;
-
-/**
- * A LIST or LSUB entry.
- */
-typedef struct imap_list_entry {
-  /**
-   * `\HasNoChildren`, `\Noselect`, `\Sent`... as sent.
-   */
-  const struct imap_bytes *const *attributes;
-  size_t attribute_count;
-  /**
-   * The hierarchy delimiter, or 0 for NIL (a flat namespace).
-   */
-  uint8_t delimiter;
-  struct imap_mailbox_name mailbox;
-  /**
-   * LIST-EXTENDED data after the name, each value in IMAP syntax.
-   */
-  const struct imap_bytes *const *extended;
-  size_t extended_count;
-} imap_list_entry;
-
-/**
- * The entries of a LIST or LSUB result, and the responses that could not be parsed.
- */
-typedef struct imap_list_entries {
-  const struct imap_list_entry *const *entries;
-  size_t count;
-  const struct imap_invalid *const *invalid;
-  size_t invalid_count;
-} imap_list_entries;
 
 /**
  * A STATUS item this library has no field for (name upper-cased).
@@ -1387,7 +1484,54 @@ typedef struct imap_status_info {
   uint64_t size;
   const struct imap_status_item *const *other;
   size_t other_count;
+  /**
+   * RFC 8474 `MAILBOXID`: the mailbox's object id; NIL when not sent. Appended in 1.2.
+   */
+  struct imap_bytes mailbox_id;
 } imap_status_info;
+
+/**
+ * A LIST or LSUB entry.
+ */
+typedef struct imap_list_entry {
+  /**
+   * `\HasNoChildren`, `\Noselect`, `\Sent`... as sent.
+   */
+  const struct imap_bytes *const *attributes;
+  size_t attribute_count;
+  /**
+   * The hierarchy delimiter, or 0 for NIL (a flat namespace).
+   */
+  uint8_t delimiter;
+  struct imap_mailbox_name mailbox;
+  /**
+   * LIST-EXTENDED data after the name, each value in IMAP syntax.
+   */
+  const struct imap_bytes *const *extended;
+  size_t extended_count;
+  /**
+   * The attributes this library knows, as a bit set of `IMAP_LIST_ATTR_*` (appended in
+   * 1.2): the base ones, `\NonExistent` (which sets `IMAP_LIST_ATTR_NOSELECT` too),
+   * `\Subscribed`, `\Remote`, the SPECIAL-USE ones (RFC 6154; `IMAP_LIST_ATTR_SPECIAL_USE`
+   * masks them) and `CHILDINFO ("SUBSCRIBED")`. `attributes` still lists every one as sent.
+   */
+  uint32_t attribute_flags;
+  /**
+   * LIST-STATUS (RFC 5819): the STATUS response the server sent for this mailbox with
+   * `imap_list_extended`'s `RETURN (STATUS (...))`; NULL when none came.
+   */
+  const struct imap_status_info *status;
+} imap_list_entry;
+
+/**
+ * The entries of a LIST or LSUB result, and the responses that could not be parsed.
+ */
+typedef struct imap_list_entries {
+  const struct imap_list_entry *const *entries;
+  size_t count;
+  const struct imap_invalid *const *invalid;
+  size_t invalid_count;
+} imap_list_entries;
 
 /**
  * The STATUS responses of a result (usually one).
@@ -2849,7 +2993,8 @@ void imap_response_code_free(struct imap_response_code *code);
 /**
  * The summary of the selected mailbox in `*out` (free with `imap_mailbox_info_free`): EXISTS,
  * RECENT, FLAGS and the UNSEEN, UIDVALIDITY, UIDNEXT, PERMANENTFLAGS, HIGHESTMODSEQ,
- * NOMODSEQ and READ-ONLY/READ-WRITE codes, read from the untagged responses the handle keeps
+ * NOMODSEQ, MAILBOXID and READ-ONLY/READ-WRITE codes (an IMAP4rev2 server sends no RECENT:
+ * `has_recent` is then 0), read from the untagged responses the handle keeps
  * (imaplib's `untagged_responses`) without removing them, so `imap_response` still returns
  * them. `imap_select`'s own data has only EXISTS: call this right after `imap_select` or
  * `imap_examine`, before other commands or `imap_response` calls change what is kept (later
@@ -2936,8 +3081,9 @@ const struct imap_body_part *imap_body_part_find(const struct imap_body_part *ro
 /**
  * Parses the LIST or LSUB responses of `result` (from `imap_list`, `imap_lsub`, or
  * `imap_response(c, "LIST")`) into `*out`, freed with `imap_list_entries_free`. Each entry
- * has the mailbox name as sent and decoded from modified UTF-7. Follows the parse contract
- * (see `imap_parse_status`).
+ * has the mailbox name as sent and decoded (from modified UTF-7, or as UTF-8 under IMAP4rev2
+ * and in UTF-8 mode: see `imap_mailbox_name`) and its known attributes as bits. Follows the
+ * parse contract (see `imap_parse_status`).
  *
  * # Safety
  * `result` is NULL or a live result; `out` is NULL or writable.
@@ -3405,6 +3551,65 @@ const uint8_t *imap_result_code_data(const struct imap_result *result, size_t *l
  * `result` is NULL or a result not yet freed.
  */
 void imap_result_free(struct imap_result *result);
+
+/**
+ * Whether to send `ENABLE IMAP4rev2` right after each successful login (`imap_login`,
+ * `imap_authenticate`, `imap_login_auto`...) when the server advertises IMAP4rev2 and ENABLE
+ * (`on` 1), or not (0, the default, as imaplib: IMAP4rev2 changes what some raw results
+ * hold, see `imap_client_imap4rev2`). A server that refuses it leaves the connection in
+ * IMAP4rev1 and the login succeeds. Kept across reconnections. `imap_enable(c, "IMAP4rev2")`
+ * does the same by hand.
+ *
+ * # Safety
+ * `client` is a live handle.
+ */
+imap_code imap_set_auto_imap4rev2(struct imap_client *client, int32_t on);
+
+/**
+ * 1 if IMAP4rev2 (RFC 9051) is in effect on the connection (the server confirmed `ENABLE
+ * IMAP4rev2` with an untagged ENABLED), else 0 (also for NULL or a closed connection). Then:
+ * `imap_search`'s (and `imap_uid` SEARCH's) result holds the ESEARCH responses the server
+ * answers with, which `imap_parse_search` reads as numbers; mailbox names go to the server
+ * and come back as UTF-8; the server sends no RECENT (`imap_recent` gives imaplib's `[None]`,
+ * `imap_mailbox_info.has_recent` is 0).
+ *
+ * # Safety
+ * `client` is NULL or a live handle.
+ */
+int32_t imap_client_imap4rev2(struct imap_client *client);
+
+/**
+ * LIST with LIST-EXTENDED's options (RFC 5258), parsed: `LIST [(selection)] reference
+ * pattern [RETURN (return_options)]`. `selection` (`"SPECIAL-USE"`, `"SUBSCRIBED
+ * RECURSIVEMATCH"`) and `return_options` (`"SPECIAL-USE"`, `"CHILDREN STATUS (MESSAGES
+ * UNSEEN SIZE)"`) go verbatim, each left out when NULL or empty; `reference` and `pattern`
+ * as `imap_list`'s. Each entry has its known attributes in `attribute_flags` (SPECIAL-USE,
+ * RFC 6154) and, for `RETURN (STATUS (...))` (LIST-STATUS, RFC 5819), the STATUS response
+ * of its mailbox in `status`. `*out` (free with `imap_list_entries_free`) is set for OK and
+ * PARSE; other codes are the command's, with `imap_last_error`. `IMAP_CODE_UNSUPPORTED`
+ * (nothing sent) when options are given and the server offers none of LIST-EXTENDED,
+ * SPECIAL-USE, LIST-STATUS and IMAP4rev2; `IMAP_CODE_INVALID_ARGUMENT` for NULL `reference`,
+ * `pattern` or `out`, and for a CR, LF or unbalanced parenthesis in the options.
+ *
+ * # Safety
+ * `client` is a live handle; strings are NULL or NUL-terminated; `out` is NULL or writable.
+ */
+imap_code imap_list_extended(struct imap_client *client, const char *reference, const char *pattern, const char *selection, const char *return_options, struct imap_list_entries **out);
+
+/**
+ * CREATE `mailbox` `(USE (uses...))` (RFC 6154 CREATE-SPECIAL-USE): creates a mailbox for
+ * the `count` special uses in `uses` (`"\\Sent"`, `"\\Archive"`...). Data: the tagged text;
+ * a server with OBJECTID (RFC 8474) puts the new mailbox's id there as `[MAILBOXID (id)]`,
+ * which `imap_parse_code` gives as `IMAP_RESPONSE_CODE_KIND_MAILBOXID`. Refused before
+ * anything is sent: `IMAP_CODE_INVALID_ARGUMENT` for no uses or a use that is not `\` and
+ * an atom, `IMAP_CODE_UNSUPPORTED` when the server does not advertise CREATE-SPECIAL-USE. A
+ * server that has no mailbox for a use answers NO `[USEATTR]`.
+ *
+ * # Safety
+ * `client` is a live handle; `mailbox` is NUL-terminated; `uses` holds `count`
+ * NUL-terminated strings; `out` is NULL or writable.
+ */
+imap_code imap_create_special_use(struct imap_client *client, const char *mailbox, const char *const *uses, size_t count, struct imap_result **out);
 
 /**
  * Streams every literal of at least `min_size` bytes that any later call receives (FETCH

@@ -18,6 +18,7 @@ pub(crate) mod panic;
 pub mod parsed;
 pub mod pipeline;
 pub mod result;
+pub mod rev2;
 pub mod stream;
 pub mod typed;
 pub mod util;

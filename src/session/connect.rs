@@ -99,6 +99,7 @@ impl Session {
         self.tls_required = false;
         self.extra_commands.clear();
         self.utf8_enabled = false;
+        self.imap4rev2 = false;
     }
 
     /// Opens the session on an in-memory connection (see [`transport::Duplex`]), as
@@ -285,7 +286,8 @@ impl Session {
                 Ok(())
             }
             r => r,
-        }
+        }?;
+        self.auto_enable_imap4rev2()
     }
 
     // ----- STARTTLS -----------------------------------------------------------------------------

@@ -26,6 +26,7 @@ mod extensions;
 mod idle;
 mod pipeline;
 mod raw;
+mod rev2;
 mod scram;
 mod trace;
 mod transfer;
@@ -98,7 +99,8 @@ pub enum TlsMode {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum MailboxEncoding {
     /// Names with non-ASCII characters are sent in modified UTF-7 (RFC 3501 §5.1.3); ASCII
-    /// names, and every name in UTF-8 mode (RFC 6855), go as given.
+    /// names, and every name in UTF-8 mode (RFC 6855) or under IMAP4rev2 (RFC 9051), go as
+    /// given.
     #[default]
     Utf7,
     /// Names go as given (imaplib's behaviour): the caller encodes them.
@@ -287,6 +289,11 @@ pub struct Session {
     /// The last read of the stream found nothing and nothing was read since (see
     /// [`Session::read_first`]).
     drained: bool,
+    /// ENABLE IMAP4rev2 was confirmed by the server (RFC 9051).
+    imap4rev2: bool,
+    /// Send ENABLE IMAP4rev2 after login when the server offers it (see
+    /// [`Session::set_auto_imap4rev2`]).
+    auto_imap4rev2: bool,
 }
 
 impl Default for Session {
@@ -353,6 +360,8 @@ impl Session {
             progress: None,
             receiving: (0, 0),
             drained: false,
+            imap4rev2: false,
+            auto_imap4rev2: false,
         }
     }
 
@@ -440,7 +449,7 @@ impl Session {
     /// A mailbox name (or LIST reference/pattern) as it goes on the wire, per the
     /// [`MailboxEncoding`]: every command taking a mailbox builds its argument here.
     pub(crate) fn mailbox_arg(&self, name: &str) -> Vec<u8> {
-        if self.mailbox_encoding == MailboxEncoding::Utf7 && !self.utf8_enabled && !name.is_ascii()
+        if self.mailbox_encoding == MailboxEncoding::Utf7 && !self.utf8_names() && !name.is_ascii()
         {
             crate::proto::parsed::utf7::encode(name).into_bytes()
         } else {

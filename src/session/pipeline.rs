@@ -406,6 +406,7 @@ impl Session {
                 Some(n) => ResultFrom::Untagged(n),
                 None => ResultFrom::Tagged,
             });
+            let from = s.result_from_now(from);
             let name = cmd.name.clone();
             // Known before anything is sent: its completion may come while a literal waits.
             s.tickets.map.insert(

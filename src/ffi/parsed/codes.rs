@@ -54,6 +54,8 @@ pub enum ImapResponseCodeKind {
     /// a missing field): `name` and `data` hold it as sent, and `imap_parse_code` returns
     /// `IMAP_CODE_PARSE`.
     Invalid = 20,
+    /// RFC 8474 (SELECT, EXAMINE, CREATE): `atoms` holds the mailbox's object id, one atom.
+    Mailboxid = 21,
 }
 
 /// The response code of a result's tagged text (`[APPENDUID 38505 3955]`). Fields beyond
@@ -157,6 +159,10 @@ fn response_code(a: &mut Arena, text: Option<&[u8]>) -> ImapResponseCode {
             (out.uids, out.uid_count) = a.ranges(&set);
             K::Modified
         }
+        ResponseCode::MailboxId(id) => {
+            atoms(a, &[id]);
+            K::Mailboxid
+        }
         ResponseCode::Other { .. } => K::Other,
         ResponseCode::Invalid { .. } => K::Invalid,
     };
@@ -249,6 +255,9 @@ pub struct ImapMailboxInfo {
     /// there are any, `imap_client_mailbox` returns `IMAP_CODE_PARSE` (with the object).
     pub invalid: *const *const ImapInvalid,
     pub invalid_count: usize,
+    /// RFC 8474 `[MAILBOXID (id)]`: the mailbox's immutable object id; NIL when not sent.
+    /// Appended in 1.2.
+    pub mailbox_id: ImapBytes,
 }
 
 fn mailbox_info(a: &mut Arena, s: &SelectSummary) -> ImapMailboxInfo {
@@ -289,12 +298,14 @@ fn mailbox_info(a: &mut Arena, s: &SelectSummary) -> ImapMailboxInfo {
         read_only: s.read_only.map_or(-1, i32::from),
         invalid,
         invalid_count,
+        mailbox_id: a.nbytes(s.mailbox_id.as_deref()),
     }
 }
 
 /// The summary of the selected mailbox in `*out` (free with `imap_mailbox_info_free`): EXISTS,
 /// RECENT, FLAGS and the UNSEEN, UIDVALIDITY, UIDNEXT, PERMANENTFLAGS, HIGHESTMODSEQ,
-/// NOMODSEQ and READ-ONLY/READ-WRITE codes, read from the untagged responses the handle keeps
+/// NOMODSEQ, MAILBOXID and READ-ONLY/READ-WRITE codes (an IMAP4rev2 server sends no RECENT:
+/// `has_recent` is then 0), read from the untagged responses the handle keeps
 /// (imaplib's `untagged_responses`) without removing them, so `imap_response` still returns
 /// them. `imap_select`'s own data has only EXISTS: call this right after `imap_select` or
 /// `imap_examine`, before other commands or `imap_response` calls change what is kept (later

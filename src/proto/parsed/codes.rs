@@ -134,6 +134,9 @@ pub enum ResponseCode {
     },
     /// RFC 7162: messages that failed a conditional STORE.
     Modified(SeqSet),
+    /// RFC 8474: the mailbox's immutable id (`[MAILBOXID (F2212ea87-6097-4256-9d51-71338625)]`,
+    /// in SELECT/EXAMINE and in CREATE's tagged OK).
+    MailboxId(Vec<u8>),
     /// Anything else (RFC 5530 codes such as `AUTHENTICATIONFAILED`, `REFERRAL`...), with its
     /// data as sent.
     Other {
@@ -179,6 +182,45 @@ fn nz32(w: Option<&&[u8]>) -> Result<u32, ParseError> {
             "response code number missing or out of range (1..4294967295)",
         )
     })
+}
+
+/// The longest RFC 8474 `objectid`.
+pub const MAX_OBJECTID: usize = 255;
+
+/// RFC 8474's `objectid`: 1 to 255 of `A-Z a-z 0-9 _ -`. The error names what is wrong and
+/// quotes (a bounded excerpt of) the value.
+pub fn objectid(id: &[u8]) -> Result<Vec<u8>, ParseError> {
+    let ok = !id.is_empty()
+        && id.len() <= MAX_OBJECTID
+        && id
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if ok {
+        Ok(id.to_vec())
+    } else {
+        err(
+            ErrorKind::Shape,
+            format!(
+                "bad object id '{}' (1 to {MAX_OBJECTID} of A-Z a-z 0-9 _ -)",
+                excerpt(id)
+            ),
+        )
+    }
+}
+
+/// `(objectid)`, the form of MAILBOXID, EMAILID and THREADID values.
+pub fn parenthesized_objectid(d: &[u8]) -> Result<Vec<u8>, ParseError> {
+    match d
+        .trim_ascii()
+        .strip_prefix(b"(")
+        .and_then(|r| r.strip_suffix(b")"))
+    {
+        Some(inner) => objectid(inner),
+        None => err(
+            ErrorKind::Shape,
+            format!("expected '(objectid)', got '{}'", excerpt(d)),
+        ),
+    }
 }
 
 /// Exactly `n` words of data.
@@ -254,6 +296,7 @@ impl ResponseCode {
                 }
             }
             "MODIFIED" => ResponseCode::Modified(SeqSet::parse(arity(w, 1)?[0])?),
+            "MAILBOXID" => ResponseCode::MailboxId(parenthesized_objectid(d)?),
             _ => return Ok(None),
         }))
     }

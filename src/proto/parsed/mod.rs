@@ -53,6 +53,8 @@ pub mod utf7;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_rev2;
 
 use crate::proto::framer::LiteralData;
 use crate::proto::response::Item;

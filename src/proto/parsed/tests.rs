@@ -309,6 +309,7 @@ fn select_summary_from_store_and_lines() {
         no_modseq: false,
         read_only: Some(false),
         invalid: vec![],
+        ..SelectSummary::default()
     };
     assert_eq!(s, want);
     let lines: Vec<&[u8]> = vec![
