@@ -260,6 +260,7 @@ impl Session {
                 return Ok(out);
             }
             s.state = State::Selected;
+            s.forget_select_list();
             let data = s
                 .store
                 .get("EXISTS")

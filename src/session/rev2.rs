@@ -46,6 +46,14 @@ impl Session {
         }
     }
 
+    /// After SELECT or EXAMINE: an IMAP4rev2 server sends the mailbox's LIST response with
+    /// it (RFC 9051 §6.3.2), which must not become part of the next LIST's result.
+    pub(super) fn forget_select_list(&mut self) {
+        if self.imap4rev2 {
+            self.store.pop("LIST");
+        }
+    }
+
     /// After a login: ENABLE IMAP4rev2 when asked for and offered. A refusal (NO or BAD) is
     /// logged and the session goes on in IMAP4rev1; a failure of the connection is returned.
     pub(super) fn auto_enable_imap4rev2(&mut self) -> Result<()> {
@@ -127,9 +135,19 @@ impl Session {
                 });
             }
             let mut parsed = parse_list(&outcome.data);
+            let mut statuses = parse_status(statuses.as_deref().unwrap_or_default());
+            if s.utf8_names() {
+                // UTF-8 as sent, `&` included: never modified UTF-7.
+                for e in parsed.iter_mut().filter_map(|e| e.as_mut().ok()) {
+                    e.mailbox.name = String::from_utf8(e.mailbox.raw.clone()).ok();
+                }
+                for st in statuses.iter_mut().filter_map(|e| e.as_mut().ok()) {
+                    st.mailbox.name = String::from_utf8(st.mailbox.raw.clone()).ok();
+                }
+            }
             let mut bad = Vec::new();
             let mut good = Vec::new();
-            for st in parse_status(statuses.as_deref().unwrap_or_default()) {
+            for st in statuses {
                 match st {
                     Ok(st) => good.push(st),
                     Err(e) => bad.push(Err(e)),
