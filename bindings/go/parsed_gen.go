@@ -10,6 +10,53 @@ import "time"
 // This file: the Go mirrors of the header's enums and parsed-result structs, and their
 // converters.
 
+// ListAttr is a bit set of the LIST attributes the library knows (ListEntry.Attrs): the base
+// ones, \NonExistent (which sets ListAttrNoselect too), \Subscribed, \Remote, the SPECIAL-USE
+// ones (RFC 6154; ListAttrSpecialUse masks them) and CHILDINFO ("SUBSCRIBED").
+type ListAttr uint32
+
+// The values of IMAP_LIST_ATTR.
+const (
+	// \Noinferiors.
+	ListAttrNoInferiors ListAttr = C.IMAP_LIST_ATTR_NOINFERIORS
+	// \Noselect, and \NonExistent, which implies it.
+	ListAttrNoSelect ListAttr = C.IMAP_LIST_ATTR_NOSELECT
+	// \Marked.
+	ListAttrMarked ListAttr = C.IMAP_LIST_ATTR_MARKED
+	// \Unmarked.
+	ListAttrUnmarked ListAttr = C.IMAP_LIST_ATTR_UNMARKED
+	// \NonExistent (RFC 5258, RFC 9051).
+	ListAttrNonExistent ListAttr = C.IMAP_LIST_ATTR_NONEXISTENT
+	// \Subscribed (RFC 5258, RFC 9051).
+	ListAttrSubscribed ListAttr = C.IMAP_LIST_ATTR_SUBSCRIBED
+	// \Remote (RFC 5258).
+	ListAttrRemote ListAttr = C.IMAP_LIST_ATTR_REMOTE
+	// \HasChildren (RFC 3348).
+	ListAttrHasChildren ListAttr = C.IMAP_LIST_ATTR_HASCHILDREN
+	// \HasNoChildren (RFC 3348).
+	ListAttrHasNoChildren ListAttr = C.IMAP_LIST_ATTR_HASNOCHILDREN
+	// SPECIAL-USE \All (RFC 6154).
+	ListAttrAll ListAttr = C.IMAP_LIST_ATTR_ALL
+	// SPECIAL-USE \Archive.
+	ListAttrArchive ListAttr = C.IMAP_LIST_ATTR_ARCHIVE
+	// SPECIAL-USE \Drafts.
+	ListAttrDrafts ListAttr = C.IMAP_LIST_ATTR_DRAFTS
+	// SPECIAL-USE \Flagged.
+	ListAttrFlagged ListAttr = C.IMAP_LIST_ATTR_FLAGGED
+	// SPECIAL-USE \Junk.
+	ListAttrJunk ListAttr = C.IMAP_LIST_ATTR_JUNK
+	// SPECIAL-USE \Sent.
+	ListAttrSent ListAttr = C.IMAP_LIST_ATTR_SENT
+	// SPECIAL-USE \Trash.
+	ListAttrTrash ListAttr = C.IMAP_LIST_ATTR_TRASH
+	// \Important (RFC 8457).
+	ListAttrImportant ListAttr = C.IMAP_LIST_ATTR_IMPORTANT
+	// LIST-EXTENDED's CHILDINFO ("SUBSCRIBED"): a child of the mailbox is subscribed.
+	ListAttrChildSubscribed ListAttr = C.IMAP_LIST_ATTR_CHILD_SUBSCRIBED
+	// Every special-use bit (\All ... \Trash, \Important).
+	ListAttrSpecialUse ListAttr = C.IMAP_LIST_ATTR_SPECIAL_USE
+)
+
 // Quirk is a bit set of deviations from the IMAP grammar that a server sent and the parser
 // accepted (Message.Quirks); the message is still exactly what the server sent.
 type Quirk uint32
@@ -214,6 +261,8 @@ const (
 	// A known code whose data breaks its grammar ([UIDVALIDITY 0]); Name and Data hold it
 	// as sent, and ParseCode's error is ErrParse.
 	ResponseCodeInvalid ResponseCodeKind = C.IMAP_RESPONSE_CODE_KIND_INVALID
+	// RFC 8474 (SELECT, EXAMINE, CREATE): atoms holds the mailbox's object id, one atom.
+	ResponseCodeMailboxID ResponseCodeKind = C.IMAP_RESPONSE_CODE_KIND_MAILBOXID
 )
 
 // String returns the library's name of v (imap_response_code_kind_name).
@@ -417,7 +466,13 @@ type Message struct {
 	RawBytes []byte
 	// Quirks are the deviations from the IMAP grammar that the server sent and the parser
 	// accepted (0 for none); the message is still exactly what was sent.
-	Quirks       Quirk
+	Quirks Quirk
+	// EmailID is the RFC 8474 EMAILID; "" when not sent.
+	EmailID string
+	// HasThreadID: THREADID was sent (RFC 8474).
+	HasThreadID bool
+	// ThreadID is the RFC 8474 THREADID; "" for THREADID NIL (HasThreadID tells it was sent).
+	ThreadID     string
 	InternalDate time.Time // in a fixed zone at the offset written in it; zero when not sent
 	// Err is nil when the response parsed; otherwise an *Error with CodeParse (ErrParse)
 	// saying why, and RawBytes holds the response's bytes. The items read before the
@@ -444,6 +499,12 @@ type ListEntry struct {
 	RawName   []byte
 	// LIST-EXTENDED data after the name, each value in IMAP syntax.
 	Extended []string
+	// Attrs holds the known attributes as bits (Attributes still lists every one as sent):
+	// Attrs&ListAttrSpecialUse is the mailbox's special use (ListAttrSent...).
+	Attrs ListAttr
+	// Status is the STATUS response of the mailbox that ListExtended asked for with
+	// RETURN (STATUS (...)) (LIST-STATUS, RFC 5819); nil when none came.
+	Status *MailboxStatus
 }
 
 // ListRights is a LISTRIGHTS response: the rights always granted to Identifier (Required)
@@ -484,6 +545,8 @@ type MailboxInfo struct {
 	// Invalid lists the values that broke their grammar ([UIDVALIDITY 0],
 	// * 4294967296 EXISTS), with their bytes as received; their Has field is false.
 	Invalid []Invalid
+	// MailboxID is the RFC 8474 [MAILBOXID (id)]; "" when not sent.
+	MailboxID string
 	// ReadOnly: [READ-ONLY] was sent; HasAccess: [READ-ONLY] or [READ-WRITE] was.
 	ReadOnly, HasAccess bool
 }
@@ -639,6 +702,8 @@ type MailboxStatus struct {
 	// RFC 8438 SIZE.
 	HasSize bool
 	Size    uint64
+	// MailboxID is the RFC 8474 MAILBOXID; "" when not sent.
+	MailboxID string
 	// Other holds items without a field, by upper-cased name.
 	Other map[string]uint64
 }
@@ -841,6 +906,9 @@ func fillMessage(t *fetchTree, c *C.imap_fetch_message, g *Message) {
 	g.Raw = goRawItemSlice(t, c.other, c.other_count)
 	g.RawBytes = bbytes(c.raw)
 	g.Quirks = Quirk(c.quirks)
+	g.EmailID = bstr(c.email_id)
+	g.HasThreadID = c.has_thread_id != 0
+	g.ThreadID = bstr(c.thread_id)
 	g.finish(t, c)
 }
 
@@ -877,6 +945,8 @@ func fillListEntry(t *fetchTree, c *C.imap_list_entry, g *ListEntry) {
 	g.Delimiter = byte(c.delimiter)
 	g.Name, g.RawName = mailboxName(c.mailbox)
 	g.Extended = bstrs(c.extended, c.extended_count)
+	g.Attrs = ListAttr(c.attribute_flags)
+	g.Status = goMailboxStatus(t, c.status)
 }
 
 // goListRights converts an imap_listrights_info (nil for NULL).
@@ -929,6 +999,7 @@ func fillMailboxInfo(t *fetchTree, c *C.imap_mailbox_info, g *MailboxInfo) {
 	g.HighestModSeq = uint64(c.highest_modseq)
 	g.NoModSeq = c.no_modseq != 0
 	g.Invalid = goInvalidSlice(t, c.invalid, c.invalid_count)
+	g.MailboxID = bstr(c.mailbox_id)
 	g.finish(t, c)
 }
 
@@ -1204,6 +1275,7 @@ func fillMailboxStatus(t *fetchTree, c *C.imap_status_info, g *MailboxStatus) {
 	g.HighestModSeq = uint64(c.highest_modseq)
 	g.HasSize = c.has_size != 0
 	g.Size = uint64(c.size)
+	g.MailboxID = bstr(c.mailbox_id)
 	g.finish(t, c)
 }
 

@@ -67,6 +67,7 @@ var commands = []command{
 	{"Thread", "thread", "threading_algorithm=algorithm charset? search_criteria=criteria", "Thread sends THREAD algorithm charset criteria... (\"\" charset omits it). Data: the\nTHREAD lines; see ParseThread."},
 	{"Enable", "enable", "", "Enable sends ENABLE capability (verbatim; StateAuth only); ErrUnsupported without the\nENABLE capability. UTF-8 mode starts only if the server confirmed UTF8=ACCEPT."},
 	{"ID", "id", "names=fields", "ID sends ID (RFC 2971) with fields (none: ID NIL). Data: the ID lines."},
+	{"CreateSpecialUse", "create_special_use", "", "CreateSpecialUse sends CREATE mailbox (USE (uses...)) (RFC 6154 CREATE-SPECIAL-USE), each\nuse a special-use attribute (\\Sent, \\Archive...). ErrUnsupported without CREATE-SPECIAL-USE\nand ErrInvalidArgument for no use or one that is not \\ and an atom, nothing sent. A server\nwith OBJECTID (RFC 8474) gives the new mailbox's id in the tagged OK: ParseCode's Kind is\nResponseCodeMailboxID and Atoms[0] the id."},
 }
 
 var protoRe = regexp.MustCompile(`(?m)^imap_code (imap_\w+)\((.*)\);$`)

@@ -78,7 +78,7 @@ var mirrors = map[string]mirror{
 	"imap_quota_info":     {goName: "Quota", doc: "Quota is a QUOTA response: the quota root and its resources."},
 	"imap_mailbox_quota": {goName: "MailboxQuota", fields: "invalid:-",
 		doc: "MailboxQuota is a mailbox's quota roots and their QUOTA responses (QuotaFor)."},
-	"imap_list_entry": {goName: "ListEntry", fields: "mailbox=Name",
+	"imap_list_entry": {goName: "ListEntry", fields: "mailbox=Name attribute_flags=Attrs:ListAttr",
 		doc: "ListEntry is a LIST or LSUB entry. Name is the mailbox name decoded from modified UTF-7\n(or as sent when the server sent UTF-8), \"\" when it is neither; RawName is it as sent."},
 	"imap_status_info": {goName: "MailboxStatus", fields: "other:-", finish: true,
 		extra: "// Other holds items without a field, by upper-cased name.\nOther map[string]uint64",
@@ -120,6 +120,15 @@ var fieldDocs = map[string]string{
 	"imap_response_code.has_number":   "HasNumber: Number holds the code's number (UIDNEXT, UIDVALIDITY, UNSEEN, HIGHESTMODSEQ,\nthe UIDVALIDITY of APPENDUID and COPYUID).",
 	"imap_response_code.name":         "Name is the code's name, upper-cased (\"APPENDUID\"); \"\" when there is none.",
 	"imap_response_code.data":         "Data is the code's data as sent (\"38505 3955\"); nil when it has none.",
+	"imap_list_entry.attribute_flags": "Attrs holds the known attributes as bits (Attributes still lists every one as sent):\n" +
+		"Attrs&ListAttrSpecialUse is the mailbox's special use (ListAttrSent...).",
+	"imap_list_entry.status": "Status is the STATUS response of the mailbox that ListExtended asked for with\n" +
+		"RETURN (STATUS (...)) (LIST-STATUS, RFC 5819); nil when none came.",
+	"imap_fetch_message.thread_id":     "ThreadID is the RFC 8474 THREADID; \"\" for THREADID NIL (HasThreadID tells it was sent).",
+	"imap_fetch_message.has_thread_id": "HasThreadID: THREADID was sent (RFC 8474).",
+	"imap_fetch_message.email_id":      "EmailID is the RFC 8474 EMAILID; \"\" when not sent.",
+	"imap_mailbox_info.mailbox_id":     "MailboxID is the RFC 8474 [MAILBOXID (id)]; \"\" when not sent.",
+	"imap_status_info.mailbox_id":      "MailboxID is the RFC 8474 MAILBOXID; \"\" when not sent.",
 }
 
 // enumMirror says how one C enum (or the bits of one #define family) becomes a Go type with
@@ -140,6 +149,9 @@ var enumMirrors = map[string]enumMirror{
 	"imap_mailbox_encoding": {"MailboxEncoding", "MailboxEncoding", "MailboxEncoding says how mailbox names given to the Client reach the server."},
 	"IMAP_QUIRK_": {"Quirk", "Quirk", "Quirk is a bit set of deviations from the IMAP grammar that a server sent and the parser\n" +
 		"accepted (Message.Quirks); the message is still exactly what the server sent."},
+	"IMAP_LIST_ATTR_": {"ListAttr", "ListAttr", "ListAttr is a bit set of the LIST attributes the library knows (ListEntry.Attrs): the base\n" +
+		"ones, \\NonExistent (which sets ListAttrNoselect too), \\Subscribed, \\Remote, the SPECIAL-USE\n" +
+		"ones (RFC 6154; ListAttrSpecialUse masks them) and CHILDINFO (\"SUBSCRIBED\")."},
 }
 
 // enums maps the header's enum types to the Go types.
@@ -158,7 +170,9 @@ var words = map[string]string{"uid": "UID", "uids": "UIDs", "id": "ID", "ids": "
 	"ok": "OK", "tls": "TLS", "readonly": "ReadOnly", "nonauth": "NonAuth", "trycreate": "TryCreate",
 	"uidnotsticky": "UIDNotSticky", "nomodseq": "NoModSeq", "highestmodseq": "HighestModSeq",
 	"permanentflags": "PermanentFlags", "badcharset": "BadCharset", "appenduid": "AppendUID", "copyuid": "CopyUID",
-	"mime": "MIME", "utf7": "UTF7"}
+	"mime": "MIME", "utf7": "UTF7", "emailid": "EmailID", "mailboxid": "MailboxID",
+	"noinferiors": "NoInferiors", "noselect": "NoSelect", "nonexistent": "NonExistent",
+	"haschildren": "HasChildren", "hasnochildren": "HasNoChildren"}
 
 func camel(s string) string {
 	var b strings.Builder
@@ -228,6 +242,9 @@ func readHeader(src []byte) (*header, error) {
 			doc = nil
 		case strings.HasPrefix(t, "#define IMAP_QUIRK_"):
 			h.enums["IMAP_QUIRK_"] = append(h.enums["IMAP_QUIRK_"], cConst{name: strings.Fields(t)[1], doc: doc})
+			doc = nil
+		case strings.HasPrefix(t, "#define IMAP_LIST_ATTR_"):
+			h.enums["IMAP_LIST_ATTR_"] = append(h.enums["IMAP_LIST_ATTR_"], cConst{name: strings.Fields(t)[1], doc: doc})
 			doc = nil
 		case strings.HasPrefix(t, "typedef struct ") && strings.HasSuffix(t, "{"):
 			cur = &cStruct{name: strings.Fields(t)[2]}
@@ -484,7 +501,7 @@ func (g *gen) enum(cname string) error {
 	}
 	prefix = prefix[:strings.LastIndexByte(prefix, '_')+1]
 	base := "int32"
-	if cname == "IMAP_QUIRK_" {
+	if strings.HasSuffix(cname, "_") { // a #define family of bits
 		base = "uint32"
 	}
 	for _, l := range strings.Split(m.doc, "\n") {
