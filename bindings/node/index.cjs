@@ -25,6 +25,10 @@ const Code = Object.freeze({ ...enums.imap_code });
 const Quirk = Object.freeze(
   Object.fromEntries(Object.entries(defines).filter(([k]) => k.startsWith('IMAP_QUIRK_')).map(([k, v]) => [k.slice(11), v])),
 );
+/** The bits of ListEntry.attrs (IMAP_LIST_ATTR_* in imap.h). */
+const ListAttr = Object.freeze(
+  Object.fromEntries(Object.entries(defines).filter(([k]) => k.startsWith('IMAP_LIST_ATTR_')).map(([k, v]) => [k.slice(15), v])),
+);
 const lowerKeys = (e) => Object.fromEntries(Object.entries(e).map(([k, v]) => [k.toLowerCase(), v]));
 const TLS_MODES = lowerKeys(enums.imap_tls_mode);
 /** Node's tls names (tls.connect's minVersion) of imap_tls_version. */
@@ -607,6 +611,9 @@ function pmessage(m) {
     sections: array(m, T, 'sections', m.section_count).map(psection),
     binarySizes: array(m, T, 'binary_sizes', m.binary_size_count).map((b) => ({ part: array(b, 'imap_binary_size', 'part', b.part_count), size: pu64(b.size) })),
     other: array(m, T, 'other', m.other_count).map((o) => ({ name: ptext(o.name) ?? '', raw: pbytes(o.raw) ?? Buffer.alloc(0) })),
+    emailId: ptext(m.email_id),
+    threadId: ptext(m.thread_id),
+    hasThreadId: m.has_thread_id !== 0,
     error: m.valid ? null : { kind: enumName('imap_invalid_kind', m.error_kind), message: cstr(m.error), raw: pbytes(m.raw) ?? Buffer.alloc(0) },
   };
   return Object.defineProperty(msg, 'section', SECTION);
@@ -644,6 +651,7 @@ function pmailboxInfo(i) {
     noModseq: i.no_modseq !== 0,
     readOnly: i.read_only < 0 ? null : i.read_only === 1,
     invalid: pinvalid(i, T),
+    mailboxId: ptext(i.mailbox_id),
   };
 }
 
@@ -660,6 +668,15 @@ function listParser(name, type, entryFn) {
 }
 
 const STATUS_FIELDS = { messages: 'messages', recent: 'recent', uidnext: 'uidNext', uidvalidity: 'uidValidity', unseen: 'unseen', deleted: 'deleted' };
+function pstatus(s) {
+  const out = pmailbox(s.mailbox);
+  for (const [k, js] of Object.entries(STATUS_FIELDS)) out[js] = opt(s[`has_${k}`], s[k]);
+  out.highestModseq = opt(s.has_highest_modseq, s.highest_modseq, big);
+  out.size = opt(s.has_size, s.size, pu64);
+  out.other = Object.fromEntries(array(s, 'imap_status_info', 'other', s.other_count).map((o) => [ptext(o.name) ?? '', BigInt(o.value)]));
+  out.mailboxId = ptext(s.mailbox_id);
+  return out;
+}
 const nsList = (n, f) =>
   array(n, 'imap_namespace_info', f, n[`${f}_count`]).map((e) => ({
     prefix: ptext(e.prefix) ?? '',
@@ -681,15 +698,10 @@ const PARSERS = {
     attributes: texts(e, 'imap_list_entry', 'attributes', e.attribute_count),
     delimiter: pdelim(e.delimiter),
     extended: texts(e, 'imap_list_entry', 'extended', e.extended_count),
+    attrs: e.attribute_flags,
+    status: isNull(e.status) ? null : pstatus(decode(e.status, 'imap_status_info')),
   })),
-  status: listParser('status', 'imap_status_list', (s) => {
-    const out = pmailbox(s.mailbox);
-    for (const [k, js] of Object.entries(STATUS_FIELDS)) out[js] = opt(s[`has_${k}`], s[k]);
-    out.highestModseq = opt(s.has_highest_modseq, s.highest_modseq, big);
-    out.size = opt(s.has_size, s.size, pu64);
-    out.other = Object.fromEntries(array(s, 'imap_status_info', 'other', s.other_count).map((o) => [ptext(o.name) ?? '', BigInt(o.value)]));
-    return out;
-  }),
+  status: listParser('status', 'imap_status_list', pstatus),
   search: parser('search', 'imap_search_result', 'imap_search_result_free', (s) => {
     const ids = array(s, 'imap_search_result', 'ids', s.count);
     Object.defineProperty(ids, 'modseq', { value: opt(s.has_modseq, s.modseq, big), enumerable: false });
@@ -961,6 +973,7 @@ const COMMANDS = {
   thread: ['imap_thread', ['s:algorithm', 'o:charset', '...s:searchCriteria'], 'thread'],
   enable: ['imap_enable', ['s:capability']],
   id: ['imap_id', ['P:fields']],
+  createSpecialUse: ['imap_create_special_use', ['s:mailbox', '...s:uses']],
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -994,11 +1007,12 @@ class Client extends EventEmitter {
       if (typeof o !== 'object') throw new TypeError('autoIdle must be a boolean or { delay }');
       this.#auto = { delay: ms(o.delay, 'autoIdle.delay', 50), timer: null, loop: null, stop: false, idling: false };
     }
-    const { ca, cert, key, insecure, allowPlaintextPassword, timeout, connectTimeout, callTimeout, minRate, debug, trace, limits, mailboxEncoding, logger, zeroCopy, onProgress, caDir, systemCa, servername, minVersion } = options;
+    const { ca, cert, key, insecure, allowPlaintextPassword, imap4rev2, timeout, connectTimeout, callTimeout, minRate, debug, trace, limits, mailboxEncoding, logger, zeroCopy, onProgress, caDir, systemCa, servername, minVersion } = options;
     if (onProgress !== undefined && onProgress !== null && typeof onProgress !== 'function') throw new TypeError('onProgress must be a function');
     if (zeroCopy !== undefined && zeroCopy !== null && typeof zeroCopy !== 'boolean') throw new TypeError('zeroCopy must be a boolean');
     if (allowPlaintextPassword !== undefined && allowPlaintextPassword !== null && typeof allowPlaintextPassword !== 'boolean')
       throw new TypeError('allowPlaintextPassword must be a boolean');
+    if (imap4rev2 !== undefined && imap4rev2 !== null && typeof imap4rev2 !== 'boolean') throw new TypeError('imap4rev2 must be a boolean');
     this.#zeroCopy = zeroCopy !== false;
     if (typeof trace === 'function') throw new TypeError('libimap: pass a `logger` object ({ debug, info, warn, error }) instead of a trace function');
     if (logger !== undefined && logger !== null && logger !== false && typeof logger !== 'object') throw new TypeError('logger must be an object with debug/info/warn/error methods');
@@ -1046,6 +1060,7 @@ class Client extends EventEmitter {
       if ((cert ?? null) !== null || (key ?? null) !== null) check(fn.imap_set_client_cert(h, optStr(cert, 'cert'), optStr(key, 'key')));
       if (insecure) check(fn.imap_set_tls_verify(h, 0));
       if (allowPlaintextPassword) check(fn.imap_set_plaintext_password(h, 1));
+      if (imap4rev2) check(fn.imap_set_auto_imap4rev2(h, 1));
       if (logger) {
         this.#box.log = koffi.register(logTrampoline(logger), koffi.pointer(protos.imap_log_fn));
         check(fn.imap_set_log_callback(h, this.#box.log, null));
@@ -1367,6 +1382,10 @@ class Client extends EventEmitter {
   }
   get utf8Enabled() {
     return this.#h !== null && fn.imap_client_utf8_enabled(this.#h) === 1;
+  }
+  /** imap_client_imap4rev2: the server confirmed ENABLE IMAP4rev2 (options.imap4rev2, enable()). */
+  get imap4rev2() {
+    return this.#h !== null && fn.imap_client_imap4rev2(this.#h) === 1;
   }
   get fd() {
     return this.#h === null ? -1 : fn.imap_client_fd(this.#h);
@@ -1963,6 +1982,10 @@ class Client extends EventEmitter {
   esearchParsed(charset, ...criteria) {
     return this.#composed('imap_esearch_auto', ['o:charset', '...s:criteria'], [charset, ...criteria], 'esearch');
   }
+  /** LIST with LIST-EXTENDED options, parsed, each entry with its STATUS (imap_list_extended). */
+  listExtended(reference, pattern, selection = null, returnOptions = null) {
+    return this.#composed('imap_list_extended', ['s:reference', 's:pattern', 'o:selection', 'o:returnOptions'], [reference, pattern, selection, returnOptions], 'list');
+  }
   /** GETQUOTAROOT with its QUOTA responses: { mailbox, rawMailbox, roots, quotas } (imap_quota_for). */
   getquotarootParsed(mailbox) {
     return this.#composed('imap_quota_for', ['s:mailbox'], [mailbox], 'quotaFor');
@@ -2195,6 +2218,7 @@ module.exports = {
   ImapError,
   Code,
   Quirk,
+  ListAttr,
   codeName,
   codeDescription,
   libraryPath,

@@ -123,6 +123,34 @@ export declare const Quirk: Readonly<{
   NIL_FIELD: number;
 }>;
 
+/**
+ * The bits of ListEntry.attrs (IMAP_LIST_ATTR_* in imap.h): the LIST attributes the library
+ * knows. NONEXISTENT sets NOSELECT too; SPECIAL_USE masks the RFC 6154 special uses.
+ */
+export declare const ListAttr: Readonly<{
+  NOINFERIORS: number;
+  NOSELECT: number;
+  MARKED: number;
+  UNMARKED: number;
+  NONEXISTENT: number;
+  SUBSCRIBED: number;
+  REMOTE: number;
+  HASCHILDREN: number;
+  HASNOCHILDREN: number;
+  ALL: number;
+  ARCHIVE: number;
+  DRAFTS: number;
+  FLAGGED: number;
+  JUNK: number;
+  SENT: number;
+  TRASH: number;
+  IMPORTANT: number;
+  /** CHILDINFO ("SUBSCRIBED"): a child of the mailbox is subscribed. */
+  CHILD_SUBSCRIBED: number;
+  /** Every special-use bit (ALL ... TRASH, IMPORTANT). */
+  SPECIAL_USE: number;
+}>;
+
 export declare const Code: Readonly<{
   OK: 0;
   NO: 1;
@@ -225,6 +253,11 @@ export interface ConnectOptions {
    * nothing is sent. `loginCommand` and `loginPlain` always do what they are asked.
    */
   allowPlaintextPassword?: boolean;
+  /**
+   * Send ENABLE IMAP4rev2 after each successful login when the server offers IMAP4rev2
+   * (RFC 9051; imap_set_auto_imap4rev2). Default false, as imaplib. See Client.imap4rev2.
+   */
+  imap4rev2?: boolean;
   /** I/O timeout: the longest wait for bytes, reading or writing, in ms (default 60000). */
   timeout?: number;
   /** Connect timeout in ms (default 30000). */
@@ -469,7 +502,8 @@ export type ResponseCodeKind =
   | 'COPYUID'
   | 'MODIFIED'
   | 'OTHER'
-  | 'INVALID';
+  | 'INVALID'
+  | 'MAILBOXID';
 
 /** The response code of a tagged reply, parsed (ImapResponse.parsedCode). */
 export interface ResponseCode {
@@ -486,7 +520,7 @@ export interface ResponseCode {
   number: number | null;
   /** HIGHESTMODSEQ: the value; else null. */
   modseq: bigint | null;
-  /** PERMANENTFLAGS: the flags; BADCHARSET: the charsets; CAPABILITY: the capabilities. */
+  /** PERMANENTFLAGS: the flags; BADCHARSET: the charsets; CAPABILITY: the capabilities; MAILBOXID: the id. */
   atoms: string[];
   /** APPENDUID: the new UIDs; COPYUID: the copies' UIDs; MODIFIED: the messages that failed. */
   uids: SeqRange[];
@@ -518,6 +552,8 @@ export interface MailboxInfo {
    * `parsed` is this object.
    */
   invalid: InvalidResponse[];
+  /** [MAILBOXID (id)] (RFC 8474), or null. */
+  mailboxId: string | null;
 }
 
 /** An ENVELOPE address (`address` is mailbox@host). Strings are UTF-8; `name` has RFC 2047 decoded. */
@@ -644,8 +680,14 @@ export interface FetchMessage {
   sections: Section[];
   /** BINARY.SIZE[part]. */
   binarySizes: Array<{ part: number[]; size: number }>;
-  /** Items kept raw (unknown ones: X-GM-LABELS, EMAILID...; or malformed), value in IMAP syntax. */
+  /** Items kept raw (unknown ones: X-GM-LABELS, PREVIEW...; or malformed), value in IMAP syntax. */
   other: Array<{ name: string; raw: Buffer }>;
+  /** EMAILID (RFC 8474), or null. */
+  emailId: string | null;
+  /** THREADID (RFC 8474), or null (not sent, or THREADID NIL: see hasThreadId). */
+  threadId: string | null;
+  /** THREADID was sent. */
+  hasThreadId: boolean;
   /** null for a message that parsed; else why not, and the response's bytes. */
   error: InvalidResponse | null;
   /**
@@ -670,6 +712,10 @@ export interface ListEntry {
   delimiter: string | null;
   /** LIST-EXTENDED data, in IMAP syntax. */
   extended: string[];
+  /** The known attributes as ListAttr bits (attrs & ListAttr.SPECIAL_USE: the special use). */
+  attrs: number;
+  /** LIST-STATUS (RFC 5819): the mailbox's STATUS, from listExtended's RETURN (STATUS (...)); else null. */
+  status: StatusInfo | null;
 }
 
 /** A STATUS response (null: not sent). */
@@ -686,6 +732,8 @@ export interface StatusInfo {
   size: number | null;
   /** Items without a field, by upper-cased name. */
   other: Record<string, bigint>;
+  /** MAILBOXID (RFC 8474), or null. */
+  mailboxId: string | null;
 }
 
 /** SEARCH/SORT numbers, in order; `modseq` is CONDSTORE's (MODSEQ n) (non-enumerable). */
@@ -888,6 +936,12 @@ export declare class Client extends EventEmitter {
   readonly isOpen: boolean;
   /** Whether the server confirmed ENABLE UTF8=ACCEPT (imaplib's utf8_enabled). */
   readonly utf8Enabled: boolean;
+  /**
+   * IMAP4rev2 (RFC 9051) is in effect: the server confirmed ENABLE IMAP4rev2. search()'s
+   * result then holds the ESEARCH responses, which searchParsed reads as numbers; mailbox
+   * names go and come as UTF-8; there is no RECENT (recent() gives [null]).
+   */
+  readonly imap4rev2: boolean;
   /** imaplib's socket(): the connection's file descriptor (poll/select only), -1 when closed. */
   readonly fd: number;
 
@@ -1066,6 +1120,20 @@ export declare class Client extends EventEmitter {
   thread(algorithm: string, charset: string | null, ...searchCriteria: string[]): Promise<ImapResponse>;
   /** ENABLE (AUTH state); the ENABLED data stays for response('ENABLED'). Needs ENABLE, else UNSUPPORTED. */
   enable(capability: string): Promise<ImapResponse>;
+  /**
+   * CREATE mailbox (USE (uses...)) (RFC 6154 CREATE-SPECIAL-USE; uses such as '\\Sent').
+   * Rejects with UNSUPPORTED without CREATE-SPECIAL-USE, INVALID_ARGUMENT for no use or one
+   * that is not \\ and an atom (nothing sent). The new mailbox's id, with OBJECTID, is the
+   * response code MAILBOXID (code.atoms[0]).
+   */
+  createSpecialUse(mailbox: string, ...uses: string[]): Promise<ImapResponse>;
+  /**
+   * LIST with LIST-EXTENDED options (imap_list_extended): selection ('SPECIAL-USE') and
+   * returnOptions ('SPECIAL-USE STATUS (MESSAGES SIZE)') verbatim, null to leave out. Each
+   * entry has its ListAttr bits and, with RETURN (STATUS (...)) (LIST-STATUS), its status.
+   * UNSUPPORTED when options are given and the server offers no LIST extension.
+   */
+  listExtended(reference: string, pattern: string, selection?: string | null, returnOptions?: string | null): Promise<ListEntry[]>;
   /** ID; no fields (or null) sends ID NIL. */
   id(fields?: NameValues | null): Promise<ImapResponse>;
 
