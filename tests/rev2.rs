@@ -244,6 +244,35 @@ fn a_refused_auto_enable_leaves_the_login_standing() {
     server.finish();
 }
 
+#[test]
+fn pipelined_searches_get_their_own_esearch_answers() {
+    // The server answers the second SEARCH first; each ESEARCH names its command's tag.
+    let script = logged_in(vec![
+        expect("ENABLE IMAP4rev2"),
+        send("* ENABLED IMAP4rev2\r\n{tag} OK Enabled\r\n"),
+        expect("SELECT INBOX"),
+        send("* 3 EXISTS\r\n{tag} OK [READ-WRITE] done\r\n"),
+        expect("SEARCH UNSEEN"),
+        expect("SEARCH SEEN"),
+        send(
+            "* ESEARCH (TAG \"{tag}\") ALL 3\r\n* ESEARCH (TAG \"{tag-1}\") ALL 1:2\r\n\
+             {tag} OK done\r\n{tag-1} OK done\r\n",
+        ),
+    ]);
+    let (server, mut s) = open(script, true);
+    s.login("user", "pass").unwrap();
+    s.select("INBOX", false).unwrap();
+    let raw = |w: &str| vec![imap::proto::encode::Arg::Raw(w.as_bytes().to_vec())];
+    let unseen = s.submit_named("SEARCH", raw("UNSEEN")).unwrap();
+    let seen = s.submit_named("SEARCH", raw("SEEN")).unwrap();
+    let a = s.collect(unseen).unwrap();
+    let b = s.collect(seen).unwrap();
+    assert_eq!(parse_search(&a.data).unwrap().ids, [1, 2]);
+    assert_eq!(parse_search(&b.data).unwrap().ids, [3]);
+    drop(s);
+    server.finish();
+}
+
 // ----- the test Dovecot: SPECIAL-USE, LIST-STATUS, STATUS=SIZE (no IMAP4rev2, no OBJECTID) ---
 
 #[test]

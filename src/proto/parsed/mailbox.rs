@@ -532,6 +532,17 @@ pub struct Esearch {
     pub other: Vec<RawItem<'static>>,
 }
 
+/// The tag an ESEARCH response names (`(TAG "A282") ...` → `A282`), which says which
+/// command it answers.
+pub fn esearch_tag(data: &[u8]) -> Option<Vec<u8>> {
+    match Tokenizer::from_bytes(data).read_value().ok()?? {
+        Value::List(l) if l.len() == 2 && astring(&l[0]).ok()?.eq_ignore_ascii_case(b"TAG") => {
+            astring(&l[1]).ok()
+        }
+        _ => None,
+    }
+}
+
 pub fn parse_esearch(items: &[Item]) -> Vec<Result<Esearch, Invalid>> {
     each(items, esearch_one)
 }
