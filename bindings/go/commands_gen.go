@@ -470,6 +470,18 @@ func (c *Client) ID(ctx context.Context, fields ...Field) (*Result, error) {
 	})
 }
 
+// Compress sends COMPRESS DEFLATE (RFC 4978): on OK every byte from then on, both ways, is
+// deflated (inside TLS when TLS is on); everything else works as before. Refused without
+// sending anything when compression is active already or before login (ErrIllegalState) and
+// when the server does not offer COMPRESS=DEFLATE (ErrUnsupported); a NO (ErrNo) leaves the
+// connection uncompressed and usable. Options.Compress does this after every login.
+func (c *Client) Compress(ctx context.Context) (*Result, error) {
+	var a args
+	return c.cmd(ctx, "COMPRESS", &a, func(h *C.imap_client, out **C.imap_result) C.imap_code {
+		return C.imap_compress(h, out)
+	})
+}
+
 // CreateSpecialUse sends CREATE mailbox (USE (uses...)) (RFC 6154 CREATE-SPECIAL-USE), each
 // use a special-use attribute (\Sent, \Archive...). ErrUnsupported without CREATE-SPECIAL-USE
 // and ErrInvalidArgument for no use or one that is not \ and an atom, nothing sent. A server

@@ -86,6 +86,7 @@ pub(crate) struct View {
     pub utf8_names: bool,
     pub fd: i32,
     pub auth_mechanism: Option<&'static str>,
+    pub compressed: bool,
 }
 
 impl View {
@@ -115,6 +116,7 @@ impl View {
             utf8_names: s.utf8_names(),
             fd: s.socket_fd(),
             auth_mechanism: s.auth_mechanism(),
+            compressed: s.is_compressed(),
         }
     }
 }

@@ -426,6 +426,8 @@ impl Session {
         if ok {
             self.state = State::Auth;
             self.refresh_capabilities_after_auth()?;
+            self.compress_after_login()?;
+            self.auto_enable_imap4rev2()?;
         }
         Ok(out)
     }

@@ -82,6 +82,7 @@ impl Session {
             literal_minus: self.has_capability("LITERAL-") || self.has_capability("IMAP4rev2"),
             // IMAP4rev2's quoted strings carry UTF-8 too (RFC 9051 §9, QUOTED-CHAR).
             utf8: self.utf8_names(),
+            message_nonsync_max: self.config.nonsync_literal_max,
         }
     }
 

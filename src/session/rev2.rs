@@ -54,7 +54,7 @@ impl Session {
         }
     }
 
-    /// After a login: ENABLE IMAP4rev2 when asked for and offered. A refusal (NO or BAD) is
+    /// After a login (and COMPRESS): ENABLE IMAP4rev2 when asked for and offered. A refusal (NO or BAD) is
     /// logged and the session goes on in IMAP4rev1; a failure of the connection is returned.
     pub(super) fn auto_enable_imap4rev2(&mut self) -> Result<()> {
         if !self.auto_imap4rev2
