@@ -2907,6 +2907,7 @@ imap_code imap_thread(struct imap_client *client, const char *threading_algorith
  * the tagged text; the `* ENABLED` data stays for `imap_response(client, "ENABLED", ...)`.
  * UTF-8 mode (see `imap_client_utf8_enabled`) starts only if the server confirmed
  * UTF8=ACCEPT with an untagged ENABLED; a bare OK does not start it (imaplib's would).
+ * IMAP4rev2 likewise (see `imap_client_imap4rev2`).
  *
  * # Safety
  * `client` is a live handle; `capability` is NUL-terminated; `out` is NULL or writable.
@@ -3629,7 +3630,8 @@ int32_t imap_client_imap4rev2(struct imap_client *client);
  * PARSE; other codes are the command's, with `imap_last_error`. `IMAP_CODE_UNSUPPORTED`
  * (nothing sent) when options are given and the server offers none of LIST-EXTENDED,
  * SPECIAL-USE, LIST-STATUS and IMAP4rev2; `IMAP_CODE_INVALID_ARGUMENT` for NULL `reference`,
- * `pattern` or `out`, and for a CR, LF or unbalanced parenthesis in the options.
+ * `pattern` or `out`, and for options that are not atoms and parenthesized lists of atoms (a
+ * CR, LF, quote or brace, unbalanced parentheses).
  *
  * # Safety
  * `client` is a live handle; strings are NULL or NUL-terminated; `out` is NULL or writable.

@@ -189,10 +189,20 @@ fn an_imap4rev2_session_gives_callers_rev1_shaped_answers() {
         let e = s.create_special_use("X", bad).unwrap_err();
         assert_eq!(e.kind, ErrorKind::InvalidArgument, "{bad:?}");
     }
-    let e = s
-        .list_extended("", "*", "", "STATUS (MESSAGES)\r\nA1 DELETE INBOX")
-        .unwrap_err();
-    assert_eq!(e.kind, ErrorKind::InvalidArgument);
+    for (selection, options) in [
+        ("", "STATUS (MESSAGES)\r\nA1 DELETE INBOX"),
+        ("SUBSCRIBED)", ""),
+        ("(SUBSCRIBED", ""),
+        ("", "STATUS (MESSAGES {5}"),
+        ("\"SUBSCRIBED\"", ""),
+    ] {
+        let e = s.list_extended("", "*", selection, options).unwrap_err();
+        assert_eq!(
+            e.kind,
+            ErrorKind::InvalidArgument,
+            "{selection:?} {options:?}"
+        );
+    }
 
     s.logout().unwrap();
     assert!(!s.imap4rev2());

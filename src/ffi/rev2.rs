@@ -51,7 +51,8 @@ pub unsafe extern "C" fn imap_client_imap4rev2(client: *mut ImapClient) -> i32 {
 /// PARSE; other codes are the command's, with `imap_last_error`. `IMAP_CODE_UNSUPPORTED`
 /// (nothing sent) when options are given and the server offers none of LIST-EXTENDED,
 /// SPECIAL-USE, LIST-STATUS and IMAP4rev2; `IMAP_CODE_INVALID_ARGUMENT` for NULL `reference`,
-/// `pattern` or `out`, and for a CR, LF or unbalanced parenthesis in the options.
+/// `pattern` or `out`, and for options that are not atoms and parenthesized lists of atoms (a
+/// CR, LF, quote or brace, unbalanced parentheses).
 ///
 /// # Safety
 /// `client` is a live handle; strings are NULL or NUL-terminated; `out` is NULL or writable.

@@ -11,6 +11,35 @@ use crate::proto::encode::{Arg, Command};
 use crate::proto::parsed::mailbox::{join_status, parse_list, parse_status, ListEntry};
 use crate::proto::parsed::Invalid;
 
+/// LIST options are atoms and parenthesized lists of atoms (`SUBSCRIBED`, `STATUS (MESSAGES
+/// SIZE)`): anything else (a quote, a brace, a CR or LF, unbalanced parentheses) is refused
+/// before anything is sent.
+fn check_options(what: &str, s: &str) -> Result<()> {
+    let mut depth = 0usize;
+    for b in s.bytes() {
+        match b {
+            b'(' => depth += 1,
+            b')' => {
+                depth = depth
+                    .checked_sub(1)
+                    .ok_or_else(|| Error::invalid(format!("{what}: unbalanced ')'")))?
+            }
+            b' ' => {}
+            b if b.is_ascii_graphic() && !b"{}\"\\%*".contains(&b) => {}
+            b => {
+                return Err(Error::invalid(format!(
+                    "{what}: {:?} is not allowed (atoms and parenthesized lists only)",
+                    char::from(b)
+                )))
+            }
+        }
+    }
+    if depth != 0 {
+        return Err(Error::invalid(format!("{what}: unbalanced '('")));
+    }
+    Ok(())
+}
+
 impl Session {
     /// Whether IMAP4rev2 is in effect: the server confirmed `ENABLE IMAP4rev2` on this
     /// connection. Then SEARCH's result is the ESEARCH responses (see
@@ -109,6 +138,8 @@ impl Session {
                 "Server offers no LIST extension (LIST-EXTENDED, SPECIAL-USE, LIST-STATUS)",
             ));
         }
+        check_options("selection", selection)?;
+        check_options("return options", options)?;
         self.guarded(|s| {
             let mut args = Vec::new();
             if !selection.trim().is_empty() {
