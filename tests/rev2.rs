@@ -84,6 +84,7 @@ fn an_imap4rev2_session_gives_callers_rev1_shaped_answers() {
              * STATUS \"Entwürfe\" (MESSAGES 0 SIZE 0 MAILBOXID (F2212ea87-6097))\r\n\
              * LIST (\\HasNoChildren) \"/\" \"A&B\"\r\n\
              * STATUS \"A&B\" (MESSAGES 1 SIZE 99999999999999999999)\r\n\
+             * STATUS Elsewhere (MESSAGES 1)\r\n\
              * LIST (\\NonExistent \\Subscribed) \"/\" Gone\r\n\
              * LIST (\\Noselect \\HasChildren) \"/\" Parent (\"CHILDINFO\" (\"SUBSCRIBED\"))\r\n\
              {tag} OK LIST completed\r\n",
@@ -164,6 +165,9 @@ fn an_imap4rev2_session_gives_callers_rev1_shaped_answers() {
         .attrs
         .has(ListAttrs::NONEXISTENT | ListAttrs::NOSELECT | ListAttrs::SUBSCRIBED));
     assert!(e[4].attrs.has(ListAttrs::CHILD_SUBSCRIBED));
+    // A STATUS for a mailbox not listed is not this LIST's: it stays for response("STATUS").
+    let rest = s.response("STATUS");
+    assert_eq!(lines(&rest), ["Elsewhere (MESSAGES 1)"]);
 
     // STATUS=SIZE at its largest, and MAILBOXID.
     let out = s.status("Entwürfe", "(SIZE MAILBOXID)").unwrap();

@@ -9,7 +9,8 @@ use super::compose::Composed;
 use super::{Error, ErrorKind, Result, Session};
 use crate::proto::encode::{Arg, Command};
 use crate::proto::parsed::mailbox::{join_status, parse_list, parse_status, ListEntry};
-use crate::proto::parsed::Invalid;
+use crate::proto::parsed::{responses, Invalid};
+use crate::proto::response::Item;
 
 /// LIST options are atoms and parenthesized lists of atoms (`SUBSCRIBED`, `STATUS (MESSAGES
 /// SIZE)`): anything else (a quote, a brace, a CR or LF, unbalanced parentheses) is refused
@@ -83,8 +84,9 @@ impl Session {
         }
     }
 
-    /// After a login (and COMPRESS): ENABLE IMAP4rev2 when asked for and offered. A refusal (NO or BAD) is
-    /// logged and the session goes on in IMAP4rev1; a failure of the connection is returned.
+    /// After a login (and COMPRESS): ENABLE IMAP4rev2 when asked for and offered. A refusal
+    /// (NO or BAD) is logged and the session goes on in IMAP4rev1; a failure of the
+    /// connection is returned.
     pub(super) fn auto_enable_imap4rev2(&mut self) -> Result<()> {
         if !self.auto_imap4rev2
             || self.imap4rev2
@@ -119,7 +121,9 @@ impl Session {
     /// [(selection)] reference pattern [RETURN (options)]`, `selection` (`SPECIAL-USE
     /// SUBSCRIBED`) and `options` (`SPECIAL-USE CHILDREN STATUS (MESSAGES SIZE)`) verbatim,
     /// each omitted when empty. The entries are parsed, with each mailbox's STATUS response
-    /// (LIST-STATUS, RFC 5819) joined to it; the outcome's data is the LIST responses.
+    /// (LIST-STATUS, RFC 5819) joined to it; STATUS responses that do not parse are listed
+    /// as invalid with the entries, those of a mailbox not listed stay for
+    /// `response("STATUS")`. The outcome's data is the LIST responses.
     /// Refused before anything is sent when options are given and the server offers none of
     /// LIST-EXTENDED, SPECIAL-USE, LIST-STATUS and IMAP4rev2.
     pub fn list_extended(
@@ -156,37 +160,42 @@ impl Session {
                 "LIST",
                 ResultFrom::Untagged("LIST"),
             )?;
-            // LIST-STATUS's STATUS responses come with the LIST ones; they belong to this
-            // call, not to a later `response("STATUS")`.
-            let statuses = s.store.pop("STATUS");
-            if !outcome.is_ok() {
-                return Ok(Composed {
-                    outcome,
-                    parsed: Vec::new(),
-                });
+            // LIST-STATUS's STATUS responses come with the LIST ones: those of listed mailboxes
+            // belong to this call; any other stays for `response("STATUS")`.
+            let raw = s.store.pop("STATUS").unwrap_or_default();
+            let mut parsed = if outcome.is_ok() {
+                parse_list(&outcome.data)
+            } else {
+                Vec::new()
+            };
+            let mut good = Vec::new();
+            let mut good_raw = Vec::new();
+            for (resp, st) in responses(&raw).zip(parse_status(&raw)) {
+                match st {
+                    Ok(st) => {
+                        good.push(st);
+                        good_raw.push(resp);
+                    }
+                    Err(e) => parsed.push(Err(e)),
+                }
             }
-            let mut parsed = parse_list(&outcome.data);
-            let mut statuses = parse_status(statuses.as_deref().unwrap_or_default());
             if s.utf8_names() {
                 // UTF-8 as sent, `&` included: never modified UTF-7.
-                for e in parsed.iter_mut().filter_map(|e| e.as_mut().ok()) {
-                    e.mailbox.name = String::from_utf8(e.mailbox.raw.clone()).ok();
-                }
-                for st in statuses.iter_mut().filter_map(|e| e.as_mut().ok()) {
-                    st.mailbox.name = String::from_utf8(st.mailbox.raw.clone()).ok();
-                }
-            }
-            let mut bad = Vec::new();
-            let mut good = Vec::new();
-            for st in statuses {
-                match st {
-                    Ok(st) => good.push(st),
-                    Err(e) => bad.push(Err(e)),
+                let names = parsed.iter_mut().filter_map(|e| e.as_mut().ok());
+                for m in names
+                    .map(|e| &mut e.mailbox)
+                    .chain(good.iter_mut().map(|st| &mut st.mailbox))
+                {
+                    m.name = String::from_utf8(m.raw.clone()).ok();
                 }
             }
-            // A STATUS for no listed mailbox is the server's business; dropped.
-            join_status(&mut parsed, good);
-            parsed.extend(bad);
+            let left: Vec<Item> = join_status(&mut parsed, good)
+                .into_iter()
+                .flat_map(|i| good_raw[i].iter().cloned())
+                .collect();
+            if !left.is_empty() {
+                s.store.push("STATUS", left)?;
+            }
             Ok(Composed { outcome, parsed })
         })
     }

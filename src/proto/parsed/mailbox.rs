@@ -421,20 +421,21 @@ pub fn parse_list(items: &[Item]) -> Vec<Result<ListEntry, Invalid>> {
 }
 
 /// Gives each LIST entry the STATUS response of its mailbox (LIST-STATUS, RFC 5819), matched
-/// by the name as sent. STATUS responses for no listed mailbox are returned.
+/// by the name as sent. Gives the positions (in `statuses`) of the responses for no listed
+/// mailbox, which are not this LIST's.
 pub fn join_status(
     entries: &mut [Result<ListEntry, Invalid>],
     statuses: Vec<MailboxStatus>,
-) -> Vec<MailboxStatus> {
+) -> Vec<usize> {
     let mut left = Vec::new();
-    for st in statuses {
+    for (i, st) in statuses.into_iter().enumerate() {
         match entries
             .iter_mut()
             .filter_map(|e| e.as_mut().ok())
             .find(|e| e.mailbox.raw == st.mailbox.raw && e.status.is_none())
         {
             Some(e) => e.status = Some(st),
-            None => left.push(st),
+            None => left.push(i),
         }
     }
     left
