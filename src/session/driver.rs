@@ -122,6 +122,7 @@ impl Session {
             s.shutdown();
         }
         self.interrupter.set_socket(None);
+        self.enabled.clear();
         self.utf8_enabled = false;
         self.next_literal = None;
         if let Some((_, previous)) = self.idle.take() {

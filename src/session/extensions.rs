@@ -276,6 +276,9 @@ impl Session {
             if out.is_ok() && confirmed && capability.to_ascii_uppercase().contains("UTF8=ACCEPT") {
                 s.utf8_enabled = true;
             }
+            if out.is_ok() {
+                s.record_enabled(seen);
+            }
             Ok(out)
         })
     }
