@@ -159,7 +159,8 @@ impl Session {
     /// ENABLED naming it). QRESYNC implies CONDSTORE (RFC 7162 §3.2.3).
     pub fn is_enabled(&self, capability: &str) -> bool {
         let up = capability.to_ascii_uppercase();
-        self.enabled.contains(&up) || (up == "CONDSTORE" && self.enabled.iter().any(|e| e == "QRESYNC"))
+        self.enabled.contains(&up)
+            || (up == "CONDSTORE" && self.enabled.iter().any(|e| e == "QRESYNC"))
     }
 
     /// The capabilities the server confirmed with ENABLE on this connection, upper case.
@@ -290,7 +291,9 @@ impl Session {
     /// known UIDs that vanished, and the UIDVALIDITY and HIGHESTMODSEQ to save next.
     ///
     /// With QRESYNC (enabled here when it is not yet; from SELECTED state through UNSELECT
-    /// first, which expunges nothing) it is one SELECT. Else with CONDSTORE: SELECT
+    /// first, which expunges nothing) it is a SELECT with the known UIDs, then (as the server
+    /// reports changes of those only) `UID FETCH <the other UIDs> (UID FLAGS MODSEQ)
+    /// (CHANGEDSINCE n)` for the messages added. Else with CONDSTORE: SELECT
     /// (CONDSTORE), `UID FETCH 1:* (UID FLAGS MODSEQ) (CHANGEDSINCE n)`, and a `UID SEARCH`
     /// of the known UIDs (`RETURN (ALL)` with ESEARCH) for those still there (an answer that
     /// cannot be read is listed in `invalid` and then no UID is reported vanished). Without either,
@@ -354,6 +357,35 @@ impl Session {
                     Ok(v) => gone.ranges.extend(v.uids.ranges),
                     Err(e) => changes.invalid.push(e),
                 }
+            }
+            // With known UIDs the server reports changes of those only (RFC 7162 §3.2.5):
+            // the other UIDs (the messages added since) take a FETCH of their own.
+            let mut fetched = fetched;
+            let others = SeqSet {
+                ranges: vec![SeqRange {
+                    start: 1,
+                    end: u32::MAX,
+                }],
+            }
+            .difference(&known);
+            if !known.ranges.is_empty()
+                && !others.ranges.is_empty()
+                && changes.summary.exists != Some(0)
+            {
+                let more = self.fetch_changedsince(
+                    true,
+                    &others.to_imap(),
+                    "(UID FLAGS MODSEQ)",
+                    highest_modseq,
+                    false,
+                )?;
+                if !more.is_ok() {
+                    return Ok(Composed {
+                        outcome: more,
+                        parsed: MailboxChanges::default(),
+                    });
+                }
+                fetched.extend(more.data);
             }
             (messages(&fetched, &mut changes.invalid), gone)
         } else {
@@ -453,7 +485,9 @@ impl Session {
             let mut present = SeqSet::default();
             for e in parse_esearch(&out.data) {
                 match e {
-                    Ok(e) => present.ranges.extend(e.all.map(|a| a.ranges).unwrap_or_default()),
+                    Ok(e) => present
+                        .ranges
+                        .extend(e.all.map(|a| a.ranges).unwrap_or_default()),
                     Err(e) => {
                         // Which known UIDs remain is unknown: none is reported vanished.
                         invalid.push(e);
@@ -480,7 +514,10 @@ impl Session {
                 }
             };
             SeqSet {
-                ranges: ids.into_iter().map(|n| SeqRange { start: n, end: n }).collect(),
+                ranges: ids
+                    .into_iter()
+                    .map(|n| SeqRange { start: n, end: n })
+                    .collect(),
             }
         };
         Ok(Ok((fetched.data, present)))
@@ -494,7 +531,14 @@ mod tests {
     #[test]
     fn membership_in_sorted_ranges() {
         let s = SeqSet::parse(b"1:3,7,10:4294967295").unwrap().normalized();
-        for (n, want) in [(1, true), (3, true), (4, false), (7, true), (8, false), (9, false)] {
+        for (n, want) in [
+            (1, true),
+            (3, true),
+            (4, false),
+            (7, true),
+            (8, false),
+            (9, false),
+        ] {
             assert_eq!(has(&s.ranges, n), want, "{n}");
         }
         assert!(has(&s.ranges, u32::MAX));

@@ -442,13 +442,21 @@ mod tests {
     #[test]
     fn range_arithmetic_never_expands() {
         assert_eq!(set("5,1:3,4,9,10:12").normalized().to_imap(), "1:5,9:12");
-        assert_eq!(set("1:10").difference(&set("3,5:6,10")).to_imap(), "1:2,4,7:9");
+        assert_eq!(
+            set("1:10").difference(&set("3,5:6,10")).to_imap(),
+            "1:2,4,7:9"
+        );
         assert_eq!(set("1:10").difference(&set("1:4294967295")).to_imap(), "");
         assert_eq!(
-            set("1:4294967295").difference(&set("2:4294967294")).to_imap(),
+            set("1:4294967295")
+                .difference(&set("2:4294967294"))
+                .to_imap(),
             "1,4294967295"
         );
-        assert_eq!(set("1:4294967295").intersection(&set("7,9:11")).to_imap(), "7,9:11");
+        assert_eq!(
+            set("1:4294967295").intersection(&set("7,9:11")).to_imap(),
+            "7,9:11"
+        );
         assert_eq!(set("1:5,8:9").intersection(&set("4:8")).to_imap(), "4:5,8");
         assert_eq!(set("").difference(&set("1")).to_imap(), "");
         assert_eq!(set("3").intersection(&set("")).to_imap(), "");
