@@ -82,6 +82,8 @@ pub(crate) struct View {
     pub utf8: bool,
     pub fd: i32,
     pub auth_mechanism: Option<&'static str>,
+    /// The capabilities the server confirmed with ENABLE (shared while unchanged).
+    pub enabled: Arc<[String]>,
 }
 
 impl View {
@@ -109,6 +111,11 @@ impl View {
             utf8: s.utf8_enabled(),
             fd: s.socket_fd(),
             auth_mechanism: s.auth_mechanism(),
+            enabled: if *previous.enabled == *s.enabled() {
+                Arc::clone(&previous.enabled)
+            } else {
+                s.enabled().into()
+            },
         }
     }
 }

@@ -50,7 +50,7 @@ unsafe fn composed<L>(
 ///
 /// # Safety
 /// `client` is a live handle; `out` is NULL or writable.
-unsafe fn mirrored<T, L>(
+pub(crate) unsafe fn mirrored<T, L>(
     client: *mut ImapClient,
     out: *mut *mut L,
     f: impl FnOnce(&mut Session) -> Result<Composed<T>>,

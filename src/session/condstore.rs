@@ -18,6 +18,8 @@ use crate::proto::response::Item;
 use std::collections::BTreeMap;
 
 /// The largest mod-sequence (RFC 7162: 63 bits).
+///
+/// cbindgen:ignore
 pub const MAX_MODSEQ: u64 = i64::MAX as u64;
 
 /// How [`Session::resync`] learnt the changes.

@@ -251,7 +251,7 @@ pub struct ImapMailboxInfo {
     pub invalid_count: usize,
 }
 
-fn mailbox_info(a: &mut Arena, s: &SelectSummary) -> ImapMailboxInfo {
+pub(crate) fn mailbox_info(a: &mut Arena, s: &SelectSummary) -> ImapMailboxInfo {
     let mut list = |l: &Option<Vec<Vec<u8>>>| match l {
         Some(l) => (1, a.byte_list(l)),
         None => (0, (ptr::null(), 0)),
