@@ -514,3 +514,18 @@ fn enable_records_only_what_the_server_confirmed() {
     assert!(s.enabled().is_empty());
     server.finish();
 }
+
+#[test]
+fn a_bad_mailbox_name_is_refused_before_enable_is_sent() {
+    let (server, mut s) = open_fake(preauth(
+        QRESYNC_CAPS,
+        vec![expect("LOGOUT"), send("* BYE bye\r\n{tag} OK bye\r\n")],
+    ));
+    let e = s
+        .resync("x\r\nA LOGOUT", false, 1, 1, &SeqSet::default())
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidArgument);
+    assert!(!s.is_enabled("QRESYNC"));
+    s.logout().unwrap();
+    server.finish();
+}

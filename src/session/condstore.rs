@@ -8,7 +8,7 @@
 
 use super::commands::ResultFrom;
 use super::{Composed, Error, ErrorKind, Outcome, Result, Session, State};
-use crate::proto::encode::{check_sequence_set, check_store_item, flag_list, Arg};
+use crate::proto::encode::{check_line_safe, check_sequence_set, check_store_item, flag_list, Arg};
 use crate::proto::parsed::mailbox::{parse_esearch, parse_search};
 use crate::proto::parsed::{
     parse_fetch, parse_vanished, ErrorKind as ParseKind, Invalid, ParseError, SelectSummary,
@@ -314,6 +314,8 @@ impl Session {
             return Err(Error::invalid("uidvalidity 0 out of range (1..4294967295)"));
         }
         check_modseq(highest_modseq, 1, "highest_modseq")?;
+        // Refused before the ENABLE or UNSELECT that may come first.
+        check_line_safe(mailbox.as_bytes())?;
         self.check_open()?;
         let known = known_uids.normalized();
         let mut changes = MailboxChanges::default();
