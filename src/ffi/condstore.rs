@@ -199,13 +199,15 @@ pub unsafe extern "C" fn imap_client_is_enabled(
     client: *mut ImapClient,
     capability: *const c_char,
 ) -> i32 {
-    let Ok(Some(name)) = opt_text(capability, "capability") else {
-        return 0;
-    };
-    let up = name.to_ascii_uppercase();
-    view(client, 0, |v| {
-        let on = |n: &str| v.enabled.iter().any(|e| e == n);
-        flag(on(&up) || (up == "CONDSTORE" && on("QRESYNC")))
+    super::panic::boundary(|| {
+        let Ok(Some(name)) = opt_text(capability, "capability") else {
+            return 0;
+        };
+        let up = name.to_ascii_uppercase();
+        view(client, 0, |v| {
+            let on = |n: &str| v.enabled.iter().any(|e| e == n);
+            flag(on(&up) || (up == "CONDSTORE" && on("QRESYNC")))
+        })
     })
 }
 
