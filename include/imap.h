@@ -1375,6 +1375,13 @@ typedef struct imap_mailbox_info {
    */
   const struct imap_invalid *const *invalid;
   size_t invalid_count;
+  /**
+   * RFC 7162: the UIDs of the VANISHED responses kept (the `VANISHED (EARLIER)` of
+   * `imap_select_qresync`, and those that came since), as ranges in the order sent.
+   * `imap_response(c, "VANISHED", ...)` takes them away. Appended in 1.2.
+   */
+  const struct imap_seq_range *const *vanished;
+  size_t vanished_count;
 } imap_mailbox_info;
 
 /**
@@ -3143,11 +3150,12 @@ void imap_response_code_free(struct imap_response_code *code);
 /**
  * The summary of the selected mailbox in `*out` (free with `imap_mailbox_info_free`): EXISTS,
  * RECENT, FLAGS and the UNSEEN, UIDVALIDITY, UIDNEXT, PERMANENTFLAGS, HIGHESTMODSEQ,
- * NOMODSEQ and READ-ONLY/READ-WRITE codes, read from the untagged responses the handle keeps
- * (imaplib's `untagged_responses`) without removing them, so `imap_response` still returns
- * them. `imap_select`'s own data has only EXISTS: call this right after `imap_select` or
- * `imap_examine`, before other commands or `imap_response` calls change what is kept (later
- * EXISTS/RECENT responses update the counts; `imap_response(c, "EXISTS")` removes them).
+ * NOMODSEQ and READ-ONLY/READ-WRITE codes and the VANISHED UIDs, read from the untagged
+ * responses the handle keeps (imaplib's `untagged_responses`) without removing them, so
+ * `imap_response` still returns them. `imap_select`'s own data has only EXISTS: call this
+ * right after `imap_select` or `imap_examine`, before other commands or `imap_response`
+ * calls change what is kept (later EXISTS/RECENT responses update the counts;
+ * `imap_response(c, "EXISTS")` removes them).
  * `IMAP_CODE_ILLEGAL_STATE` when no mailbox is selected; `IMAP_CODE_INVALID_ARGUMENT` when
  * `client` or `out` is NULL; `IMAP_CODE_PARSE` (the object is still delivered) when a kept
  * value broke its grammar (`[UIDVALIDITY 0]`): see its `invalid` list. A call on the handle

@@ -294,6 +294,7 @@ fn hostile_vanished_ranges_stay_ranges_and_garbage_is_listed() {
     assert_eq!(uids(&c.changed), [9]);
     assert_eq!(uids(&c.added), [4294967295]);
     assert_eq!(c.invalid.len(), 3, "{:?}", c.invalid);
+    assert!(c.summary.invalid.is_empty() && c.summary.vanished.ranges.is_empty());
     assert_eq!(c.summary.highest_modseq, Some(20));
     s.logout().unwrap();
     server.finish();
@@ -528,4 +529,36 @@ fn a_bad_mailbox_name_is_refused_before_enable_is_sent() {
     assert!(!s.is_enabled("QRESYNC"));
     s.logout().unwrap();
     server.finish();
+}
+
+#[test]
+fn select_qresync_reports_changes_and_vanished_uids_in_the_summary() {
+    let mut s = login("user1");
+    let name = mailbox_with(&mut s, "select-qresync", 5);
+    let (uidvalidity, modseq, known) = record(&mut s, &name);
+    ok(s.unselect());
+    change_from_elsewhere(&name);
+    assert_eq!(
+        s.select_qresync(&name, false, uidvalidity, modseq, &known)
+            .unwrap_err()
+            .kind,
+        ErrorKind::IllegalState
+    );
+    ok(s.enable("QRESYNC"));
+    ok(s.select_qresync(&name, true, uidvalidity, modseq, &known));
+    let summary = imap::parsed::SelectSummary::from_store(s.untagged());
+    assert_eq!(summary.vanished.to_imap(), "3:4");
+    assert!(summary.invalid.is_empty());
+    let fetched = s.response("FETCH");
+    let uids: Vec<u32> = parse_fetch(&fetched.data)
+        .iter()
+        .map(|m| m.uid.unwrap())
+        .collect();
+    assert_eq!(uids, [2]);
+    // Taken away by response("VANISHED").
+    assert_eq!(parse_vanished(&s.response("VANISHED").data).len(), 1);
+    let summary = imap::parsed::SelectSummary::from_store(s.untagged());
+    assert!(summary.vanished.ranges.is_empty());
+    ok(s.unselect());
+    ok(s.delete(&name));
 }

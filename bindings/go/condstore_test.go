@@ -74,6 +74,12 @@ func TestResyncAfterACutConnection(t *testing.T) {
 		t.Fatal("IsEnabled does not say QRESYNC and CONDSTORE are on")
 	}
 
+	// SelectQResync itself: the vanished UIDs are in the summary.
+	must(t, "select qresync")(r.SelectQResync(ctx, box, true, uidValidity, modSeq, imap.SeqSet{{Start: 1, End: 3}}))
+	if info, err := r.Mailbox(); err != nil || info.Vanished.String() != "3" {
+		t.Fatalf("Mailbox after SelectQResync: %+v, %v", info, err)
+	}
+
 	// Another UIDVALIDITY: a full resync is needed.
 	ch, err = r.Resync(ctx, box, true, uidValidity^1, modSeq, imap.SeqSet{{Start: 1, End: 3}})
 	if err != nil || ch.FullResync != imap.FullResyncUIDValidity || len(ch.Changed) != 0 || ch.Vanished != nil {

@@ -554,6 +554,10 @@ type MailboxInfo struct {
 	// Invalid lists the values that broke their grammar ([UIDVALIDITY 0],
 	// * 4294967296 EXISTS), with their bytes as received; their Has field is false.
 	Invalid []Invalid
+	// Vanished holds the UIDs of the VANISHED responses kept (RFC 7162: SelectQResync's
+	// VANISHED (EARLIER), and those that came since), as ranges in the order sent;
+	// Response("VANISHED") takes them away.
+	Vanished SeqSet
 	// ReadOnly: [READ-ONLY] was sent; HasAccess: [READ-ONLY] or [READ-WRITE] was.
 	ReadOnly, HasAccess bool
 }
@@ -1048,6 +1052,7 @@ func fillMailboxInfo(t *fetchTree, c *C.imap_mailbox_info, g *MailboxInfo) {
 	g.HighestModSeq = uint64(c.highest_modseq)
 	g.NoModSeq = c.no_modseq != 0
 	g.Invalid = goInvalidSlice(t, c.invalid, c.invalid_count)
+	g.Vanished = seqSet(c.vanished, c.vanished_count)
 	g.finish(t, c)
 }
 

@@ -666,6 +666,7 @@ function pmailboxInfo(i) {
     noModseq: i.no_modseq !== 0,
     readOnly: i.read_only < 0 ? null : i.read_only === 1,
     invalid: pinvalid(i, T),
+    vanished: array(i, T, 'vanished', i.vanished_count).map(({ start, end }) => ({ start, end })),
   };
 }
 

@@ -559,6 +559,8 @@ export interface MailboxInfo {
   noModseq: boolean;
   /** true for [READ-ONLY], false for [READ-WRITE], null if neither was sent. */
   readOnly: boolean | null;
+  /** RFC 7162: the UIDs of the VANISHED responses kept (a QRESYNC select's, and those since); vanished() takes them. */
+  vanished: SeqRange[];
   /**
    * Values that broke their grammar ([UIDVALIDITY 0], * 4294967296 EXISTS): their field is
    * null and they are listed here. mailbox() then throws an ImapError of kind PARSE whose

@@ -336,9 +336,10 @@ impl Session {
                 parsed: MailboxChanges::default(),
             });
         }
-        changes.summary = SelectSummary::from_store(&self.store);
+        // VANISHED is taken first: the changes' own list is the one to read.
         let fetched = self.store.pop("FETCH").unwrap_or_default();
         let vanished = self.store.pop("VANISHED").unwrap_or_default();
+        changes.summary = SelectSummary::from_store(&self.store);
         changes.full_resync = if changes.method == SyncMethod::None {
             Some(FullResync::NoCondstore)
         } else if changes.summary.uidvalidity != Some(uidvalidity) {

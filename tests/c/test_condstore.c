@@ -69,6 +69,13 @@ static void test_resume(const char *box, uint32_t *uidvalidity_out) {
   }
   imap_mailbox_changes_free(ch);
   CHECK(imap_client_is_enabled(c, "qresync") && imap_client_is_enabled(c, "CONDSTORE"));
+
+  /* SELECT (QRESYNC ...) itself: the vanished UIDs are in the mailbox summary. */
+  CHECK_CODE(c, imap_select_qresync(c, box, 1, uidvalidity, modseq, "1:3", NULL), IMAP_CODE_OK);
+  CHECK_CODE(c, imap_client_mailbox(c, &info), IMAP_CODE_OK);
+  CHECK(info && info->vanished_count == 1 && info->vanished[0]->start == 3 &&
+        info->vanished[0]->end == 3);
+  imap_mailbox_info_free(info);
   CHECK(!imap_client_is_enabled(c, "UTF8=ACCEPT") && !imap_client_is_enabled(c, NULL));
   CHECK(!imap_client_is_enabled(NULL, "QRESYNC"));
 

@@ -50,6 +50,9 @@ test('resync after a cut connection gives exactly the changes made meanwhile', a
     assert.ok(ch.mailbox.highestModseq > saved.highestModseq);
     assert.ok(r.isEnabled('qresync') && r.isEnabled('CONDSTORE'));
 
+    await r.selectQresync(box, true, saved.uidValidity, saved.highestModseq, '1:3');
+    assert.deepEqual((await r.mailbox()).vanished, [{ start: 3, end: 3 }]);
+
     const other = await r.resync(box, { ...saved, uidValidity: saved.uidValidity ^ 1, knownUids: '1:3', readonly: true });
     assert.equal(other.fullResync, 'uidvalidity');
     assert.deepEqual([other.added, other.changed, other.vanished], [[], [], []]);

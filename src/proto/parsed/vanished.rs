@@ -104,3 +104,23 @@ mod tests {
         assert!(v[0].is_ok() && v[1].is_err() && v[2].is_ok());
     }
 }
+
+#[cfg(test)]
+mod summary_tests {
+    use crate::proto::parsed::SelectSummary;
+
+    #[test]
+    fn the_select_summary_keeps_vanished_uids_as_ranges() {
+        let s = SelectSummary::from_lines(&[
+            "* OK [UIDVALIDITY 7] x",
+            "* VANISHED (EARLIER) 3:4,9",
+            "* VANISHED 1:4294967295",
+            "* VANISHED (EARLIER) junk",
+            "A1 OK [READ-WRITE] done",
+        ]);
+        assert_eq!(s.vanished.to_imap(), "3:4,9,1:4294967295");
+        assert_eq!(s.invalid.len(), 1);
+        assert_eq!(s.invalid[0].raw, b"(EARLIER) junk");
+        assert_eq!(s.uidvalidity, Some(7));
+    }
+}

@@ -120,6 +120,7 @@ var fieldDocs = map[string]string{
 	"imap_esearch_info.uid":            "UID: the numbers are UIDs.",
 	"imap_esearch_info.tag":            "Tag is the tag of the command it answers; \"\" if not sent.",
 	"imap_mailbox_info.no_modseq":      "NoModSeq: [NOMODSEQ] was sent.",
+	"imap_mailbox_info.vanished":       "Vanished holds the UIDs of the VANISHED responses kept (RFC 7162: SelectQResync's\nVANISHED (EARLIER), and those that came since), as ranges in the order sent;\nResponse(\"VANISHED\") takes them away.",
 	"imap_mailbox_info.invalid":        "Invalid lists the values that broke their grammar ([UIDVALIDITY 0],\n* 4294967296 EXISTS), with their bytes as received; their Has field is false.",
 	"imap_section.data":                "Data is the bytes; nil for NIL and for a streamed literal.",
 	"imap_section.streamed":            "Streamed: the literal went to a streaming sink, StreamedSize bytes not kept in Data.",
