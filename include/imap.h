@@ -2512,9 +2512,11 @@ imap_code imap_unsubscribe(struct imap_client *client, const char *mailbox, stru
  * APPEND `message` (`message_len` bytes; line endings become CRLF) to `mailbox` (NULL:
  * INBOX) with optional `flags` (`"(\\Seen)"` or `"\\Seen"`) and `date_time` (an IMAP date in
  * double quotes, or unquoted and then quoted). The message goes as a literal after the
- * server's `+`. The APPENDUID code is in `imap_result_code`. A NO or BAD before the `+` is
- * returned as such (the message was not sent); a tagged OK before the `+` is a protocol
- * violation: `IMAP_CODE_ABORT` ("the literal was not sent"), the connection is closed.
+ * server's `+`; a message of at most 4,096 bytes goes at once (`{N+}`) when the server offers
+ * LITERAL+ or LITERAL- (see imap_set_nonsync_literal_max()). The APPENDUID code is in
+ * `imap_result_code`. A NO or BAD before the `+` is returned as such (the message was not
+ * sent); a tagged OK before the `+` is a protocol violation: `IMAP_CODE_ABORT` ("the literal
+ * was not sent"), the connection is closed.
  *
  * # Safety
  * `client` is a live handle; strings are NULL or NUL-terminated; `message` points to
@@ -2709,6 +2711,44 @@ imap_code imap_quota_for(struct imap_client *client, const char *mailbox, struct
  * `quota` is NULL or not yet freed.
  */
 void imap_mailbox_quota_free(struct imap_mailbox_quota *quota);
+
+/**
+ * COMPRESS DEFLATE (RFC 4978): on OK every byte from then on, both ways, is deflated (inside
+ * TLS when TLS is on); everything else (limits, timeouts, tracing, streaming, pipelining,
+ * IDLE) works as before and the trace shows the uncompressed protocol. Data: the tagged
+ * text. Refused without sending anything: `IMAP_CODE_ILLEGAL_STATE` when compression is
+ * active already (the server's `[COMPRESSIONACTIVE]`) or before authentication,
+ * `IMAP_CODE_UNSUPPORTED` when the server does not offer `COMPRESS=DEFLATE`. A NO
+ * (`IMAP_CODE_NO`) leaves the connection uncompressed and usable. Corrupt compressed data
+ * from the server later fails the call in progress with `IMAP_CODE_ABORT` (connection
+ * closed). imaplib has no COMPRESS: it is off unless asked for. As with TLS, bytes received
+ * may wait inflated inside the library where a poll of `imap_client_fd` cannot see them:
+ * the library's own waits account for them; a caller polling the descriptor itself reads
+ * with `imap_read_response` before it waits.
+ *
+ * # Safety
+ * `client` is a live handle; `out` is NULL or writable.
+ */
+imap_code imap_compress(struct imap_client *client, struct imap_result **out);
+
+/**
+ * Whether every later successful login (`imap_login`, `imap_login_auto`, `imap_authenticate`
+ * and the other `imap_login_*`) sends COMPRESS DEFLATE by itself when the server offers it
+ * (`on` 1) or not (0, the default). A refusal then only leaves the connection uncompressed
+ * (the login still succeeds; the reason goes to the debug output).
+ *
+ * # Safety
+ * `client` is a live handle.
+ */
+imap_code imap_set_compress(struct imap_client *client, int32_t on);
+
+/**
+ * 1 if COMPRESS=DEFLATE is active on the connection, else 0 (also for NULL).
+ *
+ * # Safety
+ * `client` is NULL or a live handle.
+ */
+int32_t imap_client_is_compressed(struct imap_client *client);
 
 /**
  * SELECT `mailbox` (EXAMINE when `readonly` is non-zero) with `(CONDSTORE)`: the summary
@@ -3835,8 +3875,9 @@ imap_code imap_uid_store_flags(struct imap_client *client, const char *uid_set, 
 imap_code imap_append_flags(struct imap_client *client, const char *mailbox, const char *const *flags, size_t nflags, const char *date_time, const uint8_t *message, size_t message_len, struct imap_result **out);
 
 /**
- * imaplib's `literal` attribute: the `len` bytes at `literal` (copied) go as a synchronizing
- * literal `{N}` at the end of the next command sent, whichever it is, and then are forgotten
+ * imaplib's `literal` attribute: the `len` bytes at `literal` (copied) go as a literal `{N}`
+ * (`{N+}` under imap_set_nonsync_literal_max()'s rule) at the end of the next command sent,
+ * whichever it is, and then are forgotten
  * (APPEND's own message replaces them, as in imaplib; a command refused for its state drops
  * them). NULL clears it; a non-NULL pointer with `len` 0 sends `{0}`. `IMAP_CODE_CLOSED` on a
  * connection that is not open. Example: `imap_set_literal(c, "Grüße", 7)` then
@@ -3847,6 +3888,22 @@ imap_code imap_append_flags(struct imap_client *client, const char *mailbox, con
  * `client` is a live handle; `literal` is NULL or points to `len` readable bytes.
  */
 imap_code imap_set_literal(struct imap_client *client, const uint8_t *literal, size_t len);
+
+/**
+ * The largest message literal (imap_append()'s message, imap_set_literal()'s bytes) sent
+ * without waiting for the server's `+` (`{N+}`, RFC 7888), when the server offers LITERAL+
+ * (any size up to `max`) or LITERAL- (up to `max` and 4,096). This saves a round trip per
+ * APPEND; the server then reads the message even when it refuses the APPEND, so a larger
+ * `max` trades wasted sending for latency. The default is 4,096. 0 sends every message
+ * literal synchronizing, as imaplib does. A message from a stream or a file
+ * (imap_append_stream(), imap_append_fd()) is always synchronizing, so a refused APPEND never
+ * reads it. String arguments (an 8-bit password, a search value) follow the server's
+ * extensions alone.
+ *
+ * # Safety
+ * `client` is a live handle.
+ */
+imap_code imap_set_nonsync_literal_max(struct imap_client *client, size_t max);
 
 /**
  * imaplib's `Int2AP(num)`: the base-16 digits of |`num`| written with the letters `A`..`P`

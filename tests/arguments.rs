@@ -442,6 +442,8 @@ fn the_literal_attribute_applies_to_the_next_command_only() {
     let mut case = Case::open(selected(
         "LITERAL+",
         vec![
+            // Synchronizing even under LITERAL+: the command's other arguments are the
+            // caller's verbatim text, which the server may refuse before the literal.
             expect("SEARCH CHARSET UTF-8 SUBJECT {7}"),
             send("+ go ahead\r\n"),
             expect_line("Grüße"),
@@ -587,4 +589,95 @@ fn dovecot_flag_lists_round_trip_and_bad_flags_change_nothing() {
     assert_eq!(flags(&mut s), "\\Flagged \\Seen");
     ok(s.close_mailbox());
     ok(s.delete(&mb));
+}
+
+// ----- LITERAL+ / LITERAL- for message literals (RFC 7888) ---------------------------------------
+
+const APPENDED: &str = "{tag} OK [APPENDUID 1 1] appended\r\n";
+
+/// APPEND of `message` to a selected-state server with `caps`; returns what the client sent.
+fn append_to(caps: &str, nonsync_max: Option<usize>, message: &str, server: Vec<Step>) -> String {
+    let mut case = Case::open(selected(caps, server));
+    if let Some(max) = nonsync_max {
+        let mut cfg = case.session.config().clone();
+        cfg.nonsync_literal_max = max;
+        case.session.set_config(cfg);
+    }
+    select(&mut case);
+    let out = case
+        .session
+        .append(Some("INBOX"), None, None, message.as_bytes())
+        .expect("append");
+    assert!(out.is_ok(), "{out:?}");
+    let (_, sent) = case.finish();
+    sent
+}
+
+#[test]
+fn literal_plus_sends_a_small_message_without_waiting_for_the_continuation() {
+    let message = "Subject: hi\r\n\r\nbody\r\n";
+    let n = message.len();
+    // The server never sends `+`: a client that waited for it would hang here.
+    let sent = append_to(
+        "LITERAL+",
+        None,
+        message,
+        vec![
+            expect(&format!("APPEND INBOX {{{n}+}}")),
+            expect_line("Subject: hi"),
+            expect_line(""),
+            expect_line("body"),
+            expect_line(""),
+            send(APPENDED),
+        ],
+    );
+    assert!(sent.ends_with(&format!("APPEND INBOX {{{n}+}}\r\n{message}\r\n")));
+}
+
+#[test]
+fn message_literals_stay_synchronizing_when_large_turned_off_or_streamed() {
+    let sync_append = |message: &str| {
+        let n = message.len();
+        vec![
+            expect(&format!("APPEND INBOX {{{n}}}")),
+            send("+ go ahead\r\n"),
+            expect_line(message),
+            send(APPENDED),
+        ]
+    };
+    // Over the default maximum (4096) under LITERAL+, and over LITERAL-'s 4096 even when the
+    // caller allows more.
+    let big = "x".repeat(4097);
+    append_to("LITERAL+", None, &big, sync_append(&big));
+    append_to("LITERAL-", Some(1 << 20), &big, sync_append(&big));
+    // A maximum of 0 is imaplib's wire.
+    append_to("LITERAL+", Some(0), "x", sync_append("x"));
+    // A caller's larger maximum under LITERAL+.
+    let n = big.len();
+    append_to(
+        "LITERAL+",
+        Some(1 << 20),
+        &big,
+        vec![
+            expect(&format!("APPEND INBOX {{{n}+}}")),
+            expect_line(&big),
+            send(APPENDED),
+        ],
+    );
+    // A message from a source is never sent before the server asks for it.
+    let mut case = Case::open(selected("LITERAL+", sync_append("abc")));
+    select(&mut case);
+    let mut left = &b"abc"[..];
+    let source: imap::session::MessageSource = Box::new(move |buf: &mut [u8]| {
+        let n = left.len().min(buf.len());
+        buf[..n].copy_from_slice(&left[..n]);
+        left = &left[n..];
+        Ok(n)
+    });
+    let out = case
+        .session
+        .append_source(Some("INBOX"), None, None, 3, source)
+        .expect("append_source");
+    assert!(out.is_ok(), "{out:?}");
+    case.finish();
 }

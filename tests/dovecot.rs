@@ -506,18 +506,67 @@ fn append_reports_appenduid_and_keeps_the_message_intact() {
     assert_eq!(String::from_utf8(body).unwrap(), expected);
     assert_eq!(ok(s.list("", &sentinel)).data, none());
 
+    // imaplib's wire: every message literal synchronizing.
+    let mut cfg = s.config().clone();
+    cfg.nonsync_literal_max = 0;
+    s.set_config(cfg);
+    let out = ok(s.append(Some(&name), None, None, b"y"));
+    assert_eq!(out.code(), code("APPENDUID", &format!("{validity} 3")));
+
+    // Dovecot offers LITERAL+: messages up to 4 KiB go at once, `{N+}`; even the refused one
+    // (the server reads it, then says NO).
     let sent = wire.take();
     assert_eq!(
-        sent[2..5],
+        sent.iter()
+            .filter(|l| l.starts_with("APPEND"))
+            .cloned()
+            .collect::<Vec<_>>(),
         [
             format!(
-                "APPEND {name} (\\Seen \\Flagged) \"{date}\" {{{}}}",
+                "APPEND {name} (\\Seen \\Flagged) \"{date}\" {{{}+}}",
                 expected.len()
             ),
-            format!("APPEND {name} \"02-Feb-2021 10:00:00 +0000\" {{1}}"),
-            format!("APPEND {name}-missing {{1}}"),
+            format!("APPEND {name} \"02-Feb-2021 10:00:00 +0000\" {{1+}}"),
+            format!("APPEND {name}-missing {{1+}}"),
+            format!("APPEND {name} {{1}}"),
         ]
     );
+    ok(s.close_mailbox());
+    ok(s.delete(&name));
+}
+
+#[test]
+fn a_message_never_becomes_commands_when_the_server_refuses_its_append() {
+    // Dovecot answers BAD to `\Recent` or an impossible date before reading the message, and
+    // then reads a non-synchronizing literal's lines as commands. Such APPENDs therefore wait
+    // for the continuation, which never comes: the message is never sent.
+    let mut s = login("user1");
+    let wire = Wire::attach(&mut s);
+    let sentinel = unique_mailbox("injected");
+    let name = unique_mailbox("refused");
+    ok(s.create(&name));
+    wire.take();
+    let message = format!("Subject: x\r\n\r\nZ9 CREATE {sentinel}\r\n");
+    for (flags, date) in [
+        (Some("(\\Recent)"), None),
+        (Some("\\Seen \\Bogus"), None),
+        (None, Some("01-Jan-2021 00:00:00")),
+        (None, Some("Jan 1 2021")),
+    ] {
+        match s.append(Some(&name), flags, date, message.as_bytes()) {
+            Err(e) => assert_eq!(e.kind, ErrorKind::Bad, "{flags:?} {date:?}: {e:?}"),
+            Ok(out) => assert_eq!(out.typ, "NO", "{flags:?} {date:?}: {out:?}"),
+        }
+        let sent = wire.take();
+        assert!(
+            sent[0].ends_with(&format!("{{{}}}", message.len())),
+            "{sent:?}"
+        );
+        assert!(tagged_text(&ok(s.noop())).starts_with("NOOP completed"));
+        wire.take();
+    }
+    assert_eq!(ok(s.list("", &sentinel)).data, none());
+    assert_eq!(texts(&ok(s.select(&name, true))), ["0"]);
     ok(s.close_mailbox());
     ok(s.delete(&name));
 }

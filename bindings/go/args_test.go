@@ -1,9 +1,13 @@
 package imap_test
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -131,5 +135,56 @@ func TestLoginWithAUTF8Password(t *testing.T) {
 	must(t, "SCRAM login")(c.Login(ctxT(t), "utf8user", "pässwörd-Grüße"))
 	if m := c.AuthMechanism(); m != "SCRAM-SHA-256" {
 		t.Fatalf("mechanism %q", m)
+	}
+}
+
+// sentLines records the command lines sent ("> tag ...", without the tag).
+type sentLines struct {
+	mu    *sync.Mutex
+	lines *[]string
+}
+
+func (s sentLines) Enabled(context.Context, slog.Level) bool { return true }
+func (s sentLines) Handle(_ context.Context, r slog.Record) error {
+	if l, ok := strings.CutPrefix(r.Message, "> "); ok {
+		s.mu.Lock()
+		_, cmd, _ := strings.Cut(l, " ")
+		*s.lines = append(*s.lines, cmd)
+		s.mu.Unlock()
+	}
+	return nil
+}
+func (s sentLines) WithAttrs([]slog.Attr) slog.Handler { return s }
+func (s sentLines) WithGroup(string) slog.Handler      { return s }
+
+// Dovecot offers LITERAL+: a small message goes at once ({N+}) by default, and waits for the
+// continuation ({N}, imaplib's wire) with a negative NonSyncLiteralMax.
+func TestAppendUsesLiteralPlusUnlessTurnedOff(t *testing.T) {
+	msg := []byte("Subject: literal plus\r\n\r\nbody\r\n")
+	for _, c := range []struct {
+		max  int
+		head string
+	}{{0, fmt.Sprintf("{%d+}", len(msg))}, {-1, fmt.Sprintf("{%d}", len(msg))}} {
+		var mu sync.Mutex
+		var lines []string
+		cl := dial(t, &imap.Options{Debug: 4, Logger: slog.New(sentLines{&mu, &lines}), NonSyncLiteralMax: c.max})
+		must(t, "login")(cl.Login(ctxT(t), "user2", "pass2"))
+		mb := unique("litplus")
+		must(t, "create")(cl.Create(ctxT(t), mb))
+		must(t, "append")(cl.Append(ctxT(t), mb, "", "", msg))
+		must(t, "select")(cl.Select(ctxT(t), mb, false))
+		r := must(t, "fetch")(cl.Fetch(ctxT(t), "1", "(BODY.PEEK[])"))
+		if lits := r.Literals(); len(lits) != 1 || !bytes.Equal(lits[0], msg) {
+			t.Fatalf("fetched %q", lits)
+		}
+		must(t, "close")(cl.CloseMailbox(ctxT(t)))
+		must(t, "delete")(cl.Delete(ctxT(t), mb))
+		mu.Lock()
+		want := "APPEND " + mb + " " + c.head
+		found := slices.Contains(lines, want)
+		mu.Unlock()
+		if !found {
+			t.Fatalf("max %d: no %q in %q", c.max, want, lines)
+		}
 	}
 }

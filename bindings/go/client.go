@@ -82,6 +82,15 @@ type Options struct {
 	// fails with ErrUnsupported and sends nothing. LoginCommand and LoginPlain always do what
 	// they are asked.
 	AllowPlaintextPassword bool
+	// NonSyncLiteralMax is the largest APPEND message sent at once, without waiting for the
+	// server's continuation, when the server offers LITERAL+ or LITERAL- (RFC 7888;
+	// imap_set_nonsync_literal_max). 0 keeps the library's 4096; a negative value makes every
+	// message literal synchronizing, as imaplib does. Messages from AppendReader always wait.
+	NonSyncLiteralMax int
+	// Compress sends COMPRESS DEFLATE (RFC 4978) after every successful login when the
+	// server offers it (imap_set_compress); a refusal leaves the connection uncompressed.
+	// Off by default, as imaplib has no COMPRESS. See Client.Compress and IsCompressed.
+	Compress bool
 }
 
 // Client is a connection to an IMAP server. It is safe for concurrent use: calls from
@@ -265,6 +274,13 @@ func (c *Client) configure(o *Options) error {
 	}
 	if o.AllowPlaintextPassword {
 		steps = append(steps, func(h *C.imap_client) C.imap_code { return C.imap_set_plaintext_password(h, 1) })
+	}
+	if o.NonSyncLiteralMax != 0 {
+		n := C.size_t(max(o.NonSyncLiteralMax, 0))
+		steps = append(steps, func(h *C.imap_client) C.imap_code { return C.imap_set_nonsync_literal_max(h, n) })
+	}
+	if o.Compress {
+		steps = append(steps, func(h *C.imap_client) C.imap_code { return C.imap_set_compress(h, 1) })
 	}
 	if a.err != nil {
 		a.err.Op = "CONFIGURE"

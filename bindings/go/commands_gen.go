@@ -469,3 +469,15 @@ func (c *Client) ID(ctx context.Context, fields ...Field) (*Result, error) {
 		return C.imap_id(h, p0, v0, n0, out)
 	})
 }
+
+// Compress sends COMPRESS DEFLATE (RFC 4978): on OK every byte from then on, both ways, is
+// deflated (inside TLS when TLS is on); everything else works as before. Refused without
+// sending anything when compression is active already or before login (ErrIllegalState) and
+// when the server does not offer COMPRESS=DEFLATE (ErrUnsupported); a NO (ErrNo) leaves the
+// connection uncompressed and usable. Options.Compress does this after every login.
+func (c *Client) Compress(ctx context.Context) (*Result, error) {
+	var a args
+	return c.cmd(ctx, "COMPRESS", &a, func(h *C.imap_client, out **C.imap_result) C.imap_code {
+		return C.imap_compress(h, out)
+	})
+}

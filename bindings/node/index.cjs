@@ -1004,6 +1004,7 @@ const COMMANDS = {
   thread: ['imap_thread', ['s:algorithm', 'o:charset', '...s:searchCriteria'], 'thread'],
   enable: ['imap_enable', ['s:capability']],
   id: ['imap_id', ['P:fields']],
+  compress: ['imap_compress', []],
   selectCondstore: ['imap_select_condstore', ['s:mailbox', 'b:readonly']],
   selectQresync: ['imap_select_qresync', ['s:mailbox', 'b:readonly', 'u:uidValidity', 'q:modseq', 'k:knownUids']],
   fetchChangedSince: ['imap_fetch_changedsince', ['s:messageSet', 's:parts', 'q:changedSince'], 'fetch'],
@@ -1041,11 +1042,14 @@ class Client extends EventEmitter {
       if (typeof o !== 'object') throw new TypeError('autoIdle must be a boolean or { delay }');
       this.#auto = { delay: ms(o.delay, 'autoIdle.delay', 50), timer: null, loop: null, stop: false, idling: false };
     }
-    const { ca, cert, key, insecure, allowPlaintextPassword, timeout, connectTimeout, callTimeout, minRate, debug, trace, limits, mailboxEncoding, logger, zeroCopy, onProgress, caDir, systemCa, servername, minVersion } = options;
+    const { compress } = options;
+    if (compress !== undefined && compress !== null && typeof compress !== 'boolean') throw new TypeError('compress must be a boolean');
+    const { ca, cert, key, insecure, allowPlaintextPassword, nonSyncLiteralMax, timeout, connectTimeout, callTimeout, minRate, debug, trace, limits, mailboxEncoding, logger, zeroCopy, onProgress, caDir, systemCa, servername, minVersion } = options;
     if (onProgress !== undefined && onProgress !== null && typeof onProgress !== 'function') throw new TypeError('onProgress must be a function');
     if (zeroCopy !== undefined && zeroCopy !== null && typeof zeroCopy !== 'boolean') throw new TypeError('zeroCopy must be a boolean');
     if (allowPlaintextPassword !== undefined && allowPlaintextPassword !== null && typeof allowPlaintextPassword !== 'boolean')
       throw new TypeError('allowPlaintextPassword must be a boolean');
+    const nonSyncMax = nonSyncLiteralMax === undefined || nonSyncLiteralMax === null ? null : uint(nonSyncLiteralMax, 'nonSyncLiteralMax', 2 ** 53 - 1);
     this.#zeroCopy = zeroCopy !== false;
     if (typeof trace === 'function') throw new TypeError('libimap: pass a `logger` object ({ debug, info, warn, error }) instead of a trace function');
     if (logger !== undefined && logger !== null && logger !== false && typeof logger !== 'object') throw new TypeError('logger must be an object with debug/info/warn/error methods');
@@ -1093,6 +1097,8 @@ class Client extends EventEmitter {
       if ((cert ?? null) !== null || (key ?? null) !== null) check(fn.imap_set_client_cert(h, optStr(cert, 'cert'), optStr(key, 'key')));
       if (insecure) check(fn.imap_set_tls_verify(h, 0));
       if (allowPlaintextPassword) check(fn.imap_set_plaintext_password(h, 1));
+      if (nonSyncMax !== null) check(fn.imap_set_nonsync_literal_max(h, nonSyncMax));
+      if (compress) check(fn.imap_set_compress(h, 1));
       if (logger) {
         this.#box.log = koffi.register(logTrampoline(logger), koffi.pointer(protos.imap_log_fn));
         check(fn.imap_set_log_callback(h, this.#box.log, null));
@@ -1404,6 +1410,10 @@ class Client extends EventEmitter {
   }
   get isTls() {
     return this.#h !== null && fn.imap_client_is_tls(this.#h) === 1;
+  }
+  /** imap_client_is_compressed: whether COMPRESS=DEFLATE is active. */
+  get isCompressed() {
+    return this.#h !== null && fn.imap_client_is_compressed(this.#h) === 1;
   }
   /** imap_client_auth_mechanism: the mechanism of the last login ('LOGIN-COMMAND' for LOGIN), or null. */
   get authMechanism() {

@@ -225,6 +225,19 @@ export interface ConnectOptions {
    * nothing is sent. `loginCommand` and `loginPlain` always do what they are asked.
    */
   allowPlaintextPassword?: boolean;
+  /**
+   * The largest APPEND message sent at once, without waiting for the server's continuation,
+   * when the server offers LITERAL+ or LITERAL- (RFC 7888; imap_set_nonsync_literal_max).
+   * Default 4096; 0 makes every message literal synchronizing, as imaplib does. A message from
+   * `appendStream` always waits.
+   */
+  nonSyncLiteralMax?: number;
+  /**
+   * Send COMPRESS DEFLATE (RFC 4978) after every successful login when the server offers it
+   * (imap_set_compress); a refusal leaves the connection uncompressed. Default false (imaplib
+   * has no COMPRESS). See `compress()` and `isCompressed`.
+   */
+  compress?: boolean;
   /** I/O timeout: the longest wait for bytes, reading or writing, in ms (default 60000). */
   timeout?: number;
   /** Connect timeout in ms (default 30000). */
@@ -927,6 +940,8 @@ export declare class Client extends EventEmitter {
   readonly welcome: string | null;
   readonly isReadOnly: boolean;
   readonly isTls: boolean;
+  /** Whether COMPRESS=DEFLATE is active on the connection (imap_client_is_compressed). */
+  readonly isCompressed: boolean;
   /**
    * The mechanism the last successful login used (imap_client_auth_mechanism): 'SCRAM-SHA-256',
    * 'SCRAM-SHA-1-PLUS', 'CRAM-MD5', 'PLAIN'..., 'LOGIN-COMMAND' for the LOGIN command; null
@@ -1117,6 +1132,14 @@ export declare class Client extends EventEmitter {
   enable(capability: string): Promise<ImapResponse>;
   /** ID; no fields (or null) sends ID NIL. */
   id(fields?: NameValues | null): Promise<ImapResponse>;
+  /**
+   * COMPRESS DEFLATE (RFC 4978; imap_compress): on OK every byte from then on, both ways, is
+   * deflated (inside TLS when TLS is on); everything else works as before. Rejects without
+   * sending anything when compression is active already or before login (ILLEGAL_STATE) and
+   * when the server does not offer COMPRESS=DEFLATE (UNSUPPORTED); a NO leaves the connection
+   * uncompressed and usable. The `compress` option does this after every login.
+   */
+  compress(): Promise<ImapResponse>;
 
   // parsed results: each rejects like its command, and with IMAP_CODE_PARSE (error.parsed,
   // error.invalid) when some data did not parse

@@ -155,6 +155,7 @@ struct Input {
     literal_plus: bool,
     literal_minus: bool,
     utf8: bool,
+    message_nonsync_max: u16,
     args: Vec<ArgSpec>,
 }
 
@@ -391,12 +392,23 @@ fuzz_target!(|input: Input| {
         literal_plus: input.literal_plus,
         literal_minus: input.literal_minus,
         utf8: input.utf8,
+        message_nonsync_max: usize::from(input.message_nonsync_max),
     };
     match encode_in(&tag, &cmd, &ctx) {
         Err(ProtoError::InvalidArgument(_)) => {}
         Err(e) => panic!("the encoder may only refuse an argument, not fail with {e:?}"),
         Ok(enc) => {
             check_pieces(&tag, &cmd, &enc);
+            // A literal goes non-synchronizing only where the server allows it for its size.
+            for p in &enc.pieces {
+                if let Piece::NonSyncLiteral(lit) = p {
+                    assert!(
+                        ctx.literal_plus || (ctx.literal_minus && lit.len() <= 4096),
+                        "a {}-byte non-synchronizing literal under {ctx:?}",
+                        lit.len()
+                    );
+                }
+            }
             let wire: Vec<u8> = enc
                 .pieces
                 .iter()

@@ -82,6 +82,7 @@ pub(crate) struct View {
     pub utf8: bool,
     pub fd: i32,
     pub auth_mechanism: Option<&'static str>,
+    pub compressed: bool,
     /// The capabilities the server confirmed with ENABLE (shared while unchanged).
     pub enabled: Arc<[String]>,
 }
@@ -111,6 +112,7 @@ impl View {
             utf8: s.utf8_enabled(),
             fd: s.socket_fd(),
             auth_mechanism: s.auth_mechanism(),
+            compressed: s.is_compressed(),
             enabled: if *previous.enabled == *s.enabled() {
                 Arc::clone(&previous.enabled)
             } else {

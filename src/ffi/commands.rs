@@ -228,9 +228,11 @@ pub unsafe extern "C" fn imap_unsubscribe(
 /// APPEND `message` (`message_len` bytes; line endings become CRLF) to `mailbox` (NULL:
 /// INBOX) with optional `flags` (`"(\\Seen)"` or `"\\Seen"`) and `date_time` (an IMAP date in
 /// double quotes, or unquoted and then quoted). The message goes as a literal after the
-/// server's `+`. The APPENDUID code is in `imap_result_code`. A NO or BAD before the `+` is
-/// returned as such (the message was not sent); a tagged OK before the `+` is a protocol
-/// violation: `IMAP_CODE_ABORT` ("the literal was not sent"), the connection is closed.
+/// server's `+`; a message of at most 4,096 bytes goes at once (`{N+}`) when the server offers
+/// LITERAL+ or LITERAL- (see imap_set_nonsync_literal_max()). The APPENDUID code is in
+/// `imap_result_code`. A NO or BAD before the `+` is returned as such (the message was not
+/// sent); a tagged OK before the `+` is a protocol violation: `IMAP_CODE_ABORT` ("the literal
+/// was not sent"), the connection is closed.
 ///
 /// # Safety
 /// `client` is a live handle; strings are NULL or NUL-terminated; `message` points to

@@ -12,6 +12,7 @@ pub mod client;
 pub mod code;
 pub mod commands;
 pub mod compose;
+pub mod compress;
 pub mod condstore;
 pub mod extensions;
 pub mod names;

@@ -273,8 +273,9 @@ pub unsafe extern "C" fn imap_append_flags(
     })
 }
 
-/// imaplib's `literal` attribute: the `len` bytes at `literal` (copied) go as a synchronizing
-/// literal `{N}` at the end of the next command sent, whichever it is, and then are forgotten
+/// imaplib's `literal` attribute: the `len` bytes at `literal` (copied) go as a literal `{N}`
+/// (`{N+}` under imap_set_nonsync_literal_max()'s rule) at the end of the next command sent,
+/// whichever it is, and then are forgotten
 /// (APPEND's own message replaces them, as in imaplib; a command refused for its state drops
 /// them). NULL clears it; a non-NULL pointer with `len` 0 sends `{0}`. `IMAP_CODE_CLOSED` on a
 /// connection that is not open. Example: `imap_set_literal(c, "Grüße", 7)` then
@@ -296,5 +297,30 @@ pub unsafe extern "C" fn imap_set_literal(
             Some(bytes(literal, len, "literal")?.to_vec())
         };
         s.set_literal(lit)
+    })
+}
+
+/// The largest message literal (imap_append()'s message, imap_set_literal()'s bytes) sent
+/// without waiting for the server's `+` (`{N+}`, RFC 7888), when the server offers LITERAL+
+/// (any size up to `max`) or LITERAL- (up to `max` and 4,096). This saves a round trip per
+/// APPEND; the server then reads the message even when it refuses the APPEND, so a larger
+/// `max` trades wasted sending for latency. The default is 4,096. 0 sends every message
+/// literal synchronizing, as imaplib does. A message from a stream or a file
+/// (imap_append_stream(), imap_append_fd()) is always synchronizing, so a refused APPEND never
+/// reads it. String arguments (an 8-bit password, a search value) follow the server's
+/// extensions alone.
+///
+/// # Safety
+/// `client` is a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn imap_set_nonsync_literal_max(
+    client: *mut ImapClient,
+    max: usize,
+) -> ImapCode {
+    configure(client, |s| {
+        let mut cfg = s.config().clone();
+        cfg.nonsync_literal_max = max;
+        s.set_config(cfg);
+        Ok(())
     })
 }

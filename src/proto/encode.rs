@@ -279,6 +279,23 @@ pub struct WireContext {
     pub literal_minus: bool,
     /// UTF8=ACCEPT is enabled (RFC 6855): a quoted string may carry UTF-8.
     pub utf8: bool,
+    /// The largest message literal ([`Arg::Literal`], [`Arg::Utf8Literal`]) sent
+    /// non-synchronizing when the server allows it for its size; 0: every one synchronizing.
+    pub message_nonsync_max: usize,
+}
+
+impl WireContext {
+    /// Whether a literal of `len` bytes may go non-synchronizing under the server's literal
+    /// extensions (LITERAL+: any size; LITERAL-: at most [`LITERAL_MINUS_MAX`]).
+    fn nonsync_allowed(&self, len: usize) -> bool {
+        self.literal_plus || (self.literal_minus && len <= LITERAL_MINUS_MAX)
+    }
+
+    /// Whether a message literal of `len` bytes goes non-synchronizing: allowed by the server
+    /// and within [`WireContext::message_nonsync_max`].
+    fn message_nonsync(&self, len: usize) -> bool {
+        len <= self.message_nonsync_max && self.nonsync_allowed(len)
+    }
 }
 
 /// The largest non-synchronizing literal LITERAL- allows (RFC 7888 §4).
@@ -309,7 +326,7 @@ pub fn string_form(x: &[u8], ctx: &WireContext) -> Result<StringForm, ProtoError
     if quotable(x, ctx) {
         return Ok(StringForm::Quoted(quote(x)));
     }
-    let sync = !(ctx.literal_plus || (ctx.literal_minus && x.len() <= LITERAL_MINUS_MAX));
+    let sync = !ctx.nonsync_allowed(x.len());
     Ok(StringForm::Literal {
         bytes: x.to_vec(),
         sync,
@@ -459,6 +476,102 @@ pub fn flag_list<S: AsRef<str>>(flags: &[S]) -> Result<Arg, ProtoError> {
         .map(Arg::Group)
 }
 
+/// Whether `cmd`'s message literal may go non-synchronizing. Only APPEND's, and only when
+/// every argument before it is one the server cannot refuse for its syntax: the mailbox (a
+/// string the encoder forms), a flag list of keywords and settable system flags, a
+/// well-formed date-time. A server
+/// that answers BAD before a non-synchronizing literal has stopped parsing the command, and
+/// some then read the literal's lines as commands: a message would become a script. With a
+/// synchronizing literal such a BAD arrives before any of the message is sent.
+fn nonsync_message_allowed(cmd: &Command) -> bool {
+    let Some((Arg::Literal(_) | Arg::Utf8Literal(_), before)) = cmd.args.split_last() else {
+        return false;
+    };
+    let Some((mailbox, rest)) = before.split_first() else {
+        return false;
+    };
+    // A keyword atom, or one of the system flags APPEND may set (`\Recent` and unknown
+    // `\Names` are refused with BAD).
+    let flag = |x: &[u8]| match x.strip_prefix(b"\\") {
+        Some(name) => [&b"Seen"[..], b"Answered", b"Flagged", b"Deleted", b"Draft"]
+            .iter()
+            .any(|f| f.eq_ignore_ascii_case(name)),
+        None => std::str::from_utf8(x).is_ok_and(|f| check_flag(f).is_ok()),
+    };
+    cmd.name.eq_ignore_ascii_case("APPEND")
+        && matches!(mailbox, Arg::Astring(_) | Arg::Quoted(_))
+        && rest.iter().enumerate().all(|(i, arg)| match arg {
+            // The flag list comes first, the date-time last.
+            Arg::List(x) if i == 0 => {
+                let inner = x
+                    .strip_prefix(b"(")
+                    .and_then(|x| x.strip_suffix(b")"))
+                    .unwrap_or(x);
+                inner.is_empty() || inner.split(|&b| b == b' ').all(flag)
+            }
+            Arg::Group(flags) if i == 0 => {
+                flags.iter().all(|f| matches!(f, Arg::Raw(x) if flag(x)))
+            }
+            Arg::Quoted(d) => i == rest.len() - 1 && date_time_well_formed(d),
+            Arg::Raw(d) => {
+                i == rest.len() - 1
+                    && d.len() >= 2
+                    && d.starts_with(b"\"")
+                    && d.ends_with(b"\"")
+                    && date_time_well_formed(&d[1..d.len() - 1])
+            }
+            _ => false,
+        })
+}
+
+/// RFC 3501's date-time without its quotes, `dd-Mon-yyyy hh:mm:ss +zzzz` (the day may be a
+/// space and a digit), naming a real calendar day, time and zone.
+fn date_time_well_formed(d: &[u8]) -> bool {
+    const MONTHS: [&[u8]; 12] = [
+        b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov",
+        b"Dec",
+    ];
+    let num = |x: &[u8]| -> Option<u32> {
+        x.iter().try_fold(0u32, |n, &b| {
+            b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
+        })
+    };
+    if d.len() != 26 || d[2] != b'-' || d[6] != b'-' || d[11] != b' ' || d[20] != b' ' {
+        return false;
+    }
+    let day = match d[0] {
+        b' ' => num(&d[1..2]),
+        _ => num(&d[0..2]),
+    };
+    let month = MONTHS.iter().position(|m| m.eq_ignore_ascii_case(&d[3..6]));
+    let (Some(day), Some(month), Some(year)) = (day, month, num(&d[7..11])) else {
+        return false;
+    };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ][month];
+    let time = [num(&d[12..14]), num(&d[15..17]), num(&d[18..20])];
+    let zone = [num(&d[22..24]), num(&d[24..26])];
+    (1..=days).contains(&day)
+        && d[14] == b':'
+        && d[17] == b':'
+        && matches!(time, [Some(h), Some(m), Some(s)] if h < 24 && m < 60 && s < 61)
+        && matches!(d[21], b'+' | b'-')
+        && matches!(zone, [Some(h), Some(m)] if h < 24 && m < 60)
+}
+
 /// Builds the pieces of one command.
 struct Writer<'a> {
     ctx: &'a WireContext,
@@ -469,6 +582,8 @@ struct Writer<'a> {
     tracing: bool,
     /// The secrets written so far, each with its wire form when that differs.
     secrets: Vec<Secret>,
+    /// A message literal may go non-synchronizing (see [`nonsync_message_allowed`]).
+    nonsync_message: bool,
 }
 
 impl Writer<'_> {
@@ -573,12 +688,19 @@ impl Writer<'_> {
                     "a literal cannot stand inside a parenthesised list".into(),
                 ))
             }
-            Arg::Literal(bytes) => {
-                self.literal(&format!("{{{}}}", bytes.len()), bytes.clone(), true)
-            }
-            Arg::Utf8Literal(bytes) => {
-                self.literal(&format!("UTF8 (~{{{}}}", bytes.len()), bytes.clone(), true);
-                self.put(b")");
+            Arg::Literal(bytes) | Arg::Utf8Literal(bytes) => {
+                let sync = !(self.nonsync_message && self.ctx.message_nonsync(bytes.len()));
+                let utf8 = matches!(arg, Arg::Utf8Literal(_));
+                let head = format!(
+                    "{}{{{}{}}}",
+                    if utf8 { "UTF8 (~" } else { "" },
+                    bytes.len(),
+                    if sync { "" } else { "+" }
+                );
+                self.literal(&head, bytes.clone(), sync);
+                if utf8 {
+                    self.put(b")");
+                }
             }
             Arg::Source { size, utf8: false } => {
                 self.literal_piece(&format!("{{{size}}}"), Piece::Source(*size))
@@ -612,6 +734,7 @@ pub fn encode_in(tag: &[u8], cmd: &Command, ctx: &WireContext) -> Result<Encoded
         trace: Vec::new(),
         tracing: true,
         secrets: Vec::new(),
+        nonsync_message: nonsync_message_allowed(cmd),
     };
     w.put(tag);
     w.put(b" ");
@@ -979,16 +1102,19 @@ mod tests {
         literal_plus: true,
         literal_minus: false,
         utf8: false,
+        message_nonsync_max: 0,
     };
     const MINUS: WireContext = WireContext {
         literal_plus: false,
         literal_minus: true,
         utf8: false,
+        message_nonsync_max: 0,
     };
     const UTF8: WireContext = WireContext {
         literal_plus: false,
         literal_minus: false,
         utf8: true,
+        message_nonsync_max: 0,
     };
 
     #[test]
@@ -1038,6 +1164,123 @@ mod tests {
             &pieces(&login(&big), PLUS)[1],
             Piece::NonSyncLiteral(_)
         ));
+    }
+
+    #[test]
+    fn message_literals_go_non_synchronizing_only_when_allowed_and_small() {
+        let append = |bytes: Vec<u8>, utf8: bool| {
+            let msg = if utf8 {
+                Arg::Utf8Literal(bytes)
+            } else {
+                Arg::Literal(bytes)
+            };
+            Command::new("APPEND", vec![Arg::Astring(b"INBOX".to_vec()), msg])
+        };
+        let with_max = |ctx: WireContext, max| WireContext {
+            message_nonsync_max: max,
+            ..ctx
+        };
+        let small = b"Subject: x\r\n\r\nhi\r\n".to_vec();
+        // The session's default (4096) under LITERAL+ and LITERAL-: `{N+}` and no wait.
+        for ctx in [PLUS, MINUS] {
+            assert_eq!(
+                pieces(&append(small.clone(), false), with_max(ctx, 4096)),
+                vec![
+                    Piece::Line(b"T1 APPEND INBOX {18+}\r\n".to_vec()),
+                    Piece::NonSyncLiteral(small.clone()),
+                    Piece::Line(b"\r\n".to_vec()),
+                ]
+            );
+        }
+        assert_eq!(
+            pieces(&append(small.clone(), true), with_max(PLUS, 4096))[0],
+            Piece::Line(b"T1 APPEND INBOX UTF8 (~{18+}\r\n".to_vec())
+        );
+        // Synchronizing: no extension offered, a maximum of 0 (imaplib's wire), a message over
+        // the maximum, and over LITERAL-'s 4096 even when the maximum is higher.
+        let sync = |cmd: &Command, ctx| matches!(pieces(cmd, ctx)[1], Piece::Literal(_));
+        assert!(sync(&append(small.clone(), false), with_max(UTF8, 4096)));
+        assert!(sync(&append(small.clone(), false), PLUS));
+        assert!(sync(&append(vec![b'a'; 4097], false), with_max(PLUS, 4096)));
+        assert!(!sync(
+            &append(vec![b'a'; 4097], false),
+            with_max(PLUS, 1 << 20)
+        ));
+        assert!(sync(
+            &append(vec![b'a'; 4097], false),
+            with_max(MINUS, 1 << 20)
+        ));
+        assert_eq!(
+            pieces(&append(vec![b'a'; 4097], false), with_max(PLUS, 4096))[0],
+            Piece::Line(b"T1 APPEND INBOX {4097}\r\n".to_vec())
+        );
+    }
+
+    #[test]
+    fn a_message_literal_waits_when_the_server_could_refuse_an_argument_before_it() {
+        let ctx = WireContext {
+            message_nonsync_max: 4096,
+            ..PLUS
+        };
+        let nonsync = |name: &str, args: Vec<Arg>| {
+            let mut args = args;
+            args.push(Arg::Literal(b"x".to_vec()));
+            matches!(
+                pieces(&Command::new(name, args), ctx)[1],
+                Piece::NonSyncLiteral(_)
+            )
+        };
+        let mbox = || Arg::Astring(b"INBOX".to_vec());
+        let raw = |x: &str| Arg::Raw(x.as_bytes().to_vec());
+        let list = |x: &str| Arg::List(x.as_bytes().to_vec());
+        let quoted = |x: &str| Arg::Quoted(x.as_bytes().to_vec());
+        let date = "\"01-Jan-2020 00:00:00 +0000\"";
+        // Well-formed: flags as text or as a list, a date quoted or not, a space-led day.
+        assert!(nonsync("APPEND", vec![mbox()]));
+        assert!(nonsync(
+            "append",
+            vec![mbox(), list("(\\Seen $Label)"), raw(date)]
+        ));
+        assert!(nonsync(
+            "APPEND",
+            vec![mbox(), list("\\Seen"), quoted(&date[1..27])]
+        ));
+        assert!(nonsync("APPEND", vec![mbox(), list("()")]));
+        assert!(nonsync(
+            "APPEND",
+            vec![mbox(), flag_list(&["\\Draft"]).unwrap(), raw(date)]
+        ));
+        assert!(nonsync(
+            "APPEND",
+            vec![mbox(), quoted(" 9-Feb-2024 23:59:60 -1130")]
+        ));
+        assert!(nonsync(
+            "APPEND",
+            vec![mbox(), quoted("29-Feb-2024 00:00:00 +0000")]
+        ));
+        // Anything the server could answer BAD to before reading the message.
+        for bad in [
+            "29-Feb-2023 00:00:00 +0000",
+            "32-Jan-2020 00:00:00 +0000",
+            "01-Foo-2020 00:00:00 +0000",
+            "01-Jan-2020 24:00:00 +0000",
+            "01-Jan-2020 00:00:00 0000",
+            "1-Jan-2020 00:00:00 +0000",
+            "01-Jan-2020 00:00:00 +0000 x",
+            "x {5}",
+            "",
+        ] {
+            assert!(!nonsync("APPEND", vec![mbox(), quoted(bad)]), "{bad:?}");
+        }
+        assert!(!nonsync("APPEND", vec![mbox(), list("(\\Seen x]y)")]));
+        assert!(!nonsync("APPEND", vec![mbox(), list("(\\Recent)")]));
+        assert!(!nonsync("APPEND", vec![mbox(), list("\\Foo")]));
+        assert!(!nonsync("APPEND", vec![mbox(), list("\\Seen  \\Draft")]));
+        assert!(!nonsync("APPEND", vec![mbox(), raw(date), list("\\Seen")]));
+        assert!(!nonsync("APPEND", vec![mbox(), raw("01-Jan-2020")]));
+        assert!(!nonsync("APPEND", vec![raw("INBOX")]));
+        // Other commands: their other arguments are the caller's verbatim text.
+        assert!(!nonsync("SEARCH", vec![raw("SUBJECT")]));
     }
 
     #[test]

@@ -426,6 +426,7 @@ impl Session {
         if ok {
             self.state = State::Auth;
             self.refresh_capabilities_after_auth()?;
+            self.compress_after_login()?;
         }
         Ok(out)
     }

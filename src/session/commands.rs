@@ -88,6 +88,7 @@ const TABLE: &[Spec] = &[
     r("CAPABILITY", &[N, A, S, L], "CAPABILITY"),
     c("CHECK", &[S]),
     x("CLOSE", &[S]),
+    x("COMPRESS", &[A, S]),
     q("COPY", None),
     c("CREATE", &[A, S]),
     c("DELETE", &[A, S]),
@@ -208,6 +209,7 @@ impl Session {
                 s.auth_mechanism = Some("LOGIN-COMMAND");
                 s.state = State::Auth;
                 s.refresh_capabilities_after_auth()?;
+                s.compress_after_login()?;
             }
             Ok(out)
         })

@@ -81,6 +81,7 @@ impl Session {
             literal_plus: self.has_capability("LITERAL+"),
             literal_minus: self.has_capability("LITERAL-") || self.has_capability("IMAP4rev2"),
             utf8: self.utf8_enabled,
+            message_nonsync_max: self.config.nonsync_literal_max,
         }
     }
 

@@ -18,6 +18,7 @@
 mod auth;
 mod commands;
 mod compose;
+mod compress;
 mod condstore;
 mod connect;
 mod driver;
@@ -40,6 +41,7 @@ pub use auth::{
 };
 pub use commands::{allowed_states, spec, ResultFrom, Spec};
 pub use compose::{Composed, MailboxQuota, Parsed};
+pub use compress::CompressionStats;
 pub use condstore::{
     parse_uid_set, ChangedMessage, FullResync, MailboxChanges, SyncMethod, MAX_MODSEQ,
 };
@@ -137,7 +139,20 @@ pub struct Config {
     /// [`Session::login_auto`] may send a password over a connection without TLS (PLAIN, the
     /// LOGIN command) when the server offers nothing better. Off by default.
     pub allow_plaintext_password: bool,
+    /// The largest message literal (APPEND's message, imaplib's `literal` attribute) sent
+    /// without waiting for the server's continuation, when the server offers LITERAL+ or
+    /// LITERAL- (RFC 7888; LITERAL- caps it at 4,096). 0 sends every message literal
+    /// synchronizing, as imaplib does. A message from a source is always synchronizing, so a
+    /// refused APPEND never reads it.
+    pub nonsync_literal_max: usize,
+    /// Send COMPRESS DEFLATE (RFC 4978) after every successful login when the server offers
+    /// it. Off by default (imaplib has no COMPRESS).
+    pub compress: bool,
 }
+
+/// The default of [`Config::nonsync_literal_max`]: LITERAL-'s limit, so a refused APPEND
+/// wastes at most 4 KiB of sending.
+pub const DEFAULT_NONSYNC_LITERAL_MAX: usize = crate::proto::encode::LITERAL_MINUS_MAX;
 
 /// The default of [`Config::min_rate`]: 1 KiB/s.
 pub const DEFAULT_MIN_RATE: u64 = 1024;
@@ -152,6 +167,8 @@ impl Default for Config {
             limits: Limits::default(),
             tls: TlsConfig::default(),
             allow_plaintext_password: false,
+            nonsync_literal_max: DEFAULT_NONSYNC_LITERAL_MAX,
+            compress: false,
         }
     }
 }

@@ -2,12 +2,14 @@
 //! lets another thread wake a blocked call.
 
 mod child;
+mod deflate;
 mod interrupt;
 mod memory;
 mod pace;
 mod tls;
 
 pub use child::ChildStream;
+pub use deflate::{CompressionStats, Deflated};
 pub use interrupt::{EventFlag, Interrupter, Waker};
 #[doc(hidden)]
 pub use memory::{Duplex, MemoryStream};
@@ -105,6 +107,8 @@ pub enum Stream {
     /// An in-memory connection, for fuzzing.
     #[doc(hidden)]
     Memory(MemoryStream),
+    /// COMPRESS=DEFLATE over one of the others (RFC 4978).
+    Deflate(Box<Deflated>),
 }
 
 /// Runs `command` through `/bin/sh -c` with its stdin and stdout connected to us.
@@ -120,15 +124,36 @@ impl Stream {
             Stream::Tls(s) => Waker::Tcp(s.get_ref().tcp.try_clone()?),
             Stream::Child(c) => Waker::Pipe(c.waker()?),
             Stream::Memory(_) => Waker::Memory,
+            Stream::Deflate(d) => d.inner.waker()?,
         })
     }
 
     /// Whether bytes already received may wait inside the stream where polling the socket
-    /// cannot see them: decrypted TLS data OpenSSL holds.
+    /// cannot see them: decrypted TLS data OpenSSL holds, compressed bytes not yet inflated or
+    /// inflated ones not yet handed out.
     pub fn holds_data(&self) -> bool {
         match self {
             Stream::Tls(s) => s.ssl().pending() > 0,
+            Stream::Deflate(d) => d.holds_data(),
             _ => false,
+        }
+    }
+
+    /// Turns on COMPRESS=DEFLATE over this stream; `already`: compressed bytes read before
+    /// the switch. A stream compressed already is returned as it is (the caller checks
+    /// [`Stream::compression`] first: COMPRESS is refused then).
+    pub fn start_deflate(self, already: &[u8]) -> Stream {
+        match self {
+            Stream::Deflate(_) => self,
+            s => Stream::Deflate(Box::new(Deflated::new(s, already))),
+        }
+    }
+
+    /// The byte counts of compression, when it is on.
+    pub fn compression(&self) -> Option<CompressionStats> {
+        match self {
+            Stream::Deflate(d) => Some(d.stats()),
+            _ => None,
         }
     }
 
@@ -137,12 +162,16 @@ impl Stream {
     pub fn tls_server_end_point(&self) -> Option<Vec<u8>> {
         match self {
             Stream::Tls(s) => tls::server_end_point(s.ssl()),
+            Stream::Deflate(d) => d.inner.tls_server_end_point(),
             _ => None,
         }
     }
 
     pub fn is_tls(&self) -> bool {
-        matches!(self, Stream::Tls(_))
+        match self {
+            Stream::Deflate(d) => d.inner.is_tls(),
+            s => matches!(s, Stream::Tls(_)),
+        }
     }
 
     /// The socket's file descriptor.
@@ -152,6 +181,7 @@ impl Stream {
             Stream::Tls(s) => s.get_ref().tcp.as_raw_fd(),
             Stream::Child(c) => c.raw_fd(),
             Stream::Memory(_) => -1,
+            Stream::Deflate(d) => d.inner.raw_fd(),
         }
     }
 
@@ -162,6 +192,7 @@ impl Stream {
             Stream::Tls(s) => &s.get_ref().pace,
             Stream::Child(c) => c.pace(),
             Stream::Memory(m) => &m.pace,
+            Stream::Deflate(d) => d.inner.pace(),
         }
     }
 
@@ -171,6 +202,7 @@ impl Stream {
             Stream::Tls(s) => &mut s.get_mut().pace,
             Stream::Child(c) => c.pace_mut(),
             Stream::Memory(m) => &mut m.pace,
+            Stream::Deflate(d) => d.inner.pace_mut(),
         }
     }
 
@@ -180,6 +212,7 @@ impl Stream {
             Stream::Tls(s) => s.read(buf),
             Stream::Child(c) => c.read(buf),
             Stream::Memory(m) => m.read(buf),
+            Stream::Deflate(d) => d.read(buf),
         }
     }
 
@@ -189,6 +222,7 @@ impl Stream {
             Stream::Tls(s) => s.write_all(data).and_then(|_| s.flush()),
             Stream::Child(c) => c.write_all(data),
             Stream::Memory(m) => m.write_all(data),
+            Stream::Deflate(d) => d.write_all(data),
         }
     }
 
@@ -207,6 +241,10 @@ impl Stream {
                 Ok(())
             }
             Stream::Memory(_) => Ok(()),
+            Stream::Deflate(d) => {
+                d.inner.shutdown();
+                Ok(())
+            }
         };
     }
 
@@ -222,6 +260,9 @@ impl Stream {
             )),
             Stream::Memory(_) => Err(TransportError::Tls(
                 "TLS is not available on an in-memory connection".into(),
+            )),
+            Stream::Deflate(_) => Err(TransportError::Tls(
+                "TLS cannot start once compression is active".into(),
             )),
         }
     }

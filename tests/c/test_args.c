@@ -135,6 +135,47 @@ static void test_flag_lists(imap_client *c) {
   result_done(&r);
 }
 
+/* The last APPEND line the client sent (trace "> TAG APPEND ..."). */
+static char append_line[256];
+static void keep_append(void *user_data, imap_log_level level, const char *message) {
+  const char *cmd = strstr(message, " APPEND ");
+  (void)user_data;
+  (void)level;
+  if (strncmp(message, "> ", 2) == 0 && cmd != NULL)
+    snprintf(append_line, sizeof append_line, "%s", cmd + 1);
+}
+
+/* Dovecot offers LITERAL+: a small APPEND message goes at once ({N+}) by default, waits for
+ * the continuation ({N}) with imap_set_nonsync_literal_max(c, 0), and waits when an argument
+ * could be refused before it (\Recent: BAD, the message never sent). */
+static void test_literal_plus_append(imap_client *c) {
+  static const char msg[] = "Subject: plus\r\n\r\nbody\r\n";
+  const char *recent[] = {"\\Recent"};
+  char want[128];
+  imap_set_debug(c, 4);
+  imap_set_log_callback(c, keep_append, NULL);
+  CHECK_CODE(c, imap_append(c, box, NULL, NULL, (const uint8_t *)msg, strlen(msg), NULL),
+             IMAP_CODE_OK);
+  snprintf(want, sizeof want, "APPEND %s {%zu+}", box, strlen(msg));
+  CHECK(strcmp(append_line, want) == 0);
+  CHECK_CODE(c, imap_append_flags(c, box, recent, 1, NULL, (const uint8_t *)msg, strlen(msg),
+                                  NULL),
+             IMAP_CODE_BAD);
+  /* The trace escapes backslashes as imaplib's debug output does: two before Recent. */
+  snprintf(want, sizeof want, "APPEND %s (\\\\Recent) {%zu}", box, strlen(msg));
+  CHECK(strcmp(append_line, want) == 0);
+  CHECK_CODE(c, imap_set_nonsync_literal_max(c, 0), IMAP_CODE_OK);
+  CHECK_CODE(c, imap_append(c, box, NULL, NULL, (const uint8_t *)msg, strlen(msg), NULL),
+             IMAP_CODE_OK);
+  snprintf(want, sizeof want, "APPEND %s {%zu}", box, strlen(msg));
+  CHECK(strcmp(append_line, want) == 0);
+  CHECK_CODE(NULL, imap_set_nonsync_literal_max(NULL, 0), IMAP_CODE_INVALID_ARGUMENT);
+  CHECK_CODE(c, imap_set_nonsync_literal_max(c, 4096), IMAP_CODE_OK);
+  CHECK_CODE(c, imap_noop(c, NULL), IMAP_CODE_OK);
+  imap_set_log_callback(c, NULL, NULL);
+  imap_set_debug(c, 0);
+}
+
 static void test_literal_needs_a_connection(void) {
   imap_client *c = test_client();
   CHECK_CODE(c, imap_set_literal(c, (const uint8_t *)"x", 1), IMAP_CODE_CLOSED);
@@ -166,6 +207,7 @@ int main(void) {
   test_typed_search(c);
   test_bad_values_send_nothing(c);
   test_flag_lists(c);
+  test_literal_plus_append(c);
   CHECK_CODE(c, imap_close(c, NULL), IMAP_CODE_OK);
   CHECK_CODE(c, imap_delete(c, box, NULL), IMAP_CODE_OK);
   test_logout(c);

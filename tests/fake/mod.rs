@@ -58,6 +58,16 @@ pub enum Step {
     /// breaks the script): an answer that depends on what the client sent, such as a SASL
     /// challenge built on the client's nonce. A command line's tag is remembered.
     Reply(fn(&[u8]) -> Result<Vec<u8>, String>),
+    /// COMPRESS=DEFLATE (RFC 4978): write `plain` as it is and then, in the same write, `then`
+    /// deflated (both `{tag}` substituted); from here on everything is deflated both ways
+    /// (each write sync-flushed), and the client's bytes are inflated before they are read.
+    Compress {
+        plain: Vec<u8>,
+        then: Vec<u8>,
+    },
+    /// Write these bytes as they are, past the compression of [`Step::Compress`] (corrupt
+    /// deflate data).
+    Raw(Vec<u8>),
 }
 
 pub fn send(bytes: impl AsRef<[u8]>) -> Step {
@@ -102,12 +112,15 @@ pub struct Transcript {
     pub handshake_error: Option<String>,
     /// Why the script stopped early, if it did.
     pub error: Option<String>,
+    /// Bytes the client sent after [`Step::Compress`], inflated (`plain` and `tls` hold them
+    /// as they went over the wire).
+    pub inflated: Vec<u8>,
 }
 
 impl Transcript {
     /// Everything the client sent, plaintext then TLS.
     pub fn all(&self) -> Vec<u8> {
-        [self.plain.as_slice(), &self.tls].concat()
+        [self.plain.as_slice(), &self.tls, &self.inflated].concat()
     }
 
     pub fn sent(&self, needle: &str) -> bool {
@@ -158,6 +171,8 @@ struct Server {
     /// The tags of the commands read, oldest first.
     tags: Vec<Vec<u8>>,
     t: Transcript,
+    /// Deflate both ways, after [`Step::Compress`].
+    deflate: Option<(flate2::Compress, flate2::Decompress)>,
 }
 
 fn serve(listener: TcpListener, script: Vec<Step>) -> Transcript {
@@ -174,6 +189,7 @@ fn serve(listener: TcpListener, script: Vec<Step>) -> Transcript {
         pending: Vec::new(),
         tags: Vec::new(),
         t,
+        deflate: None,
     };
     for (i, step) in script.into_iter().enumerate() {
         if server.t.handshake_error.is_some() {
@@ -357,10 +373,30 @@ impl Server {
                 Ok(())
             }
             Step::StartTls => self.start_tls(),
+            Step::Compress { plain, then } => {
+                let mut out = substitute(plain, &self.tags);
+                let mut c = flate2::Compress::new(flate2::Compression::default(), false);
+                deflate(&mut c, &substitute(then, &self.tags), &mut out);
+                self.deflate = Some((c, flate2::Decompress::new(false)));
+                self.write_raw(&out)
+                    .map_err(|e| format!("write failed: {e}"))
+            }
+            Step::Raw(bytes) => self
+                .write_raw(bytes)
+                .map_err(|e| format!("write failed: {e}")),
         }
     }
 
     fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
+        if let Some((c, _)) = &mut self.deflate {
+            let mut out = Vec::new();
+            deflate(c, bytes, &mut out);
+            return self.write_raw(&out);
+        }
+        self.write_raw(bytes)
+    }
+
+    fn write_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
         match &mut self.conn {
             Conn::Plain(s) => s.write_all(bytes).and_then(|_| s.flush()),
             Conn::Tls(s) => s.write_all(bytes).and_then(|_| s.flush()),
@@ -377,7 +413,26 @@ impl Server {
             Conn::Gone => return Ok(0),
         };
         record.extend_from_slice(&buf[..n]);
-        self.pending.extend_from_slice(&buf[..n]);
+        match &mut self.deflate {
+            None => self.pending.extend_from_slice(&buf[..n]),
+            Some((_, d)) => {
+                let mut input = &buf[..n];
+                let mut out = vec![0u8; 64 * 1024];
+                loop {
+                    let (i0, o0) = (d.total_in(), d.total_out());
+                    d.decompress(input, &mut out, flate2::FlushDecompress::None)
+                        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+                    let used = (d.total_in() - i0) as usize;
+                    let made = (d.total_out() - o0) as usize;
+                    input = &input[used..];
+                    self.pending.extend_from_slice(&out[..made]);
+                    self.t.inflated.extend_from_slice(&out[..made]);
+                    if made < out.len() && (input.is_empty() || used == 0) {
+                        break;
+                    }
+                }
+            }
+        }
         Ok(n)
     }
 
@@ -447,6 +502,24 @@ impl Server {
                     return;
                 }
             }
+        }
+    }
+}
+
+/// Appends `data` deflated with a sync flush to `out`.
+fn deflate(c: &mut flate2::Compress, data: &[u8], out: &mut Vec<u8>) {
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut rest = data;
+    loop {
+        let (i0, o0) = (c.total_in(), c.total_out());
+        c.compress(rest, &mut buf, flate2::FlushCompress::Sync)
+            .expect("deflate");
+        let used = (c.total_in() - i0) as usize;
+        let made = (c.total_out() - o0) as usize;
+        rest = &rest[used..];
+        out.extend_from_slice(&buf[..made]);
+        if rest.is_empty() && made < buf.len() {
+            return;
         }
     }
 }

@@ -139,3 +139,28 @@ test('bad flags and bad values are refused and nothing is sent (fake server)', a
     await srv.close();
   }
 });
+
+test('append: a small message goes at once under LITERAL+ ({N+}); nonSyncLiteralMax 0 waits ({N}, imaplib)', async () => {
+  const msg = 'Subject: literal plus\r\n\r\nbody\r\n';
+  for (const [opt, head] of [[undefined, `{${msg.length}+}`], [0, `{${msg.length}}`]]) {
+    const sent = [];
+    const keep = (o) => sent.push(o.msg);
+    const k = await Client.connect(plain({ debug: 4, logger: { debug: keep, info: keep, warn: keep, error: keep }, nonSyncLiteralMax: opt }));
+    const box = uniqueName('litplus');
+    try {
+      await k.login('user2', 'pass2');
+      await k.create(box);
+      await k.append(box, null, null, msg);
+      await k.select(box);
+      const f = await k.fetch('1', '(BODY.PEEK[])');
+      assert.equal(f.data[0][1].toString(), msg);
+      await k.closeMailbox();
+      await k.delete(box);
+    } finally {
+      await k.logout().catch(() => {});
+      await k.close();
+    }
+    assert.ok(sent.some((l) => l.includes(`APPEND ${box} ${head}`)), `${head} not in\n${sent.join('\n')}`);
+  }
+  assert.throws(() => new Client({ nonSyncLiteralMax: -1 }), /nonSyncLiteralMax/);
+});

@@ -67,6 +67,7 @@ var commands = []command{
 	{"Thread", "thread", "threading_algorithm=algorithm charset? search_criteria=criteria", "Thread sends THREAD algorithm charset criteria... (\"\" charset omits it). Data: the\nTHREAD lines; see ParseThread."},
 	{"Enable", "enable", "", "Enable sends ENABLE capability (verbatim; StateAuth only); ErrUnsupported without the\nENABLE capability. UTF-8 mode starts only if the server confirmed UTF8=ACCEPT."},
 	{"ID", "id", "names=fields", "ID sends ID (RFC 2971) with fields (none: ID NIL). Data: the ID lines."},
+	{"Compress", "compress", "", "Compress sends COMPRESS DEFLATE (RFC 4978): on OK every byte from then on, both ways, is\ndeflated (inside TLS when TLS is on); everything else works as before. Refused without\nsending anything when compression is active already or before login (ErrIllegalState) and\nwhen the server does not offer COMPRESS=DEFLATE (ErrUnsupported); a NO (ErrNo) leaves the\nconnection uncompressed and usable. Options.Compress does this after every login."},
 }
 
 var protoRe = regexp.MustCompile(`(?m)^imap_code (imap_\w+)\((.*)\);$`)
