@@ -321,7 +321,29 @@ const ARGS = {
   p: (v, w) => pairs(v, w),
   P: (v, w) => (v === null || v === undefined ? [[], [], 0] : pairs(v, w)),
   t: (v, w) => [ms(v, w, 1000)],
+  b: (v, w) => {
+    if (v !== undefined && v !== null && typeof v !== 'boolean') throw new TypeError(`${w} must be a boolean`);
+    return [v ? 1 : 0];
+  },
+  u: (v, w) => [Number(uint(v, w, 0xffffffff))],
+  q: (v, w) => [BigInt(uint(v, w))], // a mod-sequence (a BigInt or a safe integer)
+  k: (v, w) => [uidSet(v, w)],
 };
+
+/** A UID set as the library takes it: null (none), a string ('1:40,42') or [{ start, end }]. */
+function uidSet(v, w) {
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'string') return str(v, w);
+  if (!Array.isArray(v)) throw new TypeError(`${w} must be a UID set string or an array of { start, end }`);
+  return v
+    .map((r) => {
+      if (r === null || typeof r !== 'object') throw new TypeError(`${w} must be an array of { start, end }`);
+      const a = uint(r.start, `${w}.start`, 0xffffffff);
+      const b = uint(r.end, `${w}.end`, 0xffffffff);
+      return a === b ? `${a}` : `${a}:${b}`;
+    })
+    .join(',');
+}
 
 /** The C arguments for `spec` (['s:user', '...s:criteria']) and the JS arguments `args`. */
 function buildArgs(spec, args) {
@@ -651,6 +673,7 @@ function pmailboxInfo(i) {
     noModseq: i.no_modseq !== 0,
     readOnly: i.read_only < 0 ? null : i.read_only === 1,
     invalid: pinvalid(i, T),
+    vanished: array(i, T, 'vanished', i.vanished_count).map(({ start, end }) => ({ start, end })),
     mailboxId: ptext(i.mailbox_id),
   };
 }
@@ -750,6 +773,26 @@ const PARSERS = {
     value: { ...pmailbox(q.mailbox), roots: texts(q, 'imap_mailbox_quota', 'roots', q.root_count), quotas: array(q, 'imap_mailbox_quota', 'quotas', q.quota_count).map(pquota) },
     invalid: pinvalid(q, 'imap_mailbox_quota'),
   })),
+  vanished: listParser('vanished', 'imap_vanished_list', (v) => ({
+    earlier: v.earlier !== 0,
+    uids: array(v, 'imap_vanished', 'uids', v.uid_count).map(({ start, end }) => ({ start, end })),
+  })),
+  resync: parser('resync', 'imap_mailbox_changes', 'imap_mailbox_changes_free', (c) => {
+    const T = 'imap_mailbox_changes';
+    const message = (m) => ({ uid: m.uid, modseq: opt(m.has_modseq, m.modseq, big), flags: texts(m, 'imap_changed_message', 'flags', m.flag_count) });
+    const full = enumName('imap_full_resync', c.full_resync);
+    return {
+      value: {
+        method: enumName('imap_sync_method', c.method).toLowerCase(),
+        fullResync: full === 'NONE' ? null : full.toLowerCase(),
+        mailbox: pmailboxInfo(decode(c.mailbox, 'imap_mailbox_info')),
+        added: array(c, T, 'added', c.added_count).map(message),
+        changed: array(c, T, 'changed', c.changed_count).map(message),
+        vanished: array(c, T, 'vanished', c.vanished_count).map(({ start, end }) => ({ start, end })),
+      },
+      invalid: pinvalid(c, T),
+    };
+  }),
   capability: parser('capability', 'imap_capability_list', 'imap_capability_list_free', (c) => ({
     value: [...new Set(texts(c, 'imap_capability_list', 'capabilities', c.count).filter((x) => x !== null))],
     invalid: [],
@@ -974,6 +1017,10 @@ const COMMANDS = {
   enable: ['imap_enable', ['s:capability']],
   id: ['imap_id', ['P:fields']],
   compress: ['imap_compress', []],
+  selectCondstore: ['imap_select_condstore', ['s:mailbox', 'b:readonly']],
+  selectQresync: ['imap_select_qresync', ['s:mailbox', 'b:readonly', 'u:uidValidity', 'q:modseq', 'k:knownUids']],
+  fetchChangedSince: ['imap_fetch_changedsince', ['s:messageSet', 's:parts', 'q:changedSince'], 'fetch'],
+  uidFetchChangedSince: ['imap_uid_fetch_changedsince', ['s:uidSet', 's:parts', 'q:changedSince', 'b:vanished'], 'fetch'],
   createSpecialUse: ['imap_create_special_use', ['s:mailbox', '...s:uses']],
 };
 
@@ -2007,6 +2054,51 @@ class Client extends EventEmitter {
       rawMailbox: v[0] ? v[0].rawMailbox : mailbox,
       entries: Object.fromEntries(v.flatMap((m) => m.entries.map((e) => [e.name, e.value]))),
     }));
+  }
+  /**
+   * STORE with UNCHANGEDSINCE (RFC 7162): the flags change only on the messages whose
+   * mod-sequence is at most `unchangedSince`; resolves to the result with `modified`, the
+   * messages that failed the condition (the [MODIFIED] ranges; [] when none).
+   */
+  storeUnchangedSince(messageSet, unchangedSince, command, flags) {
+    return this.#conditionalStore('imap_store_unchangedsince', [messageSet, unchangedSince, command, flags]);
+  }
+  /** storeUnchangedSince as UID STORE: the set and `modified` hold UIDs. */
+  uidStoreUnchangedSince(uidSet, unchangedSince, command, flags) {
+    return this.#conditionalStore('imap_uid_store_unchangedsince', [uidSet, unchangedSince, command, flags]);
+  }
+  #conditionalStore(f, jsArgs) {
+    return this.#task(
+      () => buildArgs(['s:set', 'q:unchangedSince', 's:command', 'f:flags'], jsArgs),
+      async (args) => {
+        const r = await this.#run(f, args);
+        r.modified = r.parsedCode !== null && r.parsedCode.kind === 'MODIFIED' ? r.parsedCode.uids : [];
+        return r;
+      },
+    );
+  }
+  /** Takes the VANISHED responses kept (response('VANISHED')), parsed: [{ earlier, uids }]. */
+  vanished() {
+    return this.#command('response', ['VANISHED'], 'vanished');
+  }
+  /** imap_client_is_enabled: whether the server confirmed ENABLE `capability` (QRESYNC counts as CONDSTORE). */
+  isEnabled(capability) {
+    const c = str(capability, 'capability');
+    return this.#h !== null && fn.imap_client_is_enabled(this.#h, c) === 1;
+  }
+  /**
+   * Resumes the sync of `mailbox` from a saved state (imap_resync): QRESYNC when offered, else
+   * CONDSTORE. Resolves to { method, fullResync, mailbox, added, changed, vanished }.
+   */
+  resync(mailbox, state) {
+    if (state === null || typeof state !== 'object') return Promise.reject(new TypeError('state must be an object { uidValidity, highestModseq, knownUids?, readonly? }'));
+    const { uidValidity, highestModseq, knownUids = null, readonly = false } = state;
+    return this.#composed(
+      'imap_resync',
+      ['s:mailbox', 'b:readonly', 'u:uidValidity', 'q:highestModseq', 'k:knownUids'],
+      [mailbox, readonly, uidValidity, highestModseq, knownUids],
+      'resync',
+    );
   }
   /** A composition of the session: one C call giving a parsed object, run in the chain. */
   #composed(f, spec, jsArgs, parserName, post = (v) => v) {

@@ -488,6 +488,53 @@ export interface InvalidResponse {
   raw: Buffer;
 }
 
+/** A UID set: '1:40,42' or ranges (no `*`). */
+export type UidSet = string | SeqRange[];
+
+/** A VANISHED response (RFC 7162): UIDs expunged, as ranges (1:4294967295 is one range). */
+export interface VanishedInfo {
+  /** VANISHED (EARLIER): reported for a QRESYNC select or a UID FETCH with VANISHED, not just now. */
+  earlier: boolean;
+  uids: SeqRange[];
+}
+
+/** The result of a conditional STORE. */
+export interface ConditionalStore extends ImapResponse {
+  /** The messages that failed the condition ([MODIFIED]); [] when every one was changed. */
+  modified: SeqRange[];
+}
+
+/** What a sync client saved: the mailbox's UIDVALIDITY and HIGHESTMODSEQ and the UIDs it has. */
+export interface ResyncState {
+  uidValidity: number;
+  highestModseq: bigint | number;
+  knownUids?: UidSet | null;
+  /** EXAMINE instead of SELECT. */
+  readonly?: boolean;
+}
+
+/** A message added or changed since the saved state. */
+export interface ChangedMessage {
+  uid: number;
+  modseq: bigint | null;
+  flags: string[];
+}
+
+/** What resync() found. */
+export interface MailboxChanges {
+  method: 'qresync' | 'condstore' | 'none';
+  /** Why the changes cannot be known (sync from scratch; the lists are empty), or null. */
+  fullResync: 'uidvalidity' | 'nomodseq' | 'no_condstore' | null;
+  /** The mailbox as selected now: its uidValidity and highestModseq are what to save next. */
+  mailbox: MailboxInfo;
+  /** Messages whose UID is not among the known UIDs, by UID. */
+  added: ChangedMessage[];
+  /** Known messages that changed, by UID. */
+  changed: ChangedMessage[];
+  /** Known UIDs that are gone, as sorted disjoint ranges. */
+  vanished: SeqRange[];
+}
+
 /** `start:end` of a UID or sequence set, inclusive (`n` is n:n; `*` is 4294967295). */
 export interface SeqRange {
   start: number;
@@ -559,6 +606,8 @@ export interface MailboxInfo {
   noModseq: boolean;
   /** true for [READ-ONLY], false for [READ-WRITE], null if neither was sent. */
   readOnly: boolean | null;
+  /** RFC 7162: the UIDs of the VANISHED responses kept (a QRESYNC select's, and those since); vanished() takes them. */
+  vanished: SeqRange[];
   /**
    * Values that broke their grammar ([UIDVALIDITY 0], * 4294967296 EXISTS): their field is
    * null and they are listed here. mailbox() then throws an ImapError of kind PARSE whose
@@ -1194,4 +1243,33 @@ export declare class Client extends EventEmitter {
   mailbox(): Promise<MailboxInfo>;
   /** 'utf7' (default) or 'raw': how mailbox names are sent. */
   setMailboxEncoding(mode: MailboxEncoding): Promise<void>;
+
+  // CONDSTORE and QRESYNC (RFC 7162)
+  /** SELECT (EXAMINE when readonly) with (CONDSTORE): mailbox() then has highestModseq or noModseq. UNSUPPORTED without CONDSTORE. */
+  selectCondstore(mailbox: string, readonly?: boolean): Promise<ImapResponse>;
+  /**
+   * SELECT (EXAMINE when readonly) with (QRESYNC (uidValidity modseq knownUids)): the known messages
+   * changed since come as FETCH responses (response('FETCH')), the expunged ones as VANISHED
+   * (vanished()). Needs enable('QRESYNC') first (ILLEGAL_STATE otherwise); resync() does it all.
+   */
+  selectQresync(mailbox: string, readonly: boolean, uidValidity: number, modseq: bigint | number, knownUids?: UidSet | null): Promise<ImapResponse>;
+  /** STORE (UNCHANGEDSINCE n): `modified` holds the messages that failed the condition ([MODIFIED]; [] when none). */
+  storeUnchangedSince(messageSet: string, unchangedSince: bigint | number, command: string, flags: string[]): Promise<ConditionalStore>;
+  /** storeUnchangedSince as UID STORE. */
+  uidStoreUnchangedSince(uidSet: string, unchangedSince: bigint | number, command: string, flags: string[]): Promise<ConditionalStore>;
+  /** FETCH (CHANGEDSINCE n): only the messages whose mod-sequence is above n. */
+  fetchChangedSince(messageSet: string, parts: string, changedSince: bigint | number): Promise<ImapResponse>;
+  fetchChangedSinceParsed(messageSet: string, parts: string, changedSince: bigint | number): Promise<FetchMessage[]>;
+  /** UID FETCH (CHANGEDSINCE n [VANISHED]): with `vanished` (QRESYNC enabled) the expunged UIDs come too, for vanished(). */
+  uidFetchChangedSince(uidSet: string, parts: string, changedSince: bigint | number, vanished?: boolean): Promise<ImapResponse>;
+  uidFetchChangedSinceParsed(uidSet: string, parts: string, changedSince: bigint | number, vanished?: boolean): Promise<FetchMessage[]>;
+  /** Takes the VANISHED responses kept, parsed. */
+  vanished(): Promise<VanishedInfo[]>;
+  /** Whether the server confirmed ENABLE `capability` on this connection (QRESYNC counts as CONDSTORE). */
+  isEnabled(capability: string): boolean;
+  /**
+   * Resumes the sync of `mailbox` from a saved state (imap_resync): QRESYNC when offered (enabled
+   * here), else CONDSTORE with a UID SEARCH of the known UIDs. NO for a missing mailbox.
+   */
+  resync(mailbox: string, state: ResyncState): Promise<MailboxChanges>;
 }

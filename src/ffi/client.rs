@@ -87,6 +87,8 @@ pub(crate) struct View {
     pub fd: i32,
     pub auth_mechanism: Option<&'static str>,
     pub compressed: bool,
+    /// The capabilities the server confirmed with ENABLE (shared while unchanged).
+    pub enabled: Arc<[String]>,
 }
 
 impl View {
@@ -117,6 +119,11 @@ impl View {
             fd: s.socket_fd(),
             auth_mechanism: s.auth_mechanism(),
             compressed: s.is_compressed(),
+            enabled: if *previous.enabled == *s.enabled() {
+                Arc::clone(&previous.enabled)
+            } else {
+                s.enabled().into()
+            },
         }
     }
 }

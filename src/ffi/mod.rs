@@ -13,6 +13,7 @@ pub mod code;
 pub mod commands;
 pub mod compose;
 pub mod compress;
+pub mod condstore;
 pub mod extensions;
 pub mod names;
 pub(crate) mod panic;

@@ -251,13 +251,25 @@ impl Session {
 
     /// SELECT, or EXAMINE when `readonly`. Returns the EXISTS responses (kept in the store).
     pub fn select(&mut self, mailbox: &str, readonly: bool) -> Result<Outcome> {
+        self.select_with(mailbox, readonly, Vec::new())
+    }
+
+    /// [`Session::select`] with select parameters after the mailbox (`(CONDSTORE)`,
+    /// `(QRESYNC (...))`, RFC 7162).
+    pub(super) fn select_with(
+        &mut self,
+        mailbox: &str,
+        readonly: bool,
+        params: Vec<Arg>,
+    ) -> Result<Outcome> {
         self.guarded(|s| {
             s.check_open()?;
             s.store.clear();
             s.readonly = readonly;
             let name = if readonly { "EXAMINE" } else { "SELECT" };
-            let arg = Arg::Astring(s.mailbox_arg(mailbox));
-            let out = s.simple(name, vec![arg])?;
+            let mut args = vec![Arg::Astring(s.mailbox_arg(mailbox))];
+            args.extend(params);
+            let out = s.simple(name, args)?;
             if !out.is_ok() {
                 s.state = State::Auth;
                 return Ok(out);

@@ -98,6 +98,7 @@ impl Session {
         self.pre_tls = false;
         self.tls_required = false;
         self.extra_commands.clear();
+        self.enabled.clear();
         self.utf8_enabled = false;
         self.imap4rev2 = false;
     }

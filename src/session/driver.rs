@@ -122,6 +122,7 @@ impl Session {
             s.shutdown();
         }
         self.interrupter.set_socket(None);
+        self.enabled.clear();
         self.utf8_enabled = false;
         self.imap4rev2 = false;
         self.next_literal = None;

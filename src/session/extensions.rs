@@ -285,6 +285,9 @@ impl Session {
             if out.is_ok() && rev2 {
                 s.imap4rev2 = true;
             }
+            if out.is_ok() {
+                s.record_enabled(seen);
+            }
             Ok(out)
         })
     }

@@ -19,6 +19,7 @@ mod auth;
 mod commands;
 mod compose;
 mod compress;
+mod condstore;
 mod connect;
 mod driver;
 mod engine;
@@ -42,6 +43,9 @@ pub use auth::{
 pub use commands::{allowed_states, spec, ResultFrom, Spec};
 pub use compose::{Composed, MailboxQuota, Parsed};
 pub use compress::CompressionStats;
+pub use condstore::{
+    parse_uid_set, ChangedMessage, FullResync, MailboxChanges, SyncMethod, MAX_MODSEQ,
+};
 pub use error::{Error, ErrorKind, Result};
 pub use extensions::QuotaRoot;
 pub use pipeline::{wait_unlocked, Pulled, Ticket};
@@ -299,6 +303,9 @@ pub struct Session {
     /// The message of the APPEND in progress, when it comes from a source
     /// ([`Session::append_source`]).
     literal_source: Option<transfer::MessageSource>,
+    /// The capabilities the server confirmed with an untagged ENABLED during
+    /// [`Session::enable`] on this connection (upper case).
+    enabled: Vec<String>,
     /// Progress reports of literals (see [`Session::set_progress`]).
     progress: Option<transfer::ProgressFn>,
     /// The literal being received: bytes so far and its size (for progress reports).
@@ -375,6 +382,7 @@ impl Session {
             literal_source: None,
             auth_mechanism: None,
             progress: None,
+            enabled: Vec::new(),
             receiving: (0, 0),
             drained: false,
             imap4rev2: false,

@@ -89,6 +89,9 @@ pub struct SelectSummary {
     pub no_modseq: bool,
     /// `Some(true)` for `[READ-ONLY]`, `Some(false)` for `[READ-WRITE]`.
     pub read_only: Option<bool>,
+    /// The UIDs of the VANISHED responses kept (RFC 7162: a QRESYNC select's
+    /// `VANISHED (EARLIER)`, and those that came since), in the order sent; never expanded.
+    pub vanished: SeqSet,
     /// Values that broke their grammar (`* 4294967296 EXISTS`, `[UIDVALIDITY 0]`) or lines
     /// that did not parse: why, and the bytes as received. The field they belong to stays
     /// `None` (or keeps an earlier valid value), and this says why.
@@ -111,6 +114,15 @@ impl SelectSummary {
             Err(e) => {
                 self.bad(e, data);
                 None
+            }
+        }
+    }
+
+    fn add_vanished(&mut self, items: &[Item]) {
+        for v in super::vanished::parse_vanished(items) {
+            match v {
+                Ok(v) => self.vanished.ranges.extend(v.uids.ranges),
+                Err(e) => self.invalid.push(e),
             }
         }
     }
@@ -160,6 +172,9 @@ impl SelectSummary {
                 s.code(ResponseCode::from_parts(name, Some(data)));
             }
         }
+        if let Some(items) = get("VANISHED") {
+            s.add_vanished(items);
+        }
         // Both may be stored (an untagged READ-WRITE, a tagged READ-ONLY): read-only wins.
         if get("READ-WRITE").is_some() {
             s.read_only = Some(false);
@@ -188,6 +203,7 @@ impl SelectSummary {
                     "EXISTS" => s.exists = s.count("EXISTS", &data).or(s.exists),
                     "RECENT" => s.recent = s.count("RECENT", &data).or(s.recent),
                     "FLAGS" => s.flags = flag_list(&data).or(s.flags.take()),
+                    "VANISHED" => s.add_vanished(&[Item::Line(data)]),
                     "OK" | "NO" | "BAD" => {
                         if let Some(c) = ResponseCode::from_text(&data) {
                             s.code(c)

@@ -50,6 +50,7 @@ pub mod mailbox;
 pub mod rfc2047;
 pub mod token;
 pub mod utf7;
+pub mod vanished;
 
 #[cfg(test)]
 mod tests;
@@ -67,6 +68,7 @@ pub use fetch::{
 };
 pub use mailbox::SelectSummary;
 pub use token::{Token, Tokenizer, Value};
+pub use vanished::{parse_vanished, Vanished};
 
 /// Deviations from the IMAP grammar that a parser accepted and recorded, as a bit set
 /// (`FetchMessage::quirks`). Real servers send them (the corpus in `tests/quirks/` names the
