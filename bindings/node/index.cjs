@@ -1914,9 +1914,10 @@ class Client extends EventEmitter {
 
   /**
    * The events of a server update (an ImapResponse taken during IDLE): 'exists' ({ count,
-   * prevCount }), 'expunge' ({ seq }), 'flags' ({ seq, uid, flags }: `fetched`, the update's
-   * messages as the library's FETCH parser reads them), and 'update' (the response itself)
-   * for every one.
+   * prevCount }), 'expunge' ({ seq }), 'vanished' ({ uids: [{ start, end }], earlier }: with
+   * QRESYNC enabled, expunges by UID), 'flags' ({ seq, uid, flags }), and 'update' (the
+   * response itself) for every one. `parsed`: the update's FETCH messages or VANISHED sets as
+   * the library's parsers read them.
    */
   #dispatch(update, fetched) {
     const line = update.data.length > 0 ? (Array.isArray(update.data[0]) ? update.data[0][0] : update.data[0]) : null;
@@ -1929,6 +1930,12 @@ class Client extends EventEmitter {
     } else if (update.type === 'EXPUNGE') {
       if (this.#exists !== null) this.#exists--;
       this.emit('expunge', { seq: Number(text) });
+    } else if (update.type === 'VANISHED') {
+      for (const v of fetched) {
+        if (!v.earlier && this.#exists !== null)
+          this.#exists = Math.max(0, this.#exists - v.uids.reduce((n, r) => n + (r.end - r.start + 1), 0));
+        this.emit('vanished', { uids: v.uids, earlier: v.earlier });
+      }
     } else if (update.type === 'FETCH') {
       for (const m of fetched) {
         if (m.flags !== null) this.emit('flags', { seq: m.seq, uid: m.uid, flags: m.flags });
@@ -2006,10 +2013,10 @@ class Client extends EventEmitter {
       while (!a.stop && !this.#closing) {
         const out = [null];
         const [rc, msg] = await asyncEx(fn.imap_idle_wait_ex, [this.#h, step, out]);
-        // a FETCH update is read by the library's parser, before the result is freed
-        const fetched = rc === Code.OK && !isNull(out[0]) && fn.imap_result_type(out[0]) === 'FETCH'
-          ? await parseResult(out[0], PARSERS.fetch).catch((e) => e.parsed ?? [])
-          : [];
+        // a FETCH or VANISHED update is read by the library's parser, before the result is freed
+        const type = rc === Code.OK && !isNull(out[0]) ? fn.imap_result_type(out[0]) : null;
+        const p = type === 'FETCH' ? PARSERS.fetch : type === 'VANISHED' ? PARSERS.vanished : null;
+        const fetched = p ? await parseResult(out[0], p).catch((e) => e.parsed ?? []) : [];
         const update = await this.#finish(rc, out[0], null, undefined, msg);
         if (update !== null) this.#dispatch(update, fetched);
       }

@@ -322,7 +322,7 @@ export interface ConnectOptions {
    * imapflow's automatic IDLE: while a mailbox is selected and no call is in progress, the
    * client is in IDLE (entered `delay` ms, default 50, after the last call settled); a call
    * ends it (DONE, sent in the chain before the call) and IDLE resumes after. The server's
-   * updates become events ('exists', 'expunge', 'flags', 'update'). Needs the IDLE capability
+   * updates become events ('exists', 'expunge', 'vanished', 'flags', 'update'). Needs the IDLE capability
    * (without it, 'error' once and no more IDLE). Off by default; `client.idle()` stays for
    * explicit IDLE.
    */
@@ -930,6 +930,8 @@ export interface ClientEvents {
   exists: [event: { count: number; prevCount: number | null }];
   /** Message `seq` was expunged (later sequence numbers shift down by one). */
   expunge: [event: { seq: number }];
+  /** With QRESYNC enabled the server reports expunges by UID instead (VANISHED, RFC 7162). */
+  vanished: [event: VanishedInfo];
   /** Message `seq` (UID `uid` when the server said it) has these flags now. */
   flags: [event: { seq: number; uid: number | null; flags: string[] }];
   /** Every update taken during IDLE, as it came. */
