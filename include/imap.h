@@ -89,6 +89,101 @@
 #define IMAP_QUIRK_NIL_FIELD (1 << 7)
 
 /**
+ * `\Noinferiors`.
+ */
+#define IMAP_LIST_ATTR_NOINFERIORS (1 << 0)
+
+/**
+ * `\Noselect`, and `\NonExistent`, which implies it.
+ */
+#define IMAP_LIST_ATTR_NOSELECT (1 << 1)
+
+/**
+ * `\Marked`.
+ */
+#define IMAP_LIST_ATTR_MARKED (1 << 2)
+
+/**
+ * `\Unmarked`.
+ */
+#define IMAP_LIST_ATTR_UNMARKED (1 << 3)
+
+/**
+ * `\NonExistent` (RFC 5258, RFC 9051).
+ */
+#define IMAP_LIST_ATTR_NONEXISTENT (1 << 4)
+
+/**
+ * `\Subscribed` (RFC 5258, RFC 9051).
+ */
+#define IMAP_LIST_ATTR_SUBSCRIBED (1 << 5)
+
+/**
+ * `\Remote` (RFC 5258).
+ */
+#define IMAP_LIST_ATTR_REMOTE (1 << 6)
+
+/**
+ * `\HasChildren` (RFC 3348).
+ */
+#define IMAP_LIST_ATTR_HASCHILDREN (1 << 7)
+
+/**
+ * `\HasNoChildren` (RFC 3348).
+ */
+#define IMAP_LIST_ATTR_HASNOCHILDREN (1 << 8)
+
+/**
+ * SPECIAL-USE `\All` (RFC 6154).
+ */
+#define IMAP_LIST_ATTR_ALL (1 << 9)
+
+/**
+ * SPECIAL-USE `\Archive`.
+ */
+#define IMAP_LIST_ATTR_ARCHIVE (1 << 10)
+
+/**
+ * SPECIAL-USE `\Drafts`.
+ */
+#define IMAP_LIST_ATTR_DRAFTS (1 << 11)
+
+/**
+ * SPECIAL-USE `\Flagged`.
+ */
+#define IMAP_LIST_ATTR_FLAGGED (1 << 12)
+
+/**
+ * SPECIAL-USE `\Junk`.
+ */
+#define IMAP_LIST_ATTR_JUNK (1 << 13)
+
+/**
+ * SPECIAL-USE `\Sent`.
+ */
+#define IMAP_LIST_ATTR_SENT (1 << 14)
+
+/**
+ * SPECIAL-USE `\Trash`.
+ */
+#define IMAP_LIST_ATTR_TRASH (1 << 15)
+
+/**
+ * `\Important` (RFC 8457).
+ */
+#define IMAP_LIST_ATTR_IMPORTANT (1 << 16)
+
+/**
+ * LIST-EXTENDED's `CHILDINFO ("SUBSCRIBED")`: a child of the mailbox is subscribed.
+ */
+#define IMAP_LIST_ATTR_CHILD_SUBSCRIBED (1 << 17)
+
+/**
+ * Every special-use bit (`\All` ... `\Trash`, `\Important`).
+ */
+#define IMAP_LIST_ATTR_SPECIAL_USE 130560
+
+/**
  * Major version of the libimap headers (the `N` of the SONAME `libimap.so.N`).
  */
 #define IMAP_VERSION_MAJOR 1
@@ -113,6 +208,18 @@
  * The largest non-synchronizing literal LITERAL- allows (RFC 7888 §4).
  */
 #define LITERAL_MINUS_MAX 4096
+
+/**
+ * The longest RFC 8474 `objectid`.
+ */
+#define MAX_OBJECTID 255
+
+/**
+ * Most numbers an ESEARCH `ALL` is expanded to as SEARCH numbers (16 MiB of them): a
+ * mailbox has fewer messages, and `1:4294967295` from a hostile server is refused instead of
+ * filling the heap.
+ */
+#define MAX_SEARCH_NUMBERS (1 << 22)
 
 /**
  * Secrets shorter than this are not searched for in server text: replacing every occurrence
@@ -428,6 +535,70 @@ typedef int32_t imap_state;
 #endif // __cplusplus
 
 /**
+ * How `imap_resync` learnt the changes.
+ */
+enum imap_sync_method
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The server has neither CONDSTORE nor QRESYNC: `full_resync` says so.
+   */
+  IMAP_SYNC_METHOD_NONE = 0,
+  /**
+   * A SELECT with `(QRESYNC (...))`, and a UID FETCH CHANGEDSINCE of the UIDs not known.
+   */
+  IMAP_SYNC_METHOD_QRESYNC = 1,
+  /**
+   * SELECT (CONDSTORE), `UID FETCH 1:* (UID FLAGS MODSEQ) (CHANGEDSINCE n)`, and a UID
+   * SEARCH of the known UIDs for those still there.
+   */
+  IMAP_SYNC_METHOD_CONDSTORE = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum imap_sync_method imap_sync_method;
+#else
+typedef int32_t imap_sync_method;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Whether `imap_resync` could say what changed.
+ */
+enum imap_full_resync
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The changes are known: `added`, `changed` and `vanished` hold them.
+   */
+  IMAP_FULL_RESYNC_NONE = 0,
+  /**
+   * The mailbox's UIDVALIDITY is not the saved one: every saved UID is void; sync the
+   * mailbox again from scratch.
+   */
+  IMAP_FULL_RESYNC_UIDVALIDITY = 1,
+  /**
+   * The mailbox keeps no mod-sequences (`[NOMODSEQ]`): sync it from scratch.
+   */
+  IMAP_FULL_RESYNC_NOMODSEQ = 2,
+  /**
+   * The server offers neither CONDSTORE nor QRESYNC: sync the mailbox from scratch.
+   */
+  IMAP_FULL_RESYNC_NO_CONDSTORE = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum imap_full_resync imap_full_resync;
+#else
+typedef int32_t imap_full_resync;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * Which response code `imap_response_code.kind` holds.
  */
 enum imap_response_code_kind
@@ -500,6 +671,10 @@ enum imap_response_code_kind
    * `IMAP_CODE_PARSE`.
    */
   IMAP_RESPONSE_CODE_KIND_INVALID = 20,
+  /**
+   * RFC 8474 (SELECT, EXAMINE, CREATE): `atoms` holds the mailbox's object id, one atom.
+   */
+  IMAP_RESPONSE_CODE_KIND_MAILBOXID = 21,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -1017,6 +1192,16 @@ typedef struct imap_fetch_message {
    * sent: nothing made up, nothing dropped.
    */
   uint32_t quirks;
+  /**
+   * RFC 8474 `EMAILID`: the message's object id; NIL when not sent. Appended in 1.2.
+   */
+  struct imap_bytes email_id;
+  /**
+   * 1 when `THREADID` was sent (RFC 8474). `thread_id` is its object id, NIL for
+   * `THREADID NIL` (the server keeps no thread for the message).
+   */
+  int32_t has_thread_id;
+  struct imap_bytes thread_id;
 } imap_fetch_message;
 
 /**
@@ -1154,7 +1339,9 @@ typedef struct imap_thread_list {
 /**
  * A mailbox name from the server: `raw` as sent, and `name` decoded to UTF-8 (modified UTF-7
  * decoded, or the raw bytes when they are UTF-8 beyond ASCII, as servers in UTF-8 mode send);
- * `name.data` is NULL when the raw name is neither.
+ * `name.data` is NULL when the raw name is neither. A result received while IMAP4rev2 or
+ * UTF-8 mode was in effect (`imap_client_imap4rev2`, `imap_client_utf8_enabled`) has UTF-8
+ * names: `name` is then the raw name (`A&B` stays `A&B`).
  */
 typedef struct imap_mailbox_name {
   struct imap_bytes raw;
@@ -1235,33 +1422,30 @@ typedef struct imap_mailbox_quota {
 } imap_mailbox_quota;
 
 /**
- * The response code of a result's tagged text (`[APPENDUID 38505 3955]`). Fields beyond
- * `kind`, `name` and `data` are filled as `imap_response_code_kind` says, zero/NULL
- * otherwise. UID sets are kept as ranges (`1:4294967295` is one range).
+ * One VANISHED response (RFC 7162 §3.2.10).
  */
-typedef struct imap_response_code {
-  imap_response_code_kind kind;
+typedef struct imap_vanished {
   /**
-   * The code's name, upper-cased (`APPENDUID`); NIL when there is no code.
+   * 1 for `VANISHED (EARLIER)`: expunged before the command that reported them (a QRESYNC
+   * SELECT, a UID FETCH with VANISHED); 0: expunged just now (instead of EXPUNGE).
    */
-  struct imap_bytes name;
+  int32_t earlier;
   /**
-   * The code's data as sent (`38505 3955`); NIL when it has none.
+   * The UIDs as ranges (`1:4294967295` is one range).
    */
-  struct imap_bytes data;
-  uint64_t number;
-  const struct imap_bytes *const *atoms;
-  size_t atom_count;
   const struct imap_seq_range *const *uids;
   size_t uid_count;
-  const struct imap_seq_range *const *source_uids;
-  size_t source_uid_count;
-  /**
-   * 1 when `number` holds a value (UIDNEXT, UIDVALIDITY, UNSEEN, HIGHESTMODSEQ, APPENDUID,
-   * COPYUID), 0 otherwise (`number` is then 0). Appended in 1.0.
-   */
-  int32_t has_number;
-} imap_response_code;
+} imap_vanished;
+
+/**
+ * The VANISHED responses of a result.
+ */
+typedef struct imap_vanished_list {
+  const struct imap_vanished *const *entries;
+  size_t count;
+  const struct imap_invalid *const *invalid;
+  size_t invalid_count;
+} imap_vanished_list;
 
 /**
  * What SELECT or EXAMINE reported about the selected mailbox (`has_*` 0 for what the server
@@ -1314,38 +1498,103 @@ typedef struct imap_mailbox_info {
    */
   const struct imap_invalid *const *invalid;
   size_t invalid_count;
+  /**
+   * RFC 7162: the UIDs of the VANISHED responses kept (the `VANISHED (EARLIER)` of
+   * `imap_select_qresync`, and those that came since), as ranges in the order sent.
+   * `imap_response(c, "VANISHED", ...)` takes them away. Appended in 1.2.
+   */
+  const struct imap_seq_range *const *vanished;
+  size_t vanished_count;
+  /**
+   * RFC 8474 `[MAILBOXID (id)]`: the mailbox's immutable object id; NIL when not sent.
+   * Appended in 1.2.
+   */
+  struct imap_bytes mailbox_id;
 } imap_mailbox_info;
 
 /**
- * A LIST or LSUB entry.
+ * A message added or changed since the saved state.
  */
-typedef struct imap_list_entry {
+typedef struct imap_changed_message {
+  uint32_t uid;
+  int32_t has_modseq;
+  uint64_t modseq;
   /**
-   * `\HasNoChildren`, `\Noselect`, `\Sent`... as sent.
+   * Its flags as sent (none when the server sent none).
    */
-  const struct imap_bytes *const *attributes;
-  size_t attribute_count;
-  /**
-   * The hierarchy delimiter, or 0 for NIL (a flat namespace).
-   */
-  uint8_t delimiter;
-  struct imap_mailbox_name mailbox;
-  /**
-   * LIST-EXTENDED data after the name, each value in IMAP syntax.
-   */
-  const struct imap_bytes *const *extended;
-  size_t extended_count;
-} imap_list_entry;
+  const struct imap_bytes *const *flags;
+  size_t flag_count;
+} imap_changed_message;
 
 /**
- * The entries of a LIST or LSUB result, and the responses that could not be parsed.
+ * What `imap_resync` found (free with `imap_mailbox_changes_free`).
  */
-typedef struct imap_list_entries {
-  const struct imap_list_entry *const *entries;
-  size_t count;
+typedef struct imap_mailbox_changes {
+  /**
+   * An `imap_sync_method`.
+   */
+  imap_sync_method method;
+  /**
+   * An `imap_full_resync`: not `IMAP_FULL_RESYNC_NONE` when the changes cannot be known
+   * (the lists below are then empty).
+   */
+  imap_full_resync full_resync;
+  /**
+   * The mailbox as selected now: its `uidvalidity` and `highest_modseq` are what to save
+   * for the next resume.
+   */
+  const struct imap_mailbox_info *mailbox;
+  /**
+   * Messages whose UID is not among the known UIDs, by UID.
+   */
+  const struct imap_changed_message *const *added;
+  size_t added_count;
+  /**
+   * Known messages that changed (flags), by UID.
+   */
+  const struct imap_changed_message *const *changed;
+  size_t changed_count;
+  /**
+   * Known UIDs that are gone, as sorted disjoint ranges.
+   */
+  const struct imap_seq_range *const *vanished;
+  size_t vanished_count;
+  /**
+   * FETCH, VANISHED or SEARCH responses that could not be read (then the code is
+   * `IMAP_CODE_PARSE`, with the object).
+   */
   const struct imap_invalid *const *invalid;
   size_t invalid_count;
-} imap_list_entries;
+} imap_mailbox_changes;
+
+/**
+ * The response code of a result's tagged text (`[APPENDUID 38505 3955]`). Fields beyond
+ * `kind`, `name` and `data` are filled as `imap_response_code_kind` says, zero/NULL
+ * otherwise. UID sets are kept as ranges (`1:4294967295` is one range).
+ */
+typedef struct imap_response_code {
+  imap_response_code_kind kind;
+  /**
+   * The code's name, upper-cased (`APPENDUID`); NIL when there is no code.
+   */
+  struct imap_bytes name;
+  /**
+   * The code's data as sent (`38505 3955`); NIL when it has none.
+   */
+  struct imap_bytes data;
+  uint64_t number;
+  const struct imap_bytes *const *atoms;
+  size_t atom_count;
+  const struct imap_seq_range *const *uids;
+  size_t uid_count;
+  const struct imap_seq_range *const *source_uids;
+  size_t source_uid_count;
+  /**
+   * 1 when `number` holds a value (UIDNEXT, UIDVALIDITY, UNSEEN, HIGHESTMODSEQ, APPENDUID,
+   * COPYUID), 0 otherwise (`number` is then 0). Appended in 1.0.
+   */
+  int32_t has_number;
+} imap_response_code;
 
 /**
  * A STATUS item this library has no field for (name upper-cased).
@@ -1387,7 +1636,54 @@ typedef struct imap_status_info {
   uint64_t size;
   const struct imap_status_item *const *other;
   size_t other_count;
+  /**
+   * RFC 8474 `MAILBOXID`: the mailbox's object id; NIL when not sent. Appended in 1.2.
+   */
+  struct imap_bytes mailbox_id;
 } imap_status_info;
+
+/**
+ * A LIST or LSUB entry.
+ */
+typedef struct imap_list_entry {
+  /**
+   * `\HasNoChildren`, `\Noselect`, `\Sent`... as sent.
+   */
+  const struct imap_bytes *const *attributes;
+  size_t attribute_count;
+  /**
+   * The hierarchy delimiter, or 0 for NIL (a flat namespace).
+   */
+  uint8_t delimiter;
+  struct imap_mailbox_name mailbox;
+  /**
+   * LIST-EXTENDED data after the name, each value in IMAP syntax.
+   */
+  const struct imap_bytes *const *extended;
+  size_t extended_count;
+  /**
+   * The attributes this library knows, as a bit set of `IMAP_LIST_ATTR_*` (appended in
+   * 1.2): the base ones, `\NonExistent` (which sets `IMAP_LIST_ATTR_NOSELECT` too),
+   * `\Subscribed`, `\Remote`, the SPECIAL-USE ones (RFC 6154; `IMAP_LIST_ATTR_SPECIAL_USE`
+   * masks them) and `CHILDINFO ("SUBSCRIBED")`. `attributes` still lists every one as sent.
+   */
+  uint32_t attribute_flags;
+  /**
+   * LIST-STATUS (RFC 5819): the STATUS response the server sent for this mailbox with
+   * `imap_list_extended`'s `RETURN (STATUS (...))`; NULL when none came.
+   */
+  const struct imap_status_info *status;
+} imap_list_entry;
+
+/**
+ * The entries of a LIST or LSUB result, and the responses that could not be parsed.
+ */
+typedef struct imap_list_entries {
+  const struct imap_list_entry *const *entries;
+  size_t count;
+  const struct imap_invalid *const *invalid;
+  size_t invalid_count;
+} imap_list_entries;
 
 /**
  * The STATUS responses of a result (usually one).
@@ -2599,6 +2895,155 @@ imap_code imap_set_compress(struct imap_client *client, int32_t on);
 int32_t imap_client_is_compressed(struct imap_client *client);
 
 /**
+ * SELECT `mailbox` (EXAMINE when `readonly` is non-zero) with `(CONDSTORE)`: the summary
+ * (`imap_client_mailbox`) then has HIGHESTMODSEQ, or NOMODSEQ for a mailbox without
+ * mod-sequences, and FETCH responses carry MODSEQ. `IMAP_CODE_UNSUPPORTED` (nothing sent)
+ * when the server does not offer CONDSTORE; otherwise as `imap_select`.
+ *
+ * # Safety
+ * `client` is a live handle; `mailbox` is NUL-terminated; `out` is NULL or writable.
+ */
+imap_code imap_select_condstore(struct imap_client *client, const char *mailbox, int32_t readonly, struct imap_result **out);
+
+/**
+ * SELECT `mailbox` (EXAMINE when `readonly` is non-zero) with
+ * `(QRESYNC (uidvalidity modseq [known_uids]))` (RFC 7162 §3.2.5). When `uidvalidity` is
+ * the mailbox's, the server reports the known messages changed since `modseq` as FETCH
+ * responses (`imap_response(c, "FETCH", ...)`, `imap_parse_fetch`) and the expunged ones as
+ * `VANISHED (EARLIER)` (`imap_response(c, "VANISHED", ...)`, `imap_parse_vanished`).
+ * `known_uids`: NULL or `""` for none, else a UID set such as `1:40,42` (no `*`).
+ * `uidvalidity` 0, `modseq` outside 1..2^63-1 or a bad set give `IMAP_CODE_INVALID_ARGUMENT`;
+ * `IMAP_CODE_UNSUPPORTED` without QRESYNC; `IMAP_CODE_ILLEGAL_STATE` until `imap_enable` of
+ * QRESYNC succeeded on the connection (`imap_client_is_enabled`); nothing is sent then.
+ *
+ * # Safety
+ * `client` is a live handle; strings are NUL-terminated (`known_uids` may be NULL); `out` is
+ * NULL or writable.
+ */
+imap_code imap_select_qresync(struct imap_client *client, const char *mailbox, int32_t readonly, uint32_t uidvalidity, uint64_t modseq, const char *known, struct imap_result **out);
+
+/**
+ * STORE `message_set (UNCHANGEDSINCE unchangedsince) command (flags...)` (RFC 7162 §3.1.3):
+ * the flags change only on the messages whose mod-sequence is at most `unchangedsince`
+ * (0..2^63-1). The others are named by the tagged `[MODIFIED set]` code, which
+ * `imap_parse_code` gives as `IMAP_RESPONSE_CODE_KIND_MODIFIED` with the set in `uids` (as
+ * ranges); the code is `IMAP_CODE_OK` either way. `command` and `flags` as
+ * `imap_store_flags`. Data: FETCH lines. `IMAP_CODE_UNSUPPORTED` without CONDSTORE.
+ *
+ * # Safety
+ * As `imap_store_flags`.
+ */
+imap_code imap_store_unchangedsince(struct imap_client *client, const char *message_set, uint64_t unchangedsince, const char *command, const char *const *flags, size_t nflags, struct imap_result **out);
+
+/**
+ * As `imap_store_unchangedsince`, as UID STORE: `uid_set` and the `[MODIFIED]` set hold
+ * UIDs.
+ *
+ * # Safety
+ * As `imap_store_flags`.
+ */
+imap_code imap_uid_store_unchangedsince(struct imap_client *client, const char *uid_set, uint64_t unchangedsince, const char *command, const char *const *flags, size_t nflags, struct imap_result **out);
+
+/**
+ * FETCH `message_set (items) (CHANGEDSINCE changedsince)` (RFC 7162 §3.1.4): only the
+ * messages whose mod-sequence is above `changedsince` (0..2^63-1). `items` as
+ * `imap_fetch`'s. Data: FETCH lines (`imap_parse_fetch`; MODSEQ in `modseq`).
+ * `IMAP_CODE_UNSUPPORTED` without CONDSTORE.
+ *
+ * # Safety
+ * `client` is a live handle; strings are NUL-terminated; `out` is NULL or writable.
+ */
+imap_code imap_fetch_changedsince(struct imap_client *client, const char *message_set, const char *items, uint64_t changedsince, struct imap_result **out);
+
+/**
+ * As `imap_fetch_changedsince`, as UID FETCH. `vanished` non-zero adds QRESYNC's VANISHED
+ * modifier (RFC 7162 §3.2.6): the UIDs of `uid_set` expunged since `changedsince` come as
+ * `VANISHED (EARLIER)` (`imap_response(c, "VANISHED", ...)`, `imap_parse_vanished`); it
+ * needs QRESYNC enabled (`IMAP_CODE_ILLEGAL_STATE` otherwise, nothing sent).
+ *
+ * # Safety
+ * As `imap_fetch_changedsince`.
+ */
+imap_code imap_uid_fetch_changedsince(struct imap_client *client, const char *uid_set, const char *items, uint64_t changedsince, int32_t vanished, struct imap_result **out);
+
+/**
+ * 1 if the server confirmed `capability` (`"QRESYNC"`, `"CONDSTORE"`, `"UTF8=ACCEPT"`...;
+ * any case) with an untagged ENABLED during an `imap_enable` on this connection, else 0
+ * (also for NULL arguments, a name that is not UTF-8 and a closed connection). An enabled
+ * QRESYNC counts as CONDSTORE too. Never waits.
+ *
+ * # Safety
+ * `client` is NULL or a live handle; `capability` is NULL or NUL-terminated.
+ */
+int32_t imap_client_is_enabled(struct imap_client *client, const char *capability);
+
+/**
+ * Parses the VANISHED responses of `result` (`imap_response(c, "VANISHED", ...)` after
+ * `imap_select_qresync`, `imap_uid_fetch_changedsince` with VANISHED, or any command once
+ * QRESYNC is enabled) into `*out`, freed with `imap_vanished_list_free`. Follows the parse
+ * contract (see `imap_parse_status`): a response that is not `[(EARLIER)] uid-set` is listed
+ * in `invalid` with its bytes and the code is `IMAP_CODE_PARSE`.
+ *
+ * # Safety
+ * `result` is NULL or a live result; `out` is NULL or writable.
+ */
+imap_code imap_parse_vanished(const struct imap_result *result, struct imap_vanished_list **out);
+
+/**
+ * Frees what `imap_parse_vanished` gave. NULL is ignored.
+ *
+ * # Safety
+ * `list` is NULL or not yet freed.
+ */
+void imap_vanished_list_free(struct imap_vanished_list *list);
+
+/**
+ * Resumes the sync of `mailbox` (SELECT, or EXAMINE when `readonly` is non-zero) from a saved
+ * `uidvalidity` (1..4294967295), `highest_modseq` (1..2^63-1) and the UIDs the caller has
+ * (`known_uids`: NULL or `""` for none, else a UID set such as `1:40,42`), and says in
+ * `*out` (free with `imap_mailbox_changes_free`) what changed: messages added, known
+ * messages whose flags changed (UID, flags, MODSEQ), known UIDs that vanished, and the
+ * mailbox's new UIDVALIDITY and HIGHESTMODSEQ (`mailbox`). Call it on a logged-in
+ * connection, typically a new one after the old was lost.
+ *
+ * With QRESYNC (enabled here if it is not yet; from the selected state through UNSELECT,
+ * which expunges nothing) it is a SELECT with `(QRESYNC (...))` plus a UID FETCH CHANGEDSINCE
+ * of the UIDs not known; with CONDSTORE only, SELECT (CONDSTORE), a UID FETCH CHANGEDSINCE and
+ * a UID SEARCH of the known UIDs. When the UIDVALIDITY changed, the mailbox has NOMODSEQ or
+ * the server has neither extension, `full_resync` says so and the lists are empty.
+ *
+ * Codes: as the SELECT (`IMAP_CODE_NO` for a missing mailbox, with `imap_last_error`;
+ * `*out` NULL) or a later command that was not OK; `IMAP_CODE_INVALID_ARGUMENT` for a bad
+ * argument (nothing sent); `IMAP_CODE_PARSE` with the object when responses could not be
+ * read (see `invalid`; no UID is reported vanished on an unreadable SEARCH answer).
+ *
+ * # Safety
+ * `client` is a live handle; strings are NUL-terminated (`known_uids` may be NULL); `out` is
+ * NULL or writable.
+ */
+imap_code imap_resync(struct imap_client *client, const char *mailbox, int32_t readonly, uint32_t uidvalidity, uint64_t highest_modseq, const char *known, struct imap_mailbox_changes **out);
+
+/**
+ * Frees what `imap_resync` gave. NULL is ignored.
+ *
+ * # Safety
+ * `changes` is NULL or not yet freed.
+ */
+void imap_mailbox_changes_free(struct imap_mailbox_changes *changes);
+
+/**
+ * The name of an `imap_sync_method` value (`"IMAP_SYNC_METHOD_QRESYNC"`), or
+ * `"IMAP_SYNC_METHOD_UNKNOWN"`.
+ */
+const char *imap_sync_method_name(int32_t value);
+
+/**
+ * The name of an `imap_full_resync` value (`"IMAP_FULL_RESYNC_UIDVALIDITY"`), or
+ * `"IMAP_FULL_RESYNC_UNKNOWN"`.
+ */
+const char *imap_full_resync_name(int32_t value);
+
+/**
  * GETACL `mailbox`. Data: the untagged ACL lines (`INBOX user1 lrwstipekxacd`).
  *
  * # Safety
@@ -2763,6 +3208,7 @@ imap_code imap_thread(struct imap_client *client, const char *threading_algorith
  * the tagged text; the `* ENABLED` data stays for `imap_response(client, "ENABLED", ...)`.
  * UTF-8 mode (see `imap_client_utf8_enabled`) starts only if the server confirmed
  * UTF8=ACCEPT with an untagged ENABLED; a bare OK does not start it (imaplib's would).
+ * IMAP4rev2 likewise (see `imap_client_imap4rev2`).
  *
  * # Safety
  * `client` is a live handle; `capability` is NUL-terminated; `out` is NULL or writable.
@@ -2889,11 +3335,13 @@ void imap_response_code_free(struct imap_response_code *code);
 /**
  * The summary of the selected mailbox in `*out` (free with `imap_mailbox_info_free`): EXISTS,
  * RECENT, FLAGS and the UNSEEN, UIDVALIDITY, UIDNEXT, PERMANENTFLAGS, HIGHESTMODSEQ,
- * NOMODSEQ and READ-ONLY/READ-WRITE codes, read from the untagged responses the handle keeps
- * (imaplib's `untagged_responses`) without removing them, so `imap_response` still returns
- * them. `imap_select`'s own data has only EXISTS: call this right after `imap_select` or
- * `imap_examine`, before other commands or `imap_response` calls change what is kept (later
- * EXISTS/RECENT responses update the counts; `imap_response(c, "EXISTS")` removes them).
+ * NOMODSEQ, MAILBOXID and READ-ONLY/READ-WRITE codes and the VANISHED UIDs (an IMAP4rev2
+ * server sends no RECENT: `has_recent` is then 0), read from the untagged responses the
+ * handle keeps (imaplib's `untagged_responses`) without removing them, so `imap_response`
+ * still returns them. `imap_select`'s own data has only EXISTS: call this right after
+ * `imap_select` or `imap_examine`, before other commands or `imap_response` calls change
+ * what is kept (later EXISTS/RECENT responses update the counts; `imap_response(c,
+ * "EXISTS")` removes them).
  * `IMAP_CODE_ILLEGAL_STATE` when no mailbox is selected; `IMAP_CODE_INVALID_ARGUMENT` when
  * `client` or `out` is NULL; `IMAP_CODE_PARSE` (the object is still delivered) when a kept
  * value broke its grammar (`[UIDVALIDITY 0]`): see its `invalid` list. A call on the handle
@@ -2976,8 +3424,9 @@ const struct imap_body_part *imap_body_part_find(const struct imap_body_part *ro
 /**
  * Parses the LIST or LSUB responses of `result` (from `imap_list`, `imap_lsub`, or
  * `imap_response(c, "LIST")`) into `*out`, freed with `imap_list_entries_free`. Each entry
- * has the mailbox name as sent and decoded from modified UTF-7. Follows the parse contract
- * (see `imap_parse_status`).
+ * has the mailbox name as sent and decoded (from modified UTF-7, or as UTF-8 under IMAP4rev2
+ * and in UTF-8 mode: see `imap_mailbox_name`) and its known attributes as bits. Follows the
+ * parse contract (see `imap_parse_status`).
  *
  * # Safety
  * `result` is NULL or a live result; `out` is NULL or writable.
@@ -3445,6 +3894,66 @@ const uint8_t *imap_result_code_data(const struct imap_result *result, size_t *l
  * `result` is NULL or a result not yet freed.
  */
 void imap_result_free(struct imap_result *result);
+
+/**
+ * Whether to send `ENABLE IMAP4rev2` right after each successful login (`imap_login`,
+ * `imap_authenticate`, `imap_login_auto`...) when the server advertises IMAP4rev2 and ENABLE
+ * (`on` 1), or not (0, the default, as imaplib: IMAP4rev2 changes what some raw results
+ * hold, see `imap_client_imap4rev2`). A server that refuses it leaves the connection in
+ * IMAP4rev1 and the login succeeds. Kept across reconnections. `imap_enable(c, "IMAP4rev2")`
+ * does the same by hand.
+ *
+ * # Safety
+ * `client` is a live handle.
+ */
+imap_code imap_set_auto_imap4rev2(struct imap_client *client, int32_t on);
+
+/**
+ * 1 if IMAP4rev2 (RFC 9051) is in effect on the connection (the server confirmed `ENABLE
+ * IMAP4rev2` with an untagged ENABLED), else 0 (also for NULL or a closed connection). Then:
+ * `imap_search`'s (and `imap_uid` SEARCH's) result holds the ESEARCH responses the server
+ * answers with, which `imap_parse_search` reads as numbers; mailbox names go to the server
+ * and come back as UTF-8; the server sends no RECENT (`imap_recent` gives imaplib's `[None]`,
+ * `imap_mailbox_info.has_recent` is 0).
+ *
+ * # Safety
+ * `client` is NULL or a live handle.
+ */
+int32_t imap_client_imap4rev2(struct imap_client *client);
+
+/**
+ * LIST with LIST-EXTENDED's options (RFC 5258), parsed: `LIST [(selection)] reference
+ * pattern [RETURN (return_options)]`. `selection` (`"SPECIAL-USE"`, `"SUBSCRIBED
+ * RECURSIVEMATCH"`) and `return_options` (`"SPECIAL-USE"`, `"CHILDREN STATUS (MESSAGES
+ * UNSEEN SIZE)"`) go verbatim, each left out when NULL or empty; `reference` and `pattern`
+ * as `imap_list`'s. Each entry has its known attributes in `attribute_flags` (SPECIAL-USE,
+ * RFC 6154) and, for `RETURN (STATUS (...))` (LIST-STATUS, RFC 5819), the STATUS response
+ * of its mailbox in `status`. `*out` (free with `imap_list_entries_free`) is set for OK and
+ * PARSE; other codes are the command's, with `imap_last_error`. `IMAP_CODE_UNSUPPORTED`
+ * (nothing sent) when options are given and the server offers none of LIST-EXTENDED,
+ * SPECIAL-USE, LIST-STATUS and IMAP4rev2; `IMAP_CODE_INVALID_ARGUMENT` for NULL `reference`,
+ * `pattern` or `out`, and for options that are not atoms and parenthesized lists of atoms (a
+ * CR, LF, quote or brace, unbalanced parentheses).
+ *
+ * # Safety
+ * `client` is a live handle; strings are NULL or NUL-terminated; `out` is NULL or writable.
+ */
+imap_code imap_list_extended(struct imap_client *client, const char *reference, const char *pattern, const char *selection, const char *return_options, struct imap_list_entries **out);
+
+/**
+ * CREATE `mailbox` `(USE (uses...))` (RFC 6154 CREATE-SPECIAL-USE): creates a mailbox for
+ * the `count` special uses in `uses` (`"\\Sent"`, `"\\Archive"`...). Data: the tagged text;
+ * a server with OBJECTID (RFC 8474) puts the new mailbox's id there as `[MAILBOXID (id)]`,
+ * which `imap_parse_code` gives as `IMAP_RESPONSE_CODE_KIND_MAILBOXID`. Refused before
+ * anything is sent: `IMAP_CODE_INVALID_ARGUMENT` for no uses or a use that is not `\` and
+ * an atom, `IMAP_CODE_UNSUPPORTED` when the server does not advertise CREATE-SPECIAL-USE. A
+ * server that has no mailbox for a use answers NO `[USEATTR]`.
+ *
+ * # Safety
+ * `client` is a live handle; `mailbox` is NUL-terminated; `uses` holds `count`
+ * NUL-terminated strings; `out` is NULL or writable.
+ */
+imap_code imap_create_special_use(struct imap_client *client, const char *mailbox, const char *const *uses, size_t count, struct imap_result **out);
 
 /**
  * Streams every literal of at least `min_size` bytes that any later call receives (FETCH

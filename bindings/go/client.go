@@ -82,6 +82,10 @@ type Options struct {
 	// fails with ErrUnsupported and sends nothing. LoginCommand and LoginPlain always do what
 	// they are asked.
 	AllowPlaintextPassword bool
+	// IMAP4rev2 sends ENABLE IMAP4rev2 after each successful login when the server offers
+	// IMAP4rev2 (RFC 9051; imap_set_auto_imap4rev2); see Client.IMAP4rev2. Off by default,
+	// as imaplib.
+	IMAP4rev2 bool
 	// NonSyncLiteralMax is the largest APPEND message sent at once, without waiting for the
 	// server's continuation, when the server offers LITERAL+ or LITERAL- (RFC 7888;
 	// imap_set_nonsync_literal_max). 0 keeps the library's 4096; a negative value makes every
@@ -274,6 +278,9 @@ func (c *Client) configure(o *Options) error {
 	}
 	if o.AllowPlaintextPassword {
 		steps = append(steps, func(h *C.imap_client) C.imap_code { return C.imap_set_plaintext_password(h, 1) })
+	}
+	if o.IMAP4rev2 {
+		steps = append(steps, func(h *C.imap_client) C.imap_code { return C.imap_set_auto_imap4rev2(h, 1) })
 	}
 	if o.NonSyncLiteralMax != 0 {
 		n := C.size_t(max(o.NonSyncLiteralMax, 0))

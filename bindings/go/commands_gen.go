@@ -481,3 +481,17 @@ func (c *Client) Compress(ctx context.Context) (*Result, error) {
 		return C.imap_compress(h, out)
 	})
 }
+
+// CreateSpecialUse sends CREATE mailbox (USE (uses...)) (RFC 6154 CREATE-SPECIAL-USE), each
+// use a special-use attribute (\Sent, \Archive...). ErrUnsupported without CREATE-SPECIAL-USE
+// and ErrInvalidArgument for no use or one that is not \ and an atom, nothing sent. A server
+// with OBJECTID (RFC 8474) gives the new mailbox's id in the tagged OK: ParseCode's Kind is
+// ResponseCodeMailboxID and Atoms[0] the id.
+func (c *Client) CreateSpecialUse(ctx context.Context, mailbox string, uses ...string) (*Result, error) {
+	var a args
+	p0 := a.str(mailbox)
+	p1, n1 := a.list(uses)
+	return c.cmd(ctx, "CREATE", &a, func(h *C.imap_client, out **C.imap_result) C.imap_code {
+		return C.imap_create_special_use(h, p0, p1, n1, out)
+	})
+}

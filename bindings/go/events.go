@@ -11,8 +11,9 @@ import (
 )
 
 // Event is one update the server sent during IDLE, typed: ExistsEvent, ExpungeEvent,
-// RecentEvent, FetchEvent (flag changes), or ResponseEvent for any other response (an OK
-// with [ALERT], BYE, VANISHED...). Take it with a type switch:
+// VanishedEvent (EXPUNGE's form once QRESYNC is enabled), RecentEvent, FetchEvent (flag
+// changes), or ResponseEvent for any other response (an OK with [ALERT], BYE...). Take it
+// with a type switch:
 //
 //	for ev, err := range idle.Events(ctx) {
 //		if err != nil { break }
@@ -43,6 +44,14 @@ type ExpungeEvent struct {
 	res *Result
 }
 
+// VanishedEvent is "* VANISHED uids" (RFC 7162): with QRESYNC enabled the server reports
+// removed messages by UID, as ranges, instead of EXPUNGE. Earlier is false for a removal
+// just now.
+type VanishedEvent struct {
+	Vanished
+	res *Result
+}
+
 // RecentEvent is "* n RECENT": Count messages have the \Recent flag.
 type RecentEvent struct {
 	Count uint32
@@ -68,12 +77,19 @@ type ResponseEvent struct {
 func (e ExistsEvent) Response() *Result   { return e.res }
 func (e ExpungeEvent) Response() *Result  { return e.res }
 func (e RecentEvent) Response() *Result   { return e.res }
+func (e VanishedEvent) Response() *Result { return e.res }
 func (e FetchEvent) Response() *Result    { return e.res }
 func (e ResponseEvent) Response() *Result { return e.res }
 
 func (e ExistsEvent) String() string  { return fmt.Sprintf("EXISTS %d", e.Count) }
 func (e ExpungeEvent) String() string { return fmt.Sprintf("EXPUNGE %d", e.Seq) }
 func (e RecentEvent) String() string  { return fmt.Sprintf("RECENT %d", e.Count) }
+func (e VanishedEvent) String() string {
+	if e.Earlier {
+		return "VANISHED (EARLIER) " + e.UIDs.String()
+	}
+	return "VANISHED " + e.UIDs.String()
+}
 func (e FetchEvent) String() string {
 	s := fmt.Sprintf("FETCH %d", e.Seq)
 	if e.UID != 0 {
@@ -130,6 +146,14 @@ func (r *Result) Events() []Event {
 			default:
 				evs = append(evs, RecentEvent{Count: n, res: r})
 			}
+		}
+	case "VANISHED":
+		vs, err := r.ParseVanished()
+		if err != nil {
+			break
+		}
+		for _, v := range vs {
+			evs = append(evs, VanishedEvent{Vanished: v, res: r})
 		}
 	case "FETCH":
 		msgs, err := r.ParseFetch()

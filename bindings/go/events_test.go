@@ -85,3 +85,46 @@ func TestIdleEvents(t *testing.T) {
 		t.Fatalf("NextEvent after Done: %v", err)
 	}
 }
+
+// With QRESYNC enabled the server reports an expunge as VANISHED (by UID): a VanishedEvent.
+func TestIdleVanishedEvent(t *testing.T) {
+	ctx := ctxT(t)
+	c := login(t, "user2")
+	box := unique("vanish")
+	must(t, "CREATE")(c.Create(ctx, box))
+	t.Cleanup(func() { login(t, "user2").Delete(context.Background(), box) })
+	must(t, "ENABLE")(c.Enable(ctx, "QRESYNC"))
+	other := login(t, "user2")
+	for i := 0; i < 3; i++ {
+		must(t, "APPEND")(other.Append(ctx, box, "", "", message("vanish", 100)))
+	}
+	must(t, "SELECT")(c.Select(ctx, box, false))
+	idle, err := c.Idle(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	must(t, "SELECT other")(other.Select(ctx, box, false))
+	must(t, "STORE")(other.Store(ctx, "2:3", "+FLAGS.SILENT", `(\Deleted)`))
+	must(t, "EXPUNGE")(other.Expunge(ctx))
+	wctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	var got imap.VanishedEvent
+	for ev, err := range idle.Events(wctx) {
+		if err != nil {
+			t.Fatalf("waiting for VANISHED: %v", err)
+		}
+		if _, ok := ev.(imap.ExpungeEvent); ok {
+			t.Fatalf("EXPUNGE with QRESYNC enabled: %v", ev)
+		}
+		if v, ok := ev.(imap.VanishedEvent); ok {
+			got = v
+			break
+		}
+	}
+	if got.Earlier || got.String() != "VANISHED 2:3" || got.Response().Type != "VANISHED" {
+		t.Fatalf("event %+v prints %q", got, got)
+	}
+	if _, err := idle.Done(ctx); err != nil {
+		t.Fatal(err)
+	}
+}

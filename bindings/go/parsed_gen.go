@@ -10,6 +10,53 @@ import "time"
 // This file: the Go mirrors of the header's enums and parsed-result structs, and their
 // converters.
 
+// ListAttr is a bit set of the LIST attributes the library knows (ListEntry.Attrs): the base
+// ones, \NonExistent (which sets ListAttrNoselect too), \Subscribed, \Remote, the SPECIAL-USE
+// ones (RFC 6154; ListAttrSpecialUse masks them) and CHILDINFO ("SUBSCRIBED").
+type ListAttr uint32
+
+// The values of IMAP_LIST_ATTR.
+const (
+	// \Noinferiors.
+	ListAttrNoInferiors ListAttr = C.IMAP_LIST_ATTR_NOINFERIORS
+	// \Noselect, and \NonExistent, which implies it.
+	ListAttrNoSelect ListAttr = C.IMAP_LIST_ATTR_NOSELECT
+	// \Marked.
+	ListAttrMarked ListAttr = C.IMAP_LIST_ATTR_MARKED
+	// \Unmarked.
+	ListAttrUnmarked ListAttr = C.IMAP_LIST_ATTR_UNMARKED
+	// \NonExistent (RFC 5258, RFC 9051).
+	ListAttrNonExistent ListAttr = C.IMAP_LIST_ATTR_NONEXISTENT
+	// \Subscribed (RFC 5258, RFC 9051).
+	ListAttrSubscribed ListAttr = C.IMAP_LIST_ATTR_SUBSCRIBED
+	// \Remote (RFC 5258).
+	ListAttrRemote ListAttr = C.IMAP_LIST_ATTR_REMOTE
+	// \HasChildren (RFC 3348).
+	ListAttrHasChildren ListAttr = C.IMAP_LIST_ATTR_HASCHILDREN
+	// \HasNoChildren (RFC 3348).
+	ListAttrHasNoChildren ListAttr = C.IMAP_LIST_ATTR_HASNOCHILDREN
+	// SPECIAL-USE \All (RFC 6154).
+	ListAttrAll ListAttr = C.IMAP_LIST_ATTR_ALL
+	// SPECIAL-USE \Archive.
+	ListAttrArchive ListAttr = C.IMAP_LIST_ATTR_ARCHIVE
+	// SPECIAL-USE \Drafts.
+	ListAttrDrafts ListAttr = C.IMAP_LIST_ATTR_DRAFTS
+	// SPECIAL-USE \Flagged.
+	ListAttrFlagged ListAttr = C.IMAP_LIST_ATTR_FLAGGED
+	// SPECIAL-USE \Junk.
+	ListAttrJunk ListAttr = C.IMAP_LIST_ATTR_JUNK
+	// SPECIAL-USE \Sent.
+	ListAttrSent ListAttr = C.IMAP_LIST_ATTR_SENT
+	// SPECIAL-USE \Trash.
+	ListAttrTrash ListAttr = C.IMAP_LIST_ATTR_TRASH
+	// \Important (RFC 8457).
+	ListAttrImportant ListAttr = C.IMAP_LIST_ATTR_IMPORTANT
+	// LIST-EXTENDED's CHILDINFO ("SUBSCRIBED"): a child of the mailbox is subscribed.
+	ListAttrChildSubscribed ListAttr = C.IMAP_LIST_ATTR_CHILD_SUBSCRIBED
+	// Every special-use bit (\All ... \Trash, \Important).
+	ListAttrSpecialUse ListAttr = C.IMAP_LIST_ATTR_SPECIAL_USE
+)
+
 // Quirk is a bit set of deviations from the IMAP grammar that a server sent and the parser
 // accepted (Message.Quirks); the message is still exactly what the server sent.
 type Quirk uint32
@@ -109,6 +156,25 @@ const (
 
 // String returns the library's name of v (imap_code_name).
 func (v Code) String() string { return C.GoString(C.imap_code_name(C.int32_t(v))) }
+
+// FullResync says why Resync cannot tell what changed (FullResyncNone: it can).
+type FullResync int32
+
+// The values of imap_full_resync.
+const (
+	// The changes are known: added, changed and vanished hold them.
+	FullResyncNone FullResync = C.IMAP_FULL_RESYNC_NONE
+	// The mailbox's UIDVALIDITY is not the saved one: every saved UID is void; sync the
+	// mailbox again from scratch.
+	FullResyncUIDValidity FullResync = C.IMAP_FULL_RESYNC_UIDVALIDITY
+	// The mailbox keeps no mod-sequences ([NOMODSEQ]): sync it from scratch.
+	FullResyncNoModSeq FullResync = C.IMAP_FULL_RESYNC_NOMODSEQ
+	// The server offers neither CONDSTORE nor QRESYNC: sync the mailbox from scratch.
+	FullResyncNoCondStore FullResync = C.IMAP_FULL_RESYNC_NO_CONDSTORE
+)
+
+// String returns the library's name of v (imap_full_resync_name).
+func (v FullResync) String() string { return C.GoString(C.imap_full_resync_name(C.int32_t(v))) }
 
 // InvalidKind tells what made a response unparsable.
 type InvalidKind int32
@@ -214,6 +280,8 @@ const (
 	// A known code whose data breaks its grammar ([UIDVALIDITY 0]); Name and Data hold it
 	// as sent, and ParseCode's error is ErrParse.
 	ResponseCodeInvalid ResponseCodeKind = C.IMAP_RESPONSE_CODE_KIND_INVALID
+	// RFC 8474 (SELECT, EXAMINE, CREATE): atoms holds the mailbox's object id, one atom.
+	ResponseCodeMailboxID ResponseCodeKind = C.IMAP_RESPONSE_CODE_KIND_MAILBOXID
 )
 
 // String returns the library's name of v (imap_response_code_kind_name).
@@ -275,6 +343,23 @@ const (
 
 // String returns the library's name of v (imap_state_name).
 func (v State) String() string { return C.GoString(C.imap_state_name(C.int32_t(v))) }
+
+// SyncMethod says how Resync learnt the changes.
+type SyncMethod int32
+
+// The values of imap_sync_method.
+const (
+	// The server has neither CONDSTORE nor QRESYNC: full_resync says so.
+	SyncNone SyncMethod = C.IMAP_SYNC_METHOD_NONE
+	// A SELECT with (QRESYNC (...)), and a UID FETCH CHANGEDSINCE of the UIDs not known.
+	SyncQResync SyncMethod = C.IMAP_SYNC_METHOD_QRESYNC
+	// SELECT (CONDSTORE), UID FETCH 1:* (UID FLAGS MODSEQ) (CHANGEDSINCE n), and a UID
+	// SEARCH of the known UIDs for those still there.
+	SyncCondStore SyncMethod = C.IMAP_SYNC_METHOD_CONDSTORE
+)
+
+// String returns the library's name of v (imap_sync_method_name).
+func (v SyncMethod) String() string { return C.GoString(C.imap_sync_method_name(C.int32_t(v))) }
 
 // ACLEntry is an identifier and its rights ("user2", "lrs").
 type ACLEntry struct {
@@ -344,6 +429,16 @@ type BodyPart struct {
 	Disposition *Disposition // nil when there is none
 	// Message is the envelope and body of a message/rfc822 (or message/global) part.
 	Message *EmbeddedMessage
+}
+
+// ChangedMessage is a message added or changed since a saved state (Resync): its UID, its
+// flags as sent and its MODSEQ.
+type ChangedMessage struct {
+	UID       uint32
+	HasModSeq bool
+	ModSeq    uint64
+	// Its flags as sent (none when the server sent none).
+	Flags []string
 }
 
 // Envelope is a FETCH ENVELOPE. Strings are the raw header text ("" when absent) except
@@ -417,7 +512,13 @@ type Message struct {
 	RawBytes []byte
 	// Quirks are the deviations from the IMAP grammar that the server sent and the parser
 	// accepted (0 for none); the message is still exactly what was sent.
-	Quirks       Quirk
+	Quirks Quirk
+	// EmailID is the RFC 8474 EMAILID; "" when not sent.
+	EmailID string
+	// HasThreadID: THREADID was sent (RFC 8474).
+	HasThreadID bool
+	// ThreadID is the RFC 8474 THREADID; "" for THREADID NIL (HasThreadID tells it was sent).
+	ThreadID     string
 	InternalDate time.Time // in a fixed zone at the offset written in it; zero when not sent
 	// Err is nil when the response parsed; otherwise an *Error with CodeParse (ErrParse)
 	// saying why, and RawBytes holds the response's bytes. The items read before the
@@ -444,6 +545,12 @@ type ListEntry struct {
 	RawName   []byte
 	// LIST-EXTENDED data after the name, each value in IMAP syntax.
 	Extended []string
+	// Attrs holds the known attributes as bits (Attributes still lists every one as sent):
+	// Attrs&ListAttrSpecialUse is the mailbox's special use (ListAttrSent...).
+	Attrs ListAttr
+	// Status is the STATUS response of the mailbox that ListExtended asked for with
+	// RETURN (STATUS (...)) (LIST-STATUS, RFC 5819); nil when none came.
+	Status *MailboxStatus
 }
 
 // ListRights is a LISTRIGHTS response: the rights always granted to Identifier (Required)
@@ -454,6 +561,30 @@ type ListRights struct {
 	Identifier string
 	Required   string
 	Optional   []string
+}
+
+// MailboxChanges is what Resync found: how (Method), whether a full resync is needed
+// (FullResync, then the lists are empty), the mailbox as selected now (its UIDValidity and
+// HighestModSeq are what to save next), the messages added and changed, by UID, and the known
+// UIDs that vanished.
+type MailboxChanges struct {
+	// Method says how the changes were learnt.
+	Method SyncMethod
+	// FullResync is not FullResyncNone when the changes cannot be known (the lists are then
+	// empty): sync the mailbox again from scratch.
+	FullResync FullResync
+	// Mailbox is the mailbox as selected now: its UIDValidity and HighestModSeq are what to
+	// save for the next Resync.
+	Mailbox *MailboxInfo
+	// Messages whose UID is not among the known UIDs, by UID.
+	Added []ChangedMessage
+	// Known messages that changed (flags), by UID.
+	Changed []ChangedMessage
+	// Known UIDs that are gone, as sorted disjoint ranges.
+	Vanished SeqSet
+	// Invalid lists the FETCH, VANISHED or SEARCH responses that could not be read (Resync's
+	// error then satisfies errors.Is(err, ErrParse)).
+	Invalid []Invalid
 }
 
 // MailboxInfo is what SELECT or EXAMINE reported about the selected mailbox
@@ -484,6 +615,12 @@ type MailboxInfo struct {
 	// Invalid lists the values that broke their grammar ([UIDVALIDITY 0],
 	// * 4294967296 EXISTS), with their bytes as received; their Has field is false.
 	Invalid []Invalid
+	// Vanished holds the UIDs of the VANISHED responses kept (RFC 7162: SelectQResync's
+	// VANISHED (EARLIER), and those that came since), as ranges in the order sent;
+	// Response("VANISHED") takes them away.
+	Vanished SeqSet
+	// MailboxID is the RFC 8474 [MAILBOXID (id)]; "" when not sent.
+	MailboxID string
 	// ReadOnly: [READ-ONLY] was sent; HasAccess: [READ-ONLY] or [READ-WRITE] was.
 	ReadOnly, HasAccess bool
 }
@@ -639,8 +776,20 @@ type MailboxStatus struct {
 	// RFC 8438 SIZE.
 	HasSize bool
 	Size    uint64
+	// MailboxID is the RFC 8474 MAILBOXID; "" when not sent.
+	MailboxID string
 	// Other holds items without a field, by upper-cased name.
 	Other map[string]uint64
+}
+
+// Vanished is a VANISHED response (RFC 7162): UIDs expunged, as ranges (1:4294967295 is one
+// range). Earlier: reported for a QRESYNC select or a UID FETCH with VANISHED, not just now.
+type Vanished struct {
+	// Earlier: VANISHED (EARLIER), expunged before the command that reported them (a QRESYNC
+	// select, a UID FETCH with VANISHED); false: expunged just now (instead of EXPUNGE).
+	Earlier bool
+	// The UIDs as ranges (1:4294967295 is one range).
+	UIDs SeqSet
 }
 
 // goACLEntry converts an imap_acl_entry (nil for NULL).
@@ -742,6 +891,24 @@ func fillBodyPart(t *fetchTree, c *C.imap_body_part, g *BodyPart) {
 	g.finish(t, c)
 }
 
+// goChangedMessage converts an imap_changed_message (nil for NULL).
+func goChangedMessage(t *fetchTree, c *C.imap_changed_message) *ChangedMessage {
+	if c == nil {
+		return nil
+	}
+	g := &ChangedMessage{}
+	fillChangedMessage(t, c, g)
+	return g
+}
+
+// fillChangedMessage sets *g from c (the elements of a slice are filled in place).
+func fillChangedMessage(t *fetchTree, c *C.imap_changed_message, g *ChangedMessage) {
+	g.UID = uint32(c.uid)
+	g.HasModSeq = c.has_modseq != 0
+	g.ModSeq = uint64(c.modseq)
+	g.Flags = bstrs(c.flags, c.flag_count)
+}
+
 // goEnvelope converts an imap_envelope (nil for NULL).
 func goEnvelope(t *fetchTree, c *C.imap_envelope) *Envelope {
 	if c == nil {
@@ -841,6 +1008,9 @@ func fillMessage(t *fetchTree, c *C.imap_fetch_message, g *Message) {
 	g.Raw = goRawItemSlice(t, c.other, c.other_count)
 	g.RawBytes = bbytes(c.raw)
 	g.Quirks = Quirk(c.quirks)
+	g.EmailID = bstr(c.email_id)
+	g.HasThreadID = c.has_thread_id != 0
+	g.ThreadID = bstr(c.thread_id)
 	g.finish(t, c)
 }
 
@@ -877,6 +1047,8 @@ func fillListEntry(t *fetchTree, c *C.imap_list_entry, g *ListEntry) {
 	g.Delimiter = byte(c.delimiter)
 	g.Name, g.RawName = mailboxName(c.mailbox)
 	g.Extended = bstrs(c.extended, c.extended_count)
+	g.Attrs = ListAttr(c.attribute_flags)
+	g.Status = goMailboxStatus(t, c.status)
 }
 
 // goListRights converts an imap_listrights_info (nil for NULL).
@@ -895,6 +1067,27 @@ func fillListRights(t *fetchTree, c *C.imap_listrights_info, g *ListRights) {
 	g.Identifier = bstr(c.identifier)
 	g.Required = bstr(c.required)
 	g.Optional = bstrs(c.optional, c.optional_count)
+}
+
+// goMailboxChanges converts an imap_mailbox_changes (nil for NULL).
+func goMailboxChanges(t *fetchTree, c *C.imap_mailbox_changes) *MailboxChanges {
+	if c == nil {
+		return nil
+	}
+	g := &MailboxChanges{}
+	fillMailboxChanges(t, c, g)
+	return g
+}
+
+// fillMailboxChanges sets *g from c (the elements of a slice are filled in place).
+func fillMailboxChanges(t *fetchTree, c *C.imap_mailbox_changes, g *MailboxChanges) {
+	g.Method = SyncMethod(c.method)
+	g.FullResync = FullResync(c.full_resync)
+	g.Mailbox = goMailboxInfo(t, c.mailbox)
+	g.Added = goChangedMessageSlice(t, c.added, c.added_count)
+	g.Changed = goChangedMessageSlice(t, c.changed, c.changed_count)
+	g.Vanished = seqSet(c.vanished, c.vanished_count)
+	g.Invalid = goInvalidSlice(t, c.invalid, c.invalid_count)
 }
 
 // goMailboxInfo converts an imap_mailbox_info (nil for NULL).
@@ -929,6 +1122,8 @@ func fillMailboxInfo(t *fetchTree, c *C.imap_mailbox_info, g *MailboxInfo) {
 	g.HighestModSeq = uint64(c.highest_modseq)
 	g.NoModSeq = c.no_modseq != 0
 	g.Invalid = goInvalidSlice(t, c.invalid, c.invalid_count)
+	g.Vanished = seqSet(c.vanished, c.vanished_count)
+	g.MailboxID = bstr(c.mailbox_id)
 	g.finish(t, c)
 }
 
@@ -1204,7 +1399,29 @@ func fillMailboxStatus(t *fetchTree, c *C.imap_status_info, g *MailboxStatus) {
 	g.HighestModSeq = uint64(c.highest_modseq)
 	g.HasSize = c.has_size != 0
 	g.Size = uint64(c.size)
+	g.MailboxID = bstr(c.mailbox_id)
 	g.finish(t, c)
+}
+
+// goVanished converts an imap_vanished (nil for NULL).
+func goVanished(t *fetchTree, c *C.imap_vanished) *Vanished {
+	if c == nil {
+		return nil
+	}
+	g := &Vanished{}
+	fillVanished(t, c, g)
+	return g
+}
+
+// fillVanished sets *g from c (the elements of a slice are filled in place).
+func fillVanished(t *fetchTree, c *C.imap_vanished, g *Vanished) {
+	g.Earlier = c.earlier != 0
+	g.UIDs = seqSet(c.uids, c.uid_count)
+}
+
+// cParseVanished calls imap_parse_vanished.
+func cParseVanished(r *C.imap_result, out **C.imap_vanished_list) C.imap_code {
+	return C.imap_parse_vanished(r, out)
 }
 
 // cParseCode calls imap_parse_code.
@@ -1342,6 +1559,12 @@ func goStatusList(l *C.imap_status_list) ([]MailboxStatus, []Invalid) {
 	return goMailboxStatusSlice(nil, l.entries, l.count), goInvalidSlice(nil, l.invalid, l.invalid_count)
 }
 
+// goVanishedList converts and frees an imap_vanished_list: its entries and the responses that did not parse.
+func goVanishedList(l *C.imap_vanished_list) ([]Vanished, []Invalid) {
+	defer C.imap_vanished_list_free(l)
+	return goVanishedSlice(nil, l.entries, l.count), goInvalidSlice(nil, l.invalid, l.invalid_count)
+}
+
 func goBodyPartPtrs(t *fetchTree, p **C.imap_body_part, n C.size_t) []*BodyPart {
 	cs := ptrs(p, n)
 	if len(cs) == 0 {
@@ -1398,6 +1621,18 @@ func goBinarySizeSlice(t *fetchTree, p **C.imap_binary_size, n C.size_t) []Binar
 	out := make([]BinarySize, len(cs))
 	for i, c := range cs {
 		fillBinarySize(t, c, &out[i])
+	}
+	return out
+}
+
+func goChangedMessageSlice(t *fetchTree, p **C.imap_changed_message, n C.size_t) []ChangedMessage {
+	cs := ptrs(p, n)
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]ChangedMessage, len(cs))
+	for i, c := range cs {
+		fillChangedMessage(t, c, &out[i])
 	}
 	return out
 }
@@ -1602,6 +1837,18 @@ func goSectionSlice(t *fetchTree, p **C.imap_section, n C.size_t) []Section {
 	out := make([]Section, len(cs))
 	for i, c := range cs {
 		fillSection(t, c, &out[i])
+	}
+	return out
+}
+
+func goVanishedSlice(t *fetchTree, p **C.imap_vanished, n C.size_t) []Vanished {
+	cs := ptrs(p, n)
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]Vanished, len(cs))
+	for i, c := range cs {
+		fillVanished(t, c, &out[i])
 	}
 	return out
 }

@@ -25,6 +25,10 @@ const Code = Object.freeze({ ...enums.imap_code });
 const Quirk = Object.freeze(
   Object.fromEntries(Object.entries(defines).filter(([k]) => k.startsWith('IMAP_QUIRK_')).map(([k, v]) => [k.slice(11), v])),
 );
+/** The bits of ListEntry.attrs (IMAP_LIST_ATTR_* in imap.h). */
+const ListAttr = Object.freeze(
+  Object.fromEntries(Object.entries(defines).filter(([k]) => k.startsWith('IMAP_LIST_ATTR_')).map(([k, v]) => [k.slice(15), v])),
+);
 const lowerKeys = (e) => Object.fromEntries(Object.entries(e).map(([k, v]) => [k.toLowerCase(), v]));
 const TLS_MODES = lowerKeys(enums.imap_tls_mode);
 /** Node's tls names (tls.connect's minVersion) of imap_tls_version. */
@@ -317,7 +321,29 @@ const ARGS = {
   p: (v, w) => pairs(v, w),
   P: (v, w) => (v === null || v === undefined ? [[], [], 0] : pairs(v, w)),
   t: (v, w) => [ms(v, w, 1000)],
+  b: (v, w) => {
+    if (v !== undefined && v !== null && typeof v !== 'boolean') throw new TypeError(`${w} must be a boolean`);
+    return [v ? 1 : 0];
+  },
+  u: (v, w) => [Number(uint(v, w, 0xffffffff))],
+  q: (v, w) => [BigInt(uint(v, w))], // a mod-sequence (a BigInt or a safe integer)
+  k: (v, w) => [uidSet(v, w)],
 };
+
+/** A UID set as the library takes it: null (none), a string ('1:40,42') or [{ start, end }]. */
+function uidSet(v, w) {
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'string') return str(v, w);
+  if (!Array.isArray(v)) throw new TypeError(`${w} must be a UID set string or an array of { start, end }`);
+  return v
+    .map((r) => {
+      if (r === null || typeof r !== 'object') throw new TypeError(`${w} must be an array of { start, end }`);
+      const a = uint(r.start, `${w}.start`, 0xffffffff);
+      const b = uint(r.end, `${w}.end`, 0xffffffff);
+      return a === b ? `${a}` : `${a}:${b}`;
+    })
+    .join(',');
+}
 
 /** The C arguments for `spec` (['s:user', '...s:criteria']) and the JS arguments `args`. */
 function buildArgs(spec, args) {
@@ -607,6 +633,9 @@ function pmessage(m) {
     sections: array(m, T, 'sections', m.section_count).map(psection),
     binarySizes: array(m, T, 'binary_sizes', m.binary_size_count).map((b) => ({ part: array(b, 'imap_binary_size', 'part', b.part_count), size: pu64(b.size) })),
     other: array(m, T, 'other', m.other_count).map((o) => ({ name: ptext(o.name) ?? '', raw: pbytes(o.raw) ?? Buffer.alloc(0) })),
+    emailId: ptext(m.email_id),
+    threadId: ptext(m.thread_id),
+    hasThreadId: m.has_thread_id !== 0,
     error: m.valid ? null : { kind: enumName('imap_invalid_kind', m.error_kind), message: cstr(m.error), raw: pbytes(m.raw) ?? Buffer.alloc(0) },
   };
   return Object.defineProperty(msg, 'section', SECTION);
@@ -644,6 +673,8 @@ function pmailboxInfo(i) {
     noModseq: i.no_modseq !== 0,
     readOnly: i.read_only < 0 ? null : i.read_only === 1,
     invalid: pinvalid(i, T),
+    vanished: array(i, T, 'vanished', i.vanished_count).map(({ start, end }) => ({ start, end })),
+    mailboxId: ptext(i.mailbox_id),
   };
 }
 
@@ -660,6 +691,15 @@ function listParser(name, type, entryFn) {
 }
 
 const STATUS_FIELDS = { messages: 'messages', recent: 'recent', uidnext: 'uidNext', uidvalidity: 'uidValidity', unseen: 'unseen', deleted: 'deleted' };
+function pstatus(s) {
+  const out = pmailbox(s.mailbox);
+  for (const [k, js] of Object.entries(STATUS_FIELDS)) out[js] = opt(s[`has_${k}`], s[k]);
+  out.highestModseq = opt(s.has_highest_modseq, s.highest_modseq, big);
+  out.size = opt(s.has_size, s.size, pu64);
+  out.other = Object.fromEntries(array(s, 'imap_status_info', 'other', s.other_count).map((o) => [ptext(o.name) ?? '', BigInt(o.value)]));
+  out.mailboxId = ptext(s.mailbox_id);
+  return out;
+}
 const nsList = (n, f) =>
   array(n, 'imap_namespace_info', f, n[`${f}_count`]).map((e) => ({
     prefix: ptext(e.prefix) ?? '',
@@ -681,15 +721,10 @@ const PARSERS = {
     attributes: texts(e, 'imap_list_entry', 'attributes', e.attribute_count),
     delimiter: pdelim(e.delimiter),
     extended: texts(e, 'imap_list_entry', 'extended', e.extended_count),
+    attrs: e.attribute_flags,
+    status: isNull(e.status) ? null : pstatus(decode(e.status, 'imap_status_info')),
   })),
-  status: listParser('status', 'imap_status_list', (s) => {
-    const out = pmailbox(s.mailbox);
-    for (const [k, js] of Object.entries(STATUS_FIELDS)) out[js] = opt(s[`has_${k}`], s[k]);
-    out.highestModseq = opt(s.has_highest_modseq, s.highest_modseq, big);
-    out.size = opt(s.has_size, s.size, pu64);
-    out.other = Object.fromEntries(array(s, 'imap_status_info', 'other', s.other_count).map((o) => [ptext(o.name) ?? '', BigInt(o.value)]));
-    return out;
-  }),
+  status: listParser('status', 'imap_status_list', pstatus),
   search: parser('search', 'imap_search_result', 'imap_search_result_free', (s) => {
     const ids = array(s, 'imap_search_result', 'ids', s.count);
     Object.defineProperty(ids, 'modseq', { value: opt(s.has_modseq, s.modseq, big), enumerable: false });
@@ -738,6 +773,26 @@ const PARSERS = {
     value: { ...pmailbox(q.mailbox), roots: texts(q, 'imap_mailbox_quota', 'roots', q.root_count), quotas: array(q, 'imap_mailbox_quota', 'quotas', q.quota_count).map(pquota) },
     invalid: pinvalid(q, 'imap_mailbox_quota'),
   })),
+  vanished: listParser('vanished', 'imap_vanished_list', (v) => ({
+    earlier: v.earlier !== 0,
+    uids: array(v, 'imap_vanished', 'uids', v.uid_count).map(({ start, end }) => ({ start, end })),
+  })),
+  resync: parser('resync', 'imap_mailbox_changes', 'imap_mailbox_changes_free', (c) => {
+    const T = 'imap_mailbox_changes';
+    const message = (m) => ({ uid: m.uid, modseq: opt(m.has_modseq, m.modseq, big), flags: texts(m, 'imap_changed_message', 'flags', m.flag_count) });
+    const full = enumName('imap_full_resync', c.full_resync);
+    return {
+      value: {
+        method: enumName('imap_sync_method', c.method).toLowerCase(),
+        fullResync: full === 'NONE' ? null : full.toLowerCase(),
+        mailbox: pmailboxInfo(decode(c.mailbox, 'imap_mailbox_info')),
+        added: array(c, T, 'added', c.added_count).map(message),
+        changed: array(c, T, 'changed', c.changed_count).map(message),
+        vanished: array(c, T, 'vanished', c.vanished_count).map(({ start, end }) => ({ start, end })),
+      },
+      invalid: pinvalid(c, T),
+    };
+  }),
   capability: parser('capability', 'imap_capability_list', 'imap_capability_list_free', (c) => ({
     value: [...new Set(texts(c, 'imap_capability_list', 'capabilities', c.count).filter((x) => x !== null))],
     invalid: [],
@@ -962,6 +1017,11 @@ const COMMANDS = {
   enable: ['imap_enable', ['s:capability']],
   id: ['imap_id', ['P:fields']],
   compress: ['imap_compress', []],
+  selectCondstore: ['imap_select_condstore', ['s:mailbox', 'b:readonly']],
+  selectQresync: ['imap_select_qresync', ['s:mailbox', 'b:readonly', 'u:uidValidity', 'q:modseq', 'k:knownUids']],
+  fetchChangedSince: ['imap_fetch_changedsince', ['s:messageSet', 's:parts', 'q:changedSince'], 'fetch'],
+  uidFetchChangedSince: ['imap_uid_fetch_changedsince', ['s:uidSet', 's:parts', 'q:changedSince', 'b:vanished'], 'fetch'],
+  createSpecialUse: ['imap_create_special_use', ['s:mailbox', '...s:uses']],
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -997,11 +1057,12 @@ class Client extends EventEmitter {
     }
     const { compress } = options;
     if (compress !== undefined && compress !== null && typeof compress !== 'boolean') throw new TypeError('compress must be a boolean');
-    const { ca, cert, key, insecure, allowPlaintextPassword, nonSyncLiteralMax, timeout, connectTimeout, callTimeout, minRate, debug, trace, limits, mailboxEncoding, logger, zeroCopy, onProgress, caDir, systemCa, servername, minVersion } = options;
+    const { ca, cert, key, insecure, allowPlaintextPassword, nonSyncLiteralMax, imap4rev2, timeout, connectTimeout, callTimeout, minRate, debug, trace, limits, mailboxEncoding, logger, zeroCopy, onProgress, caDir, systemCa, servername, minVersion } = options;
     if (onProgress !== undefined && onProgress !== null && typeof onProgress !== 'function') throw new TypeError('onProgress must be a function');
     if (zeroCopy !== undefined && zeroCopy !== null && typeof zeroCopy !== 'boolean') throw new TypeError('zeroCopy must be a boolean');
     if (allowPlaintextPassword !== undefined && allowPlaintextPassword !== null && typeof allowPlaintextPassword !== 'boolean')
       throw new TypeError('allowPlaintextPassword must be a boolean');
+    if (imap4rev2 !== undefined && imap4rev2 !== null && typeof imap4rev2 !== 'boolean') throw new TypeError('imap4rev2 must be a boolean');
     const nonSyncMax = nonSyncLiteralMax === undefined || nonSyncLiteralMax === null ? null : uint(nonSyncLiteralMax, 'nonSyncLiteralMax', 2 ** 53 - 1);
     this.#zeroCopy = zeroCopy !== false;
     if (typeof trace === 'function') throw new TypeError('libimap: pass a `logger` object ({ debug, info, warn, error }) instead of a trace function');
@@ -1050,6 +1111,7 @@ class Client extends EventEmitter {
       if ((cert ?? null) !== null || (key ?? null) !== null) check(fn.imap_set_client_cert(h, optStr(cert, 'cert'), optStr(key, 'key')));
       if (insecure) check(fn.imap_set_tls_verify(h, 0));
       if (allowPlaintextPassword) check(fn.imap_set_plaintext_password(h, 1));
+      if (imap4rev2) check(fn.imap_set_auto_imap4rev2(h, 1));
       if (nonSyncMax !== null) check(fn.imap_set_nonsync_literal_max(h, nonSyncMax));
       if (compress) check(fn.imap_set_compress(h, 1));
       if (logger) {
@@ -1377,6 +1439,10 @@ class Client extends EventEmitter {
   }
   get utf8Enabled() {
     return this.#h !== null && fn.imap_client_utf8_enabled(this.#h) === 1;
+  }
+  /** imap_client_imap4rev2: the server confirmed ENABLE IMAP4rev2 (options.imap4rev2, enable()). */
+  get imap4rev2() {
+    return this.#h !== null && fn.imap_client_imap4rev2(this.#h) === 1;
   }
   get fd() {
     return this.#h === null ? -1 : fn.imap_client_fd(this.#h);
@@ -1848,9 +1914,10 @@ class Client extends EventEmitter {
 
   /**
    * The events of a server update (an ImapResponse taken during IDLE): 'exists' ({ count,
-   * prevCount }), 'expunge' ({ seq }), 'flags' ({ seq, uid, flags }: `fetched`, the update's
-   * messages as the library's FETCH parser reads them), and 'update' (the response itself)
-   * for every one.
+   * prevCount }), 'expunge' ({ seq }), 'vanished' ({ uids: [{ start, end }], earlier }: with
+   * QRESYNC enabled, expunges by UID), 'flags' ({ seq, uid, flags }), and 'update' (the
+   * response itself) for every one. `parsed`: the update's FETCH messages or VANISHED sets as
+   * the library's parsers read them.
    */
   #dispatch(update, fetched) {
     const line = update.data.length > 0 ? (Array.isArray(update.data[0]) ? update.data[0][0] : update.data[0]) : null;
@@ -1863,6 +1930,12 @@ class Client extends EventEmitter {
     } else if (update.type === 'EXPUNGE') {
       if (this.#exists !== null) this.#exists--;
       this.emit('expunge', { seq: Number(text) });
+    } else if (update.type === 'VANISHED') {
+      for (const v of fetched) {
+        if (!v.earlier && this.#exists !== null)
+          this.#exists = Math.max(0, this.#exists - v.uids.reduce((n, r) => n + (r.end - r.start + 1), 0));
+        this.emit('vanished', { uids: v.uids, earlier: v.earlier });
+      }
     } else if (update.type === 'FETCH') {
       for (const m of fetched) {
         if (m.flags !== null) this.emit('flags', { seq: m.seq, uid: m.uid, flags: m.flags });
@@ -1940,10 +2013,10 @@ class Client extends EventEmitter {
       while (!a.stop && !this.#closing) {
         const out = [null];
         const [rc, msg] = await asyncEx(fn.imap_idle_wait_ex, [this.#h, step, out]);
-        // a FETCH update is read by the library's parser, before the result is freed
-        const fetched = rc === Code.OK && !isNull(out[0]) && fn.imap_result_type(out[0]) === 'FETCH'
-          ? await parseResult(out[0], PARSERS.fetch).catch((e) => e.parsed ?? [])
-          : [];
+        // a FETCH or VANISHED update is read by the library's parser, before the result is freed
+        const type = rc === Code.OK && !isNull(out[0]) ? fn.imap_result_type(out[0]) : null;
+        const p = type === 'FETCH' ? PARSERS.fetch : type === 'VANISHED' ? PARSERS.vanished : null;
+        const fetched = p ? await parseResult(out[0], p).catch((e) => e.parsed ?? []) : [];
         const update = await this.#finish(rc, out[0], null, undefined, msg);
         if (update !== null) this.#dispatch(update, fetched);
       }
@@ -1973,6 +2046,10 @@ class Client extends EventEmitter {
   esearchParsed(charset, ...criteria) {
     return this.#composed('imap_esearch_auto', ['o:charset', '...s:criteria'], [charset, ...criteria], 'esearch');
   }
+  /** LIST with LIST-EXTENDED options, parsed, each entry with its STATUS (imap_list_extended). */
+  listExtended(reference, pattern, selection = null, returnOptions = null) {
+    return this.#composed('imap_list_extended', ['s:reference', 's:pattern', 'o:selection', 'o:returnOptions'], [reference, pattern, selection, returnOptions], 'list');
+  }
   /** GETQUOTAROOT with its QUOTA responses: { mailbox, rawMailbox, roots, quotas } (imap_quota_for). */
   getquotarootParsed(mailbox) {
     return this.#composed('imap_quota_for', ['s:mailbox'], [mailbox], 'quotaFor');
@@ -1984,6 +2061,51 @@ class Client extends EventEmitter {
       rawMailbox: v[0] ? v[0].rawMailbox : mailbox,
       entries: Object.fromEntries(v.flatMap((m) => m.entries.map((e) => [e.name, e.value]))),
     }));
+  }
+  /**
+   * STORE with UNCHANGEDSINCE (RFC 7162): the flags change only on the messages whose
+   * mod-sequence is at most `unchangedSince`; resolves to the result with `modified`, the
+   * messages that failed the condition (the [MODIFIED] ranges; [] when none).
+   */
+  storeUnchangedSince(messageSet, unchangedSince, command, flags) {
+    return this.#conditionalStore('imap_store_unchangedsince', [messageSet, unchangedSince, command, flags]);
+  }
+  /** storeUnchangedSince as UID STORE: the set and `modified` hold UIDs. */
+  uidStoreUnchangedSince(uidSet, unchangedSince, command, flags) {
+    return this.#conditionalStore('imap_uid_store_unchangedsince', [uidSet, unchangedSince, command, flags]);
+  }
+  #conditionalStore(f, jsArgs) {
+    return this.#task(
+      () => buildArgs(['s:set', 'q:unchangedSince', 's:command', 'f:flags'], jsArgs),
+      async (args) => {
+        const r = await this.#run(f, args);
+        r.modified = r.parsedCode !== null && r.parsedCode.kind === 'MODIFIED' ? r.parsedCode.uids : [];
+        return r;
+      },
+    );
+  }
+  /** Takes the VANISHED responses kept (response('VANISHED')), parsed: [{ earlier, uids }]. */
+  vanished() {
+    return this.#command('response', ['VANISHED'], 'vanished');
+  }
+  /** imap_client_is_enabled: whether the server confirmed ENABLE `capability` (QRESYNC counts as CONDSTORE). */
+  isEnabled(capability) {
+    const c = str(capability, 'capability');
+    return this.#h !== null && fn.imap_client_is_enabled(this.#h, c) === 1;
+  }
+  /**
+   * Resumes the sync of `mailbox` from a saved state (imap_resync): QRESYNC when offered, else
+   * CONDSTORE. Resolves to { method, fullResync, mailbox, added, changed, vanished }.
+   */
+  resync(mailbox, state) {
+    if (state === null || typeof state !== 'object') return Promise.reject(new TypeError('state must be an object { uidValidity, highestModseq, knownUids?, readonly? }'));
+    const { uidValidity, highestModseq, knownUids = null, readonly = false } = state;
+    return this.#composed(
+      'imap_resync',
+      ['s:mailbox', 'b:readonly', 'u:uidValidity', 'q:highestModseq', 'k:knownUids'],
+      [mailbox, readonly, uidValidity, highestModseq, knownUids],
+      'resync',
+    );
   }
   /** A composition of the session: one C call giving a parsed object, run in the chain. */
   #composed(f, spec, jsArgs, parserName, post = (v) => v) {
@@ -2205,6 +2327,7 @@ module.exports = {
   ImapError,
   Code,
   Quirk,
+  ListAttr,
   codeName,
   codeDescription,
   libraryPath,

@@ -123,6 +123,34 @@ export declare const Quirk: Readonly<{
   NIL_FIELD: number;
 }>;
 
+/**
+ * The bits of ListEntry.attrs (IMAP_LIST_ATTR_* in imap.h): the LIST attributes the library
+ * knows. NONEXISTENT sets NOSELECT too; SPECIAL_USE masks the RFC 6154 special uses.
+ */
+export declare const ListAttr: Readonly<{
+  NOINFERIORS: number;
+  NOSELECT: number;
+  MARKED: number;
+  UNMARKED: number;
+  NONEXISTENT: number;
+  SUBSCRIBED: number;
+  REMOTE: number;
+  HASCHILDREN: number;
+  HASNOCHILDREN: number;
+  ALL: number;
+  ARCHIVE: number;
+  DRAFTS: number;
+  FLAGGED: number;
+  JUNK: number;
+  SENT: number;
+  TRASH: number;
+  IMPORTANT: number;
+  /** CHILDINFO ("SUBSCRIBED"): a child of the mailbox is subscribed. */
+  CHILD_SUBSCRIBED: number;
+  /** Every special-use bit (ALL ... TRASH, IMPORTANT). */
+  SPECIAL_USE: number;
+}>;
+
 export declare const Code: Readonly<{
   OK: 0;
   NO: 1;
@@ -238,6 +266,11 @@ export interface ConnectOptions {
    * has no COMPRESS). See `compress()` and `isCompressed`.
    */
   compress?: boolean;
+  /**
+   * Send ENABLE IMAP4rev2 after each successful login when the server offers IMAP4rev2
+   * (RFC 9051; imap_set_auto_imap4rev2). Default false, as imaplib. See Client.imap4rev2.
+   */
+  imap4rev2?: boolean;
   /** I/O timeout: the longest wait for bytes, reading or writing, in ms (default 60000). */
   timeout?: number;
   /** Connect timeout in ms (default 30000). */
@@ -289,7 +322,7 @@ export interface ConnectOptions {
    * imapflow's automatic IDLE: while a mailbox is selected and no call is in progress, the
    * client is in IDLE (entered `delay` ms, default 50, after the last call settled); a call
    * ends it (DONE, sent in the chain before the call) and IDLE resumes after. The server's
-   * updates become events ('exists', 'expunge', 'flags', 'update'). Needs the IDLE capability
+   * updates become events ('exists', 'expunge', 'vanished', 'flags', 'update'). Needs the IDLE capability
    * (without it, 'error' once and no more IDLE). Off by default; `client.idle()` stays for
    * explicit IDLE.
    */
@@ -455,6 +488,53 @@ export interface InvalidResponse {
   raw: Buffer;
 }
 
+/** A UID set: '1:40,42' or ranges (no `*`). */
+export type UidSet = string | SeqRange[];
+
+/** A VANISHED response (RFC 7162): UIDs expunged, as ranges (1:4294967295 is one range). */
+export interface VanishedInfo {
+  /** VANISHED (EARLIER): reported for a QRESYNC select or a UID FETCH with VANISHED, not just now. */
+  earlier: boolean;
+  uids: SeqRange[];
+}
+
+/** The result of a conditional STORE. */
+export interface ConditionalStore extends ImapResponse {
+  /** The messages that failed the condition ([MODIFIED]); [] when every one was changed. */
+  modified: SeqRange[];
+}
+
+/** What a sync client saved: the mailbox's UIDVALIDITY and HIGHESTMODSEQ and the UIDs it has. */
+export interface ResyncState {
+  uidValidity: number;
+  highestModseq: bigint | number;
+  knownUids?: UidSet | null;
+  /** EXAMINE instead of SELECT. */
+  readonly?: boolean;
+}
+
+/** A message added or changed since the saved state. */
+export interface ChangedMessage {
+  uid: number;
+  modseq: bigint | null;
+  flags: string[];
+}
+
+/** What resync() found. */
+export interface MailboxChanges {
+  method: 'qresync' | 'condstore' | 'none';
+  /** Why the changes cannot be known (sync from scratch; the lists are empty), or null. */
+  fullResync: 'uidvalidity' | 'nomodseq' | 'no_condstore' | null;
+  /** The mailbox as selected now: its uidValidity and highestModseq are what to save next. */
+  mailbox: MailboxInfo;
+  /** Messages whose UID is not among the known UIDs, by UID. */
+  added: ChangedMessage[];
+  /** Known messages that changed, by UID. */
+  changed: ChangedMessage[];
+  /** Known UIDs that are gone, as sorted disjoint ranges. */
+  vanished: SeqRange[];
+}
+
 /** `start:end` of a UID or sequence set, inclusive (`n` is n:n; `*` is 4294967295). */
 export interface SeqRange {
   start: number;
@@ -482,7 +562,8 @@ export type ResponseCodeKind =
   | 'COPYUID'
   | 'MODIFIED'
   | 'OTHER'
-  | 'INVALID';
+  | 'INVALID'
+  | 'MAILBOXID';
 
 /** The response code of a tagged reply, parsed (ImapResponse.parsedCode). */
 export interface ResponseCode {
@@ -499,7 +580,7 @@ export interface ResponseCode {
   number: number | null;
   /** HIGHESTMODSEQ: the value; else null. */
   modseq: bigint | null;
-  /** PERMANENTFLAGS: the flags; BADCHARSET: the charsets; CAPABILITY: the capabilities. */
+  /** PERMANENTFLAGS: the flags; BADCHARSET: the charsets; CAPABILITY: the capabilities; MAILBOXID: the id. */
   atoms: string[];
   /** APPENDUID: the new UIDs; COPYUID: the copies' UIDs; MODIFIED: the messages that failed. */
   uids: SeqRange[];
@@ -525,12 +606,16 @@ export interface MailboxInfo {
   noModseq: boolean;
   /** true for [READ-ONLY], false for [READ-WRITE], null if neither was sent. */
   readOnly: boolean | null;
+  /** RFC 7162: the UIDs of the VANISHED responses kept (a QRESYNC select's, and those since); vanished() takes them. */
+  vanished: SeqRange[];
   /**
    * Values that broke their grammar ([UIDVALIDITY 0], * 4294967296 EXISTS): their field is
    * null and they are listed here. mailbox() then throws an ImapError of kind PARSE whose
    * `parsed` is this object.
    */
   invalid: InvalidResponse[];
+  /** [MAILBOXID (id)] (RFC 8474), or null. */
+  mailboxId: string | null;
 }
 
 /** An ENVELOPE address (`address` is mailbox@host). Strings are UTF-8; `name` has RFC 2047 decoded. */
@@ -657,8 +742,14 @@ export interface FetchMessage {
   sections: Section[];
   /** BINARY.SIZE[part]. */
   binarySizes: Array<{ part: number[]; size: number }>;
-  /** Items kept raw (unknown ones: X-GM-LABELS, EMAILID...; or malformed), value in IMAP syntax. */
+  /** Items kept raw (unknown ones: X-GM-LABELS, PREVIEW...; or malformed), value in IMAP syntax. */
   other: Array<{ name: string; raw: Buffer }>;
+  /** EMAILID (RFC 8474), or null. */
+  emailId: string | null;
+  /** THREADID (RFC 8474), or null (not sent, or THREADID NIL: see hasThreadId). */
+  threadId: string | null;
+  /** THREADID was sent. */
+  hasThreadId: boolean;
   /** null for a message that parsed; else why not, and the response's bytes. */
   error: InvalidResponse | null;
   /**
@@ -683,6 +774,10 @@ export interface ListEntry {
   delimiter: string | null;
   /** LIST-EXTENDED data, in IMAP syntax. */
   extended: string[];
+  /** The known attributes as ListAttr bits (attrs & ListAttr.SPECIAL_USE: the special use). */
+  attrs: number;
+  /** LIST-STATUS (RFC 5819): the mailbox's STATUS, from listExtended's RETURN (STATUS (...)); else null. */
+  status: StatusInfo | null;
 }
 
 /** A STATUS response (null: not sent). */
@@ -699,6 +794,8 @@ export interface StatusInfo {
   size: number | null;
   /** Items without a field, by upper-cased name. */
   other: Record<string, bigint>;
+  /** MAILBOXID (RFC 8474), or null. */
+  mailboxId: string | null;
 }
 
 /** SEARCH/SORT numbers, in order; `modseq` is CONDSTORE's (MODSEQ n) (non-enumerable). */
@@ -833,6 +930,8 @@ export interface ClientEvents {
   exists: [event: { count: number; prevCount: number | null }];
   /** Message `seq` was expunged (later sequence numbers shift down by one). */
   expunge: [event: { seq: number }];
+  /** With QRESYNC enabled the server reports expunges by UID instead (VANISHED, RFC 7162). */
+  vanished: [event: VanishedInfo];
   /** Message `seq` (UID `uid` when the server said it) has these flags now. */
   flags: [event: { seq: number; uid: number | null; flags: string[] }];
   /** Every update taken during IDLE, as it came. */
@@ -903,6 +1002,12 @@ export declare class Client extends EventEmitter {
   readonly isOpen: boolean;
   /** Whether the server confirmed ENABLE UTF8=ACCEPT (imaplib's utf8_enabled). */
   readonly utf8Enabled: boolean;
+  /**
+   * IMAP4rev2 (RFC 9051) is in effect: the server confirmed ENABLE IMAP4rev2. search()'s
+   * result then holds the ESEARCH responses, which searchParsed reads as numbers; mailbox
+   * names go and come as UTF-8; there is no RECENT (recent() gives [null]).
+   */
+  readonly imap4rev2: boolean;
   /** imaplib's socket(): the connection's file descriptor (poll/select only), -1 when closed. */
   readonly fd: number;
 
@@ -1081,6 +1186,20 @@ export declare class Client extends EventEmitter {
   thread(algorithm: string, charset: string | null, ...searchCriteria: string[]): Promise<ImapResponse>;
   /** ENABLE (AUTH state); the ENABLED data stays for response('ENABLED'). Needs ENABLE, else UNSUPPORTED. */
   enable(capability: string): Promise<ImapResponse>;
+  /**
+   * CREATE mailbox (USE (uses...)) (RFC 6154 CREATE-SPECIAL-USE; uses such as '\\Sent').
+   * Rejects with UNSUPPORTED without CREATE-SPECIAL-USE, INVALID_ARGUMENT for no use or one
+   * that is not \\ and an atom (nothing sent). The new mailbox's id, with OBJECTID, is the
+   * response code MAILBOXID (code.atoms[0]).
+   */
+  createSpecialUse(mailbox: string, ...uses: string[]): Promise<ImapResponse>;
+  /**
+   * LIST with LIST-EXTENDED options (imap_list_extended): selection ('SPECIAL-USE') and
+   * returnOptions ('SPECIAL-USE STATUS (MESSAGES SIZE)') verbatim, null to leave out. Each
+   * entry has its ListAttr bits and, with RETURN (STATUS (...)) (LIST-STATUS), its status.
+   * UNSUPPORTED when options are given and the server offers no LIST extension.
+   */
+  listExtended(reference: string, pattern: string, selection?: string | null, returnOptions?: string | null): Promise<ListEntry[]>;
   /** ID; no fields (or null) sends ID NIL. */
   id(fields?: NameValues | null): Promise<ImapResponse>;
   /**
@@ -1126,4 +1245,33 @@ export declare class Client extends EventEmitter {
   mailbox(): Promise<MailboxInfo>;
   /** 'utf7' (default) or 'raw': how mailbox names are sent. */
   setMailboxEncoding(mode: MailboxEncoding): Promise<void>;
+
+  // CONDSTORE and QRESYNC (RFC 7162)
+  /** SELECT (EXAMINE when readonly) with (CONDSTORE): mailbox() then has highestModseq or noModseq. UNSUPPORTED without CONDSTORE. */
+  selectCondstore(mailbox: string, readonly?: boolean): Promise<ImapResponse>;
+  /**
+   * SELECT (EXAMINE when readonly) with (QRESYNC (uidValidity modseq knownUids)): the known messages
+   * changed since come as FETCH responses (response('FETCH')), the expunged ones as VANISHED
+   * (vanished()). Needs enable('QRESYNC') first (ILLEGAL_STATE otherwise); resync() does it all.
+   */
+  selectQresync(mailbox: string, readonly: boolean, uidValidity: number, modseq: bigint | number, knownUids?: UidSet | null): Promise<ImapResponse>;
+  /** STORE (UNCHANGEDSINCE n): `modified` holds the messages that failed the condition ([MODIFIED]; [] when none). */
+  storeUnchangedSince(messageSet: string, unchangedSince: bigint | number, command: string, flags: string[]): Promise<ConditionalStore>;
+  /** storeUnchangedSince as UID STORE. */
+  uidStoreUnchangedSince(uidSet: string, unchangedSince: bigint | number, command: string, flags: string[]): Promise<ConditionalStore>;
+  /** FETCH (CHANGEDSINCE n): only the messages whose mod-sequence is above n. */
+  fetchChangedSince(messageSet: string, parts: string, changedSince: bigint | number): Promise<ImapResponse>;
+  fetchChangedSinceParsed(messageSet: string, parts: string, changedSince: bigint | number): Promise<FetchMessage[]>;
+  /** UID FETCH (CHANGEDSINCE n [VANISHED]): with `vanished` (QRESYNC enabled) the expunged UIDs come too, for vanished(). */
+  uidFetchChangedSince(uidSet: string, parts: string, changedSince: bigint | number, vanished?: boolean): Promise<ImapResponse>;
+  uidFetchChangedSinceParsed(uidSet: string, parts: string, changedSince: bigint | number, vanished?: boolean): Promise<FetchMessage[]>;
+  /** Takes the VANISHED responses kept, parsed. */
+  vanished(): Promise<VanishedInfo[]>;
+  /** Whether the server confirmed ENABLE `capability` on this connection (QRESYNC counts as CONDSTORE). */
+  isEnabled(capability: string): boolean;
+  /**
+   * Resumes the sync of `mailbox` from a saved state (imap_resync): QRESYNC when offered (enabled
+   * here), else CONDSTORE with a UID SEARCH of the known UIDs. NO for a missing mailbox.
+   */
+  resync(mailbox: string, state: ResyncState): Promise<MailboxChanges>;
 }

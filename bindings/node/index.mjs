@@ -11,6 +11,7 @@ export const {
   ImapError,
   Code,
   Quirk,
+  ListAttr,
   codeName,
   codeDescription,
   libraryPath,

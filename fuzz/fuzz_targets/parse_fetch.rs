@@ -48,6 +48,9 @@ fuzz_target!(|data: &[u8]| {
     let _ = mailbox::parse_status(&items);
     let _ = mailbox::parse_thread(&items);
     let _ = mailbox::parse_esearch(&items);
+    let _ = mailbox::parse_search(&items);
+    let _ = mailbox::esearch_tag(data);
+    let _ = parsed::parse_vanished(&items);
     let _ = mailbox::parse_metadata(&items);
     let _ = mailbox::parse_namespace(&items);
     let _ = parsed::utf7::decode(data);

@@ -80,9 +80,15 @@ pub(crate) struct View {
     pub open: bool,
     pub close_reason: Option<String>,
     pub utf8: bool,
+    /// IMAP4rev2 is in effect (ENABLE IMAP4rev2 confirmed).
+    pub imap4rev2: bool,
+    /// Mailbox names from the server are UTF-8 (IMAP4rev2 or UTF-8 mode).
+    pub utf8_names: bool,
     pub fd: i32,
     pub auth_mechanism: Option<&'static str>,
     pub compressed: bool,
+    /// The capabilities the server confirmed with ENABLE (shared while unchanged).
+    pub enabled: Arc<[String]>,
 }
 
 impl View {
@@ -108,9 +114,16 @@ impl View {
             open: s.is_open(),
             close_reason: s.close_reason().map(str::to_owned),
             utf8: s.utf8_enabled(),
+            imap4rev2: s.imap4rev2(),
+            utf8_names: s.utf8_names(),
             fd: s.socket_fd(),
             auth_mechanism: s.auth_mechanism(),
             compressed: s.is_compressed(),
+            enabled: if *previous.enabled == *s.enabled() {
+                Arc::clone(&previous.enabled)
+            } else {
+                s.enabled().into()
+            },
         }
     }
 }
@@ -236,8 +249,20 @@ impl ImapClient {
             .into_owned()
     }
 
-    /// Maps a session result to a code and an out-result.
+    /// Maps a session result to a code and an out-result, whose mailbox names are UTF-8 when
+    /// the handle's view says so (a pipelined result, collected after its command).
     pub(crate) fn finish(&self, r: Result<Outcome>, out: *mut *mut ImapResult) -> ImapCode {
+        let utf8_names = self.view.lock().is_ok_and(|v| v.utf8_names);
+        self.finish_names(r, out, utf8_names)
+    }
+
+    /// [`ImapClient::finish`], saying whether the result's mailbox names are UTF-8.
+    pub(crate) fn finish_names(
+        &self,
+        r: Result<Outcome>,
+        out: *mut *mut ImapResult,
+        utf8_names: bool,
+    ) -> ImapCode {
         let (code, outcome) = match r {
             // The code is the call's own status: a tagged NO. The type alone says nothing
             // (`imap_response(c, "NO")` has type "NO" and worked).
@@ -258,7 +283,11 @@ impl ImapClient {
         };
         if let (Some(o), false) = (outcome, out.is_null()) {
             // SAFETY: checked non-NULL; the caller passed a writable pointer.
-            unsafe { *out = Box::into_raw(ImapResult::new(o)) };
+            unsafe {
+                let mut result = ImapResult::new(o);
+                result.utf8_names = utf8_names;
+                *out = Box::into_raw(result);
+            }
         }
         code
     }
@@ -310,8 +339,12 @@ pub(crate) fn run(
             unsafe { *out = ptr::null_mut() };
         }
         guard(client, |c| {
-            let r = f(&mut c.lock());
-            c.finish(r, out)
+            let (r, utf8_names) = {
+                let mut s = c.lock();
+                let r = f(&mut s);
+                (r, s.utf8_names())
+            };
+            c.finish_names(r, out, utf8_names)
         })
     })
 }

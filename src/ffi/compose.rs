@@ -2,7 +2,7 @@
 //! session's parsed answer mirrored as the `imap_parse_*` functions mirror theirs, or (for the
 //! UID SORT/THREAD defaults) the raw result parsed by the usual `imap_parse_*` and freed here.
 
-use super::client::{run, ImapClient};
+use super::client::{run, view, ImapClient};
 use super::code::ImapCode;
 use super::panic::boundary;
 use super::parsed::mailbox::{
@@ -50,7 +50,7 @@ unsafe fn composed<L>(
 ///
 /// # Safety
 /// `client` is a live handle; `out` is NULL or writable.
-unsafe fn mirrored<T, L>(
+pub(crate) unsafe fn mirrored<T, L>(
     client: *mut ImapClient,
     out: *mut *mut L,
     f: impl FnOnce(&mut Session) -> Result<Composed<T>>,
@@ -70,6 +70,7 @@ unsafe fn mirrored<T, L>(
         match parsed {
             Some(p) if code == ImapCode::Ok => {
                 let mut a = Arena::default();
+                a.utf8_names = view(client, 0, |v| i32::from(v.utf8_names)) != 0;
                 let (public, complete) = build(&p, &mut a);
                 give(out, public, a);
                 if complete {
@@ -85,7 +86,7 @@ unsafe fn mirrored<T, L>(
 
 /// A parsed list's entries and invalid responses, mirrored.
 #[allow(clippy::type_complexity)]
-fn split<T, U: 'static>(
+pub(crate) fn split<T, U: 'static>(
     a: &mut Arena,
     parsed: &Parsed<T>,
     mirror: fn(&mut Arena, &T) -> U,

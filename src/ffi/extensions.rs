@@ -370,6 +370,7 @@ pub unsafe extern "C" fn imap_thread(
 /// the tagged text; the `* ENABLED` data stays for `imap_response(client, "ENABLED", ...)`.
 /// UTF-8 mode (see `imap_client_utf8_enabled`) starts only if the server confirmed
 /// UTF8=ACCEPT with an untagged ENABLED; a bare OK does not start it (imaplib's would).
+/// IMAP4rev2 likewise (see `imap_client_imap4rev2`).
 ///
 /// # Safety
 /// `client` is a live handle; `capability` is NUL-terminated; `out` is NULL or writable.

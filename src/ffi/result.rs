@@ -42,6 +42,8 @@ pub struct ImapResult {
     code_data: Vec<u8>,
     items: Vec<ImapItem>,
     _data: Vec<Item>,
+    /// It came while IMAP4rev2 or UTF-8 mode was in effect: its mailbox names are UTF-8.
+    pub(crate) utf8_names: bool,
 }
 
 impl ImapResult {
@@ -104,6 +106,7 @@ impl ImapResult {
             code_data: code.and_then(|c| c.data).unwrap_or_default(),
             items,
             _data: out.data,
+            utf8_names: false,
         })
     }
 }

@@ -427,6 +427,7 @@ impl Session {
             self.state = State::Auth;
             self.refresh_capabilities_after_auth()?;
             self.compress_after_login()?;
+            self.auto_enable_imap4rev2()?;
         }
         Ok(out)
     }

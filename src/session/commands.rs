@@ -210,6 +210,7 @@ impl Session {
                 s.state = State::Auth;
                 s.refresh_capabilities_after_auth()?;
                 s.compress_after_login()?;
+                s.auto_enable_imap4rev2()?;
             }
             Ok(out)
         })
@@ -250,18 +251,31 @@ impl Session {
 
     /// SELECT, or EXAMINE when `readonly`. Returns the EXISTS responses (kept in the store).
     pub fn select(&mut self, mailbox: &str, readonly: bool) -> Result<Outcome> {
+        self.select_with(mailbox, readonly, Vec::new())
+    }
+
+    /// [`Session::select`] with select parameters after the mailbox (`(CONDSTORE)`,
+    /// `(QRESYNC (...))`, RFC 7162).
+    pub(super) fn select_with(
+        &mut self,
+        mailbox: &str,
+        readonly: bool,
+        params: Vec<Arg>,
+    ) -> Result<Outcome> {
         self.guarded(|s| {
             s.check_open()?;
             s.store.clear();
             s.readonly = readonly;
             let name = if readonly { "EXAMINE" } else { "SELECT" };
-            let arg = Arg::Astring(s.mailbox_arg(mailbox));
-            let out = s.simple(name, vec![arg])?;
+            let mut args = vec![Arg::Astring(s.mailbox_arg(mailbox))];
+            args.extend(params);
+            let out = s.simple(name, args)?;
             if !out.is_ok() {
                 s.state = State::Auth;
                 return Ok(out);
             }
             s.state = State::Selected;
+            s.forget_select_list();
             let data = s
                 .store
                 .get("EXISTS")

@@ -92,7 +92,8 @@ impl Session {
         charset: Option<&str>,
         criteria: &[&str],
     ) -> Result<Composed<Parsed<Esearch>>> {
-        if !self.has_capability("ESEARCH") {
+        // IMAP4rev2 has ESEARCH built in (RFC 9051 §6.4.4).
+        if !self.has_capability("ESEARCH") && !self.imap4rev2() {
             let outcome = self.search(charset, criteria)?;
             let parsed = if outcome.is_ok() {
                 match parse_search(&outcome.data) {

@@ -122,7 +122,9 @@ impl Session {
             s.shutdown();
         }
         self.interrupter.set_socket(None);
+        self.enabled.clear();
         self.utf8_enabled = false;
+        self.imap4rev2 = false;
         self.next_literal = None;
         if let Some((_, previous)) = self.idle.take() {
             self.state = previous;
@@ -593,6 +595,7 @@ impl Session {
 
     /// Sends a command and builds its outcome: the generic path every command entry uses.
     pub fn run(&mut self, cmd: Command, table_name: &str, from: ResultFrom) -> Result<Outcome> {
+        let from = self.result_from_now(from);
         if self.defer && self.call_depth == 0 {
             // The caller waits for the result itself (see `Session::defer_next`).
             self.defer = false;

@@ -75,12 +75,13 @@ impl Session {
     }
 
     /// What the encoder needs to know to send string values: the literal extensions the
-    /// server offers and whether UTF-8 mode is on.
+    /// server offers and whether UTF-8 mode (or IMAP4rev2) is on.
     pub(super) fn wire_context(&self) -> WireContext {
         WireContext {
             literal_plus: self.has_capability("LITERAL+"),
             literal_minus: self.has_capability("LITERAL-") || self.has_capability("IMAP4rev2"),
-            utf8: self.utf8_enabled,
+            // IMAP4rev2's quoted strings carry UTF-8 too (RFC 9051 §9, QUOTED-CHAR).
+            utf8: self.utf8_names(),
             message_nonsync_max: self.config.nonsync_literal_max,
         }
     }

@@ -252,7 +252,8 @@ impl Session {
     /// ENABLE. Data: the tagged text; the `* ENABLED` data stays for `response("ENABLED")`.
     ///
     /// UTF-8 mode (RFC 6855) starts only when the server confirmed it with an untagged
-    /// `ENABLED` naming UTF8=ACCEPT during this command. imaplib switches on a bare OK, and a
+    /// `ENABLED` naming UTF8=ACCEPT during this command; IMAP4rev2 (RFC 9051, see
+    /// [`Session::imap4rev2`]) likewise. imaplib switches on a bare OK, and a
     /// server that answers OK without enabling it (Dovecot 2.3) then stores APPENDed messages
     /// with the `UTF8 (` wrapper inside them.
     pub fn enable(&mut self, capability: &str) -> Result<Outcome> {
@@ -266,15 +267,26 @@ impl Session {
             }
             let seen = s.store.get("ENABLED").map_or(0, Vec::len);
             let out = s.ext("ENABLE", vec![Arg::Raw(b(capability))])?;
-            let confirmed = s.store.get("ENABLED").is_some_and(|items| {
-                items.iter().skip(seen).any(|item| {
-                    matches!(item, Item::Line(l) if l
-                        .split(|&c| c == b' ')
-                        .any(|t| t.eq_ignore_ascii_case(b"UTF8=ACCEPT")))
+            let confirmed = |cap: &[u8]| {
+                s.store.get("ENABLED").is_some_and(|items| {
+                    items.iter().skip(seen).any(|item| {
+                        matches!(item, Item::Line(l) if l
+                            .split(|&c| c == b' ')
+                            .any(|t| t.eq_ignore_ascii_case(cap)))
+                    })
                 })
-            });
-            if out.is_ok() && confirmed && capability.to_ascii_uppercase().contains("UTF8=ACCEPT") {
+            };
+            let asked = capability.to_ascii_uppercase();
+            let utf8 = confirmed(b"UTF8=ACCEPT") && asked.contains("UTF8=ACCEPT");
+            let rev2 = confirmed(b"IMAP4rev2") && asked.contains("IMAP4REV2");
+            if out.is_ok() && utf8 {
                 s.utf8_enabled = true;
+            }
+            if out.is_ok() && rev2 {
+                s.imap4rev2 = true;
+            }
+            if out.is_ok() {
+                s.record_enabled(seen);
             }
             Ok(out)
         })

@@ -19,6 +19,7 @@ mod auth;
 mod commands;
 mod compose;
 mod compress;
+mod condstore;
 mod connect;
 mod driver;
 mod engine;
@@ -27,6 +28,7 @@ mod extensions;
 mod idle;
 mod pipeline;
 mod raw;
+mod rev2;
 mod scram;
 mod trace;
 mod transfer;
@@ -41,6 +43,9 @@ pub use auth::{
 pub use commands::{allowed_states, spec, ResultFrom, Spec};
 pub use compose::{Composed, MailboxQuota, Parsed};
 pub use compress::CompressionStats;
+pub use condstore::{
+    parse_uid_set, ChangedMessage, FullResync, MailboxChanges, SyncMethod, MAX_MODSEQ,
+};
 pub use error::{Error, ErrorKind, Result};
 pub use extensions::QuotaRoot;
 pub use pipeline::{wait_unlocked, Pulled, Ticket};
@@ -100,7 +105,8 @@ pub enum TlsMode {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum MailboxEncoding {
     /// Names with non-ASCII characters are sent in modified UTF-7 (RFC 3501 §5.1.3); ASCII
-    /// names, and every name in UTF-8 mode (RFC 6855), go as given.
+    /// names, and every name in UTF-8 mode (RFC 6855) or under IMAP4rev2 (RFC 9051), go as
+    /// given.
     #[default]
     Utf7,
     /// Names go as given (imaplib's behaviour): the caller encodes them.
@@ -297,6 +303,9 @@ pub struct Session {
     /// The message of the APPEND in progress, when it comes from a source
     /// ([`Session::append_source`]).
     literal_source: Option<transfer::MessageSource>,
+    /// The capabilities the server confirmed with an untagged ENABLED during
+    /// [`Session::enable`] on this connection (upper case).
+    enabled: Vec<String>,
     /// Progress reports of literals (see [`Session::set_progress`]).
     progress: Option<transfer::ProgressFn>,
     /// The literal being received: bytes so far and its size (for progress reports).
@@ -304,6 +313,11 @@ pub struct Session {
     /// The last read of the stream found nothing and nothing was read since (see
     /// [`Session::read_first`]).
     drained: bool,
+    /// ENABLE IMAP4rev2 was confirmed by the server (RFC 9051).
+    imap4rev2: bool,
+    /// Send ENABLE IMAP4rev2 after login when the server offers it (see
+    /// [`Session::set_auto_imap4rev2`]).
+    auto_imap4rev2: bool,
 }
 
 impl Default for Session {
@@ -368,8 +382,11 @@ impl Session {
             literal_source: None,
             auth_mechanism: None,
             progress: None,
+            enabled: Vec::new(),
             receiving: (0, 0),
             drained: false,
+            imap4rev2: false,
+            auto_imap4rev2: false,
         }
     }
 
@@ -457,7 +474,7 @@ impl Session {
     /// A mailbox name (or LIST reference/pattern) as it goes on the wire, per the
     /// [`MailboxEncoding`]: every command taking a mailbox builds its argument here.
     pub(crate) fn mailbox_arg(&self, name: &str) -> Vec<u8> {
-        if self.mailbox_encoding == MailboxEncoding::Utf7 && !self.utf8_enabled && !name.is_ascii()
+        if self.mailbox_encoding == MailboxEncoding::Utf7 && !self.utf8_names() && !name.is_ascii()
         {
             crate::proto::parsed::utf7::encode(name).into_bytes()
         } else {

@@ -222,6 +222,18 @@ impl Session {
     /// that collects it and has not had a response for that message yet, else the oldest that
     /// collects it.
     fn claimant(&mut self, name: &str, data: &[u8], items: &[Item]) -> Option<usize> {
+        // An ESEARCH names the command it answers (RFC 4731 §3.1; every SEARCH under
+        // IMAP4rev2).
+        if name == "ESEARCH" {
+            let tag = crate::proto::parsed::mailbox::esearch_tag(data);
+            if let Some(i) = tag.and_then(|t| {
+                self.pending
+                    .iter()
+                    .position(|p| p.tag == t && p.collects == Some("ESEARCH"))
+            }) {
+                return Some(i);
+            }
+        }
         // Read once, when a candidate needs it.
         let mut shape: Option<FetchShape<'_>> = None;
         let mut first = None;
@@ -406,6 +418,7 @@ impl Session {
                 Some(n) => ResultFrom::Untagged(n),
                 None => ResultFrom::Tagged,
             });
+            let from = s.result_from_now(from);
             let name = cmd.name.clone();
             // Known before anything is sent: its completion may come while a literal waits.
             s.tickets.map.insert(

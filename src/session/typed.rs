@@ -14,7 +14,7 @@ fn values(criteria: &[Value]) -> Result<Vec<Arg>> {
 
 impl Session {
     /// Runs `name` with `args`, as `UID name` when `uid`.
-    fn typed(
+    pub(super) fn typed(
         &mut self,
         uid: bool,
         name: &str,

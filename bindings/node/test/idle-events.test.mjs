@@ -1,5 +1,5 @@
 // IDLE as events: with autoIdle the client is in IDLE whenever it is otherwise unused (stopped
-// for each call, resumed after), and the server's updates become 'exists', 'expunge' and
+// for each call, resumed after), and the server's updates become 'exists', 'expunge' (or 'vanished' with QRESYNC) and
 // 'flags' events; a second connection makes the changes.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -90,5 +90,33 @@ test('autoIdle: close() while in IDLE ends it promptly; no IDLE without the opti
     assert.equal(d.state, 'SELECTED');
   } finally {
     await d.close();
+  }
+});
+
+test('autoIdle with QRESYNC enabled: an expunge is a vanished event (UIDs), not an expunge', { timeout: 90000 }, async () => {
+  const mb = uniqueName('vanished');
+  const watcher = await Client.connect(plain({ autoIdle: { delay: 20 } }));
+  const writer = await Client.connect(plain());
+  try {
+    await Promise.all([watcher.login('user2', 'pass2'), writer.login('user2', 'pass2')]);
+    await watcher.create(mb);
+    for (const s of ['a', 'b', 'c']) await writer.append(mb, null, null, `Subject: ${s}\r\n\r\nbody\r\n`);
+    assert.equal((await watcher.enable('QRESYNC')).status, 'OK');
+    await watcher.select(mb);
+    await until(() => watcher.idling, 'IDLE after SELECT');
+    const expunges = [];
+    watcher.on('expunge', (e) => expunges.push(e));
+    const vanished = next(watcher, 'vanished');
+    await writer.select(mb);
+    await writer.store('2:3', '+FLAGS.SILENT', '(\\Deleted)');
+    await writer.expunge();
+    assert.deepEqual(await vanished, { uids: [{ start: 2, end: 3 }], earlier: false });
+    assert.deepEqual(expunges, []);
+    await writer.unselect();
+  } finally {
+    await watcher.unselect().catch(() => undefined);
+    await watcher.delete(mb).catch(() => undefined);
+    await watcher.logout().catch(() => undefined);
+    await Promise.all([watcher.close(), writer.close()]);
   }
 });

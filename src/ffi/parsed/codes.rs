@@ -54,6 +54,8 @@ pub enum ImapResponseCodeKind {
     /// a missing field): `name` and `data` hold it as sent, and `imap_parse_code` returns
     /// `IMAP_CODE_PARSE`.
     Invalid = 20,
+    /// RFC 8474 (SELECT, EXAMINE, CREATE): `atoms` holds the mailbox's object id, one atom.
+    Mailboxid = 21,
 }
 
 /// The response code of a result's tagged text (`[APPENDUID 38505 3955]`). Fields beyond
@@ -157,6 +159,10 @@ fn response_code(a: &mut Arena, text: Option<&[u8]>) -> ImapResponseCode {
             (out.uids, out.uid_count) = a.ranges(&set);
             K::Modified
         }
+        ResponseCode::MailboxId(id) => {
+            atoms(a, &[id]);
+            K::Mailboxid
+        }
         ResponseCode::Other { .. } => K::Other,
         ResponseCode::Invalid { .. } => K::Invalid,
     };
@@ -249,9 +255,17 @@ pub struct ImapMailboxInfo {
     /// there are any, `imap_client_mailbox` returns `IMAP_CODE_PARSE` (with the object).
     pub invalid: *const *const ImapInvalid,
     pub invalid_count: usize,
+    /// RFC 7162: the UIDs of the VANISHED responses kept (the `VANISHED (EARLIER)` of
+    /// `imap_select_qresync`, and those that came since), as ranges in the order sent.
+    /// `imap_response(c, "VANISHED", ...)` takes them away. Appended in 1.2.
+    pub vanished: *const *const ImapSeqRange,
+    pub vanished_count: usize,
+    /// RFC 8474 `[MAILBOXID (id)]`: the mailbox's immutable object id; NIL when not sent.
+    /// Appended in 1.2.
+    pub mailbox_id: ImapBytes,
 }
 
-fn mailbox_info(a: &mut Arena, s: &SelectSummary) -> ImapMailboxInfo {
+pub(crate) fn mailbox_info(a: &mut Arena, s: &SelectSummary) -> ImapMailboxInfo {
     let mut list = |l: &Option<Vec<Vec<u8>>>| match l {
         Some(l) => (1, a.byte_list(l)),
         None => (0, (ptr::null(), 0)),
@@ -266,6 +280,7 @@ fn mailbox_info(a: &mut Arena, s: &SelectSummary) -> ImapMailboxInfo {
     let (has_highest_modseq, highest_modseq) = opt(s.highest_modseq);
     let bad = s.invalid.iter().map(|i| a.invalid(i)).collect();
     let (invalid, invalid_count) = a.array(bad);
+    let (vanished, vanished_count) = a.ranges(&s.vanished);
     ImapMailboxInfo {
         has_exists,
         exists,
@@ -289,16 +304,21 @@ fn mailbox_info(a: &mut Arena, s: &SelectSummary) -> ImapMailboxInfo {
         read_only: s.read_only.map_or(-1, i32::from),
         invalid,
         invalid_count,
+        vanished,
+        vanished_count,
+        mailbox_id: a.nbytes(s.mailbox_id.as_deref()),
     }
 }
 
 /// The summary of the selected mailbox in `*out` (free with `imap_mailbox_info_free`): EXISTS,
 /// RECENT, FLAGS and the UNSEEN, UIDVALIDITY, UIDNEXT, PERMANENTFLAGS, HIGHESTMODSEQ,
-/// NOMODSEQ and READ-ONLY/READ-WRITE codes, read from the untagged responses the handle keeps
-/// (imaplib's `untagged_responses`) without removing them, so `imap_response` still returns
-/// them. `imap_select`'s own data has only EXISTS: call this right after `imap_select` or
-/// `imap_examine`, before other commands or `imap_response` calls change what is kept (later
-/// EXISTS/RECENT responses update the counts; `imap_response(c, "EXISTS")` removes them).
+/// NOMODSEQ, MAILBOXID and READ-ONLY/READ-WRITE codes and the VANISHED UIDs (an IMAP4rev2
+/// server sends no RECENT: `has_recent` is then 0), read from the untagged responses the
+/// handle keeps (imaplib's `untagged_responses`) without removing them, so `imap_response`
+/// still returns them. `imap_select`'s own data has only EXISTS: call this right after
+/// `imap_select` or `imap_examine`, before other commands or `imap_response` calls change
+/// what is kept (later EXISTS/RECENT responses update the counts; `imap_response(c,
+/// "EXISTS")` removes them).
 /// `IMAP_CODE_ILLEGAL_STATE` when no mailbox is selected; `IMAP_CODE_INVALID_ARGUMENT` when
 /// `client` or `out` is NULL; `IMAP_CODE_PARSE` (the object is still delivered) when a kept
 /// value broke its grammar (`[UIDVALIDITY 0]`): see its `invalid` list. A call on the handle

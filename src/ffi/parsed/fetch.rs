@@ -271,6 +271,12 @@ pub struct ImapFetchMessage {
     /// a bit set of `IMAP_QUIRK_*` (0 for none). The message is still exactly what the server
     /// sent: nothing made up, nothing dropped.
     pub quirks: u32,
+    /// RFC 8474 `EMAILID`: the message's object id; NIL when not sent. Appended in 1.2.
+    pub email_id: ImapBytes,
+    /// 1 when `THREADID` was sent (RFC 8474). `thread_id` is its object id, NIL for
+    /// `THREADID NIL` (the server keeps no thread for the message).
+    pub has_thread_id: i32,
+    pub thread_id: ImapBytes,
 }
 
 /// The messages of a FETCH result, in the order received.
@@ -601,6 +607,9 @@ fn message(a: &mut Arena, m: &FetchMessage<'_>) -> ImapFetchMessage {
         error,
         raw,
         quirks: m.quirks.0,
+        email_id: a.nbytes(m.email_id.as_deref()),
+        has_thread_id: flag(m.thread_id.is_some()),
+        thread_id: a.nbytes(m.thread_id.as_ref().and_then(|t| t.as_deref())),
     }
 }
 

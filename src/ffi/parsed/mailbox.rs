@@ -15,7 +15,7 @@ use super::{
 };
 use crate::ffi::code::ImapCode;
 use crate::ffi::result::ImapResult;
-use crate::proto::parsed::mailbox::{self as pm, ThreadNode};
+use crate::proto::parsed::mailbox::{self as pm, ListAttrs, ThreadNode};
 use crate::proto::parsed::Invalid;
 use crate::proto::response::Item;
 use std::ptr;
@@ -60,7 +60,77 @@ pub struct ImapListEntry {
     /// LIST-EXTENDED data after the name, each value in IMAP syntax.
     pub extended: *const *const ImapBytes,
     pub extended_count: usize,
+    /// The attributes this library knows, as a bit set of `IMAP_LIST_ATTR_*` (appended in
+    /// 1.2): the base ones, `\NonExistent` (which sets `IMAP_LIST_ATTR_NOSELECT` too),
+    /// `\Subscribed`, `\Remote`, the SPECIAL-USE ones (RFC 6154; `IMAP_LIST_ATTR_SPECIAL_USE`
+    /// masks them) and `CHILDINFO ("SUBSCRIBED")`. `attributes` still lists every one as sent.
+    pub attribute_flags: u32,
+    /// LIST-STATUS (RFC 5819): the STATUS response the server sent for this mailbox with
+    /// `imap_list_extended`'s `RETURN (STATUS (...))`; NULL when none came.
+    pub status: *const ImapStatusInfo,
 }
+
+/// `\Noinferiors`.
+pub const IMAP_LIST_ATTR_NOINFERIORS: u32 = 1 << 0;
+/// `\Noselect`, and `\NonExistent`, which implies it.
+pub const IMAP_LIST_ATTR_NOSELECT: u32 = 1 << 1;
+/// `\Marked`.
+pub const IMAP_LIST_ATTR_MARKED: u32 = 1 << 2;
+/// `\Unmarked`.
+pub const IMAP_LIST_ATTR_UNMARKED: u32 = 1 << 3;
+/// `\NonExistent` (RFC 5258, RFC 9051).
+pub const IMAP_LIST_ATTR_NONEXISTENT: u32 = 1 << 4;
+/// `\Subscribed` (RFC 5258, RFC 9051).
+pub const IMAP_LIST_ATTR_SUBSCRIBED: u32 = 1 << 5;
+/// `\Remote` (RFC 5258).
+pub const IMAP_LIST_ATTR_REMOTE: u32 = 1 << 6;
+/// `\HasChildren` (RFC 3348).
+pub const IMAP_LIST_ATTR_HASCHILDREN: u32 = 1 << 7;
+/// `\HasNoChildren` (RFC 3348).
+pub const IMAP_LIST_ATTR_HASNOCHILDREN: u32 = 1 << 8;
+/// SPECIAL-USE `\All` (RFC 6154).
+pub const IMAP_LIST_ATTR_ALL: u32 = 1 << 9;
+/// SPECIAL-USE `\Archive`.
+pub const IMAP_LIST_ATTR_ARCHIVE: u32 = 1 << 10;
+/// SPECIAL-USE `\Drafts`.
+pub const IMAP_LIST_ATTR_DRAFTS: u32 = 1 << 11;
+/// SPECIAL-USE `\Flagged`.
+pub const IMAP_LIST_ATTR_FLAGGED: u32 = 1 << 12;
+/// SPECIAL-USE `\Junk`.
+pub const IMAP_LIST_ATTR_JUNK: u32 = 1 << 13;
+/// SPECIAL-USE `\Sent`.
+pub const IMAP_LIST_ATTR_SENT: u32 = 1 << 14;
+/// SPECIAL-USE `\Trash`.
+pub const IMAP_LIST_ATTR_TRASH: u32 = 1 << 15;
+/// `\Important` (RFC 8457).
+pub const IMAP_LIST_ATTR_IMPORTANT: u32 = 1 << 16;
+/// LIST-EXTENDED's `CHILDINFO ("SUBSCRIBED")`: a child of the mailbox is subscribed.
+pub const IMAP_LIST_ATTR_CHILD_SUBSCRIBED: u32 = 1 << 17;
+/// Every special-use bit (`\All` ... `\Trash`, `\Important`).
+pub const IMAP_LIST_ATTR_SPECIAL_USE: u32 = 0x1fe00;
+
+// The C constants are the parser's bits.
+const _: () = {
+    assert!(IMAP_LIST_ATTR_NOINFERIORS == ListAttrs::NOINFERIORS);
+    assert!(IMAP_LIST_ATTR_NOSELECT == ListAttrs::NOSELECT);
+    assert!(IMAP_LIST_ATTR_MARKED == ListAttrs::MARKED);
+    assert!(IMAP_LIST_ATTR_UNMARKED == ListAttrs::UNMARKED);
+    assert!(IMAP_LIST_ATTR_NONEXISTENT == ListAttrs::NONEXISTENT);
+    assert!(IMAP_LIST_ATTR_SUBSCRIBED == ListAttrs::SUBSCRIBED);
+    assert!(IMAP_LIST_ATTR_REMOTE == ListAttrs::REMOTE);
+    assert!(IMAP_LIST_ATTR_HASCHILDREN == ListAttrs::HASCHILDREN);
+    assert!(IMAP_LIST_ATTR_HASNOCHILDREN == ListAttrs::HASNOCHILDREN);
+    assert!(IMAP_LIST_ATTR_ALL == ListAttrs::ALL);
+    assert!(IMAP_LIST_ATTR_ARCHIVE == ListAttrs::ARCHIVE);
+    assert!(IMAP_LIST_ATTR_DRAFTS == ListAttrs::DRAFTS);
+    assert!(IMAP_LIST_ATTR_FLAGGED == ListAttrs::FLAGGED);
+    assert!(IMAP_LIST_ATTR_JUNK == ListAttrs::JUNK);
+    assert!(IMAP_LIST_ATTR_SENT == ListAttrs::SENT);
+    assert!(IMAP_LIST_ATTR_TRASH == ListAttrs::TRASH);
+    assert!(IMAP_LIST_ATTR_IMPORTANT == ListAttrs::IMPORTANT);
+    assert!(IMAP_LIST_ATTR_CHILD_SUBSCRIBED == ListAttrs::CHILD_SUBSCRIBED);
+    assert!(IMAP_LIST_ATTR_SPECIAL_USE == ListAttrs::SPECIAL_USE);
+};
 
 /// The entries of a LIST or LSUB result, and the responses that could not be parsed.
 #[repr(C)]
@@ -71,10 +141,34 @@ pub struct ImapListEntries {
     pub invalid_count: usize,
 }
 
+/// The C mirror of a LIST entry (and of its joined STATUS).
+pub(crate) fn list_entry(a: &mut Arena, e: &pm::ListEntry) -> ImapListEntry {
+    let (attributes, attribute_count) = a.byte_list(&e.attributes);
+    let (extended, extended_count) = a.byte_list(&e.extended);
+    let status = match &e.status {
+        Some(st) => {
+            let info = status_info(a, st);
+            a.one(info)
+        }
+        None => ptr::null(),
+    };
+    ImapListEntry {
+        attributes,
+        attribute_count,
+        delimiter: e.delimiter.unwrap_or(0),
+        mailbox: a.mailbox(&e.mailbox),
+        extended,
+        extended_count,
+        attribute_flags: e.attrs.0,
+        status,
+    }
+}
+
 /// Parses the LIST or LSUB responses of `result` (from `imap_list`, `imap_lsub`, or
 /// `imap_response(c, "LIST")`) into `*out`, freed with `imap_list_entries_free`. Each entry
-/// has the mailbox name as sent and decoded from modified UTF-7. Follows the parse contract
-/// (see `imap_parse_status`).
+/// has the mailbox name as sent and decoded (from modified UTF-7, or as UTF-8 under IMAP4rev2
+/// and in UTF-8 mode: see `imap_mailbox_name`) and its known attributes as bits. Follows the
+/// parse contract (see `imap_parse_status`).
 ///
 /// # Safety
 /// `result` is NULL or a live result; `out` is NULL or writable.
@@ -83,29 +177,19 @@ pub unsafe extern "C" fn imap_parse_list(
     result: *const ImapResult,
     out: *mut *mut ImapListEntries,
 ) -> ImapCode {
-    per_response(
-        result,
-        out,
-        pm::parse_list,
-        |a, e| {
-            let (attributes, attribute_count) = a.byte_list(&e.attributes);
-            let (extended, extended_count) = a.byte_list(&e.extended);
-            ImapListEntry {
-                attributes,
-                attribute_count,
-                delimiter: e.delimiter.unwrap_or(0),
-                mailbox: a.mailbox(&e.mailbox),
-                extended,
-                extended_count,
-            }
-        },
-        |(entries, count), (invalid, invalid_count)| ImapListEntries {
-            entries,
-            count,
-            invalid,
-            invalid_count,
-        },
-    )
+    per_response(result, out, pm::parse_list, list_entry, list_entries)
+}
+
+pub(crate) fn list_entries(
+    (entries, count): (*const *const ImapListEntry, usize),
+    (invalid, invalid_count): (*const *const ImapInvalid, usize),
+) -> ImapListEntries {
+    ImapListEntries {
+        entries,
+        count,
+        invalid,
+        invalid_count,
+    }
 }
 
 /// Frees what `imap_parse_list` gave. NULL is ignored.
@@ -151,6 +235,8 @@ pub struct ImapStatusInfo {
     pub size: u64,
     pub other: *const *const ImapStatusItem,
     pub other_count: usize,
+    /// RFC 8474 `MAILBOXID`: the mailbox's object id; NIL when not sent. Appended in 1.2.
+    pub mailbox_id: ImapBytes,
 }
 
 /// The STATUS responses of a result (usually one).
@@ -185,46 +271,7 @@ pub unsafe extern "C" fn imap_parse_status(
         result,
         out,
         pm::parse_status,
-        |a, s| {
-            let other = s
-                .other
-                .iter()
-                .map(|(n, v)| ImapStatusItem {
-                    name: a.bytes(n.as_bytes()),
-                    value: *v,
-                })
-                .collect();
-            let (other, other_count) = a.array(other);
-            let (has_messages, messages) = opt(s.messages);
-            let (has_recent, recent) = opt(s.recent);
-            let (has_uidnext, uidnext) = opt(s.uidnext);
-            let (has_uidvalidity, uidvalidity) = opt(s.uidvalidity);
-            let (has_unseen, unseen) = opt(s.unseen);
-            let (has_deleted, deleted) = opt(s.deleted);
-            let (has_highest_modseq, highest_modseq) = opt(s.highest_modseq);
-            let (has_size, size) = opt(s.size);
-            ImapStatusInfo {
-                mailbox: a.mailbox(&s.mailbox),
-                has_messages,
-                messages,
-                has_recent,
-                recent,
-                has_uidnext,
-                uidnext,
-                has_uidvalidity,
-                uidvalidity,
-                has_unseen,
-                unseen,
-                has_deleted,
-                deleted,
-                has_highest_modseq,
-                highest_modseq,
-                has_size,
-                size,
-                other,
-                other_count,
-            }
-        },
+        status_info,
         |(entries, count), (invalid, invalid_count)| ImapStatusList {
             entries,
             count,
@@ -232,6 +279,49 @@ pub unsafe extern "C" fn imap_parse_status(
             invalid_count,
         },
     )
+}
+
+/// The C mirror of a STATUS response.
+fn status_info(a: &mut Arena, s: &pm::MailboxStatus) -> ImapStatusInfo {
+    let other = s
+        .other
+        .iter()
+        .map(|(n, v)| ImapStatusItem {
+            name: a.bytes(n.as_bytes()),
+            value: *v,
+        })
+        .collect();
+    let (other, other_count) = a.array(other);
+    let (has_messages, messages) = opt(s.messages);
+    let (has_recent, recent) = opt(s.recent);
+    let (has_uidnext, uidnext) = opt(s.uidnext);
+    let (has_uidvalidity, uidvalidity) = opt(s.uidvalidity);
+    let (has_unseen, unseen) = opt(s.unseen);
+    let (has_deleted, deleted) = opt(s.deleted);
+    let (has_highest_modseq, highest_modseq) = opt(s.highest_modseq);
+    let (has_size, size) = opt(s.size);
+    ImapStatusInfo {
+        mailbox: a.mailbox(&s.mailbox),
+        has_messages,
+        messages,
+        has_recent,
+        recent,
+        has_uidnext,
+        uidnext,
+        has_uidvalidity,
+        uidvalidity,
+        has_unseen,
+        unseen,
+        has_deleted,
+        deleted,
+        has_highest_modseq,
+        highest_modseq,
+        has_size,
+        size,
+        other,
+        other_count,
+        mailbox_id: a.nbytes(s.mailbox_id.as_deref()),
+    }
 }
 
 /// Frees what `imap_parse_status` gave. NULL is ignored.

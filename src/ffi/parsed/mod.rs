@@ -98,7 +98,9 @@ pub struct ImapInvalid {
 
 /// A mailbox name from the server: `raw` as sent, and `name` decoded to UTF-8 (modified UTF-7
 /// decoded, or the raw bytes when they are UTF-8 beyond ASCII, as servers in UTF-8 mode send);
-/// `name.data` is NULL when the raw name is neither.
+/// `name.data` is NULL when the raw name is neither. A result received while IMAP4rev2 or
+/// UTF-8 mode was in effect (`imap_client_imap4rev2`, `imap_client_utf8_enabled`) has UTF-8
+/// names: `name` is then the raw name (`A&B` stays `A&B`).
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct ImapMailboxName {
@@ -129,6 +131,9 @@ pub(crate) struct Arena {
     cap: usize,
     /// Size of the next chunk.
     next: usize,
+    /// Mailbox names of the result are UTF-8 (it came while IMAP4rev2 or UTF8=ACCEPT was in
+    /// effect), not modified UTF-7: see [`Arena::mailbox`].
+    pub(crate) utf8_names: bool,
 }
 
 /// Copies `src` to `dst`: most strings of a parsed result are short, and a call to `memcpy`
@@ -172,6 +177,7 @@ impl Default for Arena {
             used: 0,
             cap: 0,
             next: Arena::FIRST_CHUNK,
+            utf8_names: false,
         }
     }
 }
@@ -313,9 +319,15 @@ impl Arena {
         &mut self,
         m: &crate::proto::parsed::mailbox::MailboxName,
     ) -> ImapMailboxName {
+        // In UTF-8 mode a name is UTF-8 as sent, `&` included: never modified UTF-7.
+        let name = if self.utf8_names {
+            std::str::from_utf8(&m.raw).ok()
+        } else {
+            m.name.as_deref()
+        };
         ImapMailboxName {
             raw: self.bytes(&m.raw),
-            name: self.nbytes(m.name.as_deref().map(str::as_bytes)),
+            name: self.nbytes(name.map(str::as_bytes)),
         }
     }
 
@@ -435,7 +447,10 @@ pub(crate) unsafe fn parse_result<T>(
         let Some(r) = result.as_ref() else {
             return ImapCode::InvalidArgument;
         };
-        let mut arena = Arena::default();
+        let mut arena = Arena {
+            utf8_names: r.utf8_names,
+            ..Arena::default()
+        };
         let (public, complete) = build(untagged_data(r), &mut arena);
         give(out, public, arena);
         if complete {

@@ -134,6 +134,9 @@ pub enum ResponseCode {
     },
     /// RFC 7162: messages that failed a conditional STORE.
     Modified(SeqSet),
+    /// RFC 8474: the mailbox's immutable id (`[MAILBOXID (F2212ea87-6097-4256-9d51-71338625)]`,
+    /// in SELECT/EXAMINE and in CREATE's tagged OK).
+    MailboxId(Vec<u8>),
     /// Anything else (RFC 5530 codes such as `AUTHENTICATIONFAILED`, `REFERRAL`...), with its
     /// data as sent.
     Other {
@@ -179,6 +182,45 @@ fn nz32(w: Option<&&[u8]>) -> Result<u32, ParseError> {
             "response code number missing or out of range (1..4294967295)",
         )
     })
+}
+
+/// The longest RFC 8474 `objectid`.
+pub const MAX_OBJECTID: usize = 255;
+
+/// RFC 8474's `objectid`: 1 to 255 of `A-Z a-z 0-9 _ -`. The error names what is wrong and
+/// quotes (a bounded excerpt of) the value.
+pub fn objectid(id: &[u8]) -> Result<Vec<u8>, ParseError> {
+    let ok = !id.is_empty()
+        && id.len() <= MAX_OBJECTID
+        && id
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if ok {
+        Ok(id.to_vec())
+    } else {
+        err(
+            ErrorKind::Shape,
+            format!(
+                "bad object id '{}' (1 to {MAX_OBJECTID} of A-Z a-z 0-9 _ -)",
+                excerpt(id)
+            ),
+        )
+    }
+}
+
+/// `(objectid)`, the form of MAILBOXID, EMAILID and THREADID values.
+pub fn parenthesized_objectid(d: &[u8]) -> Result<Vec<u8>, ParseError> {
+    match d
+        .trim_ascii()
+        .strip_prefix(b"(")
+        .and_then(|r| r.strip_suffix(b")"))
+    {
+        Some(inner) => objectid(inner),
+        None => err(
+            ErrorKind::Shape,
+            format!("expected '(objectid)', got '{}'", excerpt(d)),
+        ),
+    }
 }
 
 /// Exactly `n` words of data.
@@ -254,6 +296,7 @@ impl ResponseCode {
                 }
             }
             "MODIFIED" => ResponseCode::Modified(SeqSet::parse(arity(w, 1)?[0])?),
+            "MAILBOXID" => ResponseCode::MailboxId(parenthesized_objectid(d)?),
             _ => return Ok(None),
         }))
     }
@@ -262,6 +305,97 @@ impl ResponseCode {
     pub fn from_text(text: &[u8]) -> Option<ResponseCode> {
         let code = parse::response_code(text)?;
         Some(Self::from_parts(&code.name, code.data.as_deref()))
+    }
+}
+
+/// Set arithmetic over ranges (QRESYNC's known and vanished UIDs): every operation works on
+/// the ranges, never on the numbers, so its cost follows the number of ranges sent.
+impl SeqSet {
+    /// The same numbers as sorted, disjoint, non-adjacent ranges (`5,1:3,4` is `1:5`).
+    pub fn normalized(&self) -> SeqSet {
+        let mut sorted = self.ranges.clone();
+        sorted.sort_unstable_by_key(|r| (r.start, r.end));
+        let mut ranges: Vec<SeqRange> = Vec::with_capacity(sorted.len());
+        for r in sorted {
+            match ranges.last_mut() {
+                Some(last) if u64::from(r.start) <= u64::from(last.end) + 1 => {
+                    last.end = last.end.max(r.end)
+                }
+                _ => ranges.push(r),
+            }
+        }
+        SeqSet { ranges }
+    }
+
+    /// The numbers in both sets, normalized.
+    pub fn intersection(&self, other: &SeqSet) -> SeqSet {
+        let (a, b) = (self.normalized().ranges, other.normalized().ranges);
+        let (mut i, mut j) = (0, 0);
+        let mut ranges = Vec::new();
+        while i < a.len() && j < b.len() {
+            let start = a[i].start.max(b[j].start);
+            let end = a[i].end.min(b[j].end);
+            if start <= end {
+                ranges.push(SeqRange { start, end });
+            }
+            if a[i].end < b[j].end {
+                i += 1;
+            } else {
+                j += 1;
+            }
+        }
+        SeqSet { ranges }
+    }
+
+    /// The numbers of this set that are not in `other`, normalized.
+    pub fn difference(&self, other: &SeqSet) -> SeqSet {
+        let b = other.normalized().ranges;
+        let mut ranges = Vec::new();
+        let mut j = 0;
+        for r in self.normalized().ranges {
+            let mut start = u64::from(r.start);
+            let end = u64::from(r.end);
+            while j < b.len() && u64::from(b[j].end) < start {
+                j += 1;
+            }
+            let mut k = j;
+            while start <= end && k < b.len() && u64::from(b[k].start) <= end {
+                if u64::from(b[k].start) > start {
+                    ranges.push(range(start, u64::from(b[k].start) - 1));
+                }
+                start = start.max(u64::from(b[k].end) + 1);
+                k += 1;
+            }
+            if start <= end {
+                ranges.push(range(start, end));
+            }
+        }
+        SeqSet { ranges }
+    }
+
+    /// The set in IMAP syntax (`1:3,5`); empty for an empty set.
+    pub fn to_imap(&self) -> String {
+        let parts: Vec<String> = self
+            .ranges
+            .iter()
+            .map(|r| {
+                if r.start == r.end {
+                    r.start.to_string()
+                } else {
+                    format!("{}:{}", r.start, r.end)
+                }
+            })
+            .collect();
+        parts.join(",")
+    }
+}
+
+/// `start:end` from numbers known to be within 1..=u32::MAX.
+fn range(start: u64, end: u64) -> SeqRange {
+    let n = |x: u64| u32::try_from(x).unwrap_or(u32::MAX);
+    SeqRange {
+        start: n(start),
+        end: n(end),
     }
 }
 
@@ -338,5 +472,37 @@ mod tests {
             })
         );
         assert_eq!(ResponseCode::from_text(b"no code"), None);
+    }
+
+    fn set(s: &str) -> SeqSet {
+        if s.is_empty() {
+            SeqSet::default()
+        } else {
+            SeqSet::parse(s.as_bytes()).unwrap()
+        }
+    }
+
+    #[test]
+    fn range_arithmetic_never_expands() {
+        assert_eq!(set("5,1:3,4,9,10:12").normalized().to_imap(), "1:5,9:12");
+        assert_eq!(
+            set("1:10").difference(&set("3,5:6,10")).to_imap(),
+            "1:2,4,7:9"
+        );
+        assert_eq!(set("1:10").difference(&set("1:4294967295")).to_imap(), "");
+        assert_eq!(
+            set("1:4294967295")
+                .difference(&set("2:4294967294"))
+                .to_imap(),
+            "1,4294967295"
+        );
+        assert_eq!(
+            set("1:4294967295").intersection(&set("7,9:11")).to_imap(),
+            "7,9:11"
+        );
+        assert_eq!(set("1:5,8:9").intersection(&set("4:8")).to_imap(), "4:5,8");
+        assert_eq!(set("").difference(&set("1")).to_imap(), "");
+        assert_eq!(set("3").intersection(&set("")).to_imap(), "");
+        assert_eq!(set("4294967295,1").normalized().to_imap(), "1,4294967295");
     }
 }

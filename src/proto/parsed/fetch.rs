@@ -52,7 +52,7 @@ pub struct FetchMessage<'a> {
     pub sections: Vec<BodySection<'a>>,
     /// `BINARY.SIZE[...]` (RFC 3516).
     pub binary_sizes: Vec<BinarySize>,
-    /// Items this parser does not know (X-GM-LABELS, EMAILID, PREVIEW...) and items whose
+    /// Items this parser does not know (X-GM-LABELS, PREVIEW...) and items whose
     /// value was malformed: name as sent, value re-serialised in IMAP syntax.
     pub other: Vec<RawItem<'a>>,
     /// Set when the response could not be read completely or an item was malformed (boxed:
@@ -61,6 +61,11 @@ pub struct FetchMessage<'a> {
     /// Deviations from the grammar that were accepted (see [`Quirks`]); the data above is
     /// still exactly what the server sent.
     pub quirks: Quirks,
+    /// RFC 8474 `EMAILID (id)`.
+    pub email_id: Option<Vec<u8>>,
+    /// RFC 8474 `THREADID`: `Some(None)` for `THREADID NIL` (the server keeps no thread for
+    /// the message).
+    pub thread_id: Option<Option<Vec<u8>>>,
 }
 
 /// An item kept as bytes.
@@ -332,6 +337,20 @@ fn read_message<'a>(
     }
 }
 
+/// RFC 8474's `(objectid)` (EMAILID, THREADID).
+fn objectid_value(v: V<'_, '_>) -> Result<Vec<u8>, ParseError> {
+    match v.as_list() {
+        Some(l) if l.len() == 1 => match l.field(0).text() {
+            Some(id) => super::codes::objectid(id),
+            None => err(ErrorKind::Shape, "expected '(objectid)'"),
+        },
+        _ => err(
+            ErrorKind::Shape,
+            format!("expected '(objectid)', got {}", v.describe()),
+        ),
+    }
+}
+
 fn text_list<'a>(v: V<'_, 'a>) -> Result<Vec<Bytes<'a>>, ParseError> {
     let l = v.list()?;
     let mut out = Vec::with_capacity(l.len());
@@ -371,6 +390,14 @@ fn apply<'a>(msg: &mut FetchMessage<'a>, name: &'a [u8], v: V<'_, 'a>) -> Result
             msg.modseq = Some(match v.as_list() {
                 Some(l) if l.len() == 1 => number(l.field(0), q).modseq()?,
                 _ => number(v, q).modseq()?,
+            })
+        }
+        None if is(base, b"EMAILID") => msg.email_id = Some(objectid_value(v)?),
+        None if is(base, b"THREADID") => {
+            msg.thread_id = Some(if v.is_nil() {
+                None
+            } else {
+                Some(objectid_value(v)?)
             })
         }
         None if is(base, b"INTERNALDATE") => {

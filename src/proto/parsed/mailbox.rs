@@ -7,7 +7,7 @@
 //! one `Result` per response, so a malformed one is reported with its raw bytes while the
 //! others parse.
 
-use super::codes::{ResponseCode, SeqSet};
+use super::codes::{objectid, ResponseCode, SeqSet};
 use super::fetch::{Param, RawItem};
 use super::token::{parse_u32, Token, Tokenizer, Value};
 use super::{err, responses, utf7, ErrorKind, Invalid, ParseError, MAX_DEPTH};
@@ -89,10 +89,15 @@ pub struct SelectSummary {
     pub no_modseq: bool,
     /// `Some(true)` for `[READ-ONLY]`, `Some(false)` for `[READ-WRITE]`.
     pub read_only: Option<bool>,
+    /// The UIDs of the VANISHED responses kept (RFC 7162: a QRESYNC select's
+    /// `VANISHED (EARLIER)`, and those that came since), in the order sent; never expanded.
+    pub vanished: SeqSet,
     /// Values that broke their grammar (`* 4294967296 EXISTS`, `[UIDVALIDITY 0]`) or lines
     /// that did not parse: why, and the bytes as received. The field they belong to stays
     /// `None` (or keeps an earlier valid value), and this says why.
     pub invalid: Vec<Invalid>,
+    /// RFC 8474 `[MAILBOXID (id)]`.
+    pub mailbox_id: Option<Vec<u8>>,
 }
 
 impl SelectSummary {
@@ -113,6 +118,15 @@ impl SelectSummary {
         }
     }
 
+    fn add_vanished(&mut self, items: &[Item]) {
+        for v in super::vanished::parse_vanished(items) {
+            match v {
+                Ok(v) => self.vanished.ranges.extend(v.uids.ranges),
+                Err(e) => self.invalid.push(e),
+            }
+        }
+    }
+
     fn code(&mut self, c: ResponseCode) {
         match c {
             ResponseCode::Invalid { error, data, .. } => {
@@ -126,6 +140,7 @@ impl SelectSummary {
             ResponseCode::NoModSeq => self.no_modseq = true,
             ResponseCode::ReadOnly => self.read_only = Some(true),
             ResponseCode::ReadWrite => self.read_only = Some(false),
+            ResponseCode::MailboxId(id) => self.mailbox_id = Some(id),
             _ => {}
         }
     }
@@ -151,10 +166,14 @@ impl SelectSummary {
             "PERMANENTFLAGS",
             "HIGHESTMODSEQ",
             "NOMODSEQ",
+            "MAILBOXID",
         ] {
             if let Some(data) = line(name) {
                 s.code(ResponseCode::from_parts(name, Some(data)));
             }
+        }
+        if let Some(items) = get("VANISHED") {
+            s.add_vanished(items);
         }
         // Both may be stored (an untagged READ-WRITE, a tagged READ-ONLY): read-only wins.
         if get("READ-WRITE").is_some() {
@@ -184,6 +203,7 @@ impl SelectSummary {
                     "EXISTS" => s.exists = s.count("EXISTS", &data).or(s.exists),
                     "RECENT" => s.recent = s.count("RECENT", &data).or(s.recent),
                     "FLAGS" => s.flags = flag_list(&data).or(s.flags.take()),
+                    "VANISHED" => s.add_vanished(&[Item::Line(data)]),
                     "OK" | "NO" | "BAD" => {
                         if let Some(c) = ResponseCode::from_text(&data) {
                             s.code(c)
@@ -233,6 +253,19 @@ pub struct MailboxStatus {
     /// RFC 8438 `SIZE`.
     pub size: Option<u64>,
     pub other: Vec<(String, u64)>,
+    /// RFC 8474 `MAILBOXID`.
+    pub mailbox_id: Option<Vec<u8>>,
+}
+
+/// `(objectid)` as a parsed value (STATUS MAILBOXID, FETCH EMAILID).
+fn objectid_in_list(v: &Value<'_>) -> Result<Vec<u8>, ParseError> {
+    match v.list()? {
+        [id] => objectid(&astring(id)?),
+        l => err(
+            ErrorKind::Shape,
+            format!("expected '(objectid)', got a list of {} values", l.len()),
+        ),
+    }
 }
 
 pub fn parse_status(items: &[Item]) -> Vec<Result<MailboxStatus, Invalid>> {
@@ -258,6 +291,8 @@ pub fn parse_status(items: &[Item]) -> Vec<Result<MailboxStatus, Invalid>> {
                 // RFC 7162: mod-sequence-valzer (0 for a mailbox without mod-sequences).
                 b"HIGHESTMODSEQ" => s.highest_modseq = Some(val.number64()?),
                 b"SIZE" => s.size = Some(val.number64()?),
+                // RFC 8474: `MAILBOXID (id)`.
+                b"MAILBOXID" => s.mailbox_id = Some(objectid_in_list(val)?),
                 _ => s
                     .other
                     .push((String::from_utf8_lossy(&name).into_owned(), val.u64()?)),
@@ -265,6 +300,82 @@ pub fn parse_status(items: &[Item]) -> Vec<Result<MailboxStatus, Invalid>> {
         }
         Ok(s)
     })
+}
+
+/// The mailbox attributes a LIST entry may carry that this library knows, as a bit set
+/// ([`ListEntry::attrs`]; the bits are those of the C `IMAP_LIST_ATTR_*` constants).
+/// RFC 3501/9051 base attributes, RFC 5258 LIST-EXTENDED, RFC 6154 SPECIAL-USE and RFC 8457
+/// `\Important`; `CHILD_SUBSCRIBED` stands for LIST-EXTENDED's `CHILDINFO ("SUBSCRIBED")`.
+///
+/// cbindgen:ignore
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct ListAttrs(pub u32);
+
+/// cbindgen:ignore
+impl ListAttrs {
+    pub const NOINFERIORS: u32 = 1 << 0;
+    /// Also set for `\NonExistent`, which implies it (RFC 9051).
+    pub const NOSELECT: u32 = 1 << 1;
+    pub const MARKED: u32 = 1 << 2;
+    pub const UNMARKED: u32 = 1 << 3;
+    pub const NONEXISTENT: u32 = 1 << 4;
+    pub const SUBSCRIBED: u32 = 1 << 5;
+    pub const REMOTE: u32 = 1 << 6;
+    pub const HASCHILDREN: u32 = 1 << 7;
+    pub const HASNOCHILDREN: u32 = 1 << 8;
+    pub const ALL: u32 = 1 << 9;
+    pub const ARCHIVE: u32 = 1 << 10;
+    pub const DRAFTS: u32 = 1 << 11;
+    pub const FLAGGED: u32 = 1 << 12;
+    pub const JUNK: u32 = 1 << 13;
+    pub const SENT: u32 = 1 << 14;
+    pub const TRASH: u32 = 1 << 15;
+    pub const IMPORTANT: u32 = 1 << 16;
+    pub const CHILD_SUBSCRIBED: u32 = 1 << 17;
+    /// The RFC 6154 special uses (and RFC 8457's `\Important`).
+    pub const SPECIAL_USE: u32 = Self::ALL
+        | Self::ARCHIVE
+        | Self::DRAFTS
+        | Self::FLAGGED
+        | Self::JUNK
+        | Self::SENT
+        | Self::TRASH
+        | Self::IMPORTANT;
+
+    /// The bit of one attribute as sent (`\Sent`, any case); 0 for one this library does not
+    /// know.
+    pub fn bit(attribute: &[u8]) -> u32 {
+        const NAMES: [(&[u8], u32); 17] = [
+            (b"\\Noinferiors", ListAttrs::NOINFERIORS),
+            (b"\\Noselect", ListAttrs::NOSELECT),
+            (b"\\Marked", ListAttrs::MARKED),
+            (b"\\Unmarked", ListAttrs::UNMARKED),
+            (
+                b"\\NonExistent",
+                ListAttrs::NONEXISTENT | ListAttrs::NOSELECT,
+            ),
+            (b"\\Subscribed", ListAttrs::SUBSCRIBED),
+            (b"\\Remote", ListAttrs::REMOTE),
+            (b"\\HasChildren", ListAttrs::HASCHILDREN),
+            (b"\\HasNoChildren", ListAttrs::HASNOCHILDREN),
+            (b"\\All", ListAttrs::ALL),
+            (b"\\Archive", ListAttrs::ARCHIVE),
+            (b"\\Drafts", ListAttrs::DRAFTS),
+            (b"\\Flagged", ListAttrs::FLAGGED),
+            (b"\\Junk", ListAttrs::JUNK),
+            (b"\\Sent", ListAttrs::SENT),
+            (b"\\Trash", ListAttrs::TRASH),
+            (b"\\Important", ListAttrs::IMPORTANT),
+        ];
+        NAMES
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(attribute))
+            .map_or(0, |(_, bit)| *bit)
+    }
+
+    pub fn has(self, bits: u32) -> bool {
+        self.0 & bits == bits
+    }
 }
 
 /// A LIST or LSUB entry.
@@ -277,6 +388,25 @@ pub struct ListEntry {
     pub mailbox: MailboxName,
     /// LIST-EXTENDED data after the name (`("CHILDINFO" ("SUBSCRIBED"))`), re-serialised.
     pub extended: Vec<Vec<u8>>,
+    /// The known attributes and `CHILDINFO ("SUBSCRIBED")` as bits.
+    pub attrs: ListAttrs,
+    /// LIST-STATUS (RFC 5819): the STATUS response the server sent for this mailbox with
+    /// `LIST ... RETURN (STATUS (...))`, joined by [`join_status`].
+    pub status: Option<MailboxStatus>,
+}
+
+/// `CHILDINFO` extended data naming `SUBSCRIBED` (RFC 5258 §4).
+fn child_subscribed(extended: &[Value<'_>]) -> bool {
+    extended.chunks(2).any(|p| {
+        p[0].text()
+            .is_some_and(|n| n.eq_ignore_ascii_case(b"CHILDINFO"))
+            && p.get(1).and_then(|v| v.list().ok()).is_some_and(|l| {
+                l.iter().any(|o| {
+                    o.text()
+                        .is_some_and(|t| t.eq_ignore_ascii_case(b"SUBSCRIBED"))
+                })
+            })
+    })
 }
 
 pub fn parse_list(items: &[Item]) -> Vec<Result<ListEntry, Invalid>> {
@@ -287,14 +417,44 @@ pub fn parse_list(items: &[Item]) -> Vec<Result<ListEntry, Invalid>> {
             v => astring(&v)?.first().copied(),
         };
         let mailbox = MailboxName::new(next_astring(t)?);
-        let extended = t.read_all()?.iter().map(Value::to_imap).collect();
+        let rest = t.read_all()?;
+        let mut bits = attributes.iter().fold(0, |b, a| b | ListAttrs::bit(a));
+        if let Some(Value::List(ext)) = rest.first() {
+            if child_subscribed(ext) {
+                bits |= ListAttrs::CHILD_SUBSCRIBED;
+            }
+        }
+        let extended = rest.iter().map(Value::to_imap).collect();
         Ok(ListEntry {
             attributes,
             delimiter,
             mailbox,
             extended,
+            attrs: ListAttrs(bits),
+            status: None,
         })
     })
+}
+
+/// Gives each LIST entry the STATUS response of its mailbox (LIST-STATUS, RFC 5819), matched
+/// by the name as sent. Gives the positions (in `statuses`) of the responses for no listed
+/// mailbox, which are not this LIST's.
+pub fn join_status(
+    entries: &mut [Result<ListEntry, Invalid>],
+    statuses: Vec<MailboxStatus>,
+) -> Vec<usize> {
+    let mut left = Vec::new();
+    for (i, st) in statuses.into_iter().enumerate() {
+        match entries
+            .iter_mut()
+            .filter_map(|e| e.as_mut().ok())
+            .find(|e| e.mailbox.raw == st.mailbox.raw && e.status.is_none())
+        {
+            Some(e) => e.status = Some(st),
+            None => left.push(i),
+        }
+    }
+    left
 }
 
 /// SEARCH or SORT: the numbers of all responses, in order, and the `(MODSEQ n)` of
@@ -310,6 +470,9 @@ pub fn parse_search(items: &[Item]) -> Result<SearchResult, Invalid> {
     for r in responses(items) {
         let mut t = Tokenizer::new(r);
         let step = (|| {
+            if is_esearch(r) {
+                return esearch_numbers(&mut t, &mut out);
+            }
             while let Some(v) = t.read_value()? {
                 match v {
                     Value::List(l) if l.len() == 2 => out.modseq = Some(l[1].modseq()?),
@@ -321,6 +484,47 @@ pub fn parse_search(items: &[Item]) -> Result<SearchResult, Invalid> {
         step.map_err(|e: ParseError| Invalid::new(e, r))?;
     }
     Ok(out)
+}
+
+/// Whether a response of a SEARCH result is ESEARCH data (`(TAG "A1") UID ALL 1:3`, what an
+/// IMAP4rev2 server answers SEARCH with) rather than SEARCH numbers: it starts with a
+/// parenthesis or a letter, never a digit.
+fn is_esearch(r: &[Item]) -> bool {
+    let line = match r.first() {
+        Some(Item::Line(l) | Item::Literal(l, _)) => l.as_slice(),
+        _ => return false,
+    };
+    line.first()
+        .is_some_and(|&b| b == b'(' || b.is_ascii_alphabetic())
+}
+
+/// Most numbers an ESEARCH `ALL` is expanded to as SEARCH numbers (16 MiB of them): a
+/// mailbox has fewer messages, and `1:4294967295` from a hostile server is refused instead of
+/// filling the heap.
+pub const MAX_SEARCH_NUMBERS: u64 = 1 << 22;
+
+/// SEARCH numbers from an ESEARCH response: its `ALL` expanded (at most
+/// [`MAX_SEARCH_NUMBERS`] in all) and its `MODSEQ`.
+fn esearch_numbers(t: &mut Tokenizer<'_>, out: &mut SearchResult) -> Result<(), ParseError> {
+    let e = esearch_one(t)?;
+    if let Some(all) = &e.all {
+        let room = MAX_SEARCH_NUMBERS.saturating_sub(out.ids.len() as u64);
+        match all.expand(room) {
+            Some(ids) => out.ids.extend(ids),
+            None => {
+                return err(
+                    ErrorKind::Number,
+                    format!(
+                        "ESEARCH ALL names {} numbers, more than the {MAX_SEARCH_NUMBERS} a \
+                         search result may list",
+                        all.count()
+                    ),
+                )
+            }
+        }
+    }
+    out.modseq = e.modseq.or(out.modseq);
+    Ok(())
 }
 
 /// SORT results have the shape of SEARCH results.
@@ -345,39 +549,52 @@ pub struct Esearch {
     pub other: Vec<RawItem<'static>>,
 }
 
+/// The tag an ESEARCH response names (`(TAG "A282") ...` → `A282`), which says which
+/// command it answers.
+pub fn esearch_tag(data: &[u8]) -> Option<Vec<u8>> {
+    match Tokenizer::from_bytes(data).read_value().ok()?? {
+        Value::List(l) if l.len() == 2 && astring(&l[0]).ok()?.eq_ignore_ascii_case(b"TAG") => {
+            astring(&l[1]).ok()
+        }
+        _ => None,
+    }
+}
+
 pub fn parse_esearch(items: &[Item]) -> Vec<Result<Esearch, Invalid>> {
-    each(items, |t| {
-        let mut e = Esearch::default();
-        while let Some(v) = t.read_value()? {
-            match v {
-                Value::List(l) => {
-                    if l.len() == 2 && astring(&l[0])?.eq_ignore_ascii_case(b"TAG") {
-                        e.tag = Some(astring(&l[1])?);
-                    }
+    each(items, esearch_one)
+}
+
+fn esearch_one(t: &mut Tokenizer<'_>) -> Result<Esearch, ParseError> {
+    let mut e = Esearch::default();
+    while let Some(v) = t.read_value()? {
+        match v {
+            Value::List(l) => {
+                if l.len() == 2 && astring(&l[0])?.eq_ignore_ascii_case(b"TAG") {
+                    e.tag = Some(astring(&l[1])?);
                 }
-                v => {
-                    let name = astring(&v)?.to_ascii_uppercase();
-                    if name == b"UID" {
-                        e.uid = true;
-                        continue;
-                    }
-                    let val = t.expect_value()?;
-                    match name.as_slice() {
-                        b"MIN" => e.min = Some(val.nz32()?),
-                        b"MAX" => e.max = Some(val.nz32()?),
-                        b"COUNT" => e.count = Some(val.u32()?),
-                        b"MODSEQ" => e.modseq = Some(val.modseq()?),
-                        b"ALL" => e.all = Some(SeqSet::parse(&astring(&val)?)?),
-                        _ => e.other.push(RawItem {
-                            name: name.into(),
-                            raw: val.to_imap(),
-                        }),
-                    }
+            }
+            v => {
+                let name = astring(&v)?.to_ascii_uppercase();
+                if name == b"UID" {
+                    e.uid = true;
+                    continue;
+                }
+                let val = t.expect_value()?;
+                match name.as_slice() {
+                    b"MIN" => e.min = Some(val.nz32()?),
+                    b"MAX" => e.max = Some(val.nz32()?),
+                    b"COUNT" => e.count = Some(val.u32()?),
+                    b"MODSEQ" => e.modseq = Some(val.modseq()?),
+                    b"ALL" => e.all = Some(SeqSet::parse(&astring(&val)?)?),
+                    _ => e.other.push(RawItem {
+                        name: name.into(),
+                        raw: val.to_imap(),
+                    }),
                 }
             }
         }
-        Ok(e)
-    })
+    }
+    Ok(e)
 }
 
 /// A node of a THREAD forest. `id` is `None` for the missing parent of siblings

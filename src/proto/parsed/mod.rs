@@ -50,9 +50,12 @@ pub mod mailbox;
 pub mod rfc2047;
 pub mod token;
 pub mod utf7;
+pub mod vanished;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_rev2;
 
 use crate::proto::framer::LiteralData;
 use crate::proto::response::Item;
@@ -65,6 +68,7 @@ pub use fetch::{
 };
 pub use mailbox::SelectSummary;
 pub use token::{Token, Tokenizer, Value};
+pub use vanished::{parse_vanished, Vanished};
 
 /// Deviations from the IMAP grammar that a parser accepted and recorded, as a bit set
 /// (`FetchMessage::quirks`). Real servers send them (the corpus in `tests/quirks/` names the

@@ -308,7 +308,9 @@ fn select_summary_from_store_and_lines() {
         highest_modseq: Some(715194045007),
         no_modseq: false,
         read_only: Some(false),
+        vanished: SeqSet::default(),
         invalid: vec![],
+        ..SelectSummary::default()
     };
     assert_eq!(s, want);
     let lines: Vec<&[u8]> = vec![

@@ -68,6 +68,7 @@ var commands = []command{
 	{"Enable", "enable", "", "Enable sends ENABLE capability (verbatim; StateAuth only); ErrUnsupported without the\nENABLE capability. UTF-8 mode starts only if the server confirmed UTF8=ACCEPT."},
 	{"ID", "id", "names=fields", "ID sends ID (RFC 2971) with fields (none: ID NIL). Data: the ID lines."},
 	{"Compress", "compress", "", "Compress sends COMPRESS DEFLATE (RFC 4978): on OK every byte from then on, both ways, is\ndeflated (inside TLS when TLS is on); everything else works as before. Refused without\nsending anything when compression is active already or before login (ErrIllegalState) and\nwhen the server does not offer COMPRESS=DEFLATE (ErrUnsupported); a NO (ErrNo) leaves the\nconnection uncompressed and usable. Options.Compress does this after every login."},
+	{"CreateSpecialUse", "create_special_use", "", "CreateSpecialUse sends CREATE mailbox (USE (uses...)) (RFC 6154 CREATE-SPECIAL-USE), each\nuse a special-use attribute (\\Sent, \\Archive...). ErrUnsupported without CREATE-SPECIAL-USE\nand ErrInvalidArgument for no use or one that is not \\ and an atom, nothing sent. A server\nwith OBJECTID (RFC 8474) gives the new mailbox's id in the tagged OK: ParseCode's Kind is\nResponseCodeMailboxID and Atoms[0] the id."},
 }
 
 var protoRe = regexp.MustCompile(`(?m)^imap_code (imap_\w+)\((.*)\);$`)

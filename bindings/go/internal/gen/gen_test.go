@@ -75,12 +75,12 @@ func TestCommandFromPrototype(t *testing.T) {
 // A field appended to a struct in the header reaches Go with no change to the generator.
 func TestAppendedFieldIsMirrored(t *testing.T) {
 	src := string(readHeaderFile(t))
-	const last = "  uint32_t quirks;\n} imap_fetch_message;"
+	const last = "  struct imap_bytes thread_id;\n} imap_fetch_message;"
 	if !strings.Contains(src, last) {
-		t.Fatal("imap_fetch_message no longer ends with quirks; update this test")
+		t.Fatal("imap_fetch_message no longer ends with thread_id; update this test")
 	}
-	src = strings.Replace(src, last, "  uint32_t quirks;\n  /**\n   * SAVEDATE (RFC 8514).\n   */\n"+
-		"  int32_t has_save_date;\n  int64_t save_date;\n  struct imap_bytes email_id;\n} imap_fetch_message;", 1)
+	src = strings.Replace(src, last, "  struct imap_bytes thread_id;\n  /**\n   * SAVEDATE (RFC 8514).\n   */\n"+
+		"  int32_t has_save_date;\n  int64_t save_date;\n  struct imap_bytes preview;\n} imap_fetch_message;", 1)
 	out, err := generate([]byte(src))
 	if err == nil || !strings.Contains(err.Error(), "save_date: no Go form for C type int64_t") {
 		t.Fatalf("an int64_t without a rule must be refused, got %v", err)
@@ -89,8 +89,8 @@ func TestAppendedFieldIsMirrored(t *testing.T) {
 	if out, err = generate([]byte(src)); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`// SAVEDATE \(RFC 8514\)\.\n\tHasSaveDate +bool\n`, `\tSaveDate +uint64\n`, `\tEmailID +string\n`,
-		`g\.HasSaveDate = c\.has_save_date != 0\n`, `g\.SaveDate = uint64\(c\.save_date\)\n`, `g\.EmailID = bstr\(c\.email_id\)\n`} {
+	for _, want := range []string{`// SAVEDATE \(RFC 8514\)\.\n\tHasSaveDate +bool\n`, `\tSaveDate +uint64\n`, `\tPreview +string\n`,
+		`g\.HasSaveDate = c\.has_save_date != 0\n`, `g\.SaveDate = uint64\(c\.save_date\)\n`, `g\.Preview = bstr\(c\.preview\)\n`} {
 		if !regexp.MustCompile(want).Match(out) {
 			t.Errorf("generated code lacks %s", want)
 		}
@@ -113,8 +113,8 @@ func TestRuleForMissingFieldIsRefused(t *testing.T) {
 
 // A struct array whose element has no Go mirror is an error naming the field.
 func TestUnmirroredStructIsRefused(t *testing.T) {
-	src := strings.Replace(string(readHeaderFile(t)), "  uint32_t quirks;\n} imap_fetch_message;",
-		"  uint32_t quirks;\n  const struct imap_thread_node *const *threads;\n  size_t thread_count;\n} imap_fetch_message;", 1)
+	src := strings.Replace(string(readHeaderFile(t)), "  struct imap_bytes thread_id;\n} imap_fetch_message;",
+		"  struct imap_bytes thread_id;\n  const struct imap_thread_node *const *threads;\n  size_t thread_count;\n} imap_fetch_message;", 1)
 	if _, err := generate([]byte(src)); err == nil || !strings.Contains(err.Error(), "imap_fetch_message.threads: no Go mirror for struct imap_thread_node") {
 		t.Fatalf("want an error naming the field, got %v", err)
 	}

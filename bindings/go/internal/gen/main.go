@@ -78,7 +78,7 @@ var mirrors = map[string]mirror{
 	"imap_quota_info":     {goName: "Quota", doc: "Quota is a QUOTA response: the quota root and its resources."},
 	"imap_mailbox_quota": {goName: "MailboxQuota", fields: "invalid:-",
 		doc: "MailboxQuota is a mailbox's quota roots and their QUOTA responses (QuotaFor)."},
-	"imap_list_entry": {goName: "ListEntry", fields: "mailbox=Name",
+	"imap_list_entry": {goName: "ListEntry", fields: "mailbox=Name attribute_flags=Attrs:ListAttr",
 		doc: "ListEntry is a LIST or LSUB entry. Name is the mailbox name decoded from modified UTF-7\n(or as sent when the server sent UTF-8), \"\" when it is neither; RawName is it as sent."},
 	"imap_status_info": {goName: "MailboxStatus", fields: "other:-", finish: true,
 		extra: "// Other holds items without a field, by upper-cased name.\nOther map[string]uint64",
@@ -90,6 +90,12 @@ var mirrors = map[string]mirror{
 	"imap_acl_entry":      {goName: "ACLEntry", doc: "ACLEntry is an identifier and its rights (\"user2\", \"lrs\")."},
 	"imap_acl_info":       {goName: "ACL", doc: "ACL is an ACL response (RFC 4314): a mailbox and its access control list."},
 	"imap_myrights_info":  {goName: "MyRights", doc: "MyRights is a MYRIGHTS response: a mailbox and the logged-in user's rights."},
+	"imap_vanished": {goName: "Vanished",
+		doc: "Vanished is a VANISHED response (RFC 7162): UIDs expunged, as ranges (1:4294967295 is one\nrange). Earlier: reported for a QRESYNC select or a UID FETCH with VANISHED, not just now."},
+	"imap_changed_message": {goName: "ChangedMessage", fields: "flags:nonnil",
+		doc: "ChangedMessage is a message added or changed since a saved state (Resync): its UID, its\nflags as sent and its MODSEQ."},
+	"imap_mailbox_changes": {goName: "MailboxChanges",
+		doc: "MailboxChanges is what Resync found: how (Method), whether a full resync is needed\n(FullResync, then the lists are empty), the mailbox as selected now (its UIDValidity and\nHighestModSeq are what to save next), the messages added and changed, by UID, and the known\nUIDs that vanished."},
 	"imap_listrights_info": {goName: "ListRights",
 		doc: "ListRights is a LISTRIGHTS response: the rights always granted to Identifier (Required)\nand the groups of rights that may be granted (each group together)."},
 }
@@ -98,28 +104,43 @@ var mirrors = map[string]mirror{
 var fieldDocs = map[string]string{
 	"IMAP_CODE_PARSE": "CodeParse: server data a Parse method could not read completely. The parsed value is\n" +
 		"still returned, with the bad responses in Error.Invalid (FETCH: the message's Err).",
-	"IMAP_CODE_STOPPED":               "CodeStopped: a streamed FETCH was stopped by its consumer; the connection is usable.",
-	"IMAP_STATE_IDLING":               "Between Idle and Idler.Done.",
-	"IMAP_CODE_TIMEOUT":               "A connect or I/O timeout (no byte moved for that long, either way), or the context's\ndeadline. The connection is closed.",
-	"IMAP_CODE_INTERRUPTED":           "The call was interrupted (context cancelled, or Close). The connection is closed.",
-	"imap_esearch_info.has_all":       "HasAll: ALL was sent; All holds its ranges.",
-	"IMAP_ITEM_KIND_NONE":             "ItemNone is imaplib's None: no response of the kind asked for.",
-	"IMAP_ITEM_KIND_LINE":             "ItemLine is one line, in Line.",
-	"IMAP_ITEM_KIND_LITERAL":          "ItemLiteral is imaplib's (header, literal) pair: the line that announced the literal\nin Line, the literal in Literal (or, for a literal streamed to the handler set with\nSetLiteralHandler, Streamed set and a nil Literal).",
-	"IMAP_RESPONSE_CODE_KIND_INVALID": "A known code whose data breaks its grammar ([UIDVALIDITY 0]); Name and Data hold it\nas sent, and ParseCode's error is ErrParse.",
-	"imap_body_part.part":             "Part is the part's number as used in BODY[...] (\"1\", \"2.1\"; RFC 3501 §6.4.5, embedded\nmessages included); \"\" for a multipart root.",
-	"imap_fetch_message.other":        "Raw holds the items kept as bytes (see RawItem).",
-	"imap_fetch_message.raw":          "RawBytes is the response's bytes when it did not parse (see Err).",
-	"imap_fetch_message.quirks":       "Quirks are the deviations from the IMAP grammar that the server sent and the parser\naccepted (0 for none); the message is still exactly what was sent.",
-	"imap_esearch_info.uid":           "UID: the numbers are UIDs.",
-	"imap_esearch_info.tag":           "Tag is the tag of the command it answers; \"\" if not sent.",
-	"imap_mailbox_info.no_modseq":     "NoModSeq: [NOMODSEQ] was sent.",
-	"imap_mailbox_info.invalid":       "Invalid lists the values that broke their grammar ([UIDVALIDITY 0],\n* 4294967296 EXISTS), with their bytes as received; their Has field is false.",
-	"imap_section.data":               "Data is the bytes; nil for NIL and for a streamed literal.",
-	"imap_section.streamed":           "Streamed: the literal went to a streaming sink, StreamedSize bytes not kept in Data.",
-	"imap_response_code.has_number":   "HasNumber: Number holds the code's number (UIDNEXT, UIDVALIDITY, UNSEEN, HIGHESTMODSEQ,\nthe UIDVALIDITY of APPENDUID and COPYUID).",
-	"imap_response_code.name":         "Name is the code's name, upper-cased (\"APPENDUID\"); \"\" when there is none.",
-	"imap_response_code.data":         "Data is the code's data as sent (\"38505 3955\"); nil when it has none.",
+	"IMAP_CODE_STOPPED":                "CodeStopped: a streamed FETCH was stopped by its consumer; the connection is usable.",
+	"IMAP_STATE_IDLING":                "Between Idle and Idler.Done.",
+	"IMAP_CODE_TIMEOUT":                "A connect or I/O timeout (no byte moved for that long, either way), or the context's\ndeadline. The connection is closed.",
+	"IMAP_CODE_INTERRUPTED":            "The call was interrupted (context cancelled, or Close). The connection is closed.",
+	"imap_esearch_info.has_all":        "HasAll: ALL was sent; All holds its ranges.",
+	"IMAP_ITEM_KIND_NONE":              "ItemNone is imaplib's None: no response of the kind asked for.",
+	"IMAP_ITEM_KIND_LINE":              "ItemLine is one line, in Line.",
+	"IMAP_ITEM_KIND_LITERAL":           "ItemLiteral is imaplib's (header, literal) pair: the line that announced the literal\nin Line, the literal in Literal (or, for a literal streamed to the handler set with\nSetLiteralHandler, Streamed set and a nil Literal).",
+	"IMAP_RESPONSE_CODE_KIND_INVALID":  "A known code whose data breaks its grammar ([UIDVALIDITY 0]); Name and Data hold it\nas sent, and ParseCode's error is ErrParse.",
+	"imap_body_part.part":              "Part is the part's number as used in BODY[...] (\"1\", \"2.1\"; RFC 3501 §6.4.5, embedded\nmessages included); \"\" for a multipart root.",
+	"imap_fetch_message.other":         "Raw holds the items kept as bytes (see RawItem).",
+	"imap_fetch_message.raw":           "RawBytes is the response's bytes when it did not parse (see Err).",
+	"imap_fetch_message.quirks":        "Quirks are the deviations from the IMAP grammar that the server sent and the parser\naccepted (0 for none); the message is still exactly what was sent.",
+	"imap_esearch_info.uid":            "UID: the numbers are UIDs.",
+	"imap_esearch_info.tag":            "Tag is the tag of the command it answers; \"\" if not sent.",
+	"imap_mailbox_info.no_modseq":      "NoModSeq: [NOMODSEQ] was sent.",
+	"imap_mailbox_info.vanished":       "Vanished holds the UIDs of the VANISHED responses kept (RFC 7162: SelectQResync's\nVANISHED (EARLIER), and those that came since), as ranges in the order sent;\nResponse(\"VANISHED\") takes them away.",
+	"imap_mailbox_info.invalid":        "Invalid lists the values that broke their grammar ([UIDVALIDITY 0],\n* 4294967296 EXISTS), with their bytes as received; their Has field is false.",
+	"imap_section.data":                "Data is the bytes; nil for NIL and for a streamed literal.",
+	"imap_section.streamed":            "Streamed: the literal went to a streaming sink, StreamedSize bytes not kept in Data.",
+	"imap_response_code.has_number":    "HasNumber: Number holds the code's number (UIDNEXT, UIDVALIDITY, UNSEEN, HIGHESTMODSEQ,\nthe UIDVALIDITY of APPENDUID and COPYUID).",
+	"imap_response_code.name":          "Name is the code's name, upper-cased (\"APPENDUID\"); \"\" when there is none.",
+	"imap_response_code.data":          "Data is the code's data as sent (\"38505 3955\"); nil when it has none.",
+	"imap_vanished.earlier":            "Earlier: VANISHED (EARLIER), expunged before the command that reported them (a QRESYNC\nselect, a UID FETCH with VANISHED); false: expunged just now (instead of EXPUNGE).",
+	"imap_mailbox_changes.method":      "Method says how the changes were learnt.",
+	"imap_mailbox_changes.full_resync": "FullResync is not FullResyncNone when the changes cannot be known (the lists are then\nempty): sync the mailbox again from scratch.",
+	"imap_mailbox_changes.mailbox":     "Mailbox is the mailbox as selected now: its UIDValidity and HighestModSeq are what to\nsave for the next Resync.",
+	"imap_mailbox_changes.invalid":     "Invalid lists the FETCH, VANISHED or SEARCH responses that could not be read (Resync's\nerror then satisfies errors.Is(err, ErrParse)).",
+	"imap_list_entry.attribute_flags": "Attrs holds the known attributes as bits (Attributes still lists every one as sent):\n" +
+		"Attrs&ListAttrSpecialUse is the mailbox's special use (ListAttrSent...).",
+	"imap_list_entry.status": "Status is the STATUS response of the mailbox that ListExtended asked for with\n" +
+		"RETURN (STATUS (...)) (LIST-STATUS, RFC 5819); nil when none came.",
+	"imap_fetch_message.thread_id":     "ThreadID is the RFC 8474 THREADID; \"\" for THREADID NIL (HasThreadID tells it was sent).",
+	"imap_fetch_message.has_thread_id": "HasThreadID: THREADID was sent (RFC 8474).",
+	"imap_fetch_message.email_id":      "EmailID is the RFC 8474 EMAILID; \"\" when not sent.",
+	"imap_mailbox_info.mailbox_id":     "MailboxID is the RFC 8474 [MAILBOXID (id)]; \"\" when not sent.",
+	"imap_status_info.mailbox_id":      "MailboxID is the RFC 8474 MAILBOXID; \"\" when not sent.",
 }
 
 // enumMirror says how one C enum (or the bits of one #define family) becomes a Go type with
@@ -137,9 +158,14 @@ var enumMirrors = map[string]enumMirror{
 		"RFC 5322 groups: a group start, the members, a group end."},
 	"imap_section_kind":     {"SectionKind", "Section", "SectionKind tells which FETCH item carried a Section."},
 	"imap_section_text":     {"SectionText", "SectionText", "SectionText is the text part of a section spec."},
+	"imap_sync_method":      {"SyncMethod", "Sync", "SyncMethod says how Resync learnt the changes."},
+	"imap_full_resync":      {"FullResync", "FullResync", "FullResync says why Resync cannot tell what changed (FullResyncNone: it can)."},
 	"imap_mailbox_encoding": {"MailboxEncoding", "MailboxEncoding", "MailboxEncoding says how mailbox names given to the Client reach the server."},
 	"IMAP_QUIRK_": {"Quirk", "Quirk", "Quirk is a bit set of deviations from the IMAP grammar that a server sent and the parser\n" +
 		"accepted (Message.Quirks); the message is still exactly what the server sent."},
+	"IMAP_LIST_ATTR_": {"ListAttr", "ListAttr", "ListAttr is a bit set of the LIST attributes the library knows (ListEntry.Attrs): the base\n" +
+		"ones, \\NonExistent (which sets ListAttrNoselect too), \\Subscribed, \\Remote, the SPECIAL-USE\n" +
+		"ones (RFC 6154; ListAttrSpecialUse masks them) and CHILDINFO (\"SUBSCRIBED\")."},
 }
 
 // enums maps the header's enum types to the Go types.
@@ -158,7 +184,10 @@ var words = map[string]string{"uid": "UID", "uids": "UIDs", "id": "ID", "ids": "
 	"ok": "OK", "tls": "TLS", "readonly": "ReadOnly", "nonauth": "NonAuth", "trycreate": "TryCreate",
 	"uidnotsticky": "UIDNotSticky", "nomodseq": "NoModSeq", "highestmodseq": "HighestModSeq",
 	"permanentflags": "PermanentFlags", "badcharset": "BadCharset", "appenduid": "AppendUID", "copyuid": "CopyUID",
-	"mime": "MIME", "utf7": "UTF7"}
+	"mime": "MIME", "utf7": "UTF7", "qresync": "QResync", "condstore": "CondStore",
+	"emailid": "EmailID", "mailboxid": "MailboxID",
+	"noinferiors": "NoInferiors", "noselect": "NoSelect", "nonexistent": "NonExistent",
+	"haschildren": "HasChildren", "hasnochildren": "HasNoChildren"}
 
 func camel(s string) string {
 	var b strings.Builder
@@ -228,6 +257,9 @@ func readHeader(src []byte) (*header, error) {
 			doc = nil
 		case strings.HasPrefix(t, "#define IMAP_QUIRK_"):
 			h.enums["IMAP_QUIRK_"] = append(h.enums["IMAP_QUIRK_"], cConst{name: strings.Fields(t)[1], doc: doc})
+			doc = nil
+		case strings.HasPrefix(t, "#define IMAP_LIST_ATTR_"):
+			h.enums["IMAP_LIST_ATTR_"] = append(h.enums["IMAP_LIST_ATTR_"], cConst{name: strings.Fields(t)[1], doc: doc})
 			doc = nil
 		case strings.HasPrefix(t, "typedef struct ") && strings.HasSuffix(t, "{"):
 			cur = &cStruct{name: strings.Fields(t)[2]}
@@ -484,7 +516,7 @@ func (g *gen) enum(cname string) error {
 	}
 	prefix = prefix[:strings.LastIndexByte(prefix, '_')+1]
 	base := "int32"
-	if cname == "IMAP_QUIRK_" {
+	if strings.HasSuffix(cname, "_") { // a #define family of bits
 		base = "uint32"
 	}
 	for _, l := range strings.Split(m.doc, "\n") {
