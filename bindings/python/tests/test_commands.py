@@ -403,3 +403,45 @@ def test_literal_attribute_sends_a_literal(M, scratch):
     typ, data = M.search("UTF-8", "SUBJECT")
     assert (typ, data) == ("OK", [b"4"])
     assert M.search(None, "ALL") == ("OK", [b"1 2 3 4"])  # the literal went with one command
+
+
+def test_fetch_to_file_writes_only_the_message_asked_for():
+    # A scripted server (Dovecot never sends another message's body unasked) that puts an
+    # unsolicited FETCH with a literal before the one asked for.
+    import threading
+
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+
+    replies = {
+        b"CAPABILITY": b"* CAPABILITY IMAP4rev1\r\n",
+        b"SELECT": b"* 2 EXISTS\r\n",
+        b"FETCH": b"* 2 FETCH (BODY[] {3}\r\nbad)\r\n* 1 FETCH (BODY[] {5}\r\nhello)\r\n",
+        b"LOGOUT": b"* BYE bye\r\n",
+    }
+
+    def serve():
+        conn, _ = srv.accept()
+        with conn:
+            f = conn.makefile("rb")
+            conn.sendall(b"* PREAUTH ready\r\n")
+            for line in f:
+                tag, cmd = line.split()[:2]
+                conn.sendall(replies.get(cmd.upper(), b"") + tag + b" OK done\r\n")
+                if cmd.upper() == b"LOGOUT":
+                    return
+
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    try:
+        M = libimap.IMAP4("127.0.0.1", srv.getsockname()[1], timeout=5)
+        assert M.state == "AUTH"
+        M.select()
+        out = io.BytesIO()
+        assert M.fetch_to_file("1", out) == 5
+        assert out.getvalue() == b"hello"
+        M.logout()
+    finally:
+        t.join(10)
+        srv.close()

@@ -37,7 +37,7 @@ import tempfile
 import threading
 import time
 import weakref
-from ctypes import byref, c_int32, c_int64, c_size_t, c_void_p
+from ctypes import byref, c_int32, c_int64, c_size_t, c_uint32, c_void_p
 from typing import Any, Callable, Dict, Iterator, List, NoReturn, Optional, Tuple, Union
 
 from . import _native as N
@@ -998,13 +998,22 @@ class IMAP4:
                       uid: bool = False) -> int:
         """Streams one message's ``part`` (default the whole message, without setting
         \\Seen) into ``fileobj`` (anything with ``write(bytes)``) as it arrives, without
-        holding it in memory. Returns the number of bytes written. Raises error on NO."""
+        holding it in memory. Returns the number of bytes written. Raises error on NO.
+        Every literal this call receives is streamed: one of another message (an unsolicited
+        FETCH with a body) is dropped, not written."""
         written = [0]
         failure: list = []
+        # Only the literal of the message asked for goes to the file: another message's (an
+        # unsolicited FETCH with a body, a rare server's habit) is read and dropped.
+        num = _arg(message_num)
+        want = int(num) if num.isdigit() else None
+        keep = [False]
 
-        def on_chunk(_ud, _line, _line_len, _size, _offset, chunk, chunk_len):
+        def on_chunk(_ud, line, line_len, _size, offset, chunk, chunk_len):
             try:
-                if chunk_len:
+                if offset == 0:
+                    keep[0] = want is None or _literal_is_for(line, line_len, want, uid)
+                if chunk_len and keep[0]:
                     fileobj.write(ctypes.string_at(chunk, chunk_len))
                     written[0] += chunk_len
                 return 0
@@ -1440,6 +1449,20 @@ class IMAP4_stream(IMAP4):
 
     def socket(self) -> Optional[_socket.socket]:
         return None
+
+
+def _literal_is_for(line: int, line_len: int, want: int, uid: bool) -> bool:
+    """Whether the literal announced by ``line`` (an imap_literal_fn's) belongs to message
+    ``want`` (a sequence number, or a UID when ``uid``)."""
+    seq, u, item = c_uint32(), c_uint32(), c_void_p()
+    code = lib.imap_literal_owner(ctypes.string_at(line, line_len), line_len, byref(seq),
+                                  byref(u), byref(item))
+    N.take_string(item.value)
+    if code != N.OK:
+        return False
+    if uid:
+        return u.value in (want, 0)  # 0: the UID comes after the literal on the line
+    return seq.value == want
 
 
 def _remaining_size(f: Any) -> int:
