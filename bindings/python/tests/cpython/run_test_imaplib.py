@@ -11,9 +11,8 @@ loopback: libimap talks to them through real sockets, so what is checked is wire
 Tests that reach into imaplib's private internals are listed in skiplist.txt beside this file,
 each with its reason; so are the few that check a documented difference of libimap's, each
 with a variant in variants.py against a server that behaves as the RFC says. Every other test
-must pass. A listed test that the suite does not have
-(an interpreter with another version of the suite) is reported and counts as a failure, so
-the list cannot go stale silently.
+must pass. A listed test that the suite does not have (an interpreter with another version of
+the suite) is reported, not counted: an entry that names nothing skips nothing.
 
 libimap verifies server certificates by default where imaplib does not (its default context is
 ssl._create_stdlib_context(): CERT_NONE, no host name check). The suite's TLS servers present a
@@ -227,9 +226,8 @@ def main():
                                                       result.unexpectedSuccesses]:
         print(f"  FAILED: {short_id(test)}")
     for sid in stale:
-        print(f"  FAILED: {sid} is in {os.path.basename(SKIPLIST)} but not in the suite")
-    failed = (len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
-              + len(stale))
+        print(f"  note: {sid} is in {os.path.basename(SKIPLIST)} but not in this suite")
+    failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
     suite_name = suite_module.__name__ + "."
     in_suite = [t for t in result.passed if t.id().startswith(suite_name)]
     listed = [t for t, reason in result.skipped if reason.startswith("libimap: ")]
