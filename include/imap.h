@@ -191,7 +191,7 @@
 /**
  * Minor version of the libimap headers.
  */
-#define IMAP_VERSION_MINOR 1
+#define IMAP_VERSION_MINOR 2
 
 /**
  * Patch version of the libimap headers.
@@ -202,7 +202,7 @@
  * The version of the libimap headers as one number, `MAJOR * 10000 + MINOR * 100 + PATCH`,
  * for `#if IMAP_VERSION_NUMBER >= 10000` (1.0.0) and comparison with `imap_version_number()`.
  */
-#define IMAP_VERSION_NUMBER 10100
+#define IMAP_VERSION_NUMBER 10200
 
 /**
  * The largest non-synchronizing literal LITERAL- allows (RFC 7888 §4).

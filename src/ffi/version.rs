@@ -12,12 +12,12 @@ use std::ffi::c_char;
 /// Major version of the libimap headers (the `N` of the SONAME `libimap.so.N`).
 pub const IMAP_VERSION_MAJOR: i32 = 1;
 /// Minor version of the libimap headers.
-pub const IMAP_VERSION_MINOR: i32 = 1;
+pub const IMAP_VERSION_MINOR: i32 = 2;
 /// Patch version of the libimap headers.
 pub const IMAP_VERSION_PATCH: i32 = 0;
 /// The version of the libimap headers as one number, `MAJOR * 10000 + MINOR * 100 + PATCH`,
 /// for `#if IMAP_VERSION_NUMBER >= 10000` (1.0.0) and comparison with `imap_version_number()`.
-pub const IMAP_VERSION_NUMBER: i32 = 10100;
+pub const IMAP_VERSION_NUMBER: i32 = 10200;
 
 /// `s` (ASCII decimal digits) as a number, at compile time.
 const fn parse(s: &str) -> i32 {
