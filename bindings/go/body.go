@@ -228,6 +228,11 @@ func (c *Client) OpenBody(ctx context.Context, uid uint32, section string) (*Bod
 			return C.imap_uid(h, cmd, items, n, out)
 		}, c.execHeld)
 		stopCtx()
+		if err != nil && ctx.Err() != nil {
+			// The context ended the transfer, whichever noticed first: the interrupt, or the
+			// literal callback writing into the pipe the context closed.
+			err = &ctxError{op: op, err: ctx.Err()}
+		}
 		c.hooks.mu.Lock()
 		c.hooks.literal, c.hooks.body = saved, nil
 		c.hooks.mu.Unlock()
