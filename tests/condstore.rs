@@ -517,6 +517,37 @@ fn enable_records_only_what_the_server_confirmed() {
 }
 
 #[test]
+fn an_enabled_flood_of_names_not_asked_for_is_not_recorded() {
+    // RFC 5161: ENABLED lists only extensions that were asked for. A hostile server naming
+    // 50,000 others must not make them "enabled", nor cost a scan of the list per name
+    // (quadratic), nor grow the handle's list by them.
+    let flood: String = (0..50_000).map(|i| format!(" X{i}")).collect();
+    let (server, mut s) = open_fake(preauth(
+        QRESYNC_CAPS,
+        vec![
+            expect("ENABLE QRESYNC"),
+            send(format!(
+                "* ENABLED{flood} QRESYNC\r\n* ENABLED CONDSTORE{flood}\r\n{{tag}} OK enabled\r\n"
+            )),
+            expect("LOGOUT"),
+            send("* BYE bye\r\n{tag} OK bye\r\n"),
+        ],
+    ));
+    let start = std::time::Instant::now();
+    ok(s.enable("QRESYNC"));
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "ENABLE took {:?}",
+        start.elapsed()
+    );
+    assert!(s.is_enabled("QRESYNC"));
+    assert!(!s.is_enabled("X7"));
+    assert_eq!(s.enabled(), ["QRESYNC"]);
+    s.logout().unwrap();
+    server.finish();
+}
+
+#[test]
 fn a_bad_mailbox_name_is_refused_before_enable_is_sent() {
     let (server, mut s) = open_fake(preauth(
         QRESYNC_CAPS,
