@@ -453,8 +453,12 @@ impl Session {
         if self.state != State::Auth {
             return Ok(false);
         }
-        self.enable("QRESYNC")?;
-        Ok(self.is_enabled("QRESYNC"))
+        match self.enable("QRESYNC") {
+            // Refused (NO, or BAD on a connection still open): CONDSTORE then.
+            Ok(_) => Ok(self.is_enabled("QRESYNC")),
+            Err(e) if e.kind == ErrorKind::Bad && self.is_open() => Ok(false),
+            Err(e) => Err(e),
+        }
     }
 
     /// The CONDSTORE fallback's two commands: the FETCH data of what changed since `modseq`
