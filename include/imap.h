@@ -2787,7 +2787,8 @@ imap_code imap_recent(struct imap_client *client, struct imap_result **out);
 
 /**
  * imaplib's `xatom(name, *args)`: any command, `nargs` arguments sent verbatim. Untagged
- * replies stay for `imap_response`.
+ * replies stay for `imap_response`. COMPRESS is refused (`IMAP_CODE_INVALID_ARGUMENT`,
+ * nothing sent): use `imap_compress`.
  *
  * # Safety
  * `client` is a live handle; `name` is NUL-terminated; `args` points to `nargs`
@@ -3710,8 +3711,8 @@ imap_code imap_decode_header(const uint8_t *raw, size_t len, char **out);
  * RFC 3501 §5.5 says must not run alongside what is in flight (SELECT, EXAMINE, CLOSE,
  * UNSELECT wait for everything; a command naming messages by sequence number waits for
  * commands that allow EXPUNGE responses) waits for it before it is sent. LOGIN,
- * AUTHENTICATE, STARTTLS, IDLE, LOGOUT, ENABLE and PROXYAUTH have their own calls and are
- * refused here. Collect the result with `imap_collect`.
+ * AUTHENTICATE, STARTTLS, IDLE, LOGOUT, ENABLE, PROXYAUTH and COMPRESS have their own calls
+ * and are refused here. Collect the result with `imap_collect`.
  *
  * Untagged data goes to the in-flight command it belongs to: FETCH responses to the oldest
  * in-flight FETCH (or STORE) whose message set holds the message number (for a UID command,

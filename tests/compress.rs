@@ -131,6 +131,30 @@ fn the_option_compresses_after_login_and_refusals_send_nothing() {
 }
 
 #[test]
+fn compress_goes_only_through_its_own_call() {
+    // Sent as a ticket (imap_submit) or by xatom, COMPRESS would turn the server's side to
+    // deflate while this side stays plain: every later byte unreadable both ways. Both refuse
+    // it before anything is sent, and the connection stays usable and uncompressed.
+    use imap::proto::encode::Arg;
+    let mut s = common::login("user1");
+    assert!(s.has_capability("COMPRESS=DEFLATE"));
+    let e = s
+        .submit_named("COMPRESS", vec![Arg::Raw(b"DEFLATE".to_vec())])
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidArgument, "{}", e.message);
+    assert!(e.message.contains("imap_compress"), "{}", e.message);
+    let e = s.xatom("compress", &["DEFLATE"]).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidArgument, "{}", e.message);
+    assert!(e.message.contains("imap_compress"), "{}", e.message);
+    assert!(!s.is_compressed());
+    assert!(s.noop().unwrap().is_ok());
+    assert!(s.compress().unwrap().is_ok());
+    assert!(s.is_compressed());
+    assert!(s.noop().unwrap().is_ok());
+    s.logout().unwrap();
+}
+
+#[test]
 fn a_streamed_fetch_and_a_streamed_append_compressed() {
     const SIZE: usize = 6 << 20;
     let mut s = common::login("user1");

@@ -366,6 +366,33 @@ fn condstore_fallback_fetches_changes_and_searches_the_known_uids() {
 }
 
 #[test]
+fn an_enable_qresync_answered_bad_falls_back_to_condstore() {
+    // resync's documented rule: QRESYNC is used when it can be enabled; a server that refuses
+    // ENABLE QRESYNC (NO or BAD) leaves CONDSTORE.
+    let (server, mut s) = open_fake(preauth(
+        "IMAP4rev1 ENABLE CONDSTORE QRESYNC",
+        vec![
+            expect("ENABLE QRESYNC"),
+            send("{tag} BAD not today\r\n"),
+            expect("SELECT box (CONDSTORE)"),
+            send(select_reply(7, 20, "")),
+            expect("UID FETCH 1:* (UID FLAGS MODSEQ) (CHANGEDSINCE 10)"),
+            send("* 3 FETCH (UID 8 FLAGS () MODSEQ (19))\r\n{tag} OK done\r\n"),
+            expect("LOGOUT"),
+            send("* BYE bye\r\n{tag} OK bye\r\n"),
+        ],
+    ));
+    let r = s.resync("box", false, 7, 10, &SeqSet::default()).unwrap();
+    assert!(r.outcome.is_ok());
+    let c = r.parsed;
+    assert_eq!(c.method, SyncMethod::Condstore);
+    assert_eq!(uids(&c.added), [8]);
+    assert!(!s.is_enabled("QRESYNC"));
+    s.logout().unwrap();
+    server.finish();
+}
+
+#[test]
 fn condstore_fallback_without_esearch_and_with_an_unreadable_search() {
     let (server, mut s) = open_fake(preauth(
         "IMAP4rev1 CONDSTORE",
@@ -513,6 +540,37 @@ fn enable_records_only_what_the_server_confirmed() {
     assert_eq!(e.kind, ErrorKind::IllegalState);
     s.logout().unwrap();
     assert!(s.enabled().is_empty());
+    server.finish();
+}
+
+#[test]
+fn an_enabled_flood_of_names_not_asked_for_is_not_recorded() {
+    // RFC 5161: ENABLED lists only extensions that were asked for. A hostile server naming
+    // 50,000 others must not make them "enabled", nor cost a scan of the list per name
+    // (quadratic), nor grow the handle's list by them.
+    let flood: String = (0..50_000).map(|i| format!(" X{i}")).collect();
+    let (server, mut s) = open_fake(preauth(
+        QRESYNC_CAPS,
+        vec![
+            expect("ENABLE QRESYNC"),
+            send(format!(
+                "* ENABLED{flood} QRESYNC\r\n* ENABLED CONDSTORE{flood}\r\n{{tag}} OK enabled\r\n"
+            )),
+            expect("LOGOUT"),
+            send("* BYE bye\r\n{tag} OK bye\r\n"),
+        ],
+    ));
+    let start = std::time::Instant::now();
+    ok(s.enable("QRESYNC"));
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "ENABLE took {:?}",
+        start.elapsed()
+    );
+    assert!(s.is_enabled("QRESYNC"));
+    assert!(!s.is_enabled("X7"));
+    assert_eq!(s.enabled(), ["QRESYNC"]);
+    s.logout().unwrap();
     server.finish();
 }
 

@@ -471,7 +471,8 @@ pub unsafe extern "C" fn imap_recent(
 }
 
 /// imaplib's `xatom(name, *args)`: any command, `nargs` arguments sent verbatim. Untagged
-/// replies stay for `imap_response`.
+/// replies stay for `imap_response`. COMPRESS is refused (`IMAP_CODE_INVALID_ARGUMENT`,
+/// nothing sent): use `imap_compress`.
 ///
 /// # Safety
 /// `client` is a live handle; `name` is NUL-terminated; `args` points to `nargs`

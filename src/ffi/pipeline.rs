@@ -125,8 +125,8 @@ fn submit_with(
 /// RFC 3501 §5.5 says must not run alongside what is in flight (SELECT, EXAMINE, CLOSE,
 /// UNSELECT wait for everything; a command naming messages by sequence number waits for
 /// commands that allow EXPUNGE responses) waits for it before it is sent. LOGIN,
-/// AUTHENTICATE, STARTTLS, IDLE, LOGOUT, ENABLE and PROXYAUTH have their own calls and are
-/// refused here. Collect the result with `imap_collect`.
+/// AUTHENTICATE, STARTTLS, IDLE, LOGOUT, ENABLE, PROXYAUTH and COMPRESS have their own calls
+/// and are refused here. Collect the result with `imap_collect`.
 ///
 /// Untagged data goes to the in-flight command it belongs to: FETCH responses to the oldest
 /// in-flight FETCH (or STORE) whose message set holds the message number (for a UID command,

@@ -546,11 +546,19 @@ impl Session {
     }
 
     /// imaplib `xatom(name, args...)`: any command, arguments verbatim. An unknown name is
-    /// allowed in the state it is first used in (imaplib registers it so).
+    /// allowed in the state it is first used in (imaplib registers it so). COMPRESS is
+    /// refused (nothing sent): on OK the server deflates from then on, which only
+    /// [`Session::compress`] follows.
     pub fn xatom(&mut self, name: &str, args: &[&str]) -> Result<Outcome> {
         let name = name.to_ascii_uppercase();
         if name.is_empty() || !name.bytes().all(|c| c.is_ascii_graphic()) {
             return Err(Error::invalid("command name must be a non-empty atom"));
+        }
+        if name == "COMPRESS" {
+            return Err(Error::invalid(
+                "COMPRESS cannot be sent by xatom: it changes the connection in ways only its \
+                 own call follows (use imap_compress)",
+            ));
         }
         if allowed_states(&name).is_none() && !self.extra_commands.contains_key(&name) {
             self.extra_commands.insert(name.clone(), self.state);

@@ -135,23 +135,28 @@ fn messages(items: &[Item], invalid: &mut Vec<Invalid>) -> BTreeMap<u32, Changed
 }
 
 impl Session {
-    /// Records the capabilities named by the ENABLED responses stored after the first `seen`.
-    pub(super) fn record_enabled(&mut self, seen: usize) {
+    /// Records the capabilities of `asked` (ENABLE's argument) named by the ENABLED responses
+    /// stored after the first `seen`. Names not asked for are ignored (RFC 5161: the server
+    /// lists only what was asked), so a hostile list costs one pass and adds nothing.
+    pub(super) fn record_enabled(&mut self, seen: usize, asked: &str) {
         let Some(items) = self.store.get("ENABLED") else {
             return;
         };
-        let mut names = Vec::new();
+        let mut wanted: Vec<(String, bool)> = asked
+            .split_ascii_whitespace()
+            .map(|n| (n.to_ascii_uppercase(), false))
+            .collect();
         for item in items.iter().skip(seen) {
             if let Item::Line(l) = item {
-                names.extend(
-                    l.split(|&c| c == b' ')
-                        .filter(|t| !t.is_empty())
-                        .map(|t| String::from_utf8_lossy(t).to_ascii_uppercase()),
-                );
+                for t in l.split(|&c| c == b' ') {
+                    for (name, confirmed) in wanted.iter_mut() {
+                        *confirmed |= t.eq_ignore_ascii_case(name.as_bytes());
+                    }
+                }
             }
         }
-        for n in names {
-            if !self.enabled.contains(&n) {
+        for (n, confirmed) in wanted {
+            if confirmed && !self.enabled.contains(&n) {
                 self.enabled.push(n);
             }
         }
@@ -448,8 +453,12 @@ impl Session {
         if self.state != State::Auth {
             return Ok(false);
         }
-        self.enable("QRESYNC")?;
-        Ok(self.is_enabled("QRESYNC"))
+        match self.enable("QRESYNC") {
+            // Refused (NO, or BAD on a connection still open): CONDSTORE then.
+            Ok(_) => Ok(self.is_enabled("QRESYNC")),
+            Err(e) if e.kind == ErrorKind::Bad && self.is_open() => Ok(false),
+            Err(e) => Err(e),
+        }
     }
 
     /// The CONDSTORE fallback's two commands: the FETCH data of what changed since `modseq`

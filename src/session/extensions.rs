@@ -286,7 +286,7 @@ impl Session {
                 s.imap4rev2 = true;
             }
             if out.is_ok() {
-                s.record_enabled(seen);
+                s.record_enabled(seen, capability);
             }
             Ok(out)
         })

@@ -452,7 +452,7 @@ impl Session {
     /// Submits the command `name` ("FETCH", "UID FETCH", "STATUS"...) of the command table
     /// with `args`: the C API's `imap_submit`. Commands that change the connection's state in
     /// ways a ticket cannot report (LOGIN, AUTHENTICATE, STARTTLS, IDLE, LOGOUT, ENABLE,
-    /// PROXYAUTH) are refused: they have their own calls. SELECT, EXAMINE, CLOSE and UNSELECT
+    /// PROXYAUTH, COMPRESS) are refused: they have their own calls. SELECT, EXAMINE, CLOSE and UNSELECT
     /// change the state when their completion arrives, as their synchronous calls do.
     pub fn submit_named(&mut self, name: &str, args: Vec<Arg>) -> Result<Ticket> {
         let upper = name.trim().to_ascii_uppercase();
@@ -470,7 +470,14 @@ impl Session {
         }
         if matches!(
             sub,
-            "LOGIN" | "AUTHENTICATE" | "STARTTLS" | "IDLE" | "LOGOUT" | "ENABLE" | "PROXYAUTH"
+            "LOGIN"
+                | "AUTHENTICATE"
+                | "STARTTLS"
+                | "IDLE"
+                | "LOGOUT"
+                | "ENABLE"
+                | "PROXYAUTH"
+                | "COMPRESS"
         ) {
             return Err(Error::invalid(format!(
                 "{sub} cannot be submitted: it changes the connection in ways only its own call \

@@ -21,6 +21,11 @@ use std::io;
 const INPUT: usize = 16 * 1024;
 /// Compressed bytes written to the inner stream at most at a time.
 const OUTPUT: usize = 16 * 1024;
+/// Compressed bytes that may be inflated to nothing in a row. A server's flush adds an empty
+/// block of a few bytes, and a block's header is at most a few hundred; beyond this the server
+/// is sending empty blocks, which would keep a call going past every limit (the bytes keep the
+/// call's deadline moving while nothing reaches the framer's limits).
+const MAX_EMPTY: u64 = 64 * 1024;
 
 /// Byte counts of a compressed connection: what went over the wire and what it stood for.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -48,6 +53,8 @@ pub struct Deflated {
     more: bool,
     /// The server ended its deflate stream (RFC 4978 has no end: an error from then on).
     ended: bool,
+    /// Compressed bytes inflated to nothing since the last output (see [`MAX_EMPTY`]).
+    empty: u64,
     output: Box<[u8]>,
     stats: CompressionStats,
 }
@@ -75,6 +82,7 @@ impl Deflated {
             end: already.len(),
             more: false,
             ended: false,
+            empty: 0,
             output: vec![0u8; OUTPUT].into_boxed_slice(),
             stats: CompressionStats {
                 wire_in: already.len() as u64,
@@ -119,9 +127,16 @@ impl Deflated {
                     self.more = false;
                 }
                 if made > 0 {
+                    self.empty = 0;
                     return Ok(made);
                 }
                 if used > 0 {
+                    self.empty += used as u64;
+                    if self.empty > MAX_EMPTY {
+                        return Err(corrupt(format!(
+                            "more than {MAX_EMPTY} compressed bytes in a row hold no data"
+                        )));
+                    }
                     continue;
                 }
                 // Nothing came out and nothing was taken: the inflater needs more input.
@@ -268,6 +283,67 @@ mod tests {
         inf.decompress_vec(&sent, &mut out, FlushDecompress::Sync)
             .unwrap();
         assert_eq!(out, b"a1 NOOP\r\n");
+    }
+
+    /// Reads empty deflate blocks (a sync flush each) without end, counting the bytes read.
+    struct EmptyBlocks(Arc<Mutex<usize>>);
+
+    impl io::Read for EmptyBlocks {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let mut n = self.0.lock().unwrap();
+            if *n > 16 << 20 {
+                return Ok(0);
+            }
+            let block = [0u8, 0, 0, 0xff, 0xff];
+            let k = buf.len() / block.len() * block.len();
+            for c in buf[..k].chunks_mut(block.len()) {
+                c.copy_from_slice(&block);
+            }
+            *n += k;
+            Ok(k)
+        }
+    }
+
+    impl io::Write for EmptyBlocks {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn endless_empty_blocks_are_an_error_not_an_endless_read() {
+        // Each empty block is bytes moved (they keep the call's deadline moving) that inflate
+        // to nothing (they never reach a line or literal limit): without a bound the read
+        // never ends while the server keeps sending them.
+        let count = Arc::new(Mutex::new(0));
+        let pace = Pace::new(None, None, 0);
+        let inner = Stream::Memory(MemoryStream::new(
+            Box::new(EmptyBlocks(Arc::clone(&count))),
+            pace,
+        ));
+        let mut d = Deflated::new(inner, &[]);
+        let e = d.read(&mut [0u8; 100]).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidData, "{e}");
+        assert!(*count.lock().unwrap() <= 2 * MAX_EMPTY as usize + INPUT);
+        // A flush between pieces of data is fine, however many come over time.
+        let mut wire = Vec::new();
+        for _ in 0..100 {
+            wire.extend_from_slice(&raw_deflate(b"x"));
+        }
+        let mut d = Deflated::new(memory(wire).0, &[]);
+        let mut got = Vec::new();
+        let mut buf = [0u8; 10];
+        loop {
+            let n = d.read(&mut buf).unwrap();
+            if n == 0 {
+                break;
+            }
+            got.extend_from_slice(&buf[..n]);
+        }
+        assert_eq!(got, [b'x'; 100]);
     }
 
     #[test]

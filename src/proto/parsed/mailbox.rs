@@ -14,6 +14,7 @@ use super::{err, responses, utf7, ErrorKind, Invalid, ParseError, MAX_DEPTH};
 use crate::proto::parse::{self, Line};
 use crate::proto::response::Item;
 use crate::proto::store::UntaggedStore;
+use std::collections::{HashMap, VecDeque};
 
 fn each<T>(
     items: &[Item],
@@ -443,12 +444,25 @@ pub fn join_status(
     entries: &mut [Result<ListEntry, Invalid>],
     statuses: Vec<MailboxStatus>,
 ) -> Vec<usize> {
+    // The entries still without a status, by name, in order (a hostile server may send as
+    // many of both as the untagged limit holds: one lookup each, not a scan of the entries).
+    let mut by_name: HashMap<Vec<u8>, VecDeque<usize>> = HashMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        if let Ok(e) = e {
+            if e.status.is_none() {
+                by_name
+                    .entry(e.mailbox.raw.clone())
+                    .or_default()
+                    .push_back(i);
+            }
+        }
+    }
     let mut left = Vec::new();
     for (i, st) in statuses.into_iter().enumerate() {
-        match entries
-            .iter_mut()
-            .filter_map(|e| e.as_mut().ok())
-            .find(|e| e.mailbox.raw == st.mailbox.raw && e.status.is_none())
+        match by_name
+            .get_mut(&st.mailbox.raw)
+            .and_then(VecDeque::pop_front)
+            .and_then(|j| entries[j].as_mut().ok())
         {
             Some(e) => e.status = Some(st),
             None => left.push(i),

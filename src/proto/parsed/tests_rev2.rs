@@ -142,3 +142,41 @@ fn objectids_and_size_with_hostile_values() {
     assert_eq!((m[0].email_id.as_ref(), m[0].uid), (None, Some(9)));
     assert_eq!(m[0].other[0].name.as_ref(), b"EMAILID");
 }
+
+#[test]
+fn joining_many_statuses_to_many_entries_is_not_quadratic() {
+    // A hostile LIST-STATUS answer: 100,000 entries and 100,000 STATUS responses, none for a
+    // listed name (a few MiB, well within the untagged limit). Matching each STATUS against
+    // every entry is 10^10 comparisons: minutes of CPU in a call with no deadline.
+    let n = 100_000;
+    let mut l: Vec<_> = parse_list(
+        &(0..n)
+            .map(|i| line(format!("() \"/\" m{i}").as_bytes()))
+            .collect::<Vec<_>>(),
+    );
+    let st = parse_status(
+        &(0..n)
+            .map(|i| line(format!("s{i} (MESSAGES {i})").as_bytes()))
+            .chain([line(b"m7 (MESSAGES 1)"), line(b"m7 (MESSAGES 2)")])
+            .collect::<Vec<_>>(),
+    )
+    .into_iter()
+    .map(Result::unwrap)
+    .collect();
+    let start = std::time::Instant::now();
+    let left = join_status(&mut l, st);
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(5),
+        "join_status took {:?}",
+        start.elapsed()
+    );
+    // The unlisted ones are left in order; of two for one name, the first joins and the
+    // second is left.
+    assert_eq!(left.len(), n + 1);
+    assert!(left[..n].iter().enumerate().all(|(i, &p)| p == i));
+    assert_eq!(left[n], n + 1);
+    assert_eq!(
+        l[7].as_ref().unwrap().status.as_ref().unwrap().messages,
+        Some(1)
+    );
+}
