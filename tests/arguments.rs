@@ -681,3 +681,19 @@ fn message_literals_stay_synchronizing_when_large_turned_off_or_streamed() {
     assert!(out.is_ok(), "{out:?}");
     case.finish();
 }
+
+#[test]
+fn imap4rev2_offered_but_not_in_effect_gets_synchronizing_literals() {
+    // IMAP4rev2 includes LITERAL-, but until it is enabled the server speaks IMAP4rev1 and is
+    // sent only what it advertises.
+    let n = PASSWORD.len();
+    let mut case = Case::open(vec![
+        greeting("IMAP4rev2"),
+        expect(&format!("LOGIN user {{{n}}}")),
+        send("+ go ahead\r\n"),
+        expect_line(PASSWORD),
+        send(LOGIN_OK),
+    ]);
+    assert!(case.session.login("user", PASSWORD).expect("login").is_ok());
+    case.finish();
+}
