@@ -3000,7 +3000,8 @@ void imap_vanished_list_free(struct imap_vanished_list *list);
 
 /**
  * Resumes the sync of `mailbox` (SELECT, or EXAMINE when `readonly` is non-zero) from a saved
- * `uidvalidity` (1..4294967295), `highest_modseq` (1..2^63-1) and the UIDs the caller has
+ * `uidvalidity` (1..4294967295; 0 for a first sync, below), `highest_modseq` (1..2^63-1) and
+ * the UIDs the caller has
  * (`known_uids`: NULL or `""` for none, else a UID set such as `1:40,42`), and says in
  * `*out` (free with `imap_mailbox_changes_free`) what changed: messages added, known
  * messages whose flags changed (UID, flags, MODSEQ), known UIDs that vanished, and the
@@ -3012,6 +3013,10 @@ void imap_vanished_list_free(struct imap_vanished_list *list);
  * of the UIDs not known; with CONDSTORE only, SELECT (CONDSTORE), a UID FETCH CHANGEDSINCE and
  * a UID SEARCH of the known UIDs. When the UIDVALIDITY changed, the mailbox has NOMODSEQ or
  * the server has neither extension, `full_resync` says so and the lists are empty.
+ *
+ * A first sync, with nothing saved yet: `uidvalidity` 0 (`highest_modseq` and `known_uids`
+ * are then ignored). The mailbox is selected the same way and every message is in `added`
+ * (`UID FETCH 1:* (UID FLAGS MODSEQ)`); `mailbox` holds the state to save for the next resume.
  *
  * Codes: as the SELECT (`IMAP_CODE_NO` for a missing mailbox, with `imap_last_error`;
  * `*out` NULL) or a later command that was not OK; `IMAP_CODE_INVALID_ARGUMENT` for a bad

@@ -86,6 +86,36 @@ fn check_changes(c: &MailboxChanges, uidvalidity: u32, modseq: u64) {
 }
 
 #[test]
+fn a_first_sync_lists_every_message_and_its_state_resumes() {
+    let mut s = login("user1");
+    let name = mailbox_with(&mut s, "first", 5);
+    s.close("cut by the test");
+    let mut first = login("user1");
+    let r = first
+        .resync(&name, false, 0, 0, &SeqSet::default())
+        .unwrap();
+    assert!(r.outcome.is_ok());
+    assert_eq!(r.parsed.method, SyncMethod::Qresync);
+    assert_eq!(r.parsed.full_resync, None);
+    assert_eq!(uids(&r.parsed.added), [1, 2, 3, 4, 5]);
+    assert!(r.parsed.added.iter().all(|m| m.modseq.is_some()));
+    assert!(r.parsed.changed.is_empty() && r.parsed.vanished.ranges.is_empty());
+    let uidvalidity = r.parsed.summary.uidvalidity.unwrap();
+    let modseq = r.parsed.summary.highest_modseq.unwrap();
+    first.close("cut by the test");
+
+    change_from_elsewhere(&name);
+    let mut again = login("user1");
+    let r = again
+        .resync(&name, false, uidvalidity, modseq, &set("1:5"))
+        .unwrap();
+    check_changes(&r.parsed, uidvalidity, modseq);
+    again.close("done");
+    let mut clean = login("user1");
+    ok(clean.delete(&name));
+}
+
+#[test]
 fn resume_after_a_cut_connection_returns_exactly_what_changed() {
     let mut s = login("user1");
     let name = mailbox_with(&mut s, "qresync", 5);
@@ -452,7 +482,7 @@ fn full_resync_answers() {
     assert_eq!(r.parsed, MailboxChanges::default());
     // Refused before anything is sent.
     for bad in [
-        s.resync("box", false, 0, 10, &set("1")),
+        s.resync("box\r\nX", false, 0, 10, &set("1")),
         s.resync("box", false, 7, 0, &set("1")),
         s.resync("box", false, 7, 1 << 63, &set("1")),
     ] {

@@ -145,6 +145,8 @@ func (c *Client) IsEnabled(capability string) bool {
 // else CONDSTORE with a UID SEARCH of the known UIDs. FullResync says when the changes
 // cannot be known (UIDVALIDITY changed, NOMODSEQ, neither extension). A missing mailbox
 // gives ErrNo; responses that could not be read give the changes with an ErrParse error.
+// A uidValidity of 0 is a first sync (nothing saved): every message is in Added, and
+// Mailbox holds the state to save.
 func (c *Client) Resync(ctx context.Context, mailbox string, readonly bool, uidValidity uint32, highestModSeq uint64, knownUIDs SeqSet) (*MailboxChanges, error) {
 	var a args
 	m, k := a.str(mailbox), a.opt(knownUIDs.String())

@@ -102,8 +102,15 @@ func TestResyncAfterACutConnection(t *testing.T) {
 	// A missing mailbox and a bad argument.
 	_, err = r.Resync(ctx, box+"-missing", false, 1, 1, nil)
 	wantCode(t, err, imap.ErrNo, imap.CodeNo)
-	_, err = r.Resync(ctx, box, false, 0, 1, nil)
+	_, err = r.Resync(ctx, box, false, 1, 0, nil)
 	wantCode(t, err, imap.ErrInvalidArgument, imap.CodeInvalidArgument)
+
+	// A first sync (uidValidity 0): every message, and the state to save.
+	ch, err = r.Resync(ctx, box, false, 0, 0, nil)
+	if err != nil || ch.FullResync != imap.FullResyncNone || len(ch.Added) != 3 || len(ch.Changed) != 0 ||
+		ch.Added[0].UID != 1 || ch.Added[2].UID != 4 || ch.Mailbox.UIDValidity != uidValidity {
+		t.Fatalf("first sync: %+v, %v", ch, err)
+	}
 	_, err = r.Resync(ctx, "x\r\ny", false, 1, 1, nil)
 	wantCode(t, err, imap.ErrInvalidArgument, imap.CodeInvalidArgument)
 	must(t, "delete")(o.Delete(ctx, box))

@@ -1272,6 +1272,8 @@ export declare class Client extends EventEmitter {
   /**
    * Resumes the sync of `mailbox` from a saved state (imap_resync): QRESYNC when offered (enabled
    * here), else CONDSTORE with a UID SEARCH of the known UIDs. NO for a missing mailbox.
+   * `{ uidValidity: 0, highestModseq: 0 }` is a first sync (nothing saved): every message is
+   * in `added`, and `mailbox` holds the state to save.
    */
   resync(mailbox: string, state: ResyncState): Promise<MailboxChanges>;
 }

@@ -307,6 +307,11 @@ impl Session {
     /// or when the UIDVALIDITY changed or the mailbox has `[NOMODSEQ]`, the answer is
     /// [`MailboxChanges::full_resync`]. The outcome is the SELECT's (or the first command
     /// that was not OK); the changes are empty unless it is OK.
+    ///
+    /// A `uidvalidity` of 0 means nothing is saved yet (a first sync): the mailbox is selected
+    /// as for a resume (QRESYNC enabled when offered, else CONDSTORE) and every message is
+    /// listed in `added` (`UID FETCH 1:* (UID FLAGS MODSEQ)`), with the state to save for the
+    /// next resume in the summary; `highest_modseq` and `known_uids` are then ignored.
     pub fn resync(
         &mut self,
         mailbox: &str,
@@ -316,7 +321,7 @@ impl Session {
         known_uids: &SeqSet,
     ) -> Result<Composed<MailboxChanges>> {
         if uidvalidity == 0 {
-            return Err(Error::invalid("uidvalidity 0 out of range (1..4294967295)"));
+            return self.first_sync(mailbox, readonly);
         }
         check_modseq(highest_modseq, 1, "highest_modseq")?;
         // Refused before the ENABLE or UNSELECT that may come first.
@@ -426,6 +431,59 @@ impl Session {
             } else {
                 changes.added.push(m);
             }
+        }
+        Ok(Composed {
+            outcome,
+            parsed: changes,
+        })
+    }
+
+    /// [`Session::resync`] with nothing saved: select, then list every message as added.
+    fn first_sync(&mut self, mailbox: &str, readonly: bool) -> Result<Composed<MailboxChanges>> {
+        check_line_safe(mailbox.as_bytes())?;
+        self.check_open()?;
+        let mut changes = MailboxChanges::default();
+        let qresync = self.has_capability("QRESYNC") && self.qresync_ready()?;
+        let outcome = if qresync || self.has_capability("CONDSTORE") {
+            changes.method = if qresync {
+                SyncMethod::Qresync
+            } else {
+                SyncMethod::Condstore
+            };
+            self.select_condstore(mailbox, readonly)?
+        } else {
+            changes.method = SyncMethod::None;
+            self.select(mailbox, readonly)?
+        };
+        if !outcome.is_ok() {
+            return Ok(Composed {
+                outcome,
+                parsed: MailboxChanges::default(),
+            });
+        }
+        self.store.pop("FETCH");
+        self.store.pop("VANISHED");
+        changes.summary = SelectSummary::from_store(&self.store);
+        if changes.summary.exists != Some(0) {
+            let modseq = changes.method != SyncMethod::None
+                && !changes.summary.no_modseq
+                && changes.summary.highest_modseq.is_some();
+            let items: &[u8] = if modseq {
+                b"(UID FLAGS MODSEQ)"
+            } else {
+                b"(UID FLAGS)"
+            };
+            let args = vec![Arg::Raw(b"1:*".to_vec()), Arg::FetchParts(items.to_vec())];
+            let all = self.typed(true, "FETCH", args, ResultFrom::Untagged("FETCH"))?;
+            if !all.is_ok() {
+                return Ok(Composed {
+                    outcome: all,
+                    parsed: MailboxChanges::default(),
+                });
+            }
+            changes.added = messages(&all.data, &mut changes.invalid)
+                .into_values()
+                .collect();
         }
         Ok(Composed {
             outcome,

@@ -64,7 +64,11 @@ test('resync after a cut connection gives exactly the changes made meanwhile', a
     assert.equal((await r.fetchChangedSinceParsed('1:*', '(UID)', saved.highestModseq)).length, 2);
 
     await assert.rejects(r.resync(`${box}-missing`, { uidValidity: 1, highestModseq: 1 }), (e) => e instanceof ImapError && e.kind === 'NO');
-    await assert.rejects(r.resync(box, { uidValidity: 0, highestModseq: 1 }), (e) => e instanceof ImapError && e.kind === 'INVALID_ARGUMENT');
+    const first = await r.resync(box, { uidValidity: 0, highestModseq: 0 });
+    assert.equal(first.fullResync, null);
+    assert.deepEqual(first.added.map((m) => m.uid), [1, 2, 4]);
+    assert.equal(first.mailbox.uidValidity, saved.uidValidity);
+    assert.deepEqual([first.changed, first.vanished], [[], []]);
     await assert.rejects(r.resync(box, { uidValidity: 1, highestModseq: 1, knownUids: '1:*' }), (e) => e instanceof ImapError && e.kind === 'INVALID_ARGUMENT');
     await assert.rejects(r.resync(box, { uidValidity: -1, highestModseq: 1 }), TypeError);
     await assert.rejects(r.resync(box, null), TypeError);
