@@ -23,16 +23,91 @@ pub trait LiteralSink {
     fn buffers(&self, _size: u64) -> bool {
         false
     }
+    /// The literal limit changed (the session's settings): sinks that enforce it take the new
+    /// value from the next literal on.
+    fn set_max_literal(&mut self, _max: u64) {}
 }
 
+/// A literal's bytes in memory its owner lent (see [`AllocSink`]): exactly the literal's
+/// size, filled by the sink, given back to the owner when dropped.
+pub trait ExternalBytes: Send + std::fmt::Debug {
+    fn bytes(&self) -> &[u8];
+    fn bytes_mut(&mut self) -> &mut [u8];
+    /// The owner's token for this buffer (what it gets back when the buffer is dropped).
+    fn handle(&self) -> usize;
+}
+
+/// Asks the owner of the memory for a buffer of exactly `size` bytes; `None`: buffer the
+/// literal as usual.
+pub type AllocFn = Box<dyn FnMut(usize) -> Option<Box<dyn ExternalBytes>> + Send>;
+
 /// A finished literal, as its sink kept it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum LiteralData {
     /// The sink buffered the bytes.
     Bytes(Vec<u8>),
     /// The sink passed the bytes on elsewhere; only the size is left here.
     Streamed(u64),
+    /// The sink filled a buffer its owner lent ([`AllocSink`]); dropping it gives it back.
+    External(Box<dyn ExternalBytes>),
 }
+
+impl LiteralData {
+    /// The literal's bytes, when they are kept here (buffered or in a lent buffer).
+    pub fn bytes(&self) -> Option<&[u8]> {
+        match self {
+            LiteralData::Bytes(b) => Some(b),
+            LiteralData::External(e) => Some(e.bytes()),
+            LiteralData::Streamed(_) => None,
+        }
+    }
+
+    /// The literal's size.
+    pub fn len(&self) -> u64 {
+        match self {
+            LiteralData::Streamed(n) => *n,
+            other => other.bytes().map_or(0, |b| b.len() as u64),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Heap bytes its buffer takes, with the allocator's overhead (a lent buffer counts as an
+    /// allocation of its size: it is held as long as the literal is).
+    pub fn weight(&self) -> u64 {
+        match self {
+            LiteralData::Bytes(b) => super::response::alloc_cost(b.capacity()),
+            LiteralData::External(e) => super::response::alloc_cost(e.bytes().len()),
+            LiteralData::Streamed(_) => 0,
+        }
+    }
+}
+
+/// A copy keeps the bytes in a buffer of its own (a lent buffer is not shared).
+impl Clone for LiteralData {
+    fn clone(&self) -> Self {
+        match self {
+            LiteralData::Bytes(b) => LiteralData::Bytes(b.clone()),
+            LiteralData::Streamed(n) => LiteralData::Streamed(*n),
+            LiteralData::External(e) => LiteralData::Bytes(e.bytes().to_vec()),
+        }
+    }
+}
+
+/// Equal when the same bytes are kept (wherever they are), or the same size was streamed.
+impl PartialEq for LiteralData {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (LiteralData::Streamed(a), LiteralData::Streamed(b)) => a == b,
+            (LiteralData::Streamed(_), _) | (_, LiteralData::Streamed(_)) => false,
+            _ => self.bytes() == other.bytes(),
+        }
+    }
+}
+
+impl Eq for LiteralData {}
 
 /// The default sink: buffers each literal, up to `max` bytes.
 #[derive(Debug)]
@@ -84,6 +159,99 @@ impl LiteralSink for BufferSink {
 
     fn finish(&mut self) -> Result<LiteralData, ProtoError> {
         Ok(LiteralData::Bytes(std::mem::take(&mut self.buf)))
+    }
+
+    fn set_max_literal(&mut self, max: u64) {
+        self.max = max;
+    }
+}
+
+/// What an [`AllocSink`] does with the literal in progress.
+#[derive(Debug)]
+enum Lent {
+    /// Buffered by the inner [`BufferSink`] (small, or the owner had no buffer to lend).
+    Buffered,
+    /// Large enough to ask for a buffer, which is asked for with the first byte: the limits
+    /// are checked (by [`AllocSink::begin`] and the assembler) before any memory is lent.
+    Pending(usize),
+    /// In a lent buffer, of which `filled` bytes are written.
+    Filling(Box<dyn ExternalBytes>, usize),
+}
+
+/// Reads each literal of at least `min_size` bytes (and at least 1) straight into a buffer of
+/// exactly its size lent by the caller's [`AllocFn`] (no copy between the library's buffer
+/// and the caller's); smaller literals, and those the allocator declines, are buffered as by
+/// [`BufferSink`]. The literal limit applies to both, before any buffer is asked for.
+pub struct AllocSink {
+    min_size: u64,
+    buffer: BufferSink,
+    alloc: AllocFn,
+    current: Lent,
+}
+
+impl AllocSink {
+    pub fn new(min_size: u64, max_literal: u64, alloc: AllocFn) -> Self {
+        AllocSink {
+            min_size: min_size.max(1),
+            buffer: BufferSink::new(max_literal),
+            alloc,
+            current: Lent::Buffered,
+        }
+    }
+}
+
+impl LiteralSink for AllocSink {
+    fn begin(&mut self, size: u64, line: &[u8]) -> Result<(), ProtoError> {
+        // A literal cut short (the connection failed in the middle) gives its buffer back now.
+        self.current = Lent::Buffered;
+        self.buffer.begin(size, line)?;
+        if size >= self.min_size {
+            // The buffer sink refused sizes over the literal limit, so this fits in memory.
+            self.current = Lent::Pending(usize::try_from(size).unwrap_or(usize::MAX));
+        }
+        Ok(())
+    }
+
+    fn write(&mut self, chunk: &[u8]) -> Result<(), ProtoError> {
+        if let Lent::Pending(size) = self.current {
+            self.current = match (self.alloc)(size) {
+                Some(buf) if buf.bytes().len() == size => Lent::Filling(buf, 0),
+                // A buffer of another size is given back at once (dropped) and not used.
+                _ => Lent::Buffered,
+            };
+        }
+        match &mut self.current {
+            Lent::Filling(buf, filled) => {
+                let end = *filled + chunk.len();
+                let Some(room) = buf.bytes_mut().get_mut(*filled..end) else {
+                    return Err(ProtoError::Protocol("literal longer than announced".into()));
+                };
+                room.copy_from_slice(chunk);
+                *filled = end;
+                Ok(())
+            }
+            _ => self.buffer.write(chunk),
+        }
+    }
+
+    fn finish(&mut self) -> Result<LiteralData, ProtoError> {
+        match std::mem::replace(&mut self.current, Lent::Buffered) {
+            Lent::Filling(buf, filled) if filled == buf.bytes().len() => {
+                Ok(LiteralData::External(buf))
+            }
+            Lent::Filling(..) => Err(ProtoError::Protocol(
+                "literal shorter than announced".into(),
+            )),
+            _ => self.buffer.finish(),
+        }
+    }
+
+    fn buffers(&self, _size: u64) -> bool {
+        true
+    }
+
+    fn set_max_literal(&mut self, max: u64) {
+        self.buffer.set_max_literal(max);
     }
 }
 
@@ -175,6 +343,10 @@ impl LiteralSink for StreamSink {
 
     fn buffers(&self, size: u64) -> bool {
         size < self.min_size
+    }
+
+    fn set_max_literal(&mut self, max: u64) {
+        self.buffer.set_max_literal(max);
     }
 }
 
