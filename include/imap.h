@@ -1574,7 +1574,7 @@ typedef struct imap_mailbox_changes {
  * literal buffered by the library as usual. Called on the thread of the call in progress,
  * during it; it must not call libimap on the same handle.
  */
-typedef uint8_t *(*ImapAllocFn)(void *user_data, size_t size, void **handle);
+typedef uint8_t *(*imap_alloc_fn)(void *user_data, size_t size, void **handle);
 
 /**
  * Release function for `imap_set_literal_allocator`: the library is done with the buffer of
@@ -1583,7 +1583,7 @@ typedef uint8_t *(*ImapAllocFn)(void *user_data, size_t size, void **handle);
  * `imap_result_free`, `imap_client_free` or `imap_set_literal_allocator`. It must not call
  * libimap.
  */
-typedef void (*ImapReleaseFn)(void *user_data, void *handle);
+typedef void (*imap_release_fn)(void *user_data, void *handle);
 
 /**
  * The response code of a result's tagged text (`[APPENDUID 38505 3955]`). Fields beyond
@@ -3281,7 +3281,7 @@ int32_t imap_client_utf8_enabled(struct imap_client *client);
  * `client` is a live handle; `alloc` and `release` follow `imap_alloc_fn`'s and
  * `imap_release_fn`'s contracts.
  */
-imap_code imap_set_literal_allocator(struct imap_client *client, ImapAllocFn alloc, ImapReleaseFn release, void *user_data, uint64_t min_size);
+imap_code imap_set_literal_allocator(struct imap_client *client, imap_alloc_fn alloc, imap_release_fn release, void *user_data, uint64_t min_size);
 
 /**
  * The name of an `imap_state` value (`"IMAP_STATE_SELECTED"`), or `"IMAP_STATE_UNKNOWN"`.

@@ -26,6 +26,8 @@ pub trait LiteralSink {
     /// The literal limit changed (the session's settings): sinks that enforce it take the new
     /// value from the next literal on.
     fn set_max_literal(&mut self, _max: u64) {}
+    /// The connection ended: drop the literal in progress, if any.
+    fn abandon(&mut self) {}
 }
 
 /// A literal's bytes in memory its owner lent (see [`AllocSink`]): exactly the literal's
@@ -164,6 +166,10 @@ impl LiteralSink for BufferSink {
     fn set_max_literal(&mut self, max: u64) {
         self.max = max;
     }
+
+    fn abandon(&mut self) {
+        self.buf = Vec::new();
+    }
 }
 
 /// What an [`AllocSink`] does with the literal in progress.
@@ -252,6 +258,12 @@ impl LiteralSink for AllocSink {
 
     fn set_max_literal(&mut self, max: u64) {
         self.buffer.set_max_literal(max);
+    }
+
+    fn abandon(&mut self) {
+        // A lent buffer goes back to its owner now.
+        self.current = Lent::Buffered;
+        self.buffer.abandon();
     }
 }
 
@@ -792,5 +804,116 @@ mod tests {
                 ]
             );
         }
+    }
+
+    /// A lent buffer that counts the live ones (released when dropped).
+    #[derive(Debug)]
+    struct Counted(Vec<u8>, std::sync::Arc<std::sync::atomic::AtomicI64>);
+
+    impl ExternalBytes for Counted {
+        fn bytes(&self) -> &[u8] {
+            &self.0
+        }
+        fn bytes_mut(&mut self) -> &mut [u8] {
+            &mut self.0
+        }
+        fn handle(&self) -> usize {
+            7
+        }
+    }
+
+    impl Drop for Counted {
+        fn drop(&mut self) {
+            self.1.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+
+    fn lending(
+        min: u64,
+        max: u64,
+        decline_over: usize,
+    ) -> (AllocSink, std::sync::Arc<std::sync::atomic::AtomicI64>) {
+        let live = std::sync::Arc::new(std::sync::atomic::AtomicI64::new(0));
+        let l = live.clone();
+        let alloc: AllocFn = Box::new(move |n| {
+            if n > decline_over {
+                return None;
+            }
+            l.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Some(Box::new(Counted(vec![0; n], l.clone())) as Box<dyn ExternalBytes>)
+        });
+        (AllocSink::new(min, max, alloc), live)
+    }
+
+    #[test]
+    fn alloc_sink_lends_large_literals_and_buffers_the_rest() {
+        use std::sync::atomic::Ordering::SeqCst;
+        let (mut sink, live) = lending(10, 1000, 500);
+        let input = b"* 1 FETCH (A {3}\r\nabc B {12}\r\nhello world! C {600}\r\n";
+        let mut f = Framer::new(1000);
+        let mut out = Vec::new();
+        for piece in input.chunks(5) {
+            f.feed(piece);
+            while let Some(fr) = f.next(&mut sink).unwrap() {
+                out.push(fr);
+            }
+        }
+        f.feed(&[b'x'; 600]);
+        f.feed(b")\r\n");
+        while let Some(fr) = f.next(&mut sink).unwrap() {
+            out.push(fr);
+        }
+        let lits: Vec<&LiteralData> = out
+            .iter()
+            .filter_map(|fr| match fr {
+                Fragment::LiteralEnd(d) => Some(d),
+                _ => None,
+            })
+            .collect();
+        assert!(
+            matches!(lits[0], LiteralData::Bytes(b) if b == b"abc"),
+            "small: buffered"
+        );
+        assert!(matches!(lits[1], LiteralData::External(e) if e.bytes() == b"hello world!"));
+        assert!(
+            matches!(lits[2], LiteralData::Bytes(b) if b.len() == 600),
+            "declined"
+        );
+        assert_eq!(lits[1].weight(), super::super::response::alloc_cost(12));
+        assert_eq!(*lits[1], LiteralData::Bytes(b"hello world!".to_vec()));
+        assert_eq!(live.load(SeqCst), 1);
+        drop(out);
+        assert_eq!(live.load(SeqCst), 0, "released when the item goes");
+    }
+
+    #[test]
+    fn alloc_sink_checks_the_limit_first_and_gives_back_a_cut_literal() {
+        use std::sync::atomic::Ordering::SeqCst;
+        let (mut sink, live) = lending(1, 100, usize::MAX);
+        assert!(matches!(
+            sink.begin(101, b"x {101}"),
+            Err(ProtoError::Limit(_))
+        ));
+        assert_eq!(live.load(SeqCst), 0, "nothing asked for over the limit");
+        sink.set_max_literal(1000);
+        sink.begin(101, b"x {101}").unwrap();
+        assert_eq!(live.load(SeqCst), 0, "asked for with the first byte only");
+        sink.write(b"abc").unwrap();
+        assert_eq!(live.load(SeqCst), 1);
+        sink.abandon();
+        assert_eq!(live.load(SeqCst), 0, "a cut literal's buffer goes back");
+        sink.begin(4, b"x {4}").unwrap();
+        sink.write(b"ab").unwrap();
+        sink.begin(5, b"x {5}").unwrap(); // a new literal (after a failure) drops the old
+        assert_eq!(live.load(SeqCst), 0);
+        sink.write(b"abcde").unwrap();
+        let done = sink.finish().unwrap();
+        assert_eq!(done.bytes(), Some(&b"abcde"[..]));
+        assert!(
+            matches!(done.clone(), LiteralData::Bytes(_)),
+            "a copy owns its bytes"
+        );
+        drop(done);
+        assert_eq!(live.load(SeqCst), 0);
     }
 }
