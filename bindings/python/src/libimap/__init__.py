@@ -163,8 +163,8 @@ def _opt(value: Any) -> Optional[bytes]:
     return None if value is None else _arg(value)
 
 
-def _items(r: int) -> list:
-    """imaplib's data list of an imap_result."""
+def _items_ctypes(r: int) -> list:
+    """imaplib's data list of an imap_result (through ctypes: without the C extension)."""
     out: list = []
     string_at = ctypes.string_at
     for i in range(lib.imap_result_count(r)):
@@ -183,6 +183,37 @@ def _items(r: int) -> list:
         else:
             out.append(None)
     return out
+
+
+def _load_speedups() -> Any:
+    """The optional C extension (built with the wheel when a compiler was there), initialised,
+    or None: without it, or with LIBIMAP_NO_SPEEDUPS=1 in the environment, or with a library
+    older than 1.2.0, the package does the same through ctypes (copying each literal)."""
+    if os.environ.get("LIBIMAP_NO_SPEEDUPS") or not N.HAS_LENDING:
+        return None
+    try:
+        from . import _speedups  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    addr = ctypes.cast
+    _speedups.init(addr(lib.imap_result_count, c_void_p).value,
+                   addr(lib.imap_result_item, c_void_p).value)
+    return _speedups
+
+
+_speedups = _load_speedups()
+#: Literals of at least this many bytes are read by the library straight into bytes objects
+#: of the C extension (no copy); smaller ones are copied, which costs less than lending.
+_LEND_MIN = 1024
+_items = _speedups.items if _speedups is not None else _items_ctypes
+
+
+def _lend_literals(h: int) -> None:
+    """Has the library read the large literals of handle ``h`` into bytes objects (when the C
+    extension is there): set at creation, and again after fetch_to_file's callback."""
+    if _speedups is not None:
+        alloc, release = _speedups.allocator()
+        lib.imap_set_literal_allocator(h, alloc, release, None, _LEND_MIN)
 
 
 def _result_text(r: int) -> bytes:
@@ -359,6 +390,7 @@ class IMAP4:
         if lib.imap_client_new(byref(h)) != N.OK:
             raise MemoryError("libimap: imap_client_new failed")
         self._h = h.value
+        _lend_literals(self._h)
         self._lock = threading.RLock()
         self._log_cb: Any = None
         self._literal_cb: Any = None
@@ -1038,6 +1070,7 @@ class IMAP4:
             raise
         finally:
             lib.imap_set_literal_callback(self._h, N.LITERAL_FN(0), None, 0)
+            _lend_literals(self._h)
         if failure:
             raise failure[0]
         if typ != "OK":
