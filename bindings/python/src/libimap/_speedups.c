@@ -5,8 +5,8 @@
  * reference), and items() turns a result into imaplib's data list, reusing those objects.
  * Without it (no compiler at install time) the package does the same work through ctypes.
  *
- * The library's functions are not linked: init() gets the addresses of imap_result_count and
- * imap_result_item from the ctypes library object, so this module works with whichever
+ * The library's functions are not linked: init() gets the addresses of imap_result_count,
+ * imap_result_item and imap_result_free from the ctypes library object, so this module works with whichever
  * libimap.so the package loaded.
  */
 #define PY_SSIZE_T_CLEAN
@@ -29,9 +29,14 @@ enum { ITEM_NONE = 0, ITEM_LINE = 1, ITEM_LITERAL = 2 };
 
 typedef size_t (*count_fn)(const void *result);
 typedef const item_t *(*item_fn)(const void *result, size_t index);
+typedef void (*free_fn)(void *result);
 
 static count_fn result_count;
 static item_fn result_item;
+static free_fn result_free;
+/* b")": the line closing each FETCH response with a literal, one shared object (bytes are
+ * immutable; imaplib makes one per response). */
+static PyObject *close_paren;
 
 /* imap_alloc_fn: a bytes object of exactly `size` bytes; the library holds its reference until
  * it calls give_back. Called while ctypes has released the GIL. NULL (out of memory): the
@@ -69,24 +74,68 @@ static void give_back(void *user_data, void *handle) {
   PyGILState_Release(g);
 }
 
+/* An address given as an int, None (NULL) or a ctypes pointer object (its `value`). */
+static int address(PyObject *o, void **out) {
+  PyObject *v;
+  if (o == Py_None) {
+    *out = NULL;
+    return 0;
+  }
+  if (PyLong_Check(o)) {
+    *out = PyLong_AsVoidPtr(o);
+    return *out || !PyErr_Occurred() ? 0 : -1;
+  }
+  v = PyObject_GetAttrString(o, "value");
+  if (!v)
+    return -1;
+  if (v == Py_None || !PyLong_Check(v)) {
+    *out = NULL;
+    if (v != Py_None) {
+      Py_DECREF(v);
+      PyErr_SetString(PyExc_TypeError, "expected an address");
+      return -1;
+    }
+    Py_DECREF(v);
+    return 0;
+  }
+  *out = PyLong_AsVoidPtr(v);
+  Py_DECREF(v);
+  return *out || !PyErr_Occurred() ? 0 : -1;
+}
+
 static PyObject *init(PyObject *self, PyObject *args) {
-  PyObject *count, *item;
-  void *c, *i;
+  PyObject *count, *item, *free_;
+  void *c, *i, *f;
   (void)self;
-  if (!PyArg_ParseTuple(args, "OO", &count, &item))
+  if (!PyArg_ParseTuple(args, "OOO", &count, &item, &free_))
     return NULL;
-  c = PyLong_AsVoidPtr(count);
-  if (!c && PyErr_Occurred())
+  if (address(count, &c) < 0 || address(item, &i) < 0 || address(free_, &f) < 0)
     return NULL;
-  i = PyLong_AsVoidPtr(item);
-  if (!i && PyErr_Occurred())
-    return NULL;
-  if (!c || !i) {
+  if (!c || !i || !f) {
     PyErr_SetString(PyExc_ValueError, "init: NULL function address");
     return NULL;
   }
+  if (!close_paren && !(close_paren = PyBytes_FromStringAndSize(")", 1)))
+    return NULL;
   result_count = (count_fn)c;
   result_item = (item_fn)i;
+  result_free = (free_fn)f;
+  Py_RETURN_NONE;
+}
+
+/* imap_result_free with the GIL held: the lent bytes objects are given back without taking
+ * the GIL once each (the library's free is quick and never waits). */
+static PyObject *free_result(PyObject *self, PyObject *arg) {
+  void *r;
+  (void)self;
+  if (!result_free) {
+    PyErr_SetString(PyExc_RuntimeError, "libimap._speedups: init() not called");
+    return NULL;
+  }
+  if (address(arg, &r) < 0)
+    return NULL;
+  if (r)
+    result_free(r);
   Py_RETURN_NONE;
 }
 
@@ -118,12 +167,10 @@ static PyObject *items(PyObject *self, PyObject *arg) {
     PyErr_SetString(PyExc_RuntimeError, "libimap._speedups: init() not called");
     return NULL;
   }
-  r = PyLong_AsVoidPtr(arg);
-  if (!r) {
-    if (PyErr_Occurred())
-      return NULL;
+  if (address(arg, &r) < 0)
+    return NULL;
+  if (!r)
     return PyList_New(0);
-  }
   n = result_count(r);
   if (n > (size_t)PY_SSIZE_T_MAX)
     return PyErr_NoMemory();
@@ -137,7 +184,12 @@ static PyObject *items(PyObject *self, PyObject *arg) {
       Py_INCREF(Py_None);
       v = Py_None;
     } else if (it->kind == ITEM_LINE) {
-      v = bytes_of(it->data, it->len);
+      if (it->len == 1 && it->data[0] == ')') {
+        Py_INCREF(close_paren);
+        v = close_paren;
+      } else {
+        v = bytes_of(it->data, it->len);
+      }
     } else {
       PyObject *head = bytes_of(it->data, it->len), *lit;
       if (!head) {
@@ -175,10 +227,11 @@ static PyObject *items(PyObject *self, PyObject *arg) {
 
 static PyMethodDef methods[] = {
     {"init", init, METH_VARARGS,
-     "init(count_addr, item_addr): the addresses of imap_result_count and imap_result_item."},
+     "init(count, item, free): the addresses of imap_result_count, _item and _free."},
     {"allocator", allocator, METH_NOARGS,
      "allocator() -> (alloc_addr, release_addr) for imap_set_literal_allocator."},
     {"items", items, METH_O, "items(result_addr) -> imaplib's data list of an imap_result."},
+    {"free_result", free_result, METH_O, "free_result(result_addr): imap_result_free."},
     {NULL, NULL, 0, NULL},
 };
 
