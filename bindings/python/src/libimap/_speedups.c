@@ -37,6 +37,19 @@ static free_fn result_free;
 /* b")": the line closing each FETCH response with a literal, one shared object (bytes are
  * immutable; imaplib makes one per response). */
 static PyObject *close_paren;
+/* gc.disable and gc.enable: collection is off while a data list is made (see items()). */
+static PyObject *gc_isenabled, *gc_disable, *gc_enable;
+
+/* gc.isenabled(): 1, 0, or -1 with an exception. */
+static int gc_is_enabled(void) {
+  int on;
+  PyObject *v = PyObject_CallObject(gc_isenabled, NULL);
+  if (!v)
+    return -1;
+  on = PyObject_IsTrue(v);
+  Py_DECREF(v);
+  return on;
+}
 
 /* imap_alloc_fn: a bytes object of exactly `size` bytes; the library holds its reference until
  * it calls give_back. Called while ctypes has released the GIL. NULL (out of memory): the
@@ -117,6 +130,21 @@ static PyObject *init(PyObject *self, PyObject *args) {
   }
   if (!close_paren && !(close_paren = PyBytes_FromStringAndSize(")", 1)))
     return NULL;
+  if (!gc_disable) {
+    PyObject *gc = PyImport_ImportModule("gc");
+    if (!gc)
+      return NULL;
+    gc_isenabled = PyObject_GetAttrString(gc, "isenabled");
+    gc_disable = PyObject_GetAttrString(gc, "disable");
+    gc_enable = PyObject_GetAttrString(gc, "enable");
+    Py_DECREF(gc);
+    if (!gc_isenabled || !gc_disable || !gc_enable) {
+      Py_CLEAR(gc_isenabled);
+      Py_CLEAR(gc_disable);
+      Py_CLEAR(gc_enable);
+      return NULL;
+    }
+  }
   result_count = (count_fn)c;
   result_item = (item_fn)i;
   result_free = (free_fn)f;
@@ -155,13 +183,20 @@ static PyObject *bytes_of(const uint8_t *p, size_t n) {
   return PyBytes_FromStringAndSize(n ? (const char *)p : "", (Py_ssize_t)n);
 }
 
+static PyObject *make_items(void *r);
+
 /* imaplib's data list of an imap_result (its address): bytes for lines, (header, literal)
  * tuples (literal None when streamed to a callback), None for no data. A literal in a lent
- * bytes object is that object, not a copy. */
+ * bytes object is that object, not a copy.
+ *
+ * The cyclic garbage collector is off while the list is made (no Python code runs meanwhile:
+ * nothing else can see it), and the tuples, which hold only bytes and None, are not tracked
+ * (as CPython does for such tuples at their first collection): thousands of them would
+ * otherwise set off collections of the whole heap during a bulk FETCH. */
 static PyObject *items(PyObject *self, PyObject *arg) {
   void *r;
-  size_t n, i;
-  PyObject *list;
+  int was_enabled;
+  PyObject *list, *t;
   (void)self;
   if (!result_count || !result_item) {
     PyErr_SetString(PyExc_RuntimeError, "libimap._speedups: init() not called");
@@ -171,6 +206,27 @@ static PyObject *items(PyObject *self, PyObject *arg) {
     return NULL;
   if (!r)
     return PyList_New(0);
+  was_enabled = gc_is_enabled();
+  if (was_enabled < 0)
+    return NULL;
+  if (was_enabled && !(t = PyObject_CallObject(gc_disable, NULL)))
+    return NULL;
+  if (was_enabled)
+    Py_DECREF(t);
+  list = make_items(r);
+  if (was_enabled) {
+    if (!(t = PyObject_CallObject(gc_enable, NULL))) {
+      Py_XDECREF(list);
+      return NULL;
+    }
+    Py_DECREF(t);
+  }
+  return list;
+}
+
+static PyObject *make_items(void *r) {
+  size_t n, i;
+  PyObject *list;
   n = result_count(r);
   if (n > (size_t)PY_SSIZE_T_MAX)
     return PyErr_NoMemory();
@@ -215,6 +271,8 @@ static PyObject *items(PyObject *self, PyObject *arg) {
       v = PyTuple_Pack(2, head, lit);
       Py_DECREF(head);
       Py_DECREF(lit);
+      if (v)
+        PyObject_GC_UnTrack(v); /* bytes and None only: never part of a cycle */
     }
     if (!v) {
       Py_DECREF(list);
