@@ -60,6 +60,8 @@ cp "$HERE/tests/typing/consumer.py" "$TMP/consumer.py"
 
 log "pytest"
 (cd "$TMP" && LIBIMAP_EXPECT_INSTALLED=1 "$PY" -m pytest -p no:cacheprovider -q "$HERE/tests")
+log "pytest again without the C extension (LIBIMAP_NO_SPEEDUPS=1: the ctypes path)"
+(cd "$TMP" && LIBIMAP_EXPECT_INSTALLED=1 LIBIMAP_NO_SPEEDUPS=1 "$PY" -m pytest -p no:cacheprovider -q "$HERE/tests")
 
 # 3. `pip install bindings/python` over the installed wheel (the README's way), which must
 #    leave nothing in the package's directory
