@@ -130,14 +130,22 @@ impl BufferSink {
     }
 }
 
-impl LiteralSink for BufferSink {
-    fn begin(&mut self, size: u64, _line: &[u8]) -> Result<(), ProtoError> {
+impl BufferSink {
+    /// Refuses a literal over the limit.
+    fn check(&self, size: u64) -> Result<(), ProtoError> {
         if size > self.max {
             return Err(ProtoError::Limit(format!(
                 "literal of {size} bytes exceeds the limit of {} bytes",
                 self.max
             )));
         }
+        Ok(())
+    }
+}
+
+impl LiteralSink for BufferSink {
+    fn begin(&mut self, size: u64, _line: &[u8]) -> Result<(), ProtoError> {
+        self.check(size)?;
         // Grow as bytes arrive; a lying size must not reserve memory.
         self.size = usize::try_from(size).unwrap_or(usize::MAX);
         self.buf = Vec::with_capacity(self.size.min(64 * 1024));
@@ -210,11 +218,12 @@ impl LiteralSink for AllocSink {
     fn begin(&mut self, size: u64, line: &[u8]) -> Result<(), ProtoError> {
         // A literal cut short (the connection failed in the middle) gives its buffer back now.
         self.current = Lent::Buffered;
-        self.buffer.begin(size, line)?;
-        if size >= self.min_size {
-            // The buffer sink refused sizes over the literal limit, so this fits in memory.
-            self.current = Lent::Pending(usize::try_from(size).unwrap_or(usize::MAX));
+        if size < self.min_size {
+            return self.buffer.begin(size, line);
         }
+        self.buffer.check(size)?;
+        // Within the literal limit, so this fits in memory.
+        self.current = Lent::Pending(usize::try_from(size).unwrap_or(usize::MAX));
         Ok(())
     }
 
@@ -222,8 +231,11 @@ impl LiteralSink for AllocSink {
         if let Lent::Pending(size) = self.current {
             self.current = match (self.alloc)(size) {
                 Some(buf) if buf.bytes().len() == size => Lent::Filling(buf, 0),
-                // A buffer of another size is given back at once (dropped) and not used.
-                _ => Lent::Buffered,
+                // Declined (a buffer of another size is given back at once, unused): buffered.
+                _ => {
+                    self.buffer.begin(size as u64, &[])?;
+                    Lent::Buffered
+                }
             };
         }
         match &mut self.current {
@@ -245,10 +257,10 @@ impl LiteralSink for AllocSink {
             Lent::Filling(buf, filled) if filled == buf.bytes().len() => {
                 Ok(LiteralData::External(buf))
             }
-            Lent::Filling(..) => Err(ProtoError::Protocol(
+            Lent::Filling(..) | Lent::Pending(_) => Err(ProtoError::Protocol(
                 "literal shorter than announced".into(),
             )),
-            _ => self.buffer.finish(),
+            Lent::Buffered => self.buffer.finish(),
         }
     }
 
