@@ -1568,6 +1568,24 @@ typedef struct imap_mailbox_changes {
 } imap_mailbox_changes;
 
 /**
+ * Allocator for `imap_set_literal_allocator`: a buffer of exactly `size` bytes (at least 1)
+ * for a literal about to be read, and in `*handle` the caller's token for it (passed back to
+ * the release function, and shown in the item's `literal_handle`). Return NULL to have this
+ * literal buffered by the library as usual. Called on the thread of the call in progress,
+ * during it; it must not call libimap on the same handle.
+ */
+typedef uint8_t *(*imap_alloc_fn)(void *user_data, size_t size, void **handle);
+
+/**
+ * Release function for `imap_set_literal_allocator`: the library is done with the buffer of
+ * `handle` (its item was freed, or the literal was cut short). Called exactly once for every
+ * buffer the allocator gave, on the thread that drops it: during a call, or in
+ * `imap_result_free`, `imap_client_free` or `imap_set_literal_allocator`. It must not call
+ * libimap.
+ */
+typedef void (*imap_release_fn)(void *user_data, void *handle);
+
+/**
  * The response code of a result's tagged text (`[APPENDUID 38505 3955]`). Fields beyond
  * `kind`, `name` and `data` are filled as `imap_response_code_kind` says, zero/NULL
  * otherwise. UID sets are kept as ranges (`1:4294967295` is one range).
@@ -1849,6 +1867,12 @@ typedef struct imap_item {
   size_t len;
   const uint8_t *literal;
   size_t literal_len;
+  /**
+   * Since 1.2.0: the handle of the buffer lent by the allocator set with
+   * `imap_set_literal_allocator` that `literal` points into; NULL when the library
+   * buffered the literal itself (or for other kinds).
+   */
+  void *literal_handle;
 } imap_item;
 
 /**
@@ -3244,6 +3268,28 @@ imap_code imap_id(struct imap_client *client, const char *const *names, const ch
 int32_t imap_client_utf8_enabled(struct imap_client *client);
 
 /**
+ * Reads every literal of at least `min_size` bytes (values below 1 count as 1) that later
+ * calls receive straight into a buffer of exactly its size that `alloc` lends (no copy): the
+ * item's `literal` then points into that buffer and `literal_handle` is the handle `alloc`
+ * gave; `release` gets the handle back exactly once when the library is done with it (the
+ * result freed, the untagged response dropped, the connection failing in the middle of the
+ * literal). A buffer is asked for when the literal's first byte arrives, after the limits
+ * (`IMAP_LIMIT_LITERAL`, the response and untagged limits, which count lent buffers as the
+ * library's own) accepted its size. Smaller literals, and those for which `alloc` returns
+ * NULL, are buffered as usual (`literal_handle` NULL). A NULL `alloc` restores buffering
+ * (buffers lent earlier are still released as their items go). This replaces a callback set
+ * with `imap_set_literal_callback`, and the other way round. `user_data` is passed to both
+ * functions and must stay valid until every lent buffer has been released. Meant for
+ * bindings that own their memory (the Python package); the Go and Node bindings do not use
+ * it.
+ *
+ * # Safety
+ * `client` is a live handle; `alloc` and `release` follow `imap_alloc_fn`'s and
+ * `imap_release_fn`'s contracts.
+ */
+imap_code imap_set_literal_allocator(struct imap_client *client, imap_alloc_fn alloc, imap_release_fn release, void *user_data, uint64_t min_size);
+
+/**
  * The name of an `imap_state` value (`"IMAP_STATE_SELECTED"`), or `"IMAP_STATE_UNKNOWN"`.
  */
 const char *imap_state_name(int32_t value);
@@ -3967,7 +4013,7 @@ imap_code imap_create_special_use(struct imap_client *client, const char *mailbo
  * constant whatever the message size. In the results such a literal is an
  * `IMAP_ITEM_KIND_LITERAL` item whose `literal` is NULL and whose `literal_len` is its size.
  * Smaller literals (mailbox names, short headers) are buffered as usual. A NULL `callback`
- * restores buffering. `user_data` is passed to every call and must stay valid until the
+ * restores buffering. This replaces an allocator set with `imap_set_literal_allocator`. `user_data` is passed to every call and must stay valid until the
  * callback is replaced or the handle freed.
  *
  * # Safety

@@ -23,14 +23,14 @@ fn lines(out: &Outcome) -> Vec<String> {
         .map(|i| match i {
             Item::None => "<None>".to_string(),
             Item::Line(l) => String::from_utf8_lossy(l).into_owned(),
-            Item::Literal(h, LiteralData::Bytes(b)) => format!(
-                "{}<<{}>>",
-                String::from_utf8_lossy(h),
-                String::from_utf8_lossy(b)
-            ),
             Item::Literal(h, LiteralData::Streamed(n)) => {
                 format!("{}<<{n} streamed>>", String::from_utf8_lossy(h))
             }
+            Item::Literal(h, data) => format!(
+                "{}<<{}>>",
+                String::from_utf8_lossy(h),
+                String::from_utf8_lossy(data.bytes().unwrap_or_default())
+            ),
         })
         .collect()
 }

@@ -3,8 +3,11 @@
 The library comes from, first found: $LIBIMAP_PATH (a built libimap.so, copied as is), else
 `cargo build --release --locked` in the repository this package sits in (../.., or
 $LIBIMAP_SOURCE), whose target directory is $CARGO_TARGET_DIR or <repository>/target. The
-wheel is a platform wheel (py3-none-<platform>): the package is pure Python over ctypes, so one
-wheel serves every Python 3 version of the platform. setuptools' scratch files go to a temporary
+wheel is a platform wheel, cp39-abi3-<platform>: the package is Python over ctypes plus an
+optional C extension, libimap._speedups, built on CPython's stable ABI, so one wheel serves every
+CPython 3.9 and newer of the platform. When the extension cannot be built (no C compiler or no
+Python headers; or LIBIMAP_NO_SPEEDUPS=1) the build goes on without it, as a py3-none-<platform>
+wheel, and the package does that work through ctypes. setuptools' scratch files go to a temporary
 directory removed at the end: nothing is left in the package's directory.
 """
 
@@ -15,7 +18,8 @@ import shutil
 import subprocess
 import tempfile
 
-from setuptools import setup
+from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
 from setuptools.command.build_py import build_py
 from setuptools.command.bdist_wheel import bdist_wheel
 from setuptools.dist import Distribution
@@ -69,6 +73,30 @@ class BuildPy(build_py):
         os.chmod(dst, 0o755)
 
 
+# The stable ABI of this version and newer (Py_LIMITED_API in the extension's build).
+ABI3_FROM = "cp39"
+SPEEDUPS = Extension(
+    "libimap._speedups",
+    sources=["src/libimap/_speedups.c"],
+    define_macros=[("Py_LIMITED_API", "0x03090000")],
+    py_limited_api=True,
+)
+BUILT_SPEEDUPS = []  # True appended when the extension was built
+
+
+class OptionalBuildExt(build_ext):
+    """Builds libimap._speedups if it can; otherwise says why and goes on without it."""
+
+    def run(self):
+        try:
+            super().run()
+        except Exception as e:  # any failure to compile means "without it"
+            print(f"libimap: the C extension was not built ({e}); the package works without it")
+            return
+        if self.extensions:
+            BUILT_SPEEDUPS.append(True)
+
+
 class PlatformWheel(bdist_wheel):
     def finalize_options(self):
         super().finalize_options()
@@ -76,6 +104,8 @@ class PlatformWheel(bdist_wheel):
 
     def get_tag(self):
         _, _, plat = super().get_tag()
+        if BUILT_SPEEDUPS:
+            return ABI3_FROM, "abi3", plat
         return "py3", "none", plat
 
 
@@ -95,6 +125,7 @@ setup(
         "build": {"build_base": os.path.join(SCRATCH, "build")},
         "egg_info": {"egg_base": SCRATCH},
     },
-    cmdclass={"build_py": BuildPy, "bdist_wheel": PlatformWheel},
+    ext_modules=[] if os.environ.get("LIBIMAP_NO_SPEEDUPS") else [SPEEDUPS],
+    cmdclass={"build_py": BuildPy, "build_ext": OptionalBuildExt, "bdist_wheel": PlatformWheel},
     distclass=BinaryDistribution,
 )

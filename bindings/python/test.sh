@@ -32,12 +32,14 @@ PY=$TMP/venv/bin/python
 "$PY" -m pip install -q --upgrade "setuptools>=70.1" pytest mypy pyflakes
 "$PY" -m pip wheel -q --no-deps -w "$TMP/dist" "$TMP/pkg"
 WHEEL=$(ls "$TMP"/dist/libimap-*.whl)
+# with a C compiler and Python's headers here, the wheel carries the C extension (stable ABI)
 case "$WHEEL" in
-  *-py3-none-linux_*.whl | *-py3-none-macosx_*.whl) ;;
-  *) log "not a platform wheel: $WHEEL"; exit 1 ;;
+  *-cp39-abi3-linux_*.whl | *-cp39-abi3-macosx_*.whl) ;;
+  *) log "not a stable-ABI platform wheel with the C extension: $WHEEL"; exit 1 ;;
 esac
 "$PY" -m zipfile -l "$WHEEL" >"$TMP/wheel.list"
 grep -q '^libimap/libimap.so.1 ' "$TMP/wheel.list" || { log "libimap.so.1 missing from $WHEEL"; exit 1; }
+grep -q '^libimap/_speedups.abi3.so ' "$TMP/wheel.list" || { log "_speedups missing from $WHEEL"; exit 1; }
 grep -q '^libimap/py.typed ' "$TMP/wheel.list" || { log "py.typed missing from $WHEEL"; exit 1; }
 
 # 2. installed into the fresh environment; the tests import it from there (conftest checks)
@@ -58,6 +60,8 @@ cp "$HERE/tests/typing/consumer.py" "$TMP/consumer.py"
 
 log "pytest"
 (cd "$TMP" && LIBIMAP_EXPECT_INSTALLED=1 "$PY" -m pytest -p no:cacheprovider -q "$HERE/tests")
+log "pytest again without the C extension (LIBIMAP_NO_SPEEDUPS=1: the ctypes path)"
+(cd "$TMP" && LIBIMAP_EXPECT_INSTALLED=1 LIBIMAP_NO_SPEEDUPS=1 "$PY" -m pytest -p no:cacheprovider -q "$HERE/tests")
 
 # 3. `pip install bindings/python` over the installed wheel (the README's way), which must
 #    leave nothing in the package's directory

@@ -15,6 +15,7 @@ pub mod compose;
 pub mod compress;
 pub mod condstore;
 pub mod extensions;
+pub mod lent;
 pub mod names;
 pub(crate) mod panic;
 pub mod parsed;

@@ -4,7 +4,7 @@ use super::panic::boundary;
 use crate::proto::framer::LiteralData;
 use crate::proto::response::Item;
 use crate::session::Outcome;
-use std::ffi::{c_char, CString};
+use std::ffi::{c_char, c_void, CString};
 use std::ptr;
 
 /// What an `imap_item` holds.
@@ -30,6 +30,10 @@ pub struct ImapItem {
     pub len: usize,
     pub literal: *const u8,
     pub literal_len: usize,
+    /// Since 1.2.0: the handle of the buffer lent by the allocator set with
+    /// `imap_set_literal_allocator` that `literal` points into; NULL when the library
+    /// buffered the literal itself (or for other kinds).
+    pub literal_handle: *mut c_void,
 }
 
 /// The result of a command. Opaque; read it with the `imap_result_*` functions and free it
@@ -75,6 +79,7 @@ impl ImapResult {
             .iter()
             .map(|item| {
                 let mut streamed_len = 0;
+                let mut literal_handle = ptr::null_mut();
                 let (kind, data, lit): (_, &[u8], Option<&[u8]>) = match item {
                     Item::None => (ImapItemKind::None, &[], None),
                     Item::Line(l) => (ImapItemKind::Line, l, None),
@@ -83,6 +88,11 @@ impl ImapResult {
                     Item::Literal(h, LiteralData::Streamed(n)) => {
                         streamed_len = *n as usize;
                         (ImapItemKind::Literal, h, None)
+                    }
+                    // In a buffer the caller's allocator lent.
+                    Item::Literal(h, LiteralData::External(e)) => {
+                        literal_handle = e.handle() as *mut c_void;
+                        (ImapItemKind::Literal, h, Some(e.bytes()))
                     }
                 };
                 ImapItem {
@@ -95,6 +105,7 @@ impl ImapResult {
                     len: data.len(),
                     literal: lit.map_or(ptr::null(), <[u8]>::as_ptr),
                     literal_len: lit.map_or(streamed_len, <[u8]>::len),
+                    literal_handle,
                 }
             })
             .collect();

@@ -63,7 +63,7 @@ impl Target {
 /// constant whatever the message size. In the results such a literal is an
 /// `IMAP_ITEM_KIND_LITERAL` item whose `literal` is NULL and whose `literal_len` is its size.
 /// Smaller literals (mailbox names, short headers) are buffered as usual. A NULL `callback`
-/// restores buffering. `user_data` is passed to every call and must stay valid until the
+/// restores buffering. This replaces an allocator set with `imap_set_literal_allocator`. `user_data` is passed to every call and must stay valid until the
 /// callback is replaced or the handle freed.
 ///
 /// # Safety

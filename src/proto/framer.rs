@@ -23,16 +23,93 @@ pub trait LiteralSink {
     fn buffers(&self, _size: u64) -> bool {
         false
     }
+    /// The literal limit changed (the session's settings): sinks that enforce it take the new
+    /// value from the next literal on.
+    fn set_max_literal(&mut self, _max: u64) {}
+    /// The connection ended: drop the literal in progress, if any.
+    fn abandon(&mut self) {}
 }
 
+/// A literal's bytes in memory its owner lent (see [`AllocSink`]): exactly the literal's
+/// size, filled by the sink, given back to the owner when dropped.
+pub trait ExternalBytes: Send + std::fmt::Debug {
+    fn bytes(&self) -> &[u8];
+    fn bytes_mut(&mut self) -> &mut [u8];
+    /// The owner's token for this buffer (what it gets back when the buffer is dropped).
+    fn handle(&self) -> usize;
+}
+
+/// Asks the owner of the memory for a buffer of exactly `size` bytes; `None`: buffer the
+/// literal as usual.
+pub type AllocFn = Box<dyn FnMut(usize) -> Option<Box<dyn ExternalBytes>> + Send>;
+
 /// A finished literal, as its sink kept it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum LiteralData {
     /// The sink buffered the bytes.
     Bytes(Vec<u8>),
     /// The sink passed the bytes on elsewhere; only the size is left here.
     Streamed(u64),
+    /// The sink filled a buffer its owner lent ([`AllocSink`]); dropping it gives it back.
+    External(Box<dyn ExternalBytes>),
 }
+
+impl LiteralData {
+    /// The literal's bytes, when they are kept here (buffered or in a lent buffer).
+    pub fn bytes(&self) -> Option<&[u8]> {
+        match self {
+            LiteralData::Bytes(b) => Some(b),
+            LiteralData::External(e) => Some(e.bytes()),
+            LiteralData::Streamed(_) => None,
+        }
+    }
+
+    /// The literal's size.
+    pub fn len(&self) -> u64 {
+        match self {
+            LiteralData::Streamed(n) => *n,
+            other => other.bytes().map_or(0, |b| b.len() as u64),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Heap bytes its buffer takes, with the allocator's overhead (a lent buffer counts as an
+    /// allocation of its size: it is held as long as the literal is).
+    pub fn weight(&self) -> u64 {
+        match self {
+            LiteralData::Bytes(b) => super::response::alloc_cost(b.capacity()),
+            LiteralData::External(e) => super::response::alloc_cost(e.bytes().len()),
+            LiteralData::Streamed(_) => 0,
+        }
+    }
+}
+
+/// A copy keeps the bytes in a buffer of its own (a lent buffer is not shared).
+impl Clone for LiteralData {
+    fn clone(&self) -> Self {
+        match self {
+            LiteralData::Bytes(b) => LiteralData::Bytes(b.clone()),
+            LiteralData::Streamed(n) => LiteralData::Streamed(*n),
+            LiteralData::External(e) => LiteralData::Bytes(e.bytes().to_vec()),
+        }
+    }
+}
+
+/// Equal when the same bytes are kept (wherever they are), or the same size was streamed.
+impl PartialEq for LiteralData {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (LiteralData::Streamed(a), LiteralData::Streamed(b)) => a == b,
+            (LiteralData::Streamed(_), _) | (_, LiteralData::Streamed(_)) => false,
+            _ => self.bytes() == other.bytes(),
+        }
+    }
+}
+
+impl Eq for LiteralData {}
 
 /// The default sink: buffers each literal, up to `max` bytes.
 #[derive(Debug)]
@@ -53,14 +130,22 @@ impl BufferSink {
     }
 }
 
-impl LiteralSink for BufferSink {
-    fn begin(&mut self, size: u64, _line: &[u8]) -> Result<(), ProtoError> {
+impl BufferSink {
+    /// Refuses a literal over the limit.
+    fn check(&self, size: u64) -> Result<(), ProtoError> {
         if size > self.max {
             return Err(ProtoError::Limit(format!(
                 "literal of {size} bytes exceeds the limit of {} bytes",
                 self.max
             )));
         }
+        Ok(())
+    }
+}
+
+impl LiteralSink for BufferSink {
+    fn begin(&mut self, size: u64, _line: &[u8]) -> Result<(), ProtoError> {
+        self.check(size)?;
         // Grow as bytes arrive; a lying size must not reserve memory.
         self.size = usize::try_from(size).unwrap_or(usize::MAX);
         self.buf = Vec::with_capacity(self.size.min(64 * 1024));
@@ -84,6 +169,113 @@ impl LiteralSink for BufferSink {
 
     fn finish(&mut self) -> Result<LiteralData, ProtoError> {
         Ok(LiteralData::Bytes(std::mem::take(&mut self.buf)))
+    }
+
+    fn set_max_literal(&mut self, max: u64) {
+        self.max = max;
+    }
+
+    fn abandon(&mut self) {
+        self.buf = Vec::new();
+    }
+}
+
+/// What an [`AllocSink`] does with the literal in progress.
+#[derive(Debug)]
+enum Lent {
+    /// Buffered by the inner [`BufferSink`] (small, or the owner had no buffer to lend).
+    Buffered,
+    /// Large enough to ask for a buffer, which is asked for with the first byte: the limits
+    /// are checked (by [`AllocSink::begin`] and the assembler) before any memory is lent.
+    Pending(usize),
+    /// In a lent buffer, of which `filled` bytes are written.
+    Filling(Box<dyn ExternalBytes>, usize),
+}
+
+/// Reads each literal of at least `min_size` bytes (and at least 1) straight into a buffer of
+/// exactly its size lent by the caller's [`AllocFn`] (no copy between the library's buffer
+/// and the caller's); smaller literals, and those the allocator declines, are buffered as by
+/// [`BufferSink`]. The literal limit applies to both, before any buffer is asked for.
+pub struct AllocSink {
+    min_size: u64,
+    buffer: BufferSink,
+    alloc: AllocFn,
+    current: Lent,
+}
+
+impl AllocSink {
+    pub fn new(min_size: u64, max_literal: u64, alloc: AllocFn) -> Self {
+        AllocSink {
+            min_size: min_size.max(1),
+            buffer: BufferSink::new(max_literal),
+            alloc,
+            current: Lent::Buffered,
+        }
+    }
+}
+
+impl LiteralSink for AllocSink {
+    fn begin(&mut self, size: u64, line: &[u8]) -> Result<(), ProtoError> {
+        // A literal cut short (the connection failed in the middle) gives its buffer back now.
+        self.current = Lent::Buffered;
+        if size < self.min_size {
+            return self.buffer.begin(size, line);
+        }
+        self.buffer.check(size)?;
+        // Within the literal limit, so this fits in memory.
+        self.current = Lent::Pending(usize::try_from(size).unwrap_or(usize::MAX));
+        Ok(())
+    }
+
+    fn write(&mut self, chunk: &[u8]) -> Result<(), ProtoError> {
+        if let Lent::Pending(size) = self.current {
+            self.current = match (self.alloc)(size) {
+                Some(buf) if buf.bytes().len() == size => Lent::Filling(buf, 0),
+                // Declined (a buffer of another size is given back at once, unused): buffered.
+                _ => {
+                    self.buffer.begin(size as u64, &[])?;
+                    Lent::Buffered
+                }
+            };
+        }
+        match &mut self.current {
+            Lent::Filling(buf, filled) => {
+                let end = *filled + chunk.len();
+                let Some(room) = buf.bytes_mut().get_mut(*filled..end) else {
+                    return Err(ProtoError::Protocol("literal longer than announced".into()));
+                };
+                room.copy_from_slice(chunk);
+                *filled = end;
+                Ok(())
+            }
+            _ => self.buffer.write(chunk),
+        }
+    }
+
+    fn finish(&mut self) -> Result<LiteralData, ProtoError> {
+        match std::mem::replace(&mut self.current, Lent::Buffered) {
+            Lent::Filling(buf, filled) if filled == buf.bytes().len() => {
+                Ok(LiteralData::External(buf))
+            }
+            Lent::Filling(..) | Lent::Pending(_) => Err(ProtoError::Protocol(
+                "literal shorter than announced".into(),
+            )),
+            Lent::Buffered => self.buffer.finish(),
+        }
+    }
+
+    fn buffers(&self, _size: u64) -> bool {
+        true
+    }
+
+    fn set_max_literal(&mut self, max: u64) {
+        self.buffer.set_max_literal(max);
+    }
+
+    fn abandon(&mut self) {
+        // A lent buffer goes back to its owner now.
+        self.current = Lent::Buffered;
+        self.buffer.abandon();
     }
 }
 
@@ -175,6 +367,10 @@ impl LiteralSink for StreamSink {
 
     fn buffers(&self, size: u64) -> bool {
         size < self.min_size
+    }
+
+    fn set_max_literal(&mut self, max: u64) {
+        self.buffer.set_max_literal(max);
     }
 }
 
@@ -620,5 +816,116 @@ mod tests {
                 ]
             );
         }
+    }
+
+    /// A lent buffer that counts the live ones (released when dropped).
+    #[derive(Debug)]
+    struct Counted(Vec<u8>, std::sync::Arc<std::sync::atomic::AtomicI64>);
+
+    impl ExternalBytes for Counted {
+        fn bytes(&self) -> &[u8] {
+            &self.0
+        }
+        fn bytes_mut(&mut self) -> &mut [u8] {
+            &mut self.0
+        }
+        fn handle(&self) -> usize {
+            7
+        }
+    }
+
+    impl Drop for Counted {
+        fn drop(&mut self) {
+            self.1.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+
+    fn lending(
+        min: u64,
+        max: u64,
+        decline_over: usize,
+    ) -> (AllocSink, std::sync::Arc<std::sync::atomic::AtomicI64>) {
+        let live = std::sync::Arc::new(std::sync::atomic::AtomicI64::new(0));
+        let l = live.clone();
+        let alloc: AllocFn = Box::new(move |n| {
+            if n > decline_over {
+                return None;
+            }
+            l.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Some(Box::new(Counted(vec![0; n], l.clone())) as Box<dyn ExternalBytes>)
+        });
+        (AllocSink::new(min, max, alloc), live)
+    }
+
+    #[test]
+    fn alloc_sink_lends_large_literals_and_buffers_the_rest() {
+        use std::sync::atomic::Ordering::SeqCst;
+        let (mut sink, live) = lending(10, 1000, 500);
+        let input = b"* 1 FETCH (A {3}\r\nabc B {12}\r\nhello world! C {600}\r\n";
+        let mut f = Framer::new(1000);
+        let mut out = Vec::new();
+        for piece in input.chunks(5) {
+            f.feed(piece);
+            while let Some(fr) = f.next(&mut sink).unwrap() {
+                out.push(fr);
+            }
+        }
+        f.feed(&[b'x'; 600]);
+        f.feed(b")\r\n");
+        while let Some(fr) = f.next(&mut sink).unwrap() {
+            out.push(fr);
+        }
+        let lits: Vec<&LiteralData> = out
+            .iter()
+            .filter_map(|fr| match fr {
+                Fragment::LiteralEnd(d) => Some(d),
+                _ => None,
+            })
+            .collect();
+        assert!(
+            matches!(lits[0], LiteralData::Bytes(b) if b == b"abc"),
+            "small: buffered"
+        );
+        assert!(matches!(lits[1], LiteralData::External(e) if e.bytes() == b"hello world!"));
+        assert!(
+            matches!(lits[2], LiteralData::Bytes(b) if b.len() == 600),
+            "declined"
+        );
+        assert_eq!(lits[1].weight(), super::super::response::alloc_cost(12));
+        assert_eq!(*lits[1], LiteralData::Bytes(b"hello world!".to_vec()));
+        assert_eq!(live.load(SeqCst), 1);
+        drop(out);
+        assert_eq!(live.load(SeqCst), 0, "released when the item goes");
+    }
+
+    #[test]
+    fn alloc_sink_checks_the_limit_first_and_gives_back_a_cut_literal() {
+        use std::sync::atomic::Ordering::SeqCst;
+        let (mut sink, live) = lending(1, 100, usize::MAX);
+        assert!(matches!(
+            sink.begin(101, b"x {101}"),
+            Err(ProtoError::Limit(_))
+        ));
+        assert_eq!(live.load(SeqCst), 0, "nothing asked for over the limit");
+        sink.set_max_literal(1000);
+        sink.begin(101, b"x {101}").unwrap();
+        assert_eq!(live.load(SeqCst), 0, "asked for with the first byte only");
+        sink.write(b"abc").unwrap();
+        assert_eq!(live.load(SeqCst), 1);
+        sink.abandon();
+        assert_eq!(live.load(SeqCst), 0, "a cut literal's buffer goes back");
+        sink.begin(4, b"x {4}").unwrap();
+        sink.write(b"ab").unwrap();
+        sink.begin(5, b"x {5}").unwrap(); // a new literal (after a failure) drops the old
+        assert_eq!(live.load(SeqCst), 0);
+        sink.write(b"abcde").unwrap();
+        let done = sink.finish().unwrap();
+        assert_eq!(done.bytes(), Some(&b"abcde"[..]));
+        assert!(
+            matches!(done.clone(), LiteralData::Bytes(_)),
+            "a copy owns its bytes"
+        );
+        drop(done);
+        assert_eq!(live.load(SeqCst), 0);
     }
 }

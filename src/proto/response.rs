@@ -46,10 +46,7 @@ impl Item {
         match self {
             Item::None => 0,
             Item::Line(l) => alloc_cost(l.capacity()),
-            Item::Literal(h, LiteralData::Bytes(b)) => {
-                alloc_cost(h.capacity()) + alloc_cost(b.capacity())
-            }
-            Item::Literal(h, LiteralData::Streamed(_)) => alloc_cost(h.capacity()),
+            Item::Literal(h, data) => alloc_cost(h.capacity()) + data.weight(),
         }
     }
 }
@@ -206,9 +203,7 @@ impl Assembler {
                     self.size = self
                         .size
                         .saturating_sub(std::mem::take(&mut self.literal_charge));
-                    if let LiteralData::Bytes(b) = &data {
-                        self.grow(alloc_cost(b.capacity()))?;
-                    }
+                    self.grow(data.weight())?;
                     if let Some(last) = self.partial.last_mut() {
                         last.literal = Some(data);
                     }

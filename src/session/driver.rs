@@ -126,6 +126,7 @@ impl Session {
         self.utf8_enabled = false;
         self.imap4rev2 = false;
         self.next_literal = None;
+        self.sink.abandon();
         if let Some((_, previous)) = self.idle.take() {
             self.state = previous;
         }

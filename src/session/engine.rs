@@ -9,7 +9,6 @@ use super::{
     allowed_states, Error, ErrorKind, Outcome, Result, ResultFrom, Session, State, Tagged,
 };
 use crate::proto::encode::WireContext;
-use crate::proto::framer::LiteralData;
 use crate::proto::parse::{self, Line};
 use crate::proto::response::{Item, RawResponse};
 use crate::proto::show;
@@ -115,10 +114,7 @@ impl Session {
             let line = show(&seg.line);
             self.tracer.log(4, || format!("< {line}"));
             if let Some(lit) = &seg.literal {
-                let n = match lit {
-                    LiteralData::Bytes(b) => b.len() as u64,
-                    LiteralData::Streamed(n) => *n,
-                };
+                let n = lit.len();
                 self.tracer.log(4, || format!("read literal size {n}"));
             }
         }

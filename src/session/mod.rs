@@ -400,10 +400,8 @@ impl Session {
     pub fn set_config(&mut self, config: Config) {
         self.asm.set_limits(&config.limits);
         self.store.set_max(config.limits.max_untagged);
-        if !self.custom_sink && config.limits.max_literal != self.config.limits.max_literal {
-            // The default sink enforces the literal limit; a caller's sink keeps its own.
-            self.sink = Box::new(BufferSink::new(config.limits.max_literal));
-        }
+        // Every sink that buffers literals enforces the literal limit from the next one on.
+        self.sink.set_max_literal(config.limits.max_literal);
         if let Some(s) = &mut self.stream {
             s.pace_mut().configure(
                 Some(config.io_timeout),

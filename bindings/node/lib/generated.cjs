@@ -73,12 +73,14 @@ exports.structs = {
   imap_listrights_info: [["mailbox","imap_mailbox_name"],["identifier","imap_bytes"],["required","imap_bytes"],["optional","void *","imap_bytes",2],["optional_count","size_t"]],
   imap_listrights_list: [["entries","void *","imap_listrights_info",2],["count","size_t"],["invalid","void *","imap_invalid",2],["invalid_count","size_t"]],
   imap_capability_list: [["capabilities","void *","imap_bytes",2],["count","size_t"]],
-  imap_item: [["kind","int32_t"],["data","void *","uint8_t",1],["len","size_t"],["literal","void *","uint8_t",1],["literal_len","size_t"]],
+  imap_item: [["kind","int32_t"],["data","void *","uint8_t",1],["len","size_t"],["literal","void *","uint8_t",1],["literal_len","size_t"],["literal_handle","void *","void",1]],
   imap_tm: [["year","int32_t"],["month","int32_t"],["day","int32_t"],["hour","int32_t"],["minute","int32_t"],["second","int32_t"],["offset_seconds","int32_t"]],
 };
 exports.callbacks = {
   imap_sasl_fn: "int32_t imap_sasl_fn(void * user_data, void * challenge, size_t challenge_len, void * response, void * response_len)",
   imap_log_fn: "void imap_log_fn(void * user_data, int32_t level, const char * message)",
+  imap_alloc_fn: "void * imap_alloc_fn(void * user_data, size_t size, void * handle)",
+  imap_release_fn: "void imap_release_fn(void * user_data, void * handle)",
   imap_fetch_fn: "int32_t imap_fetch_fn(void * ctx, void * msg)",
   imap_literal_fn: "int32_t imap_literal_fn(void * user_data, void * line, size_t line_len, uint64_t size, uint64_t offset, void * chunk, size_t chunk_len)",
   imap_progress_fn: "void imap_progress_fn(void * user_data, int32_t way, uint64_t done, uint64_t total)",
@@ -215,6 +217,7 @@ exports.functions = [
   "int32_t imap_enable(void * client, const char * capability, _Out_ void ** out)",
   "int32_t imap_id(void * client, const char ** names, const char ** values, size_t count, _Out_ void ** out)",
   "int32_t imap_client_utf8_enabled(void * client)",
+  "int32_t imap_set_literal_allocator(void * client, imap_alloc_fn * alloc, imap_release_fn * release, void * user_data, uint64_t min_size)",
   "const char * imap_state_name(int32_t value)",
   "const char * imap_tls_mode_name(int32_t value)",
   "const char * imap_response_code_kind_name(int32_t value)",

@@ -72,7 +72,7 @@ export function generate(text) {
     return `${rt} ${name}(${ps.join(', ')})`;
   };
   const callbacks = {};
-  for (const m of src.matchAll(/^typedef (.+?) \(\*(\w+)\)\((.*)\);$/gm)) callbacks[m[2]] = proto(m[1], m[2], m[3], true);
+  for (const m of src.matchAll(/^typedef (.+?) ?\(\*(\w+)\)\((.*)\);$/gm)) callbacks[m[2]] = proto(m[1], m[2], m[3], true);
   const functions = [...src.matchAll(/^([\w][\w\s*]*?[\s*])(imap_\w+)\((.*)\);$/gm)].map((m) => proto(m[1].trim(), m[2], m[3]));
 
   const j = (v) => JSON.stringify(v);

@@ -57,7 +57,6 @@ mod tests;
 #[cfg(test)]
 mod tests_rev2;
 
-use crate::proto::framer::LiteralData;
 use crate::proto::response::Item;
 use std::fmt;
 
@@ -255,7 +254,7 @@ pub fn raw_bytes(items: &[Item]) -> Vec<u8> {
             Item::Literal(h, data) => {
                 out.extend_from_slice(h);
                 out.extend_from_slice(b"\r\n");
-                if let LiteralData::Bytes(b) = data {
+                if let Some(b) = data.bytes() {
                     out.extend_from_slice(b);
                 }
             }

@@ -262,9 +262,9 @@ impl<'a> Tokenizer<'a> {
 
     fn take_literal(&mut self, data: &'a LiteralData) -> Token<'a> {
         self.go_to(self.idx + 1);
-        match data {
-            LiteralData::Bytes(b) => Token::Literal(b),
-            LiteralData::Streamed(n) => Token::Streamed(*n),
+        match data.bytes() {
+            Some(b) => Token::Literal(b),
+            None => Token::Streamed(data.len()),
         }
     }
 

@@ -163,8 +163,8 @@ def _opt(value: Any) -> Optional[bytes]:
     return None if value is None else _arg(value)
 
 
-def _items(r: int) -> list:
-    """imaplib's data list of an imap_result."""
+def _items_ctypes(r: int) -> list:
+    """imaplib's data list of an imap_result (through ctypes: without the C extension)."""
     out: list = []
     string_at = ctypes.string_at
     for i in range(lib.imap_result_count(r)):
@@ -183,6 +183,41 @@ def _items(r: int) -> list:
         else:
             out.append(None)
     return out
+
+
+def _load_speedups() -> Any:
+    """The optional C extension (built with the wheel when a compiler was there), initialised,
+    or None: without it, or with LIBIMAP_NO_SPEEDUPS=1 in the environment, or with a library
+    older than 1.2.0, the package does the same through ctypes (copying each literal)."""
+    if os.environ.get("LIBIMAP_NO_SPEEDUPS") or not N.HAS_LENDING:
+        return None
+    try:
+        from . import _speedups  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    addr = ctypes.cast
+    _speedups.init(addr(lib.imap_result_count, c_void_p).value,
+                   addr(lib.imap_result_item, c_void_p).value,
+                   addr(lib.imap_result_free, c_void_p).value)
+    return _speedups
+
+
+_speedups = _load_speedups()
+#: Literals of at least this many bytes are read by the library straight into bytes objects
+#: of the C extension (no copy); smaller ones are copied, which costs less than lending.
+_LEND_MIN = 1024
+_items = _speedups.items if _speedups is not None else _items_ctypes
+#: imap_result_free (with the extension: called with the GIL held, so that giving the lent
+#: bytes objects back does not take the GIL once for each)
+_free_result = _speedups.free_result if _speedups is not None else lib.imap_result_free
+
+
+def _lend_literals(h: Optional[int]) -> None:
+    """Has the library read the large literals of handle ``h`` into bytes objects (when the C
+    extension is there): set at creation, and again after fetch_to_file's callback."""
+    if _speedups is not None and h:
+        alloc, release = _speedups.allocator()
+        lib.imap_set_literal_allocator(h, alloc, release, None, _LEND_MIN)
 
 
 def _result_text(r: int) -> bytes:
@@ -247,12 +282,12 @@ class _Untagged(dict):
             return
         out = c_void_p()
         if lib.imap_response(h, name, byref(out)) != N.OK:
-            lib.imap_result_free(out)
+            _free_result(out)
             return
         try:
             data = _items(out.value or 0)
         finally:
-            lib.imap_result_free(out)
+            _free_result(out)
         if data and data != [None]:
             dict.setdefault(self, key, []).extend(data)
 
@@ -359,6 +394,7 @@ class IMAP4:
         if lib.imap_client_new(byref(h)) != N.OK:
             raise MemoryError("libimap: imap_client_new failed")
         self._h = h.value
+        _lend_literals(self._h)
         self._lock = threading.RLock()
         self._log_cb: Any = None
         self._literal_cb: Any = None
@@ -576,7 +612,7 @@ class IMAP4:
             self._raise(code, name)
         finally:
             if r:
-                lib.imap_result_free(r)
+                _free_result(r)
 
     # -- imaplib's methods -----------------------------------------------------------------
 
@@ -691,8 +727,8 @@ class IMAP4:
                 return typ, [qr, q]
             self._raise(code, "GETQUOTAROOT")
         finally:
-            lib.imap_result_free(a.value)
-            lib.imap_result_free(b.value)
+            _free_result(a.value)
+            _free_result(b.value)
 
     def list(self, directory: _Arg = '""', pattern: _Arg = "*") -> Response:
         """List mailbox names in directory matching pattern: ``(typ, [LIST lines])``."""
@@ -730,7 +766,7 @@ class IMAP4:
             return "NO", [self._message().encode()]
         finally:
             if r:
-                lib.imap_result_free(r)
+                _free_result(r)
             lib.imap_shutdown(self._h)
             self._close_sock()
 
@@ -810,7 +846,7 @@ class IMAP4:
             self._raise(code, "STARTTLS")
         finally:
             if r:
-                lib.imap_result_free(r)
+                _free_result(r)
 
     def status(self, mailbox: _Arg, names: _Arg) -> Response:
         return self._do(lib.imap_status, _arg(mailbox), _arg(names), name="STATUS")
@@ -864,7 +900,7 @@ class IMAP4:
         try:
             data = _items(out.value) if rc == N.OK and out.value else [None]
         finally:
-            lib.imap_result_free(out.value)
+            _free_result(out.value)
         if held:
             data = held + ([] if data == [None] else data)
         return code, data
@@ -931,7 +967,7 @@ class IMAP4:
             self._readbuf += b"".join(parts)
         finally:
             if r:
-                lib.imap_result_free(r)
+                _free_result(r)
 
     def readline(self) -> bytes:
         """The next line the server sent, with its CRLF (imaplib's ``readline``): whole
@@ -992,7 +1028,7 @@ class IMAP4:
                 lib.imap_fetch_list_free(fl)
         finally:
             if r:
-                lib.imap_result_free(r)
+                _free_result(r)
 
     def fetch_to_file(self, message_num: _Arg, fileobj: Any, part: str = "BODY.PEEK[]", *,
                       uid: bool = False) -> int:
@@ -1038,6 +1074,7 @@ class IMAP4:
             raise
         finally:
             lib.imap_set_literal_callback(self._h, N.LITERAL_FN(0), None, 0)
+            _lend_literals(self._h)
         if failure:
             raise failure[0]
         if typ != "OK":
@@ -1242,7 +1279,7 @@ class Idler:
                 imap.continuation_response = _result_text(r)
         finally:
             if r:
-                lib.imap_result_free(r)
+                _free_result(r)
         self._active = True
         if self._duration is not None:
             self._deadline = time.monotonic() + self._duration
@@ -1256,7 +1293,7 @@ class Idler:
         out = c_void_p()
         code = lib.imap_idle_done(imap._h, byref(out))
         if out.value:
-            lib.imap_result_free(out.value)
+            _free_result(out.value)
         if code not in (N.OK, N.NO) and exc_type is None:
             imap._raise(code, "IDLE")
 
@@ -1281,7 +1318,7 @@ class Idler:
                     return typ, _items(r)
             finally:
                 if r:
-                    lib.imap_result_free(r)
+                    _free_result(r)
             if (time.monotonic() - t0) * 1000 < chunk * 0.9:
                 # ended early: the server ended IDLE itself, or imap_wake()
                 return None

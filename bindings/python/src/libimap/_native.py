@@ -81,6 +81,7 @@ class Item(Structure):
         ("len", c_size_t),
         ("literal", c_void_p),
         ("literal_len", c_size_t),
+        ("literal_handle", c_void_p),  # 1.2.0: read only when HAS_LENDING
     ]
 
 
@@ -363,6 +364,14 @@ for _name, (_res, _args) in _DECLS.items():
     _f = getattr(lib, _name)
     _f.restype = _res
     _f.argtypes = _args
+
+# 1.2.0: literals read into buffers the package lends (its C extension's bytes objects); the
+# function pointers go as addresses. A library without it is used without (its imap_item also
+# lacks literal_handle, which is then never read).
+HAS_LENDING = hasattr(lib, "imap_set_literal_allocator")
+if HAS_LENDING:
+    lib.imap_set_literal_allocator.restype = C
+    lib.imap_set_literal_allocator.argtypes = [H, c_void_p, c_void_p, c_void_p, c_uint64]
 
 _found = lib.imap_version_number() // 10000
 if _found != MAJOR:  # pragma: no cover - depends on the installation
