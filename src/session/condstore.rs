@@ -47,6 +47,14 @@ pub enum FullResync {
     NoCondstore,
 }
 
+/// [`Session::resync`]'s answer when a command was not OK: that outcome and no changes.
+fn failed_sync(outcome: Outcome) -> Composed<MailboxChanges> {
+    Composed {
+        outcome,
+        parsed: MailboxChanges::default(),
+    }
+}
+
 /// A message added or changed since the saved state.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ChangedMessage {
@@ -341,10 +349,7 @@ impl Session {
             self.select(mailbox, readonly)?
         };
         if !outcome.is_ok() {
-            return Ok(Composed {
-                outcome,
-                parsed: MailboxChanges::default(),
-            });
+            return Ok(failed_sync(outcome));
         }
         // VANISHED is taken first: the changes' own list is the one to read.
         let fetched = self.store.pop("FETCH").unwrap_or_default();
@@ -395,10 +400,7 @@ impl Session {
                     false,
                 )?;
                 if !more.is_ok() {
-                    return Ok(Composed {
-                        outcome: more,
-                        parsed: MailboxChanges::default(),
-                    });
+                    return Ok(failed_sync(more));
                 }
                 fetched.extend(more.data);
             }
@@ -414,12 +416,7 @@ impl Session {
                     let found = messages(&items, &mut changes.invalid);
                     (found, known.difference(&present))
                 }
-                Err(failed) => {
-                    return Ok(Composed {
-                        outcome: failed,
-                        parsed: MailboxChanges::default(),
-                    })
-                }
+                Err(failed) => return Ok(failed_sync(failed)),
             }
         };
         // Only known UIDs can vanish for the caller (a server may name others, RFC 7162
@@ -456,10 +453,7 @@ impl Session {
             self.select(mailbox, readonly)?
         };
         if !outcome.is_ok() {
-            return Ok(Composed {
-                outcome,
-                parsed: MailboxChanges::default(),
-            });
+            return Ok(failed_sync(outcome));
         }
         self.store.pop("FETCH");
         self.store.pop("VANISHED");
@@ -476,10 +470,7 @@ impl Session {
             let args = vec![Arg::Raw(b"1:*".to_vec()), Arg::FetchParts(items.to_vec())];
             let all = self.typed(true, "FETCH", args, ResultFrom::Untagged("FETCH"))?;
             if !all.is_ok() {
-                return Ok(Composed {
-                    outcome: all,
-                    parsed: MailboxChanges::default(),
-                });
+                return Ok(failed_sync(all));
             }
             changes.added = messages(&all.data, &mut changes.invalid)
                 .into_values()
