@@ -1563,9 +1563,6 @@ def Internaldate2tuple(resp: bytes) -> Optional[time.struct_time]:
     return time.localtime(utc.value)
 
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
 def Time2Internaldate(date_time) -> str:
     """Convert date_time to IMAP4 INTERNALDATE representation: '"DD-Mmm-YYYY HH:MM:SS +HHMM"'.
 
@@ -1596,11 +1593,11 @@ def Time2Internaldate(date_time) -> str:
         return date_time
     else:
         raise ValueError("date_time not of a known type")
-    off = dt.utcoffset() or _dt.timedelta(0)
-    secs = int(off.total_seconds())
-    sign = "+" if secs >= 0 else "-"
-    secs = abs(secs)
-    return '"%02d-%s-%04d %02d:%02d:%02d %s%02d%02d"' % (
-        dt.day, _MONTHS[dt.month - 1], dt.year, dt.hour, dt.minute, dt.second,
-        sign, secs // 3600, (secs // 60) % 60,
-    )
+    # the library writes the date; the zone in whole minutes (a zone's odd seconds dropped)
+    secs = int((dt.utcoffset() or _dt.timedelta(0)).total_seconds())
+    secs = secs // 60 * 60 if secs >= 0 else -(-secs // 60 * 60)
+    tm = N.Tm(dt.year, dt.month, dt.day, dt.hour, dt.minute, dt.second, secs)
+    out = c_void_p()
+    if lib.imap_time2internaldate_tm(byref(tm), byref(out)) != N.OK:
+        raise ValueError("date_time out of range")
+    return (N.take_string(out.value) or b"").decode("ascii")

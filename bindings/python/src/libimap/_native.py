@@ -354,7 +354,7 @@ _DECLS = {
         C,
         [c_char_p, c_size_t, POINTER(c_int32), POINTER(c_int64), POINTER(c_int32), POINTER(Tm)],
     ),
-    "imap_time2internaldate": (C, [c_int64, c_int32, SP]),
+    "imap_time2internaldate_tm": (C, [POINTER(Tm), SP]),
     "imap_literal_owner": (C, [c_char_p, c_size_t, POINTER(c_uint32), POINTER(c_uint32), SP]),
     "imap_utf7_encode": (C, [S, SP]),
     "imap_utf7_decode": (C, [c_char_p, c_size_t, SP]),
