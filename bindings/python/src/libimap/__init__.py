@@ -586,15 +586,21 @@ class IMAP4:
         for k in ("OK", "NO", "BAD"):
             dict.pop(self.untagged_responses, k, None)
 
-    def _do(self, fn: Callable, *args, name: str = "", raise_no: bool = False):
-        """Runs one C command call that ends with an ``imap_result **`` and gives imaplib's
-        ``(typ, data)``."""
+    def _call(self, fn: Callable, *args) -> Tuple[int, Optional[int]]:
+        """Runs one C command call that ends with an ``imap_result **``: its code and result
+        (to free)."""
         if not self._h:
             raise self.abort("socket error: the connection is closed")
         self._forget_status()
         out = c_void_p()
         code = fn(self._h, *args, byref(out))
-        return self._finish(code, out.value, name, raise_no)
+        return code, out.value
+
+    def _do(self, fn: Callable, *args, name: str = "", raise_no: bool = False):
+        """Runs one C command call that ends with an ``imap_result **`` and gives imaplib's
+        ``(typ, data)``."""
+        code, r = self._call(fn, *args)
+        return self._finish(code, r, name, raise_no)
 
     def _finish(self, code: int, r: Optional[int], name: str, raise_no: bool):
         try:
@@ -1002,17 +1008,7 @@ class IMAP4:
                      uid: bool = False) -> "builtins.list[FetchMessage]":
         """FETCH (UID FETCH when ``uid``), its responses parsed: a list of FetchMessage
         dataclasses (flags, uid, envelope, body_structure, sections...)."""
-        if uid:
-            a = [_arg(message_set), _arg(message_parts)]
-            args: tuple = (lib.imap_uid, b"FETCH", N.string_array(a), 2)
-        else:
-            args = (lib.imap_fetch, _arg(message_set), _arg(message_parts))
-        if not self._h:
-            raise self.abort("socket error: the connection is closed")
-        self._forget_status()
-        out = c_void_p()
-        code = args[0](self._h, *args[1:], byref(out))
-        r = out.value
+        code, r = self._call(*_fetch_args(message_set, message_parts, uid))
         try:
             if code == N.NO:
                 raise self.error(_result_text(r).decode("utf-8", "replace") if r else "NO")
@@ -1060,14 +1056,8 @@ class IMAP4:
         cb = N.LITERAL_FN(on_chunk)
         self._check(lib.imap_set_literal_callback(self._h, cb, None, 0))
         try:
-            parts = _arg(part)
-            if not parts.startswith(b"("):
-                parts = b"(" + parts + b")"
-            if uid:
-                a = [_arg(message_num), parts]
-                typ, data = self._do(lib.imap_uid, b"FETCH", N.string_array(a), 2, name="UID")
-            else:
-                typ, data = self._do(lib.imap_fetch, _arg(message_num), parts, name="FETCH")
+            typ, data = self._do(*_fetch_args(message_num, part, uid),
+                                 name="UID" if uid else "FETCH")
         except self.error:
             if failure:
                 raise failure[0]
@@ -1486,6 +1476,15 @@ class IMAP4_stream(IMAP4):
 
     def socket(self) -> Optional[_socket.socket]:
         return None
+
+
+def _fetch_args(message_set: _Arg, message_parts: _Arg, uid: bool) -> tuple:
+    """The C call of a FETCH (UID FETCH when ``uid``) and its arguments, for ``_call``/``_do``;
+    the library puts ``message_parts`` in parentheses as imaplib does."""
+    if uid:
+        a = [_arg(message_set), _arg(message_parts)]
+        return lib.imap_uid, b"FETCH", N.string_array(a), len(a)
+    return lib.imap_fetch, _arg(message_set), _arg(message_parts)
 
 
 def _literal_is_for(line: int, line_len: int, want: int, uid: bool) -> bool:
