@@ -3,8 +3,11 @@ DOVECOT_*_PORT variables choose its directory and ports) and fixtures over it. T
 shared with other suites: user1's INBOX is only read (20 seeded messages); writes go to mailboxes
 of unique names, deleted afterwards."""
 
+import contextlib
 import os
+import socket
 import subprocess
+import threading
 import uuid
 
 import pytest
@@ -77,3 +80,39 @@ def scratch(M):
             M.delete(name)
     except M.abort:  # the test closed the connection (and removed the mailbox itself)
         pass
+
+
+@contextlib.contextmanager
+def scripted_server(serve):
+    """A one-connection server on loopback, for what Dovecot will not do: ``serve(conn)`` runs
+    in a thread on the connection it accepts (an OSError there ends it quietly). Yields the
+    address; at the end the connection is shut down and the thread joined."""
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+    conns = []
+
+    def run():
+        try:
+            conn, _ = srv.accept()
+        except OSError:
+            return
+        conns.append(conn)
+        with conn:
+            try:
+                serve(conn)
+            except OSError:
+                pass
+
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    try:
+        yield srv.getsockname()
+    finally:
+        with contextlib.suppress(OSError):
+            srv.shutdown(socket.SHUT_RDWR)  # wakes an accept() still waiting
+        srv.close()
+        for c in conns:
+            with contextlib.suppress(OSError):
+                c.shutdown(socket.SHUT_RDWR)
+        t.join(10)

@@ -9,7 +9,7 @@ import time
 import pytest
 
 import libimap
-from conftest import unique
+from conftest import scripted_server, unique
 
 
 def test_connect_greeting_and_capabilities(dovecot):
@@ -408,12 +408,6 @@ def test_literal_attribute_sends_a_literal(M, scratch):
 def test_fetch_to_file_writes_only_the_message_asked_for():
     # A scripted server (Dovecot never sends another message's body unasked) that puts an
     # unsolicited FETCH with a literal before the one asked for.
-    import threading
-
-    srv = socket.socket()
-    srv.bind(("127.0.0.1", 0))
-    srv.listen(1)
-
     replies = {
         b"CAPABILITY": b"* CAPABILITY IMAP4rev1\r\n",
         b"SELECT": b"* 2 EXISTS\r\n",
@@ -421,27 +415,20 @@ def test_fetch_to_file_writes_only_the_message_asked_for():
         b"LOGOUT": b"* BYE bye\r\n",
     }
 
-    def serve():
-        conn, _ = srv.accept()
-        with conn:
-            f = conn.makefile("rb")
-            conn.sendall(b"* PREAUTH ready\r\n")
-            for line in f:
-                tag, cmd = line.split()[:2]
-                conn.sendall(replies.get(cmd.upper(), b"") + tag + b" OK done\r\n")
-                if cmd.upper() == b"LOGOUT":
-                    return
+    def serve(conn):
+        f = conn.makefile("rb")
+        conn.sendall(b"* PREAUTH ready\r\n")
+        for line in f:
+            tag, cmd = line.split()[:2]
+            conn.sendall(replies.get(cmd.upper(), b"") + tag + b" OK done\r\n")
+            if cmd.upper() == b"LOGOUT":
+                return
 
-    t = threading.Thread(target=serve, daemon=True)
-    t.start()
-    try:
-        M = libimap.IMAP4("127.0.0.1", srv.getsockname()[1], timeout=5)
+    with scripted_server(serve) as addr:
+        M = libimap.IMAP4(*addr, timeout=5)
         assert M.state == "AUTH"
         M.select()
         out = io.BytesIO()
         assert M.fetch_to_file("1", out) == 5
         assert out.getvalue() == b"hello"
         M.logout()
-    finally:
-        t.join(10)
-        srv.close()

@@ -5,42 +5,25 @@ stops answering is what Dovecot will not do, so a small scripted one on loopback
 import errno
 import os
 import socket
-import threading
 import time
 
 import pytest
 
 import libimap
+from conftest import scripted_server
 
 
 @pytest.fixture
 def silent_server():
     """A server that greets with capabilities, then reads and never answers."""
-    srv = socket.socket()
-    srv.bind(("127.0.0.1", 0))
-    srv.listen(1)
-    conns = []
 
-    def serve():
-        try:
-            c, _ = srv.accept()
-        except OSError:
-            return
-        conns.append(c)
+    def serve(c):
         c.sendall(b"* OK [CAPABILITY IMAP4rev1] hi\r\n")
-        try:
-            while c.recv(4096):
-                pass
-        except OSError:
+        while c.recv(4096):
             pass
 
-    t = threading.Thread(target=serve, daemon=True)
-    t.start()
-    yield srv.getsockname()
-    srv.close()
-    for c in conns:
-        c.close()
-    t.join(5)
+    with scripted_server(serve) as addr:
+        yield addr
 
 
 def test_sock_timeout_is_the_connections(silent_server):
@@ -107,25 +90,14 @@ def test_unresolvable_host_is_gaierror():
 
 
 def test_maxline_is_read_at_connect(monkeypatch):
-    srv = socket.socket()
-    srv.bind(("127.0.0.1", 0))
-    srv.listen(1)
+    def serve(c):
+        c.sendall(b"* OK " + b"x" * 40 + b"\r\n")
+        c.recv(100)
 
-    def serve():
-        c, _ = srv.accept()
-        with c:
-            c.sendall(b"* OK " + b"x" * 40 + b"\r\n")
-            c.recv(100)
-
-    t = threading.Thread(target=serve, daemon=True)
-    t.start()
     monkeypatch.setattr(libimap, "_MAXLINE", 30)
-    try:
+    with scripted_server(serve) as addr:
         with pytest.raises(libimap.IMAP4.error, match="got more than 30 bytes"):
-            libimap.IMAP4(*srv.getsockname())
-    finally:
-        srv.close()
-        t.join(5)
+            libimap.IMAP4(*addr)
 
 
 def test_ssl_context_trusts_its_own_cas_only(dovecot, tmp_path):

@@ -5,6 +5,7 @@ import ssl
 import pytest
 
 import libimap
+from conftest import scripted_server
 
 
 def test_ssl_default_verifies_and_refuses_unknown_ca(dovecot):
@@ -65,36 +66,19 @@ def test_starttls_refuses_bytes_sent_before_the_handshake():
     # A server (Dovecot would never do this, hence a scripted one) that pipelines a response
     # after its STARTTLS OK, before the TLS handshake: imaplib would read it as if it came over
     # TLS; libimap refuses and closes the connection.
-    import socket
-    import threading
+    def serve(conn):
+        conn.sendall(b"* OK [CAPABILITY IMAP4rev1 STARTTLS] ready\r\n")
+        line = conn.makefile("rb").readline()
+        tag = line.split(b" ", 1)[0]
+        conn.sendall(tag + b" OK Begin TLS\r\n* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] injected\r\n")
+        conn.settimeout(5)
+        conn.recv(100)
 
-    srv = socket.socket()
-    srv.bind(("127.0.0.1", 0))
-    srv.listen(1)
-
-    def serve():
-        conn, _ = srv.accept()
-        with conn:
-            conn.sendall(b"* OK [CAPABILITY IMAP4rev1 STARTTLS] ready\r\n")
-            line = conn.makefile("rb").readline()
-            tag = line.split(b" ", 1)[0]
-            conn.sendall(tag + b" OK Begin TLS\r\n* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] injected\r\n")
-            conn.settimeout(5)
-            try:
-                conn.recv(100)
-            except OSError:
-                pass
-
-    t = threading.Thread(target=serve, daemon=True)
-    t.start()
-    try:
-        M = libimap.IMAP4("127.0.0.1", srv.getsockname()[1], timeout=5)
+    with scripted_server(serve) as addr:
+        M = libimap.IMAP4(*addr, timeout=5)
         with pytest.raises(ssl.SSLError) as e:
             M.starttls()
         assert isinstance(e.value, M.abort)
         assert "before the TLS handshake" in str(e.value)  # not a handshake failure
         with pytest.raises(M.abort):
             M.noop()  # the connection was closed
-    finally:
-        t.join(10)
-        srv.close()
