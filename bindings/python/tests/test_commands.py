@@ -34,7 +34,8 @@ def test_login_select_search_fetch_shapes(M):
     typ, data = M.fetch("1:2", "(UID RFC822)")
     assert typ == "OK" and len(data) == 4
     head, body = data[0]
-    assert head.startswith(b"1 (UID 1 RFC822 {") and body.startswith(b"Return-Path") or b"\r\n" in body
+    assert head.startswith(b"1 (UID 1 RFC822 {")
+    assert body.startswith(b"Return-Path") or b"\r\n" in body
     assert int(head[head.index(b"{") + 1 : -1]) == len(body)
     assert data[1] == b")"
     typ, data = M.uid("SEARCH", "ALL")

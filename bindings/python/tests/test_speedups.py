@@ -112,7 +112,7 @@ M.select("INBOX", readonly=True)
 typ, data = M.fetch("1:3", {SPEC!r})
 assert typ == "OK" and len([d for d in data if isinstance(d, tuple)]) == 6, data
 body = data[0][1]
-assert isinstance(body, bytes) and body.startswith(b"Return-Path") or b"\\r\\n" in body
+assert isinstance(body, bytes) and (body.startswith(b"Return-Path") or b"\\r\\n" in body)
 M.logout()
 print("ok")
 """
