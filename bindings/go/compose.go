@@ -86,6 +86,6 @@ func (c *Client) QuotaFor(ctx context.Context, mailbox string) (*MailboxQuota, e
 		return C.imap_quota_for(h, m, out)
 	}, func(q *C.imap_mailbox_quota) (*MailboxQuota, []Invalid) {
 		defer C.imap_mailbox_quota_free(q)
-		return goMailboxQuota(nil, q), goInvalidSlice(nil, q.invalid, q.invalid_count)
+		return goMailboxQuota(q), goInvalidSlice(q.invalid, q.invalid_count)
 	})
 }

@@ -154,7 +154,7 @@ func (c *Client) Resync(ctx context.Context, mailbox string, readonly bool, uidV
 		return C.imap_resync(h, m, cbool(readonly), C.uint32_t(uidValidity), C.uint64_t(highestModSeq), k, out)
 	}, func(ch *C.imap_mailbox_changes) (*MailboxChanges, []Invalid) {
 		defer C.imap_mailbox_changes_free(ch)
-		out := goMailboxChanges(nil, ch)
+		out := goMailboxChanges(ch)
 		return out, out.Invalid
 	})
 }

@@ -74,16 +74,13 @@ func LiteralsTo(w io.Writer) LiteralFunc {
 // streamed literal is an ItemLiteral with Streamed set and its size in Size; ParseFetch
 // reports it as a Section with Streamed and StreamedSize. A nil fn restores buffering.
 func (c *Client) SetLiteralHandler(minSize uint64, fn LiteralFunc) error {
-	on := 0
-	if fn != nil {
-		on = 1
-	}
-	_, err := c.run(context.Background(), "SETLITERALHANDLER", func(h *C.imap_client, _ **C.imap_result) C.imap_code {
+	set := c.setLiteralCall(fn != nil, minSize)
+	_, err := c.run(context.Background(), "SETLITERALHANDLER", func(h *C.imap_client, out **C.imap_result) C.imap_code {
 		// Set here, once the call holds its share of the gate: not during OpenBody's transfer.
 		c.hooks.mu.Lock()
 		c.hooks.literal, c.hooks.litMin = fn, minSize
 		c.hooks.mu.Unlock()
-		return C.libimap_go_set_literal(h, C.uintptr_t(c.hooksH), C.int(on), C.uint64_t(minSize))
+		return set(h, out)
 	})
 	return err
 }

@@ -86,7 +86,7 @@ func seqSet(p **C.imap_seq_range, n C.size_t) SeqSet {
 func mailboxName(m C.imap_mailbox_name) (string, []byte) { return bstr(m.name), bbytes(m.raw) }
 
 // finish sets the Group of each address.
-func (e *Envelope) finish(*fetchTree, *C.imap_envelope) {
+func (e *Envelope) finish(*C.imap_envelope) {
 	for _, list := range [][]Address{e.From, e.Sender, e.ReplyTo, e.To, e.Cc, e.Bcc} {
 		group := ""
 		for i := range list {
@@ -102,17 +102,17 @@ func (e *Envelope) finish(*fetchTree, *C.imap_envelope) {
 	}
 }
 
-func (p *BodyPart) finish(t *fetchTree, b *C.imap_body_part) {
+func (p *BodyPart) finish(b *C.imap_body_part) {
 	if b.disposition.data != nil {
 		p.Disposition = &Disposition{Type: bstr(b.disposition),
-			Params: goParamSlice(t, b.disposition_params, b.disposition_param_count)}
+			Params: goParamSlice(b.disposition_params, b.disposition_param_count)}
 	}
 	if b.message_envelope != nil || b.message_body != nil {
-		p.Message = &EmbeddedMessage{Envelope: goEnvelope(t, b.message_envelope), Body: goBodyPart(t, b.message_body)}
+		p.Message = &EmbeddedMessage{Envelope: goEnvelope(b.message_envelope), Body: goBodyPart(b.message_body)}
 	}
 }
 
-func (f *Message) finish(_ *fetchTree, m *C.imap_fetch_message) {
+func (f *Message) finish(m *C.imap_fetch_message) {
 	if m.has_internaldate != 0 {
 		f.InternalDate = time.Unix(int64(m.internaldate_seconds), 0).In(fixedZone(int(m.internaldate_offset)))
 	}
@@ -123,11 +123,11 @@ func (f *Message) finish(_ *fetchTree, m *C.imap_fetch_message) {
 	}
 }
 
-func (i *MailboxInfo) finish(_ *fetchTree, m *C.imap_mailbox_info) {
+func (i *MailboxInfo) finish(m *C.imap_mailbox_info) {
 	i.ReadOnly, i.HasAccess = m.read_only == 1, m.read_only >= 0
 }
 
-func (s *MailboxStatus) finish(_ *fetchTree, e *C.imap_status_info) {
+func (s *MailboxStatus) finish(e *C.imap_status_info) {
 	for _, o := range ptrs(e.other, e.other_count) {
 		if s.Other == nil {
 			s.Other = map[string]uint64{}
@@ -136,25 +136,21 @@ func (s *MailboxStatus) finish(_ *fetchTree, e *C.imap_status_info) {
 	}
 }
 
-// fetchTree is what the converters of one library FETCH tree share. The Go values built
-// from a tree keep nothing of it (every byte is copied, the section and part lookups are
-// done on the Go values), so the tree is freed as soon as it is converted.
-type fetchTree struct{}
-
-// messages builds the messages of a FETCH tree and frees the tree.
+// messages builds the messages of a FETCH tree and frees the tree. The Go values keep
+// nothing of it (every byte is copied, the section and part lookups are done on the Go
+// values), so the tree is freed as soon as it is converted.
 func messages(l *C.imap_fetch_list) ([]*Message, []Invalid) {
 	if l == nil {
 		return nil, nil
 	}
 	defer C.imap_fetch_list_free(l)
-	t := &fetchTree{}
 	var out []*Message
 	if l.count > 0 {
 		out = make([]*Message, 0, int(l.count))
 	}
 	var inv []Invalid
 	for _, m := range ptrs(l.messages, l.count) {
-		msg := goMessage(t, m)
+		msg := goMessage(m)
 		if msg.Err != nil {
 			inv = append(inv, msg.Err.(*Error).Invalid...)
 		}
@@ -227,7 +223,7 @@ func (r *Result) ParseSearch() (*SearchResult, error) {
 
 func searchResult(s *C.imap_search_result) (*SearchResult, []Invalid) {
 	defer C.imap_search_result_free(s)
-	return goSearchResult(nil, s), goInvalidSlice(nil, s.invalid, s.invalid_count)
+	return goSearchResult(s), goInvalidSlice(s.invalid, s.invalid_count)
 }
 
 // ParseESearch parses the ESEARCH responses of r. Errors as ParseList.
@@ -261,7 +257,7 @@ func threads(l *C.imap_thread_list) (roots []*Thread, inv []Invalid) {
 			roots = append(roots, &nodes[i])
 		}
 	}
-	return roots, goInvalidSlice(nil, l.invalid, l.invalid_count)
+	return roots, goInvalidSlice(l.invalid, l.invalid_count)
 }
 
 // ParseNamespace parses the NAMESPACE responses of r. Errors as ParseList.
@@ -314,7 +310,7 @@ func (r *Result) ParseCapability() ([]string, error) {
 func (r *Result) ParseCode() (*ResponseCode, error) {
 	return parse(r, "PARSE CODE", cParseCode, func(c *C.imap_response_code) (*ResponseCode, []Invalid) {
 		defer C.imap_response_code_free(c)
-		out := goResponseCode(nil, c)
+		out := goResponseCode(c)
 		if out.Kind == ResponseCodeInvalid {
 			return out, []Invalid{{Kind: InvalidNumber, Message: "[" + out.Name + "] breaks its grammar", Raw: out.Data}}
 		}
@@ -387,7 +383,7 @@ func (c *Client) Mailbox() (*MailboxInfo, error) {
 	if m == nil || code != CodeOK && code != CodeParse {
 		return nil, &Error{Code: code, Op: "MAILBOX", Message: msg}
 	}
-	info := goMailboxInfo(nil, m)
+	info := goMailboxInfo(m)
 	return info, parseError("MAILBOX", code, info.Invalid)
 }
 
@@ -459,7 +455,6 @@ func libraryLookups(r *Result, specs, parts []string) (sections [][]int, found [
 	C.imap_parse_fetch(r.p, &l)
 	defer runtime.KeepAlive(r)
 	defer C.imap_fetch_list_free(l)
-	t := &fetchTree{}
 	for _, m := range ptrs(l.messages, l.count) {
 		secs := ptrs(m.sections, m.section_count)
 		var idx []int
@@ -481,7 +476,7 @@ func libraryLookups(r *Result, specs, parts []string) (sections [][]int, found [
 			cs := C.CString(part)
 			q := C.imap_body_part_find(m.body_structure, cs)
 			C.free(unsafe.Pointer(cs))
-			desc = append(desc, describePart(goBodyPart(t, q)))
+			desc = append(desc, describePart(goBodyPart(q)))
 		}
 		sections, found = append(sections, idx), append(found, desc)
 	}

@@ -793,49 +793,49 @@ type Vanished struct {
 }
 
 // goACLEntry converts an imap_acl_entry (nil for NULL).
-func goACLEntry(t *fetchTree, c *C.imap_acl_entry) *ACLEntry {
+func goACLEntry(c *C.imap_acl_entry) *ACLEntry {
 	if c == nil {
 		return nil
 	}
 	g := &ACLEntry{}
-	fillACLEntry(t, c, g)
+	fillACLEntry(c, g)
 	return g
 }
 
 // fillACLEntry sets *g from c (the elements of a slice are filled in place).
-func fillACLEntry(t *fetchTree, c *C.imap_acl_entry, g *ACLEntry) {
+func fillACLEntry(c *C.imap_acl_entry, g *ACLEntry) {
 	g.Identifier = bstr(c.identifier)
 	g.Rights = bstr(c.rights)
 }
 
 // goACL converts an imap_acl_info (nil for NULL).
-func goACL(t *fetchTree, c *C.imap_acl_info) *ACL {
+func goACL(c *C.imap_acl_info) *ACL {
 	if c == nil {
 		return nil
 	}
 	g := &ACL{}
-	fillACL(t, c, g)
+	fillACL(c, g)
 	return g
 }
 
 // fillACL sets *g from c (the elements of a slice are filled in place).
-func fillACL(t *fetchTree, c *C.imap_acl_info, g *ACL) {
+func fillACL(c *C.imap_acl_info, g *ACL) {
 	g.Mailbox, g.RawMailbox = mailboxName(c.mailbox)
-	g.Entries = goACLEntrySlice(t, c.entries, c.entry_count)
+	g.Entries = goACLEntrySlice(c.entries, c.entry_count)
 }
 
 // goAddress converts an imap_address (nil for NULL).
-func goAddress(t *fetchTree, c *C.imap_address) *Address {
+func goAddress(c *C.imap_address) *Address {
 	if c == nil {
 		return nil
 	}
 	g := &Address{}
-	fillAddress(t, c, g)
+	fillAddress(c, g)
 	return g
 }
 
 // fillAddress sets *g from c (the elements of a slice are filled in place).
-func fillAddress(t *fetchTree, c *C.imap_address, g *Address) {
+func fillAddress(c *C.imap_address, g *Address) {
 	g.Kind = AddressKind(c.kind)
 	g.RawName = bbytes(c.name)
 	g.Name = bstr(c.name_decoded)
@@ -845,37 +845,37 @@ func fillAddress(t *fetchTree, c *C.imap_address, g *Address) {
 }
 
 // goBinarySize converts an imap_binary_size (nil for NULL).
-func goBinarySize(t *fetchTree, c *C.imap_binary_size) *BinarySize {
+func goBinarySize(c *C.imap_binary_size) *BinarySize {
 	if c == nil {
 		return nil
 	}
 	g := &BinarySize{}
-	fillBinarySize(t, c, g)
+	fillBinarySize(c, g)
 	return g
 }
 
 // fillBinarySize sets *g from c (the elements of a slice are filled in place).
-func fillBinarySize(t *fetchTree, c *C.imap_binary_size, g *BinarySize) {
+func fillBinarySize(c *C.imap_binary_size, g *BinarySize) {
 	g.Part = u32s(c.part, c.part_count)
 	g.Size = uint64(c.size)
 }
 
 // goBodyPart converts an imap_body_part (nil for NULL).
-func goBodyPart(t *fetchTree, c *C.imap_body_part) *BodyPart {
+func goBodyPart(c *C.imap_body_part) *BodyPart {
 	if c == nil {
 		return nil
 	}
 	g := &BodyPart{}
-	fillBodyPart(t, c, g)
+	fillBodyPart(c, g)
 	return g
 }
 
 // fillBodyPart sets *g from c (the elements of a slice are filled in place).
-func fillBodyPart(t *fetchTree, c *C.imap_body_part, g *BodyPart) {
+func fillBodyPart(c *C.imap_body_part, g *BodyPart) {
 	g.Multipart = c.multipart != 0
 	g.Type = bstr(c.media_type)
 	g.Subtype = bstr(c.subtype)
-	g.Params = goParamSlice(t, c.params, c.param_count)
+	g.Params = goParamSlice(c.params, c.param_count)
 	g.ID = bstr(c.id)
 	g.Description = bstr(c.description)
 	g.Encoding = bstr(c.encoding)
@@ -886,23 +886,23 @@ func fillBodyPart(t *fetchTree, c *C.imap_body_part, g *BodyPart) {
 	g.Language = bstrs(c.language, c.language_count)
 	g.Location = bstr(c.location)
 	g.Extension = bstrs(c.extension, c.extension_count)
-	g.Children = goBodyPartPtrs(t, c.children, c.child_count)
+	g.Children = goBodyPartPtrs(c.children, c.child_count)
 	g.Part = goString(c.part)
-	g.finish(t, c)
+	g.finish(c)
 }
 
 // goChangedMessage converts an imap_changed_message (nil for NULL).
-func goChangedMessage(t *fetchTree, c *C.imap_changed_message) *ChangedMessage {
+func goChangedMessage(c *C.imap_changed_message) *ChangedMessage {
 	if c == nil {
 		return nil
 	}
 	g := &ChangedMessage{}
-	fillChangedMessage(t, c, g)
+	fillChangedMessage(c, g)
 	return g
 }
 
 // fillChangedMessage sets *g from c (the elements of a slice are filled in place).
-func fillChangedMessage(t *fetchTree, c *C.imap_changed_message, g *ChangedMessage) {
+func fillChangedMessage(c *C.imap_changed_message, g *ChangedMessage) {
 	g.UID = uint32(c.uid)
 	g.HasModSeq = c.has_modseq != 0
 	g.ModSeq = uint64(c.modseq)
@@ -910,43 +910,43 @@ func fillChangedMessage(t *fetchTree, c *C.imap_changed_message, g *ChangedMessa
 }
 
 // goEnvelope converts an imap_envelope (nil for NULL).
-func goEnvelope(t *fetchTree, c *C.imap_envelope) *Envelope {
+func goEnvelope(c *C.imap_envelope) *Envelope {
 	if c == nil {
 		return nil
 	}
 	g := &Envelope{}
-	fillEnvelope(t, c, g)
+	fillEnvelope(c, g)
 	return g
 }
 
 // fillEnvelope sets *g from c (the elements of a slice are filled in place).
-func fillEnvelope(t *fetchTree, c *C.imap_envelope, g *Envelope) {
+func fillEnvelope(c *C.imap_envelope, g *Envelope) {
 	g.Date = bstr(c.date)
 	g.RawSubject = bbytes(c.subject)
 	g.Subject = bstr(c.subject_decoded)
-	g.From = goAddressSlice(t, c.from, c.from_count)
-	g.Sender = goAddressSlice(t, c.sender, c.sender_count)
-	g.ReplyTo = goAddressSlice(t, c.reply_to, c.reply_to_count)
-	g.To = goAddressSlice(t, c.to, c.to_count)
-	g.Cc = goAddressSlice(t, c.cc, c.cc_count)
-	g.Bcc = goAddressSlice(t, c.bcc, c.bcc_count)
+	g.From = goAddressSlice(c.from, c.from_count)
+	g.Sender = goAddressSlice(c.sender, c.sender_count)
+	g.ReplyTo = goAddressSlice(c.reply_to, c.reply_to_count)
+	g.To = goAddressSlice(c.to, c.to_count)
+	g.Cc = goAddressSlice(c.cc, c.cc_count)
+	g.Bcc = goAddressSlice(c.bcc, c.bcc_count)
 	g.InReplyTo = bstr(c.in_reply_to)
 	g.MessageID = bstr(c.message_id)
-	g.finish(t, c)
+	g.finish(c)
 }
 
 // goESearch converts an imap_esearch_info (nil for NULL).
-func goESearch(t *fetchTree, c *C.imap_esearch_info) *ESearch {
+func goESearch(c *C.imap_esearch_info) *ESearch {
 	if c == nil {
 		return nil
 	}
 	g := &ESearch{}
-	fillESearch(t, c, g)
+	fillESearch(c, g)
 	return g
 }
 
 // fillESearch sets *g from c (the elements of a slice are filled in place).
-func fillESearch(t *fetchTree, c *C.imap_esearch_info, g *ESearch) {
+func fillESearch(c *C.imap_esearch_info, g *ESearch) {
 	g.Tag = bstr(c.tag)
 	g.UID = c.uid != 0
 	g.HasMin = c.has_min != 0
@@ -959,37 +959,37 @@ func fillESearch(t *fetchTree, c *C.imap_esearch_info, g *ESearch) {
 	g.All = seqSet(c.all, c.all_count)
 	g.HasModSeq = c.has_modseq != 0
 	g.ModSeq = uint64(c.modseq)
-	g.Other = goESearchItemSlice(t, c.other, c.other_count)
+	g.Other = goESearchItemSlice(c.other, c.other_count)
 }
 
 // goESearchItem converts an imap_esearch_item (nil for NULL).
-func goESearchItem(t *fetchTree, c *C.imap_esearch_item) *ESearchItem {
+func goESearchItem(c *C.imap_esearch_item) *ESearchItem {
 	if c == nil {
 		return nil
 	}
 	g := &ESearchItem{}
-	fillESearchItem(t, c, g)
+	fillESearchItem(c, g)
 	return g
 }
 
 // fillESearchItem sets *g from c (the elements of a slice are filled in place).
-func fillESearchItem(t *fetchTree, c *C.imap_esearch_item, g *ESearchItem) {
+func fillESearchItem(c *C.imap_esearch_item, g *ESearchItem) {
 	g.Name = bstr(c.name)
 	g.Value = bstr(c.value)
 }
 
 // goMessage converts an imap_fetch_message (nil for NULL).
-func goMessage(t *fetchTree, c *C.imap_fetch_message) *Message {
+func goMessage(c *C.imap_fetch_message) *Message {
 	if c == nil {
 		return nil
 	}
 	g := &Message{}
-	fillMessage(t, c, g)
+	fillMessage(c, g)
 	return g
 }
 
 // fillMessage sets *g from c (the elements of a slice are filled in place).
-func fillMessage(t *fetchTree, c *C.imap_fetch_message, g *Message) {
+func fillMessage(c *C.imap_fetch_message, g *Message) {
 	g.Seq = uint32(c.seq)
 	g.HasUID = c.has_uid != 0
 	g.UID = uint32(c.uid)
@@ -1000,69 +1000,69 @@ func fillMessage(t *fetchTree, c *C.imap_fetch_message, g *Message) {
 	g.Size = uint64(c.rfc822_size)
 	g.HasModSeq = c.has_modseq != 0
 	g.ModSeq = uint64(c.modseq)
-	g.Envelope = goEnvelope(t, c.envelope)
-	g.BodyStructure = goBodyPart(t, c.body_structure)
-	g.Body = goBodyPart(t, c.body)
-	g.Sections = goSectionSlice(t, c.sections, c.section_count)
-	g.BinarySizes = goBinarySizeSlice(t, c.binary_sizes, c.binary_size_count)
-	g.Raw = goRawItemSlice(t, c.other, c.other_count)
+	g.Envelope = goEnvelope(c.envelope)
+	g.BodyStructure = goBodyPart(c.body_structure)
+	g.Body = goBodyPart(c.body)
+	g.Sections = goSectionSlice(c.sections, c.section_count)
+	g.BinarySizes = goBinarySizeSlice(c.binary_sizes, c.binary_size_count)
+	g.Raw = goRawItemSlice(c.other, c.other_count)
 	g.RawBytes = bbytes(c.raw)
 	g.Quirks = Quirk(c.quirks)
 	g.EmailID = bstr(c.email_id)
 	g.HasThreadID = c.has_thread_id != 0
 	g.ThreadID = bstr(c.thread_id)
-	g.finish(t, c)
+	g.finish(c)
 }
 
 // goInvalid converts an imap_invalid (nil for NULL).
-func goInvalid(t *fetchTree, c *C.imap_invalid) *Invalid {
+func goInvalid(c *C.imap_invalid) *Invalid {
 	if c == nil {
 		return nil
 	}
 	g := &Invalid{}
-	fillInvalid(t, c, g)
+	fillInvalid(c, g)
 	return g
 }
 
 // fillInvalid sets *g from c (the elements of a slice are filled in place).
-func fillInvalid(t *fetchTree, c *C.imap_invalid, g *Invalid) {
+func fillInvalid(c *C.imap_invalid, g *Invalid) {
 	g.Kind = InvalidKind(c.kind)
 	g.Message = goString(c.message)
 	g.Raw = bbytes(c.raw)
 }
 
 // goListEntry converts an imap_list_entry (nil for NULL).
-func goListEntry(t *fetchTree, c *C.imap_list_entry) *ListEntry {
+func goListEntry(c *C.imap_list_entry) *ListEntry {
 	if c == nil {
 		return nil
 	}
 	g := &ListEntry{}
-	fillListEntry(t, c, g)
+	fillListEntry(c, g)
 	return g
 }
 
 // fillListEntry sets *g from c (the elements of a slice are filled in place).
-func fillListEntry(t *fetchTree, c *C.imap_list_entry, g *ListEntry) {
+func fillListEntry(c *C.imap_list_entry, g *ListEntry) {
 	g.Attributes = bstrs(c.attributes, c.attribute_count)
 	g.Delimiter = byte(c.delimiter)
 	g.Name, g.RawName = mailboxName(c.mailbox)
 	g.Extended = bstrs(c.extended, c.extended_count)
 	g.Attrs = ListAttr(c.attribute_flags)
-	g.Status = goMailboxStatus(t, c.status)
+	g.Status = goMailboxStatus(c.status)
 }
 
 // goListRights converts an imap_listrights_info (nil for NULL).
-func goListRights(t *fetchTree, c *C.imap_listrights_info) *ListRights {
+func goListRights(c *C.imap_listrights_info) *ListRights {
 	if c == nil {
 		return nil
 	}
 	g := &ListRights{}
-	fillListRights(t, c, g)
+	fillListRights(c, g)
 	return g
 }
 
 // fillListRights sets *g from c (the elements of a slice are filled in place).
-func fillListRights(t *fetchTree, c *C.imap_listrights_info, g *ListRights) {
+func fillListRights(c *C.imap_listrights_info, g *ListRights) {
 	g.Mailbox, g.RawMailbox = mailboxName(c.mailbox)
 	g.Identifier = bstr(c.identifier)
 	g.Required = bstr(c.required)
@@ -1070,38 +1070,38 @@ func fillListRights(t *fetchTree, c *C.imap_listrights_info, g *ListRights) {
 }
 
 // goMailboxChanges converts an imap_mailbox_changes (nil for NULL).
-func goMailboxChanges(t *fetchTree, c *C.imap_mailbox_changes) *MailboxChanges {
+func goMailboxChanges(c *C.imap_mailbox_changes) *MailboxChanges {
 	if c == nil {
 		return nil
 	}
 	g := &MailboxChanges{}
-	fillMailboxChanges(t, c, g)
+	fillMailboxChanges(c, g)
 	return g
 }
 
 // fillMailboxChanges sets *g from c (the elements of a slice are filled in place).
-func fillMailboxChanges(t *fetchTree, c *C.imap_mailbox_changes, g *MailboxChanges) {
+func fillMailboxChanges(c *C.imap_mailbox_changes, g *MailboxChanges) {
 	g.Method = SyncMethod(c.method)
 	g.FullResync = FullResync(c.full_resync)
-	g.Mailbox = goMailboxInfo(t, c.mailbox)
-	g.Added = goChangedMessageSlice(t, c.added, c.added_count)
-	g.Changed = goChangedMessageSlice(t, c.changed, c.changed_count)
+	g.Mailbox = goMailboxInfo(c.mailbox)
+	g.Added = goChangedMessageSlice(c.added, c.added_count)
+	g.Changed = goChangedMessageSlice(c.changed, c.changed_count)
 	g.Vanished = seqSet(c.vanished, c.vanished_count)
-	g.Invalid = goInvalidSlice(t, c.invalid, c.invalid_count)
+	g.Invalid = goInvalidSlice(c.invalid, c.invalid_count)
 }
 
 // goMailboxInfo converts an imap_mailbox_info (nil for NULL).
-func goMailboxInfo(t *fetchTree, c *C.imap_mailbox_info) *MailboxInfo {
+func goMailboxInfo(c *C.imap_mailbox_info) *MailboxInfo {
 	if c == nil {
 		return nil
 	}
 	g := &MailboxInfo{}
-	fillMailboxInfo(t, c, g)
+	fillMailboxInfo(c, g)
 	return g
 }
 
 // fillMailboxInfo sets *g from c (the elements of a slice are filled in place).
-func fillMailboxInfo(t *fetchTree, c *C.imap_mailbox_info, g *MailboxInfo) {
+func fillMailboxInfo(c *C.imap_mailbox_info, g *MailboxInfo) {
 	g.HasExists = c.has_exists != 0
 	g.Exists = uint32(c.exists)
 	g.HasRecent = c.has_recent != 0
@@ -1121,204 +1121,204 @@ func fillMailboxInfo(t *fetchTree, c *C.imap_mailbox_info, g *MailboxInfo) {
 	g.HasHighestModSeq = c.has_highest_modseq != 0
 	g.HighestModSeq = uint64(c.highest_modseq)
 	g.NoModSeq = c.no_modseq != 0
-	g.Invalid = goInvalidSlice(t, c.invalid, c.invalid_count)
+	g.Invalid = goInvalidSlice(c.invalid, c.invalid_count)
 	g.Vanished = seqSet(c.vanished, c.vanished_count)
 	g.MailboxID = bstr(c.mailbox_id)
-	g.finish(t, c)
+	g.finish(c)
 }
 
 // goMailboxQuota converts an imap_mailbox_quota (nil for NULL).
-func goMailboxQuota(t *fetchTree, c *C.imap_mailbox_quota) *MailboxQuota {
+func goMailboxQuota(c *C.imap_mailbox_quota) *MailboxQuota {
 	if c == nil {
 		return nil
 	}
 	g := &MailboxQuota{}
-	fillMailboxQuota(t, c, g)
+	fillMailboxQuota(c, g)
 	return g
 }
 
 // fillMailboxQuota sets *g from c (the elements of a slice are filled in place).
-func fillMailboxQuota(t *fetchTree, c *C.imap_mailbox_quota, g *MailboxQuota) {
+func fillMailboxQuota(c *C.imap_mailbox_quota, g *MailboxQuota) {
 	g.Mailbox, g.RawMailbox = mailboxName(c.mailbox)
 	g.Roots = bstrs(c.roots, c.root_count)
-	g.Quotas = goQuotaSlice(t, c.quotas, c.quota_count)
+	g.Quotas = goQuotaSlice(c.quotas, c.quota_count)
 }
 
 // goMetadataEntry converts an imap_metadata_entry (nil for NULL).
-func goMetadataEntry(t *fetchTree, c *C.imap_metadata_entry) *MetadataEntry {
+func goMetadataEntry(c *C.imap_metadata_entry) *MetadataEntry {
 	if c == nil {
 		return nil
 	}
 	g := &MetadataEntry{}
-	fillMetadataEntry(t, c, g)
+	fillMetadataEntry(c, g)
 	return g
 }
 
 // fillMetadataEntry sets *g from c (the elements of a slice are filled in place).
-func fillMetadataEntry(t *fetchTree, c *C.imap_metadata_entry, g *MetadataEntry) {
+func fillMetadataEntry(c *C.imap_metadata_entry, g *MetadataEntry) {
 	g.Name = bstr(c.name)
 	g.Value = bbytes(c.value)
 }
 
 // goMetadata converts an imap_metadata_info (nil for NULL).
-func goMetadata(t *fetchTree, c *C.imap_metadata_info) *Metadata {
+func goMetadata(c *C.imap_metadata_info) *Metadata {
 	if c == nil {
 		return nil
 	}
 	g := &Metadata{}
-	fillMetadata(t, c, g)
+	fillMetadata(c, g)
 	return g
 }
 
 // fillMetadata sets *g from c (the elements of a slice are filled in place).
-func fillMetadata(t *fetchTree, c *C.imap_metadata_info, g *Metadata) {
+func fillMetadata(c *C.imap_metadata_info, g *Metadata) {
 	g.Mailbox, g.RawMailbox = mailboxName(c.mailbox)
-	g.Entries = goMetadataEntrySlice(t, c.entries, c.entry_count)
+	g.Entries = goMetadataEntrySlice(c.entries, c.entry_count)
 }
 
 // goMyRights converts an imap_myrights_info (nil for NULL).
-func goMyRights(t *fetchTree, c *C.imap_myrights_info) *MyRights {
+func goMyRights(c *C.imap_myrights_info) *MyRights {
 	if c == nil {
 		return nil
 	}
 	g := &MyRights{}
-	fillMyRights(t, c, g)
+	fillMyRights(c, g)
 	return g
 }
 
 // fillMyRights sets *g from c (the elements of a slice are filled in place).
-func fillMyRights(t *fetchTree, c *C.imap_myrights_info, g *MyRights) {
+func fillMyRights(c *C.imap_myrights_info, g *MyRights) {
 	g.Mailbox, g.RawMailbox = mailboxName(c.mailbox)
 	g.Rights = bstr(c.rights)
 }
 
 // goNamespace converts an imap_namespace_entry (nil for NULL).
-func goNamespace(t *fetchTree, c *C.imap_namespace_entry) *Namespace {
+func goNamespace(c *C.imap_namespace_entry) *Namespace {
 	if c == nil {
 		return nil
 	}
 	g := &Namespace{}
-	fillNamespace(t, c, g)
+	fillNamespace(c, g)
 	return g
 }
 
 // fillNamespace sets *g from c (the elements of a slice are filled in place).
-func fillNamespace(t *fetchTree, c *C.imap_namespace_entry, g *Namespace) {
+func fillNamespace(c *C.imap_namespace_entry, g *Namespace) {
 	g.Prefix = bstr(c.prefix)
 	g.Delimiter = byte(c.delimiter)
 	g.Extensions = bstrs(c.extensions, c.extension_count)
 }
 
 // goNamespaces converts an imap_namespace_info (nil for NULL).
-func goNamespaces(t *fetchTree, c *C.imap_namespace_info) *Namespaces {
+func goNamespaces(c *C.imap_namespace_info) *Namespaces {
 	if c == nil {
 		return nil
 	}
 	g := &Namespaces{}
-	fillNamespaces(t, c, g)
+	fillNamespaces(c, g)
 	return g
 }
 
 // fillNamespaces sets *g from c (the elements of a slice are filled in place).
-func fillNamespaces(t *fetchTree, c *C.imap_namespace_info, g *Namespaces) {
-	g.Personal = goNamespaceSlice(t, c.personal, c.personal_count)
-	g.Other = goNamespaceSlice(t, c.other, c.other_count)
-	g.Shared = goNamespaceSlice(t, c.shared, c.shared_count)
+func fillNamespaces(c *C.imap_namespace_info, g *Namespaces) {
+	g.Personal = goNamespaceSlice(c.personal, c.personal_count)
+	g.Other = goNamespaceSlice(c.other, c.other_count)
+	g.Shared = goNamespaceSlice(c.shared, c.shared_count)
 }
 
 // goParam converts an imap_param (nil for NULL).
-func goParam(t *fetchTree, c *C.imap_param) *Param {
+func goParam(c *C.imap_param) *Param {
 	if c == nil {
 		return nil
 	}
 	g := &Param{}
-	fillParam(t, c, g)
+	fillParam(c, g)
 	return g
 }
 
 // fillParam sets *g from c (the elements of a slice are filled in place).
-func fillParam(t *fetchTree, c *C.imap_param, g *Param) {
+func fillParam(c *C.imap_param, g *Param) {
 	g.Name = bstr(c.name)
 	g.Value = bstr(c.value)
 }
 
 // goQuota converts an imap_quota_info (nil for NULL).
-func goQuota(t *fetchTree, c *C.imap_quota_info) *Quota {
+func goQuota(c *C.imap_quota_info) *Quota {
 	if c == nil {
 		return nil
 	}
 	g := &Quota{}
-	fillQuota(t, c, g)
+	fillQuota(c, g)
 	return g
 }
 
 // fillQuota sets *g from c (the elements of a slice are filled in place).
-func fillQuota(t *fetchTree, c *C.imap_quota_info, g *Quota) {
+func fillQuota(c *C.imap_quota_info, g *Quota) {
 	g.Root = bstr(c.root)
-	g.Resources = goQuotaResourceSlice(t, c.resources, c.resource_count)
+	g.Resources = goQuotaResourceSlice(c.resources, c.resource_count)
 }
 
 // goQuotaResource converts an imap_quota_resource (nil for NULL).
-func goQuotaResource(t *fetchTree, c *C.imap_quota_resource) *QuotaResource {
+func goQuotaResource(c *C.imap_quota_resource) *QuotaResource {
 	if c == nil {
 		return nil
 	}
 	g := &QuotaResource{}
-	fillQuotaResource(t, c, g)
+	fillQuotaResource(c, g)
 	return g
 }
 
 // fillQuotaResource sets *g from c (the elements of a slice are filled in place).
-func fillQuotaResource(t *fetchTree, c *C.imap_quota_resource, g *QuotaResource) {
+func fillQuotaResource(c *C.imap_quota_resource, g *QuotaResource) {
 	g.Name = bstr(c.name)
 	g.Usage = uint64(c.usage)
 	g.Limit = uint64(c.limit)
 }
 
 // goQuotaRoot converts an imap_quotaroot_info (nil for NULL).
-func goQuotaRoot(t *fetchTree, c *C.imap_quotaroot_info) *QuotaRoot {
+func goQuotaRoot(c *C.imap_quotaroot_info) *QuotaRoot {
 	if c == nil {
 		return nil
 	}
 	g := &QuotaRoot{}
-	fillQuotaRoot(t, c, g)
+	fillQuotaRoot(c, g)
 	return g
 }
 
 // fillQuotaRoot sets *g from c (the elements of a slice are filled in place).
-func fillQuotaRoot(t *fetchTree, c *C.imap_quotaroot_info, g *QuotaRoot) {
+func fillQuotaRoot(c *C.imap_quotaroot_info, g *QuotaRoot) {
 	g.Mailbox, g.RawMailbox = mailboxName(c.mailbox)
 	g.Roots = bstrs(c.roots, c.root_count)
 }
 
 // goRawItem converts an imap_raw_item (nil for NULL).
-func goRawItem(t *fetchTree, c *C.imap_raw_item) *RawItem {
+func goRawItem(c *C.imap_raw_item) *RawItem {
 	if c == nil {
 		return nil
 	}
 	g := &RawItem{}
-	fillRawItem(t, c, g)
+	fillRawItem(c, g)
 	return g
 }
 
 // fillRawItem sets *g from c (the elements of a slice are filled in place).
-func fillRawItem(t *fetchTree, c *C.imap_raw_item, g *RawItem) {
+func fillRawItem(c *C.imap_raw_item, g *RawItem) {
 	g.Name = bstr(c.name)
 	g.Value = bbytes(c.raw)
 }
 
 // goResponseCode converts an imap_response_code (nil for NULL).
-func goResponseCode(t *fetchTree, c *C.imap_response_code) *ResponseCode {
+func goResponseCode(c *C.imap_response_code) *ResponseCode {
 	if c == nil {
 		return nil
 	}
 	g := &ResponseCode{}
-	fillResponseCode(t, c, g)
+	fillResponseCode(c, g)
 	return g
 }
 
 // fillResponseCode sets *g from c (the elements of a slice are filled in place).
-func fillResponseCode(t *fetchTree, c *C.imap_response_code, g *ResponseCode) {
+func fillResponseCode(c *C.imap_response_code, g *ResponseCode) {
 	g.Kind = ResponseCodeKind(c.kind)
 	g.Name = bstr(c.name)
 	g.Data = bbytes(c.data)
@@ -1330,34 +1330,34 @@ func fillResponseCode(t *fetchTree, c *C.imap_response_code, g *ResponseCode) {
 }
 
 // goSearchResult converts an imap_search_result (nil for NULL).
-func goSearchResult(t *fetchTree, c *C.imap_search_result) *SearchResult {
+func goSearchResult(c *C.imap_search_result) *SearchResult {
 	if c == nil {
 		return nil
 	}
 	g := &SearchResult{}
-	fillSearchResult(t, c, g)
+	fillSearchResult(c, g)
 	return g
 }
 
 // fillSearchResult sets *g from c (the elements of a slice are filled in place).
-func fillSearchResult(t *fetchTree, c *C.imap_search_result, g *SearchResult) {
+func fillSearchResult(c *C.imap_search_result, g *SearchResult) {
 	g.IDs = append([]uint32{}, u32s(c.ids, c.count)...)
 	g.HasModSeq = c.has_modseq != 0
 	g.ModSeq = uint64(c.modseq)
 }
 
 // goSection converts an imap_section (nil for NULL).
-func goSection(t *fetchTree, c *C.imap_section) *Section {
+func goSection(c *C.imap_section) *Section {
 	if c == nil {
 		return nil
 	}
 	g := &Section{}
-	fillSection(t, c, g)
+	fillSection(c, g)
 	return g
 }
 
 // fillSection sets *g from c (the elements of a slice are filled in place).
-func fillSection(t *fetchTree, c *C.imap_section, g *Section) {
+func fillSection(c *C.imap_section, g *Section) {
 	g.Kind = SectionKind(c.kind)
 	g.Spec = bstr(c.spec)
 	g.Part = u32s(c.part, c.part_count)
@@ -1371,17 +1371,17 @@ func fillSection(t *fetchTree, c *C.imap_section, g *Section) {
 }
 
 // goMailboxStatus converts an imap_status_info (nil for NULL).
-func goMailboxStatus(t *fetchTree, c *C.imap_status_info) *MailboxStatus {
+func goMailboxStatus(c *C.imap_status_info) *MailboxStatus {
 	if c == nil {
 		return nil
 	}
 	g := &MailboxStatus{}
-	fillMailboxStatus(t, c, g)
+	fillMailboxStatus(c, g)
 	return g
 }
 
 // fillMailboxStatus sets *g from c (the elements of a slice are filled in place).
-func fillMailboxStatus(t *fetchTree, c *C.imap_status_info, g *MailboxStatus) {
+func fillMailboxStatus(c *C.imap_status_info, g *MailboxStatus) {
 	g.Mailbox, g.RawMailbox = mailboxName(c.mailbox)
 	g.HasMessages = c.has_messages != 0
 	g.Messages = uint32(c.messages)
@@ -1400,21 +1400,21 @@ func fillMailboxStatus(t *fetchTree, c *C.imap_status_info, g *MailboxStatus) {
 	g.HasSize = c.has_size != 0
 	g.Size = uint64(c.size)
 	g.MailboxID = bstr(c.mailbox_id)
-	g.finish(t, c)
+	g.finish(c)
 }
 
 // goVanished converts an imap_vanished (nil for NULL).
-func goVanished(t *fetchTree, c *C.imap_vanished) *Vanished {
+func goVanished(c *C.imap_vanished) *Vanished {
 	if c == nil {
 		return nil
 	}
 	g := &Vanished{}
-	fillVanished(t, c, g)
+	fillVanished(c, g)
 	return g
 }
 
 // fillVanished sets *g from c (the elements of a slice are filled in place).
-func fillVanished(t *fetchTree, c *C.imap_vanished, g *Vanished) {
+func fillVanished(c *C.imap_vanished, g *Vanished) {
 	g.Earlier = c.earlier != 0
 	g.UIDs = seqSet(c.uids, c.uid_count)
 }
@@ -1502,353 +1502,353 @@ func cParseCapability(r *C.imap_result, out **C.imap_capability_list) C.imap_cod
 // goACLList converts and frees an imap_acl_list: its entries and the responses that did not parse.
 func goACLList(l *C.imap_acl_list) ([]ACL, []Invalid) {
 	defer C.imap_acl_list_free(l)
-	return goACLSlice(nil, l.entries, l.count), goInvalidSlice(nil, l.invalid, l.invalid_count)
+	return goACLSlice(l.entries, l.count), goInvalidSlice(l.invalid, l.invalid_count)
 }
 
 // goESearchList converts and frees an imap_esearch_list: its entries and the responses that did not parse.
 func goESearchList(l *C.imap_esearch_list) ([]ESearch, []Invalid) {
 	defer C.imap_esearch_list_free(l)
-	return goESearchSlice(nil, l.entries, l.count), goInvalidSlice(nil, l.invalid, l.invalid_count)
+	return goESearchSlice(l.entries, l.count), goInvalidSlice(l.invalid, l.invalid_count)
 }
 
 // goListEntries converts and frees an imap_list_entries: its entries and the responses that did not parse.
 func goListEntries(l *C.imap_list_entries) ([]ListEntry, []Invalid) {
 	defer C.imap_list_entries_free(l)
-	return goListEntrySlice(nil, l.entries, l.count), goInvalidSlice(nil, l.invalid, l.invalid_count)
+	return goListEntrySlice(l.entries, l.count), goInvalidSlice(l.invalid, l.invalid_count)
 }
 
 // goListRightsList converts and frees an imap_listrights_list: its entries and the responses that did not parse.
 func goListRightsList(l *C.imap_listrights_list) ([]ListRights, []Invalid) {
 	defer C.imap_listrights_list_free(l)
-	return goListRightsSlice(nil, l.entries, l.count), goInvalidSlice(nil, l.invalid, l.invalid_count)
+	return goListRightsSlice(l.entries, l.count), goInvalidSlice(l.invalid, l.invalid_count)
 }
 
 // goMetadataList converts and frees an imap_metadata_list: its entries and the responses that did not parse.
 func goMetadataList(l *C.imap_metadata_list) ([]Metadata, []Invalid) {
 	defer C.imap_metadata_list_free(l)
-	return goMetadataSlice(nil, l.entries, l.count), goInvalidSlice(nil, l.invalid, l.invalid_count)
+	return goMetadataSlice(l.entries, l.count), goInvalidSlice(l.invalid, l.invalid_count)
 }
 
 // goMyRightsList converts and frees an imap_myrights_list: its entries and the responses that did not parse.
 func goMyRightsList(l *C.imap_myrights_list) ([]MyRights, []Invalid) {
 	defer C.imap_myrights_list_free(l)
-	return goMyRightsSlice(nil, l.entries, l.count), goInvalidSlice(nil, l.invalid, l.invalid_count)
+	return goMyRightsSlice(l.entries, l.count), goInvalidSlice(l.invalid, l.invalid_count)
 }
 
 // goNamespaceList converts and frees an imap_namespace_list: its entries and the responses that did not parse.
 func goNamespaceList(l *C.imap_namespace_list) ([]Namespaces, []Invalid) {
 	defer C.imap_namespace_list_free(l)
-	return goNamespacesSlice(nil, l.entries, l.count), goInvalidSlice(nil, l.invalid, l.invalid_count)
+	return goNamespacesSlice(l.entries, l.count), goInvalidSlice(l.invalid, l.invalid_count)
 }
 
 // goQuotaList converts and frees an imap_quota_list: its entries and the responses that did not parse.
 func goQuotaList(l *C.imap_quota_list) ([]Quota, []Invalid) {
 	defer C.imap_quota_list_free(l)
-	return goQuotaSlice(nil, l.entries, l.count), goInvalidSlice(nil, l.invalid, l.invalid_count)
+	return goQuotaSlice(l.entries, l.count), goInvalidSlice(l.invalid, l.invalid_count)
 }
 
 // goQuotaRootList converts and frees an imap_quotaroot_list: its entries and the responses that did not parse.
 func goQuotaRootList(l *C.imap_quotaroot_list) ([]QuotaRoot, []Invalid) {
 	defer C.imap_quotaroot_list_free(l)
-	return goQuotaRootSlice(nil, l.entries, l.count), goInvalidSlice(nil, l.invalid, l.invalid_count)
+	return goQuotaRootSlice(l.entries, l.count), goInvalidSlice(l.invalid, l.invalid_count)
 }
 
 // goStatusList converts and frees an imap_status_list: its entries and the responses that did not parse.
 func goStatusList(l *C.imap_status_list) ([]MailboxStatus, []Invalid) {
 	defer C.imap_status_list_free(l)
-	return goMailboxStatusSlice(nil, l.entries, l.count), goInvalidSlice(nil, l.invalid, l.invalid_count)
+	return goMailboxStatusSlice(l.entries, l.count), goInvalidSlice(l.invalid, l.invalid_count)
 }
 
 // goVanishedList converts and frees an imap_vanished_list: its entries and the responses that did not parse.
 func goVanishedList(l *C.imap_vanished_list) ([]Vanished, []Invalid) {
 	defer C.imap_vanished_list_free(l)
-	return goVanishedSlice(nil, l.entries, l.count), goInvalidSlice(nil, l.invalid, l.invalid_count)
+	return goVanishedSlice(l.entries, l.count), goInvalidSlice(l.invalid, l.invalid_count)
 }
 
-func goBodyPartPtrs(t *fetchTree, p **C.imap_body_part, n C.size_t) []*BodyPart {
+func goBodyPartPtrs(p **C.imap_body_part, n C.size_t) []*BodyPart {
 	cs := ptrs(p, n)
 	if len(cs) == 0 {
 		return nil
 	}
 	out := make([]*BodyPart, len(cs))
 	for i, c := range cs {
-		out[i] = goBodyPart(t, c)
+		out[i] = goBodyPart(c)
 	}
 	return out
 }
 
-func goACLSlice(t *fetchTree, p **C.imap_acl_info, n C.size_t) []ACL {
+func goACLSlice(p **C.imap_acl_info, n C.size_t) []ACL {
 	cs := ptrs(p, n)
 	if len(cs) == 0 {
 		return nil
 	}
 	out := make([]ACL, len(cs))
 	for i, c := range cs {
-		fillACL(t, c, &out[i])
+		fillACL(c, &out[i])
 	}
 	return out
 }
 
-func goACLEntrySlice(t *fetchTree, p **C.imap_acl_entry, n C.size_t) []ACLEntry {
+func goACLEntrySlice(p **C.imap_acl_entry, n C.size_t) []ACLEntry {
 	cs := ptrs(p, n)
 	if len(cs) == 0 {
 		return nil
 	}
 	out := make([]ACLEntry, len(cs))
 	for i, c := range cs {
-		fillACLEntry(t, c, &out[i])
+		fillACLEntry(c, &out[i])
 	}
 	return out
 }
 
-func goAddressSlice(t *fetchTree, p **C.imap_address, n C.size_t) []Address {
+func goAddressSlice(p **C.imap_address, n C.size_t) []Address {
 	cs := ptrs(p, n)
 	if len(cs) == 0 {
 		return nil
 	}
 	out := make([]Address, len(cs))
 	for i, c := range cs {
-		fillAddress(t, c, &out[i])
+		fillAddress(c, &out[i])
 	}
 	return out
 }
 
-func goBinarySizeSlice(t *fetchTree, p **C.imap_binary_size, n C.size_t) []BinarySize {
+func goBinarySizeSlice(p **C.imap_binary_size, n C.size_t) []BinarySize {
 	cs := ptrs(p, n)
 	if len(cs) == 0 {
 		return nil
 	}
 	out := make([]BinarySize, len(cs))
 	for i, c := range cs {
-		fillBinarySize(t, c, &out[i])
+		fillBinarySize(c, &out[i])
 	}
 	return out
 }
 
-func goChangedMessageSlice(t *fetchTree, p **C.imap_changed_message, n C.size_t) []ChangedMessage {
+func goChangedMessageSlice(p **C.imap_changed_message, n C.size_t) []ChangedMessage {
 	cs := ptrs(p, n)
 	if len(cs) == 0 {
 		return nil
 	}
 	out := make([]ChangedMessage, len(cs))
 	for i, c := range cs {
-		fillChangedMessage(t, c, &out[i])
+		fillChangedMessage(c, &out[i])
 	}
 	return out
 }
 
-func goESearchSlice(t *fetchTree, p **C.imap_esearch_info, n C.size_t) []ESearch {
+func goESearchSlice(p **C.imap_esearch_info, n C.size_t) []ESearch {
 	cs := ptrs(p, n)
 	if len(cs) == 0 {
 		return nil
 	}
 	out := make([]ESearch, len(cs))
 	for i, c := range cs {
-		fillESearch(t, c, &out[i])
+		fillESearch(c, &out[i])
 	}
 	return out
 }
 
-func goESearchItemSlice(t *fetchTree, p **C.imap_esearch_item, n C.size_t) []ESearchItem {
+func goESearchItemSlice(p **C.imap_esearch_item, n C.size_t) []ESearchItem {
 	cs := ptrs(p, n)
 	if len(cs) == 0 {
 		return nil
 	}
 	out := make([]ESearchItem, len(cs))
 	for i, c := range cs {
-		fillESearchItem(t, c, &out[i])
+		fillESearchItem(c, &out[i])
 	}
 	return out
 }
 
-func goInvalidSlice(t *fetchTree, p **C.imap_invalid, n C.size_t) []Invalid {
+func goInvalidSlice(p **C.imap_invalid, n C.size_t) []Invalid {
 	cs := ptrs(p, n)
 	if len(cs) == 0 {
 		return nil
 	}
 	out := make([]Invalid, len(cs))
 	for i, c := range cs {
-		fillInvalid(t, c, &out[i])
+		fillInvalid(c, &out[i])
 	}
 	return out
 }
 
-func goListEntrySlice(t *fetchTree, p **C.imap_list_entry, n C.size_t) []ListEntry {
+func goListEntrySlice(p **C.imap_list_entry, n C.size_t) []ListEntry {
 	cs := ptrs(p, n)
 	if len(cs) == 0 {
 		return nil
 	}
 	out := make([]ListEntry, len(cs))
 	for i, c := range cs {
-		fillListEntry(t, c, &out[i])
+		fillListEntry(c, &out[i])
 	}
 	return out
 }
 
-func goListRightsSlice(t *fetchTree, p **C.imap_listrights_info, n C.size_t) []ListRights {
+func goListRightsSlice(p **C.imap_listrights_info, n C.size_t) []ListRights {
 	cs := ptrs(p, n)
 	if len(cs) == 0 {
 		return nil
 	}
 	out := make([]ListRights, len(cs))
 	for i, c := range cs {
-		fillListRights(t, c, &out[i])
+		fillListRights(c, &out[i])
 	}
 	return out
 }
 
-func goMailboxStatusSlice(t *fetchTree, p **C.imap_status_info, n C.size_t) []MailboxStatus {
+func goMailboxStatusSlice(p **C.imap_status_info, n C.size_t) []MailboxStatus {
 	cs := ptrs(p, n)
 	if len(cs) == 0 {
 		return nil
 	}
 	out := make([]MailboxStatus, len(cs))
 	for i, c := range cs {
-		fillMailboxStatus(t, c, &out[i])
+		fillMailboxStatus(c, &out[i])
 	}
 	return out
 }
 
-func goMetadataSlice(t *fetchTree, p **C.imap_metadata_info, n C.size_t) []Metadata {
+func goMetadataSlice(p **C.imap_metadata_info, n C.size_t) []Metadata {
 	cs := ptrs(p, n)
 	if len(cs) == 0 {
 		return nil
 	}
 	out := make([]Metadata, len(cs))
 	for i, c := range cs {
-		fillMetadata(t, c, &out[i])
+		fillMetadata(c, &out[i])
 	}
 	return out
 }
 
-func goMetadataEntrySlice(t *fetchTree, p **C.imap_metadata_entry, n C.size_t) []MetadataEntry {
+func goMetadataEntrySlice(p **C.imap_metadata_entry, n C.size_t) []MetadataEntry {
 	cs := ptrs(p, n)
 	if len(cs) == 0 {
 		return nil
 	}
 	out := make([]MetadataEntry, len(cs))
 	for i, c := range cs {
-		fillMetadataEntry(t, c, &out[i])
+		fillMetadataEntry(c, &out[i])
 	}
 	return out
 }
 
-func goMyRightsSlice(t *fetchTree, p **C.imap_myrights_info, n C.size_t) []MyRights {
+func goMyRightsSlice(p **C.imap_myrights_info, n C.size_t) []MyRights {
 	cs := ptrs(p, n)
 	if len(cs) == 0 {
 		return nil
 	}
 	out := make([]MyRights, len(cs))
 	for i, c := range cs {
-		fillMyRights(t, c, &out[i])
+		fillMyRights(c, &out[i])
 	}
 	return out
 }
 
-func goNamespaceSlice(t *fetchTree, p **C.imap_namespace_entry, n C.size_t) []Namespace {
+func goNamespaceSlice(p **C.imap_namespace_entry, n C.size_t) []Namespace {
 	cs := ptrs(p, n)
 	if len(cs) == 0 {
 		return nil
 	}
 	out := make([]Namespace, len(cs))
 	for i, c := range cs {
-		fillNamespace(t, c, &out[i])
+		fillNamespace(c, &out[i])
 	}
 	return out
 }
 
-func goNamespacesSlice(t *fetchTree, p **C.imap_namespace_info, n C.size_t) []Namespaces {
+func goNamespacesSlice(p **C.imap_namespace_info, n C.size_t) []Namespaces {
 	cs := ptrs(p, n)
 	if len(cs) == 0 {
 		return nil
 	}
 	out := make([]Namespaces, len(cs))
 	for i, c := range cs {
-		fillNamespaces(t, c, &out[i])
+		fillNamespaces(c, &out[i])
 	}
 	return out
 }
 
-func goParamSlice(t *fetchTree, p **C.imap_param, n C.size_t) []Param {
+func goParamSlice(p **C.imap_param, n C.size_t) []Param {
 	cs := ptrs(p, n)
 	if len(cs) == 0 {
 		return nil
 	}
 	out := make([]Param, len(cs))
 	for i, c := range cs {
-		fillParam(t, c, &out[i])
+		fillParam(c, &out[i])
 	}
 	return out
 }
 
-func goQuotaSlice(t *fetchTree, p **C.imap_quota_info, n C.size_t) []Quota {
+func goQuotaSlice(p **C.imap_quota_info, n C.size_t) []Quota {
 	cs := ptrs(p, n)
 	if len(cs) == 0 {
 		return nil
 	}
 	out := make([]Quota, len(cs))
 	for i, c := range cs {
-		fillQuota(t, c, &out[i])
+		fillQuota(c, &out[i])
 	}
 	return out
 }
 
-func goQuotaResourceSlice(t *fetchTree, p **C.imap_quota_resource, n C.size_t) []QuotaResource {
+func goQuotaResourceSlice(p **C.imap_quota_resource, n C.size_t) []QuotaResource {
 	cs := ptrs(p, n)
 	if len(cs) == 0 {
 		return nil
 	}
 	out := make([]QuotaResource, len(cs))
 	for i, c := range cs {
-		fillQuotaResource(t, c, &out[i])
+		fillQuotaResource(c, &out[i])
 	}
 	return out
 }
 
-func goQuotaRootSlice(t *fetchTree, p **C.imap_quotaroot_info, n C.size_t) []QuotaRoot {
+func goQuotaRootSlice(p **C.imap_quotaroot_info, n C.size_t) []QuotaRoot {
 	cs := ptrs(p, n)
 	if len(cs) == 0 {
 		return nil
 	}
 	out := make([]QuotaRoot, len(cs))
 	for i, c := range cs {
-		fillQuotaRoot(t, c, &out[i])
+		fillQuotaRoot(c, &out[i])
 	}
 	return out
 }
 
-func goRawItemSlice(t *fetchTree, p **C.imap_raw_item, n C.size_t) []RawItem {
+func goRawItemSlice(p **C.imap_raw_item, n C.size_t) []RawItem {
 	cs := ptrs(p, n)
 	if len(cs) == 0 {
 		return nil
 	}
 	out := make([]RawItem, len(cs))
 	for i, c := range cs {
-		fillRawItem(t, c, &out[i])
+		fillRawItem(c, &out[i])
 	}
 	return out
 }
 
-func goSectionSlice(t *fetchTree, p **C.imap_section, n C.size_t) []Section {
+func goSectionSlice(p **C.imap_section, n C.size_t) []Section {
 	cs := ptrs(p, n)
 	if len(cs) == 0 {
 		return nil
 	}
 	out := make([]Section, len(cs))
 	for i, c := range cs {
-		fillSection(t, c, &out[i])
+		fillSection(c, &out[i])
 	}
 	return out
 }
 
-func goVanishedSlice(t *fetchTree, p **C.imap_vanished, n C.size_t) []Vanished {
+func goVanishedSlice(p **C.imap_vanished, n C.size_t) []Vanished {
 	cs := ptrs(p, n)
 	if len(cs) == 0 {
 		return nil
 	}
 	out := make([]Vanished, len(cs))
 	for i, c := range cs {
-		fillVanished(t, c, &out[i])
+		fillVanished(c, &out[i])
 	}
 	return out
 }

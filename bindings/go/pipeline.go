@@ -164,7 +164,7 @@ func (c *Client) fetchAll(ctx context.Context, uid bool, set, items string) ([]*
 	if uid {
 		op, u = "UID FETCH", 1
 	}
-	col := &collector{t: &fetchTree{}}
+	col := &collector{}
 	h := cgo.NewHandle(col)
 	defer h.Delete()
 	_, err := c.cmd(ctx, op, &a, func(ch *C.imap_client, _ **C.imap_result) C.imap_code {
@@ -185,14 +185,13 @@ func (c *Client) fetchAll(ctx context.Context, uid bool, set, items string) ([]*
 // collector gathers FetchAll's messages, converted in the library's callback (the view is
 // valid only during it).
 type collector struct {
-	t        *fetchTree
 	msgs     []*Message
 	inv      []Invalid
 	panicked any
 }
 
 func (col *collector) add(m *C.imap_fetch_message) {
-	msg := goMessage(col.t, m)
+	msg := goMessage(m)
 	if msg.Err != nil {
 		col.inv = append(col.inv, msg.Err.(*Error).Invalid...)
 	}

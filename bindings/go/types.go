@@ -123,13 +123,8 @@ func (p *BodyPart) Find(part string) *BodyPart {
 // RFC822.HEADER as "HEADER", RFC822.TEXT as "TEXT", compared ASCII case-insensitively); nil
 // if there is none.
 func (m *Message) Section(spec string) []byte {
-	if strings.IndexByte(spec, 0) >= 0 {
-		return nil
-	}
-	for i := range m.Sections {
-		if asciiEqualFold(m.Sections[i].answersTo(), spec) {
-			return m.Sections[i].Data
-		}
+	if s := m.section(spec); s != nil {
+		return s.Data
 	}
 	return nil
 }
@@ -139,14 +134,23 @@ func (m *Message) Section(spec string) []byte {
 // false (and the reader empty) when the message has no such section. For a body too big to
 // hold, see Client.OpenBody, which streams it.
 func (m *Message) SectionReader(spec string) (r *bytes.Reader, ok bool) {
-	if strings.IndexByte(spec, 0) < 0 {
-		for i := range m.Sections {
-			if asciiEqualFold(m.Sections[i].answersTo(), spec) {
-				return bytes.NewReader(m.Sections[i].Data), true
-			}
-		}
+	if s := m.section(spec); s != nil {
+		return bytes.NewReader(s.Data), true
 	}
 	return bytes.NewReader(nil), false
+}
+
+// section is the section item Section and SectionReader find for spec, or nil.
+func (m *Message) section(spec string) *Section {
+	if strings.IndexByte(spec, 0) >= 0 {
+		return nil
+	}
+	for i := range m.Sections {
+		if asciiEqualFold(m.Sections[i].answersTo(), spec) {
+			return &m.Sections[i]
+		}
+	}
+	return nil
 }
 
 // answersTo is the spec a section answers to in Message.Section.

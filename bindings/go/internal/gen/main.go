@@ -34,7 +34,7 @@ type mirror struct {
 	// "c:nonnil" gives an empty, non-nil slice when there is nothing, "c:T" types a scalar.
 	fields string
 	extra  string // Go field declarations appended (filled by the finish method)
-	finish bool   // the hand-written method (*T).finish(t *fetchTree, c *C.struct) completes it
+	finish bool   // the hand-written method (*T).finish(c *C.struct) completes it
 }
 
 var mirrors = map[string]mirror{
@@ -441,10 +441,7 @@ func (g *gen) mirror(cname string) error {
 			if err != nil {
 				return fmt.Errorf("%s.%s: %v", cname, f.name, err)
 			}
-			e := fmt.Sprintf("%s(t, c.%s, c.%s)", fn, f.name, count)
-			if fn == "bstrs" || fn == "seqSet" {
-				e = fmt.Sprintf("%s(c.%s, c.%s)", fn, f.name, count)
-			}
+			e := fmt.Sprintf("%s(c.%s, c.%s)", fn, f.name, count)
 			if !r.has {
 				field(typ, e)
 				break
@@ -453,7 +450,7 @@ func (g *gen) mirror(cname string) error {
 			decl = append(decl, name+" "+typ+" // nil when not sent")
 			conv = append(conv, fmt.Sprintf("if c.has_%s != 0 {\ng.%s = append(%s{}, %s...)\n}", f.name, name, typ, e))
 		case strings.HasSuffix(f.typ, "*") && mirrors[elem].goName != "":
-			field("*"+mirrors[elem].goName, fmt.Sprintf("go%s(t, c.%s)", mirrors[elem].goName, f.name))
+			field("*"+mirrors[elem].goName, fmt.Sprintf("go%s(c.%s)", mirrors[elem].goName, f.name))
 		case enums[f.typ] != "":
 			field(enums[f.typ], fmt.Sprintf("%s(c.%s)", enums[f.typ], f.name))
 		case r.scalar != "":
@@ -485,18 +482,18 @@ func (g *gen) mirror(cname string) error {
 	g.p(&g.types, "}\n")
 
 	g.p(&g.fns, "// go%s converts an %s (nil for NULL).", m.goName, cname)
-	g.p(&g.fns, "func go%s(t *fetchTree, c *C.%s) *%s {", m.goName, cname, m.goName)
+	g.p(&g.fns, "func go%s(c *C.%s) *%s {", m.goName, cname, m.goName)
 	g.p(&g.fns, "if c == nil {\nreturn nil\n}")
 	g.p(&g.fns, "g := &%s{}", m.goName)
-	g.p(&g.fns, "fill%s(t, c, g)", m.goName)
+	g.p(&g.fns, "fill%s(c, g)", m.goName)
 	g.p(&g.fns, "return g\n}\n")
 	g.p(&g.fns, "// fill%s sets *g from c (the elements of a slice are filled in place).", m.goName)
-	g.p(&g.fns, "func fill%s(t *fetchTree, c *C.%s, g *%s) {", m.goName, cname, m.goName)
+	g.p(&g.fns, "func fill%s(c *C.%s, g *%s) {", m.goName, cname, m.goName)
 	for _, c := range conv {
 		g.p(&g.fns, "%s", c)
 	}
 	if m.finish {
-		g.p(&g.fns, "g.finish(t, c)")
+		g.p(&g.fns, "g.finish(c)")
 	}
 	g.p(&g.fns, "}\n")
 	return nil
@@ -571,7 +568,7 @@ func (g *gen) lists() error {
 		}
 		g.p(&g.fns, "// go%s converts and frees an %s: its entries and the responses that did not parse.", camel(strings.TrimPrefix(n, "imap_")), n)
 		g.p(&g.fns, "func go%s(l *C.%s) (%s, []Invalid) {", camel(strings.TrimPrefix(n, "imap_")), n, typ)
-		g.p(&g.fns, "defer C.%s(l)\nreturn %s(nil, l.entries, l.count), goInvalidSlice(nil, l.invalid, l.invalid_count)\n}\n", g.h.frees[n], conv)
+		g.p(&g.fns, "defer C.%s(l)\nreturn %s(l.entries, l.count), goInvalidSlice(l.invalid, l.invalid_count)\n}\n", g.h.frees[n], conv)
 	}
 	return nil
 }
@@ -622,12 +619,12 @@ func generate(src []byte) ([]byte, error) {
 				cname = c
 			}
 		}
-		g.p(&g.fns, "func %s(t *fetchTree, p **C.%s, n C.size_t) []%s {", fn, cname, e)
+		g.p(&g.fns, "func %s(p **C.%s, n C.size_t) []%s {", fn, cname, e)
 		g.p(&g.fns, "cs := ptrs(p, n)\nif len(cs) == 0 {\nreturn nil\n}\nout := make([]%s, len(cs))", e)
 		if e[0] == '*' {
-			g.p(&g.fns, "for i, c := range cs {\nout[i] = go%s(t, c)\n}\nreturn out\n}\n", name)
+			g.p(&g.fns, "for i, c := range cs {\nout[i] = go%s(c)\n}\nreturn out\n}\n", name)
 		} else {
-			g.p(&g.fns, "for i, c := range cs {\nfill%s(t, c, &out[i])\n}\nreturn out\n}\n", name)
+			g.p(&g.fns, "for i, c := range cs {\nfill%s(c, &out[i])\n}\nreturn out\n}\n", name)
 		}
 	}
 	var out bytes.Buffer
