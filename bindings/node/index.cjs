@@ -1041,6 +1041,9 @@ class Client extends EventEmitter {
   #closePromise = null;
   #auto = null; // automatic IDLE (options.autoIdle): { delay, timer, loop, stop, idling }
   #exists = null; // the selected mailbox's EXISTS as the events last saw it
+  // imap_client_mailbox's EXISTS when last read: the last EXISTS the server sent, which an
+  // EXPUNGE or VANISHED seen by the events does not lower. Only a change of it is news.
+  #coreExists = null;
   #zeroCopy = true; // large literals as views of the native result (options.zeroCopy)
   #last = { state: 'LOGOUT', capabilities: [], protocolVersion: null, welcome: null, isReadOnly: false, authMechanism: null };
 
@@ -1462,7 +1465,7 @@ class Client extends EventEmitter {
       async (args) => {
         this.#exists = null;
         const r = await this.#run('imap_select', args);
-        this.#exists = this.#existsNow(); // a new mailbox: its count, no event
+        this.#exists = this.#coreExists = this.#existsNow(); // a new mailbox: its count, no event
         return r;
       },
     );
@@ -1948,7 +1951,9 @@ class Client extends EventEmitter {
   #existsChanged() {
     if (this.#exists === null || this.#h === null || this.listenerCount('exists') === 0) return;
     const count = this.#existsNow();
-    if (count === null || count === this.#exists) return;
+    if (count === null || count === this.#coreExists) return;
+    this.#coreExists = count;
+    if (count === this.#exists) return;
     const prevCount = this.#exists;
     this.#exists = count;
     this.emit('exists', { count, prevCount });
@@ -2004,7 +2009,7 @@ class Client extends EventEmitter {
   /** IDLE until stopped: each update becomes events; DONE at the end. */
   async #autoLoop(a) {
     if (a.stop || this.#closing || this.#h === null || this.state !== 'SELECTED') return;
-    this.#exists = this.#existsNow();
+    if (this.#exists === null) this.#exists = this.#coreExists = this.#existsNow();
     await this.#run('imap_idle_start', []);
     a.idling = true;
     const { timeout, callTimeout } = this.options;

@@ -120,3 +120,35 @@ test('autoIdle with QRESYNC enabled: an expunge is a vanished event (UIDs), not 
     await Promise.all([watcher.close(), writer.close()]);
   }
 });
+
+test('autoIdle: after an expunge, a later call brings no stale exists event', { timeout: 90000 }, async () => {
+  const mb = uniqueName('stale');
+  const watcher = await Client.connect(plain({ autoIdle: { delay: 20 } }));
+  const writer = await Client.connect(plain());
+  try {
+    await Promise.all([watcher.login('user2', 'pass2'), writer.login('user2', 'pass2')]);
+    await watcher.create(mb);
+    for (const s of ['a', 'b']) await writer.append(mb, null, null, `Subject: ${s}\r\n\r\nbody\r\n`);
+    await watcher.select(mb);
+    await until(() => watcher.idling, 'IDLE after SELECT');
+    const seen = [];
+    watcher.on('exists', (e) => seen.push(e));
+    const expunge = next(watcher, 'expunge');
+    await writer.select(mb);
+    await writer.store('1', '+FLAGS.SILENT', '(\\Deleted)');
+    await writer.expunge();
+    assert.deepEqual(await expunge, { seq: 1 });
+    assert.equal((await watcher.noop()).status, 'OK');
+    assert.deepEqual(seen, [], 'the mailbox holds 1 message: no exists event says 2');
+    const exists = next(watcher, 'exists');
+    await until(() => watcher.idling, 'IDLE after NOOP');
+    await writer.append(mb, null, null, 'Subject: c\r\n\r\nbody\r\n');
+    assert.deepEqual(await exists, { count: 2, prevCount: 1 });
+    await writer.unselect();
+  } finally {
+    await watcher.unselect().catch(() => undefined);
+    await watcher.delete(mb).catch(() => undefined);
+    await watcher.logout().catch(() => undefined);
+    await Promise.all([watcher.close(), writer.close()]);
+  }
+});
