@@ -173,9 +173,8 @@ impl Session {
     /// Whether the server confirmed `ENABLE capability` on this connection (an untagged
     /// ENABLED naming it). QRESYNC implies CONDSTORE (RFC 7162 §3.2.3).
     pub fn is_enabled(&self, capability: &str) -> bool {
-        let up = capability.to_ascii_uppercase();
-        self.enabled.contains(&up)
-            || (up == "CONDSTORE" && self.enabled.iter().any(|e| e == "QRESYNC"))
+        let on = |name: &str| self.enabled.iter().any(|e| e.eq_ignore_ascii_case(name));
+        on(capability) || (capability.eq_ignore_ascii_case("CONDSTORE") && on("QRESYNC"))
     }
 
     /// The capabilities the server confirmed with ENABLE on this connection, upper case.

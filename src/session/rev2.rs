@@ -46,13 +46,13 @@ impl Session {
     /// connection. Then SEARCH's result is the ESEARCH responses (see
     /// [`Session::result_from_now`]) and mailbox names travel as UTF-8.
     pub fn imap4rev2(&self) -> bool {
-        self.imap4rev2
+        self.is_enabled("IMAP4rev2")
     }
 
     /// Mailbox names are UTF-8 on the wire, both ways: in UTF-8 mode (RFC 6855) and under
     /// IMAP4rev2.
     pub fn utf8_names(&self) -> bool {
-        self.utf8_enabled || self.imap4rev2
+        self.utf8_enabled() || self.imap4rev2()
     }
 
     /// Whether to send `ENABLE IMAP4rev2` right after each successful login when the server
@@ -71,7 +71,7 @@ impl Session {
     /// result holds what the server sent (and the search parser reads its numbers).
     pub(crate) fn result_from_now(&self, from: ResultFrom) -> ResultFrom {
         match from {
-            ResultFrom::Untagged("SEARCH") if self.imap4rev2 => ResultFrom::Untagged("ESEARCH"),
+            ResultFrom::Untagged("SEARCH") if self.imap4rev2() => ResultFrom::Untagged("ESEARCH"),
             from => from,
         }
     }
@@ -79,7 +79,7 @@ impl Session {
     /// After SELECT or EXAMINE: an IMAP4rev2 server sends the mailbox's LIST response with
     /// it (RFC 9051 §6.3.2), which must not become part of the next LIST's result.
     pub(super) fn forget_select_list(&mut self) {
-        if self.imap4rev2 {
+        if self.imap4rev2() {
             self.store.pop("LIST");
         }
     }
@@ -89,14 +89,14 @@ impl Session {
     /// connection is returned.
     pub(super) fn auto_enable_imap4rev2(&mut self) -> Result<()> {
         if !self.auto_imap4rev2
-            || self.imap4rev2
+            || self.imap4rev2()
             || !self.has_capability("IMAP4rev2")
             || !self.has_capability("ENABLE")
         {
             return Ok(());
         }
         match self.enable("IMAP4rev2") {
-            Ok(out) if self.imap4rev2 => {
+            Ok(out) if self.imap4rev2() => {
                 drop(out);
                 Ok(())
             }
