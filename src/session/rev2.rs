@@ -7,39 +7,10 @@
 use super::commands::ResultFrom;
 use super::compose::Composed;
 use super::{Error, ErrorKind, Result, Session};
-use crate::proto::encode::{Arg, Command};
+use crate::proto::encode::{check_flag, check_list_options, Arg, Command};
 use crate::proto::parsed::mailbox::{join_status, parse_list, parse_status, ListEntry};
 use crate::proto::parsed::{responses, Invalid};
 use crate::proto::response::Item;
-
-/// LIST options are atoms and parenthesized lists of atoms (`SUBSCRIBED`, `STATUS (MESSAGES
-/// SIZE)`): anything else (a quote, a brace, a CR or LF, unbalanced parentheses) is refused
-/// before anything is sent.
-fn check_options(what: &str, s: &str) -> Result<()> {
-    let mut depth = 0usize;
-    for b in s.bytes() {
-        match b {
-            b'(' => depth += 1,
-            b')' => {
-                depth = depth
-                    .checked_sub(1)
-                    .ok_or_else(|| Error::invalid(format!("{what}: unbalanced ')'")))?
-            }
-            b' ' => {}
-            b if b.is_ascii_graphic() && !b"{}\"\\%*".contains(&b) => {}
-            b => {
-                return Err(Error::invalid(format!(
-                    "{what}: {:?} is not allowed (atoms and parenthesized lists only)",
-                    char::from(b)
-                )))
-            }
-        }
-    }
-    if depth != 0 {
-        return Err(Error::invalid(format!("{what}: unbalanced '('")));
-    }
-    Ok(())
-}
 
 impl Session {
     /// Whether IMAP4rev2 is in effect: the server confirmed `ENABLE IMAP4rev2` on this
@@ -142,8 +113,8 @@ impl Session {
                 "Server offers no LIST extension (LIST-EXTENDED, SPECIAL-USE, LIST-STATUS)",
             ));
         }
-        check_options("selection", selection)?;
-        check_options("return options", options)?;
+        check_list_options("selection", selection)?;
+        check_list_options("return options", options)?;
         self.guarded(|s| {
             let mut args = Vec::new();
             if !selection.trim().is_empty() {
@@ -213,12 +184,8 @@ impl Session {
             return Err(Error::invalid("CREATE USE needs at least one special use"));
         }
         for u in uses {
-            let atom = u.strip_prefix('\\').unwrap_or("");
-            let ok = !atom.is_empty()
-                && atom
-                    .bytes()
-                    .all(|b| b.is_ascii_graphic() && !b"(){%*\"\\]".contains(&b));
-            if !ok {
+            // A use is a flag's `\`-form (the same atom characters).
+            if !u.starts_with('\\') || check_flag(u).is_err() {
                 return Err(Error::invalid(format!(
                     "special use '{}' is not a \\-attribute such as \\Sent",
                     u.escape_debug()
