@@ -255,6 +255,7 @@ fn login_auto_keeps_the_password_off_a_plain_connection() {
     assert_eq!(e.kind, ErrorKind::Unsupported, "{e:?}");
     assert!(e.message.contains("without TLS"), "{}", e.message);
     assert!(e.message.contains("AUTH=PLAIN"), "{}", e.message);
+    assert!(!e.message.contains("  "), "{}", e.message);
     assert!(s.is_open());
     drop(s);
     let t = server.finish();

@@ -467,6 +467,38 @@ pub fn check_sequence_set(set: &str) -> Result<(), ProtoError> {
     }
 }
 
+/// LIST-EXTENDED's selection and return options (RFC 5258) are atoms and parenthesized lists
+/// of atoms (`SUBSCRIBED`, `STATUS (MESSAGES SIZE)`): anything else (a quote, a brace, a CR or
+/// LF, unbalanced parentheses) is refused before anything is sent. `what` names the argument
+/// in the message.
+pub fn check_list_options(what: &str, s: &str) -> Result<(), ProtoError> {
+    let mut depth = 0usize;
+    for b in s.bytes() {
+        match b {
+            b'(' => depth += 1,
+            b')' => {
+                depth = depth
+                    .checked_sub(1)
+                    .ok_or_else(|| ProtoError::InvalidArgument(format!("{what}: unbalanced ')'")))?
+            }
+            b' ' => {}
+            b if b.is_ascii_graphic() && !b"{}\"\\%*".contains(&b) => {}
+            b => {
+                return Err(ProtoError::InvalidArgument(format!(
+                    "{what}: {:?} is not allowed (atoms and parenthesized lists only)",
+                    char::from(b)
+                )))
+            }
+        }
+    }
+    if depth != 0 {
+        return Err(ProtoError::InvalidArgument(format!(
+            "{what}: unbalanced '('"
+        )));
+    }
+    Ok(())
+}
+
 /// A flag list argument `(\Seen $Label)`, each flag checked by [`check_flag`].
 pub fn flag_list<S: AsRef<str>>(flags: &[S]) -> Result<Arg, ProtoError> {
     flags
@@ -1478,5 +1510,21 @@ mod tests {
             b"T1 STORE ()\r\n"
         );
         assert!(flag_list(&["\\Seen", "bad flag"]).is_err());
+    }
+
+    #[test]
+    fn list_options_are_atoms_and_balanced_lists() {
+        for ok in [
+            "",
+            "SUBSCRIBED",
+            "SPECIAL-USE CHILDREN STATUS (MESSAGES SIZE)",
+            "(A (B))",
+        ] {
+            assert!(check_list_options("options", ok).is_ok(), "{ok}");
+        }
+        for bad in ["(A", "A)", ")(", "\"x\"", "{3}", "A\r\nB", "%", "a\\b"] {
+            let e = check_list_options("options", bad).expect_err(bad);
+            assert!(e.to_string().contains("options"), "{bad}: {e}");
+        }
     }
 }

@@ -561,8 +561,13 @@ impl Session {
                 )
             } else {
                 format!(
-                    "refusing to send the password without TLS: the server offers no mechanism                      that keeps it secret ({}); use TLS, or allow plaintext passwords",
-                    if offered.is_empty() { "only the LOGIN command".into() } else { offered.join(" ") }
+                    "refusing to send the password without TLS: the server offers no mechanism \
+                     that keeps it secret ({}); use TLS, or allow plaintext passwords",
+                    if offered.is_empty() {
+                        "only the LOGIN command".into()
+                    } else {
+                        offered.join(" ")
+                    }
                 )
             },
         ))

@@ -364,7 +364,7 @@ impl Session {
         message: &[u8],
     ) -> Result<Outcome> {
         let message = normalize_crlf(message);
-        let message = if self.utf8_enabled {
+        let message = if self.utf8_enabled() {
             Arg::Utf8Literal(message)
         } else {
             Arg::Literal(message)
@@ -425,7 +425,7 @@ impl Session {
     pub fn search(&mut self, charset: Option<&str>, criteria: &[&str]) -> Result<Outcome> {
         let mut args = Vec::new();
         if let Some(cs) = charset {
-            if self.utf8_enabled {
+            if self.utf8_enabled() {
                 return Err(Error::invalid("Non-None charset not valid in UTF8 mode"));
             }
             args.push(Arg::Raw(b("CHARSET")));

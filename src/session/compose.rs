@@ -107,7 +107,7 @@ impl Session {
         }
         let mut args = raw(&["RETURN", "(MIN MAX COUNT ALL)"]);
         if let Some(cs) = charset {
-            if self.utf8_enabled {
+            if self.utf8_enabled() {
                 return Err(Error::invalid("Non-None charset not valid in UTF8 mode"));
             }
             args.push(Arg::Raw(b"CHARSET".to_vec()));

@@ -173,9 +173,8 @@ impl Session {
     /// Whether the server confirmed `ENABLE capability` on this connection (an untagged
     /// ENABLED naming it). QRESYNC implies CONDSTORE (RFC 7162 §3.2.3).
     pub fn is_enabled(&self, capability: &str) -> bool {
-        let up = capability.to_ascii_uppercase();
-        self.enabled.contains(&up)
-            || (up == "CONDSTORE" && self.enabled.iter().any(|e| e == "QRESYNC"))
+        let on = |name: &str| self.enabled.iter().any(|e| e.eq_ignore_ascii_case(name));
+        on(capability) || (capability.eq_ignore_ascii_case("CONDSTORE") && on("QRESYNC"))
     }
 
     /// The capabilities the server confirmed with ENABLE on this connection, upper case.
@@ -328,25 +327,27 @@ impl Session {
         highest_modseq: u64,
         known_uids: &SeqSet,
     ) -> Result<Composed<MailboxChanges>> {
-        if uidvalidity == 0 {
-            return self.first_sync(mailbox, readonly);
+        if uidvalidity != 0 {
+            check_modseq(highest_modseq, 1, "highest_modseq")?;
         }
-        check_modseq(highest_modseq, 1, "highest_modseq")?;
         // Refused before the ENABLE or UNSELECT that may come first.
         check_line_safe(mailbox.as_bytes())?;
         self.check_open()?;
+        if uidvalidity == 0 {
+            return self.first_sync(mailbox, readonly);
+        }
         let known = known_uids.normalized();
-        let mut changes = MailboxChanges::default();
-        let qresync = self.has_capability("QRESYNC") && self.qresync_ready()?;
-        let outcome = if qresync {
-            changes.method = SyncMethod::Qresync;
-            self.select_qresync(mailbox, readonly, uidvalidity, highest_modseq, &known)?
-        } else if self.has_capability("CONDSTORE") {
-            changes.method = SyncMethod::Condstore;
-            self.select_condstore(mailbox, readonly)?
-        } else {
-            changes.method = SyncMethod::None;
-            self.select(mailbox, readonly)?
+        let mut changes = MailboxChanges {
+            method: self.sync_method()?,
+            ..MailboxChanges::default()
+        };
+        let qresync = changes.method == SyncMethod::Qresync;
+        let outcome = match changes.method {
+            SyncMethod::Qresync => {
+                self.select_qresync(mailbox, readonly, uidvalidity, highest_modseq, &known)?
+            }
+            SyncMethod::Condstore => self.select_condstore(mailbox, readonly)?,
+            SyncMethod::None => self.select(mailbox, readonly)?,
         };
         if !outcome.is_ok() {
             return Ok(failed_sync(outcome));
@@ -437,20 +438,16 @@ impl Session {
 
     /// [`Session::resync`] with nothing saved: select, then list every message as added.
     fn first_sync(&mut self, mailbox: &str, readonly: bool) -> Result<Composed<MailboxChanges>> {
-        check_line_safe(mailbox.as_bytes())?;
-        self.check_open()?;
-        let mut changes = MailboxChanges::default();
-        let qresync = self.has_capability("QRESYNC") && self.qresync_ready()?;
-        let outcome = if qresync || self.has_capability("CONDSTORE") {
-            changes.method = if qresync {
-                SyncMethod::Qresync
-            } else {
-                SyncMethod::Condstore
-            };
-            self.select_condstore(mailbox, readonly)?
-        } else {
-            changes.method = SyncMethod::None;
-            self.select(mailbox, readonly)?
+        let mut changes = MailboxChanges {
+            method: self.sync_method()?,
+            ..MailboxChanges::default()
+        };
+        let outcome = match changes.method {
+            SyncMethod::None => self.select(mailbox, readonly)?,
+            // Nothing saved to send with QRESYNC: the SELECT only asks for mod-sequences.
+            SyncMethod::Qresync | SyncMethod::Condstore => {
+                self.select_condstore(mailbox, readonly)?
+            }
         };
         if !outcome.is_ok() {
             return Ok(failed_sync(outcome));
@@ -479,6 +476,18 @@ impl Session {
         Ok(Composed {
             outcome,
             parsed: changes,
+        })
+    }
+
+    /// How [`Session::resync`] syncs on this connection: QRESYNC when offered and enabled
+    /// (see [`Session::qresync_ready`]), else CONDSTORE when offered, else neither.
+    fn sync_method(&mut self) -> Result<SyncMethod> {
+        Ok(if self.has_capability("QRESYNC") && self.qresync_ready()? {
+            SyncMethod::Qresync
+        } else if self.has_capability("CONDSTORE") {
+            SyncMethod::Condstore
+        } else {
+            SyncMethod::None
         })
     }
 

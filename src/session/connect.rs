@@ -99,8 +99,6 @@ impl Session {
         self.tls_required = false;
         self.extra_commands.clear();
         self.enabled.clear();
-        self.utf8_enabled = false;
-        self.imap4rev2 = false;
     }
 
     /// Opens the session on an in-memory connection (see [`transport::Duplex`]), as

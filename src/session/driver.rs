@@ -123,8 +123,6 @@ impl Session {
         }
         self.interrupter.set_socket(None);
         self.enabled.clear();
-        self.utf8_enabled = false;
-        self.imap4rev2 = false;
         self.next_literal = None;
         self.sink.abandon();
         if let Some((_, previous)) = self.idle.take() {

@@ -80,7 +80,7 @@ impl Session {
             literal_plus: self.has_capability("LITERAL+"),
             // IMAP4rev2 includes LITERAL- (RFC 9051 §4.3); counted once it is in effect, not
             // merely offered, so a server speaking IMAP4rev1 is sent only what it advertised.
-            literal_minus: self.has_capability("LITERAL-") || self.imap4rev2,
+            literal_minus: self.has_capability("LITERAL-") || self.imap4rev2(),
             // IMAP4rev2's quoted strings carry UTF-8 too (RFC 9051 §9, QUOTED-CHAR).
             utf8: self.utf8_names(),
             message_nonsync_max: self.config.nonsync_literal_max,

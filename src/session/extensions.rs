@@ -267,24 +267,6 @@ impl Session {
             }
             let seen = s.store.get("ENABLED").map_or(0, Vec::len);
             let out = s.ext("ENABLE", vec![Arg::Raw(b(capability))])?;
-            let confirmed = |cap: &[u8]| {
-                s.store.get("ENABLED").is_some_and(|items| {
-                    items.iter().skip(seen).any(|item| {
-                        matches!(item, Item::Line(l) if l
-                            .split(|&c| c == b' ')
-                            .any(|t| t.eq_ignore_ascii_case(cap)))
-                    })
-                })
-            };
-            let asked = capability.to_ascii_uppercase();
-            let utf8 = confirmed(b"UTF8=ACCEPT") && asked.contains("UTF8=ACCEPT");
-            let rev2 = confirmed(b"IMAP4rev2") && asked.contains("IMAP4REV2");
-            if out.is_ok() && utf8 {
-                s.utf8_enabled = true;
-            }
-            if out.is_ok() && rev2 {
-                s.imap4rev2 = true;
-            }
             if out.is_ok() {
                 s.record_enabled(seen, capability);
             }
@@ -295,7 +277,7 @@ impl Session {
     /// Whether the connection is in UTF-8 mode (imaplib's `utf8_enabled`): APPEND then sends
     /// `UTF8 (~{N}` and SEARCH refuses a charset.
     pub fn utf8_enabled(&self) -> bool {
-        self.utf8_enabled
+        self.is_enabled("UTF8=ACCEPT")
     }
 
     /// ID (RFC 2971) with `params` as `("name" "value" ...)`, a `None` value sent as NIL; an

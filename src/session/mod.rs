@@ -293,8 +293,6 @@ pub struct Session {
     extra_commands: HashMap<String, State>,
     tracer: Tracer,
     closed: Option<String>,
-    /// ENABLE UTF8=ACCEPT was confirmed by the server (imaplib's `utf8_enabled`).
-    utf8_enabled: bool,
     mailbox_encoding: MailboxEncoding,
     /// imaplib's `literal` attribute (see [`Session::set_literal`]).
     next_literal: Option<Vec<u8>>,
@@ -304,7 +302,8 @@ pub struct Session {
     /// ([`Session::append_source`]).
     literal_source: Option<transfer::MessageSource>,
     /// The capabilities the server confirmed with an untagged ENABLED during
-    /// [`Session::enable`] on this connection (upper case).
+    /// [`Session::enable`] on this connection (upper case): the one record of what is on
+    /// (UTF-8 mode, IMAP4rev2, CONDSTORE, QRESYNC).
     enabled: Vec<String>,
     /// Progress reports of literals (see [`Session::set_progress`]).
     progress: Option<transfer::ProgressFn>,
@@ -313,8 +312,6 @@ pub struct Session {
     /// The last read of the stream found nothing and nothing was read since (see
     /// [`Session::read_first`]).
     drained: bool,
-    /// ENABLE IMAP4rev2 was confirmed by the server (RFC 9051).
-    imap4rev2: bool,
     /// Send ENABLE IMAP4rev2 after login when the server offers it (see
     /// [`Session::set_auto_imap4rev2`]).
     auto_imap4rev2: bool,
@@ -376,7 +373,6 @@ impl Session {
             extra_commands: HashMap::new(),
             tracer: Tracer::default(),
             closed: Some("not connected".into()),
-            utf8_enabled: false,
             mailbox_encoding: MailboxEncoding::default(),
             next_literal: None,
             literal_source: None,
@@ -385,7 +381,6 @@ impl Session {
             enabled: Vec::new(),
             receiving: (0, 0),
             drained: false,
-            imap4rev2: false,
             auto_imap4rev2: false,
         }
     }

@@ -316,13 +316,13 @@ impl Session {
         Ok(None)
     }
 
-    /// A tagged completion for a ticket. A SELECT, EXAMINE, CLOSE or UNSELECT changes the
-    /// state now, so the commands submitted after it are checked against the new state.
     /// The tagged completion of `ticket`, once it came.
     pub(super) fn ticket_completion(&self, ticket: Ticket) -> Option<Tagged> {
         self.tickets.map.get(&ticket).and_then(|s| s.done.clone())
     }
 
+    /// A tagged completion for a ticket. A SELECT, EXAMINE, CLOSE or UNSELECT changes the
+    /// state now, so the commands submitted after it are checked against the new state.
     pub(super) fn ticket_done(&mut self, ticket: Ticket, t: Tagged) {
         if let Some(state) = self.tickets.map.get_mut(&ticket) {
             match state.name.as_str() {

@@ -7,52 +7,23 @@
 use super::commands::ResultFrom;
 use super::compose::Composed;
 use super::{Error, ErrorKind, Result, Session};
-use crate::proto::encode::{Arg, Command};
+use crate::proto::encode::{check_flag, check_list_options, Arg, Command};
 use crate::proto::parsed::mailbox::{join_status, parse_list, parse_status, ListEntry};
 use crate::proto::parsed::{responses, Invalid};
 use crate::proto::response::Item;
-
-/// LIST options are atoms and parenthesized lists of atoms (`SUBSCRIBED`, `STATUS (MESSAGES
-/// SIZE)`): anything else (a quote, a brace, a CR or LF, unbalanced parentheses) is refused
-/// before anything is sent.
-fn check_options(what: &str, s: &str) -> Result<()> {
-    let mut depth = 0usize;
-    for b in s.bytes() {
-        match b {
-            b'(' => depth += 1,
-            b')' => {
-                depth = depth
-                    .checked_sub(1)
-                    .ok_or_else(|| Error::invalid(format!("{what}: unbalanced ')'")))?
-            }
-            b' ' => {}
-            b if b.is_ascii_graphic() && !b"{}\"\\%*".contains(&b) => {}
-            b => {
-                return Err(Error::invalid(format!(
-                    "{what}: {:?} is not allowed (atoms and parenthesized lists only)",
-                    char::from(b)
-                )))
-            }
-        }
-    }
-    if depth != 0 {
-        return Err(Error::invalid(format!("{what}: unbalanced '('")));
-    }
-    Ok(())
-}
 
 impl Session {
     /// Whether IMAP4rev2 is in effect: the server confirmed `ENABLE IMAP4rev2` on this
     /// connection. Then SEARCH's result is the ESEARCH responses (see
     /// [`Session::result_from_now`]) and mailbox names travel as UTF-8.
     pub fn imap4rev2(&self) -> bool {
-        self.imap4rev2
+        self.is_enabled("IMAP4rev2")
     }
 
     /// Mailbox names are UTF-8 on the wire, both ways: in UTF-8 mode (RFC 6855) and under
     /// IMAP4rev2.
     pub fn utf8_names(&self) -> bool {
-        self.utf8_enabled || self.imap4rev2
+        self.utf8_enabled() || self.imap4rev2()
     }
 
     /// Whether to send `ENABLE IMAP4rev2` right after each successful login when the server
@@ -71,7 +42,7 @@ impl Session {
     /// result holds what the server sent (and the search parser reads its numbers).
     pub(crate) fn result_from_now(&self, from: ResultFrom) -> ResultFrom {
         match from {
-            ResultFrom::Untagged("SEARCH") if self.imap4rev2 => ResultFrom::Untagged("ESEARCH"),
+            ResultFrom::Untagged("SEARCH") if self.imap4rev2() => ResultFrom::Untagged("ESEARCH"),
             from => from,
         }
     }
@@ -79,7 +50,7 @@ impl Session {
     /// After SELECT or EXAMINE: an IMAP4rev2 server sends the mailbox's LIST response with
     /// it (RFC 9051 §6.3.2), which must not become part of the next LIST's result.
     pub(super) fn forget_select_list(&mut self) {
-        if self.imap4rev2 {
+        if self.imap4rev2() {
             self.store.pop("LIST");
         }
     }
@@ -89,14 +60,14 @@ impl Session {
     /// connection is returned.
     pub(super) fn auto_enable_imap4rev2(&mut self) -> Result<()> {
         if !self.auto_imap4rev2
-            || self.imap4rev2
+            || self.imap4rev2()
             || !self.has_capability("IMAP4rev2")
             || !self.has_capability("ENABLE")
         {
             return Ok(());
         }
         match self.enable("IMAP4rev2") {
-            Ok(out) if self.imap4rev2 => {
+            Ok(out) if self.imap4rev2() => {
                 drop(out);
                 Ok(())
             }
@@ -142,8 +113,8 @@ impl Session {
                 "Server offers no LIST extension (LIST-EXTENDED, SPECIAL-USE, LIST-STATUS)",
             ));
         }
-        check_options("selection", selection)?;
-        check_options("return options", options)?;
+        check_list_options("selection", selection)?;
+        check_list_options("return options", options)?;
         self.guarded(|s| {
             let mut args = Vec::new();
             if !selection.trim().is_empty() {
@@ -213,12 +184,8 @@ impl Session {
             return Err(Error::invalid("CREATE USE needs at least one special use"));
         }
         for u in uses {
-            let atom = u.strip_prefix('\\').unwrap_or("");
-            let ok = !atom.is_empty()
-                && atom
-                    .bytes()
-                    .all(|b| b.is_ascii_graphic() && !b"(){%*\"\\]".contains(&b));
-            if !ok {
+            // A use is a flag's `\`-form (the same atom characters).
+            if !u.starts_with('\\') || check_flag(u).is_err() {
                 return Err(Error::invalid(format!(
                     "special use '{}' is not a \\-attribute such as \\Sent",
                     u.escape_debug()

@@ -90,7 +90,7 @@ impl Session {
     ) -> Result<Outcome> {
         let arg = Arg::Source {
             size,
-            utf8: self.utf8_enabled,
+            utf8: self.utf8_enabled(),
         };
         // Used (by `send_source`, from `start_routed`) during this call only.
         self.literal_source = Some(source);

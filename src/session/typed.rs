@@ -41,7 +41,7 @@ impl Session {
     ) -> Result<Outcome> {
         let mut args = Vec::new();
         if let Some(cs) = charset {
-            if self.utf8_enabled {
+            if self.utf8_enabled() {
                 return Err(Error::invalid("Non-None charset not valid in UTF8 mode"));
             }
             args.push(Arg::Raw(b"CHARSET".to_vec()));
