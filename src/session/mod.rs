@@ -44,7 +44,8 @@ pub use commands::{allowed_states, spec, ResultFrom, Spec};
 pub use compose::{Composed, MailboxQuota, Parsed};
 pub use compress::CompressionStats;
 pub use condstore::{
-    parse_uid_set, ChangedMessage, FullResync, MailboxChanges, SyncMethod, MAX_MODSEQ,
+    is_enabled_in, parse_uid_set, ChangedMessage, FullResync, MailboxChanges, SyncMethod,
+    MAX_MODSEQ,
 };
 pub use error::{Error, ErrorKind, Result};
 pub use extensions::QuotaRoot;
