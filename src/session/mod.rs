@@ -53,6 +53,7 @@ pub use pipeline::{wait_unlocked, Pulled, Ticket};
 pub use scram::ScramHash;
 pub use trace::TraceFn;
 pub use transfer::{MessageSource, ProgressFn, Way};
+pub use typed::append_flags;
 
 use crate::proto::framer::{BufferSink, LiteralSink};
 use crate::proto::parse::{self, Code};
