@@ -230,16 +230,12 @@ pub unsafe extern "C" fn imap_login_scram(
     out: *mut *mut ImapResult,
 ) -> ImapCode {
     login_with(client, out, || {
-        let (hash, plus) = match text(mechanism, "mechanism")?.to_ascii_uppercase().as_str() {
-            "SCRAM-SHA-256" => (ScramHash::Sha256, false),
-            "SCRAM-SHA-256-PLUS" => (ScramHash::Sha256, true),
-            "SCRAM-SHA-1" => (ScramHash::Sha1, false),
-            "SCRAM-SHA-1-PLUS" => (ScramHash::Sha1, true),
-            m => {
-                return Err(Error::invalid(format!(
-                    "mechanism: {m} is not a SCRAM mechanism (SCRAM-SHA-256, SCRAM-SHA-1, with or without -PLUS)"
-                )))
-            }
+        let m = text(mechanism, "mechanism")?;
+        let Some((hash, plus)) = ScramHash::from_mechanism(m) else {
+            return Err(Error::invalid(format!(
+                "mechanism: {} is not a SCRAM mechanism (SCRAM-SHA-256, SCRAM-SHA-1, with or without -PLUS)",
+                m.to_ascii_uppercase()
+            )));
         };
         Ok(Mechanism::Scram {
             hash,

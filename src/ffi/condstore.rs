@@ -12,7 +12,7 @@ use super::result::ImapResult;
 use super::{opt_text, text, texts};
 use crate::proto::parsed::{parse_vanished, SeqSet, Vanished};
 use crate::session::{
-    parse_uid_set, ChangedMessage, FullResync, MailboxChanges, Result, SyncMethod,
+    is_enabled_in, parse_uid_set, ChangedMessage, FullResync, MailboxChanges, Result, SyncMethod,
 };
 use std::ffi::c_char;
 
@@ -203,11 +203,7 @@ pub unsafe extern "C" fn imap_client_is_enabled(
         let Ok(Some(name)) = opt_text(capability, "capability") else {
             return 0;
         };
-        let up = name.to_ascii_uppercase();
-        view(client, 0, |v| {
-            let on = |n: &str| v.enabled.iter().any(|e| e == n);
-            flag(on(&up) || (up == "CONDSTORE" && on("QRESYNC")))
-        })
+        view(client, 0, |v| flag(is_enabled_in(&v.enabled, name)))
     })
 }
 

@@ -6,9 +6,9 @@ use super::code::ImapCode;
 use super::pipeline::run_pipelined;
 use super::result::ImapResult;
 use super::{opt_text, texts};
-use crate::proto::encode::{flag_list, Arg};
+use crate::proto::encode::Arg;
 use crate::proto::framer::{LiteralChunk, StreamSink};
-use crate::session::{Error, ErrorKind, MessageSource, ProgressFn, Way};
+use crate::session::{append_flags, Error, ErrorKind, MessageSource, ProgressFn, Way};
 use std::ffi::{c_char, c_void};
 
 /// Literal callback for `imap_set_literal_callback`: one chunk of a literal of `size` bytes,
@@ -165,12 +165,7 @@ unsafe fn append_args<'a>(
     let mailbox = opt_text(mailbox, "mailbox")?;
     let flags = texts(flags, nflags, "flags")?;
     let date_time = opt_text(date_time, "date_time")?;
-    let flags = if flags.is_empty() {
-        None
-    } else {
-        Some(flag_list(&flags).map_err(Error::from)?)
-    };
-    Ok((mailbox, flags, date_time))
+    Ok((mailbox, append_flags(&flags)?, date_time))
 }
 
 /// APPEND of a message of exactly `size` bytes that `read` supplies while it is sent

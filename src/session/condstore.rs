@@ -93,6 +93,15 @@ fn check_modseq(n: u64, min: u64, what: &str) -> Result<()> {
     Ok(())
 }
 
+/// Whether `capability` (any case) is among `enabled`, the upper-case names the server
+/// confirmed with ENABLE ([`Session::enabled`]): an enabled QRESYNC counts as CONDSTORE too
+/// (RFC 7162 §3.2.3).
+pub fn is_enabled_in(enabled: &[String], capability: &str) -> bool {
+    // Without allocating: it runs on every command (UTF-8 mode, IMAP4rev2).
+    let on = |name: &str| enabled.iter().any(|e| e.eq_ignore_ascii_case(name));
+    on(capability) || (capability.eq_ignore_ascii_case("CONDSTORE") && on("QRESYNC"))
+}
+
 /// A UID set given by the caller: numbers and ranges, no `*`.
 pub fn parse_uid_set(set: &str, what: &str) -> Result<SeqSet> {
     if set.is_empty() {
@@ -173,8 +182,7 @@ impl Session {
     /// Whether the server confirmed `ENABLE capability` on this connection (an untagged
     /// ENABLED naming it). QRESYNC implies CONDSTORE (RFC 7162 §3.2.3).
     pub fn is_enabled(&self, capability: &str) -> bool {
-        let on = |name: &str| self.enabled.iter().any(|e| e.eq_ignore_ascii_case(name));
-        on(capability) || (capability.eq_ignore_ascii_case("CONDSTORE") && on("QRESYNC"))
+        is_enabled_in(&self.enabled, capability)
     }
 
     /// The capabilities the server confirmed with ENABLE on this connection, upper case.

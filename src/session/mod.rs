@@ -44,7 +44,8 @@ pub use commands::{allowed_states, spec, ResultFrom, Spec};
 pub use compose::{Composed, MailboxQuota, Parsed};
 pub use compress::CompressionStats;
 pub use condstore::{
-    parse_uid_set, ChangedMessage, FullResync, MailboxChanges, SyncMethod, MAX_MODSEQ,
+    is_enabled_in, parse_uid_set, ChangedMessage, FullResync, MailboxChanges, SyncMethod,
+    MAX_MODSEQ,
 };
 pub use error::{Error, ErrorKind, Result};
 pub use extensions::QuotaRoot;
@@ -52,6 +53,7 @@ pub use pipeline::{wait_unlocked, Pulled, Ticket};
 pub use scram::ScramHash;
 pub use trace::TraceFn;
 pub use transfer::{MessageSource, ProgressFn, Way};
+pub use typed::append_flags;
 
 use crate::proto::framer::{BufferSink, LiteralSink};
 use crate::proto::parse::{self, Code};

@@ -151,13 +151,13 @@ impl Session {
                 }
             }
             if s.utf8_names() {
-                // UTF-8 as sent, `&` included: never modified UTF-7.
+                // UTF-8 as sent: never modified UTF-7.
                 let names = parsed.iter_mut().filter_map(|e| e.as_mut().ok());
                 for m in names
                     .map(|e| &mut e.mailbox)
                     .chain(good.iter_mut().map(|st| &mut st.mailbox))
                 {
-                    m.name = String::from_utf8(m.raw.clone()).ok();
+                    m.name = m.decoded(true).map(str::to_owned);
                 }
             }
             let left: Vec<Item> = join_status(&mut parsed, good)

@@ -48,6 +48,15 @@ impl ScramHash {
         }
     }
 
+    /// The hash and channel binding of a SCRAM mechanism name (any case): the inverse of
+    /// [`ScramHash::mechanism`]; `None` for a name that is not one of the four.
+    pub fn from_mechanism(name: &str) -> Option<(ScramHash, bool)> {
+        [ScramHash::Sha256, ScramHash::Sha1]
+            .into_iter()
+            .flat_map(|h| [(h, false), (h, true)])
+            .find(|&(h, plus)| h.mechanism(plus).eq_ignore_ascii_case(name))
+    }
+
     fn hmac(self, key: &[u8], data: &[u8]) -> Vec<u8> {
         match self {
             ScramHash::Sha1 => {
@@ -368,6 +377,21 @@ mod tests {
         assert_eq!(c.respond(server_final.as_bytes()).unwrap().expose(), b"");
         assert!(c.verified());
         assert!(c.failure().is_none());
+    }
+
+    #[test]
+    fn mechanism_names_read_back_in_any_case() {
+        for h in [ScramHash::Sha1, ScramHash::Sha256] {
+            for plus in [false, true] {
+                let name = h.mechanism(plus);
+                assert_eq!(ScramHash::from_mechanism(name), Some((h, plus)));
+                let lower = name.to_ascii_lowercase();
+                assert_eq!(ScramHash::from_mechanism(&lower), Some((h, plus)));
+            }
+        }
+        for other in ["SCRAM-MD5", "SCRAM-SHA-256-", "PLAIN", ""] {
+            assert_eq!(ScramHash::from_mechanism(other), None, "{other}");
+        }
     }
 
     #[test]

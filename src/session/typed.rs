@@ -5,6 +5,16 @@
 use super::{Error, Outcome, Result, ResultFrom, Session};
 use crate::proto::encode::{check_sequence_set, check_store_item, flag_list, Arg, Command, Value};
 
+/// APPEND's optional flag list: none for no flags, else the flags as a list, each checked
+/// against the flag grammar ([`Session::append_flag_list`], and the flags argument of
+/// [`Session::append_source`] and [`Session::append_fd`]).
+pub fn append_flags(flags: &[&str]) -> Result<Option<Arg>> {
+    if flags.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(flag_list(flags)?))
+}
+
 fn values(criteria: &[Value]) -> Result<Vec<Arg>> {
     Ok(criteria
         .iter()
@@ -112,11 +122,6 @@ impl Session {
         date_time: Option<&str>,
         message: &[u8],
     ) -> Result<Outcome> {
-        let flags = if flags.is_empty() {
-            None
-        } else {
-            Some(flag_list(flags)?)
-        };
-        self.append_with(mailbox, flags, date_time, message)
+        self.append_with(mailbox, append_flags(flags)?, date_time, message)
     }
 }

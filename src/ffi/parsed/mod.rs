@@ -319,15 +319,9 @@ impl Arena {
         &mut self,
         m: &crate::proto::parsed::mailbox::MailboxName,
     ) -> ImapMailboxName {
-        // In UTF-8 mode a name is UTF-8 as sent, `&` included: never modified UTF-7.
-        let name = if self.utf8_names {
-            std::str::from_utf8(&m.raw).ok()
-        } else {
-            m.name.as_deref()
-        };
         ImapMailboxName {
             raw: self.bytes(&m.raw),
-            name: self.nbytes(name.map(str::as_bytes)),
+            name: self.nbytes(m.decoded(self.utf8_names).map(str::as_bytes)),
         }
     }
 

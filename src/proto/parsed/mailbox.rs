@@ -238,6 +238,17 @@ impl MailboxName {
         let name = utf7::decode_mailbox(&raw).ok();
         MailboxName { raw, name }
     }
+
+    /// The name as the connection means it: with `utf8_names` (IMAP4rev2 or UTF-8 mode in
+    /// effect) the raw bytes as UTF-8, `&` included, never modified UTF-7 (`None` when they
+    /// are not UTF-8); otherwise [`MailboxName::name`].
+    pub fn decoded(&self, utf8_names: bool) -> Option<&str> {
+        if utf8_names {
+            std::str::from_utf8(&self.raw).ok()
+        } else {
+            self.name.as_deref()
+        }
+    }
 }
 
 /// A STATUS response. Known items have fields; others are in `other` (name upper-cased).
