@@ -1,7 +1,7 @@
 //! Authentication (AUTHENTICATE with a callback or a built-in mechanism), IDLE, stream
 //! connections (imaplib `IMAP4_stream`) and raw I/O.
 
-use super::client::{configure, run, run_opt, view, ImapClient};
+use super::client::{configure, reconfigure, run, run_opt, view, ImapClient};
 use super::code::ImapCode;
 use super::result::ImapResult;
 use super::{bytes, opt_text, text};
@@ -283,10 +283,8 @@ pub unsafe extern "C" fn imap_set_plaintext_password(
     client: *mut ImapClient,
     allow: i32,
 ) -> ImapCode {
-    configure(client, |s| {
-        let mut cfg = s.config().clone();
+    reconfigure(client, |cfg| {
         cfg.allow_plaintext_password = allow != 0;
-        s.set_config(cfg);
         Ok(())
     })
 }

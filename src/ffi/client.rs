@@ -4,7 +4,9 @@ use super::code::ImapCode;
 use super::panic::{boundary, catch, OnPanic};
 use super::result::ImapResult;
 use super::{opt_text, text};
-use crate::session::{Error, Interrupter, Outcome, Result, Session, State, TlsMode, TlsVersion};
+use crate::session::{
+    Config, Error, Interrupter, Outcome, Result, Session, State, TlsMode, TlsVersion,
+};
 use std::collections::HashMap;
 use std::ffi::{c_char, c_void, CString};
 use std::ptr;
@@ -395,6 +397,20 @@ pub(crate) fn configure(
     })
 }
 
+/// A setting: `f` changes a copy of the session's configuration, which then replaces it; an
+/// error leaves the configuration as it was.
+pub(crate) fn reconfigure(
+    client: *mut ImapClient,
+    f: impl FnOnce(&mut Config) -> Result<()>,
+) -> ImapCode {
+    configure(client, |s| {
+        let mut cfg = s.config().clone();
+        f(&mut cfg)?;
+        s.set_config(cfg);
+        Ok(())
+    })
+}
+
 /// Creates an unconnected handle with default settings (30 s connect timeout, 60 s I/O
 /// timeout and call deadline, certificate verification on, imaplib's 1,000,000-byte line
 /// limit, 96 MiB for untagged responses) in `*out`.
@@ -572,14 +588,12 @@ pub unsafe extern "C" fn imap_set_timeouts(
     connect_ms: u32,
     io_ms: u32,
 ) -> ImapCode {
-    configure(client, |s| {
+    reconfigure(client, |cfg| {
         if connect_ms == 0 || io_ms == 0 {
             return Err(Error::invalid("timeouts must be positive"));
         }
-        let mut cfg = s.config().clone();
         cfg.connect_timeout = Duration::from_millis(connect_ms.into());
         cfg.io_timeout = Duration::from_millis(io_ms.into());
-        s.set_config(cfg);
         Ok(())
     })
 }
@@ -608,11 +622,9 @@ pub unsafe extern "C" fn imap_set_call_timeout(
     call_ms: u32,
     min_rate: u32,
 ) -> ImapCode {
-    configure(client, |s| {
-        let mut cfg = s.config().clone();
+    reconfigure(client, |cfg| {
         cfg.call_timeout = (call_ms != 0).then(|| Duration::from_millis(call_ms.into()));
         cfg.min_rate = min_rate.into();
-        s.set_config(cfg);
         Ok(())
     })
 }
@@ -660,7 +672,7 @@ pub unsafe extern "C" fn imap_set_limit(
     id: ImapLimitArg,
     value: u64,
 ) -> ImapCode {
-    configure(client, |s| {
+    reconfigure(client, |cfg| {
         let id = limit_id(id)?;
         if value == 0 {
             return Err(Error::invalid(format!(
@@ -668,7 +680,6 @@ pub unsafe extern "C" fn imap_set_limit(
                 id.c_name().to_string_lossy()
             )));
         }
-        let mut cfg = s.config().clone();
         let l = &mut cfg.limits;
         match id {
             ImapLimit::Line => {
@@ -679,7 +690,6 @@ pub unsafe extern "C" fn imap_set_limit(
             ImapLimit::Response => l.max_response = value,
             ImapLimit::Untagged => l.max_untagged = value,
         }
-        s.set_config(cfg);
         Ok(())
     })
 }
@@ -732,10 +742,8 @@ pub extern "C" fn imap_limit_name(value: i32) -> *const c_char {
 /// `client` is a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn imap_set_tls_verify(client: *mut ImapClient, verify: i32) -> ImapCode {
-    configure(client, |s| {
-        let mut cfg = s.config().clone();
+    reconfigure(client, |cfg| {
         cfg.tls.insecure = verify == 0;
-        s.set_config(cfg);
         Ok(())
     })
 }
@@ -751,10 +759,8 @@ pub unsafe extern "C" fn imap_set_ca_file(
     client: *mut ImapClient,
     path: *const c_char,
 ) -> ImapCode {
-    configure(client, |s| {
-        let mut cfg = s.config().clone();
+    reconfigure(client, |cfg| {
         cfg.tls.ca_file = opt_text(path, "path")?.map(Into::into);
-        s.set_config(cfg);
         Ok(())
     })
 }
@@ -768,10 +774,8 @@ pub unsafe extern "C" fn imap_set_ca_file(
 /// `client` is a live handle; `path` is NULL or a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn imap_set_ca_dir(client: *mut ImapClient, path: *const c_char) -> ImapCode {
-    configure(client, |s| {
-        let mut cfg = s.config().clone();
+    reconfigure(client, |cfg| {
         cfg.tls.ca_dir = opt_text(path, "path")?.map(Into::into);
-        s.set_config(cfg);
         Ok(())
     })
 }
@@ -785,10 +789,8 @@ pub unsafe extern "C" fn imap_set_ca_dir(client: *mut ImapClient, path: *const c
 /// `client` is a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn imap_set_tls_system_roots(client: *mut ImapClient, use_: i32) -> ImapCode {
-    configure(client, |s| {
-        let mut cfg = s.config().clone();
+    reconfigure(client, |cfg| {
         cfg.tls.no_system_roots = use_ == 0;
-        s.set_config(cfg);
         Ok(())
     })
 }
@@ -806,7 +808,7 @@ pub unsafe extern "C" fn imap_set_tls_server_name(
     client: *mut ImapClient,
     name: *const c_char,
 ) -> ImapCode {
-    configure(client, |s| {
+    reconfigure(client, |cfg| {
         let name = opt_text(name, "name")?;
         if let Some(n) = name {
             if n.is_empty() || n.len() > 253 || n.bytes().any(|b| b <= b' ' || b == 0x7f) {
@@ -815,9 +817,7 @@ pub unsafe extern "C" fn imap_set_tls_server_name(
                 ));
             }
         }
-        let mut cfg = s.config().clone();
         cfg.tls.server_name = name.map(str::to_owned);
-        s.set_config(cfg);
         Ok(())
     })
 }
@@ -846,15 +846,13 @@ pub unsafe extern "C" fn imap_set_tls_min_version(
     client: *mut ImapClient,
     version: ImapTlsVersionArg,
 ) -> ImapCode {
-    configure(client, |s| {
+    reconfigure(client, |cfg| {
         let v = match version {
             12 => TlsVersion::Tls12,
             13 => TlsVersion::Tls13,
             v => return Err(Error::invalid(format!("unknown TLS version {v}"))),
         };
-        let mut cfg = s.config().clone();
         cfg.tls.min_version = v;
-        s.set_config(cfg);
         Ok(())
     })
 }
@@ -870,8 +868,7 @@ pub unsafe extern "C" fn imap_set_client_cert(
     certfile: *const c_char,
     keyfile: *const c_char,
 ) -> ImapCode {
-    configure(client, |s| {
-        let mut cfg = s.config().clone();
+    reconfigure(client, |cfg| {
         cfg.tls.client_cert = match (
             opt_text(certfile, "certfile")?,
             opt_text(keyfile, "keyfile")?,
@@ -880,7 +877,6 @@ pub unsafe extern "C" fn imap_set_client_cert(
             (None, None) => None,
             _ => return Err(Error::invalid("certfile and keyfile go together")),
         };
-        s.set_config(cfg);
         Ok(())
     })
 }

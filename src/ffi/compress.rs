@@ -1,7 +1,7 @@
 //! COMPRESS=DEFLATE (RFC 4978): the command, the option that sends it after login, and
 //! whether it is active.
 
-use super::client::{configure, run, view, ImapClient};
+use super::client::{reconfigure, run, view, ImapClient};
 use super::code::ImapCode;
 use super::result::ImapResult;
 
@@ -37,10 +37,8 @@ pub unsafe extern "C" fn imap_compress(
 /// `client` is a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn imap_set_compress(client: *mut ImapClient, on: i32) -> ImapCode {
-    configure(client, |s| {
-        let mut cfg = s.config().clone();
+    reconfigure(client, |cfg| {
         cfg.compress = on != 0;
-        s.set_config(cfg);
         Ok(())
     })
 }

@@ -2,7 +2,7 @@
 //! atoms, and imaplib's `literal` attribute. Everything is checked before anything is sent; a
 //! bad value gives `IMAP_CODE_INVALID_ARGUMENT` naming it.
 
-use super::client::{configure, ImapClient};
+use super::client::{configure, reconfigure, ImapClient};
 use super::code::ImapCode;
 use super::pipeline::run_pipelined;
 use super::result::ImapResult;
@@ -317,10 +317,8 @@ pub unsafe extern "C" fn imap_set_nonsync_literal_max(
     client: *mut ImapClient,
     max: usize,
 ) -> ImapCode {
-    configure(client, |s| {
-        let mut cfg = s.config().clone();
+    reconfigure(client, |cfg| {
         cfg.nonsync_literal_max = max;
-        s.set_config(cfg);
         Ok(())
     })
 }
