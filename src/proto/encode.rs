@@ -3,6 +3,7 @@
 //! ([`Arg::Secret`], [`Arg::SecretAtom`]): the trace shows `<redacted>` in their place and the
 //! encoded command lists their wire forms ([`Encoded::secrets`]) for the session's redactor.
 
+use super::imaplib::is_date_time;
 use super::secret::{Secret, REDACTED};
 use super::ProtoError;
 use std::fmt;
@@ -544,64 +545,16 @@ fn nonsync_message_allowed(cmd: &Command) -> bool {
             Arg::Group(flags) if i == 0 => {
                 flags.iter().all(|f| matches!(f, Arg::Raw(x) if flag(x)))
             }
-            Arg::Quoted(d) => i == rest.len() - 1 && date_time_well_formed(d),
+            Arg::Quoted(d) => i == rest.len() - 1 && is_date_time(d),
             Arg::Raw(d) => {
                 i == rest.len() - 1
                     && d.len() >= 2
                     && d.starts_with(b"\"")
                     && d.ends_with(b"\"")
-                    && date_time_well_formed(&d[1..d.len() - 1])
+                    && is_date_time(&d[1..d.len() - 1])
             }
             _ => false,
         })
-}
-
-/// RFC 3501's date-time without its quotes, `dd-Mon-yyyy hh:mm:ss +zzzz` (the day may be a
-/// space and a digit), naming a real calendar day, time and zone.
-fn date_time_well_formed(d: &[u8]) -> bool {
-    const MONTHS: [&[u8]; 12] = [
-        b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov",
-        b"Dec",
-    ];
-    let num = |x: &[u8]| -> Option<u32> {
-        x.iter().try_fold(0u32, |n, &b| {
-            b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
-        })
-    };
-    if d.len() != 26 || d[2] != b'-' || d[6] != b'-' || d[11] != b' ' || d[20] != b' ' {
-        return false;
-    }
-    let day = match d[0] {
-        b' ' => num(&d[1..2]),
-        _ => num(&d[0..2]),
-    };
-    let month = MONTHS.iter().position(|m| m.eq_ignore_ascii_case(&d[3..6]));
-    let (Some(day), Some(month), Some(year)) = (day, month, num(&d[7..11])) else {
-        return false;
-    };
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let days = [
-        31,
-        if leap { 29 } else { 28 },
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ][month];
-    let time = [num(&d[12..14]), num(&d[15..17]), num(&d[18..20])];
-    let zone = [num(&d[22..24]), num(&d[24..26])];
-    (1..=days).contains(&day)
-        && d[14] == b':'
-        && d[17] == b':'
-        && matches!(time, [Some(h), Some(m), Some(s)] if h < 24 && m < 60 && s < 61)
-        && matches!(d[21], b'+' | b'-')
-        && matches!(zone, [Some(h), Some(m)] if h < 24 && m < 60)
 }
 
 /// Builds the pieces of one command.

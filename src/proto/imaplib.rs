@@ -196,6 +196,30 @@ fn match_date(s: &[u8]) -> Option<([i64; 6], &[u8], i64)> {
     Some(([year, 0, day, hour, minute, second], &s[3..6], zone))
 }
 
+/// Whether `d` is an IMAP date-time without its quotes (`DD-Mon-YYYY HH:MM:SS +HHMM`, RFC 3501;
+/// the day may be a space and a digit) that names a real day, time (a leap second allowed) and
+/// zone: one a server cannot refuse for its syntax. Stricter than [`internaldate2tuple`],
+/// which reads out-of-range fields as imaplib does.
+pub fn is_date_time(d: &[u8]) -> bool {
+    if d.len() != 26 {
+        return false;
+    }
+    let mut quoted = [b'"'; 27];
+    quoted[..26].copy_from_slice(d);
+    let Some(([year, _, day, hour, minute, second], mon, _)) = match_date(&quoted) else {
+        return false;
+    };
+    let Some(month) = MONTHS.iter().position(|name| name.as_bytes() == mon) else {
+        return false;
+    };
+    let zone = [digits(&d[22..24]), digits(&d[24..26])];
+    (1..=days_in_month(year, month as i64 + 1)).contains(&day)
+        && hour < 24
+        && minute < 60
+        && second <= 60
+        && matches!(zone, [Some(h), Some(m)] if h < 24 && m < 60)
+}
+
 /// imaplib's `Internaldate2tuple`: the last `INTERNALDATE "DD-Mon-YYYY HH:MM:SS +HHMM"` of a
 /// FETCH response. `Ok(None)` when there is none (imaplib's `None`); an error for a date of
 /// the right shape with an unknown month (imaplib's `KeyError`) or year 0 (`ValueError`).
