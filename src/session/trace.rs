@@ -51,13 +51,18 @@ impl Tracer {
             None => {
                 let t = self.start.elapsed();
                 let secs = t.as_secs();
-                eprintln!(
-                    "  {:02}:{:02}.{:02} {}",
+                let line = format!(
+                    "  {:02}:{:02}.{:02} {}\n",
                     (secs / 60) % 60,
                     secs % 60,
                     t.subsec_millis() / 10,
                     msg
                 );
+                // A closed or broken stderr loses the line; it neither panics (as eprintln!
+                // would) nor raises SIGPIPE in the host.
+                let _ = crate::transport::without_sigpipe(|| {
+                    std::io::Write::write_all(&mut std::io::stderr().lock(), line.as_bytes())
+                });
             }
         }
     }

@@ -74,9 +74,15 @@ pub struct PipeWaker(OwnedFd);
 
 impl PipeWaker {
     pub fn wake(&self) {
-        // SAFETY: writing one byte from a valid buffer to a descriptor we own; a full pipe
-        // (EAGAIN) already wakes the reader.
-        unsafe { libc::write(self.0.as_raw_fd(), b"!".as_ptr().cast(), 1) };
+        // A full pipe (EAGAIN) already wakes the reader; one whose reader is gone (the
+        // stream was freed) fails with EPIPE, without a signal.
+        let _ = super::without_sigpipe(|| {
+            // SAFETY: writing one byte from a valid buffer to a descriptor we own.
+            match unsafe { libc::write(self.0.as_raw_fd(), b"!".as_ptr().cast(), 1) } {
+                n if n < 0 => Err(io::Error::last_os_error()),
+                n => Ok(n),
+            }
+        });
     }
 }
 
@@ -133,7 +139,8 @@ impl ChildStream {
             let Some(stdin) = self.stdin.as_mut() else {
                 return Err(io::ErrorKind::BrokenPipe.into());
             };
-            match stdin.write(data) {
+            // The child may have closed its stdin: EPIPE, never SIGPIPE in the host.
+            match super::without_sigpipe(|| stdin.write(data)) {
                 Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
                 Ok(n) => {
                     self.pace.progress(Instant::now(), n);

@@ -6,6 +6,7 @@ mod deflate;
 mod interrupt;
 mod memory;
 mod pace;
+mod sigpipe;
 mod tls;
 
 pub use child::ChildStream;
@@ -14,6 +15,7 @@ pub use interrupt::{EventFlag, Interrupter, Waker};
 #[doc(hidden)]
 pub use memory::{Duplex, MemoryStream};
 pub use pace::{poll_readable, read_fd, Direction, Expiry, Pace};
+pub use sigpipe::without_sigpipe;
 pub use tls::{TlsConfig, TlsVersion};
 
 use std::io::{self, Read, Write};

@@ -1,9 +1,13 @@
 /* Failures that leave the connection usable: a wrong password (NO), a BAD, NULL pointers,
- * CR/LF injection, invalid UTF-8; and the trace callback, which never sees the password. */
+ * CR/LF injection, invalid UTF-8; and the trace callback, which never sees the password.
+ * Broken pipes (a child that closed its stdin, a stderr without a reader) are errors, never a
+ * SIGPIPE that ends the program: SIGPIPE is at its default (fatal) disposition here. */
 #include "common.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #define SECRET "Wr0ng-Secret-7"
 
@@ -194,8 +198,47 @@ static void test_close_reason(void) {
   imap_client_free(c);
 }
 
+/* A scripted child: greets, reads the CAPABILITY that opening sends and answers it (ANSWER);
+ * `exec 0<&-` closes its stdin, before or after the answer. */
+#define GREET_AND_ANSWER                                                                      \
+  "printf '* PREAUTH [CAPABILITY IMAP4rev1] hi\\r\\n'; read t r; "
+#define ANSWER "printf '* CAPABILITY IMAP4rev1\\r\\n%s OK done\\r\\n' \"$t\"; "
+
+/* imap_open_stream's child closed its stdin: the next command fails with IMAP_CODE_ABORT and
+ * "Broken pipe" (then IMAP_CODE_CLOSED); the default trace on a stderr nobody reads loses its lines. Either would
+ * end this program with SIGPIPE if the library wrote to a pipe unguarded. */
+static void test_broken_pipes(void) {
+  imap_client *c = test_client();
+  int saved_stderr, p[2];
+  imap_code opened, nooped;
+  CHECK_CODE(c, imap_open_stream(c, GREET_AND_ANSWER "exec 0<&-; " ANSWER "sleep 2"),
+             IMAP_CODE_OK);
+  CHECK_CODE(c, imap_noop(c, NULL), IMAP_CODE_ABORT); /* the command that met the hang-up */
+  CHECK(strstr(imap_last_error(c), "Broken pipe") != NULL);
+  CHECK_CODE(c, imap_noop(c, NULL), IMAP_CODE_CLOSED);
+
+  /* No CHECK while stderr is the broken pipe: a failure message would raise SIGPIPE itself. */
+  saved_stderr = dup(2);
+  CHECK(saved_stderr >= 0 && pipe(p) == 0);
+  close(p[0]);
+  dup2(p[1], 2);
+  close(p[1]);
+  imap_set_debug(c, 5); /* no callback: the lines go to stderr */
+  opened = imap_open_stream(c, GREET_AND_ANSWER ANSWER "exec 0<&-; sleep 2");
+  nooped = imap_noop(c, NULL);
+  imap_set_debug(c, 0);
+  dup2(saved_stderr, 2);
+  close(saved_stderr);
+  CHECK(opened == IMAP_CODE_OK);
+  CHECK(nooped == IMAP_CODE_ABORT);
+  imap_client_free(c);
+}
+
 int main(void) {
-  imap_client *c = test_connect(IMAP_TLS_MODE_NONE);
+  imap_client *c;
+  signal(SIGPIPE, SIG_DFL);
+  test_broken_pipes();
+  c = test_connect(IMAP_TLS_MODE_NONE);
   test_wrong_password(c);
   test_bad(c);
   test_null_arguments(c);
