@@ -60,6 +60,7 @@ static void test_rev2_session(void) {
   imap_result *r = NULL;
   CHECK(imap_client_imap4rev2(NULL) == 0);
   CHECK_CODE(c, imap_open_stream(c, cmd), IMAP_CODE_OK);
+  unlink(path); /* sh has it open once it greeted: nothing is left behind if a check crashes */
   CHECK(imap_client_imap4rev2(c) == 0);
   CHECK_CODE(c, imap_enable(c, "IMAP4rev2", NULL), IMAP_CODE_OK);
   CHECK(imap_client_imap4rev2(c) == 1);
@@ -155,7 +156,6 @@ static void test_rev2_session(void) {
   CHECK_CODE(c, imap_logout(c, NULL), IMAP_CODE_OK);
   CHECK(imap_client_imap4rev2(c) == 0);
   imap_client_free(c);
-  unlink(path);
 }
 
 static void test_dovecot(void) {
