@@ -812,7 +812,8 @@ enum imap_arg_kind
   IMAP_ARG_KIND_ATOM = 0,
   /**
    * A string value (text to search for, a header name with spaces): sent quoted, or as a
-   * literal when it is not 7-bit (non-synchronizing when the server allows it), quoted UTF-8
+   * literal when it is not 7-bit (non-synchronizing when the server allows it and knows the
+   * command, and no raw argument comes before it), quoted UTF-8
    * in UTF-8 mode. Any bytes but NUL, CR and LF; need not be UTF-8 (for another charset).
    */
   IMAP_ARG_KIND_STRING = 1,
@@ -4157,7 +4158,8 @@ imap_code imap_set_literal(struct imap_client *client, const uint8_t *literal, s
  * literal synchronizing, as imaplib does. A message from a stream or a file
  * (imap_append_stream(), imap_append_fd()) is always synchronizing, so a refused APPEND never
  * reads it. String arguments (an 8-bit password, a search value) follow the server's
- * extensions alone.
+ * extensions alone, except in a command the server does not offer and after an argument sent
+ * verbatim (a set, raw criteria), where they always wait for the `+`.
  *
  * # Safety
  * `client` is a live handle.

@@ -682,6 +682,84 @@ fn message_literals_stay_synchronizing_when_large_turned_off_or_streamed() {
     case.finish();
 }
 
+/// A server that offers LITERAL+ but not ACL: it refuses SETACL as soon as it has the line.
+/// The 8-bit identifier is a literal that waits for the continuation, so nothing of it is
+/// sent: had it gone at once, the server would have read it as the next command (here, one
+/// that deletes a mailbox).
+#[test]
+fn string_literals_of_extension_commands_wait_for_the_continuation() {
+    let who = "x DELETE Tr\u{e4}sh";
+    let n = who.len();
+    let mut case = Case::open(selected(
+        "LITERAL+",
+        vec![
+            expect(&format!("SETACL INBOX {{{n}}}")),
+            send("{tag} BAD unknown command\r\n"),
+            expect("NOOP"),
+            send("{tag} OK noop\r\n"),
+        ],
+    ));
+    select(&mut case);
+    let err = case.session.setacl("INBOX", who, "lr").unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Bad, "{err:?}");
+    assert!(case.session.noop().expect("noop").is_ok());
+    let (_, sent) = case.finish();
+    assert!(!sent.contains("DELETE"), "{sent}");
+}
+
+/// SORT with an 8-bit value to a server that offers LITERAL+ but not SORT: the value waits
+/// for the continuation (the server refuses the command instead of asking for it).
+#[test]
+fn string_literals_of_a_sort_the_server_does_not_offer_wait() {
+    let mut case = Case::open(selected(
+        "LITERAL+",
+        vec![
+            expect("SORT (DATE) UTF-8 SUBJECT {7}"),
+            send("{tag} BAD unknown command\r\n"),
+        ],
+    ));
+    select(&mut case);
+    let err = case
+        .session
+        .sort_args(
+            false,
+            &["DATE"],
+            "UTF-8",
+            &[Value::atom("SUBJECT"), Value::string("Grüße")],
+        )
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Bad, "{err:?}");
+    let (_, sent) = case.finish();
+    assert!(!sent.contains("Grüße"), "{sent}");
+}
+
+/// In a command of IMAP4rev1 itself, a string literal after an argument sent verbatim (the
+/// caller's own bytes, which the server may refuse) waits for the continuation too; before
+/// any such argument it goes at once.
+#[test]
+fn string_literals_after_verbatim_arguments_wait_for_the_continuation() {
+    let name = "Entw\u{fc}rfe";
+    let n = name.len();
+    let mut case = Case::open(selected(
+        "LITERAL+",
+        vec![
+            expect(&format!("COPY 1:2 {{{n}}}")),
+            send("+ go ahead\r\n"),
+            expect_line(name),
+            send("{tag} OK copied\r\n"),
+            expect(&format!("SUBSCRIBE {{{n}+}}")),
+            expect_line(name),
+            send("{tag} OK subscribed\r\n"),
+        ],
+    ));
+    select(&mut case);
+    case.session
+        .set_mailbox_encoding(imap::session::MailboxEncoding::Raw);
+    assert!(case.session.copy("1:2", name).expect("copy").is_ok());
+    assert!(case.session.subscribe(name).expect("subscribe").is_ok());
+    case.finish();
+}
+
 #[test]
 fn imap4rev2_offered_but_not_in_effect_gets_synchronizing_literals() {
     // IMAP4rev2 includes LITERAL-, but until it is enabled the server speaks IMAP4rev1 and is

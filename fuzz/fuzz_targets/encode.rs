@@ -91,6 +91,7 @@ impl<'a> Arbitrary<'a> for Bytes {
 #[derive(Arbitrary, Debug)]
 enum ArgSpec {
     Raw(Bytes),
+    Atom(Bytes),
     Astring(Bytes),
     ListMailbox(Bytes),
     Quoted(Bytes),
@@ -108,6 +109,7 @@ impl ArgSpec {
     fn to_arg(&self, depth: usize) -> Arg {
         match self {
             ArgSpec::Raw(b) => Arg::Raw(b.0.clone()),
+            ArgSpec::Atom(b) => Arg::Atom(b.0.clone()),
             ArgSpec::Astring(b) => Arg::Astring(b.0.clone()),
             ArgSpec::ListMailbox(b) => Arg::ListMailbox(b.0.clone()),
             ArgSpec::Quoted(b) => Arg::Quoted(b.0.clone()),
@@ -156,6 +158,7 @@ struct Input {
     literal_minus: bool,
     utf8: bool,
     message_nonsync_max: u16,
+    command_offered: bool,
     args: Vec<ArgSpec>,
 }
 
@@ -393,6 +396,7 @@ fuzz_target!(|input: Input| {
         literal_minus: input.literal_minus,
         utf8: input.utf8,
         message_nonsync_max: usize::from(input.message_nonsync_max),
+        command_offered: input.command_offered,
     };
     match encode_in(&tag, &cmd, &ctx) {
         Err(ProtoError::InvalidArgument(_)) => {}

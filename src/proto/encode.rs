@@ -13,6 +13,10 @@ use std::fmt;
 pub enum Arg {
     /// Sent verbatim (search criteria, sequence sets, STORE's operation, xatom arguments).
     Raw(Vec<u8>),
+    /// An atom the library formed or checked (a typed search key or number, a charset, a
+    /// keyword of its own such as `CHARSET`): sent as it is, like [`Arg::Raw`], but known to
+    /// parse, so a string literal after it may still go non-synchronizing.
+    Atom(Vec<u8>),
     /// imaplib's `_astring`: atom if it can be, else a string value (quoted, or a literal
     /// when 8-bit; see [`string_form`]).
     Astring(Vec<u8>),
@@ -283,6 +287,13 @@ pub struct WireContext {
     /// The largest message literal ([`Arg::Literal`], [`Arg::Utf8Literal`]) sent
     /// non-synchronizing when the server allows it for its size; 0: every one synchronizing.
     pub message_nonsync_max: usize,
+    /// The server knows the command being encoded (IMAP4rev1's own, or an extension it
+    /// offers). Only then may its string literals go non-synchronizing, and only before any
+    /// argument sent verbatim ([`Arg::Raw`], [`Arg::List`], [`Arg::FetchParts`]): a server
+    /// answers BAD at once to a command it does not know or cannot parse, and one that does
+    /// so before a non-synchronizing literal may read the literal's bytes as the next command,
+    /// so a string value would become a command.
+    pub command_offered: bool,
 }
 
 impl WireContext {
@@ -319,7 +330,8 @@ fn quotable(x: &[u8], ctx: &WireContext) -> bool {
 
 /// The one rule for a string value (LOGIN's password, a search or sort criterion's value, an
 /// astring that is not an atom): quoted when it is quotable, else a literal, non-synchronizing
-/// when the server allows it for this size. NUL, CR and LF are refused in every string value,
+/// when the server allows it for this size (the command may still make it synchronizing: see
+/// [`WireContext::command_offered`]). NUL, CR and LF are refused in every string value,
 /// literal or not: no string argument this library sends needs them, and refusing keeps one
 /// simple rule (message literals, [`Arg::Literal`], may hold anything).
 pub fn string_form(x: &[u8], ctx: &WireContext) -> Result<StringForm, ProtoError> {
@@ -407,10 +419,10 @@ impl Value {
                         a
                     )));
                 }
-                Arg::Raw(a.as_bytes().to_vec())
+                Arg::Atom(a.as_bytes().to_vec())
             }
             Value::String(v) => Arg::Quoted(v.clone()),
-            Value::Number(n) => Arg::Raw(n.to_string().into_bytes()),
+            Value::Number(n) => Arg::Atom(n.to_string().into_bytes()),
             Value::List(items) => Arg::Group(
                 items
                     .iter()
@@ -569,6 +581,9 @@ struct Writer<'a> {
     secrets: Vec<Secret>,
     /// A message literal may go non-synchronizing (see [`nonsync_message_allowed`]).
     nonsync_message: bool,
+    /// A string literal may go non-synchronizing: the server knows the command
+    /// ([`WireContext::command_offered`]) and no argument has been sent verbatim yet.
+    nonsync_string: bool,
 }
 
 impl Writer<'_> {
@@ -604,6 +619,7 @@ impl Writer<'_> {
         match form {
             StringForm::Quoted(q) => self.put(&q),
             StringForm::Literal { bytes, sync } => {
+                let sync = sync || !self.nonsync_string;
                 let head = format!("{{{}{}}}", bytes.len(), if sync { "" } else { "+" });
                 self.literal(&head, bytes, sync);
             }
@@ -633,8 +649,15 @@ impl Writer<'_> {
     /// nothing to send. `nested`: inside a parenthesised list.
     fn arg(&mut self, arg: &Arg, nested: bool) -> Result<(), ProtoError> {
         let verbatim = |x: &[u8], rule: fn(&[u8]) -> Vec<u8>| check_verbatim(x).map(|_| rule(x));
+        if matches!(
+            arg,
+            Arg::Raw(_) | Arg::List(_) | Arg::FetchParts(_) | Arg::SecretAtom(_)
+        ) {
+            // The caller's own bytes: the server may refuse them (BAD) before reading on.
+            self.nonsync_string = false;
+        }
         match arg {
-            Arg::Raw(x) => self.put(&verbatim(x, <[u8]>::to_vec)?),
+            Arg::Raw(x) | Arg::Atom(x) => self.put(&verbatim(x, <[u8]>::to_vec)?),
             Arg::Astring(x) => self.string(astring_form(x, false, self.ctx)?),
             Arg::ListMailbox(x) => self.string(astring_form(x, true, self.ctx)?),
             Arg::Quoted(x) => self.string(string_form(x, self.ctx)?),
@@ -720,6 +743,7 @@ pub fn encode_in(tag: &[u8], cmd: &Command, ctx: &WireContext) -> Result<Encoded
         tracing: true,
         secrets: Vec::new(),
         nonsync_message: nonsync_message_allowed(cmd),
+        nonsync_string: ctx.command_offered,
     };
     w.put(tag);
     w.put(b" ");
@@ -1088,18 +1112,21 @@ mod tests {
         literal_minus: false,
         utf8: false,
         message_nonsync_max: 0,
+        command_offered: true,
     };
     const MINUS: WireContext = WireContext {
         literal_plus: false,
         literal_minus: true,
         utf8: false,
         message_nonsync_max: 0,
+        command_offered: true,
     };
     const UTF8: WireContext = WireContext {
         literal_plus: false,
         literal_minus: false,
         utf8: true,
         message_nonsync_max: 0,
+        command_offered: true,
     };
 
     #[test]
@@ -1149,6 +1176,57 @@ mod tests {
             &pieces(&login(&big), PLUS)[1],
             Piece::NonSyncLiteral(_)
         ));
+    }
+
+    #[test]
+    fn string_literals_wait_in_unknown_commands_and_after_verbatim_arguments() {
+        let v = "Grüße".as_bytes().to_vec();
+        let literal_of = |cmd: &Command, ctx: WireContext| {
+            pieces(cmd, ctx)
+                .into_iter()
+                .find(|p| matches!(p, Piece::Literal(_) | Piece::NonSyncLiteral(_)))
+                .unwrap()
+        };
+        let sync = Piece::Literal(v.clone());
+        let nonsync = Piece::NonSyncLiteral(v.clone());
+        // A command the server does not know (an extension it does not offer).
+        let id = Command::new(
+            "ID",
+            vec![Arg::Group(vec![
+                Arg::Quoted(b"name".to_vec()),
+                Arg::Quoted(v.clone()),
+            ])],
+        );
+        let unknown = WireContext {
+            command_offered: false,
+            ..PLUS
+        };
+        assert_eq!(literal_of(&id, unknown), sync);
+        assert_eq!(literal_of(&id, PLUS), nonsync);
+        // After the caller's verbatim bytes (a set, a flag list, fetch items, a search key).
+        for before in [
+            Arg::Raw(b"1:2".to_vec()),
+            Arg::List(b"(\\Seen)".to_vec()),
+            Arg::FetchParts(b"(FLAGS)".to_vec()),
+            Arg::Group(vec![Arg::Raw(b"SUBJECT".to_vec())]),
+        ] {
+            let cmd = Command::new("COPY", vec![before.clone(), Arg::Astring(v.clone())]);
+            assert_eq!(literal_of(&cmd, PLUS), sync, "{before:?}");
+        }
+        // After atoms the library checked, and before any verbatim argument: at once.
+        let search = Command::new(
+            "SEARCH",
+            vec![
+                Arg::Atom(b"CHARSET".to_vec()),
+                Arg::Atom(b"UTF-8".to_vec()),
+                Arg::Atom(b"SUBJECT".to_vec()),
+                Arg::Quoted(v.clone()),
+                Arg::Raw(b"ALL".to_vec()),
+            ],
+        );
+        assert_eq!(literal_of(&search, PLUS), nonsync);
+        let select = Command::new("SELECT", vec![Arg::Astring(v.clone())]);
+        assert_eq!(literal_of(&select, PLUS), nonsync);
     }
 
     #[test]

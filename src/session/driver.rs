@@ -204,7 +204,7 @@ impl Session {
                 cmd.args.push(Arg::Literal(bytes));
             }
         }
-        let enc = encode::encode_in(&tag, &cmd, &self.wire_context())?;
+        let enc = encode::encode_in(&tag, &cmd, &self.wire_context(&cmd))?;
         for form in &enc.secrets {
             self.tracer.redactor.add(form.expose());
         }

@@ -8,7 +8,7 @@
 use super::{
     allowed_states, Error, ErrorKind, Outcome, Result, ResultFrom, Session, State, Tagged,
 };
-use crate::proto::encode::WireContext;
+use crate::proto::encode::{Arg, Command, WireContext};
 use crate::proto::parse::{self, Line};
 use crate::proto::response::{Item, RawResponse};
 use crate::proto::show;
@@ -75,8 +75,9 @@ impl Session {
 
     /// What the encoder needs to know to send string values: the literal extensions the
     /// server offers and whether UTF-8 mode (or IMAP4rev2) is on.
-    pub(super) fn wire_context(&self) -> WireContext {
+    pub(super) fn wire_context(&self, cmd: &Command) -> WireContext {
         WireContext {
+            command_offered: self.command_offered(cmd),
             literal_plus: self.has_capability("LITERAL+"),
             // IMAP4rev2 includes LITERAL- (RFC 9051 §4.3); counted once it is in effect, not
             // merely offered, so a server speaking IMAP4rev1 is sent only what it advertised.
@@ -85,6 +86,75 @@ impl Session {
             utf8: self.utf8_names(),
             message_nonsync_max: self.config.nonsync_literal_max,
         }
+    }
+
+    /// Whether the server knows `cmd`: a command of IMAP4rev1 itself (RFC 3501 §6; `UID`
+    /// with one of them), or of an extension it offers. Only such a command's string literals
+    /// may go non-synchronizing ([`WireContext::command_offered`]).
+    fn command_offered(&self, cmd: &Command) -> bool {
+        let name = cmd.name.to_ascii_uppercase();
+        if name == "UID" {
+            return match cmd.args.first() {
+                Some(Arg::Atom(sub) | Arg::Raw(sub)) => std::str::from_utf8(sub)
+                    .is_ok_and(|sub| self.offered(&sub.to_ascii_uppercase())),
+                _ => false,
+            };
+        }
+        self.offered(&name)
+    }
+
+    /// [`Session::command_offered`] for a command name (upper case).
+    fn offered(&self, name: &str) -> bool {
+        const BASE: [&str; 25] = [
+            "CAPABILITY",
+            "NOOP",
+            "LOGOUT",
+            "STARTTLS",
+            "AUTHENTICATE",
+            "LOGIN",
+            "SELECT",
+            "EXAMINE",
+            "CREATE",
+            "DELETE",
+            "RENAME",
+            "SUBSCRIBE",
+            "UNSUBSCRIBE",
+            "LIST",
+            "LSUB",
+            "STATUS",
+            "APPEND",
+            "CHECK",
+            "CLOSE",
+            "EXPUNGE",
+            "SEARCH",
+            "FETCH",
+            "STORE",
+            "COPY",
+            "UID",
+        ];
+        // IMAP4rev2 (RFC 9051 §6) makes these part of the base protocol.
+        const REV2: [&str; 5] = ["ENABLE", "IDLE", "MOVE", "NAMESPACE", "UNSELECT"];
+        let family = |prefix: &str| {
+            self.capabilities.iter().any(|c| {
+                c.as_bytes()
+                    .get(..prefix.len())
+                    .is_some_and(|p| p.eq_ignore_ascii_case(prefix.as_bytes()))
+            })
+        };
+        BASE.contains(&name)
+            || (self.imap4rev2() && REV2.contains(&name))
+            || match name {
+                "SORT" => family("SORT"),
+                "THREAD" => family("THREAD="),
+                "GETACL" | "SETACL" | "DELETEACL" | "LISTRIGHTS" | "MYRIGHTS" => {
+                    self.has_capability("ACL")
+                }
+                "GETQUOTA" | "GETQUOTAROOT" | "SETQUOTA" => self.has_capability("QUOTA"),
+                "GETMETADATA" | "SETMETADATA" => family("METADATA"),
+                "GETANNOTATION" | "SETANNOTATION" => family("ANNOTATE"),
+                // An extension named as its capability (ID, MOVE, ENABLE, UNSELECT...).
+                _ => self.has_capability(name),
+            }
     }
 
     /// imaplib's `literal` attribute: `bytes` go as a synchronizing literal at the end of the

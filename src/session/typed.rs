@@ -36,7 +36,7 @@ impl Session {
         }
         self.check_open()?;
         self.check_state(name)?;
-        let mut wire = vec![Arg::Raw(name.as_bytes().to_vec())];
+        let mut wire = vec![Arg::Atom(name.as_bytes().to_vec())];
         wire.extend(args);
         self.run(Command::new("UID", wire), "UID", from)
     }
@@ -54,7 +54,7 @@ impl Session {
             if self.utf8_enabled() {
                 return Err(Error::invalid("Non-None charset not valid in UTF8 mode"));
             }
-            args.push(Arg::Raw(b"CHARSET".to_vec()));
+            args.push(Arg::Atom(b"CHARSET".to_vec()));
             args.push(Value::atom(cs).to_arg()?);
         }
         args.extend(values(criteria)?);
