@@ -554,9 +554,9 @@ fn nonsync_message_allowed(cmd: &Command) -> bool {
                     .unwrap_or(x);
                 inner.is_empty() || inner.split(|&b| b == b' ').all(flag)
             }
-            Arg::Group(flags) if i == 0 => {
-                flags.iter().all(|f| matches!(f, Arg::Raw(x) if flag(x)))
-            }
+            Arg::Group(flags) if i == 0 => flags
+                .iter()
+                .all(|f| matches!(f, Arg::Raw(x) | Arg::Atom(x) if flag(x))),
             Arg::Quoted(d) => i == rest.len() - 1 && is_date_time(d),
             Arg::Raw(d) => {
                 i == rest.len() - 1

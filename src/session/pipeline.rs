@@ -164,7 +164,7 @@ impl Session {
         from: Option<ResultFrom>,
     ) -> Pending {
         let arg = |i: usize| match cmd.args.get(i) {
-            Some(Arg::Raw(b)) => Some(b.as_slice()),
+            Some(Arg::Raw(b) | Arg::Atom(b)) => Some(b.as_slice()),
             _ => None,
         };
         let (spec, uid, set_arg) = if table_name == "UID" {
@@ -187,7 +187,9 @@ impl Session {
             .filter(|s| s.count() <= TRACKED)
             .map(|_| Vec::new());
         let items_arg = match cmd.args.get(if table_name == "UID" { 2 } else { 1 }) {
-            Some(Arg::Raw(b) | Arg::FetchParts(b) | Arg::List(b)) => Some(b.as_slice()),
+            Some(Arg::Raw(b) | Arg::Atom(b) | Arg::FetchParts(b) | Arg::List(b)) => {
+                Some(b.as_slice())
+            }
             _ => None,
         };
         let wants = match spec.map(|s| s.name) {
@@ -486,7 +488,7 @@ impl Session {
             )));
         }
         if uid {
-            let mut wire = vec![Arg::Raw(sub.as_bytes().to_vec())];
+            let mut wire = vec![Arg::Atom(sub.as_bytes().to_vec())];
             wire.extend(args);
             // As the synchronous UID call.
             let from = ResultFrom::Untagged(super::commands::uid_result_kind(sub));
