@@ -37,9 +37,44 @@ pub struct Spec {
     /// itself (a SASL exchange, IDLE): it waits until nothing is in flight, and nothing else
     /// is sent while it is.
     pub exclusive: bool,
+    /// Which servers know it.
+    pub origin: Origin,
+}
+
+/// Where a command comes from, so which servers know it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// IMAP4rev1 itself (RFC 3501 §6): every server.
+    Rev1,
+    /// An extension that IMAP4rev2 (RFC 9051 §6) made part of the protocol: a server that
+    /// offers this capability, or that speaks IMAP4rev2.
+    Rev2(&'static str),
+    /// An extension: a server that offers this capability (or a `=`/`-` variant of it).
+    Ext(&'static str),
+    /// Only in the IMAP4 before IMAP4rev1 (imaplib still has it): no server is counted on.
+    Obsolete,
 }
 
 impl Spec {
+    /// Whether a server with these capabilities (`imap4rev2`: IMAP4rev2 in effect) knows the
+    /// command. One that does not answers BAD as soon as it has the command line.
+    pub fn offered(&self, capabilities: &[String], imap4rev2: bool) -> bool {
+        let listed = |cap: &str| {
+            capabilities.iter().any(|c| {
+                let c = c.as_bytes();
+                c.get(..cap.len())
+                    .is_some_and(|p| p.eq_ignore_ascii_case(cap.as_bytes()))
+                    && matches!(c.get(cap.len()), None | Some(b'=' | b'-'))
+            })
+        };
+        match self.origin {
+            Origin::Rev1 => true,
+            Origin::Rev2(cap) => imap4rev2 || listed(cap),
+            Origin::Ext(cap) => listed(cap),
+            Origin::Obsolete => false,
+        }
+    }
+
     /// A command during which the server may not send EXPUNGE (RFC 3501 §7.4.1): the non-UID
     /// FETCH, STORE and SEARCH. A sequence-number command may be sent alongside these only.
     pub fn forbids_expunge(&self, uid: bool) -> bool {
@@ -55,7 +90,13 @@ const fn c(name: &'static str, states: &'static [State]) -> Spec {
         uid: false,
         seq: false,
         exclusive: false,
+        origin: Origin::Rev1,
     }
+}
+
+/// `spec` as a command of an extension (see [`Origin`]).
+const fn known_by(spec: Spec, origin: Origin) -> Spec {
+    Spec { origin, ..spec }
 }
 
 const fn r(name: &'static str, states: &'static [State], result: &'static str) -> Spec {
@@ -88,12 +129,12 @@ const TABLE: &[Spec] = &[
     r("CAPABILITY", &[N, A, S, L], "CAPABILITY"),
     c("CHECK", &[S]),
     x("CLOSE", &[S]),
-    x("COMPRESS", &[A, S]),
+    known_by(x("COMPRESS", &[A, S]), Origin::Ext("COMPRESS")),
     q("COPY", None),
     c("CREATE", &[A, S]),
     c("DELETE", &[A, S]),
-    c("DELETEACL", &[A, S]),
-    x("ENABLE", &[A]),
+    known_by(c("DELETEACL", &[A, S]), Origin::Ext("ACL")),
+    known_by(x("ENABLE", &[A]), Origin::Rev2("ENABLE")),
     x("EXAMINE", &[A, S]),
     Spec {
         result: Some("EXPUNGE"),
@@ -101,43 +142,62 @@ const TABLE: &[Spec] = &[
         ..c("EXPUNGE", &[S])
     },
     q("FETCH", Some("FETCH")),
-    r("GETACL", &[A, S], "ACL"),
-    r("GETANNOTATION", &[A, S], "ANNOTATION"),
-    r("GETQUOTA", &[A, S], "QUOTA"),
-    r("GETMETADATA", &[A, S], "METADATA"),
-    r("GETQUOTAROOT", &[A, S], "QUOTAROOT"),
-    r("ID", &[N, A, S], "ID"),
-    x("IDLE", &[A, S]),
-    r("MYRIGHTS", &[A, S], "MYRIGHTS"),
+    known_by(r("GETACL", &[A, S], "ACL"), Origin::Ext("ACL")),
+    known_by(
+        r("GETANNOTATION", &[A, S], "ANNOTATION"),
+        Origin::Ext("ANNOTATEMORE"),
+    ),
+    known_by(r("GETQUOTA", &[A, S], "QUOTA"), Origin::Ext("QUOTA")),
+    known_by(
+        r("GETMETADATA", &[A, S], "METADATA"),
+        Origin::Ext("METADATA"),
+    ),
+    known_by(
+        r("GETQUOTAROOT", &[A, S], "QUOTAROOT"),
+        Origin::Ext("QUOTA"),
+    ),
+    known_by(r("ID", &[N, A, S], "ID"), Origin::Ext("ID")),
+    known_by(x("IDLE", &[A, S]), Origin::Rev2("IDLE")),
+    known_by(r("MYRIGHTS", &[A, S], "MYRIGHTS"), Origin::Ext("ACL")),
     r("LIST", &[A, S], "LIST"),
-    r("LISTRIGHTS", &[A, S], "LISTRIGHTS"),
+    known_by(r("LISTRIGHTS", &[A, S], "LISTRIGHTS"), Origin::Ext("ACL")),
     x("LOGIN", &[N]),
     x("LOGOUT", &[N, A, S, L]),
     r("LSUB", &[A, S], "LSUB"),
-    q("MOVE", None),
-    r("NAMESPACE", &[A, S], "NAMESPACE"),
+    known_by(q("MOVE", None), Origin::Rev2("MOVE")),
+    known_by(
+        r("NAMESPACE", &[A, S], "NAMESPACE"),
+        Origin::Rev2("NAMESPACE"),
+    ),
     c("NOOP", &[N, A, S, L]),
     Spec {
         seq: true,
+        origin: Origin::Obsolete,
         ..r("PARTIAL", &[S], "FETCH")
     },
-    x("PROXYAUTH", &[A]),
+    known_by(x("PROXYAUTH", &[A]), Origin::Ext("PROXYAUTH")),
     c("RENAME", &[A, S]),
     q("SEARCH", Some("SEARCH")),
     x("SELECT", &[A, S]),
-    c("SETACL", &[A, S]),
-    r("SETANNOTATION", &[A, S], "ANNOTATION"),
-    r("SETMETADATA", &[A, S], "METADATA"),
-    r("SETQUOTA", &[A, S], "QUOTA"),
-    q("SORT", Some("SORT")),
+    known_by(c("SETACL", &[A, S]), Origin::Ext("ACL")),
+    known_by(
+        r("SETANNOTATION", &[A, S], "ANNOTATION"),
+        Origin::Ext("ANNOTATEMORE"),
+    ),
+    known_by(
+        r("SETMETADATA", &[A, S], "METADATA"),
+        Origin::Ext("METADATA"),
+    ),
+    known_by(r("SETQUOTA", &[A, S], "QUOTA"), Origin::Ext("QUOTA")),
+    known_by(q("SORT", Some("SORT")), Origin::Ext("SORT")),
     x("STARTTLS", &[N]),
     r("STATUS", &[A, S], "STATUS"),
     q("STORE", Some("FETCH")),
     c("SUBSCRIBE", &[A, S]),
-    q("THREAD", Some("THREAD")),
+    known_by(q("THREAD", Some("THREAD")), Origin::Ext("THREAD")),
     // The prefix of the UID forms; `spec` resolves "UID FETCH" to FETCH's entry.
     c("UID", &[S]),
-    x("UNSELECT", &[S]),
+    known_by(x("UNSELECT", &[S]), Origin::Rev2("UNSELECT")),
     c("UNSUBSCRIBE", &[A, S]),
 ];
 
@@ -571,6 +631,24 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn which_servers_know_a_command() {
+        let caps = |c: &[&str]| c.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let known =
+            |name: &str, c: &[&str], rev2: bool| spec(name).unwrap().offered(&caps(c), rev2);
+        assert!(known("LOGIN", &[], false) && known("UID", &[], false));
+        // An extension: its capability, or a `=`/`-` variant, and nothing that merely
+        // starts with the same letters.
+        assert!(known("ID", &["ID"], false) && !known("ID", &["IDLE"], false));
+        assert!(known("THREAD", &["THREAD=REFERENCES"], false) && !known("THREAD", &[], false));
+        assert!(known("GETMETADATA", &["METADATA-SERVER"], false));
+        assert!(known("SETACL", &["acl"], false) && !known("SETACL", &["ACLX"], false));
+        // Part of IMAP4rev2: known once it is in effect, else by its capability.
+        assert!(known("MOVE", &[], true) && known("MOVE", &["MOVE"], false));
+        assert!(!known("MOVE", &[], false) && !known("SORT", &[], true));
+        assert!(!known("PARTIAL", &["IMAP4rev1"], true));
+    }
 
     #[test]
     fn the_table_names_results_uid_forms_and_what_may_run_together() {

@@ -6,7 +6,7 @@
 //! below feed it byte scripts through an in-memory stream.
 
 use super::{
-    allowed_states, Error, ErrorKind, Outcome, Result, ResultFrom, Session, State, Tagged,
+    allowed_states, spec, Error, ErrorKind, Outcome, Result, ResultFrom, Session, State, Tagged,
 };
 use crate::proto::encode::{Arg, Command, WireContext};
 use crate::proto::parse::{self, Line};
@@ -88,73 +88,17 @@ impl Session {
         }
     }
 
-    /// Whether the server knows `cmd`: a command of IMAP4rev1 itself (RFC 3501 §6; `UID`
-    /// with one of them), or of an extension it offers. Only such a command's string literals
-    /// may go non-synchronizing ([`WireContext::command_offered`]).
+    /// Whether the server knows `cmd` (the command table's [`Origin`]; `UID` by the command
+    /// it prefixes); a command the table does not have, no. Only such a command's string
+    /// literals may go non-synchronizing ([`WireContext::command_offered`]).
     fn command_offered(&self, cmd: &Command) -> bool {
-        let name = cmd.name.to_ascii_uppercase();
-        if name == "UID" {
-            return match cmd.args.first() {
-                Some(Arg::Atom(sub) | Arg::Raw(sub)) => std::str::from_utf8(sub)
-                    .is_ok_and(|sub| self.offered(&sub.to_ascii_uppercase())),
-                _ => false,
-            };
-        }
-        self.offered(&name)
-    }
-
-    /// [`Session::command_offered`] for a command name (upper case).
-    fn offered(&self, name: &str) -> bool {
-        const BASE: [&str; 25] = [
-            "CAPABILITY",
-            "NOOP",
-            "LOGOUT",
-            "STARTTLS",
-            "AUTHENTICATE",
-            "LOGIN",
-            "SELECT",
-            "EXAMINE",
-            "CREATE",
-            "DELETE",
-            "RENAME",
-            "SUBSCRIBE",
-            "UNSUBSCRIBE",
-            "LIST",
-            "LSUB",
-            "STATUS",
-            "APPEND",
-            "CHECK",
-            "CLOSE",
-            "EXPUNGE",
-            "SEARCH",
-            "FETCH",
-            "STORE",
-            "COPY",
-            "UID",
-        ];
-        // IMAP4rev2 (RFC 9051 §6) makes these part of the base protocol.
-        const REV2: [&str; 5] = ["ENABLE", "IDLE", "MOVE", "NAMESPACE", "UNSELECT"];
-        let family = |prefix: &str| {
-            self.capabilities.iter().any(|c| {
-                c.as_bytes()
-                    .get(..prefix.len())
-                    .is_some_and(|p| p.eq_ignore_ascii_case(prefix.as_bytes()))
-            })
+        let name = match (cmd.name.as_str(), cmd.args.first()) {
+            ("UID", Some(Arg::Atom(sub) | Arg::Raw(sub))) => String::from_utf8_lossy(sub),
+            ("UID", _) => return false,
+            (name, _) => name.into(),
         };
-        BASE.contains(&name)
-            || (self.imap4rev2() && REV2.contains(&name))
-            || match name {
-                "SORT" => family("SORT"),
-                "THREAD" => family("THREAD="),
-                "GETACL" | "SETACL" | "DELETEACL" | "LISTRIGHTS" | "MYRIGHTS" => {
-                    self.has_capability("ACL")
-                }
-                "GETQUOTA" | "GETQUOTAROOT" | "SETQUOTA" => self.has_capability("QUOTA"),
-                "GETMETADATA" | "SETMETADATA" => family("METADATA"),
-                "GETANNOTATION" | "SETANNOTATION" => family("ANNOTATE"),
-                // An extension named as its capability (ID, MOVE, ENABLE, UNSELECT...).
-                _ => self.has_capability(name),
-            }
+        spec(&name.to_ascii_uppercase())
+            .is_some_and(|s| s.offered(self.capabilities(), self.imap4rev2()))
     }
 
     /// imaplib's `literal` attribute: `bytes` go as a synchronizing literal at the end of the

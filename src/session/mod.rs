@@ -40,7 +40,7 @@ pub use crate::transport::{Direction, Expiry, Pace};
 pub use auth::{
     cram_md5_digest, sasl_turn, CancelReason, Mechanism, SaslClient, SaslStep, SaslTurn,
 };
-pub use commands::{allowed_states, spec, ResultFrom, Spec};
+pub use commands::{allowed_states, spec, Origin, ResultFrom, Spec};
 pub use compose::{Composed, MailboxQuota, Parsed};
 pub use compress::CompressionStats;
 pub use condstore::{
